@@ -1,0 +1,55 @@
+/**
+ * The Cpu port: a model provider. The kernel hands it the context window and the tools the
+ * agent may call; it answers with one Action. The sim provider implements it offline and
+ * deterministically; networked providers live outside the kernel (src/providers).
+ */
+import type { AgentSpec, ModelSpec, SimStep } from '../spec';
+
+/** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
+export type Action =
+  | { kind: 'think' }
+  | { kind: 'call'; tool: string; args: Record<string, unknown>; as?: string }
+  | { kind: 'send'; to: string; text: string; facts: string[] }
+  | { kind: 'recv'; from?: string; as?: string }
+  | { kind: 'write'; artifact: string; text: string }
+  | { kind: 'finish'; text: string };
+
+export interface ContextEntry {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  text: string;
+  tokens: number;
+}
+
+export interface InferRequest {
+  agent: AgentSpec;
+  model: ModelSpec;
+  /** The agent's turn number (0-based); with the run seed it keys the sim's randomness. */
+  turn: number;
+  /** Index of the next step of the agent's behaviour script (sim). */
+  pc: number;
+  seed: number;
+  context: readonly ContextEntry[];
+  /** Named observations the script may refer to as {{var.NAME}}; {{last}} is `last`. */
+  vars: Readonly<Record<string, string>>;
+  last: string;
+  tools: readonly string[];
+}
+
+export interface InferResult {
+  action: Action;
+  /** What the model said, as text (shown in the log, appended to its context). */
+  text: string;
+  tokensOut: number;
+  /** Virtual milliseconds the inference took. */
+  latencyMs: number;
+  /** Where the script counter goes next (sim); real providers leave it unchanged. */
+  nextPc: number;
+}
+
+export interface Cpu {
+  readonly provider: string;
+  /** Called by the kernel when an agent starts a turn on a slot. May await (network). */
+  infer(req: InferRequest): InferResult | Promise<InferResult>;
+}
+
+export type { SimStep };

@@ -1,0 +1,17 @@
+/**
+ * The kernel's public surface. Pure TypeScript, deterministic for a given seed: no DOM,
+ * no timers, no network. Other layers import from here only.
+ */
+export * from './spec';
+export type { RunId, AgentId, ToolId, ModelId } from './ids';
+export { asRunId } from './ids';
+export * from './trace/events';
+export type { KernelState, Proc, Message, StoreDoc } from './proc/state';
+export type { Action, Cpu, InferRequest, InferResult, ContextEntry } from './cpu/cpu';
+export { applyEvent, stateFromStart } from './proc/reduce';
+export { Projection } from './trace/projection';
+export { traceHash, canonicalEvent } from './trace/hash';
+export { toJsonl, fromJsonl } from './trace/jsonl';
+export { Kernel, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
+export { SimCpu } from './cpu/sim';
+export { countTokens } from './tokens';

@@ -1,0 +1,90 @@
+/**
+ * The kernel's whole state: plain data, structured-clone safe, a pure reduction over the
+ * run's events (reduce.ts). Snapshots are copies of it; seek = snapshot + replay of events.
+ */
+import type { AgentId, RunId } from '../ids';
+import type { Action, ContextEntry } from '../cpu/cpu';
+import type { ProcState, StopReason } from '../trace/events';
+
+export interface Message {
+  msgId: string;
+  from: AgentId;
+  to: AgentId;
+  text: string;
+  facts: string[];
+  tokens: number;
+  deliverAt: number;
+  sentSeq: number;
+}
+
+export interface Proc {
+  id: AgentId;
+  pid: number;
+  state: ProcState;
+  model: string;
+  /** Context window size in tokens. */
+  window: number;
+  /** Turn counter and sim script counter. */
+  turn: number;
+  pc: number;
+  /** The context window: what the model reads each turn. */
+  context: ContextEntry[];
+  contextTokens: number;
+  /** Tool and store ids this process may use (installed guards). */
+  tools: string[];
+  /** Delivered, not yet received messages. */
+  inbox: Message[];
+  vars: Record<string, string>;
+  last: string;
+  /** The action decided by the last inference, until it is carried out. */
+  pending: Action | null;
+  /** Slot held while running: model slot index. */
+  slot: number;
+  /** Virtual time the inference in flight completes. */
+  until: number;
+  /** Open system call while in state `syscall`. */
+  call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number } | null;
+  /** Time it entered the runqueue (for wait accounting). */
+  readyAt: number;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+  finished: string | null;
+  needsEnqueue: boolean;
+}
+
+export interface StoreDoc {
+  id: string;
+  text: string;
+  tags: string[];
+  trust: 'trusted' | 'untrusted';
+  source: string;
+  t: number;
+}
+
+export interface KernelState {
+  run: RunId;
+  seed: number;
+  /** seq of the last applied event, -1 before any. */
+  seq: number;
+  now: number;
+  procs: Record<AgentId, Proc>;
+  /** Agent ids in document order: every scan goes in this order, for determinism. */
+  order: AgentId[];
+  /** Per model: which agent holds each slot (null when free). */
+  slots: Record<string, (AgentId | null)[]>;
+  /** Per model runqueue, owned by its scheduling class (opaque to everyone else). */
+  runqueues: Record<string, unknown>;
+  inflight: Message[];
+  stores: Record<string, StoreDoc[]>;
+  artifacts: Record<string, { agent: AgentId; text: string; seq: number }>;
+  sent: { from: AgentId; to: AgentId; text: string }[];
+  goalsMet: Record<string, boolean>;
+  steps: number;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+  nextPid: number;
+  nextId: number;
+  stopped: { reason: StopReason; detail: string } | null;
+}

@@ -1,0 +1,183 @@
+/**
+ * Parsing never throws: every problem becomes a SpecIssue naming the JSON path, what was
+ * expected and what was found. Structural checks come from the zod schema; references and
+ * duplicate ids are checked after, on the typed document.
+ */
+import type { z } from 'zod';
+import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
+import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
+
+export interface SpecIssue {
+  /** JSON path in dotted/bracket form, e.g. `agents[2].model`; `` for the document root. */
+  path: string;
+  message: string;
+  expected?: string;
+  found?: string;
+}
+
+export type ParseResult =
+  | { ok: true; spec: HarnessSpec; migratedFrom?: number }
+  | { ok: false; issues: SpecIssue[] };
+
+/** Formats a zod/JS path as `a.b[3].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key as string];
+  }
+  return cur;
+}
+
+function fromZod(issue: z.core.$ZodIssue, input: unknown): SpecIssue {
+  const path = formatPath(issue.path);
+  const found = describe(valueAt(input, issue.path));
+  const where = path || 'document';
+  switch (issue.code) {
+    case 'invalid_type':
+      return { path, message: `${where}: expected ${issue.expected}, found ${found}`, expected: issue.expected, found };
+    case 'invalid_value': {
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(' | ');
+      return { path, message: `${where}: expected one of ${expected}, found ${found}`, expected, found };
+    }
+    case 'invalid_union': {
+      const expected = 'discriminator' in issue && issue.discriminator ? `a known "${String(issue.discriminator)}"` : 'one of the allowed shapes';
+      return { path, message: `${where}: expected ${expected}, found ${found}`, expected, found };
+    }
+    case 'unrecognized_keys':
+      return { path, message: `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`, expected: 'known fields only', found: issue.keys.join(', ') };
+    default:
+      return { path, message: `${where}: ${issue.message}, found ${found}`, expected: issue.message, found };
+  }
+}
+
+/** Turns JSON text into a value, reporting syntax errors with line and column. */
+export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; issues: SpecIssue[] } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(message);
+    let where = '';
+    if (pos) {
+      const offset = Number(pos[1]);
+      const before = text.slice(0, offset).split('\n');
+      where = ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    }
+    return { ok: false, issues: [{ path: '', message: `not valid JSON${where}: ${message}`, expected: 'JSON', found: 'a syntax error' }] };
+  }
+}
+
+/**
+ * Parses a harness document (a value or JSON text). Applies migrations for older versions
+ * first; an unknown version is an error. Never throws.
+ */
+export function parseHarness(input: unknown, migrations: MigrationTable = MIGRATIONS): ParseResult {
+  let raw = input;
+  if (typeof input === 'string') {
+    const json = parseJsonText(input);
+    if (!json.ok) return json;
+    raw = json.value;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, issues: [{ path: '', message: `document: expected an object, found ${describe(raw)}`, expected: 'object', found: describe(raw) }] };
+  }
+  const migrated = migrate(raw as Record<string, unknown>, migrations);
+  if (!migrated.ok) return { ok: false, issues: [migrated.issue] };
+  const result = HarnessSpecSchema.safeParse(migrated.doc);
+  if (!result.success) {
+    return { ok: false, issues: result.error.issues.map((i) => fromZod(i, migrated.doc)) };
+  }
+  const issues = checkReferences(result.data);
+  if (issues.length > 0) return { ok: false, issues };
+  return migrated.from === SPEC_VERSION ? { ok: true, spec: result.data } : { ok: true, spec: result.data, migratedFrom: migrated.from };
+}
+
+type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule';
+
+/** Duplicate ids and dangling references, each reported at the referring field. */
+export function checkReferences(spec: HarnessSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const seen = new Map<string, { kind: Kind; path: string }>();
+  const declare = (kind: Kind, id: string, path: string): void => {
+    const prior = seen.get(id);
+    if (prior) {
+      issues.push({ path, message: `${path}: duplicate id "${id}" (already used by the ${prior.kind} at ${prior.path})`, expected: 'a unique id', found: JSON.stringify(id) });
+    } else seen.set(id, { kind, path });
+  };
+  spec.models.forEach((m, i) => declare('model', m.id, `models[${i}].id`));
+  spec.agents.forEach((a, i) => declare('agent', a.id, `agents[${i}].id`));
+  spec.tools.forEach((t, i) => declare('tool', t.id, `tools[${i}].id`));
+  spec.stores.forEach((s, i) => declare('store', s.id, `stores[${i}].id`));
+  spec.channels.forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
+  spec.goals.forEach((g, i) => declare('goal', g.id, `goals[${i}].id`));
+  spec.groups.forEach((g, i) => declare('group', g.id, `groups[${i}].id`));
+  spec.policy.scopes.forEach((s, i) => {
+    declare('scope', s.id, `policy.scopes[${i}].id`);
+    s.rules.forEach((r, j) => declare('rule', r.id, `policy.scopes[${i}].rules[${j}].id`));
+  });
+
+  const ref = (path: string, id: string | undefined, kinds: Kind[]): void => {
+    if (id === undefined) return;
+    const target = seen.get(id);
+    if (!target || !kinds.includes(target.kind)) {
+      const expected = kinds.length === 1 ? `the id of a ${kinds[0]}` : `the id of a ${kinds.join(' or ')}`;
+      const found = target ? `the ${target.kind} "${id}"` : `"${id}", which does not exist`;
+      issues.push({ path, message: `${path}: expected ${expected}, found ${found}`, expected, found: JSON.stringify(id) });
+    }
+  };
+
+  spec.agents.forEach((a, i) => {
+    const at = `agents[${i}]`;
+    ref(`${at}.model`, a.model, ['model']);
+    ref(`${at}.sched.group`, a.sched.group, ['group']);
+    a.capabilities.forEach((c, j) => ref(`${at}.capabilities[${j}].target`, c.target, ['tool', 'store']));
+    a.behaviour.forEach((s, j) => {
+      const sp = `${at}.behaviour[${j}]`;
+      if (s.op === 'call') ref(`${sp}.tool`, s.tool, ['tool']);
+      if (s.op === 'send') ref(`${sp}.to`, s.to, ['agent']);
+      if (s.op === 'recv') ref(`${sp}.from`, s.from, ['agent']);
+      if (s.op === 'search' || s.op === 'remember') ref(`${sp}.store`, s.store, ['store']);
+    });
+  });
+  spec.tools.forEach((t, i) => {
+    if (t.impl.kind === 'search' || t.impl.kind === 'archival_insert') ref(`tools[${i}].impl.store`, t.impl.store, ['store']);
+  });
+  spec.stores.forEach((s, i) => ref(`stores[${i}].owner`, s.owner, ['agent']));
+  spec.channels.forEach((c, i) => {
+    ref(`channels[${i}].from`, c.from, ['agent']);
+    ref(`channels[${i}].to`, c.to, ['agent']);
+  });
+  spec.groups.forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
+  const checkPredicate = (p: Predicate, path: string): void => {
+    if (p.kind === 'finished') ref(`${path}.agent`, p.agent, ['agent']);
+    if (p.kind === 'message') {
+      ref(`${path}.from`, p.from, ['agent']);
+      ref(`${path}.to`, p.to, ['agent']);
+    }
+    if (p.kind === 'all' || p.kind === 'any') p.of.forEach((q, k) => checkPredicate(q, `${path}.of[${k}]`));
+  };
+  spec.goals.forEach((g, i) => {
+    if (g.scope !== 'harness') ref(`goals[${i}].scope`, g.scope, ['agent']);
+    checkPredicate(g.when, `goals[${i}].when`);
+  });
+  return issues;
+}

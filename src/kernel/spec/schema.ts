@@ -1,0 +1,232 @@
+/**
+ * The harness document, version 1. This zod schema is the single source of truth: the
+ * TypeScript types, the runtime parser and the published JSON Schema all come from it.
+ * Fields the kernel does not use yet are still part of the document so files stay stable.
+ */
+import { z } from 'zod';
+
+export const SPEC_VERSION = 1 as const;
+
+const Id = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an id: a letter, then letters, digits, _ . or - (at most 64)');
+
+/** A model is a CPU: where it runs, what it costs and how many inferences it serves at once. */
+export const ModelSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  provider: z.enum(['sim', 'openai', 'openai-compatible', 'anthropic']).default('sim'),
+  /** The provider's own model name, e.g. "gpt-4o-mini"; free text for sim. */
+  model: z.string().default('sim-1'),
+  baseUrl: z.string().optional(),
+  contextWindow: z.number().int().min(256).max(10_000_000).default(8192),
+  /** Price in USD per million input / output tokens. */
+  priceIn: z.number().min(0).default(0),
+  priceOut: z.number().min(0).default(0),
+  /** Quality tier, 1 (weakest) to 5 (strongest); routing weighs it against price. */
+  quality: z.number().int().min(1).max(5).default(3),
+  /** Concurrent inference slots: how many agents may hold this CPU at once. */
+  slots: z.number().int().min(1).max(1024).default(1),
+  /** Sim only: decoding speed, used to turn output tokens into virtual time. */
+  tokensPerSecond: z.number().positive().default(50),
+});
+
+/** One step of a sim agent's behaviour script. Text fields accept {{last}} and {{var.NAME}}. */
+export const SimStepSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('think'), text: z.string().default(''), tokens: z.number().int().min(0).optional() }),
+  z.object({ op: z.literal('call'), tool: Id, args: z.record(z.string(), z.unknown()).default({}), as: z.string().optional() }),
+  z.object({ op: z.literal('send'), to: Id, text: z.string(), facts: z.array(z.string()).default([]) }),
+  z.object({ op: z.literal('recv'), from: Id.optional(), as: z.string().optional() }),
+  z.object({ op: z.literal('search'), store: Id, query: z.string(), as: z.string().optional() }),
+  z.object({ op: z.literal('remember'), store: Id, text: z.string() }),
+  z.object({ op: z.literal('write'), artifact: z.string().min(1), text: z.string() }),
+  z.object({ op: z.literal('finish'), text: z.string().default('') }),
+]);
+
+export const SchedSchema = z.object({
+  class: z.enum(['fifo', 'deadline', 'rt', 'fair', 'priority', 'idle']).default('fifo'),
+  nice: z.number().int().min(-20).max(19).default(0),
+  weight: z.number().int().min(1).max(10000).optional(),
+  priority: z.number().int().min(0).max(99).default(0),
+  rrSlice: z.number().int().positive().optional(),
+  /** SCHED_DEADLINE parameters, in tokens: runtime ≤ deadline ≤ period. */
+  runtime: z.number().int().positive().optional(),
+  deadline: z.number().int().positive().optional(),
+  period: z.number().int().positive().optional(),
+  group: Id.optional(),
+});
+
+export const CoreBlockSchema = z.object({
+  label: z.string().min(1),
+  value: z.string().default(''),
+  limit: z.number().int().positive().default(2000),
+});
+
+export const MemorySchema = z.object({
+  /** Overrides the model's context window (tokens) when set. */
+  window: z.number().int().min(256).optional(),
+  warnAt: z.number().min(0).max(1).default(0.75),
+  compactAt: z.number().min(0).max(1).default(0.9),
+  eviction: z.enum(['fifo', 'lru', 'lru-k', 'quality']).default('lru'),
+  k: z.number().int().min(1).max(16).default(2),
+  coreBlocks: z.array(CoreBlockSchema).default([]),
+});
+
+/** A capability is an edge from an agent to a tool or a store. */
+export const CapabilitySchema = z.object({
+  target: Id,
+  access: z.enum(['use', 'read', 'write', 'readwrite']).default('use'),
+});
+
+export const AgentSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string().default(''),
+  model: Id,
+  systemPrompt: z.string().default(''),
+  behaviour: z.array(SimStepSchema).default([]),
+  /** Sim sampling temperature: 0 is exactly the script; higher adds seeded variation. */
+  temperature: z.number().min(0).max(2).default(0),
+  /** Sim only: how readily injected instructions in its context are followed (0..1). */
+  injectionSusceptibility: z.number().min(0).max(1).default(0),
+  executeOnly: z.boolean().default(false),
+  sched: SchedSchema.default(SchedSchema.parse({})),
+  memory: MemorySchema.default(MemorySchema.parse({})),
+  capabilities: z.array(CapabilitySchema).default([]),
+});
+
+export const ToolImplSchema = z.discriminatedUnion('kind', [
+  /** A scripted tool: answers with `result` (a template over {{args.NAME}}) after `latencyMs`. */
+  z.object({ kind: z.literal('sim'), result: z.string().default(''), latencyMs: z.number().int().min(0).default(100) }),
+  /** Ranked full-text search over a store's documents. */
+  z.object({ kind: z.literal('search'), store: Id, topK: z.number().int().min(1).max(50).default(3), latencyMs: z.number().int().min(0).default(200) }),
+  z.object({ kind: z.literal('archival_insert'), store: Id, latencyMs: z.number().int().min(0).default(20) }),
+]);
+
+export const ToolSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string().default(''),
+  /** JSON Schema of the arguments object. */
+  args: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+  sideEffect: z.enum(['none', 'read', 'write', 'external', 'privileged']).default('none'),
+  tier: z.enum(['platform', 'shared', 'session']).default('shared'),
+  impl: ToolImplSchema.default({ kind: 'sim', result: '', latencyMs: 100 }),
+});
+
+export const DocumentSchema = z.object({
+  id: z.string().optional(),
+  text: z.string(),
+  tags: z.array(z.string()).default([]),
+  trust: z.enum(['trusted', 'untrusted']).default('trusted'),
+});
+
+export const StoreSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  kind: z.enum(['archival', 'knowledge']).default('archival'),
+  owner: Id.optional(),
+  documents: z.array(DocumentSchema).default([]),
+});
+
+export const ChannelSchema = z.object({
+  id: Id,
+  from: Id,
+  to: Id,
+  kind: z.enum(['message', 'delegate']).default('message'),
+  /** Virtual milliseconds a message spends in flight. */
+  latencyMs: z.number().int().min(0).default(0),
+});
+
+export const RuleSchema = z.object({
+  id: Id,
+  effect: z.enum(['allow', 'ask', 'deny']),
+  /** `Tool(specifier)`, e.g. `fs.write(/workspace/**)`, or a bare tool name. */
+  match: z.string().min(1),
+});
+
+export const ScopeSchema = z.object({
+  id: Id,
+  level: z.enum(['org', 'project', 'user', 'session']),
+  rules: z.array(RuleSchema).default([]),
+});
+
+export const PolicySchema = z.object({
+  mode: z.enum(['plan', 'ask', 'accept-edits', 'auto', 'deny-unlisted']).default('auto'),
+  scopes: z.array(ScopeSchema).default([]),
+});
+
+export type Predicate =
+  | { kind: 'artifact'; name: string; contains?: string }
+  | { kind: 'finished'; agent: string }
+  | { kind: 'message'; from?: string; to?: string; contains?: string }
+  | { kind: 'all'; of: Predicate[] }
+  | { kind: 'any'; of: Predicate[] };
+
+export const PredicateSchema: z.ZodType<Predicate> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('artifact'), name: z.string().min(1), contains: z.string().optional() }),
+    z.object({ kind: z.literal('finished'), agent: Id }),
+    z.object({ kind: z.literal('message'), from: Id.optional(), to: Id.optional(), contains: z.string().optional() }),
+    z.object({ kind: z.literal('all'), of: z.array(PredicateSchema) }),
+    z.object({ kind: z.literal('any'), of: z.array(PredicateSchema) }),
+  ]),
+);
+
+export const GoalSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  /** "harness" or the id of the agent the goal belongs to. */
+  scope: z.string().default('harness'),
+  when: PredicateSchema,
+});
+
+export const GroupSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  parent: Id.optional(),
+  tokens: z.number().int().positive().optional(),
+  cost: z.number().positive().optional(),
+  weight: z.number().int().min(1).max(10000).default(100),
+});
+
+export const LimitsSchema = z.object({
+  maxSteps: z.number().int().positive().default(1000),
+  maxTokens: z.number().int().positive().optional(),
+  maxCost: z.number().positive().optional(),
+  maxTimeMs: z.number().int().positive().optional(),
+});
+
+export const LayoutSchema = z.object({
+  nodes: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).default({}),
+});
+
+export const HarnessSpecSchema = z.object({
+  $schema: z.string().optional(),
+  version: z.literal(SPEC_VERSION),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  models: z.array(ModelSchema).default([]),
+  agents: z.array(AgentSchema).default([]),
+  tools: z.array(ToolSchema).default([]),
+  stores: z.array(StoreSchema).default([]),
+  channels: z.array(ChannelSchema).default([]),
+  groups: z.array(GroupSchema).default([]),
+  policy: PolicySchema.default(PolicySchema.parse({})),
+  goals: z.array(GoalSchema).default([]),
+  limits: LimitsSchema.default(LimitsSchema.parse({})),
+  layout: LayoutSchema.default({ nodes: {} }),
+});
+
+export type HarnessSpec = z.infer<typeof HarnessSpecSchema>;
+export type ModelSpec = z.infer<typeof ModelSchema>;
+export type AgentSpec = z.infer<typeof AgentSchema>;
+export type SimStep = z.infer<typeof SimStepSchema>;
+export type ToolSpec = z.infer<typeof ToolSchema>;
+export type StoreSpec = z.infer<typeof StoreSchema>;
+export type ChannelSpec = z.infer<typeof ChannelSchema>;
+export type GoalSpec = z.infer<typeof GoalSchema>;
+export type PolicySpec = z.infer<typeof PolicySchema>;
+export type CapabilitySpec = z.infer<typeof CapabilitySchema>;
+/** What a user may write: defaults filled in by the parser. */
+export type HarnessSpecInput = z.input<typeof HarnessSpecSchema>;

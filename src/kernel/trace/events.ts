@@ -1,0 +1,68 @@
+/**
+ * Every kernel action is one event in this discriminated union. Events are facts: past-tense
+ * names, plain structured-clone-safe payloads, carrying the numbers behind each decision.
+ * The kernel state is a pure reduction over them (see proc/reduce.ts), so a seek replays them.
+ */
+import type { AgentId, RunId } from '../ids';
+import type { Action } from '../cpu/cpu';
+
+export type ProcState = 'ready' | 'running' | 'acting' | 'syscall' | 'blocked' | 'done' | 'failed';
+
+export type StopReason =
+  | 'completed' // every agent finished and every goal is met
+  | 'goals-unmet' // every agent finished, some goal is not met
+  | 'max-steps'
+  | 'max-tokens'
+  | 'max-cost'
+  | 'max-time'
+  | 'deadlock' // nothing can run and nothing is pending
+  | 'error';
+
+export type JobStage = 'validate' | 'allocate' | 'guards' | 'publish' | 'start';
+
+interface Base {
+  /** Position in the run, from 0, without gaps. */
+  seq: number;
+  /** Virtual time in milliseconds. */
+  t: number;
+  run: RunId;
+  /** The agent this event concerns, where one does. */
+  agent?: AgentId;
+  /** seq of the event that caused this one, where one did. */
+  cause?: number;
+}
+
+export type KernelEventBody =
+  | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, number>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted' }[]> }
+  | { type: 'run.forked'; parent: { run: RunId; seq: number }; specHash: string; edited: boolean }
+  | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; stages: JobStage[] }
+  | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
+  | { type: 'sched.enqueued'; agent: AgentId; class: string; queue: number }
+  | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number }
+  | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; until: number }
+  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action }
+  | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown> }
+  | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number }
+  | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string }
+  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number }
+  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number }
+  | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string }
+  | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
+  | { type: 'agent.blocked'; agent: AgentId; on: string }
+  | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number }
+  | { type: 'agent.thought'; agent: AgentId; text: string; tokens: number }
+  | { type: 'artifact.written'; agent: AgentId; name: string; text: string }
+  | { type: 'agent.finished'; agent: AgentId; text: string }
+  | { type: 'goal.met'; goal: string; name: string }
+  | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean> };
+
+export type KernelEventType = KernelEventBody['type'];
+export type KernelEvent = Base & KernelEventBody;
+export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T }>;
+
+/** Every event type, in a stable order (for filters and breakpoints in the UI). */
+export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
+  'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.enqueued', 'sched.picked', 'infer.started', 'infer.completed',
+  'tool.called', 'tool.allowed', 'tool.denied', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
+  'agent.blocked', 'agent.woke', 'agent.thought', 'artifact.written', 'agent.finished', 'goal.met', 'run.stopped',
+]);

@@ -1,0 +1,14 @@
+/**
+ * One zustand store made of typed slices. Each field is a mirror of the kernel (read-only,
+ * from events), persisted session state, or ephemeral UI state — each slice says which.
+ */
+import { create } from 'zustand';
+import { createDocumentSlice, type DocumentSlice } from './documentSlice';
+import { createRunSlice, type RunSlice } from './runSlice';
+
+export type StudioState = DocumentSlice & RunSlice;
+
+export const useStudio = create<StudioState>()((...a) => ({
+  ...createDocumentSlice(...a),
+  ...createRunSlice(...a),
+}));

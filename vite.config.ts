@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  worker: { format: 'es' },
+  optimizeDeps: { include: ['dexie', 'comlink'] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
+  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1' },
+  test: {
+    environment: 'node',
+    setupFiles: ['fake-indexeddb/auto'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
+  },
+});
