@@ -73,6 +73,12 @@ export interface EventBatch {
 
 export type StartResult = { ok: true; run: RunMeta } | { ok: false; issues: SpecIssue[] };
 
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  /** Says what happened and what to do, e.g. "Storage is full: delete old runs in Runs". */
+  message: string;
+}
+
 export type BatchSink = (batch: EventBatch) => void;
 
 export interface StudioApi {
@@ -102,6 +108,9 @@ export interface StudioApi {
   loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]>;
   stateAt(runId: string, seq: number): Promise<KernelState | undefined>;
   deleteRun(runId: string): Promise<void>;
+
+  /** Storage problems (quota, a blocked upgrade, another tab) reach the UI as notices. */
+  onNotice(sink: (notice: Notice) => void): Promise<void>;
 
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;
