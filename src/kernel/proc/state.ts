@@ -5,6 +5,7 @@
 import type { AgentId, RunId } from '../ids';
 import type { Action, ContextEntry } from '../cpu/cpu';
 import type { ProcState, StopReason } from '../trace/events';
+import type { AgentSpec } from '../spec';
 
 export interface Message {
   msgId: string;
@@ -46,6 +47,9 @@ export interface Proc {
   call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number } | null;
   /** Time it entered the runqueue (for wait accounting). */
   readyAt: number;
+  /** While blocked in recv: whom it waits for and the variable to bind. */
+  waiting: { from?: AgentId; as?: string } | null;
+  sched: AgentSpec['sched'];
   tokensIn: number;
   tokensOut: number;
   cost: number;
@@ -74,7 +78,7 @@ export interface KernelState {
   /** Per model: which agent holds each slot (null when free). */
   slots: Record<string, (AgentId | null)[]>;
   /** Per model runqueue, owned by its scheduling class (opaque to everyone else). */
-  runqueues: Record<string, unknown>;
+  runqueues: Record<string, Record<string, unknown>>;
   inflight: Message[];
   stores: Record<string, StoreDoc[]>;
   artifacts: Record<string, { agent: AgentId; text: string; seq: number }>;

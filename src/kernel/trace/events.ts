@@ -5,6 +5,7 @@
  */
 import type { AgentId, RunId } from '../ids';
 import type { Action } from '../cpu/cpu';
+import type { AgentSpec } from '../spec';
 
 export type ProcState = 'ready' | 'running' | 'acting' | 'syscall' | 'blocked' | 'done' | 'failed';
 
@@ -35,22 +36,21 @@ interface Base {
 export type KernelEventBody =
   | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, number>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted' }[]> }
   | { type: 'run.forked'; parent: { run: RunId; seq: number }; specHash: string; edited: boolean }
-  | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; stages: JobStage[] }
+  | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; stages: JobStage[] }
   | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
   | { type: 'sched.enqueued'; agent: AgentId; class: string; queue: number }
   | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number }
   | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; until: number }
-  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action }
+  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action }
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown> }
   | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number }
   | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string }
-  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number }
+  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; stored?: { store: string; id: string; text: string } }
   | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number }
   | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
-  | { type: 'agent.blocked'; agent: AgentId; on: string }
-  | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number }
-  | { type: 'agent.thought'; agent: AgentId; text: string; tokens: number }
+  | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
+  | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string }
   | { type: 'artifact.written'; agent: AgentId; name: string; text: string }
   | { type: 'agent.finished'; agent: AgentId; text: string }
   | { type: 'goal.met'; goal: string; name: string }
@@ -64,5 +64,5 @@ export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T 
 export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.enqueued', 'sched.picked', 'infer.started', 'infer.completed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
-  'agent.blocked', 'agent.woke', 'agent.thought', 'artifact.written', 'agent.finished', 'goal.met', 'run.stopped',
+  'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'goal.met', 'run.stopped',
 ]);

@@ -1,0 +1,109 @@
+/**
+ * The sim CPU: a seeded, scripted model that runs offline. Each agent follows its behaviour
+ * script; temperature adds seeded variation (hesitation turns, longer or shorter outputs).
+ * Token counts are real (o200k) counts of what it reads and writes. Deterministic: the same
+ * request always gets the same answer, which is what lets seek and fork re-ask it.
+ */
+import { draw } from '../rng';
+import { countTokens } from '../tokens';
+import type { Action, Cpu, InferRequest, InferResult } from './cpu';
+import { render } from './template';
+
+const HESITATIONS = [
+  'Let me re-read the task before acting.',
+  'Checking what I already know first.',
+  'Reconsidering the plan.',
+];
+
+function actionText(action: Action): string {
+  switch (action.kind) {
+    case 'think':
+      return '';
+    case 'call':
+      return `call ${action.tool}(${JSON.stringify(action.args)})`;
+    case 'send':
+      return `send to ${action.to}: ${action.text}`;
+    case 'recv':
+      return action.from ? `wait for a message from ${action.from}` : 'wait for a message';
+    case 'write':
+      return `write ${action.artifact}:\n${action.text}`;
+    case 'finish':
+      return action.text === '' ? 'done' : `done: ${action.text}`;
+  }
+}
+
+export class SimCpu implements Cpu {
+  readonly provider = 'sim';
+
+  infer(req: InferRequest): InferResult {
+    const { agent, model, seed, turn, pc } = req;
+    const script = agent.behaviour;
+    const temp = agent.temperature;
+    const u = draw(seed, `sim:${agent.id}`, turn, 0);
+    const scope = { last: req.last, vars: req.vars };
+
+    let action: Action;
+    let text: string;
+    let nextPc = pc + 1;
+    let extraTokens = 0;
+
+    if (temp > 0 && pc < script.length && u < temp * 0.15) {
+      // A hesitation turn: the model spends a turn thinking and does not advance its script.
+      const pick = Math.floor(draw(seed, `sim:${agent.id}:h`, turn) * HESITATIONS.length);
+      action = { kind: 'think' };
+      text = HESITATIONS[pick]!;
+      nextPc = pc;
+    } else {
+      const step = script[pc];
+      if (step === undefined) {
+        action = { kind: 'finish', text: 'Nothing left to do.' };
+        nextPc = pc;
+        text = actionText(action);
+      } else {
+        switch (step.op) {
+          case 'think':
+            action = { kind: 'think' };
+            text = render(step.text, scope);
+            extraTokens = step.tokens ?? 0;
+            break;
+          case 'call':
+            action = step.as === undefined ? { kind: 'call', tool: step.tool, args: step.args } : { kind: 'call', tool: step.tool, args: step.args, as: step.as };
+            text = actionText(action);
+            break;
+          case 'search':
+            action = { kind: 'call', tool: 'archival_search', args: { store: step.store, query: render(step.query, scope) }, ...(step.as === undefined ? {} : { as: step.as }) };
+            text = actionText(action);
+            break;
+          case 'remember':
+            action = { kind: 'call', tool: 'archival_insert', args: { store: step.store, text: render(step.text, scope) } };
+            text = actionText(action);
+            break;
+          case 'send':
+            action = { kind: 'send', to: step.to, text: render(step.text, scope), facts: step.facts };
+            text = actionText(action);
+            break;
+          case 'recv':
+            action = { kind: 'recv', ...(step.from === undefined ? {} : { from: step.from }), ...(step.as === undefined ? {} : { as: step.as }) };
+            text = actionText(action);
+            break;
+          case 'write':
+            action = { kind: 'write', artifact: step.artifact, text: render(step.text, scope) };
+            text = actionText(action);
+            break;
+          case 'finish':
+            action = { kind: 'finish', text: render(step.text, scope) };
+            text = actionText(action);
+            break;
+        }
+      }
+    }
+
+    const base = countTokens(text) + extraTokens;
+    const jitter = temp > 0 ? 1 + temp * (draw(seed, `sim:${agent.id}:len`, turn) - 0.5) : 1;
+    const tokensOut = Math.max(1, Math.round(base * jitter));
+    const tokensIn = req.context.reduce((n, c) => n + c.tokens, 0);
+    // Decode time for the output plus a prefill cost for the input (prefill ≈ 20× faster).
+    const latencyMs = Math.max(1, Math.round((tokensOut / model.tokensPerSecond) * 1000 + (tokensIn / (model.tokensPerSecond * 20)) * 1000));
+    return { action, text, tokensOut, latencyMs, nextPc };
+  }
+}

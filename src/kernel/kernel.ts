@@ -1,0 +1,421 @@
+/**
+ * The kernel: a discrete-event simulation on a virtual clock. Each call to `next` decides and
+ * emits exactly ONE event from the current state; the state changes only in applyEvent. So
+ * running to event k one step at a time, running straight through, and seeking to k all give
+ * the same state — and a fork from k continues exactly as the original would, unless edited.
+ */
+import type { Action, Cpu, InferRequest, InferResult } from './cpu/cpu';
+import { SimCpu } from './cpu/sim';
+import { asRunId, type RunId } from './ids';
+import { runJobPipeline } from './proc/pipeline';
+import { applyEvent, cloneState, stateFromStart } from './proc/reduce';
+import type { KernelState, Proc } from './proc/state';
+import { SCHED_CLASSES } from './sched';
+import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
+import { evaluate } from './term/goals';
+import { countTokens } from './tokens';
+import { toolClassFor } from './tools/toolClass';
+import type { EventOf, KernelEvent, KernelEventBody, StopReason } from './trace/events';
+import { hashText, traceHash } from './trace/hash';
+
+export interface KernelOptions {
+  runId: string;
+  seed: number;
+  /** CPUs by provider name; `sim` is always present. */
+  cpus?: Record<string, Cpu>;
+  /** Take a snapshot every N events (default 500). */
+  snapshotEvery?: number;
+}
+
+export interface StopWhen {
+  maxEvents?: number;
+  /** Stop right after an event for which this returns true (breakpoints, "one turn"). */
+  until?: (e: KernelEvent) => boolean;
+  /** Asked between events; true pauses the run. */
+  shouldPause?: () => boolean;
+}
+
+export interface RunUntilResult {
+  events: KernelEvent[];
+  reason: 'stopped' | 'matched' | 'limit' | 'paused';
+}
+
+type Step = KernelEvent | null | Promise<KernelEvent | null>;
+
+/** The hash of a document as the kernel sees it (layout left out: moving nodes changes nothing). */
+export function specHash(spec: HarnessSpec): string {
+  const { layout: _layout, ...rest } = spec;
+  return hashText(JSON.stringify(rest));
+}
+
+export class Kernel {
+  readonly runId: RunId;
+  readonly seed: number;
+  private spec: HarnessSpec;
+  private readonly cpus: Record<string, Cpu>;
+  private readonly snapshotEvery: number;
+  private readonly log: KernelEvent[] = [];
+  private readonly snaps: { seq: number; state: KernelState }[] = [];
+  private s!: KernelState;
+  private agents = new Map<string, AgentSpec>();
+  private models = new Map<string, ModelSpec>();
+  private tools = new Map<string, ToolSpec>();
+  private channels = new Map<string, ChannelSpec>();
+  /** Inference results computed at start, keyed by agent; re-asked if missing (after a seek). */
+  private readonly inferences = new Map<string, { turn: number; result: InferResult }>();
+  /** Last event seq per agent: the default cause of its next event. */
+  private readonly lastByAgent = new Map<string, number>();
+  private readonly pids = new Map<number, string>();
+
+  private constructor(spec: HarnessSpec, opts: KernelOptions) {
+    this.runId = asRunId(opts.runId);
+    this.seed = opts.seed >>> 0;
+    this.cpus = { sim: new SimCpu(), ...opts.cpus };
+    this.snapshotEvery = Math.max(1, opts.snapshotEvery ?? 500);
+    this.spec = spec;
+    this.index(spec);
+  }
+
+  /** Starts a run: `run.started`, then the job pipeline for every agent in document order. */
+  static create(spec: HarnessSpec, opts: KernelOptions): Kernel {
+    const k = new Kernel(spec, opts);
+    const stores: EventOf<'run.started'>['stores'] = {};
+    for (const st of spec.stores) stores[st.id] = st.documents.map((d) => ({ text: d.text, tags: d.tags, trust: d.trust }));
+    const models: Record<string, number> = {};
+    for (const m of spec.models) models[m.id] = m.slots;
+    k.emit({ type: 'run.started', seed: k.seed, harness: spec.name, specHash: specHash(spec), agents: spec.agents.map((a) => a.id), models, stores }, 0);
+    k.startJobs();
+    return k;
+  }
+
+  /**
+   * Continues from event `parent.seq` of another run as a new run: the prefix is copied under
+   * the new run id, then `run.forked` records the parent and whether the document changed.
+   */
+  static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number } }): Kernel {
+    const k = new Kernel(spec, opts);
+    const prefix = parentEvents.slice(0, opts.parent.seq + 1).map((e) => ({ ...e, run: k.runId }));
+    k.load(prefix);
+    const parentStart = prefix[0];
+    const hash = specHash(spec);
+    const edited = parentStart?.type === 'run.started' ? parentStart.specHash !== hash : true;
+    k.emit({ type: 'run.forked', parent: { run: asRunId(opts.parent.run), seq: opts.parent.seq }, specHash: hash, edited }, k.s.now);
+    k.startJobs();
+    return k;
+  }
+
+  /** Rebuilds a run from its own events (optionally from a snapshot) to continue it. */
+  static restore(events: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { snapshot?: KernelState }): Kernel {
+    const k = new Kernel(spec, opts);
+    k.load(events, opts.snapshot);
+    return k;
+  }
+
+  private index(spec: HarnessSpec): void {
+    this.agents = new Map(spec.agents.map((a) => [a.id, a]));
+    this.models = new Map(spec.models.map((m) => [m.id, m]));
+    this.tools = new Map(spec.tools.map((t) => [t.id, t]));
+    this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c]));
+  }
+
+  private load(events: readonly KernelEvent[], snapshot?: KernelState): void {
+    const first = events[0];
+    if (!first || first.type !== 'run.started') throw new Error('a run must begin with run.started');
+    let state: KernelState;
+    let from: number;
+    if (snapshot && snapshot.seq < events.length) {
+      state = cloneState(snapshot);
+      from = snapshot.seq + 1;
+    } else {
+      state = stateFromStart(first);
+      from = 1;
+    }
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      this.log.push(e);
+      if (i >= from) applyEvent(state, e);
+      if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
+      if (i % this.snapshotEvery === 0 && i >= from - 1) this.snaps.push({ seq: i, state: cloneState(state) });
+    }
+    this.s = state;
+    for (const p of Object.values(state.procs)) this.pids.set(p.pid, p.id);
+  }
+
+  /** Jobs for agents of the document that are not in the process table yet. */
+  private startJobs(): void {
+    for (const agent of this.spec.agents) {
+      if (this.s.procs[agent.id]) continue;
+      const outcome = runJobPipeline({ spec: this.spec, agent, cpus: this.cpus, pids: this.pids, firstFreePid: this.s.nextPid });
+      if (outcome.ok) {
+        const { ok: _ok, ...rest } = outcome;
+        this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: agent.sched });
+      } else {
+        this.emit({ type: 'job.failed', agent: agent.id, stage: outcome.stage, reason: outcome.reason, unwound: outcome.unwound });
+      }
+    }
+  }
+
+  // ---- observation -------------------------------------------------------------------
+
+  get state(): Readonly<KernelState> {
+    return this.s;
+  }
+  get events(): readonly KernelEvent[] {
+    return this.log;
+  }
+  get head(): number {
+    return this.log.length - 1;
+  }
+  get stopped(): boolean {
+    return this.s.stopped !== null;
+  }
+  get document(): HarnessSpec {
+    return this.spec;
+  }
+  snapshots(): ReadonlyArray<{ seq: number; state: KernelState }> {
+    return this.snaps;
+  }
+  /** pids currently reserved or held (for tests of the pipeline's unwinding). */
+  reservedPids(): ReadonlyMap<number, string> {
+    return this.pids;
+  }
+  traceHash(): string {
+    return traceHash(this.log);
+  }
+
+  /** The state right after event `seq`: the nearest snapshot at or before it, plus replay. */
+  stateAt(seq: number): KernelState {
+    if (seq < 0 || seq > this.head) throw new RangeError(`seq ${seq} is outside 0..${this.head}`);
+    let base: { seq: number; state: KernelState } | undefined;
+    for (const snap of this.snaps) {
+      if (snap.seq <= seq) base = snap;
+      else break;
+    }
+    const state = base ? cloneState(base.state) : stateFromStart(this.log[0] as EventOf<'run.started'>);
+    for (let i = (base?.seq ?? 0) + 1; i <= seq; i++) applyEvent(state, this.log[i]!);
+    return state;
+  }
+
+  // ---- running -----------------------------------------------------------------------
+
+  /** Emits exactly one event, or returns null when the run has stopped. */
+  async step(): Promise<KernelEvent | null> {
+    return this.next();
+  }
+
+  async runUntil(stop: StopWhen = {}): Promise<RunUntilResult> {
+    const events: KernelEvent[] = [];
+    const max = stop.maxEvents ?? Number.POSITIVE_INFINITY;
+    while (events.length < max) {
+      if (stop.shouldPause?.()) return { events, reason: 'paused' };
+      let r: Step = this.next();
+      if (r instanceof Promise) r = await r;
+      if (r === null) return { events, reason: 'stopped' };
+      events.push(r);
+      if (stop.until?.(r)) return { events, reason: 'matched' };
+      if (this.s.stopped) return { events, reason: 'stopped' };
+    }
+    return { events, reason: 'limit' };
+  }
+
+  private emit(body: KernelEventBody, t: number = this.s.now, cause?: number): KernelEvent {
+    const seq = this.log.length;
+    const agent = 'agent' in body ? body.agent : undefined;
+    const c = cause ?? (agent !== undefined ? this.lastByAgent.get(agent) : undefined);
+    const e = (c === undefined ? { seq, t, run: this.runId, ...body } : { seq, t, run: this.runId, cause: c, ...body }) as KernelEvent;
+    if (body.type === 'run.started') this.s = stateFromStart(e as EventOf<'run.started'>);
+    else applyEvent(this.s, e);
+    this.log.push(e);
+    if (agent !== undefined) this.lastByAgent.set(agent, seq);
+    if (seq % this.snapshotEvery === 0) this.snaps.push({ seq, state: cloneState(this.s) });
+    return e;
+  }
+
+  private stop(reason: StopReason, detail: string, t: number = this.s.now): KernelEvent {
+    const goals: Record<string, boolean> = {};
+    for (const g of this.spec.goals) goals[g.id] = this.s.goalsMet[g.id] === true;
+    return this.emit({ type: 'run.stopped', reason, detail, goals }, t);
+  }
+
+  /** Decides the next event from the state alone (plus deterministic CPU and tool answers). */
+  private next(): Step {
+    const s = this.s;
+    if (s.stopped) return null;
+    const procs = s.order.map((id) => s.procs[id]!);
+
+    for (const p of procs) if (p.state === 'acting' && p.pending) return this.act(p, p.pending);
+    for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided) return this.syscall(p);
+    for (const m of s.inflight) if (m.deliverAt <= s.now) return this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, s.now, m.sentSeq);
+    for (const p of procs) {
+      if (p.state !== 'blocked') continue;
+      const m = p.inbox.find((x) => p.waiting?.from === undefined || x.from === p.waiting.from);
+      if (m) return this.wake(p, m);
+    }
+    for (const p of procs) {
+      if (p.state === 'ready' && p.needsEnqueue) {
+        const cls = SCHED_CLASSES.classFor(p.sched.class);
+        const rq = s.runqueues[p.model]![cls.name];
+        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, queue: cls.size(rq) + 1 });
+      }
+    }
+    for (const [model, slots] of Object.entries(s.slots)) {
+      const slot = slots.indexOf(null);
+      if (slot < 0) continue;
+      for (const cls of SCHED_CLASSES.ordered) {
+        const rq = s.runqueues[model]![cls.name];
+        const agent = cls.pickNext(rq);
+        if (agent === null) continue;
+        const p = s.procs[agent]!;
+        return this.emit({ type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1 });
+      }
+    }
+    for (const p of procs) if (p.state === 'running' && p.until === -1) return this.startInference(p);
+
+    for (const g of this.spec.goals) {
+      if (!s.goalsMet[g.id] && evaluate(g.when, s)) return this.emit({ type: 'goal.met', goal: g.id, name: g.name });
+    }
+    const limits = this.spec.limits;
+    if (s.steps >= limits.maxSteps) return this.stop('max-steps', `${s.steps} agent turns reached the limit of ${limits.maxSteps}`);
+    if (limits.maxTokens !== undefined && s.tokensIn + s.tokensOut >= limits.maxTokens) return this.stop('max-tokens', `${s.tokensIn + s.tokensOut} tokens reached the limit of ${limits.maxTokens}`);
+    if (limits.maxCost !== undefined && s.cost >= limits.maxCost) return this.stop('max-cost', `$${s.cost.toFixed(6)} reached the limit of $${limits.maxCost}`);
+    if (procs.every((p) => p.state === 'done' || p.state === 'failed')) {
+      const unmet = this.spec.goals.filter((g) => !s.goalsMet[g.id]).map((g) => g.name);
+      return unmet.length === 0
+        ? this.stop('completed', procs.length === 0 ? 'no agent is running' : 'every agent finished and every goal is met')
+        : this.stop('goals-unmet', `every agent finished; not met: ${unmet.join('; ')}`);
+    }
+    return this.advance(procs);
+  }
+
+  /** Moves the clock to the earliest pending completion and emits it; a deadlock if none. */
+  private advance(procs: Proc[]): Step {
+    const s = this.s;
+    let best: { t: number; rank: number; run: () => Step } | null = null;
+    const offer = (t: number, rank: number, run: () => Step): void => {
+      if (!best || t < best.t || (t === best.t && rank < best.rank)) best = { t, rank, run };
+    };
+    procs.forEach((p, i) => {
+      if (p.state === 'running' && p.until > 0) offer(p.until, i, () => this.completeInference(p));
+      if (p.state === 'syscall' && p.call?.decided) offer(p.call.until, i, () => this.returnTool(p));
+    });
+    s.inflight.forEach((m, i) => offer(m.deliverAt, procs.length + i, () => this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq)));
+    const chosen = best as { t: number; run: () => Step } | null;
+    if (chosen) {
+      const max = this.spec.limits.maxTimeMs;
+      if (max !== undefined && chosen.t > max) return this.stop('max-time', `virtual time would pass ${max} ms`);
+      return chosen.run();
+    }
+    const waiting = procs.filter((p) => p.state === 'blocked').map((p) => `${p.id} waits for ${p.waiting?.from ?? 'any agent'}`);
+    return this.stop('deadlock', waiting.length > 0 ? `nothing can run: ${waiting.join(', ')}` : 'nothing can run and nothing is pending');
+  }
+
+  private request(p: Proc): InferRequest {
+    const agent = this.agents.get(p.id)!;
+    return {
+      agent, model: this.models.get(p.model)!, turn: p.turn, pc: p.pc, seed: this.seed,
+      context: p.context, vars: p.vars, last: p.last, tools: p.tools,
+    };
+  }
+
+  private cpuFor(p: Proc): Cpu {
+    const model = this.models.get(p.model)!;
+    return this.cpus[model.provider] ?? this.cpus.sim!;
+  }
+
+  private startInference(p: Proc): Step {
+    const started = (result: InferResult): KernelEvent => {
+      this.inferences.set(p.id, { turn: p.turn, result });
+      return this.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: p.contextTokens, until: this.s.now + result.latencyMs });
+    };
+    const r = this.cpuFor(p).infer(this.request(p));
+    return r instanceof Promise ? r.then(started) : started(r);
+  }
+
+  private completeInference(p: Proc): Step {
+    const model = this.models.get(p.model)!;
+    const done = (result: InferResult): KernelEvent => {
+      this.inferences.delete(p.id);
+      const tokensIn = p.contextTokens;
+      const cost = (tokensIn * model.priceIn + result.tokensOut * model.priceOut) / 1_000_000;
+      return this.emit({
+        type: 'infer.completed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, pc: result.nextPc,
+        tokensIn, tokensOut: result.tokensOut, cost, text: result.text, action: result.action,
+      }, p.until);
+    };
+    const cached = this.inferences.get(p.id);
+    if (cached && cached.turn === p.turn) return done(cached.result);
+    const r = this.cpuFor(p).infer(this.request(p));
+    return r instanceof Promise ? r.then(done) : done(r);
+  }
+
+  private act(p: Proc, action: Action): KernelEvent {
+    const s = this.s;
+    switch (action.kind) {
+      case 'think':
+        throw new Error('think actions never wait to be carried out');
+      case 'call':
+        return this.emit({ type: 'tool.called', agent: p.id, callId: `c${s.nextId}`, tool: action.tool, args: action.args });
+      case 'send': {
+        const channel = this.channels.get(`${p.id}\u0000${action.to}`);
+        if (!channel) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `no channel from ${p.id} to ${action.to}` });
+        if (!s.procs[action.to]) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
+        return this.emit({
+          type: 'msg.sent', agent: p.id, msgId: `m${s.nextId}`, from: p.id, to: action.to, channel: channel.id,
+          text: action.text, facts: action.facts, tokens: countTokens(action.text), deliverAt: s.now + channel.latencyMs,
+        });
+      }
+      case 'recv': {
+        const m = p.inbox.find((x) => action.from === undefined || x.from === action.from);
+        if (m) return this.wake(p, m, action.as);
+        return this.emit({
+          type: 'agent.blocked', agent: p.id, on: action.from ? `a message from ${action.from}` : 'any message',
+          ...(action.from === undefined ? {} : { from: action.from }), ...(action.as === undefined ? {} : { as: action.as }),
+        });
+      }
+      case 'write':
+        return this.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: action.text });
+      case 'finish':
+        return this.emit({ type: 'agent.finished', agent: p.id, text: action.text });
+    }
+  }
+
+  private wake(p: Proc, m: Proc['inbox'][number], as: string | undefined = p.waiting?.as): KernelEvent {
+    return this.emit({ type: 'agent.woke', agent: p.id, msgId: m.msgId, from: m.from, text: m.text, tokens: m.tokens, ...(as === undefined ? {} : { as }) });
+  }
+
+  /**
+   * The system-call choke point: every tool call is decided here, and the decision names the
+   * rule and scope that made it. (The permission engine and its scopes plug in here.)
+   */
+  private syscall(p: Proc): KernelEvent {
+    const call = p.call!;
+    const mode = this.spec.policy.mode;
+    const spec = this.tools.get(call.tool);
+    const cls = toolClassFor(spec, call.tool);
+    const deny = (rule: string, scope: string, reason: string): KernelEvent =>
+      this.emit({ type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, reason });
+    if (!cls) return deny('unknown-tool', 'kernel', `there is no tool "${call.tool}"`);
+    const target = cls.target(spec, { agent: p.id, tool: call.tool, args: call.args, newId: '' });
+    if ('error' in target) return deny('bad-arguments', 'kernel', target.error);
+    const cap = this.agents.get(p.id)?.capabilities.find((c) => c.target === target.target);
+    const grants = (access: string): boolean =>
+      target.access === 'use' || access === 'readwrite' || access === 'use' || access === target.access;
+    if (!cap || !p.tools.includes(target.target)) return deny('capability', 'agent', `${p.id} holds no capability for ${target.target}`);
+    if (!grants(cap.access)) return deny('capability', 'agent', `${p.id} may ${cap.access} ${target.target}, not ${target.access}`);
+    return this.emit({
+      type: 'tool.allowed', agent: p.id, callId: call.callId, tool: call.tool, rule: `capability:${p.id}->${target.target}`,
+      scope: 'agent', mode, until: this.s.now + cls.latency(spec),
+    });
+  }
+
+  private returnTool(p: Proc): KernelEvent {
+    const call = p.call!;
+    const spec = this.tools.get(call.tool);
+    const cls = toolClassFor(spec, call.tool)!;
+    const outcome = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, this.s);
+    return this.emit({
+      type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
+      tokens: countTokens(outcome.result), ms: cls.latency(spec), ...(outcome.stored ? { stored: outcome.stored } : {}),
+    }, call.until);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Job creation: validate → allocate → install guards → publish → start. Each stage before
+ * publish may fail; a failure undoes the stages already done, in reverse, so nothing is left
+ * behind (no pid, no reservation, no process-table entry). Publish emits `job.published`;
+ * start is the first `sched.enqueued`, decided by the kernel's run loop.
+ */
+import type { Cpu } from '../cpu/cpu';
+import type { AgentSpec, HarnessSpec, ModelSpec } from '../spec';
+import { countTokens } from '../tokens';
+import type { JobStage } from '../trace/events';
+
+export interface JobContext {
+  readonly spec: HarnessSpec;
+  readonly agent: AgentSpec;
+  readonly cpus: Readonly<Record<string, Cpu>>;
+  /** pid reservations shared by all jobs of the kernel: pid → agent. */
+  readonly pids: Map<number, string>;
+  /** The next pid the process table would hand out. */
+  readonly firstFreePid: number;
+  model?: ModelSpec;
+  pid?: number;
+  window?: number;
+  system?: string;
+  systemTokens?: number;
+  tools?: string[];
+}
+
+export interface JobStageOp {
+  readonly name: JobStage;
+  /** Returns an error message, or null when the stage succeeded. */
+  run(ctx: JobContext): string | null;
+  /** Undoes what run did; called in reverse order when a later stage fails. */
+  undo?(ctx: JobContext): void;
+}
+
+const validate: JobStageOp = {
+  name: 'validate',
+  run(ctx) {
+    const model = ctx.spec.models.find((m) => m.id === ctx.agent.model);
+    if (!model) return `model "${ctx.agent.model}" does not exist`;
+    if (!ctx.cpus[model.provider]) {
+      return `model "${model.id}" uses provider "${model.provider}", and no ${model.provider} endpoint is configured (add one in Settings, or use the sim provider)`;
+    }
+    ctx.model = model;
+    return null;
+  },
+};
+
+const allocate: JobStageOp = {
+  name: 'allocate',
+  run(ctx) {
+    const model = ctx.model!;
+    const window = ctx.agent.memory.window ?? model.contextWindow;
+    const core = ctx.agent.memory.coreBlocks.map((b) => `<${b.label}>\n${b.value}\n</${b.label}>`).join('\n');
+    const system = core === '' ? ctx.agent.systemPrompt : `${ctx.agent.systemPrompt}\n\n${core}`;
+    const systemTokens = countTokens(system);
+    if (systemTokens > window) return `the system prompt and core memory need ${systemTokens} tokens; the context window holds ${window}`;
+    let pid = ctx.firstFreePid;
+    while (ctx.pids.has(pid)) pid++;
+    ctx.pids.set(pid, ctx.agent.id);
+    Object.assign(ctx, { pid, window, system, systemTokens });
+    return null;
+  },
+  undo(ctx) {
+    if (ctx.pid !== undefined) ctx.pids.delete(ctx.pid);
+    delete ctx.pid;
+  },
+};
+
+const guards: JobStageOp = {
+  name: 'guards',
+  run(ctx) {
+    const tools: string[] = [];
+    for (const cap of ctx.agent.capabilities) {
+      const store = ctx.spec.stores.find((s) => s.id === cap.target);
+      if (store && store.kind === 'knowledge' && (cap.access === 'write' || cap.access === 'readwrite')) {
+        return `capability on "${store.id}" asks for ${cap.access} access; knowledge stores are read-only (use read)`;
+      }
+      tools.push(cap.target);
+    }
+    ctx.tools = tools;
+    return null;
+  },
+  undo(ctx) {
+    delete ctx.tools;
+  },
+};
+
+/** The stages before publish, in order. */
+export const JOB_STAGES: readonly JobStageOp[] = Object.freeze([validate, allocate, guards]);
+
+export type JobOutcome =
+  | { ok: true; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; stages: JobStage[] }
+  | { ok: false; stage: JobStage; reason: string; unwound: JobStage[] };
+
+/** Runs the stages; on failure unwinds the completed ones in reverse. */
+export function runJobPipeline(ctx: JobContext, stages: readonly JobStageOp[] = JOB_STAGES): JobOutcome {
+  const done: JobStageOp[] = [];
+  for (const stage of stages) {
+    let error: string | null;
+    try {
+      error = stage.run(ctx);
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    if (error !== null) {
+      const unwound: JobStage[] = [];
+      for (const d of done.reverse()) {
+        d.undo?.(ctx);
+        unwound.push(d.name);
+      }
+      return { ok: false, stage: stage.name, reason: error, unwound };
+    }
+    done.push(stage);
+  }
+  return {
+    ok: true, pid: ctx.pid!, model: ctx.model!.id, window: ctx.window!, system: ctx.system!, systemTokens: ctx.systemTokens!,
+    tools: ctx.tools!, stages: [...stages.map((s) => s.name), 'publish', 'start'],
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Tools are system calls. A ToolClass is the ops table for one implementation kind; the
+ * kernel's single choke point (Kernel.syscall) checks permission, then asks the class how
+ * long the call takes and, when it returns, what it returned.
+ */
+import type { KernelState } from '../proc/state';
+import type { ToolSpec } from '../spec';
+import { rankDocuments } from './search';
+
+export interface ToolCall {
+  agent: string;
+  tool: string;
+  args: Record<string, unknown>;
+  /** A fresh id for anything the call creates. */
+  newId: string;
+}
+
+export interface ToolOutcome {
+  ok: boolean;
+  result: string;
+  stored?: { store: string; id: string; text: string };
+}
+
+/** What the permission check needs: the id the agent must hold a capability for, and the access. */
+export interface ToolTarget {
+  target: string;
+  access: 'use' | 'read' | 'write';
+}
+
+export interface ToolClass {
+  readonly kind: string;
+  /** Which capability the call needs. Pure. */
+  target(spec: ToolSpec | undefined, call: ToolCall): ToolTarget | { error: string };
+  /** Virtual milliseconds the call takes. Pure. */
+  latency(spec: ToolSpec | undefined): number;
+  /** Runs the call against the state at its return time. Pure: changes travel in the outcome. */
+  execute(spec: ToolSpec | undefined, call: ToolCall, state: Readonly<KernelState>): ToolOutcome;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
+
+function formatHits(state: Readonly<KernelState>, store: string, query: string, k: number): ToolOutcome {
+  const docs = state.stores[store];
+  if (!docs) return { ok: false, result: `no store "${store}"` };
+  const hits = rankDocuments(docs, query, k);
+  if (hits.length === 0) return { ok: true, result: `no results for "${query}"` };
+  return { ok: true, result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n') };
+}
+
+const simTool: ToolClass = {
+  kind: 'sim',
+  target: (_spec, call) => ({ target: call.tool, access: 'use' }),
+  latency: (spec) => (spec?.impl.kind === 'sim' ? spec.impl.latencyMs : 100),
+  execute(spec, call) {
+    const template = spec?.impl.kind === 'sim' ? spec.impl.result : '';
+    const result = template.replace(/\{\{\s*args\.([A-Za-z0-9_-]+)\s*\}\}/g, (_w, name: string) => str(call.args[name]));
+    return { ok: true, result: result === '' ? `${spec?.name ?? call.tool} ok` : result };
+  },
+};
+
+const searchTool: ToolClass = {
+  kind: 'search',
+  target: (_spec, call) => ({ target: call.tool, access: 'use' }),
+  latency: (spec) => (spec?.impl.kind === 'search' ? spec.impl.latencyMs : 200),
+  execute(spec, call, state) {
+    if (spec?.impl.kind !== 'search') return { ok: false, result: 'not a search tool' };
+    return formatHits(state, spec.impl.store, str(call.args.query), spec.impl.topK);
+  },
+};
+
+const insertTool: ToolClass = {
+  kind: 'archival_insert',
+  target: (_spec, call) => ({ target: call.tool, access: 'use' }),
+  latency: (spec) => (spec?.impl.kind === 'archival_insert' ? spec.impl.latencyMs : 20),
+  execute(spec, call) {
+    if (spec?.impl.kind !== 'archival_insert') return { ok: false, result: 'not an insert tool' };
+    const text = str(call.args.text);
+    return { ok: true, result: `stored as ${call.newId}`, stored: { store: spec.impl.store, id: call.newId, text } };
+  },
+};
+
+/** Built-in memory system calls (MemGPT style): they act on a store named in the arguments. */
+const builtinSearch: ToolClass = {
+  kind: 'builtin:archival_search',
+  target: (_spec, call) => (typeof call.args.store === 'string' ? { target: call.args.store, access: 'read' } : { error: 'archival_search needs a "store" argument' }),
+  latency: () => 50,
+  execute: (_spec, call, state) => formatHits(state, str(call.args.store), str(call.args.query), 3),
+};
+
+const builtinInsert: ToolClass = {
+  kind: 'builtin:archival_insert',
+  target: (_spec, call) => (typeof call.args.store === 'string' ? { target: call.args.store, access: 'write' } : { error: 'archival_insert needs a "store" argument' }),
+  latency: () => 20,
+  execute(_spec, call, state) {
+    const store = str(call.args.store);
+    if (!state.stores[store]) return { ok: false, result: `no store "${store}"` };
+    return { ok: true, result: `stored as ${call.newId}`, stored: { store, id: call.newId, text: str(call.args.text) } };
+  },
+};
+
+/** Names of the built-in system calls every agent may attempt (permission still applies). */
+export const BUILTIN_TOOLS: Readonly<Record<string, ToolClass>> = Object.freeze({
+  archival_search: builtinSearch,
+  archival_insert: builtinInsert,
+});
+
+const BY_KIND: Readonly<Record<string, ToolClass>> = Object.freeze({ sim: simTool, search: searchTool, archival_insert: insertTool });
+
+/** The class that runs a call: a declared tool by its impl kind, else a built-in, else none. */
+export function toolClassFor(spec: ToolSpec | undefined, name: string): ToolClass | undefined {
+  if (spec) return BY_KIND[spec.impl.kind];
+  return BUILTIN_TOOLS[name];
+}
+
+export function isKnownToolKind(kind: string): boolean {
+  return kind in BY_KIND;
+}

@@ -1,0 +1,52 @@
+/**
+ * A projection of a run's events to the kernel state at any seq, for views that follow a
+ * scrubber. The same reducer as the kernel; snapshots every N events keep seeks cheap.
+ * Returned states are fresh copies: callers may keep them.
+ */
+import { applyEvent, cloneState, stateFromStart } from '../proc/reduce';
+import type { KernelState } from '../proc/state';
+import type { EventOf, KernelEvent } from './events';
+
+export class Projection {
+  readonly events: KernelEvent[] = [];
+  private readonly snaps: { seq: number; state: KernelState }[] = [];
+  private live: KernelState | null = null;
+
+  constructor(private readonly snapshotEvery = 500) {}
+
+  get head(): number {
+    return this.events.length - 1;
+  }
+
+  /** Appends events that continue the run (seq must follow on); others are ignored. */
+  append(events: readonly KernelEvent[]): void {
+    for (const e of events) {
+      if (e.seq !== this.events.length) continue;
+      this.events.push(e);
+      if (e.type === 'run.started') this.live = stateFromStart(e as EventOf<'run.started'>);
+      else if (this.live) applyEvent(this.live, e);
+      if (this.live && e.seq % this.snapshotEvery === 0) this.snaps.push({ seq: e.seq, state: cloneState(this.live) });
+    }
+  }
+
+  reset(): void {
+    this.events.length = 0;
+    this.snaps.length = 0;
+    this.live = null;
+  }
+
+  /** The state right after event `seq` (clamped to the head), or null before any event. */
+  stateAt(seq: number): KernelState | null {
+    if (!this.live || this.events.length === 0) return null;
+    const target = Math.max(0, Math.min(seq, this.head));
+    if (target === this.head) return cloneState(this.live);
+    let base: { seq: number; state: KernelState } | undefined;
+    for (const s of this.snaps) {
+      if (s.seq <= target) base = s;
+      else break;
+    }
+    const state = base ? cloneState(base.state) : stateFromStart(this.events[0] as EventOf<'run.started'>);
+    for (let i = (base?.seq ?? 0) + 1; i <= target; i++) applyEvent(state, this.events[i]!);
+    return state;
+  }
+}
