@@ -1,11 +1,188 @@
 import type { StateCreator } from 'zustand';
+import { parseHarness, type HarnessSpec, type SpecIssue } from '../kernel';
 import type { StudioState } from './index';
 
-/** Owned by the editor: the project, its document, undo/redo, selection. (Being written.) */
-export interface DocumentSlice {
-  projectId: string | null;
+/**
+ * Owned by the editor: the open project, its document, undo/redo history, selection and
+ * save state.
+ *
+ * Field homes: `doc`, `projectName` and the history are the user's work (persisted by the
+ * autosave in ui/shell); `issues` and `spec` are derived once per change, here, never in
+ * render; `selection`, `saveStatus` and friends are ephemeral UI state.
+ */
+
+export type SaveStatus = 'saved' | 'saving' | 'unsaved' | 'conflict' | 'error';
+
+/** One undoable change: the state *before* it, and what the user did. */
+export interface HistoryEntry {
+  label: string;
+  doc: unknown;
+  selection: string | null;
+  /** Edits with the same key in quick succession (typing in a field) merge into one entry. */
+  key?: string;
+  at: number;
 }
 
-export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlice> = () => ({
+export interface ChangeOptions {
+  /** Merge with the previous change when it has the same key and happened within MERGE_MS. */
+  key?: string;
+  /** Selection after the change (e.g. a newly added node); unchanged when omitted. */
+  select?: string | null;
+}
+
+export interface OpenedProject {
+  id: string;
+  name: string;
+  rev: number;
+  doc: unknown;
+}
+
+export interface DocumentSlice {
+  projectId: string | null;
+  projectName: string;
+  /** The stored revision the document is based on; saves name it as their base. */
+  rev: number;
+  /** The raw document exactly as edited — valid or not. Never replaced by a parsed copy. */
+  doc: unknown;
+  /** Issues of `doc`, recomputed once per change. */
+  issues: SpecIssue[];
+  /** The parsed document when `doc` is valid, else null. */
+  spec: HarnessSpec | null;
+  /** Bumped on every document or project-name change; the autosave watches it. */
+  changeSeq: number;
+
+  selection: string | null;
+  select(id: string | null): void;
+
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+  /** Records `doc` as the new document, labelled for the undo stack. */
+  change(label: string, doc: unknown, options?: ChangeOptions): void;
+  undo(): void;
+  redo(): void;
+
+  /** Replaces the open project (history starts empty). */
+  openProject(project: OpenedProject): void;
+  closeProject(): void;
+  renameProject(name: string): void;
+
+  saveStatus: SaveStatus;
+  /** Human-readable detail for `error` and `conflict`. */
+  saveMessage: string | null;
+  /** The newer stored revision when `saveStatus` is `conflict`. */
+  conflictRev: number | null;
+  saveStarted(): void;
+  /** A save of the state at `seq` stored revision `rev`. */
+  saveSucceeded(rev: number, seq: number): void;
+  saveConflicted(currentRev: number, message: string): void;
+  saveFailed(message: string): void;
+}
+
+const HISTORY_LIMIT = 200;
+const MERGE_MS = 1500;
+
+function derive(doc: unknown): Pick<DocumentSlice, 'issues' | 'spec'> {
+  const result = parseHarness(doc);
+  return result.ok ? { issues: [], spec: result.spec } : { issues: result.issues, spec: null };
+}
+
+/** Appends to an undo/redo stack, dropping the oldest entries past HISTORY_LIMIT. */
+function pushLimited(stack: HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
+  const next = [...stack, entry];
+  return next.length > HISTORY_LIMIT ? next.slice(next.length - HISTORY_LIMIT) : next;
+}
+
+export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlice> = (set, get) => ({
   projectId: null,
+  projectName: '',
+  rev: 0,
+  doc: null,
+  issues: [],
+  spec: null,
+  changeSeq: 0,
+
+  selection: null,
+  select: (id) => {
+    if (get().selection !== id) set({ selection: id });
+  },
+
+  past: [],
+  future: [],
+  change: (label, doc, options = {}) => {
+    const s = get();
+    if (doc === s.doc) return;
+    const now = Date.now();
+    const last = s.past[s.past.length - 1];
+    const merge = options.key !== undefined && last?.key === options.key && now - last.at < MERGE_MS && s.future.length === 0;
+    const past = merge
+      ? [...s.past.slice(0, -1), { ...last, at: now }]
+      : pushLimited(s.past, { label, doc: s.doc, selection: s.selection, key: options.key, at: now });
+    set({
+      doc,
+      ...derive(doc),
+      past,
+      future: [],
+      changeSeq: s.changeSeq + 1,
+      saveStatus: s.saveStatus === 'conflict' ? 'conflict' : 'unsaved',
+      ...(options.select !== undefined ? { selection: options.select } : {}),
+    });
+  },
+  undo: () => {
+    const s = get();
+    const entry = s.past[s.past.length - 1];
+    if (!entry) return;
+    set({
+      doc: entry.doc,
+      ...derive(entry.doc),
+      selection: entry.selection,
+      past: s.past.slice(0, -1),
+      future: [...s.future, { label: entry.label, doc: s.doc, selection: s.selection, at: Date.now() }],
+      changeSeq: s.changeSeq + 1,
+      saveStatus: s.saveStatus === 'conflict' ? 'conflict' : 'unsaved',
+    });
+  },
+  redo: () => {
+    const s = get();
+    const entry = s.future[s.future.length - 1];
+    if (!entry) return;
+    set({
+      doc: entry.doc,
+      ...derive(entry.doc),
+      selection: entry.selection,
+      future: s.future.slice(0, -1),
+      past: pushLimited(s.past, { label: entry.label, doc: s.doc, selection: s.selection, at: Date.now() }),
+      changeSeq: s.changeSeq + 1,
+      saveStatus: s.saveStatus === 'conflict' ? 'conflict' : 'unsaved',
+    });
+  },
+
+  openProject: (p) =>
+    set({
+      projectId: p.id,
+      projectName: p.name,
+      rev: p.rev,
+      doc: p.doc,
+      ...derive(p.doc),
+      selection: null,
+      past: [],
+      future: [],
+      saveStatus: 'saved',
+      saveMessage: null,
+      conflictRev: null,
+    }),
+  closeProject: () =>
+    set({ projectId: null, projectName: '', rev: 0, doc: null, issues: [], spec: null, selection: null, past: [], future: [], saveStatus: 'saved', saveMessage: null, conflictRev: null }),
+  renameProject: (name) => {
+    const s = get();
+    if (name === s.projectName) return;
+    set({ projectName: name, changeSeq: s.changeSeq + 1, saveStatus: s.saveStatus === 'conflict' ? 'conflict' : 'unsaved' });
+  },
+
+  saveStatus: 'saved',
+  saveMessage: null,
+  conflictRev: null,
+  saveStarted: () => set({ saveStatus: 'saving', saveMessage: null }),
+  saveSucceeded: (rev, seq) => set({ rev, saveStatus: get().changeSeq === seq ? 'saved' : 'unsaved', saveMessage: null }),
+  saveConflicted: (currentRev, message) => set({ saveStatus: 'conflict', conflictRev: currentRev, saveMessage: message }),
+  saveFailed: (message) => set({ saveStatus: 'error', saveMessage: message }),
 });

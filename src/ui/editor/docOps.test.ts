@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseHarness } from '../../kernel';
+import { entities, findEntity, layoutPositions } from './docModel';
+import { addNode, connect, deleteEdges, deleteEntities, getIn, parseEdgeId, edgeId, setIn } from './docOps';
+import { renameId } from './renameId';
+
+const example = (): unknown => JSON.parse(readFileSync(new URL('../../../public/examples/research-team.json', import.meta.url), 'utf8'));
+
+describe('setIn / getIn', () => {
+  it('sets nested values immutably and removes on undefined', () => {
+    const a = { x: { y: 1 }, list: [{ z: 1 }] };
+    const b = setIn(a, ['list', 0, 'z'], 2);
+    expect(getIn(b, ['list', 0, 'z'])).toBe(2);
+    expect(a.list[0]!.z).toBe(1);
+    expect(setIn(a, ['x', 'y'], undefined)).toEqual({ x: {}, list: [{ z: 1 }] });
+  });
+});
+
+describe('adding nodes', () => {
+  it('gives unique ids and stores the position', () => {
+    const first = addNode(example(), 'agent', { x: 10.4, y: 20 });
+    const second = addNode(first.doc, 'agent', { x: 0, y: 0 });
+    expect(first.id).toBe('agent-2');
+    expect(second.id).toBe('agent-3');
+    expect(layoutPositions(second.doc).get('agent-2')).toEqual({ x: 10, y: 20 });
+    expect(parseHarness(second.doc).ok).toBe(true);
+  });
+  it('works on an empty or invalid document', () => {
+    const { doc, id } = addNode('not json', 'tool', { x: 0, y: 0 });
+    expect(findEntity(doc, id)?.kind).toBe('tool');
+  });
+});
+
+describe('deleting', () => {
+  it('removes an agent with its channels, store ownership and layout, leaving content references dangling', () => {
+    const doc = deleteEntities(example(), ['researcher']);
+    expect(entities(doc, 'agent').map((a) => a.id)).toEqual(['planner', 'writer']);
+    expect(entities(doc, 'channel').map((c) => c.id)).toEqual(['plan-to-write']);
+    expect(findEntity(doc, 'notes')?.value.owner).toBeUndefined();
+    expect(layoutPositions(doc).has('researcher')).toBe(false);
+    const result = parseHarness(doc);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((i) => i.path)).toContain('agents[0].behaviour[1].to');
+  });
+  it('removes capabilities pointing at a deleted tool', () => {
+    const doc = deleteEntities(example(), ['web_search']);
+    const researcher = findEntity(doc, 'researcher')!;
+    expect(researcher.value.capabilities).toEqual([{ target: 'notes', access: 'readwrite' }]);
+  });
+  it('deletes edges by their ids', () => {
+    const ids = ['channel:plan-to-write', 'cap:0:researcher', 'model:writer'];
+    const doc = deleteEdges(example(), ids.map((id) => parseEdgeId(id)!));
+    expect(entities(doc, 'channel')).toHaveLength(2);
+    expect(findEntity(doc, 'researcher')!.value.capabilities).toEqual([{ target: 'notes', access: 'readwrite' }]);
+    expect(findEntity(doc, 'writer')!.value.model).toBeUndefined();
+    for (const id of ids) expect(edgeId(parseEdgeId(id)!)).toBe(id);
+  });
+});
+
+describe('connecting', () => {
+  it('agent → agent creates a channel', () => {
+    const r = connect(example(), 'writer', 'planner')!;
+    expect(r.label).toBe('Connect writer → planner');
+    expect(entities(r.doc, 'channel').at(-1)?.value).toEqual({ id: 'writer-to-planner', from: 'writer', to: 'planner', kind: 'message' });
+    expect(connect(r.doc, 'writer', 'planner')).toBeNull();
+  });
+  it('agent → tool or store adds a capability; agent → model sets the model', () => {
+    let doc = connect(example(), 'planner', 'web_search')!.doc;
+    doc = connect(doc, 'planner', 'corpus')!.doc;
+    expect(findEntity(doc, 'planner')!.value.capabilities).toEqual([{ target: 'web_search', access: 'use' }, { target: 'corpus', access: 'readwrite' }]);
+    const { doc: withModel } = addNode(doc, 'model', { x: 0, y: 0 });
+    expect(findEntity(connect(withModel, 'planner', 'model-2')!.doc, 'planner')!.value.model).toBe('model-2');
+  });
+  it('refuses connections that do not start at an agent', () => {
+    expect(connect(example(), 'web_search', 'planner')).toBeNull();
+    expect(connect(example(), 'planner', 'planner')).toBeNull();
+  });
+});
+
+describe('renaming ids', () => {
+  it('updates every reference', () => {
+    const r = renameId(example(), 'researcher', 'scout');
+    if (!r.ok) throw new Error(r.message);
+    const text = JSON.stringify(r.doc);
+    expect(text).not.toContain('"researcher"');
+    expect(layoutPositions(r.doc).has('scout')).toBe(true);
+    expect(parseHarness(r.doc).ok).toBe(true);
+  });
+  it('renames models, tools and stores with their references', () => {
+    let doc: unknown = example();
+    for (const [from, to] of [['sim-small', 'cpu'], ['web_search', 'search'], ['corpus', 'web']] as const) {
+      const r = renameId(doc, from, to);
+      if (!r.ok) throw new Error(r.message);
+      doc = r.doc;
+    }
+    expect(parseHarness(doc).ok).toBe(true);
+  });
+  it('refuses an id already in use', () => {
+    expect(renameId(example(), 'planner', 'writer')).toEqual({ ok: false, message: 'The id "writer" is already in use.' });
+  });
+});

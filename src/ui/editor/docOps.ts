@@ -1,0 +1,198 @@
+/**
+ * Pure, immutable edits of the raw document. Each returns a new document (or the same one
+ * when nothing changed) and never drops fields it does not understand.
+ */
+import { asDoc, COLLECTION, entities, findEntity, isRecord, str, uniqueId, type EntityKind, type NodeKind, type Position, type Rec } from './docModel';
+
+export type PathKey = string | number;
+
+/** Sets (or, with `undefined`, removes) the value at `path`, creating objects on the way. */
+export function setIn(root: unknown, path: readonly PathKey[], value: unknown): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  if (typeof head === 'number') {
+    const list = Array.isArray(root) ? [...(root as unknown[])] : [];
+    list[head] = setIn(list[head], rest, value);
+    return list;
+  }
+  const obj: Rec = isRecord(root) ? { ...root } : {};
+  const next = setIn(obj[head], rest, value);
+  if (next === undefined) delete obj[head];
+  else obj[head] = next;
+  return obj;
+}
+
+export function getIn(root: unknown, path: readonly PathKey[]): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (typeof key === 'number') cur = Array.isArray(cur) ? (cur as unknown[])[key] : undefined;
+    else cur = isRecord(cur) ? cur[key] : undefined;
+  }
+  return cur;
+}
+
+function list(doc: Rec, key: string): unknown[] {
+  const v = doc[key];
+  return Array.isArray(v) ? v : [];
+}
+
+const NAMES: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store' };
+
+/** A fresh entity of `kind`, valid on its own (an agent takes the first model, if any). */
+export function newEntity(doc: unknown, kind: NodeKind, id: string): Rec {
+  const n = /-(\d+)$/.exec(id)?.[1];
+  const name = `${NAMES[kind]}${n ? ` ${n}` : ''}`;
+  switch (kind) {
+    case 'agent':
+      return { id, name, description: '', model: entities(doc, 'model')[0]?.id ?? '', systemPrompt: '', behaviour: [{ op: 'finish', text: 'Done.' }], capabilities: [] };
+    case 'tool':
+      return { id, name, description: '', sideEffect: 'none', tier: 'shared', impl: { kind: 'sim', result: '', latencyMs: 100 } };
+    case 'model':
+      return { id, name, provider: 'sim', model: 'sim-1', contextWindow: 8192, priceIn: 0, priceOut: 0, quality: 3, slots: 1 };
+    case 'store':
+      return { id, name, kind: 'archival', documents: [] };
+  }
+}
+
+export function addNode(doc: unknown, kind: NodeKind, at: Position): { doc: unknown; id: string } {
+  const id = uniqueId(doc, kind);
+  const d = asDoc(doc);
+  let next = setIn(d, [COLLECTION[kind]], [...list(d, COLLECTION[kind]), newEntity(doc, kind, id)]);
+  next = setIn(next, ['layout', 'nodes', id], { x: Math.round(at.x), y: Math.round(at.y) });
+  return { doc: next, id };
+}
+
+/** Stores node positions in `layout.nodes`. */
+export function moveNodes(doc: unknown, positions: ReadonlyMap<string, Position>): unknown {
+  let next = doc;
+  for (const [id, p] of positions) next = setIn(next, ['layout', 'nodes', id], { x: Math.round(p.x), y: Math.round(p.y) });
+  return next;
+}
+
+function mapAgents(doc: Rec, fn: (agent: Rec) => Rec): Rec {
+  const agents = list(doc, 'agents');
+  let changed = false;
+  const out = agents.map((a) => {
+    if (!isRecord(a)) return a;
+    const b = fn(a);
+    if (b !== a) changed = true;
+    return b;
+  });
+  return changed ? { ...doc, agents: out } : doc;
+}
+
+function withoutCapabilitiesTo(agent: Rec, ids: ReadonlySet<string>): Rec {
+  const caps = agent.capabilities;
+  if (!Array.isArray(caps)) return agent;
+  const kept = caps.filter((c) => !(isRecord(c) && typeof c.target === 'string' && ids.has(c.target)));
+  return kept.length === caps.length ? agent : { ...agent, capabilities: kept };
+}
+
+/**
+ * Deletes entities by id and cascades what only exists because of them: an agent's
+ * channels and its ownership of stores; capabilities pointing at a removed tool or store;
+ * layout entries. References inside content (behaviour scripts, goals, a tool's
+ * store, an agent's model) are kept, so the issues list shows what now dangles.
+ */
+export function deleteEntities(doc: unknown, ids: Iterable<string>): unknown {
+  const gone = new Set(ids);
+  if (gone.size === 0) return doc;
+  let d: Rec = { ...asDoc(doc) };
+  for (const kind of ['agent', 'tool', 'model', 'store', 'channel'] as const) {
+    const key = COLLECTION[kind];
+    if (!Array.isArray(d[key])) continue;
+    d[key] = list(d, key).filter((e) => !(isRecord(e) && typeof e.id === 'string' && gone.has(e.id)));
+  }
+  if (Array.isArray(d.channels)) {
+    d.channels = list(d, 'channels').filter((c) => !(isRecord(c) && (gone.has(str(c.from)) || gone.has(str(c.to)))));
+  }
+  d = mapAgents(d, (a) => withoutCapabilitiesTo(a, gone));
+  if (Array.isArray(d.stores)) {
+    d.stores = list(d, 'stores').map((s) => {
+      if (!isRecord(s) || !gone.has(str(s.owner))) return s;
+      const { owner: _owner, ...rest } = s;
+      return rest;
+    });
+  }
+  const layout = d.layout;
+  if (isRecord(layout) && isRecord(layout.nodes)) {
+    const nodes = Object.fromEntries(Object.entries(layout.nodes).filter(([id]) => !gone.has(id)));
+    d.layout = { ...layout, nodes };
+  }
+  return d;
+}
+
+/** What a connection from an agent to `target` would do, for validation and labels. */
+export function connectionKind(doc: unknown, source: string, target: string): 'channel' | 'capability' | 'model' | null {
+  if (source === target) return null;
+  const from = findEntity(doc, source);
+  const to = findEntity(doc, target);
+  if (from?.kind !== 'agent' || !to) return null;
+  if (to.kind === 'agent') return 'channel';
+  if (to.kind === 'tool' || to.kind === 'store') return 'capability';
+  if (to.kind === 'model') return 'model';
+  return null;
+}
+
+/** Applies a drawn connection: a channel, a capability, or the agent's model. Null when not allowed or already there. */
+export function connect(doc: unknown, source: string, target: string): { doc: unknown; label: string; select?: string } | null {
+  const kind = connectionKind(doc, source, target);
+  const agent = findEntity(doc, source);
+  if (!kind || !agent) return null;
+  const d = asDoc(doc);
+  if (kind === 'channel') {
+    const exists = entities(doc, 'channel').some((c) => c.value.from === source && c.value.to === target);
+    if (exists) return null;
+    const id = uniqueId(doc, `${source}-to-${target}`, true);
+    return { doc: setIn(d, ['channels'], [...list(d, 'channels'), { id, from: source, to: target, kind: 'message' }]), label: `Connect ${source} → ${target}`, select: id };
+  }
+  if (kind === 'capability') {
+    const caps = Array.isArray(agent.value.capabilities) ? agent.value.capabilities : [];
+    if (caps.some((c) => isRecord(c) && c.target === target)) return null;
+    const access = findEntity(doc, target)?.kind === 'store' ? 'readwrite' : 'use';
+    return { doc: setIn(d, ['agents', agent.index, 'capabilities'], [...caps, { target, access }]), label: `Give ${source} ${target}` };
+  }
+  if (agent.value.model === target) return null;
+  return { doc: setIn(d, ['agents', agent.index, 'model'], target), label: `Set ${source}'s model to ${target}` };
+}
+
+/** The document side of an edge, as encoded in the canvas edge id. */
+export type EdgeRef =
+  | { type: 'channel'; id: string }
+  | { type: 'capability'; agent: string; index: number }
+  | { type: 'model'; agent: string };
+
+export function edgeId(ref: EdgeRef): string {
+  if (ref.type === 'channel') return `channel:${ref.id}`;
+  if (ref.type === 'capability') return `cap:${ref.index}:${ref.agent}`;
+  return `model:${ref.agent}`;
+}
+
+export function parseEdgeId(id: string): EdgeRef | null {
+  if (id.startsWith('channel:')) return { type: 'channel', id: id.slice(8) };
+  if (id.startsWith('model:')) return { type: 'model', agent: id.slice(6) };
+  const cap = /^cap:(\d+):(.*)$/.exec(id);
+  if (cap) return { type: 'capability', index: Number(cap[1]), agent: cap[2]! };
+  return null;
+}
+
+/** Removes what an edge stands for. Removing a model edge leaves the agent without a model (an issue). */
+export function deleteEdges(doc: unknown, refs: readonly EdgeRef[]): unknown {
+  let next = deleteEntities(doc, refs.flatMap((r) => (r.type === 'channel' ? [r.id] : [])));
+  // Capabilities by descending index so earlier removals do not shift later ones.
+  const caps = refs.filter((r): r is Extract<EdgeRef, { type: 'capability' }> => r.type === 'capability').sort((a, b) => b.index - a.index);
+  for (const ref of [...caps, ...refs.filter((r) => r.type === 'model')]) {
+    const agent = findEntity(next, ref.agent);
+    if (agent?.kind !== 'agent') continue;
+    if (ref.type === 'model') next = setIn(next, ['agents', agent.index, 'model'], undefined);
+    else if (ref.type === 'capability' && Array.isArray(agent.value.capabilities)) {
+      next = setIn(next, ['agents', agent.index, 'capabilities'], agent.value.capabilities.filter((_, i) => i !== ref.index));
+    }
+  }
+  return next;
+}
+
+/** Replaces the entity at its place in its collection. */
+export function replaceEntity(doc: unknown, kind: EntityKind, index: number, value: unknown): unknown {
+  return setIn(asDoc(doc), [COLLECTION[kind], index], value);
+}
