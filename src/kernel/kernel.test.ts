@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Kernel } from './kernel';
+import { parseHarness } from './spec';
+import { harness, TestKernel } from './test/TestKernel';
+import { traceHash } from './trace/hash';
+import { Projection } from './trace/projection';
+import { fromJsonl, toJsonl } from './trace/jsonl';
+
+const example = (() => {
+  const r = parseHarness(readFileSync(new URL('../../public/examples/research-team.json', import.meta.url), 'utf8'));
+  if (!r.ok) throw new Error('example invalid');
+  return r.spec;
+})();
+
+const pair = harness({
+  agents: [
+    { id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'send', to: 'b', text: 'ping' }, { op: 'finish', text: 'sent' }] },
+    { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a', as: 'got' }, { op: 'write', artifact: 'out', text: 'got {{var.got}}' }, { op: 'finish' }] },
+  ],
+  channels: [{ id: 'ab', from: 'a', to: 'b' }],
+  goals: [{ id: 'g', name: 'out has ping', when: { kind: 'artifact', name: 'out', contains: 'ping' } }],
+});
+
+describe('the example research team', () => {
+  it('runs to completion offline with its goal met and real token counts', async () => {
+    const t = await TestKernel.spawn(example).runToEnd();
+    const stop = t.events('run.stopped')[0];
+    expect(stop).toMatchObject({ type: 'run.stopped', reason: 'completed', goals: { 'report-written': true } });
+    expect(t.state.artifacts.report?.text).toContain('MemGPT');
+    expect(t.state.tokensIn).toBeGreaterThan(500);
+    expect(t.state.cost).toBeGreaterThan(0);
+    // seq has no gaps and virtual time never goes back
+    t.events().forEach((e, i) => {
+      expect(e.seq).toBe(i);
+      if (i > 0) expect(e.t).toBeGreaterThanOrEqual(t.events()[i - 1]!.t);
+    });
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same trace and hash for the same document and seed', async () => {
+    const a = await TestKernel.spawn(example, { seed: 7, runId: 'one' }).runToEnd();
+    const b = await TestKernel.spawn(example, { seed: 7, runId: 'two' }).runToEnd();
+    expect(a.kernel.traceHash()).toBe(b.kernel.traceHash());
+    expect(a.events().map((e) => ({ ...e, run: '' }))).toEqual(b.events().map((e) => ({ ...e, run: '' })));
+  });
+
+  it('gives another trace for another seed when temperature > 0', async () => {
+    const hashes = new Set<string>();
+    for (const seed of [1, 2, 3, 4]) hashes.add((await TestKernel.spawn(example, { seed }).runToEnd()).kernel.traceHash());
+    expect(hashes.size).toBeGreaterThan(1);
+  });
+
+  it('at temperature 0 only the recorded seed differs between seeds', async () => {
+    const a = await TestKernel.spawn(pair, { seed: 1 }).runToEnd();
+    const b = await TestKernel.spawn(pair, { seed: 99 }).runToEnd();
+    expect(a.events()[0]).toMatchObject({ seed: 1 });
+    expect(b.events()[0]).toMatchObject({ seed: 99 });
+    expect(traceHash(a.events().slice(1))).toBe(traceHash(b.events().slice(1)));
+  });
+});
+
+describe('seek and fork', () => {
+  it('the state at k reached by seek equals the state reached by running to k', async () => {
+    const full = await TestKernel.spawn(example, { seed: 3, snapshotEvery: 16 }).runToEnd();
+    // creation emits run.started and one job event per agent (seq 0..3) before any step
+    for (const k of [3, 5, 16, 17, 40, full.kernel.head]) {
+      const stepped = TestKernel.spawn(example, { seed: 3, snapshotEvery: 16 });
+      await stepped.step(k - stepped.kernel.head);
+      expect(stepped.kernel.head).toBe(k);
+      expect(full.kernel.stateAt(k)).toEqual(stepped.state);
+    }
+  });
+
+  it('the UI projection agrees with the kernel at every event', async () => {
+    const t = await TestKernel.spawn(example, { seed: 5 }).runToEnd();
+    const p = new Projection(10);
+    p.append(t.events().slice(0, 30));
+    p.append(t.events().slice(30));
+    for (let k = 0; k <= t.kernel.head; k += 1) expect(p.stateAt(k)).toEqual(t.kernel.stateAt(k));
+  });
+
+  it('a fork without edits continues exactly as the original did', async () => {
+    const original = await TestKernel.spawn(example, { seed: 11 }).runToEnd();
+    const k = 30;
+    const fork = Kernel.fork(original.events(), example, { runId: 'fork', seed: 11, parent: { run: 'test-run', seq: k } });
+    expect(fork.events[k + 1]).toMatchObject({ type: 'run.forked', parent: { run: 'test-run', seq: k }, edited: false });
+    expect(fork.events.every((e) => e.run === 'fork')).toBe(true);
+    await fork.runUntil();
+    const tail = (evs: readonly { seq: number }[], from: number) => evs.slice(from).map((e) => ({ ...e, seq: 0, run: '', cause: 0 }));
+    expect(tail(fork.events, k + 2)).toEqual(tail(original.events(), k + 1));
+  });
+
+  it('a fork with an edited document records the edit and follows the new document', async () => {
+    const original = await TestKernel.spawn(pair).runToEnd();
+    const edited = harness({
+      ...pair,
+      agents: pair.agents.map((a) => (a.id === 'b' ? { ...a, behaviour: [{ op: 'recv' as const, from: 'a', as: 'got' }, { op: 'write' as const, artifact: 'out', text: 'edited {{var.got}}' }, { op: 'finish' as const, text: '' }] } : a)),
+    });
+    const fork = Kernel.fork(original.events(), edited, { runId: 'f', seed: 1, parent: { run: 'test-run', seq: 8 } });
+    await fork.runUntil();
+    expect(fork.events[9]).toMatchObject({ type: 'run.forked', edited: true });
+    expect(fork.state.artifacts.out?.text).toBe('edited ping');
+  });
+
+  it('restore continues an interrupted run to the same trace', async () => {
+    const whole = await TestKernel.spawn(example, { seed: 2, runId: 'r' }).runToEnd();
+    const part = TestKernel.spawn(example, { seed: 2, runId: 'r', snapshotEvery: 10 });
+    await part.step(25);
+    const restored = Kernel.restore(part.events(), example, { runId: 'r', seed: 2, snapshot: part.kernel.snapshots().at(-1)!.state });
+    await restored.runUntil();
+    expect(restored.traceHash()).toBe(whole.kernel.traceHash());
+  });
+});
+
+describe('the job pipeline', () => {
+  it('unwinds a failed job and leaves nothing behind', () => {
+    const spec = harness({
+      stores: [{ id: 'kb', name: 'KB', kind: 'knowledge' }],
+      agents: [
+        { id: 'ok1', name: 'Ok', model: 'm' },
+        { id: 'bad', name: 'Bad', model: 'm', capabilities: [{ target: 'kb', access: 'write' }] },
+        { id: 'ok2', name: 'Ok2', model: 'm' },
+      ],
+    });
+    const t = TestKernel.spawn(spec);
+    const failed = t.events('job.failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ agent: 'bad', stage: 'guards', unwound: ['allocate', 'validate'] });
+    expect(Object.keys(t.state.procs)).toEqual(['ok1', 'ok2']);
+    // the pid reserved at allocate was released: the next job got it
+    expect(t.state.procs.ok2!.pid).toBe(2);
+    expect([...t.kernel.reservedPids().values()]).toEqual(['ok1', 'ok2']);
+  });
+
+  it('fails at allocate when the system prompt does not fit the window', () => {
+    const spec = harness({ agents: [{ id: 'big', name: 'Big', model: 'm', systemPrompt: 'word '.repeat(400), memory: { window: 256 } }] });
+    const t = TestKernel.spawn(spec);
+    expect(t.events('job.failed')[0]).toMatchObject({ stage: 'allocate', unwound: ['validate'] });
+    expect((t.events('job.failed')[0] as { reason: string }).reason).toMatch(/need \d+ tokens; the context window holds 256/);
+  });
+
+  it('fails at validate when the provider has no CPU', () => {
+    const spec = harness({ models: [{ id: 'gpt', name: 'GPT', provider: 'openai' }], agents: [{ id: 'a', name: 'A', model: 'gpt' }] });
+    const t = TestKernel.spawn(spec);
+    expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate', unwound: [] });
+    expect(t.state.procs).toEqual({});
+  });
+});
+
+describe('system calls and messages', () => {
+  it('denies a tool call without a capability, naming the rule', async () => {
+    const spec = harness({
+      tools: [{ id: 'mail', name: 'mail.send', impl: { kind: 'sim', result: 'sent' } }],
+      agents: [{ id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'call', tool: 'mail', args: { to: 'x' } }, { op: 'finish' }] }],
+    });
+    const t = await TestKernel.spawn(spec).runToEnd();
+    expect(t.events('tool.denied')[0]).toMatchObject({ tool: 'mail', rule: 'capability', scope: 'agent', reason: 'a holds no capability for mail' });
+    expect(t.events('tool.returned')).toHaveLength(0);
+  });
+
+  it('allows a granted call and returns its result after its latency', async () => {
+    const spec = harness({
+      tools: [{ id: 'echo', name: 'echo', impl: { kind: 'sim', result: 'echo {{args.x}}', latencyMs: 250 } }],
+      agents: [{ id: 'a', name: 'A', model: 'm', capabilities: [{ target: 'echo' }], behaviour: [{ op: 'call', tool: 'echo', args: { x: 'hi' }, as: 'r' }, { op: 'write', artifact: 'o', text: '{{var.r}}' }, { op: 'finish' }] }],
+    });
+    const t = await TestKernel.spawn(spec).runToEnd();
+    const allowed = t.events('tool.allowed')[0]!;
+    const returned = t.events('tool.returned')[0]!;
+    expect(allowed).toMatchObject({ rule: 'capability:a->echo' });
+    expect(returned.t - allowed.t).toBe(250);
+    expect(t.state.artifacts.o?.text).toBe('echo hi');
+  });
+
+  it('denies a message with no channel and detects a deadlock', async () => {
+    const spec = harness({
+      agents: [
+        { id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'send', to: 'b', text: 'hi' }, { op: 'recv', from: 'b' }] },
+        { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a' }] },
+      ],
+    });
+    const t = await TestKernel.spawn(spec).runToEnd();
+    expect(t.events('msg.denied')[0]).toMatchObject({ reason: 'no channel from a to b' });
+    expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'deadlock' });
+  });
+
+  it('stops at the step limit', async () => {
+    const spec = harness({ limits: { maxSteps: 3 }, agents: [{ id: 'a', name: 'A', model: 'm', behaviour: Array.from({ length: 10 }, () => ({ op: 'think' as const, text: 'hmm' })) }] });
+    const t = await TestKernel.spawn(spec).runToEnd();
+    expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'max-steps' });
+    expect(t.state.steps).toBe(3);
+  });
+
+  it('never lets two agents hold one slot', async () => {
+    const t = TestKernel.spawn(example, { seed: 9 });
+    const slots = 2;
+    while (!t.kernel.stopped) {
+      await t.step();
+      const held = Object.values(t.state.slots).flat().filter((x) => x !== null);
+      expect(held.length).toBeLessThanOrEqual(slots);
+      expect(new Set(held).size).toBe(held.length);
+      expect(Object.values(t.state.procs).filter((p) => p.state === 'running').length).toBe(held.length);
+    }
+  });
+});
+
+describe('trace format', () => {
+  it('round-trips through JSONL with the same hash', async () => {
+    const t = await TestKernel.spawn(example).runToEnd();
+    const back = fromJsonl(toJsonl(t.events()));
+    expect(back.ok && traceHash(back.events)).toBe(t.kernel.traceHash());
+  });
+
+  it('reports the line of a bad record', () => {
+    expect(fromJsonl('{"seq":0,"type":"run.started"}\n{oops')).toMatchObject({ ok: false, line: 2 });
+  });
+});
