@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
+import { locateJsonError } from './jsonLocate';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
 
 export interface SpecIssue {
@@ -75,10 +76,9 @@ export function parseJsonText(text: string): { ok: true; value: unknown } | { ok
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
+    const offset = locateJsonError(text);
     let where = '';
-    if (pos) {
-      const offset = Number(pos[1]);
+    if (offset >= 0) {
       const before = text.slice(0, offset).split('\n');
       where = ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
     }
@@ -139,7 +139,8 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
     if (id === undefined) return;
     const target = seen.get(id);
     if (!target || !kinds.includes(target.kind)) {
-      const expected = kinds.length === 1 ? `the id of a ${kinds[0]}` : `the id of a ${kinds.join(' or ')}`;
+      const article = (k: string): string => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
+      const expected = `the id of ${kinds.map(article).join(' or ')}`;
       const found = target ? `the ${target.kind} "${id}"` : `"${id}", which does not exist`;
       issues.push({ path, message: `${path}: expected ${expected}, found ${found}`, expected, found: JSON.stringify(id) });
     }

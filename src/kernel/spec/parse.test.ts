@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { harnessJsonSchema, migrate, parseHarness, type MigrationTable } from './index';
+
+const example = JSON.parse(readFileSync(new URL('../../../public/examples/research-team.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const clone = (): Record<string, any> => JSON.parse(JSON.stringify(example));
+const issuesOf = (input: unknown) => {
+  const r = parseHarness(input);
+  if (r.ok) throw new Error('expected issues');
+  return r.issues;
+};
+
+describe('parseHarness', () => {
+  it('accepts the example and fills defaults', () => {
+    const r = parseHarness(example);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.spec.policy.mode).toBe('auto');
+  });
+
+  it('names the JSON path, what was expected and what was found', () => {
+    const doc = clone();
+    doc.agents[1].temperature = 'hot';
+    expect(issuesOf(doc)).toContainEqual(expect.objectContaining({ path: 'agents[1].temperature', expected: 'number', found: '"hot"' }));
+    expect(issuesOf(doc)[0]!.message).toBe('agents[1].temperature: expected number, found "hot"');
+  });
+
+  it('reports an unknown enum value with the allowed ones', () => {
+    const doc = clone();
+    doc.tools[0].sideEffect = 'explosive';
+    const [issue] = issuesOf(doc);
+    expect(issue!.path).toBe('tools[0].sideEffect');
+    expect(issue!.message).toContain('"privileged"');
+  });
+
+  it('reports a missing field', () => {
+    const doc = clone();
+    delete doc.agents[0].model;
+    expect(issuesOf(doc)).toContainEqual(expect.objectContaining({ path: 'agents[0].model', found: 'nothing' }));
+  });
+
+  it('reports an unknown version', () => {
+    expect(issuesOf({ ...clone(), version: 7 })).toEqual([expect.objectContaining({ path: 'version', found: '7' })]);
+    expect(issuesOf({ ...clone(), version: undefined })[0]!.message).toBe('version: expected the integer 1, found nothing');
+  });
+
+  it('reports a dangling reference: a channel to a deleted agent', () => {
+    const doc = clone();
+    doc.agents = doc.agents.filter((a: { id: string }) => a.id !== 'writer');
+    const issues = issuesOf(doc);
+    expect(issues).toContainEqual(expect.objectContaining({ path: 'channels[1].to', found: '"writer"' }));
+    expect(issues.find((i) => i.path === 'channels[1].to')!.message).toBe('channels[1].to: expected the id of an agent, found "writer", which does not exist');
+  });
+
+  it('reports duplicate ids across entity kinds', () => {
+    const doc = clone();
+    doc.tools[0].id = 'planner';
+    expect(issuesOf(doc)).toContainEqual(expect.objectContaining({ path: 'tools[0].id', message: expect.stringContaining('already used by the agent at agents[0].id') }));
+  });
+
+  it('reports JSON syntax errors with line and column and never throws', () => {
+    const [issue] = issuesOf('{\n  "version": 1,\n  "name": }');
+    expect(issue!.message).toMatch(/^not valid JSON at line 3, column \d+/);
+    for (const bad of [null, 42, [], 'x', { version: 1 }, { version: 1, name: 'n', agents: 'no' }]) expect(() => parseHarness(bad)).not.toThrow();
+  });
+
+  it('lifts older documents through the migration hook, one version at a time', () => {
+    // a future version 3 whose table knows 1 → 2 (rename title → name) and 2 → 3 (add a field)
+    const table: MigrationTable = { 1: ({ title, ...d }) => ({ ...d, name: title }), 2: (d) => ({ ...d, added: true }) };
+    const r = migrate({ version: 1, title: 'Old' }, table, 3);
+    expect(r).toEqual({ ok: true, from: 1, doc: { version: 3, name: 'Old', added: true } });
+    expect(migrate({ version: 1 }, {}, 2)).toMatchObject({ ok: false, issue: { path: 'version', message: 'version: no migration from version 1 to 2' } });
+    expect(issuesOf({ ...clone(), version: 0 })[0]!.path).toBe('version');
+  });
+});
+
+describe('the JSON Schema', () => {
+  it('describes every top-level entity of the document', () => {
+    const schema = harnessJsonSchema() as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'models', 'agents', 'tools', 'stores', 'channels', 'policy', 'goals', 'layout']));
+  });
+});
