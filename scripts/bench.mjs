@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: three figures, each printed with its label and aim; the LAST line is one
+ * JSON object of all of them (null where a figure could not be measured).
+ *
+ *   kernelEventsPerSec  the research-team example run again and again (one seed per run) through
+ *                       the bundled kernel in Node for ~3 s            aim >= 200,000 events/s
+ *   idbEventsPerSec     kernel events persisted into IndexedDB by src/persist's
+ *                       benchEventWrites(db, n) in Chromium (bench/idb.html, median of 3)
+ *                                                                      aim >= 50,000 events/s
+ *   entryGzipKB         gzip size of the entry chunk of `vite build` (the script dist/index.html
+ *                       loads)                                         aim <= 250 kB
+ *
+ * Options: --quick (shorter runs), --no-build (measure the existing dist/),
+ *          --only=kernel,idb,bundle. Exit 1 if a figure could not be measured.
+ */
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { bundleTs } from './run-ts.mjs';
+import { findChromium } from './ensure-chromium.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXAMPLE = path.join(ROOT, 'public', 'examples', 'research-team.json');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const NO_BUILD = argv.includes('--no-build');
+const onlyArg = argv.find((a) => a.startsWith('--only='));
+const ONLY = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const want = (name) => ONLY === null || ONLY.has(name);
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok) => (ok ? 'ok' : 'BELOW AIM');
+
+function line(label, value, aim) {
+  process.stdout.write(`${label.padEnd(34)} ${value.padStart(14)}   ${aim}\n`);
+}
+
+// ---- (a) kernel events per second in Node ------------------------------------------------
+
+async function benchKernel() {
+  const bundle = await bundleTs('bench/kernel.ts');
+  const { benchKernel: run } = await import(bundle);
+  const r = await run(readFileSync(EXAMPLE, 'utf8'), QUICK ? 1000 : 3000, QUICK ? 100 : 300);
+  const reasons = Object.entries(r.stopReasons).map(([k, v]) => `${k} ${v}`).join(', ');
+  line('kernel events/s (Node)', fmt(r.eventsPerSec), `aim >= 200,000  ${verdict(r.eventsPerSec >= 200_000)}  (${fmt(r.events)} events, ${fmt(r.runs)} runs in ${(r.ms / 1000).toFixed(1)} s; ${reasons})`);
+  return r.eventsPerSec;
+}
+
+// ---- (b) IndexedDB events persisted per second in Chromium --------------------------------
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml' };
+
+function serveStatic(dir) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const file = path.join(dir, path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, ''));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function buildIdbPage() {
+  const outDir = path.join(ROOT, 'node_modules', '.cache', 'harness', 'bench-idb');
+  const { build } = await import('vite');
+  await build({
+    configFile: false,
+    root: path.join(ROOT, 'bench'),
+    base: './',
+    logLevel: 'warn',
+    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: path.join(ROOT, 'bench', 'idb.html') }, reportCompressedSize: false, chunkSizeWarningLimit: 100_000 },
+  });
+  return outDir;
+}
+
+async function benchIdb() {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
+  const outDir = await buildIdbPage();
+  const server = await serveStatic(outDir);
+  const { port } = server.address();
+  const { chromium } = await import('@playwright/test');
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/idb.html`);
+    await page.waitForFunction(() => typeof window.runIdbBench === 'function' || document.getElementById('status')?.textContent !== 'loading', null, { timeout: 15_000 }).catch(() => {});
+    const ready = await page.evaluate(() => typeof window.runIdbBench === 'function');
+    if (!ready) throw new Error(`the bench page did not load${errors.length ? `: ${errors.join('; ')}` : ''}`);
+    const n = QUICK ? 20_000 : 50_000;
+    await page.evaluate((k) => window.runIdbBench(k), Math.min(5_000, n)); // warm-up: JIT, schema creation
+    const trials = [];
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const r = await page.evaluate((k) => window.runIdbBench(k), n);
+      if (!r || typeof r.events !== 'number' || typeof r.ms !== 'number' || r.ms <= 0) throw new Error(`benchEventWrites returned ${JSON.stringify(r)}, expected { events, ms }`);
+      trials.push((r.events / r.ms) * 1000);
+    }
+    trials.sort((a, b) => a - b);
+    const median = trials[Math.floor(trials.length / 2)];
+    line('IndexedDB events/s (Chromium)', fmt(median), `aim >= 50,000  ${verdict(median >= 50_000)}  (${n.toLocaleString('en-US')} events per trial; trials ${trials.map(fmt).join(', ')})`);
+    return Math.round(median);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+// ---- (c) gzip size of the entry chunk -------------------------------------------------------
+
+function benchBundle() {
+  const dist = path.join(ROOT, 'dist');
+  if (!NO_BUILD) {
+    const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    const schema = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.mjs'), 'src/cli/emitSchema.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (schema.status !== 0) throw new Error('npm run schema failed');
+    const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
+  }
+  const htmlFile = path.join(dist, 'index.html');
+  if (!existsSync(htmlFile)) throw new Error('dist/index.html is missing: run `npm run build`');
+  const html = readFileSync(htmlFile, 'utf8');
+  const entry = /<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/i.exec(html) ?? /<script\b[^>]*\bsrc=["']([^"']+)["'][^>]*\btype=["']module["']/i.exec(html);
+  if (!entry?.[1]) throw new Error('no <script type="module" src=…> in dist/index.html');
+  const read = (src) => readFileSync(path.join(dist, src.replace(/^\.?\//, '')));
+  const entryCode = read(entry[1]);
+  const gz = gzipSync(entryCode).length / 1000;
+  // Chunks the entry imports statically are preloaded too: report them beside the entry.
+  const preloads = [...html.matchAll(/<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/gi)].map((m) => m[1]).filter(Boolean);
+  const initial = gz + preloads.reduce((sum, src) => sum + gzipSync(read(src)).length / 1000, 0);
+  line('entry chunk gzip (kB)', gz.toFixed(1), `aim <= 250  ${verdict(gz <= 250)}  (${entry[1]}, ${(entryCode.length / 1000).toFixed(0)} kB raw; with ${preloads.length} preloaded chunk${preloads.length === 1 ? '' : 's'}: ${initial.toFixed(1)} kB)`);
+  return Math.round(gz * 10) / 10;
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null };
+let failed = 0;
+async function measure(key, name, fn) {
+  if (!want(name)) return;
+  try {
+    figures[key] = await fn();
+  } catch (err) {
+    failed++;
+    line(`${name}: not measured`, 'n/a', err instanceof Error ? err.message.split('\n')[0] : String(err));
+  }
+}
+
+process.stdout.write(`Harness Studio bench (node ${process.version}${QUICK ? ', quick' : ''})\n`);
+await measure('kernelEventsPerSec', 'kernel', benchKernel);
+await measure('idbEventsPerSec', 'idb', benchIdb);
+await measure('entryGzipKB', 'bundle', benchBundle);
+process.stdout.write(`${JSON.stringify(figures)}\n`);
+process.exitCode = failed > 0 ? 1 : 0;
