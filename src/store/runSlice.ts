@@ -1,11 +1,264 @@
 import type { StateCreator } from 'zustand';
+import { Projection, type KernelEvent, type KernelEventType, type KernelState, type SpecIssue } from '../kernel';
+import type { Breakpoint, EventBatch, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
 
-/** Owned by the run views: runs, events, cursor, breakpoints. (Being written.) */
-export interface RunSlice {
-  runId: string | null;
+/**
+ * Owned by the run views (src/ui/run): the open project's runs, the selected run's trace, the
+ * cursor being inspected, filters and breakpoints.
+ *
+ * Field homes:
+ * - mirrors of the worker (read-only, from batches and loads): `runs`, `events`, `head`,
+ *   `status`, `hits`; and what is derived from them once per batch, here, never in render:
+ *   `cursorState` (the pure kernel projection at the cursor), `agents`, `tools`, `visible`.
+ * - persisted per project (settings `breakpoints:<projectId>`, saved by ui/run): `breakpoints`.
+ * - ephemeral: `cursor`, `follow`, filters, `seed`, `startIssues`, `runError`, `loading`.
+ *
+ * `events` is the projection's own array: append-only, grown in place (one push per event,
+ * never a copy of the whole trace); `head` changes with every append, so subscribers select
+ * `head` to re-render.
+ */
+
+/** Where a run paused because a breakpoint matched. */
+export interface BreakpointHit {
+  seq: number;
+  breakpoint: Breakpoint;
 }
 
-export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = () => ({
-  runId: null,
-});
+export interface RunFilter {
+  agent: string | null;
+  type: KernelEventType | null;
+}
+
+/** What `applyBatch` and `appendEvents` made of their input. `gap`: events are missing before it. */
+export type AppendOutcome = 'ok' | 'gap' | 'ignored';
+
+export interface RunSlice {
+  runs: RunMeta[];
+  runId: string | null;
+  events: readonly KernelEvent[];
+  /** seq of the last event held; -1 when none. */
+  head: number;
+  status: RunStatus | null;
+  /** True while the selected run's stored events are still being loaded. */
+  loading: boolean;
+  hits: BreakpointHit[];
+  /** The hit the run is paused at, if it is. */
+  pausedAt: BreakpointHit | null;
+
+  /** The event being inspected (DevTools-style); -1 when there is none. */
+  cursor: number;
+  /** True while the cursor tracks the head (it stops when the user moves it back). */
+  follow: boolean;
+  /** KernelState after the event at `cursor`, from the same pure projection the kernel uses. */
+  cursorState: KernelState | null;
+
+  /** Agents and tools seen in the trace, in order of appearance (for filters and breakpoints). */
+  agents: string[];
+  tools: string[];
+  filter: RunFilter;
+  /** Seqs that pass `filter`, ascending; null when no filter is set (every event shows). */
+  visible: number[] | null;
+
+  breakpoints: Breakpoint[];
+  seed: number;
+  /** Path-precise issues of the last start or fork that failed validation. */
+  startIssues: SpecIssue[];
+  runError: string | null;
+
+  setRuns(runs: RunMeta[]): void;
+  /** Inserts or replaces one run's metadata (newest first). */
+  upsertRun(meta: RunMeta): void;
+  /** Selects a run and clears the trace, ready for its events to be loaded; null clears everything. */
+  selectRun(meta: RunMeta | null): void;
+  /** Appends events of the selected run; duplicates are skipped, a gap is reported, not filled. */
+  appendEvents(events: readonly KernelEvent[]): AppendOutcome;
+  /** Applies one batch from the worker: one set() for the metadata, the events and the cursor. */
+  applyBatch(batch: EventBatch): AppendOutcome;
+  setLoading(loading: boolean): void;
+  setCursor(seq: number): void;
+  setFilter(filter: Partial<RunFilter>): void;
+  setBreakpoints(breakpoints: Breakpoint[]): void;
+  addBreakpoint(kind: Breakpoint['kind'], value: string): void;
+  toggleBreakpoint(id: string): void;
+  removeBreakpoint(id: string): void;
+  setSeed(seed: number): void;
+  setStartIssues(issues: SpecIssue[]): void;
+  setRunError(message: string | null): void;
+}
+
+/** Newest run first; ties keep their order. */
+function sortRuns(runs: RunMeta[]): RunMeta[] {
+  return [...runs].sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export function matchesFilter(e: KernelEvent, f: RunFilter): boolean {
+  return (f.agent === null || e.agent === f.agent) && (f.type === null || e.type === f.type);
+}
+
+function computeVisible(events: readonly KernelEvent[], f: RunFilter): number[] | null {
+  if (f.agent === null && f.type === null) return null;
+  const out: number[] = [];
+  for (const e of events) if (matchesFilter(e, f)) out.push(e.seq);
+  return out;
+}
+
+function clampCursor(seq: number, head: number): number {
+  return Math.max(Math.min(Math.round(seq), head), head < 0 ? -1 : 0);
+}
+
+const EMPTY_TRACE = {
+  head: -1,
+  cursor: -1,
+  follow: true,
+  cursorState: null,
+  agents: [] as string[],
+  tools: [] as string[],
+  visible: null,
+  hits: [] as BreakpointHit[],
+  pausedAt: null,
+};
+
+export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set, get) => {
+  // Non-reactive companions of `events`: the projection (with its snapshots) and lookup sets.
+  let projection = new Projection();
+  let agentSet = new Set<string>();
+  let toolSet = new Set<string>();
+
+  const stateAt = (seq: number): KernelState | null => (seq < 0 ? null : (projection.stateAt(seq) ?? null));
+
+  /**
+   * Pushes the new events onto the trace in place and returns the fields that change with
+   * them, or an outcome when nothing can be appended. Callers commit in one set().
+   */
+  function append(input: readonly KernelEvent[]): { outcome: AppendOutcome; patch: Partial<RunSlice> } {
+    const s = get();
+    const events = projection.events;
+    const from = events.length;
+    const first = input.find((e) => e.seq >= from);
+    if (!first) return { outcome: 'ok', patch: {} };
+    if (first.seq !== from) return { outcome: 'gap', patch: {} };
+    projection.append(input);
+    let agents = s.agents;
+    let tools = s.tools;
+    const visible = s.visible;
+    for (let i = from; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.agent !== undefined && !agentSet.has(e.agent)) {
+        agentSet.add(e.agent);
+        agents = [...agents, e.agent];
+      }
+      if (e.type === 'job.published') {
+        for (const t of e.tools) {
+          if (toolSet.has(t)) continue;
+          toolSet.add(t);
+          tools = [...tools, t];
+        }
+      }
+      if (visible && matchesFilter(e, s.filter)) visible.push(e.seq);
+    }
+    const head = events.length - 1;
+    const cursor = s.follow ? head : s.cursor;
+    return {
+      outcome: 'ok',
+      patch: { events, head, agents, tools, cursor, ...(cursor !== s.cursor ? { cursorState: stateAt(cursor) } : {}) },
+    };
+  }
+
+  return {
+    runs: [],
+    runId: null,
+    status: null,
+    loading: false,
+    ...EMPTY_TRACE,
+    events: projection.events,
+    filter: { agent: null, type: null },
+    breakpoints: [],
+    seed: 1,
+    startIssues: [],
+    runError: null,
+
+    setRuns: (runs) => set({ runs: sortRuns(runs) }),
+    upsertRun: (meta) => {
+      const s = get();
+      const runs = sortRuns([...s.runs.filter((r) => r.id !== meta.id), meta]);
+      set(meta.id === s.runId ? { runs, status: meta.status } : { runs });
+    },
+
+    selectRun: (meta) => {
+      projection = new Projection();
+      agentSet = new Set();
+      toolSet = new Set();
+      const s = get();
+      set({
+        ...EMPTY_TRACE,
+        events: projection.events,
+        agents: [],
+        tools: [],
+        hits: [],
+        visible: computeVisible([], s.filter),
+        runId: meta?.id ?? null,
+        status: meta?.status ?? null,
+        loading: false,
+        runError: null,
+        ...(meta ? { runs: sortRuns([...s.runs.filter((r) => r.id !== meta.id), meta]) } : {}),
+      });
+    },
+
+    appendEvents: (events) => {
+      const { outcome, patch } = append(events);
+      if (outcome === 'ok') set(patch);
+      return outcome;
+    },
+
+    applyBatch: (batch) => {
+      const s = get();
+      const meta = s.runs.find((r) => r.id === batch.runId);
+      const runs = meta
+        ? s.runs.map((r) => (r.id === batch.runId ? { ...r, head: batch.head, status: batch.status, stopReason: batch.stopReason ?? r.stopReason } : r))
+        : s.runs;
+      if (batch.runId !== s.runId) {
+        if (meta) set({ runs });
+        return 'ignored';
+      }
+      const { outcome, patch } = append(batch.events);
+      const hit = batch.hit ?? null;
+      const hits = hit && !s.hits.some((h) => h.seq === hit.seq) ? [...s.hits, hit] : s.hits;
+      const pausedAt = batch.status === 'paused' ? (hit ?? s.pausedAt) : null;
+      set({ ...patch, runs, status: batch.status, hits, pausedAt });
+      return outcome;
+    },
+
+    setLoading: (loading) => set({ loading }),
+
+    setCursor: (seq) => {
+      const s = get();
+      const cursor = clampCursor(seq, s.head);
+      if (cursor === s.cursor) {
+        if (!s.follow && cursor === s.head) set({ follow: true });
+        return;
+      }
+      set({ cursor, follow: cursor === s.head, cursorState: stateAt(cursor) });
+    },
+
+    setFilter: (f) => {
+      const s = get();
+      const filter = { ...s.filter, ...f };
+      set({ filter, visible: computeVisible(s.events, filter) });
+    },
+
+    setBreakpoints: (breakpoints) => set({ breakpoints }),
+    addBreakpoint: (kind, value) => {
+      const v = value.trim();
+      const s = get();
+      if (v === '' || s.breakpoints.some((b) => b.kind === kind && b.value === v)) return;
+      set({ breakpoints: [...s.breakpoints, { id: crypto.randomUUID(), kind, value: v, enabled: true }] });
+    },
+    toggleBreakpoint: (id) => set({ breakpoints: get().breakpoints.map((b) => (b.id === id ? { ...b, enabled: !b.enabled } : b)) }),
+    removeBreakpoint: (id) => set({ breakpoints: get().breakpoints.filter((b) => b.id !== id) }),
+
+    setSeed: (seed) => set({ seed: Number.isFinite(seed) ? Math.trunc(seed) : 1 }),
+    setStartIssues: (startIssues) => set({ startIssues }),
+    setRunError: (runError) => set({ runError }),
+  };
+};

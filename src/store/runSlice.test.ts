@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { create } from 'zustand';
+import { Kernel, parseHarness, type KernelEvent } from '../kernel';
+import type { EventBatch, RunMeta } from '../bridge/api';
+import { createDocumentSlice } from './documentSlice';
+import { createRunSlice } from './runSlice';
+import type { StudioState } from './index';
+
+const makeStore = () => create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a) }));
+
+let trace: KernelEvent[] = [];
+let kernel: Kernel;
+
+beforeAll(async () => {
+  const parsed = parseHarness(JSON.parse(readFileSync(new URL('../../public/examples/research-team.json', import.meta.url), 'utf8')));
+  if (!parsed.ok) throw new Error('example invalid');
+  kernel = Kernel.create(parsed.spec, { runId: 'r1', seed: 1 });
+  await kernel.runUntil();
+  trace = [...kernel.events];
+});
+
+const meta = (over: Partial<RunMeta> = {}): RunMeta => ({
+  id: 'r1', projectId: 'p', harness: 'h', seed: 1, status: 'paused', createdAt: 1, updatedAt: 1, head: -1, specHash: 'x', doc: null, ...over,
+});
+
+const batch = (from: number, to: number, over: Partial<EventBatch> = {}): EventBatch => ({
+  runId: 'r1', events: trace.slice(from, to + 1), head: to, status: 'running', ...over,
+});
+
+describe('the run slice', () => {
+  it('follows the head while live and shows the kernel state at the cursor', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    expect(store.getState().applyBatch(batch(0, 9))).toBe('ok');
+    expect(store.getState()).toMatchObject({ head: 9, cursor: 9, follow: true, status: 'running' });
+    store.getState().applyBatch(batch(10, trace.length - 1, { status: 'stopped' }));
+    const s = store.getState();
+    expect(s.head).toBe(trace.length - 1);
+    expect(s.cursor).toBe(s.head);
+    // The projection at the head is the kernel's own final state.
+    expect(s.cursorState).toEqual(kernel.state);
+    expect(s.agents).toEqual(['planner', 'researcher', 'writer']);
+    expect(s.tools).toContain('web_search');
+  });
+
+  it('keeps the cursor where the user put it while events keep arriving', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    store.getState().applyBatch(batch(0, 19));
+    store.getState().setCursor(5);
+    expect(store.getState()).toMatchObject({ cursor: 5, follow: false });
+    expect(store.getState().cursorState).toEqual(kernel.stateAt(5));
+    store.getState().applyBatch(batch(20, 29));
+    expect(store.getState()).toMatchObject({ cursor: 5, head: 29 });
+    store.getState().setCursor(29);
+    expect(store.getState().follow).toBe(true);
+    store.getState().applyBatch(batch(30, 39));
+    expect(store.getState().cursor).toBe(39);
+  });
+
+  it('appends in place, skips duplicates and reports gaps instead of filling them', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    const events = store.getState().events;
+    store.getState().appendEvents(trace.slice(0, 10));
+    expect(store.getState().appendEvents(trace.slice(5, 15))).toBe('ok');
+    expect(store.getState().events).toBe(events);
+    expect(events.map((e) => e.seq)).toEqual([...Array(15).keys()]);
+    expect(store.getState().appendEvents(trace.slice(20, 25))).toBe('gap');
+    expect(store.getState().head).toBe(14);
+  });
+
+  it('ignores batches of another run but updates its listing', () => {
+    const store = makeStore();
+    store.getState().setRuns([meta(), meta({ id: 'r2', createdAt: 2 })]);
+    store.getState().selectRun(meta());
+    expect(store.getState().applyBatch({ ...batch(0, 3), runId: 'r2', status: 'stopped' })).toBe('ignored');
+    expect(store.getState().head).toBe(-1);
+    expect(store.getState().runs.map((r) => [r.id, r.status, r.head])).toEqual([['r2', 'stopped', 3], ['r1', 'paused', -1]]);
+  });
+
+  it('records breakpoint hits and which one the run is paused at', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    const bp = { id: 'b', kind: 'tool' as const, value: 'web_search', enabled: true };
+    const at = trace.findIndex((e) => e.type === 'tool.called');
+    store.getState().applyBatch(batch(0, at, { status: 'paused', hit: { seq: at, breakpoint: bp } }));
+    expect(store.getState().pausedAt).toEqual({ seq: at, breakpoint: bp });
+    expect(store.getState().hits).toHaveLength(1);
+    store.getState().applyBatch(batch(at + 1, at + 3));
+    expect(store.getState().pausedAt).toBeNull();
+  });
+
+  it('filters by agent and type, incrementally as events arrive', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    store.getState().applyBatch(batch(0, 49));
+    store.getState().setFilter({ agent: 'researcher' });
+    const want = (n: number, f: (e: KernelEvent) => boolean) => trace.slice(0, n).filter(f).map((e) => e.seq);
+    expect(store.getState().visible).toEqual(want(50, (e) => e.agent === 'researcher'));
+    store.getState().setFilter({ type: 'infer.completed' });
+    store.getState().applyBatch(batch(50, trace.length - 1));
+    expect(store.getState().visible).toEqual(want(trace.length, (e) => e.agent === 'researcher' && e.type === 'infer.completed'));
+    store.getState().setFilter({ agent: null, type: null });
+    expect(store.getState().visible).toBeNull();
+  });
+
+  it('clamps the cursor to the trace and resets everything on a new selection', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    store.getState().appendEvents(trace.slice(0, 10));
+    store.getState().setCursor(99);
+    expect(store.getState().cursor).toBe(9);
+    store.getState().setCursor(-4);
+    expect(store.getState().cursor).toBe(0);
+    store.getState().selectRun(meta({ id: 'r2' }));
+    expect(store.getState()).toMatchObject({ runId: 'r2', head: -1, cursor: -1, cursorState: null, agents: [] });
+    expect(store.getState().events).toHaveLength(0);
+  });
+
+  it('adds, toggles and removes breakpoints without duplicates', () => {
+    const store = makeStore();
+    const s = () => store.getState();
+    s().addBreakpoint('tool', ' web_search ');
+    s().addBreakpoint('tool', 'web_search');
+    s().addBreakpoint('agent', '');
+    expect(s().breakpoints).toMatchObject([{ kind: 'tool', value: 'web_search', enabled: true }]);
+    const id = s().breakpoints[0]!.id;
+    s().toggleBreakpoint(id);
+    expect(s().breakpoints[0]!.enabled).toBe(false);
+    s().removeBreakpoint(id);
+    expect(s().breakpoints).toEqual([]);
+  });
+});

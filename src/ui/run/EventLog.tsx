@@ -1,0 +1,136 @@
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { EVENT_TYPES, type KernelEventType } from '../../kernel';
+import { useStudio } from '../../store';
+import { eventFamily, formatVt, summarize } from './format';
+import { indexAtOrBefore } from './navigation';
+
+const ROW_HEIGHT = 20;
+const PAGE = 20;
+
+function Filters() {
+  const agents = useStudio((s) => s.agents);
+  const filter = useStudio((s) => s.filter);
+  const setFilter = useStudio((s) => s.setFilter);
+  return (
+    <>
+      <select
+        data-testid="filter-agent"
+        aria-label="Filter by agent"
+        value={filter.agent ?? ''}
+        onChange={(e) => setFilter({ agent: e.currentTarget.value || null })}
+      >
+        <option value="">all agents</option>
+        {agents.map((a) => (
+          <option key={a} value={a}>{a}</option>
+        ))}
+      </select>
+      <select
+        data-testid="filter-type"
+        aria-label="Filter by event type"
+        value={filter.type ?? ''}
+        onChange={(e) => setFilter({ type: (e.currentTarget.value || null) as KernelEventType | null })}
+      >
+        <option value="">all types</option>
+        {EVENT_TYPES.map((t) => (
+          <option key={t} value={t}>{t}</option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/**
+ * The trace, one row per event, virtualized (only the rows in view exist in the DOM). The row
+ * at the cursor is highlighted and kept in view; click a row or use ↑/↓, PgUp/PgDn, Home/End
+ * to move the cursor.
+ */
+export function EventLog() {
+  const events = useStudio((s) => s.events);
+  const head = useStudio((s) => s.head);
+  const cursor = useStudio((s) => s.cursor);
+  const visible = useStudio((s) => s.visible);
+  const hits = useStudio((s) => s.hits);
+  const setCursor = useStudio((s) => s.setCursor);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const count = visible ? visible.length : head + 1;
+  const seqAt = (i: number) => (visible ? (visible[i] ?? -1) : i);
+  const rowOfCursor = visible ? (visible.length === 0 ? -1 : indexAtOrBefore(visible, cursor)) : cursor;
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 16,
+  });
+
+  useEffect(() => {
+    if (rowOfCursor >= 0 && rowOfCursor < count) virtualizer.scrollToIndex(rowOfCursor, { align: 'auto' });
+  }, [rowOfCursor, count, virtualizer]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: PAGE, PageUp: -PAGE };
+    let row: number | null = null;
+    if (e.key in moves) row = Math.min(Math.max(rowOfCursor + moves[e.key]!, 0), count - 1);
+    else if (e.key === 'Home') row = 0;
+    else if (e.key === 'End') row = count - 1;
+    if (row === null || count === 0) return;
+    e.preventDefault();
+    setCursor(seqAt(row));
+  };
+
+  const hitSeqs = new Set(hits.map((h) => h.seq));
+  return (
+    <div className="rp-section rp-grow">
+      <div className="rp-head">
+        <span>Events</span>
+        <span className="rp-spacer" />
+        <Filters />
+      </div>
+      <div
+        ref={scrollRef}
+        className="rp-log"
+        data-testid="event-log"
+        role="listbox"
+        aria-label="Event log"
+        aria-activedescendant={cursor >= 0 ? `rp-ev-${cursor}` : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        {count === 0 ? (
+          <div className="rp-empty">{head < 0 ? 'No events yet: press Run (F8) or Step (F10).' : 'No event matches the filter.'}</div>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const seq = seqAt(item.index);
+              const e = events[seq];
+              if (!e) return null;
+              const cls = ['rp-row', seq === cursor && 'is-cursor', seq > cursor && 'is-future', hitSeqs.has(seq) && 'is-hit'];
+              return (
+                <div
+                  key={seq}
+                  id={`rp-ev-${seq}`}
+                  role="option"
+                  aria-selected={seq === cursor}
+                  data-testid="event-row"
+                  data-seq={seq}
+                  data-type={e.type}
+                  className={cls.filter(Boolean).join(' ')}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                  onClick={() => setCursor(seq)}
+                >
+                  <span className="rp-seq">{seq}</span>
+                  <span className="rp-t">{formatVt(e.t)}</span>
+                  <span className="rp-agent">{e.agent ?? ''}</span>
+                  <span className="rp-type" data-family={eventFamily(e.type)}>{e.type}</span>
+                  <span className="rp-summary">{summarize(e)}</span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

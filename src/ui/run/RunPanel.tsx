@@ -1,0 +1,104 @@
+import { useEffect } from 'react';
+import { useStudio } from '../../store';
+import { Artifacts } from './Artifacts';
+import { Breakpoints } from './Breakpoints';
+import { EventDetail } from './EventDetail';
+import { EventLog } from './EventLog';
+import { describeBreakpoint } from './navigation';
+import { ProcessTable } from './ProcessTable';
+import { actionForKey } from './runActions';
+import { openProject, saveBreakpoints } from './runController';
+import { RunsList } from './RunsList';
+import { RunToolbar } from './RunToolbar';
+import './run.css';
+
+/** Opens the project's runs when the project changes, saves breakpoints, binds F8/F9/F10. */
+function useRunSession(): void {
+  const projectId = useStudio((s) => s.projectId);
+  useEffect(() => {
+    void openProject(projectId);
+  }, [projectId]);
+
+  useEffect(
+    () =>
+      useStudio.subscribe((s, prev) => {
+        if (s.breakpoints !== prev.breakpoints) saveBreakpoints();
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.repeat && e.key === 'F8') return;
+      const action = actionForKey(e, useStudio.getState());
+      if (!action) return;
+      e.preventDefault();
+      action.perform();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** Why the last start or fork did not happen, or the last error, or which breakpoint paused the run. */
+function Banners() {
+  const issues = useStudio((s) => s.startIssues);
+  const error = useStudio((s) => s.runError);
+  const pausedAt = useStudio((s) => s.pausedAt);
+  const setStartIssues = useStudio((s) => s.setStartIssues);
+  return (
+    <>
+      {issues.length > 0 && (
+        <div className="rp-banner" data-level="error" data-testid="start-issues" role="alert">
+          The document has {issues.length} issue{issues.length === 1 ? '' : 's'}; the run did not start.{' '}
+          <button type="button" onClick={() => setStartIssues([])}>Dismiss</button>
+          <ul>
+            {issues.map((i, n) => (
+              <li key={n} data-testid="start-issue" data-path={i.path}>
+                <code>{i.path || '(document)'}</code>: {i.message}
+                {i.expected !== undefined ? ` (expected ${i.expected}${i.found !== undefined ? `, found ${i.found}` : ''})` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {error !== null && (
+        <div className="rp-banner" data-level="error" data-testid="run-error" role="alert">
+          {error}
+        </div>
+      )}
+      {pausedAt && (
+        <div className="rp-banner" data-level="hit" data-testid="breakpoint-hit" role="status">
+          Paused on breakpoint {describeBreakpoint(pausedAt.breakpoint)} at event {pausedAt.seq}. Run (F8) continues, Step (F10) goes one event.
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The run panel: a time-travel debugger for harness runs (mounted by the shell in the bottom area). */
+export function RunPanel() {
+  useRunSession();
+  return (
+    <section className="rp" data-testid="run-panel" aria-label="Run">
+      <RunToolbar />
+      <Banners />
+      <div className="rp-body">
+        <div className="rp-col">
+          <RunsList />
+          <Breakpoints />
+        </div>
+        <div className="rp-col">
+          <EventLog />
+        </div>
+        <div className="rp-col">
+          <EventDetail />
+        </div>
+        <div className="rp-col">
+          <ProcessTable />
+          <Artifacts />
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import { useStudio } from '../../store';
+import { RUN_ACTIONS, tooltip, type RunAction } from './runActions';
+import { Scrubber } from './Scrubber';
+
+function ActionButton({ action, primary = false }: { action: RunAction; primary?: boolean }) {
+  const enabled = useStudio((s) => action.enabled(s));
+  return (
+    <button
+      type="button"
+      data-testid={action.testId}
+      className={primary ? 'rp-primary' : undefined}
+      title={tooltip(action)}
+      aria-keyshortcuts={action.keys || undefined}
+      disabled={!enabled}
+      onClick={action.perform}
+    >
+      {action.label}
+    </button>
+  );
+}
+
+const byName = (name: RunAction['name']) => RUN_ACTIONS.find((a) => a.name === name)!;
+
+/** Run controls, seed, status and the scrubber: the debugger's toolbar. */
+export function RunToolbar() {
+  const seed = useStudio((s) => s.seed);
+  const setSeed = useStudio((s) => s.setSeed);
+  const status = useStudio((s) => s.status);
+  const loading = useStudio((s) => s.loading);
+  return (
+    <div className="rp-toolbar" role="toolbar" aria-label="Run controls">
+      <ActionButton action={byName('run')} primary />
+      <ActionButton action={byName('pause')} />
+      <span className="rp-sep" />
+      <ActionButton action={byName('stepEvent')} />
+      <ActionButton action={byName('stepTurn')} />
+      <ActionButton action={byName('stepBack')} />
+      <span className="rp-sep" />
+      <ActionButton action={byName('fork')} />
+      <ActionButton action={byName('resume')} />
+      <span className="rp-sep" />
+      <label title="Seed of the next new run: the same seed and document give the same trace">
+        seed
+        <input
+          className="rp-seed"
+          data-testid="seed-input"
+          type="number"
+          step={1}
+          value={seed}
+          onChange={(e) => setSeed(e.currentTarget.valueAsNumber)}
+        />
+      </label>
+      <span className="rp-badge" data-testid="run-status" data-status={status ?? 'none'}>
+        {loading ? 'loading…' : (status ?? 'no run')}
+      </span>
+      <Scrubber />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import type { MouseEvent } from 'react';
+import { useStudio } from '../../store';
+import type { RunMeta } from '../../bridge/api';
+import { deleteRun, forkAtHead, resume, selectRun } from './runController';
+
+const shortId = (id: string) => id.slice(0, 8);
+
+function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
+  const stop = (e: MouseEvent) => e.stopPropagation();
+  return (
+    <li
+      data-testid="run-item"
+      data-run={run.id}
+      data-status={run.status}
+      role="option"
+      aria-selected={selected}
+      title={`${run.harness} · created ${new Date(run.createdAt).toLocaleString()}`}
+      onClick={() => {
+        if (!selected) void selectRun(run.id);
+      }}
+    >
+      <div className="rp-line">
+        <span className="rp-badge" data-status={run.status}>{run.status}</span>
+        <span>{shortId(run.id)}</span>
+        <span className="rp-spacer" />
+        <button
+          type="button"
+          data-testid="run-delete"
+          title="Delete this run and its events"
+          aria-label={`Delete run ${shortId(run.id)}`}
+          onClick={(e) => {
+            stop(e);
+            if (window.confirm(`Delete run ${shortId(run.id)} and its ${run.head + 1} events?`)) void deleteRun(run.id);
+          }}
+        >
+          ✕
+        </button>
+      </div>
+      <div className="rp-sub">
+        seed {run.seed} · head {run.head}
+        {run.stopReason ? ` · ${run.stopReason}` : ''}
+      </div>
+      {run.parent && (
+        <div className="rp-sub" data-testid="run-parent">
+          forked from {shortId(run.parent.run)} @ {run.parent.seq}
+        </div>
+      )}
+      {run.status === 'interrupted' && (
+        <div className="rp-line">
+          <button type="button" data-testid="run-resume" title="Reopen this run from its last committed events" onClick={(e) => { stop(e); void resume(run.id); }}>
+            Resume
+          </button>
+          <button type="button" data-testid="run-fork" title="Fork a new run from its last event, with the current document" onClick={(e) => { stop(e); void forkAtHead(run.id); }}>
+            Fork
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** The open project's runs, newest first: status, seed, parent, head. Click one to inspect it. */
+export function RunsList() {
+  const runs = useStudio((s) => s.runs);
+  const runId = useStudio((s) => s.runId);
+  return (
+    <div className="rp-section rp-grow">
+      <div className="rp-head">Runs ({runs.length})</div>
+      <div className="rp-scroll">
+        {runs.length === 0 ? (
+          <div className="rp-empty">No runs yet.</div>
+        ) : (
+          <ul className="rp-list" data-testid="runs-list" role="listbox" aria-label="Runs">
+            {runs.map((r) => (
+              <RunItem key={r.id} run={r} selected={r.id === runId} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}

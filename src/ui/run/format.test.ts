@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { KernelEvent } from '../../kernel';
+import { asRunId } from '../../kernel';
+import { clip, eventFamily, formatCost, formatTokens, formatVt, summarize, SUMMARY_MAX } from './format';
+
+const base = { seq: 3, t: 1250, run: asRunId('r') };
+
+describe('event summaries', () => {
+  it('name the tool and its arguments for a call', () => {
+    const e: KernelEvent = { ...base, type: 'tool.called', agent: 'researcher', callId: 'c1', tool: 'web_search', args: { query: 'paging' } };
+    expect(summarize(e)).toBe('web_search {"query":"paging"}');
+  });
+
+  it('say what an inference decided, with its tokens and cost', () => {
+    const e: KernelEvent = {
+      ...base, type: 'infer.completed', agent: 'writer', model: 'm', slot: 0, turn: 2, pc: 3, tokensIn: 900, tokensOut: 40, cost: 0.00012,
+      text: 'Writing now', action: { kind: 'write', artifact: 'report', text: 'x' },
+    };
+    expect(summarize(e)).toBe('turn 2 → write report · 900/40 tok · $0.00012 · "Writing now"');
+  });
+
+  it('stay on one line and within the row width, whatever the model said', () => {
+    const long = 'line one\nline two <b>not html</b> '.repeat(40);
+    const e: KernelEvent = { ...base, type: 'agent.finished', agent: 'a', text: long };
+    const s = summarize(e);
+    expect(s).not.toContain('\n');
+    expect(s.length).toBeLessThanOrEqual(SUMMARY_MAX);
+    expect(clip('a  b\n c')).toBe('a b c');
+  });
+
+  it('report why a run stopped', () => {
+    const e: KernelEvent = { ...base, type: 'run.stopped', reason: 'max-steps', detail: '100 steps', goals: {} };
+    expect(summarize(e)).toBe('max-steps · 100 steps');
+  });
+});
+
+describe('number formats', () => {
+  it('reads like a debugger', () => {
+    expect(formatVt(1250)).toBe('1.250s');
+    expect(formatTokens(950)).toBe('950');
+    expect(formatTokens(1234)).toBe('1.23k');
+    expect(formatTokens(123_456)).toBe('123.5k');
+    expect(formatTokens(4_560_000)).toBe('4.56M');
+    expect(formatCost(0)).toBe('$0');
+    expect(formatCost(0.5)).toBe('$0.5000');
+    expect(formatCost(12.345)).toBe('$12.35');
+    expect(eventFamily('tool.called')).toBe('tool');
+  });
+});

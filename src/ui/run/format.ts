@@ -1,0 +1,129 @@
+/**
+ * Pure text formatting for the run panel: one-line event summaries, virtual time, tokens,
+ * money. Everything returns plain strings that React renders as text, never as HTML.
+ */
+import type { Action, KernelEvent } from '../../kernel';
+
+/** Longest summary shown in a log row; the detail pane has the full event. */
+export const SUMMARY_MAX = 160;
+
+/** Cuts `text` to `max` characters on one line, marking the cut with an ellipsis. */
+export function clip(text: string, max = SUMMARY_MAX): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** JSON on one line that never throws (cycles and BigInts read as `?`). */
+export function json(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '?';
+  }
+}
+
+/** Virtual milliseconds as seconds with millisecond precision: `12.345s`. */
+export function formatVt(ms: number): string {
+  return `${(ms / 1000).toFixed(3)}s`;
+}
+
+/** Token counts: 950, 12.3k, 4.56M. */
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)}k`;
+  return `${(n / 1_000_000).toFixed(2)}M`;
+}
+
+/** Dollars, with enough digits that small sim costs do not read as zero. */
+export function formatCost(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toFixed(5)}`;
+  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+}
+
+function quote(text: string, max = 80): string {
+  return json(clip(text, max));
+}
+
+function actionSummary(a: Action): string {
+  switch (a.kind) {
+    case 'think':
+      return 'think';
+    case 'call':
+      return `call ${a.tool} ${json(a.args)}`;
+    case 'send':
+      return `send → ${a.to}`;
+    case 'recv':
+      return a.from === undefined ? 'recv' : `recv ← ${a.from}`;
+    case 'write':
+      return `write ${a.artifact}`;
+    case 'finish':
+      return 'finish';
+  }
+}
+
+/** What happened, in one line, after the type: e.g. `web_search {"query":"paging"}`. */
+export function summarize(e: KernelEvent): string {
+  return clip(summaryOf(e));
+}
+
+function summaryOf(e: KernelEvent): string {
+  switch (e.type) {
+    case 'run.started':
+      return `${e.harness} · seed ${e.seed} · agents ${e.agents.join(', ')}`;
+    case 'run.forked':
+      return `from ${e.parent.run} @ ${e.parent.seq}${e.edited ? ' · edited document' : ''}`;
+    case 'job.published':
+      return `pid ${e.pid} on ${e.model} · window ${formatTokens(e.window)} · tools ${e.tools.join(', ') || '—'}`;
+    case 'job.failed':
+      return `${e.stage}: ${e.reason}`;
+    case 'sched.enqueued':
+      return `${e.class} queue ${e.queue}`;
+    case 'sched.picked':
+      return `${e.class} → ${e.model}[${e.slot}] waited ${e.waitedMs}ms`;
+    case 'infer.started':
+      return `turn ${e.turn} on ${e.model}[${e.slot}] · ${e.tokensIn} tok in`;
+    case 'infer.completed':
+      return `turn ${e.turn} → ${actionSummary(e.action)} · ${e.tokensIn}/${e.tokensOut} tok · ${formatCost(e.cost)}${e.text ? ` · ${quote(e.text)}` : ''}`;
+    case 'tool.called':
+      return `${e.tool} ${json(e.args)}`;
+    case 'tool.allowed':
+      return `${e.tool} by ${e.rule} (${e.scope}, ${e.mode})`;
+    case 'tool.denied':
+      return `${e.tool} by ${e.rule} (${e.scope}): ${e.reason}`;
+    case 'tool.returned':
+      return `${e.tool} ${e.ok ? 'ok' : 'failed'} · ${e.tokens} tok · ${e.ms}ms · ${quote(e.result)}`;
+    case 'msg.sent':
+      return `${e.from} → ${e.to} via ${e.channel} · ${quote(e.text)}`;
+    case 'msg.denied':
+      return `${e.from} → ${e.to}: ${e.reason}`;
+    case 'msg.delivered':
+      return `${e.from} → ${e.to} (${e.msgId})`;
+    case 'agent.blocked':
+      return `on ${e.on}${e.from === undefined ? '' : ` from ${e.from}`}`;
+    case 'agent.woke':
+      return `by ${e.from} · ${quote(e.text)}`;
+    case 'artifact.written':
+      return `${e.name} · ${quote(e.text)}`;
+    case 'agent.finished':
+      return quote(e.text);
+    case 'goal.met':
+      return `${e.goal} (${e.name})`;
+    case 'run.stopped':
+      return `${e.reason}${e.detail ? ` · ${e.detail}` : ''}`;
+  }
+}
+
+/** The event's full JSON, indented, for the detail pane. */
+export function eventJson(e: KernelEvent): string {
+  try {
+    return JSON.stringify(e, null, 2);
+  } catch {
+    return json(e);
+  }
+}
+
+/** Which category colours a row: the part of the type before the dot (`tool`, `sched`, …). */
+export function eventFamily(type: string): string {
+  return type.slice(0, type.indexOf('.'));
+}

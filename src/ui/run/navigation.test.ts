@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { asRunId, type KernelEvent } from '../../kernel';
+import { breakpointMatches, indexAtOrBefore, nextTurnEnd, parseBreakpoints, scrubberMarkers } from './navigation';
+
+const run = asRunId('r');
+const ev = (seq: number, type: KernelEvent['type'], extra: Record<string, unknown> = {}) => ({ seq, t: seq, run, type, ...extra }) as KernelEvent;
+
+describe('navigation', () => {
+  const events = [ev(0, 'run.started'), ev(1, 'infer.started'), ev(2, 'infer.completed'), ev(3, 'tool.called', { tool: 'web_search', agent: 'r' }), ev(4, 'infer.completed')];
+
+  it('finds the end of the next turn in the recorded past', () => {
+    expect(nextTurnEnd(events, 0)).toBe(2);
+    expect(nextTurnEnd(events, 2)).toBe(4);
+    expect(nextTurnEnd(events, 4)).toBeNull();
+  });
+
+  it('maps a cursor to the filtered row at or before it', () => {
+    expect(indexAtOrBefore([2, 5, 9], 5)).toBe(1);
+    expect(indexAtOrBefore([2, 5, 9], 7)).toBe(1);
+    expect(indexAtOrBefore([2, 5, 9], 100)).toBe(2);
+    expect(indexAtOrBefore([2, 5, 9], 0)).toBe(0);
+  });
+
+  it('marks hits, the fork point and the stop', () => {
+    const bp = { id: 'b', kind: 'tool' as const, value: 'web_search', enabled: true };
+    const forked = [ev(0, 'run.started'), ev(1, 'run.forked', { parent: { run: 'p', seq: 0 }, specHash: 'h', edited: false }), ev(2, 'run.stopped', { reason: 'completed', detail: '', goals: {} })];
+    expect(scrubberMarkers(forked, [{ seq: 1, breakpoint: bp }], 0).map((m) => [m.kind, m.seq])).toEqual([['hit', 1], ['fork', 1], ['stop', 2]]);
+  });
+
+  it('explains which breakpoint matches an event', () => {
+    const call = events[3]!;
+    expect(breakpointMatches({ id: '1', kind: 'tool', value: 'web_search', enabled: true }, call)).toBe(true);
+    expect(breakpointMatches({ id: '1', kind: 'tool', value: 'web_search', enabled: false }, call)).toBe(false);
+    expect(breakpointMatches({ id: '2', kind: 'agent', value: 'r', enabled: true }, call)).toBe(true);
+    expect(breakpointMatches({ id: '3', kind: 'event', value: 'infer.completed', enabled: true }, call)).toBe(false);
+  });
+
+  it('reads breakpoints back from settings, dropping anything malformed', () => {
+    expect(parseBreakpoints(undefined)).toEqual([]);
+    expect(parseBreakpoints([{ id: 'a', kind: 'tool', value: 'x' }, { id: 'b', kind: 'bogus', value: 'y' }, null, 7])).toEqual([
+      { id: 'a', kind: 'tool', value: 'x', enabled: true },
+    ]);
+  });
+});

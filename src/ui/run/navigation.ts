@@ -1,0 +1,92 @@
+/**
+ * Pure helpers for moving through a trace and reading breakpoints: what "step one turn" means
+ * in the recorded past, where the scrubber's markers go, and how settings turn back into
+ * breakpoints.
+ */
+import type { KernelEvent } from '../../kernel';
+import type { Breakpoint } from '../../bridge/api';
+
+/**
+ * The seq that ends the next agent turn after `cursor` (its `infer.completed`), among the
+ * events already held; null when no turn ends before the head.
+ */
+export function nextTurnEnd(events: readonly KernelEvent[], cursor: number): number | null {
+  for (let i = Math.max(cursor + 1, 0); i < events.length; i++) {
+    if (events[i]!.type === 'infer.completed') return i;
+  }
+  return null;
+}
+
+/** Index of `seq` in an ascending list, or of the nearest entry before it (0 when none is). */
+export function indexAtOrBefore(sorted: readonly number[], seq: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let best = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= seq) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+export type MarkerKind = 'hit' | 'stop' | 'fork';
+
+export interface Marker {
+  seq: number;
+  kind: MarkerKind;
+  label: string;
+}
+
+/**
+ * Scrubber markers: breakpoint hits, the fork point and the stop. A forked run copies its
+ * parent's events 0..parentSeq, so `run.forked` sits at parentSeq + 1; the stop is the last
+ * event. So this reads O(hits) events, never the whole trace.
+ */
+export function scrubberMarkers(
+  events: readonly KernelEvent[],
+  hits: readonly { seq: number; breakpoint: Breakpoint }[],
+  parentSeq?: number,
+): Marker[] {
+  const out: Marker[] = hits.map((h) => ({ seq: h.seq, kind: 'hit', label: `breakpoint ${describeBreakpoint(h.breakpoint)} @ ${h.seq}` }));
+  const fork = parentSeq === undefined ? undefined : events[parentSeq + 1];
+  if (fork?.type === 'run.forked') out.push({ seq: fork.seq, kind: 'fork', label: `forked from ${fork.parent.run} @ ${fork.parent.seq}` });
+  const last = events[events.length - 1];
+  if (last?.type === 'run.stopped') out.push({ seq: last.seq, kind: 'stop', label: `stopped: ${last.reason} @ ${last.seq}` });
+  return out;
+}
+
+/** `tool = web_search`, `agent = writer`, `event = tool.denied`. */
+export function describeBreakpoint(b: Breakpoint): string {
+  return `${b.kind} = ${b.value}`;
+}
+
+/** Whether a breakpoint matches an event (the worker decides hits; this explains them). */
+export function breakpointMatches(b: Breakpoint, e: KernelEvent): boolean {
+  if (!b.enabled) return false;
+  switch (b.kind) {
+    case 'event':
+      return e.type === b.value;
+    case 'agent':
+      return e.agent === b.value;
+    case 'tool':
+      return 'tool' in e && e.tool === b.value;
+  }
+}
+
+const KINDS: readonly Breakpoint['kind'][] = ['event', 'agent', 'tool'];
+
+/** Breakpoints read back from settings; anything malformed is dropped, never trusted. */
+export function parseBreakpoints(raw: unknown): Breakpoint[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Breakpoint[] = [];
+  for (const item of raw as unknown[]) {
+    if (item === null || typeof item !== 'object') continue;
+    const { id, kind, value, enabled } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof value !== 'string' || !KINDS.includes(kind as Breakpoint['kind'])) continue;
+    out.push({ id, kind: kind as Breakpoint['kind'], value, enabled: enabled !== false });
+  }
+  return out;
+}

@@ -1,0 +1,262 @@
+/**
+ * The run panel's side effects: every call to the kernel worker goes through here, and every
+ * answer lands in the run slice through its synchronous actions. Components and the keyboard
+ * call these functions (via runActions.ts); none of them talks to the bridge directly.
+ */
+import { callback, studio } from '../../bridge/client';
+import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/api';
+import { useStudio } from '../../store';
+import { nextTurnEnd, parseBreakpoints } from './navigation';
+
+/** Events per loadEvents call when reading a stored trace. */
+const LOAD_CHUNK = 4000;
+
+const store = () => useStudio.getState();
+const settingKey = (projectId: string) => `breakpoints:${projectId}`;
+
+/** Bumped by every project open / run selection; stale async work checks it and gives up. */
+let projectGen = 0;
+let runGen = 0;
+/** The project whose breakpoints are loaded (so switching projects never saves an empty list over them). */
+let breakpointsOf: string | null = null;
+/** True while a step is in flight (holding F10 must not queue a hundred worker calls). */
+let stepping = false;
+
+function report(err: unknown): void {
+  store().setRunError(err instanceof Error ? err.message : String(err));
+}
+
+async function guarded(work: () => Promise<void>): Promise<void> {
+  try {
+    store().setRunError(null);
+    await work();
+  } catch (err) {
+    report(err);
+  }
+}
+
+const enabledBreakpoints = (): Breakpoint[] => store().breakpoints.filter((b) => b.enabled);
+const selectedMeta = (): RunMeta | undefined => {
+  const s = store();
+  return s.runs.find((r) => r.id === s.runId);
+};
+
+/**
+ * Reads events of `runId` from what is held up to `head` in chunks. Tolerates an inclusive or
+ * exclusive `to`: each call starts where the trace ends and stops when nothing new comes.
+ */
+async function loadUpTo(runId: string, head: number, gen: number): Promise<void> {
+  while (gen === runGen && store().runId === runId && store().head < head) {
+    const from = store().head + 1;
+    const chunk = await studio().loadEvents(runId, from, Math.min(head, from + LOAD_CHUNK - 1));
+    if (gen !== runGen || chunk.length === 0) return;
+    if (store().appendEvents(chunk) === 'gap') return;
+  }
+}
+
+let filling: Promise<void> | null = null;
+
+function onBatch(batch: EventBatch): void {
+  const s = store();
+  if (s.applyBatch(batch) !== 'gap' || filling) return;
+  const gen = runGen;
+  filling = loadUpTo(batch.runId, batch.head, gen)
+    .catch(report)
+    .finally(() => {
+      filling = null;
+    });
+}
+
+/** Opens a project's runs: lists them, loads its breakpoints, selects and loads the newest run. */
+export async function openProject(projectId: string | null): Promise<void> {
+  const gen = ++projectGen;
+  runGen++;
+  breakpointsOf = null;
+  const s = store();
+  s.selectRun(null);
+  s.setRuns([]);
+  s.setBreakpoints([]);
+  s.setStartIssues([]);
+  if (projectId === null) return;
+  await guarded(async () => {
+    const [runs, saved] = await Promise.all([studio().listRuns(projectId), studio().getSetting(settingKey(projectId))]);
+    if (gen !== projectGen) return;
+    store().setRuns(runs);
+    store().setBreakpoints(parseBreakpoints(saved));
+    breakpointsOf = projectId;
+    const latest = store().runs[0];
+    if (latest) await selectRun(latest.id);
+  });
+}
+
+/** Saves the open project's breakpoints (called by the panel whenever they change). */
+export function saveBreakpoints(): void {
+  const { projectId, breakpoints } = store();
+  if (projectId === null || projectId !== breakpointsOf) return;
+  studio().setSetting(settingKey(projectId), breakpoints).catch(report);
+}
+
+/**
+ * Selects a run: attaches the sink first (batches arriving meanwhile wait in a buffer), then
+ * loads the stored events in chunks, then applies what was buffered.
+ */
+export async function selectRun(runId: string): Promise<void> {
+  const gen = ++runGen;
+  const meta = store().runs.find((r) => r.id === runId);
+  if (!meta) return;
+  store().selectRun(meta);
+  store().setLoading(true);
+  let buffer: EventBatch[] | null = [];
+  const sink = callback((batch: EventBatch) => {
+    if (buffer) buffer.push(batch);
+    else onBatch(batch);
+  });
+  await guarded(async () => {
+    const fresh = await studio().attach(runId, sink);
+    if (gen !== runGen) return;
+    if (fresh) store().upsertRun(fresh);
+    await loadUpTo(runId, (fresh ?? meta).head, gen);
+  });
+  const pending = buffer;
+  buffer = null;
+  if (gen !== runGen) return;
+  for (const b of pending) onBatch(b);
+  store().setLoading(false);
+}
+
+async function adopt(result: StartResult): Promise<RunMeta | null> {
+  if (!result.ok) {
+    store().setStartIssues(result.issues);
+    return null;
+  }
+  store().setStartIssues([]);
+  store().upsertRun(result.run);
+  await selectRun(result.run.id);
+  return result.run;
+}
+
+/** Brings an interrupted run back so it can continue; other runs pass through. */
+async function live(meta: RunMeta): Promise<RunMeta> {
+  if (meta.status !== 'interrupted') return meta;
+  const back = await studio().resume(meta.id);
+  store().upsertRun(back);
+  return back;
+}
+
+async function playRun(meta: RunMeta): Promise<void> {
+  const ready = await live(meta);
+  const done = await studio().play(ready.id, enabledBreakpoints());
+  store().upsertRun(done);
+  if (store().runId === done.id && store().head < done.head) await loadUpTo(done.id, done.head, runGen);
+}
+
+/** Run (F8): a new run when none is selected or it has stopped; otherwise plays on from its head. */
+export function run(): Promise<void> {
+  return guarded(async () => {
+    const s = store();
+    const meta = selectedMeta();
+    if (meta && meta.status !== 'stopped') {
+      if (meta.status !== 'running') await playRun(meta);
+      return;
+    }
+    if (s.projectId === null) return;
+    const started = await adopt(await studio().startRun(s.projectId, s.doc, s.seed));
+    if (started) await playRun(started);
+  });
+}
+
+export function pause(): Promise<void> {
+  const id = store().runId;
+  return id === null ? Promise.resolve() : guarded(() => studio().pause(id));
+}
+
+async function stepWorker(unit: 'event' | 'turn'): Promise<void> {
+  const meta = selectedMeta();
+  if (!meta || meta.status === 'stopped' || meta.status === 'running' || stepping) return;
+  stepping = true;
+  try {
+    const ready = await live(meta);
+    store().setCursor(store().head);
+    const events = await studio().step(ready.id, unit, enabledBreakpoints());
+    if (store().runId !== ready.id) return;
+    if (store().appendEvents(events) === 'gap') {
+      const fresh = await studio().getRun(ready.id);
+      if (fresh) await loadUpTo(ready.id, fresh.head, runGen);
+    }
+    const fresh = await studio().getRun(ready.id);
+    if (fresh) store().upsertRun(fresh);
+  } finally {
+    stepping = false;
+  }
+}
+
+/** Step one event (F10): forward through the recorded past first, then ask the worker. */
+export function stepEvent(): Promise<void> {
+  const s = store();
+  if (s.cursor < s.head) {
+    s.setCursor(s.cursor + 1);
+    return Promise.resolve();
+  }
+  return guarded(() => stepWorker('event'));
+}
+
+/** Step one agent turn (Shift+F10): to the next `infer.completed`, recorded or new. */
+export function stepTurn(): Promise<void> {
+  const s = store();
+  if (s.cursor < s.head) {
+    const end = nextTurnEnd(s.events, s.cursor);
+    if (end !== null) {
+      s.setCursor(end);
+      return Promise.resolve();
+    }
+  }
+  return guarded(() => stepWorker('turn'));
+}
+
+/** Step back (F9): one event back in time; the run itself does not move. */
+export function stepBack(): void {
+  const s = store();
+  if (s.cursor > 0) s.setCursor(s.cursor - 1);
+}
+
+/** Fork from here: a new run continuing from the cursor with the current document. */
+export function fork(): Promise<void> {
+  return guarded(async () => {
+    const s = store();
+    if (s.runId === null || s.cursor < 0) return;
+    await adopt(await studio().fork(s.runId, s.cursor, s.doc));
+  });
+}
+
+/** Fork a listed run (e.g. an interrupted one) from its head. */
+export function forkAtHead(runId: string): Promise<void> {
+  return guarded(async () => {
+    const meta = store().runs.find((r) => r.id === runId);
+    if (!meta || meta.head < 0) return;
+    await adopt(await studio().fork(runId, meta.head, store().doc));
+  });
+}
+
+/** Resume an interrupted run (selecting it) so it can be played or stepped. */
+export function resume(runId = store().runId): Promise<void> {
+  return guarded(async () => {
+    if (runId === null) return;
+    if (store().runId !== runId) await selectRun(runId);
+    const meta = selectedMeta();
+    if (meta) await live(meta);
+  });
+}
+
+export function deleteRun(runId: string): Promise<void> {
+  return guarded(async () => {
+    await studio().deleteRun(runId);
+    const s = store();
+    s.setRuns(s.runs.filter((r) => r.id !== runId));
+    if (s.runId === runId) {
+      runGen++;
+      const next = store().runs[0];
+      if (next) await selectRun(next.id);
+      else store().selectRun(null);
+    }
+  });
+}
