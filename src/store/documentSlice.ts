@@ -30,6 +30,15 @@ export interface ChangeOptions {
   select?: string | null;
 }
 
+/** A banner: storage notices from the worker, import results, failures of project actions. */
+export interface ShellNotice {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  /** Path-precise details, e.g. the issues of an imported document. */
+  details?: string[];
+}
+
 export interface OpenedProject {
   id: string;
   name: string;
@@ -76,6 +85,10 @@ export interface DocumentSlice {
   saveSucceeded(rev: number, seq: number): void;
   saveConflicted(currentRev: number, message: string): void;
   saveFailed(message: string): void;
+
+  notices: ShellNotice[];
+  notify(notice: Omit<ShellNotice, 'id'>): void;
+  dismissNotice(id: number): void;
 }
 
 const HISTORY_LIMIT = 200;
@@ -185,4 +198,13 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   saveSucceeded: (rev, seq) => set({ rev, saveStatus: get().changeSeq === seq ? 'saved' : 'unsaved', saveMessage: null }),
   saveConflicted: (currentRev, message) => set({ saveStatus: 'conflict', conflictRev: currentRev, saveMessage: message }),
   saveFailed: (message) => set({ saveStatus: 'error', saveMessage: message }),
+
+  notices: [],
+  notify: (notice) => {
+    const s = get();
+    // The same message twice (a worker repeating a storage warning) shows once.
+    if (s.notices.some((n) => n.message === notice.message)) return;
+    set({ notices: [...s.notices, { ...notice, id: (s.notices.at(-1)?.id ?? 0) + 1 }].slice(-5) });
+  },
+  dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
 });

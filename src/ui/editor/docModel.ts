@@ -72,6 +72,12 @@ export function allIds(doc: unknown): Set<string> {
   return ids;
 }
 
+/** The string ids in any top-level collection (e.g. `groups`). */
+export function collectionIds(doc: unknown, key: string): string[] {
+  const list = asDoc(doc)[key];
+  return Array.isArray(list) ? list.flatMap((e: unknown) => (isRecord(e) && typeof e.id === 'string' ? [e.id] : [])) : [];
+}
+
 /** `base-2`, `base-3`, … — the first that is free. `base` itself when free and `preferBare`. */
 export function uniqueId(doc: unknown, base: string, preferBare = false): string {
   const ids = allIds(doc);

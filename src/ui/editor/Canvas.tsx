@@ -1,0 +1,194 @@
+/**
+ * The graph editor. Nodes and edges are derived from the document; the only local state is
+ * what xyflow needs between document changes (measured sizes, positions mid-drag, selection
+ * flags). Every edit goes through the store's `change` with a label for the undo stack.
+ */
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import {
+  applyNodeChanges,
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type OnDelete,
+  type OnSelectionChangeParams,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useStudio } from '../../store';
+import type { NodeKind, Position } from './docModel';
+import { addNode, connect, connectionKind, deleteEdges, deleteEntities, moveNodes, parseEdgeId, type EdgeRef } from './docOps';
+import { buildEdges, buildNodes, type EntityEdge, type EntityNode } from './graph';
+import { issuesByEntity } from './issueIndex';
+import { KIND_COLOR, nodeTypes } from './nodes/EntityNodes';
+import { useAutoLayout } from './useAutoLayout';
+
+export const DRAG_KIND = 'application/x-harness-node-kind';
+
+/** Keeps xyflow's measurements and mid-drag positions while taking everything else from the document. */
+function mergeNodes(derived: EntityNode[], prev: EntityNode[], selection: string | null): EntityNode[] {
+  const old = new Map(prev.map((n) => [n.id, n]));
+  return derived.map((n) => {
+    const p = old.get(n.id);
+    return {
+      ...n,
+      measured: p?.measured,
+      position: p?.dragging ? p.position : n.position,
+      dragging: p?.dragging,
+      selected: n.id === selection,
+    };
+  });
+}
+
+function deleteLabel(nodeIds: string[], edgeCount: number): string {
+  if (nodeIds.length === 1 && edgeCount === 0) return `Delete ${nodeIds[0]}`;
+  if (nodeIds.length === 0 && edgeCount === 1) return 'Delete connection';
+  const n = nodeIds.length + edgeCount;
+  return `Delete ${n} item${n === 1 ? '' : 's'}`;
+}
+
+export function Canvas() {
+  const doc = useStudio((s) => s.doc);
+  const issues = useStudio((s) => s.issues);
+  const selection = useStudio((s) => s.selection);
+  const projectId = useStudio((s) => s.projectId);
+  const flow = useReactFlow<EntityNode, EntityEdge>();
+  const { runAutoLayout, busy } = useAutoLayout();
+
+  const issueMap = useMemo(() => issuesByEntity(doc, issues), [doc, issues]);
+  const derivedNodes = useMemo(() => buildNodes(doc, issueMap), [doc, issueMap]);
+  const derivedEdges = useMemo(() => buildEdges(doc, issueMap), [doc, issueMap]);
+
+  const [nodes, setNodes] = useState<EntityNode[]>([]);
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setNodes((prev) => mergeNodes(derivedNodes, prev, selection)), [derivedNodes, selection]);
+
+  const edges = useMemo(() => {
+    const channelSel = selection ? `channel:${selection}` : null;
+    return derivedEdges.map((e) => ({ ...e, selected: selectedEdges.has(e.id) || e.id === channelSel }));
+  }, [derivedEdges, selectedEdges, selection]);
+
+  const onNodesChange = useCallback((changes: NodeChange<EntityNode>[]) => {
+    // Removals come through onDelete as one undoable change; the document drives the rest.
+    const kept = changes.filter((c) => c.type !== 'remove');
+    if (kept.length > 0) setNodes((nds) => applyNodeChanges(kept, nds));
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<EntityEdge>[]) => {
+    const selects = changes.filter((c) => c.type === 'select');
+    if (selects.length === 0) return;
+    setSelectedEdges((prev) => {
+      const next = new Set(prev);
+      for (const c of selects) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      return next;
+    });
+  }, []);
+
+  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
+    // A multi-selection (for deleting several things) leaves the inspected entity alone.
+    const { select } = useStudio.getState();
+    if (ns.length === 1 && es.length === 0) select(ns[0]!.id);
+    else if (ns.length === 0 && es.length === 1) {
+      const ref = parseEdgeId(es[0]!.id);
+      select(ref?.type === 'channel' ? ref.id : null);
+    } else if (ns.length === 0 && es.length === 0) select(null);
+  }, []);
+
+  const onNodeDragStop = useCallback((_: unknown, __: unknown, dragged: EntityNode[]) => {
+    const { doc: current, change } = useStudio.getState();
+    const positions = new Map<string, Position>(dragged.map((n) => [n.id, n.position]));
+    const label = dragged.length === 1 ? `Move ${dragged[0]!.id}` : `Move ${dragged.length} nodes`;
+    change(label, moveNodes(current, positions));
+  }, []);
+
+  const onDelete: OnDelete<EntityNode, EntityEdge> = useCallback(({ nodes: ns, edges: es }) => {
+    const { doc: current, change } = useStudio.getState();
+    const gone = new Set(ns.map((n) => n.id));
+    // Edges of deleted nodes go with them (cascade); only free-standing edges are deleted by ref.
+    const refs = es
+      .filter((e) => !gone.has(e.source) && !gone.has(e.target))
+      .map((e) => parseEdgeId(e.id))
+      .filter((r): r is EdgeRef => r !== null);
+    const next = deleteEdges(deleteEntities(current, gone), refs);
+    setSelectedEdges(new Set());
+    change(deleteLabel([...gone], refs.length), next, { select: null });
+  }, []);
+
+  const isValidConnection: IsValidConnection<EntityEdge> = useCallback(
+    (c) => connectionKind(useStudio.getState().doc, c.source, c.target) !== null,
+    [],
+  );
+
+  const onConnect = useCallback((c: Connection) => {
+    const { doc: current, change } = useStudio.getState();
+    const result = connect(current, c.source, c.target);
+    if (result) change(result.label, result.doc, result.select ? { select: result.select } : {});
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(DRAG_KIND)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(DRAG_KIND) as NodeKind | '';
+      if (!kind) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const { doc: current, change } = useStudio.getState();
+      const added = addNode(current, kind, { x: at.x - 90, y: at.y - 30 });
+      change(`Add ${kind} ${added.id}`, added.doc, { select: added.id });
+    },
+    [flow],
+  );
+
+  return (
+    <div className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow<EntityNode, EntityEdge>
+        key={projectId ?? 'none'}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onSelectionChange={onSelectionChange}
+        onNodeDragStop={onNodeDragStop}
+        onDelete={onDelete}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={['Delete', 'Backspace']}
+        colorMode="dark"
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        minZoom={0.2}
+        maxZoom={2.5}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />
+        <Controls position="bottom-left" showInteractive={false} />
+        <MiniMap position="bottom-right" pannable zoomable nodeColor={(n) => KIND_COLOR[(n as EntityNode).data.kind]} maskColor="rgba(10,12,16,0.7)" />
+        <Panel position="top-right" className="hs-canvas__tools">
+          <button type="button" className="hs-btn hs-btn--small" onClick={() => void runAutoLayout()} disabled={busy} data-testid="auto-layout-button">
+            {busy ? 'Laying out…' : 'Auto-layout'}
+          </button>
+          <button type="button" className="hs-btn hs-btn--small" onClick={() => void flow.fitView({ padding: 0.2, duration: 200 })} data-testid="fit-view-button">
+            Fit view
+          </button>
+        </Panel>
+      </ReactFlow>
+    </div>
+  );
+}

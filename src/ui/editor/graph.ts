@@ -1,0 +1,138 @@
+/**
+ * The canvas view of a document: nodes for models, agents, tools and stores; edges for
+ * channels (agent → agent), capabilities (agent → tool/store) and models (agent → model).
+ * Derived once per document change; the document stays the only source of truth.
+ */
+import { MarkerType, type Edge, type Node } from '@xyflow/react';
+import type { SpecIssue } from '../../kernel';
+import { entities, isRecord, layoutPositions, NODE_KINDS, str, type NodeKind, type Position, type Rec } from './docModel';
+import { edgeId } from './docOps';
+
+export interface EntityNodeData extends Record<string, unknown> {
+  kind: NodeKind;
+  entityId: string;
+  title: string;
+  subtitle: string;
+  detail: string;
+  issues: number;
+}
+
+export type EntityNode = Node<EntityNodeData, NodeKind>;
+
+export type EdgeKind = 'channel' | 'capability' | 'model';
+export interface EntityEdgeData extends Record<string, unknown> {
+  kind: EdgeKind;
+  issues: number;
+}
+export type EntityEdge = Edge<EntityEdgeData>;
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function kTokens(n: number | undefined): string {
+  if (n === undefined) return '';
+  return n >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n);
+}
+
+function describe(kind: NodeKind, e: Rec): { subtitle: string; detail: string } {
+  switch (kind) {
+    case 'agent': {
+      const sched = isRecord(e.sched) ? str(e.sched.class, 'fifo') : 'fifo';
+      const steps = Array.isArray(e.behaviour) ? e.behaviour.length : 0;
+      return { subtitle: str(e.model, 'no model'), detail: `${sched} · ${steps} step${steps === 1 ? '' : 's'}` };
+    }
+    case 'tool': {
+      const impl = isRecord(e.impl) ? str(e.impl.kind, 'sim') : 'sim';
+      return { subtitle: str(e.sideEffect, 'none'), detail: `${impl} · ${str(e.tier, 'shared')}` };
+    }
+    case 'model': {
+      const ctx = kTokens(num(e.contextWindow) ?? 8192);
+      return { subtitle: `${str(e.provider, 'sim')} / ${str(e.model, 'sim-1')}`, detail: `${ctx} ctx · ${num(e.slots) ?? 1} slot${num(e.slots) === 1 || e.slots === undefined ? '' : 's'}` };
+    }
+    case 'store': {
+      const docs = Array.isArray(e.documents) ? e.documents.length : 0;
+      return { subtitle: str(e.kind, 'archival'), detail: `${docs} document${docs === 1 ? '' : 's'}` };
+    }
+  }
+}
+
+/** Where a node without a stored position goes: one row per kind. */
+const FALLBACK_ROW: Record<NodeKind, number> = { tool: -180, store: -180, agent: 40, model: 300 };
+
+export function buildNodes(doc: unknown, issuesById: ReadonlyMap<string, readonly SpecIssue[]>): EntityNode[] {
+  const positions = layoutPositions(doc);
+  const seen = new Set<string>();
+  const nodes: EntityNode[] = [];
+  const rowCount: Record<NodeKind, number> = { tool: 0, store: 0, agent: 0, model: 0 };
+  for (const kind of NODE_KINDS) {
+    for (const e of entities(doc, kind)) {
+      if (seen.has(e.id)) continue; // a duplicate id is an issue; draw the first only
+      seen.add(e.id);
+      const slot = kind === 'store' ? rowCount.tool + rowCount.store : rowCount[kind];
+      rowCount[kind]++;
+      const position: Position = positions.get(e.id) ?? { x: 40 + slot * 260, y: FALLBACK_ROW[kind] };
+      nodes.push({
+        id: e.id,
+        type: kind,
+        position,
+        data: { kind, entityId: e.id, title: str(e.value.name, e.id), ...describe(kind, e.value), issues: issuesById.get(e.id)?.length ?? 0 },
+      });
+    }
+  }
+  return nodes;
+}
+
+export function buildEdges(doc: unknown, issuesById: ReadonlyMap<string, readonly SpecIssue[]>): EntityEdge[] {
+  const ids = new Map<string, NodeKind>();
+  for (const kind of NODE_KINDS) for (const e of entities(doc, kind)) if (!ids.has(e.id)) ids.set(e.id, kind);
+  const edges: EntityEdge[] = [];
+  const seen = new Set<string>();
+  const push = (edge: EntityEdge): void => {
+    if (seen.has(edge.id)) return;
+    seen.add(edge.id);
+    edges.push(edge);
+  };
+
+  for (const c of entities(doc, 'channel')) {
+    const from = str(c.value.from);
+    const to = str(c.value.to);
+    if (ids.get(from) !== 'agent' || ids.get(to) !== 'agent') continue; // dangling: shown as an issue
+    const delegate = c.value.kind === 'delegate';
+    push({
+      id: edgeId({ type: 'channel', id: c.id }),
+      source: from,
+      target: to,
+      type: 'default',
+      label: delegate ? 'delegate' : undefined,
+      className: `hs-edge hs-edge--channel${delegate ? ' hs-edge--delegate' : ''}`,
+      sourceHandle: 'out',
+      markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+      data: { kind: 'channel', issues: issuesById.get(c.id)?.length ?? 0 },
+    });
+  }
+  for (const a of entities(doc, 'agent')) {
+    if (ids.get(a.id) !== 'agent') continue;
+    const caps = Array.isArray(a.value.capabilities) ? a.value.capabilities : [];
+    caps.forEach((cap: unknown, index) => {
+      if (!isRecord(cap)) return;
+      const target = str(cap.target);
+      const kind = ids.get(target);
+      if (kind !== 'tool' && kind !== 'store') return;
+      push({
+        id: edgeId({ type: 'capability', agent: a.id, index }),
+        source: a.id,
+        target,
+        sourceHandle: 'res',
+        label: str(cap.access, 'use'),
+        className: 'hs-edge hs-edge--capability',
+        data: { kind: 'capability', issues: 0 },
+      });
+    });
+    const model = str(a.value.model);
+    if (ids.get(model) === 'model') {
+      push({ id: edgeId({ type: 'model', agent: a.id }), source: a.id, sourceHandle: 'cpu', target: model, className: 'hs-edge hs-edge--model', data: { kind: 'model', issues: 0 } });
+    }
+  }
+  return edges;
+}

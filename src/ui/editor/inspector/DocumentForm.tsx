@@ -1,0 +1,59 @@
+import { useCallback } from 'react';
+import { useStudio } from '../../../store';
+import { isRecord, str } from '../docModel';
+import { setIn, type PathKey } from '../docOps';
+import { NumberField, Section, SelectField, TextField } from './fields';
+import { JsonField } from './JsonField';
+
+/** Text of the whole document; a document that never parsed (a broken import) is shown as it was. */
+const docText = (doc: unknown): string => (typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
+
+/** The harness itself, shown when nothing is selected. */
+export function DocumentForm() {
+  const doc = useStudio((s) => s.doc);
+  const issues = useStudio((s) => s.issues);
+  const projectId = useStudio((s) => s.projectId);
+  const d = isRecord(doc) ? doc : {};
+  const limits = isRecord(d.limits) ? d.limits : {};
+  const policy = isRecord(d.policy) ? d.policy : {};
+  const at = (prefix: string) => issues.filter((i) => i.path === prefix || i.path.startsWith(`${prefix}.`));
+
+  const set = (path: readonly PathKey[], value: unknown, label: string): void => {
+    const { doc: current, change } = useStudio.getState();
+    change(label, setIn(current, path, value), { key: `doc:${path.join('.')}` });
+  };
+
+  const onJson = useCallback((value: unknown): string | null => {
+    useStudio.getState().change('Edit document as JSON', value, { key: 'doc:json' });
+    return null;
+  }, []);
+
+  return (
+    <div data-testid="inspector-document">
+      <header className="hs-inspector__head">
+        <span className="hs-kind">harness</span>
+        <span className="hs-inspector__title">{str(d.name, 'Untitled')}</span>
+      </header>
+      {isRecord(doc) && (
+        <>
+          <Section title="Harness">
+            <TextField label="Name" value={d.name} onChange={(v) => set(['name'], v, 'Rename harness')} issues={at('name')} testId="field-harness-name" />
+            <TextField label="Description" value={d.description} onChange={(v) => set(['description'], v, 'Edit harness description')} issues={at('description')} multiline />
+            <SelectField label="Permission mode" value={policy.mode} options={['plan', 'ask', 'accept-edits', 'auto', 'deny-unlisted']} empty="auto (default)" onChange={(v) => set(['policy', 'mode'], v, 'Set permission mode')} issues={at('policy.mode')} />
+          </Section>
+          <Section title="Limits">
+            <div className="hs-grid2">
+              <NumberField label="Max steps" value={limits.maxSteps} min={1} step={1} placeholder="1000" onChange={(v) => set(['limits', 'maxSteps'], v, 'Set max steps')} issues={at('limits.maxSteps')} />
+              <NumberField label="Max tokens" value={limits.maxTokens} min={1} step={1000} placeholder="none" onChange={(v) => set(['limits', 'maxTokens'], v, 'Set max tokens')} issues={at('limits.maxTokens')} />
+              <NumberField label="Max cost" hint="USD" value={limits.maxCost} min={0} step={0.01} placeholder="none" onChange={(v) => set(['limits', 'maxCost'], v, 'Set max cost')} issues={at('limits.maxCost')} />
+              <NumberField label="Max time" hint="virtual ms" value={limits.maxTimeMs} min={1} step={1000} placeholder="none" onChange={(v) => set(['limits', 'maxTimeMs'], v, 'Set max time')} issues={at('limits.maxTimeMs')} />
+            </div>
+          </Section>
+        </>
+      )}
+      <Section title="Document as JSON">
+        <JsonField label="Document" hint="goals, policy scopes, groups…" value={doc} textOf={docText} onCommit={onJson} draftKey={`${projectId}:document`} height={320} testId="document-json" />
+      </Section>
+    </div>
+  );
+}

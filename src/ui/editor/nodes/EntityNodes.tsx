@@ -1,0 +1,79 @@
+/**
+ * One registered node component per kind of entity. Agents are processes (three source
+ * handles: messages out to the right, capabilities up, CPU down); tools and stores are
+ * resources above them; models are CPUs below them.
+ */
+import { memo, type ReactNode } from 'react';
+import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
+import type { EntityNode } from '../graph';
+import type { NodeKind } from '../docModel';
+
+const KIND_LABEL: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store' };
+
+function NodeFrame({ props, children }: { props: NodeProps<EntityNode>; children?: ReactNode }) {
+  const { data, selected } = props;
+  const classes = ['hs-node', `hs-node--${data.kind}`, selected ? 'is-selected' : '', data.issues > 0 ? 'has-issues' : ''];
+  return (
+    <div className={classes.join(' ')} data-testid={`node-${data.entityId}`} aria-label={`${KIND_LABEL[data.kind]} ${data.title}`}>
+      <div className="hs-node__head">
+        <span className="hs-node__glyph" aria-hidden="true" />
+        <span className="hs-node__kind">{KIND_LABEL[data.kind]}</span>
+        <span className="hs-node__id">{data.entityId}</span>
+        {data.issues > 0 && (
+          <span className="hs-node__issues" title={`${data.issues} issue${data.issues === 1 ? '' : 's'}`} data-testid={`node-issues-${data.entityId}`}>
+            {data.issues}
+          </span>
+        )}
+      </div>
+      <div className="hs-node__title">{data.title}</div>
+      <div className="hs-node__sub">{data.subtitle}</div>
+      <div className="hs-node__detail">{data.detail}</div>
+      {children}
+    </div>
+  );
+}
+
+export const AgentNode = memo(function AgentNode(props: NodeProps<EntityNode>) {
+  return (
+    <NodeFrame props={props}>
+      <Handle type="target" position={Position.Left} id="in" className="hs-handle" />
+      <Handle type="source" position={Position.Right} id="out" className="hs-handle hs-handle--out" title="Drag to an agent: channel" />
+      <Handle type="source" position={Position.Top} id="res" className="hs-handle hs-handle--res" title="Drag to a tool or store: capability" />
+      <Handle type="source" position={Position.Bottom} id="cpu" className="hs-handle hs-handle--cpu" title="Drag to a model: set model" />
+    </NodeFrame>
+  );
+});
+
+export const ToolNode = memo(function ToolNode(props: NodeProps<EntityNode>) {
+  return (
+    <NodeFrame props={props}>
+      <Handle type="target" position={Position.Bottom} id="in" className="hs-handle" />
+    </NodeFrame>
+  );
+});
+
+export const StoreNode = memo(function StoreNode(props: NodeProps<EntityNode>) {
+  return (
+    <NodeFrame props={props}>
+      <Handle type="target" position={Position.Bottom} id="in" className="hs-handle" />
+    </NodeFrame>
+  );
+});
+
+export const ModelNode = memo(function ModelNode(props: NodeProps<EntityNode>) {
+  return (
+    <NodeFrame props={props}>
+      <Handle type="target" position={Position.Top} id="in" className="hs-handle" />
+    </NodeFrame>
+  );
+});
+
+/** Stable for the app's lifetime: xyflow re-mounts every node when this object changes. */
+export const nodeTypes: NodeTypes = Object.freeze({ agent: AgentNode, tool: ToolNode, model: ModelNode, store: StoreNode });
+
+export const KIND_COLOR: Record<NodeKind, string> = {
+  agent: '#5b9cf5',
+  tool: '#e0a050',
+  model: '#b58cf0',
+  store: '#4fbf8f',
+};

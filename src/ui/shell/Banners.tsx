@@ -1,0 +1,65 @@
+import { useStudio } from '../../store';
+import { flushSave } from './autosave';
+import { keepMineAsCopy, reloadTheirs } from './projectActions';
+
+function ConflictBanner() {
+  const status = useStudio((s) => s.saveStatus);
+  const rev = useStudio((s) => s.conflictRev);
+  if (status !== 'conflict') return null;
+  return (
+    <div className="hs-banner hs-banner--warning" role="alert" data-testid="conflict-banner">
+      <span className="hs-banner__text">
+        This project was changed in another tab (rev {rev ?? '?'}). Your edits here are not saved.
+      </span>
+      <button type="button" className="hs-btn hs-btn--small" onClick={() => void reloadTheirs()} data-testid="reload-theirs-button">
+        Reload theirs
+      </button>
+      <button type="button" className="hs-btn hs-btn--small hs-btn--primary" onClick={() => void keepMineAsCopy()} data-testid="keep-mine-button">
+        Keep mine as a copy
+      </button>
+    </div>
+  );
+}
+
+function SaveErrorBanner() {
+  const status = useStudio((s) => s.saveStatus);
+  const message = useStudio((s) => s.saveMessage);
+  if (status !== 'error') return null;
+  return (
+    <div className="hs-banner hs-banner--error" role="alert" data-testid="save-error-banner">
+      <span className="hs-banner__text">Saving failed: {message ?? 'unknown error'}. Your edits are kept in this tab.</span>
+      <button type="button" className="hs-btn hs-btn--small" onClick={() => void flushSave()}>
+        Retry
+      </button>
+    </div>
+  );
+}
+
+/** Conflict and save-error banners, then notices (storage, import results), newest last. */
+export function Banners() {
+  const notices = useStudio((s) => s.notices);
+  const dismiss = useStudio((s) => s.dismissNotice);
+  return (
+    <div className="hs-banners">
+      <ConflictBanner />
+      <SaveErrorBanner />
+      {notices.map((n) => (
+        <div key={n.id} className={`hs-banner hs-banner--${n.level}`} role={n.level === 'info' ? 'status' : 'alert'} data-testid="notice">
+          <div className="hs-banner__text">
+            {n.message}
+            {n.details && n.details.length > 0 && (
+              <ul className="hs-banner__details" data-testid="notice-details">
+                {n.details.map((d, i) => (
+                  <li key={i}>{d}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <button type="button" className="hs-btn hs-btn--icon hs-btn--ghost" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * Project-level actions: each talks to persistence through the bridge and then updates the
+ * store. Failures become banners, never silent.
+ */
+import { callback, studio } from '../../bridge/client';
+import type { ProjectRecord } from '../../bridge/api';
+import { useStudio } from '../../store';
+import { flushSave } from './autosave';
+import { blankDocument, exportFileName, exportText, issueLines, readImport } from './projectFiles';
+
+export const LAST_PROJECT_KEY = 'ui.lastProjectId';
+const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/research-team.json`;
+
+function fail(what: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  useStudio.getState().notify({ level: 'error', message: `${what}: ${message}` });
+}
+
+/**
+ * Before another project replaces the open one, its pending edits are saved. With an
+ * unresolved conflict the switch is refused, so local edits are not dropped unseen.
+ */
+async function leaveCurrent(nextId?: string): Promise<boolean> {
+  const s = useStudio.getState();
+  if (!s.projectId || s.projectId === nextId) return true;
+  if (s.saveStatus === 'conflict') {
+    s.notify({ level: 'warning', message: 'Resolve the save conflict first: reload their version or keep yours as a copy.' });
+    return false;
+  }
+  await flushSave();
+  const after = useStudio.getState().saveStatus;
+  if (after === 'saved') return true;
+  s.notify({ level: 'error', message: `The open project could not be saved (${after}); it stays open so nothing is lost.` });
+  return false;
+}
+
+function show(record: ProjectRecord): void {
+  useStudio.getState().openProject({ id: record.id, name: record.name, rev: record.rev, doc: record.doc });
+  void studio().setSetting(LAST_PROJECT_KEY, record.id).catch(() => undefined);
+}
+
+export async function openProject(id: string): Promise<boolean> {
+  if (!(await leaveCurrent(id))) return false;
+  try {
+    const record = await studio().getProject(id);
+    if (!record) {
+      useStudio.getState().notify({ level: 'warning', message: 'That project no longer exists (deleted in another tab?).' });
+      return false;
+    }
+    show(record);
+    return true;
+  } catch (err) {
+    fail('Could not open the project', err);
+    return false;
+  }
+}
+
+/** `leaving: 'as-is'` skips saving the open project (it is in conflict and kept as this copy). */
+export async function createProject(name: string, doc: unknown, leaving: 'save' | 'as-is' = 'save'): Promise<ProjectRecord | null> {
+  if (leaving === 'save' && !(await leaveCurrent())) return null;
+  try {
+    const record = await studio().createProject(name, doc);
+    show(record);
+    return record;
+  } catch (err) {
+    fail('Could not create the project', err);
+    return null;
+  }
+}
+
+export async function fetchExample(): Promise<unknown> {
+  const res = await fetch(EXAMPLE_URL);
+  if (!res.ok) throw new Error(`${EXAMPLE_URL} answered ${res.status}`);
+  return res.json() as Promise<unknown>;
+}
+
+export function createBlank(name = 'Untitled harness'): Promise<ProjectRecord | null> {
+  return createProject(name, blankDocument(name));
+}
+
+export async function createFromExample(name = 'Research team'): Promise<ProjectRecord | null> {
+  try {
+    return await createProject(name, await fetchExample());
+  } catch (err) {
+    fail('Could not load the example', err);
+    return null;
+  }
+}
+
+/**
+ * First start: reopen the last project; with none stored, create "Research team" from the
+ * example; with projects but no valid last one, open the most recently updated.
+ */
+export async function boot(): Promise<void> {
+  try {
+    const api = studio();
+    await api.onNotice(callback((notice) => useStudio.getState().notify({ level: notice.level, message: notice.message })));
+    const projects = await api.listProjects();
+    if (projects.length === 0) {
+      await createFromExample();
+      return;
+    }
+    const last = await api.getSetting(LAST_PROJECT_KEY);
+    const target = projects.find((p) => p.id === last) ?? [...projects].sort((a, b) => b.updatedAt - a.updatedAt)[0]!;
+    await openProject(target.id);
+  } catch (err) {
+    fail('Could not start storage', err);
+  }
+}
+
+export async function renameStoredProject(id: string, name: string): Promise<boolean> {
+  const s = useStudio.getState();
+  if (id === s.projectId) {
+    s.renameProject(name); // the autosave stores it with the document
+    return true;
+  }
+  try {
+    const record = await studio().getProject(id);
+    if (!record) return false;
+    const result = await studio().saveProject(id, record.doc, record.rev, name);
+    if (!result.ok) useStudio.getState().notify({ level: 'warning', message: `Could not rename: ${result.message}` });
+    return result.ok;
+  } catch (err) {
+    fail('Could not rename the project', err);
+    return false;
+  }
+}
+
+export async function deleteStoredProject(id: string): Promise<void> {
+  try {
+    await studio().deleteProject(id);
+    if (useStudio.getState().projectId === id) useStudio.getState().closeProject();
+  } catch (err) {
+    fail('Could not delete the project', err);
+  }
+}
+
+/** Imports a file as a new project. A broken document is still imported; its issues are listed. */
+export async function importFile(file: File): Promise<void> {
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (err) {
+    fail(`Could not read ${file.name}`, err);
+    return;
+  }
+  const imported = readImport(file.name, text);
+  const record = await createProject(imported.name, imported.doc);
+  if (!record) return;
+  const { notify } = useStudio.getState();
+  if (imported.issues.length === 0) notify({ level: 'info', message: `Imported ${file.name} as “${record.name}”.` });
+  else {
+    notify({
+      level: 'warning',
+      message: `Imported ${file.name} as “${record.name}” with ${imported.issues.length} issue${imported.issues.length === 1 ? '' : 's'} — nothing was dropped; fix them in the editor.`,
+      details: issueLines(imported.issues),
+    });
+  }
+}
+
+/** Downloads the current document (the document only: no settings, no keys). */
+export function exportCurrent(): void {
+  const { doc, projectName } = useStudio.getState();
+  const blob = new Blob([exportText(doc)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = exportFileName(projectName);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Conflict resolution: drop local edits and load the stored revision. */
+export async function reloadTheirs(): Promise<void> {
+  const id = useStudio.getState().projectId;
+  if (id) await openProject(id);
+}
+
+/** Conflict resolution: keep the local document as a new project; the other tab's version stays. */
+export async function keepMineAsCopy(): Promise<void> {
+  const { doc, projectName } = useStudio.getState();
+  const record = await createProject(`${projectName} (my copy)`, doc, 'as-is');
+  if (record) useStudio.getState().notify({ level: 'info', message: `Your version was saved as “${record.name}”.` });
+}
