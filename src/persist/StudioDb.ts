@@ -1,0 +1,134 @@
+/**
+ * The studio's IndexedDB database, through Dexie. This folder is the only place that imports
+ * dexie. Rows are plain structured-clone data; the record types mirror the bridge contract
+ * (src/bridge/api.ts) because persist sits below bridge and may not import it.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { KernelEvent, KernelState, StopReason } from '../kernel';
+import { BLOCKED_MESSAGE, VERSION_CHANGE_MESSAGE, withStorage } from './storageError';
+
+/** The database every Harness Studio tab shares. */
+export const DB_NAME = 'harness-studio';
+
+/** A project: the harness document exactly as the user last wrote it (valid or not). */
+export interface ProjectRow {
+  id: string;
+  name: string;
+  doc: unknown;
+  rev: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One saved revision of a project's document (the latest MAX_VERSIONS per project are kept). */
+export interface VersionRow {
+  projectId: string;
+  rev: number;
+  doc: unknown;
+  savedAt: number;
+}
+
+export type RunStatus = 'running' | 'paused' | 'stopped' | 'interrupted';
+
+/** A run's metadata, as the bridge's RunMeta. */
+export interface RunRecord {
+  id: string;
+  projectId: string;
+  harness: string;
+  seed: number;
+  parent?: { run: string; seq: number };
+  status: RunStatus;
+  stopReason?: StopReason;
+  stopDetail?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** seq of the last committed event; -1 when none. */
+  head: number;
+  specHash: string;
+  doc: unknown;
+}
+
+/**
+ * A stored run: its record plus the lease of the worker driving it. A worker renews the lease
+ * while the run is live there; a running or paused run whose lease has expired was interrupted.
+ */
+export interface RunRow extends RunRecord {
+  owner?: string;
+  /** Wall-clock ms until which `owner` holds the run. */
+  leaseUntil?: number;
+}
+
+/** Up to EVENT_BLOCK_SIZE consecutive events of a run: event seq = block * EVENT_BLOCK_SIZE + index. */
+export interface EventBlockRow {
+  runId: string;
+  block: number;
+  events: KernelEvent[];
+}
+
+/** The kernel state right after event `seq` (seek = nearest snapshot + replay). */
+export interface SnapshotRow {
+  runId: string;
+  seq: number;
+  state: KernelState;
+}
+
+/** A setting (provider endpoints, API keys, UI preferences). Never exported, never traced. */
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+/** What storage tells the user: says what happened and what to do. */
+export interface StorageNotice {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+/** The Dexie database: one class, the schema in one place, notices for blocked and replaced connections. */
+export class StudioDb extends Dexie {
+  projects!: Table<ProjectRow, string>;
+  versions!: Table<VersionRow, [string, number]>;
+  runs!: Table<RunRow, string>;
+  eventBlocks!: Table<EventBlockRow, [string, number]>;
+  snapshots!: Table<SnapshotRow, [string, number]>;
+  settings!: Table<SettingRow, string>;
+
+  private readonly listeners = new Set<(notice: StorageNotice) => void>();
+
+  constructor(name: string = DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      projects: 'id, updatedAt',
+      versions: '[projectId+rev]',
+      runs: 'id, projectId, [projectId+createdAt]',
+      eventBlocks: '[runId+block]',
+      snapshots: '[runId+seq]',
+      settings: 'key',
+    });
+    // Our upgrade waits on a tab that keeps an older version open.
+    this.on('blocked', () => this.emit({ level: 'warning', message: BLOCKED_MESSAGE }));
+    // Another tab upgrades or deletes the database: let it, and stop using the old connection.
+    this.on('versionchange', () => {
+      this.close({ disableAutoOpen: true });
+      this.emit({ level: 'error', message: VERSION_CHANGE_MESSAGE });
+      return false;
+    });
+  }
+
+  /** Subscribes to connection notices (blocked upgrade, closed by another tab). Returns the unsubscribe. */
+  watch(listener: (notice: StorageNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(notice: StorageNotice): void {
+    for (const listener of this.listeners) listener(notice);
+  }
+}
+
+/** Opens (creating or upgrading) the studio database; a failure rejects with a StorageError. */
+export async function openDb(name: string = DB_NAME): Promise<StudioDb> {
+  const db = new StudioDb(name);
+  await withStorage('open the studio storage', () => db.open());
+  return db;
+}
