@@ -204,7 +204,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
     const s = get();
     // The same message twice (a worker repeating a storage warning) shows once.
     if (s.notices.some((n) => n.message === notice.message)) return;
-    set({ notices: [...s.notices, { ...notice, id: (s.notices.at(-1)?.id ?? 0) + 1 }].slice(-5) });
+    set({ notices: [...s.notices, { ...notice, id: (s.notices.at(-1)?.id ?? 0) + 1 }].slice(-3) });
   },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
 });

@@ -26,6 +26,7 @@ import type { NodeKind, Position } from './docModel';
 import { addNode, connect, connectionKind, deleteEdges, deleteEntities, moveNodes, parseEdgeId, type EdgeRef } from './docOps';
 import { buildEdges, buildNodes, type EntityEdge, type EntityNode } from './graph';
 import { issuesByEntity } from './issueIndex';
+import { edgeTypes } from './nodes/ChannelEdge';
 import { KIND_COLOR, nodeTypes } from './nodes/EntityNodes';
 import { useAutoLayout } from './useAutoLayout';
 
@@ -162,6 +163,7 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onSelectionChange={onSelectionChange}
@@ -179,7 +181,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />
         <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap position="bottom-right" pannable zoomable nodeColor={(n) => KIND_COLOR[(n as EntityNode).data.kind]} maskColor="rgba(10,12,16,0.7)" />
+        <MiniMap position="bottom-right" style={{ width: 150, height: 96 }} pannable zoomable nodeColor={(n) => KIND_COLOR[(n as EntityNode).data.kind]} maskColor="rgba(10,12,16,0.7)" />
         <Panel position="top-right" className="hs-canvas__tools">
           <button type="button" className="hs-btn hs-btn--small" onClick={() => void runAutoLayout()} disabled={busy} data-testid="auto-layout-button">
             {busy ? 'Laying out…' : 'Auto-layout'}

@@ -103,7 +103,7 @@ export function buildEdges(doc: unknown, issuesById: ReadonlyMap<string, readonl
       id: edgeId({ type: 'channel', id: c.id }),
       source: from,
       target: to,
-      type: 'default',
+      type: 'channel',
       label: delegate ? 'delegate' : undefined,
       className: `hs-edge hs-edge--channel${delegate ? ' hs-edge--delegate' : ''}`,
       sourceHandle: 'out',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityIssues, fieldIssues, isUnder, issueTarget, issuesByEntity, unclaimedIssues } from './issueIndex';
+import { entityIssues, fieldIssues, isUnder, issueTarget, issueText, issuesByEntity, unclaimedIssues } from './issueIndex';
 
 const doc = { agents: [{ id: 'a' }, { id: 'b' }], channels: [{ id: 'c' }] };
 const issues = [
@@ -29,5 +29,10 @@ describe('issue paths', () => {
     expect(fieldIssues(mine, 'model').map((i) => i.message)).toEqual(['m']);
     expect(fieldIssues(mine, 'sched').map((i) => i.message)).toEqual(['n']);
     expect(unclaimedIssues(mine, ['model', 'sched']).map((i) => i.path)).toEqual(['behaviour[2].to']);
+  });
+  it('drops the path prefix from messages shown in place', () => {
+    expect(issueText({ path: 'agents[2].model', message: 'agents[2].model: expected the id of a model, found "x"' })).toBe('expected the id of a model, found "x"');
+    expect(issueText({ path: '', message: 'document: expected an object' })).toBe('expected an object');
+    expect(issueText({ path: '', message: 'not valid JSON at line 1' })).toBe('not valid JSON at line 1');
   });
 });

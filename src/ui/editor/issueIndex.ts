@@ -66,3 +66,8 @@ export function fieldIssues(issues: readonly SpecIssue[], field: string): SpecIs
 export function unclaimedIssues(issues: readonly SpecIssue[], fields: readonly string[]): SpecIssue[] {
   return issues.filter((i) => !fields.some((f) => isUnder(i.path, f)));
 }
+
+/** The message without its leading `path: ` — for places that already show where the issue is. */
+export function issueText(issue: SpecIssue): string {
+  return issue.message.replace(/^(?:document|[A-Za-z_$][\w$]*(?:\[\d+\]|\.[\w$]+)*): /, '');
+}

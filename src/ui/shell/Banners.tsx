@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import { useStudio } from '../../store';
+import type { ShellNotice } from '../../store/documentSlice';
 import { flushSave } from './autosave';
 import { keepMineAsCopy, reloadTheirs } from './projectActions';
 
@@ -35,6 +37,34 @@ function SaveErrorBanner() {
   );
 }
 
+const INFO_MS = 6000;
+
+function Notice({ notice, onDismiss }: { notice: ShellNotice; onDismiss(id: number): void }) {
+  useEffect(() => {
+    // Information fades on its own; warnings and errors stay until dismissed.
+    if (notice.level !== 'info') return;
+    const t = setTimeout(() => onDismiss(notice.id), INFO_MS);
+    return () => clearTimeout(t);
+  }, [notice, onDismiss]);
+  return (
+    <div className={`hs-banner hs-banner--${notice.level}`} role={notice.level === 'info' ? 'status' : 'alert'} data-testid="notice">
+      <div className="hs-banner__text">
+        {notice.message}
+        {notice.details && notice.details.length > 0 && (
+          <ul className="hs-banner__details" data-testid="notice-details">
+            {notice.details.map((d, i) => (
+              <li key={i}>{d}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <button type="button" className="hs-btn hs-btn--icon hs-btn--ghost" aria-label="Dismiss" onClick={() => onDismiss(notice.id)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
 /** Conflict and save-error banners, then notices (storage, import results), newest last. */
 export function Banners() {
   const notices = useStudio((s) => s.notices);
@@ -44,21 +74,7 @@ export function Banners() {
       <ConflictBanner />
       <SaveErrorBanner />
       {notices.map((n) => (
-        <div key={n.id} className={`hs-banner hs-banner--${n.level}`} role={n.level === 'info' ? 'status' : 'alert'} data-testid="notice">
-          <div className="hs-banner__text">
-            {n.message}
-            {n.details && n.details.length > 0 && (
-              <ul className="hs-banner__details" data-testid="notice-details">
-                {n.details.map((d, i) => (
-                  <li key={i}>{d}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-          <button type="button" className="hs-btn hs-btn--icon hs-btn--ghost" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
-            ×
-          </button>
-        </div>
+        <Notice key={n.id} notice={n} onDismiss={dismiss} />
       ))}
     </div>
   );

@@ -45,7 +45,7 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
           <NumberField label="Priority" value={sched.priority} min={0} max={99} step={1} placeholder="0" onChange={(v) => set(['sched', 'priority'], v, 'Set priority')} issues={at('sched.priority')} />
           <SelectField label="Group" value={sched.group} options={groups} empty="none" onChange={(v) => set(['sched', 'group'], v, 'Set group')} issues={at('sched.group')} />
         </div>
-        <IssueList issues={at('sched').filter((i) => !['sched.class', 'sched.nice', 'sched.priority', 'sched.group'].includes(i.path))} />
+        <IssueList showPath issues={at('sched').filter((i) => !['sched.class', 'sched.nice', 'sched.priority', 'sched.group'].includes(i.path))} />
       </Section>
 
       <Section title="Memory">
@@ -53,7 +53,7 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
           <NumberField label="Window" hint="tokens" value={memory.window} min={256} step={256} placeholder="model's" onChange={(v) => set(['memory', 'window'], v, 'Set memory window')} issues={at('memory.window')} />
           <SelectField label="Eviction" value={memory.eviction} options={EVICTIONS} empty="lru (default)" onChange={(v) => set(['memory', 'eviction'], v, 'Set eviction policy')} issues={at('memory.eviction')} />
         </div>
-        <IssueList issues={at('memory').filter((i) => !['memory.window', 'memory.eviction'].includes(i.path))} />
+        <IssueList showPath issues={at('memory').filter((i) => !['memory.window', 'memory.eviction'].includes(i.path))} />
       </Section>
 
       <Section title="Capabilities">

@@ -68,7 +68,7 @@ function EntityInspector({ entity }: { entity: EntityRef }) {
       </header>
       {loose.length > 0 && (
         <div className="hs-inspector__loose">
-          <IssueList issues={loose} />
+          <IssueList issues={loose} showPath />
         </div>
       )}
       <Section title="Identity">

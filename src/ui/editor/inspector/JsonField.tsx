@@ -73,7 +73,7 @@ export function JsonField({ label, value, onCommit, issues = [], textOf = pretty
           {error}
         </div>
       )}
-      <IssueList issues={issues} />
+      <IssueList issues={issues} showPath />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useStudio } from '../../../store';
-import { issueEntityId } from '../issueIndex';
+import { issueEntityId, issueText } from '../issueIndex';
 
 /** Every issue of the document; clicking one selects the entity it is about. */
 export function ProblemsList() {
@@ -25,7 +25,7 @@ export function ProblemsList() {
             <li key={i}>
               <button type="button" className="hs-problems__item" onClick={() => select(entity)} data-testid="problem-item" title={entity ? `Select ${entity}` : 'Document-level issue'}>
                 <span className="hs-problems__path">{issue.path || 'document'}</span>
-                <span className="hs-problems__msg">{issue.message}</span>
+                <span className="hs-problems__msg">{issueText(issue)}</span>
               </button>
             </li>
           ))}

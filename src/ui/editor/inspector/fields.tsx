@@ -5,14 +5,17 @@
  */
 import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { SpecIssue } from '../../../kernel';
+import { issueText } from '../issueIndex';
 
-export function IssueList({ issues, id }: { issues: readonly SpecIssue[]; id?: string }) {
+/** Issues shown in place. `showPath` prefixes each with its (entity-relative) path, for fields holding structures. */
+export function IssueList({ issues, id, showPath }: { issues: readonly SpecIssue[]; id?: string; showPath?: boolean }) {
   if (issues.length === 0) return null;
   return (
     <ul className="hs-issues" id={id} data-testid="field-issues">
       {issues.map((issue, i) => (
         <li key={i} className="hs-issues__item">
-          {issue.message}
+          {showPath && issue.path && <span className="hs-issues__path">{issue.path}</span>}
+          {issueText(issue)}
         </li>
       ))}
     </ul>

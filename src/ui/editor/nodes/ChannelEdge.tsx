@@ -1,0 +1,49 @@
+import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from '@xyflow/react';
+import type { EntityEdge } from '../graph';
+
+/** How far below the row a channel arcs when it would otherwise run straight through the agents between its ends. */
+const ARC_DEPTH = 70;
+
+/**
+ * A channel between agents. Agents on one row are usually chained (a → b → c), so a channel
+ * that skips one (a → c) would hide behind the direct ones, and a reply (c → a) would cut
+ * through them: both dip under the row instead.
+ */
+export const ChannelEdge = memo(function ChannelEdge(props: EdgeProps<EntityEdge>) {
+  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, style, interactionWidth } = props;
+  const back = targetX < sourceX - 20;
+  const skips = !back && Math.abs(targetY - sourceY) < 48 && targetX - sourceX > 320;
+  let path: string;
+  let labelX: number;
+  let labelY: number;
+  if (back) {
+    // A reply channel (right to left) loops under both agents instead of cutting through them.
+    const dip = Math.max(sourceY, targetY) + ARC_DEPTH;
+    path = `M ${sourceX},${sourceY} C ${sourceX + 70},${sourceY} ${sourceX + 70},${dip} ${sourceX},${dip} L ${targetX},${dip} C ${targetX - 70},${dip} ${targetX - 70},${targetY} ${targetX},${targetY}`;
+    labelX = (sourceX + targetX) / 2;
+    labelY = dip;
+  } else if (skips) {
+    const dip = Math.max(sourceY, targetY) + ARC_DEPTH;
+    path = `M ${sourceX},${sourceY} C ${sourceX + 60},${sourceY} ${sourceX + 40},${dip} ${sourceX + 120},${dip} L ${targetX - 120},${dip} C ${targetX - 40},${dip} ${targetX - 60},${targetY} ${targetX},${targetY}`;
+    labelX = (sourceX + targetX) / 2;
+    labelY = dip;
+  } else {
+    [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  }
+  return (
+    <>
+      <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
+      {label && (
+        <EdgeLabelRenderer>
+          <div className="hs-edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+
+/** Stable for the app's lifetime, like nodeTypes. */
+export const edgeTypes: EdgeTypes = Object.freeze({ channel: ChannelEdge });
