@@ -22,7 +22,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useStudio } from '../../store';
-import type { NodeKind, Position } from './docModel';
+import { layoutPositions, type NodeKind, type Position } from './docModel';
 import { addNode, connect, connectionKind, deleteEdges, deleteEntities, moveNodes, parseEdgeId, type EdgeRef } from './docOps';
 import { buildEdges, buildNodes, type EntityEdge, type EntityNode } from './graph';
 import { issuesByEntity } from './issueIndex';
@@ -106,8 +106,14 @@ export function Canvas() {
 
   const onNodeDragStop = useCallback((_: unknown, __: unknown, dragged: EntityNode[]) => {
     const { doc: current, change } = useStudio.getState();
-    const positions = new Map<string, Position>(dragged.map((n) => [n.id, n.position]));
-    const label = dragged.length === 1 ? `Move ${dragged[0]!.id}` : `Move ${dragged.length} nodes`;
+    const stored = layoutPositions(current);
+    const moved = dragged.filter((n) => {
+      const p = stored.get(n.id);
+      return !p || Math.round(p.x) !== Math.round(n.position.x) || Math.round(p.y) !== Math.round(n.position.y);
+    });
+    if (moved.length === 0) return;
+    const positions = new Map<string, Position>(moved.map((n) => [n.id, n.position]));
+    const label = moved.length === 1 ? `Move ${moved[0]!.id}` : `Move ${moved.length} nodes`;
     change(label, moveNodes(current, positions));
   }, []);
 

@@ -39,7 +39,9 @@ function show(record: ProjectRecord): void {
   void studio().setSetting(LAST_PROJECT_KEY, record.id).catch(() => undefined);
 }
 
-export async function openProject(id: string): Promise<boolean> {
+/** Opens a project. The open one is left as it is unless `reload` asks to replace it with the stored revision. */
+export async function openProject(id: string, reload = false): Promise<boolean> {
+  if (id === useStudio.getState().projectId && !reload) return true;
   if (!(await leaveCurrent(id))) return false;
   try {
     const record = await studio().getProject(id);
@@ -175,7 +177,7 @@ export function exportCurrent(): void {
 /** Conflict resolution: drop local edits and load the stored revision. */
 export async function reloadTheirs(): Promise<void> {
   const id = useStudio.getState().projectId;
-  if (id) await openProject(id);
+  if (id) await openProject(id, true);
 }
 
 /** Conflict resolution: keep the local document as a new project; the other tab's version stays. */

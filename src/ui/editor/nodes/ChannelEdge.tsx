@@ -2,8 +2,11 @@ import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from '@xyflow/react';
 import type { EntityEdge } from '../graph';
 
-/** How far below the row a channel arcs when it would otherwise run straight through the agents between its ends. */
-const ARC_DEPTH = 70;
+/**
+ * How far below the row a channel dips when it would otherwise run through the agents between
+ * its ends; longer channels dip deeper, so several of them do not overlap.
+ */
+const dipBelow = (sourceY: number, targetY: number, dx: number): number => Math.max(sourceY, targetY) + 52 + Math.min(90, Math.abs(dx) * 0.1);
 
 /**
  * A channel between agents. Agents on one row are usually chained (a → b → c), so a channel
@@ -19,12 +22,12 @@ export const ChannelEdge = memo(function ChannelEdge(props: EdgeProps<EntityEdge
   let labelY: number;
   if (back) {
     // A reply channel (right to left) loops under both agents instead of cutting through them.
-    const dip = Math.max(sourceY, targetY) + ARC_DEPTH;
+    const dip = dipBelow(sourceY, targetY, targetX - sourceX);
     path = `M ${sourceX},${sourceY} C ${sourceX + 70},${sourceY} ${sourceX + 70},${dip} ${sourceX},${dip} L ${targetX},${dip} C ${targetX - 70},${dip} ${targetX - 70},${targetY} ${targetX},${targetY}`;
     labelX = (sourceX + targetX) / 2;
     labelY = dip;
   } else if (skips) {
-    const dip = Math.max(sourceY, targetY) + ARC_DEPTH;
+    const dip = dipBelow(sourceY, targetY, targetX - sourceX);
     path = `M ${sourceX},${sourceY} C ${sourceX + 60},${sourceY} ${sourceX + 40},${dip} ${sourceX + 120},${dip} L ${targetX - 120},${dip} C ${targetX - 40},${dip} ${targetX - 60},${targetY} ${targetX},${targetY}`;
     labelX = (sourceX + targetX) / 2;
     labelY = dip;
