@@ -58,7 +58,7 @@ function messageFor(kind: StorageErrorKind, action: string, err: unknown): strin
     case 'closed':
       return VERSION_CHANGE_MESSAGE;
     case 'version':
-      return `Could not ${action}: the stored data belongs to a newer version of Harness Studio. Reload this tab to get it.`;
+      return `Could not ${action}: the stored data belongs to a newer version of Harness Studio: reload this tab to get it.`;
     case 'unavailable':
       return `Could not ${action}: this browser does not let Harness Studio use IndexedDB here (a private window, or site data blocked). Allow site data for this page, then reload.`;
     case 'unknown':

@@ -1,0 +1,108 @@
+/**
+ * Persists one live run as it grows: new events in blocks, new snapshots and the run's row
+ * (head, status, lease) in one transaction per flush. Flushes are serialised; each one writes
+ * everything not yet committed, so a slow disk means bigger batches, not a queue of them.
+ */
+import type { Kernel } from '../kernel';
+import { StorageError, toEventBlocks, toStorageError, type RunRecord, type RunStore, type SnapshotRow } from '../persist';
+
+export interface RunWriterOptions {
+  store: RunStore;
+  owner: string;
+  /** Wall clock, for the lease. */
+  now: () => number;
+  leaseMs: number;
+  /** Flush when this many ms passed since the last flush began... */
+  flushMs: number;
+  /** ...or this many events wait to be written. */
+  flushEvents: number;
+  /** The run's row as it should be stored now (head and lease are filled in here). */
+  record: () => RunRecord;
+  /** The stored run is no longer ours (taken over by another tab, or deleted). */
+  onLost: () => void;
+  /** A write failed; the events stay in memory and the next flush retries them. */
+  onError: (err: StorageError) => void;
+}
+
+export class RunWriter {
+  /** seq of the last event committed to storage. */
+  committedHead: number;
+  /** The last write's failure, cleared by the next successful one. */
+  error: StorageError | null = null;
+  private snapSeq: number;
+  private created: boolean;
+  private chain: Promise<boolean> = Promise.resolve(true);
+  private busy = 0;
+  private lastFlush = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param committed for a stored run: its committed head and latest stored snapshot seq;
+   *   omitted for a new run, whose first flush creates its row.
+   */
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly opts: RunWriterOptions,
+    committed?: { head: number; snapshotSeq: number },
+  ) {
+    this.committedHead = committed?.head ?? -1;
+    this.snapSeq = committed?.snapshotSeq ?? -1;
+    this.created = committed !== undefined;
+  }
+
+  /** Events produced but not committed yet. */
+  get backlog(): number {
+    return this.kernel.head - this.committedHead;
+  }
+
+  /** Starts a flush if none is running and enough time or events have gathered. */
+  maybeFlush(): void {
+    if (this.busy > 0) return;
+    if (this.backlog >= this.opts.flushEvents || performance.now() - this.lastFlush >= this.opts.flushMs) void this.flush();
+  }
+
+  /** Waits for the running flush, if any. */
+  idle(): Promise<boolean> {
+    return this.chain;
+  }
+
+  /** Commits everything produced so far (and the row's current status). True when it all landed. */
+  flush(): Promise<boolean> {
+    this.busy++;
+    const next = this.chain.then(() => this.commit()).finally(() => this.busy--);
+    this.chain = next;
+    return next;
+  }
+
+  private async commit(): Promise<boolean> {
+    this.lastFlush = performance.now();
+    const { store, owner, now, leaseMs } = this.opts;
+    const record = this.opts.record();
+    const from = this.committedHead + 1;
+    const to = this.kernel.head;
+    const snapshots: SnapshotRow[] = [];
+    for (const s of this.kernel.snapshots()) {
+      if (s.seq > this.snapSeq && s.seq <= to) snapshots.push({ runId: record.id, seq: s.seq, state: s.state });
+    }
+    try {
+      const ok = await store.commit(
+        { run: { ...record, head: to, owner, leaseUntil: now() + leaseMs }, blocks: toEventBlocks(record.id, this.kernel.events, from, to), snapshots },
+        this.created ? { owner } : { create: true },
+      );
+      if (!ok) {
+        this.opts.onLost();
+        return false;
+      }
+      this.created = true;
+      this.committedHead = to;
+      if (snapshots.length > 0) this.snapSeq = snapshots[snapshots.length - 1]!.seq;
+      this.error = null;
+      return true;
+    } catch (err) {
+      const failure = toStorageError(err, 'save the run');
+      const repeated = this.error?.message === failure.message;
+      this.error = failure;
+      if (!repeated) this.opts.onError(failure);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Breakpoints as a predicate over events: `event` matches the event type, `agent` the event's
+ * agent, `tool` the `tool` field of tool.* events. Disabled breakpoints never match.
+ */
+import type { KernelEvent } from '../kernel';
+import type { Breakpoint } from '../bridge/api';
+
+/** A matcher for the enabled breakpoints: the first one an event matches, or undefined. */
+export function matchBreakpoint(breakpoints: readonly Breakpoint[]): (e: KernelEvent) => Breakpoint | undefined {
+  const enabled = breakpoints.filter((b) => b.enabled);
+  if (enabled.length === 0) return () => undefined;
+  return (e) => {
+    for (const b of enabled) {
+      switch (b.kind) {
+        case 'event':
+          if (e.type === b.value) return b;
+          break;
+        case 'agent':
+          if (e.agent === b.value) return b;
+          break;
+        case 'tool':
+          if (e.type.startsWith('tool.') && 'tool' in e && e.tool === b.value) return b;
+          break;
+      }
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,471 @@
+/**
+ * The kernel worker's API (StudioApi, src/bridge/api.ts): projects, runs and settings over
+ * src/persist, and live kernels held in a Map. Plain TypeScript with no DOM: the worker exposes
+ * it through comlink, tests call it in Node over a MessageChannel.
+ *
+ * Ownership: each instance has an owner id and holds a lease on the runs live in it, renewed
+ * every `renewMs`. A running or paused run that is not live here and whose lease expired was
+ * interrupted (its tab closed or crashed) and can be resumed; one with a valid lease is live in
+ * another tab and is left alone.
+ */
+import * as Comlink from 'comlink';
+import { Kernel, parseHarness, stateFromStart, applyEvent, type Cpu, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
+import type {
+  BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
+} from '../bridge/api';
+import { ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { LiveRun, type DriveTiming } from './LiveRun';
+import { RunWriter } from './RunWriter';
+
+export interface StudioApiOptions {
+  /** This worker's owner id for run leases (default: a random UUID). */
+  owner?: string;
+  /** Wall clock in ms (timestamps and leases). */
+  now?: () => number;
+  /** How long a lease lasts without renewal (default 6 s). */
+  leaseMs?: number;
+  /** How often the leases of live runs are renewed (default 2 s). */
+  renewMs?: number;
+  /** Least time between two batches to one sink (default 16 ms: one per animation frame). */
+  frameMs?: number;
+  /** Persist at least this often while a run plays (default 250 ms)... */
+  flushMs?: number;
+  /** ...or when this many events wait (default 256, one block). */
+  flushEvents?: number;
+  /** Kernel snapshot interval in events (default 500). */
+  snapshotEvery?: number;
+  /** Stopped runs kept live for fast seeks (default 4); older ones are read back from storage. */
+  keepStopped?: number;
+  /** CPUs by provider name for the kernel (the sim CPU is always there). */
+  cpus?: Record<string, Cpu>;
+  timing?: Partial<DriveTiming>;
+}
+
+/** The worker-side API plus `close`, which the worker never needs but tests and hosts do. */
+export interface StudioService extends StudioApi {
+  /** Pauses and persists every live run, stops the lease timer. Leases are left to expire. */
+  close(): Promise<void>;
+}
+
+const RUN_IN_OTHER_TAB = 'This run is live in another Harness Studio tab: continue it there, or close that tab and try again in a few seconds.';
+const LOST_RUN = 'A run this tab was driving is now driven by another tab (this tab was asleep too long): continue it there.';
+
+// RunRecord (persist) and RunMeta (bridge) describe the same row; keep them in step.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameRecord: Same<RunRecord, RunMeta> = true;
+const _sameSave: Same<SaveOutcome, SaveResult> = true;
+void _sameRecord;
+void _sameSave;
+
+/** Creates the API over an (unopened or open) studio database. */
+export function createStudioApi(db: StudioDb, opts: StudioApiOptions = {}): StudioService {
+  return new Studio(db, opts);
+}
+
+class Studio implements StudioService {
+  private readonly projects: ProjectStore;
+  private readonly runs: RunStore;
+  private readonly settings: SettingStore;
+  private readonly owner: string;
+  private readonly now: () => number;
+  private readonly leaseMs: number;
+  private readonly renewMs: number;
+  private readonly timing: DriveTiming;
+  private readonly live = new Map<string, LiveRun>();
+  private readonly stoppedOrder: string[] = [];
+  private readonly sinks = new Map<string, BatchSink>();
+  private readonly noticeSinks = new Set<(n: Notice) => void>();
+  /** Notices raised before any sink was registered, delivered to the first one. */
+  private readonly early: Notice[] = [];
+  private renewTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly unwatch: () => void;
+
+  constructor(
+    private readonly db: StudioDb,
+    private readonly opts: StudioApiOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.projects = new ProjectStore(db, this.now);
+    this.runs = new RunStore(db);
+    this.settings = new SettingStore(db);
+    this.owner = opts.owner ?? crypto.randomUUID();
+    this.leaseMs = opts.leaseMs ?? 6000;
+    this.renewMs = opts.renewMs ?? 2000;
+    this.timing = { chunkEvents: 2000, sliceMs: 12, maxBacklog: 50_000, ...opts.timing };
+    this.unwatch = db.watch((n) => this.notify(n));
+  }
+
+  // ---- projects -------------------------------------------------------------------------
+
+  listProjects(): Promise<ProjectSummary[]> {
+    return this.guard(() => this.projects.list());
+  }
+
+  createProject(name: string, doc: unknown): Promise<ProjectRecord> {
+    return this.guard(() => this.projects.create(name, doc));
+  }
+
+  getProject(id: string): Promise<ProjectRecord | undefined> {
+    return this.guard(() => this.projects.get(id));
+  }
+
+  async saveProject(id: string, doc: unknown, baseRev: number, name?: string): Promise<SaveResult> {
+    try {
+      return await this.projects.save(id, doc, baseRev, name);
+    } catch (err) {
+      const e = this.report(err, 'save the project');
+      return { ok: false, kind: 'error', message: e.message };
+    }
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    for (const run of [...this.live.values()]) if (run.projectId === id) await this.drop(run);
+    await this.guard(() => this.projects.delete(id));
+  }
+
+  async listVersions(projectId: string): Promise<ProjectVersion[]> {
+    const rows = await this.guard(() => this.projects.versions(projectId));
+    return rows.map(({ projectId: p, rev, savedAt, doc }) => ({ projectId: p, rev, savedAt, doc }));
+  }
+
+  // ---- runs: reading --------------------------------------------------------------------
+
+  async listRuns(projectId: string): Promise<RunMeta[]> {
+    const rows = await this.guard(() => this.runs.list(projectId));
+    const metas = rows.map((r) => this.toMeta(r));
+    // A run started here whose first commit is still in flight is listed too.
+    for (const run of this.live.values()) if (run.projectId === projectId && !rows.some((r) => r.id === run.id)) metas.push(run.meta());
+    return metas.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async getRun(runId: string): Promise<RunMeta | undefined> {
+    const live = this.live.get(runId);
+    if (live) return live.meta();
+    const row = await this.guard(() => this.runs.get(runId));
+    return row && this.toMeta(row);
+  }
+
+  async loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]> {
+    const live = this.live.get(runId);
+    if (live) return live.kernel.events.slice(Math.max(0, from), Math.max(0, to + 1));
+    const row = await this.guard(() => this.runs.get(runId));
+    if (!row) return [];
+    return this.guard(() => this.runs.loadEvents(runId, from, Math.min(to, row.head)));
+  }
+
+  async stateAt(runId: string, seq: number): Promise<KernelState | undefined> {
+    const live = this.live.get(runId);
+    if (live) return seq >= 0 && seq <= live.kernel.head ? live.kernel.stateAt(seq) : undefined;
+    const row = await this.guard(() => this.runs.get(runId));
+    if (!row || seq < 0 || seq > row.head) return undefined;
+    const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, seq));
+    const events = await this.guard(() => this.runs.loadEvents(runId, snap ? snap.seq + 1 : 0, seq));
+    let state: KernelState;
+    let i = 0;
+    if (snap) state = snap.state;
+    else {
+      const first = events[0];
+      if (first?.type !== 'run.started') throw new Error(`The stored trace of run ${runId} does not begin with run.started: it is damaged; delete the run.`);
+      state = stateFromStart(first);
+      i = 1;
+    }
+    for (; i < events.length; i++) applyEvent(state, events[i]!);
+    return state;
+  }
+
+  // ---- runs: driving --------------------------------------------------------------------
+
+  async startRun(projectId: string, doc: unknown, seed: number): Promise<StartResult> {
+    const parsed = parseHarness(doc);
+    if (!parsed.ok) return { ok: false, issues: parsed.issues };
+    const id = crypto.randomUUID();
+    const kernel = Kernel.create(parsed.spec, this.kernelOptions(id, seed));
+    const first = kernel.events[0];
+    const t = this.now();
+    const record: RunRecord = {
+      id, projectId, harness: parsed.spec.name, seed: kernel.seed, status: 'paused', createdAt: t, updatedAt: t, head: -1,
+      specHash: first?.type === 'run.started' ? first.specHash : '', doc,
+    };
+    return { ok: true, run: await this.adopt(kernel, record) };
+  }
+
+  async fork(runId: string, seq: number, doc?: unknown): Promise<StartResult> {
+    const parentLive = this.live.get(runId);
+    const parent = parentLive?.meta() ?? (await this.guard(() => this.runs.get(runId)));
+    if (!parent) throw new Error(`There is no run ${runId} to fork (it may have been deleted).`);
+    const head = parentLive ? parentLive.kernel.head : parent.head;
+    if (!Number.isInteger(seq) || seq < 0 || seq > head) throw new RangeError(`Cannot fork run ${runId} at event ${seq}: it has events 0..${head}.`);
+    const source = doc === undefined ? parent.doc : doc;
+    const parsed = parseHarness(source);
+    if (!parsed.ok) return { ok: false, issues: parsed.issues };
+    const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
+    const id = crypto.randomUUID();
+    const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed), parent: { run: runId, seq } });
+    const forked = kernel.events[seq + 1];
+    const t = this.now();
+    const record: RunRecord = {
+      id, projectId: parent.projectId, harness: parsed.spec.name, seed: kernel.seed, parent: { run: runId, seq }, status: 'paused',
+      createdAt: t, updatedAt: t, head: -1, specHash: forked?.type === 'run.forked' ? forked.specHash : parent.specHash, doc: source,
+    };
+    return { ok: true, run: await this.adopt(kernel, record) };
+  }
+
+  async resume(runId: string): Promise<RunMeta> {
+    const live = this.live.get(runId);
+    if (live) return live.meta();
+    const claim = await this.guard(() => this.runs.claim(runId, this.owner, this.now(), this.leaseMs));
+    if (!claim.ok) {
+      if (claim.reason === 'missing') throw new Error(`There is no run ${runId} (it may have been deleted).`);
+      if (claim.reason === 'held') throw new Error(RUN_IN_OTHER_TAB);
+      return this.toMeta(claim.run!);
+    }
+    const row = claim.run;
+    try {
+      const spec = this.specOf(row);
+      const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
+      const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
+      const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed), ...(snap ? { snapshot: snap.state } : {}) });
+      const { owner: _o, leaseUntil: _l, ...record } = row;
+      const run = this.hold(kernel, record, { head: kernel.head, snapshotSeq: snap?.seq ?? -1 });
+      return run.meta();
+    } catch (err) {
+      // Give the run back so it shows as interrupted again at once.
+      await this.runs.commit({ run: { ...row, leaseUntil: 0 }, blocks: [], snapshots: [] }, { owner: this.owner }).catch(() => false);
+      throw err;
+    }
+  }
+
+  async attach(runId: string, sink: BatchSink): Promise<RunMeta | undefined> {
+    const old = this.sinks.get(runId);
+    this.sinks.set(runId, sink);
+    if (old && old !== sink) release(old);
+    return this.getRun(runId);
+  }
+
+  async play(runId: string, breakpoints: Breakpoint[]): Promise<RunMeta> {
+    const run = await this.drivable(runId);
+    if (!run) return (await this.getRun(runId))!;
+    await this.drive(run, { breakpoints });
+    return run.meta();
+  }
+
+  async pause(runId: string): Promise<void> {
+    await this.live.get(runId)?.pause();
+  }
+
+  async step(runId: string, unit: 'event' | 'turn', breakpoints: Breakpoint[]): Promise<KernelEvent[]> {
+    const run = await this.drivable(runId);
+    if (!run) return [];
+    if (run.isDriving) throw new Error('The run is playing: pause it before stepping.');
+    const outcome = await this.drive(run, unit === 'event' ? { breakpoints, maxEvents: 1 } : { breakpoints, untilType: 'infer.completed' });
+    return outcome.events;
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    const live = this.live.get(runId);
+    if (live) await this.drop(live);
+    const sink = this.sinks.get(runId);
+    this.sinks.delete(runId);
+    if (sink) release(sink);
+    await this.guard(() => this.runs.delete(runId));
+  }
+
+  // ---- notices and settings -------------------------------------------------------------
+
+  async onNotice(sink: (notice: Notice) => void): Promise<void> {
+    this.noticeSinks.add(sink);
+    for (const n of this.early.splice(0)) deliver(sink, n, () => this.noticeSinks.delete(sink));
+  }
+
+  getSetting(key: string): Promise<unknown> {
+    return this.guard(() => this.settings.get(key));
+  }
+
+  setSetting(key: string, value: unknown): Promise<void> {
+    return this.guard(() => this.settings.set(key, value));
+  }
+
+  async close(): Promise<void> {
+    if (this.renewTimer !== undefined) clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
+    for (const run of this.live.values()) await run.pause();
+    for (const run of this.live.values()) await run.writer.flush();
+    this.unwatch();
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private kernelOptions(runId: string, seed: number) {
+    return { runId, seed, ...(this.opts.cpus ? { cpus: this.opts.cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
+  }
+
+  private specOf(row: RunRow): HarnessSpec {
+    const parsed = parseHarness(row.doc);
+    if (!parsed.ok) throw new Error(`Run ${row.id} cannot continue: its document no longer parses (${parsed.issues[0]?.message ?? 'invalid'}). Fork it with a corrected document instead.`);
+    return parsed.spec;
+  }
+
+  /** Holds a new run live and commits its first events (creating its row). */
+  private async adopt(kernel: Kernel, record: RunRecord): Promise<RunMeta> {
+    const run = this.hold(kernel, record);
+    if (!(await run.writer.flush())) {
+      this.live.delete(run.id);
+      run.batcher.cancel();
+      throw run.writer.error ?? new Error('Could not save the new run.');
+    }
+    if (run.stopped) this.retire(run);
+    return run.meta();
+  }
+
+  private hold(kernel: Kernel, record: RunRecord, committed?: { head: number; snapshotSeq: number }): LiveRun {
+    const run = new LiveRun(kernel, record, this.timing, (batch) => this.send(batch), this.opts.frameMs ?? 16);
+    run.writer = new RunWriter(
+      kernel,
+      {
+        store: this.runs, owner: this.owner, now: this.now, leaseMs: this.leaseMs, flushMs: this.opts.flushMs ?? 250, flushEvents: this.opts.flushEvents ?? 256,
+        record: () => run.storedRecord(this.now()),
+        onLost: () => this.lose(run),
+        onError: (err) => this.notify({ level: 'error', message: err.message }),
+      },
+      committed,
+    );
+    this.live.set(run.id, run);
+    this.startRenewing();
+    return run;
+  }
+
+  /** The live run to drive: held here, or resumed if interrupted; undefined when it has stopped. */
+  private async drivable(runId: string): Promise<LiveRun | undefined> {
+    let run = this.live.get(runId);
+    if (!run) {
+      const meta = await this.getRun(runId);
+      if (!meta) throw new Error(`There is no run ${runId} (it may have been deleted).`);
+      if (meta.status === 'stopped') return undefined;
+      if (meta.status !== 'interrupted') throw new Error(RUN_IN_OTHER_TAB);
+      await this.resume(runId);
+      run = this.live.get(runId)!;
+    }
+    return run.stopped ? undefined : run;
+  }
+
+  private async drive(run: LiveRun, req: Parameters<LiveRun['drive']>[0]) {
+    try {
+      const outcome = await run.drive(req);
+      if (run.stopped) this.retire(run);
+      return outcome;
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`The run paused at event ${run.kernel.head} because the kernel failed: ${message}`);
+    }
+  }
+
+  /** Keeps the latest stopped runs live (fast seeks); older ones are read back from storage. */
+  private retire(run: LiveRun): void {
+    if (this.stoppedOrder.includes(run.id)) return;
+    this.stoppedOrder.push(run.id);
+    const keep = this.opts.keepStopped ?? 4;
+    while (this.stoppedOrder.length > keep) {
+      const id = this.stoppedOrder.shift()!;
+      const old = this.live.get(id);
+      if (old && !old.isDriving) this.live.delete(id);
+    }
+  }
+
+  private async drop(run: LiveRun): Promise<void> {
+    this.live.delete(run.id);
+    await run.dispose();
+  }
+
+  private lose(run: LiveRun): void {
+    if (this.live.get(run.id) !== run) return; // dropped here on purpose
+    this.live.delete(run.id);
+    run.lost = true;
+    run.batcher.cancel();
+    this.notify({ level: 'warning', message: LOST_RUN });
+  }
+
+  private startRenewing(): void {
+    if (this.renewTimer !== undefined) return;
+    this.renewTimer = setInterval(() => void this.renew(), this.renewMs);
+    (this.renewTimer as { unref?: () => void }).unref?.();
+  }
+
+  private async renew(): Promise<void> {
+    const ids = [...this.live.values()].filter((r) => !r.stopped && !r.lost).map((r) => r.id);
+    if (ids.length === 0) {
+      clearInterval(this.renewTimer);
+      this.renewTimer = undefined;
+      return;
+    }
+    try {
+      const lost = await this.runs.renew(this.owner, ids, this.now() + this.leaseMs);
+      for (const id of lost) {
+        const run = this.live.get(id);
+        if (run) this.lose(run);
+      }
+    } catch (err) {
+      this.report(err, 'keep this tab’s runs');
+    }
+  }
+
+  /** The stored row as the UI sees it: a running or paused run nobody holds is interrupted. */
+  private toMeta(row: RunRow): RunMeta {
+    const live = this.live.get(row.id);
+    if (live) return live.meta();
+    const { owner, leaseUntil, ...record } = row;
+    const active = record.status === 'running' || record.status === 'paused';
+    const unheld = owner === undefined || owner === this.owner || (leaseUntil ?? 0) <= this.now();
+    return active && unheld ? { ...record, status: 'interrupted' } : record;
+  }
+
+  private send(batch: EventBatch): void {
+    const sink = this.sinks.get(batch.runId);
+    if (sink) deliver(sink, batch, () => this.sinks.get(batch.runId) === sink && this.sinks.delete(batch.runId));
+  }
+
+  private notify(notice: Notice): void {
+    if (this.noticeSinks.size === 0) {
+      this.early.push(notice);
+      if (this.early.length > 20) this.early.shift();
+      return;
+    }
+    for (const sink of this.noticeSinks) deliver(sink, notice, () => this.noticeSinks.delete(sink));
+  }
+
+  /** Maps a storage failure to its message, tells the user when it needs action, and returns it. */
+  private report(err: unknown, action: string): StorageError {
+    const e = toStorageError(err, action);
+    if (e.kind === 'quota' || e.kind === 'unavailable') this.notify({ level: 'error', message: e.message });
+    return e;
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      throw this.report(err, 'use storage');
+    }
+  }
+}
+
+/** Calls a sink that may be a comlink proxy (returns a promise) or a plain function; forgets it when it fails. */
+function deliver<T>(sink: (value: T) => void, value: T, forget: () => void): void {
+  try {
+    const r = sink(value) as unknown;
+    if (r instanceof Promise) r.catch(forget);
+  } catch {
+    forget();
+  }
+}
+
+/** Releases a comlink proxy's port (a no-op for a plain function). */
+function release(sink: BatchSink): void {
+  const proxy = sink as Partial<Comlink.Remote<BatchSink>>;
+  try {
+    proxy[Comlink.releaseProxy]?.();
+  } catch {
+    // the other side is gone already
+  }
+}
