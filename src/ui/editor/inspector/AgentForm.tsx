@@ -112,6 +112,7 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
           onCommit={(v) => (Array.isArray(v) ? (set(['behaviour'], v, 'Edit behaviour'), null) : 'Not applied: the behaviour must be a JSON array of steps.')}
           issues={at('behaviour')}
           draftKey={`${projectId}:${entity.kind}:${entity.id}:behaviour`}
+          schema="behaviour"
           height={220}
           testId="field-behaviour"
         />

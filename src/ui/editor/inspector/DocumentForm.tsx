@@ -52,7 +52,7 @@ export function DocumentForm() {
         </>
       )}
       <Section title="Document as JSON">
-        <JsonField label="Document" hint="goals, policy scopes, groups…" value={doc} textOf={docText} onCommit={onJson} draftKey={`${projectId}:document`} height={320} testId="document-json" />
+        <JsonField label="Document" hint="goals, policy scopes, groups…" value={doc} textOf={docText} onCommit={onJson} draftKey={`${projectId}:document`} schema="document" height={320} testId="document-json" />
       </Section>
     </div>
   );

@@ -83,6 +83,7 @@ function EntityInspector({ entity }: { entity: EntityRef }) {
           onCommit={onJson}
           issues={edit.issues}
           draftKey={`${projectId}:${entity.kind}:${entity.id}:json`}
+          schema={entity.kind}
           height={240}
           testId="entity-json"
         />

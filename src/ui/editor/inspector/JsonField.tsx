@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { parseJsonText, type SpecIssue } from '../../../kernel';
 import { CodeField } from '../CodeField';
+import type { SchemaName } from '../monaco/monacoSetup';
 import { IssueList } from './fields';
 
 /** Unsaved JSON text per field, while it does not parse. Keyed by project and field. */
@@ -25,12 +26,13 @@ interface JsonFieldProps {
   /** Turns the value into text; defaults to pretty JSON. */
   textOf?(value: unknown): string;
   draftKey: string;
+  schema?: SchemaName;
   height?: number;
   testId?: string;
   hint?: string;
 }
 
-export function JsonField({ label, value, onCommit, issues = [], textOf = pretty, draftKey, height = 180, testId, hint }: JsonFieldProps) {
+export function JsonField({ label, value, onCommit, issues = [], textOf = pretty, draftKey, schema, height = 180, testId, hint }: JsonFieldProps) {
   const committed = useRef(value);
   const [text, setText] = useState(() => {
     const draft = drafts.get(draftKey);
@@ -67,7 +69,7 @@ export function JsonField({ label, value, onCommit, issues = [], textOf = pretty
 
   return (
     <div className="hs-json-field">
-      <CodeField label={label} hint={hint} value={text} onChange={onChange} language="json" ariaLabel={label} height={height} testId={testId} />
+      <CodeField label={label} hint={hint} value={text} onChange={onChange} language="json" schema={schema} ariaLabel={label} height={height} testId={testId} />
       {error && (
         <div className="hs-issues hs-issues--error" role="status" data-testid={testId ? `${testId}-error` : undefined}>
           {error}

@@ -4,7 +4,7 @@
  * editor keeps its own undo stack and the cursor.
  */
 import { useEffect, useRef } from 'react';
-import { monaco } from './monacoSetup';
+import { modelUri, monaco, type SchemaName } from './monacoSetup';
 
 export interface CodeEditorProps {
   value: string;
@@ -12,9 +12,11 @@ export interface CodeEditorProps {
   language: 'json' | 'markdown' | 'plaintext';
   ariaLabel: string;
   height: number;
+  /** Validates and completes JSON against part of the harness schema. */
+  schema?: SchemaName;
 }
 
-export default function CodeEditor({ value, onChange, language, ariaLabel, height }: CodeEditorProps) {
+export default function CodeEditor({ value, onChange, language, ariaLabel, height, schema }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const onChangeRef = useRef(onChange);
@@ -25,9 +27,9 @@ export default function CodeEditor({ value, onChange, language, ariaLabel, heigh
   }, [onChange]);
 
   useEffect(() => {
+    const model = monaco.editor.createModel(value, language, schema && language === 'json' ? modelUri(schema) : undefined);
     const editor = monaco.editor.create(host.current!, {
-      value,
-      language,
+      model,
       theme: 'harness-dark',
       ariaLabel,
       editContext: false,

@@ -6,6 +6,7 @@
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
+import { harnessJsonSchema } from '../../../kernel';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string): Worker {
@@ -26,5 +27,43 @@ monaco.editor.defineTheme('harness-dark', {
     'focusBorder': '#4c8dff',
   },
 });
+
+/** JSON schemas for the JSON editors, chosen by the file name at the end of a model's URI. */
+export type SchemaName = 'document' | 'agent' | 'tool' | 'model' | 'store' | 'channel' | 'behaviour';
+
+function registerSchemas(): void {
+  const root = harnessJsonSchema();
+  const props = (root.properties ?? {}) as Record<string, { items?: Record<string, unknown> }>;
+  const defs = root.$defs;
+  const item = (key: string): Record<string, unknown> => ({ ...(props[key]?.items ?? {}), $defs: defs });
+  const agentProps = (props.agents?.items?.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const schemas: Record<SchemaName, Record<string, unknown>> = {
+    document: root,
+    agent: item('agents'),
+    tool: item('tools'),
+    model: item('models'),
+    store: item('stores'),
+    channel: item('channels'),
+    behaviour: { ...(agentProps.behaviour ?? {}), $defs: defs },
+  };
+  monaco.json.jsonDefaults.setDiagnosticsOptions({
+    validate: true,
+    allowComments: false,
+    enableSchemaRequest: false,
+    schemas: Object.entries(schemas).map(([name, schema]) => ({
+      uri: `https://harness.studio/schema/${name}.json`,
+      fileMatch: [`**/${name}.harness-part.json`],
+      schema,
+    })),
+  });
+}
+registerSchemas();
+
+let modelCount = 0;
+/** A fresh model URI whose file name selects the schema for `name`. */
+export function modelUri(name: SchemaName): monaco.Uri {
+  modelCount += 1;
+  return monaco.Uri.parse(`inmemory://harness/${modelCount}/${name}.harness-part.json`);
+}
 
 export { monaco };
