@@ -106,7 +106,7 @@ export function EventLog() {
               const seq = seqAt(item.index);
               const e = events[seq];
               if (!e) return null;
-              const cls = ['rp-row', seq === cursor && 'is-cursor', seq > cursor && 'is-future', hitSeqs.has(seq) && 'is-hit'];
+              const cls = ['rp-row', seq === cursor && 'is-cursor', item.index === rowOfCursor && seq !== cursor && 'is-near', seq > cursor && 'is-future', hitSeqs.has(seq) && 'is-hit'];
               return (
                 <div
                   key={seq}

@@ -10,6 +10,7 @@ function contextLevel(used: number, window: number): string {
 export function ProcessTable() {
   const state = useStudio((s) => s.cursorState);
   const cursor = useStudio((s) => s.cursor);
+  const actor = useStudio((s) => s.events[s.cursor]?.agent);
   if (!state) {
     return (
       <div className="rp-section" data-testid="process-table">
@@ -20,7 +21,7 @@ export function ProcessTable() {
   }
   const procs = state.order.map((id) => state.procs[id]).filter((p) => p !== undefined);
   return (
-    <div className="rp-section" data-testid="process-table">
+    <div className="rp-section rp-procs" data-testid="process-table">
       <div className="rp-head">
         <span>Processes @ {cursor}</span>
       </div>
@@ -35,6 +36,7 @@ export function ProcessTable() {
           </span>
         )}
       </div>
+      <div className="rp-scroll">
       <table className="rp-table">
         <thead>
           <tr>
@@ -55,7 +57,7 @@ export function ProcessTable() {
             </tr>
           )}
           {procs.map((p) => (
-            <tr key={p.id} data-testid="process-row" data-agent={p.id} data-state={p.state}>
+            <tr key={p.id} className={p.id === actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state}>
               <td className="num">{p.pid}</td>
               <td title={`${p.model}${p.slot >= 0 ? ` · slot ${p.slot}` : ''}`}>{p.id}</td>
               <td>
@@ -77,6 +79,7 @@ export function ProcessTable() {
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }

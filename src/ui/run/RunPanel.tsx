@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { SpecIssue } from '../../kernel';
 import { useStudio } from '../../store';
 import { Artifacts } from './Artifacts';
 import { Breakpoints } from './Breakpoints';
@@ -40,6 +41,13 @@ function useRunSession(): void {
   }, []);
 }
 
+/** An issue's message without the path it already starts with, plus expected/found when it does not say them. */
+function issueText(i: SpecIssue): string {
+  const message = i.path && i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message;
+  if (i.expected === undefined || message.includes(i.expected)) return message;
+  return `${message} (expected ${i.expected}${i.found !== undefined ? `, found ${i.found}` : ''})`;
+}
+
 /** Why the last start or fork did not happen, or the last error, or which breakpoint paused the run. */
 function Banners() {
   const issues = useStudio((s) => s.startIssues);
@@ -55,8 +63,7 @@ function Banners() {
           <ul>
             {issues.map((i, n) => (
               <li key={n} data-testid="start-issue" data-path={i.path}>
-                <code>{i.path || '(document)'}</code>: {i.message}
-                {i.expected !== undefined ? ` (expected ${i.expected}${i.found !== undefined ? `, found ${i.found}` : ''})` : ''}
+                <code>{i.path || '(document)'}</code>: {issueText(i)}
               </li>
             ))}
           </ul>
