@@ -133,3 +133,16 @@ describe('the run slice', () => {
     expect(s().breakpoints).toEqual([]);
   });
 });
+
+describe('a breakpoint hit while the user inspects the past', () => {
+  it('brings the cursor to the event that matched', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    store.getState().applyBatch(batch(0, 19));
+    store.getState().setCursor(3);
+    const bp = { id: 'b', kind: 'event' as const, value: trace[25]!.type, enabled: true };
+    store.getState().applyBatch(batch(20, 25, { status: 'paused', hit: { seq: 25, breakpoint: bp } }));
+    expect(store.getState()).toMatchObject({ cursor: 25, follow: true, head: 25 });
+    expect(store.getState().cursorState).toEqual(kernel.stateAt(25));
+  });
+});

@@ -225,7 +225,10 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       const hit = batch.hit ?? null;
       const hits = hit && !s.hits.some((h) => h.seq === hit.seq) ? [...s.hits, hit] : s.hits;
       const pausedAt = batch.status === 'paused' ? (hit ?? s.pausedAt) : null;
-      set({ ...patch, runs, status: batch.status, hits, pausedAt });
+      // A hit is where the debugger stops: the cursor goes there even if the user had moved it.
+      const head = patch.head ?? s.head;
+      const jump = hit && hit.seq <= head && hit.seq !== (patch.cursor ?? s.cursor) ? { cursor: hit.seq, follow: hit.seq === head, cursorState: stateAt(hit.seq) } : {};
+      set({ ...patch, ...jump, runs, status: batch.status, hits, pausedAt });
       return outcome;
     },
 

@@ -30,7 +30,7 @@ function useRunSession(): void {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.repeat && e.key === 'F8') return;
+      if (e.defaultPrevented || (e.repeat && e.key === 'F8')) return;
       const action = actionForKey(e, useStudio.getState());
       if (!action) return;
       e.preventDefault();

@@ -83,6 +83,7 @@ export async function openProject(projectId: string | null): Promise<void> {
     if (gen !== projectGen) return;
     store().setRuns(runs);
     store().setBreakpoints(parseBreakpoints(saved));
+    // Set after loading them, so loading does not write them straight back.
     breakpointsOf = projectId;
     const latest = store().runs[0];
     if (latest) await selectRun(latest.id);
@@ -145,6 +146,8 @@ async function live(meta: RunMeta): Promise<RunMeta> {
 
 async function playRun(meta: RunMeta): Promise<void> {
   const ready = await live(meta);
+  // Optimistic: Pause is available (and Run is not) before the first batch arrives.
+  store().upsertRun({ ...ready, status: 'running' });
   const done = await studio().play(ready.id, enabledBreakpoints());
   store().upsertRun(done);
   if (store().runId === done.id && store().head < done.head) await loadUpTo(done.id, done.head, runGen);
