@@ -246,7 +246,8 @@ class Studio implements StudioService {
     const run = await this.drivable(runId);
     if (!run) return (await this.getRun(runId))!;
     await this.drive(run, { breakpoints });
-    return run.meta();
+    // A run lost to another tab meanwhile: report what is stored, not what this tab computed.
+    return run.lost ? (await this.getRun(runId))! : run.meta();
   }
 
   async pause(runId: string): Promise<void> {
@@ -258,7 +259,7 @@ class Studio implements StudioService {
     if (!run) return [];
     if (run.isDriving) throw new Error('The run is playing: pause it before stepping.');
     const outcome = await this.drive(run, unit === 'event' ? { breakpoints, maxEvents: 1 } : { breakpoints, untilType: 'infer.completed' });
-    return outcome.events;
+    return run.lost ? [] : outcome.events;
   }
 
   async deleteRun(runId: string): Promise<void> {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { asRunId, type KernelEvent } from '../kernel';
+import type { Breakpoint } from '../bridge/api';
+import { matchBreakpoint } from './matchBreakpoint';
+
+const run = asRunId('r');
+const called: KernelEvent = { seq: 5, t: 0, run, agent: 'a', type: 'tool.called', callId: 'c1', tool: 'lookup', args: {} };
+const sent: KernelEvent = { seq: 6, t: 0, run, agent: 'a', type: 'msg.sent', msgId: 'm1', from: 'a', to: 'b', channel: 'ab', text: 'lookup', facts: [], tokens: 1, deliverAt: 1 };
+const bp = (kind: Breakpoint['kind'], value: string, enabled = true): Breakpoint => ({ id: `${kind}:${value}`, kind, value, enabled });
+
+describe('matchBreakpoint', () => {
+  it('matches event types, agents and the tool of tool.* events', () => {
+    expect(matchBreakpoint([bp('event', 'tool.called')])(called)?.id).toBe('event:tool.called');
+    expect(matchBreakpoint([bp('event', 'tool.called')])(sent)).toBeUndefined();
+    expect(matchBreakpoint([bp('agent', 'a')])(sent)?.id).toBe('agent:a');
+    expect(matchBreakpoint([bp('agent', 'b')])(sent)).toBeUndefined(); // `to` is not the event's agent
+    expect(matchBreakpoint([bp('tool', 'lookup')])(called)?.id).toBe('tool:lookup');
+    expect(matchBreakpoint([bp('tool', 'lookup')])(sent)).toBeUndefined(); // "lookup" in a message is not a tool call
+  });
+
+  it('ignores disabled breakpoints and reports the first enabled match', () => {
+    const match = matchBreakpoint([bp('tool', 'lookup', false), bp('agent', 'a'), bp('event', 'tool.called')]);
+    expect(match(called)?.id).toBe('agent:a');
+    expect(matchBreakpoint([bp('event', 'tool.called', false)])(called)).toBeUndefined();
+  });
+});
