@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
+import { injectDiskFaults } from './injectDiskFaults';
 import { ProjectStore } from './ProjectStore';
 import { BLOCKED_MESSAGE, StorageError, toStorageError, VERSION_CHANGE_MESSAGE } from './storageError';
 import { StudioDb, type StorageNotice } from './StudioDb';
@@ -9,21 +10,6 @@ const closers: Array<() => void> = [];
 afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
-
-/** Makes every write of `db` fail as a full disk does. */
-function fillDisk(db: StudioDb): void {
-  db.use({
-    stack: 'dbcore',
-    name: 'full-disk',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name);
-        return { ...table, mutate: () => Promise.reject(new Dexie.AbortError('Transaction aborted', quota())) };
-      },
-    }),
-  });
-}
 
 function openRaw(name: string, version: number): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -61,7 +47,7 @@ describe('storage errors', () => {
     const p = await new ProjectStore(healthy).create('P', { v: 1 });
     const full = new StudioDb(name);
     closers.push(() => full.close());
-    fillDisk(full);
+    injectDiskFaults(full).full = true;
     const store = new ProjectStore(full);
     const err = await store.save(p.id, { v: 2 }, 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageError);

@@ -1,9 +1,9 @@
-import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Comlink from 'comlink';
 import { traceHash } from '../kernel';
 import type { Notice } from '../bridge/api';
 import { RunStore, StudioDb, VERSION_CHANGE_MESSAGE } from '../persist';
+import { injectDiskFaults, type DiskSwitch } from '../persist/injectDiskFaults';
 import { connect, exampleDoc, freshDb, referenceRun, type Connection } from './testChannel';
 import { longDoc } from './testDocs';
 
@@ -21,23 +21,9 @@ afterEach(async () => {
 });
 
 /** A database whose writes fail as on a full disk while `disk.full` is set. */
-function dbWithDisk(): { db: StudioDb; disk: { full: boolean } } {
-  const disk = { full: false };
+function dbWithDisk(): { db: StudioDb; disk: DiskSwitch } {
   const db = freshDb();
-  db.use({
-    stack: 'dbcore',
-    name: 'disk',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name);
-        return {
-          ...table,
-          mutate: (req) => (disk.full ? Promise.reject(new Dexie.AbortError('aborted', new DOMException('quota', 'QuotaExceededError'))) : table.mutate(req)),
-        };
-      },
-    }),
-  });
+  const disk = injectDiskFaults(db);
   open.push(db);
   return { db, disk };
 }
@@ -82,6 +68,23 @@ describe('storage through the worker API', () => {
     expect(done.status).toBe('stopped');
     const stored = await new RunStore(db).loadEvents(done.id, 0, done.head);
     expect(traceHash(stored)).toBe((await referenceRun(longDoc(300), 8)).hash);
+  });
+
+  it('retries the unsaved end of a run that stopped while the disk was full', async () => {
+    const { db, disk } = dbWithDisk();
+    const c = start(db, { renewMs: 20 });
+    const notices = await noticesOf(c);
+    const started = await c.remote.startRun('p', exampleDoc(), 2);
+    if (!started.ok) throw new Error('start failed');
+    disk.full = true;
+    const done = await c.remote.play(started.run.id, []);
+    expect(done).toMatchObject({ status: 'stopped', head: started.run.head });
+    expect(await c.remote.loadEvents(done.id, 0, 1000)).toHaveLength(84); // still held in memory
+    await vi.waitFor(() => expect(notices).toHaveLength(1));
+    disk.full = false;
+    const reference = await referenceRun(exampleDoc(), 2);
+    await vi.waitFor(async () => expect(await new RunStore(db).get(done.id)).toMatchObject({ status: 'stopped', head: reference.events.length - 1 }));
+    expect(traceHash(await new RunStore(db).loadEvents(done.id, 0, 1000))).toBe(reference.hash);
   });
 
   it('delivers connection notices raised before anyone listened, and after', async () => {

@@ -326,7 +326,10 @@ class Studio implements StudioService {
         store: this.runs, owner: this.owner, now: this.now, leaseMs: this.leaseMs, flushMs: this.opts.flushMs ?? 250, flushEvents: this.opts.flushEvents ?? 256,
         record: () => run.storedRecord(this.now()),
         onLost: () => this.lose(run),
-        onError: (err) => this.notify({ level: 'error', message: err.message }),
+        onError: (err) => {
+          this.notify({ level: 'error', message: err.message });
+          this.startRenewing();
+        },
       },
       committed,
     );
@@ -361,15 +364,22 @@ class Studio implements StudioService {
     }
   }
 
-  /** Keeps the latest stopped runs live (fast seeks); older ones are read back from storage. */
+  /**
+   * Keeps the latest `keepStopped` stopped runs live (fast seeks); older ones are read back
+   * from storage. A run with unsaved events stays until its writes land.
+   */
   private retire(run: LiveRun): void {
-    if (this.stoppedOrder.includes(run.id)) return;
-    this.stoppedOrder.push(run.id);
+    if (!this.stoppedOrder.includes(run.id)) this.stoppedOrder.push(run.id);
     const keep = this.opts.keepStopped ?? 4;
-    while (this.stoppedOrder.length > keep) {
-      const id = this.stoppedOrder.shift()!;
-      const old = this.live.get(id);
-      if (old && !old.isDriving) this.live.delete(id);
+    for (let i = 0; i < this.stoppedOrder.length && this.stoppedOrder.length > keep; ) {
+      const old = this.live.get(this.stoppedOrder[i]!);
+      const evictable = !old || (!old.isDriving && old.writer.backlog === 0 && old.writer.error === null);
+      if (!evictable) {
+        i++;
+        continue;
+      }
+      if (old) this.live.delete(old.id);
+      this.stoppedOrder.splice(i, 1);
     }
   }
 
@@ -392,15 +402,24 @@ class Studio implements StudioService {
     (this.renewTimer as { unref?: () => void }).unref?.();
   }
 
+  /**
+   * The timer's tick: renews the leases of running and paused live runs, and retries the
+   * writes of runs whose last flush failed (a stopped run may still hold unsaved events).
+   * Stops itself when there is nothing left to keep.
+   */
   private async renew(): Promise<void> {
-    const ids = [...this.live.values()].filter((r) => !r.stopped && !r.lost).map((r) => r.id);
-    if (ids.length === 0) {
+    const runs = [...this.live.values()].filter((r) => !r.lost);
+    const active = runs.filter((r) => !r.stopped).map((r) => r.id);
+    const unsaved = runs.filter((r) => !r.isDriving && (r.writer.error !== null || r.writer.backlog > 0));
+    if (active.length === 0 && unsaved.length === 0) {
       clearInterval(this.renewTimer);
       this.renewTimer = undefined;
       return;
     }
+    for (const run of unsaved) await run.writer.flush();
+    if (active.length === 0) return;
     try {
-      const lost = await this.runs.renew(this.owner, ids, this.now() + this.leaseMs);
+      const lost = await this.runs.renew(this.owner, active, this.now() + this.leaseMs);
       for (const id of lost) {
         const run = this.live.get(id);
         if (run) this.lose(run);
