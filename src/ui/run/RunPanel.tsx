@@ -54,6 +54,7 @@ function Banners() {
   const error = useStudio((s) => s.runError);
   const pausedAt = useStudio((s) => s.pausedAt);
   const setStartIssues = useStudio((s) => s.setStartIssues);
+  const setRunError = useStudio((s) => s.setRunError);
   return (
     <>
       {issues.length > 0 && (
@@ -71,7 +72,8 @@ function Banners() {
       )}
       {error !== null && (
         <div className="rp-banner" data-level="error" data-testid="run-error" role="alert">
-          {error}
+          {error}{' '}
+          <button type="button" onClick={() => setRunError(null)}>Dismiss</button>
         </div>
       )}
       {pausedAt && (

@@ -19,6 +19,14 @@ let projectGen = 0;
 let runGen = 0;
 /** The project whose breakpoints are loaded (so switching projects never saves an empty list over them). */
 let breakpointsOf: string | null = null;
+/**
+ * Runs this page has started, forked, resumed or driven. Any other run listed as running or
+ * paused is held by another tab (or by this tab before a reload, until its lease runs out).
+ */
+const drivenHere = new Set<string>();
+/** How often the list is re-read while another tab holds one of its runs. */
+const FOREIGN_POLL_MS = 2000;
+let foreignTimer: ReturnType<typeof setTimeout> | undefined;
 /** True while a step is in flight (holding F10 must not queue a hundred worker calls). */
 let stepping = false;
 
@@ -67,6 +75,31 @@ function onBatch(batch: EventBatch): void {
     });
 }
 
+/**
+ * While another tab holds a listed run, re-reads the list now and then: its status and head
+ * stay current, and a run whose tab is gone turns `interrupted` (offering Resume) on its own.
+ */
+function watchForeignRuns(gen: number): void {
+  clearTimeout(foreignTimer);
+  const foreign = (r: RunMeta) => (r.status === 'running' || r.status === 'paused') && !drivenHere.has(r.id);
+  if (!store().runs.some(foreign)) return;
+  foreignTimer = setTimeout(() => {
+    const projectId = store().projectId;
+    if (gen !== projectGen || projectId === null) return;
+    studio()
+      .listRuns(projectId)
+      .then((runs) => {
+        if (gen !== projectGen) return;
+        const before = selectedMeta()?.status;
+        for (const r of runs) if (!drivenHere.has(r.id)) store().upsertRun(r);
+        // "Live in another tab" is out of date once that tab lets go of the run.
+        if (before !== selectedMeta()?.status) store().setRunError(null);
+        watchForeignRuns(gen);
+      })
+      .catch(report);
+  }, FOREIGN_POLL_MS);
+}
+
 /** Opens a project's runs: lists them, loads its breakpoints, selects and loads the newest run. */
 export async function openProject(projectId: string | null): Promise<void> {
   const gen = ++projectGen;
@@ -85,6 +118,7 @@ export async function openProject(projectId: string | null): Promise<void> {
     store().setBreakpoints(parseBreakpoints(saved));
     // Set after loading them, so loading does not write them straight back.
     breakpointsOf = projectId;
+    watchForeignRuns(gen);
     const latest = store().runs[0];
     if (latest) await selectRun(latest.id);
   });
@@ -131,6 +165,7 @@ async function adopt(result: StartResult): Promise<RunMeta | null> {
     return null;
   }
   store().setStartIssues([]);
+  drivenHere.add(result.run.id);
   store().upsertRun(result.run);
   await selectRun(result.run.id);
   return result.run;
@@ -140,15 +175,29 @@ async function adopt(result: StartResult): Promise<RunMeta | null> {
 async function live(meta: RunMeta): Promise<RunMeta> {
   if (meta.status !== 'interrupted') return meta;
   const back = await studio().resume(meta.id);
+  drivenHere.add(back.id);
   store().upsertRun(back);
   return back;
+}
+
+/** After a failed call, shows the run as the worker has it (not as the UI hoped). */
+async function refresh(runId: string): Promise<void> {
+  const meta = await studio().getRun(runId).catch(() => undefined);
+  if (meta) store().upsertRun(meta);
 }
 
 async function playRun(meta: RunMeta): Promise<void> {
   const ready = await live(meta);
   // Optimistic: Pause is available (and Run is not) before the first batch arrives.
   store().upsertRun({ ...ready, status: 'running' });
-  const done = await studio().play(ready.id, enabledBreakpoints());
+  let done: RunMeta;
+  try {
+    done = await studio().play(ready.id, enabledBreakpoints());
+  } catch (err) {
+    await refresh(ready.id);
+    throw err;
+  }
+  drivenHere.add(done.id);
   store().upsertRun(done);
   if (store().runId === done.id && store().head < done.head) await loadUpTo(done.id, done.head, runGen);
 }
@@ -181,13 +230,16 @@ async function stepWorker(unit: 'event' | 'turn'): Promise<void> {
     const ready = await live(meta);
     store().setCursor(store().head);
     const events = await studio().step(ready.id, unit, enabledBreakpoints());
+    drivenHere.add(ready.id);
     if (store().runId !== ready.id) return;
-    if (store().appendEvents(events) === 'gap') {
-      const fresh = await studio().getRun(ready.id);
-      if (fresh) await loadUpTo(ready.id, fresh.head, runGen);
-    }
+    const gap = store().appendEvents(events) === 'gap';
     const fresh = await studio().getRun(ready.id);
-    if (fresh) store().upsertRun(fresh);
+    if (!fresh) return;
+    if (gap) await loadUpTo(ready.id, fresh.head, runGen);
+    store().upsertRun(fresh);
+  } catch (err) {
+    await refresh(meta.id);
+    throw err;
   } finally {
     stepping = false;
   }
