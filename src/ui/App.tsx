@@ -53,7 +53,7 @@ export function App() {
         <Banners />
         <main className="hs-workspace">
           <Palette />
-          <div className="hs-center">{projectId ? <Canvas /> : ready ? <NoProject onOpenProjects={openProjects} /> : <div className="hs-empty hs-muted">Opening…</div>}</div>
+          <div className="hs-center">{projectId ? <Canvas key={projectId} /> : ready ? <NoProject onOpenProjects={openProjects} /> : <div className="hs-empty hs-muted">Opening…</div>}</div>
           <Inspector />
         </main>
         <div className="hs-splitter" {...split.handleProps} />

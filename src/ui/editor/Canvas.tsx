@@ -1,7 +1,8 @@
 /**
  * The graph editor. Nodes and edges are derived from the document; the only local state is
- * what xyflow needs between document changes (measured sizes, positions mid-drag, selection
- * flags). Every edit goes through the store's `change` with a label for the undo stack.
+ * what xyflow needs between document changes (measured sizes, positions mid-drag) and the
+ * picked nodes and edges (useCanvasSelection). Mounted once per open project. Every edit
+ * goes through the store's `change` with a label for the undo stack.
  */
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import {
@@ -18,7 +19,6 @@ import {
   type IsValidConnection,
   type NodeChange,
   type OnDelete,
-  type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useStudio } from '../../store';
@@ -29,11 +29,18 @@ import { issuesByEntity } from './issueIndex';
 import { edgeTypes } from './nodes/ChannelEdge';
 import { KIND_COLOR, nodeTypes } from './nodes/EntityNodes';
 import { useAutoLayout } from './useAutoLayout';
+import { useCanvasSelection } from './useCanvasSelection';
 
 export const DRAG_KIND = 'application/x-harness-node-kind';
 
+// Props xyflow compares by reference: defined once so they never look changed.
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
+const MINIMAP_STYLE = { width: 150, height: 96 };
+const minimapColor = (n: EntityNode): string => KIND_COLOR[n.data.kind];
+
 /** Keeps xyflow's measurements and mid-drag positions while taking everything else from the document. */
-function mergeNodes(derived: EntityNode[], prev: EntityNode[], selection: string | null): EntityNode[] {
+function mergeNodes(derived: EntityNode[], prev: EntityNode[], picked: ReadonlySet<string>): EntityNode[] {
   const old = new Map(prev.map((n) => [n.id, n]));
   return derived.map((n) => {
     const p = old.get(n.id);
@@ -42,7 +49,7 @@ function mergeNodes(derived: EntityNode[], prev: EntityNode[], selection: string
       measured: p?.measured,
       position: p?.dragging ? p.position : n.position,
       dragging: p?.dragging,
-      selected: n.id === selection,
+      selected: picked.has(n.id),
     };
   });
 }
@@ -57,8 +64,6 @@ function deleteLabel(nodeIds: string[], edgeCount: number): string {
 export function Canvas() {
   const doc = useStudio((s) => s.doc);
   const issues = useStudio((s) => s.issues);
-  const selection = useStudio((s) => s.selection);
-  const projectId = useStudio((s) => s.projectId);
   const flow = useReactFlow<EntityNode, EntityEdge>();
   const { runAutoLayout, busy } = useAutoLayout();
 
@@ -67,42 +72,24 @@ export function Canvas() {
   const derivedEdges = useMemo(() => buildEdges(doc, issueMap), [doc, issueMap]);
 
   const [nodes, setNodes] = useState<EntityNode[]>([]);
-  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
-  useEffect(() => setNodes((prev) => mergeNodes(derivedNodes, prev, selection)), [derivedNodes, selection]);
+  const { picked, pick, clear } = useCanvasSelection();
+  useEffect(() => setNodes((prev) => mergeNodes(derivedNodes, prev, picked.nodes)), [derivedNodes, picked.nodes]);
+  const edges = useMemo(() => derivedEdges.map((e) => ({ ...e, selected: picked.edges.has(e.id) })), [derivedEdges, picked.edges]);
 
-  const edges = useMemo(() => {
-    const channelSel = selection ? `channel:${selection}` : null;
-    return derivedEdges.map((e) => ({ ...e, selected: selectedEdges.has(e.id) || e.id === channelSel }));
-  }, [derivedEdges, selectedEdges, selection]);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<EntityNode>[]) => {
+      // Selection goes through the picked sets; removals through onDelete as one undoable change.
+      pick('nodes', changes.flatMap((c) => (c.type === 'select' ? [{ id: c.id, selected: c.selected }] : [])));
+      const kept = changes.filter((c) => c.type !== 'remove' && c.type !== 'select');
+      if (kept.length > 0) setNodes((nds) => applyNodeChanges(kept, nds));
+    },
+    [pick],
+  );
 
-  const onNodesChange = useCallback((changes: NodeChange<EntityNode>[]) => {
-    // Removals come through onDelete as one undoable change; the document drives the rest.
-    const kept = changes.filter((c) => c.type !== 'remove');
-    if (kept.length > 0) setNodes((nds) => applyNodeChanges(kept, nds));
-  }, []);
-
-  const onEdgesChange = useCallback((changes: EdgeChange<EntityEdge>[]) => {
-    const selects = changes.filter((c) => c.type === 'select');
-    if (selects.length === 0) return;
-    setSelectedEdges((prev) => {
-      const next = new Set(prev);
-      for (const c of selects) {
-        if (c.selected) next.add(c.id);
-        else next.delete(c.id);
-      }
-      return next;
-    });
-  }, []);
-
-  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
-    // A multi-selection (for deleting several things) leaves the inspected entity alone.
-    const { select } = useStudio.getState();
-    if (ns.length === 1 && es.length === 0) select(ns[0]!.id);
-    else if (ns.length === 0 && es.length === 1) {
-      const ref = parseEdgeId(es[0]!.id);
-      select(ref?.type === 'channel' ? ref.id : null);
-    } else if (ns.length === 0 && es.length === 0) select(null);
-  }, []);
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<EntityEdge>[]) => pick('edges', changes.flatMap((c) => (c.type === 'select' ? [{ id: c.id, selected: c.selected }] : []))),
+    [pick],
+  );
 
   const onNodeDragStop = useCallback((_: unknown, __: unknown, dragged: EntityNode[]) => {
     const { doc: current, change } = useStudio.getState();
@@ -126,9 +113,9 @@ export function Canvas() {
       .map((e) => parseEdgeId(e.id))
       .filter((r): r is EdgeRef => r !== null);
     const next = deleteEdges(deleteEntities(current, gone), refs);
-    setSelectedEdges(new Set());
+    clear();
     change(deleteLabel([...gone], refs.length), next, { select: null });
-  }, []);
+  }, [clear]);
 
   const isValidConnection: IsValidConnection<EntityEdge> = useCallback(
     (c) => connectionKind(useStudio.getState().doc, c.source, c.target) !== null,
@@ -165,29 +152,27 @@ export function Canvas() {
   return (
     <div className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<EntityNode, EntityEdge>
-        key={projectId ?? 'none'}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onSelectionChange={onSelectionChange}
         onNodeDragStop={onNodeDragStop}
         onDelete={onDelete}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
-        deleteKeyCode={['Delete', 'Backspace']}
+        deleteKeyCode={DELETE_KEYS}
         colorMode="dark"
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.2}
         maxZoom={2.5}
-        proOptions={{ hideAttribution: true }}
+        attributionPosition="top-left"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />
         <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap position="bottom-right" style={{ width: 150, height: 96 }} pannable zoomable nodeColor={(n) => KIND_COLOR[(n as EntityNode).data.kind]} maskColor="rgba(10,12,16,0.7)" />
+        <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={minimapColor} maskColor="rgba(10,12,16,0.7)" />
         <Panel position="top-right" className="hs-canvas__tools">
           <button type="button" className="hs-btn hs-btn--small" onClick={() => void runAutoLayout()} disabled={busy} data-testid="auto-layout-button">
             {busy ? 'Laying out…' : 'Auto-layout'}
