@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import type { SpecIssue } from '../../kernel';
 import { useStudio } from '../../store';
+import { issueEntityId, issueText } from '../editor/issueIndex';
 import { Artifacts } from './Artifacts';
 import { Breakpoints } from './Breakpoints';
 import { EventDetail } from './EventDetail';
@@ -41,13 +41,6 @@ function useRunSession(): void {
   }, []);
 }
 
-/** An issue's message without the path it already starts with, plus expected/found when it does not say them. */
-function issueText(i: SpecIssue): string {
-  const message = i.path && i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message;
-  if (i.expected === undefined || message.includes(i.expected)) return message;
-  return `${message} (expected ${i.expected}${i.found !== undefined ? `, found ${i.found}` : ''})`;
-}
-
 /** Why the last start or fork did not happen, or the last error, or which breakpoint paused the run. */
 function Banners() {
   const issues = useStudio((s) => s.startIssues);
@@ -55,6 +48,8 @@ function Banners() {
   const pausedAt = useStudio((s) => s.pausedAt);
   const setStartIssues = useStudio((s) => s.setStartIssues);
   const setRunError = useStudio((s) => s.setRunError);
+  const doc = useStudio((s) => s.doc);
+  const select = useStudio((s) => s.select);
   return (
     <>
       {issues.length > 0 && (
@@ -62,11 +57,22 @@ function Banners() {
           The document has {issues.length} issue{issues.length === 1 ? '' : 's'}; the run did not start.{' '}
           <button type="button" onClick={() => setStartIssues([])}>Dismiss</button>
           <ul>
-            {issues.map((i, n) => (
-              <li key={n} data-testid="start-issue" data-path={i.path}>
-                <code>{i.path || '(document)'}</code>: {issueText(i)}
-              </li>
-            ))}
+            {issues.map((i, n) => {
+              const entity = issueEntityId(doc, i);
+              return (
+                <li key={n} data-testid="start-issue" data-path={i.path}>
+                  <code>{i.path || '(document)'}</code>: {issueText(i)}
+                  {entity !== null && (
+                    <>
+                      {' '}
+                      <button type="button" onClick={() => select(entity)} title={`Select ${entity} in the editor`}>
+                        Show
+                      </button>
+                    </>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </div>
       )}

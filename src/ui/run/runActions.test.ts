@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { StudioState } from '../../store';
+import { actionForKey, RUN_ACTIONS, tooltip } from './runActions';
+
+const key = (k: string, shiftKey = false) => ({ key: k, shiftKey, ctrlKey: false, altKey: false, metaKey: false });
+const state = (over: Partial<StudioState>): StudioState =>
+  ({ projectId: 'p', runId: 'r', runs: [], status: 'paused', loading: false, cursor: 5, head: 10, ...over }) as StudioState;
+
+describe('run actions', () => {
+  it('bind the DevTools-style keys', () => {
+    expect(actionForKey(key('F8'), state({}))?.name).toBe('run');
+    expect(actionForKey(key('F8'), state({ status: 'running' }))?.name).toBe('pause');
+    expect(actionForKey(key('F10'), state({}))?.name).toBe('stepEvent');
+    expect(actionForKey(key('F10', true), state({}))?.name).toBe('stepTurn');
+    expect(actionForKey(key('F9'), state({}))?.name).toBe('stepBack');
+    expect(actionForKey(key('F9', true), state({}))?.name).toBe('fork');
+    expect(actionForKey(key('F7'), state({}))).toBeUndefined();
+  });
+
+  it('only fire when the action is possible', () => {
+    expect(actionForKey(key('F9'), state({ cursor: 0 }))).toBeUndefined();
+    // At the head of a stopped run there is nothing to step into.
+    expect(actionForKey(key('F10'), state({ status: 'stopped', cursor: 10 }))).toBeUndefined();
+    // ... but the recorded past can still be stepped through.
+    expect(actionForKey(key('F10'), state({ status: 'stopped', cursor: 3 }))?.name).toBe('stepEvent');
+    expect(actionForKey(key('F8'), state({ projectId: null }))).toBeUndefined();
+  });
+
+  it('name their shortcut in the tooltip, with one test id each', () => {
+    expect(tooltip(RUN_ACTIONS.find((a) => a.name === 'stepTurn')!)).toMatch(/\(Shift\+F10\)$/);
+    expect(new Set(RUN_ACTIONS.map((a) => a.testId)).size).toBe(RUN_ACTIONS.length);
+  });
+});
