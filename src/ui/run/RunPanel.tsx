@@ -24,6 +24,8 @@ function useRunSession(): void {
     () =>
       useStudio.subscribe((s, prev) => {
         if (s.breakpoints !== prev.breakpoints) saveBreakpoints();
+        // The issues of a failed start describe a document that is gone once it is edited.
+        if (s.doc !== prev.doc && s.startIssues.length > 0) s.setStartIssues([]);
       }),
     [],
   );

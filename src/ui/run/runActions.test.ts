@@ -31,3 +31,10 @@ describe('run actions', () => {
     expect(new Set(RUN_ACTIONS.map((a) => a.testId)).size).toBe(RUN_ACTIONS.length);
   });
 });
+
+describe('stepping with no run selected', () => {
+  it('is possible (it starts a paused run) once a project is open', () => {
+    expect(actionForKey(key('F10'), state({ runId: null, status: null, cursor: -1, head: -1 }))?.name).toBe('stepEvent');
+    expect(actionForKey(key('F10'), state({ projectId: null, runId: null }))).toBeUndefined();
+  });
+});

@@ -26,9 +26,11 @@ const plain = (e: KeyLike, key: string, shift = false) =>
 
 const selected = (s: StudioState) => s.runs.find((r) => r.id === s.runId);
 const isRunning = (s: StudioState) => s.status === 'running';
+/** Stepping works through the recorded past, then a paused run; with no run it starts one, paused. */
 const canAdvance = (s: StudioState) => {
-  const st = s.status;
-  return s.runId !== null && !s.loading && (s.cursor < s.head || (st !== 'stopped' && st !== 'running'));
+  if (s.projectId === null || s.loading) return false;
+  if (s.runId === null) return true;
+  return s.cursor < s.head || (s.status !== 'stopped' && s.status !== 'running');
 };
 
 export const RUN_ACTIONS: readonly RunAction[] = Object.freeze([
@@ -55,7 +57,7 @@ export const RUN_ACTIONS: readonly RunAction[] = Object.freeze([
   {
     name: 'stepEvent',
     label: 'Step',
-    hint: 'Step one event: forward through the recorded past, then one new event from the kernel',
+    hint: 'Step one event: forward through the recorded past, then one new event from the kernel (with no run selected, starts one paused)',
     keys: 'F10',
     testId: 'step-event-button',
     keyTest: (e) => plain(e, 'F10'),

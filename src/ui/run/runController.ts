@@ -245,9 +245,17 @@ async function stepWorker(unit: 'event' | 'turn'): Promise<void> {
   }
 }
 
+/** Creates a new paused run of the document at its first events, as a debugger's first step does. */
+async function startPaused(): Promise<void> {
+  const s = store();
+  if (s.projectId === null) return;
+  await adopt(await studio().startRun(s.projectId, s.doc, s.seed));
+}
+
 /** Step one event (F10): forward through the recorded past first, then ask the worker. */
 export function stepEvent(): Promise<void> {
   const s = store();
+  if (s.runId === null) return guarded(startPaused);
   if (s.cursor < s.head) {
     s.setCursor(s.cursor + 1);
     return Promise.resolve();
@@ -258,6 +266,7 @@ export function stepEvent(): Promise<void> {
 /** Step one agent turn (Shift+F10): to the next `infer.completed`, recorded or new. */
 export function stepTurn(): Promise<void> {
   const s = store();
+  if (s.runId === null) return guarded(startPaused);
   if (s.cursor < s.head) {
     const end = nextTurnEnd(s.events, s.cursor);
     if (end !== null) {
