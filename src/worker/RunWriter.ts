@@ -32,7 +32,9 @@ export class RunWriter {
   private snapSeq: number;
   private created: boolean;
   private chain: Promise<boolean> = Promise.resolve(true);
-  private busy = 0;
+  private pending = 0;
+  /** The status last committed: a flush with no new events and no status change writes nothing. */
+  private committedStatus: string | undefined;
   private lastFlush = Number.NEGATIVE_INFINITY;
 
   /**
@@ -56,8 +58,13 @@ export class RunWriter {
 
   /** Starts a flush if none is running and enough time or events have gathered. */
   maybeFlush(): void {
-    if (this.busy > 0) return;
+    if (this.pending > 0) return;
     if (this.backlog >= this.opts.flushEvents || performance.now() - this.lastFlush >= this.opts.flushMs) void this.flush();
+  }
+
+  /** True while a flush is running or queued. */
+  get busy(): boolean {
+    return this.pending > 0;
   }
 
   /** Waits for the running flush, if any. */
@@ -67,8 +74,8 @@ export class RunWriter {
 
   /** Commits everything produced so far (and the row's current status). True when it all landed. */
   flush(): Promise<boolean> {
-    this.busy++;
-    const next = this.chain.then(() => this.commit()).finally(() => this.busy--);
+    this.pending++;
+    const next = this.chain.then(() => this.commit()).finally(() => this.pending--);
     this.chain = next;
     return next;
   }
@@ -79,6 +86,8 @@ export class RunWriter {
     const record = this.opts.record();
     const from = this.committedHead + 1;
     const to = this.kernel.head;
+    const status = `${record.status}:${record.stopReason ?? ''}`;
+    if (from > to && this.created && status === this.committedStatus && this.error === null) return true;
     const snapshots: SnapshotRow[] = [];
     for (const s of this.kernel.snapshots()) {
       if (s.seq > this.snapSeq && s.seq <= to) snapshots.push({ runId: record.id, seq: s.seq, state: s.state });
@@ -94,6 +103,7 @@ export class RunWriter {
       }
       this.created = true;
       this.committedHead = to;
+      this.committedStatus = status;
       if (snapshots.length > 0) this.snapSeq = snapshots[snapshots.length - 1]!.seq;
       this.error = null;
       return true;

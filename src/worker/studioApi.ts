@@ -8,14 +8,17 @@
  * interrupted (its tab closed or crashed) and can be resumed; one with a valid lease is live in
  * another tab and is left alone.
  */
-import * as Comlink from 'comlink';
-import { Kernel, parseHarness, stateFromStart, applyEvent, type Cpu, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
+import { Kernel, parseHarness, type Cpu, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
   BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from '../bridge/api';
 import { ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { deliver, release } from './deliver';
+import { LeaseKeeper } from './LeaseKeeper';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
+import { storedRunMeta } from './storedRunMeta';
+import { storedStateAt } from './storedStateAt';
 
 export interface StudioApiOptions {
   /** This worker's owner id for run leases (default: a random UUID). */
@@ -69,7 +72,6 @@ class Studio implements StudioService {
   private readonly owner: string;
   private readonly now: () => number;
   private readonly leaseMs: number;
-  private readonly renewMs: number;
   private readonly timing: DriveTiming;
   private readonly live = new Map<string, LiveRun>();
   private readonly stoppedOrder: string[] = [];
@@ -77,7 +79,7 @@ class Studio implements StudioService {
   private readonly noticeSinks = new Set<(n: Notice) => void>();
   /** Notices raised before any sink was registered, delivered to the first one. */
   private readonly early: Notice[] = [];
-  private renewTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly leases: LeaseKeeper;
   private readonly unwatch: () => void;
 
   constructor(
@@ -90,8 +92,16 @@ class Studio implements StudioService {
     this.settings = new SettingStore(db);
     this.owner = opts.owner ?? crypto.randomUUID();
     this.leaseMs = opts.leaseMs ?? 6000;
-    this.renewMs = opts.renewMs ?? 2000;
     this.timing = { chunkEvents: 2000, sliceMs: 12, maxBacklog: 50_000, ...opts.timing };
+    this.leases = new LeaseKeeper({
+      runs: this.runs, owner: this.owner, now: this.now, leaseMs: this.leaseMs, renewMs: opts.renewMs ?? 2000,
+      live: () => this.live.values(),
+      onLost: (id) => {
+        const run = this.live.get(id);
+        if (run) this.lose(run);
+      },
+      onError: (err) => this.report(err, 'keep this tab’s runs'),
+    });
     this.unwatch = db.watch((n) => this.notify(n));
   }
 
@@ -158,19 +168,7 @@ class Studio implements StudioService {
     if (live) return seq >= 0 && seq <= live.kernel.head ? live.kernel.stateAt(seq) : undefined;
     const row = await this.guard(() => this.runs.get(runId));
     if (!row || seq < 0 || seq > row.head) return undefined;
-    const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, seq));
-    const events = await this.guard(() => this.runs.loadEvents(runId, snap ? snap.seq + 1 : 0, seq));
-    let state: KernelState;
-    let i = 0;
-    if (snap) state = snap.state;
-    else {
-      const first = events[0];
-      if (first?.type !== 'run.started') throw new Error(`The stored trace of run ${runId} does not begin with run.started: it is damaged; delete the run.`);
-      state = stateFromStart(first);
-      i = 1;
-    }
-    for (; i < events.length; i++) applyEvent(state, events[i]!);
-    return state;
+    return this.guard(() => storedStateAt(this.runs, runId, seq));
   }
 
   // ---- runs: driving --------------------------------------------------------------------
@@ -287,8 +285,7 @@ class Studio implements StudioService {
   }
 
   async close(): Promise<void> {
-    if (this.renewTimer !== undefined) clearInterval(this.renewTimer);
-    this.renewTimer = undefined;
+    this.leases.stop();
     for (const run of this.live.values()) await run.pause();
     for (const run of this.live.values()) await run.writer.flush();
     this.unwatch();
@@ -328,13 +325,13 @@ class Studio implements StudioService {
         onLost: () => this.lose(run),
         onError: (err) => {
           this.notify({ level: 'error', message: err.message });
-          this.startRenewing();
+          this.leases.start();
         },
       },
       committed,
     );
     this.live.set(run.id, run);
-    this.startRenewing();
+    this.leases.start();
     return run;
   }
 
@@ -396,47 +393,9 @@ class Studio implements StudioService {
     this.notify({ level: 'warning', message: LOST_RUN });
   }
 
-  private startRenewing(): void {
-    if (this.renewTimer !== undefined) return;
-    this.renewTimer = setInterval(() => void this.renew(), this.renewMs);
-    (this.renewTimer as { unref?: () => void }).unref?.();
-  }
-
-  /**
-   * The timer's tick: renews the leases of running and paused live runs, and retries the
-   * writes of runs whose last flush failed (a stopped run may still hold unsaved events).
-   * Stops itself when there is nothing left to keep.
-   */
-  private async renew(): Promise<void> {
-    const runs = [...this.live.values()].filter((r) => !r.lost);
-    const active = runs.filter((r) => !r.stopped).map((r) => r.id);
-    const unsaved = runs.filter((r) => !r.isDriving && (r.writer.error !== null || r.writer.backlog > 0));
-    if (active.length === 0 && unsaved.length === 0) {
-      clearInterval(this.renewTimer);
-      this.renewTimer = undefined;
-      return;
-    }
-    for (const run of unsaved) await run.writer.flush();
-    if (active.length === 0) return;
-    try {
-      const lost = await this.runs.renew(this.owner, active, this.now() + this.leaseMs);
-      for (const id of lost) {
-        const run = this.live.get(id);
-        if (run) this.lose(run);
-      }
-    } catch (err) {
-      this.report(err, 'keep this tab’s runs');
-    }
-  }
-
-  /** The stored row as the UI sees it: a running or paused run nobody holds is interrupted. */
+  /** The stored row as the UI sees it (live here: the live run's own view). */
   private toMeta(row: RunRow): RunMeta {
-    const live = this.live.get(row.id);
-    if (live) return live.meta();
-    const { owner, leaseUntil, ...record } = row;
-    const active = record.status === 'running' || record.status === 'paused';
-    const unheld = owner === undefined || owner === this.owner || (leaseUntil ?? 0) <= this.now();
-    return active && unheld ? { ...record, status: 'interrupted' } : record;
+    return this.live.get(row.id)?.meta() ?? storedRunMeta(row, this.owner, this.now());
   }
 
   private send(batch: EventBatch): void {
@@ -467,25 +426,5 @@ class Studio implements StudioService {
       if (!(err instanceof StorageError)) throw err;
       throw this.report(err, 'use storage');
     }
-  }
-}
-
-/** Calls a sink that may be a comlink proxy (returns a promise) or a plain function; forgets it when it fails. */
-function deliver<T>(sink: (value: T) => void, value: T, forget: () => void): void {
-  try {
-    const r = sink(value) as unknown;
-    if (r instanceof Promise) r.catch(forget);
-  } catch {
-    forget();
-  }
-}
-
-/** Releases a comlink proxy's port (a no-op for a plain function). */
-function release(sink: BatchSink): void {
-  const proxy = sink as Partial<Comlink.Remote<BatchSink>>;
-  try {
-    proxy[Comlink.releaseProxy]?.();
-  } catch {
-    // the other side is gone already
   }
 }
