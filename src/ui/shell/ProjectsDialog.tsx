@@ -10,7 +10,7 @@ function when(ms: number): string {
   return d.toDateString() === today.toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
 }
 
-function ProjectRow({ p, current, onChanged, onOpened }: { p: ProjectSummary; current: boolean; onChanged(): void; onOpened(): void }) {
+function ProjectRow({ p, current, onChanged, onOpened, onDeleted }: { p: ProjectSummary; current: boolean; onChanged(): void; onOpened(): void; onDeleted(): void }) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm'>('view');
   const [name, setName] = useState(p.name);
   const rename = async (): Promise<void> => {
@@ -22,7 +22,7 @@ function ProjectRow({ p, current, onChanged, onOpened }: { p: ProjectSummary; cu
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter') void rename();
     if (e.key === 'Escape') {
-      e.stopPropagation();
+      e.preventDefault();
       setName(p.name);
       setMode('view');
     }
@@ -41,7 +41,7 @@ function ProjectRow({ p, current, onChanged, onOpened }: { p: ProjectSummary; cu
       {mode === 'confirm' ? (
         <span className="hs-projects__confirm" role="group" aria-label={`Delete ${p.name}?`}>
           Delete?
-          <button type="button" className="hs-btn hs-btn--small hs-btn--danger" onClick={async () => { await deleteStoredProject(p.id); onChanged(); }} data-testid="project-delete-confirm">
+          <button type="button" className="hs-btn hs-btn--small hs-btn--danger" onClick={async () => { await deleteStoredProject(p.id); onDeleted(); }} data-testid="project-delete-confirm">
             Delete
           </button>
           <button type="button" className="hs-btn hs-btn--small" onClick={() => setMode('view')}>
@@ -76,10 +76,22 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);
   useEffect(refresh, [refresh]);
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  }, [onClose]);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     dialog.current?.focus();
-    return () => previous?.focus();
+    // On the window, so Escape still closes after the focused row was deleted.
+    const onKey = (e: globalThis.KeyboardEvent): void => {
+      if (e.key === 'Escape' && !e.defaultPrevented) close.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      previous?.focus();
+    };
   }, []);
 
   const create = async (from: 'blank' | 'example'): Promise<void> => {
@@ -96,7 +108,6 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
         aria-modal="true"
         aria-labelledby="projects-title"
         tabIndex={-1}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
         data-testid="projects-dialog"
       >
         <header className="hs-dialog__head">
@@ -120,7 +131,17 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
         ) : (
           <ul className="hs-projects">
             {projects.map((p) => (
-              <ProjectRow key={p.id} p={p} current={p.id === currentId} onChanged={refresh} onOpened={onClose} />
+              <ProjectRow
+                key={p.id}
+                p={p}
+                current={p.id === currentId}
+                onChanged={refresh}
+                onOpened={onClose}
+                onDeleted={() => {
+                  refresh();
+                  dialog.current?.focus(); // the focused row is gone
+                }}
+              />
             ))}
           </ul>
         )}

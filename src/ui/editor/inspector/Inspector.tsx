@@ -108,7 +108,7 @@ export function Inspector() {
           <DocumentForm />
         )}
       </div>
-      <ProblemsList />
+      {hasProject && <ProblemsList />}
     </aside>
   );
 }
