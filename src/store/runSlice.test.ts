@@ -146,3 +146,14 @@ describe('a breakpoint hit while the user inspects the past', () => {
     expect(store.getState().cursorState).toEqual(kernel.stateAt(25));
   });
 });
+
+describe('a batch whose head is ahead of its events', () => {
+  it('reports the gap so the missing events are loaded', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    expect(store.getState().applyBatch(batch(0, 9, { head: 12 }))).toBe('gap');
+    expect(store.getState().head).toBe(9);
+    expect(store.getState().appendEvents(trace.slice(10, 13))).toBe('ok');
+    expect(store.getState().head).toBe(12);
+  });
+});

@@ -57,7 +57,7 @@ export interface RunSlice {
   agents: string[];
   tools: string[];
   filter: RunFilter;
-  /** Seqs that pass `filter`, ascending; null when no filter is set (every event shows). */
+  /** Seqs that pass `filter`, ascending, grown in place like `events`; null when no filter is set. */
   visible: number[] | null;
 
   breakpoints: Breakpoint[];
@@ -221,7 +221,10 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
         if (meta) set({ runs });
         return 'ignored';
       }
-      const { outcome, patch } = append(batch.events);
+      const appended = append(batch.events);
+      const { patch } = appended;
+      // Events missing inside or after the batch (its head is further on) are a gap too.
+      const outcome = appended.outcome === 'ok' && batch.head > (patch.head ?? s.head) ? 'gap' : appended.outcome;
       const hit = batch.hit ?? null;
       const hits = hit && !s.hits.some((h) => h.seq === hit.seq) ? [...s.hits, hit] : s.hits;
       const pausedAt = batch.status === 'paused' ? (hit ?? s.pausedAt) : null;
