@@ -67,7 +67,17 @@ export async function bundleTs(entry, { force = false, name } = {}) {
 
   const { rolldown } = await import('rolldown');
   const warnings = [];
+  // Every module in the graph, including ones whose code was fully inlined into others (they
+  // are missing from the chunk's moduleIds, yet a change to them must rebuild the bundle).
+  let graph = [];
+  const track = {
+    name: 'run-ts:track-inputs',
+    buildEnd() {
+      graph = [...this.getModuleIds()];
+    },
+  };
   const build = await rolldown({
+    plugins: [track],
     input: entryAbs,
     cwd: ROOT,
     platform: 'node',
@@ -89,7 +99,8 @@ export async function bundleTs(entry, { force = false, name } = {}) {
   for (const w of warnings) process.stderr.write(`run-ts: ${w}\n`);
 
   const files = {};
-  const ids = chunk.moduleIds.filter((id) => path.isAbsolute(id) && !id.includes(`${path.sep}node_modules${path.sep}`));
+  // Every real file read (npm packages are external, so these are the project's own).
+  const ids = [...new Set([...graph, ...chunk.moduleIds])].filter((id) => path.isAbsolute(id) && existsSync(id));
   const prints = await Promise.all(ids.map((id) => fingerprint(id)));
   ids.forEach((id, i) => (files[id] = prints[i]));
   files[path.join(ROOT, 'tsconfig.json')] = await fingerprint(path.join(ROOT, 'tsconfig.json'));
