@@ -85,7 +85,7 @@ describe('harness validate', () => {
     const r = await runCli(['validate', 'broken.json'], memIo({ 'broken.json': '{\n  "version": 1,\n  "name": \n}' }));
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^broken\.json: \(document\): not valid JSON/);
+    expect(lines[0]).toMatch(/^broken\.json: \(document\): not valid JSON at line 4, column 1/);
     expect(lines.every((l) => l.startsWith('broken.json: '))).toBe(true);
     expect(noStack(r.stderr)).toBe(true);
   });
