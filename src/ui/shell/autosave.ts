@@ -30,14 +30,21 @@ async function saveOnce(): Promise<void> {
   }
 }
 
-/** Saves now (after any save in flight), and again if edits arrived meanwhile. */
+/**
+ * Saves now (after any save in flight), and again while edits keep arriving during a save
+ * (a few rounds at most; the debounce takes over after that). A failed save is retried once.
+ */
 export async function flushSave(): Promise<void> {
   clearTimeout(timer);
-  while (inFlight) await inFlight;
-  inFlight = saveOnce().finally(() => {
-    inFlight = null;
-  });
-  await inFlight;
+  for (let round = 0; round < 3; round++) {
+    while (inFlight) await inFlight;
+    const status = useStudio.getState().saveStatus;
+    if (status !== 'unsaved' && !(status === 'error' && round === 0)) return;
+    inFlight = saveOnce().finally(() => {
+      inFlight = null;
+    });
+    await inFlight;
+  }
   if (useStudio.getState().saveStatus === 'unsaved') scheduleSave();
 }
 
