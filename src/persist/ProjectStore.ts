@@ -10,6 +10,7 @@ import { withStorage } from './storageError';
 /** Saved revisions kept per project (older ones are pruned on save). */
 export const MAX_VERSIONS = 200;
 
+/** A project without its document (for lists). */
 export type ProjectSummaryRow = Omit<ProjectRow, 'doc'>;
 
 /** The outcome of a save, as the bridge's SaveResult. */
@@ -18,6 +19,7 @@ export type SaveOutcome =
   | { ok: false; kind: 'conflict'; currentRev: number; updatedAt: number; message: string }
   | { ok: false; kind: 'error'; message: string };
 
+/** Projects and their saved revisions in the studio database. */
 export class ProjectStore {
   constructor(
     private readonly db: StudioDb,

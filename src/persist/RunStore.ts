@@ -26,6 +26,7 @@ export type ClaimOutcome =
 
 const runRange = (runId: string): [[string, unknown], [string, unknown]] => [[runId, Dexie.minKey], [runId, Dexie.maxKey]];
 
+/** Runs, their event blocks and snapshots in the studio database. */
 export class RunStore {
   constructor(private readonly db: StudioDb) {}
 

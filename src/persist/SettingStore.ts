@@ -5,6 +5,7 @@
 import type { StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
+/** Key-value settings in the studio database. */
 export class SettingStore {
   constructor(private readonly db: StudioDb) {}
 

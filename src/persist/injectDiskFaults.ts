@@ -6,10 +6,12 @@
 import Dexie from 'dexie';
 import type { StudioDb } from './StudioDb';
 
+/** Set `full` to make writes fail; clear it to let them through. */
 export interface DiskSwitch {
   full: boolean;
 }
 
+/** Installs the fault on `db` (before it opens) and returns its switch, off. */
 export function injectDiskFaults(db: StudioDb): DiskSwitch {
   const disk: DiskSwitch = { full: false };
   db.use({

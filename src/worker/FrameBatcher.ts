@@ -2,6 +2,7 @@
  * Coalesces items pushed at any rate into at most one delivery per frame (~16 ms): the worker
  * sends the UI one message per animation frame at most, never one per event.
  */
+/** Batches items to one delivery per frame at most. */
 export class FrameBatcher<T> {
   private pending: T[] = [];
   private dirty = false;

@@ -7,6 +7,7 @@
 import type { RunStore } from '../persist';
 import type { LiveRun } from './LiveRun';
 
+/** What a LeaseKeeper keeps, for whom, and whom it tells. */
 export interface LeaseKeeperOptions {
   runs: RunStore;
   owner: string;
@@ -20,6 +21,7 @@ export interface LeaseKeeperOptions {
   onError: (err: unknown) => void;
 }
 
+/** The renew timer of one worker's run leases. */
 export class LeaseKeeper {
   private timer: ReturnType<typeof setInterval> | undefined;
 

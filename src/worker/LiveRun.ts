@@ -11,6 +11,7 @@ import { matchBreakpoint } from './matchBreakpoint';
 import type { RunWriter } from './RunWriter';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
+/** How the drive loop shares the thread. */
 export interface DriveTiming {
   /** Most events per kernel.runUntil call. */
   chunkEvents: number;
@@ -29,14 +30,16 @@ export interface DriveRequest {
   untilType?: KernelEventType;
 }
 
+/** The events a drive produced, and the breakpoint hit that ended it, if one did. */
 export interface DriveOutcome {
   events: KernelEvent[];
   hit?: { seq: number; breakpoint: Breakpoint };
 }
 
+/** One run live in this worker: kernel, drive loop, batches to the UI, writer to storage. */
 export class LiveRun {
   readonly kernel: Kernel;
-  writer!: RunWriter;
+  readonly writer: RunWriter;
   /** Set when the stored run stopped being ours (another tab took it, or it was deleted). */
   lost = false;
   private status: RunStatus;
@@ -52,6 +55,8 @@ export class LiveRun {
     private readonly timing: DriveTiming,
     send: (batch: EventBatch) => void,
     frameMs: number,
+    /** Makes the run's writer (it reads the run's record as it flushes). */
+    writer: (run: LiveRun) => RunWriter,
   ) {
     this.kernel = kernel;
     this.record = record;
@@ -61,6 +66,7 @@ export class LiveRun {
       this.hit = undefined;
       send({ ...this.batchHead(), events, ...(hit ? { hit } : {}) });
     }, frameMs);
+    this.writer = writer(this);
   }
 
   get id(): string {

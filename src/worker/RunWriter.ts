@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel';
 import { StorageError, toEventBlocks, toStorageError, type RunRecord, type RunStore, type SnapshotRow } from '../persist';
 
+/** Where and as whom a RunWriter writes, and whom it tells about trouble. */
 export interface RunWriterOptions {
   store: RunStore;
   owner: string;
@@ -24,6 +25,7 @@ export interface RunWriterOptions {
   onError: (err: StorageError) => void;
 }
 
+/** Persists one live run's new events, snapshots and row, one serialised flush at a time. */
 export class RunWriter {
   /** seq of the last event committed to storage. */
   committedHead: number;

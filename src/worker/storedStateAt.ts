@@ -5,6 +5,7 @@
 import { applyEvent, stateFromStart, type KernelState } from '../kernel';
 import type { RunStore } from '../persist';
 
+/** Rebuilds the state after `seq` from storage; throws if the stored trace is damaged. */
 export async function storedStateAt(runs: RunStore, runId: string, seq: number): Promise<KernelState> {
   const snap = await runs.snapshotAtOrBefore(runId, seq);
   const events = await runs.loadEvents(runId, snap ? snap.seq + 1 : 0, seq);

@@ -83,7 +83,7 @@ class Studio implements StudioService {
   private readonly unwatch: () => void;
 
   constructor(
-    private readonly db: StudioDb,
+    db: StudioDb,
     private readonly opts: StudioApiOptions,
   ) {
     this.now = opts.now ?? Date.now;
@@ -316,19 +316,20 @@ class Studio implements StudioService {
   }
 
   private hold(kernel: Kernel, record: RunRecord, committed?: { head: number; snapshotSeq: number }): LiveRun {
-    const run = new LiveRun(kernel, record, this.timing, (batch) => this.send(batch), this.opts.frameMs ?? 16);
-    run.writer = new RunWriter(
-      kernel,
-      {
-        store: this.runs, owner: this.owner, now: this.now, leaseMs: this.leaseMs, flushMs: this.opts.flushMs ?? 250, flushEvents: this.opts.flushEvents ?? 256,
-        record: () => run.storedRecord(this.now()),
-        onLost: () => this.lose(run),
-        onError: (err) => {
-          this.notify({ level: 'error', message: err.message });
-          this.leases.start();
+    const run = new LiveRun(kernel, record, this.timing, (batch) => this.send(batch), this.opts.frameMs ?? 16, (self) =>
+      new RunWriter(
+        kernel,
+        {
+          store: this.runs, owner: this.owner, now: this.now, leaseMs: this.leaseMs, flushMs: this.opts.flushMs ?? 250, flushEvents: this.opts.flushEvents ?? 256,
+          record: () => self.storedRecord(this.now()),
+          onLost: () => this.lose(self),
+          onError: (err) => {
+            this.notify({ level: 'error', message: err.message });
+            this.leases.start();
+          },
         },
-      },
-      committed,
+        committed,
+      ),
     );
     this.live.set(run.id, run);
     this.leases.start();

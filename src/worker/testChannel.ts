@@ -10,6 +10,7 @@ import type { EventBatch, StudioApi } from '../bridge/api';
 import { StudioDb } from '../persist';
 import { createStudioApi, type StudioApiOptions, type StudioService } from './studioApi';
 
+/** Both ends of a test connection to the API. */
 export interface Connection {
   api: StudioService;
   remote: Comlink.Remote<StudioApi>;
@@ -43,8 +44,10 @@ export function connect(db: StudioDb, opts: StudioApiOptions = {}): Connection {
   };
 }
 
+/** A studio database with a unique name (not opened yet). */
 export const freshDb = (name = `worker-${crypto.randomUUID()}`): StudioDb => new StudioDb(name);
 
+/** public/examples/research-team.json as a plain object (a fresh copy each call). */
 export function exampleDoc(): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL('../../public/examples/research-team.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 }

@@ -6,6 +6,7 @@
 let channel: MessageChannel | null = null;
 const waiting: Array<() => void> = [];
 
+/** Resolves in a later macrotask. */
 export function yieldToEventLoop(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
   if (!channel) {
