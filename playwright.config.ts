@@ -29,7 +29,8 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-const PORT = 4173;
+/** 4173 by default; E2E_PORT lets two checkouts on one machine run their suites side by side. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
