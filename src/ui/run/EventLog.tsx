@@ -65,9 +65,16 @@ export function EventLog() {
     overscan: 16,
   });
 
+  // Keeps the cursor row in view. Rows have a fixed height, so its offset is exact; this reads
+  // the scroll box once instead of virtualizer.scrollToIndex's measuring loop (which forced a
+  // layout per try and cost most of a frame while following a live run).
   useEffect(() => {
-    if (rowOfCursor >= 0 && rowOfCursor < count) virtualizer.scrollToIndex(rowOfCursor, { align: 'auto' });
-  }, [rowOfCursor, count, virtualizer]);
+    const el = scrollRef.current;
+    if (!el || rowOfCursor < 0 || rowOfCursor >= count) return;
+    const top = rowOfCursor * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [rowOfCursor, count]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: PAGE, PageUp: -PAGE };

@@ -8,8 +8,12 @@ import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/
 import { useStudio } from '../../store';
 import { nextTurnEnd, parseBreakpoints } from './navigation';
 
-/** Events per loadEvents call when reading a stored trace. */
-const LOAD_CHUNK = 4000;
+/**
+ * Events per loadEvents call when reading a stored trace: small first (the log shows something
+ * at once), then doubling, since each round trip to the worker has a fixed cost.
+ */
+const LOAD_FIRST = 2000;
+const LOAD_MAX = 32000;
 
 const store = () => useStudio.getState();
 const settingKey = (projectId: string) => `breakpoints:${projectId}`;
@@ -56,19 +60,30 @@ const selectedMeta = (): RunMeta | undefined => {
 async function loadUpTo(runId: string, head: number, gen: number): Promise<void> {
   while (gen === runGen && store().runId === runId && store().head < head) {
     const from = store().head + 1;
-    const chunk = await studio().loadEvents(runId, from, Math.min(head, from + LOAD_CHUNK - 1));
+    const size = Math.min(LOAD_MAX, Math.max(LOAD_FIRST, from));
+    const chunk = await studio().loadEvents(runId, from, Math.min(head, from + size - 1));
     if (gen !== runGen || chunk.length === 0) return;
     if (store().appendEvents(chunk) === 'gap') return;
   }
 }
 
 let filling: Promise<void> | null = null;
+/** The furthest head a batch of the selected run announced that has not been loaded yet. */
+let wanted = -1;
 
+/** Applies a batch; when events are missing, loads them (once at a time, up to the latest head announced). */
 function onBatch(batch: EventBatch): void {
-  const s = store();
-  if (s.applyBatch(batch) !== 'gap' || filling) return;
+  if (store().applyBatch(batch) !== 'gap') return;
+  wanted = Math.max(wanted, batch.head);
+  if (filling) return;
   const gen = runGen;
-  filling = loadUpTo(batch.runId, batch.head, gen)
+  filling = (async () => {
+    while (gen === runGen && store().head < wanted) {
+      const before = store().head;
+      await loadUpTo(batch.runId, wanted, gen);
+      if (store().head === before) return;
+    }
+  })()
     .catch(report)
     .finally(() => {
       filling = null;
@@ -137,6 +152,7 @@ export function saveBreakpoints(): void {
  */
 export async function selectRun(runId: string): Promise<void> {
   const gen = ++runGen;
+  wanted = -1;
   const meta = store().runs.find((r) => r.id === runId);
   if (!meta) return;
   store().selectRun(meta);
