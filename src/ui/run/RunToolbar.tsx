@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useStudio } from '../../store';
 import { RUN_ACTIONS, tooltip, type RunAction } from './runActions';
 import { Scrubber } from './Scrubber';
@@ -19,12 +20,37 @@ function ActionButton({ action, primary = false }: { action: RunAction; primary?
   );
 }
 
+/** The seed of the next new run; the field may be empty or half-typed while it has focus. */
+function SeedInput() {
+  const seed = useStudio((s) => s.seed);
+  const setSeed = useStudio((s) => s.setSeed);
+  const [text, setText] = useState<string | null>(null);
+  return (
+    <label title="Seed of the next new run: the same seed and document give the same trace">
+      seed
+      <input
+        className="rp-seed"
+        data-testid="seed-input"
+        type="number"
+        step={1}
+        min={0}
+        value={text ?? String(seed)}
+        onChange={(e) => {
+          const value = e.currentTarget.value;
+          setText(value);
+          const n = Number(value);
+          if (value.trim() !== '' && Number.isInteger(n) && n >= 0) setSeed(n);
+        }}
+        onBlur={() => setText(null)}
+      />
+    </label>
+  );
+}
+
 const byName = (name: RunAction['name']) => RUN_ACTIONS.find((a) => a.name === name)!;
 
 /** Run controls, seed, status and the scrubber: the debugger's toolbar. */
 export function RunToolbar() {
-  const seed = useStudio((s) => s.seed);
-  const setSeed = useStudio((s) => s.setSeed);
   const status = useStudio((s) => s.status);
   const loading = useStudio((s) => s.loading);
   return (
@@ -39,17 +65,7 @@ export function RunToolbar() {
       <ActionButton action={byName('fork')} />
       <ActionButton action={byName('resume')} />
       <span className="rp-sep" />
-      <label title="Seed of the next new run: the same seed and document give the same trace">
-        seed
-        <input
-          className="rp-seed"
-          data-testid="seed-input"
-          type="number"
-          step={1}
-          value={seed}
-          onChange={(e) => setSeed(e.currentTarget.valueAsNumber)}
-        />
-      </label>
+      <SeedInput />
       <span className="rp-badge" data-testid="run-status" data-status={status ?? 'none'}>
         {loading ? 'loading…' : (status ?? 'no run')}
       </span>

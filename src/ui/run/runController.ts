@@ -67,7 +67,8 @@ async function loadUpTo(runId: string, head: number, gen: number): Promise<void>
   }
 }
 
-let filling: Promise<void> | null = null;
+/** The selection (runGen) whose missing events are being loaded, if any. */
+let fillingGen: number | null = null;
 /** The furthest head a batch of the selected run announced that has not been loaded yet. */
 let wanted = -1;
 
@@ -75,9 +76,10 @@ let wanted = -1;
 function onBatch(batch: EventBatch): void {
   if (store().applyBatch(batch) !== 'gap') return;
   wanted = Math.max(wanted, batch.head);
-  if (filling) return;
+  if (fillingGen === runGen) return;
   const gen = runGen;
-  filling = (async () => {
+  fillingGen = gen;
+  void (async () => {
     while (gen === runGen && store().head < wanted) {
       const before = store().head;
       await loadUpTo(batch.runId, wanted, gen);
@@ -86,7 +88,7 @@ function onBatch(batch: EventBatch): void {
   })()
     .catch(report)
     .finally(() => {
-      filling = null;
+      if (fillingGen === gen) fillingGen = null;
     });
 }
 
