@@ -43,7 +43,15 @@ test('reloading mid-run keeps the project and every committed event; the run res
   await openStudio(page);
   await page.getByTestId('node-writer').click();
   await page.getByTestId('field-name').fill('Writer (edited)');
-  for (let i = 0; i < 6; i++) await page.getByTestId('step-turn-button').click();
+  // Quick clicks on Step with no run make exactly one run.
+  await page.getByTestId('step-turn-button').click();
+  await page.getByTestId('step-turn-button').click();
+  await expect(page.getByTestId('run-item')).toHaveCount(1);
+  for (let i = 0; i < 6; i++) {
+    const before = await page.getByTestId('cursor-readout').innerText();
+    await page.getByTestId('step-turn-button').click();
+    await expect(page.getByTestId('cursor-readout')).not.toHaveText(before);
+  }
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'paused');
   const before = await page.getByTestId('cursor-readout').innerText();
   const head = Number(/\/\s*(\d+)/.exec(before)![1]);

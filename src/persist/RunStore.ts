@@ -63,17 +63,19 @@ export class RunStore {
 
   /**
    * Takes a running or paused run for `owner` if no other owner holds an unexpired lease
-   * (an interrupted run, or one this owner already holds). Atomic: of two tabs claiming
+   * (an interrupted run, or one this owner already holds). `alive`, when known, names the
+   * owners still running: a lease held by a gone owner does not count. Atomic: of two tabs claiming
    * the same run, one wins.
    */
-  claim(runId: string, owner: string, now: number, leaseMs: number): Promise<ClaimOutcome> {
+  claim(runId: string, owner: string, now: number, leaseMs: number, alive: ReadonlySet<string> | null = null): Promise<ClaimOutcome> {
     const { db } = this;
     return withStorage('take over the run', () =>
       db.transaction('rw', db.runs, async (): Promise<ClaimOutcome> => {
         const run = await db.runs.get(runId);
         if (!run) return { ok: false, reason: 'missing' };
         if (run.status === 'stopped') return { ok: false, reason: 'stopped', run };
-        if (run.owner !== undefined && run.owner !== owner && (run.leaseUntil ?? 0) > now) return { ok: false, reason: 'held', run };
+        const holderAlive = alive === null || (run.owner !== undefined && alive.has(run.owner));
+        if (run.owner !== undefined && run.owner !== owner && (run.leaseUntil ?? 0) > now && holderAlive) return { ok: false, reason: 'held', run };
         const claimed: RunRow = { ...run, status: 'paused', owner, leaseUntil: now + leaseMs };
         await db.runs.put(claimed);
         return { ok: true, run: claimed };

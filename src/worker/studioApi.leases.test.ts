@@ -28,6 +28,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const T0 = 1_700_000_000_000;
 
 describe('interrupted runs', () => {
+  it('are interrupted at once when their owner is known to be gone (Web Locks), lease or not', async () => {
+    const db = freshDb();
+    open.push(db);
+    const tab1 = start(db, { owner: 'tab-1', now: () => T0 });
+    const started = await tab1.remote.startRun('p', longDoc(50), 1);
+    if (!started.ok) throw new Error('start failed');
+    const id = started.run.id;
+    await tab1.remote.step(id, 'turn', []);
+    await tab1.api.close();
+
+    // One second later the lease still holds; a living tab-1 keeps it, a gone one does not.
+    let alive = new Set(['tab-1', 'tab-2']);
+    const tab2 = start(reopen(db), { owner: 'tab-2', now: () => T0 + 1000, liveOwners: async () => alive });
+    expect((await tab2.remote.getRun(id))?.status).toBe('paused');
+    await expect(tab2.remote.resume(id)).rejects.toThrow(/live in another Harness Studio tab/);
+    alive = new Set(['tab-2']);
+    expect((await tab2.remote.getRun(id))?.status).toBe('interrupted');
+    expect(await tab2.remote.resume(id)).toMatchObject({ id, status: 'paused' });
+  });
+
   it('are told apart from runs live in another tab, and resume to the uninterrupted trace', async () => {
     const before = freshDb();
     open.push(before);

@@ -42,6 +42,13 @@ export interface StudioApiOptions {
   /** CPUs by provider name for the kernel (the sim CPU is always there). */
   cpus?: Record<string, Cpu>;
   timing?: Partial<DriveTiming>;
+  /**
+   * The owner ids whose workers are alive now, or null when unknown. In the browser this is
+   * read from Web Locks (each worker holds one lock for its lifetime, released by the browser
+   * the moment its tab closes or reloads), so a reloaded tab sees its runs as interrupted at
+   * once instead of after the lease runs out. Without it, leases alone decide.
+   */
+  liveOwners?: () => Promise<ReadonlySet<string> | null>;
 }
 
 /** The worker-side API plus `close`, which the worker never needs but tests and hosts do. */
@@ -141,6 +148,7 @@ class Studio implements StudioService {
   // ---- runs: reading --------------------------------------------------------------------
 
   async listRuns(projectId: string): Promise<RunMeta[]> {
+    await this.refreshOwners();
     const rows = await this.guard(() => this.runs.list(projectId));
     const metas = rows.map((r) => this.toMeta(r));
     // A run started here whose first commit is still in flight is listed too.
@@ -149,6 +157,7 @@ class Studio implements StudioService {
   }
 
   async getRun(runId: string): Promise<RunMeta | undefined> {
+    await this.refreshOwners();
     const live = this.live.get(runId);
     if (live) return live.meta();
     const row = await this.guard(() => this.runs.get(runId));
@@ -211,7 +220,8 @@ class Studio implements StudioService {
   async resume(runId: string): Promise<RunMeta> {
     const live = this.live.get(runId);
     if (live) return live.meta();
-    const claim = await this.guard(() => this.runs.claim(runId, this.owner, this.now(), this.leaseMs));
+    await this.refreshOwners();
+    const claim = await this.guard(() => this.runs.claim(runId, this.owner, this.now(), this.leaseMs, this.alive));
     if (!claim.ok) {
       if (claim.reason === 'missing') throw new Error(`There is no run ${runId} (it may have been deleted).`);
       if (claim.reason === 'held') throw new Error(RUN_IN_OTHER_TAB);
@@ -396,7 +406,15 @@ class Studio implements StudioService {
 
   /** The stored row as the UI sees it (live here: the live run's own view). */
   private toMeta(row: RunRow): RunMeta {
-    return this.live.get(row.id)?.meta() ?? storedRunMeta(row, this.owner, this.now());
+    return this.live.get(row.id)?.meta() ?? storedRunMeta(row, this.owner, this.now(), this.alive);
+  }
+
+  /** Owners alive as of the last look (null: unknown, leases decide). */
+  private alive: ReadonlySet<string> | null = null;
+
+  private async refreshOwners(): Promise<void> {
+    if (!this.opts.liveOwners) return;
+    this.alive = await this.opts.liveOwners().catch(() => null);
   }
 
   private send(batch: EventBatch): void {

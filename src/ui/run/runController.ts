@@ -229,8 +229,8 @@ export function run(): Promise<void> {
       if (meta.status !== 'running') await playRun(meta);
       return;
     }
-    if (s.projectId === null) return;
-    const started = await adopt(await studio().startRun(s.projectId, s.doc, s.seed));
+    if (starting) return; // a start is already under way: this click joins it
+    const started = await startNew();
     if (started) await playRun(started);
   });
 }
@@ -263,17 +263,30 @@ async function stepWorker(unit: 'event' | 'turn'): Promise<void> {
   }
 }
 
+/** The start in flight, if any: a second Run or Step click while it is pending joins it. */
+let starting: Promise<RunMeta | null> | null = null;
+
+/** Starts one new paused run of the document; never two for one burst of clicks. */
+function startNew(): Promise<RunMeta | null> {
+  if (starting) return starting;
+  const s = store();
+  const projectId = s.projectId;
+  if (projectId === null) return Promise.resolve(null);
+  starting = (async () => adopt(await studio().startRun(projectId, s.doc, s.seed)))().finally(() => {
+    starting = null;
+  });
+  return starting;
+}
+
 /** Creates a new paused run of the document at its first events, as a debugger's first step does. */
 async function startPaused(): Promise<void> {
-  const s = store();
-  if (s.projectId === null) return;
-  await adopt(await studio().startRun(s.projectId, s.doc, s.seed));
+  await startNew();
 }
 
 /** Step one event (F10): forward through the recorded past first, then ask the worker. */
 export function stepEvent(): Promise<void> {
   const s = store();
-  if (s.runId === null) return guarded(startPaused);
+  if (s.runId === null || starting) return guarded(startPaused);
   if (s.cursor < s.head) {
     s.setCursor(s.cursor + 1);
     return Promise.resolve();
@@ -284,7 +297,7 @@ export function stepEvent(): Promise<void> {
 /** Step one agent turn (Shift+F10): to the next `infer.completed`, recorded or new. */
 export function stepTurn(): Promise<void> {
   const s = store();
-  if (s.runId === null) return guarded(startPaused);
+  if (s.runId === null || starting) return guarded(startPaused);
   if (s.cursor < s.head) {
     const end = nextTurnEnd(s.events, s.cursor);
     if (end !== null) {
