@@ -8,14 +8,14 @@ import type { Action, Cpu, InferRequest, InferResult } from './cpu/cpu';
 import { SimCpu } from './cpu/sim';
 import { asRunId, type RunId } from './ids';
 import { runJobPipeline } from './proc/pipeline';
-import { applyEvent, cloneState, stateFromStart } from './proc/reduce';
-import type { KernelState, Proc } from './proc/state';
-import { SCHED_CLASSES } from './sched';
+import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from './proc/reduce';
+import type { GroupState, KernelState, Proc } from './proc/state';
+import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
 import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
 import { evaluate } from './term/goals';
 import { countTokens } from './tokens';
 import { toolClassFor } from './tools/toolClass';
-import type { EventOf, KernelEvent, KernelEventBody, StopReason } from './trace/events';
+import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
 
 export interface KernelOptions {
@@ -41,6 +41,16 @@ export interface RunUntilResult {
 }
 
 type Step = KernelEvent | null | Promise<KernelEvent | null>;
+
+/** Proc.until codes while it holds a slot without a slice in flight. */
+const PICKED = -1; // picked, inference not started
+const BOUNDARY = -2; // a slice ended: continue or be preempted
+const THROTTLE_NOTED = -3; // at a boundary, its class throttle already announced
+
+/** `until` of a throttle that no period will lift. */
+const FOREVER = -1;
+
+const jsonClone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 /** The hash of a document as the kernel sees it (layout left out: moving nodes changes nothing). */
 export function specHash(spec: HarnessSpec): string {
@@ -81,9 +91,10 @@ export class Kernel {
     const k = new Kernel(spec, opts);
     const stores: EventOf<'run.started'>['stores'] = {};
     for (const st of spec.stores) stores[st.id] = st.documents.map((d) => ({ text: d.text, tags: d.tags, trust: d.trust }));
-    const models: Record<string, number> = {};
-    for (const m of spec.models) models[m.id] = m.slots;
-    k.emit({ type: 'run.started', seed: k.seed, harness: spec.name, specHash: specHash(spec), agents: spec.agents.map((a) => a.id), models, stores }, 0);
+    const models: Record<string, ModelInfo> = {};
+    for (const m of spec.models) models[m.id] = { slots: m.slots, tokensPerSecond: m.tokensPerSecond, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut };
+    const groups: GroupInfo[] = spec.groups.map((g) => ({ id: g.id, parent: g.parent ?? null, tokens: g.tokens ?? null, cost: g.cost ?? null, periodMs: g.periodMs ?? null, weight: g.weight }));
+    k.emit({ type: 'run.started', seed: k.seed, harness: spec.name, specHash: specHash(spec), agents: spec.agents.map((a) => a.id), models, stores, groups, sched: spec.sched }, 0);
     k.startJobs();
     return k;
   }
@@ -145,11 +156,17 @@ export class Kernel {
   private startJobs(): void {
     for (const agent of this.spec.agents) {
       if (this.s.procs[agent.id]) continue;
-      const outcome = runJobPipeline({ spec: this.spec, agent, cpus: this.cpus, pids: this.pids, firstFreePid: this.s.nextPid });
+      const ctx = { spec: this.spec, agent, cpus: this.cpus, pids: this.pids, firstFreePid: this.s.nextPid, bandwidth: this.s.bandwidth } as Parameters<typeof runJobPipeline>[0];
+      const outcome = runJobPipeline(ctx);
+      const adm = ctx.admission;
       if (outcome.ok) {
         const { ok: _ok, ...rest } = outcome;
         this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: agent.sched });
+        if (adm) this.emit({ type: 'sched.admitted', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound });
       } else {
+        if (adm && !adm.ok && outcome.stage === 'allocate') {
+          this.emit({ type: 'sched.refused', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound, reason: outcome.reason });
+        }
         this.emit({ type: 'job.failed', agent: agent.id, stage: outcome.stage, reason: outcome.reason, unwound: outcome.unwound });
       }
     }
@@ -251,11 +268,27 @@ export class Kernel {
       const m = p.inbox.find((x) => p.waiting?.from === undefined || x.from === p.waiting.from);
       if (m) return this.wake(p, m);
     }
+    for (const g of Object.values(s.groups)) {
+      if (g.throttledUntil === null && this.spent(g)) {
+        const until = g.periodMs === null ? FOREVER : g.periodStart + g.periodMs;
+        return this.emit({
+          type: 'sched.throttled', group: g.id, reason: this.spentWhy(g), until,
+          numbers: { usedTokens: g.usedTokens, tokens: g.tokens ?? -1, usedCost: g.usedCost, cost: g.cost ?? -1 },
+        });
+      }
+    }
+    const root = Object.values(s.groups).find((g) => g.parent === null && g.periodMs === null && g.throttledUntil !== null);
+    if (root) return this.stop('budget', `the budget of ${root.id} is spent: ${this.spentWhy(root)}`);
+    for (const p of procs) if (p.state === 'running' && (p.until === BOUNDARY || p.until === THROTTLE_NOTED)) return this.atBoundary(p);
     for (const p of procs) {
       if (p.state === 'ready' && p.needsEnqueue) {
-        const cls = SCHED_CLASSES.classFor(p.sched.class);
-        const rq = s.runqueues[p.model]![cls.name];
-        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, queue: cls.size(rq) + 1 });
+        const routed = this.route(p);
+        if (routed) return routed;
+        const { cls, rq } = rqOf(s, p);
+        const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
+        const probe = jsonClone(rq);
+        cls.enqueue(probe, { agent: p.id, t: s.now, sched: p.sched, why }, s.now);
+        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: cls.size(probe), stats: cls.stats(probe, p.id, s.now) });
       }
     }
     for (const [model, slots] of Object.entries(s.slots)) {
@@ -263,13 +296,16 @@ export class Kernel {
       if (slot < 0) continue;
       for (const cls of SCHED_CLASSES.ordered) {
         const rq = s.runqueues[model]![cls.name];
-        const agent = cls.pickNext(rq);
+        const agent = this.pickable(cls, rq);
         if (agent === null) continue;
         const p = s.procs[agent]!;
-        return this.emit({ type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1 });
+        return this.emit({
+          type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1,
+          slice: this.sliceFor(p), stats: cls.stats(rq, agent, s.now),
+        });
       }
     }
-    for (const p of procs) if (p.state === 'running' && p.until === -1) return this.startInference(p);
+    for (const p of procs) if (p.state === 'running' && p.until === PICKED) return this.startInference(p);
 
     for (const g of this.spec.goals) {
       if (!s.goalsMet[g.id] && evaluate(g.when, s)) return this.emit({ type: 'goal.met', goal: g.id, name: g.name });
@@ -295,8 +331,24 @@ export class Kernel {
       if (!best || t < best.t || (t === best.t && rank < best.rank)) best = { t, rank, run };
     };
     procs.forEach((p, i) => {
-      if (p.state === 'running' && p.until > 0) offer(p.until, i, () => this.completeInference(p));
+      if (p.state === 'running' && p.until >= 0 && p.gen) offer(p.until, i, () => this.endSlice(p));
       if (p.state === 'syscall' && p.call?.decided) offer(p.call.until, i, () => this.returnTool(p));
+    });
+    Object.values(s.groups).forEach((g, i) => {
+      if (g.throttledUntil !== null && g.throttledUntil !== FOREVER) {
+        offer(Math.max(s.now, g.throttledUntil), 10_000 + i, () => this.emit({ type: 'sched.replenished', group: g.id, numbers: { usedTokens: g.usedTokens, usedCost: g.usedCost } }, Math.max(s.now, g.throttledUntil!)));
+      }
+    });
+    Object.entries(s.runqueues).forEach(([model, rqs], mi) => {
+      SCHED_CLASSES.ordered.forEach((cls, ci) => {
+        const rq = rqs[cls.name];
+        // A class timer matters only while its queue waits on it (everything queued is throttled).
+        if (cls.size(rq) === 0 || cls.pickNext(rq, s.now) !== null) return;
+        const t = cls.nextTimer(rq, s.now);
+        if (!Number.isFinite(t)) return;
+        const at = Math.max(s.now, t);
+        offer(at, 20_000 + mi * 100 + ci, () => this.emit({ type: 'sched.replenished', class: cls.name, model, numbers: { queued: cls.size(rq) } }, at));
+      });
     });
     s.inflight.forEach((m, i) => offer(m.deliverAt, procs.length + i, () => this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq)));
     const chosen = best as { t: number; run: () => Step } | null;
@@ -322,30 +374,138 @@ export class Kernel {
     return this.cpus[model.provider] ?? this.cpus.sim!;
   }
 
+  /** Tokens the agent may generate before the next check: its class's slice, capped while a budget applies. */
+  private sliceFor(p: Proc): number {
+    const { cls, rq } = rqOf(this.s, p);
+    const budgeted = groupChain(this.s, p.group).some((g) => g.tokens !== null || g.cost !== null);
+    const slice = cls.sliceFor(rq, p.id);
+    return Math.max(1, budgeted ? Math.min(slice, this.s.params.sliceTokens) : slice);
+  }
+
+  /** The class's pick, passing over agents whose budget group is throttled. */
+  private pickable(cls: SchedClass, rq: unknown): string | null {
+    const now = this.s.now;
+    const first = cls.pickNext(rq, now);
+    if (first === null || !this.groupThrottled(this.s.procs[first]!)) return first;
+    for (const a of cls.queued(rq, now)) if (!this.groupThrottled(this.s.procs[a]!) && !cls.throttled(rq, a, now)) return a;
+    return null;
+  }
+
+  private groupThrottled(p: Proc): boolean {
+    return groupChain(this.s, p.group).some((g) => g.throttledUntil !== null);
+  }
+
+  private spent(g: GroupState): boolean {
+    return (g.tokens !== null && g.usedTokens >= g.tokens) || (g.cost !== null && g.usedCost >= g.cost);
+  }
+
+  private spentWhy(g: GroupState): string {
+    if (g.tokens !== null && g.usedTokens >= g.tokens) return `${g.usedTokens} of ${g.tokens} tokens used`;
+    return `$${g.usedCost.toFixed(6)} of $${g.cost} spent`;
+  }
+
+  /**
+   * Model routing: when the next step declares the quality tier it needs, pick the cheapest
+   * model that meets it (ties: the higher tier); steps that declare none use the agent's own.
+   */
+  private route(p: Proc): KernelEvent | null {
+    if (p.gen !== null || p.routedTurn === p.turn) return null;
+    const agent = this.agents.get(p.id)!;
+    const cpu = this.cpuFor(p);
+    const need = cpu.precision?.(this.request(p));
+    if (need === undefined) {
+      if (p.model === agent.model) return null;
+      return this.emit({ type: 'sched.routed', agent: p.id, need: 0, model: agent.model, from: p.model, reason: `no precision declared: back to ${agent.model}`, candidates: [] });
+    }
+    const price = (m: ModelSpec): number => m.priceIn + m.priceOut;
+    const candidates = this.spec.models.map((m) => ({ model: m.id, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut, ok: m.quality >= need && this.cpus[m.provider] !== undefined }));
+    const fit = this.spec.models.filter((m, i) => candidates[i]!.ok).sort((a, b) => price(a) - price(b) || b.quality - a.quality);
+    const best = [...this.spec.models].sort((a, b) => b.quality - a.quality || price(a) - price(b))[0]!;
+    const chosen = fit[0] ?? best;
+    const reason = fit[0]
+      ? `cheapest of ${fit.length} model${fit.length > 1 ? 's' : ''} with quality ≥ ${need}: ${chosen.id} (q${chosen.quality}, $${price(chosen)}/M in+out)`
+      : `no model reaches quality ${need}; the best is ${chosen.id} (q${chosen.quality})`;
+    return this.emit({ type: 'sched.routed', agent: p.id, need, model: chosen.id, from: p.model, reason, candidates });
+  }
+
+  /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
   private startInference(p: Proc): Step {
     const started = (result: InferResult): KernelEvent => {
       this.inferences.set(p.id, { turn: p.turn, result });
-      return this.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: p.contextTokens, until: this.s.now + result.latencyMs });
+      const model = this.models.get(p.model)!;
+      const done = p.gen?.turn === p.turn ? p.gen.done : 0;
+      const slice = Math.min(this.sliceFor(p), result.tokensOut - done);
+      // Prefill is ~20× faster than decoding; a preempted generation is re-prefilled on resume.
+      const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000 + (p.contextTokens / (model.tokensPerSecond * 20)) * 1000));
+      return this.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: p.contextTokens, total: result.tokensOut, done, slice, until: this.s.now + ms });
     };
+    const cached = this.inferences.get(p.id);
+    if (cached && cached.turn === p.turn) return started(cached.result);
     const r = this.cpuFor(p).infer(this.request(p));
     return r instanceof Promise ? r.then(started) : started(r);
   }
 
-  private completeInference(p: Proc): Step {
+  /** A further slice of the same generation, with no prefill. */
+  private continueInference(p: Proc): KernelEvent {
+    const gen = p.gen!;
     const model = this.models.get(p.model)!;
-    const done = (result: InferResult): KernelEvent => {
+    const slice = Math.min(this.sliceFor(p), gen.total - gen.done);
+    const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000));
+    return this.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: 0, total: gen.total, done: gen.done, slice, until: this.s.now + ms });
+  }
+
+  private charge(p: Proc, tokensIn: number, tokensOut: number): SliceCharge {
+    const model = this.models.get(p.model)!;
+    return { tokensIn, tokensOut, cost: (tokensIn * model.priceIn + tokensOut * model.priceOut) / 1_000_000 };
+  }
+
+  /** The clock reached the end of a slice: the generation completes, or pauses at a boundary. */
+  private endSlice(p: Proc): Step {
+    const gen = p.gen!;
+    const t = p.until;
+    const done = gen.done + gen.slice;
+    const slice = this.charge(p, gen.prefill, gen.slice);
+    if (done < gen.total) {
+      const { cls, rq } = rqOf(this.s, p);
+      return this.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total - done, slice, until: t, stats: cls.stats(rq, p.id, this.s.now) }, t);
+    }
+    const finish = (result: InferResult): KernelEvent => {
       this.inferences.delete(p.id);
-      const tokensIn = p.contextTokens;
-      const cost = (tokensIn * model.priceIn + result.tokensOut * model.priceOut) / 1_000_000;
       return this.emit({
         type: 'infer.completed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, pc: result.nextPc,
-        tokensIn, tokensOut: result.tokensOut, cost, text: result.text, action: result.action,
-      }, p.until);
+        tokensIn: gen.spent.tokensIn + slice.tokensIn, tokensOut: result.tokensOut, cost: gen.spent.cost + slice.cost, text: result.text, action: result.action, slice,
+      }, t);
     };
     const cached = this.inferences.get(p.id);
-    if (cached && cached.turn === p.turn) return done(cached.result);
+    if (cached && cached.turn === p.turn) return finish(cached.result);
     const r = this.cpuFor(p).infer(this.request(p));
-    return r instanceof Promise ? r.then(done) : done(r);
+    return r instanceof Promise ? r.then(finish) : finish(r);
+  }
+
+  /** At a slice boundary: preempt (budget, class throttle, a higher class, the class's own rule) or go on. */
+  private atBoundary(p: Proc): KernelEvent {
+    const s = this.s;
+    const gen = p.gen!;
+    const { cls, rq } = rqOf(s, p);
+    const preempt = (reason: 'slice' | 'class' | 'throttled' | 'budget', by: string | null, byClass: string | null): KernelEvent =>
+      this.emit({
+        type: 'sched.preempted', agent: p.id, class: cls.name, model: p.model, slot: p.slot, reason, by, byClass,
+        done: gen.done, remaining: gen.total - gen.done, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: cls.stats(rq, p.id, s.now),
+      });
+    if (this.groupThrottled(p)) return preempt('budget', null, null);
+    if (cls.throttled(rq, p.id, s.now)) {
+      if (p.until === BOUNDARY) {
+        return this.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: cls.nextTimer(rq, s.now), numbers: cls.stats(rq, p.id, s.now) });
+      }
+      return preempt('throttled', null, null);
+    }
+    for (const higher of SCHED_CLASSES.ordered) {
+      if (higher.rank >= cls.rank) break;
+      const by = this.pickable(higher, s.runqueues[p.model]![higher.name]);
+      if (by !== null) return preempt('class', by, higher.name);
+    }
+    if (cls.checkPreempt(rq, p.id, s.now)) return preempt('slice', this.pickable(cls, rq), cls.name);
+    return this.continueInference(p);
   }
 
   private act(p: Proc, action: Action): KernelEvent {

@@ -48,6 +48,8 @@ export interface InferResult {
 
 export interface Cpu {
   readonly provider: string;
+  /** The quality tier the next step needs, when the agent declares one (routing asks before queueing). */
+  precision?(req: InferRequest): number | undefined;
   /** Called by the kernel when an agent starts a turn on a slot. May await (network). */
   infer(req: InferRequest): InferResult | Promise<InferResult>;
 }

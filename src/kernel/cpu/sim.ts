@@ -35,6 +35,11 @@ function actionText(action: Action): string {
 export class SimCpu implements Cpu {
   readonly provider = 'sim';
 
+  precision(req: InferRequest): number | undefined {
+    const step = req.agent.behaviour[req.pc];
+    return step && 'precision' in step ? step.precision : undefined;
+  }
+
   infer(req: InferRequest): InferResult {
     const { agent, model, seed, turn, pc } = req;
     const script = agent.behaviour;

@@ -17,6 +17,9 @@ export interface JobContext {
   readonly pids: Map<number, string>;
   /** The next pid the process table would hand out. */
   readonly firstFreePid: number;
+  /** Admitted deadline bandwidth per model so far (slots), for admission control. */
+  readonly bandwidth: Readonly<Record<string, number>>;
+  admission?: { model: string; utilization: number; bound: number; ok: boolean };
   model?: ModelSpec;
   pid?: number;
   window?: number;
@@ -42,9 +45,36 @@ const validate: JobStageOp = {
       return `model "${model.id}" uses provider "${model.provider}", and no ${model.provider} endpoint is configured (add one in Settings, or use the sim provider)`;
     }
     ctx.model = model;
+    const sc = ctx.agent.sched;
+    if (sc.class === 'deadline') {
+      if (sc.runtime === undefined || sc.deadline === undefined || sc.period === undefined) {
+        return 'the deadline class needs runtime (tokens), deadline (ms) and period (ms)';
+      }
+      const runtimeMs = (sc.runtime / model.tokensPerSecond) * 1000;
+      if (runtimeMs > sc.deadline || sc.deadline > sc.period) {
+        return `deadline parameters must satisfy runtime ≤ deadline ≤ period: ${sc.runtime} tokens take ${Math.round(runtimeMs)} ms at ${model.tokensPerSecond} tokens/s, deadline ${sc.deadline} ms, period ${sc.period} ms`;
+      }
+    }
     return null;
   },
 };
+
+/**
+ * Admission control for deadline agents (Documentation/scheduler/sched-deadline.rst §4):
+ * admit iff Σ runtime_i / capacity(period_i) ≤ dlBound × slots on the agent's model.
+ */
+function admit(ctx: JobContext): string | null {
+  const sc = ctx.agent.sched;
+  const model = ctx.model!;
+  if (sc.class !== 'deadline') return null;
+  const u = sc.runtime! / ((sc.period! * model.tokensPerSecond) / 1000);
+  const bound = ctx.spec.sched.dlBound * model.slots;
+  const before = ctx.bandwidth[model.id] ?? 0;
+  const utilization = before + u;
+  const ok = utilization <= bound + 1e-12;
+  ctx.admission = { model: model.id, utilization, bound, ok };
+  return ok ? null : `admission refused: bandwidth ${utilization.toFixed(3)} slots would exceed the bound ${bound.toFixed(3)} (${ctx.spec.sched.dlBound} × ${model.slots} slots)`;
+}
 
 const allocate: JobStageOp = {
   name: 'allocate',
@@ -55,6 +85,9 @@ const allocate: JobStageOp = {
     const system = core === '' ? ctx.agent.systemPrompt : `${ctx.agent.systemPrompt}\n\n${core}`;
     const systemTokens = countTokens(system);
     if (systemTokens > window) return `the system prompt and core memory need ${systemTokens} tokens; the context window holds ${window}`;
+    // Admission before any reservation: a refused job holds nothing.
+    const refused = admit(ctx);
+    if (refused !== null) return refused;
     let pid = ctx.firstFreePid;
     while (ctx.pids.has(pid)) pid++;
     ctx.pids.set(pid, ctx.agent.id);
@@ -64,6 +97,7 @@ const allocate: JobStageOp = {
   undo(ctx) {
     if (ctx.pid !== undefined) ctx.pids.delete(ctx.pid);
     delete ctx.pid;
+    if (ctx.admission) ctx.admission = { ...ctx.admission, ok: false };
   },
 };
 
@@ -92,6 +126,9 @@ export const JOB_STAGES: readonly JobStageOp[] = Object.freeze([validate, alloca
 export type JobOutcome =
   | { ok: true; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; stages: JobStage[] }
   | { ok: false; stage: JobStage; reason: string; unwound: JobStage[] };
+
+/** What admission control decided for a deadline job (read by the kernel to emit sched.admitted/refused). */
+export type Admission = NonNullable<JobContext['admission']>;
 
 /** Runs the stages; on failure unwinds the completed ones in reverse. */
 export function runJobPipeline(ctx: JobContext, stages: readonly JobStageOp[] = JOB_STAGES): JobOutcome {

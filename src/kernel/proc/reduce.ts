@@ -4,27 +4,34 @@
  * `applyEvent` mutates the state in place (the hot path); callers clone where they must.
  */
 import type { ContextEntry } from '../cpu/cpu';
-import { SCHED_CLASSES } from '../sched';
-import type { EventOf, KernelEvent } from '../trace/events';
-import type { KernelState, Proc } from './state';
+import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
+import type { EventOf, KernelEvent, ModelInfo, SliceCharge } from '../trace/events';
+import type { GroupState, KernelState, Proc } from './state';
+
+/** The knobs one model's runqueues get: the run's sched section plus the model's capacity. */
+export function paramsFor(s: Pick<KernelState, 'params'>, m: ModelInfo): SchedParams {
+  return { ...s.params, slots: m.slots, tokensPerMs: m.tokensPerSecond / 1000 };
+}
 
 /** The state right after `run.started`. */
 export function stateFromStart(e: EventOf<'run.started'>): KernelState {
   const slots: KernelState['slots'] = {};
   const runqueues: KernelState['runqueues'] = {};
-  for (const [model, n] of Object.entries(e.models)) {
-    slots[model] = Array.from({ length: n }, () => null);
+  for (const [model, info] of Object.entries(e.models)) {
+    slots[model] = Array.from({ length: info.slots }, () => null);
     const rqs: Record<string, unknown> = {};
-    for (const c of SCHED_CLASSES.ordered) rqs[c.name] = c.init();
+    for (const c of SCHED_CLASSES.ordered) rqs[c.name] = c.init(paramsFor({ params: e.sched }, info));
     runqueues[model] = rqs;
   }
+  const groups: Record<string, GroupState> = {};
+  for (const g of e.groups) groups[g.id] = { ...g, usedTokens: 0, usedCost: 0, periodStart: e.t, throttledUntil: null };
   const stores: KernelState['stores'] = {};
   for (const [id, docs] of Object.entries(e.stores)) {
     stores[id] = docs.map((d, i) => ({ id: `${id}#${i}`, text: d.text, tags: d.tags, trust: d.trust, source: 'document', t: 0 }));
   }
   return {
     run: e.run, seed: e.seed, seq: e.seq, now: e.t,
-    procs: {}, order: [], slots, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
+    procs: {}, order: [], slots, models: e.models, params: e.sched, groups, bandwidth: {}, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, stopped: null,
   };
 }
@@ -43,6 +50,49 @@ function backToReady(p: Proc): void {
   p.state = 'ready';
   p.pending = null;
   p.needsEnqueue = true;
+}
+
+/** The class object and runqueue an agent is scheduled in. */
+export function rqOf(s: KernelState, p: Proc): { cls: SchedClass; rq: unknown } {
+  const cls = SCHED_CLASSES.classFor(p.class);
+  return { cls, rq: s.runqueues[p.model]![cls.name] };
+}
+
+/** The group and its ancestors, nearest first. */
+export function groupChain(s: KernelState, id: string | null): GroupState[] {
+  const chain: GroupState[] = [];
+  for (let g = id === null ? undefined : s.groups[id]; g && chain.length < 64; g = g.parent === null ? undefined : s.groups[g.parent]) chain.push(g);
+  return chain;
+}
+
+/** Rolls a group's period forward when `now` has passed its end (usage restarts). */
+function roll(g: GroupState, now: number): void {
+  if (g.periodMs === null || now < g.periodStart + g.periodMs) return;
+  g.periodStart += Math.floor((now - g.periodStart) / g.periodMs) * g.periodMs;
+  g.usedTokens = 0;
+  g.usedCost = 0;
+}
+
+/** Charges one slice to the agent, its group chain and the run. */
+function charge(s: KernelState, p: Proc, c: SliceCharge, now: number): void {
+  p.tokensIn += c.tokensIn;
+  p.tokensOut += c.tokensOut;
+  p.cost += c.cost;
+  s.tokensIn += c.tokensIn;
+  s.tokensOut += c.tokensOut;
+  s.cost += c.cost;
+  for (const g of groupChain(s, p.group)) {
+    roll(g, now);
+    g.usedTokens += c.tokensIn + c.tokensOut;
+    g.usedCost += c.cost;
+  }
+}
+
+/** The slot is given back and the class is told how much service the slice used. */
+function leaveSlot(s: KernelState, p: Proc, model: string, slot: number): void {
+  s.slots[model]![slot] = null;
+  p.slot = -1;
+  p.until = 0;
 }
 
 function proc(s: KernelState, id: string | undefined): Proc {
@@ -67,7 +117,8 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
         id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, turn: 0, pc: 0,
         context: [{ role: 'system', text: e.system, tokens: e.systemTokens }], contextTokens: e.systemTokens,
         tools: e.tools, inbox: [], vars: {}, last: '', pending: null, slot: -1, until: 0, call: null,
-        readyAt: e.t, waiting: null, sched: e.sched, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true,
+        readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
+        gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true,
       };
       s.order.push(e.agent);
       s.nextPid = e.pid + 1;
@@ -75,38 +126,85 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
     }
     case 'job.failed':
       break;
+    case 'sched.admitted':
+      s.bandwidth[e.model] = e.utilization;
+      break;
+    case 'sched.refused':
+      break;
+    case 'sched.routed': {
+      const p = proc(s, e.agent);
+      p.model = e.model;
+      p.routedTurn = p.turn;
+      break;
+    }
     case 'sched.enqueued': {
       const p = proc(s, e.agent);
       p.needsEnqueue = false;
       p.readyAt = e.t;
-      SCHED_CLASSES.classFor(e.class).enqueue(s.runqueues[p.model]![e.class], { agent: p.id, t: e.t, sched: p.sched });
+      const { cls, rq } = rqOf(s, p);
+      cls.enqueue(rq, { agent: p.id, t: e.t, sched: p.sched, why: e.why }, e.t);
       break;
     }
     case 'sched.picked': {
       const p = proc(s, e.agent);
-      SCHED_CLASSES.classFor(e.class).dequeue(s.runqueues[p.model]![e.class], p.id);
+      const { cls, rq } = rqOf(s, p);
+      cls.dequeue(rq, p.id, e.t);
       s.slots[e.model]![e.slot] = p.id;
       p.state = 'running';
       p.slot = e.slot;
       p.until = -1;
       break;
     }
-    case 'infer.started':
-      proc(s, e.agent).until = e.until;
+    case 'infer.started': {
+      const p = proc(s, e.agent);
+      p.until = e.until;
+      const spent = p.gen?.turn === e.turn ? p.gen.spent : { tokensIn: 0, cost: 0 };
+      p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
       break;
+    }
+    case 'infer.sliced': {
+      const p = proc(s, e.agent);
+      charge(s, p, e.slice, e.t);
+      const { cls, rq } = rqOf(s, p);
+      cls.account(rq, p.id, e.slice.tokensOut, e.t);
+      if (p.gen) p.gen = { ...p.gen, done: e.done, slice: 0, prefill: 0, spent: { tokensIn: p.gen.spent.tokensIn + e.slice.tokensIn, cost: p.gen.spent.cost + e.slice.cost } };
+      // At a slice boundary: the kernel decides next whether it continues or is preempted.
+      p.until = -2;
+      break;
+    }
+    case 'sched.preempted': {
+      const p = proc(s, e.agent);
+      leaveSlot(s, p, e.model, e.slot);
+      p.state = 'ready';
+      p.needsEnqueue = true;
+      break;
+    }
+    case 'sched.throttled': {
+      if (e.group !== undefined && s.groups[e.group]) s.groups[e.group]!.throttledUntil = e.until;
+      // A running agent throttled by its class at a slice boundary: announced; preemption follows.
+      const p = e.agent === undefined ? undefined : s.procs[e.agent];
+      if (p && p.until === -2) p.until = -3;
+      break;
+    }
+    case 'sched.replenished': {
+      if (e.group !== undefined && s.groups[e.group]) {
+        const g = s.groups[e.group]!;
+        roll(g, e.t);
+        g.throttledUntil = null;
+      }
+      if (e.class !== undefined && e.model !== undefined) SCHED_CLASSES.classFor(e.class).replenish(s.runqueues[e.model]![e.class], e.t);
+      break;
+    }
     case 'infer.completed': {
       const p = proc(s, e.agent);
-      s.slots[e.model]![e.slot] = null;
-      p.slot = -1;
-      p.until = 0;
+      charge(s, p, e.slice, e.t);
+      const { cls, rq } = rqOf(s, p);
+      cls.account(rq, p.id, e.slice.tokensOut, e.t);
+      cls.sleep(rq, p.id, e.t);
+      leaveSlot(s, p, e.model, e.slot);
+      p.gen = null;
       p.turn = e.turn + 1;
       p.pc = e.pc;
-      p.tokensIn += e.tokensIn;
-      p.tokensOut += e.tokensOut;
-      p.cost += e.cost;
-      s.tokensIn += e.tokensIn;
-      s.tokensOut += e.tokensOut;
-      s.cost += e.cost;
       s.steps += 1;
       if (e.text !== '') push(p, { role: 'assistant', text: e.text, tokens: e.tokensOut });
       if (e.action.kind === 'think') backToReady(p);
@@ -204,6 +302,8 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
     }
     case 'agent.finished': {
       const p = proc(s, e.agent);
+      const { cls, rq } = rqOf(s, p);
+      cls.exit(rq, p.id);
       p.pending = null;
       p.state = 'done';
       p.finished = e.text;

@@ -4,8 +4,8 @@
  */
 import type { AgentId, RunId } from '../ids';
 import type { Action, ContextEntry } from '../cpu/cpu';
-import type { ProcState, StopReason } from '../trace/events';
-import type { AgentSpec } from '../spec';
+import type { GroupInfo, ModelInfo, ProcState, StopReason } from '../trace/events';
+import type { AgentSpec, HarnessSpec } from '../spec';
 
 export interface Message {
   msgId: string;
@@ -50,6 +50,14 @@ export interface Proc {
   /** While blocked in recv: whom it waits for and the variable to bind. */
   waiting: { from?: AgentId; as?: string } | null;
   sched: AgentSpec['sched'];
+  /** The scheduling class it runs under (the spec's, or fifo where a class is unknown). */
+  class: string;
+  /** Its budget group, if any. */
+  group: string | null;
+  /** The generation in progress: output tokens in all and done so far (kept across preemption). */
+  gen: { turn: number; total: number; done: number; slice: number; prefill: number; spent: { tokensIn: number; cost: number } } | null;
+  /** The turn for which the router last chose a model (-1: never). */
+  routedTurn: number;
   tokensIn: number;
   tokensOut: number;
   cost: number;
@@ -66,6 +74,15 @@ export interface StoreDoc {
   t: number;
 }
 
+/** A budget group's quotas and what it used in the current period. */
+export interface GroupState extends GroupInfo {
+  usedTokens: number;
+  usedCost: number;
+  periodStart: number;
+  /** Set while the group (or an ancestor) is spent: agents in it are not picked until then. */
+  throttledUntil: number | null;
+}
+
 export interface KernelState {
   run: RunId;
   seed: number;
@@ -77,6 +94,12 @@ export interface KernelState {
   order: AgentId[];
   /** Per model: which agent holds each slot (null when free). */
   slots: Record<string, (AgentId | null)[]>;
+  models: Record<string, ModelInfo>;
+  /** Scheduler knobs of the run (document `sched`). */
+  params: HarnessSpec['sched'];
+  groups: Record<string, GroupState>;
+  /** Admitted deadline bandwidth per model, in slots (Σ runtime / capacity per period). */
+  bandwidth: Record<string, number>;
   /** Per model runqueue, owned by its scheduling class (opaque to everyone else). */
   runqueues: Record<string, Record<string, unknown>>;
   inflight: Message[];

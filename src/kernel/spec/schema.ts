@@ -31,25 +31,30 @@ export const ModelSchema = z.object({
   tokensPerSecond: z.number().positive().default(50),
 });
 
+/** The quality tier a step needs (1..5); when set, the router picks the cheapest model that meets it. */
+const precision = { precision: z.number().int().min(1).max(5).optional() };
+
 /** One step of a sim agent's behaviour script. Text fields accept {{last}} and {{var.NAME}}. */
 export const SimStepSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('think'), text: z.string().default(''), tokens: z.number().int().min(0).optional() }),
-  z.object({ op: z.literal('call'), tool: Id, args: z.record(z.string(), z.unknown()).default({}), as: z.string().optional() }),
-  z.object({ op: z.literal('send'), to: Id, text: z.string(), facts: z.array(z.string()).default([]) }),
+  z.object({ op: z.literal('think'), text: z.string().default(''), tokens: z.number().int().min(0).optional(), ...precision }),
+  z.object({ op: z.literal('call'), tool: Id, args: z.record(z.string(), z.unknown()).default({}), as: z.string().optional(), ...precision }),
+  z.object({ op: z.literal('send'), to: Id, text: z.string(), facts: z.array(z.string()).default([]), ...precision }),
   z.object({ op: z.literal('recv'), from: Id.optional(), as: z.string().optional() }),
-  z.object({ op: z.literal('search'), store: Id, query: z.string(), as: z.string().optional() }),
-  z.object({ op: z.literal('remember'), store: Id, text: z.string() }),
-  z.object({ op: z.literal('write'), artifact: z.string().min(1), text: z.string() }),
-  z.object({ op: z.literal('finish'), text: z.string().default('') }),
+  z.object({ op: z.literal('search'), store: Id, query: z.string(), as: z.string().optional(), ...precision }),
+  z.object({ op: z.literal('remember'), store: Id, text: z.string(), ...precision }),
+  z.object({ op: z.literal('write'), artifact: z.string().min(1), text: z.string(), ...precision }),
+  z.object({ op: z.literal('finish'), text: z.string().default(''), ...precision }),
 ]);
 
 export const SchedSchema = z.object({
   class: z.enum(['fifo', 'deadline', 'rt', 'fair', 'priority', 'idle']).default('fifo'),
+  /** rt class: SCHED_FIFO (run until done or blocked) or SCHED_RR (rotate every rrSlice tokens). */
+  rtPolicy: z.enum(['fifo', 'rr']).default('rr'),
   nice: z.number().int().min(-20).max(19).default(0),
   weight: z.number().int().min(1).max(10000).optional(),
   priority: z.number().int().min(0).max(99).default(0),
   rrSlice: z.number().int().positive().optional(),
-  /** SCHED_DEADLINE parameters, in tokens: runtime ≤ deadline ≤ period. */
+  /** SCHED_DEADLINE: `runtime` tokens of service every `period` ms, to be had within `deadline` ms. */
   runtime: z.number().int().positive().optional(),
   deadline: z.number().int().positive().optional(),
   period: z.number().int().positive().optional(),
@@ -181,13 +186,28 @@ export const GoalSchema = z.object({
   when: PredicateSchema,
 });
 
+/** A budget group (cgroup-like): harness → team → agent. Quotas refill every `periodMs` (none: once per run). */
 export const GroupSchema = z.object({
   id: Id,
   name: z.string().min(1),
   parent: Id.optional(),
+  /** Token quota (in + out) per period, like cpu.max. */
   tokens: z.number().int().positive().optional(),
+  /** Money quota in USD per period. */
   cost: z.number().positive().optional(),
+  periodMs: z.number().int().positive().optional(),
+  /** Share among sibling groups, like cpu.weight (1..10000, default 100). */
   weight: z.number().int().min(1).max(10000).default(100),
+});
+
+/** Class-wide scheduler knobs (REFERENCES §1): base slice, rt throttling, deadline bound, aging. */
+export const SchedParamsSchema = z.object({
+  sliceTokens: z.number().int().min(1).default(64),
+  rtPeriodMs: z.number().int().min(1).default(1000),
+  rtRuntimeShare: z.number().min(0).max(1).default(0.95),
+  dlBound: z.number().min(0).max(1).default(0.95),
+  /** Priority class: +1 effective priority per this many ms waiting; 0 turns aging off. */
+  agingStepMs: z.number().int().min(0).default(500),
 });
 
 export const LimitsSchema = z.object({
@@ -212,6 +232,7 @@ export const HarnessSpecSchema = z.object({
   stores: z.array(StoreSchema).default([]),
   channels: z.array(ChannelSchema).default([]),
   groups: z.array(GroupSchema).default([]),
+  sched: SchedParamsSchema.default(SchedParamsSchema.parse({})),
   policy: PolicySchema.default(PolicySchema.parse({})),
   goals: z.array(GoalSchema).default([]),
   limits: LimitsSchema.default(LimitsSchema.parse({})),

@@ -5,7 +5,10 @@
  */
 import type { AgentId, RunId } from '../ids';
 import type { Action } from '../cpu/cpu';
-import type { AgentSpec } from '../spec';
+import type { AgentSpec, HarnessSpec } from '../spec';
+import type { SchedStats } from '../sched/schedClass';
+
+type SchedParamsSpec = HarnessSpec['sched'];
 
 export type ProcState = 'ready' | 'running' | 'acting' | 'syscall' | 'blocked' | 'done' | 'failed';
 
@@ -17,6 +20,7 @@ export type StopReason =
   | 'max-cost'
   | 'max-time'
   | 'deadlock' // nothing can run and nothing is pending
+  | 'budget' // the harness root budget group is spent
   | 'error';
 
 export type JobStage = 'validate' | 'allocate' | 'guards' | 'publish' | 'start';
@@ -34,14 +38,21 @@ interface Base {
 }
 
 export type KernelEventBody =
-  | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, number>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted' }[]> }
+  | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, ModelInfo>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted' }[]>; groups: GroupInfo[]; sched: SchedParamsSpec }
   | { type: 'run.forked'; parent: { run: RunId; seq: number }; specHash: string; edited: boolean }
   | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; stages: JobStage[] }
   | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
-  | { type: 'sched.enqueued'; agent: AgentId; class: string; queue: number }
-  | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number }
-  | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; until: number }
-  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action }
+  | { type: 'sched.enqueued'; agent: AgentId; class: string; model: string; why: 'new' | 'wakeup' | 'preempted' | 'yield'; queue: number; stats: SchedStats }
+  | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number; slice: number; stats: SchedStats }
+  | { type: 'sched.preempted'; agent: AgentId; class: string; model: string; slot: number; reason: 'slice' | 'class' | 'throttled' | 'budget'; by: AgentId | null; byClass: string | null; done: number; remaining: number; slice: SliceCharge; stats: SchedStats }
+  | { type: 'sched.throttled'; agent?: AgentId; class?: string; model?: string; group?: string; reason: string; until: number; numbers: SchedStats }
+  | { type: 'sched.replenished'; class?: string; model?: string; group?: string; numbers: SchedStats }
+  | { type: 'sched.admitted'; agent: AgentId; class: string; model: string; utilization: number; bound: number }
+  | { type: 'sched.refused'; agent: AgentId; class: string; model: string; utilization: number; bound: number; reason: string }
+  | { type: 'sched.routed'; agent: AgentId; need: number; model: string; from: string; reason: string; candidates: { model: string; quality: number; priceIn: number; priceOut: number; ok: boolean }[] }
+  | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; total: number; done: number; slice: number; until: number }
+  | { type: 'infer.sliced'; agent: AgentId; model: string; slot: number; turn: number; done: number; remaining: number; slice: SliceCharge; until: number; stats: SchedStats }
+  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge }
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown> }
   | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number }
   | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string }
@@ -56,13 +67,40 @@ export type KernelEventBody =
   | { type: 'goal.met'; goal: string; name: string }
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean> };
 
+/** A model's capacity as the run saw it at start. */
+export interface ModelInfo {
+  slots: number;
+  tokensPerSecond: number;
+  quality: number;
+  priceIn: number;
+  priceOut: number;
+}
+
+/** A budget group as the run saw it at start (quotas per period; none = unlimited). */
+export interface GroupInfo {
+  id: string;
+  parent: string | null;
+  tokens: number | null;
+  cost: number | null;
+  periodMs: number | null;
+  weight: number;
+}
+
+/** What one slice of generation cost: input tokens (charged on a slice that prefilled), output tokens, money. */
+export interface SliceCharge {
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+}
+
 export type KernelEventType = KernelEventBody['type'];
 export type KernelEvent = Base & KernelEventBody;
 export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T }>;
 
 /** Every event type, in a stable order (for filters and breakpoints in the UI). */
 export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
-  'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.enqueued', 'sched.picked', 'infer.started', 'infer.completed',
+  'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
+  'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'goal.met', 'run.stopped',
 ]);
