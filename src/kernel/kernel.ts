@@ -52,6 +52,13 @@ const FOREVER = -1;
 
 const jsonClone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
+/** Event payloads stay JSON-exact: non-finite numbers (an unbounded slice, no timer) are left out. */
+function finiteStats(stats: SchedStats): SchedStats {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(stats)) if (Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
 /** The hash of a document as the kernel sees it (layout left out: moving nodes changes nothing). */
 export function specHash(spec: HarnessSpec): string {
   const { layout: _layout, ...rest } = spec;
@@ -288,7 +295,7 @@ export class Kernel {
         const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
         const probe = jsonClone(rq);
         cls.enqueue(probe, { agent: p.id, t: s.now, sched: p.sched, why }, s.now);
-        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: cls.size(probe), stats: cls.stats(probe, p.id, s.now) });
+        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: cls.size(probe), stats: finiteStats(cls.stats(probe, p.id, s.now)) });
       }
     }
     for (const [model, slots] of Object.entries(s.slots)) {
@@ -301,7 +308,7 @@ export class Kernel {
         const p = s.procs[agent]!;
         return this.emit({
           type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1,
-          slice: this.sliceFor(p), stats: cls.stats(rq, agent, s.now),
+          slice: Number.isFinite(this.sliceFor(p)) ? this.sliceFor(p) : -1, stats: finiteStats(cls.stats(rq, agent, s.now)),
         });
       }
     }
@@ -467,7 +474,7 @@ export class Kernel {
     const slice = this.charge(p, gen.prefill, gen.slice);
     if (done < gen.total) {
       const { cls, rq } = rqOf(this.s, p);
-      return this.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total - done, slice, until: t, stats: cls.stats(rq, p.id, this.s.now) }, t);
+      return this.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total - done, slice, until: t, stats: finiteStats(cls.stats(rq, p.id, this.s.now)) }, t);
     }
     const finish = (result: InferResult): KernelEvent => {
       this.inferences.delete(p.id);
@@ -490,12 +497,12 @@ export class Kernel {
     const preempt = (reason: 'slice' | 'class' | 'throttled' | 'budget', by: string | null, byClass: string | null): KernelEvent =>
       this.emit({
         type: 'sched.preempted', agent: p.id, class: cls.name, model: p.model, slot: p.slot, reason, by, byClass,
-        done: gen.done, remaining: gen.total - gen.done, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: cls.stats(rq, p.id, s.now),
+        done: gen.done, remaining: gen.total - gen.done, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: finiteStats(cls.stats(rq, p.id, s.now)),
       });
     if (this.groupThrottled(p)) return preempt('budget', null, null);
     if (cls.throttled(rq, p.id, s.now)) {
       if (p.until === BOUNDARY) {
-        return this.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: cls.nextTimer(rq, s.now), numbers: cls.stats(rq, p.id, s.now) });
+        return this.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: Number.isFinite(cls.nextTimer(rq, s.now)) ? cls.nextTimer(rq, s.now) : FOREVER, numbers: finiteStats(cls.stats(rq, p.id, s.now)) });
       }
       return preempt('throttled', null, null);
     }

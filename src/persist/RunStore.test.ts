@@ -18,8 +18,8 @@ const RUN = 'run-1';
 function events(n: number, runId = RUN): KernelEvent[] {
   return Array.from({ length: n }, (_, seq): KernelEvent =>
     seq === 0
-      ? { seq, t: 0, run: asRunId(runId), type: 'run.started', seed: 1, harness: 'h', specHash: 'x', agents: ['a'], models: { m: 1 }, stores: {} }
-      : { seq, t: seq * 10, run: asRunId(runId), agent: 'a', type: 'sched.enqueued', class: 'fifo', queue: seq % 3 },
+      ? { seq, t: 0, run: asRunId(runId), type: 'run.started', seed: 1, harness: 'h', specHash: 'x', agents: ['a'], models: { m: { slots: 1, tokensPerSecond: 50, quality: 3, priceIn: 0, priceOut: 0 } }, stores: {}, groups: [], sched: { sliceTokens: 64, rtPeriodMs: 1000, rtRuntimeShare: 0.95, dlBound: 0.95, agingStepMs: 500 } }
+      : { seq, t: seq * 10, run: asRunId(runId), agent: 'a', type: 'sched.enqueued', class: 'fifo', model: 'm', why: 'wakeup', queue: seq % 3, stats: {} },
   );
 }
 function row(over: Partial<RunRow> = {}): RunRow {

@@ -21,13 +21,14 @@ function syntheticEvents(runId: string, n: number): KernelEvent[] {
     const turn = Math.floor(seq / 8);
     t += 7;
     switch (seq % 4) {
-      case 0: events.push({ seq, t, run, agent, type: 'sched.enqueued', class: 'fifo', queue: 1 }); break;
-      case 1: events.push({ seq, t, run, agent, cause: seq - 1, type: 'sched.picked', class: 'fifo', model: 'sim', slot: 0, waitedMs: 7, queue: 0 }); break;
-      case 2: events.push({ seq, t, run, agent, cause: seq - 1, type: 'infer.started', model: 'sim', slot: 0, turn, tokensIn: 420 + turn, until: t + 300 }); break;
+      case 0: events.push({ seq, t, run, agent, type: 'sched.enqueued', class: 'fair', model: 'sim', why: 'wakeup', queue: 1, stats: { vruntime: 1024 * turn, lag: 0, vdeadline: 1024 * turn + 64 } }); break;
+      case 1: events.push({ seq, t, run, agent, cause: seq - 1, type: 'sched.picked', class: 'fair', model: 'sim', slot: 0, waitedMs: 7, queue: 0, slice: 64, stats: { vruntime: 1024 * turn, lag: 0, vdeadline: 1024 * turn + 64 } }); break;
+      case 2: events.push({ seq, t, run, agent, cause: seq - 1, type: 'infer.started', model: 'sim', slot: 0, turn, tokensIn: 420 + turn, total: 38, done: 0, slice: 38, until: t + 300 }); break;
       default:
         events.push({
           seq, t, run, agent, cause: seq - 1, type: 'infer.completed', model: 'sim', slot: 0, turn, pc: turn + 1, tokensIn: 420 + turn, tokensOut: 38,
           cost: 0.000031, text: `Turn ${turn}: I searched the archive for context on paging and found two relevant notes.`, action: { kind: 'think' },
+          slice: { tokensIn: 420 + turn, tokensOut: 38, cost: 0.000031 },
         });
     }
   }

@@ -14,7 +14,7 @@ describe('event summaries', () => {
   it('say what an inference decided, with its tokens and cost', () => {
     const e: KernelEvent = {
       ...base, type: 'infer.completed', agent: 'writer', model: 'm', slot: 0, turn: 2, pc: 3, tokensIn: 900, tokensOut: 40, cost: 0.00012,
-      text: 'Writing now', action: { kind: 'write', artifact: 'report', text: 'x' },
+      text: 'Writing now', action: { kind: 'write', artifact: 'report', text: 'x' }, slice: { tokensIn: 900, tokensOut: 40, cost: 0.00012 },
     };
     expect(summarize(e)).toBe('turn 2 → write report · 900/40 tok · $0.00012 · "Writing now"');
   });

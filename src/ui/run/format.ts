@@ -77,12 +77,26 @@ function summaryOf(e: KernelEvent): string {
       return `pid ${e.pid} on ${e.model} · window ${formatTokens(e.window)} · tools ${e.tools.join(', ') || '—'}`;
     case 'job.failed':
       return `${e.stage}: ${e.reason}`;
+    case 'sched.admitted':
+      return `${e.class} on ${e.model} · bandwidth ${e.utilization.toFixed(2)} ≤ ${e.bound.toFixed(2)} slots`;
+    case 'sched.refused':
+      return `${e.class} on ${e.model} · ${e.reason}`;
+    case 'sched.routed':
+      return `${e.from} → ${e.model}${e.need > 0 ? ` (needs q${e.need})` : ''} · ${e.reason}`;
     case 'sched.enqueued':
-      return `${e.class} queue ${e.queue}`;
+      return `${e.class} on ${e.model} · ${e.why} · queue ${e.queue}${statsText(e.stats)}`;
     case 'sched.picked':
-      return `${e.class} → ${e.model}[${e.slot}] waited ${e.waitedMs}ms`;
+      return `${e.class} → ${e.model}[${e.slot}] waited ${e.waitedMs}ms · slice ${Number.isFinite(e.slice) ? `${e.slice} tok` : '∞'}${statsText(e.stats)}`;
+    case 'sched.preempted':
+      return `${e.reason}${e.by ? ` by ${e.by} (${e.byClass})` : ''} · ${e.done}/${e.done + e.remaining} tok done${statsText(e.stats)}`;
+    case 'sched.throttled':
+      return `${e.group ? `group ${e.group}` : `${e.class} on ${e.model}`} · ${e.reason} · until ${e.until < 0 ? 'the end' : formatVt(e.until)}`;
+    case 'sched.replenished':
+      return e.group ? `group ${e.group}` : `${e.class} on ${e.model}`;
     case 'infer.started':
-      return `turn ${e.turn} on ${e.model}[${e.slot}] · ${e.tokensIn} tok in`;
+      return `turn ${e.turn} on ${e.model}[${e.slot}] · ${e.done > 0 ? `resume at ${e.done}/${e.total}` : `${e.tokensIn} tok in`} · slice ${e.slice} tok`;
+    case 'infer.sliced':
+      return `turn ${e.turn} · ${e.done}/${e.done + e.remaining} tok${statsText(e.stats)}`;
     case 'infer.completed':
       return `turn ${e.turn} → ${actionSummary(e.action)} · ${e.tokensIn}/${e.tokensOut} tok · ${formatCost(e.cost)}${e.text ? ` · ${quote(e.text)}` : ''}`;
     case 'tool.called':
@@ -112,6 +126,12 @@ function summaryOf(e: KernelEvent): string {
     case 'run.stopped':
       return `${e.reason}${e.detail ? ` · ${e.detail}` : ''}`;
   }
+}
+
+/** A few scheduler numbers, e.g. ` · vruntime 1024 · lag -3`. */
+function statsText(stats: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(stats).slice(0, 3).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
+  return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
 
 /** The event's full JSON, indented, for the detail pane. */

@@ -9,7 +9,20 @@ import { flushSave } from './autosave';
 import { blankDocument, exportFileName, exportText, issueLines, readImport } from './projectFiles';
 
 export const LAST_PROJECT_KEY = 'ui.lastProjectId';
-const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/research-team.json`;
+const EXAMPLES = `${import.meta.env.BASE_URL}examples/`;
+
+/** An example harness shipped in public/examples (listed in its index.json). */
+export interface ExampleEntry {
+  file: string;
+  name: string;
+  about: string;
+}
+
+export async function listExamples(): Promise<ExampleEntry[]> {
+  const res = await fetch(`${EXAMPLES}index.json`);
+  if (!res.ok) throw new Error(`${EXAMPLES}index.json answered ${res.status}`);
+  return (await res.json()) as ExampleEntry[];
+}
 
 function fail(what: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
@@ -70,9 +83,10 @@ export async function createProject(name: string, doc: unknown, leaving: 'save' 
   }
 }
 
-export async function fetchExample(): Promise<unknown> {
-  const res = await fetch(EXAMPLE_URL);
-  if (!res.ok) throw new Error(`${EXAMPLE_URL} answered ${res.status}`);
+export async function fetchExample(file = 'research-team.json'): Promise<unknown> {
+  const url = `${EXAMPLES}${file}`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
   return res.json() as Promise<unknown>;
 }
 
@@ -80,9 +94,9 @@ export function createBlank(name = 'Untitled harness'): Promise<ProjectRecord | 
   return createProject(name, blankDocument(name));
 }
 
-export async function createFromExample(name = 'Research team'): Promise<ProjectRecord | null> {
+export async function createFromExample(name = 'Research team', file?: string): Promise<ProjectRecord | null> {
   try {
-    return await createProject(name, await fetchExample());
+    return await createProject(name, await fetchExample(file));
   } catch (err) {
     fail('Could not load the example', err);
     return null;
