@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useStudio } from '../../store';
 import { issueEntityId, issueText } from '../editor/issueIndex';
+import { SchedulerView } from '../sched/SchedulerView';
 import { Artifacts } from './Artifacts';
 import { Breakpoints } from './Breakpoints';
 import { EventDetail } from './EventDetail';
@@ -93,29 +94,54 @@ function Banners() {
   );
 }
 
+type RunView = 'events' | 'scheduler';
+const VIEWS: readonly { id: RunView; label: string }[] = [
+  { id: 'events', label: 'Events' },
+  { id: 'scheduler', label: 'Scheduler' },
+];
+
+/** Which view of the run fills the panel; both follow the same cursor. */
+function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): void }) {
+  return (
+    <div className="sv-tabs" role="tablist" aria-label="Run views">
+      {VIEWS.map((v) => (
+        <button key={v.id} type="button" role="tab" aria-selected={view === v.id} data-testid={`run-tab-${v.id}`} onClick={() => onChange(v.id)}>
+          {v.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 /** The run panel: a time-travel debugger for harness runs (mounted by the shell in the bottom area). */
 export function RunPanel() {
   useRunSession();
+  const [view, setView] = useState<RunView>('events');
   return (
     <section className="rp" data-testid="run-panel" aria-label="Run">
       <RunToolbar />
       <Banners />
-      <div className="rp-body">
-        <div className="rp-col">
-          <RunsList />
-          <Breakpoints />
+      <ViewTabs view={view} onChange={setView} />
+      {view === 'scheduler' ? (
+        <SchedulerView />
+      ) : (
+        <div className="rp-body">
+          <div className="rp-col">
+            <RunsList />
+            <Breakpoints />
+          </div>
+          <div className="rp-col">
+            <EventLog />
+          </div>
+          <div className="rp-col">
+            <EventDetail />
+          </div>
+          <div className="rp-col">
+            <ProcessTable />
+            <Artifacts />
+          </div>
         </div>
-        <div className="rp-col">
-          <EventLog />
-        </div>
-        <div className="rp-col">
-          <EventDetail />
-        </div>
-        <div className="rp-col">
-          <ProcessTable />
-          <Artifacts />
-        </div>
-      </div>
+      )}
     </section>
   );
 }

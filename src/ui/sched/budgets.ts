@@ -27,6 +27,7 @@ export interface Gauge {
   periodMs: number | null;
   /** Virtual ms left in the current period (null: quotas last the whole run). */
   periodLeftMs: number | null;
+  /** When the throttle lifts (−1: not before the run ends); null when not throttled. */
   throttledUntil: number | null;
   throttled: boolean;
   /** Agents whose own group this is. */
@@ -88,7 +89,7 @@ export function deriveGauges(state: KernelState, names: ReadonlyMap<string, stri
       periodMs: g.periodMs,
       periodLeftMs,
       throttledUntil: g.throttledUntil,
-      throttled: g.throttledUntil !== null && g.throttledUntil > state.now,
+      throttled: g.throttledUntil !== null,
       members: members.get(id) ?? [],
     });
     for (const child of children.get(id) ?? []) visit(child, depth + 1);

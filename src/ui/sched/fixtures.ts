@@ -55,7 +55,7 @@ export function proc(id: string, over: Partial<Proc> = {}): Proc {
     id, pid: 1, state: 'ready', model: 'm', window: 8192, turn: 0, pc: 0, context: [], contextTokens: 0, tools: [], inbox: [], vars: {}, last: '',
     pending: null, slot: -1, until: -1, call: null, readyAt: 0, waiting: null,
     sched: { class: 'fair', rtPolicy: 'rr', nice: 0, priority: 0 }, class: 'fair', group: null, gen: null,
-    tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: false,
+    routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: false,
     ...over,
   };
 }

@@ -4,9 +4,8 @@
  * scheduling numbers). Pure: the kernel state at the cursor plus the timeline's stats index.
  */
 import type { KernelState } from '../../kernel';
-import { formatVt } from '../run/format';
 import { classView, shownNumbers, type SchedStats } from './classViews';
-import type { Timeline } from './timeline';
+import { untilText, type Timeline } from './timeline';
 
 export interface AgentLine {
   agent: string;
@@ -45,14 +44,15 @@ export interface ModelQueue {
   bandwidth: number | null;
 }
 
-/** The budget group (or ancestor) holding the agent back at `now`, if any. */
-export function groupThrottle(state: KernelState, group: string | null, now: number): string | null {
+/** The budget group (or ancestor) holding the agent back, if any. */
+export function groupThrottle(state: KernelState, group: string | null): string | null {
   const seen = new Set<string>();
   for (let id = group; id !== null && !seen.has(id); ) {
     seen.add(id);
     const g = state.groups?.[id];
     if (!g) return null;
-    if (g.throttledUntil !== null && g.throttledUntil > now) return `group ${id} spent until ${formatVt(g.throttledUntil)}`;
+    // The kernel holds a group's agents while throttledUntil is set; its replenishment clears it.
+    if (g.throttledUntil !== null) return `group ${id} spent until ${untilText(g.throttledUntil)}`;
     id = g.parent;
   }
   return null;
@@ -67,8 +67,8 @@ export function deriveRunqueues(state: KernelState, tl: Timeline, cursor: number
     const stats = latest?.value ?? null;
     const classThrottle = tl.throttleAt(agent, cursor);
     const throttled =
-      groupThrottle(state, p?.group ?? p?.sched?.group ?? null, now) ??
-      (classThrottle && classThrottle.until > now ? `${classThrottle.reason} (until ${formatVt(classThrottle.until)})` : null);
+      groupThrottle(state, p?.group ?? p?.sched?.group ?? null) ??
+      (classThrottle ? `${classThrottle.reason} (until ${untilText(classThrottle.until)})` : null);
     return { agent, class: cls, numbers: shownNumbers(classView(cls), stats), stats, statsSeq: latest?.seq ?? null, throttled, ms };
   };
 

@@ -64,8 +64,20 @@ describe('scheduler timeline', () => {
       ['refuse', LANE],
     ]);
     expect(tl.markers[1]!.text).toContain('group team');
-    expect(tl.throttleAt('a', 4)).toEqual({ until: 50, reason: 'runtime spent' });
+    expect(tl.throttleAt('a', 4)).toEqual({ until: 50, reason: 'runtime spent', class: 'deadline', model: 'm' });
     expect(tl.throttleAt('a', 1)).toBeNull();
+  });
+
+  it('lifts a class throttle at the replenishment of that class on that model', () => {
+    const tr = new TraceBuilder()
+      .started({ m: 1 }, ['a'])
+      .push({ type: 'sched.throttled', agent: 'a', class: 'rt', model: 'm', reason: 'rt share spent', until: -1, numbers: {} })
+      .push({ type: 'sched.replenished', class: 'rt', model: 'other', numbers: {} })
+      .push({ type: 'sched.replenished', class: 'rt', model: 'm', numbers: {} });
+    const tl = new Timeline().advance(tr.events, 3);
+    expect(tl.throttleAt('a', 2)?.until).toBe(-1);
+    expect(tl.throttleAt('a', 3)).toBeNull();
+    expect(tl.markers[0]!.text).toContain('until the run ends');
   });
 
   it('keeps each agent’s latest numbers, looked up at any cursor', () => {

@@ -87,9 +87,17 @@ export function lastAtOrBefore(sorted: readonly number[], x: number): number {
   return searchLast(sorted.length, (i) => sorted[i]!, x);
 }
 
+/** A class throttle of one agent (its runtime is spent); `until` −1: not before the run ends. */
 export interface Throttle {
   until: number;
   reason: string;
+  class: string;
+  model: string;
+}
+
+/** `until` of a throttle as words: −1 means it lasts. */
+export function untilText(until: number): string {
+  return until < 0 ? 'the run ends' : formatVt(until);
 }
 
 export class Timeline {
@@ -115,6 +123,9 @@ export class Timeline {
   private readonly openByAgent = new Map<string, number>();
   private readonly stats = new Map<string, Series<SchedStats>>();
   private readonly throttles = new Map<string, Series<Throttle>>();
+  /** seqs that lift a class throttle: replenishments per class+model, picks per agent. */
+  private readonly replenished = new Map<string, number[]>();
+  private readonly picks = new Map<string, number[]>();
 
   /** Reads events up to `head` (inclusive) not read yet. `events[i].seq === i`. */
   advance(events: readonly KernelEvent[], head: number): this {
@@ -129,9 +140,16 @@ export class Timeline {
     return this.stats.get(agent)?.at(seq) ?? null;
   }
 
-  /** The agent's last class throttle at or before `seq` (check `until` against the time). */
+  /** The class throttle holding the agent back at event `seq`: its last one, unless a replenishment or a pick came after. */
   throttleAt(agent: string, seq: number): Throttle | null {
-    return this.throttles.get(agent)?.at(seq)?.value ?? null;
+    const hit = this.throttles.get(agent)?.at(seq);
+    if (!hit) return null;
+    const liftedBy = (seqs: number[] | undefined): boolean => {
+      const i = seqs ? lastAtOrBefore(seqs, seq) : -1;
+      return i >= 0 && seqs![i]! > hit.seq;
+    };
+    const th = hit.value;
+    return liftedBy(this.replenished.get(`${th.class}\u0000${th.model}`)) || liftedBy(this.picks.get(agent)) ? null : th;
   }
 
   /** When `agent` took the slot it holds at event `seq` (the start of its bar there), or null. */
@@ -242,6 +260,10 @@ export class Timeline {
       case 'sched.picked':
         this.hold(e.agent, e.model, e.slot, e.t, e.seq);
         this.record(e.agent, e.seq, e.stats);
+        push(this.picks, e.agent, e.seq);
+        break;
+      case 'sched.replenished':
+        if (e.class !== undefined && e.model !== undefined) push(this.replenished, `${e.class}\u0000${e.model}`, e.seq);
         break;
       case 'infer.started':
       case 'infer.sliced': {
@@ -268,11 +290,11 @@ export class Timeline {
         if (e.agent) {
           let s = this.throttles.get(e.agent);
           if (!s) this.throttles.set(e.agent, (s = new Series()));
-          s.push(e.seq, { until: e.until, reason: e.reason });
+          s.push(e.seq, { until: e.until, reason: e.reason, class: e.class ?? '', model: e.model ?? '' });
         }
         const running = e.agent !== undefined ? this.openByAgent.get(e.agent) : undefined;
         const row = running !== undefined ? this.bars.row[running]! : LANE;
-        this.marker('throttle', e, row, e.agent ?? null, `${who} throttled until ${formatVt(e.until)}: ${e.reason}`);
+        this.marker('throttle', e, row, e.agent ?? null, `${who} throttled until ${untilText(e.until)}: ${e.reason}`);
         break;
       }
       case 'sched.refused':
@@ -293,6 +315,12 @@ export class Timeline {
         break;
     }
   }
+}
+
+function push(map: Map<string, number[]>, key: string, seq: number): void {
+  const list = map.get(key);
+  if (list) list.push(seq);
+  else map.set(key, [seq]);
 }
 
 function round(n: number): string {
