@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { formatVt } from '../run/format';
 import { agentColor, drawGantt } from './drawGantt';
-import { GEOMETRY, hitTest, layoutGantt, type GanttHit } from './ganttLayout';
+import { fullWindow, GEOMETRY, hitTest, layoutGantt, panWindow, tOf, zoomWindow, type GanttHit, type TimeWindow } from './ganttLayout';
 import type { Timeline } from './timeline';
 
 interface Props {
@@ -54,12 +54,42 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { width, dpr } = useCanvasSize(wrapRef);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
+  /** The zoomed time window; null shows the whole trace (and follows it as it grows). */
+  const [zoom, setZoom] = useState<TimeWindow | null>(null);
+  useEffect(() => setZoom(null), [tl]);
 
   const layout = useMemo(
-    () => (width > 0 ? layoutGantt(tl, cursor, cursorT, { ...GEOMETRY, width }) : null),
+    () => (width > 0 ? layoutGantt(tl, cursor, cursorT, { ...GEOMETRY, width }, zoom ?? fullWindow(tl)) : null),
     // `tl` is advanced in place; `head` says when it grew.
-    [tl, head, cursor, cursorT, width],
+    [tl, head, cursor, cursorT, width, zoom],
   );
+
+  // Wheel zooms around the pointer, shift+wheel (or a horizontal wheel) pans. Native listener:
+  // React's wheel handlers are passive and cannot keep the panel from scrolling.
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const onWheel = (e: WheelEvent) => {
+      const l = layoutRef.current;
+      if (!l) return;
+      const full = fullWindow(tl);
+      const horizontal = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+      const plot = l.geometry.width - l.geometry.labelWidth - l.geometry.padRight;
+      e.preventDefault();
+      if (horizontal) {
+        const dx = e.shiftKey ? e.deltaY || e.deltaX : e.deltaX;
+        setZoom(panWindow(l.window, full, (dx / Math.max(plot, 1)) * (l.window.t1 - l.window.t0)));
+      } else {
+        const at = tOf(l.geometry, l.window, e.clientX - canvas.getBoundingClientRect().left);
+        const next = zoomWindow(l.window, full, at, Math.exp(e.deltaY * 0.002));
+        setZoom(next.t0 <= full.t0 && next.t1 >= full.t1 ? null : next);
+      }
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, [tl]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -86,6 +116,7 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
         data-testid="sched-gantt"
         role="img"
         aria-label={`Slot timeline: ${tl.rows.length} slots, ${tl.bars.row.length} holds, ${tl.markers.length} markers (listed below)`}
+        title={hover ? undefined : 'Click a bar or marker to go to its event; wheel zooms, shift+wheel pans'}
         style={{ cursor: hover ? 'pointer' : 'default' }}
         onClick={(e) => {
           const hit = hitAt(e);
@@ -99,6 +130,11 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
         }}
         onMouseLeave={() => setHover(null)}
       />
+      {zoom && (
+        <button type="button" className="sv-fit" data-testid="sched-fit" onClick={() => setZoom(null)} title="Show the whole run (wheel zooms, shift+wheel pans)">
+          Fit
+        </button>
+      )}
       {hover && (
         <div className="sv-tip" style={{ left: Math.min(hover.x + 12, Math.max(0, width - 320)), top: hover.y + 14 }} role="tooltip">
           {hover.text}

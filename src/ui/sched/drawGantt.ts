@@ -8,7 +8,7 @@ import type { MarkerKind } from './timeline';
 
 /** Agent colours, by index of first appearance; distinct on the dark panel background. */
 export const AGENT_COLORS: readonly string[] = Object.freeze([
-  '#4f9cf5', '#57ab5a', '#e0a050', '#b083f0', '#4ec9b0', '#f47067', '#c69026', '#6cb6ff', '#8ddb8c', '#e275ad', '#f69d50', '#9aa7ff',
+  '#4f9cf5', '#57ab5a', '#e0a050', '#b083f0', '#4ec9b0', '#f47067', '#c9b034', '#e275ad', '#9aa7ff', '#8ddb8c', '#f69d50', '#6cd3f0',
 ]);
 
 export function agentColor(index: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TraceBuilder } from './fixtures';
-import { GEOMETRY, hitTest, layoutGantt, MIN_BAR_PX, timeTicks, xOf, type GanttGeometry } from './ganttLayout';
+import { GEOMETRY, hitTest, layoutGantt, MIN_BAR_PX, panWindow, timeTicks, xOf, zoomWindow, type GanttGeometry } from './ganttLayout';
 import { Timeline } from './timeline';
 
 const geo = (width: number): GanttGeometry => ({ ...GEOMETRY, width, labelWidth: 100, padRight: 0 });
@@ -101,5 +101,29 @@ describe('time axis', () => {
     expect(timeTicks({ t0: 0, t1: 1000 }, 500).map((t) => t.label)).toEqual(['0.0s', '0.2s', '0.4s', '0.6s', '0.8s', '1.0s']);
     expect(timeTicks({ t0: 0, t1: 60_000 }, 300).map((t) => t.label)).toEqual(['0s', '20s', '40s', '60s']);
     expect(timeTicks({ t0: 5, t1: 5 }, 300)).toEqual([]);
+  });
+});
+
+describe('zoom and pan', () => {
+  const full = { t0: 0, t1: 1000 };
+
+  it('zooms around the pointer’s time and never past the trace', () => {
+    expect(zoomWindow(full, full, 250, 0.5)).toEqual({ t0: 125, t1: 625 });
+    expect(zoomWindow({ t0: 125, t1: 625 }, full, 250, 4)).toEqual(full);
+    expect(zoomWindow(full, full, 0, 1e-9)).toEqual({ t0: 0, t1: 1 });
+  });
+
+  it('pans within the trace', () => {
+    expect(panWindow({ t0: 100, t1: 300 }, full, 50)).toEqual({ t0: 150, t1: 350 });
+    expect(panWindow({ t0: 100, t1: 300 }, full, 5000)).toEqual({ t0: 800, t1: 1000 });
+    expect(panWindow({ t0: 100, t1: 300 }, full, -5000)).toEqual({ t0: 0, t1: 200 });
+  });
+
+  it('lays out only what is in the window', () => {
+    const tr = new TraceBuilder().started({ m: 1 }, ['a']);
+    for (let i = 0; i < 10; i++) tr.at(i * 100).picked('a', 'm', 0).at(i * 100 + 50).completed('a', 'm', 0);
+    const tl = new Timeline().advance(tr.events, tr.events.length - 1);
+    const layout = layoutGantt(tl, tr.events.length - 1, 950, geo(1100), { t0: 200, t1: 400 });
+    expect(layout.rects.map((r) => [Math.round(r.x), Math.round(r.w)])).toEqual([[100, 250], [600, 250]]);
   });
 });

@@ -82,6 +82,24 @@ export function fullWindow(tl: Timeline): TimeWindow {
   return { t0: tl.t0, t1: Math.max(tl.t1, tl.t0 + 1) };
 }
 
+/** The narrowest window zooming goes to, in virtual ms. */
+export const MIN_SPAN_MS = 1;
+
+/** `win` shifted by `dt` ms, kept inside `full`. */
+export function panWindow(win: TimeWindow, full: TimeWindow, dt: number): TimeWindow {
+  const span = win.t1 - win.t0;
+  const t0 = Math.min(Math.max(win.t0 + dt, full.t0), Math.max(full.t1 - span, full.t0));
+  return { t0, t1: t0 + span };
+}
+
+/** `win` scaled by `factor` (< 1 zooms in) around time `at`, between MIN_SPAN_MS and `full`. */
+export function zoomWindow(win: TimeWindow, full: TimeWindow, at: number, factor: number): TimeWindow {
+  const span = win.t1 - win.t0;
+  const next = Math.min(Math.max(span * factor, MIN_SPAN_MS), full.t1 - full.t0);
+  const t0 = at - ((at - win.t0) * next) / span;
+  return panWindow({ t0, t1: t0 + next }, full, 0);
+}
+
 function plotRange(g: GanttGeometry): { left: number; right: number } {
   return { left: g.labelWidth, right: Math.max(g.labelWidth + 1, g.width - g.padRight) };
 }
@@ -193,7 +211,8 @@ export function layoutGantt(tl: Timeline, cursor: number, cursorT: number, g: Ga
       const x1 = x(t1);
       if (x1 - x0 >= MIN_BAR_PX) {
         const a = Math.max(x0, left);
-        rects.push({ x: a, y, w: Math.min(x1, right) - a, h, agent, alpha: 1, ghost: isGhost });
+        const w = Math.min(x1, right) - a;
+        if (w > 0) rects.push({ x: a, y, w, h, agent, alpha: 1, ghost: isGhost });
       } else (isGhost ? ghost : solid).add(x0, x1, agent, left, right);
     };
     for (const i of indices) {
