@@ -1,0 +1,39 @@
+/**
+ * Agent ids ↔ dense entity indices, for runqueues that keep per-agent fields in parallel
+ * arrays (plain JSON data). Freed indices are reused last-in first-out, so the mapping is a
+ * deterministic function of the operations.
+ */
+import type { AgentId } from '../ids';
+
+/** The id table of one runqueue. */
+export interface EntityIndex {
+  /** agent → index. Read through `entityOf`: ids such as "constructor" also name Object.prototype members. */
+  ids: Record<string, number>;
+  /** index → agent ('' while free). */
+  agents: string[];
+  free: number[];
+}
+
+/** An empty table. */
+export const entityIndex = (): EntityIndex => ({ ids: {}, agents: [], free: [] });
+
+/** The agent's index, or −1 if this runqueue does not know it. */
+export function entityOf(t: EntityIndex, agent: AgentId): number {
+  const i = t.ids[agent];
+  return typeof i === 'number' ? i : -1;
+}
+
+/** Gives `agent` an index (a freed one first); the caller then sets every per-entity field at it. */
+export function admitEntity(t: EntityIndex, agent: AgentId): number {
+  const i = t.free.length > 0 ? t.free.pop()! : t.agents.length;
+  t.agents[i] = agent;
+  t.ids[agent] = i;
+  return i;
+}
+
+/** Forgets the agent at index i. */
+export function releaseEntity(t: EntityIndex, i: number): void {
+  delete t.ids[t.agents[i]!];
+  t.agents[i] = '';
+  t.free.push(i);
+}

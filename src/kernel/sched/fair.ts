@@ -1,0 +1,254 @@
+/**
+ * fair: EEVDF in tokens (kernel/sched/fair.c since v6.6; Documentation/scheduler/sched-eevdf.rst).
+ * Service is output tokens: v_i += tokens·1024/w_i. V is the load-weighted average vruntime of
+ * every runnable entity, the running ones included (avg_vruntime counts curr); an entity is
+ * eligible when its lag w_i·(V − v_i) ≥ 0, and the pick is the eligible one with the earliest
+ * virtual deadline vd_i = v_i + slice·1024/w_i, found in O(log n) in a treap augmented with the
+ * subtree minimum vruntime (augTreap.ts).
+ *
+ * Entity states: queued (in the tree), running (dequeued to a slot but still in V, like curr),
+ * sleeping (out of V, keeping its clamped lag for the next placement).
+ */
+import type { AgentId } from '../ids';
+import type { AgentSpec } from '../spec';
+import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
+import { admitEntity, entityIndex, entityOf, releaseEntity, type EntityIndex } from './entityIndex';
+import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
+
+/** NICE_0_LOAD: the weight of a nice-0 task, the unit of calc_delta_fair (kernel/sched/sched.h). */
+export const NICE_0_LOAD = 1024;
+
+/** sched_prio_to_weight[40] for nice −20…19, ×≈1.25 per step (kernel/sched/core.c). */
+export const SCHED_PRIO_TO_WEIGHT: readonly number[] = Object.freeze([
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+  9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+  1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+  110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+]);
+
+/**
+ * The load weight of an agent: cgroup cpu.weight when set, DIV_ROUND_CLOSEST(weight·1024, 100)
+ * (kernel/sched/sched.h, Documentation/admin-guide/cgroup-v2.rst), else the nice table.
+ */
+export function fairWeight(s: Pick<AgentSpec['sched'], 'nice' | 'weight'>): number {
+  if (s.weight !== undefined) return Math.max(1, Math.round((s.weight * NICE_0_LOAD) / 100));
+  const nice = Math.min(19, Math.max(-20, Math.trunc(s.nice ?? 0)));
+  return SCHED_PRIO_TO_WEIGHT[nice + 20]!;
+}
+
+const QUEUED = 1;
+const RUNNING = 2;
+const SLEEPING = 3;
+
+/** The fair runqueue of one model (JSON data; per-entity fields are parallel arrays). */
+export interface FairQueue {
+  /** Base slice in tokens (sysctl_sched_base_slice). */
+  slice: number;
+  ids: EntityIndex;
+  state: number[];
+  weight: number[];
+  /** vruntime, in tokens·1024/w. */
+  v: number[];
+  /** Virtual deadline. */
+  vd: number[];
+  /** Saved lag V − v of a sleeper (entity_lag), clamped to ±2·slice·1024/w. */
+  vlag: number[];
+  /** vd when it was picked: protected from same-class preemption until vd moves (RUN_TO_PARITY). */
+  parity: number[];
+  /** Tree tie-break: enqueue order. */
+  order: number[];
+  tree: TreapPool;
+  root: number;
+  /** Entities in the tree. */
+  count: number;
+  seq: number;
+  /** avg_vruntime bookkeeping: V = v0 + avg/load over queued and running entities. */
+  v0: number;
+  load: number;
+  avg: number;
+}
+
+function avgVruntime(rq: FairQueue): number {
+  return rq.load > 0 ? rq.v0 + rq.avg / rq.load : rq.v0;
+}
+
+/** vruntime_eligible: V ≥ v ⇔ Σ(v_j − v0)·w_j ≥ (v − v0)·Σw_j, no division. */
+function eligible(rq: FairQueue, v: number): boolean {
+  return (v - rq.v0) * rq.load <= rq.avg;
+}
+
+/** The eligible queued entity with the earliest deadline (pick_eevdf), else the lowest vruntime. */
+function best(rq: FairQueue): number {
+  if (rq.count === 1) return rq.root;
+  const e = treapFirstAtMost(rq.tree, rq.root, rq.v0, rq.load, rq.avg);
+  return e >= 0 ? e : treapFirstAtMost(rq.tree, rq.root, 0, 1, rq.tree.min[rq.root]!);
+}
+
+function vslice(rq: FairQueue, i: number): number {
+  return (rq.slice * NICE_0_LOAD) / rq.weight[i]!;
+}
+
+function insert(rq: FairQueue, i: number): void {
+  rq.root = treapInsert(rq.tree, rq.root, i, rq.vd[i]!, rq.order[i]!, rq.v[i]!);
+  rq.count++;
+}
+
+function remove(rq: FairQueue, i: number): void {
+  rq.root = treapRemove(rq.tree, rq.root, i);
+  rq.count--;
+}
+
+/** Takes a queued or running entity out of V. */
+function leave(rq: FairQueue, i: number): void {
+  rq.load -= rq.weight[i]!;
+  if (rq.load === 0) rq.avg = 0;
+  else rq.avg -= rq.weight[i]! * (rq.v[i]! - rq.v0);
+}
+
+/**
+ * place_entity with PLACE_LAG: adding weight w moves V by −w·vl/(W + w), so the saved lag is
+ * inflated by (W + w)/W first and the entity keeps it; a new entity gets half a slice
+ * (PLACE_DEADLINE_INITIAL). sched-eevdf.rst; kernel/sched/fair.c place_entity.
+ */
+function place(rq: FairQueue, i: number, initial: boolean): void {
+  const w = rq.weight[i]!;
+  let lag = rq.vlag[i]!;
+  if (rq.load > 0) lag = (lag * (rq.load + w)) / rq.load;
+  rq.v[i] = avgVruntime(rq) - lag;
+  rq.vd[i] = rq.v[i]! + (initial ? vslice(rq, i) / 2 : vslice(rq, i));
+  rq.avg += w * (rq.v[i]! - rq.v0);
+  rq.load += w;
+}
+
+function enqueue(rq: FairQueue, se: SchedEntity): void {
+  let i = entityOf(rq.ids, se.agent);
+  if (i >= 0 && rq.state[i] === QUEUED) return;
+  if (i >= 0 && rq.state[i] === RUNNING) {
+    // Put back after a slice: still in V, keeps its vruntime and deadline. A yield gives up
+    // the current request (yield_task_fair: deadline += one vslice).
+    if (se.why === 'yield') rq.vd[i] = rq.vd[i]! + vslice(rq, i);
+  } else {
+    const w = fairWeight(se.sched);
+    const initial = i < 0;
+    if (initial) {
+      i = admitEntity(rq.ids, se.agent);
+      rq.vlag[i] = 0;
+      rq.weight[i] = w;
+    } else if (rq.weight[i] !== w) {
+      // reweight_entity: the saved lag is kept in service terms, vlag' = vlag·w_old/w_new.
+      rq.vlag[i] = (rq.vlag[i]! * rq.weight[i]!) / w;
+      rq.weight[i] = w;
+    }
+    place(rq, i, initial);
+    rq.parity[i] = 0;
+  }
+  rq.state[i] = QUEUED;
+  rq.order[i] = rq.seq++;
+  insert(rq, i);
+}
+
+function account(rq: FairQueue, agent: AgentId, tokens: number): void {
+  const i = entityOf(rq.ids, agent);
+  if (i < 0 || !(tokens > 0)) return;
+  const w = rq.weight[i]!;
+  const dv = (tokens * NICE_0_LOAD) / w;
+  const state = rq.state[i];
+  if (state === SLEEPING) {
+    const limit = 2 * vslice(rq, i);
+    rq.v[i] = rq.v[i]! + dv;
+    rq.vlag[i] = Math.max(-limit, Math.min(limit, rq.vlag[i]! - dv));
+    return;
+  }
+  const queued = state === QUEUED;
+  if (queued) remove(rq, i);
+  rq.v[i] = rq.v[i]! + dv;
+  rq.avg += w * dv;
+  // update_deadline: a spent request gets a new one from the current vruntime.
+  if (rq.v[i]! >= rq.vd[i]!) rq.vd[i] = rq.v[i]! + vslice(rq, i);
+  if (queued) insert(rq, i);
+  // Keep the reference point at V so avg stays small (the role of min_vruntime/zero_vruntime).
+  const V = avgVruntime(rq);
+  rq.avg -= rq.load * (V - rq.v0);
+  rq.v0 = V;
+}
+
+/** Saves the lag of a queued or running entity and takes it out of V (dequeue_entity → entity_lag). */
+function sleep(rq: FairQueue, agent: AgentId): void {
+  const i = entityOf(rq.ids, agent);
+  if (i < 0 || rq.state[i] === SLEEPING) return;
+  if (rq.state[i] === QUEUED) remove(rq, i);
+  const limit = 2 * vslice(rq, i);
+  rq.vlag[i] = Math.max(-limit, Math.min(limit, avgVruntime(rq) - rq.v[i]!));
+  leave(rq, i);
+  rq.state[i] = SLEEPING;
+}
+
+function lagTokens(rq: FairQueue, i: number): number {
+  const vlag = rq.state[i] === SLEEPING ? rq.vlag[i]! : avgVruntime(rq) - rq.v[i]!;
+  return (rq.weight[i]! * vlag) / NICE_0_LOAD;
+}
+
+/** Runnable agents in pick order: eligible ones by deadline, then the rest by vruntime. */
+function queued(rq: FairQueue): AgentId[] {
+  const nodes = treapInOrder(rq.tree, rq.root);
+  if (nodes.length <= 1) return nodes.map((i) => rq.ids.agents[i]!);
+  const now: number[] = [];
+  const later: number[] = [];
+  for (const i of nodes) (eligible(rq, rq.v[i]!) ? now : later).push(i);
+  later.sort((a, b) => rq.v[a]! - rq.v[b]! || rq.vd[a]! - rq.vd[b]! || rq.order[a]! - rq.order[b]!);
+  return [...now, ...later].map((i) => rq.ids.agents[i]!);
+}
+
+/**
+ * The fair class (rank 30). stats: vruntime, lag (tokens of service owed, w·(V − v)/1024),
+ * vdeadline, weight, V. Sources: kernel/sched/fair.c (v6.6+), REFERENCES §1.1 and §1.6.
+ */
+export const fair: SchedClass<FairQueue> = Object.freeze<SchedClass<FairQueue>>({
+  name: 'fair',
+  rank: 30,
+  init: (p) => ({
+    slice: Math.max(1, p.sliceTokens),
+    ids: entityIndex(), state: [], weight: [], v: [], vd: [], vlag: [], parity: [], order: [],
+    tree: treapPool(), root: -1, count: 0, seq: 0, v0: 0, load: 0, avg: 0,
+  }),
+  enqueue: (rq, se) => enqueue(rq, se),
+  dequeue(rq, agent) {
+    const i = entityOf(rq.ids, agent);
+    if (i < 0 || rq.state[i] !== QUEUED) return;
+    remove(rq, i);
+    rq.state[i] = RUNNING;
+    rq.parity[i] = rq.vd[i]!;
+  },
+  account: (rq, agent, tokens) => account(rq, agent, tokens),
+  sleep: (rq, agent) => sleep(rq, agent),
+  exit(rq, agent) {
+    const i = entityOf(rq.ids, agent);
+    if (i < 0) return;
+    if (rq.state[i] === QUEUED) remove(rq, i);
+    if (rq.state[i] !== SLEEPING) leave(rq, i);
+    rq.state[i] = 0;
+    releaseEntity(rq.ids, i);
+  },
+  replenish() {},
+  pickNext: (rq) => (rq.count === 0 ? null : rq.ids.agents[best(rq)]!),
+  checkPreempt(rq, running) {
+    const i = entityOf(rq.ids, running);
+    if (i < 0 || rq.state[i] !== RUNNING || rq.count === 0) return false;
+    const curEligible = eligible(rq, rq.v[i]!);
+    // RUN_TO_PARITY: a picked entity runs until it is no longer eligible or its request is spent.
+    if (curEligible && rq.vd[i] === rq.parity[i]) return false;
+    const b = best(rq);
+    if (!eligible(rq, rq.v[b]!)) return false;
+    return !curEligible || rq.vd[b]! < rq.vd[i]!;
+  },
+  sliceFor: (rq) => rq.slice,
+  nextTimer: () => Number.POSITIVE_INFINITY,
+  throttled: () => false,
+  stats(rq, agent): SchedStats {
+    const i = entityOf(rq.ids, agent);
+    if (i < 0) return {};
+    return { vruntime: rq.v[i]!, lag: lagTokens(rq, i), vdeadline: rq.vd[i]!, weight: rq.weight[i]!, V: avgVruntime(rq) };
+  },
+  queued: (rq) => queued(rq),
+  size: (rq) => rq.count,
+});
