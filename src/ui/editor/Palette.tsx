@@ -10,6 +10,7 @@ const ITEMS: Record<NodeKind, { label: string; hint: string }> = {
   tool: { label: 'Tool', hint: 'A system call an agent may make' },
   model: { label: 'Model', hint: 'A CPU: provider, price, context, slots' },
   store: { label: 'Store', hint: 'Archival or knowledge documents' },
+  group: { label: 'Group', hint: 'A budget group: token and money quotas per period, shared by its agents' },
 };
 
 /** Adds nodes: click to drop one in the middle of the view, or drag one onto the canvas. */
@@ -62,7 +63,9 @@ export function Palette() {
           <li><b>right</b> → agent: channel</li>
           <li><b>top</b> → tool / store: capability</li>
           <li><b>bottom</b> → model: its CPU</li>
+          <li><b>bottom right</b> → group: its budget</li>
         </ul>
+        <p>Drag from a group's bottom to another group: its parent.</p>
         <p>Delete or Backspace removes the selection.</p>
       </div>
     </nav>

@@ -1,6 +1,7 @@
 /**
  * Auto-layout: agents flow left to right along their channels (ELK layered), resources sit in
- * a row above the agents that use them and models in a row below, each centred on its users.
+ * a row above the agents that use them and models in a row below, each centred on its users;
+ * budget groups sit in rows under the models, parents below their children.
  * elkjs is loaded on first use so it stays out of the entry chunk.
  */
 import type { Position } from './docModel';
@@ -92,5 +93,28 @@ export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[]): Prom
   const above = packRow(resources.map((n) => ({ id: n.id, wish: wish(n), width: n.width })), top - ROW_GAP - resourceHeight);
   const below = packRow(models.map((n) => ({ id: n.id, wish: wish(n), width: n.width })), (agents.length > 0 ? bottom : 0) + ROW_GAP);
   for (const [id, p] of [...above, ...below]) out.set(id, p);
+
+  // Budget groups: level 0 holds groups no other group points to; each parent one level below its lowest child.
+  const groups = nodes.filter((n) => n.kind === 'group');
+  const level = new Map(groups.map((g) => [g.id, 0]));
+  const nesting = edges.filter((e) => level.has(e.source) && level.has(e.target) && e.source !== e.target);
+  for (let pass = 0; pass < groups.length; pass++) {
+    let moved = false;
+    for (const e of nesting) {
+      if (level.get(e.target)! <= level.get(e.source)!) {
+        level.set(e.target, Math.min(level.get(e.source)! + 1, groups.length));
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  const modelHeight = Math.max(0, ...models.map((m) => m.height));
+  const groupHeight = Math.max(0, ...groups.map((g) => g.height));
+  let y = (models.length > 0 ? (below.values().next().value?.y ?? 0) + modelHeight : agents.length > 0 ? bottom : 0) + ROW_GAP;
+  for (let l = 0; groups.some((g) => level.get(g.id) === l); l++) {
+    const row = groups.filter((g) => level.get(g.id) === l);
+    for (const [id, p] of packRow(row.map((n) => ({ id: n.id, wish: wish(n), width: n.width })), y)) out.set(id, p);
+    y += groupHeight + ROW_GAP * 0.6;
+  }
   return out;
 }

@@ -5,8 +5,8 @@
 
 export type Rec = Record<string, unknown>;
 
-/** Kinds of entity the canvas draws as nodes, plus channels (drawn as edges). */
-export type NodeKind = 'agent' | 'tool' | 'model' | 'store';
+/** Kinds of entity the canvas draws as nodes (budget groups too), plus channels (drawn as edges). */
+export type NodeKind = 'agent' | 'tool' | 'model' | 'store' | 'group';
 export type EntityKind = NodeKind | 'channel';
 
 export const COLLECTION: Readonly<Record<EntityKind, string>> = Object.freeze({
@@ -14,10 +14,11 @@ export const COLLECTION: Readonly<Record<EntityKind, string>> = Object.freeze({
   tool: 'tools',
   model: 'models',
   store: 'stores',
+  group: 'groups',
   channel: 'channels',
 });
 
-export const NODE_KINDS: readonly NodeKind[] = ['agent', 'tool', 'model', 'store'];
+export const NODE_KINDS: readonly NodeKind[] = ['agent', 'tool', 'model', 'store', 'group'];
 const ENTITY_KINDS: readonly EntityKind[] = [...NODE_KINDS, 'channel'];
 
 export function isRecord(value: unknown): value is Rec {

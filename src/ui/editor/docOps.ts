@@ -36,7 +36,7 @@ function list(doc: Rec, key: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-const NAMES: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store' };
+const NAMES: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group' };
 
 /** A fresh entity of `kind`, valid on its own (an agent takes the first model, if any). */
 export function newEntity(doc: unknown, kind: NodeKind, id: string): Rec {
@@ -51,6 +51,8 @@ export function newEntity(doc: unknown, kind: NodeKind, id: string): Rec {
       return { id, name, provider: 'sim', model: 'sim-1', contextWindow: 8192, priceIn: 0, priceOut: 0, quality: 3, slots: 1 };
     case 'store':
       return { id, name, kind: 'archival', documents: [] };
+    case 'group':
+      return { id, name, weight: 100 };
   }
 }
 
@@ -81,6 +83,14 @@ function mapAgents(doc: Rec, fn: (agent: Rec) => Rec): Rec {
   return changed ? { ...doc, agents: out } : doc;
 }
 
+/** The agent without its budget group when that group is among `ids`. */
+function withoutGroupIn(agent: Rec, ids: ReadonlySet<string>): Rec {
+  const sched = agent.sched;
+  if (!isRecord(sched) || typeof sched.group !== 'string' || !ids.has(sched.group)) return agent;
+  const { group: _group, ...rest } = sched;
+  return { ...agent, sched: rest };
+}
+
 function withoutCapabilitiesTo(agent: Rec, ids: ReadonlySet<string>): Rec {
   const caps = agent.capabilities;
   if (!Array.isArray(caps)) return agent;
@@ -91,6 +101,7 @@ function withoutCapabilitiesTo(agent: Rec, ids: ReadonlySet<string>): Rec {
 /**
  * Deletes entities by id and cascades what only exists because of them: an agent's
  * channels and its ownership of stores; capabilities pointing at a removed tool or store;
+ * membership of a removed budget group (agents' `sched.group`, child groups' `parent`);
  * layout entries. References inside content (behaviour scripts, goals, a tool's
  * store, an agent's model) are kept, so the issues list shows what now dangles.
  */
@@ -98,7 +109,7 @@ export function deleteEntities(doc: unknown, ids: Iterable<string>): unknown {
   const gone = new Set(ids);
   if (gone.size === 0) return doc;
   let d: Rec = { ...asDoc(doc) };
-  for (const kind of ['agent', 'tool', 'model', 'store', 'channel'] as const) {
+  for (const kind of ['agent', 'tool', 'model', 'store', 'group', 'channel'] as const) {
     const key = COLLECTION[kind];
     if (!Array.isArray(d[key])) continue;
     d[key] = list(d, key).filter((e) => !(isRecord(e) && typeof e.id === 'string' && gone.has(e.id)));
@@ -106,7 +117,14 @@ export function deleteEntities(doc: unknown, ids: Iterable<string>): unknown {
   if (Array.isArray(d.channels)) {
     d.channels = list(d, 'channels').filter((c) => !(isRecord(c) && (gone.has(str(c.from)) || gone.has(str(c.to)))));
   }
-  d = mapAgents(d, (a) => withoutCapabilitiesTo(a, gone));
+  d = mapAgents(d, (a) => withoutGroupIn(withoutCapabilitiesTo(a, gone), gone));
+  if (Array.isArray(d.groups)) {
+    d.groups = list(d, 'groups').map((g) => {
+      if (!isRecord(g) || !gone.has(str(g.parent))) return g;
+      const { parent: _parent, ...rest } = g;
+      return rest;
+    });
+  }
   if (Array.isArray(d.stores)) {
     d.stores = list(d, 'stores').map((s) => {
       if (!isRecord(s) || !gone.has(str(s.owner))) return s;
@@ -122,24 +140,52 @@ export function deleteEntities(doc: unknown, ids: Iterable<string>): unknown {
   return d;
 }
 
-/** What a connection from an agent to `target` would do, for validation and labels. */
-export function connectionKind(doc: unknown, source: string, target: string): 'channel' | 'capability' | 'model' | null {
+export type ConnectionKind = 'channel' | 'capability' | 'model' | 'group' | 'parent';
+
+/** True when `ancestor` is `group` or one of its parents (so making it a child of `group` would close a cycle). */
+function isAncestorOrSelf(doc: unknown, ancestor: string, group: string): boolean {
+  const parents = new Map(entities(doc, 'group').map((g) => [g.id, str(g.value.parent)]));
+  const seen = new Set<string>();
+  for (let id = group; id !== '' && !seen.has(id); id = parents.get(id) ?? '') {
+    if (id === ancestor) return true;
+    seen.add(id);
+  }
+  return false;
+}
+
+/**
+ * What a connection from `source` to `target` would do, for validation and labels. From an
+ * agent: a channel, a capability, its model or its budget group; from a group: its parent
+ * group (never one below it, which would make a cycle).
+ */
+export function connectionKind(doc: unknown, source: string, target: string): ConnectionKind | null {
   if (source === target) return null;
   const from = findEntity(doc, source);
   const to = findEntity(doc, target);
-  if (from?.kind !== 'agent' || !to) return null;
+  if (!from || !to) return null;
+  if (from.kind === 'group') return to.kind === 'group' && !isAncestorOrSelf(doc, source, target) ? 'parent' : null;
+  if (from.kind !== 'agent') return null;
   if (to.kind === 'agent') return 'channel';
   if (to.kind === 'tool' || to.kind === 'store') return 'capability';
   if (to.kind === 'model') return 'model';
+  if (to.kind === 'group') return 'group';
   return null;
 }
 
-/** Applies a drawn connection: a channel, a capability, or the agent's model. Null when not allowed or already there. */
+/** Applies a drawn connection: a channel, a capability, the agent's model or budget group, a group's parent. Null when not allowed or already there. */
 export function connect(doc: unknown, source: string, target: string): { doc: unknown; label: string; select?: string } | null {
   const kind = connectionKind(doc, source, target);
   const agent = findEntity(doc, source);
   if (!kind || !agent) return null;
   const d = asDoc(doc);
+  if (kind === 'parent') {
+    if (agent.value.parent === target) return null;
+    return { doc: setIn(d, ['groups', agent.index, 'parent'], target), label: `Put group ${source} under ${target}` };
+  }
+  if (kind === 'group') {
+    if (isRecord(agent.value.sched) && agent.value.sched.group === target) return null;
+    return { doc: setIn(d, ['agents', agent.index, 'sched', 'group'], target), label: `Put ${source} in budget group ${target}` };
+  }
   if (kind === 'channel') {
     const exists = entities(doc, 'channel').some((c) => c.value.from === source && c.value.to === target);
     if (exists) return null;
@@ -160,17 +206,23 @@ export function connect(doc: unknown, source: string, target: string): { doc: un
 export type EdgeRef =
   | { type: 'channel'; id: string }
   | { type: 'capability'; agent: string; index: number }
-  | { type: 'model'; agent: string };
+  | { type: 'model'; agent: string }
+  | { type: 'group'; agent: string }
+  | { type: 'parent'; group: string };
 
 export function edgeId(ref: EdgeRef): string {
   if (ref.type === 'channel') return `channel:${ref.id}`;
   if (ref.type === 'capability') return `cap:${ref.index}:${ref.agent}`;
+  if (ref.type === 'group') return `group:${ref.agent}`;
+  if (ref.type === 'parent') return `parent:${ref.group}`;
   return `model:${ref.agent}`;
 }
 
 export function parseEdgeId(id: string): EdgeRef | null {
   if (id.startsWith('channel:')) return { type: 'channel', id: id.slice(8) };
   if (id.startsWith('model:')) return { type: 'model', agent: id.slice(6) };
+  if (id.startsWith('group:')) return { type: 'group', agent: id.slice(6) };
+  if (id.startsWith('parent:')) return { type: 'parent', group: id.slice(7) };
   const cap = /^cap:(\d+):(.*)$/.exec(id);
   if (cap) return { type: 'capability', index: Number(cap[1]), agent: cap[2]! };
   return null;
@@ -179,6 +231,11 @@ export function parseEdgeId(id: string): EdgeRef | null {
 /** Removes what an edge stands for. Removing a model edge leaves the agent without a model (an issue). */
 export function deleteEdges(doc: unknown, refs: readonly EdgeRef[]): unknown {
   let next = deleteEntities(doc, refs.flatMap((r) => (r.type === 'channel' ? [r.id] : [])));
+  for (const ref of refs) {
+    const owner = ref.type === 'group' ? findEntity(next, ref.agent) : ref.type === 'parent' ? findEntity(next, ref.group) : null;
+    if (ref.type === 'group' && owner?.kind === 'agent') next = setIn(next, ['agents', owner.index, 'sched', 'group'], undefined);
+    if (ref.type === 'parent' && owner?.kind === 'group') next = setIn(next, ['groups', owner.index, 'parent'], undefined);
+  }
   // Capabilities by descending index so earlier removals do not shift later ones.
   const caps = refs.filter((r): r is Extract<EdgeRef, { type: 'capability' }> => r.type === 'capability').sort((a, b) => b.index - a.index);
   for (const ref of [...caps, ...refs.filter((r) => r.type === 'model')]) {

@@ -1,6 +1,7 @@
 /**
- * The canvas view of a document: nodes for models, agents, tools and stores; edges for
- * channels (agent → agent), capabilities (agent → tool/store) and models (agent → model).
+ * The canvas view of a document: nodes for models, agents, tools, stores and budget groups;
+ * edges for channels (agent → agent), capabilities (agent → tool/store), models (agent →
+ * model), budget membership (agent → its `sched.group`) and group nesting (group → parent).
  * Derived once per document change; the document stays the only source of truth.
  */
 import { MarkerType, type Edge, type Node } from '@xyflow/react';
@@ -19,7 +20,7 @@ export interface EntityNodeData extends Record<string, unknown> {
 
 export type EntityNode = Node<EntityNodeData, NodeKind>;
 
-export type EdgeKind = 'channel' | 'capability' | 'model';
+export type EdgeKind = 'channel' | 'capability' | 'model' | 'group' | 'parent';
 export interface EntityEdgeData extends Record<string, unknown> {
   kind: EdgeKind;
   issues: number;
@@ -33,6 +34,16 @@ function num(v: unknown): number | undefined {
 function kTokens(n: number | undefined): string {
   if (n === undefined) return '';
   return n >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n);
+}
+
+/** A group's quotas in a few characters: `20k tok · $0.5 / 60s`, or `no quota`. */
+export function quotaText(g: Rec): string {
+  const tokens = num(g.tokens);
+  const cost = num(g.cost);
+  const period = num(g.periodMs);
+  const parts = [tokens !== undefined && `${kTokens(tokens)} tok`, cost !== undefined && `$${cost}`].filter(Boolean);
+  if (parts.length === 0) return 'no quota';
+  return `${parts.join(' · ')} ${period !== undefined ? `/ ${period >= 1000 ? `${period / 1000}s` : `${period}ms`}` : 'per run'}`;
 }
 
 function describe(kind: NodeKind, e: Rec): { subtitle: string; detail: string } {
@@ -54,17 +65,19 @@ function describe(kind: NodeKind, e: Rec): { subtitle: string; detail: string } 
       const docs = Array.isArray(e.documents) ? e.documents.length : 0;
       return { subtitle: str(e.kind, 'archival'), detail: `${docs} document${docs === 1 ? '' : 's'}` };
     }
+    case 'group':
+      return { subtitle: quotaText(e), detail: `weight ${num(e.weight) ?? 100}${typeof e.parent === 'string' ? ` · in ${e.parent}` : ''}` };
   }
 }
 
 /** Where a node without a stored position goes: one row per kind. */
-const FALLBACK_ROW: Record<NodeKind, number> = { tool: -180, store: -180, agent: 40, model: 300 };
+const FALLBACK_ROW: Record<NodeKind, number> = { tool: -180, store: -180, agent: 40, model: 300, group: 480 };
 
 export function buildNodes(doc: unknown, issuesById: ReadonlyMap<string, readonly SpecIssue[]>): EntityNode[] {
   const positions = layoutPositions(doc);
   const seen = new Set<string>();
   const nodes: EntityNode[] = [];
-  const rowCount: Record<NodeKind, number> = { tool: 0, store: 0, agent: 0, model: 0 };
+  const rowCount: Record<NodeKind, number> = { tool: 0, store: 0, agent: 0, model: 0, group: 0 };
   for (const kind of NODE_KINDS) {
     for (const e of entities(doc, kind)) {
       if (seen.has(e.id)) continue; // a duplicate id is an issue; draw the first only
@@ -133,6 +146,23 @@ export function buildEdges(doc: unknown, issuesById: ReadonlyMap<string, readonl
     if (ids.get(model) === 'model') {
       push({ id: edgeId({ type: 'model', agent: a.id }), source: a.id, sourceHandle: 'cpu', target: model, className: 'hs-edge hs-edge--model', data: { kind: 'model', issues: 0 } });
     }
+    const group = isRecord(a.value.sched) ? str(a.value.sched.group) : '';
+    if (ids.get(group) === 'group') {
+      push({ id: edgeId({ type: 'group', agent: a.id }), source: a.id, sourceHandle: 'budget', target: group, className: 'hs-edge hs-edge--group', data: { kind: 'group', issues: 0 } });
+    }
+  }
+  for (const g of entities(doc, 'group')) {
+    const parent = str(g.value.parent);
+    if (ids.get(g.id) !== 'group' || ids.get(parent) !== 'group' || parent === g.id) continue;
+    push({
+      id: edgeId({ type: 'parent', group: g.id }),
+      source: g.id,
+      sourceHandle: 'parent',
+      target: parent,
+      className: 'hs-edge hs-edge--parent',
+      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+      data: { kind: 'parent', issues: 0 },
+    });
   }
   return edges;
 }

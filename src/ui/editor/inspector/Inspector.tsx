@@ -10,6 +10,7 @@ import { unclaimedIssues } from '../issueIndex';
 import { renameId } from '../renameId';
 import { AGENT_FIELDS, AgentForm } from './AgentForm';
 import { DocumentForm } from './DocumentForm';
+import { GROUP_FIELDS, GroupForm } from './GroupForm';
 import { IdField, IssueList, Section } from './fields';
 import { JsonField } from './JsonField';
 import { ProblemsList } from './ProblemsList';
@@ -22,6 +23,7 @@ const FORMS: Record<EntityKind, { fields: readonly string[]; Form: (p: { edit: E
   store: { fields: STORE_FIELDS, Form: StoreForm },
   model: { fields: MODEL_FIELDS, Form: ModelForm },
   channel: { fields: CHANNEL_FIELDS, Form: ChannelForm },
+  group: { fields: GROUP_FIELDS, Form: GroupForm },
 };
 
 function EntityInspector({ entity }: { entity: EntityRef }) {

@@ -1,14 +1,15 @@
 /**
- * One registered node component per kind of entity. Agents are processes (three source
- * handles: messages out to the right, capabilities up, CPU down); tools and stores are
- * resources above them; models are CPUs below them.
+ * One registered node component per kind of entity. Agents are processes (four source
+ * handles: messages out to the right, capabilities up, CPU and budget group down); tools and
+ * stores are resources above them; models are CPUs below them; budget groups sit lowest,
+ * each pointing down to its parent group.
  */
 import { memo, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import type { EntityNode } from '../graph';
 import type { NodeKind } from '../docModel';
 
-const KIND_LABEL: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store' };
+const KIND_LABEL: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group' };
 
 function NodeFrame({ props, children }: { props: NodeProps<EntityNode>; children?: ReactNode }) {
   const { data, selected } = props;
@@ -40,6 +41,7 @@ export const AgentNode = memo(function AgentNode(props: NodeProps<EntityNode>) {
       <Handle type="source" position={Position.Right} id="out" className="hs-handle hs-handle--out" title="Drag to an agent: channel" />
       <Handle type="source" position={Position.Top} id="res" className="hs-handle hs-handle--res" title="Drag to a tool or store: capability" />
       <Handle type="source" position={Position.Bottom} id="cpu" className="hs-handle hs-handle--cpu" title="Drag to a model: set model" />
+      <Handle type="source" position={Position.Bottom} id="budget" className="hs-handle hs-handle--budget" title="Drag to a budget group: join it" />
     </NodeFrame>
   );
 });
@@ -68,12 +70,23 @@ export const ModelNode = memo(function ModelNode(props: NodeProps<EntityNode>) {
   );
 });
 
+/** A budget group: agents (and child groups) connect to its top; its bottom handle points to its parent. */
+export const GroupNode = memo(function GroupNode(props: NodeProps<EntityNode>) {
+  return (
+    <NodeFrame props={props}>
+      <Handle type="target" position={Position.Top} id="in" className="hs-handle" />
+      <Handle type="source" position={Position.Bottom} id="parent" className="hs-handle hs-handle--budget" title="Drag to another group: make it the parent" />
+    </NodeFrame>
+  );
+});
+
 /** Stable for the app's lifetime: xyflow re-mounts every node when this object changes. */
-export const nodeTypes: NodeTypes = Object.freeze({ agent: AgentNode, tool: ToolNode, model: ModelNode, store: StoreNode });
+export const nodeTypes: NodeTypes = Object.freeze({ agent: AgentNode, tool: ToolNode, model: ModelNode, store: StoreNode, group: GroupNode });
 
 export const KIND_COLOR: Record<NodeKind, string> = {
   agent: '#5b9cf5',
   tool: '#e0a050',
   model: '#b58cf0',
   store: '#4fbf8f',
+  group: '#e0779d',
 };
