@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDeadline, CLASS_VIEWS, classView, niceToWeight, shownNumbers } from './classViews';
+import { checkDeadline, CLASS_VIEWS, classView, niceToCpuWeight, niceToWeight, shownNumbers } from './classViews';
 
 describe('scheduling class views', () => {
   it('are listed once each, in the kernel’s rank order', () => {
@@ -20,6 +20,12 @@ describe('scheduling class views', () => {
     expect(niceToWeight(-20)).toBe(88761);
     expect(niceToWeight(19)).toBe(15);
     expect(niceToWeight(40)).toBe(15);
+  });
+
+  it('map nice to the cgroup weight the document stores (100 = nice 0)', () => {
+    expect(niceToCpuWeight(0)).toBe(100);
+    expect(niceToCpuWeight(-20)).toBe(8668);
+    expect(niceToCpuWeight(19)).toBe(1);
   });
 });
 

@@ -76,6 +76,14 @@ export function niceToWeight(nice: number): number {
   return PRIO_TO_WEIGHT[i]!;
 }
 
+/**
+ * The cgroup cpu.weight (1…10000, 100 = nice 0) with the load of a nice value: the kernel turns
+ * a weight back into load as weight·1024/100 (Documentation/admin-guide/cgroup-v2.rst).
+ */
+export function niceToCpuWeight(nice: number): number {
+  return Math.min(10000, Math.max(1, Math.round((niceToWeight(nice) * 100) / 1024)));
+}
+
 export interface DeadlineCheck {
   /** Runtime as virtual ms of one slot at the model's speed; null when runtime is unset. */
   runtimeMs: number | null;

@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useStudio } from '../../../store';
-import { isRecord, str } from '../docModel';
+import { entities, isRecord, str } from '../docModel';
+import { quotaText } from '../graph';
 import { setIn, type PathKey } from '../docOps';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { JsonField } from './JsonField';
@@ -16,6 +17,9 @@ export function DocumentForm() {
   const d = isRecord(doc) ? doc : {};
   const limits = isRecord(d.limits) ? d.limits : {};
   const policy = isRecord(d.policy) ? d.policy : {};
+  const sched = isRecord(d.sched) ? d.sched : {};
+  const groups = entities(doc, 'group');
+  const select = useStudio((s) => s.select);
   const at = (prefix: string) => issues.filter((i) => i.path === prefix || i.path.startsWith(`${prefix}.`));
 
   const set = (path: readonly PathKey[], value: unknown, label: string): void => {
@@ -48,6 +52,34 @@ export function DocumentForm() {
               <NumberField label="Max cost" hint="USD" value={limits.maxCost} min={0} step={0.01} placeholder="none" onChange={(v) => set(['limits', 'maxCost'], v, 'Set max cost')} issues={at('limits.maxCost')} />
               <NumberField label="Max time" hint="virtual ms" value={limits.maxTimeMs} min={1} step={1000} placeholder="none" onChange={(v) => set(['limits', 'maxTimeMs'], v, 'Set max time')} issues={at('limits.maxTimeMs')} />
             </div>
+          </Section>
+          <Section title="Scheduler">
+            <div className="hs-grid2">
+              <NumberField label="Slice" hint="tokens" value={sched.sliceTokens} min={1} step={16} placeholder="64" onChange={(v) => set(['sched', 'sliceTokens'], v, 'Set scheduler slice')} issues={at('sched.sliceTokens')} testId="field-sched-slice-tokens" />
+              <NumberField label="Aging step" hint="ms per +1 priority, 0 off" value={sched.agingStepMs} min={0} step={100} placeholder="500" onChange={(v) => set(['sched', 'agingStepMs'], v, 'Set priority aging step')} issues={at('sched.agingStepMs')} testId="field-sched-aging" />
+              <NumberField label="rt period" hint="ms" value={sched.rtPeriodMs} min={1} step={100} placeholder="1000" onChange={(v) => set(['sched', 'rtPeriodMs'], v, 'Set rt period')} issues={at('sched.rtPeriodMs')} testId="field-sched-rt-period" />
+              <NumberField label="rt share" hint="0–1 of each period" value={sched.rtRuntimeShare} min={0} max={1} step={0.05} placeholder="0.95" onChange={(v) => set(['sched', 'rtRuntimeShare'], v, 'Set rt runtime share')} issues={at('sched.rtRuntimeShare')} testId="field-sched-rt-share" />
+              <NumberField label="Deadline bound" hint="0–1 of the slots" value={sched.dlBound} min={0} max={1} step={0.05} placeholder="0.95" onChange={(v) => set(['sched', 'dlBound'], v, 'Set deadline admission bound')} issues={at('sched.dlBound')} testId="field-sched-dl-bound" />
+            </div>
+            <p className="hs-muted">
+              The slice is fair's request size, rr's quantum and the preemption check interval. rt work may use its share of each rt period; deadline agents are admitted while their reserved bandwidth stays under the bound.
+            </p>
+          </Section>
+          <Section title="Budget groups">
+            {groups.length === 0 ? (
+              <p className="hs-muted">None. Add one with Group in the palette, then connect agents to it.</p>
+            ) : (
+              <ul className="hs-group-list" data-testid="document-groups">
+                {groups.map((g) => (
+                  <li key={g.id}>
+                    <button type="button" className="hs-btn hs-btn--small hs-btn--ghost hs-mono" onClick={() => select(g.id)} title={`Select ${g.id}`}>
+                      {g.id}
+                    </button>
+                    <span className="hs-muted">{quotaText(g.value)}{typeof g.value.parent === 'string' ? ` · in ${g.value.parent}` : ''}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
           </Section>
         </>
       )}

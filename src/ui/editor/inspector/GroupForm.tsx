@@ -44,15 +44,15 @@ export function GroupForm({ edit }: { edit: EntityEdit }) {
       </Section>
       <Section title="Members">
         {members.length === 0 && children.length === 0 && <p className="hs-muted">No agent is in this group. Drag from an agent's bottom-right handle to this group, or add one here.</p>}
-        <ul className="hs-caps" data-testid="group-members">
+        <ul className="hs-group-list" data-testid="group-members">
           {members.map((a) => (
-            <li key={a.id} className="hs-caps__row">
+            <li key={a.id}>
               <button type="button" className="hs-btn hs-btn--small hs-btn--ghost hs-mono" onClick={() => select(a.id)} title={`Select ${a.id}`}>{a.id}</button>
               <span className="hs-muted">agent</span>
             </li>
           ))}
           {children.map((c) => (
-            <li key={c.id} className="hs-caps__row">
+            <li key={c.id}>
               <button type="button" className="hs-btn hs-btn--small hs-btn--ghost hs-mono" onClick={() => select(c.id)} title={`Select ${c.id}`}>{c.id}</button>
               <span className="hs-muted">group</span>
             </li>
