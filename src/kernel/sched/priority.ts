@@ -77,7 +77,8 @@ function enqueue(rq: PriorityQueue, se: SchedEntity): void {
   rq.r[i] = r;
   rq.order[i] = rq.seq++;
   rq.state[i] = QUEUED;
-  rq.root = treapInsert(rq.tree, rq.root, i, -rq.c[i]!, rq.order[i]!, r);
+  // Key k − p = −c, written as a difference so that it is never −0 (JSON has no −0).
+  rq.root = treapInsert(rq.tree, rq.root, i, k - p, rq.order[i]!, r);
   rq.size++;
 }
 

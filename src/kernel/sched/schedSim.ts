@@ -45,6 +45,14 @@ export interface SimSlice {
   tokens: number;
 }
 
+/** Observers; `rqs` are the live runqueues by class name (read them, do not change them). */
+export interface SimHooks {
+  /** A slice has ended, before it is accounted (so stats still show the numbers it ran under). */
+  onSlice?: (s: SimSlice, rqs: Record<string, unknown>) => void;
+  /** A class picked `agent` for a free slot, before dequeue. */
+  onPick?: (agent: AgentId, cls: string, now: number, rqs: Record<string, unknown>) => void;
+}
+
 export interface SimResult {
   now: number;
   /** Tokens of service per agent. */
@@ -79,7 +87,7 @@ export function simulate(
   params: SchedParams,
   agents: readonly SimAgent[],
   untilMs: number,
-  hooks: { onSlice?: (s: SimSlice) => void; onPick?: (agent: AgentId, cls: string, now: number, rqs: Record<string, unknown>) => void } = {},
+  hooks: SimHooks = {},
 ): SimResult {
   const ordered = [...classes].sort((x, y) => x.rank - y.rank);
   const byName = new Map(ordered.map((c) => [c.name, c]));
@@ -109,9 +117,9 @@ export function simulate(
     slots.forEach((s, i) => {
       if (!s || s.end > now) return;
       const { live: l, cls } = s;
+      hooks.onSlice?.({ agent: l.a.id, cls: cls.name, slot: i, t0: s.end - s.tokens / params.tokensPerMs, t1: now, tokens: s.tokens }, rqs);
       cls.account(rqs[cls.name], l.a.id, s.tokens, now);
       service[l.a.id] = (service[l.a.id] ?? 0) + s.tokens;
-      hooks.onSlice?.({ agent: l.a.id, cls: cls.name, slot: i, t0: s.end - s.tokens / params.tokensPerMs, t1: now, tokens: s.tokens });
       l.left -= s.tokens;
       if (l.left > 0) {
         boundary.push(i);

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { fair, fairWeight, type FairQueue } from './fair';
+import type { SchedEntity, SchedParams } from './schedClass';
+import type { SchedSpec } from './schedOps';
+import { simulate } from './schedSim';
+
+const params = (over: Partial<SchedParams> = {}): SchedParams => ({
+  sliceTokens: 64, rtPeriodMs: 1000, rtRuntimeShare: 0.95, dlBound: 0.95, agingStepMs: 0, slots: 1, tokensPerMs: 1, ...over,
+});
+const sched = (over: Partial<SchedSpec> = {}): SchedSpec => ({ class: 'fair', rtPolicy: 'rr', nice: 0, priority: 0, ...over });
+const se = (agent: string, s: SchedSpec, why: SchedEntity['why'] = 'new', t = 0): SchedEntity => ({ agent, t, sched: s, why });
+
+/** The kernel's per-slice cycle: pick, dequeue, run `tokens`, put back. */
+function slice(rq: FairQueue, tokens: number, now = 0): string {
+  const a = fair.pickNext(rq, now)!;
+  fair.dequeue(rq, a, now);
+  fair.account(rq, a, tokens, now);
+  fair.enqueue(rq, se(a, sched(), 'preempted', now), now);
+  return a;
+}
+
+describe('fair weights', () => {
+  it('map nice through sched_prio_to_weight and cgroup weight through round(w·1024/100)', () => {
+    expect(fairWeight({ nice: 0 })).toBe(1024);
+    expect(fairWeight({ nice: -20 })).toBe(88761);
+    expect(fairWeight({ nice: 19 })).toBe(15);
+    expect(fairWeight({ nice: 5 })).toBe(335);
+    expect(fairWeight({ nice: 0, weight: 100 })).toBe(1024);
+    expect(fairWeight({ nice: 0, weight: 1 })).toBe(10);
+    expect(fairWeight({ nice: 0, weight: 10_000 })).toBe(102_400);
+    expect(fairWeight({ nice: 7, weight: 150 })).toBe(1536);
+  });
+});
+
+describe('fair placement and picking (EEVDF)', () => {
+  it('places a newcomer at V with half a slice of deadline (PLACE_DEADLINE_INITIAL)', () => {
+    const rq = fair.init(params());
+    fair.enqueue(rq, se('a', sched()), 0);
+    slice(rq, 640);
+    fair.enqueue(rq, se('b', sched({ nice: 5 })), 0);
+    const a = fair.stats(rq, 'a', 0);
+    const b = fair.stats(rq, 'b', 0);
+    expect(b.vruntime).toBeCloseTo(a.V!, 9);
+    expect(b.lag).toBeCloseTo(0, 9);
+    expect(b.vdeadline! - b.vruntime!).toBeCloseTo((64 * 1024) / 335 / 2, 9);
+  });
+
+  it('skips an ineligible agent even when its deadline is earlier', () => {
+    const rq = fair.init(params());
+    fair.enqueue(rq, se('heavy', sched()), 0);
+    fair.enqueue(rq, se('light', sched({ weight: 1 })), 0);
+    expect(slice(rq, 64)).toBe('heavy');
+    const heavy = fair.stats(rq, 'heavy', 0);
+    const light = fair.stats(rq, 'light', 0);
+    expect(heavy.vdeadline).toBeLessThan(light.vdeadline!);
+    expect(heavy.lag).toBeLessThan(0);
+    expect(fair.pickNext(rq, 0)).toBe('light');
+    expect(fair.queued(rq, 0)).toEqual(['light', 'heavy']);
+  });
+
+  it('keeps a sleeper’s lag, clamped to ±2 slices, and restores it on wakeup (PLACE_LAG)', () => {
+    const rq = fair.init(params());
+    for (const a of ['a', 'b', 'c']) fair.enqueue(rq, se(a, sched()), 0);
+    // a runs ten slices in a row while b and c wait: its lag goes far below −2 slices.
+    fair.dequeue(rq, 'a', 0);
+    for (let i = 0; i < 10; i++) fair.account(rq, 'a', 64, 0);
+    expect(fair.stats(rq, 'a', 0).lag).toBeLessThan(-128);
+    fair.sleep(rq, 'a', 0);
+    expect(fair.stats(rq, 'a', 0).lag).toBeCloseTo(-128, 9);
+    // b is owed service when it sleeps; after others run and it wakes, it is owed the same.
+    expect(slice(rq, 64)).toBe('b');
+    const owed = fair.stats(rq, 'c', 0).lag!;
+    expect(owed).toBeGreaterThan(0);
+    fair.dequeue(rq, 'c', 0);
+    fair.sleep(rq, 'c', 0);
+    for (let i = 0; i < 5; i++) slice(rq, 64);
+    fair.enqueue(rq, se('a', sched(), 'wakeup'), 0);
+    expect(fair.stats(rq, 'a', 0).lag).toBeCloseTo(-128, 6);
+    fair.enqueue(rq, se('c', sched(), 'wakeup'), 0);
+    expect(fair.stats(rq, 'c', 0).lag).toBeCloseTo(owed, 6);
+    expect(fair.queued(rq, 0)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('protects a runner until it passes 0-lag or spends its request (RUN_TO_PARITY), then preempts it', () => {
+    const rq = fair.init(params());
+    fair.enqueue(rq, se('light', sched({ nice: 5 })), 0);
+    fair.enqueue(rq, se('x', sched()), 0);
+    expect(slice(rq, 64)).toBe('x');
+    expect(fair.pickNext(rq, 0)).toBe('light');
+    fair.dequeue(rq, 'light', 0);
+    // A heavy newcomer: eligible, with a much earlier deadline than the runner's long request.
+    fair.enqueue(rq, se('heavy', sched({ nice: -10 })), 0);
+    const heavy = fair.stats(rq, 'heavy', 0);
+    expect(heavy.lag).toBeCloseTo(0, 9);
+    expect(heavy.vdeadline).toBeLessThan(fair.stats(rq, 'light', 0).vdeadline!);
+    expect(fair.checkPreempt(rq, 'light', 0)).toBe(false);
+    fair.account(rq, 'light', 20, 0);
+    expect(fair.stats(rq, 'light', 0).lag).toBeLessThan(0);
+    expect(fair.checkPreempt(rq, 'light', 0)).toBe(true);
+    expect(fair.sliceFor(rq, 'light')).toBe(64);
+  });
+
+  it('gives up its request on yield: the deadline moves one slice on', () => {
+    const rq = fair.init(params());
+    fair.enqueue(rq, se('a', sched()), 0);
+    fair.enqueue(rq, se('b', sched()), 0);
+    fair.dequeue(rq, 'a', 0);
+    const before = fair.stats(rq, 'a', 0).vdeadline!;
+    fair.enqueue(rq, se('a', sched(), 'yield'), 0);
+    expect(fair.stats(rq, 'a', 0).vdeadline).toBeCloseTo(before + 64, 9);
+    expect(fair.pickNext(rq, 0)).toBe('b');
+  });
+});
+
+describe('fair shares', () => {
+  const mix: [string, SchedSpec][] = [
+    ['n-5', sched({ nice: -5 })],
+    ['n0', sched()],
+    ['n3', sched({ nice: 3 })],
+    ['n10', sched({ nice: 10 })],
+    ['w50', sched({ weight: 50 })],
+    ['w300', sched({ weight: 300 })],
+  ];
+
+  it('over a 10,000-step run, each agent gets its weight share within 2%', () => {
+    const rq = fair.init(params());
+    for (const [id, s] of mix) fair.enqueue(rq, se(id, s), 0);
+    const got: Record<string, number> = {};
+    let total = 0;
+    let x = 7;
+    for (let step = 0; step < 10_000; step++) {
+      // Slices of varying length (deterministic LCG): agents rarely use exactly their slice.
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const tokens = 1 + (x % 64);
+      const a = slice(rq, tokens);
+      got[a] = (got[a] ?? 0) + tokens;
+      total += tokens;
+    }
+    const W = mix.reduce((s, [, sp]) => s + fairWeight(sp), 0);
+    for (const [id, s] of mix) {
+      const want = fairWeight(s) / W;
+      expect(Math.abs((got[id] ?? 0) / total - want) / want, id).toBeLessThanOrEqual(0.02);
+    }
+  });
+
+  it('on two slots, agents whose weight share fits one slot get it within 2%', () => {
+    const agents = [sched(), sched(), sched({ nice: 2 }), sched({ weight: 80 }), sched({ nice: -1 })].map((s, i) => ({ id: `f${i}`, cls: 'fair', sched: s, work: Number.POSITIVE_INFINITY }));
+    const r = simulate([fair], params({ slots: 2 }), agents, 200_000);
+    const total = Object.values(r.service).reduce((s, x) => s + x, 0);
+    const W = agents.reduce((s, a) => s + fairWeight(a.sched), 0);
+    expect(total).toBeGreaterThan(0.99 * 2 * 200_000);
+    for (const a of agents) {
+      const want = fairWeight(a.sched) / W;
+      expect(Math.abs(r.service[a.id]! / total - want) / want, a.id).toBeLessThanOrEqual(0.02);
+    }
+  });
+});
