@@ -389,6 +389,13 @@ export class Kernel {
     return Math.max(1, budgeted ? Math.min(slice, this.s.params.sliceTokens) : slice);
   }
 
+  /** When the class lifts an agent's throttle: its own `throttledUntil` stat, else the class's next timer. */
+  private throttledUntil(cls: SchedClass, rq: unknown, agent: string): number {
+    const own = cls.stats(rq, agent, this.s.now).throttledUntil;
+    const t = own !== undefined && Number.isFinite(own) ? own : cls.nextTimer(rq, this.s.now);
+    return Number.isFinite(t) ? t : FOREVER;
+  }
+
   /** The class's pick, passing over agents whose budget group is throttled. */
   private pickable(cls: SchedClass, rq: unknown): string | null {
     const now = this.s.now;
@@ -502,7 +509,7 @@ export class Kernel {
     if (this.groupThrottled(p)) return preempt('budget', null, null);
     if (cls.throttled(rq, p.id, s.now)) {
       if (p.until === BOUNDARY) {
-        return this.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: Number.isFinite(cls.nextTimer(rq, s.now)) ? cls.nextTimer(rq, s.now) : FOREVER, numbers: finiteStats(cls.stats(rq, p.id, s.now)) });
+        return this.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: this.throttledUntil(cls, rq, p.id), numbers: finiteStats(cls.stats(rq, p.id, s.now)) });
       }
       return preempt('throttled', null, null);
     }

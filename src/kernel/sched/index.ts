@@ -1,10 +1,15 @@
 /** sched/: scheduling classes behind one ops table, and the registry the kernel uses. */
+import { deadline } from './deadline';
+import { fair } from './fair';
 import { fifo } from './fifo';
+import { idle } from './idle';
+import { priority } from './priority';
+import { rt } from './rt';
 import { SchedRegistry, type SchedClass } from './schedClass';
 
 export type { SchedClass, SchedEntity, SchedParams, SchedStats } from './schedClass';
 export { SchedRegistry } from './schedClass';
-export { fifo } from './fifo';
+export { deadline, fair, fifo, idle, priority, rt };
 
-/** The classes this kernel ships, in strict rank order. */
-export const SCHED_CLASSES = new SchedRegistry([fifo as SchedClass]);
+/** The classes this kernel ships, in strict rank order: deadline > rt > fifo > fair > priority > idle. */
+export const SCHED_CLASSES = new SchedRegistry([deadline, rt, fifo, fair, priority, idle] as SchedClass[]);

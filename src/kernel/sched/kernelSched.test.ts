@@ -1,7 +1,9 @@
 /** Scheduling as the kernel runs it: budgets, routing and admission, seen through events. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseHarness } from '../spec';
 import { harness, TestKernel } from '../test/TestKernel';
-import type { EventOf } from '../trace/events';
+import type { EventOf, KernelEvent } from '../trace/events';
 
 const chatty = (id: string, group?: string, turns = 8) => ({
   id, name: id, model: 'm',
@@ -93,5 +95,48 @@ describe('deadline admission', () => {
   it('rejects parameters that break runtime ≤ deadline ≤ period', () => {
     const t = TestKernel.spawn(harness({ agents: [{ ...dl('x'), sched: { class: 'deadline', runtime: 500, deadline: 1000, period: 800 } }] }));
     expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate' });
+  });
+});
+
+describe('the contention example', () => {
+  const raw = JSON.parse(readFileSync(new URL('../../../public/examples/contention.json', import.meta.url), 'utf8')) as {
+    sched: { agingStepMs: number };
+    agents: { id: string; sched: Record<string, unknown> }[];
+  };
+  const spec = (doc: unknown) => {
+    const r = parseHarness(doc);
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '));
+    return r.spec;
+  };
+  const maxWait = (events: readonly KernelEvent[]) => {
+    const w: Record<string, number> = {};
+    for (const e of events) if (e.type === 'sched.picked') w[e.agent] = Math.max(w[e.agent] ?? 0, e.waitedMs);
+    return w;
+  };
+
+  it('gives the same trace hash for the same seed, using every class it declares', async () => {
+    const a = await TestKernel.spawn(spec(raw), { seed: 4, runId: 'a' }).runToEnd();
+    const b = await TestKernel.spawn(spec(raw), { seed: 4, runId: 'b' }).runToEnd();
+    expect(a.kernel.traceHash()).toBe(b.kernel.traceHash());
+    expect(a.events('run.stopped')[0]).toMatchObject({ reason: 'completed' });
+    const classes = new Set((a.events('sched.picked') as EventOf<'sched.picked'>[]).map((e) => e.class));
+    expect(classes).toEqual(new Set(['deadline', 'rt', 'fair']));
+    const reasons = new Set((a.events('sched.preempted') as EventOf<'sched.preempted'>[]).map((e) => e.reason));
+    expect(reasons).toEqual(new Set(['slice', 'class', 'throttled', 'budget']));
+    expect((a.events('sched.throttled') as EventOf<'sched.throttled'>[]).some((e) => e.group === 'writers')).toBe(true);
+  });
+
+  it('shows starvation when the fair agents become priority agents without aging', async () => {
+    const prios: Record<string, number> = { 'researcher-a': 5, 'researcher-b': 4, analyst: 3, 'writer-1': 2, 'writer-2': 1 };
+    const variant = (aging: number) => {
+      const doc = JSON.parse(JSON.stringify(raw)) as typeof raw;
+      doc.sched.agingStepMs = aging;
+      for (const a of doc.agents) if (a.sched.class === 'fair') a.sched = { class: 'priority', priority: prios[a.id], group: a.sched.group };
+      return spec(doc);
+    };
+    const aged = maxWait((await TestKernel.spawn(variant(500)).runToEnd()).events());
+    const starved = maxWait((await TestKernel.spawn(variant(0)).runToEnd()).events());
+    expect(starved['writer-2']!).toBeGreaterThan(3 * aged['writer-2']!);
+    expect(starved.analyst!).toBeGreaterThan(3 * aged.analyst!);
   });
 });
