@@ -151,7 +151,7 @@ function SchedulingSection({ edit, sched }: { edit: EntityEdit; sched: Rec }) {
         <SelectField label="Class" value={sched.class} options={SCHED_CLASS_OPTIONS} empty="fifo (default)" onChange={(v) => set(['sched', 'class'], v, 'Set scheduling class')} issues={at('sched.class')} testId="field-sched-class" />
         <SelectField label="Budget group" value={sched.group} options={groups} empty="none" onChange={(v) => set(['sched', 'group'], v, v ? `Put ${entity.id} in budget group ${v}` : `Take ${entity.id} out of its budget group`)} issues={at('sched.group')} testId="field-sched-group" />
         {uses('rtPolicy') && (
-          <SelectField label="rt policy" hint="fifo runs until it sleeps" value={sched.rtPolicy} options={['rr', 'fifo']} empty="rr (default)" onChange={(v) => set(['sched', 'rtPolicy'], v, 'Set rt policy')} issues={at('sched.rtPolicy')} testId="field-sched-rt-policy" />
+          <SelectField label="rt policy" value={sched.rtPolicy} options={['rr', 'fifo']} empty="rr (default)" onChange={(v) => set(['sched', 'rtPolicy'], v, 'Set rt policy')} issues={at('sched.rtPolicy')} testId="field-sched-rt-policy" />
         )}
         {uses('priority') && (
           <NumberField label="Priority" hint={cls === 'rt' ? '0–99, higher first' : '0–99, rises while waiting'} value={sched.priority} min={0} max={99} step={1} placeholder="0" onChange={(v) => set(['sched', 'priority'], v, 'Set priority')} issues={at('sched.priority')} testId="field-sched-priority" />
@@ -166,7 +166,7 @@ function SchedulingSection({ edit, sched }: { edit: EntityEdit; sched: Rec }) {
           <NumberField label="Nice" hint={`−20…19 · load ${niceToWeight(nice)}`} value={sched.nice} min={-20} max={19} step={1} placeholder="0" onChange={(v) => set(['sched', 'nice'], v, 'Set nice')} issues={at('sched.nice')} testId="field-sched-nice" />
         )}
         {uses('weight') && byWeight && (
-          <NumberField label="Weight" hint="cpu.weight, 100 = nice 0" value={sched.weight} min={1} max={10000} step={10} placeholder="100" onChange={(v) => set(['sched', 'weight'], v, 'Set weight')} issues={at('sched.weight')} testId="field-sched-weight" />
+          <NumberField label="Weight" hint="100 = nice 0" value={sched.weight} min={1} max={10000} step={10} placeholder="100" onChange={(v) => set(['sched', 'weight'], v, 'Set weight')} issues={at('sched.weight')} testId="field-sched-weight" />
         )}
         {uses('runtime') && (
           <>
