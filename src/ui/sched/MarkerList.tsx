@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { formatVt } from '../run/format';
 import { MARKER_STYLE } from './drawGantt';
 import { lastAtOrBefore, type Timeline } from './timeline';
@@ -12,18 +12,29 @@ const AFTER = 50;
  * a window around the cursor, later ones dimmed like future rows of the event log.
  */
 export function MarkerList({ tl, head, cursor, onPick }: { tl: Timeline; head: number; cursor: number; onPick(seq: number): void }) {
-  const { shown, hiddenBefore, hiddenAfter } = useMemo(() => {
+  const listRef = useRef<HTMLUListElement>(null);
+  const { shown, hiddenBefore, hiddenAfter, nearSeq } = useMemo(() => {
     const seqs = tl.markers.map((m) => m.seq);
     const at = lastAtOrBefore(seqs, cursor);
     const from = Math.max(0, at + 1 - BEFORE);
     const to = Math.min(tl.markers.length, at + 1 + AFTER);
-    return { shown: tl.markers.slice(from, to), hiddenBefore: from, hiddenAfter: tl.markers.length - to };
+    return { shown: tl.markers.slice(from, to), hiddenBefore: from, hiddenAfter: tl.markers.length - to, nearSeq: at >= 0 ? seqs[at]! : -1 };
     // `tl` grows in place; `head` says when.
   }, [tl, head, cursor]);
 
+  // Keep the last marker at or before the cursor in view (scrolling only the list, never the page).
+  useEffect(() => {
+    const list = listRef.current;
+    const item = list?.querySelector<HTMLElement>(`[data-seq="${nearSeq}"]`)?.parentElement;
+    if (!list || !item) return;
+    const top = item.offsetTop; // the list is positioned: its items' offsets are relative to it
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (top + item.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + item.offsetHeight - list.clientHeight;
+  }, [nearSeq]);
+
   if (tl.markers.length === 0) return <div className="sv-markers rp-empty">No preemptions, throttles or refused admissions.</div>;
   return (
-    <ul className="sv-markers" aria-label="Scheduler markers">
+    <ul className="sv-markers" aria-label="Scheduler markers" ref={listRef}>
       {hiddenBefore > 0 && <li className="sv-more">{hiddenBefore} earlier…</li>}
       {shown.map((m) => (
         <li key={m.seq}>
@@ -32,7 +43,7 @@ export function MarkerList({ tl, head, cursor, onPick }: { tl: Timeline; head: n
             data-testid="sched-marker"
             data-kind={m.kind}
             data-seq={m.seq}
-            className={m.seq > cursor ? 'is-future' : m.seq === cursor ? 'is-cursor' : undefined}
+            className={m.seq > cursor ? 'is-future' : m.seq === cursor ? 'is-cursor' : m.seq === nearSeq ? 'is-near' : undefined}
             aria-current={m.seq === cursor || undefined}
             onClick={() => onPick(m.seq)}
             title={`Go to event ${m.seq}`}

@@ -32,9 +32,9 @@ function AgentRow({ line, state, slot, color }: { line: AgentLine; state: 'runni
       <td className="sv-agent">
         <i className="sv-swatch" style={{ background: agentColor(color) }} />
         {line.agent}
+        {state === 'running' && <span className="sv-dim"> {line.class}</span>}
         {line.throttled && <span className="sv-badge" data-kind="throttled" title={line.throttled}>throttled</span>}
       </td>
-      <td className="sv-dim">{line.class}</td>
       <td><Numbers line={line} /></td>
       <td className="num sv-dim" title={state === 'running' ? 'holding the slot for' : 'waiting for'}>{formatVt(line.ms)}</td>
     </tr>
@@ -63,14 +63,14 @@ export function Runqueues({ queues, colorOf }: { queues: ModelQueue[]; colorOf(a
                 ) : (
                   <tr key={`s${s.slot}`} className="sv-free">
                     <td className="sv-slot">[{s.slot}]</td>
-                    <td colSpan={4} className="sv-dim">idle</td>
+                    <td colSpan={3} className="sv-dim">idle</td>
                   </tr>
                 ),
               )}
               {q.classes.map((c) => [
                 <tr key={`c-${c.class}`} className="sv-class">
                   <td />
-                  <td colSpan={4}>{c.label} · {c.waiting.length}</td>
+                  <td colSpan={3}>{c.label} · {c.waiting.length} waiting</td>
                 </tr>,
                 ...c.waiting.map((l) => <AgentRow key={`w-${l.agent}`} line={l} state="waiting" color={colorOf(l.agent)} />),
               ])}

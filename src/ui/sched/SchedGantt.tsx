@@ -52,6 +52,7 @@ function describeHit(tl: Timeline, hit: GanttHit): string {
 export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const outerRef = useRef<HTMLDivElement>(null);
   const { width, dpr } = useCanvasSize(wrapRef);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
   /** The zoomed time window; null shows the whole trace (and follows it as it grows). */
@@ -110,26 +111,29 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
   };
 
   return (
-    <div className="sv-gantt-wrap" ref={wrapRef}>
-      <canvas
-        ref={canvasRef}
-        data-testid="sched-gantt"
-        role="img"
-        aria-label={`Slot timeline: ${tl.rows.length} slots, ${tl.bars.row.length} holds, ${tl.markers.length} markers (listed below)`}
-        title={hover ? undefined : 'Click a bar or marker to go to its event; wheel zooms, shift+wheel pans'}
-        style={{ cursor: hover ? 'pointer' : 'default' }}
-        onClick={(e) => {
-          const hit = hitAt(e);
-          if (hit) onPick(hit.seq);
-        }}
-        onMouseMove={(e) => {
-          const hit = hitAt(e);
-          const r = e.currentTarget.getBoundingClientRect();
-          const text = hit ? describeHit(tl, hit) : null;
-          setHover((h) => (text === null ? null : h?.text === text ? h : { x: e.clientX - r.left, y: e.clientY - r.top, text }));
-        }}
-        onMouseLeave={() => setHover(null)}
-      />
+    <div className="sv-gantt" ref={outerRef}>
+      <div className="sv-gantt-wrap" ref={wrapRef}>
+        <canvas
+          ref={canvasRef}
+          data-testid="sched-gantt"
+          role="img"
+          aria-label={`Slot timeline: ${tl.rows.length} slots, ${tl.bars.row.length} holds, ${tl.markers.length} markers (listed below)`}
+          title={hover ? undefined : 'Click a bar or marker to go to its event; wheel zooms, shift+wheel pans'}
+          style={{ cursor: hover ? 'pointer' : 'default' }}
+          onClick={(e) => {
+            const hit = hitAt(e);
+            if (hit) onPick(hit.seq);
+          }}
+          onMouseMove={(e) => {
+            const hit = hitAt(e);
+            // The tooltip sits in the unscrolled outer box, so it may hang over the marker list.
+            const r = outerRef.current!.getBoundingClientRect();
+            const text = hit ? describeHit(tl, hit) : null;
+            setHover((h) => (text === null ? null : h?.text === text ? h : { x: e.clientX - r.left, y: e.clientY - r.top, text }));
+          }}
+          onMouseLeave={() => setHover(null)}
+        />
+      </div>
       {zoom && (
         <button type="button" className="sv-fit" data-testid="sched-fit" onClick={() => setZoom(null)} title="Show the whole run (wheel zooms, shift+wheel pans)">
           Fit
@@ -147,13 +151,13 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
 /** Agent colours, as in the chart. */
 export function GanttLegend({ agents }: { agents: readonly string[] }) {
   return (
-    <span className="sv-legend" data-testid="sched-legend">
+    <div className="sv-legend" data-testid="sched-legend">
       {agents.map((a, i) => (
         <span key={a} className="sv-legend-item">
           <i style={{ background: agentColor(i) }} />
           {a}
         </span>
       ))}
-    </span>
+    </div>
   );
 }

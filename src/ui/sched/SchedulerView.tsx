@@ -38,8 +38,10 @@ export function SchedulerView() {
       <div className="rp-col sv-main">
         <div className="rp-head">
           <span>Slots @ {cursor < 0 ? '—' : cursor}</span>
-          <GanttLegend agents={tl.agents} />
+          <span className="rp-spacer" />
+          <span className="sv-dim">wheel zooms · shift+wheel pans · click goes to the event</span>
         </div>
+        {tl.agents.length > 0 && <GanttLegend agents={tl.agents} />}
         {head < 0 ? (
           <div className="rp-empty">No events yet: press Run (F8) or Step (F10).</div>
         ) : (
@@ -61,12 +63,10 @@ export function SchedulerView() {
         </div>
       </div>
       <div className="rp-col">
-        <div className="rp-head">Budgets</div>
-        <div className="rp-scroll sv-budgets">
+        <div className="rp-scroll">
+          <div className="rp-head sv-sticky">Budgets</div>
           <BudgetGauges gauges={gauges} totals={totals} />
-        </div>
-        <div className="rp-head">Routing</div>
-        <div className="rp-scroll sv-routing">
+          <div className="rp-head sv-sticky">Routing</div>
           <RoutingList events={events} routed={tl.routed} cursor={cursor} onPick={setCursor} />
         </div>
       </div>
