@@ -19,7 +19,11 @@ export function RoutingList({ events, routed, cursor, onPick }: { events: readon
             <button type="button" data-testid="sched-route" data-seq={seq} className={seq === cursor ? 'is-cursor' : undefined} onClick={() => onPick(seq)} title={`Go to event ${seq}`}>
               <span className="sv-dim">{formatVt(e.t)}</span>
               <span className="sv-agent">{e.agent}</span>
-              <span>needs q≥{e.need} → <b>{e.model}</b>{e.from && e.from !== e.model ? <span className="sv-dim"> (was {e.from})</span> : null}</span>
+              <span>
+                {e.need > 0 ? `needs q≥${e.need} → ` : 'no need stated → '}
+                <b>{e.model}</b>
+                {e.from && e.from !== e.model ? <span className="sv-dim"> (was {e.from})</span> : null}
+              </span>
               <span className="sv-text sv-dim">{e.reason}</span>
             </button>
             <div className="sv-cands">
