@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: three figures, each printed with its label and aim; the LAST line is one
+ * `npm run bench`: four figures, each printed with its label and aim; the LAST line is one
  * JSON object of all of them (null where a figure could not be measured).
  *
  *   kernelEventsPerSec  the research-team example run again and again (one seed per run) through
@@ -10,9 +10,12 @@
  *                                                                      aim >= 50,000 events/s
  *   entryGzipKB         gzip size of the entry chunk of `vite build` (the script dist/index.html
  *                       loads)                                         aim <= 250 kB
+ *   schedPicksPerSec    per scheduling class and runqueue size (10, 1,000, 10,000 runnable
+ *                       agents): pickNext + dequeue + account + enqueue cycles per second in Node
+ *                       (bench/sched.ts)          aim fair >= 1,000,000 at 10,000, cost ~ log n
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -168,9 +171,24 @@ async function benchBundle() {
   return Math.round(gz * 10) / 10;
 }
 
+// ---- (d) scheduling-class picks per second --------------------------------------------------
+
+async function benchSchedClasses() {
+  const bundle = await bundleTs('bench/sched.ts');
+  const { benchSched, formatSchedBench } = await import(bundle);
+  const r = benchSched(QUICK ? 150 : 400);
+  for (const row of formatSchedBench(r).split('\n')) process.stdout.write(`${''.padEnd(2)}${row}\n`);
+  const fair = r.fair['10000'];
+  const growth = r.fair['10'] / fair;
+  // log2(10,000) / log2(10) = 4: a log-n structure costs at most ~4x more at 10,000 than at 10.
+  const ok = fair >= 1_000_000 && growth <= 4;
+  line('fair picks/s at 10,000 (Node)', fmt(fair), `aim >= 1,000,000, cost growth <= 4x  ${verdict(ok)}  (${growth.toFixed(1)}x from 10 to 10,000)`);
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -186,5 +204,6 @@ process.stdout.write(`Harness Studio bench (node ${process.version}${QUICK ? ', 
 await measure('kernelEventsPerSec', 'kernel', benchKernel);
 await measure('idbEventsPerSec', 'idb', benchIdb);
 await measure('entryGzipKB', 'bundle', benchBundle);
+await measure('schedPicksPerSec', 'sched', benchSchedClasses);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
