@@ -9,13 +9,15 @@ import { deadline } from './deadline';
 import { fair } from './fair';
 import { fifo } from './fifo';
 import { idle } from './idle';
+import { SCHED_CLASSES } from './index';
 import { priority } from './priority';
 import { rt } from './rt';
 import type { SchedClass, SchedParams } from './schedClass';
 import { jsonClone, runOps, type OpsWorld, type SchedOp, type SchedSpec } from './schedOps';
 
-/** Every class under test: the foundation's fifo and the five policies. */
-const CLASSES: SchedClass<unknown>[] = [fifo, deadline, rt, fair, priority, idle] as SchedClass<unknown>[];
+/** Every class under test: the foundation's fifo, the five policies, and whatever else is registered. */
+const LISTED = [fifo, deadline, rt, fair, priority, idle] as SchedClass<unknown>[];
+const CLASSES: SchedClass<unknown>[] = [...LISTED, ...SCHED_CLASSES.ordered.filter((c) => !LISTED.some((l) => l.name === c.name))];
 
 const paramsArb: fc.Arbitrary<SchedParams> = fc.record({
   sliceTokens: fc.integer({ min: 1, max: 128 }),
@@ -108,6 +110,12 @@ function checkContract<Q>(w: OpsWorld<Q>): void {
   expect(timer > now).toBe(true);
 }
 
+it('covers every registered class, and the registry orders them by rank', () => {
+  for (const c of SCHED_CLASSES.ordered) expect(CLASSES.map((x) => x.name)).toContain(c.name);
+  const ranks = SCHED_CLASSES.ordered.map((c) => c.rank);
+  expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+});
+
 describe.each(CLASSES.map((c) => [c.name, c] as const))('class %s', (_name, cls) => {
   it('is a frozen ops table with a distinct rank', () => {
     expect(Object.isFrozen(cls)).toBe(true);
@@ -159,23 +167,28 @@ describe('class rules, checked after every step of the same random scripts', () 
     const check = (w: OpsWorld<unknown>) => {
       const runnable = statsOf(w, ['queued', 'running']);
       if (runnable.length === 0) return;
-      const lagSum = runnable.reduce((s, a) => s + a.lag!, 0);
-      const lagScale = runnable.reduce((s, a) => s + Math.abs(a.lag!), 0);
-      expect(Math.abs(lagSum)).toBeLessThanOrEqual(1e-6 * (1 + lagScale));
+      // V is the weighted mean rounded toward −∞ by less than one fixed-point unit (2^-14), so
+      // Σ lag lies in (−W·2^-24, 0] tokens, up to float rounding of the sums themselves.
       const W = runnable.reduce((s, a) => s + a.weight!, 0);
       const mean = runnable.reduce((s, a) => s + a.weight! * a.vruntime!, 0) / W;
-      expect(Math.abs(runnable[0]!.V! - mean)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(mean)) + 1e-6);
+      const V = runnable[0]!.V!;
+      const fuzz = 1e-12 * (1 + Math.abs(mean));
+      expect(V).toBeLessThanOrEqual(mean + fuzz);
+      expect(mean - V).toBeLessThan(2 ** -14 + fuzz);
+      const lagSum = runnable.reduce((s, a) => s + a.lag!, 0);
+      const lagScale = runnable.reduce((s, a) => s + Math.abs(a.lag!), 0);
+      expect(lagSum).toBeLessThanOrEqual(1e-9 * (1 + lagScale));
+      expect(lagSum).toBeGreaterThanOrEqual(-W * 2 ** -24 - 1e-9 * (1 + lagScale));
+      // The pick, by brute force: eligible (lag ≥ 0) with the earliest deadline, else the lowest vruntime.
       const queued = statsOf(w, ['queued']);
       const pick = w.cls.pickNext(w.rq, w.now);
       if (queued.length < 2) return;
-      const eps = 1e-6 * (1 + lagScale);
-      const clearlyEligible = queued.filter((a) => a.lag! > eps);
       const picked = queued.find((a) => a.id === pick)!;
-      if (clearlyEligible.length > 0) {
-        expect(picked.lag!).toBeGreaterThanOrEqual(-eps);
-        const earliest = Math.min(...clearlyEligible.map((a) => a.vdeadline!));
-        expect(picked.vdeadline!).toBeLessThanOrEqual(earliest + 1e-9 * (1 + Math.abs(earliest)));
-      } else if (queued.every((a) => a.lag! < -eps)) {
+      const eligible = queued.filter((a) => a.lag! >= 0);
+      if (eligible.length > 0) {
+        expect(picked.lag).toBeGreaterThanOrEqual(0);
+        expect(picked.vdeadline).toBe(Math.min(...eligible.map((a) => a.vdeadline!)));
+      } else {
         expect(picked.vruntime).toBe(Math.min(...queued.map((a) => a.vruntime!)));
       }
     };

@@ -8,6 +8,10 @@
  *
  * Entity states: queued (in the tree), running (dequeued to a slot but still in V, like curr),
  * sleeping (out of V, keeping its clamped lag for the next placement).
+ *
+ * Arithmetic is fixed point, as in Linux: vruntimes are integers in units of 2^-14 of
+ * tokens·1024/w, so the avg_vruntime sums are exact (while |Σ w·(v − v0)| < 2^53), V rounds
+ * toward −∞ and an entity placed at V is always eligible. Stats convert back to tokens·1024/w.
  */
 import type { AgentId } from '../ids';
 import type { AgentSpec } from '../spec';
@@ -36,6 +40,10 @@ export function fairWeight(s: Pick<AgentSpec['sched'], 'nice' | 'weight'>): numb
   return SCHED_PRIO_TO_WEIGHT[nice + 20]!;
 }
 
+/** Fixed-point scale of vruntime (units per tokens·1024/w), and of service: Δv = tokens·2^24/w. */
+const V_UNIT = 2 ** 14;
+const SERVICE_UNIT = NICE_0_LOAD * V_UNIT;
+
 const QUEUED = 1;
 const RUNNING = 2;
 const SLEEPING = 3;
@@ -47,11 +55,11 @@ export interface FairQueue {
   ids: EntityIndex;
   state: number[];
   weight: number[];
-  /** vruntime, in tokens·1024/w. */
+  /** vruntime, integer, in 2^-14 of tokens·1024/w. */
   v: number[];
-  /** Virtual deadline. */
+  /** Virtual deadline, same units. */
   vd: number[];
-  /** Saved lag V − v of a sleeper (entity_lag), clamped to ±2·slice·1024/w. */
+  /** Saved lag V − v of a sleeper (entity_lag), clamped to ±2 vslices; same units. */
   vlag: number[];
   /** vd when it was picked: protected from same-class preemption until vd moves (RUN_TO_PARITY). */
   parity: number[];
@@ -62,14 +70,24 @@ export interface FairQueue {
   /** Entities in the tree. */
   count: number;
   seq: number;
-  /** avg_vruntime bookkeeping: V = v0 + avg/load over queued and running entities. */
+  /** avg_vruntime bookkeeping over queued and running entities: V = v0 + ⌊avg/load⌋. */
   v0: number;
   load: number;
   avg: number;
 }
 
+/** calc_delta_fair: tokens of service as vruntime of an entity of weight w. */
+function delta(tokens: number, w: number): number {
+  return Math.round((tokens * SERVICE_UNIT) / w);
+}
+
+/** avg_vruntime: v0 + ⌊avg/load⌋, the division rounded toward −∞ exactly (as div_s64 after the bias). */
 function avgVruntime(rq: FairQueue): number {
-  return rq.load > 0 ? rq.v0 + rq.avg / rq.load : rq.v0;
+  if (rq.load === 0) return rq.v0;
+  let q = Math.floor(rq.avg / rq.load);
+  if (q * rq.load > rq.avg) q--;
+  else if ((q + 1) * rq.load <= rq.avg) q++;
+  return rq.v0 + q;
 }
 
 /** vruntime_eligible: V ≥ v ⇔ Σ(v_j − v0)·w_j ≥ (v − v0)·Σw_j, no division. */
@@ -85,7 +103,7 @@ function best(rq: FairQueue): number {
 }
 
 function vslice(rq: FairQueue, i: number): number {
-  return (rq.slice * NICE_0_LOAD) / rq.weight[i]!;
+  return delta(rq.slice, rq.weight[i]!);
 }
 
 function insert(rq: FairQueue, i: number): void {
@@ -113,9 +131,9 @@ function leave(rq: FairQueue, i: number): void {
 function place(rq: FairQueue, i: number, initial: boolean): void {
   const w = rq.weight[i]!;
   let lag = rq.vlag[i]!;
-  if (rq.load > 0) lag = (lag * (rq.load + w)) / rq.load;
+  if (rq.load > 0) lag = Math.trunc((lag * (rq.load + w)) / rq.load);
   rq.v[i] = avgVruntime(rq) - lag;
-  rq.vd[i] = rq.v[i]! + (initial ? vslice(rq, i) / 2 : vslice(rq, i));
+  rq.vd[i] = rq.v[i]! + (initial ? Math.floor(vslice(rq, i) / 2) : vslice(rq, i));
   rq.avg += w * (rq.v[i]! - rq.v0);
   rq.load += w;
 }
@@ -136,7 +154,7 @@ function enqueue(rq: FairQueue, se: SchedEntity): void {
       rq.weight[i] = w;
     } else if (rq.weight[i] !== w) {
       // reweight_entity: the saved lag is kept in service terms, vlag' = vlag·w_old/w_new.
-      rq.vlag[i] = (rq.vlag[i]! * rq.weight[i]!) / w;
+      rq.vlag[i] = Math.trunc((rq.vlag[i]! * rq.weight[i]!) / w);
       rq.weight[i] = w;
     }
     place(rq, i, initial);
@@ -151,7 +169,7 @@ function account(rq: FairQueue, agent: AgentId, tokens: number): void {
   const i = entityOf(rq.ids, agent);
   if (i < 0 || !(tokens > 0)) return;
   const w = rq.weight[i]!;
-  const dv = (tokens * NICE_0_LOAD) / w;
+  const dv = delta(tokens, w);
   const state = rq.state[i];
   if (state === SLEEPING) {
     const limit = 2 * vslice(rq, i);
@@ -183,25 +201,26 @@ function sleep(rq: FairQueue, agent: AgentId): void {
   rq.state[i] = SLEEPING;
 }
 
+/** Lag in tokens of service, w·(V − v) (a sleeper's saved one); ≥ 0 exactly when eligible. */
 function lagTokens(rq: FairQueue, i: number): number {
   const vlag = rq.state[i] === SLEEPING ? rq.vlag[i]! : avgVruntime(rq) - rq.v[i]!;
-  return (rq.weight[i]! * vlag) / NICE_0_LOAD;
+  return (rq.weight[i]! * vlag) / SERVICE_UNIT;
 }
 
 /** Runnable agents in pick order: eligible ones by deadline, then the rest by vruntime. */
 function queued(rq: FairQueue): AgentId[] {
   const nodes = treapInOrder(rq.tree, rq.root);
   if (nodes.length <= 1) return nodes.map((i) => rq.ids.agents[i]!);
-  const now: number[] = [];
+  const ready: number[] = [];
   const later: number[] = [];
-  for (const i of nodes) (eligible(rq, rq.v[i]!) ? now : later).push(i);
+  for (const i of nodes) (eligible(rq, rq.v[i]!) ? ready : later).push(i);
   later.sort((a, b) => rq.v[a]! - rq.v[b]! || rq.vd[a]! - rq.vd[b]! || rq.order[a]! - rq.order[b]!);
-  return [...now, ...later].map((i) => rq.ids.agents[i]!);
+  return [...ready, ...later].map((i) => rq.ids.agents[i]!);
 }
 
 /**
- * The fair class (rank 30). stats: vruntime, lag (tokens of service owed, w·(V − v)/1024),
- * vdeadline, weight, V. Sources: kernel/sched/fair.c (v6.6+), REFERENCES §1.1 and §1.6.
+ * The fair class (rank 30). stats: vruntime, vdeadline and V in tokens·1024/w, lag in tokens of
+ * service owed (w·(V − v)/1024), weight. Sources: kernel/sched/fair.c (v6.6+), REFERENCES §1.1, §1.6.
  */
 export const fair: SchedClass<FairQueue> = Object.freeze<SchedClass<FairQueue>>({
   name: 'fair',
@@ -247,7 +266,7 @@ export const fair: SchedClass<FairQueue> = Object.freeze<SchedClass<FairQueue>>(
   stats(rq, agent): SchedStats {
     const i = entityOf(rq.ids, agent);
     if (i < 0) return {};
-    return { vruntime: rq.v[i]!, lag: lagTokens(rq, i), vdeadline: rq.vd[i]!, weight: rq.weight[i]!, V: avgVruntime(rq) };
+    return { vruntime: rq.v[i]! / V_UNIT, lag: lagTokens(rq, i), vdeadline: rq.vd[i]! / V_UNIT, weight: rq.weight[i]!, V: avgVruntime(rq) / V_UNIT };
   },
   queued: (rq) => queued(rq),
   size: (rq) => rq.count,

@@ -53,6 +53,7 @@ export interface SimHooks {
   onPick?: (agent: AgentId, cls: string, now: number, rqs: Record<string, unknown>) => void;
 }
 
+/** What a simulation produced: service per agent, finished jobs, jobs still in progress, the runqueues. */
 export interface SimResult {
   now: number;
   /** Tokens of service per agent. */
