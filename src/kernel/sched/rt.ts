@@ -160,7 +160,8 @@ export const rt: SchedClass<RtQueue> = Object.freeze<SchedClass<RtQueue>>({
     // Never plan past the window's budget: the boundary that follows is where throttling bites.
     return rq.budget < 0 ? own : Math.max(1, Math.min(own, Math.ceil(rq.budget - rq.used)));
   },
-  nextTimer: (rq, now) => (rq.used > 0 && rq.windowEnd > now && rq.budget !== 0 ? rq.windowEnd : Number.POSITIVE_INFINITY),
+  // The rollover matters only where a budget can be spent: not when unlimited, not when zero.
+  nextTimer: (rq, now) => (rq.budget > 0 && rq.used > 0 && rq.windowEnd > now ? rq.windowEnd : Number.POSITIVE_INFINITY),
   throttled: (rq, _agent, now) => throttledAt(rq, now),
   stats(rq, agent, now): SchedStats {
     const i = entityOf(rq.ids, agent);
