@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: four figures, each printed with its label and aim; the LAST line is one
+ * `npm run bench`: five figures, each printed with its label and aim; the LAST line is one
  * JSON object of all of them (null where a figure could not be measured).
  *
  *   kernelEventsPerSec  the research-team example run again and again (one seed per run) through
@@ -13,9 +13,11 @@
  *   schedPicksPerSec    per scheduling class and runqueue size (10, 1,000, 10,000 runnable
  *                       agents): pickNext + dequeue + account + enqueue cycles per second in Node
  *                       (bench/sched.ts)          aim fair >= 1,000,000 at 10,000, cost ~ log n
+ *   dispatchMedianUs    wall time the scheduler adds per model call (enqueue + pick decisions)
+ *                       while the contention example runs (bench/dispatch.ts)   aim < 50 µs
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -186,9 +188,19 @@ async function benchSchedClasses() {
   return r;
 }
 
+// ---- (e) dispatch latency the scheduler adds to a model call --------------------------------
+
+async function benchDispatchLatency() {
+  const bundle = await bundleTs('bench/dispatch.ts');
+  const { benchDispatch } = await import(bundle);
+  const r = await benchDispatch(readFileSync(path.join(ROOT, 'public', 'examples', 'contention.json'), 'utf8'), QUICK ? 10 : 30);
+  line('dispatch latency, median (Node)', `${r.medianUs} µs`, `aim < 50 µs  ${verdict(r.medianUs < 50)}  (p95 ${r.p95Us} µs over ${fmt(r.dispatches)} dispatches of the contention example; AIOS batches every 1 s)`);
+  return r.medianUs;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -205,5 +217,6 @@ await measure('kernelEventsPerSec', 'kernel', benchKernel);
 await measure('idbEventsPerSec', 'idb', benchIdb);
 await measure('entryGzipKB', 'bundle', benchBundle);
 await measure('schedPicksPerSec', 'sched', benchSchedClasses);
+await measure('dispatchMedianUs', 'dispatch', benchDispatchLatency);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

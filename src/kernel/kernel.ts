@@ -349,8 +349,9 @@ export class Kernel {
     Object.entries(s.runqueues).forEach(([model, rqs], mi) => {
       SCHED_CLASSES.ordered.forEach((cls, ci) => {
         const rq = rqs[cls.name];
-        // A class timer matters only while its queue waits on it (everything queued is throttled).
-        if (cls.size(rq) === 0 || cls.pickNext(rq, s.now) !== null) return;
+        // A class timer matters while something is queued: a throttled entity refills at its
+        // own time even while others of its class run (CBS replenishment, rt window rollover).
+        if (cls.size(rq) === 0) return;
         const t = cls.nextTimer(rq, s.now);
         if (!Number.isFinite(t)) return;
         const at = Math.max(s.now, t);
