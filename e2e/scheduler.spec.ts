@@ -43,9 +43,15 @@ test('an agent\'s scheduling class and its parameters are edited in the inspecto
   await page.getByTestId('field-sched-class').selectOption('deadline');
   await expect(page.getByTestId('field-sched-runtime')).toBeVisible();
   await expect(page.getByTestId('field-sched-period')).toBeVisible();
-  // A deadline agent without its parameters cannot be admitted: the run says why, in place.
+  // A deadline agent without its parameters is a problem shown in place, and the run refuses to start.
+  await expect(page.getByTestId('problem-item').first()).toContainText('agents[2].sched.runtime');
+  await expect(page.getByTestId('problem-count')).toHaveText('3');
   await page.getByTestId('run-button').click();
-  await expect(page.locator('[data-testid="event-row"] .rp-type', { hasText: 'job.failed' }).first()).toBeVisible({ timeout: 15_000 });
-  await page.getByTestId('undo-button').click();
+  await expect(page.locator('[data-testid="start-issue"][data-path="agents[2].sched.period"]')).toBeVisible();
+  await page.getByTestId('field-sched-runtime').fill('50');
+  await page.getByTestId('field-sched-deadline').fill('2000');
+  await page.getByTestId('field-sched-period').fill('3000');
+  await expect(page.getByTestId('problem-count')).toHaveText('0');
+  for (let i = 0; i < 4; i++) await page.getByTestId('undo-button').click();
   await expect(page.getByTestId('field-sched-class')).toHaveValue('');
 });

@@ -57,6 +57,15 @@ describe('parseHarness', () => {
     expect(issuesOf(doc)).toContainEqual(expect.objectContaining({ path: 'tools[0].id', message: expect.stringContaining('already used by the agent at agents[0].id') }));
   });
 
+  it('reports a deadline agent without its parameters, at each missing field', () => {
+    const doc = clone();
+    doc.agents[2].sched = { class: 'deadline', runtime: 50 };
+    const paths = issuesOf(doc).map((i) => i.path);
+    expect(paths).toEqual(['agents[2].sched.deadline', 'agents[2].sched.period']);
+    doc.agents[2].sched = { class: 'deadline', runtime: 50, deadline: 3000, period: 2000 };
+    expect(issuesOf(doc)[0]!.message).toBe('agents[2].sched.deadline: expected at most the period (2000 ms), found 3000 ms');
+  });
+
   it('reports JSON syntax errors with line and column and never throws', () => {
     const [issue] = issuesOf('{\n  "version": 1,\n  "name": }');
     expect(issue!.message).toMatch(/^not valid JSON at line 3, column \d+/);

@@ -150,6 +150,18 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
     const at = `agents[${i}]`;
     ref(`${at}.model`, a.model, ['model']);
     ref(`${at}.sched.group`, a.sched.group, ['group']);
+    if (a.sched.class === 'deadline') {
+      for (const field of ['runtime', 'deadline', 'period'] as const) {
+        if (a.sched[field] === undefined) {
+          const unit = field === 'runtime' ? 'tokens' : 'ms';
+          issues.push({ path: `${at}.sched.${field}`, message: `${at}.sched.${field}: the deadline class needs ${field} (${unit}), found nothing`, expected: `a positive integer (${unit})`, found: 'nothing' });
+        }
+      }
+      const { deadline, period } = a.sched;
+      if (deadline !== undefined && period !== undefined && deadline > period) {
+        issues.push({ path: `${at}.sched.deadline`, message: `${at}.sched.deadline: expected at most the period (${period} ms), found ${deadline} ms`, expected: `≤ ${period}`, found: String(deadline) });
+      }
+    }
     a.capabilities.forEach((c, j) => ref(`${at}.capabilities[${j}].target`, c.target, ['tool', 'store']));
     a.behaviour.forEach((s, j) => {
       const sp = `${at}.behaviour[${j}]`;
