@@ -93,7 +93,7 @@ describe('deadline admission', () => {
   });
 
   it('rejects parameters that break runtime ≤ deadline ≤ period', () => {
-    const t = TestKernel.spawn(harness({ agents: [{ ...dl('x'), sched: { class: 'deadline', runtime: 500, deadline: 1000, period: 800 } }] }));
+    const t = TestKernel.spawn(harness({ agents: [{ ...dl('x'), sched: { class: 'deadline', runtime: 500, deadline: 1000, period: 2000 } }] }));
     expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate' });
   });
 });
@@ -138,5 +138,27 @@ describe('the contention example', () => {
     const starved = maxWait((await TestKernel.spawn(variant(0)).runToEnd()).events());
     expect(starved['writer-2']!).toBeGreaterThan(3 * aged['writer-2']!);
     expect(starved.analyst!).toBeGreaterThan(3 * aged.analyst!);
+  });
+});
+
+describe('group weights (cpu.weight)', () => {
+  it('share a team\'s weight among its members: two members of a weight-100 team together get one agent\'s share', async () => {
+    const long = (id: string, group?: string) => ({
+      id, name: id, model: 'm', sched: { class: 'fair' as const, weight: 100, ...(group ? { group } : {}) },
+      behaviour: Array.from({ length: 40 }, () => ({ op: 'think' as const, text: 'steady work '.repeat(20) })),
+    });
+    const spec = harness({
+      sched: { sliceTokens: 16 },
+      limits: { maxSteps: 60 },
+      groups: [{ id: 'team', name: 'Team', weight: 100 }],
+      agents: [long('solo'), long('t1', 'team'), long('t2', 'team')],
+    });
+    const t = await TestKernel.spawn(spec).runToEnd();
+    const published = t.events('job.published') as EventOf<'job.published'>[];
+    expect(published.map((p) => p.sched.weight)).toEqual([100, 50, 50]);
+    const out: Record<string, number> = {};
+    for (const e of t.kernel.events) if (e.type === 'infer.sliced' || e.type === 'infer.completed') out[e.agent] = (out[e.agent] ?? 0) + e.slice.tokensOut;
+    const team = out.t1! + out.t2!;
+    expect(Math.abs(team - out.solo!) / out.solo!).toBeLessThan(0.1);
   });
 });
