@@ -1,0 +1,6 @@
+/** memory/: the context window as typed segments, eviction policies, and the archive port. */
+export type { Segment, SegmentKind } from './segment';
+export { isEvictable } from './segment';
+export type { EvictionPolicy } from './evictionPolicy';
+export { evictionPolicy, EVICTION_POLICIES, fifoEviction, lruEviction, lruKEviction, qualityEviction } from './evictionPolicy';
+export type { ArchiveChunk, ArchiveHit, ArchiveStore } from './archiveStore';

@@ -1,0 +1,31 @@
+/**
+ * The context window as RAM: a list of typed segments, each with a real token count and
+ * provenance. What is present (in the window) and what is correct (validity) are separate
+ * dimensions: a segment can be present and wrong.
+ */
+import type { ContextEntry } from '../cpu/cpu';
+
+export type SegmentKind = 'system' | 'fact' | 'core' | 'message' | 'tool' | 'retrieved' | 'summary';
+
+export interface Segment extends ContextEntry {
+  /** Unique within the run, e.g. `s12`. */
+  id: string;
+  kind: SegmentKind;
+  /** Tagged fact: never evicted, kept verbatim by compaction. */
+  fact: boolean;
+  /** Pinned by the harness (system, core blocks): never evicted. */
+  pinned: boolean;
+  /** Where it came from: `system`, `agent:ID`, `tool:ID`, `msg:ID`, `archive:STORE`, `summary`. */
+  source: string;
+  trust: 'trusted' | 'untrusted';
+  verified: boolean;
+  /** 0 (known wrong) … 1 (known right). */
+  validity: number;
+  /** Virtual time it entered the window. */
+  t: number;
+  /** Virtual times of its most recent reads by an inference, newest last (at most 8). */
+  reads: number[];
+}
+
+/** Segments that eviction may never take. */
+export const isEvictable = (s: Segment): boolean => !s.pinned && !s.fact && s.kind !== 'system';
