@@ -14,6 +14,8 @@ import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
 import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
 import { evaluate } from './term/goals';
 import { countTokens } from './tokens';
+import { evictionPolicy } from './memory/evictionPolicy';
+import { isEvictable, type Segment } from './memory/segment';
 import { toolClassFor } from './tools/toolClass';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
@@ -97,7 +99,7 @@ export class Kernel {
   static create(spec: HarnessSpec, opts: KernelOptions): Kernel {
     const k = new Kernel(spec, opts);
     const stores: EventOf<'run.started'>['stores'] = {};
-    for (const st of spec.stores) stores[st.id] = st.documents.map((d) => ({ text: d.text, tags: d.tags, trust: d.trust }));
+    for (const st of spec.stores) stores[st.id] = st.documents.map((d) => ({ text: d.text, tags: d.tags, trust: d.trust, valid: d.valid }));
     const models: Record<string, ModelInfo> = {};
     for (const m of spec.models) models[m.id] = { slots: m.slots, tokensPerSecond: m.tokensPerSecond, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut };
     const groups: GroupInfo[] = spec.groups.map((g) => ({ id: g.id, parent: g.parent ?? null, tokens: g.tokens ?? null, cost: g.cost ?? null, periodMs: g.periodMs ?? null, weight: g.weight }));
@@ -168,7 +170,8 @@ export class Kernel {
       const adm = ctx.admission;
       if (outcome.ok) {
         const { ok: _ok, ...rest } = outcome;
-        this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: this.effectiveSched(agent) });
+        const { warnAt, compactAt, eviction, k } = agent.memory;
+        this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: this.effectiveSched(agent), memory: { warnAt, compactAt, eviction, k } });
         if (adm) this.emit({ type: 'sched.admitted', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound });
       } else {
         if (adm && !adm.ok && outcome.stage === 'allocate') {
@@ -202,6 +205,49 @@ export class Kernel {
     let w = sc.weight ?? Math.round(100 * 1.25 ** -sc.nice);
     for (const gid of chainOf(sc.group)) w = (w * byId.get(gid)!.weight) / 100 / Math.max(1, children(gid));
     return { ...sc, weight: Math.min(10_000, Math.max(1, Math.round(w))) };
+  }
+
+  /**
+   * Memory pressure (MemGPT: warn at 75%, flush at 90% of the window; both per agent): announce
+   * a level change; at the compact level, summarise the oldest half of the evictable messages
+   * into one summary segment (facts and pinned segments stay verbatim); if nothing is left to
+   * summarise, evict by the agent's policy until under the warn level. One event per call.
+   */
+  private manageMemory(p: Proc): KernelEvent | null {
+    const { warnAt, compactAt } = p.memory;
+    const share = p.contextTokens / p.window;
+    const level = share >= compactAt ? 'compact' : share >= warnAt ? 'warn' : 'ok';
+    if (level !== p.pressure) {
+      return this.emit({ type: 'mem.pressure', agent: p.id, level, tokens: p.contextTokens, window: p.window, share, threshold: level === 'compact' ? compactAt : warnAt });
+    }
+    if (level !== 'compact') return null;
+    const ref = (x: Segment) => ({ id: x.id, kind: x.kind, tokens: x.tokens });
+    const candidates = p.context.filter((x) => isEvictable(x) && (x.kind === 'message' || x.kind === 'tool' || x.kind === 'retrieved'));
+    if (candidates.length >= 2) {
+      const oldest = candidates.slice(0, Math.max(2, Math.ceil(candidates.length / 2)));
+      const text = `Summary of ${oldest.length} earlier segments: ${oldest.map((x) => x.text.split(/\s+/).slice(0, 10).join(' ')).join(' / ')}`;
+      const tokens = countTokens(text);
+      const dropped = oldest.reduce((n, x) => n + x.tokens, 0);
+      if (tokens < dropped) {
+        const keptFacts = p.context.filter((x) => x.fact).length;
+        return this.emit({
+          type: 'mem.compacted', agent: p.id, summarized: oldest.map(ref), keptFacts, freed: dropped - tokens,
+          summary: { id: `s${this.s.nextSeg}`, text, tokens }, tokens: p.contextTokens - dropped + tokens,
+        });
+      }
+    }
+    const policy = evictionPolicy(p.memory.eviction);
+    const victims: Segment[] = [];
+    let tokens = p.contextTokens;
+    const byId = new Map(p.context.map((x) => [x.id, x]));
+    for (const id of policy.victims(p.context, this.s.now, p.memory.k)) {
+      if (tokens < warnAt * p.window) break;
+      const v = byId.get(id)!;
+      victims.push(v);
+      tokens -= v.tokens;
+    }
+    if (victims.length === 0) return null;
+    return this.emit({ type: 'mem.evicted', agent: p.id, policy: policy.name, segments: victims.map(ref), freed: p.contextTokens - tokens, tokens });
   }
 
   // ---- observation -------------------------------------------------------------------
@@ -294,6 +340,11 @@ export class Kernel {
 
     for (const p of procs) if (p.state === 'acting' && p.pending) return this.act(p, p.pending);
     for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided) return this.syscall(p);
+    for (const p of procs) {
+      if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
+      const m = this.manageMemory(p);
+      if (m) return m;
+    }
     for (const m of s.inflight) if (m.deliverAt <= s.now) return this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, s.now, m.sentSeq);
     for (const p of procs) {
       if (p.state !== 'blocked') continue;
@@ -576,11 +627,49 @@ export class Kernel {
         return this.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: action.text });
       case 'finish':
         return this.emit({ type: 'agent.finished', agent: p.id, text: action.text });
+      case 'read':
+        return this.lazyFault(p, action.ref, action.as);
     }
   }
 
+  /**
+   * A lazy page fault: a referenced artifact, store chunk or scratch space is materialised on
+   * first access, with a typed outcome — copy-on-write clone of an artifact, archive fetch,
+   * zero-fill for new scratch space, retry while a live agent may still write it, or failure.
+   */
+  private lazyFault(p: Proc, ref: string, as: string | undefined): KernelEvent {
+    const s = this.s;
+    const base = { type: 'mem.faulted' as const, agent: p.id, mode: 'lazy' as const, ref, ...(as === undefined ? {} : { as }) };
+    const ok = (outcome: 'zero-fill' | 'archive' | 'cow', text: string, trust: 'trusted' | 'untrusted', valid: boolean, detail: string): KernelEvent =>
+      this.emit({ ...base, outcome, text, tokens: countTokens(text), trust, valid, detail });
+    const fail = (outcome: 'retry' | 'failed', detail: string): KernelEvent => this.emit({ ...base, outcome, text: '', tokens: 0, trust: 'trusted', valid: true, detail });
+    const [scheme, rest = ''] = ref.split(/:(.*)/s, 2) as [string, string?];
+    if (scheme === 'new') return ok('zero-fill', '', 'trusted', true, `new scratch space "${rest}", zero-filled`);
+    if (scheme === 'artifact') {
+      const a = s.artifacts[rest];
+      if (a) return ok('cow', a.text, 'trusted', true, `artifact "${rest}" by ${a.agent}, cloned copy-on-write`);
+      const writers = s.order.filter((id) => id !== p.id && s.procs[id]!.state !== 'done' && s.procs[id]!.state !== 'failed');
+      return writers.length > 0
+        ? fail('retry', `artifact "${rest}" does not exist yet; ${writers.join(', ')} may still write it: retrying next turn`)
+        : fail('failed', `artifact "${rest}" does not exist and no running agent can write it`);
+    }
+    if (scheme === 'store') {
+      const [store = '', id = ''] = rest.split('#');
+      const docs = s.stores[store];
+      if (!docs) return fail('failed', `no store "${store}"`);
+      const doc = docs.find((d) => d.id === `${store}#${id}` || d.id === id) ?? docs[Number(id)];
+      return doc ? ok('archive', doc.text, doc.trust, doc.valid, `fetched ${doc.id} from ${store}`) : fail('failed', `no chunk "${id}" in ${store}`);
+    }
+    return fail('failed', `cannot resolve "${ref}": use artifact:NAME, store:ID#N or new:NAME`);
+  }
+
   private wake(p: Proc, m: Proc['inbox'][number], as: string | undefined = p.waiting?.as): KernelEvent {
-    return this.emit({ type: 'agent.woke', agent: p.id, msgId: m.msgId, from: m.from, text: m.text, tokens: m.tokens, ...(as === undefined ? {} : { as }) });
+    const factTokens: Record<string, number> = {};
+    for (const f of m.facts) factTokens[f] = countTokens(f);
+    return this.emit({
+      type: 'agent.woke', agent: p.id, msgId: m.msgId, from: m.from, text: m.text, tokens: m.tokens, ...(as === undefined ? {} : { as }),
+      ...(m.facts.length > 0 ? { factTokens } : {}),
+    });
   }
 
   /**
@@ -597,6 +686,10 @@ export class Kernel {
     if (!cls) return deny('unknown-tool', 'kernel', `there is no tool "${call.tool}"`);
     const target = cls.target(spec, { agent: p.id, tool: call.tool, args: call.args, newId: '' });
     if ('error' in target) return deny('bad-arguments', 'kernel', target.error);
+    if (target.target === p.id) {
+      // MemGPT-style self-memory calls act on the caller's own window and recall storage.
+      return this.emit({ type: 'tool.allowed', agent: p.id, callId: call.callId, tool: call.tool, rule: 'own-memory', scope: 'kernel', mode, until: this.s.now + cls.latency(spec) });
+    }
     const cap = this.agents.get(p.id)?.capabilities.find((c) => c.target === target.target);
     const grants = (access: string): boolean =>
       target.access === 'use' || access === 'readwrite' || access === 'use' || access === target.access;
@@ -615,7 +708,8 @@ export class Kernel {
     const outcome = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, this.s);
     return this.emit({
       type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
-      tokens: countTokens(outcome.result), ms: cls.latency(spec), ...(outcome.stored ? { stored: outcome.stored } : {}),
+      tokens: countTokens(outcome.result), ms: cls.latency(spec), trust: spec ? 'untrusted' : 'trusted',
+      ...(outcome.stored ? { stored: outcome.stored } : {}), ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
     }, call.until);
   }
 }

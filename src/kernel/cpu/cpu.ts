@@ -3,6 +3,7 @@
  * agent may call; it answers with one Action. The sim provider implements it offline and
  * deterministically; networked providers live outside the kernel (src/providers).
  */
+import type { Segment } from '../memory/segment';
 import type { AgentSpec, ModelSpec, SimStep } from '../spec';
 
 /** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
@@ -12,6 +13,7 @@ export type Action =
   | { kind: 'send'; to: string; text: string; facts: string[] }
   | { kind: 'recv'; from?: string; as?: string }
   | { kind: 'write'; artifact: string; text: string }
+  | { kind: 'read'; ref: string; as?: string }
   | { kind: 'finish'; text: string };
 
 export interface ContextEntry {
@@ -28,7 +30,8 @@ export interface InferRequest {
   /** Index of the next step of the agent's behaviour script (sim). */
   pc: number;
   seed: number;
-  context: readonly ContextEntry[];
+  /** The window as typed segments (provenance and validity included). */
+  context: readonly Segment[];
   /** Named observations the script may refer to as {{var.NAME}}; {{last}} is `last`. */
   vars: Readonly<Record<string, string>>;
   last: string;

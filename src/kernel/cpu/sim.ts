@@ -27,6 +27,8 @@ function actionText(action: Action): string {
       return action.from ? `wait for a message from ${action.from}` : 'wait for a message';
     case 'write':
       return `write ${action.artifact}:\n${action.text}`;
+    case 'read':
+      return `read ${action.ref}`;
     case 'finish':
       return action.text === '' ? 'done' : `done: ${action.text}`;
   }
@@ -99,6 +101,29 @@ export class SimCpu implements Cpu {
             action = { kind: 'finish', text: render(step.text, scope) };
             text = actionText(action);
             break;
+          case 'recall':
+            action = { kind: 'call', tool: 'conversation_search', args: { query: render(step.query, scope) }, ...(step.as === undefined ? {} : { as: step.as }) };
+            text = actionText(action);
+            break;
+          case 'core':
+            action = { kind: 'call', tool: step.mode === 'replace' ? 'core_memory_replace' : 'core_memory_append', args: { label: step.label, text: render(step.text, scope) } };
+            text = actionText(action);
+            break;
+          case 'read':
+            action = { kind: 'read', ref: step.ref, ...(step.as === undefined ? {} : { as: step.as }) };
+            text = actionText(action);
+            break;
+        }
+        // The distractor effect: each invalid segment in the window may mislead the model into
+        // repeating it instead of what it should have produced (Chroma, "Context Rot", 2025).
+        if (action.kind === 'write' || action.kind === 'send') {
+          const wrong = req.context.filter((c) => c.validity < 0.5);
+          const misled = 1 - 0.6 ** wrong.length;
+          if (wrong.length > 0 && draw(seed, `sim:${agent.id}:distract`, turn) < misled) {
+            const bad = wrong[Math.floor(draw(seed, `sim:${agent.id}:which`, turn) * wrong.length)]!;
+            action = action.kind === 'write' ? { ...action, text: bad.text } : { ...action, text: bad.text };
+            text = actionText(action);
+          }
         }
       }
     }

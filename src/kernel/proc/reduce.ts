@@ -3,7 +3,7 @@
  * event. The live kernel, a seek and the UI's projections all use it, so they cannot disagree.
  * `applyEvent` mutates the state in place (the hot path); callers clone where they must.
  */
-import type { ContextEntry } from '../cpu/cpu';
+import type { Segment } from '../memory/segment';
 import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
 import type { EventOf, KernelEvent, ModelInfo, SliceCharge } from '../trace/events';
 import type { GroupState, KernelState, Proc } from './state';
@@ -27,12 +27,12 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
   for (const g of e.groups) groups[g.id] = { ...g, usedTokens: 0, usedCost: 0, periodStart: e.t, throttledUntil: null };
   const stores: KernelState['stores'] = {};
   for (const [id, docs] of Object.entries(e.stores)) {
-    stores[id] = docs.map((d, i) => ({ id: `${id}#${i}`, text: d.text, tags: d.tags, trust: d.trust, source: 'document', t: 0 }));
+    stores[id] = docs.map((d, i) => ({ id: `${id}#${i}`, text: d.text, tags: d.tags, trust: d.trust, valid: d.valid, source: 'document', t: 0 }));
   }
   return {
     run: e.run, seed: e.seed, seq: e.seq, now: e.t,
     procs: {}, order: [], slots, models: e.models, params: e.sched, groups, bandwidth: {}, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
-    steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, stopped: null,
+    steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
   };
 }
 
@@ -41,9 +41,27 @@ export function cloneState(s: KernelState): KernelState {
   return JSON.parse(JSON.stringify(s)) as KernelState;
 }
 
-function push(p: Proc, entry: ContextEntry): void {
-  p.context.push(entry);
-  p.contextTokens += entry.tokens;
+type SegmentInit = Pick<Segment, 'role' | 'text' | 'tokens' | 'kind' | 'source'> & Partial<Segment>;
+
+/** A new segment in the agent's window, with provenance; defaults: trusted, valid, unpinned. */
+function push(s: KernelState, p: Proc, init: SegmentInit, t: number): Segment {
+  const seg: Segment = {
+    id: `s${s.nextSeg++}`, fact: false, pinned: false, trust: 'trusted', verified: false, validity: 1, t, reads: [], ...init,
+  };
+  p.context.push(seg);
+  p.contextTokens += seg.tokens;
+  return seg;
+}
+
+/** Takes segments out of the window into recall storage; returns the tokens freed. */
+function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; freed: number } {
+  const drop = new Set(ids);
+  const taken = p.context.filter((x) => drop.has(x.id));
+  p.context = p.context.filter((x) => !drop.has(x.id));
+  const freed = taken.reduce((n, x) => n + x.tokens, 0);
+  p.contextTokens -= freed;
+  p.recall.push(...taken);
+  return { taken, freed };
 }
 
 function backToReady(p: Proc): void {
@@ -115,13 +133,14 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
     case 'job.published': {
       s.procs[e.agent] = {
         id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, turn: 0, pc: 0,
-        context: [{ role: 'system', text: e.system, tokens: e.systemTokens }], contextTokens: e.systemTokens,
+        context: [], contextTokens: 0, recall: [], memory: e.memory, pressure: 'ok',
         tools: e.tools, inbox: [], vars: {}, last: '', pending: null, slot: -1, until: 0, call: null,
         readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
         gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true,
       };
       s.order.push(e.agent);
       s.nextPid = e.pid + 1;
+      push(s, s.procs[e.agent]!, { role: 'system', text: e.system, tokens: e.systemTokens, kind: 'system', source: 'system', pinned: true, verified: true }, e.t);
       break;
     }
     case 'job.failed':
@@ -159,6 +178,8 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const p = proc(s, e.agent);
       p.until = e.until;
       const spent = p.gen?.turn === e.turn ? p.gen.spent : { tokensIn: 0, cost: 0 };
+      // A prefill reads the whole window: recency for the eviction policies.
+      if (e.tokensIn > 0) for (const seg of p.context) seg.reads = [...seg.reads.slice(-7), e.t];
       p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
       break;
     }
@@ -206,7 +227,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       p.turn = e.turn + 1;
       p.pc = e.pc;
       s.steps += 1;
-      if (e.text !== '') push(p, { role: 'assistant', text: e.text, tokens: e.tokensOut });
+      if (e.text !== '') push(s, p, { role: 'assistant', text: e.text, tokens: e.tokensOut, kind: 'message', source: `agent:${p.id}` }, e.t);
       if (e.action.kind === 'think') backToReady(p);
       else {
         p.state = 'acting';
@@ -237,7 +258,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const p = proc(s, e.agent);
       p.call = null;
       const text = `${e.tool} denied: ${e.reason}`;
-      push(p, { role: 'tool', text, tokens: 0 });
+      push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
       p.last = text;
       backToReady(p);
       break;
@@ -246,10 +267,23 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const p = proc(s, e.agent);
       const as = p.call?.as;
       p.call = null;
-      push(p, { role: 'tool', text: e.result, tokens: e.tokens });
+      if (e.chunks && e.chunks.length > 0) {
+        for (const c of e.chunks) {
+          push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust: c.trust, validity: c.valid ? 1 : 0 }, e.t);
+        }
+      } else {
+        push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted' }, e.t);
+      }
+      if (e.core) {
+        const label = e.core.label;
+        const old = p.context.find((x) => x.kind === 'core' && x.source === `core:${label}`);
+        const text = e.core.mode === 'append' && old ? `${old.text}\n${e.core.text}` : e.core.text;
+        if (old) takeOut(p, [old.id]);
+        push(s, p, { role: 'system', text, tokens: e.core.tokens, kind: 'core', source: `core:${label}`, pinned: true, verified: true }, e.t);
+      }
       p.last = e.result;
       if (as !== undefined) p.vars[as] = e.result;
-      if (e.stored) (s.stores[e.stored.store] ??= []).push({ id: e.stored.id, text: e.stored.text, tags: [], trust: 'trusted', source: `agent:${e.agent}`, t: e.t });
+      if (e.stored) (s.stores[e.stored.store] ??= []).push({ id: e.stored.id, text: e.stored.text, tags: [], trust: 'trusted', valid: true, source: `agent:${e.agent}`, t: e.t });
       backToReady(p);
       break;
     }
@@ -264,7 +298,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
     case 'msg.denied': {
       const p = proc(s, e.agent);
       const text = `message to ${e.to} denied: ${e.reason}`;
-      push(p, { role: 'tool', text, tokens: 0 });
+      push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
       p.last = text;
       backToReady(p);
       break;
@@ -287,8 +321,11 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
     case 'agent.woke': {
       const p = proc(s, e.agent);
       const i = p.inbox.findIndex((m) => m.msgId === e.msgId);
+      const facts = i >= 0 ? p.inbox[i]!.facts : [];
       if (i >= 0) p.inbox.splice(i, 1);
-      push(p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens });
+      push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}` }, e.t);
+      // Parts tagged fact travel as their own segments: never evicted, kept verbatim by compaction.
+      for (const f of facts) push(s, p, { role: 'user', text: f, tokens: e.factTokens?.[f] ?? 0, kind: 'fact', source: `msg:${e.from}`, fact: true }, e.t);
       p.last = e.text;
       if (e.as !== undefined) p.vars[e.as] = e.text;
       p.waiting = null;
@@ -307,6 +344,43 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       p.pending = null;
       p.state = 'done';
       p.finished = e.text;
+      break;
+    }
+    case 'mem.pressure':
+      proc(s, e.agent).pressure = e.level;
+      break;
+    case 'mem.evicted':
+      takeOut(proc(s, e.agent), e.segments.map((x) => x.id));
+      break;
+    case 'mem.compacted': {
+      const p = proc(s, e.agent);
+      const at = p.context.findIndex((x) => x.id === e.summarized[0]?.id);
+      const { taken } = takeOut(p, e.summarized.map((x) => x.id));
+      const seg: Segment = {
+        id: e.summary.id, role: 'system', text: e.summary.text, tokens: e.summary.tokens, kind: 'summary', source: 'summary',
+        fact: false, pinned: false, trust: 'trusted', verified: false, validity: Math.min(1, ...taken.map((x) => x.validity)), t: e.t, reads: [],
+      };
+      p.context.splice(at < 0 ? p.context.length : at, 0, seg);
+      p.contextTokens += seg.tokens;
+      s.nextSeg += 1;
+      break;
+    }
+    case 'mem.faulted': {
+      const p = proc(s, e.agent);
+      if (e.outcome === 'retry') {
+        p.pc = Math.max(0, p.pc - 1); // the read is attempted again next turn
+        backToReady(p);
+        break;
+      }
+      if (e.outcome === 'failed') {
+        push(s, p, { role: 'tool', text: e.detail, tokens: 0, kind: 'tool', source: `fault:${e.ref}` }, e.t);
+        p.last = e.detail;
+      } else {
+        push(s, p, { role: 'tool', text: e.text, tokens: e.tokens, kind: 'retrieved', source: `fault:${e.ref}`, trust: e.trust, validity: e.valid ? 1 : 0 }, e.t);
+        p.last = e.text;
+        if (e.as !== undefined) p.vars[e.as] = e.text;
+      }
+      backToReady(p);
       break;
     }
     case 'goal.met':

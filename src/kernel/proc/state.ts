@@ -3,8 +3,9 @@
  * run's events (reduce.ts). Snapshots are copies of it; seek = snapshot + replay of events.
  */
 import type { AgentId, RunId } from '../ids';
-import type { Action, ContextEntry } from '../cpu/cpu';
-import type { GroupInfo, ModelInfo, ProcState, StopReason } from '../trace/events';
+import type { Action } from '../cpu/cpu';
+import type { GroupInfo, MemoryParams, ModelInfo, ProcState, StopReason } from '../trace/events';
+import type { Segment } from '../memory/segment';
 import type { AgentSpec, HarnessSpec } from '../spec';
 
 export interface Message {
@@ -28,9 +29,14 @@ export interface Proc {
   /** Turn counter and sim script counter. */
   turn: number;
   pc: number;
-  /** The context window: what the model reads each turn. */
-  context: ContextEntry[];
+  /** The context window: what the model reads each turn, as typed segments. */
+  context: Segment[];
   contextTokens: number;
+  /** Recall storage: segments that left the window (evicted or compacted), oldest first. */
+  recall: Segment[];
+  memory: MemoryParams;
+  /** The pressure level last announced (mem.pressure). */
+  pressure: 'ok' | 'warn' | 'compact';
   /** Tool and store ids this process may use (installed guards). */
   tools: string[];
   /** Delivered, not yet received messages. */
@@ -70,6 +76,8 @@ export interface StoreDoc {
   text: string;
   tags: string[];
   trust: 'trusted' | 'untrusted';
+  /** False for a planted distractor. */
+  valid: boolean;
   source: string;
   t: number;
 }
@@ -113,5 +121,7 @@ export interface KernelState {
   cost: number;
   nextPid: number;
   nextId: number;
+  /** Next segment number (segment ids are `s<n>`). */
+  nextSeg: number;
   stopped: { reason: StopReason; detail: string } | null;
 }

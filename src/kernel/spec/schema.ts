@@ -44,6 +44,11 @@ export const SimStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('remember'), store: Id, text: z.string(), ...precision }),
   z.object({ op: z.literal('write'), artifact: z.string().min(1), text: z.string(), ...precision }),
   z.object({ op: z.literal('finish'), text: z.string().default(''), ...precision }),
+  /** Explicit page faults (MemGPT): search the agent's own past messages, edit a core memory block. */
+  z.object({ op: z.literal('recall'), query: z.string(), as: z.string().optional() }),
+  z.object({ op: z.literal('core'), label: z.string().min(1), text: z.string(), mode: z.enum(['append', 'replace']).default('append') }),
+  /** Lazy fault: reference an artifact, a store chunk (`store:ID#N`) or new scratch space (`new:NAME`), materialised on first access. */
+  z.object({ op: z.literal('read'), ref: z.string().min(1), as: z.string().optional() }),
 ]);
 
 export const SchedSchema = z.object({
@@ -124,6 +129,8 @@ export const DocumentSchema = z.object({
   text: z.string(),
   tags: z.array(z.string()).default([]),
   trust: z.enum(['trusted', 'untrusted']).default('trusted'),
+  /** False plants a plausible-but-wrong chunk (a distractor): retrieved, it lowers the sim's accuracy. */
+  valid: z.boolean().default(true),
 });
 
 export const StoreSchema = z.object({

@@ -5,6 +5,8 @@
  */
 import type { KernelState } from '../proc/state';
 import type { ToolSpec } from '../spec';
+import { countTokens } from '../tokens';
+import type { RetrievedChunk } from '../trace/events';
 import { rankDocuments } from './search';
 
 export interface ToolCall {
@@ -19,6 +21,10 @@ export interface ToolOutcome {
   ok: boolean;
   result: string;
   stored?: { store: string; id: string; text: string };
+  /** Search hits: each enters the window as its own `retrieved` segment with provenance. */
+  chunks?: RetrievedChunk[];
+  /** A core memory edit (MemGPT core_memory_append / _replace). */
+  core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number };
 }
 
 /** What the permission check needs: the id the agent must hold a capability for, and the access. */
@@ -44,7 +50,11 @@ function formatHits(state: Readonly<KernelState>, store: string, query: string, 
   if (!docs) return { ok: false, result: `no store "${store}"` };
   const hits = rankDocuments(docs, query, k);
   if (hits.length === 0) return { ok: true, result: `no results for "${query}"` };
-  return { ok: true, result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n') };
+  return {
+    ok: true,
+    result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n'),
+    chunks: hits.map((h) => ({ text: h.doc.text, tokens: countTokens(h.doc.text), source: `archive:${store}#${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid })),
+  };
 }
 
 const simTool: ToolClass = {
@@ -98,10 +108,43 @@ const builtinInsert: ToolClass = {
   },
 };
 
+/** MemGPT conversation_search: the agent's own past messages, in the window and in recall storage. */
+const conversationSearch: ToolClass = {
+  kind: 'builtin:conversation_search',
+  target: (_spec, call) => ({ target: call.agent, access: 'use' }),
+  latency: () => 30,
+  execute(_spec, call, state) {
+    const p = state.procs[call.agent];
+    if (!p) return { ok: false, result: 'no such agent' };
+    const past = [...p.recall, ...p.context].filter((x) => x.kind !== 'system' && x.kind !== 'core');
+    const docs = past.map((x) => ({ id: x.id, text: x.text, tags: [], trust: x.trust, valid: x.validity >= 0.5, source: x.source, t: x.t }));
+    const hits = rankDocuments(docs, str(call.args.query), 3);
+    if (hits.length === 0) return { ok: true, result: `nothing in my history about "${str(call.args.query)}"` };
+    return {
+      ok: true,
+      result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n'),
+      chunks: hits.map((h) => ({ text: h.doc.text, tokens: countTokens(h.doc.text), source: `recall:${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid })),
+    };
+  },
+};
+
+const coreEdit = (mode: 'append' | 'replace'): ToolClass => ({
+  kind: `builtin:core_memory_${mode}`,
+  target: (_spec, call) => (typeof call.args.label === 'string' ? { target: call.agent, access: 'use' } : { error: `core_memory_${mode} needs a "label" argument` }),
+  latency: () => 10,
+  execute(_spec, call) {
+    const text = str(call.args.text);
+    return { ok: true, result: `core memory "${str(call.args.label)}" ${mode === 'append' ? 'appended' : 'replaced'}`, core: { label: str(call.args.label), text, mode, tokens: countTokens(text) } };
+  },
+});
+
 /** Names of the built-in system calls every agent may attempt (permission still applies). */
 export const BUILTIN_TOOLS: Readonly<Record<string, ToolClass>> = Object.freeze({
   archival_search: builtinSearch,
   archival_insert: builtinInsert,
+  conversation_search: conversationSearch,
+  core_memory_append: coreEdit('append'),
+  core_memory_replace: coreEdit('replace'),
 });
 
 const BY_KIND: Readonly<Record<string, ToolClass>> = Object.freeze({ sim: simTool, search: searchTool, archival_insert: insertTool });

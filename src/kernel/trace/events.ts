@@ -10,6 +10,14 @@ import type { SchedStats } from '../sched/schedClass';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
+/** An agent's memory knobs as the run saw them at job creation. */
+export interface MemoryParams {
+  warnAt: number;
+  compactAt: number;
+  eviction: string;
+  k: number;
+}
+
 export type ProcState = 'ready' | 'running' | 'acting' | 'syscall' | 'blocked' | 'done' | 'failed';
 
 export type StopReason =
@@ -38,9 +46,9 @@ interface Base {
 }
 
 export type KernelEventBody =
-  | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, ModelInfo>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted' }[]>; groups: GroupInfo[]; sched: SchedParamsSpec }
+  | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, ModelInfo>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted'; valid: boolean }[]>; groups: GroupInfo[]; sched: SchedParamsSpec }
   | { type: 'run.forked'; parent: { run: RunId; seq: number }; specHash: string; edited: boolean }
-  | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; stages: JobStage[] }
+  | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; memory: MemoryParams; stages: JobStage[] }
   | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
   | { type: 'sched.enqueued'; agent: AgentId; class: string; model: string; why: 'new' | 'wakeup' | 'preempted' | 'yield'; queue: number; stats: SchedStats }
   | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number; slice: number; stats: SchedStats }
@@ -56,16 +64,36 @@ export type KernelEventBody =
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown> }
   | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number }
   | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string }
-  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; stored?: { store: string; id: string; text: string } }
+  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number } }
   | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number }
   | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
   | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
-  | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string }
+  | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string; factTokens?: Record<string, number> }
   | { type: 'artifact.written'; agent: AgentId; name: string; text: string }
   | { type: 'agent.finished'; agent: AgentId; text: string }
+  | { type: 'mem.pressure'; agent: AgentId; level: 'ok' | 'warn' | 'compact'; tokens: number; window: number; share: number; threshold: number }
+  | { type: 'mem.evicted'; agent: AgentId; policy: string; segments: SegmentRef[]; freed: number; tokens: number }
+  | { type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number }
+  | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string }
   | { type: 'goal.met'; goal: string; name: string }
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean> };
+
+/** One search hit brought into a context window as a `retrieved` segment, with its provenance. */
+export interface RetrievedChunk {
+  text: string;
+  tokens: number;
+  source: string;
+  trust: 'trusted' | 'untrusted';
+  valid: boolean;
+}
+
+/** A segment named in a memory event: which, what kind, how many tokens. */
+export interface SegmentRef {
+  id: string;
+  kind: string;
+  tokens: number;
+}
 
 /** A model's capacity as the run saw it at start. */
 export interface ModelInfo {
@@ -102,5 +130,6 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
-  'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'goal.met', 'run.stopped',
+  'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
+  'goal.met', 'run.stopped',
 ]);
