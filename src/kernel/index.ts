@@ -15,3 +15,5 @@ export { toJsonl, fromJsonl } from './trace/jsonl';
 export { Kernel, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
 export { SimCpu } from './cpu/sim';
 export { countTokens } from './tokens';
+export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, ArchiveStore } from './memory';
+export { EVICTION_POLICIES, isEvictable } from './memory';

@@ -57,6 +57,8 @@ function actionSummary(a: Action): string {
       return a.from === undefined ? 'recv' : `recv ← ${a.from}`;
     case 'write':
       return `write ${a.artifact}`;
+    case 'read':
+      return `read ${a.ref}`;
     case 'finish':
       return 'finish';
   }
@@ -121,6 +123,14 @@ function summaryOf(e: KernelEvent): string {
       return `${e.name} · ${quote(e.text)}`;
     case 'agent.finished':
       return quote(e.text);
+    case 'mem.pressure':
+      return `${e.level} · ${formatTokens(e.tokens)} / ${formatTokens(e.window)} tok (${Math.round(e.share * 100)}%)`;
+    case 'mem.evicted':
+      return `${e.policy} · ${e.segments.map((x) => `${x.id} ${x.kind}`).join(', ')} · freed ${e.freed} tok`;
+    case 'mem.compacted':
+      return `${e.summarized.length} segments → ${e.summary.id} · freed ${e.freed} tok · ${e.keptFacts} facts kept`;
+    case 'mem.faulted':
+      return `${e.mode} ${e.ref} → ${e.outcome} · ${e.detail}`;
     case 'goal.met':
       return `${e.goal} (${e.name})`;
     case 'run.stopped':
