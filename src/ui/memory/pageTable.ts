@@ -64,3 +64,11 @@ export function pageRows(context: readonly Partial<Segment>[], now: number): Seg
     };
   });
 }
+
+/** A virtual duration, short: `340ms`, `1.2s`, `3m05s`. */
+export function formatAge(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}

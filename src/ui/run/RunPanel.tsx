@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStudio } from '../../store';
 import { issueEntityId, issueText } from '../editor/issueIndex';
+import { MemoryView } from '../memory/MemoryView';
 import { SchedulerView } from '../sched/SchedulerView';
 import { Artifacts } from './Artifacts';
 import { Breakpoints } from './Breakpoints';
@@ -94,13 +95,14 @@ function Banners() {
   );
 }
 
-type RunView = 'events' | 'scheduler';
+type RunView = 'events' | 'scheduler' | 'memory';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'scheduler', label: 'Scheduler' },
+  { id: 'memory', label: 'Memory' },
 ];
 
-/** Which view of the run fills the panel; both follow the same cursor. */
+/** Which view of the run fills the panel; all follow the same cursor. */
 function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): void }) {
   return (
     <div className="sv-tabs" role="tablist" aria-label="Run views">
@@ -124,6 +126,8 @@ export function RunPanel() {
       <ViewTabs view={view} onChange={setView} />
       {view === 'scheduler' ? (
         <SchedulerView />
+      ) : view === 'memory' ? (
+        <MemoryView />
       ) : (
         <div className="rp-body">
           <div className="rp-col">

@@ -1,0 +1,107 @@
+import { useMemo, useState } from 'react';
+import type { Segment } from '../../kernel';
+import { useStudio } from '../../store';
+import { ArchiveBrowser } from './ArchiveBrowser';
+import { MemoryEvents } from './MemoryEvents';
+import { memoryEntries } from './memoryEvents';
+import { PageTable } from './PageTable';
+import { pageRows } from './pageTable';
+import { WindowBar } from './WindowBar';
+import { deriveBar } from './windowBar';
+import './memory.css';
+
+const NO_SEGMENTS: readonly Segment[] = [];
+
+/**
+ * One agent's memory at the debugger's cursor: the context window by kind against its
+ * thresholds, its page table, its memory events so far, what left the window, and the
+ * archival stores. Derived once per cursor move or agent pick, never per render.
+ */
+export function MemoryView() {
+  const events = useStudio((s) => s.events);
+  const head = useStudio((s) => s.head);
+  const cursor = useStudio((s) => s.cursor);
+  const state = useStudio((s) => s.cursorState);
+  const setCursor = useStudio((s) => s.setCursor);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  const order = state?.order ?? [];
+  const agent = picked !== null && order.includes(picked) ? picked : (order[0] ?? null);
+  const proc = agent === null ? undefined : state?.procs[agent];
+  const now = state?.now ?? 0;
+  const context = proc?.context ?? NO_SEGMENTS;
+  const recall = proc?.recall ?? NO_SEGMENTS;
+
+  const bar = useMemo(() => (proc ? deriveBar(proc) : null), [proc]);
+  const rows = useMemo(() => pageRows(context, now), [context, now]);
+  const recallRows = useMemo(() => pageRows(recall, now), [recall, now]);
+  // `events` grows in place; `head` is what changes.
+  const entries = useMemo(() => memoryEntries(events, agent, cursor), [events, head, agent, cursor]);
+  const chosen = rows.find((r) => r.id === selected) ?? recallRows.find((r) => r.id === selected) ?? null;
+
+  return (
+    <div className="mv" data-testid="memory-view">
+      <div className="rp-col mv-main">
+        <div className="rp-head">
+          <span>Memory @ {cursor < 0 ? '—' : cursor}</span>
+          <select aria-label="Agent" data-testid="memory-agent" value={agent ?? ''} onChange={(e) => setPicked(e.target.value)} disabled={order.length === 0}>
+            {order.length === 0 && <option value="">no agents</option>}
+            {order.map((id) => <option key={id} value={id}>{id}</option>)}
+          </select>
+          {proc && (
+            <span className="sv-dim mv-params">
+              {proc.memory?.eviction ?? '?'}{proc.memory?.eviction === 'lru-k' ? ` k=${proc.memory.k}` : ''} · {proc.state}
+            </span>
+          )}
+        </div>
+        {!state ? (
+          <div className="rp-empty">No events yet: press Run (F8) or Step (F10).</div>
+        ) : !proc || !bar ? (
+          <div className="rp-empty">No agent has been published at the cursor.</div>
+        ) : (
+          <>
+            <WindowBar bar={bar} />
+            <div className="rp-scroll">
+              <PageTable rows={rows} selected={selected} onSelect={setSelected} />
+              {rows.length === 0 && <div className="rp-empty">The window is empty.</div>}
+            </div>
+            {chosen && (
+              <div className="mv-detail" data-testid="segment-detail">
+                <div className="rp-head">
+                  <span>{chosen.id} · {chosen.kind} · {chosen.source}</span>
+                  <span className="rp-spacer" />
+                  <button type="button" onClick={() => setSelected(null)} aria-label="Close segment">×</button>
+                </div>
+                <pre className="rp-pre">{chosen.text}</pre>
+              </div>
+            )}
+          </>
+        )}
+      </div>
+      <div className="rp-col">
+        <div className="rp-head">
+          <span>Memory events{agent ? ` · ${agent}` : ''}</span>
+          <span className="rp-spacer" />
+          <span className="sv-dim">▲ pressure ⇣ evicted ≡ compacted ⇡ faulted</span>
+        </div>
+        <MemoryEvents entries={entries} cursor={cursor} onPick={setCursor} />
+        <details className="mv-recall" data-testid="recall-list">
+          <summary className="rp-head">
+            Recall · {recall.length} segment{recall.length === 1 ? '' : 's'} left the window
+          </summary>
+          <div className="rp-scroll">
+            {recallRows.length === 0 ? (
+              <div className="rp-empty">Nothing has left the window.</div>
+            ) : (
+              <PageTable rows={recallRows} selected={selected} onSelect={setSelected} testId="recall-table" rowTestId="recall-row" />
+            )}
+          </div>
+        </details>
+      </div>
+      <div className="rp-col">
+        <ArchiveBrowser stores={state?.stores ?? {}} />
+      </div>
+    </div>
+  );
+}

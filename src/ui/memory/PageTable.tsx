@@ -1,0 +1,62 @@
+import { formatAge, type SegmentRow } from './pageTable';
+
+interface Props {
+  rows: readonly SegmentRow[];
+  selected: string | null;
+  onSelect(id: string | null): void;
+  testId?: string;
+  rowTestId?: string;
+}
+
+/** The window's segments, one row each; a click shows the segment's text below. */
+export function PageTable({ rows, selected, onSelect, testId = 'page-table', rowTestId = 'segment-row' }: Props) {
+  return (
+    <table className="rp-table mv-pages" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>id</th>
+          <th>kind</th>
+          <th className="num">tok</th>
+          <th>source</th>
+          <th>trust</th>
+          <th title="validity: 0 known wrong … 1 known right">valid</th>
+          <th title="verified · fact · pinned">marks</th>
+          <th className="num">age</th>
+          <th className="num" title="since its last read by an inference (reads)">read</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr
+            key={r.id}
+            data-testid={rowTestId}
+            data-id={r.id}
+            data-kind={r.kind}
+            className={r.id === selected ? 'is-selected' : undefined}
+            aria-selected={r.id === selected}
+            onClick={() => onSelect(r.id === selected ? null : r.id)}
+          >
+            <td className="mv-id">{r.id}</td>
+            <td><span className="mv-kind" data-kind={r.kind}>{r.kind}</span></td>
+            <td className="num">{r.tokens}</td>
+            <td className="mv-src" title={r.source}>{r.source}</td>
+            <td className="mv-trust" data-trust={r.trust}>{r.trust === 'trusted' ? 'trusted' : 'untrusted'}</td>
+            <td>
+              <span className="mv-validity" data-level={r.validityLevel} title={`validity ${r.validity.toFixed(2)}`}>
+                <i style={{ width: `${r.validity * 100}%` }} />
+              </span>
+              {r.validity.toFixed(2)}
+            </td>
+            <td className="mv-marks">
+              <span title="verified">{r.verified ? '✓' : '·'}</span>
+              <span title="fact: never evicted, kept by compaction">{r.fact ? 'F' : '·'}</span>
+              <span title="pinned: never evicted">{r.pinned ? 'P' : '·'}</span>
+            </td>
+            <td className="num">{formatAge(r.age)}</td>
+            <td className="num">{r.sinceRead === null ? 'never' : `${formatAge(r.sinceRead)} (${r.reads})`}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
