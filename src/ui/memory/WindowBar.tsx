@@ -26,7 +26,9 @@ export function WindowBar({ bar }: { bar: Bar }) {
             data-share={p.share.toFixed(4)}
             style={{ width: `${(p.tokens * 100) / bar.scale}%` }}
             title={`${p.kind}: ${p.tokens} tok in ${p.count} segment${p.count === 1 ? '' : 's'} · ${pct(p.share)} of the window`}
-          />
+          >
+            {p.kind} {p.tokens} · {pct(p.share)}
+          </i>
         ))}
         {bar.scale > bar.window && <b className="mv-overflow" style={{ left: at(1) }} title="window size" />}
         <b className="mv-mark" data-mark="warn" style={{ left: at(bar.warnAt) }} title={`warn at ${pct(bar.warnAt)}`} />

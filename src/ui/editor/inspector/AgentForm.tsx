@@ -5,6 +5,7 @@ import { CodeField } from '../CodeField';
 import { setIn } from '../docOps';
 import { CheckField, IssueList, NumberField, Section, SelectField, TextField } from './fields';
 import { JsonField } from './JsonField';
+import { MemorySection } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
 
 /** Fields the agent form places issues at; anything else shows at the top of the inspector. */
@@ -13,7 +14,6 @@ export const AGENT_FIELDS = ['id', 'name', 'description', 'model', 'temperature'
 const SCHED_CLASS_OPTIONS = CLASS_VIEWS.map((c) => ({ value: c.name, label: c.label }));
 /** Scheduling fields placed by the section below; other `sched.*` issues are listed after it. */
 const SCHED_PLACED = ['class', 'group', 'rtPolicy', 'priority', 'rrSlice', 'nice', 'weight', 'runtime', 'deadline', 'period'].map((f) => `sched.${f}`);
-const EVICTIONS = ['lru', 'lru-k', 'fifo', 'quality'];
 const ACCESS = ['use', 'read', 'write', 'readwrite'];
 /** Stable, so the JSON editor does not see a new value on every render. */
 const NO_STEPS: unknown[] = [];
@@ -43,13 +43,7 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
 
       <SchedulingSection edit={edit} sched={sched} />
 
-      <Section title="Memory">
-        <div className="hs-grid2">
-          <NumberField label="Window" hint="tokens" value={memory.window} min={256} step={256} placeholder="model's" onChange={(v) => set(['memory', 'window'], v, 'Set memory window')} issues={at('memory.window')} />
-          <SelectField label="Eviction" value={memory.eviction} options={EVICTIONS} empty="lru (default)" onChange={(v) => set(['memory', 'eviction'], v, 'Set eviction policy')} issues={at('memory.eviction')} />
-        </div>
-        <IssueList showPath issues={at('memory').filter((i) => !['memory.window', 'memory.eviction'].includes(i.path))} />
-      </Section>
+      <MemorySection edit={edit} memory={memory} />
 
       <Section title="Capabilities">
         {caps.length === 0 && <p className="hs-muted">None. Drag from the agent's top handle to a tool or store.</p>}

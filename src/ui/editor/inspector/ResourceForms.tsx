@@ -2,10 +2,11 @@
 import { useStudio } from '../../../store';
 import { entities, isRecord, str } from '../docModel';
 import { NumberField, Section, SelectField, TextField } from './fields';
+import { StoreDocuments } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
 
 export const TOOL_FIELDS = ['id', 'name', 'description', 'sideEffect', 'tier', 'impl'];
-export const STORE_FIELDS = ['id', 'name', 'kind', 'owner'];
+export const STORE_FIELDS = ['id', 'name', 'kind', 'owner', 'documents'];
 export const MODEL_FIELDS = ['id', 'name', 'provider', 'model', 'baseUrl', 'contextWindow', 'priceIn', 'priceOut', 'quality', 'slots', 'tokensPerSecond'];
 export const CHANNEL_FIELDS = ['id', 'from', 'to', 'kind', 'latencyMs'];
 
@@ -60,18 +61,17 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
   const doc = useStudio((s) => s.doc);
   const { entity, set, at } = edit;
   const s = entity.value;
-  const count = Array.isArray(s.documents) ? s.documents.length : 0;
   return (
-    <Section title="Store">
-      <TextField label="Name" value={s.name} onChange={(v) => set(['name'], v, 'Rename store')} issues={at('name')} testId="field-name" />
-      <div className="hs-grid2">
-        <SelectField label="Kind" value={s.kind} options={['archival', 'knowledge']} empty="archival (default)" onChange={(v) => set(['kind'], v, 'Set store kind')} issues={at('kind')} />
-        <SelectField label="Owner" value={s.owner} options={entities(doc, 'agent').map((a) => a.id)} empty="none" onChange={(v) => set(['owner'], v, 'Set store owner')} issues={at('owner')} />
-      </div>
-      <p className="hs-muted" data-testid="store-documents">
-        {count} document{count === 1 ? '' : 's'} — edit them in the JSON below.
-      </p>
-    </Section>
+    <>
+      <Section title="Store">
+        <TextField label="Name" value={s.name} onChange={(v) => set(['name'], v, 'Rename store')} issues={at('name')} testId="field-name" />
+        <div className="hs-grid2">
+          <SelectField label="Kind" value={s.kind} options={['archival', 'knowledge']} empty="archival (default)" onChange={(v) => set(['kind'], v, 'Set store kind')} issues={at('kind')} />
+          <SelectField label="Owner" value={s.owner} options={entities(doc, 'agent').map((a) => a.id)} empty="none" onChange={(v) => set(['owner'], v, 'Set store owner')} issues={at('owner')} />
+        </div>
+      </Section>
+      <StoreDocuments edit={edit} />
+    </>
   );
 }
 
