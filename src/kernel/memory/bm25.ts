@@ -1,0 +1,92 @@
+/**
+ * BM25 pieces shared by every ArchiveStore implementation, so the in-memory and the IndexedDB
+ * archives rank the same corpus identically, score for score: the tokenizer, the per-term
+ * weight (Robertson & Zaragoza, "The Probabilistic Relevance Framework", 2009; k1 = 1.2,
+ * b = 0.75, the same arithmetic as tools/search.ts) and the top-k selection.
+ */
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Longer tokens are cut to this many UTF-16 units (an index key stays small whatever the text). */
+export const MAX_TERM_LENGTH = 64;
+/** A query's first distinct terms that count; the rest are ignored, so a pasted page cannot make a search slow. */
+export const MAX_QUERY_TERMS = 32;
+
+/** Lower-cased Unicode letter/digit runs, in text order, repeats kept. */
+export function archiveTerms(text: string): string[] {
+  const words = text.toLowerCase().match(WORD) ?? [];
+  for (let i = 0; i < words.length; i++) if (words[i]!.length > MAX_TERM_LENGTH) words[i] = words[i]!.slice(0, MAX_TERM_LENGTH);
+  return words;
+}
+
+/** A chunk's index entry: its length in terms and each distinct term's frequency, in first-seen order. */
+export function termFrequencies(text: string): { length: number; tf: Map<string, number> } {
+  const words = archiveTerms(text);
+  const tf = new Map<string, number>();
+  for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+  return { length: words.length, tf };
+}
+
+/** The distinct terms of a query in query order, at most MAX_QUERY_TERMS; scores are summed in this order. */
+export function queryTerms(query: string): string[] {
+  const out = new Set<string>();
+  for (const w of archiveTerms(query)) {
+    out.add(w);
+    if (out.size === MAX_QUERY_TERMS) break;
+  }
+  return [...out];
+}
+
+/** BM25 inverse document frequency of a term in `df` of `docs` chunks (always > 0). */
+export function bm25Idf(df: number, docs: number): number {
+  return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
+}
+
+/** One term's BM25 contribution to a chunk of `length` terms in which it occurs `tf` times. */
+export function bm25Weight(idf: number, tf: number, length: number, avgLength: number): number {
+  return idf * ((tf * 2.2) / (tf + 1.2 * (1 - 0.75 + (0.75 * length) / avgLength)));
+}
+
+/** Mean chunk length for BM25 length normalisation (1 for an empty store or one of empty chunks). */
+export function averageLength(totalLength: number, docs: number): number {
+  return totalLength / docs || 1;
+}
+
+/**
+ * The k best (score, seq) pairs, best first, ties by ascending seq (insertion order), from
+ * `seqs` with `scoreOf(seq)`. A bounded min-heap: O(n log k), no sort of every match.
+ */
+export function topK(seqs: ArrayLike<number>, scoreOf: (seq: number) => number, k: number): Array<{ seq: number; score: number }> {
+  if (!(k >= 1)) return [];
+  // heap[0] is the worst kept entry: lowest score, and among equal scores the latest seq.
+  const heap: Array<{ seq: number; score: number }> = [];
+  const worse = (a: { seq: number; score: number }, b: { seq: number; score: number }): boolean => a.score < b.score || (a.score === b.score && a.seq > b.seq);
+  for (let i = 0; i < seqs.length; i++) {
+    const seq = seqs[i]!;
+    const score = scoreOf(seq);
+    if (heap.length < k) {
+      heap.push({ seq, score });
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (!worse(heap[c]!, heap[p]!)) break;
+        [heap[c], heap[p]] = [heap[p]!, heap[c]!];
+        c = p;
+      }
+      continue;
+    }
+    const root = heap[0]!;
+    if (score < root.score || (score === root.score && seq > root.seq)) continue;
+    heap[0] = { seq, score };
+    for (let p = 0; ; ) {
+      const l = 2 * p + 1;
+      const r = l + 1;
+      let m = p;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === p) break;
+      [heap[m], heap[p]] = [heap[p]!, heap[m]!];
+      p = m;
+    }
+  }
+  return heap.sort((a, b) => b.score - a.score || a.seq - b.seq);
+}
