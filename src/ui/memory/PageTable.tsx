@@ -41,7 +41,7 @@ export function PageTable({ rows, selected, onSelect, testId = 'page-table', row
             <td className="num">{r.tokens}</td>
             <td className="mv-src" title={r.source}>{r.source}</td>
             <td className="mv-trust" data-trust={r.trust}>{r.trust === 'trusted' ? 'trusted' : 'untrusted'}</td>
-            <td>
+            <td className="mv-valid" data-level={r.validityLevel}>
               <span className="mv-validity" data-level={r.validityLevel} title={`validity ${r.validity.toFixed(2)}`}>
                 <i style={{ width: `${r.validity * 100}%` }} />
               </span>

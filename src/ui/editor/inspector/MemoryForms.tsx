@@ -8,12 +8,14 @@ import { CheckField, IssueList, NumberField, Section, SelectField, TextField } f
 import type { EntityEdit } from './useEntityEdit';
 import './memoryForms.css';
 
-const EVICTIONS = [
-  { value: 'lru', label: 'lru — least recently read' },
-  { value: 'lru-k', label: 'lru-k — k-th most recent read' },
-  { value: 'fifo', label: 'fifo — oldest first' },
-  { value: 'quality', label: 'quality — least valid first' },
-];
+const EVICTIONS = ['lru', 'lru-k', 'fifo', 'quality'];
+/** What each policy evicts first, as the field's hint. */
+const EVICTION_HINT: Record<string, string> = {
+  lru: 'least recently read',
+  'lru-k': 'oldest k-th last read',
+  fifo: 'oldest in the window',
+  quality: 'least valid, untrusted',
+};
 /** Memory fields placed by the section; other `memory.*` issues are listed after it. */
 const MEMORY_PLACED = ['memory.window', 'memory.warnAt', 'memory.compactAt', 'memory.eviction', 'memory.k'];
 const DEFAULT_WARN = 0.75;
@@ -40,7 +42,7 @@ export function MemorySection({ edit, memory }: { edit: EntityEdit; memory: Rec 
     <Section title="Memory">
       <div className="hs-grid2">
         <NumberField label="Window" hint="tokens" value={memory.window} min={256} step={256} placeholder="model's" onChange={(v) => set(['memory', 'window'], v, 'Set memory window')} issues={at('memory.window')} testId="field-memory-window" />
-        <SelectField label="Eviction" value={memory.eviction} options={EVICTIONS} empty="lru (default)" onChange={(v) => set(['memory', 'eviction'], v, 'Set eviction policy')} issues={at('memory.eviction')} testId="field-memory-eviction" />
+        <SelectField label="Eviction" value={memory.eviction} hint={EVICTION_HINT[eviction]} options={EVICTIONS} empty="lru (default)" onChange={(v) => set(['memory', 'eviction'], v, 'Set eviction policy')} issues={at('memory.eviction')} testId="field-memory-eviction" />
         <NumberField label="Warn at" hint="% of window" value={toPercent(memory.warnAt)} min={0} max={100} step={5} placeholder="75" onChange={(v) => set(['memory', 'warnAt'], fromPercent(v), 'Set memory warn threshold')} issues={at('memory.warnAt')} testId="field-memory-warn" />
         <NumberField label="Compact at" hint="% of window" value={toPercent(memory.compactAt)} min={0} max={100} step={5} placeholder="90" onChange={(v) => set(['memory', 'compactAt'], fromPercent(v), 'Set memory compact threshold')} issues={at('memory.compactAt')} testId="field-memory-compact" />
         {eviction === 'lru-k' && (
@@ -53,7 +55,7 @@ export function MemorySection({ edit, memory }: { edit: EntityEdit; memory: Rec 
         </p>
       )}
       <div className="hs-mem-sub">
-        <span className="hs-field__label">Core blocks<span className="hs-field__hint">pinned in the window, editable by the agent</span></span>
+        <span className="hs-field__label">Core blocks<span className="hs-field__hint">pinned in the window</span></span>
         <button type="button" className="hs-btn hs-btn--small" data-testid="add-core-block" onClick={addBlock}>+ Block</button>
       </div>
       {blocks.length === 0 && <p className="hs-muted">None.</p>}
