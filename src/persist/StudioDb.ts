@@ -4,7 +4,7 @@
  * (src/bridge/api.ts) because persist sits below bridge and may not import it.
  */
 import Dexie, { type Table } from 'dexie';
-import type { KernelEvent, KernelState, StopReason } from '../kernel';
+import type { ArchiveChunk, KernelEvent, KernelState, StopReason } from '../kernel';
 import { BLOCKED_MESSAGE, VERSION_CHANGE_MESSAGE, withStorage } from './storageError';
 
 /** The database every Harness Studio tab shares. */
@@ -78,6 +78,44 @@ export interface SettingRow {
   value: unknown;
 }
 
+/** An archived chunk (DexieArchive): the chunk, its insertion order in its store and its length in terms. */
+export interface ArchiveChunkRow extends ArchiveChunk {
+  seq: number;
+  length: number;
+}
+
+/**
+ * A term of an archive store: its document frequency and the newest postings (the tail, encoded
+ * by postingList.ts); older postings sit in `blocks` sealed ArchiveBlockRows.
+ */
+export interface ArchiveTermRow {
+  store: string;
+  term: string;
+  df: number;
+  blocks: number;
+  count: number;
+  /** Seq of the tail's last posting. */
+  last: number;
+  post: Uint8Array;
+}
+
+/** A sealed block of a term's postings, keyed by the seq of its first posting. */
+export interface ArchiveBlockRow {
+  store: string;
+  term: string;
+  first: number;
+  count: number;
+  post: Uint8Array;
+}
+
+/** Per-store BM25 statistics and the next insertion seq. */
+export interface ArchiveStatsRow {
+  store: string;
+  docs: number;
+  totalLength: number;
+  nextSeq: number;
+}
+
 /** What storage tells the user: says what happened and what to do. */
 export interface StorageNotice {
   level: 'info' | 'warning' | 'error';
@@ -92,6 +130,10 @@ export class StudioDb extends Dexie {
   eventBlocks!: Table<EventBlockRow, [string, number]>;
   snapshots!: Table<SnapshotRow, [string, number]>;
   settings!: Table<SettingRow, string>;
+  archiveChunks!: Table<ArchiveChunkRow, [string, string]>;
+  archiveTerms!: Table<ArchiveTermRow, [string, string]>;
+  archiveBlocks!: Table<ArchiveBlockRow, [string, string, number]>;
+  archiveStats!: Table<ArchiveStatsRow, string>;
 
   private readonly listeners = new Set<(notice: StorageNotice) => void>();
 
@@ -104,6 +146,13 @@ export class StudioDb extends Dexie {
       eventBlocks: '[runId+block]',
       snapshots: '[runId+seq]',
       settings: 'key',
+    });
+    // Archival memory (DexieArchive): chunks, and a BM25 inverted index of posting blocks.
+    this.version(2).stores({
+      archiveChunks: '[store+id], [store+seq]',
+      archiveTerms: '[store+term]',
+      archiveBlocks: '[store+term+first]',
+      archiveStats: 'store',
     });
     // Our upgrade waits on a tab that keeps an older version open.
     this.on('blocked', () => this.emit({ level: 'warning', message: BLOCKED_MESSAGE }));

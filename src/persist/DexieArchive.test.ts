@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArchiveChunk, ArchiveStore } from '../kernel';
+import { CORPUS, RANKINGS } from '../kernel/memory/archiveCorpus.fixture';
+import { MemoryArchive } from '../kernel/memory/memoryArchive';
+import { DexieArchive } from './DexieArchive';
+import { injectDiskFaults } from './injectDiskFaults';
+import { StorageError } from './storageError';
+import { StudioDb } from './StudioDb';
+
+const open: StudioDb[] = [];
+function freshDb(name = `archive-${crypto.randomUUID()}`): StudioDb {
+  const db = new StudioDb(name);
+  open.push(db);
+  return db;
+}
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+
+/** Rows each table hands back, by operation: how a test proves a search reads postings, not chunks. */
+type Reads = Map<string, number>;
+function countReads(db: StudioDb): Reads {
+  const reads: Reads = new Map();
+  const add = (key: string, n: number) => reads.set(key, (reads.get(key) ?? 0) + n);
+  db.use({
+    stack: 'dbcore',
+    name: 'count-reads',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        return {
+          ...table,
+          get: (req) => table.get(req).then((r) => (add(`${name}.get`, r === undefined ? 0 : 1), r)),
+          getMany: (req) => table.getMany(req).then((r) => (add(`${name}.getMany`, r.filter((x) => x !== undefined).length), r)),
+          query: (req) => table.query(req).then((r) => (add(`${name}.query`, r.result.length), r)),
+          openCursor: (req) => (add(`${name}.openCursor`, 1), table.openCursor(req)),
+          count: (req) => (add(`${name}.count`, 1), table.count(req)),
+        };
+      },
+    }),
+  });
+  return reads;
+}
+
+const hits = async (archive: ArchiveStore, query: string, k = 10, store = 'notes') => (await archive.search(store, query, k)).map((h) => [h.chunk.id, h.score] as const);
+const ids = async (archive: ArchiveStore, query: string, k = 10, store = 'notes') => (await archive.search(store, query, k)).map((h) => h.chunk.id);
+
+describe('DexieArchive', () => {
+  it.each(RANKINGS)('ranks "$query" by hand, score for score as MemoryArchive: $why', async ({ query, ids: expected }) => {
+    const archive = new DexieArchive(freshDb());
+    const memory = new MemoryArchive();
+    await archive.insert(CORPUS);
+    await memory.insert(CORPUS);
+    expect(await ids(archive, query)).toEqual(expected);
+    expect(await hits(archive, query)).toEqual(await hits(memory, query));
+  });
+
+  it('returns chunks as inserted, with provenance, tags and time', async () => {
+    const archive = new DexieArchive(freshDb());
+    await archive.insert(CORPUS);
+    const [hit] = await archive.search('notes', 'hot', 1);
+    expect(hit?.chunk).toEqual(CORPUS.find((c) => c.id === 'hot'));
+    expect(await archive.get('notes', 'paging')).toEqual(CORPUS[1]);
+    expect(await archive.get('notes', 'nope')).toBeUndefined();
+  });
+
+  it('keeps ties in insertion order across calls, and re-inserting an id moves it last', async () => {
+    const same = (id: string): ArchiveChunk => ({ id, store: 'notes', text: 'identical words', source: 's', trust: 'trusted', tags: [], t: 0 });
+    const archive = new DexieArchive(freshDb());
+    await archive.insert([same('c'), same('a')]);
+    await archive.insert([same('b')]);
+    expect(await ids(archive, 'identical')).toEqual(['c', 'a', 'b']);
+    expect(await ids(archive, 'identical', 2)).toEqual(['c', 'a']);
+    await archive.insert([same('c'), same('a'), same('c')]);
+    expect(await ids(archive, 'identical')).toEqual(['b', 'a', 'c']);
+    expect(await archive.count('notes')).toBe(3);
+  });
+
+  it('deletes a chunk from results, counts and gets', async () => {
+    const archive = new DexieArchive(freshDb());
+    await archive.insert(CORPUS);
+    expect(await archive.delete('notes', 'hot')).toBe(true);
+    expect(await ids(archive, 'cache')).toEqual(['evict']);
+    expect(await archive.get('notes', 'hot')).toBeUndefined();
+    expect(await archive.count('notes')).toBe(CORPUS.length - 1);
+    expect(await archive.delete('notes', 'hot')).toBe(false);
+    expect(await archive.delete('elsewhere', 'evict')).toBe(false);
+    const memory = new MemoryArchive();
+    await memory.insert(CORPUS);
+    await memory.delete('notes', 'hot');
+    expect(await hits(archive, 'cache memory page')).toEqual(await hits(memory, 'cache memory page'));
+  });
+
+  it('keeps stores separate, even under the same id', async () => {
+    const archive = new DexieArchive(freshDb());
+    await archive.insert([...CORPUS, { ...CORPUS[0]!, store: 'shared', text: 'A shared cache note.' }]);
+    expect(await ids(archive, 'shared', 10, 'notes')).toEqual([]);
+    expect(await ids(archive, 'cache', 10, 'shared')).toEqual(['evict']);
+    expect((await archive.get('notes', 'evict'))?.text).toBe(CORPUS[0]!.text);
+    expect([await archive.count('notes'), await archive.count('shared'), await archive.count('none')]).toEqual([CORPUS.length, 1, 0]);
+    expect(await archive.delete('shared', 'evict')).toBe(true);
+    expect(await ids(archive, 'cache')).toEqual(['hot', 'evict']);
+  });
+
+  it('survives close and reopen with the same results, and keeps indexing after', async () => {
+    const name = `archive-${crypto.randomUUID()}`;
+    const first = freshDb(name);
+    const before = new DexieArchive(first, { blockPostings: 2 });
+    await before.insert(CORPUS);
+    const expected = await Promise.all(RANKINGS.map(({ query }) => hits(before, query)));
+    first.close();
+    const after = new DexieArchive(freshDb(name));
+    expect(await Promise.all(RANKINGS.map(({ query }) => hits(after, query)))).toEqual(expected);
+    expect(await after.count('notes')).toBe(CORPUS.length);
+    await after.insert([{ ...CORPUS[0]!, id: 'late', text: 'One more cache page.' }]);
+    expect(await ids(after, 'cache page', 3)).toEqual(['late', 'evict', 'hot']);
+  });
+
+  it('reads only the query terms and the top k chunks, never the whole archive', async () => {
+    const db = freshDb();
+    const reads = countReads(db);
+    const archive = new DexieArchive(db, { blockPostings: 16 });
+    const many = Array.from({ length: 300 }, (_, i): ArchiveChunk => ({ id: `c${i}`, store: 'notes', text: `common words here ${i % 7 === 0 ? 'rare' : ''} item${i}`, source: 's', trust: 'trusted', tags: [], t: i }));
+    await archive.insert(many);
+    reads.clear();
+    expect(await ids(archive, 'common rare', 5)).toEqual(['c0', 'c7', 'c14', 'c21', 'c28']);
+    expect(Object.fromEntries(reads)).toEqual({
+      'archiveStats.get': 1,
+      'archiveTerms.getMany': 2,
+      'archiveBlocks.query': 18 + 2, // sealed blocks of 16 postings: "common" 300 postings, "rare" 43
+      'archiveChunks.query': 5,
+    });
+    for (const query of ['', '?!…', '🙂', ' \n\t ']) {
+      reads.clear();
+      expect(await archive.search('notes', query, 5)).toEqual([]);
+      expect(reads.size).toBe(0);
+    }
+    reads.clear();
+    const long = `${Array.from({ length: 5000 }, (_, i) => `word${i}`).join(' ')} common`;
+    expect(await archive.search('notes', long, 5)).toEqual([]);
+    expect(reads.get('archiveTerms.getMany')).toBe(0); // 32 keys asked, none stored
+    expect(reads.get('archiveChunks.query')).toBeUndefined();
+    expect(await archive.search('notes', `${'é'.repeat(50_000)} ÜBER`, 5)).toEqual([]);
+  });
+
+  it('turns a full disk into a clear StorageError and leaves the archive as it was', async () => {
+    const db = freshDb();
+    const disk = injectDiskFaults(db);
+    const archive = new DexieArchive(db);
+    await archive.insert(CORPUS.slice(0, 3));
+    disk.full = true;
+    const err = await archive.insert(CORPUS.slice(3)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err).toMatchObject({ kind: 'quota', message: expect.stringMatching(/^Storage is full: could not save to the archive\./) });
+    await expect(archive.delete('notes', 'hot')).rejects.toMatchObject({ kind: 'quota' });
+    disk.full = false;
+    expect(await archive.count('notes')).toBe(3);
+    expect(await ids(archive, 'cache')).toEqual(['hot', 'evict']);
+  });
+
+  it('ranks as MemoryArchive after any inserts, re-inserts and deletes, across sealed blocks', async () => {
+    const words = ['cache', 'page', 'memory', 'disk', 'swap', 'évict', '日本'];
+    const text = fc.array(fc.constantFrom(...words), { maxLength: 10 }).map((w) => w.join(' '));
+    const id = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+    const op = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ insert: fc.array(fc.record({ id, store: fc.constantFrom('s', 't'), text }), { minLength: 1, maxLength: 5 }) }) },
+      { weight: 1, arbitrary: fc.record({ del: id, store: fc.constantFrom('s', 't') }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 10 }), fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }), async (ops, query) => {
+        const archive = new DexieArchive(freshDb(), { blockPostings: 3 });
+        const memory = new MemoryArchive();
+        for (const o of ops) {
+          if ('del' in o) expect(await archive.delete(o.store, o.del)).toBe(await memory.delete(o.store, o.del));
+          else {
+            const chunks = o.insert.map((c): ArchiveChunk => ({ ...c, source: 'p', trust: 'trusted', tags: [], t: 0 }));
+            await archive.insert(chunks);
+            await memory.insert(chunks);
+          }
+        }
+        for (const store of ['s', 't']) {
+          expect(await hits(archive, query.join(' '), 5, store)).toEqual(await hits(memory, query.join(' '), 5, store));
+          expect(await archive.count(store)).toBe(await memory.count(store));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
