@@ -31,7 +31,7 @@ test('the stacked bar and page table change as the scrubber moves across an evic
 
   // The archive browser finds the codename the assistant filed.
   const browser = page.getByTestId('archive-browser');
-  await browser.getByRole('searchbox').or(browser.locator('input[type="search"], input[type="text"]')).first().fill('codename');
+  await page.getByTestId('archive-query').fill('codename');
   await expect(browser).toContainText('BLUE HERON');
   expect(errors).toEqual([]);
 });
