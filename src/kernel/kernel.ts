@@ -222,10 +222,12 @@ export class Kernel {
     }
     if (level !== 'compact') return null;
     const ref = (x: Segment) => ({ id: x.id, kind: x.kind, tokens: x.tokens });
-    const candidates = p.context.filter((x) => isEvictable(x) && (x.kind === 'message' || x.kind === 'tool' || x.kind === 'retrieved'));
+    // Older summaries fold into the new one: a recursive summary, as MemGPT's queue head.
+    const candidates = p.context.filter((x) => isEvictable(x) && (x.kind === 'message' || x.kind === 'tool' || x.kind === 'retrieved' || x.kind === 'summary'));
     if (candidates.length >= 2) {
       const oldest = candidates.slice(0, Math.max(2, Math.ceil(candidates.length / 2)));
-      const text = `Summary of ${oldest.length} earlier segments: ${oldest.map((x) => x.text.split(/\s+/).slice(0, 10).join(' ')).join(' / ')}`;
+      const gist = (x: Segment): string => (x.kind === 'summary' ? x.text.replace(/^Summary of \d+ earlier segments: /, '') : x.text.split(/\s+/).slice(0, 10).join(' '));
+      const text = `Summary of ${oldest.length} earlier segments: ${oldest.map(gist).join(' / ')}`;
       const tokens = countTokens(text);
       const dropped = oldest.reduce((n, x) => n + x.tokens, 0);
       if (tokens < dropped) {

@@ -153,7 +153,9 @@ describe('the memory examples', () => {
     const t = await TestKernel.spawn(load('paging')).runToEnd();
     expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'completed', goals: { codename: true } });
     expect(t.events('mem.compacted').length).toBeGreaterThan(0);
-    const assistant = t.state.procs.assistant!;
+    // The window as it was when the answer was written.
+    const written = t.events('artifact.written').find((e) => (e as EventOf<'artifact.written'>).name === 'answer')!;
+    const assistant = t.kernel.stateAt(written.seq).procs.assistant!;
     const has = (s: Segment) => s.text.includes('BLUE HERON');
     // The user's original message left the window (recall storage), and no summary kept it…
     expect(assistant.recall.some((s) => has(s) && s.source === 'msg:user')).toBe(true);
