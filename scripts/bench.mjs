@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: five figures, each printed with its label and aim; the LAST line is one
+ * `npm run bench`: seven figures, each printed with its label and aim; the LAST line is one
  * JSON object of all of them (null where a figure could not be measured).
  *
  *   kernelEventsPerSec  the research-team example run again and again (one seed per run) through
@@ -15,9 +15,14 @@
  *                       (bench/sched.ts)          aim fair >= 1,000,000 at 10,000, cost ~ log n
  *   dispatchMedianUs    wall time the scheduler adds per model call (enqueue + pick decisions)
  *                       while the contention example runs (bench/dispatch.ts)   aim < 50 µs
+ *   archive             DexieArchive vs MiniSearch 7.2.0 (and MemoryArchive) in Chromium on a synthetic
+ *                       corpus of ~450-char chunks (bench/archive.html), at 10,000 and 100,000 chunks
+ *                       (10,000 only with --quick): inserts/s, top-10 search p50/p95, JS heap kept
+ *                                      aim DexieArchive p95 <= 20 ms at 100,000, less heap than MiniSearch
+ *   tokensPerSec        gpt-tokenizer countTokens over the same corpus in Node (bench/tokens.ts)
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -75,8 +80,9 @@ function serveStatic(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function buildIdbPage() {
-  const outDir = path.join(ROOT, 'node_modules', '.cache', 'harness', 'bench-idb');
+/** Builds bench/<name>.html with vite into node_modules/.cache/harness/bench-<name>. */
+async function buildBenchPage(name) {
+  const outDir = path.join(ROOT, 'node_modules', '.cache', 'harness', `bench-${name}`);
   const { build } = await import('vite');
   await build({
     configFile: false,
@@ -84,7 +90,7 @@ async function buildIdbPage() {
     base: './',
     logLevel: 'warn',
     worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: path.join(ROOT, 'bench', 'idb.html') }, reportCompressedSize: false, chunkSizeWarningLimit: 100_000 },
+    build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: path.join(ROOT, 'bench', `${name}.html`) }, reportCompressedSize: false, chunkSizeWarningLimit: 100_000 },
   });
   return outDir;
 }
@@ -92,7 +98,7 @@ async function buildIdbPage() {
 async function benchIdb() {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
-  const outDir = await buildIdbPage();
+  const outDir = await buildBenchPage('idb');
   const server = await serveStatic(outDir);
   const { port } = server.address();
   const { chromium } = await import('@playwright/test');
@@ -198,9 +204,62 @@ async function benchDispatchLatency() {
   return r.medianUs;
 }
 
+// ---- (f) archive search: DexieArchive vs MiniSearch in Chromium ------------------------------
+
+const ms1 = (n) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+async function benchArchive() {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
+  const outDir = await buildBenchPage('archive');
+  const server = await serveStatic(outDir);
+  const { port } = server.address();
+  const { chromium } = await import('@playwright/test');
+  // gc() and unquantised performance.memory, so heap figures mean something.
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'] });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/archive.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'loading', null, { timeout: 15_000 }).catch(() => {});
+    if (!(await page.evaluate(() => typeof window.runArchiveBench === 'function'))) throw new Error(`the archive bench page did not load${errors.length ? `: ${errors.join('; ')}` : ''}`);
+    const out = {};
+    for (const chunks of QUICK ? [10_000] : [10_000, 100_000]) {
+      const r = await page.evaluate((o) => window.runArchiveBench(o), { chunks, queries: 200, batch: 1000, memory: true });
+      const row = (name, f, extra = '') =>
+        process.stdout.write(`  ${name.padEnd(13)} index ${(f.indexMs / 1000).toFixed(1).padStart(5)} s (${fmt(f.insertsPerSec).padStart(6)}/s)   search p50 ${ms1(f.p50Ms).padStart(5)} ms  p95 ${ms1(f.p95Ms).padStart(5)} ms   heap ${String(f.heapMB).padStart(6)} MB${extra}\n`);
+      process.stdout.write(`archive, ${fmt(chunks)} chunks of ~450 chars, ${r.queries} queries of 2-3 Zipf terms, top 10 (${r.heapSource}):\n`);
+      row('DexieArchive', r.dexie, `   disk ${r.dexie.diskMB ?? 'n/a'} MB   (inserts of ${fmt(r.batch)})`);
+      row('MiniSearch', r.minisearch);
+      if (r.memory) row('MemoryArchive', r.memory, `   same top 10 as DexieArchive: ${r.sameAsMemory}`);
+      out[String(chunks)] = r;
+    }
+    const big = out['100000'];
+    if (big) {
+      const ok = big.dexie.p95Ms <= 20 && big.dexie.heapMB < big.minisearch.heapMB;
+      line('archive p95 at 100,000 (Chromium)', `${ms1(big.dexie.p95Ms)} ms`, `aim <= 20 ms and less heap than MiniSearch  ${verdict(ok)}  (MiniSearch p95 ${ms1(big.minisearch.p95Ms)} ms; heap ${big.dexie.heapMB} vs ${big.minisearch.heapMB} MB)`);
+    }
+    return out;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+// ---- (g) tokens counted per second in Node --------------------------------------------------
+
+async function benchTokenCount() {
+  const bundle = await bundleTs('bench/tokens.ts');
+  const { benchTokens } = await import(bundle);
+  const r = benchTokens(QUICK ? 10_000 : 100_000);
+  line('tokens counted/s (Node)', fmt(r.tokensPerSec), `gpt-tokenizer countTokens, o200k  (${fmt(r.tokens)} tokens in ${fmt(r.chunks)} chunks, ${(r.chars / r.tokens).toFixed(1)} chars/token, ${(r.ms / 1000).toFixed(1)} s)`);
+  return Math.round(r.tokensPerSec);
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -218,5 +277,7 @@ await measure('idbEventsPerSec', 'idb', benchIdb);
 await measure('entryGzipKB', 'bundle', benchBundle);
 await measure('schedPicksPerSec', 'sched', benchSchedClasses);
 await measure('dispatchMedianUs', 'dispatch', benchDispatchLatency);
+await measure('archive', 'archive', benchArchive);
+await measure('tokensPerSec', 'tokens', benchTokenCount);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
