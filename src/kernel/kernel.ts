@@ -14,8 +14,9 @@ import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
 import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
 import { evaluate } from './term/goals';
 import { countTokens } from './tokens';
-import { evictionPolicy } from './memory/evictionPolicy';
-import { isEvictable, type Segment } from './memory/segment';
+import { decideLazyFault } from './memory/lazyFault';
+import { decideMemory } from './memory/memoryManager';
+import { effectiveSched } from './sched/groupWeights';
 import { toolClassFor } from './tools/toolClass';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
@@ -171,7 +172,7 @@ export class Kernel {
       if (outcome.ok) {
         const { ok: _ok, ...rest } = outcome;
         const { warnAt, compactAt, eviction, k } = agent.memory;
-        this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: this.effectiveSched(agent), memory: { warnAt, compactAt, eviction, k } });
+        this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: effectiveSched(this.spec, agent), memory: { warnAt, compactAt, eviction, k } });
         if (adm) this.emit({ type: 'sched.admitted', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound });
       } else {
         if (adm && !adm.ok && outcome.stage === 'allocate') {
@@ -180,76 +181,6 @@ export class Kernel {
         this.emit({ type: 'job.failed', agent: agent.id, stage: outcome.stage, reason: outcome.reason, unwound: outcome.unwound });
       }
     }
-  }
-
-  /**
-   * Group weights, cgroup v2 style (cpu.weight, share_i = w_i / Σ siblings): a fair agent's
-   * effective weight is its own (nice → cpu.weight, 0 → 100) scaled by each enclosing group's
-   * weight / 100 and divided among that group's direct children, so a team of two gets what
-   * one ungrouped agent of the team's weight would. Static: children are counted from the document.
-   */
-  private effectiveSched(agent: AgentSpec): AgentSpec['sched'] {
-    const sc = agent.sched;
-    if (sc.class !== 'fair' || sc.group === undefined) return sc;
-    const byId = new Map(this.spec.groups.map((g) => [g.id, g]));
-    const chainOf = (id: string | undefined): string[] => {
-      const out: string[] = [];
-      for (let g = id === undefined ? undefined : byId.get(id); g && out.length < 64; g = g.parent === undefined ? undefined : byId.get(g.parent)) out.push(g.id);
-      return out;
-    };
-    const fairAgents = this.spec.agents.filter((a) => a.sched.class === 'fair');
-    const holdsFair = (gid: string): boolean => fairAgents.some((a) => chainOf(a.sched.group).includes(gid));
-    // A group's weight is shared among its direct children: fair agents in it and sub-groups holding some.
-    const children = (gid: string): number =>
-      fairAgents.filter((a) => a.sched.group === gid).length + this.spec.groups.filter((g) => g.parent === gid && holdsFair(g.id)).length;
-    let w = sc.weight ?? Math.round(100 * 1.25 ** -sc.nice);
-    for (const gid of chainOf(sc.group)) w = (w * byId.get(gid)!.weight) / 100 / Math.max(1, children(gid));
-    return { ...sc, weight: Math.min(10_000, Math.max(1, Math.round(w))) };
-  }
-
-  /**
-   * Memory pressure (MemGPT: warn at 75%, flush at 90% of the window; both per agent): announce
-   * a level change; at the compact level, summarise the oldest half of the evictable messages
-   * into one summary segment (facts and pinned segments stay verbatim); if nothing is left to
-   * summarise, evict by the agent's policy until under the warn level. One event per call.
-   */
-  private manageMemory(p: Proc): KernelEvent | null {
-    const { warnAt, compactAt } = p.memory;
-    const share = p.contextTokens / p.window;
-    const level = share >= compactAt ? 'compact' : share >= warnAt ? 'warn' : 'ok';
-    if (level !== p.pressure) {
-      return this.emit({ type: 'mem.pressure', agent: p.id, level, tokens: p.contextTokens, window: p.window, share, threshold: level === 'compact' ? compactAt : warnAt });
-    }
-    if (level !== 'compact') return null;
-    const ref = (x: Segment) => ({ id: x.id, kind: x.kind, tokens: x.tokens });
-    // Older summaries fold into the new one: a recursive summary, as MemGPT's queue head.
-    const candidates = p.context.filter((x) => isEvictable(x) && (x.kind === 'message' || x.kind === 'tool' || x.kind === 'retrieved' || x.kind === 'summary'));
-    if (candidates.length >= 2) {
-      const oldest = candidates.slice(0, Math.max(2, Math.ceil(candidates.length / 2)));
-      const gist = (x: Segment): string => (x.kind === 'summary' ? x.text.replace(/^Summary of \d+ earlier segments: /, '') : x.text.split(/\s+/).slice(0, 10).join(' '));
-      const text = `Summary of ${oldest.length} earlier segments: ${oldest.map(gist).join(' / ')}`;
-      const tokens = countTokens(text);
-      const dropped = oldest.reduce((n, x) => n + x.tokens, 0);
-      if (tokens < dropped) {
-        const keptFacts = p.context.filter((x) => x.fact).length;
-        return this.emit({
-          type: 'mem.compacted', agent: p.id, summarized: oldest.map(ref), keptFacts, freed: dropped - tokens,
-          summary: { id: `s${this.s.nextSeg}`, text, tokens }, tokens: p.contextTokens - dropped + tokens,
-        });
-      }
-    }
-    const policy = evictionPolicy(p.memory.eviction);
-    const victims: Segment[] = [];
-    let tokens = p.contextTokens;
-    const byId = new Map(p.context.map((x) => [x.id, x]));
-    for (const id of policy.victims(p.context, this.s.now, p.memory.k)) {
-      if (tokens < warnAt * p.window) break;
-      const v = byId.get(id)!;
-      victims.push(v);
-      tokens -= v.tokens;
-    }
-    if (victims.length === 0) return null;
-    return this.emit({ type: 'mem.evicted', agent: p.id, policy: policy.name, segments: victims.map(ref), freed: p.contextTokens - tokens, tokens });
   }
 
   // ---- observation -------------------------------------------------------------------
@@ -344,8 +275,8 @@ export class Kernel {
     for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided) return this.syscall(p);
     for (const p of procs) {
       if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
-      const m = this.manageMemory(p);
-      if (m) return m;
+      const m = decideMemory(p, s.now, s.nextSeg);
+      if (m) return this.emit(m);
     }
     for (const m of s.inflight) if (m.deliverAt <= s.now) return this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, s.now, m.sentSeq);
     for (const p of procs) {
@@ -630,39 +561,8 @@ export class Kernel {
       case 'finish':
         return this.emit({ type: 'agent.finished', agent: p.id, text: action.text });
       case 'read':
-        return this.lazyFault(p, action.ref, action.as);
+        return this.emit(decideLazyFault(this.s, p, action.ref, action.as));
     }
-  }
-
-  /**
-   * A lazy page fault: a referenced artifact, store chunk or scratch space is materialised on
-   * first access, with a typed outcome — copy-on-write clone of an artifact, archive fetch,
-   * zero-fill for new scratch space, retry while a live agent may still write it, or failure.
-   */
-  private lazyFault(p: Proc, ref: string, as: string | undefined): KernelEvent {
-    const s = this.s;
-    const base = { type: 'mem.faulted' as const, agent: p.id, mode: 'lazy' as const, ref, ...(as === undefined ? {} : { as }) };
-    const ok = (outcome: 'zero-fill' | 'archive' | 'cow', text: string, trust: 'trusted' | 'untrusted', valid: boolean, detail: string): KernelEvent =>
-      this.emit({ ...base, outcome, text, tokens: countTokens(text), trust, valid, detail });
-    const fail = (outcome: 'retry' | 'failed', detail: string): KernelEvent => this.emit({ ...base, outcome, text: '', tokens: 0, trust: 'trusted', valid: true, detail });
-    const [scheme, rest = ''] = ref.split(/:(.*)/s, 2) as [string, string?];
-    if (scheme === 'new') return ok('zero-fill', '', 'trusted', true, `new scratch space "${rest}", zero-filled`);
-    if (scheme === 'artifact') {
-      const a = s.artifacts[rest];
-      if (a) return ok('cow', a.text, 'trusted', true, `artifact "${rest}" by ${a.agent}, cloned copy-on-write`);
-      const writers = s.order.filter((id) => id !== p.id && s.procs[id]!.state !== 'done' && s.procs[id]!.state !== 'failed');
-      return writers.length > 0
-        ? fail('retry', `artifact "${rest}" does not exist yet; ${writers.join(', ')} may still write it: retrying next turn`)
-        : fail('failed', `artifact "${rest}" does not exist and no running agent can write it`);
-    }
-    if (scheme === 'store') {
-      const [store = '', id = ''] = rest.split('#');
-      const docs = s.stores[store];
-      if (!docs) return fail('failed', `no store "${store}"`);
-      const doc = docs.find((d) => d.id === `${store}#${id}` || d.id === id) ?? docs[Number(id)];
-      return doc ? ok('archive', doc.text, doc.trust, doc.valid, `fetched ${doc.id} from ${store}`) : fail('failed', `no chunk "${id}" in ${store}`);
-    }
-    return fail('failed', `cannot resolve "${ref}": use artifact:NAME, store:ID#N or new:NAME`);
   }
 
   private wake(p: Proc, m: Proc['inbox'][number], as: string | undefined = p.waiting?.as): KernelEvent {
