@@ -17,6 +17,7 @@ import { countTokens } from './tokens';
 import { decideLazyFault } from './memory/lazyFault';
 import { decideMemory } from './memory/memoryManager';
 import { effectiveSched } from './sched/groupWeights';
+import { decideRoute } from './sched/router';
 import { toolClassFor } from './tools/toolClass';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
@@ -298,8 +299,11 @@ export class Kernel {
     for (const p of procs) if (p.state === 'running' && (p.until === BOUNDARY || p.until === THROTTLE_NOTED)) return this.atBoundary(p);
     for (const p of procs) {
       if (p.state === 'ready' && p.needsEnqueue) {
-        const routed = this.route(p);
-        if (routed) return routed;
+        if (p.gen === null && p.routedTurn !== p.turn) {
+          const need = this.cpuFor(p).precision?.(this.request(p));
+          const routed = decideRoute(this.spec, this.cpus, p, this.agents.get(p.id)!, need);
+          if (routed) return this.emit(routed);
+        }
         const { cls, rq } = rqOf(s, p);
         const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
         const probe = jsonClone(rq);
@@ -426,30 +430,6 @@ export class Kernel {
   private spentWhy(g: GroupState): string {
     if (g.tokens !== null && g.usedTokens >= g.tokens) return `${g.usedTokens} of ${g.tokens} tokens used`;
     return `$${g.usedCost.toFixed(6)} of $${g.cost} spent`;
-  }
-
-  /**
-   * Model routing: when the next step declares the quality tier it needs, pick the cheapest
-   * model that meets it (ties: the higher tier); steps that declare none use the agent's own.
-   */
-  private route(p: Proc): KernelEvent | null {
-    if (p.gen !== null || p.routedTurn === p.turn) return null;
-    const agent = this.agents.get(p.id)!;
-    const cpu = this.cpuFor(p);
-    const need = cpu.precision?.(this.request(p));
-    if (need === undefined) {
-      if (p.model === agent.model) return null;
-      return this.emit({ type: 'sched.routed', agent: p.id, need: 0, model: agent.model, from: p.model, reason: `no precision declared: back to ${agent.model}`, candidates: [] });
-    }
-    const price = (m: ModelSpec): number => m.priceIn + m.priceOut;
-    const candidates = this.spec.models.map((m) => ({ model: m.id, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut, ok: m.quality >= need && this.cpus[m.provider] !== undefined }));
-    const fit = this.spec.models.filter((m, i) => candidates[i]!.ok).sort((a, b) => price(a) - price(b) || b.quality - a.quality);
-    const best = [...this.spec.models].sort((a, b) => b.quality - a.quality || price(a) - price(b))[0]!;
-    const chosen = fit[0] ?? best;
-    const reason = fit[0]
-      ? `cheapest of ${fit.length} model${fit.length > 1 ? 's' : ''} with quality ≥ ${need}: ${chosen.id} (q${chosen.quality}, $${price(chosen)}/M in+out)`
-      : `no model reaches quality ${need}; the best is ${chosen.id} (q${chosen.quality})`;
-    return this.emit({ type: 'sched.routed', agent: p.id, need, model: chosen.id, from: p.model, reason, candidates });
   }
 
   /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
