@@ -107,8 +107,8 @@ describe('DexieArchive', () => {
   it('survives close and reopen with the same results, and keeps indexing after', async () => {
     const name = `archive-${crypto.randomUUID()}`;
     const first = freshDb(name);
-    const before = new DexieArchive(first, { blockPostings: 2 });
-    await before.insert(CORPUS);
+    const before = new DexieArchive(first);
+    for (const chunk of CORPUS) await before.insert([chunk]); // a segment each, merged on the way
     const expected = await Promise.all(RANKINGS.map(({ query }) => hits(before, query)));
     first.close();
     const after = new DexieArchive(freshDb(name));
@@ -121,16 +121,15 @@ describe('DexieArchive', () => {
   it('reads only the query terms and the top k chunks, never the whole archive', async () => {
     const db = freshDb();
     const reads = countReads(db);
-    const archive = new DexieArchive(db, { blockPostings: 16 });
+    const archive = new DexieArchive(db);
     const many = Array.from({ length: 300 }, (_, i): ArchiveChunk => ({ id: `c${i}`, store: 'notes', text: `common words here ${i % 7 === 0 ? 'rare' : ''} item${i}`, source: 's', trust: 'trusted', tags: [], t: i }));
-    await archive.insert(many);
+    for (let i = 0; i < many.length; i += 100) await archive.insert(many.slice(i, i + 100));
     reads.clear();
     expect(await ids(archive, 'common rare', 5)).toEqual(['c0', 'c7', 'c14', 'c21', 'c28']);
     expect(Object.fromEntries(reads)).toEqual({
       'archiveStats.get': 1,
-      'archiveTerms.getMany': 2,
-      'archiveBlocks.query': 18 + 2, // sealed blocks of 16 postings: "common" 300 postings, "rare" 43
-      'archiveChunks.query': 5,
+      'archiveParts.getMany': 3, // three segments (one per insert) of one partition each, both terms in it
+      'archiveChunks.getMany': 5,
     });
     for (const query of ['', '?!…', '🙂', ' \n\t ']) {
       reads.clear();
@@ -140,9 +139,29 @@ describe('DexieArchive', () => {
     reads.clear();
     const long = `${Array.from({ length: 5000 }, (_, i) => `word${i}`).join(' ')} common`;
     expect(await archive.search('notes', long, 5)).toEqual([]);
-    expect(reads.get('archiveTerms.getMany')).toBe(0); // 32 keys asked, none stored
-    expect(reads.get('archiveChunks.query')).toBeUndefined();
+    expect(reads.get('archiveParts.getMany')).toBe(3); // 32 terms, one partition row per segment
+    expect(reads.get('archiveChunks.getMany')).toBeUndefined();
     expect(await archive.search('notes', `${'é'.repeat(50_000)} ÜBER`, 5)).toEqual([]);
+  });
+
+  it('merges small inserts into few segments, ranking unchanged, deletes reaching merged ones', async () => {
+    const db = freshDb();
+    const archive = new DexieArchive(db);
+    const memory = new MemoryArchive();
+    const words = ['cache', 'page', 'memory', 'disk', 'swap', 'lru', 'clock', 'frame'];
+    const chunks = Array.from({ length: 200 }, (_, i): ArchiveChunk => ({ id: `c${i}`, store: 'notes', text: words.filter((_, w) => (i >> w) & 1 || w === i % 8).join(' '), source: 's', trust: 'trusted', tags: [], t: i }));
+    for (const chunk of chunks) {
+      await archive.insert([chunk]);
+      await memory.insert([chunk]);
+    }
+    const segments = (await db.archiveStats.get('notes'))!.segments;
+    expect(segments.length).toBeLessThan(2 * 8); // 200 one-chunk segments, merged by eights
+    expect(segments.map((s) => s.docs).reduce((a, b) => a + b)).toBe(200);
+    for (const id of ['c0', 'c5', 'c64', 'c199']) {
+      expect(await archive.delete('notes', id)).toBe(true);
+      await memory.delete('notes', id);
+    }
+    for (const query of ['cache', 'memory frame', 'swap lru clock', 'page disk']) expect(await hits(archive, query)).toEqual(await hits(memory, query));
   });
 
   it('turns a full disk into a clear StorageError and leaves the archive as it was', async () => {
@@ -160,7 +179,7 @@ describe('DexieArchive', () => {
     expect(await ids(archive, 'cache')).toEqual(['hot', 'evict']);
   });
 
-  it('ranks as MemoryArchive after any inserts, re-inserts and deletes, across sealed blocks', async () => {
+  it('ranks as MemoryArchive after any inserts, re-inserts and deletes, across segments and merges', async () => {
     const words = ['cache', 'page', 'memory', 'disk', 'swap', 'évict', '日本'];
     const text = fc.array(fc.constantFrom(...words), { maxLength: 10 }).map((w) => w.join(' '));
     const id = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
@@ -169,8 +188,8 @@ describe('DexieArchive', () => {
       { weight: 1, arbitrary: fc.record({ del: id, store: fc.constantFrom('s', 't') }) },
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 10 }), fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }), async (ops, query) => {
-        const archive = new DexieArchive(freshDb(), { blockPostings: 3 });
+      fc.asyncProperty(fc.array(op, { maxLength: 24 }), fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }), async (ops, query) => {
+        const archive = new DexieArchive(freshDb());
         const memory = new MemoryArchive();
         for (const o of ops) {
           if ('del' in o) expect(await archive.delete(o.store, o.del)).toBe(await memory.delete(o.store, o.del));

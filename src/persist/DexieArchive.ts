@@ -1,39 +1,36 @@
 /**
  * The ArchiveStore on IndexedDB: chunks and a BM25 inverted index live in the studio database,
- * so an archive survives reloads and costs the heap nothing between searches. Ranks exactly as
- * MemoryArchive (kernel/memory/bm25.ts supplies tokenizer, weights and top-k).
+ * so an archive survives reloads and costs the JS heap nothing between searches. Ranks exactly
+ * as MemoryArchive (kernel/memory/bm25.ts supplies tokenizer, weights and top-k).
  *
  * Layout (StudioDb version 2):
- *   archiveChunks [store+id], index [store+seq]   the chunk, its insertion seq and length
- *   archiveTerms  [store+term]                    df, the newest postings (tail) and how many sealed blocks
- *   archiveBlocks [store+term+first]              sealed posting blocks of BLOCK_POSTINGS, keyed by first seq
- *   archiveStats  store                           chunk count, total length, next seq
+ *   archiveChunks [store+seq], unique [store+id]  the chunk, its insertion seq and length in terms
+ *   archiveParts  [store+segment+part]            a segment's postings, partitioned by term hash (archiveSegment.ts)
+ *   archiveStats  store                           chunk count, total length, next seq, the segment list
  *
- * A search reads the stats row, its terms' rows and their blocks (key ranges), scores, then reads
- * the top k chunks by seq: it never walks the chunks. An insert call is one transaction: it
- * merges the batch's postings in memory, then reads and rewrites each touched term once.
+ * An insert call is one transaction: it writes the chunks and one new segment (a few partition
+ * rows, whatever the vocabulary), then merges a full size tier if there is one. A search reads
+ * the stats row, one partition per query term per segment (one bulkGet), scores, and reads the
+ * top k chunks by seq: it never walks the chunks or the index.
  */
 import Dexie, { type Table } from 'dexie';
-import { averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK } from '../kernel/memory/bm25';
+import { averageLength, bm25Idf, bm25Weight, queryTerms, Scores, termFrequencies } from '../kernel/memory/bm25';
 import type { ArchiveChunk, ArchiveHit, ArchiveStore } from '../kernel';
-import { decodePostings, PostingWriter, readPostings } from './postingList';
-import type { ArchiveBlockRow, ArchiveChunkRow, ArchiveStatsRow, ArchiveTermRow, StudioDb } from './StudioDb';
+import { encodeTriples, findTerm, listAt, listsOf, mergeLists, partOf, partRow, pickMerge, segmentOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
+import { readPostings } from './postingList';
+import type { ArchiveChunkRow, ArchivePartRow, ArchiveSegmentMeta, ArchiveStatsRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
-/** Postings per sealed block: ~3–4 bytes each, so a block row stays well under 64 KB. */
-export const BLOCK_POSTINGS = 8192;
 /** Rows per bulkPut (dexie/Dexie.js#1083). */
 const PUT_ROWS = 1000;
-/** Above this many seqs, scores accumulate in a Map instead of a Float64Array indexed by seq. */
-const DENSE_SCORES_MAX = 1 << 22;
+
+type PartKey = [string, number, number];
 
 interface Prepared {
   chunk: ArchiveChunk;
   length: number;
   tf: Map<string, number>;
 }
-
-const termRange = (store: string, term: string): [[string, string, unknown], [string, string, unknown]] => [[store, term, Dexie.minKey], [store, term, Dexie.maxKey]];
 
 function chunkOf(row: ArchiveChunkRow): ArchiveChunk {
   return { id: row.id, store: row.store, text: row.text, source: row.source, trust: row.trust, tags: row.tags, t: row.t };
@@ -45,17 +42,17 @@ async function putAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<voi
 
 /**
  * The IndexedDB archive. A chunk inserted again under its id replaces the old one and moves to
- * the end of the insertion order (as in MemoryArchive). Failures reject with a StorageError.
+ * the end of the insertion order (as in MemoryArchive). Insert big batches in one call when you
+ * can: each call writes a segment. Failures reject with a StorageError.
  */
 export class DexieArchive implements ArchiveStore {
-  private readonly blockPostings: number;
+  /** The score buffer searches share (scoring never awaits, so one search uses it at a time). */
+  private scratch: Float64Array | null = null;
 
-  /** `blockPostings` (tests) seals blocks sooner than BLOCK_POSTINGS; blocks of any size read back the same. */
-  constructor(
-    private readonly db: StudioDb,
-    options: { blockPostings?: number } = {},
-  ) {
-    this.blockPostings = options.blockPostings ?? BLOCK_POSTINGS;
+  constructor(private readonly db: StudioDb) {}
+
+  private get tables() {
+    return [this.db.archiveChunks, this.db.archiveParts, this.db.archiveStats];
   }
 
   async insert(chunks: readonly ArchiveChunk[]): Promise<void> {
@@ -69,9 +66,8 @@ export class DexieArchive implements ArchiveStore {
       ids.set(chunk.id, chunk);
     }
     const prepared = [...byStore].map(([store, ids]) => ({ store, list: [...ids.values()].map((chunk): Prepared => ({ chunk, ...termFrequencies(chunk.text) })) }));
-    const { db } = this;
     await withStorage('save to the archive', () =>
-      db.transaction('rw', [db.archiveChunks, db.archiveTerms, db.archiveBlocks, db.archiveStats], async () => {
+      this.db.transaction('rw', this.tables, async () => {
         for (const { store, list } of prepared) await this.insertInto(store, list);
       }),
     );
@@ -83,38 +79,43 @@ export class DexieArchive implements ArchiveStore {
     if (terms.length === 0 || !(limit >= 1)) return [];
     const { db } = this;
     return withStorage('search the archive', () =>
-      db.transaction('r', [db.archiveChunks, db.archiveTerms, db.archiveBlocks, db.archiveStats], async () => {
+      db.transaction('r', this.tables, async () => {
         const stats = await db.archiveStats.get(store);
         if (!stats || stats.docs === 0) return [];
-        const termRows = await db.archiveTerms.bulkGet(terms.map((term) => [store, term]));
-        const blocks = await Promise.all(termRows.map((row) => (row && row.blocks > 0 ? db.archiveBlocks.where('[store+term+first]').between(...termRange(store, row.term)).toArray() : [])));
+        // One partition per term per segment, each key asked once.
+        const keys: PartKey[] = [];
+        const slot = new Map<string, number>();
+        const where = terms.map((term) =>
+          stats.segments.map((seg) => {
+            const part = partOf(term, seg.parts);
+            const name = `${seg.id}:${part}`;
+            let i = slot.get(name);
+            if (i === undefined) slot.set(name, (i = keys.push([store, seg.id, part]) - 1));
+            return i;
+          }),
+        );
+        const rows = await db.archiveParts.bulkGet(keys);
         const avg = averageLength(stats.totalLength, stats.docs);
-        const dense = stats.nextSeq <= DENSE_SCORES_MAX ? new Float64Array(stats.nextSeq) : null;
-        const sparse = dense ? null : new Map<number, number>();
-        const touched: number[] = [];
+        const scores = new Scores(stats.nextSeq, this.scratch);
         // Term at a time, in query order: the same additions, in the same order, as MemoryArchive.
-        termRows.forEach((row, i) => {
-          if (!row) return;
-          const idf = bm25Idf(row.df, stats.docs);
-          const add = dense
-            ? (seq: number, tf: number, length: number) => {
-                const prev = dense[seq]!;
-                if (prev === 0) touched.push(seq);
-                dense[seq] = prev + bm25Weight(idf, tf, length, avg);
-              }
-            : (seq: number, tf: number, length: number) => {
-                const prev = sparse!.get(seq);
-                if (prev === undefined) touched.push(seq);
-                sparse!.set(seq, (prev ?? 0) + bm25Weight(idf, tf, length, avg));
-              };
-          for (const block of blocks[i]!) readPostings(block.post, add);
-          readPostings(row.post, add);
+        terms.forEach((term, t) => {
+          const lists: TermList[] = [];
+          for (const i of where[t]!) {
+            const row = rows[i];
+            const at = row ? findTerm(row, term) : -1;
+            if (at >= 0) lists.push(listAt(row!, at));
+          }
+          if (lists.length === 0) return;
+          const idf = bm25Idf(lists.reduce((df, list) => df + list.count, 0), stats.docs);
+          const add = (seq: number, tf: number, length: number) => scores.add(seq, bm25Weight(idf, tf, length, avg));
+          for (const list of lists) readPostings(list.bytes, add);
         });
-        const best = topK(touched, dense ? (seq) => dense[seq]! : (seq) => sparse!.get(seq)!, limit);
+        const best = scores.top(limit);
+        this.scratch = scores.release();
         if (best.length === 0) return [];
-        const rows = await Promise.all(best.map(({ seq }) => db.archiveChunks.where('[store+seq]').equals([store, seq]).first()));
+        const found = await db.archiveChunks.bulkGet(best.map(({ seq }) => [store, seq]));
         return best.flatMap(({ score }, i) => {
-          const row = rows[i];
+          const row = found[i];
           return row ? [{ chunk: chunkOf(row), score }] : [];
         });
       }),
@@ -122,19 +123,19 @@ export class DexieArchive implements ArchiveStore {
   }
 
   async get(store: string, id: string): Promise<ArchiveChunk | undefined> {
-    const row = await withStorage('read the archive', () => this.db.archiveChunks.get([store, id]));
+    const row = await withStorage('read the archive', () => this.chunkById(store, id));
     return row && chunkOf(row);
   }
 
   async delete(store: string, id: string): Promise<boolean> {
     const { db } = this;
     return withStorage('delete from the archive', () =>
-      db.transaction('rw', [db.archiveChunks, db.archiveTerms, db.archiveBlocks, db.archiveStats], async () => {
-        const row = await db.archiveChunks.get([store, id]);
+      db.transaction('rw', this.tables, async () => {
+        const row = await this.chunkById(store, id);
         const stats = await db.archiveStats.get(store);
         if (!row || !stats) return false;
-        await this.removePostings(store, [row], stats);
-        await db.archiveChunks.delete([store, id]);
+        await this.removePostings(stats, [row]);
+        await db.archiveChunks.delete([store, row.seq]);
         await db.archiveStats.put(stats);
         return true;
       }),
@@ -146,16 +147,20 @@ export class DexieArchive implements ArchiveStore {
     return stats?.docs ?? 0;
   }
 
-  /** Inside the insert transaction: replaces chunks already stored, appends the batch's postings to each term. */
+  /** Inside the insert transaction: replaces chunks already stored, writes the batch as a segment, compacts. */
   private async insertInto(store: string, list: readonly Prepared[]): Promise<void> {
     const { db } = this;
-    const stats: ArchiveStatsRow = (await db.archiveStats.get(store)) ?? { store, docs: 0, totalLength: 0, nextSeq: 0 };
+    const stats: ArchiveStatsRow = (await db.archiveStats.get(store)) ?? { store, docs: 0, totalLength: 0, nextSeq: 0, nextSegment: 0, segments: [] };
     if (stats.docs > 0) {
-      const replaced = (await db.archiveChunks.bulkGet(list.map((p) => [store, p.chunk.id]))).filter((row): row is ArchiveChunkRow => row !== undefined);
-      if (replaced.length > 0) await this.removePostings(store, replaced, stats);
+      const replaced = (await Promise.all(list.map((p) => this.chunkById(store, p.chunk.id)))).filter((row): row is ArchiveChunkRow => row !== undefined);
+      if (replaced.length > 0) {
+        await this.removePostings(stats, replaced);
+        await db.archiveChunks.bulkDelete(replaced.map((row): [string, number] => [store, row.seq]));
+      }
     }
+    const from = stats.nextSeq;
     const chunkRows: ArchiveChunkRow[] = [];
-    const postings = new Map<string, number[]>(); // term → [seq, tf, length, seq, tf, length, …] ascending seq
+    const postings = new Map<string, number[]>(); // term → [seq, tf, length, …], ascending seq
     for (const { chunk, length, tf } of list) {
       const seq = stats.nextSeq++;
       chunkRows.push({ ...chunk, seq, length });
@@ -167,93 +172,97 @@ export class DexieArchive implements ArchiveStore {
         flat.push(seq, f, length);
       }
     }
-    const terms = [...postings.keys()];
-    const existing = await db.archiveTerms.bulkGet(terms.map((term) => [store, term]));
-    const termRows: ArchiveTermRow[] = [];
-    const blockRows: ArchiveBlockRow[] = [];
-    terms.forEach((term, i) => {
-      const flat = postings.get(term)!;
-      const row = existing[i] ?? { store, term, df: 0, blocks: 0, count: 0, last: 0, post: new Uint8Array(0) };
-      let tail = new PostingWriter(row);
-      let first = row.count > 0 ? decodeFirst(row.post) : flat[0]!;
-      for (let j = 0; j < flat.length; j += 3) {
-        if (tail.count === 0) first = flat[j]!;
-        tail.push(flat[j]!, flat[j + 1]!, flat[j + 2]!);
-        if (tail.count >= this.blockPostings) {
-          blockRows.push({ store, term, first, count: tail.count, post: tail.bytesOut() });
-          row.blocks++;
-          tail = new PostingWriter();
-        }
-      }
-      termRows.push({ store, term, df: row.df + flat.length / 3, blocks: row.blocks, count: tail.count, last: tail.last, post: tail.bytesOut() });
-    });
+    const lists = new Map<string, TermList>();
+    for (const [term, flat] of postings) lists.set(term, encodeTriples(flat));
+    const id = stats.nextSegment++;
+    const { rows, parts } = toPartRows(store, id, lists);
+    stats.segments.push({ id, docs: list.length, parts, ranges: [[from, stats.nextSeq - 1]] });
     await putAll(db.archiveChunks, chunkRows);
-    await putAll(db.archiveBlocks, blockRows);
-    await putAll(db.archiveTerms, termRows);
+    await putAll(db.archiveParts, rows);
+    await this.compact(stats);
     await db.archiveStats.put(stats);
   }
 
-  /**
-   * Inside a write transaction: takes `rows`' postings out of their terms (tails and blocks,
-   * dropping emptied ones) and their counts out of `stats` (the caller writes stats and chunk rows).
-   */
-  private async removePostings(store: string, rows: readonly ArchiveChunkRow[], stats: ArchiveStatsRow): Promise<void> {
+  /** Inside a write transaction: merges full size tiers (archiveSegment.ts pickMerge) until none is left. */
+  private async compact(stats: ArchiveStatsRow): Promise<void> {
     const { db } = this;
-    const gone = new Map<string, Set<number>>();
+    for (let merge = pickMerge(stats.segments); merge.length > 0; merge = pickMerge(stats.segments)) {
+      const byTerm = new Map<string, TermList[]>();
+      for (const seg of merge) {
+        for (const [term, list] of listsOf(await this.segmentRows(stats.store, seg).toArray())) {
+          const all = byTerm.get(term);
+          if (all) all.push(list);
+          else byTerm.set(term, [list]);
+        }
+        await this.segmentRows(stats.store, seg).delete();
+      }
+      const merged = new Map<string, TermList>();
+      for (const [term, all] of byTerm) merged.set(term, mergeLists(all));
+      const id = stats.nextSegment++;
+      const { rows, parts } = toPartRows(stats.store, id, merged);
+      await putAll(db.archiveParts, rows);
+      const meta: ArchiveSegmentMeta = { id, docs: merge.reduce((n, s) => n + s.docs, 0), parts, ranges: unionRanges(merge) };
+      stats.segments = [...stats.segments.filter((s) => !merge.includes(s)), meta];
+    }
+  }
+
+  /**
+   * Inside a write transaction: takes `rows`' postings out of their segments (dropping emptied
+   * partitions and segments) and their counts out of `stats`; the caller writes stats and chunk rows.
+   */
+  private async removePostings(stats: ArchiveStatsRow, rows: readonly ArchiveChunkRow[]): Promise<void> {
+    const { db } = this;
+    const bySegment = new Map<ArchiveSegmentMeta, ArchiveChunkRow[]>();
     for (const row of rows) {
       stats.docs--;
       stats.totalLength -= row.length;
-      for (const term of termFrequencies(row.text).tf.keys()) {
-        let seqs = gone.get(term);
-        if (!seqs) gone.set(term, (seqs = new Set()));
-        seqs.add(row.seq);
-      }
+      const seg = segmentOf(stats.segments, row.seq);
+      if (!seg) continue;
+      const list = bySegment.get(seg) ?? [];
+      list.push(row);
+      bySegment.set(seg, list);
     }
-    const terms = [...gone.keys()];
-    const termRows = await db.archiveTerms.bulkGet(terms.map((term) => [store, term]));
-    const blocks = await Promise.all(termRows.map((row) => (row && row.blocks > 0 ? db.archiveBlocks.where('[store+term+first]').between(...termRange(store, row.term)).toArray() : [])));
-    const putTerms: ArchiveTermRow[] = [];
-    const dropTerms: [string, string][] = [];
-    const putBlocks: ArchiveBlockRow[] = [];
-    const dropBlocks: [string, string, number][] = [];
-    termRows.forEach((row, i) => {
-      if (!row) return;
-      const seqs = gone.get(row.term)!;
-      const keep = (post: Uint8Array) => {
-        const kept = new PostingWriter();
-        for (const [seq, tf, length] of decodePostings(post)) if (!seqs.has(seq)) kept.push(seq, tf, length);
-        return kept;
-      };
-      for (const block of blocks[i]!) {
-        const kept = keep(block.post);
-        if (kept.count === block.count) continue;
-        row.df -= block.count - kept.count;
-        if (kept.count === 0) {
-          dropBlocks.push([store, row.term, block.first]);
-          row.blocks--;
-        } else putBlocks.push({ ...block, count: kept.count, post: kept.bytesOut() });
+    for (const [seg, gone] of bySegment) {
+      seg.docs -= gone.length;
+      if (seg.docs <= 0) {
+        await this.segmentRows(stats.store, seg).delete();
+        stats.segments = stats.segments.filter((s) => s !== seg);
+        continue;
       }
-      const tail = keep(row.post);
-      row.df -= row.count - tail.count;
-      if (row.df === 0) dropTerms.push([store, row.term]);
-      else putTerms.push({ ...row, count: tail.count, last: tail.last, post: tail.bytesOut() });
-    });
-    await db.archiveBlocks.bulkDelete(dropBlocks);
-    await putAll(db.archiveBlocks, putBlocks);
-    await db.archiveTerms.bulkDelete(dropTerms);
-    await putAll(db.archiveTerms, putTerms);
+      const seqsByTerm = new Map<string, Set<number>>();
+      for (const row of gone) {
+        for (const term of termFrequencies(row.text).tf.keys()) {
+          const seqs = seqsByTerm.get(term) ?? new Set<number>();
+          seqs.add(row.seq);
+          seqsByTerm.set(term, seqs);
+        }
+      }
+      const keys = [...new Set([...seqsByTerm.keys()].map((term) => partOf(term, seg.parts)))].map((part): PartKey => [stats.store, seg.id, part]);
+      const put: ArchivePartRow[] = [];
+      const drop: PartKey[] = [];
+      for (const part of await db.archiveParts.bulkGet(keys)) {
+        if (!part) continue;
+        const lists = listsOf([part]);
+        for (const [term, list] of lists) {
+          const seqs = seqsByTerm.get(term);
+          if (!seqs) continue;
+          const kept = withoutSeqs(list, seqs);
+          if (kept.count === 0) lists.delete(term);
+          else lists.set(term, kept);
+        }
+        if (lists.size === 0) drop.push([stats.store, seg.id, part.part]);
+        else put.push(partRow(stats.store, seg.id, part.part, lists));
+      }
+      await db.archiveParts.bulkDelete(drop);
+      await putAll(db.archiveParts, put);
+    }
   }
-}
 
-/** The seq of an encoded list's first posting. */
-function decodeFirst(post: Uint8Array): number {
-  let seq = 0;
-  let mul = 1;
-  for (let i = 0; i < post.length; i++) {
-    const b = post[i]!;
-    seq += (b & 127) * mul;
-    if (!(b & 128)) break;
-    mul *= 128;
+  private chunkById(store: string, id: string): Promise<ArchiveChunkRow | undefined> {
+    return this.db.archiveChunks.where('[store+id]').equals([store, id]).first();
   }
-  return seq;
+
+  private segmentRows(store: string, seg: ArchiveSegmentMeta) {
+    return this.db.archiveParts.where('[store+segment+part]').between([store, seg.id, Dexie.minKey], [store, seg.id, Dexie.maxKey]);
+  }
 }

@@ -85,35 +85,38 @@ export interface ArchiveChunkRow extends ArchiveChunk {
 }
 
 /**
- * A term of an archive store: its document frequency and the newest postings (the tail, encoded
- * by postingList.ts); older postings sit in `blocks` sealed ArchiveBlockRows.
+ * One partition of an archive segment's inverted index (archiveSegment.ts): the terms hashed
+ * here, sorted, with each one's posting count and end offset in `post` (postingList.ts lists).
  */
-export interface ArchiveTermRow {
+export interface ArchivePartRow {
   store: string;
-  term: string;
-  df: number;
-  blocks: number;
-  count: number;
-  /** Seq of the tail's last posting. */
-  last: number;
+  segment: number;
+  part: number;
+  terms: string[];
+  counts: Uint32Array;
+  ends: Uint32Array;
   post: Uint8Array;
 }
 
-/** A sealed block of a term's postings, keyed by the seq of its first posting. */
-export interface ArchiveBlockRow {
-  store: string;
-  term: string;
-  first: number;
-  count: number;
-  post: Uint8Array;
+/** An archive segment: the postings of one insert call, or of merged segments. */
+export interface ArchiveSegmentMeta {
+  id: number;
+  /** Live chunks indexed here (deletes lower it). */
+  docs: number;
+  /** Partitions (a power of two); a term lives in partition hash(term) & (parts - 1). */
+  parts: number;
+  /** The seqs it indexes, as sorted, disjoint [from, to] ranges. */
+  ranges: Array<[number, number]>;
 }
 
-/** Per-store BM25 statistics and the next insertion seq. */
+/** Per-store BM25 statistics, the next insertion seq and segment id, and the store's segments. */
 export interface ArchiveStatsRow {
   store: string;
   docs: number;
   totalLength: number;
   nextSeq: number;
+  nextSegment: number;
+  segments: ArchiveSegmentMeta[];
 }
 
 /** What storage tells the user: says what happened and what to do. */
@@ -130,9 +133,8 @@ export class StudioDb extends Dexie {
   eventBlocks!: Table<EventBlockRow, [string, number]>;
   snapshots!: Table<SnapshotRow, [string, number]>;
   settings!: Table<SettingRow, string>;
-  archiveChunks!: Table<ArchiveChunkRow, [string, string]>;
-  archiveTerms!: Table<ArchiveTermRow, [string, string]>;
-  archiveBlocks!: Table<ArchiveBlockRow, [string, string, number]>;
+  archiveChunks!: Table<ArchiveChunkRow, [string, number]>;
+  archiveParts!: Table<ArchivePartRow, [string, number, number]>;
   archiveStats!: Table<ArchiveStatsRow, string>;
 
   private readonly listeners = new Set<(notice: StorageNotice) => void>();
@@ -147,11 +149,10 @@ export class StudioDb extends Dexie {
       snapshots: '[runId+seq]',
       settings: 'key',
     });
-    // Archival memory (DexieArchive): chunks, and a BM25 inverted index of posting blocks.
+    // Archival memory (DexieArchive): chunks, and a BM25 inverted index in segment partitions.
     this.version(2).stores({
-      archiveChunks: '[store+id], [store+seq]',
-      archiveTerms: '[store+term]',
-      archiveBlocks: '[store+term+first]',
+      archiveChunks: '[store+seq], &[store+id]',
+      archiveParts: '[store+segment+part]',
       archiveStats: 'store',
     });
     // Our upgrade waits on a tab that keeps an older version open.

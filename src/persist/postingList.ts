@@ -1,27 +1,21 @@
 /**
- * Posting lists as bytes: per posting, the chunk's seq as a delta from the previous posting
- * (the first one absolute), the term frequency and the chunk's length in terms, each an
- * unsigned LEB128 varint. A typical posting takes 3–4 bytes instead of 12 for three Uint32s,
- * and a list needs nothing else to be read, so one IndexedDB row holds one self-contained block.
+ * Posting lists as bytes. Per posting, two unsigned LEB128 varints: a head, (seq delta) × 4 +
+ * min(tf, 4) − 1, with the seq as a delta from the previous posting (the first from 0), then
+ * the chunk's length in terms; a term frequency of 4 or more adds a third varint, tf − 4.
+ * A posting of a common term (delta < 32, tf < 4, length < 128) takes 2 bytes, a third of the
+ * 6 that three plain varints would need, and a search reads fewer bytes from IndexedDB.
  */
+
+const TF_CODES = 4; // tf codes 0..3 in the head: tf 1, 2, 3, and 4 or more
 
 /** Appends postings in ascending seq order. */
 export class PostingWriter {
-  private bytes: Uint8Array;
-  private size: number;
+  private bytes = new Uint8Array(64);
+  private size = 0;
   /** Postings written. */
-  count: number;
+  count = 0;
   /** Seq of the last posting (meaningful when count > 0). */
-  last: number;
-
-  /** Continues an existing list (its bytes are copied) or starts an empty one. */
-  constructor(from?: { post: Uint8Array; count: number; last: number }) {
-    this.bytes = new Uint8Array(Math.max(64, (from?.post.length ?? 0) * 2));
-    this.bytes.set(from?.post ?? [], 0);
-    this.size = from?.post.length ?? 0;
-    this.count = from?.count ?? 0;
-    this.last = from?.last ?? 0;
-  }
+  last = 0;
 
   push(seq: number, tf: number, length: number): void {
     if (this.size + 30 > this.bytes.length) {
@@ -29,9 +23,10 @@ export class PostingWriter {
       grown.set(this.bytes.subarray(0, this.size));
       this.bytes = grown;
     }
-    this.varint(this.count === 0 ? seq : seq - this.last); // the first delta is from 0
-    this.varint(tf);
+    const code = Math.min(tf, TF_CODES) - 1;
+    this.varint((this.count === 0 ? seq : seq - this.last) * TF_CODES + code);
     this.varint(length);
+    if (code === TF_CODES - 1) this.varint(tf - TF_CODES);
     this.count++;
     this.last = seq;
   }
@@ -57,22 +52,33 @@ export function readPostings(post: Uint8Array, visit: (seq: number, tf: number, 
   let seq = 0;
   while (i < n) {
     let b = post[i++]!;
-    let delta = b & 127;
-    for (let mul = 128; b & 128; mul *= 128) delta += ((b = post[i++]!) & 127) * mul;
-    b = post[i++]!;
-    let tf = b & 127;
-    for (let mul = 128; b & 128; mul *= 128) tf += ((b = post[i++]!) & 127) * mul;
+    let head = b & 127;
+    for (let mul = 128; b & 128; mul *= 128) head += ((b = post[i++]!) & 127) * mul;
     b = post[i++]!;
     let length = b & 127;
     for (let mul = 128; b & 128; mul *= 128) length += ((b = post[i++]!) & 127) * mul;
-    seq += delta;
+    const code = head % TF_CODES;
+    let tf = code + 1;
+    if (code === TF_CODES - 1) {
+      b = post[i++]!;
+      let extra = b & 127;
+      for (let mul = 128; b & 128; mul *= 128) extra += ((b = post[i++]!) & 127) * mul;
+      tf += extra;
+    }
+    seq += (head - code) / TF_CODES;
     visit(seq, tf, length);
   }
 }
 
-/** Decodes a whole list (deletes rewrite the lists they touch). */
-export function decodePostings(post: Uint8Array): Array<[seq: number, tf: number, length: number]> {
-  const out: Array<[number, number, number]> = [];
-  readPostings(post, (seq, tf, length) => out.push([seq, tf, length]));
-  return out;
+/** The seq of an encoded list's first posting (0 for an empty list). */
+export function firstSeq(post: Uint8Array): number {
+  let head = 0;
+  let mul = 1;
+  for (let i = 0; i < post.length; i++) {
+    const b = post[i]!;
+    head += (b & 127) * mul;
+    if (!(b & 128)) break;
+    mul *= 128;
+  }
+  return Math.floor(head / TF_CODES);
 }

@@ -52,6 +52,55 @@ export function averageLength(totalLength: number, docs: number): number {
   return totalLength / docs || 1;
 }
 
+/** Above this many seqs, scores accumulate in a Map instead of a Float64Array indexed by seq. */
+const DENSE_SCORES_MAX = 1 << 22;
+
+/**
+ * Score accumulators for one search, indexed by seq. Callers add term at a time in query
+ * order, so every implementation sums a chunk's weights in the same order (same floats).
+ */
+export class Scores {
+  private readonly dense: Float64Array | null;
+  private readonly sparse: Map<number, number> | null;
+  /** Seqs with a score, in first-touched order. */
+  readonly touched: number[] = [];
+
+  /**
+   * `seqLimit`: every seq added is below it. `scratch`: an all-zero buffer from an earlier
+   * search's release(), reused when big enough (saves allocating and collecting 8 bytes a seq).
+   */
+  constructor(seqLimit: number, scratch?: Float64Array | null) {
+    const dense = seqLimit > DENSE_SCORES_MAX ? null : scratch && scratch.length >= seqLimit ? scratch : new Float64Array(seqLimit);
+    this.dense = dense;
+    this.sparse = dense ? null : new Map();
+  }
+
+  /** Zeroes what this search touched and hands the buffer back for the next search (call once, after top). */
+  release(): Float64Array | null {
+    const { dense } = this;
+    if (dense) for (const seq of this.touched) dense[seq] = 0;
+    return dense;
+  }
+
+  add(seq: number, weight: number): void {
+    if (this.dense) {
+      const prev = this.dense[seq]!;
+      if (prev === 0) this.touched.push(seq);
+      this.dense[seq] = prev + weight;
+    } else {
+      const prev = this.sparse!.get(seq);
+      if (prev === undefined) this.touched.push(seq);
+      this.sparse!.set(seq, (prev ?? 0) + weight);
+    }
+  }
+
+  /** The k best, best first, ties by ascending seq. */
+  top(k: number): Array<{ seq: number; score: number }> {
+    const { dense, sparse } = this;
+    return topK(this.touched, dense ? (seq) => dense[seq]! : (seq) => sparse!.get(seq)!, k);
+  }
+}
+
 /**
  * The k best (score, seq) pairs, best first, ties by ascending seq (insertion order), from
  * `seqs` with `scoreOf(seq)`. A bounded min-heap: O(n log k), no sort of every match.

@@ -1,40 +1,63 @@
 /**
  * An ArchiveStore held in memory, for kernel tests and the CLI: BM25 over an inverted index
- * (term → chunk → frequency), so a search visits only the postings of its query terms. Ranks
+ * (term → ascending seqs and frequencies), so a search visits only the postings of its query terms. Ranks
  * exactly as the IndexedDB archive (src/persist/DexieArchive.ts) does: same tokenizer, same
  * arithmetic in the same order (memory/bm25.ts).
  */
 import type { ArchiveChunk, ArchiveHit, ArchiveStore } from './archiveStore';
-import { averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK } from './bm25';
+import { averageLength, bm25Idf, bm25Weight, queryTerms, Scores, termFrequencies } from './bm25';
 
 interface Entry {
   chunk: Readonly<ArchiveChunk>;
   /** Insertion order within the store; breaks score ties. */
   seq: number;
   length: number;
-  tf: Map<string, number>;
+  terms: string[];
+}
+
+/** A term's postings: parallel arrays (seq, term frequency, chunk length), ascending seq (inserts always bring a new, larger seq). */
+interface Postings {
+  seqs: number[];
+  tfs: number[];
+  lengths: number[];
+}
+
+/** The index of `seq` in ascending `seqs`, or -1. */
+function indexOfSeq(seqs: readonly number[], seq: number): number {
+  let lo = 0;
+  let hi = seqs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = seqs[mid]!;
+    if (s === seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** One store's chunks and postings. */
 class StoreIndex {
   readonly byId = new Map<string, Entry>();
   readonly bySeq = new Map<number, Entry>();
-  /** term → seq → term frequency; seqs in ascending order (Maps keep insertion order). */
-  readonly postings = new Map<string, Map<number, number>>();
+  readonly postings = new Map<string, Postings>();
   nextSeq = 0;
   totalLength = 0;
+  private scratch: Float64Array | null = null;
 
   add(chunk: ArchiveChunk): void {
     this.remove(chunk.id);
     const { length, tf } = termFrequencies(chunk.text);
-    const entry: Entry = { chunk: Object.freeze({ ...chunk, tags: Object.freeze([...chunk.tags]) as string[] }), seq: this.nextSeq++, length, tf };
+    const entry: Entry = { chunk: Object.freeze({ ...chunk, tags: Object.freeze([...chunk.tags]) as string[] }), seq: this.nextSeq++, length, terms: [...tf.keys()] };
     this.byId.set(chunk.id, entry);
     this.bySeq.set(entry.seq, entry);
     this.totalLength += length;
     for (const [term, f] of tf) {
       let list = this.postings.get(term);
-      if (!list) this.postings.set(term, (list = new Map()));
-      list.set(entry.seq, f);
+      if (!list) this.postings.set(term, (list = { seqs: [], tfs: [], lengths: [] }));
+      list.seqs.push(entry.seq);
+      list.tfs.push(f);
+      list.lengths.push(length);
     }
   }
 
@@ -44,10 +67,13 @@ class StoreIndex {
     this.byId.delete(id);
     this.bySeq.delete(entry.seq);
     this.totalLength -= entry.length;
-    for (const term of entry.tf.keys()) {
-      const list = this.postings.get(term);
-      list?.delete(entry.seq);
-      if (list?.size === 0) this.postings.delete(term);
+    for (const term of entry.terms) {
+      const list = this.postings.get(term)!;
+      const at = indexOfSeq(list.seqs, entry.seq);
+      list.seqs.splice(at, 1);
+      list.tfs.splice(at, 1);
+      list.lengths.splice(at, 1);
+      if (list.seqs.length === 0) this.postings.delete(term);
     }
     return true;
   }
@@ -57,14 +83,16 @@ class StoreIndex {
     const terms = queryTerms(query);
     if (docs === 0 || terms.length === 0 || !(k >= 1)) return [];
     const avg = averageLength(this.totalLength, docs);
-    const scores = new Map<number, number>();
+    const scores = new Scores(this.nextSeq, this.scratch);
     for (const term of terms) {
       const list = this.postings.get(term);
       if (!list) continue;
-      const idf = bm25Idf(list.size, docs);
-      for (const [seq, f] of list) scores.set(seq, (scores.get(seq) ?? 0) + bm25Weight(idf, f, this.bySeq.get(seq)!.length, avg));
+      const idf = bm25Idf(list.seqs.length, docs);
+      for (let i = 0; i < list.seqs.length; i++) scores.add(list.seqs[i]!, bm25Weight(idf, list.tfs[i]!, list.lengths[i]!, avg));
     }
-    return topK([...scores.keys()], (seq) => scores.get(seq)!, k).map(({ seq, score }) => ({ chunk: this.bySeq.get(seq)!.chunk, score }));
+    const best = scores.top(k);
+    this.scratch = scores.release();
+    return best.map(({ seq, score }) => ({ chunk: this.bySeq.get(seq)!.chunk, score }));
   }
 }
 
