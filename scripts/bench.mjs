@@ -230,7 +230,7 @@ async function benchArchive() {
       const row = (name, f, extra = '') =>
         process.stdout.write(`  ${name.padEnd(13)} index ${(f.indexMs / 1000).toFixed(1).padStart(5)} s (${fmt(f.insertsPerSec).padStart(6)}/s)   search p50 ${ms1(f.p50Ms).padStart(5)} ms  p95 ${ms1(f.p95Ms).padStart(5)} ms   heap ${String(f.heapMB).padStart(6)} MB${extra}\n`);
       process.stdout.write(`archive, ${fmt(chunks)} chunks of ~450 chars, ${r.queries} queries of 2-3 Zipf terms, top 10 (${r.heapSource}):\n`);
-      row('DexieArchive', r.dexie, `   disk ${r.dexie.diskMB ?? 'n/a'} MB   (inserts of ${fmt(r.batch)})`);
+      row('DexieArchive', r.dexie, `   disk ${r.dexie.diskMB ?? 'n/a'} MB   (inserts of ${fmt(r.batch)}; one-chunk inserts p50 ${ms1(r.dexie.singleInsertP50Ms)} / p95 ${ms1(r.dexie.singleInsertP95Ms)} ms)`);
       row('MiniSearch', r.minisearch);
       if (r.memory) row('MemoryArchive', r.memory, `   same top 10 as DexieArchive: ${r.sameAsMemory}`);
       out[String(chunks)] = r;
