@@ -16,4 +16,4 @@ export { Kernel, type KernelOptions, type RunUntilResult, type StopWhen } from '
 export { SimCpu } from './cpu/sim';
 export { countTokens } from './tokens';
 export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, ArchiveStore } from './memory';
-export { EVICTION_POLICIES, isEvictable } from './memory';
+export { EVICTION_POLICIES, isEvictable, MemoryArchive, archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK, Scores } from './memory';

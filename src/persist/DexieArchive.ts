@@ -14,8 +14,7 @@
  * top k chunks by seq: it never walks the chunks or the index.
  */
 import Dexie, { type Table } from 'dexie';
-import { averageLength, bm25Idf, bm25Weight, queryTerms, Scores, termFrequencies } from '../kernel/memory/bm25';
-import type { ArchiveChunk, ArchiveHit, ArchiveStore } from '../kernel';
+import { averageLength, bm25Idf, bm25Weight, queryTerms, Scores, termFrequencies, type ArchiveChunk, type ArchiveHit, type ArchiveStore } from '../kernel';
 import { encodeTriples, findTerm, listAt, listsOf, mergeLists, partOf, partRow, pickMerge, segmentOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
 import { readPostings } from './postingList';
 import type { ArchiveChunkRow, ArchivePartRow, ArchiveSegmentMeta, ArchiveStatsRow, StudioDb } from './StudioDb';
