@@ -21,7 +21,7 @@ export interface Segment extends ContextEntry {
   verified: boolean;
   /** 0 (known wrong) … 1 (known right). */
   validity: number;
-  /** Virtual time it entered the window. */
+  /** Virtual time it entered the window, in ms. */
   t: number;
   /** Virtual times of its most recent reads by an inference, newest last (at most 8). */
   reads: number[];

@@ -4,7 +4,7 @@ import type { AgentSpec, HarnessSpec } from '../spec';
  * Group weights, cgroup v2 style (cpu.weight, share_i = w_i / Σ siblings): a fair agent's
  * effective weight is its own (nice → cpu.weight, 0 → 100) scaled by each enclosing group's
  * weight / 100 and divided among that group's direct children, so a team of two gets what
- * one ungrouped agent of the team's weight would. Static: children are counted from the document.
+ * one ungrouped agent of the team's weight would. Static: children are counted from the spec.
  */
 export function effectiveSched(spec: HarnessSpec, agent: AgentSpec): AgentSpec['sched'] {
   const sc = agent.sched;

@@ -1,12 +1,12 @@
 /**
  * Migration hook: documents written by an older version are lifted step by step
- * (v → v+1) before validation. A migration is a pure function of the raw document.
+ * (v → v+1) before validation. A migration is a pure function of the raw input.
  */
 import { SPEC_VERSION } from './schema';
 import type { SpecIssue } from './parse';
 
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
-/** Maps a version v to the function that turns a v document into a v+1 document. */
+/** Maps a version v to the function that turns a v document into a v+1 one. */
 export type MigrationTable = Readonly<Record<number, Migration>>;
 
 /** Version 1 is the first published version; later versions register here. */

@@ -1,7 +1,7 @@
 /**
  * Parsing never throws: every problem becomes a SpecIssue naming the JSON path, what was
  * expected and what was found. Structural checks come from the zod schema; references and
- * duplicate ids are checked after, on the typed document.
+ * duplicate ids are checked after, on the typed spec.
  */
 import type { z } from 'zod';
 import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
