@@ -8,7 +8,7 @@ import type { Action, Cpu, InferRequest, InferResult } from './cpu/cpu';
 import { SimCpu } from './cpu/sim';
 import { asRunId, type RunId } from './ids';
 import { runJobPipeline } from './proc/pipeline';
-import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from './proc/reduce';
+import { applyEvent, cloneState, groupChain, replayTo, rqOf, stateFromStart } from './proc/reduce';
 import type { GroupState, KernelState, Proc } from './proc/state';
 import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
 import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
@@ -53,8 +53,6 @@ const THROTTLE_NOTED = -3; // at a boundary, its class throttle already announce
 
 /** `until` of a throttle that no period will lift. */
 const FOREVER = -1;
-
-const jsonClone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 /** Event payloads stay JSON-exact: non-finite numbers (an unbounded slice, no timer) are left out. */
 function finiteStats(stats: SchedStats): SchedStats {
@@ -215,14 +213,7 @@ export class Kernel {
   /** The state right after event `seq`: the nearest snapshot at or before it, plus replay. */
   stateAt(seq: number): KernelState {
     if (seq < 0 || seq > this.head) throw new RangeError(`seq ${seq} is outside 0..${this.head}`);
-    let base: { seq: number; state: KernelState } | undefined;
-    for (const snap of this.snaps) {
-      if (snap.seq <= seq) base = snap;
-      else break;
-    }
-    const state = base ? cloneState(base.state) : stateFromStart(this.log[0] as EventOf<'run.started'>);
-    for (let i = (base?.seq ?? 0) + 1; i <= seq; i++) applyEvent(state, this.log[i]!);
-    return state;
+    return replayTo(this.snaps, this.log, seq);
   }
 
   // ---- running -----------------------------------------------------------------------
@@ -247,13 +238,19 @@ export class Kernel {
     return { events, reason: 'limit' };
   }
 
-  private emit(body: KernelEventBody, t: number = this.s.now, cause?: number): KernelEvent {
+  /**
+   * Appends one event and applies it. `measure`, when given, fills in numbers that describe the
+   * state after the transition (e.g. a class's placement of an enqueued agent); the reducer must
+   * not read those fields, and nothing outside sees the event before they are set.
+   */
+  private emit(body: KernelEventBody, t: number = this.s.now, cause?: number, measure?: (e: KernelEvent) => void): KernelEvent {
     const seq = this.log.length;
     const agent = 'agent' in body ? body.agent : undefined;
     const c = cause ?? (agent !== undefined ? this.lastByAgent.get(agent) : undefined);
     const e = (c === undefined ? { seq, t, run: this.runId, ...body } : { seq, t, run: this.runId, cause: c, ...body }) as KernelEvent;
     if (body.type === 'run.started') this.s = stateFromStart(e as EventOf<'run.started'>);
     else applyEvent(this.s, e);
+    measure?.(e);
     this.log.push(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
     if (seq % this.snapshotEvery === 0) this.snaps.push({ seq, state: cloneState(this.s) });
@@ -306,9 +303,12 @@ export class Kernel {
         }
         const { cls, rq } = rqOf(s, p);
         const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
-        const probe = jsonClone(rq);
-        cls.enqueue(probe, { agent: p.id, t: s.now, sched: p.sched, why }, s.now);
-        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: cls.size(probe), stats: finiteStats(cls.stats(probe, p.id, s.now)) });
+        // queue and stats are read after the enqueue is applied: where the class placed it.
+        return this.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: 0, stats: {} }, s.now, undefined, (e) => {
+          const placed = e as EventOf<'sched.enqueued'>;
+          placed.queue = cls.size(rq);
+          placed.stats = finiteStats(cls.stats(rq, p.id, s.now));
+        });
       }
     }
     for (const [model, slots] of Object.entries(s.slots)) {
@@ -319,9 +319,10 @@ export class Kernel {
         const agent = this.pickable(cls, rq);
         if (agent === null) continue;
         const p = s.procs[agent]!;
+        const slice = this.sliceFor(p);
         return this.emit({
           type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1,
-          slice: Number.isFinite(this.sliceFor(p)) ? this.sliceFor(p) : -1, stats: finiteStats(cls.stats(rq, agent, s.now)),
+          slice: Number.isFinite(slice) ? slice : -1, stats: finiteStats(cls.stats(rq, agent, s.now)),
         });
       }
     }

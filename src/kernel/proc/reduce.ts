@@ -36,6 +36,21 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
   };
 }
 
+/**
+ * The state right after event `seq`: a copy of the nearest snapshot at or before it (snapshots
+ * in seq order), then the events after it replayed. Seeks in the kernel and the UI both use it.
+ */
+export function replayTo(snaps: readonly { seq: number; state: KernelState }[], events: readonly KernelEvent[], seq: number): KernelState {
+  let base: { seq: number; state: KernelState } | undefined;
+  for (const snap of snaps) {
+    if (snap.seq <= seq) base = snap;
+    else break;
+  }
+  const state = base ? cloneState(base.state) : stateFromStart(events[0] as EventOf<'run.started'>);
+  for (let i = (base?.seq ?? 0) + 1; i <= seq; i++) applyEvent(state, events[i]!);
+  return state;
+}
+
 /** A deep copy of a state (states are JSON data). */
 export function cloneState(s: KernelState): KernelState {
   return JSON.parse(JSON.stringify(s)) as KernelState;

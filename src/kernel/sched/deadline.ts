@@ -10,12 +10,8 @@
  */
 import type { AgentId } from '../ids';
 import { treapFirst, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
-import { admitEntity, entityIndex, entityOf, releaseEntity, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
-
-const QUEUED = 1;
-const RUNNING = 2;
-const SLEEPING = 3;
 
 /** The deadline runqueue of one model (JSON data). */
 export interface DeadlineQueue {

@@ -5,6 +5,13 @@
  */
 import type { AgentId } from '../ids';
 
+/** An entity's place in its class (per-entity `state` arrays; 0 = free slot): waiting in the queue… */
+export const QUEUED = 1;
+/** …holding an inference slot… */
+export const RUNNING = 2;
+/** …or asleep (waiting for a tool, a message, a human), keeping what its class remembers. */
+export const SLEEPING = 3;
+
 /** The id table of one runqueue. */
 export interface EntityIndex {
   /** agent → index. Read through `entityOf`: ids such as "constructor" also name Object.prototype members. */

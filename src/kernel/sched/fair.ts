@@ -16,7 +16,7 @@
 import type { AgentId } from '../ids';
 import type { AgentSpec } from '../spec';
 import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
-import { admitEntity, entityIndex, entityOf, releaseEntity, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
 
 /** NICE_0_LOAD: the weight of a nice-0 task, the unit of calc_delta_fair (kernel/sched/sched.h). */
@@ -43,10 +43,6 @@ export function fairWeight(s: Pick<AgentSpec['sched'], 'nice' | 'weight'>): numb
 /** Fixed-point scale of vruntime (units per tokens·1024/w), and of service: Δv = tokens·2^24/w. */
 const V_UNIT = 2 ** 14;
 const SERVICE_UNIT = NICE_0_LOAD * V_UNIT;
-
-const QUEUED = 1;
-const RUNNING = 2;
-const SLEEPING = 3;
 
 /** The fair runqueue of one model (JSON data; per-entity fields are parallel arrays). */
 export interface FairQueue {

@@ -4,13 +4,9 @@
  * core). FIFO among idle agents, no preemption among them; the slice is short so that any
  * other class's arrival takes the slot at the next boundary.
  */
-import { admitEntity, entityIndex, entityOf, releaseEntity, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import { indexLists, listMembers, pushBack, unlink, type IndexLists } from './indexList';
 import type { SchedClass, SchedStats } from './schedClass';
-
-const QUEUED = 1;
-const RUNNING = 2;
-const SLEEPING = 3;
 
 /** The idle runqueue of one model (JSON data): one FIFO list over entity indices. */
 export interface IdleQueue {

@@ -11,12 +11,8 @@
  * min r finds the best of the top two c groups with two descents (augTreap.ts).
  */
 import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
-import { admitEntity, entityIndex, entityOf, releaseEntity, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
-
-const QUEUED = 1;
-const RUNNING = 2;
-const SLEEPING = 3;
 
 /** The priority runqueue of one model (JSON data). */
 export interface PriorityQueue {

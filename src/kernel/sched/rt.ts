@@ -9,16 +9,12 @@
  * tokens when a peer of equal priority waits (task_tick_rt).
  */
 import type { AgentId } from '../ids';
-import { admitEntity, entityIndex, entityOf, releaseEntity, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import { indexLists, listMembers, pushBack, pushFront, unlink, type IndexLists } from './indexList';
 import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
 
 /** Number of rt priorities (MAX_RT_PRIO). */
 export const RT_PRIOS = 100;
-
-const QUEUED = 1;
-const RUNNING = 2;
-const SLEEPING = 3;
 
 /** The rt runqueue of one model (JSON data). */
 export interface RtQueue {

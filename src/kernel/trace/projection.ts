@@ -3,7 +3,7 @@
  * scrubber. The same reducer as the kernel; snapshots every N events keep seeks cheap.
  * Returned states are fresh copies: callers may keep them.
  */
-import { applyEvent, cloneState, stateFromStart } from '../proc/reduce';
+import { applyEvent, cloneState, replayTo, stateFromStart } from '../proc/reduce';
 import type { KernelState } from '../proc/state';
 import type { EventOf, KernelEvent } from './events';
 
@@ -40,13 +40,6 @@ export class Projection {
     if (!this.live || this.events.length === 0) return null;
     const target = Math.max(0, Math.min(seq, this.head));
     if (target === this.head) return cloneState(this.live);
-    let base: { seq: number; state: KernelState } | undefined;
-    for (const s of this.snaps) {
-      if (s.seq <= target) base = s;
-      else break;
-    }
-    const state = base ? cloneState(base.state) : stateFromStart(this.events[0] as EventOf<'run.started'>);
-    for (let i = (base?.seq ?? 0) + 1; i <= target; i++) applyEvent(state, this.events[i]!);
-    return state;
+    return replayTo(this.snaps, this.events, target);
   }
 }
