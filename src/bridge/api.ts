@@ -3,7 +3,7 @@
  * (src/worker/studioApi.ts); the UI reaches it only through the comlink proxy made in
  * src/bridge/client.ts. Everything crossing here is structured-clone safe.
  */
-import type { KernelEvent, KernelState, SpecIssue, StopReason } from '../kernel';
+import type { ArchiveHit, HumanInput, KernelEvent, KernelState, SpecIssue, StopReason } from '../kernel';
 
 export interface ProjectSummary {
   id: string;
@@ -31,7 +31,8 @@ export type SaveResult =
   | { ok: false; kind: 'conflict'; currentRev: number; updatedAt: number; message: string }
   | { ok: false; kind: 'error'; message: string };
 
-export type RunStatus = 'running' | 'paused' | 'stopped' | 'interrupted';
+/** waiting: every agent that could go on waits for a human (an approval prompt); an input resumes it in place. */
+export type RunStatus = 'running' | 'paused' | 'waiting' | 'stopped' | 'interrupted';
 
 export interface RunMeta {
   id: string;
@@ -108,6 +109,13 @@ export interface StudioApi {
   loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]>;
   stateAt(runId: string, seq: number): Promise<KernelState | undefined>;
   deleteRun(runId: string): Promise<void>;
+  /**
+   * A human acts on a run (approve or deny an asked call, roll back an audited operation, send a
+   * message). Recorded as an event; a run that was waiting on it and was playing plays on in place.
+   */
+  input(runId: string, input: HumanInput): Promise<RunMeta>;
+  /** Top-k chunks of a store as the run's archive holds them (IndexedDB), inserted at or before virtual time `atT`. */
+  searchArchive(runId: string, store: string, query: string, k: number, atT?: number): Promise<ArchiveHit[]>;
 
   /** Storage problems (quota, a blocked upgrade, another tab) reach the UI as notices. */
   onNotice(sink: (notice: Notice) => void): Promise<void>;

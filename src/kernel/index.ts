@@ -17,3 +17,5 @@ export { SimCpu } from './cpu/sim';
 export { countTokens } from './tokens';
 export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, ArchiveStore } from './memory';
 export { EVICTION_POLICIES, isEvictable, MemoryArchive, archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK, Scores } from './memory';
+export type { Effect, ScopeLevel, Mode, SideEffect, HookPoint, PolicyRule, Tier, OpRequest, Decision, ModuleAnswer, PolicyModule, HandleKind, LeaseKind, Handle, HumanInput } from './trust/types';
+export { SCOPE_LEVELS, MODES, HOOK_POINTS, TIERS } from './trust/types';

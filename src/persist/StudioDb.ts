@@ -28,7 +28,7 @@ export interface VersionRow {
   savedAt: number;
 }
 
-export type RunStatus = 'running' | 'paused' | 'stopped' | 'interrupted';
+export type RunStatus = 'running' | 'paused' | 'waiting' | 'stopped' | 'interrupted';
 
 /** A run's metadata, as the bridge's RunMeta. */
 export interface RunRecord {

@@ -8,7 +8,7 @@
  * interrupted (its tab closed or crashed) and can be resumed; one with a valid lease is live in
  * another tab and is left alone.
  */
-import { Kernel, parseHarness, type Cpu, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
+import { Kernel, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
   BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from '../bridge/api';
@@ -268,6 +268,15 @@ class Studio implements StudioService {
     if (run.isDriving) throw new Error('The run is playing: pause it before stepping.');
     const outcome = await this.drive(run, unit === 'event' ? { breakpoints, maxEvents: 1 } : { breakpoints, untilType: 'infer.completed' });
     return run.lost ? [] : outcome.events;
+  }
+
+  // In progress this session (trust pillar): human inputs and archive queries through the worker.
+  input(_runId: string, _input: HumanInput): Promise<RunMeta> {
+    return Promise.reject(new Error('Human inputs are not wired yet'));
+  }
+
+  searchArchive(_runId: string, _store: string, _query: string, _k: number): Promise<ArchiveHit[]> {
+    return Promise.reject(new Error('Archive search through the worker is not wired yet'));
   }
 
   async deleteRun(runId: string): Promise<void> {

@@ -29,6 +29,8 @@ export const ModelSchema = z.object({
   slots: z.number().int().min(1).max(1024).default(1),
   /** Sim only: decoding speed, used to turn output tokens into virtual time. */
   tokensPerSecond: z.number().positive().default(50),
+  /** The tokenizer that counts this model's tokens; unset: chosen from the model name (cl100k for GPT-4/3.5, else o200k). */
+  tokenizer: z.enum(['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']).optional(),
 });
 
 /** The quality tier a step needs (1..5); when set, the router picks the cheapest model that meets it. */
@@ -82,10 +84,16 @@ export const MemorySchema = z.object({
   coreBlocks: z.array(CoreBlockSchema).default([]),
 });
 
-/** A capability is an edge from an agent to a tool or a store. */
+/** A capability is an edge from an agent to a tool or a store, held as a handle. */
 export const CapabilitySchema = z.object({
   target: Id,
   access: z.enum(['use', 'read', 'write', 'readwrite']).default('use'),
+  /** borrowed: a read-only view; unique: the one editable handle on the target; shared: published for many. Unset: from access. */
+  handle: z.enum(['borrowed', 'unique', 'shared']).optional(),
+  /** job: ends with the job (or after leaseMs); durable: an explicit grant that outlives it. */
+  lease: z.enum(['job', 'durable']).default('job'),
+  /** A job lease's term in virtual ms: used after it, the handle is a typed error. */
+  leaseMs: z.number().int().positive().optional(),
 });
 
 export const AgentSchema = z.object({
@@ -99,7 +107,10 @@ export const AgentSchema = z.object({
   temperature: z.number().min(0).max(2).default(0),
   /** Sim only: how readily injected instructions in its context are followed (0..1). */
   injectionSusceptibility: z.number().min(0).max(1).default(0),
+  /** Execute-only (XOA): tool results never enter its window, and each call must validate against the tool's argument schema. */
   executeOnly: z.boolean().default(false),
+  /** Isolation tiers it may read; a read of a store or tool in another tier is denied. */
+  tiers: z.array(z.enum(['platform', 'shared', 'session'])).default(['platform', 'shared', 'session']),
   sched: SchedSchema.default(SchedSchema.parse({})),
   memory: MemorySchema.default(MemorySchema.parse({})),
   capabilities: z.array(CapabilitySchema).default([]),
@@ -119,8 +130,13 @@ export const ToolSchema = z.object({
   description: z.string().default(''),
   /** JSON Schema of the arguments object. */
   args: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+  /** privileged marks a sink a tainted value may not reach without a human declassifying it (mail, spend, policy, outside the workspace). */
   sideEffect: z.enum(['none', 'read', 'write', 'external', 'privileged']).default('none'),
   tier: z.enum(['platform', 'shared', 'session']).default('shared'),
+  /** The argument rule specifiers match, as in `send_mail(*@example.com)`; unset: path, url, to, recipient, command, query or text. */
+  mainArg: z.string().optional(),
+  /** Whether its results can be trusted; untrusted results taint what is derived from them. */
+  trust: z.enum(['trusted', 'untrusted']).default('untrusted'),
   impl: ToolImplSchema.default({ kind: 'sim', result: '', latencyMs: 100 }),
 });
 
@@ -138,6 +154,8 @@ export const StoreSchema = z.object({
   name: z.string().min(1),
   kind: z.enum(['archival', 'knowledge']).default('archival'),
   owner: Id.optional(),
+  /** platform: read-only to agents; shared: written only through declared tools; session: each agent's private copy-on-write view. */
+  tier: z.enum(['platform', 'shared', 'session']).default('shared'),
   documents: z.array(DocumentSchema).default([]),
 });
 
@@ -166,6 +184,22 @@ export const ScopeSchema = z.object({
 export const PolicySchema = z.object({
   mode: z.enum(['plan', 'ask', 'accept-edits', 'auto', 'deny-unlisted']).default('auto'),
   scopes: z.array(ScopeSchema).default([]),
+  /** A tainted value reaching a privileged sink: deny, ask a human to declassify, or off (no taint defence). */
+  taint: z.enum(['deny', 'ask', 'off']).default('deny'),
+  /** Refuse to start (or stop) an agent whose system prompt or the policy no longer match their signature. */
+  requireSigned: z.boolean().default(false),
+});
+
+/** A signature over a canonical payload: its SHA-256 digest (hex) and an ECDSA P-256 signature of it (base64). */
+export const SignatureSchema = z.object({ digest: z.string(), sig: z.string() });
+
+/** Signatures made by the studio when the document is saved (WebCrypto; the private key never leaves the browser). */
+export const SignaturesSchema = z.object({
+  /** The signer's public key as a JWK. */
+  publicKey: z.record(z.string(), z.unknown()),
+  signedAt: z.number(),
+  agents: z.record(z.string(), SignatureSchema).default({}),
+  policy: SignatureSchema.optional(),
 });
 
 export type Predicate =
@@ -244,6 +278,7 @@ export const HarnessSpecSchema = z.object({
   goals: z.array(GoalSchema).default([]),
   limits: LimitsSchema.default(LimitsSchema.parse({})),
   layout: LayoutSchema.default({ nodes: {} }),
+  signatures: SignaturesSchema.optional(),
 });
 
 export type HarnessSpec = z.infer<typeof HarnessSpecSchema>;
@@ -256,5 +291,6 @@ export type ChannelSpec = z.infer<typeof ChannelSchema>;
 export type GoalSpec = z.infer<typeof GoalSchema>;
 export type PolicySpec = z.infer<typeof PolicySchema>;
 export type CapabilitySpec = z.infer<typeof CapabilitySchema>;
+export type SignaturesSpec = z.infer<typeof SignaturesSchema>;
 /** What a user may write: defaults filled in by the parser. */
 export type HarnessSpecInput = z.input<typeof HarnessSpecSchema>;

@@ -7,6 +7,7 @@ import type { AgentId, RunId } from '../ids';
 import type { Action } from '../cpu/cpu';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
+import type { Handle, HookPoint } from '../trust/types';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
@@ -61,12 +62,17 @@ export type KernelEventBody =
   | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; total: number; done: number; slice: number; until: number }
   | { type: 'infer.sliced'; agent: AgentId; model: string; slot: number; turn: number; done: number; remaining: number; slice: SliceCharge; until: number; stats: SchedStats }
   | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge }
-  | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown> }
-  | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number }
-  | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string }
-  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number } }
-  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number }
-  | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string }
+  | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown>; taint?: string[] }
+  /** Every module of the hook stack had no objection: `rule`/`scope` name the authority (the permission rule or the mode), `grant` the capability handle. */
+  | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number; module?: string; hook?: HookPoint; grant?: string; taint?: string[] }
+  | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string; module?: string; hook?: HookPoint; code?: string; taint?: string[]; by?: 'human' }
+  /** A module asked a human: only the calling agent waits (approve, or declassify a tainted value). */
+  | { type: 'tool.asked'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string; module: string; hook: HookPoint; ask: 'approve' | 'declassify'; taint: string[] }
+  /** A human approved an asked call; `rule` is the session rule added when they chose to remember. */
+  | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; rule: string | null; match: string | null; until: number }
+  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session' }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number }; taint?: string[]; hidden?: boolean }
+  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[] }
+  | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string; rule?: string; scope?: string; module?: string }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
   | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
   | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string; factTokens?: Record<string, number> }
@@ -76,8 +82,23 @@ export type KernelEventBody =
   | { type: 'mem.evicted'; agent: AgentId; policy: string; segments: SegmentRef[]; freed: number; tokens: number }
   | { type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number }
   | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string }
+  /** Capability handles issued to a job at its start (scoped leases end with the job; durable grants outlive it). */
+  | { type: 'cap.granted'; agent: AgentId; handles: Handle[] }
+  | { type: 'cap.expired'; agent: AgentId; handle: string; target: string; reason: string }
+  /** The first write of an agent to a session-tier store: it gets a private copy-on-write view; the shared one never changes. */
+  | { type: 'mem.cow'; agent: AgentId; store: string; base: number }
+  /** A signed spec checked at job creation or at a context rebuild (each turn). */
+  | { type: 'trust.signature'; agent: AgentId; ok: boolean; at: 'job.create' | 'turn'; expected: string | null; found: string; reason: string }
+  /** A human rolled back an audited operation. */
+  | { type: 'audit.rolledback'; target: number; undo: Undo; detail: string }
   | { type: 'goal.met'; goal: string; name: string }
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean> };
+
+/** How to undo an audited operation (where one can be undone). */
+export type Undo =
+  | { kind: 'delete-chunk'; store: string; id: string }
+  | { kind: 'restore-artifact'; name: string; text: string | null; agent: AgentId | null; seq: number | null }
+  | { kind: 'restore-core'; agent: AgentId; label: string; text: string };
 
 /** One search hit brought into a context window as a `retrieved` segment, with its provenance. */
 export interface RetrievedChunk {
@@ -129,7 +150,7 @@ export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T 
 export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed',
-  'tool.called', 'tool.allowed', 'tool.denied', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
+  'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
-  'goal.met', 'run.stopped',
+  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'goal.met', 'run.stopped',
 ]);

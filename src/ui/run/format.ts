@@ -64,6 +64,10 @@ function actionSummary(a: Action): string {
   }
 }
 
+function taintText(taint: readonly string[] | undefined): string {
+  return taint && taint.length > 0 ? ` · tainted by ${taint.join(', ')}` : '';
+}
+
 /** What happened, in one line, after the type: e.g. `web_search {"query":"paging"}`. */
 export function summarize(e: KernelEvent): string {
   return clip(summaryOf(e));
@@ -104,9 +108,13 @@ function summaryOf(e: KernelEvent): string {
     case 'tool.called':
       return `${e.tool} ${json(e.args)}`;
     case 'tool.allowed':
-      return `${e.tool} by ${e.rule} (${e.scope}, ${e.mode})`;
+      return `${e.tool} by ${e.rule} (${e.scope}, ${e.mode})${e.grant ? ` · grant ${e.grant}` : ''}${taintText(e.taint)}`;
     case 'tool.denied':
-      return `${e.tool} by ${e.rule} (${e.scope}): ${e.reason}`;
+      return `${e.tool} by ${e.by === 'human' ? 'a human' : e.rule} (${e.scope}${e.module ? `, ${e.module}` : ''}): ${e.reason}${taintText(e.taint)}`;
+    case 'tool.asked':
+      return `${e.tool} · ${e.ask === 'declassify' ? 'declassify?' : 'approve?'} by ${e.rule} (${e.scope}, ${e.module}): ${e.reason}${taintText(e.taint)}`;
+    case 'tool.approved':
+      return `${e.tool} (${e.callId})${e.remember && e.match ? ` · remembered as session rule ${e.match}` : ''}`;
     case 'tool.returned':
       return `${e.tool} ${e.ok ? 'ok' : 'failed'} · ${e.tokens} tok · ${e.ms}ms · ${quote(e.result)}`;
     case 'msg.sent':
@@ -131,6 +139,16 @@ function summaryOf(e: KernelEvent): string {
       return `${e.summarized.length} segments → ${e.summary.id} · freed ${e.freed} tok · ${e.keptFacts} facts kept`;
     case 'mem.faulted':
       return `${e.mode} ${e.ref} → ${e.outcome} · ${e.detail}`;
+    case 'cap.granted':
+      return e.handles.map((h) => `${h.id} ${h.kind} ${h.access} ${h.target} (${h.lease}${h.expiresAt === null ? '' : ` until ${formatVt(h.expiresAt)}`})`).join(', ') || 'no handles';
+    case 'cap.expired':
+      return `${e.handle} on ${e.target} · ${e.reason}`;
+    case 'mem.cow':
+      return `private copy of ${e.store} (${e.base} shared chunks, shared tier unchanged)`;
+    case 'trust.signature':
+      return `${e.ok ? 'valid' : 'INVALID'} at ${e.at} · ${e.reason}`;
+    case 'audit.rolledback':
+      return `#${e.target} · ${e.detail}`;
     case 'goal.met':
       return `${e.goal} (${e.name})`;
     case 'run.stopped':
