@@ -5,7 +5,7 @@
  * Exit codes: 0 success (validate: the document is valid; run: stopped with reason
  * `completed`), 1 the run stopped for any other reason, 2 a bad document or bad arguments.
  */
-import { Kernel, asRunId, parseHarness, toJsonl, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { Kernel, asRunId, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -130,6 +130,7 @@ export interface RunOutcome {
 export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<RunOutcome> {
   const effective: HarnessSpec = options.maxSteps === undefined ? spec : { ...spec, limits: { ...spec.limits, maxSteps: options.maxSteps } };
   const runId = options.runId ?? `cli-${options.seed}`;
+  await loadEncodingsFor(effective);
   const kernel = Kernel.create(effective, { runId: asRunId(runId), seed: options.seed });
   await kernel.runUntil({ maxEvents: EVENT_CAP });
   const state = kernel.state;

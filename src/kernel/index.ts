@@ -19,3 +19,5 @@ export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, Ar
 export { EVICTION_POLICIES, isEvictable, MemoryArchive, archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK, Scores } from './memory';
 export type { Effect, ScopeLevel, Mode, SideEffect, HookPoint, PolicyRule, Tier, OpRequest, Decision, ModuleAnswer, PolicyModule, HandleKind, LeaseKind, Handle, HumanInput } from './trust/types';
 export { SCOPE_LEVELS, MODES, HOOK_POINTS, TIERS } from './trust/types';
+export { encodingFor, loadEncoding, loadEncodingsFor, hasEncoding, type Encoding } from './tokens';
+export { RunArchive } from './memory/runArchive';

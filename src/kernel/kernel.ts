@@ -13,12 +13,15 @@ import type { GroupState, KernelState, Proc } from './proc/state';
 import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
 import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
 import { evaluate } from './term/goals';
-import { countTokens } from './tokens';
+import { countTokens, encodingFor, hasEncoding, type Encoding } from './tokens';
+import type { ArchiveStore } from './memory/archiveStore';
+import { MemoryArchive } from './memory/memoryArchive';
+import { RunArchive } from './memory/runArchive';
 import { decideLazyFault } from './memory/lazyFault';
 import { decideMemory } from './memory/memoryManager';
 import { effectiveSched } from './sched/groupWeights';
 import { decideRoute } from './sched/router';
-import { toolClassFor } from './tools/toolClass';
+import { toolClassFor, type ToolOutcome } from './tools/toolClass';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
 
@@ -29,6 +32,10 @@ export interface KernelOptions {
   cpus?: Record<string, Cpu>;
   /** Take a snapshot every N events (default 500). */
   snapshotEvery?: number;
+  /** Archival memory (the disk): IndexedDB in the studio; in memory by default (tests, CLI). */
+  archive?: ArchiveStore;
+  /** Told once when the archive port fails; the run goes on with its archive rebuilt in memory. */
+  onArchiveError?: (err: unknown) => void;
 }
 
 export interface StopWhen {
@@ -85,6 +92,7 @@ export class Kernel {
   /** Last event seq per agent: the default cause of its next event. */
   private readonly lastByAgent = new Map<string, number>();
   private readonly pids = new Map<number, string>();
+  private readonly archive: RunArchive;
 
   private constructor(spec: HarnessSpec, opts: KernelOptions) {
     this.runId = asRunId(opts.runId);
@@ -93,6 +101,11 @@ export class Kernel {
     this.snapshotEvery = Math.max(1, opts.snapshotEvery ?? 500);
     this.spec = spec;
     this.index(spec);
+    for (const m of spec.models) {
+      const enc = encodingFor(m);
+      if (!hasEncoding(enc)) throw new Error(`model ${m.id} counts tokens with ${enc}, which is not loaded: await loadEncodingsFor(spec) before starting the kernel`);
+    }
+    this.archive = new RunArchive(opts.archive ?? new MemoryArchive(), this.runId, opts.onArchiveError);
   }
 
   /** Starts a run: `run.started`, then the job pipeline for every agent in document order. */
@@ -150,9 +163,11 @@ export class Kernel {
       state = stateFromStart(first);
       from = 1;
     }
+    this.archive.reset();
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       this.log.push(e);
+      this.archive.apply(e);
       if (i >= from) applyEvent(state, e);
       if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
       if (i % this.snapshotEvery === 0 && i >= from - 1) this.snaps.push({ seq: i, state: cloneState(state) });
@@ -171,7 +186,7 @@ export class Kernel {
       if (outcome.ok) {
         const { ok: _ok, ...rest } = outcome;
         const { warnAt, compactAt, eviction, k } = agent.memory;
-        this.emit({ type: 'job.published', agent: agent.id, ...rest, sched: effectiveSched(this.spec, agent), memory: { warnAt, compactAt, eviction, k } });
+        this.emit({ type: 'job.published', agent: agent.id, ...rest, tokenizer: encodingFor(this.models.get(rest.model)!), sched: effectiveSched(this.spec, agent), memory: { warnAt, compactAt, eviction, k } });
         if (adm) this.emit({ type: 'sched.admitted', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound });
       } else {
         if (adm && !adm.ok && outcome.stage === 'allocate') {
@@ -252,6 +267,7 @@ export class Kernel {
     else applyEvent(this.s, e);
     measure?.(e);
     this.log.push(e);
+    this.archive.apply(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
     if (seq % this.snapshotEvery === 0) this.snaps.push({ seq, state: cloneState(this.s) });
     return e;
@@ -273,7 +289,7 @@ export class Kernel {
     for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided) return this.syscall(p);
     for (const p of procs) {
       if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
-      const m = decideMemory(p, s.now, s.nextSeg);
+      const m = decideMemory(p, s.now, s.nextSeg, (text) => countTokens(text, p.encoding));
       if (m) return this.emit(m);
     }
     for (const m of s.inflight) if (m.deliverAt <= s.now) return this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, s.now, m.sentSeq);
@@ -526,7 +542,7 @@ export class Kernel {
         if (!s.procs[action.to]) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
         return this.emit({
           type: 'msg.sent', agent: p.id, msgId: `m${s.nextId}`, from: p.id, to: action.to, channel: channel.id,
-          text: action.text, facts: action.facts, tokens: countTokens(action.text), deliverAt: s.now + channel.latencyMs,
+          text: action.text, facts: action.facts, tokens: countTokens(action.text, this.encodingOf(action.to)), deliverAt: s.now + channel.latencyMs,
         });
       }
       case 'recv': {
@@ -542,13 +558,13 @@ export class Kernel {
       case 'finish':
         return this.emit({ type: 'agent.finished', agent: p.id, text: action.text });
       case 'read':
-        return this.emit(decideLazyFault(this.s, p, action.ref, action.as));
+        return this.emit(decideLazyFault(this.s, p, action.ref, action.as, (text) => countTokens(text, p.encoding)));
     }
   }
 
   private wake(p: Proc, m: Proc['inbox'][number], as: string | undefined = p.waiting?.as): KernelEvent {
     const factTokens: Record<string, number> = {};
-    for (const f of m.facts) factTokens[f] = countTokens(f);
+    for (const f of m.facts) factTokens[f] = countTokens(f, p.encoding);
     return this.emit({
       type: 'agent.woke', agent: p.id, msgId: m.msgId, from: m.from, text: m.text, tokens: m.tokens, ...(as === undefined ? {} : { as }),
       ...(m.facts.length > 0 ? { factTokens } : {}),
@@ -584,15 +600,28 @@ export class Kernel {
     });
   }
 
-  private returnTool(p: Proc): KernelEvent {
+  private returnTool(p: Proc): Step {
     const call = p.call!;
     const spec = this.tools.get(call.tool);
     const cls = toolClassFor(spec, call.tool)!;
-    const outcome = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, this.s);
-    return this.emit({
-      type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
-      tokens: countTokens(outcome.result), ms: cls.latency(spec), trust: spec ? 'untrusted' : 'trusted',
-      ...(outcome.stored ? { stored: outcome.stored } : {}), ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
-    }, call.until);
+    const enc = p.encoding;
+    const io = {
+      search: (store: string, query: string, k: number) => this.archive.search(store, query, k, p.id),
+      hasStore: (store: string) => this.archive.has(store),
+      count: (text: string) => countTokens(text, enc),
+    };
+    const returned = (outcome: ToolOutcome): KernelEvent =>
+      this.emit({
+        type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
+        tokens: countTokens(outcome.result, enc), ms: cls.latency(spec), trust: spec ? 'untrusted' : 'trusted',
+        ...(outcome.stored ? { stored: outcome.stored } : {}), ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
+      }, call.until);
+    const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, this.s, io);
+    return r instanceof Promise ? r.then(returned) : returned(r);
+  }
+
+  /** The tokenizer of an agent's model (o200k for an agent not running). */
+  private encodingOf(agent: string): Encoding {
+    return this.s.procs[agent]?.encoding ?? 'o200k_base';
   }
 }

@@ -32,7 +32,9 @@ interface Prepared {
 }
 
 function chunkOf(row: ArchiveChunkRow): ArchiveChunk {
-  return { id: row.id, store: row.store, text: row.text, source: row.source, trust: row.trust, tags: row.tags, t: row.t };
+  const chunk: ArchiveChunk = { id: row.id, store: row.store, text: row.text, source: row.source, trust: row.trust, tags: row.tags, t: row.t };
+  if (row.valid === false) chunk.valid = false;
+  return chunk;
 }
 
 async function putAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<void> {
@@ -137,6 +139,19 @@ export class DexieArchive implements ArchiveStore {
         await db.archiveChunks.delete([store, row.seq]);
         await db.archiveStats.put(stats);
         return true;
+      }),
+    );
+  }
+
+  async clear(prefix: string): Promise<void> {
+    const { db } = this;
+    const end = `${prefix}\uffff`;
+    await withStorage('clear the archive', () =>
+      db.transaction('rw', this.tables, async () => {
+        // [prefix] sorts before every [prefix…, …] key and [end] after every key of a store below end.
+        await db.archiveChunks.where('[store+seq]').between([prefix], [end]).delete();
+        await db.archiveParts.where('[store+segment+part]').between([prefix], [end]).delete();
+        await db.archiveStats.where('store').startsWith(prefix).delete();
       }),
     );
   }

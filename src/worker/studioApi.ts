@@ -8,11 +8,11 @@
  * interrupted (its tab closed or crashed) and can be resumed; one with a valid lease is live in
  * another tab and is left alone.
  */
-import { Kernel, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
+import { Kernel, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
   BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from '../bridge/api';
-import { ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { DexieArchive, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
 import { LeaseKeeper } from './LeaseKeeper';
 import { LiveRun, type DriveTiming } from './LiveRun';
@@ -76,6 +76,8 @@ class Studio implements StudioService {
   private readonly projects: ProjectStore;
   private readonly runs: RunStore;
   private readonly settings: SettingStore;
+  /** Archival memory of every run, one namespace per run and store (RunArchive). */
+  private readonly archive: DexieArchive;
   private readonly owner: string;
   private readonly now: () => number;
   private readonly leaseMs: number;
@@ -97,6 +99,7 @@ class Studio implements StudioService {
     this.projects = new ProjectStore(db, this.now);
     this.runs = new RunStore(db);
     this.settings = new SettingStore(db);
+    this.archive = new DexieArchive(db);
     this.owner = opts.owner ?? crypto.randomUUID();
     this.leaseMs = opts.leaseMs ?? 6000;
     this.timing = { chunkEvents: 2000, sliceMs: 12, maxBacklog: 50_000, ...opts.timing };
@@ -186,6 +189,7 @@ class Studio implements StudioService {
     const parsed = parseHarness(doc);
     if (!parsed.ok) return { ok: false, issues: parsed.issues };
     const id = crypto.randomUUID();
+    await loadEncodingsFor(parsed.spec);
     const kernel = Kernel.create(parsed.spec, this.kernelOptions(id, seed));
     const first = kernel.events[0];
     const t = this.now();
@@ -207,6 +211,7 @@ class Studio implements StudioService {
     if (!parsed.ok) return { ok: false, issues: parsed.issues };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
     const id = crypto.randomUUID();
+    await loadEncodingsFor(parsed.spec);
     const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed), parent: { run: runId, seq } });
     const forked = kernel.events[seq + 1];
     const t = this.now();
@@ -232,6 +237,7 @@ class Studio implements StudioService {
       const spec = this.specOf(row);
       const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
       const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
+      await loadEncodingsFor(spec);
       const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed), ...(snap ? { snapshot: snap.state } : {}) });
       const { owner: _o, leaseUntil: _l, ...record } = row;
       const run = this.hold(kernel, record, { head: kernel.head, snapshotSeq: snap?.seq ?? -1 });
@@ -275,8 +281,13 @@ class Studio implements StudioService {
     return Promise.reject(new Error('Human inputs are not wired yet'));
   }
 
-  searchArchive(_runId: string, _store: string, _query: string, _k: number): Promise<ArchiveHit[]> {
-    return Promise.reject(new Error('Archive search through the worker is not wired yet'));
+  async searchArchive(runId: string, store: string, query: string, k: number, atT?: number): Promise<ArchiveHit[]> {
+    const ns = `${runId}/${store}`;
+    if (atT === undefined) return this.guard(() => this.archive.search(ns, query, k));
+    // Chunks filed after the scrubber's time are not there yet at that time: ask for more, keep the earlier ones.
+    const total = await this.guard(() => this.archive.count(ns));
+    const hits = await this.guard(() => this.archive.search(ns, query, total));
+    return hits.filter((h) => h.chunk.t <= atT).slice(0, k);
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -286,6 +297,7 @@ class Studio implements StudioService {
     this.sinks.delete(runId);
     if (sink) release(sink);
     await this.guard(() => this.runs.delete(runId));
+    await this.guard(() => this.archive.clear(`${runId}/`));
   }
 
   // ---- notices and settings -------------------------------------------------------------
@@ -313,7 +325,8 @@ class Studio implements StudioService {
   // ---- internals ------------------------------------------------------------------------
 
   private kernelOptions(runId: string, seed: number) {
-    return { runId, seed, ...(this.opts.cpus ? { cpus: this.opts.cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
+    const onArchiveError = (err: unknown) => this.report(err, 'save the run’s archival memory (searches in this run go on from memory)');
+    return { runId, seed, archive: this.archive, onArchiveError, ...(this.opts.cpus ? { cpus: this.opts.cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
   }
 
   private specOf(row: RunRow): HarnessSpec {

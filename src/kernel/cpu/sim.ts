@@ -5,7 +5,7 @@
  * request always gets the same answer, which is what lets seek and fork re-ask it.
  */
 import { draw } from '../rng';
-import { countTokens } from '../tokens';
+import { countTokens, encodingFor } from '../tokens';
 import type { Action, Cpu, InferRequest, InferResult } from './cpu';
 import { render } from './template';
 
@@ -128,7 +128,7 @@ export class SimCpu implements Cpu {
       }
     }
 
-    const base = countTokens(text) + extraTokens;
+    const base = countTokens(text, encodingFor(model)) + extraTokens;
     const jitter = temp > 0 ? 1 + temp * (draw(seed, `sim:${agent.id}:len`, turn) - 0.5) : 1;
     const tokensOut = Math.max(1, Math.round(base * jitter));
     const tokensIn = req.context.reduce((n, c) => n + c.tokens, 0);

@@ -13,6 +13,8 @@ export interface ArchiveChunk {
   source: string;
   trust: 'trusted' | 'untrusted';
   tags: string[];
+  /** False for a planted plausible-but-wrong chunk (a distractor); unset means valid. */
+  valid?: boolean;
   /** Virtual time (kernel) or wall time (UI inserts) of the insert. */
   t: number;
 }
@@ -30,4 +32,6 @@ export interface ArchiveStore {
   delete(store: string, id: string): Promise<boolean>;
   /** Chunks in a store (for the archival browser). */
   count(store: string): Promise<number>;
+  /** Deletes every store whose name starts with `prefix` (a run's namespaces, before a rebuild or when the run is deleted). */
+  clear(prefix: string): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import type { KernelState, Proc } from '../proc/state';
-import { countTokens } from '../tokens';
 import type { KernelEventBody } from '../trace/events';
 
 /**
@@ -7,7 +6,7 @@ import type { KernelEventBody } from '../trace/events';
  * first access, with a typed outcome — copy-on-write clone of an artifact, archive fetch,
  * zero-fill for new scratch space, retry while a live agent may still write it, or failure.
  */
-export function decideLazyFault(s: Readonly<KernelState>, p: Proc, ref: string, as: string | undefined): KernelEventBody {
+export function decideLazyFault(s: Readonly<KernelState>, p: Proc, ref: string, as: string | undefined, countTokens: (text: string) => number): KernelEventBody {
   const base = { type: 'mem.faulted' as const, agent: p.id, mode: 'lazy' as const, ref, ...(as === undefined ? {} : { as }) };
   const ok = (outcome: 'zero-fill' | 'archive' | 'cow', text: string, trust: 'trusted' | 'untrusted', valid: boolean, detail: string): KernelEventBody =>
     ({ ...base, outcome, text, tokens: countTokens(text), trust, valid, detail });

@@ -125,6 +125,10 @@ export class MemoryArchive implements ArchiveStore {
     return this.stores.get(store)?.remove(id) ?? false;
   }
 
+  async clear(prefix: string): Promise<void> {
+    for (const store of [...this.stores.keys()]) if (store.startsWith(prefix)) this.stores.delete(store);
+  }
+
   async count(store: string): Promise<number> {
     return this.stores.get(store)?.byId.size ?? 0;
   }

@@ -1,5 +1,4 @@
 import type { Proc } from '../proc/state';
-import { countTokens } from '../tokens';
 import type { KernelEventBody } from '../trace/events';
 import { evictionPolicy } from './evictionPolicy';
 import { isEvictable, type Segment } from './segment';
@@ -10,7 +9,7 @@ import { isEvictable, type Segment } from './segment';
  * into one summary segment (facts and pinned segments stay verbatim); if nothing is left to
  * summarise, evict by the agent's policy until under the warn level. One event per call.
  */
-export function decideMemory(p: Proc, now: number, nextSeg: number): KernelEventBody | null {
+export function decideMemory(p: Proc, now: number, nextSeg: number, countTokens: (text: string) => number): KernelEventBody | null {
   const { warnAt, compactAt } = p.memory;
   const share = p.contextTokens / p.window;
   const level = share >= compactAt ? 'compact' : share >= warnAt ? 'warn' : 'ok';

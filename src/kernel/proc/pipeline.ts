@@ -6,7 +6,7 @@
  */
 import type { Cpu } from '../cpu/cpu';
 import type { AgentSpec, HarnessSpec, ModelSpec } from '../spec';
-import { countTokens } from '../tokens';
+import { countTokens, encodingFor } from '../tokens';
 import type { JobStage } from '../trace/events';
 
 export interface JobContext {
@@ -83,7 +83,7 @@ const allocate: JobStageOp = {
     const window = ctx.agent.memory.window ?? model.contextWindow;
     const core = ctx.agent.memory.coreBlocks.map((b) => `<${b.label}>\n${b.value}\n</${b.label}>`).join('\n');
     const system = core === '' ? ctx.agent.systemPrompt : `${ctx.agent.systemPrompt}\n\n${core}`;
-    const systemTokens = countTokens(system);
+    const systemTokens = countTokens(system, encodingFor(model));
     if (systemTokens > window) return `the system prompt and core memory need ${systemTokens} tokens; the context window holds ${window}`;
     // Admission before any reservation: a refused job holds nothing.
     const refused = admit(ctx);

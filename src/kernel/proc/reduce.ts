@@ -7,6 +7,7 @@ import type { Segment } from '../memory/segment';
 import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
 import type { EventOf, KernelEvent, ModelInfo, SliceCharge } from '../trace/events';
 import type { GroupState, KernelState, Proc } from './state';
+import type { Encoding } from '../tokens';
 
 /** The knobs one model's runqueues get: the run's sched section plus the model's capacity. */
 export function paramsFor(s: Pick<KernelState, 'params'>, m: ModelInfo): SchedParams {
@@ -147,7 +148,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       break;
     case 'job.published': {
       s.procs[e.agent] = {
-        id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, turn: 0, pc: 0,
+        id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, encoding: (e.tokenizer ?? 'o200k_base') as Encoding, turn: 0, pc: 0,
         context: [], contextTokens: 0, recall: [], memory: e.memory, pressure: 'ok',
         tools: e.tools, inbox: [], vars: {}, last: '', pending: null, slot: -1, until: 0, call: null,
         readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,

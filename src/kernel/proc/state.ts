@@ -7,6 +7,7 @@ import type { Action } from '../cpu/cpu';
 import type { GroupInfo, MemoryParams, ModelInfo, ProcState, StopReason } from '../trace/events';
 import type { Segment } from '../memory/segment';
 import type { AgentSpec, HarnessSpec } from '../spec';
+import type { Encoding } from '../tokens';
 
 export interface Message {
   msgId: string;
@@ -26,6 +27,8 @@ export interface Proc {
   model: string;
   /** Context window size in tokens. */
   window: number;
+  /** The tokenizer of its model: every segment of its window is counted with it. */
+  encoding: Encoding;
   /** Turn counter and sim script counter. */
   turn: number;
   pc: number;

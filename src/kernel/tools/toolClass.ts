@@ -3,9 +3,9 @@
  * kernel's single choke point (Kernel.syscall) checks permission, then asks the class how
  * long the call takes and, when it returns, what it returned.
  */
+import type { ArchiveHit } from '../memory/archiveStore';
 import type { KernelState } from '../proc/state';
 import type { ToolSpec } from '../spec';
-import { countTokens } from '../tokens';
 import type { RetrievedChunk } from '../trace/events';
 import { rankDocuments } from './search';
 
@@ -15,6 +15,15 @@ export interface ToolCall {
   args: Record<string, unknown>;
   /** A fresh id for anything the call creates. */
   newId: string;
+}
+
+/** What a tool may reach besides the state: the run's archive (the ArchiveStore port) and the caller's tokenizer. */
+export interface ToolIO {
+  /** Top-k of a store as the calling agent sees it (its copy-on-write clone of a session store, once it wrote). */
+  search(store: string, query: string, k: number): Promise<ArchiveHit[]>;
+  hasStore(store: string): boolean;
+  /** Tokens in the caller's model's encoding. */
+  count(text: string): number;
 }
 
 export interface ToolOutcome {
@@ -39,21 +48,24 @@ export interface ToolClass {
   target(spec: ToolSpec | undefined, call: ToolCall): ToolTarget | { error: string };
   /** Virtual milliseconds the call takes. Pure. */
   latency(spec: ToolSpec | undefined): number;
-  /** Runs the call against the state at its return time. Pure: changes travel in the outcome. */
-  execute(spec: ToolSpec | undefined, call: ToolCall, state: Readonly<KernelState>): ToolOutcome;
+  /**
+   * Runs the call against the state at its return time. Changes travel in the outcome, never
+   * by mutation. May await the archive (search); the kernel records the outcome in the trace.
+   */
+  execute(spec: ToolSpec | undefined, call: ToolCall, state: Readonly<KernelState>, io: ToolIO): ToolOutcome | Promise<ToolOutcome>;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
 
-function formatHits(state: Readonly<KernelState>, store: string, query: string, k: number): ToolOutcome {
-  const docs = state.stores[store];
-  if (!docs) return { ok: false, result: `no store "${store}"` };
-  const hits = rankDocuments(docs, query, k);
+/** A ranked search of a store through the archive port, as the result text and one retrieved chunk per hit. */
+async function searchStore(io: ToolIO, store: string, query: string, k: number): Promise<ToolOutcome> {
+  if (!io.hasStore(store)) return { ok: false, result: `no store "${store}"` };
+  const hits = await io.search(store, query, k);
   if (hits.length === 0) return { ok: true, result: `no results for "${query}"` };
   return {
     ok: true,
-    result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n'),
-    chunks: hits.map((h) => ({ text: h.doc.text, tokens: countTokens(h.doc.text), source: `archive:${store}#${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid })),
+    result: hits.map((h, i) => `[${i + 1}] ${h.chunk.text}`).join('\n'),
+    chunks: hits.map(({ chunk }) => ({ text: chunk.text, tokens: io.count(chunk.text), source: chunk.id.startsWith(`${store}#`) ? `archive:${chunk.id}` : `archive:${store}#${chunk.id}`, trust: chunk.trust, valid: chunk.valid !== false })),
   };
 }
 
@@ -72,9 +84,9 @@ const searchTool: ToolClass = {
   kind: 'search',
   target: (_spec, call) => ({ target: call.tool, access: 'use' }),
   latency: (spec) => (spec?.impl.kind === 'search' ? spec.impl.latencyMs : 200),
-  execute(spec, call, state) {
+  execute(spec, call, _state, io) {
     if (spec?.impl.kind !== 'search') return { ok: false, result: 'not a search tool' };
-    return formatHits(state, spec.impl.store, str(call.args.query), spec.impl.topK);
+    return searchStore(io, spec.impl.store, str(call.args.query), spec.impl.topK);
   },
 };
 
@@ -94,16 +106,16 @@ const builtinSearch: ToolClass = {
   kind: 'builtin:archival_search',
   target: (_spec, call) => (typeof call.args.store === 'string' ? { target: call.args.store, access: 'read' } : { error: 'archival_search needs a "store" argument' }),
   latency: () => 50,
-  execute: (_spec, call, state) => formatHits(state, str(call.args.store), str(call.args.query), 3),
+  execute: (_spec, call, _state, io) => searchStore(io, str(call.args.store), str(call.args.query), 3),
 };
 
 const builtinInsert: ToolClass = {
   kind: 'builtin:archival_insert',
   target: (_spec, call) => (typeof call.args.store === 'string' ? { target: call.args.store, access: 'write' } : { error: 'archival_insert needs a "store" argument' }),
   latency: () => 20,
-  execute(_spec, call, state) {
+  execute(_spec, call, _state, io) {
     const store = str(call.args.store);
-    if (!state.stores[store]) return { ok: false, result: `no store "${store}"` };
+    if (!io.hasStore(store)) return { ok: false, result: `no store "${store}"` };
     return { ok: true, result: `stored as ${call.newId}`, stored: { store, id: call.newId, text: str(call.args.text) } };
   },
 };
@@ -113,7 +125,7 @@ const conversationSearch: ToolClass = {
   kind: 'builtin:conversation_search',
   target: (_spec, call) => ({ target: call.agent, access: 'use' }),
   latency: () => 30,
-  execute(_spec, call, state) {
+  execute(_spec, call, state, io) {
     const p = state.procs[call.agent];
     if (!p) return { ok: false, result: 'no such agent' };
     const past = [...p.recall, ...p.context].filter((x) => x.kind !== 'system' && x.kind !== 'core');
@@ -123,7 +135,7 @@ const conversationSearch: ToolClass = {
     return {
       ok: true,
       result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n'),
-      chunks: hits.map((h) => ({ text: h.doc.text, tokens: countTokens(h.doc.text), source: `recall:${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid })),
+      chunks: hits.map((h) => ({ text: h.doc.text, tokens: io.count(h.doc.text), source: `recall:${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid })),
     };
   },
 };
@@ -132,9 +144,9 @@ const coreEdit = (mode: 'append' | 'replace'): ToolClass => ({
   kind: `builtin:core_memory_${mode}`,
   target: (_spec, call) => (typeof call.args.label === 'string' ? { target: call.agent, access: 'use' } : { error: `core_memory_${mode} needs a "label" argument` }),
   latency: () => 10,
-  execute(_spec, call) {
+  execute(_spec, call, _state, io) {
     const text = str(call.args.text);
-    return { ok: true, result: `core memory "${str(call.args.label)}" ${mode === 'append' ? 'appended' : 'replaced'}`, core: { label: str(call.args.label), text, mode, tokens: countTokens(text) } };
+    return { ok: true, result: `core memory "${str(call.args.label)}" ${mode === 'append' ? 'appended' : 'replaced'}`, core: { label: str(call.args.label), text, mode, tokens: io.count(text) } };
   },
 });
 

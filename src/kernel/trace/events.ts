@@ -49,7 +49,7 @@ interface Base {
 export type KernelEventBody =
   | { type: 'run.started'; seed: number; harness: string; specHash: string; agents: AgentId[]; models: Record<string, ModelInfo>; stores: Record<string, { text: string; tags: string[]; trust: 'trusted' | 'untrusted'; valid: boolean }[]>; groups: GroupInfo[]; sched: SchedParamsSpec }
   | { type: 'run.forked'; parent: { run: RunId; seq: number }; specHash: string; edited: boolean }
-  | { type: 'job.published'; agent: AgentId; pid: number; model: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; memory: MemoryParams; stages: JobStage[] }
+  | { type: 'job.published'; agent: AgentId; pid: number; model: string; tokenizer?: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; memory: MemoryParams; stages: JobStage[] }
   | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
   | { type: 'sched.enqueued'; agent: AgentId; class: string; model: string; why: 'new' | 'wakeup' | 'preempted' | 'yield'; queue: number; stats: SchedStats }
   | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number; slice: number; stats: SchedStats }

@@ -1,20 +1,46 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { studio } from '../../bridge/client';
 import type { StoreDoc } from '../../kernel';
 import { formatVt } from '../run/format';
-import { highlight, searchStore } from './archive';
+import { highlight, listStore, rankedHits, type ArchiveHit } from './archive';
+
+type Ranked = { key: string; hits: ArchiveHit[] } | { key: string; error: string };
 
 /**
- * The archival stores at the cursor: pick a store, type a query, read the BM25-ranked
- * documents with their provenance. Distractors (valid false) are flagged.
+ * The archival stores at the cursor: pick a store, type a query, read the documents ranked by
+ * the run's archive in IndexedDB (the index the kernel searched), as the store stood at the
+ * cursor, with their provenance. Distractors (valid false) are flagged.
  */
-export function ArchiveBrowser({ stores }: { stores: Readonly<Record<string, readonly StoreDoc[]>> }) {
+export function ArchiveBrowser({ stores, runId, at }: { stores: Readonly<Record<string, readonly StoreDoc[]>>; runId: string | null; at: number }) {
   const ids = Object.keys(stores);
   const [picked, setPicked] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const store = picked !== null && ids.includes(picked) ? picked : (ids[0] ?? null);
   const docs = store === null ? undefined : stores[store];
-  const hits = useMemo(() => (docs ? searchStore(docs, query) : []), [docs, query]);
   const distractors = docs?.filter((d) => d.valid === false).length ?? 0;
+  const key = `${runId}\u0000${store}\u0000${at}\u0000${query.trim()}`;
+  const [ranked, setRanked] = useState<Ranked | null>(null);
+  useEffect(() => {
+    if (runId === null || store === null || query.trim() === '' || !docs) return;
+    let live = true;
+    // Typed queries settle before they are asked; a newer query supersedes an older answer.
+    const timer = setTimeout(() => {
+      studio().searchArchive(runId, store, query, 20, at).then(
+        (found) => live && setRanked({ key, hits: rankedHits(docs, found, query) }),
+        (err: unknown) => live && setRanked({ key, error: err instanceof Error ? err.message : String(err) }),
+      );
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [runId, store, query, at, docs, key]);
+  const listing = useMemo(() => (docs ? listStore(docs) : []), [docs]);
+  const searching = query.trim() !== '';
+  const current = ranked !== null && ranked.key === key ? ranked : null;
+  const hits = !searching ? listing : current && 'hits' in current ? current.hits : [];
+  const error = searching && current && 'error' in current ? current.error : null;
+  const pending = searching && current === null;
 
   return (
     <div className="rp-section rp-grow" data-testid="archive-browser">
@@ -28,13 +54,17 @@ export function ArchiveBrowser({ stores }: { stores: Readonly<Record<string, rea
         {distractors > 0 && <span className="mv-flag" title="documents planted as plausible but wrong">{distractors} distractor{distractors === 1 ? '' : 's'}</span>}
       </div>
       <div className="mv-search">
-        <input type="search" placeholder="Search the store (BM25 over text and tags)…" aria-label="Search the store" data-testid="archive-query" value={query} onChange={(e) => setQuery(e.target.value)} spellCheck={false} />
+        <input type="search" placeholder="Search the store (BM25, as the kernel ranks it)…" aria-label="Search the store" data-testid="archive-query" value={query} onChange={(e) => setQuery(e.target.value)} spellCheck={false} />
       </div>
       <div className="rp-scroll">
         {store === null ? (
           <div className="rp-empty">No stores in the run at the cursor.</div>
+        ) : error !== null ? (
+          <div className="rp-empty" role="alert">Could not search the archive: {error}</div>
+        ) : pending ? (
+          <div className="rp-empty">Searching…</div>
         ) : hits.length === 0 ? (
-          <div className="rp-empty">{query.trim() ? 'No document matches.' : 'The store is empty.'}</div>
+          <div className="rp-empty">{searching ? 'No document matches.' : 'The store is empty.'}</div>
         ) : (
           <ol className="mv-hits">
             {hits.map((h) => (

@@ -23,6 +23,7 @@ export function MemoryView() {
   const cursor = useStudio((s) => s.cursor);
   const state = useStudio((s) => s.cursorState);
   const setCursor = useStudio((s) => s.setCursor);
+  const runId = useStudio((s) => s.runId);
   const [picked, setPicked] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
 
@@ -100,7 +101,7 @@ export function MemoryView() {
         </details>
       </div>
       <div className="rp-col">
-        <ArchiveBrowser stores={state?.stores ?? {}} />
+        <ArchiveBrowser stores={state?.stores ?? {}} runId={runId} at={state?.now ?? 0} />
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, searchStore } from './archive';
-import { rankBm25, tokenize } from './bm25';
+import { MemoryArchive } from '../../kernel';
+import { highlight, listStore, rankedHits } from './archive';
 import { storeDoc } from './fixtures';
 
 const corpus = [
@@ -10,35 +10,28 @@ const corpus = [
   storeDoc('kb#3', 'Eviction of pages is random in this kernel.', { valid: false, trust: 'untrusted', source: 'web' }),
 ];
 
-describe('BM25 ranking', () => {
-  it('tokenizes to lower-cased words', () => {
-    expect(tokenize('LRU-k, Page 2!')).toEqual(['lru', 'k', 'page', '2']);
-  });
-
-  it('ranks by term frequency with saturation and rarer terms first', () => {
-    const ranked = rankBm25(corpus.map((d) => d.text), 'page eviction');
-    expect(ranked.map((r) => r.index)).toEqual([1, 3, 0]);
-    expect(ranked[0]!.matched).toEqual(['page', 'eviction']);
-    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
-    expect(ranked.every((r) => r.score > 0)).toBe(true);
-  });
-
-  it('returns nothing for a blank query or no match', () => {
-    expect(rankBm25(corpus.map((d) => d.text), '  ')).toEqual([]);
-    expect(rankBm25(corpus.map((d) => d.text), 'quantum')).toEqual([]);
-  });
-});
+async function archived(docs = corpus) {
+  const archive = new MemoryArchive();
+  await archive.insert(docs.map((d) => ({ id: d.id, store: 'run/kb', text: d.text, source: d.source, trust: d.trust, tags: d.tags, t: d.t })));
+  return archive;
+}
 
 describe('archive browser', () => {
-  it('ranks text and tags and flags distractors with their provenance', () => {
-    const hits = searchStore(corpus, 'eviction');
-    expect(hits.map((h) => [h.rank, h.doc.id, h.distractor])).toEqual([[1, 'kb#1', false], [2, 'kb#3', true]]);
+  it('shows the archive’s ranking with provenance, matched terms and distractors flagged', async () => {
+    const hits = rankedHits(corpus, await (await archived()).search('run/kb', 'page eviction', 10), 'page eviction');
+    expect(hits.map((h) => [h.rank, h.doc.id, h.distractor])).toEqual([[1, 'kb#1', false], [2, 'kb#3', true], [3, 'kb#0', false]]);
+    expect(hits[0]!.matched).toEqual(['page', 'eviction']);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score!);
     expect(hits[1]!.doc).toMatchObject({ trust: 'untrusted', source: 'web' });
   });
 
+  it('drops hits filed after the cursor (not among the documents at the cursor)', async () => {
+    const hits = rankedHits(corpus.slice(0, 2), await (await archived()).search('run/kb', 'eviction', 10), 'eviction');
+    expect(hits.map((h) => [h.rank, h.doc.id])).toEqual([[1, 'kb#1']]);
+  });
+
   it('lists the whole store in order without a query', () => {
-    const hits = searchStore(corpus, '');
-    expect(hits.map((h) => [h.doc.id, h.score])).toEqual([['kb#0', null], ['kb#1', null], ['kb#2', null], ['kb#3', null]]);
+    expect(listStore(corpus).map((h) => [h.doc.id, h.score])).toEqual([['kb#0', null], ['kb#1', null], ['kb#2', null], ['kb#3', null]]);
   });
 
   it('splits text into matched and plain runs', () => {

@@ -1,9 +1,9 @@
 /**
- * The archival browser's results: a store's documents at the cursor, ranked against a
- * query with BM25 (over text and tags), each with its provenance. Pure.
+ * The archival browser's results: a store's documents at the cursor, either listed (no query)
+ * or as the run's archive ranked them — the IndexedDB archive the kernel searched, queried
+ * through the worker (StudioApi.searchArchive) — each with its provenance. Pure.
  */
-import type { StoreDoc } from '../../kernel';
-import { rankBm25 } from './bm25';
+import { queryTerms, type ArchiveHit as StoredHit, type StoreDoc } from '../../kernel';
 
 export interface ArchiveHit {
   rank: number;
@@ -15,16 +15,26 @@ export interface ArchiveHit {
   distractor: boolean;
 }
 
-/** All documents in store order when the query is blank, else the ranked matches. */
-export function searchStore(docs: readonly StoreDoc[], query: string, limit = 50): ArchiveHit[] {
-  if (query.trim() === '') {
-    return docs.slice(0, limit).map((doc, i) => ({ rank: i + 1, score: null, doc, matched: [], distractor: doc.valid === false }));
+/** All documents in store order, for browsing with a blank query. */
+export function listStore(docs: readonly StoreDoc[], limit = 50): ArchiveHit[] {
+  return docs.slice(0, limit).map((doc, i) => ({ rank: i + 1, score: null, doc, matched: [], distractor: doc.valid === false }));
+}
+
+/**
+ * The archive's ranked hits as browser rows, joined to the documents at the cursor by id (for
+ * provenance as the run recorded it). A hit whose document is not at the cursor (filed later) is dropped.
+ */
+export function rankedHits(docs: readonly StoreDoc[], hits: readonly StoredHit[], query: string): ArchiveHit[] {
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const matched = queryTerms(query);
+  const out: ArchiveHit[] = [];
+  for (const h of hits) {
+    const doc = byId.get(h.chunk.id);
+    if (!doc) continue;
+    const terms = new Set(doc.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+    out.push({ rank: out.length + 1, score: h.score, doc, matched: matched.filter((t) => terms.has(t)), distractor: doc.valid === false });
   }
-  const ranked = rankBm25(docs.map((d) => `${d.text} ${(d.tags ?? []).join(' ')}`), query);
-  return ranked.slice(0, limit).map((r, i) => {
-    const doc = docs[r.index]!;
-    return { rank: i + 1, score: r.score, doc, matched: r.matched, distractor: doc.valid === false };
-  });
+  return out;
 }
 
 /**
