@@ -202,18 +202,48 @@ export const SignaturesSchema = z.object({
   policy: SignatureSchema.optional(),
 });
 
+/**
+ * A goal condition over kernel state, evaluated by term/goals.ts (`evaluate`, `explain`).
+ * Leaves: an artifact exists (with text or fields), a fact is in an agent's context, an agent
+ * finished, a message was sent, a budget is left; `all` / `any` combine them.
+ */
 export type Predicate =
-  | { kind: 'artifact'; name: string; contains?: string }
+  /** Artifact `name` exists; its text contains `contains`; `fields`: its JSON object (or its `key: value` lines) has these values. */
+  | { kind: 'artifact'; name: string; contains?: string; fields?: Record<string, string> }
+  /** The fact's normalised text is in a context segment of agent `in` (present, not merely archived). */
+  | { kind: 'fact'; fact: string; in: string }
   | { kind: 'finished'; agent: string }
-  | { kind: 'message'; from?: string; to?: string; contains?: string }
+  /** A sent message matches every filter given; `tag`: its text (or one of its facts) starts with `<tag>:`, or a fact is `<tag>`. */
+  | { kind: 'message'; from?: string; to?: string; contains?: string; tag?: string }
+  /** Budget left in `group` (quota minus used, ancestors included) or, without one, under the harness limits; no threshold: not spent. */
+  | { kind: 'budget'; group?: string; tokensLeft?: number; costLeft?: number }
   | { kind: 'all'; of: Predicate[] }
   | { kind: 'any'; of: Predicate[] };
 
+/** Validates a `Predicate`; recursive through `all` / `any`. */
 export const PredicateSchema: z.ZodType<Predicate> = z.lazy(() =>
   z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('artifact'), name: z.string().min(1), contains: z.string().optional() }),
+    z.object({
+      kind: z.literal('artifact'),
+      name: z.string().min(1),
+      contains: z.string().optional(),
+      fields: z.record(z.string().min(1), z.string()).optional(),
+    }),
+    z.object({ kind: z.literal('fact'), fact: z.string().min(1), in: Id }),
     z.object({ kind: z.literal('finished'), agent: Id }),
-    z.object({ kind: z.literal('message'), from: Id.optional(), to: Id.optional(), contains: z.string().optional() }),
+    z.object({
+      kind: z.literal('message'),
+      from: Id.optional(),
+      to: Id.optional(),
+      contains: z.string().optional(),
+      tag: z.string().min(1).regex(/^[^:\n]+$/, 'a tag has no colon or line break').optional(),
+    }),
+    z.object({
+      kind: z.literal('budget'),
+      group: Id.optional(),
+      tokensLeft: z.number().int().min(0).optional(),
+      costLeft: z.number().min(0).optional(),
+    }),
     z.object({ kind: z.literal('all'), of: z.array(PredicateSchema) }),
     z.object({ kind: z.literal('any'), of: z.array(PredicateSchema) }),
   ]),
@@ -257,6 +287,31 @@ export const LimitsSchema = z.object({
   maxCost: z.number().positive().optional(),
   maxTimeMs: z.number().int().positive().optional(),
 });
+
+/**
+ * Livelock thresholds (term/livelock.ts). Tunable because no published standard exists
+ * (REFERENCES §5); the defaults follow OpenHands' StuckDetector (3 repeats, a 6-step A-B
+ * window) and keep similarity strict, so a run that converges slowly is never stopped.
+ */
+export const LivelockSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** The same (action, observation) pair this many turns in a row. */
+  repeat: z.number().int().min(2).max(64).default(3),
+  /** Turns an alternation of two states must fill (at least 4: A-B-A-B). */
+  window: z.number().int().min(4).max(64).default(6),
+  /** Word-bigram Jaccard an output must exceed against the previous one to count as no progress; 1 turns the test off. */
+  similarity: z.number().min(0).max(1).default(0.9),
+  /** Outputs in a row, each above `similarity` to the one before, with nothing new observed. */
+  similarRounds: z.number().int().min(2).max(64).default(3),
+});
+
+/** Stop conditions beyond goals and limits (term/): livelock detection. Deadlock detection has no knobs. */
+export const TermSchema = z.object({
+  livelock: LivelockSchema.default(LivelockSchema.parse({})),
+});
+
+/** The `term` section with defaults filled in. */
+export type TermSpec = z.infer<typeof TermSchema>;
 
 export const LayoutSchema = z.object({
   nodes: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).default({}),
