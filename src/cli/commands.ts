@@ -37,12 +37,13 @@ export interface RunSummary {
 
 export const USAGE = `usage:
   harness validate FILE
-  harness run FILE [--seed N] [--max-steps K] [--trace OUT.jsonl] [--json]
+  harness run FILE [--seed N] [--max-steps K] [--approve all|none] [--trace OUT.jsonl] [--json]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
     --seed N        seed for the run (an integer 0..4294967295, default 1)
     --max-steps K   override the document's limits.maxSteps
+    --approve X     answer permission asks: all (approve) or none (deny, the default)
     --trace FILE    write the trace as JSONL, one event per line
     --json          print exactly one JSON object with the run's figures
 
@@ -117,6 +118,8 @@ export function validateCommand(file: string, io: CliIo): CliResult {
 export interface RunOptions {
   seed: number;
   maxSteps?: number;
+  /** Who answers asks (there is no person at the CLI): approve them all, or deny them all (default). */
+  approve?: 'all' | 'none';
   /** Run id recorded in the events; it is not part of the trace hash. Default `cli-<seed>`. */
   runId?: string;
 }
@@ -131,8 +134,22 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   const effective: HarnessSpec = options.maxSteps === undefined ? spec : { ...spec, limits: { ...spec.limits, maxSteps: options.maxSteps } };
   const runId = options.runId ?? `cli-${options.seed}`;
   await loadEncodingsFor(effective);
-  const kernel = Kernel.create(effective, { runId: asRunId(runId), seed: options.seed });
-  await kernel.runUntil({ maxEvents: EVENT_CAP });
+  let kernel = Kernel.create(effective, { runId: asRunId(runId), seed: options.seed });
+  // Signatures in the file are checked with WebCrypto (Node has it) before the kernel sees the digests.
+  if (effective.policy.requireSigned) {
+    const { verifySpec } = await import('../persist/signing');
+    kernel = Kernel.create(effective, { runId: asRunId(runId), seed: options.seed, signatures: (await verifySpec(effective)).verified });
+  }
+  let budget = EVENT_CAP;
+  for (;;) {
+    const r = await kernel.runUntil({ maxEvents: budget });
+    budget -= r.events.length;
+    if (r.reason !== 'waiting' || budget <= 0) break;
+    // Nobody to ask: answer every open ask as the --approve flag says, and go on in place.
+    for (const ask of kernel.openAsks()) {
+      kernel.submit(options.approve === 'all' ? { kind: 'approve', callId: ask.callId, remember: false } : { kind: 'deny', callId: ask.callId, reason: 'no person answers asks at the CLI (run with --approve all to approve them)' });
+    }
+  }
   const state = kernel.state;
   const events = kernel.events;
   const goals: Record<string, boolean> = {};
@@ -176,6 +193,7 @@ interface ParsedRunArgs {
   maxSteps?: number;
   trace?: string;
   json: boolean;
+  approve: 'all' | 'none';
 }
 
 function parseInteger(flag: string, raw: string | undefined, min: number, max: number): number | string {
@@ -192,6 +210,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   let maxSteps: number | undefined;
   let trace: string | undefined;
   let json = false;
+  let approve: 'all' | 'none' = 'none';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -217,6 +236,12 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
         trace = v;
         break;
       }
+      case '--approve': {
+        const v = value();
+        if (v !== 'all' && v !== 'none') return `--approve: expected all or none, found ${JSON.stringify(v ?? '')}`;
+        approve = v;
+        break;
+      }
       case '--json':
         if (inline !== undefined) return '--json takes no value';
         json = true;
@@ -228,7 +253,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
     }
   }
   if (file === undefined) return 'run needs a FILE';
-  return { file, seed, json, ...(maxSteps !== undefined ? { maxSteps } : {}), ...(trace !== undefined ? { trace } : {}) };
+  return { file, seed, json, approve, ...(maxSteps !== undefined ? { maxSteps } : {}), ...(trace !== undefined ? { trace } : {}) };
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
@@ -240,7 +265,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
 
   let outcome: RunOutcome;
   try {
-    outcome = await runSpec(spec, { seed: parsed.seed, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}) });
+    outcome = await runSpec(spec, { seed: parsed.seed, approve: parsed.approve, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}) });
   } catch (err) {
     // A kernel bug, not a user error: say so plainly, keep the stack for a bug report.
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);

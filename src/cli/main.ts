@@ -1,6 +1,6 @@
 /**
  * The headless CLI: `npm run -s harness -- validate FILE` and
- * `npm run -s harness -- run FILE --seed N [--max-steps K] [--trace out.jsonl] [--json]`.
+ * `npm run -s harness -- run FILE --seed N [--max-steps K] [--approve all|none] [--trace out.jsonl] [--json]`.
  * The same kernel as the studio, run in Node (bundled by scripts/run-ts.mjs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';

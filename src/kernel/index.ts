@@ -21,3 +21,13 @@ export type { Effect, ScopeLevel, Mode, SideEffect, HookPoint, PolicyRule, Tier,
 export { SCOPE_LEVELS, MODES, HOOK_POINTS, TIERS } from './trust/types';
 export { encodingFor, loadEncoding, loadEncodingsFor, hasEncoding, type Encoding } from './tokens';
 export { RunArchive } from './memory/runArchive';
+export { AuditLog, auditRows, undoFor, type AuditRow } from './trust/audit';
+export { canonicalJson, sha256Hex, agentPayload, policyPayload, specDigests } from './trust/digest';
+export { validateArgs, placeholders, bindPlaceholders, BUILTIN_ARG_SCHEMAS } from './trust/execOnly';
+export { kindOf as handleKindOf, checkHandle } from './trust/handles';
+export { joinLabels, labelOf } from './trust/taint';
+export { effectiveRules, decide, policyIssues, rulesModule } from './trust/engine';
+export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from './trust/matcher';
+export { runHooks, checkModules, type HookTrail } from './trust/hooks';
+export { TrustGate, type GateResult } from './trust/gate';
+export { storeTier } from './spec/schema';

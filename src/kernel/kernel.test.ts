@@ -6,6 +6,7 @@ import { harness, TestKernel } from './test/TestKernel';
 import { traceHash } from './trace/hash';
 import { Projection } from './trace/projection';
 import { fromJsonl, toJsonl } from './trace/jsonl';
+import type { EventOf } from './trace/events';
 
 const example = (() => {
   const r = parseHarness(readFileSync(new URL('../../public/examples/research-team.json', import.meta.url), 'utf8'));
@@ -64,8 +65,9 @@ describe('determinism', () => {
 describe('seek and fork', () => {
   it('the state at k reached by seek equals the state reached by running to k', async () => {
     const full = await TestKernel.spawn(example, { seed: 3, snapshotEvery: 16 }).runToEnd();
-    // creation emits run.started and one job event per agent (seq 0..3) before any step
-    for (const k of [3, 5, 16, 17, 40, full.kernel.head]) {
+    // creation emits run.started, one job event per agent and their capability grants before any step
+    const created = TestKernel.spawn(example, { seed: 3 }).kernel.head;
+    for (const k of [created, created + 2, 16, 17, 40, full.kernel.head]) {
       const stepped = TestKernel.spawn(example, { seed: 3, snapshotEvery: 16 });
       await stepped.step(k - stepped.kernel.head);
       expect(stepped.kernel.head).toBe(k);
@@ -156,7 +158,7 @@ describe('system calls and messages', () => {
       agents: [{ id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'call', tool: 'mail', args: { to: 'x' } }, { op: 'finish' }] }],
     });
     const t = await TestKernel.spawn(spec).runToEnd();
-    expect(t.events('tool.denied')[0]).toMatchObject({ tool: 'mail', rule: 'capability', scope: 'agent', reason: 'a holds no capability for mail' });
+    expect(t.events('tool.denied')[0]).toMatchObject({ tool: 'mail', module: 'capability', rule: 'capability:a->mail', scope: 'agent', code: 'no-handle', reason: 'a holds no capability on mail' });
     expect(t.events('tool.returned')).toHaveLength(0);
   });
 
@@ -168,7 +170,10 @@ describe('system calls and messages', () => {
     const t = await TestKernel.spawn(spec).runToEnd();
     const allowed = t.events('tool.allowed')[0]!;
     const returned = t.events('tool.returned')[0]!;
-    expect(allowed).toMatchObject({ rule: 'capability:a->echo' });
+    // The authority is the mode (no rule matched); the grant is the handle issued at job start.
+    const handle = (t.events('cap.granted')[0] as EventOf<'cap.granted'>).handles[0]!;
+    expect(allowed).toMatchObject({ rule: 'mode:auto', scope: 'mode', module: 'mode', grant: handle.id });
+    expect(handle).toMatchObject({ target: 'echo', kind: 'shared', lease: 'job' });
     expect(returned.t - allowed.t).toBe(250);
     expect(t.state.artifacts.o?.text).toBe('echo hi');
   });

@@ -11,7 +11,7 @@ import { runJobPipeline } from './proc/pipeline';
 import { applyEvent, cloneState, groupChain, replayTo, rqOf, stateFromStart } from './proc/reduce';
 import type { GroupState, KernelState, Proc } from './proc/state';
 import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
-import type { AgentSpec, ChannelSpec, HarnessSpec, ModelSpec, ToolSpec } from './spec';
+import { storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from './spec';
 import { evaluate } from './term/goals';
 import { countTokens, encodingFor, hasEncoding, type Encoding } from './tokens';
 import type { ArchiveStore } from './memory/archiveStore';
@@ -22,6 +22,14 @@ import { decideMemory } from './memory/memoryManager';
 import { effectiveSched } from './sched/groupWeights';
 import { decideRoute } from './sched/router';
 import { toolClassFor, type ToolOutcome } from './tools/toolClass';
+import { undoFor } from './trust/audit';
+import { mainArg } from './trust/matcher';
+import { specDigests } from './trust/digest';
+import { bindPlaceholders, placeholders } from './trust/execOnly';
+import { TrustGate, type GateResult } from './trust/gate';
+import { issueHandles } from './trust/handles';
+import { joinLabels, labelOf } from './trust/taint';
+import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
 
@@ -36,6 +44,11 @@ export interface KernelOptions {
   archive?: ArchiveStore;
   /** Told once when the archive port fails; the run goes on with its archive rebuilt in memory. */
   onArchiveError?: (err: unknown) => void;
+  /**
+   * Digests whose signatures the host verified (WebCrypto, outside the kernel): with
+   * `policy.requireSigned`, an agent whose prompt digest is not among them does not start.
+   */
+  signatures?: { agents: Readonly<Record<string, string>>; policy: string | null };
 }
 
 export interface StopWhen {
@@ -48,7 +61,8 @@ export interface StopWhen {
 
 export interface RunUntilResult {
   events: KernelEvent[];
-  reason: 'stopped' | 'matched' | 'limit' | 'paused';
+  /** waiting: nothing can happen until a human answers an ask (see `submit`). */
+  reason: 'stopped' | 'matched' | 'limit' | 'paused' | 'waiting';
 }
 
 type Step = KernelEvent | null | Promise<KernelEvent | null>;
@@ -70,7 +84,8 @@ function finiteStats(stats: SchedStats): SchedStats {
 
 /** The hash of a document as the kernel sees it (layout left out: moving nodes changes nothing). */
 export function specHash(spec: HarnessSpec): string {
-  const { layout: _layout, ...rest } = spec;
+  // Layout and signatures say nothing about behaviour: re-arranging or re-signing is not an edit.
+  const { layout: _layout, signatures: _signatures, ...rest } = spec;
   return hashText(JSON.stringify(rest));
 }
 
@@ -87,12 +102,20 @@ export class Kernel {
   private models = new Map<string, ModelSpec>();
   private tools = new Map<string, ToolSpec>();
   private channels = new Map<string, ChannelSpec>();
+  private storeTiers = new Map<string, 'platform' | 'shared' | 'session'>();
   /** Inference results computed at start, keyed by agent; re-asked if missing (after a seek). */
   private readonly inferences = new Map<string, { turn: number; result: InferResult }>();
   /** Last event seq per agent: the default cause of its next event. */
   private readonly lastByAgent = new Map<string, number>();
   private readonly pids = new Map<number, string>();
   private readonly archive: RunArchive;
+  private readonly gate: TrustGate;
+  private readonly verified: KernelOptions['signatures'];
+  private digests: { agents: Record<string, string>; policy: string } | null = null;
+  /** Agents whose signature this kernel checked at their first turn here (a fork may carry edited prompts). */
+  private readonly turnChecked = new Set<string>();
+  /** Human inputs waiting to be recorded, first in first out. */
+  private readonly inputs: HumanInput[] = [];
 
   private constructor(spec: HarnessSpec, opts: KernelOptions) {
     this.runId = asRunId(opts.runId);
@@ -106,6 +129,8 @@ export class Kernel {
       if (!hasEncoding(enc)) throw new Error(`model ${m.id} counts tokens with ${enc}, which is not loaded: await loadEncodingsFor(spec) before starting the kernel`);
     }
     this.archive = new RunArchive(opts.archive ?? new MemoryArchive(), this.runId, opts.onArchiveError);
+    this.gate = new TrustGate(spec);
+    this.verified = opts.signatures;
   }
 
   /** Starts a run: `run.started`, then the job pipeline for every agent in document order. */
@@ -149,6 +174,7 @@ export class Kernel {
     this.models = new Map(spec.models.map((m) => [m.id, m]));
     this.tools = new Map(spec.tools.map((t) => [t.id, t]));
     this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c]));
+    this.storeTiers = new Map(spec.stores.map((st) => [st.id, storeTier(st)]));
   }
 
   private load(events: readonly KernelEvent[], snapshot?: KernelState): void {
@@ -180,6 +206,12 @@ export class Kernel {
   private startJobs(): void {
     for (const agent of this.spec.agents) {
       if (this.s.procs[agent.id]) continue;
+      // job.create hook: a signed prompt that no longer matches, or a unique handle held by another, refuses the job.
+      const refused = this.jobRefusal(agent);
+      if (refused !== null) {
+        this.emit({ type: 'job.failed', agent: agent.id, stage: 'guards', reason: refused, unwound: [] });
+        continue;
+      }
       const ctx = { spec: this.spec, agent, cpus: this.cpus, pids: this.pids, firstFreePid: this.s.nextPid, bandwidth: this.s.bandwidth } as Parameters<typeof runJobPipeline>[0];
       const outcome = runJobPipeline(ctx);
       const adm = ctx.admission;
@@ -188,6 +220,10 @@ export class Kernel {
         const { warnAt, compactAt, eviction, k } = agent.memory;
         this.emit({ type: 'job.published', agent: agent.id, ...rest, tokenizer: encodingFor(this.models.get(rest.model)!), sched: effectiveSched(this.spec, agent), memory: { warnAt, compactAt, eviction, k } });
         if (adm) this.emit({ type: 'sched.admitted', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound });
+        if (agent.capabilities.length > 0) {
+          const { handles } = issueHandles(agent, Object.values(this.s.handles), this.s.now, (i) => `h${this.s.nextId + i}`);
+          this.emit({ type: 'cap.granted', agent: agent.id, handles });
+        }
       } else {
         if (adm && !adm.ok && outcome.stage === 'allocate') {
           this.emit({ type: 'sched.refused', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound, reason: outcome.reason });
@@ -195,6 +231,38 @@ export class Kernel {
         this.emit({ type: 'job.failed', agent: agent.id, stage: outcome.stage, reason: outcome.reason, unwound: outcome.unwound });
       }
     }
+  }
+
+  /** Why the job.create hook refuses an agent (signature, a unique handle held by another), or null. */
+  private jobRefusal(agent: AgentSpec): string | null {
+    const sig = this.signatureProblem(agent.id, 'job.create');
+    if (sig !== null) return sig;
+    // Checked at its creation by this kernel: its first turn here needs no second check.
+    this.turnChecked.add(agent.id);
+    const { refused } = issueHandles(agent, Object.values(this.s.handles), this.s.now, (i) => `h${i}`);
+    return refused.length > 0 ? refused.map((r) => r.reason).join('; ') : null;
+  }
+
+  /**
+   * With policy.requireSigned: checks the agent's prompt and the policy against the digests the
+   * host verified, emits `trust.signature`, and says what is wrong (null: fine or not required).
+   */
+  private signatureProblem(agent: string, at: 'job.create' | 'turn'): string | null {
+    if (!this.spec.policy.requireSigned) return null;
+    this.digests ??= specDigests(this.spec);
+    const found = this.digests.agents[agent]!;
+    const expected = this.verified?.agents[agent] ?? null;
+    const policyOk = this.verified?.policy === this.digests.policy;
+    const ok = expected === found && policyOk;
+    const reason = ok
+      ? 'the system prompt and the policy match their signatures'
+      : expected === null
+        ? `${agent}'s system prompt is not signed (or its signature does not verify)`
+        : expected !== found
+          ? `${agent}'s system prompt changed since it was signed`
+          : 'the policy changed since it was signed (or is not signed)';
+    this.emit({ type: 'trust.signature', agent, ok, at, expected, found, reason });
+    return ok ? null : reason;
   }
 
   // ---- observation -------------------------------------------------------------------
@@ -245,7 +313,7 @@ export class Kernel {
       if (stop.shouldPause?.()) return { events, reason: 'paused' };
       let r: Step = this.next();
       if (r instanceof Promise) r = await r;
-      if (r === null) return { events, reason: 'stopped' };
+      if (r === null) return { events, reason: this.s.stopped ? 'stopped' : 'waiting' };
       events.push(r);
       if (stop.until?.(r)) return { events, reason: 'matched' };
       if (this.s.stopped) return { events, reason: 'stopped' };
@@ -285,8 +353,20 @@ export class Kernel {
     if (s.stopped) return null;
     const procs = s.order.map((id) => s.procs[id]!);
 
+    const input = this.inputs.shift();
+    if (input) return this.record(input);
     for (const p of procs) if (p.state === 'acting' && p.pending) return this.act(p, p.pending);
-    for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided) return this.syscall(p);
+    for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided && !p.call.asked) return this.syscall(p);
+    for (const h of Object.values(s.handles)) {
+      if (h.ended !== null) continue;
+      const holder = s.procs[h.agent];
+      if (h.lease === 'job' && holder && (holder.state === 'done' || holder.state === 'failed')) {
+        return this.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `${h.agent}'s job ended, and with it this job-scoped lease` });
+      }
+      if (h.expiresAt !== null && h.expiresAt <= s.now) {
+        return this.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` });
+      }
+    }
     for (const p of procs) {
       if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
       const m = decideMemory(p, s.now, s.nextSeg, (text) => countTokens(text, p.encoding));
@@ -311,6 +391,11 @@ export class Kernel {
     if (root) return this.stop('budget', `the budget of ${root.id} is spent: ${this.spentWhy(root)}`);
     for (const p of procs) if (p.state === 'running' && (p.until === BOUNDARY || p.until === THROTTLE_NOTED)) return this.atBoundary(p);
     for (const p of procs) {
+      if (p.state === 'ready' && p.needsEnqueue && this.spec.policy.requireSigned && !this.turnChecked.has(p.id)) {
+        // A context rebuild: the first turn this kernel runs for an agent (after a fork, its prompt may have been edited).
+        this.turnChecked.add(p.id);
+        if (this.signatureProblem(p.id, 'turn') !== null) return this.log[this.log.length - 1]!;
+      }
       if (p.state === 'ready' && p.needsEnqueue) {
         if (p.gen === null && p.routedTurn !== p.turn) {
           const need = this.cpuFor(p).precision?.(this.request(p));
@@ -389,12 +474,19 @@ export class Kernel {
       });
     });
     s.inflight.forEach((m, i) => offer(m.deliverAt, procs.length + i, () => this.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq)));
+    Object.values(s.handles).forEach((h, i) => {
+      if (h.ended !== null || h.expiresAt === null) return;
+      const at = Math.max(s.now, h.expiresAt);
+      offer(at, 30_000 + i, () => this.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` }, at));
+    });
     const chosen = best as { t: number; run: () => Step } | null;
     if (chosen) {
       const max = this.spec.limits.maxTimeMs;
       if (max !== undefined && chosen.t > max) return this.stop('max-time', `virtual time would pass ${max} ms`);
       return chosen.run();
     }
+    // Only a human can move this run on: it waits (not a deadlock) until an ask is answered.
+    if (procs.some((p) => p.call?.asked)) return null;
     const waiting = procs.filter((p) => p.state === 'blocked').map((p) => `${p.id} waits for ${p.waiting?.from ?? 'any agent'}`);
     return this.stop('deadlock', waiting.length > 0 ? `nothing can run: ${waiting.join(', ')}` : 'nothing can run and nothing is pending');
   }
@@ -403,7 +495,9 @@ export class Kernel {
     const agent = this.agents.get(p.id)!;
     return {
       agent, model: this.models.get(p.model)!, turn: p.turn, pc: p.pc, seed: this.seed,
-      context: p.context, vars: p.vars, last: p.last, tools: p.tools,
+      context: p.context, tools: p.tools, followed: p.followed,
+      // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
+      ...(agent.executeOnly ? { vars: placeholders(p.vars), last: '$last' } : { vars: p.vars, last: p.last }),
     };
   }
 
@@ -534,15 +628,25 @@ export class Kernel {
     switch (action.kind) {
       case 'think':
         throw new Error('think actions never wait to be carried out');
-      case 'call':
-        return this.emit({ type: 'tool.called', agent: p.id, callId: `c${s.nextId}`, tool: action.tool, args: action.args });
+      case 'call': {
+        const taint = this.labelsFor(p, action);
+        const args = this.bound(p, action.args) as Record<string, unknown>;
+        return this.emit({ type: 'tool.called', agent: p.id, callId: `c${s.nextId}`, tool: action.tool, args, ...(taint.length > 0 ? { taint } : {}) });
+      }
       case 'send': {
-        const channel = this.channels.get(`${p.id}\u0000${action.to}`);
-        if (!channel) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `no channel from ${p.id} to ${action.to}` });
+        const text = this.bound(p, action.text) as string;
+        const taint = this.labelsFor(p, action);
+        const gate = this.gate.checkSend(s, p, action.to, text, taint);
+        if (gate.decision.effect !== 'allow') {
+          const { rule, scope, module, reason } = gate.decision;
+          return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason, rule, scope, module });
+        }
+        const channel = this.channels.get(`${p.id}\u0000${action.to}`)!;
         if (!s.procs[action.to]) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
         return this.emit({
           type: 'msg.sent', agent: p.id, msgId: `m${s.nextId}`, from: p.id, to: action.to, channel: channel.id,
-          text: action.text, facts: action.facts, tokens: countTokens(action.text, this.encodingOf(action.to)), deliverAt: s.now + channel.latencyMs,
+          text, facts: action.facts, tokens: countTokens(text, this.encodingOf(action.to)), deliverAt: s.now + channel.latencyMs,
+          ...(taint.length > 0 ? { taint } : {}),
         });
       }
       case 'recv': {
@@ -554,7 +658,7 @@ export class Kernel {
         });
       }
       case 'write':
-        return this.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: action.text });
+        return this.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: this.bound(p, action.text) as string });
       case 'finish':
         return this.emit({ type: 'agent.finished', agent: p.id, text: action.text });
       case 'read':
@@ -572,8 +676,8 @@ export class Kernel {
   }
 
   /**
-   * The system-call choke point: every tool call is decided here, and the decision names the
-   * rule and scope that made it. (The permission engine and its scopes plug in here.)
+   * The system-call choke point: every tool call is decided here by the policy stack
+   * (trust/gate.ts), and the decision names the module, rule and scope that made it.
    */
   private syscall(p: Proc): KernelEvent {
     const call = p.call!;
@@ -581,23 +685,91 @@ export class Kernel {
     const spec = this.tools.get(call.tool);
     const cls = toolClassFor(spec, call.tool);
     const deny = (rule: string, scope: string, reason: string): KernelEvent =>
-      this.emit({ type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, reason });
+      this.emit({ type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, reason, module: 'kernel', hook: 'tool.call' });
     if (!cls) return deny('unknown-tool', 'kernel', `there is no tool "${call.tool}"`);
     const target = cls.target(spec, { agent: p.id, tool: call.tool, args: call.args, newId: '' });
     if ('error' in target) return deny('bad-arguments', 'kernel', target.error);
-    if (target.target === p.id) {
-      // MemGPT-style self-memory calls act on the caller's own window and recall storage.
-      return this.emit({ type: 'tool.allowed', agent: p.id, callId: call.callId, tool: call.tool, rule: 'own-memory', scope: 'kernel', mode, until: this.s.now + cls.latency(spec) });
+    const gate: GateResult = this.gate.checkCall(this.s, p, call, spec, target);
+    const { effect, rule, scope, reason, module } = gate.decision;
+    const taint = call.taint && call.taint.length > 0 ? { taint: call.taint } : {};
+    const base = { agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, module, hook: gate.hook };
+    if (effect === 'deny') return this.emit({ type: 'tool.denied', ...base, reason, ...(gate.decision.code ? { code: gate.decision.code } : {}), ...taint });
+    if (effect === 'ask') return this.emit({ type: 'tool.asked', ...base, reason, ask: gate.decision.ask ?? 'approve', taint: call.taint ?? [] });
+    return this.emit({ type: 'tool.allowed', ...base, until: this.s.now + cls.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
+  }
+
+  /** Execute-only agents plan with placeholders; the kernel (the executor), not the model, binds them. */
+  private bound(p: Proc, value: unknown): unknown {
+    return this.agents.get(p.id)?.executeOnly ? bindPlaceholders(value, { ...p.vars, last: p.last }) : value;
+  }
+
+  /**
+   * The source labels of what an action carries (CaMeL: derivation joins them). The sim says which
+   * variables it rendered and which planted instruction it followed; for any other model every
+   * label in its window counts, since it read all of it.
+   */
+  private labelsFor(p: Proc, action: Extract<Action, { kind: 'call' | 'send' | 'write' }>): string[] {
+    const segTaint = (id: string): string[] => {
+      const seg = p.context.find((x) => x.id === id);
+      return seg ? (seg.taint ?? (seg.trust === 'untrusted' ? [labelOf('page', seg.source)] : [])) : [];
+    };
+    if (this.cpuFor(p).provider !== 'sim') return joinLabels(...p.context.map((x) => x.taint ?? []));
+    const used = (action.uses ?? []).map((v) => (v === 'last' ? p.lastTaint : (p.taint[v] ?? [])));
+    const planted = action.kind === 'call' && action.injectedFrom !== undefined ? segTaint(action.injectedFrom) : [];
+    return joinLabels(...used, planted);
+  }
+
+  /** Queues what a human did (approve, deny, roll back); the kernel records it as its next event. */
+  submit(input: HumanInput): { ok: true } | { ok: false; error: string } {
+    if (this.s.stopped) return { ok: false, error: 'the run has stopped' };
+    if (input.kind === 'approve' || input.kind === 'deny') {
+      const p = Object.values(this.s.procs).find((x) => x.call?.callId === input.callId);
+      if (!p?.call?.asked) return { ok: false, error: `call ${input.callId} is not waiting for a human` };
+      if (this.inputs.some((x) => 'callId' in x && x.callId === input.callId)) return { ok: false, error: `call ${input.callId} is already answered` };
+    } else if (input.kind === 'rollback') {
+      const undo = undoFor(this.log, input.seq);
+      if (!undo.ok) return { ok: false, error: undo.error };
+    } else {
+      return { ok: false, error: `${input.kind} inputs are not supported by this kernel` };
     }
-    const cap = this.agents.get(p.id)?.capabilities.find((c) => c.target === target.target);
-    const grants = (access: string): boolean =>
-      target.access === 'use' || access === 'readwrite' || access === 'use' || access === target.access;
-    if (!cap || !p.tools.includes(target.target)) return deny('capability', 'agent', `${p.id} holds no capability for ${target.target}`);
-    if (!grants(cap.access)) return deny('capability', 'agent', `${p.id} may ${cap.access} ${target.target}, not ${target.access}`);
-    return this.emit({
-      type: 'tool.allowed', agent: p.id, callId: call.callId, tool: call.tool, rule: `capability:${p.id}->${target.target}`,
-      scope: 'agent', mode, until: this.s.now + cls.latency(spec),
-    });
+    this.inputs.push(input);
+    return { ok: true };
+  }
+
+  /** True while the run can only go on once a human answers an ask. */
+  get waiting(): boolean {
+    return this.s.stopped === null && this.inputs.length === 0 && Object.values(this.s.procs).some((p) => p.call?.asked !== undefined);
+  }
+
+  /** The asks a human has not answered yet. */
+  openAsks(): { agent: string; callId: string; tool: string; ask: 'approve' | 'declassify' }[] {
+    return Object.values(this.s.procs).flatMap((p) => (p.call?.asked ? [{ agent: p.id, callId: p.call.callId, tool: p.call.tool, ask: p.call.asked.ask }] : []));
+  }
+
+  /** Records one human input as an event (validated by submit). */
+  private record(input: HumanInput): KernelEvent {
+    const s = this.s;
+    if (input.kind === 'rollback') {
+      const undo = undoFor(this.log, input.seq);
+      if (!undo.ok) throw new Error(undo.error);
+      return this.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
+    }
+    if (input.kind === 'message') throw new Error('message inputs are not supported by this kernel');
+    const p = Object.values(s.procs).find((x) => x.call?.callId === input.callId)!;
+    const call = p.call!;
+    if (input.kind === 'deny') {
+      return this.emit({
+        type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule: 'human', scope: 'session', mode: this.spec.policy.mode,
+        reason: input.reason ?? 'a human denied it', module: 'human', hook: 'tool.call', by: 'human', ...(call.taint ? { taint: call.taint } : {}),
+      });
+    }
+    const declassify = call.asked?.ask === 'declassify';
+    const remember = input.remember && !declassify;
+    const spec = this.tools.get(call.tool);
+    const arg = mainArg(call.args, spec?.mainArg);
+    const match = remember ? (arg === null ? call.tool : `${call.tool}(${arg.replace(/[\\*?]/g, (c: string) => `\\${c}`)})`) : null;
+    const until = declassify ? 0 : s.now + (toolClassFor(spec, call.tool)?.latency(spec) ?? 0);
+    return this.emit({ type: 'tool.approved', agent: p.id, callId: call.callId, tool: call.tool, remember, rule: remember ? `session-${s.sessionRules.length + 1}` : null, match, until });
   }
 
   private returnTool(p: Proc): Step {
@@ -610,12 +782,26 @@ export class Kernel {
       hasStore: (store: string) => this.archive.has(store),
       count: (text: string) => countTokens(text, enc),
     };
-    const returned = (outcome: ToolOutcome): KernelEvent =>
-      this.emit({
+    const returned = (outcome: ToolOutcome): KernelEvent => {
+      const stored = outcome.stored;
+      if (stored && this.storeTiers.get(stored.store) === 'session' && !this.s.views[stored.store]?.[p.id]) {
+        // The first write to a session-tier store: a private copy-on-write view first, then the write into it.
+        return this.emit({ type: 'mem.cow', agent: p.id, store: stored.store, base: this.s.stores[stored.store]?.length ?? 0 }, call.until);
+      }
+      const trust = spec ? spec.trust : 'trusted';
+      // What the result carries: this call's label when the tool is untrusted, each untrusted chunk's.
+      const taint = joinLabels(
+        trust === 'untrusted' ? [labelOf('tool', call.tool, call.callId)] : [],
+        (outcome.chunks ?? []).filter((c) => c.trust === 'untrusted').map((c) => `doc:${c.source.replace(/^archive:/, '')}`),
+      );
+      return this.emit({
         type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
-        tokens: countTokens(outcome.result, enc), ms: cls.latency(spec), trust: spec ? 'untrusted' : 'trusted',
-        ...(outcome.stored ? { stored: outcome.stored } : {}), ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
+        tokens: countTokens(outcome.result, enc), ms: cls.latency(spec), trust,
+        ...(stored ? { stored: { ...stored, ...(this.storeTiers.has(stored.store) ? { tier: this.storeTiers.get(stored.store)! } : {}) } } : {}),
+        ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
+        ...(taint.length > 0 ? { taint } : {}), ...(this.agents.get(p.id)?.executeOnly ? { hidden: true } : {}),
       }, call.until);
+    };
     const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, this.s, io);
     return r instanceof Promise ? r.then(returned) : returned(r);
   }

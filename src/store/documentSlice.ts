@@ -121,9 +121,11 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
 
   past: [],
   future: [],
-  change: (label, doc, options = {}) => {
+  change: (label, edited, options = {}) => {
     const s = get();
-    if (doc === s.doc) return;
+    if (edited === s.doc) return;
+    // An edit here is the user's: the signatures of the old text no longer apply; saving signs anew.
+    const doc = withoutSignatures(edited);
     const now = Date.now();
     const last = s.past[s.past.length - 1];
     const merge = options.key !== undefined && last?.key === options.key && now - last.at < MERGE_MS && s.future.length === 0;
@@ -208,3 +210,10 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
 });
+
+/** The document without its signatures section (the worker signs what is saved or run). */
+function withoutSignatures(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !('signatures' in doc)) return doc;
+  const { signatures: _signatures, ...rest } = doc as Record<string, unknown>;
+  return rest;
+}

@@ -47,6 +47,8 @@ export class LiveRun {
   private pauseRequested = false;
   private driving: Promise<DriveOutcome> | null = null;
   private hit: { seq: number; breakpoint: Breakpoint } | undefined;
+  /** The play that stopped because only a human could move the run on; it continues after the input. */
+  resumeAfterInput: DriveRequest | null = null;
   readonly batcher: FrameBatcher<KernelEvent>;
 
   constructor(
@@ -150,7 +152,7 @@ export class LiveRun {
         for (const e of r.events) out.events.push(e);
         this.batcher.push(r.events);
         this.writer.maybeFlush();
-        if (r.reason === 'matched' || r.reason === 'stopped' || this.pauseRequested || this.lost) break;
+        if (r.reason === 'matched' || r.reason === 'stopped' || r.reason === 'waiting' || this.pauseRequested || this.lost) break;
         if (this.writer.error) break;
         await yieldToEventLoop();
         if (this.writer.backlog > timing.maxBacklog) await this.writer.idle();
@@ -159,7 +161,9 @@ export class LiveRun {
     } finally {
       this.pauseRequested = false;
       this.hit = out.hit;
-      this.setStatus(kernel.stopped ? 'stopped' : 'paused');
+      this.setStatus(kernel.stopped ? 'stopped' : kernel.waiting ? 'waiting' : 'paused');
+      // A play that ended waiting for a human plays on once the human answers (Studio.input).
+      this.resumeAfterInput = kernel.waiting && req.maxEvents === undefined && req.untilType === undefined && out.hit === undefined ? req : null;
       if (!this.lost) await this.writer.flush();
       await this.batcher.drain();
     }

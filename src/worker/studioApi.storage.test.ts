@@ -79,7 +79,7 @@ describe('storage through the worker API', () => {
     disk.full = true;
     const done = await c.remote.play(started.run.id, []);
     expect(done).toMatchObject({ status: 'stopped', head: started.run.head });
-    expect(await c.remote.loadEvents(done.id, 0, 1000)).toHaveLength(84); // still held in memory
+    expect(await c.remote.loadEvents(done.id, 0, 1000)).toHaveLength(88); // still held in memory
     // One notice for the run's events, one for its archival memory (the run searched on from memory).
     await vi.waitFor(() => expect(notices.length).toBeGreaterThanOrEqual(2));
     expect(notices.map((n) => n.message).join('\n')).toMatch(/archive/);

@@ -12,6 +12,7 @@ import { Kernel, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type
 import type {
   BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from '../bridge/api';
+import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
 import { LeaseKeeper } from './LeaseKeeper';
@@ -131,7 +132,10 @@ class Studio implements StudioService {
 
   async saveProject(id: string, doc: unknown, baseRev: number, name?: string): Promise<SaveResult> {
     try {
-      return await this.projects.save(id, doc, baseRev, name);
+      // Saved here means signed here: the prompts and the policy, with this browser's key.
+      const parsed = parseHarness(doc);
+      const stored = parsed.ok ? withSignatures(doc, await signSpec(parsed.spec, await this.signingKey(), this.now())) : doc;
+      return await this.projects.save(id, stored, baseRev, name);
     } catch (err) {
       const e = this.report(err, 'save the project');
       return { ok: false, kind: 'error', message: e.message };
@@ -185,17 +189,19 @@ class Studio implements StudioService {
 
   // ---- runs: driving --------------------------------------------------------------------
 
-  async startRun(projectId: string, doc: unknown, seed: number): Promise<StartResult> {
-    const parsed = parseHarness(doc);
-    if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  async startRun(projectId: string, unsignedOrSigned: unknown, seed: number): Promise<StartResult> {
+    const first = parseHarness(unsignedOrSigned);
+    if (!first.ok) return { ok: false, issues: first.issues };
+    const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec);
+    const parsed = { spec };
     const id = crypto.randomUUID();
     await loadEncodingsFor(parsed.spec);
-    const kernel = Kernel.create(parsed.spec, this.kernelOptions(id, seed));
-    const first = kernel.events[0];
+    const kernel = Kernel.create(parsed.spec, { ...this.kernelOptions(id, seed), signatures });
+    const started = kernel.events[0];
     const t = this.now();
     const record: RunRecord = {
       id, projectId, harness: parsed.spec.name, seed: kernel.seed, status: 'paused', createdAt: t, updatedAt: t, head: -1,
-      specHash: first?.type === 'run.started' ? first.specHash : '', doc,
+      specHash: started?.type === 'run.started' ? started.specHash : '', doc,
     };
     return { ok: true, run: await this.adopt(kernel, record) };
   }
@@ -206,13 +212,15 @@ class Studio implements StudioService {
     if (!parent) throw new Error(`There is no run ${runId} to fork (it may have been deleted).`);
     const head = parentLive ? parentLive.kernel.head : parent.head;
     if (!Number.isInteger(seq) || seq < 0 || seq > head) throw new RangeError(`Cannot fork run ${runId} at event ${seq}: it has events 0..${head}.`);
-    const source = doc === undefined ? parent.doc : doc;
-    const parsed = parseHarness(source);
-    if (!parsed.ok) return { ok: false, issues: parsed.issues };
+    const given = doc === undefined ? parent.doc : doc;
+    const first = parseHarness(given);
+    if (!first.ok) return { ok: false, issues: first.issues };
+    const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec);
+    const parsed = { spec };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
     const id = crypto.randomUUID();
     await loadEncodingsFor(parsed.spec);
-    const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed), parent: { run: runId, seq } });
+    const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed), signatures, parent: { run: runId, seq } });
     const forked = kernel.events[seq + 1];
     const t = this.now();
     const record: RunRecord = {
@@ -238,7 +246,8 @@ class Studio implements StudioService {
       const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
       const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
       await loadEncodingsFor(spec);
-      const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed), ...(snap ? { snapshot: snap.state } : {}) });
+      const { verified: signatures } = await verifySpec(spec);
+      const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed), signatures, ...(snap ? { snapshot: snap.state } : {}) });
       const { owner: _o, leaseUntil: _l, ...record } = row;
       const run = this.hold(kernel, record, { head: kernel.head, snapshotSeq: snap?.seq ?? -1 });
       return run.meta();
@@ -276,9 +285,16 @@ class Studio implements StudioService {
     return run.lost ? [] : outcome.events;
   }
 
-  // In progress this session (trust pillar): human inputs and archive queries through the worker.
-  input(_runId: string, _input: HumanInput): Promise<RunMeta> {
-    return Promise.reject(new Error('Human inputs are not wired yet'));
+  async input(runId: string, input: HumanInput): Promise<RunMeta> {
+    const run = await this.drivable(runId);
+    if (!run) throw new Error(`Run ${runId} has stopped or is not here: a human can only act on a live run.`);
+    const queued = run.kernel.submit(input);
+    if (!queued.ok) throw new Error(`Cannot ${input.kind} in run ${runId}: ${queued.error}.`);
+    // In place: a play that waited for this answer plays on; otherwise just the answer is recorded.
+    const resume = run.resumeAfterInput;
+    run.resumeAfterInput = null;
+    await this.drive(run, resume ?? { breakpoints: [], maxEvents: 1 });
+    return run.lost ? (await this.getRun(runId))! : run.meta();
   }
 
   async searchArchive(runId: string, store: string, query: string, k: number, atT?: number): Promise<ArchiveHit[]> {
@@ -323,6 +339,34 @@ class Studio implements StudioService {
   }
 
   // ---- internals ------------------------------------------------------------------------
+
+  private keyPair: Promise<CryptoKeyPair> | null = null;
+
+  /** This browser's signing key (made once; the private half never leaves IndexedDB). */
+  private signingKey(): Promise<CryptoKeyPair> {
+    this.keyPair ??= loadOrCreateSigningKey(this.settings).catch((err: unknown) => {
+      this.keyPair = null;
+      throw err;
+    });
+    return this.keyPair;
+  }
+
+  /**
+   * The document a run starts from, signed, and the digests whose signatures verify. A document
+   * the studio holds unsigned (the user edits here) is signed now, as a save would; a signed one
+   * (imported, stored) is checked as it is, so an edit made outside the studio shows.
+   */
+  private async signedForRun(doc: unknown, spec: HarnessSpec): Promise<{ doc: unknown; spec: HarnessSpec; signatures: { agents: Record<string, string>; policy: string | null } }> {
+    let signedDoc = doc;
+    let signedSpec = spec;
+    if (!spec.signatures) {
+      const sigs = await signSpec(spec, await this.signingKey(), this.now());
+      signedDoc = withSignatures(doc, sigs);
+      signedSpec = { ...spec, signatures: sigs };
+    }
+    const { verified } = await verifySpec(signedSpec);
+    return { doc: signedDoc, spec: signedSpec, signatures: verified };
+  }
 
   private kernelOptions(runId: string, seed: number) {
     const onArchiveError = (err: unknown) => this.report(err, 'save the run’s archival memory (searches in this run go on from memory)');

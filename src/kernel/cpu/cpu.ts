@@ -9,10 +9,14 @@ import type { AgentSpec, ModelSpec, SimStep } from '../spec';
 /** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
 export type Action =
   | { kind: 'think' }
-  | { kind: 'call'; tool: string; args: Record<string, unknown>; as?: string }
-  | { kind: 'send'; to: string; text: string; facts: string[] }
+  /**
+   * `uses`: the variables (`last` for {{last}}) its arguments were rendered from — taint joins
+   * their labels; `injectedFrom`: the segment whose injected instruction it follows (sim).
+   */
+  | { kind: 'call'; tool: string; args: Record<string, unknown>; as?: string; uses?: string[]; injectedFrom?: string }
+  | { kind: 'send'; to: string; text: string; facts: string[]; uses?: string[] }
   | { kind: 'recv'; from?: string; as?: string }
-  | { kind: 'write'; artifact: string; text: string }
+  | { kind: 'write'; artifact: string; text: string; uses?: string[] }
   | { kind: 'read'; ref: string; as?: string }
   | { kind: 'finish'; text: string };
 
@@ -36,6 +40,8 @@ export interface InferRequest {
   vars: Readonly<Record<string, string>>;
   last: string;
   tools: readonly string[];
+  /** Segments whose injected instruction the agent already followed (sim follows each once). */
+  followed?: readonly string[];
 }
 
 export interface InferResult {

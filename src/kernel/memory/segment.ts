@@ -25,6 +25,8 @@ export interface Segment extends ContextEntry {
   t: number;
   /** Virtual times of its most recent reads by an inference, newest last (at most 8). */
   reads: number[];
+  /** Source labels of untrusted data in it (taint); absent when trusted. */
+  taint?: string[];
 }
 
 /** Segments that eviction may never take. */

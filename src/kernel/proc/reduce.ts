@@ -8,6 +8,7 @@ import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
 import type { EventOf, KernelEvent, ModelInfo, SliceCharge } from '../trace/events';
 import type { GroupState, KernelState, Proc } from './state';
 import type { Encoding } from '../tokens';
+import { applyTrustEvent } from './reduceTrust';
 
 /** The knobs one model's runqueues get: the run's sched section plus the model's capacity. */
 export function paramsFor(s: Pick<KernelState, 'params'>, m: ModelInfo): SchedParams {
@@ -34,6 +35,7 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
     run: e.run, seed: e.seed, seq: e.seq, now: e.t,
     procs: {}, order: [], slots, models: e.models, params: e.sched, groups, bandwidth: {}, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
+    handles: {}, sessionRules: [], declassified: [], views: {},
   };
 }
 
@@ -152,7 +154,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
         context: [], contextTokens: 0, recall: [], memory: e.memory, pressure: 'ok',
         tools: e.tools, inbox: [], vars: {}, last: '', pending: null, slot: -1, until: 0, call: null,
         readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
-        gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true,
+        gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: {}, lastTaint: [], followed: [],
       };
       s.order.push(e.agent);
       s.nextPid = e.pid + 1;
@@ -244,6 +246,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       p.pc = e.pc;
       s.steps += 1;
       if (e.text !== '') push(s, p, { role: 'assistant', text: e.text, tokens: e.tokensOut, kind: 'message', source: `agent:${p.id}` }, e.t);
+      if (e.action.kind === 'call' && e.action.injectedFrom !== undefined) p.followed.push(e.action.injectedFrom);
       if (e.action.kind === 'think') backToReady(p);
       else {
         p.state = 'acting';
@@ -256,9 +259,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const as = p.pending?.kind === 'call' ? p.pending.as : undefined;
       p.pending = null;
       p.state = 'syscall';
-      p.call = as === undefined
-        ? { callId: e.callId, tool: e.tool, args: e.args, decided: false, until: 0 }
-        : { callId: e.callId, tool: e.tool, args: e.args, as, decided: false, until: 0 };
+      p.call = { callId: e.callId, tool: e.tool, args: e.args, ...(as === undefined ? {} : { as }), decided: false, until: 0, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) };
       s.nextId += 1;
       break;
     }
@@ -283,13 +284,21 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const p = proc(s, e.agent);
       const as = p.call?.as;
       p.call = null;
-      if (e.chunks && e.chunks.length > 0) {
+      const taint = e.taint ?? [];
+      const labels = taint.length > 0 ? { taint } : {};
+      if (e.hidden) {
+        // Execute-only: the planner never sees the result, only the name it is bound to.
+        const text = `${e.tool} returned ${e.ok ? 'a result' : 'an error'}${as === undefined ? '' : ` bound to $${as}`} (hidden from the planner)`;
+        push(s, p, { role: 'tool', text, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: 'trusted' }, e.t);
+      } else if (e.chunks && e.chunks.length > 0) {
         for (const c of e.chunks) {
-          push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust: c.trust, validity: c.valid ? 1 : 0 }, e.t);
+          push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust: c.trust, validity: c.valid ? 1 : 0, ...labels }, e.t);
         }
       } else {
-        push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted' }, e.t);
+        push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted', ...labels }, e.t);
       }
+      p.lastTaint = taint;
+      if (as !== undefined) p.taint[as] = taint;
       if (e.core) {
         const label = e.core.label;
         const old = p.context.find((x) => x.kind === 'core' && x.source === `core:${label}`);
@@ -299,13 +308,19 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       }
       p.last = e.result;
       if (as !== undefined) p.vars[as] = e.result;
-      if (e.stored) (s.stores[e.stored.store] ??= []).push({ id: e.stored.id, text: e.stored.text, tags: [], trust: 'trusted', valid: true, source: `agent:${e.agent}`, t: e.t });
+      if (e.stored) {
+        const doc = { id: e.stored.id, text: e.stored.text, tags: [], trust: 'trusted' as const, valid: true, source: `agent:${e.agent}`, t: e.t };
+        const own = s.views[e.stored.store]?.[e.agent];
+        // A session-tier store the agent copied on write: its private copy, never the shared one.
+        if (own) own.push(doc);
+        else (s.stores[e.stored.store] ??= []).push(doc);
+      }
       backToReady(p);
       break;
     }
     case 'msg.sent': {
       const p = proc(s, e.agent);
-      s.inflight.push({ msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq });
+      s.inflight.push({ msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) });
       s.sent.push({ from: e.from, to: e.to, text: e.text });
       s.nextId += 1;
       backToReady(p);
@@ -338,8 +353,11 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const p = proc(s, e.agent);
       const i = p.inbox.findIndex((m) => m.msgId === e.msgId);
       const facts = i >= 0 ? p.inbox[i]!.facts : [];
+      const taint = i >= 0 ? (p.inbox[i]!.taint ?? []) : [];
       if (i >= 0) p.inbox.splice(i, 1);
-      push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}` }, e.t);
+      push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}`, ...(taint.length > 0 ? { taint } : {}) }, e.t);
+      p.lastTaint = taint;
+      if (e.as !== undefined) p.taint[e.as] = taint;
       // Parts tagged fact travel as their own segments: never evicted, kept verbatim by compaction.
       for (const f of facts) push(s, p, { role: 'user', text: f, tokens: e.factTokens?.[f] ?? 0, kind: 'fact', source: `msg:${e.from}`, fact: true }, e.t);
       p.last = e.text;
@@ -376,6 +394,12 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
         id: e.summary.id, role: 'system', text: e.summary.text, tokens: e.summary.tokens, kind: 'summary', source: 'summary',
         fact: false, pinned: false, trust: 'trusted', verified: false, validity: Math.min(1, ...taken.map((x) => x.validity)), t: e.t, reads: [],
       };
+      // A summary derives from what it summarised: it keeps their labels (conservative taint).
+      const taint = [...new Set(taken.flatMap((x) => x.taint ?? []))].sort();
+      if (taint.length > 0) {
+        seg.taint = taint;
+        seg.trust = 'untrusted';
+      }
       p.context.splice(at < 0 ? p.context.length : at, 0, seg);
       p.contextTokens += seg.tokens;
       s.nextSeg += 1;
@@ -392,15 +416,29 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
         push(s, p, { role: 'tool', text: e.detail, tokens: 0, kind: 'tool', source: `fault:${e.ref}` }, e.t);
         p.last = e.detail;
       } else {
-        push(s, p, { role: 'tool', text: e.text, tokens: e.tokens, kind: 'retrieved', source: `fault:${e.ref}`, trust: e.trust, validity: e.valid ? 1 : 0 }, e.t);
+        const taint = e.trust === 'untrusted' ? [`page:${e.ref}`] : [];
+        push(s, p, { role: 'tool', text: e.text, tokens: e.tokens, kind: 'retrieved', source: `fault:${e.ref}`, trust: e.trust, validity: e.valid ? 1 : 0, ...(taint.length > 0 ? { taint } : {}) }, e.t);
         p.last = e.text;
-        if (e.as !== undefined) p.vars[e.as] = e.text;
+        p.lastTaint = taint;
+        if (e.as !== undefined) {
+          p.vars[e.as] = e.text;
+          p.taint[e.as] = taint;
+        }
       }
       backToReady(p);
       break;
     }
     case 'goal.met':
       s.goalsMet[e.goal] = true;
+      break;
+    case 'tool.asked':
+    case 'tool.approved':
+    case 'cap.granted':
+    case 'cap.expired':
+    case 'mem.cow':
+    case 'trust.signature':
+    case 'audit.rolledback':
+      applyTrustEvent(s, e);
       break;
     case 'run.stopped':
       s.stopped = { reason: e.reason, detail: e.detail };

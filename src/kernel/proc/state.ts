@@ -8,6 +8,7 @@ import type { GroupInfo, MemoryParams, ModelInfo, ProcState, StopReason } from '
 import type { Segment } from '../memory/segment';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { Encoding } from '../tokens';
+import type { Handle, PolicyRule } from '../trust/types';
 
 export interface Message {
   msgId: string;
@@ -18,6 +19,8 @@ export interface Message {
   tokens: number;
   deliverAt: number;
   sentSeq: number;
+  /** Source labels of the values in the text (taint travels with messages). */
+  taint?: string[];
 }
 
 export interface Proc {
@@ -52,8 +55,16 @@ export interface Proc {
   slot: number;
   /** Virtual time the inference in flight completes. */
   until: number;
-  /** Open system call while in state `syscall`. */
-  call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number } | null;
+  /**
+   * Open system call while in state `syscall`: its argument labels, and while a human is asked
+   * (only this agent waits), what is asked.
+   */
+  call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number; taint?: string[]; asked?: { ask: 'approve' | 'declassify'; taint: string[] } } | null;
+  /** Source labels of each variable's value and of `last` (CaMeL: derivation joins them). */
+  taint: Record<string, string[]>;
+  lastTaint: string[];
+  /** Segments whose injected instruction it has already followed (the sim follows one once). */
+  followed: string[];
   /** Time it entered the runqueue (for wait accounting). */
   readyAt: number;
   /** While blocked in recv: whom it waits for and the variable to bind. */
@@ -126,5 +137,13 @@ export interface KernelState {
   nextId: number;
   /** Next segment number (segment ids are `s<n>`). */
   nextSeg: number;
+  /** Capability handles by id: issued at job start (cap.granted), ended at cap.expired. */
+  handles: Record<string, Handle>;
+  /** Rules humans added while approving (approve and remember): the session scope. */
+  sessionRules: PolicyRule[];
+  /** Taint labels a human declassified. */
+  declassified: string[];
+  /** Session-tier stores: each agent's private copy-on-write writes (the shared tier never changes). */
+  views: Record<string, Record<string, StoreDoc[]>>;
   stopped: { reason: StopReason; detail: string } | null;
 }

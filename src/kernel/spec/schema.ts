@@ -154,8 +154,11 @@ export const StoreSchema = z.object({
   name: z.string().min(1),
   kind: z.enum(['archival', 'knowledge']).default('archival'),
   owner: Id.optional(),
-  /** platform: read-only to agents; shared: written only through declared tools; session: each agent's private copy-on-write view. */
-  tier: z.enum(['platform', 'shared', 'session']).default('shared'),
+  /**
+   * platform: read-only to agents; shared: written only through declared tools; session: each
+   * agent's private copy-on-write view. Unset: session for archival memory, shared for knowledge.
+   */
+  tier: z.enum(['platform', 'shared', 'session']).optional(),
   documents: z.array(DocumentSchema).default([]),
 });
 
@@ -349,3 +352,8 @@ export type CapabilitySpec = z.infer<typeof CapabilitySchema>;
 export type SignaturesSpec = z.infer<typeof SignaturesSchema>;
 /** What a user may write: defaults filled in by the parser. */
 export type HarnessSpecInput = z.input<typeof HarnessSpecSchema>;
+
+/** A store's isolation tier: its declared one, else session for archival memory (private to each agent) and shared for knowledge. */
+export function storeTier(store: Pick<StoreSpec, 'tier' | 'kind'>): 'platform' | 'shared' | 'session' {
+  return store.tier ?? (store.kind === 'archival' ? 'session' : 'shared');
+}

@@ -52,7 +52,7 @@ export class TraceBuilder {
 
 export function proc(id: string, over: Partial<Proc> = {}): Proc {
   return {
-    id, pid: 1, state: 'ready', model: 'm', window: 8192, encoding: 'o200k_base', turn: 0, pc: 0, context: [], contextTokens: 0, tools: [], inbox: [], vars: {}, last: '',
+    id, pid: 1, state: 'ready', model: 'm', window: 8192, encoding: 'o200k_base', taint: {}, lastTaint: [], followed: [], turn: 0, pc: 0, context: [], contextTokens: 0, tools: [], inbox: [], vars: {}, last: '',
     pending: null, slot: -1, until: -1, call: null, readyAt: 0, waiting: null,
     sched: { class: 'fair', rtPolicy: 'rr', nice: 0, priority: 0 }, class: 'fair', group: null, gen: null,
     routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: false,
@@ -67,7 +67,7 @@ export function kernelState(over: Partial<KernelState> = {}): KernelState {
     run: RUN, seed: 1, seq: 0, now: 0, procs, order: Object.keys(procs), slots: {}, models: {},
     params: { sliceTokens: 64, rtPeriodMs: 1000, rtRuntimeShare: 0.95, dlBound: 0.95, agingStepMs: 500 },
     groups: {}, bandwidth: {}, runqueues: {}, inflight: [], stores: {}, artifacts: {}, sent: [], goalsMet: {},
-    steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
+    steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null, handles: {}, sessionRules: [], declassified: [], views: {},
     ...over,
   };
 }

@@ -1,0 +1,77 @@
+/**
+ * The trust pillar's share of the reducer: asks and approvals, capability handles, copy-on-write
+ * session views, signature failures and rollbacks. Like applyEvent, pure over plain state.
+ */
+import type { KernelState, Proc } from './state';
+import type { EventOf, KernelEvent } from '../trace/events';
+
+type TrustEvent = EventOf<'tool.asked' | 'tool.approved' | 'cap.granted' | 'cap.expired' | 'mem.cow' | 'trust.signature' | 'audit.rolledback'>;
+
+function procOf(s: KernelState, id: string): Proc {
+  const p = s.procs[id];
+  if (!p) throw new Error(`event for unknown agent ${id}`);
+  return p;
+}
+
+export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
+  const t = e as TrustEvent;
+  switch (t.type) {
+    case 'tool.asked': {
+      const call = procOf(s, t.agent).call;
+      if (call) call.asked = { ask: t.ask, taint: t.taint };
+      return;
+    }
+    case 'tool.approved': {
+      const call = procOf(s, t.agent).call;
+      if (!call) return;
+      if (call.asked?.ask === 'declassify') {
+        // The human vouched for these values: the call is checked again without their labels.
+        s.declassified = [...new Set([...s.declassified, ...call.asked.taint])].sort();
+      } else {
+        call.decided = true;
+        call.until = t.until;
+      }
+      delete call.asked;
+      if (t.rule !== null && t.match !== null) s.sessionRules.push({ id: t.rule, effect: 'allow', match: t.match, scope: 'session', level: 'session' });
+      return;
+    }
+    case 'cap.granted':
+      for (const h of t.handles) s.handles[h.id] = { ...h };
+      s.nextId += t.handles.length;
+      return;
+    case 'cap.expired': {
+      const h = s.handles[t.handle];
+      if (h) h.ended = { t: t.t, reason: t.reason };
+      return;
+    }
+    case 'mem.cow':
+      (s.views[t.store] ??= {})[t.agent] ??= [];
+      return;
+    case 'trust.signature': {
+      if (t.ok || t.at !== 'turn') return;
+      // A changed prompt stops its agent at the next context rebuild.
+      const p = procOf(s, t.agent);
+      p.state = 'failed';
+      p.needsEnqueue = false;
+      p.finished = null;
+      return;
+    }
+    case 'audit.rolledback': {
+      const u = t.undo;
+      if (u.kind === 'delete-chunk') {
+        const docs = s.stores[u.store];
+        if (docs) s.stores[u.store] = docs.filter((d) => d.id !== u.id);
+        const views = s.views[u.store];
+        if (views) for (const agent of Object.keys(views)) views[agent] = views[agent]!.filter((d) => d.id !== u.id);
+      } else if (u.kind === 'restore-artifact') {
+        if (u.text === null) delete s.artifacts[u.name];
+        else s.artifacts[u.name] = { agent: u.agent ?? '', text: u.text, seq: u.seq ?? t.seq };
+      } else {
+        const p = s.procs[u.agent];
+        const seg = p?.context.find((x) => x.kind === 'core' && x.source === `core:${u.label}`);
+        if (p && seg) seg.text = u.text;
+      }
+      return;
+    }
+  }
+}

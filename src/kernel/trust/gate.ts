@@ -1,0 +1,147 @@
+/**
+ * The kernel's policy stack (Linux LSM style, REFERENCES §3.5): one ordered, duplicate-checked
+ * list of policy modules — capability, tier, channel, execute-only, taint, rules — run at each
+ * hook point an operation crosses. The first module that does not allow decides; nothing later
+ * undoes a deny. The gate only builds requests and runs the stack: it never changes state.
+ */
+import type { Proc, KernelState } from '../proc/state';
+import { storeTier, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
+import type { ToolTarget } from '../tools/toolClass';
+import { effectiveRules, rulesModule } from './engine';
+import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
+import { capabilityModule } from './handles';
+import { checkModules, runHooks } from './hooks';
+import { mainArg } from './matcher';
+import { taintModule } from './taint';
+import { tierModule } from './tiers';
+import type { Decision, Handle, HookPoint, Mode, ModuleAnswer, OpRequest, PolicyModule, SideEffect, Tier } from './types';
+
+/** What the stack decided for one operation: the decision, the hook it was made at, the grant used. */
+export interface GateResult {
+  decision: Decision;
+  hook: HookPoint;
+  grant?: string;
+}
+
+/** Side effects of the built-in memory calls (own memory has none worth asking about). */
+const BUILTIN_EFFECT: Readonly<Record<string, SideEffect>> = Object.freeze({
+  archival_search: 'read',
+  archival_insert: 'write',
+  conversation_search: 'none',
+  core_memory_append: 'none',
+  core_memory_replace: 'none',
+});
+
+export class TrustGate {
+  private state!: Readonly<KernelState>;
+  private readonly agents: ReadonlyMap<string, AgentSpec>;
+  private readonly tools: ReadonlyMap<string, ToolSpec>;
+  private readonly storeTier: ReadonlyMap<string, Tier>;
+  private readonly channels: ReadonlyMap<string, string>;
+  private readonly mode: Mode;
+  private readonly fixed: { capability: PolicyModule; tier: PolicyModule; channel: PolicyModule; execOnly: PolicyModule };
+
+  constructor(private readonly spec: HarnessSpec) {
+    this.agents = new Map(spec.agents.map((a) => [a.id, a]));
+    this.tools = new Map(spec.tools.map((t) => [t.id, t]));
+    this.storeTier = new Map(spec.stores.map((s) => [s.id, storeTier(s)]));
+    this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c.id]));
+    this.mode = spec.policy.mode;
+    const handlesOf = (agent: string): Handle[] => Object.values(this.state.handles).filter((h) => h.agent === agent);
+    this.fixed = {
+      capability: capabilityModule(handlesOf, () => this.state.now),
+      tier: tierModule(
+        (target) => this.storeTier.get(target) ?? this.tools.get(target)?.tier,
+        (agent) => this.agents.get(agent)?.tiers ?? ['platform', 'shared', 'session'],
+      ),
+      channel: channelModule(this.channels),
+      execOnly: execOnlyModule(
+        (agent) => this.agents.get(agent)?.executeOnly === true,
+        (tool) => (this.tools.has(tool) ? this.tools.get(tool)!.args : BUILTIN_ARG_SCHEMAS[tool]),
+      ),
+    };
+  }
+
+  /** The stack at this moment: the taint module reads the declassified labels, rules include the session's. */
+  private stack(state: Readonly<KernelState>, withCapability: boolean): PolicyModule[] {
+    this.state = state;
+    const { capability, tier, channel, execOnly } = this.fixed;
+    const modules = [
+      ...(withCapability ? [capability] : []),
+      tier,
+      channel,
+      execOnly,
+      taintModule(this.spec.policy.taint, new Set(state.declassified)),
+      rulesModule(effectiveRules(this.spec.policy, state.sessionRules), this.mode),
+    ];
+    const problems = checkModules(modules);
+    if (problems.length > 0) throw new Error(`policy stack: ${problems.join('; ')}`);
+    return modules;
+  }
+
+  /** Runs the requests in order (tool.call, then memory.read/write where the call touches a store); the first objection decides. */
+  private run(state: Readonly<KernelState>, reqs: readonly OpRequest[]): GateResult {
+    // The tool.call decision names the authority; a later hook only matters if it objects.
+    let first: GateResult | undefined;
+    for (const req of reqs) {
+      // A declared tool reaches its store with the tool's own authority: no store handle needed.
+      const modules = this.stack(state, !(req.hook !== 'tool.call' && req.declared));
+      const { decision, trail } = runHooks(req, modules, this.mode);
+      const grant = grantOf(trail);
+      const result: GateResult = { decision, hook: req.hook, ...(grant ? { grant } : {}) };
+      if (decision.effect !== 'allow') return result;
+      first ??= result;
+    }
+    if (!first) throw new Error('the policy gate needs at least one request');
+    return first;
+  }
+
+  /** Decides a tool call: its request at tool.call, and at memory.read / memory.write when it touches a store. */
+  checkCall(state: Readonly<KernelState>, p: Proc, call: NonNullable<Proc['call']>, spec: ToolSpec | undefined, target: ToolTarget): GateResult {
+    const taint = call.taint ?? [];
+    const base = { agent: p.id, tool: call.tool, args: call.args, taint, declared: spec !== undefined };
+    const sideEffect: SideEffect = spec ? spec.sideEffect : (BUILTIN_EFFECT[call.tool] ?? 'none');
+    const tierOf = (id: string): Tier => this.storeTier.get(id) ?? this.tools.get(id)?.tier ?? 'shared';
+    const reqs: OpRequest[] = [{ ...base, hook: 'tool.call', target: target.target, access: target.access, arg: mainArg(call.args, spec?.mainArg), sideEffect, tier: tierOf(target.target) }];
+    const store = spec ? (spec.impl.kind === 'sim' ? null : spec.impl.store) : this.storeTier.has(target.target) ? target.target : null;
+    if (store !== null) {
+      const write = spec ? spec.impl.kind === 'archival_insert' : target.access === 'write';
+      reqs.push({ ...base, hook: write ? 'memory.write' : 'memory.read', target: store, access: write ? 'write' : 'read', arg: store, sideEffect: write ? 'write' : 'read', tier: tierOf(store) });
+    }
+    return this.run(state, reqs);
+  }
+
+  /** Decides a message send (channels decide who may talk to whom; rules may match `send(<to>)`). */
+  checkSend(state: Readonly<KernelState>, p: Proc, to: string, text: string, taint: readonly string[]): GateResult {
+    const req: OpRequest = { hook: 'msg.send', agent: p.id, tool: 'send', target: to, access: 'use', arg: to, args: { to, text }, sideEffect: 'none', taint, declared: false, tier: 'session' };
+    const r = this.run(state, [req]);
+    if (r.decision.effect !== 'ask') return r;
+    // Nobody approves a message: an ask on a send is a deny that says how to allow it.
+    return { ...r, decision: { ...r.decision, effect: 'deny', reason: `${r.decision.reason}; messages cannot wait for approval: add an allow rule send(${to})` } };
+  }
+
+  /** The request a job start is checked with (job.create hook). */
+  jobRequest(agent: string): OpRequest {
+    return { hook: 'job.create', agent, tool: 'job', target: agent, access: 'use', arg: agent, args: {}, sideEffect: 'none', taint: [], declared: false, tier: 'session' };
+  }
+}
+
+/** The grant the capability module allowed with (`handle:<id>`), if any. */
+function grantOf(trail: readonly { module: string; answer: ModuleAnswer }[]): string | undefined {
+  const rule = trail.find((x) => x.module === 'capability')?.answer?.rule;
+  if (rule === 'own-memory') return rule;
+  return rule?.startsWith('handle:') ? rule.slice('handle:'.length) : undefined;
+}
+
+/** Channels on the graph decide who may talk to whom: a send with no channel is denied. */
+function channelModule(channels: ReadonlyMap<string, string>): PolicyModule {
+  return Object.freeze({
+    name: 'channel',
+    hooks: Object.freeze(['msg.send'] as const),
+    check(req: OpRequest): ModuleAnswer {
+      const id = channels.get(`${req.agent}\u0000${req.target}`);
+      if (id === undefined) return { effect: 'deny', module: 'channel', rule: `channel:${req.agent}->${req.target}`, scope: 'agent', code: 'no-channel', reason: `no channel from ${req.agent} to ${req.target}` };
+      return { effect: 'allow', module: 'channel', rule: `channel:${id}`, scope: 'agent', reason: `channel ${id} connects ${req.agent} to ${req.target}` };
+    },
+  });
+}
