@@ -54,7 +54,7 @@ export function parseMatcher(match: string): MatcherParse {
   if (close !== body.length - 1) return fail(close + 1, 'text after ")"');
   const spec = body.slice(open + 1, close);
   if (spec === '') return fail(open + 1, 'empty specifier; write the tool alone to match every call');
-  if (spec.endsWith('\\') && countTrailing(spec, '\\') % 2 === 1) {
+  if (countTrailing(spec, '\\') % 2 === 1) {
     return fail(close - 1, '"\\" escapes nothing; write "\\\\" for a backslash');
   }
   return { ok: true, matcher: { tool, spec } };
