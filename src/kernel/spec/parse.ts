@@ -4,6 +4,8 @@
  * duplicate ids are checked after, on the typed spec.
  */
 import type { z } from 'zod';
+import { HUMAN } from './schema';
+import { policyIssues } from '../trust/engine';
 import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
 import { locateJsonError } from './jsonLocate';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
@@ -111,7 +113,7 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
   return migrated.from === SPEC_VERSION ? { ok: true, spec: result.data } : { ok: true, spec: result.data, migratedFrom: migrated.from };
 }
 
-type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule';
+type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact';
 
 /** Duplicate ids and dangling references, each reported at the referring field. */
 export function checkReferences(spec: HarnessSpec): SpecIssue[] {
@@ -125,6 +127,10 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
   };
   spec.models.forEach((m, i) => declare('model', m.id, `models[${i}].id`));
   spec.agents.forEach((a, i) => declare('agent', a.id, `agents[${i}].id`));
+  spec.agents.forEach((a, i) => {
+    if (a.id === HUMAN) issues.push({ path: `agents[${i}].id`, message: `agents[${i}].id: "${HUMAN}" is reserved for the person at the studio`, expected: 'another id', found: JSON.stringify(a.id) });
+  });
+  spec.facts.forEach((f, i) => declare('fact', f.id, `facts[${i}].id`));
   spec.tools.forEach((t, i) => declare('tool', t.id, `tools[${i}].id`));
   spec.stores.forEach((s, i) => declare('store', s.id, `stores[${i}].id`));
   spec.channels.forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
@@ -166,8 +172,8 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
     a.behaviour.forEach((s, j) => {
       const sp = `${at}.behaviour[${j}]`;
       if (s.op === 'call') ref(`${sp}.tool`, s.tool, ['tool']);
-      if (s.op === 'send') ref(`${sp}.to`, s.to, ['agent']);
-      if (s.op === 'recv') ref(`${sp}.from`, s.from, ['agent']);
+      if (s.op === 'send' && s.to !== HUMAN) ref(`${sp}.to`, s.to, ['agent']);
+      if (s.op === 'recv' && s.from !== HUMAN) ref(`${sp}.from`, s.from, ['agent']);
       if (s.op === 'search' || s.op === 'remember') ref(`${sp}.store`, s.store, ['store']);
     });
   });
@@ -176,12 +182,15 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
   });
   spec.stores.forEach((s, i) => ref(`stores[${i}].owner`, s.owner, ['agent']));
   spec.channels.forEach((c, i) => {
-    ref(`channels[${i}].from`, c.from, ['agent']);
-    ref(`channels[${i}].to`, c.to, ['agent']);
+    // "human" is the person at the studio: a participant with its own lifeline, not an agent.
+    if (c.from !== HUMAN) ref(`channels[${i}].from`, c.from, ['agent']);
+    if (c.to !== HUMAN) ref(`channels[${i}].to`, c.to, ['agent']);
   });
   spec.groups.forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
   const checkPredicate = (p: Predicate, path: string): void => {
     if (p.kind === 'finished') ref(`${path}.agent`, p.agent, ['agent']);
+    if (p.kind === 'fact') ref(`${path}.in`, p.in, ['agent']);
+    if (p.kind === 'budget') ref(`${path}.group`, p.group, ['group']);
     if (p.kind === 'message') {
       ref(`${path}.from`, p.from, ['agent']);
       ref(`${path}.to`, p.to, ['agent']);
@@ -192,5 +201,7 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
     if (g.scope !== 'harness') ref(`goals[${i}].scope`, g.scope, ['agent']);
     checkPredicate(g.when, `goals[${i}].when`);
   });
+  // A rule whose matcher does not parse would silently match nothing (a dropped deny): refuse the document instead.
+  for (const p of policyIssues(spec.policy)) issues.push({ path: p.path, message: `${p.path}: ${p.message}`, expected: 'Tool or Tool(specifier)', found: 'a matcher that does not parse' });
   return issues;
 }

@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 export const SPEC_VERSION = 1 as const;
 
+/** The person at the studio: a participant in conversations (channels, sends, receives), never an agent. */
+export const HUMAN = 'human';
+
 const Id = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an id: a letter, then letters, digits, _ . or - (at most 64)');
@@ -40,7 +43,17 @@ const precision = { precision: z.number().int().min(1).max(5).optional() };
 export const SimStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('think'), text: z.string().default(''), tokens: z.number().int().min(0).optional(), ...precision }),
   z.object({ op: z.literal('call'), tool: Id, args: z.record(z.string(), z.unknown()).default({}), as: z.string().optional(), ...precision }),
-  z.object({ op: z.literal('send'), to: Id, text: z.string(), facts: z.array(z.string()).default([]), ...precision }),
+  /**
+   * A message (an A2A SendMessage). `facts`: parts tagged fact, which must survive every hop;
+   * `forwardFacts`: also tag every fact in the sender's window; `paraphrase`: the sim drops each
+   * sentence of the text with this probability (natural language is lossy); `task`: the state the
+   * reply puts the task it answers in (default completed; input-required asks the sender back).
+   */
+  z.object({
+    op: z.literal('send'), to: Id, text: z.string(), facts: z.array(z.string()).default([]),
+    forwardFacts: z.boolean().default(false), paraphrase: z.number().min(0).max(1).default(0),
+    task: z.enum(['completed', 'input-required', 'failed', 'rejected']).optional(), ...precision,
+  }),
   z.object({ op: z.literal('recv'), from: Id.optional(), as: z.string().optional() }),
   z.object({ op: z.literal('search'), store: Id, query: z.string(), as: z.string().optional(), ...precision }),
   z.object({ op: z.literal('remember'), store: Id, text: z.string(), ...precision }),
@@ -320,6 +333,9 @@ export const LayoutSchema = z.object({
   nodes: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).default({}),
 });
 
+/** A fact whose retention is tracked across hops (a brief's budget, a deadline, a name). */
+export const FactSchema = z.object({ id: Id, text: z.string().min(1) });
+
 export const HarnessSpecSchema = z.object({
   $schema: z.string().optional(),
   version: z.literal(SPEC_VERSION),
@@ -337,6 +353,9 @@ export const HarnessSpecSchema = z.object({
   limits: LimitsSchema.default(LimitsSchema.parse({})),
   layout: LayoutSchema.default({ nodes: {} }),
   signatures: SignaturesSchema.optional(),
+  /** Facts that must survive every hop: the kernel measures, per message, which arrive intact in the receiver's window. */
+  facts: z.array(FactSchema).default([]),
+  term: TermSchema.default(TermSchema.parse({})),
 });
 
 export type HarnessSpec = z.infer<typeof HarnessSpecSchema>;

@@ -8,6 +8,7 @@ import type { Action } from '../cpu/cpu';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
 import type { Handle, HookPoint } from '../trust/types';
+import type { TaskState } from '../ipc/taskState';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
@@ -30,6 +31,7 @@ export type StopReason =
   | 'max-time'
   | 'deadlock' // nothing can run and nothing is pending
   | 'budget' // the harness root budget group is spent
+  | 'livelock' // no progress: repeated or oscillating actions, or outputs that stopped changing
   | 'error';
 
 export type JobStage = 'validate' | 'allocate' | 'guards' | 'publish' | 'start';
@@ -71,7 +73,12 @@ export type KernelEventBody =
   /** A human approved an asked call; `rule` is the session rule added when they chose to remember. */
   | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; rule: string | null; match: string | null; until: number }
   | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session' }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number }; taint?: string[]; hidden?: boolean }
-  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[] }
+  /** `envelope`: the A2A 1.0 JSON-RPC SendMessage request as it would go over the wire; `task`: the A2A task it belongs to. */
+  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; envelope?: Record<string, unknown> }
+  /** An A2A task changed state (from null: created). `client` asked, `server` works on it. */
+  | { type: 'task.updated'; agent: AgentId; task: string; contextId: string; client: string; server: string; from: TaskState | null; to: TaskState; msgId: string | null; reason: string }
+  /** Which tracked facts the sender held when it sent, and which of them arrived intact in the receiver's window. */
+  | { type: 'msg.retained'; agent: AgentId; msgId: string; from: string; to: string; channel: string; tracked: string[]; arrived: string[]; lost: string[] }
   | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string; rule?: string; scope?: string; module?: string }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
   | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
@@ -92,7 +99,8 @@ export type KernelEventBody =
   /** A human rolled back an audited operation. */
   | { type: 'audit.rolledback'; target: number; undo: Undo; detail: string }
   | { type: 'goal.met'; goal: string; name: string }
-  | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean> };
+  /** `evidence`: seqs of the events that justify the stop (the repeated turns of a livelock, the waits of a deadlock). */
+  | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean>; evidence?: number[] };
 
 /** How to undo an audited operation (where one can be undone). */
 export type Undo =
@@ -150,7 +158,7 @@ export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T 
 export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed',
-  'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'msg.denied', 'msg.delivered',
+  'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'goal.met', 'run.stopped',
 ]);

@@ -64,6 +64,11 @@ function actionSummary(a: Action): string {
   }
 }
 
+/** `TASK_STATE_INPUT_REQUIRED` → `input-required`. */
+function taskState(s: string): string {
+  return s.replace(/^TASK_STATE_/, '').toLowerCase().replace(/_/g, '-');
+}
+
 function taintText(taint: readonly string[] | undefined): string {
   return taint && taint.length > 0 ? ` · tainted by ${taint.join(', ')}` : '';
 }
@@ -119,8 +124,12 @@ function summaryOf(e: KernelEvent): string {
       return `${e.tool} ${e.ok ? 'ok' : 'failed'} · ${e.tokens} tok · ${e.ms}ms · ${quote(e.result)}`;
     case 'msg.sent':
       return `${e.from} → ${e.to} via ${e.channel} · ${quote(e.text)}`;
+    case 'task.updated':
+      return `${e.task} ${e.client} → ${e.server}: ${e.from === null ? 'created' : taskState(e.from)} → ${taskState(e.to)} · ${e.reason}`;
+    case 'msg.retained':
+      return `${e.from} → ${e.to}: ${e.arrived.length}/${e.tracked.length} facts intact${e.lost.length > 0 ? ` · lost ${e.lost.map(quote).join(', ')}` : ''}`;
     case 'msg.denied':
-      return `${e.from} → ${e.to}: ${e.reason}`;
+      return `${e.from} → ${e.to}: ${e.reason}${e.rule ? ` (by ${e.rule})` : ''}`;
     case 'msg.delivered':
       return `${e.from} → ${e.to} (${e.msgId})`;
     case 'agent.blocked':
