@@ -4,11 +4,13 @@
  */
 import { create } from 'zustand';
 import { createDocumentSlice, type DocumentSlice } from './documentSlice';
+import { createPolicySlice, type PolicySlice } from './policySlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 
-export type StudioState = DocumentSlice & RunSlice;
+export type StudioState = DocumentSlice & RunSlice & PolicySlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createDocumentSlice(...a),
   ...createRunSlice(...a),
+  ...createPolicySlice(...a),
 }));

@@ -2,7 +2,8 @@
  * The graph editor. Nodes and edges are derived from the document; the only local state is
  * what xyflow needs between document changes (measured sizes, positions mid-drag) and the
  * picked nodes and edges (useCanvasSelection). Mounted once per open project. Every edit
- * goes through the store's `change` with a label for the undo stack.
+ * goes through the store's `change` with a label for the undo stack. The Policy view
+ * (src/ui/policy) is the other picture of the same document, switched to above the flow.
  */
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import {
@@ -22,6 +23,8 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useStudio } from '../../store';
+import { PolicyView } from '../policy/PolicyView';
+import { CanvasViewSwitch } from '../policy/ViewSwitch';
 import { layoutPositions, type NodeKind, type Position } from './docModel';
 import { addNode, connect, connectionKind, deleteEdges, deleteEntities, moveNodes, parseEdgeId, type EdgeRef } from './docOps';
 import { buildEdges, buildNodes, type EntityEdge, type EntityNode } from './graph';
@@ -64,6 +67,7 @@ function deleteLabel(nodeIds: string[], edgeCount: number): string {
 export function Canvas() {
   const doc = useStudio((s) => s.doc);
   const issues = useStudio((s) => s.issues);
+  const view = useStudio((s) => s.canvasView);
   const flow = useReactFlow<EntityNode, EntityEdge>();
   const { runAutoLayout, busy } = useAutoLayout();
 
@@ -149,8 +153,17 @@ export function Canvas() {
     [flow],
   );
 
+  if (view === 'policy') {
+    return (
+      <div className="hs-canvas" data-testid="canvas" data-view="policy">
+        <PolicyView />
+      </div>
+    );
+  }
+
   return (
-    <div className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-view="graph">
+      <CanvasViewSwitch floating />
       <ReactFlow<EntityNode, EntityEdge>
         nodes={nodes}
         edges={edges}
@@ -168,7 +181,7 @@ export function Canvas() {
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.2}
         maxZoom={2.5}
-        attributionPosition="top-left"
+        attributionPosition="bottom-center"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />
         <Controls position="bottom-left" showInteractive={false} />

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { create } from 'zustand';
 import { parseHarness } from '../../kernel';
+import type { StudioState } from '../../store';
+import { createDocumentSlice } from '../../store/documentSlice';
+import { createPolicySlice } from '../../store/policySlice';
+import { createRunSlice } from '../../store/runSlice';
 import { entities, findEntity, layoutPositions } from './docModel';
-import { addNode, connect, deleteEdges, deleteEntities, getIn, parseEdgeId, edgeId, setIn } from './docOps';
+import { addNode, addRule, addScope, connect, deleteEdges, deleteEntities, deleteRule, deleteScope, findRule, getIn, parseEdgeId, edgeId, setIn, setPolicyField, updateRule } from './docOps';
 import { renameId } from './renameId';
 
 const example = (): unknown => JSON.parse(readFileSync(new URL('../../../public/examples/research-team.json', import.meta.url), 'utf8'));
@@ -98,5 +103,74 @@ describe('renaming ids', () => {
   });
   it('refuses an id already in use', () => {
     expect(renameId(example(), 'planner', 'writer')).toEqual({ ok: false, message: 'The id "writer" is already in use.' });
+  });
+});
+
+describe('policy edits', () => {
+  const policyOf = (doc: unknown) => (doc as { policy?: { mode?: string; taint?: string; requireSigned?: boolean; scopes?: { id: string; level: string; rules: { id: string; effect: string; match: string }[] }[] } }).policy;
+
+  it('adds scopes in level order with unique ids', () => {
+    let doc = addScope(example(), 'user').doc;
+    doc = addScope(doc, 'org').doc;
+    const second = addScope(doc, 'user');
+    doc = addScope(second.doc, 'project').doc;
+    expect(second.id).toBe('user-2');
+    expect(policyOf(doc)!.scopes!.map((s) => `${s.level}:${s.id}`)).toEqual(['org:org', 'project:project', 'user:user', 'user:user-2']);
+    expect(parseHarness(doc).ok).toBe(true);
+  });
+
+  it('adds, edits and deletes rules by id', () => {
+    const scoped = addScope(example(), 'project').doc;
+    const first = addRule(scoped, 'project', { effect: 'deny', match: 'web_search(*.example.com)' })!;
+    const second = addRule(first.doc, 'project', { effect: 'deny', match: 'web_search' })!;
+    expect([first.id, second.id]).toEqual(['deny-web_search', 'deny-web_search-2']);
+    expect(addRule(scoped, 'nowhere', { effect: 'allow', match: 'x' })).toBeNull();
+    expect(findRule(second.doc, 'deny-web_search-2')).toEqual({ scope: 0, rule: 1 });
+
+    const edited = updateRule(second.doc, 'deny-web_search', { effect: 'ask', match: 'web_search(*)' });
+    expect(policyOf(edited)!.scopes![0]!.rules[0]).toEqual({ id: 'deny-web_search', effect: 'ask', match: 'web_search(*)' });
+    expect(updateRule(edited, 'deny-web_search', { effect: 'ask' })).toBe(edited);
+    expect(updateRule(edited, 'missing', { effect: 'deny' })).toBe(edited);
+
+    const fewer = deleteRule(edited, 'deny-web_search');
+    expect(policyOf(fewer)!.scopes![0]!.rules.map((r) => r.id)).toEqual(['deny-web_search-2']);
+    expect(parseHarness(fewer).ok).toBe(true);
+    expect(policyOf(deleteScope(fewer, 'project'))!.scopes).toEqual([]);
+  });
+
+  it('sets mode, taint and requireSigned, and removes them to go back to the defaults', () => {
+    let doc = setPolicyField(example(), 'mode', 'ask');
+    doc = setPolicyField(doc, 'taint', 'off');
+    doc = setPolicyField(doc, 'requireSigned', true);
+    expect(policyOf(doc)).toMatchObject({ mode: 'ask', taint: 'off', requireSigned: true });
+    expect(policyOf(setPolicyField(doc, 'mode', undefined))!.mode).toBeUndefined();
+    expect(parseHarness(doc).ok).toBe(true);
+  });
+
+  it('each edit is one undoable change', () => {
+    const store = create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createPolicySlice(...a) }));
+    store.getState().openProject({ id: 'p', name: 'p', rev: 1, doc: example() });
+    const original = store.getState().doc;
+    const { change } = store.getState();
+    change('Add project scope', addScope(store.getState().doc, 'project').doc);
+    change('Add rule', addRule(store.getState().doc, 'project', { effect: 'deny', match: 'web_search' })!.doc);
+    change('Edit rule', updateRule(store.getState().doc, 'deny-web_search', { effect: 'ask' }));
+    change('Mode', setPolicyField(store.getState().doc, 'mode', 'plan'));
+    change('Delete rule', deleteRule(store.getState().doc, 'deny-web_search'));
+    change('Delete scope', deleteScope(store.getState().doc, 'project'));
+    const steps = store.getState().past.map((e) => e.label);
+    expect(steps).toEqual(['Add project scope', 'Add rule', 'Edit rule', 'Mode', 'Delete rule', 'Delete scope']);
+    store.getState().undo();
+    expect(policyOf(store.getState().doc)!.scopes![0]!.rules).toEqual([]);
+    store.getState().undo();
+    expect(policyOf(store.getState().doc)!.scopes![0]!.rules[0]!.effect).toBe('ask');
+    store.getState().undo();
+    store.getState().undo();
+    expect(policyOf(store.getState().doc)!.scopes![0]!.rules[0]!.effect).toBe('deny');
+    store.getState().undo();
+    store.getState().undo();
+    expect(store.getState().doc).toBe(original);
+    store.getState().redo();
+    expect(policyOf(store.getState().doc)!.scopes!.map((s) => s.id)).toEqual(['project']);
   });
 });

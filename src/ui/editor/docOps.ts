@@ -2,7 +2,7 @@
  * Pure, immutable edits of the raw document. Each returns a new document (or the same one
  * when nothing changed) and never drops fields it does not understand.
  */
-import { asDoc, COLLECTION, entities, findEntity, isRecord, str, uniqueId, type EntityKind, type NodeKind, type Position, type Rec } from './docModel';
+import { allIds, asDoc, COLLECTION, entities, findEntity, isRecord, slugify, str, uniqueId, type EntityKind, type NodeKind, type Position, type Rec } from './docModel';
 
 export type PathKey = string | number;
 
@@ -252,4 +252,117 @@ export function deleteEdges(doc: unknown, refs: readonly EdgeRef[]): unknown {
 /** Replaces the entity at its place in its collection. */
 export function replaceEntity(doc: unknown, kind: EntityKind, index: number, value: unknown): unknown {
   return setIn(asDoc(doc), [COLLECTION[kind], index], value);
+}
+
+// ---- policy: scopes and rules (the Policy view's edits) ----
+
+const SCOPE_ORDER: readonly string[] = ['org', 'project', 'user', 'session'];
+
+export interface PolicyPlace {
+  /** Index of the scope in `policy.scopes`. */
+  scope: number;
+  /** Index of the rule in that scope's `rules`, for rules. */
+  rule?: number;
+}
+
+function policyScopes(doc: unknown): unknown[] {
+  const policy = asDoc(doc).policy;
+  return isRecord(policy) && Array.isArray(policy.scopes) ? policy.scopes : [];
+}
+
+function scopeRules(scope: unknown): unknown[] {
+  return isRecord(scope) && Array.isArray(scope.rules) ? scope.rules : [];
+}
+
+/** Where the first scope with this id is. */
+export function findScope(doc: unknown, id: string): PolicyPlace | null {
+  const index = policyScopes(doc).findIndex((s) => isRecord(s) && s.id === id);
+  return index < 0 ? null : { scope: index };
+}
+
+/** Where the first rule with this id is (rule ids name the deciding rule in every decision, so they are meant to be unique). */
+export function findRule(doc: unknown, id: string): Required<PolicyPlace> | null {
+  const scopes = policyScopes(doc);
+  for (let s = 0; s < scopes.length; s++) {
+    const r = scopeRules(scopes[s]).findIndex((rule) => isRecord(rule) && rule.id === id);
+    if (r >= 0) return { scope: s, rule: r };
+  }
+  return null;
+}
+
+/** Every scope and rule id, and every entity id: a new policy id takes none of them. */
+function policyIds(doc: unknown): Set<string> {
+  const ids = allIds(doc);
+  for (const scope of policyScopes(doc)) {
+    if (isRecord(scope) && typeof scope.id === 'string') ids.add(scope.id);
+    for (const rule of scopeRules(scope)) if (isRecord(rule) && typeof rule.id === 'string') ids.add(rule.id);
+  }
+  return ids;
+}
+
+function freshPolicyId(doc: unknown, base: string): string {
+  const ids = policyIds(doc);
+  if (!ids.has(base)) return base;
+  for (let n = 2; ; n++) if (!ids.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Sets `policy.mode`, `policy.taint` or `policy.requireSigned` (undefined removes it: the default). */
+export function setPolicyField(doc: unknown, field: 'mode' | 'taint' | 'requireSigned', value: unknown): unknown {
+  return setIn(asDoc(doc), ['policy', field], value);
+}
+
+/** Adds an empty scope of `level`, after the scopes at or above that level (so the list reads org → session); its id is the level, made unique. */
+export function addScope(doc: unknown, level: 'org' | 'project' | 'user' | 'session'): { doc: unknown; id: string } {
+  const id = freshPolicyId(doc, level);
+  const scopes = [...policyScopes(doc)];
+  const rank = SCOPE_ORDER.indexOf(level);
+  let at = 0;
+  scopes.forEach((s, i) => {
+    const r = isRecord(s) ? SCOPE_ORDER.indexOf(str(s.level)) : -1;
+    if (r <= rank) at = i + 1;
+  });
+  scopes.splice(at, 0, { id, level, rules: [] });
+  return { doc: setIn(asDoc(doc), ['policy', 'scopes'], scopes), id };
+}
+
+/** Deletes a scope with its rules. */
+export function deleteScope(doc: unknown, id: string): unknown {
+  const place = findScope(doc, id);
+  if (!place) return doc;
+  return setIn(asDoc(doc), ['policy', 'scopes'], policyScopes(doc).filter((_, i) => i !== place.scope));
+}
+
+/** `deny-web_search` for `deny` of `web_search(*)`: the effect and the tool part of the matcher. */
+function ruleIdBase(effect: string, match: string): string {
+  const tool = slugify(match.split('(')[0] ?? '', '');
+  return tool === '' ? effect : `${effect}-${tool}`;
+}
+
+/** Appends a rule to a scope; its id comes from the effect and the matched tool, made unique. Null when there is no such scope. */
+export function addRule(doc: unknown, scopeId: string, rule: { effect: 'allow' | 'ask' | 'deny'; match: string }): { doc: unknown; id: string } | null {
+  const place = findScope(doc, scopeId);
+  if (!place) return null;
+  const id = freshPolicyId(doc, ruleIdBase(rule.effect, rule.match));
+  const rules = [...scopeRules(policyScopes(doc)[place.scope]), { id, effect: rule.effect, match: rule.match }];
+  return { doc: setIn(asDoc(doc), ['policy', 'scopes', place.scope, 'rules'], rules), id };
+}
+
+/** Changes a rule's effect or matcher, keeping its other fields. */
+export function updateRule(doc: unknown, id: string, patch: { effect?: 'allow' | 'ask' | 'deny'; match?: string }): unknown {
+  const place = findRule(doc, id);
+  if (!place) return doc;
+  let next = doc;
+  for (const field of ['effect', 'match'] as const) {
+    const value = patch[field];
+    if (value === undefined || getIn(next, ['policy', 'scopes', place.scope, 'rules', place.rule, field]) === value) continue;
+    next = setIn(next, ['policy', 'scopes', place.scope, 'rules', place.rule, field], value);
+  }
+  return next;
+}
+
+export function deleteRule(doc: unknown, id: string): unknown {
+  const place = findRule(doc, id);
+  if (!place) return doc;
+  const rules = scopeRules(policyScopes(doc)[place.scope]).filter((_, i) => i !== place.rule);
+  return setIn(asDoc(doc), ['policy', 'scopes', place.scope, 'rules'], rules);
 }
