@@ -31,3 +31,8 @@ export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from 
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
 export { storeTier } from './spec/schema';
+export { evaluate as evaluateGoal, explain as explainGoal, type BudgetLimits } from './term/goals';
+export { agentCard, agentCardJson, type AgentCard, type AgentCardOptions } from './ipc/agentCard';
+export { TASK_STATES, TASK_TRANSITIONS, taskStateName, isTerminal as isTerminalTask, type TaskState } from './ipc/taskState';
+export { parseEnvelope } from './ipc/parseEnvelope';
+export type { TaskRecord } from './ipc/tasks';

@@ -11,7 +11,7 @@ import { runJobPipeline } from './proc/pipeline';
 import { applyEvent, cloneState, groupChain, replayTo, rqOf, stateFromStart } from './proc/reduce';
 import type { GroupState, KernelState, Proc } from './proc/state';
 import { SCHED_CLASSES, type SchedClass, type SchedStats } from './sched';
-import { storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from './spec';
+import { HUMAN, storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from './spec';
 import { evaluate } from './term/goals';
 import { countTokens, encodingFor, hasEncoding, type Encoding } from './tokens';
 import type { ArchiveStore } from './memory/archiveStore';
@@ -23,6 +23,11 @@ import { effectiveSched } from './sched/groupWeights';
 import { decideRoute } from './sched/router';
 import { toolClassFor, type ToolOutcome } from './tools/toolClass';
 import { undoFor } from './trust/audit';
+import { textPart } from './ipc/a2a';
+import { factArrived } from './ipc/retention';
+import { envelopeFor, nextTaskEvent, planSend, type ReplyState } from './ipc/tasks';
+import { waitForCycle, explainCycle } from './term/deadlock';
+import { TermWatch } from './term/watch';
 import { mainArg } from './trust/matcher';
 import { specDigests } from './trust/digest';
 import { bindPlaceholders, placeholders } from './trust/execOnly';
@@ -109,6 +114,7 @@ export class Kernel {
   private readonly lastByAgent = new Map<string, number>();
   private readonly pids = new Map<number, string>();
   private readonly archive: RunArchive;
+  private readonly watch: TermWatch;
   private readonly gate: TrustGate;
   private readonly verified: KernelOptions['signatures'];
   private digests: { agents: Record<string, string>; policy: string } | null = null;
@@ -130,6 +136,7 @@ export class Kernel {
     }
     this.archive = new RunArchive(opts.archive ?? new MemoryArchive(), this.runId, opts.onArchiveError);
     this.gate = new TrustGate(spec);
+    this.watch = new TermWatch(spec.term);
     this.verified = opts.signatures;
   }
 
@@ -194,6 +201,7 @@ export class Kernel {
       const e = events[i]!;
       this.log.push(e);
       this.archive.apply(e);
+      this.watch.apply(e);
       if (i >= from) applyEvent(state, e);
       if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
       if (i % this.snapshotEvery === 0 && i >= from - 1) this.snaps.push({ seq: i, state: cloneState(state) });
@@ -336,15 +344,16 @@ export class Kernel {
     measure?.(e);
     this.log.push(e);
     this.archive.apply(e);
+    this.watch.apply(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
     if (seq % this.snapshotEvery === 0) this.snaps.push({ seq, state: cloneState(this.s) });
     return e;
   }
 
-  private stop(reason: StopReason, detail: string, t: number = this.s.now): KernelEvent {
+  private stop(reason: StopReason, detail: string, t: number = this.s.now, evidence?: readonly number[]): KernelEvent {
     const goals: Record<string, boolean> = {};
     for (const g of this.spec.goals) goals[g.id] = this.s.goalsMet[g.id] === true;
-    return this.emit({ type: 'run.stopped', reason, detail, goals }, t);
+    return this.emit({ type: 'run.stopped', reason, detail, goals, ...(evidence && evidence.length > 0 ? { evidence: [...evidence] } : {}) }, t);
   }
 
   /** Decides the next event from the state alone (plus deterministic CPU and tool answers). */
@@ -355,6 +364,22 @@ export class Kernel {
 
     const input = this.inputs.shift();
     if (input) return this.record(input);
+    if (this.watch.finding) {
+      const f = this.watch.finding;
+      return this.stop('livelock', `${f.kind}: ${f.detail}`, s.now, f.evidence);
+    }
+    const task = nextTaskEvent(s);
+    if (task) return this.emit(task);
+    const retained = s.retainQueue[0];
+    if (retained) {
+      const receiver = s.procs[retained.to];
+      const window = receiver ? receiver.context.map((x) => x.text) : [];
+      const arrived = retained.tracked.filter((f) => factArrived(textPart(f), window));
+      return this.emit({
+        type: 'msg.retained', agent: retained.to, msgId: retained.msgId, from: retained.from, to: retained.to, channel: retained.channel,
+        tracked: retained.tracked, arrived, lost: retained.tracked.filter((f) => !arrived.includes(f)),
+      });
+    }
     for (const p of procs) if (p.state === 'acting' && p.pending) return this.act(p, p.pending);
     for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided && !p.call.asked) return this.syscall(p);
     for (const h of Object.values(s.handles)) {
@@ -430,7 +455,7 @@ export class Kernel {
     for (const p of procs) if (p.state === 'running' && p.until === PICKED) return this.startInference(p);
 
     for (const g of this.spec.goals) {
-      if (!s.goalsMet[g.id] && evaluate(g.when, s)) return this.emit({ type: 'goal.met', goal: g.id, name: g.name });
+      if (!s.goalsMet[g.id] && evaluate(g.when, s, this.spec.limits)) return this.emit({ type: 'goal.met', goal: g.id, name: g.name });
     }
     const limits = this.spec.limits;
     if (s.steps >= limits.maxSteps) return this.stop('max-steps', `${s.steps} agent turns reached the limit of ${limits.maxSteps}`);
@@ -486,7 +511,15 @@ export class Kernel {
       return chosen.run();
     }
     // Only a human can move this run on: it waits (not a deadlock) until an ask is answered.
-    if (procs.some((p) => p.call?.asked)) return null;
+    if (procs.some((p) => p.call?.asked || (p.state === 'blocked' && p.waiting?.from === HUMAN))) return null;
+    // Nothing can run: name the wait-for cycle (or chain to an agent that will never send) and its events.
+    const waits = new Map(procs.filter((p) => p.state === 'blocked').map((p) => [p.id, p.waiting?.from ?? null] as const));
+    const alive = new Set(procs.filter((p) => p.state !== 'done' && p.state !== 'failed').map((p) => p.id));
+    const stuck = waitForCycle(waits, alive, s.inflight.map((m) => ({ from: m.from, to: m.to })));
+    if (stuck) {
+      const evidence = stuck.map((a) => this.lastByAgent.get(a)).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+      return this.stop('deadlock', `nothing can run: ${explainCycle(stuck, waits)}`, s.now, evidence);
+    }
     const waiting = procs.filter((p) => p.state === 'blocked').map((p) => `${p.id} waits for ${p.waiting?.from ?? 'any agent'}`);
     return this.stop('deadlock', waiting.length > 0 ? `nothing can run: ${waiting.join(', ')}` : 'nothing can run and nothing is pending');
   }
@@ -642,12 +675,8 @@ export class Kernel {
           return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason, rule, scope, module });
         }
         const channel = this.channels.get(`${p.id}\u0000${action.to}`)!;
-        if (!s.procs[action.to]) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
-        return this.emit({
-          type: 'msg.sent', agent: p.id, msgId: `m${s.nextId}`, from: p.id, to: action.to, channel: channel.id,
-          text, facts: action.facts, tokens: countTokens(text, this.encodingOf(action.to)), deliverAt: s.now + channel.latencyMs,
-          ...(taint.length > 0 ? { taint } : {}),
-        });
+        if (action.to !== HUMAN && !s.procs[action.to]) return this.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
+        return this.emit(this.message(p.id, action.to, channel.id, channel.latencyMs, text, action.facts, taint, action.task, p.context.map((x) => x.text)));
       }
       case 'recv': {
         const m = p.inbox.find((x) => action.from === undefined || x.from === action.from);
@@ -698,6 +727,19 @@ export class Kernel {
     return this.emit({ type: 'tool.allowed', ...base, until: this.s.now + cls.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
   }
 
+  /** A message as an A2A SendMessage in its task, with the tracked facts its sender held. */
+  private message(from: string, to: string, channel: string, latencyMs: number, text: string, facts: string[], taint: readonly string[], reply: ReplyState | undefined, senderWindow: readonly string[]): KernelEventBody {
+    const s = this.s;
+    const msgId = `m${s.nextId}`;
+    const { task, taskTo } = planSend(s, from, to, reply);
+    const tracked = this.spec.facts.map((f) => f.text).filter((f) => factArrived(textPart(f), senderWindow));
+    return {
+      type: 'msg.sent', agent: from, msgId, from, to, channel, text, facts, tokens: countTokens(text, this.encodingOf(to)), deliverAt: s.now + latencyMs,
+      ...(taint.length > 0 ? { taint: [...taint] } : {}), task, ...(taskTo ? { taskTo } : {}), ...(tracked.length > 0 ? { tracked } : {}),
+      envelope: envelopeFor(s, msgId, from, task, text, facts),
+    };
+  }
+
   /** Execute-only agents plan with placeholders; the kernel (the executor), not the model, binds them. */
   private bound(p: Proc, value: unknown): unknown {
     return this.agents.get(p.id)?.executeOnly ? bindPlaceholders(value, { ...p.vars, last: p.last }) : value;
@@ -730,7 +772,10 @@ export class Kernel {
       const undo = undoFor(this.log, input.seq);
       if (!undo.ok) return { ok: false, error: undo.error };
     } else {
-      return { ok: false, error: `${input.kind} inputs are not supported by this kernel` };
+      const to = this.s.procs[input.to];
+      if (!to) return { ok: false, error: `there is no running agent "${input.to}"` };
+      if (to.state === 'done' || to.state === 'failed') return { ok: false, error: `${input.to} has ${to.state === 'done' ? 'finished' : 'failed'}` };
+      if (input.text.trim() === '') return { ok: false, error: 'the message is empty' };
     }
     this.inputs.push(input);
     return { ok: true };
@@ -738,7 +783,7 @@ export class Kernel {
 
   /** True while the run can only go on once a human answers an ask. */
   get waiting(): boolean {
-    return this.s.stopped === null && this.inputs.length === 0 && Object.values(this.s.procs).some((p) => p.call?.asked !== undefined);
+    return this.s.stopped === null && this.inputs.length === 0 && Object.values(this.s.procs).some((p) => p.call?.asked !== undefined || (p.state === 'blocked' && p.waiting?.from === HUMAN));
   }
 
   /** The asks a human has not answered yet. */
@@ -754,7 +799,11 @@ export class Kernel {
       if (!undo.ok) throw new Error(undo.error);
       return this.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
     }
-    if (input.kind === 'message') throw new Error('message inputs are not supported by this kernel');
+    if (input.kind === 'message') {
+      // The person at the studio speaks on its own lifeline; no channel is needed to reach an agent.
+      const channel = this.channels.get(`${HUMAN}\u0000${input.to}`);
+      return this.emit(this.message(HUMAN, input.to, channel?.id ?? HUMAN, channel?.latencyMs ?? 0, input.text, input.facts ?? [], [], undefined, [input.text, ...(input.facts ?? [])]));
+    }
     const p = Object.values(s.procs).find((x) => x.call?.callId === input.callId)!;
     const call = p.call!;
     if (input.kind === 'deny') {

@@ -14,7 +14,8 @@ export type Action =
    * their labels; `injectedFrom`: the segment whose injected instruction it follows (sim).
    */
   | { kind: 'call'; tool: string; args: Record<string, unknown>; as?: string; uses?: string[]; injectedFrom?: string }
-  | { kind: 'send'; to: string; text: string; facts: string[]; uses?: string[] }
+  /** `task`: the state a reply puts the task it answers in (A2A). */
+  | { kind: 'send'; to: string; text: string; facts: string[]; uses?: string[]; task?: 'completed' | 'input-required' | 'failed' | 'rejected' }
   | { kind: 'recv'; from?: string; as?: string }
   | { kind: 'write'; artifact: string; text: string; uses?: string[] }
   | { kind: 'read'; ref: string; as?: string }

@@ -122,7 +122,19 @@ export class SimCpu implements Cpu {
             text = actionText(action);
             break;
           case 'send':
-            action = { kind: 'send', to: step.to, text: render(step.text, scope), facts: step.facts, ...withUses(step.text) };
+            {
+              // Natural language is lossy: each sentence may be dropped in the retelling (seeded).
+              let text = render(step.text, scope);
+              if (step.paraphrase > 0) {
+                const sentences = text.match(/[^.!?\n]+[.!?]*\s*/g) ?? [text];
+                const kept = sentences.filter((_s, i) => draw(seed, `sim:${agent.id}:paraphrase`, turn, i) >= step.paraphrase);
+                text = (kept.length > 0 ? kept : sentences.slice(0, 1)).join('').trim();
+              }
+              // Tagged facts travel as their own parts; forwardFacts passes on every fact the agent holds.
+              const held = step.forwardFacts ? req.context.filter((c) => c.fact).map((c) => c.text) : [];
+              const facts = [...new Set([...step.facts.map((f) => render(f, scope)), ...held])];
+              action = { kind: 'send', to: step.to, text, facts, ...withUses(step.text), ...(step.task ? { task: step.task } : {}) };
+            }
             text = actionText(action);
             break;
           case 'recv':

@@ -9,6 +9,8 @@ import type { EventOf, KernelEvent, ModelInfo, SliceCharge } from '../trace/even
 import type { GroupState, KernelState, Proc } from './state';
 import type { Encoding } from '../tokens';
 import { applyTrustEvent } from './reduceTrust';
+import { HUMAN } from '../spec/schema';
+import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
 
 /** The knobs one model's runqueues get: the run's sched section plus the model's capacity. */
 export function paramsFor(s: Pick<KernelState, 'params'>, m: ModelInfo): SchedParams {
@@ -35,7 +37,7 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
     run: e.run, seed: e.seed, seq: e.seq, now: e.t,
     procs: {}, order: [], slots, models: e.models, params: e.sched, groups, bandwidth: {}, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
-    handles: {}, sessionRules: [], declassified: [], views: {},
+    handles: {}, sessionRules: [], declassified: [], views: {}, tasks: {}, retainQueue: [],
   };
 }
 
@@ -319,13 +321,31 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       break;
     }
     case 'msg.sent': {
-      const p = proc(s, e.agent);
-      s.inflight.push({ msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) });
-      s.sent.push({ from: e.from, to: e.to, text: e.text });
+      s.inflight.push({
+        msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, channel: e.channel,
+        ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}), ...(e.task ? { task: e.task } : {}), ...(e.tracked && e.tracked.length > 0 ? { tracked: e.tracked } : {}),
+      });
+      s.sent.push({ from: e.from, to: e.to, text: e.text, facts: e.facts });
+      if (e.task) {
+        const t = (s.tasks[e.task] ??= { id: e.task, contextId: e.task, client: e.from, server: e.to, state: null, want: null });
+        if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') t.want = e.taskTo;
+      }
       s.nextId += 1;
-      backToReady(p);
+      // The person at the studio has no process; an agent's send is one of its actions.
+      if (e.from !== HUMAN) backToReady(proc(s, e.agent));
       break;
     }
+    case 'task.updated': {
+      const t = s.tasks[e.task];
+      if (t) {
+        t.state = e.to;
+        if (t.want === e.to) t.want = null;
+      }
+      break;
+    }
+    case 'msg.retained':
+      s.retainQueue = s.retainQueue.filter((r) => r.msgId !== e.msgId);
+      break;
     case 'msg.denied': {
       const p = proc(s, e.agent);
       const text = `message to ${e.to} denied: ${e.reason}`;
@@ -354,6 +374,13 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       const i = p.inbox.findIndex((m) => m.msgId === e.msgId);
       const facts = i >= 0 ? p.inbox[i]!.facts : [];
       const taint = i >= 0 ? (p.inbox[i]!.taint ?? []) : [];
+      const read = i >= 0 ? p.inbox[i]! : null;
+      if (read?.task) {
+        // The server read the request: the task is being worked on.
+        const t = s.tasks[read.task];
+        if (t && t.server === p.id && (t.want ?? t.state) === 'TASK_STATE_SUBMITTED') t.want = 'TASK_STATE_WORKING';
+      }
+      if (read?.tracked) s.retainQueue.push({ msgId: read.msgId, from: read.from, to: p.id, channel: read.channel ?? '', tracked: read.tracked });
       if (i >= 0) p.inbox.splice(i, 1);
       push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}`, ...(taint.length > 0 ? { taint } : {}) }, e.t);
       p.lastTaint = taint;
@@ -378,6 +405,11 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       p.pending = null;
       p.state = 'done';
       p.finished = e.text;
+      // Tasks it served and never answered end with it.
+      for (const t of Object.values(s.tasks)) {
+        const at = t.want ?? t.state;
+        if (t.server === p.id && at !== null && !TERMINAL.has(at)) t.want = 'TASK_STATE_COMPLETED';
+      }
       break;
     }
     case 'mem.pressure':

@@ -9,6 +9,7 @@ import type { Segment } from '../memory/segment';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { Encoding } from '../tokens';
 import type { Handle, PolicyRule } from '../trust/types';
+import type { TaskRecord } from '../ipc/tasks';
 
 export interface Message {
   msgId: string;
@@ -21,6 +22,10 @@ export interface Message {
   sentSeq: number;
   /** Source labels of the values in the text (taint travels with messages). */
   taint?: string[];
+  channel?: string;
+  /** The A2A task it belongs to, and the tracked facts its sender held (retention is measured on them). */
+  task?: string;
+  tracked?: string[];
 }
 
 export interface Proc {
@@ -127,7 +132,11 @@ export interface KernelState {
   inflight: Message[];
   stores: Record<string, StoreDoc[]>;
   artifacts: Record<string, { agent: AgentId; text: string; seq: number }>;
-  sent: { from: AgentId; to: AgentId; text: string }[];
+  sent: { from: AgentId; to: AgentId; text: string; facts?: string[] }[];
+  /** A2A tasks by id (ipc/tasks.ts). */
+  tasks: Record<string, TaskRecord>;
+  /** Messages read whose fact retention is still to be measured. */
+  retainQueue: { msgId: string; from: string; to: string; channel: string; tracked: string[] }[];
   goalsMet: Record<string, boolean>;
   steps: number;
   tokensIn: number;

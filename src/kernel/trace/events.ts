@@ -74,7 +74,7 @@ export type KernelEventBody =
   | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; rule: string | null; match: string | null; until: number }
   | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session' }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number }; taint?: string[]; hidden?: boolean }
   /** `envelope`: the A2A 1.0 JSON-RPC SendMessage request as it would go over the wire; `task`: the A2A task it belongs to. */
-  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; envelope?: Record<string, unknown> }
+  | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; taskTo?: TaskState; tracked?: string[]; envelope?: Record<string, unknown> }
   /** An A2A task changed state (from null: created). `client` asked, `server` works on it. */
   | { type: 'task.updated'; agent: AgentId; task: string; contextId: string; client: string; server: string; from: TaskState | null; to: TaskState; msgId: string | null; reason: string }
   /** Which tracked facts the sender held when it sent, and which of them arrived intact in the receiver's window. */

@@ -14,6 +14,8 @@ const parse = (match: string): Matcher => {
  */
 function oracle(pattern: string, slashAware: boolean): RegExp {
   const cps = Array.from(pattern);
+  // A path pattern starts with a literal slash, escaped or not.
+  const path = cps[0] === '/' || (cps[0] === '\\' && cps[1] === '/');
   const parts: string[] = [];
   for (let i = 0; i < cps.length; i++) {
     const c = cps[i]!;
@@ -21,7 +23,7 @@ function oracle(pattern: string, slashAware: boolean): RegExp {
     else if (c === '*' && cps[i + 1] === '*') {
       while (cps[i + 1] === '*') i++;
       parts.push('[^]*');
-    } else if (c === '*') parts.push(!slashAware || (i === cps.length - 1 && cps[0] !== '/') ? '[^]*' : '[^/]*');
+    } else if (c === '*') parts.push(!slashAware || (i === cps.length - 1 && !path) ? '[^]*' : '[^/]*');
     else if (c === '?') parts.push(slashAware ? '[^/]' : '[^]');
     else parts.push(lit(c));
   }

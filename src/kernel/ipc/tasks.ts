@@ -1,0 +1,106 @@
+/**
+ * The kernel's side of A2A tasks: which task a message belongs to and what state it should move
+ * to, the envelope it travels in, and the next legal task transition to emit. Decisions read the
+ * state only; the transitions themselves are `task.updated` events, so tasks replay like the rest.
+ */
+import type { KernelState } from '../proc/state';
+import { HUMAN } from '../spec';
+import type { KernelEventBody } from '../trace/events';
+import { message, textPart } from './a2a';
+import { rpcRequest } from './jsonRpc';
+import { canTransition, isTerminal, TASK_TRANSITIONS, type TaskState } from './taskState';
+
+/** A task as the kernel tracks it: who asked, who works on it, where it is and where it should go. */
+export interface TaskRecord {
+  id: string;
+  contextId: string;
+  client: string;
+  server: string;
+  /** null until its creation is recorded. */
+  state: TaskState | null;
+  /** The state a message or an agent's exit asked for; null when there is nowhere to go. */
+  want: TaskState | null;
+}
+
+/** What a reply may put its task in (the sim step's `task`). */
+export type ReplyState = 'completed' | 'input-required' | 'failed' | 'rejected';
+
+const REPLY: Readonly<Record<ReplyState, TaskState>> = Object.freeze({
+  completed: 'TASK_STATE_COMPLETED',
+  'input-required': 'TASK_STATE_INPUT_REQUIRED',
+  failed: 'TASK_STATE_FAILED',
+  rejected: 'TASK_STATE_REJECTED',
+});
+
+const open = (t: TaskRecord): boolean => !isTerminal(t.want ?? t.state ?? 'TASK_STATE_SUBMITTED');
+
+/** A state reachable from `from` by legal moves (A2A's table). */
+export function reachable(from: TaskState, to: TaskState): boolean {
+  const seen = new Set<TaskState>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    if (s === to) return true;
+    for (const n of TASK_TRANSITIONS[s]) if (!seen.has(n)) (seen.add(n), queue.push(n));
+  }
+  return false;
+}
+
+/**
+ * The task a message from `from` to `to` belongs to and the state it asks for: a reply to a task
+ * `to` gave `from` (completed unless the step says otherwise), an answer to a task waiting for
+ * input, a further message in an open task, or a new task (submitted).
+ */
+export function planSend(s: Readonly<KernelState>, from: string, to: string, reply: ReplyState | undefined): { task: string; taskTo: TaskState | null } {
+  const tasks = Object.values(s.tasks).filter(open);
+  const served = tasks.filter((t) => t.server === from && t.client === to).at(-1);
+  if (served) {
+    const want = REPLY[reply ?? 'completed'];
+    return { task: served.id, taskTo: reachable(served.want ?? served.state ?? 'TASK_STATE_SUBMITTED', want) ? want : null };
+  }
+  const asked = tasks.filter((t) => t.client === from && t.server === to).at(-1);
+  if (asked) return { task: asked.id, taskTo: (asked.want ?? asked.state) === 'TASK_STATE_INPUT_REQUIRED' ? 'TASK_STATE_WORKING' : null };
+  return { task: `t${s.nextId}`, taskTo: 'TASK_STATE_SUBMITTED' };
+}
+
+/** The A2A 1.0 JSON-RPC SendMessage request a message travels in (the client speaks as user, the server as agent). */
+export function envelopeFor(s: Readonly<KernelState>, msgId: string, from: string, task: string, text: string, facts: readonly string[]): Record<string, unknown> {
+  const t = s.tasks[task];
+  const role = t && t.server === from ? 'ROLE_AGENT' : 'ROLE_USER';
+  const parts = [textPart(text), ...facts.map((f) => textPart(f, { tag: 'fact' }))];
+  const msg = message({ messageId: msgId, role, parts, contextId: t?.contextId ?? task, taskId: task, metadata: { from } });
+  return rpcRequest(msgId, 'SendMessage', { message: msg }) as unknown as Record<string, unknown>;
+}
+
+/** The next task transition the state asks for (creation first, then one legal step toward `want`), or null. */
+export function nextTaskEvent(s: Readonly<KernelState>): KernelEventBody | null {
+  for (const t of Object.values(s.tasks)) {
+    const agent = t.server === HUMAN ? t.client : t.server;
+    const base = { type: 'task.updated' as const, agent, task: t.id, contextId: t.contextId, client: t.client, server: t.server, msgId: null };
+    if (t.state === null) return { ...base, from: null, to: 'TASK_STATE_SUBMITTED', reason: `${t.client} asked ${t.server}` };
+    if (t.want === null || t.want === t.state) continue;
+    const to = canTransition(t.state, t.want) ? t.want : TASK_TRANSITIONS[t.state].find((n) => reachable(n, t.want!)) ?? null;
+    if (to === null) continue;
+    return { ...base, from: t.state, to, reason: reasonFor(t, to) };
+  }
+  return null;
+}
+
+function reasonFor(t: TaskRecord, to: TaskState): string {
+  switch (to) {
+    case 'TASK_STATE_WORKING':
+      return `${t.server} works on it`;
+    case 'TASK_STATE_INPUT_REQUIRED':
+      return `${t.server} needs input from ${t.client}`;
+    case 'TASK_STATE_COMPLETED':
+      return `${t.server} delivered it`;
+    case 'TASK_STATE_FAILED':
+      return `${t.server} failed it`;
+    case 'TASK_STATE_REJECTED':
+      return `${t.server} rejected it`;
+    case 'TASK_STATE_CANCELED':
+      return 'canceled';
+    default:
+      return to;
+  }
+}

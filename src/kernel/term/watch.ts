@@ -1,0 +1,61 @@
+/**
+ * The kernel's livelock watch: feeds the detector one turn per agent action, with what the agent
+ * last observed, both read from events alone — so a restored or forked kernel rebuilds exactly
+ * the same detector state from its log. Thinking turns are internal and not fed.
+ */
+import { canonicalJson } from '../ipc/canonicalJson';
+import type { TermSpec } from '../spec';
+import type { KernelEvent } from '../trace/events';
+import { LivelockDetector, type LivelockFinding } from './livelock';
+
+export class TermWatch {
+  private readonly detector: LivelockDetector | null;
+  /** Per agent: the action decided by its last inference, until its outcome is known. */
+  private readonly pending = new Map<string, { seq: number; action: string; output: string }>();
+  /** The first finding, kept until the kernel stops the run on it. */
+  finding: LivelockFinding | null = null;
+
+  constructor(term: TermSpec) {
+    const { enabled, ...opts } = term.livelock;
+    this.detector = enabled ? new LivelockDetector(opts) : null;
+  }
+
+  /** Feeds one committed event: an action is a turn once its outcome (the observation) is known. */
+  apply(e: KernelEvent): void {
+    if (!this.detector) return;
+    switch (e.type) {
+      case 'infer.completed': {
+        if (e.action.kind === 'think') return;
+        const { uses: _u, injectedFrom: _i, ...action } = e.action as typeof e.action & { uses?: unknown; injectedFrom?: unknown };
+        this.pending.set(e.agent, { seq: e.seq, action: canonicalJson(action), output: e.text });
+        return;
+      }
+      case 'tool.returned':
+        return this.turn(e.agent, e.result);
+      case 'tool.denied':
+      case 'msg.denied':
+        return this.turn(e.agent, `denied: ${e.reason}`);
+      case 'msg.sent':
+        return this.turn(e.agent, `sent to ${e.to}`);
+      case 'agent.woke':
+        return this.turn(e.agent, e.text);
+      case 'artifact.written':
+        return this.turn(e.agent, `wrote ${e.name}`);
+      case 'mem.faulted':
+        // A retry is the kernel making the agent wait for a writer, not the agent going round in circles.
+        if (e.outcome === 'retry') this.pending.delete(e.agent);
+        else this.turn(e.agent, e.text);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private turn(agent: string, observation: string): void {
+    const p = this.pending.get(agent);
+    if (!p || !this.detector) return;
+    this.pending.delete(agent);
+    const finding = this.detector.observe({ agent, seq: p.seq, action: p.action, observation, output: p.output });
+    if (finding && !this.finding) this.finding = finding;
+  }
+}
