@@ -94,10 +94,11 @@ class Track {
 
   /**
    * Half-period L when the last `w` turns are X-Y-X… with blocks X ≠ Y of L turns (period 2L
-   * holds across the window, period L does not); 0 when none. Blocks fill at least 1.5 periods.
+   * holds across the window, period L does not); 0 when none. Blocks fill at least two periods
+   * (X-Y-X-Y): after X-Y-X alone, Y may still be new every round (slow convergence).
    */
   alternation(w: number): number {
-    for (let l = 1; 3 * l <= w && 2 * l <= this.maxDistance; l++) {
+    for (let l = 1; 4 * l <= w && 2 * l <= this.maxDistance; l++) {
       if (this.streak[2 * l]! >= w - 2 * l && this.streak[l]! < w - l) return l;
     }
     return 0;
