@@ -20,9 +20,12 @@
  *                       (10,000 only with --quick): inserts/s, top-10 search p50/p95, JS heap kept
  *                                      aim DexieArchive p95 <= 20 ms at 100,000, less heap than MiniSearch
  *   tokensPerSec        gpt-tokenizer countTokens over the same corpus in Node (bench/tokens.ts)
+ *   syscall             the kernel step that decides a tool call (the whole policy stack) with 200
+ *                       rules over four scopes, median/p95 µs, and the livelock detector's cost per
+ *                       turn, in Node (bench/syscall.ts)                       aim median < 50 µs
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -257,9 +260,20 @@ async function benchTokenCount() {
   return Math.round(r.tokensPerSec);
 }
 
+// ---- (h) system-call decisions through the policy stack ---------------------------------------
+
+async function benchSyscallLatency() {
+  const bundle = await bundleTs('bench/syscall.ts');
+  const { benchSyscall } = await import(bundle);
+  const r = await benchSyscall(readFileSync(path.join(ROOT, 'public', 'examples', 'injection.json'), 'utf8'), QUICK ? 15 : 40, 200);
+  line('syscall decision, median (Node)', `${r.medianUs} µs`, `aim < 50 µs  ${verdict(r.medianUs < 50)}  (p95 ${r.p95Us} µs over ${fmt(r.decisions)} decisions, ${r.rules} rules in 4 scopes)`);
+  line('livelock check per turn (Node)', `${r.livelockObserveUs} µs`, 'repeat + oscillation (own and dialogue) + similarity, window 6');
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, syscall: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -279,5 +293,6 @@ await measure('schedPicksPerSec', 'sched', benchSchedClasses);
 await measure('dispatchMedianUs', 'dispatch', benchDispatchLatency);
 await measure('archive', 'archive', benchArchive);
 await measure('tokensPerSec', 'tokens', benchTokenCount);
+await measure('syscall', 'syscall', benchSyscallLatency);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -36,3 +36,5 @@ export { agentCard, agentCardJson, type AgentCard, type AgentCardOptions } from 
 export { TASK_STATES, TASK_TRANSITIONS, taskStateName, isTerminal as isTerminalTask, type TaskState } from './ipc/taskState';
 export { parseEnvelope } from './ipc/parseEnvelope';
 export type { TaskRecord } from './ipc/tasks';
+export { LivelockDetector, LIVELOCK_DEFAULTS, type LivelockFinding, type TurnObservation } from './term/livelock';
+export { waitForCycle, explainCycle } from './term/deadlock';

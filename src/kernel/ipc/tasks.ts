@@ -74,7 +74,10 @@ export function envelopeFor(s: Readonly<KernelState>, msgId: string, from: strin
 
 /** The next task transition the state asks for (creation first, then one legal step toward `want`), or null. */
 export function nextTaskEvent(s: Readonly<KernelState>): KernelEventBody | null {
-  for (const t of Object.values(s.tasks)) {
+  if (s.taskQueue.length === 0) return null;
+  for (const id of s.taskQueue) {
+    const t = s.tasks[id];
+    if (!t) continue;
     const agent = t.server === HUMAN ? t.client : t.server;
     const base = { type: 'task.updated' as const, agent, task: t.id, contextId: t.contextId, client: t.client, server: t.server, msgId: null };
     if (t.state === null) return { ...base, from: null, to: 'TASK_STATE_SUBMITTED', reason: `${t.client} asked ${t.server}` };

@@ -37,7 +37,7 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
     run: e.run, seed: e.seed, seq: e.seq, now: e.t,
     procs: {}, order: [], slots, models: e.models, params: e.sched, groups, bandwidth: {}, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
-    handles: {}, sessionRules: [], declassified: [], views: {}, tasks: {}, retainQueue: [],
+    handles: {}, sessionRules: [], declassified: [], views: {}, tasks: {}, taskQueue: [], retainQueue: [],
   };
 }
 
@@ -82,6 +82,10 @@ function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; freed: nu
   p.contextTokens -= freed;
   p.recall.push(...taken);
   return { taken, freed };
+}
+
+function queueTask(s: KernelState, id: string): void {
+  if (!s.taskQueue.includes(id)) s.taskQueue.push(id);
 }
 
 function backToReady(p: Proc): void {
@@ -329,6 +333,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       if (e.task) {
         const t = (s.tasks[e.task] ??= { id: e.task, contextId: e.task, client: e.from, server: e.to, state: null, want: null });
         if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') t.want = e.taskTo;
+        queueTask(s, t.id);
       }
       s.nextId += 1;
       // The person at the studio has no process; an agent's send is one of its actions.
@@ -340,6 +345,7 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       if (t) {
         t.state = e.to;
         if (t.want === e.to) t.want = null;
+        if (t.want === null) s.taskQueue = s.taskQueue.filter((id) => id !== t.id);
       }
       break;
     }
@@ -378,7 +384,10 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       if (read?.task) {
         // The server read the request: the task is being worked on.
         const t = s.tasks[read.task];
-        if (t && t.server === p.id && (t.want ?? t.state) === 'TASK_STATE_SUBMITTED') t.want = 'TASK_STATE_WORKING';
+        if (t && t.server === p.id && (t.want ?? t.state) === 'TASK_STATE_SUBMITTED') {
+          t.want = 'TASK_STATE_WORKING';
+          queueTask(s, t.id);
+        }
       }
       if (read?.tracked) s.retainQueue.push({ msgId: read.msgId, from: read.from, to: p.id, channel: read.channel ?? '', tracked: read.tracked });
       if (i >= 0) p.inbox.splice(i, 1);
@@ -408,7 +417,10 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       // Tasks it served and never answered end with it.
       for (const t of Object.values(s.tasks)) {
         const at = t.want ?? t.state;
-        if (t.server === p.id && at !== null && !TERMINAL.has(at)) t.want = 'TASK_STATE_COMPLETED';
+        if (t.server === p.id && at !== null && !TERMINAL.has(at)) {
+          t.want = 'TASK_STATE_COMPLETED';
+          queueTask(s, t.id);
+        }
       }
       break;
     }

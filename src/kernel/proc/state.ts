@@ -135,6 +135,8 @@ export interface KernelState {
   sent: { from: AgentId; to: AgentId; text: string; facts?: string[] }[];
   /** A2A tasks by id (ipc/tasks.ts). */
   tasks: Record<string, TaskRecord>;
+  /** Ids of tasks with a transition to record (created, or `want` ≠ `state`), oldest first. */
+  taskQueue: string[];
   /** Messages read whose fact retention is still to be measured. */
   retainQueue: { msgId: string; from: string; to: string; channel: string; tracked: string[] }[];
   goalsMet: Record<string, boolean>;

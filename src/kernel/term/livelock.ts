@@ -124,7 +124,7 @@ class Track {
 interface AgentState {
   turns: Track;
   /** The previous turn, as the similar test compares it. */
-  prev: { output: Set<string>; action: Set<string>; actionText: string; observation: string; seq: number } | null;
+  prev: { output: Set<string> | null; action: Set<string> | null; outputText: string; actionText: string; observation: string; seq: number } | null;
   /**
    * The current run of near-identical turns, at most `similarRounds`: their seqs and, for each
    * after the first, its output's similarity to the one before and whether its action changed.
@@ -222,12 +222,15 @@ export class LivelockDetector {
 
   /** Extends or restarts the agent's run of near-identical outputs with this turn. */
   private extendRun(a: AgentState, o: TurnObservation): void {
-    const output = shingles(o.output);
-    const action = shingles(o.action);
     const prev = a.prev;
     const t = this.opts.similarity;
-    const score = prev === null ? 0 : jaccard(prev.output, output);
-    const still = prev !== null && prev.observation === o.observation && score > t && jaccard(prev.action, action) > t;
+    // Shingles only when the observation repeats: a changed observation resets the run anyway,
+    // and most turns observe something new (this keeps the check cheap per turn).
+    const same = prev !== null && prev.observation === o.observation;
+    const output = same || prev === null ? shingles(o.output) : null;
+    const action = same || prev === null ? shingles(o.action) : null;
+    const score = same ? jaccard(prev.output ?? shingles(prev.outputText), output!) : 0;
+    const still = same && score > t && jaccard(prev.action ?? shingles(prev.actionText), action!) > t;
     if (still) {
       if (a.run.seqs.length === 0) a.run.seqs.push(prev.seq);
       a.run.seqs.push(o.seq);
@@ -241,7 +244,7 @@ export class LivelockDetector {
     } else {
       a.run = { seqs: [], scores: [], changed: [] };
     }
-    a.prev = { output, action, actionText: o.action, observation: o.observation, seq: o.seq };
+    a.prev = { output, action, outputText: o.output, actionText: o.action, observation: o.observation, seq: o.seq };
   }
 
   private agent(id: string): AgentState {

@@ -3,7 +3,6 @@
  * last observed, both read from events alone — so a restored or forked kernel rebuilds exactly
  * the same detector state from its log. Thinking turns are internal and not fed.
  */
-import { canonicalJson } from '../ipc/canonicalJson';
 import type { TermSpec } from '../spec';
 import type { KernelEvent } from '../trace/events';
 import { LivelockDetector, type LivelockFinding } from './livelock';
@@ -27,7 +26,8 @@ export class TermWatch {
       case 'infer.completed': {
         if (e.action.kind === 'think') return;
         const { uses: _u, injectedFrom: _i, ...action } = e.action as typeof e.action & { uses?: unknown; injectedFrom?: unknown };
-        this.pending.set(e.agent, { seq: e.seq, action: canonicalJson(action), output: e.text });
+        // Actions are plain data built in a fixed key order, so JSON text compares equal actions equal.
+        this.pending.set(e.agent, { seq: e.seq, action: JSON.stringify(action), output: e.text });
         return;
       }
       case 'tool.returned':

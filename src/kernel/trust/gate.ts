@@ -62,21 +62,28 @@ export class TrustGate {
     };
   }
 
+  /** Stacks by what they depend on (declassified labels, session rules): rebuilt only when those grow. */
+  private cached: { key: string; full: PolicyModule[]; noCapability: PolicyModule[] } | null = null;
+
   /** The stack at this moment: the taint module reads the declassified labels, rules include the session's. */
   private stack(state: Readonly<KernelState>, withCapability: boolean): PolicyModule[] {
     this.state = state;
-    const { capability, tier, channel, execOnly } = this.fixed;
-    const modules = [
-      ...(withCapability ? [capability] : []),
-      tier,
-      channel,
-      execOnly,
-      taintModule(this.spec.policy.taint, new Set(state.declassified)),
-      rulesModule(effectiveRules(this.spec.policy, state.sessionRules), this.mode),
-    ];
-    const problems = checkModules(modules);
-    if (problems.length > 0) throw new Error(`policy stack: ${problems.join('; ')}`);
-    return modules;
+    const key = `${state.declassified.length}:${state.sessionRules.length}`;
+    if (this.cached?.key !== key) {
+      const { capability, tier, channel, execOnly } = this.fixed;
+      const rest = [
+        tier,
+        channel,
+        execOnly,
+        taintModule(this.spec.policy.taint, new Set(state.declassified)),
+        rulesModule(effectiveRules(this.spec.policy, state.sessionRules), this.mode),
+      ];
+      const full = [capability, ...rest];
+      const problems = checkModules(full);
+      if (problems.length > 0) throw new Error(`policy stack: ${problems.join('; ')}`);
+      this.cached = { key, full, noCapability: rest };
+    }
+    return withCapability ? this.cached.full : this.cached.noCapability;
   }
 
   /** Runs the requests in order (tool.call, then memory.read/write where the call touches a store); the first objection decides. */

@@ -67,7 +67,7 @@ export function kernelState(over: Partial<KernelState> = {}): KernelState {
     run: RUN, seed: 1, seq: 0, now: 0, procs, order: Object.keys(procs), slots: {}, models: {},
     params: { sliceTokens: 64, rtPeriodMs: 1000, rtRuntimeShare: 0.95, dlBound: 0.95, agingStepMs: 500 },
     groups: {}, bandwidth: {}, runqueues: {}, inflight: [], stores: {}, artifacts: {}, sent: [], goalsMet: {},
-    steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null, handles: {}, sessionRules: [], declassified: [], views: {}, tasks: {}, retainQueue: [],
+    steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null, handles: {}, sessionRules: [], declassified: [], views: {}, tasks: {}, taskQueue: [], retainQueue: [],
     ...over,
   };
 }
