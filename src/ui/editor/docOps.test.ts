@@ -7,7 +7,7 @@ import { createDocumentSlice } from '../../store/documentSlice';
 import { createPolicySlice } from '../../store/policySlice';
 import { createRunSlice } from '../../store/runSlice';
 import { entities, findEntity, layoutPositions } from './docModel';
-import { addNode, addRule, addScope, connect, deleteEdges, deleteEntities, deleteRule, deleteScope, findRule, getIn, parseEdgeId, edgeId, setIn, setPolicyField, updateRule } from './docOps';
+import { addGoal, addNode, addRule, addScope, connect, deleteEdges, deleteEntities, deleteGoal, deleteRule, deleteScope, findRule, getIn, parseEdgeId, edgeId, setIn, setPolicyField, updateRule } from './docOps';
 import { renameId } from './renameId';
 
 const example = (): unknown => JSON.parse(readFileSync(new URL('../../../public/examples/research-team.json', import.meta.url), 'utf8'));
@@ -172,5 +172,51 @@ describe('policy edits', () => {
     expect(store.getState().doc).toBe(original);
     store.getState().redo();
     expect(policyOf(store.getState().doc)!.scopes!.map((s) => s.id)).toEqual(['project']);
+  });
+});
+
+describe('goals', () => {
+  it('adds valid goals with fresh ids: the last agent finished', () => {
+    const first = addGoal(example());
+    const second = addGoal(first.doc, 'writer');
+
+    expect(first.id).toBe('goal');
+    expect(second.id).toBe('goal-2');
+    expect(getIn(second.doc, ['goals'])).toEqual([
+      { id: 'report-written', name: 'A report on paging exists', scope: 'harness', when: { kind: 'artifact', name: 'report', contains: 'MemGPT' } },
+      { id: 'goal', name: 'Goal', scope: 'harness', when: { kind: 'finished', agent: 'writer' } },
+      { id: 'goal-2', name: 'Goal 2', scope: 'writer', when: { kind: 'finished', agent: 'writer' } },
+    ]);
+    expect(parseHarness(second.doc).ok).toBe(true);
+  });
+
+  it('adds to a document without goals or agents', () => {
+    const { doc } = addGoal({ version: 1, name: 'empty' });
+    expect(getIn(doc, ['goals', 0, 'when'])).toEqual({ kind: 'artifact', name: 'report' });
+  });
+
+  it('deletes a goal by its place and ignores a place that is not there', () => {
+    const { doc } = addGoal(example());
+
+    expect(getIn(deleteGoal(doc, 0), ['goals'])).toEqual([getIn(doc, ['goals', 1])]);
+    expect(deleteGoal(doc, 5)).toBe(doc);
+  });
+
+  it('are undoable changes', () => {
+    const store = create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createPolicySlice(...a) }));
+    store.getState().openProject({ id: 'p', name: 'p', rev: 1, doc: example() });
+    const original = store.getState().doc;
+    const { change } = store.getState();
+
+    change('Add goal', addGoal(original).doc);
+    change('Rename goal', setIn(store.getState().doc, ['goals', 1, 'name'], 'Writer done'));
+    change('Delete goal', deleteGoal(store.getState().doc, 0));
+    expect(getIn(store.getState().doc, ['goals', 0, 'name'])).toBe('Writer done');
+
+    store.getState().undo();
+    store.getState().undo();
+    expect(getIn(store.getState().doc, ['goals', 1, 'name'])).toBe('Goal');
+    store.getState().undo();
+    expect(store.getState().doc).toBe(original);
   });
 });

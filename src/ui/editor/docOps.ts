@@ -366,3 +366,30 @@ export function deleteRule(doc: unknown, id: string): unknown {
   const rules = scopeRules(policyScopes(doc)[place.scope]).filter((_, i) => i !== place.rule);
   return setIn(asDoc(doc), ['policy', 'scopes', place.scope, 'rules'], rules);
 }
+
+// ---- goals (the inspector's Goals section) ----
+
+function goalList(doc: unknown): unknown[] {
+  return list(asDoc(doc), 'goals');
+}
+
+/**
+ * Appends a goal with a fresh id (`goal`, `goal-2`, …) and scope `scope`: that the last agent
+ * in the document finished, the usual end of a pipeline (a `report` artifact when there is no
+ * agent). Valid on its own, so adding a goal never blocks a run.
+ */
+export function addGoal(doc: unknown, scope = 'harness'): { doc: unknown; id: string } {
+  const id = uniqueId(doc, 'goal', true);
+  const n = /-(\d+)$/.exec(id)?.[1];
+  const last = entities(doc, 'agent').at(-1)?.id;
+  const when = last === undefined ? { kind: 'artifact', name: 'report' } : { kind: 'finished', agent: last };
+  const goal = { id, name: n ? `Goal ${n}` : 'Goal', scope, when };
+  return { doc: setIn(asDoc(doc), ['goals'], [...goalList(doc), goal]), id };
+}
+
+/** Removes the goal at `index` in `goals` (by place, so a goal without a valid id can go too). */
+export function deleteGoal(doc: unknown, index: number): unknown {
+  const goals = goalList(doc);
+  if (index < 0 || index >= goals.length) return doc;
+  return setIn(asDoc(doc), ['goals'], goals.filter((_, i) => i !== index));
+}

@@ -3,6 +3,7 @@ import { checkDeadline, CLASS_VIEWS, classView, niceToCpuWeight, niceToWeight, t
 import { entities, isRecord, str, type Rec } from '../docModel';
 import { CodeField } from '../CodeField';
 import { setIn } from '../docOps';
+import { AgentCardSection } from './AgentCardExport';
 import { CheckField, IssueList, NumberField, Section, SelectField, TextField } from './fields';
 import { JsonField } from './JsonField';
 import { MemorySection } from './MemoryForms';
@@ -106,6 +107,8 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
           testId="field-behaviour"
         />
       </Section>
+
+      <AgentCardSection agentId={entity.id} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { entities, isRecord, str } from '../docModel';
 import { quotaText } from '../graph';
 import { setIn, type PathKey } from '../docOps';
 import { NumberField, Section, SelectField, TextField } from './fields';
+import { GoalsSection } from './GoalForm';
 import { JsonField } from './JsonField';
 
 /** Text of the whole document; a document that never parsed (a broken import) is shown as it was. */
@@ -53,6 +54,7 @@ export function DocumentForm() {
               <NumberField label="Max time" hint="virtual ms" value={limits.maxTimeMs} min={1} step={1000} placeholder="none" onChange={(v) => set(['limits', 'maxTimeMs'], v, 'Set max time')} issues={at('limits.maxTimeMs')} />
             </div>
           </Section>
+          <GoalsSection />
           <Section title="Scheduler">
             <div className="hs-grid2">
               <NumberField label="Slice" hint="tokens" value={sched.sliceTokens} min={1} step={16} placeholder="64" onChange={(v) => set(['sched', 'sliceTokens'], v, 'Set scheduler slice')} issues={at('sched.sliceTokens')} testId="field-sched-slice-tokens" />
