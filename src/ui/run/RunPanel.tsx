@@ -3,6 +3,8 @@ import { useStudio } from '../../store';
 import { issueEntityId, issueText } from '../editor/issueIndex';
 import { MemoryView } from '../memory/MemoryView';
 import { SchedulerView } from '../sched/SchedulerView';
+import { ApprovalPrompt } from '../trust/ApprovalPrompt';
+import { PermissionsView } from '../trust/PermissionsView';
 import { Artifacts } from './Artifacts';
 import { Breakpoints } from './Breakpoints';
 import { EventDetail } from './EventDetail';
@@ -95,11 +97,12 @@ function Banners() {
   );
 }
 
-type RunView = 'events' | 'scheduler' | 'memory';
+type RunView = 'events' | 'scheduler' | 'memory' | 'permissions';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'scheduler', label: 'Scheduler' },
   { id: 'memory', label: 'Memory' },
+  { id: 'permissions', label: 'Permissions' },
 ];
 
 /** Which view of the run fills the panel; all follow the same cursor. */
@@ -123,11 +126,14 @@ export function RunPanel() {
     <section className="rp" data-testid="run-panel" aria-label="Run">
       <RunToolbar />
       <Banners />
+      <ApprovalPrompt />
       <ViewTabs view={view} onChange={setView} />
       {view === 'scheduler' ? (
         <SchedulerView />
       ) : view === 'memory' ? (
         <MemoryView />
+      ) : view === 'permissions' ? (
+        <PermissionsView />
       ) : (
         <div className="rp-body">
           <div className="rp-col">

@@ -66,7 +66,12 @@ export function RunToolbar() {
       <ActionButton action={byName('resume')} />
       <span className="rp-sep" />
       <SeedInput />
-      <span className="rp-badge" data-testid="run-status" data-status={status ?? 'none'}>
+      <span
+        className="rp-badge"
+        data-testid="run-status"
+        data-status={status ?? 'none'}
+        title={status === 'waiting' ? 'Waiting for a human: answer the approval prompt and the run goes on in place' : undefined}
+      >
         {loading ? 'loading…' : (status ?? 'no run')}
       </span>
       <Scrubber />

@@ -5,6 +5,7 @@
  */
 import { callback, studio } from '../../bridge/client';
 import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/api';
+import type { HumanInput } from '../../kernel';
 import { useStudio } from '../../store';
 import { nextTurnEnd, parseBreakpoints } from './navigation';
 
@@ -215,9 +216,35 @@ async function playRun(meta: RunMeta): Promise<void> {
     await refresh(ready.id);
     throw err;
   }
+  await settle(done);
+}
+
+/** Takes in the metadata a drive call returned: the run is driven here, and its events up to its head are loaded. */
+async function settle(done: RunMeta): Promise<void> {
   drivenHere.add(done.id);
   store().upsertRun(done);
   if (store().runId === done.id && store().head < done.head) await loadUpTo(done.id, done.head, runGen);
+}
+
+/**
+ * A human acts on the selected run (approves or denies an asked call, rolls back an audited
+ * operation). The kernel records it as an event and the run goes on in place, not from the
+ * start; the returned metadata is taken in as Run's is.
+ */
+export function input(human: HumanInput): Promise<void> {
+  return guarded(async () => {
+    const meta = selectedMeta();
+    if (!meta) return;
+    const ready = await live(meta);
+    let done: RunMeta;
+    try {
+      done = await studio().input(ready.id, human);
+    } catch (err) {
+      await refresh(ready.id);
+      throw err;
+    }
+    await settle(done);
+  });
 }
 
 /** Run (F8): a new run when none is selected or it has stopped; otherwise plays on from its head. */

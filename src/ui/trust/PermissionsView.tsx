@@ -1,0 +1,36 @@
+import { useMemo } from 'react';
+import { useStudio } from '../../store';
+import { AuditTable } from './AuditTable';
+import { auditAtHead, auditRowsAt } from './auditTable';
+import { decisionLogFor } from './decisions';
+import { Decisions } from './Decisions';
+import './trust.css';
+
+/**
+ * Permissions at the debugger's cursor: every trust decision so far (filterable, each naming
+ * the rule and scope that made it), and the audit table of operations that changed state, with
+ * rollback. Both are read once per trace and advanced as events arrive, never per render.
+ */
+export function PermissionsView() {
+  const events = useStudio((s) => s.events);
+  const head = useStudio((s) => s.head);
+  const cursor = useStudio((s) => s.cursor);
+  const setCursor = useStudio((s) => s.setCursor);
+  const live = useStudio((s) => s.status !== null && s.status !== 'stopped');
+
+  // `events` grows in place; `head` is what changes.
+  const log = useMemo(() => decisionLogFor(events, head), [events, head]);
+  const atHead = useMemo(() => auditAtHead(events, head), [events, head]);
+  const auditRows = useMemo(() => auditRowsAt(events, cursor), [events, head, cursor]);
+
+  return (
+    <div className="tv" data-testid="permissions-view">
+      <div className="tv-decisions rp-section">
+        <Decisions log={log} head={head} cursor={cursor} onPick={setCursor} />
+      </div>
+      <div className="tv-audit rp-section">
+        <AuditTable rows={auditRows} atHead={atHead} cursor={cursor} live={live} onPick={setCursor} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The decision log of the Permissions view: one row per trust decision in a run (a call allowed,
+ * denied, asked or approved, a message refused, a signature checked, a capability lease ended),
+ * each naming the rule, scope, module and mode that decided it and the taint it carried.
+ *
+ * A log is built once per trace and advanced to the head as events arrive (a run's events array
+ * only grows), like the scheduler's timeline; the view reads the rows up to the scrubber by
+ * binary search, and each filter keeps its own list, grown in place as rows arrive.
+ */
+import type { EventOf, KernelEvent, KernelEventType } from '../../kernel';
+import { searchLast } from '../sched/timeline';
+
+/** allow, deny and ask are the policy stack's effects; approved is a human's answer to an ask. */
+export type DecisionOutcome = 'allow' | 'deny' | 'ask' | 'approved';
+export const DECISION_OUTCOMES: readonly DecisionOutcome[] = Object.freeze(['allow', 'deny', 'ask', 'approved']);
+
+export interface DecisionRow {
+  seq: number;
+  t: number;
+  type: KernelEventType;
+  agent: string;
+  /** The tool called; `send` for messages, `job` for signature checks, the target for an ended lease. */
+  tool: string;
+  outcome: DecisionOutcome;
+  /** The deciding rule: a rule id, `mode:<mode>`, `capability:<agent>-><target>`, `signature`… ('' when the event names none). */
+  rule: string;
+  scope: string;
+  module: string;
+  /** The permission mode in force ('' when the event does not carry it). */
+  mode: string;
+  reason: string;
+  /** Source labels of the values the operation carried (empty: untainted). */
+  taint: readonly string[];
+  /** The hook point: `tool.call`, `msg.send`, `job.create`… */
+  hook: string;
+  /** The call decided, for tool decisions. */
+  callId: string | null;
+  /** What "Show on canvas" points at: the deciding rule, or for a human's approval the rule that asked. */
+  canvasRule: string;
+}
+
+export interface DecisionFilter {
+  agent: string | null;
+  tool: string | null;
+  outcome: DecisionOutcome | null;
+}
+
+export const NO_FILTER: DecisionFilter = Object.freeze({ agent: null, tool: null, outcome: null });
+
+const NONE: readonly string[] = Object.freeze([]);
+
+export function matchesDecision(row: DecisionRow, f: DecisionFilter): boolean {
+  return (f.agent === null || row.agent === f.agent) && (f.tool === null || row.tool === f.tool) && (f.outcome === null || row.outcome === f.outcome);
+}
+
+const isOpen = (f: DecisionFilter) => f.agent === null && f.tool === null && f.outcome === null;
+const filterKey = (f: DecisionFilter) => `${f.agent ?? ''}\u0000${f.tool ?? ''}\u0000${f.outcome ?? ''}`;
+
+/** Filtered lists kept at once; more are dropped oldest first (each is rebuilt on demand). */
+const MAX_FILTERS = 8;
+
+type Asked = EventOf<'tool.asked'>;
+
+/** How many rows of `rows` (ascending by seq) have seq ≤ `seq`. */
+export function countUntil(rows: readonly DecisionRow[], seq: number): number {
+  return searchLast(rows.length, (i) => rows[i]!.seq, seq) + 1;
+}
+
+export class DecisionLog {
+  /** seq of the last event read; -1 before any. */
+  head = -1;
+  /** Every decision read, ascending by seq. */
+  readonly rows: DecisionRow[] = [];
+  /** Agents and tools that have a decision, in order of first appearance (for the filters). */
+  readonly agents: string[] = [];
+  readonly tools: string[] = [];
+
+  private readonly agentSet = new Set<string>();
+  private readonly toolSet = new Set<string>();
+  /** Asks not answered yet, by call: an approval takes its mode, hook and taint from them. */
+  private readonly asks = new Map<string, Asked>();
+  private readonly filtered = new Map<string, { read: number; rows: DecisionRow[] }>();
+
+  /** Reads events up to `head` (inclusive) not read yet. `events[i].seq === i`. */
+  advance(events: readonly KernelEvent[], head: number): this {
+    const last = Math.min(head, events.length - 1);
+    for (let i = this.head + 1; i <= last; i++) {
+      const row = this.rowOf(events[i]!);
+      if (row) this.add(row);
+    }
+    if (last > this.head) this.head = last;
+    return this;
+  }
+
+  /** The rows that pass `filter`, ascending by seq, up to the head read. Grown in place. */
+  matching(filter: DecisionFilter): readonly DecisionRow[] {
+    if (isOpen(filter)) return this.rows;
+    const key = filterKey(filter);
+    let list = this.filtered.get(key);
+    if (list) this.filtered.delete(key); // re-inserted below: most recently used last
+    else list = { read: 0, rows: [] };
+    for (; list.read < this.rows.length; list.read++) {
+      const row = this.rows[list.read]!;
+      if (matchesDecision(row, filter)) list.rows.push(row);
+    }
+    this.filtered.set(key, list);
+    if (this.filtered.size > MAX_FILTERS) this.filtered.delete(this.filtered.keys().next().value!);
+    return list.rows;
+  }
+
+  private add(row: DecisionRow): void {
+    this.rows.push(row);
+    if (!this.agentSet.has(row.agent)) {
+      this.agentSet.add(row.agent);
+      this.agents.push(row.agent);
+    }
+    if (!this.toolSet.has(row.tool)) {
+      this.toolSet.add(row.tool);
+      this.tools.push(row.tool);
+    }
+  }
+
+  private rowOf(e: KernelEvent): DecisionRow | null {
+    const at = { seq: e.seq, t: e.t, type: e.type };
+    switch (e.type) {
+      case 'tool.allowed':
+        return {
+          ...at, agent: e.agent, tool: e.tool, outcome: 'allow', rule: e.rule, scope: e.scope, module: e.module ?? '', mode: e.mode,
+          reason: e.grant ? `with handle ${e.grant}` : '', taint: e.taint ?? NONE, hook: e.hook ?? 'tool.call', callId: e.callId, canvasRule: e.rule,
+        };
+      case 'tool.denied':
+        this.asks.delete(e.callId);
+        return {
+          ...at, agent: e.agent, tool: e.tool, outcome: 'deny', rule: e.rule, scope: e.scope, module: e.module ?? (e.by === 'human' ? 'human' : ''),
+          mode: e.mode, reason: e.code ? `${e.reason} [${e.code}]` : e.reason, taint: e.taint ?? NONE, hook: e.hook ?? 'tool.call', callId: e.callId,
+          canvasRule: e.rule,
+        };
+      case 'tool.asked':
+        this.asks.set(e.callId, e);
+        return {
+          ...at, agent: e.agent, tool: e.tool, outcome: 'ask', rule: e.rule, scope: e.scope, module: e.module, mode: e.mode,
+          reason: e.ask === 'declassify' ? `declassify? ${e.reason}` : e.reason, taint: e.taint, hook: e.hook, callId: e.callId, canvasRule: e.rule,
+        };
+      case 'tool.approved': {
+        const ask = this.asks.get(e.callId);
+        this.asks.delete(e.callId);
+        const what = ask?.ask === 'declassify' ? 'declassified' : 'approved';
+        return {
+          // A remembered approval is a session rule from now on; a one-off one is a human's word alone.
+          ...at, agent: e.agent, tool: e.tool, outcome: 'approved', rule: e.rule ?? 'human', scope: e.rule ? 'session' : '', module: e.rule ? 'human' : '', mode: ask?.mode ?? '',
+          reason: e.remember && e.match ? `a human ${what} and remembered ${e.match}` : `a human ${what} this call`,
+          taint: ask?.taint ?? NONE, hook: ask?.hook ?? 'tool.call', callId: e.callId, canvasRule: ask?.rule ?? '',
+        };
+      }
+      case 'msg.denied':
+        return {
+          ...at, agent: e.agent, tool: 'send', outcome: 'deny', rule: e.rule ?? '', scope: e.scope ?? '', module: e.module ?? '', mode: '',
+          reason: `to ${e.to}: ${e.reason}`, taint: NONE, hook: 'msg.send', callId: null, canvasRule: e.rule ?? '',
+        };
+      case 'trust.signature':
+        return {
+          ...at, agent: e.agent, tool: 'job', outcome: e.ok ? 'allow' : 'deny', rule: 'signature', scope: 'kernel', module: 'signature', mode: '',
+          reason: e.reason, taint: NONE, hook: e.at, callId: null, canvasRule: 'signature',
+        };
+      case 'cap.expired':
+        return {
+          ...at, agent: e.agent, tool: e.target, outcome: 'deny', rule: `capability:${e.agent}->${e.target}`, scope: 'agent', module: 'capability', mode: '',
+          reason: `lease of ${e.handle} ended: ${e.reason}`, taint: NONE, hook: 'tool.call', callId: null, canvasRule: `capability:${e.agent}->${e.target}`,
+        };
+      default:
+        return null;
+    }
+  }
+}
+
+const cache = new WeakMap<readonly KernelEvent[], DecisionLog>();
+
+/**
+ * The decision log of a trace, read up to `head`. One per events array (a run's projection owns
+ * its array and only appends to it), so calling this per batch costs only the new events.
+ */
+export function decisionLogFor(events: readonly KernelEvent[], head: number): DecisionLog {
+  let log = cache.get(events);
+  if (!log) cache.set(events, (log = new DecisionLog()));
+  return log.advance(events, head);
+}
+
+/** "by rules:web (project, rules)": the authority of a row in one phrase. */
+export function authorityText(row: Pick<DecisionRow, 'rule' | 'scope' | 'module'>): string {
+  const where = [...new Set([row.scope, row.module])].filter((x) => x !== '').join(', ');
+  return `by ${row.rule || '?'}${where ? ` (${where})` : ''}`;
+}
