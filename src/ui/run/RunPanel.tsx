@@ -6,6 +6,7 @@ import { SchedulerView } from '../sched/SchedulerView';
 import { ApprovalPrompt } from '../trust/ApprovalPrompt';
 import { PermissionsView } from '../trust/PermissionsView';
 import { Artifacts } from './Artifacts';
+import { MessagesTab, TerminationTab } from './CooperationTabs';
 import { Breakpoints } from './Breakpoints';
 import { EventDetail } from './EventDetail';
 import { EventLog } from './EventLog';
@@ -97,12 +98,14 @@ function Banners() {
   );
 }
 
-type RunView = 'events' | 'scheduler' | 'memory' | 'permissions';
+type RunView = 'events' | 'scheduler' | 'memory' | 'permissions' | 'messages' | 'termination';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'scheduler', label: 'Scheduler' },
   { id: 'memory', label: 'Memory' },
   { id: 'permissions', label: 'Permissions' },
+  { id: 'messages', label: 'Messages' },
+  { id: 'termination', label: 'Termination' },
 ];
 
 /** Which view of the run fills the panel; all follow the same cursor. */
@@ -134,6 +137,10 @@ export function RunPanel() {
         <MemoryView />
       ) : view === 'permissions' ? (
         <PermissionsView />
+      ) : view === 'messages' ? (
+        <MessagesTab />
+      ) : view === 'termination' ? (
+        <TerminationTab />
       ) : (
         <div className="rp-body">
           <div className="rp-col">
