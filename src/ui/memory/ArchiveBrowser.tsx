@@ -15,7 +15,8 @@ export function ArchiveBrowser({ stores, runId, at }: { stores: Readonly<Record<
   const ids = Object.keys(stores);
   const [picked, setPicked] = useState<string | null>(null);
   const [query, setQuery] = useState('');
-  const store = picked !== null && ids.includes(picked) ? picked : (ids[0] ?? null);
+  // By default the first store with something in it (a session store's shared part may be empty).
+  const store = picked !== null && ids.includes(picked) ? picked : (ids.find((id) => stores[id]!.length > 0) ?? ids[0] ?? null);
   const docs = store === null ? undefined : stores[store];
   const distractors = docs?.filter((d) => d.valid === false).length ?? 0;
   const key = `${runId}\u0000${store}\u0000${at}\u0000${query.trim()}`;

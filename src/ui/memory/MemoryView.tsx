@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Segment } from '../../kernel';
 import { useStudio } from '../../store';
 import { ArchiveBrowser } from './ArchiveBrowser';
+import { archiveStores } from './archive';
 import { MemoryEvents } from './MemoryEvents';
 import { memoryEntries } from './memoryEvents';
 import { PageTable } from './PageTable';
@@ -24,6 +25,7 @@ export function MemoryView() {
   const state = useStudio((s) => s.cursorState);
   const setCursor = useStudio((s) => s.setCursor);
   const runId = useStudio((s) => s.runId);
+  const browsable = useMemo(() => (state ? archiveStores(state) : {}), [state]);
   const [picked, setPicked] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
 
@@ -101,7 +103,7 @@ export function MemoryView() {
         </details>
       </div>
       <div className="rp-col">
-        <ArchiveBrowser stores={state?.stores ?? {}} runId={runId} at={state?.now ?? 0} />
+        <ArchiveBrowser stores={browsable} runId={runId} at={state?.now ?? 0} />
       </div>
     </div>
   );

@@ -40,3 +40,12 @@ describe('archive browser', () => {
     ]);
   });
 });
+
+describe('stores to browse', () => {
+  it('lists each agent’s private copy of a session store with the shared chunks and its own', async () => {
+    const { archiveStores } = await import('./archive');
+    const stores = archiveStores({ stores: { notes: [corpus[0]!], kb: [corpus[1]!] }, views: { notes: { a: [corpus[2]!] } } });
+    expect(Object.keys(stores)).toEqual(['notes', 'kb', 'notes@a']);
+    expect(stores['notes@a']!.map((d) => d.id)).toEqual(['kb#0', 'kb#2']);
+  });
+});

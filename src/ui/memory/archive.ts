@@ -3,7 +3,7 @@
  * or as the run's archive ranked them — the IndexedDB archive the kernel searched, queried
  * through the worker (StudioApi.searchArchive) — each with its provenance. Pure.
  */
-import { queryTerms, type ArchiveHit as StoredHit, type StoreDoc } from '../../kernel';
+import { queryTerms, type ArchiveHit as StoredHit, type KernelState, type StoreDoc } from '../../kernel';
 
 export interface ArchiveHit {
   rank: number;
@@ -53,5 +53,17 @@ export function highlight(text: string, terms: readonly string[]): { text: strin
     last = m.index! + m[0].length;
   }
   if (last < text.length) out.push({ text: text.slice(last), hit: false });
+  return out;
+}
+
+/**
+ * The stores to browse at the cursor: each shared store, and each agent's private copy of a
+ * session-tier store it wrote to (`store@agent`: the shared chunks plus its own, as it searches them).
+ */
+export function archiveStores(state: Pick<KernelState, 'stores' | 'views'>): Record<string, readonly StoreDoc[]> {
+  const out: Record<string, readonly StoreDoc[]> = { ...state.stores };
+  for (const [store, byAgent] of Object.entries(state.views)) {
+    for (const [agent, own] of Object.entries(byAgent)) out[`${store}@${agent}`] = [...(state.stores[store] ?? []), ...own];
+  }
   return out;
 }
