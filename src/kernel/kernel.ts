@@ -241,14 +241,13 @@ export class Kernel {
     }
   }
 
-  /** Why the job.create hook refuses an agent (signature, a unique handle held by another), or null. */
+  /** Why the job.create hook refuses an agent (its modules: signature, unique handles), or null. */
   private jobRefusal(agent: AgentSpec): string | null {
     const sig = this.signatureProblem(agent.id, 'job.create');
-    if (sig !== null) return sig;
     // Checked at its creation by this kernel: its first turn here needs no second check.
-    this.turnChecked.add(agent.id);
-    const { refused } = issueHandles(agent, Object.values(this.s.handles), this.s.now, (i) => `h${i}`);
-    return refused.length > 0 ? refused.map((r) => r.reason).join('; ') : null;
+    if (sig === null) this.turnChecked.add(agent.id);
+    const { decision } = this.gate.checkJob(this.s, agent, sig);
+    return decision.effect === 'allow' ? null : `${decision.reason} (${decision.module}: ${decision.rule})`;
   }
 
   /**
@@ -690,8 +689,18 @@ export class Kernel {
         return this.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: this.bound(p, action.text) as string });
       case 'finish':
         return this.emit({ type: 'agent.finished', agent: p.id, text: action.text });
-      case 'read':
+      case 'read': {
+        // A chunk of a store is memory: reading it crosses the memory.read hook like a search does.
+        const store = /^store:([^#]+)#/.exec(action.ref)?.[1];
+        if (store !== undefined && this.storeTiers.has(store)) {
+          const { decision } = this.gate.checkRead(s, p, store);
+          if (decision.effect !== 'allow') {
+            const detail = `${action.ref} denied by ${decision.rule} (${decision.scope}, ${decision.module}): ${decision.reason}`;
+            return this.emit({ type: 'mem.faulted', agent: p.id, mode: 'lazy', ref: action.ref, outcome: 'failed', text: '', tokens: 0, trust: 'trusted', valid: true, detail, ...(action.as === undefined ? {} : { as: action.as }) });
+          }
+        }
         return this.emit(decideLazyFault(this.s, p, action.ref, action.as, (text) => countTokens(text, p.encoding)));
+      }
     }
   }
 

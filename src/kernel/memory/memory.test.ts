@@ -96,7 +96,7 @@ describe('page faults', () => {
       agents: [
         { id: 'w', name: 'W', model: 'm', behaviour: [{ op: 'think', text: 'drafting' }, { op: 'think', text: 'drafting more' }, { op: 'write', artifact: 'draft', text: 'Draft v1' }, { op: 'finish' }] },
         {
-          id: 'r', name: 'R', model: 'm', behaviour: [
+          id: 'r', name: 'R', model: 'm', capabilities: [{ target: 'kb', access: 'read' }], behaviour: [
             { op: 'read', ref: 'artifact:draft', as: 'd' },
             { op: 'read', ref: 'store:kb#0' },
             { op: 'read', ref: 'new:scratch' },

@@ -9,7 +9,7 @@ import { storeTier, type AgentSpec, type HarnessSpec, type ToolSpec } from '../s
 import type { ToolTarget } from '../tools/toolClass';
 import { effectiveRules, rulesModule } from './engine';
 import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
-import { capabilityModule } from './handles';
+import { capabilityModule, issueHandles } from './handles';
 import { checkModules, runHooks } from './hooks';
 import { mainArg } from './matcher';
 import { taintModule } from './taint';
@@ -127,10 +127,37 @@ export class TrustGate {
     return { ...r, decision: { ...r.decision, effect: 'deny', reason: `${r.decision.reason}; messages cannot wait for approval: add an allow rule send(${to})` } };
   }
 
-  /** The request a job start is checked with (job.create hook). */
-  jobRequest(agent: string): OpRequest {
-    return { hook: 'job.create', agent, tool: 'job', target: agent, access: 'use', arg: agent, args: {}, sideEffect: 'none', taint: [], declared: false, tier: 'session' };
+  /**
+   * job.create: may this agent's job start? Its modules: the signature check (the kernel passes
+   * what is wrong with the signed prompt or policy, if anything) and unique handles (one holder
+   * per target at a time).
+   */
+  checkJob(state: Readonly<KernelState>, agent: AgentSpec, signatureProblem: string | null): GateResult {
+    this.state = state;
+    const req: OpRequest = { hook: 'job.create', agent: agent.id, tool: 'job', target: agent.id, access: 'use', arg: agent.id, args: {}, sideEffect: 'none', taint: [], declared: false, tier: 'session' };
+    const modules: PolicyModule[] = [
+      jobModule('signature', () => (signatureProblem === null ? null : { effect: 'deny', module: 'signature', rule: 'signature', scope: 'kernel', code: 'signature', reason: signatureProblem })),
+      jobModule('handles', () => {
+        const { refused } = issueHandles(agent, Object.values(state.handles), state.now, (i) => `h${i}`);
+        const r = refused[0];
+        return r ? { effect: 'deny', module: 'handles', rule: `capability:${agent.id}->${r.target}`, scope: 'agent', code: 'unique-held', reason: refused.map((x) => x.reason).join('; ') } : null;
+      }),
+    ];
+    const { decision } = runHooks(req, modules, this.mode);
+    return { decision, hook: 'job.create' };
   }
+
+  /** A lazy read of a store chunk (memory.read): the capability, the tier and the rules decide. */
+  checkRead(state: Readonly<KernelState>, p: Proc, store: string): GateResult {
+    const tier = this.storeTier.get(store) ?? 'shared';
+    const req: OpRequest = { hook: 'memory.read', agent: p.id, tool: 'read', target: store, access: 'read', arg: store, args: { store }, sideEffect: 'read', taint: [], declared: false, tier };
+    return this.run(state, [req]);
+  }
+}
+
+/** A job.create module from one check. */
+function jobModule(name: string, check: () => ModuleAnswer): PolicyModule {
+  return Object.freeze({ name, hooks: Object.freeze(['job.create'] as const), check });
 }
 
 /** The grant the capability module allowed with (`handle:<id>`), if any. */

@@ -215,3 +215,27 @@ describe('the audit table rolls back', () => {
     expect(k.submit({ kind: 'rollback', seq: second.seq })).toMatchObject({ ok: false });
   });
 });
+
+describe('every hook runs the stack', () => {
+  it('a lazy read of a store chunk crosses memory.read: no handle on the store, no read', async () => {
+    const spec = oneAgent({ stores: [{ id: 'kb', name: 'KB', documents: [{ text: 'secret plans' }] }] } as never, [{ op: 'read', ref: 'store:kb#0', as: 'x' }, { op: 'finish', text: '' }]);
+    const t = await TestKernel.spawn(spec).runToEnd();
+    const fault = of(t.events(), 'mem.faulted')[0]!;
+    expect(fault).toMatchObject({ outcome: 'failed', text: '' });
+    expect(fault.detail).toMatch(/denied by capability:a->kb \(agent, capability\)/);
+    expect(t.state.procs.a!.vars.x).toBeUndefined();
+  });
+
+  it('job.create: a second unique handle on a target is refused by the handles module, naming the holder', async () => {
+    const spec = harness({
+      tools: [{ id: 'db', name: 'db' }],
+      agents: [
+        { id: 'a', name: 'A', model: 'm', capabilities: [{ target: 'db', access: 'write' }], behaviour: [{ op: 'think', text: 'x', tokens: 200 }, { op: 'finish', text: '' }] },
+        { id: 'b', name: 'B', model: 'm', capabilities: [{ target: 'db', access: 'write' }], behaviour: [{ op: 'finish', text: '' }] },
+      ],
+    } as never);
+    const t = TestKernel.spawn(spec);
+    expect(of(t.events(), 'job.failed')[0]).toMatchObject({ agent: 'b', stage: 'guards' });
+    expect(of(t.events(), 'job.failed')[0]!.reason).toMatch(/a holds the unique handle .* on db \(handles: capability:b->db\)/);
+  });
+});
