@@ -88,10 +88,16 @@ function finiteStats(stats: SchedStats): SchedStats {
 }
 
 /** The hash of a document as the kernel sees it (layout left out: moving nodes changes nothing). */
+const specHashes = new WeakMap<HarnessSpec, string>();
+
 export function specHash(spec: HarnessSpec): string {
-  // Layout and signatures say nothing about behaviour: re-arranging or re-signing is not an edit.
-  const { layout: _layout, signatures: _signatures, ...rest } = spec;
-  return hashText(JSON.stringify(rest));
+  let h = specHashes.get(spec);
+  if (h === undefined) {
+    // Layout and signatures say nothing about behaviour: re-arranging or re-signing is not an edit.
+    const { layout: _layout, signatures: _signatures, ...rest } = spec;
+    specHashes.set(spec, (h = hashText(JSON.stringify(rest))));
+  }
+  return h;
 }
 
 export class Kernel {
@@ -134,7 +140,8 @@ export class Kernel {
       const enc = encodingFor(m);
       if (!hasEncoding(enc)) throw new Error(`model ${m.id} counts tokens with ${enc}, which is not loaded: await loadEncodingsFor(spec) before starting the kernel`);
     }
-    this.archive = new RunArchive(opts.archive ?? new MemoryArchive(), this.runId, opts.onArchiveError);
+    // A private in-memory archive is filled on first use; a shared one (IndexedDB, read by the UI) at once.
+    this.archive = new RunArchive(opts.archive ?? new MemoryArchive(), this.runId, opts.onArchiveError, opts.archive === undefined);
     this.gate = new TrustGate(spec);
     this.watch = new TermWatch(spec.term);
     this.verified = opts.signatures;

@@ -23,7 +23,12 @@ export class RunArchive {
     private readonly archive: ArchiveStore,
     private readonly run: string,
     private readonly onFailure?: (err: unknown) => void,
+    /** Defer writes until a search needs them (an archive nobody else reads). */
+    private readonly lazy = false,
   ) {}
+
+  /** Chunks waiting to be written (lazy mode), in order. */
+  private unsynced: ArchiveChunk[] = [];
 
   /** The namespace of `store` as `agent` sees it (its private clone once it wrote to a session store). */
   ns(store: string, agent?: string): string {
@@ -34,6 +39,7 @@ export class RunArchive {
   /** Forgets whatever the archive held for this run id (a restore rebuilds it from the log). */
   reset(): void {
     this.mirror.clear();
+    this.unsynced = [];
     this.enqueue(() => this.archive.clear(`${this.run}/`));
   }
 
@@ -73,6 +79,7 @@ export class RunArchive {
         const { store, id } = e.undo;
         for (const ns of [...this.mirror.keys()]) {
           if (ns !== `${this.run}/${store}` && !ns.startsWith(`${this.run}/${store}@`)) continue;
+          this.sync();
           if (this.mirror.get(ns)!.delete(id)) this.enqueue(() => this.archive.delete(ns, id).then(() => undefined));
         }
         return;
@@ -85,6 +92,7 @@ export class RunArchive {
   /** Top-k of `store` as `agent` sees it, after every queued write. */
   async search(store: string, query: string, k: number, agent?: string): Promise<ArchiveHit[]> {
     const ns = this.ns(store, agent);
+    this.sync();
     await this.queue;
     if (this.fallback) return this.fallback.search(ns, query, k);
     try {
@@ -118,6 +126,15 @@ export class RunArchive {
       m.delete(c.id);
       m.set(c.id, c);
     }
+    if (this.lazy) this.unsynced.push(...chunks);
+    else this.enqueue(() => this.archive.insert(chunks));
+  }
+
+  /** Lazy mode: writes what is pending, in one insert, before a search or a delete. */
+  private sync(): void {
+    if (this.unsynced.length === 0) return;
+    const chunks = this.unsynced;
+    this.unsynced = [];
     this.enqueue(() => this.archive.insert(chunks));
   }
 

@@ -29,6 +29,8 @@ export interface TurnObservation {
   observation: string;
   /** The model's text for the turn. */
   output: string;
+  /** The other agent of a send or receive, when the caller knows it (saves parsing `action`); null: none. */
+  peer?: string | null;
 }
 
 /** Why the detector thinks there is no progress, with the turns that show it. */
@@ -178,7 +180,7 @@ export class LivelockDetector {
     const key = `${o.action}\u0000${o.observation}`;
     a.turns.push(key, o.seq, o.agent);
 
-    const peer = peerOf(o.action);
+    const peer = o.peer !== undefined ? o.peer : peerOf(o.action);
     if (peer !== null && peer !== o.agent) {
       a.peers.add(peer);
       this.agent(peer).peers.add(o.agent);

@@ -10,7 +10,7 @@ import { LivelockDetector, type LivelockFinding } from './livelock';
 export class TermWatch {
   private readonly detector: LivelockDetector | null;
   /** Per agent: the action decided by its last inference, until its outcome is known. */
-  private readonly pending = new Map<string, { seq: number; action: string; output: string }>();
+  private readonly pending = new Map<string, { seq: number; action: string; output: string; peer: string | null }>();
   /** The first finding, kept until the kernel stops the run on it. */
   finding: LivelockFinding | null = null;
 
@@ -27,7 +27,8 @@ export class TermWatch {
         if (e.action.kind === 'think') return;
         const { uses: _u, injectedFrom: _i, ...action } = e.action as typeof e.action & { uses?: unknown; injectedFrom?: unknown };
         // Actions are plain data built in a fixed key order, so JSON text compares equal actions equal.
-        this.pending.set(e.agent, { seq: e.seq, action: JSON.stringify(action), output: e.text });
+        const peer = e.action.kind === 'send' ? e.action.to : e.action.kind === 'recv' ? (e.action.from ?? null) : null;
+        this.pending.set(e.agent, { seq: e.seq, action: JSON.stringify(action), output: e.text, peer });
         return;
       }
       case 'tool.returned':
@@ -55,7 +56,7 @@ export class TermWatch {
     const p = this.pending.get(agent);
     if (!p || !this.detector) return;
     this.pending.delete(agent);
-    const finding = this.detector.observe({ agent, seq: p.seq, action: p.action, observation, output: p.output });
+    const finding = this.detector.observe({ agent, seq: p.seq, action: p.action, observation, output: p.output, peer: p.peer });
     if (finding && !this.finding) this.finding = finding;
   }
 }
