@@ -44,3 +44,22 @@ test('the Termination panel explains a livelock stop and links its evidence', as
   await expect(page.getByTestId('cursor-readout')).toContainText(String(seq));
   expect(errors).toEqual([]);
 });
+
+test('a person answers an agent’s input-required task from the Messages view; the run goes on in place', async ({ page }) => {
+  const errors = await openStudio(page);
+  await openExample(page, 'ask-human', 'concierge');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'waiting', { timeout: 15_000 });
+  await page.getByTestId('run-tab-messages').click();
+  const ask = page.locator('[data-testid^="input-required-"]').first();
+  await expect(ask).toContainText('concierge needs input from human');
+  await ask.getByRole('button', { name: /answer/i }).click();
+  await expect(page.getByTestId('composer-to')).toHaveValue('concierge');
+  await page.getByTestId('composer-text').fill('Lisbon');
+  await page.getByTestId('composer-send').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 15_000 });
+  await expect(page.getByTestId('message-list').locator('[data-testid^="message-row-"]').filter({ hasText: 'booked Lisbon' })).toHaveCount(1);
+  await page.getByTestId('run-tab-termination').click();
+  await expect(page.getByTestId('goal-row-booked')).toHaveAttribute('data-met', 'true');
+  expect(errors).toEqual([]);
+});

@@ -146,7 +146,14 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
     budget -= r.events.length;
     if (r.reason !== 'waiting' || budget <= 0) break;
     // Nobody to ask: answer every open ask as the --approve flag says, and go on in place.
-    for (const ask of kernel.openAsks()) {
+    const asks = kernel.openAsks();
+    if (asks.length === 0) {
+      // It waits for a message from the person, and there is no person at the CLI.
+      const waiting = Object.values(kernel.state.procs).filter((p) => p.state === 'blocked').map((p) => p.id);
+      kernel.submit({ kind: 'stop', detail: `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody is at the CLI to send one` });
+      continue;
+    }
+    for (const ask of asks) {
       kernel.submit(options.approve === 'all' ? { kind: 'approve', callId: ask.callId, remember: false } : { kind: 'deny', callId: ask.callId, reason: 'no person answers asks at the CLI (run with --approve all to approve them)' });
     }
   }

@@ -784,6 +784,8 @@ export class Kernel {
       const p = Object.values(this.s.procs).find((x) => x.call?.callId === input.callId);
       if (!p?.call?.asked) return { ok: false, error: `call ${input.callId} is not waiting for a human` };
       if (this.inputs.some((x) => 'callId' in x && x.callId === input.callId)) return { ok: false, error: `call ${input.callId} is already answered` };
+    } else if (input.kind === 'stop') {
+      // always possible while running
     } else if (input.kind === 'rollback') {
       const undo = undoFor(this.log, input.seq);
       if (!undo.ok) return { ok: false, error: undo.error };
@@ -815,6 +817,7 @@ export class Kernel {
       if (!undo.ok) throw new Error(undo.error);
       return this.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
     }
+    if (input.kind === 'stop') return this.stop('stopped', input.detail ?? 'a person stopped the run');
     if (input.kind === 'message') {
       // The person at the studio speaks on its own lifeline; no channel is needed to reach an agent.
       const channel = this.channels.get(`${HUMAN}\u0000${input.to}`);

@@ -92,13 +92,18 @@ describe('a person in the loop', () => {
     const k = Kernel.create(spec, { runId: 'r', seed: 1 });
     expect((await k.runUntil()).reason).toBe('waiting');
     expect(k.waiting).toBe(true);
+    // The agent serves the person's task and requires their input (only a server can).
     const task = of(k.events, 'task.updated').at(-1)!;
-    expect(task).toMatchObject({ client: 'a', server: 'human' });
+    expect(task).toMatchObject({ client: 'human', server: 'a', to: 'TASK_STATE_INPUT_REQUIRED' });
     expect(k.submit({ kind: 'message', to: 'a', text: 'Lisbon' })).toEqual({ ok: true });
     expect((await k.runUntil()).reason).toBe('stopped');
     const human = of(k.events, 'msg.sent').find((m) => m.from === 'human')!;
     expect(human).toMatchObject({ to: 'a', text: 'Lisbon', task: task.task });
     expect(k.state.artifacts.booking!.text).toBe('Booked Lisbon');
+    // The answer put the task back to work; the agent's exit completed it.
+    expect(of(k.events, 'task.updated').filter((u) => u.task === task.task).map((u) => u.to)).toEqual([
+      'TASK_STATE_SUBMITTED', 'TASK_STATE_WORKING', 'TASK_STATE_INPUT_REQUIRED', 'TASK_STATE_WORKING', 'TASK_STATE_COMPLETED',
+    ]);
     expect(k.state.stopped).toMatchObject({ reason: 'completed' });
   });
 

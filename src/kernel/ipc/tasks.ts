@@ -60,6 +60,8 @@ export function planSend(s: Readonly<KernelState>, from: string, to: string, rep
   }
   const asked = tasks.filter((t) => t.client === from && t.server === to).at(-1);
   if (asked) return { task: asked.id, taskTo: (asked.want ?? asked.state) === 'TASK_STATE_INPUT_REQUIRED' ? 'TASK_STATE_WORKING' : null };
+  // Asking for input opens a task the sender serves for the receiver (only a server requires input).
+  if (reply === 'input-required') return { task: `t${s.nextId}`, taskTo: 'TASK_STATE_INPUT_REQUIRED' };
   return { task: `t${s.nextId}`, taskTo: 'TASK_STATE_SUBMITTED' };
 }
 

@@ -331,7 +331,9 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
       });
       s.sent.push({ from: e.from, to: e.to, text: e.text, facts: e.facts });
       if (e.task) {
-        const t = (s.tasks[e.task] ??= { id: e.task, contextId: e.task, client: e.from, server: e.to, state: null, want: null });
+        // A new task a message asks input for is served by its sender: only a server requires input (A2A).
+        const serves = e.taskTo === 'TASK_STATE_INPUT_REQUIRED';
+        const t = (s.tasks[e.task] ??= { id: e.task, contextId: e.task, client: serves ? e.to : e.from, server: serves ? e.from : e.to, state: null, want: null });
         if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') t.want = e.taskTo;
         queueTask(s, t.id);
       }

@@ -32,6 +32,7 @@ export type StopReason =
   | 'deadlock' // nothing can run and nothing is pending
   | 'budget' // the harness root budget group is spent
   | 'livelock' // no progress: repeated or oscillating actions, or outputs that stopped changing
+  | 'stopped' // a person stopped it
   | 'error';
 
 export type JobStage = 'validate' | 'allocate' | 'guards' | 'publish' | 'start';

@@ -115,4 +115,6 @@ export type HumanInput =
   | { kind: 'approve'; callId: string; remember: boolean }
   | { kind: 'deny'; callId: string; reason?: string }
   | { kind: 'rollback'; seq: number }
-  | { kind: 'message'; to: string; text: string; facts?: string[] };
+  | { kind: 'message'; to: string; text: string; facts?: string[] }
+  /** The person ends the run (e.g. nobody will answer: the CLI has no person to ask). */
+  | { kind: 'stop'; detail?: string };
