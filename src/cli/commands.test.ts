@@ -198,3 +198,33 @@ describe('harness run', () => {
     expect(r.stderr).toMatch(/^bad\.json: name: /m);
   });
 });
+
+describe('harness run: nobody at the CLI to ask', () => {
+  const load = (name: string): string => readFileSync(new URL(`../../public/examples/${name}.json`, import.meta.url), 'utf8');
+  const trace = async (name: string, extra: string[] = []) => {
+    const io = memIo({ [`${name}.json`]: load(name) });
+    const r = await runCli(['run', `${name}.json`, '--seed', '1', '--json', '--trace', 'out.jsonl', ...extra], io);
+    const events = io.files['out.jsonl']!.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; by?: string; agent?: string });
+    return { r, summary: JSON.parse(r.stdout) as RunSummary, events };
+  };
+
+  it('denies asks by default and approves them with --approve all; the run goes on either way', async () => {
+    const denied = await trace('approvals');
+    expect(denied.events.filter((e) => e.type === 'tool.denied' && e.by === 'human')).toHaveLength(2);
+    const approved = await trace('approvals', ['--approve', 'all']);
+    expect(approved.events.filter((e) => e.type === 'tool.approved')).toHaveLength(2);
+    expect(approved.summary.stopReason).toBe('completed');
+  });
+
+  it('stops a run that waits for a message from the human, saying so, instead of hanging', async () => {
+    const { r, summary } = await trace('ask-human');
+    expect(summary.stopReason).toBe('stopped');
+    expect(r.code).toBe(1);
+  });
+
+  it('--approve takes all or none', async () => {
+    const r = await runCli(['run', EXAMPLE_PATH, '--approve', 'maybe'], memIo());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--approve: expected all or none, found "maybe"/);
+  });
+});
