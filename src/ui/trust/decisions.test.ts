@@ -28,7 +28,7 @@ describe('the decision log', () => {
       [7, 'tool.approved', 'approved'],
       [8, 'msg.denied', 'deny'],
       [9, 'trust.signature', 'deny'],
-      [10, 'cap.expired', 'deny'],
+      [10, 'cap.expired', 'expired'],
     ]);
     expect(log.rows[0]).toMatchObject({ agent: 'researcher', tool: 'web.fetch', rule: 'r-web', scope: 'project', module: 'rules', mode: 'auto', reason: 'with handle h1', hook: 'tool.call', callId: 'c1' });
     expect(log.rows[2]).toMatchObject({ rule: 'r-shell', reason: 'shell is denied [denied]' });
@@ -54,7 +54,8 @@ describe('the decision log', () => {
     expect(log.matching(researcherAsks).map((r) => r.seq)).toEqual([4]);
     expect(log.matching({ ...NO_FILTER, outcome: 'deny' })).toEqual([]);
     log.advance(events, events.length - 1);
-    expect(log.matching({ ...NO_FILTER, outcome: 'deny' }).map((r) => r.seq)).toEqual([6, 8, 9, 10]);
+    expect(log.matching({ ...NO_FILTER, outcome: 'deny' }).map((r) => r.seq)).toEqual([6, 8, 9]);
+    expect(log.matching({ ...NO_FILTER, outcome: 'expired' }).map((r) => r.seq)).toEqual([10]);
     expect(log.matching({ ...NO_FILTER, agent: 'writer', tool: 'shell' }).map((r) => r.seq)).toEqual([6]);
     expect(log.matching(NO_FILTER)).toBe(log.rows);
     expect(log.agents).toEqual(['researcher', 'writer']);

@@ -11,8 +11,9 @@ import type { EventOf, KernelEvent, KernelEventType } from '../../kernel';
 import { searchLast } from '../sched/timeline';
 
 /** allow, deny and ask are the policy stack's effects; approved is a human's answer to an ask. */
-export type DecisionOutcome = 'allow' | 'deny' | 'ask' | 'approved';
-export const DECISION_OUTCOMES: readonly DecisionOutcome[] = Object.freeze(['allow', 'deny', 'ask', 'approved']);
+/** expired: a capability lease ended (not a refusal: what it allowed is over). */
+export type DecisionOutcome = 'allow' | 'deny' | 'ask' | 'approved' | 'expired';
+export const DECISION_OUTCOMES: readonly DecisionOutcome[] = Object.freeze(['allow', 'deny', 'ask', 'approved', 'expired']);
 
 export interface DecisionRow {
   seq: number;
@@ -164,7 +165,7 @@ export class DecisionLog {
         };
       case 'cap.expired':
         return {
-          ...at, agent: e.agent, tool: e.target, outcome: 'deny', rule: `capability:${e.agent}->${e.target}`, scope: 'agent', module: 'capability', mode: '',
+          ...at, agent: e.agent, tool: e.target, outcome: 'expired', rule: `capability:${e.agent}->${e.target}`, scope: 'agent', module: 'capability', mode: '',
           reason: `lease of ${e.handle} ended: ${e.reason}`, taint: NONE, hook: 'tool.call', callId: null, canvasRule: `capability:${e.agent}->${e.target}`,
         };
       default:
