@@ -16,6 +16,7 @@ const SCHED_CLASS_OPTIONS = CLASS_VIEWS.map((c) => ({ value: c.name, label: c.la
 /** Scheduling fields placed by the section below; other `sched.*` issues are listed after it. */
 const SCHED_PLACED = ['class', 'group', 'rtPolicy', 'priority', 'rrSlice', 'nice', 'weight', 'runtime', 'deadline', 'period'].map((f) => `sched.${f}`);
 const ACCESS = ['use', 'read', 'write', 'readwrite'];
+const HANDLES = ['borrowed', 'unique', 'shared'];
 /** Stable, so the JSON editor does not see a new value on every render. */
 const NO_STEPS: unknown[] = [];
 
@@ -62,6 +63,38 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
                 >
                   {ACCESS.map((x) => <option key={x}>{x}</option>)}
                 </select>
+                <select
+                  className="hs-input hs-select"
+                  aria-label={`Handle on ${str(cap.target, 'target')}`}
+                  title="borrowed: a read-only view · unique: the one editable handle · shared: published for many"
+                  value={str(cap.handle, '')}
+                  onChange={(e) => set(['capabilities', i, 'handle'], e.target.value || undefined, `Set handle on ${str(cap.target)}`)}
+                >
+                  <option value="">auto</option>
+                  {HANDLES.map((x) => <option key={x}>{x}</option>)}
+                </select>
+                <select
+                  className="hs-input hs-select"
+                  aria-label={`Lease on ${str(cap.target, 'target')}`}
+                  title="job: ends with the job (or its term) · durable: an explicit grant that outlives it"
+                  value={str(cap.lease, 'job')}
+                  onChange={(e) => set(['capabilities', i, 'lease'], e.target.value === 'job' ? undefined : e.target.value, `Set lease on ${str(cap.target)}`)}
+                >
+                  <option value="job">job</option>
+                  <option value="durable">durable</option>
+                </select>
+                {str(cap.lease, 'job') === 'job' && (
+                  <input
+                    className="hs-input hs-caps__term"
+                    type="number"
+                    min={1}
+                    step={100}
+                    placeholder="ms"
+                    aria-label={`Lease term on ${str(cap.target, 'target')} (virtual ms)`}
+                    value={typeof cap.leaseMs === 'number' ? cap.leaseMs : ''}
+                    onChange={(e) => set(['capabilities', i, 'leaseMs'], e.target.value === '' ? undefined : Number(e.target.value), `Set lease term on ${str(cap.target)}`)}
+                  />
+                )}
                 <button type="button" className="hs-btn hs-btn--icon" aria-label={`Remove capability ${str(cap.target)}`} title="Remove" onClick={() => set(['capabilities'], caps.filter((_, j) => j !== i), `Remove ${str(cap.target)} from ${entity.id}`)}>
                   ×
                 </button>

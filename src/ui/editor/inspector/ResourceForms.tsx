@@ -1,11 +1,12 @@
 /** Inspector forms for tools, stores, models and channels. */
 import { useStudio } from '../../../store';
 import { entities, isRecord, str } from '../docModel';
+import { HUMAN } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { StoreDocuments } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
 
-export const TOOL_FIELDS = ['id', 'name', 'description', 'sideEffect', 'tier', 'impl'];
+export const TOOL_FIELDS = ['id', 'name', 'description', 'sideEffect', 'tier', 'trust', 'mainArg', 'impl'];
 export const STORE_FIELDS = ['id', 'name', 'kind', 'owner', 'documents'];
 export const MODEL_FIELDS = ['id', 'name', 'provider', 'model', 'baseUrl', 'contextWindow', 'priceIn', 'priceOut', 'quality', 'slots', 'tokensPerSecond'];
 export const CHANNEL_FIELDS = ['id', 'from', 'to', 'kind', 'latencyMs'];
@@ -31,6 +32,8 @@ export function ToolForm({ edit }: { edit: EntityEdit }) {
         <div className="hs-grid2">
           <SelectField label="Side effect" value={t.sideEffect} options={['none', 'read', 'write', 'external', 'privileged']} empty="none (default)" onChange={(v) => set(['sideEffect'], v, 'Set side effect')} issues={at('sideEffect')} testId="field-side-effect" />
           <SelectField label="Tier" value={t.tier} options={['platform', 'shared', 'session']} empty="shared (default)" onChange={(v) => set(['tier'], v, 'Set isolation tier')} issues={at('tier')} />
+          <SelectField label="Results" value={t.trust} options={['trusted', 'untrusted']} empty="untrusted (default)" onChange={(v) => set(['trust'], v, 'Set result trust')} issues={at('trust')} testId="field-trust" />
+          <TextField label="Main argument" hint="what rules match: tool(…)" value={t.mainArg} placeholder="path, url, to, …" onChange={(v) => set(['mainArg'], v || undefined, 'Set main argument')} issues={at('mainArg')} />
         </div>
       </Section>
       <Section title="Implementation">
@@ -68,6 +71,7 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
         <div className="hs-grid2">
           <SelectField label="Kind" value={s.kind} options={['archival', 'knowledge']} empty="archival (default)" onChange={(v) => set(['kind'], v, 'Set store kind')} issues={at('kind')} />
           <SelectField label="Owner" value={s.owner} options={entities(doc, 'agent').map((a) => a.id)} empty="none" onChange={(v) => set(['owner'], v, 'Set store owner')} issues={at('owner')} />
+          <SelectField label="Tier" value={s.tier} options={['platform', 'shared', 'session']} empty={`${str(s.kind, 'archival') === 'knowledge' ? 'shared' : 'session'} (default)`} onChange={(v) => set(['tier'], v, 'Set isolation tier')} issues={at('tier')} testId="field-store-tier" />
         </div>
       </Section>
       <StoreDocuments edit={edit} />
@@ -85,6 +89,7 @@ export function ModelForm({ edit }: { edit: EntityEdit }) {
       <div className="hs-grid2">
         <SelectField label="Provider" value={m.provider} options={['sim', 'openai', 'openai-compatible', 'anthropic']} empty="sim (default)" onChange={(v) => set(['provider'], v, 'Set provider')} issues={at('provider')} testId="field-provider" />
         <TextField label="Model" value={m.model} placeholder="sim-1" onChange={(v) => set(['model'], v || undefined, 'Set provider model')} issues={at('model')} />
+        <SelectField label="Tokenizer" value={m.tokenizer} options={['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']} empty="from the model name" onChange={(v) => set(['tokenizer'], v, 'Set tokenizer')} issues={at('tokenizer')} testId="field-tokenizer" />
       </div>
       {provider !== 'sim' && (
         <TextField label="Base URL" value={m.baseUrl} placeholder="https://…/v1" onChange={(v) => set(['baseUrl'], v || undefined, 'Set base URL')} issues={at('baseUrl')} />
@@ -108,7 +113,8 @@ export function ChannelForm({ edit }: { edit: EntityEdit }) {
   const doc = useStudio((s) => s.doc);
   const { entity, set, at } = edit;
   const c = entity.value;
-  const agents = entities(doc, 'agent').map((a) => a.id);
+  // The person at the studio is a participant too: an agent may ask it, and it may answer.
+  const agents = [...entities(doc, 'agent').map((a) => a.id), HUMAN];
   return (
     <Section title="Channel">
       <div className="hs-grid2">
