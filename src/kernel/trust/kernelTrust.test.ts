@@ -239,3 +239,21 @@ describe('every hook runs the stack', () => {
     expect(of(t.events(), 'job.failed')[0]!.reason).toMatch(/a holds the unique handle .* on db \(handles: capability:b->db\)/);
   });
 });
+
+describe('declassification', () => {
+  it('with taint set to ask, the tainted mail waits for a person; declassifying lets the rules decide, and only that value', async () => {
+    const k = Kernel.create(example('injection', (d) => { d.policy.taint = 'ask'; }), { runId: 'r', seed: 1 });
+    expect((await k.runUntil()).reason).toBe('waiting');
+    const asked = of(k.events, 'tool.asked')[0]!;
+    expect(asked).toMatchObject({ tool: 'send_mail', module: 'taint', ask: 'declassify' });
+    expect(asked.taint.some((l) => l.startsWith('tool:web_fetch#'))).toBe(true);
+    k.submit({ kind: 'approve', callId: asked.callId, remember: true });
+    await k.runUntil();
+    // Declassified, not remembered as a rule: the labels are vouched for, then the stack runs again.
+    expect(of(k.events, 'tool.approved')[0]).toMatchObject({ callId: asked.callId, remember: false, rule: null });
+    expect(k.state.declassified).toEqual(asked.taint);
+    const decided = of(k.events, 'tool.allowed').find((e) => e.callId === asked.callId)!;
+    expect(decided).toMatchObject({ rule: 'mode:auto', module: 'mode' });
+    expect(k.state.stopped).toMatchObject({ reason: 'completed' });
+  });
+});
