@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useBoxSize } from '../shared/useBoxSize';
 import { formatVt } from '../run/format';
 import { panWindow, zoomWindow, type TimeWindow } from '../sched/ganttLayout';
 import { drawSequence, TASK_STATE_COLORS } from './drawSequence';
@@ -14,29 +15,6 @@ interface Props {
   activeSeq: number;
   cursorT: number | null;
   onSelect(seq: number): void;
-}
-
-/** The box's CSS size (ResizeObserver) and the device pixel ratio (which changes between screens). */
-function useBoxSize(ref: RefObject<HTMLElement | null>): { width: number; height: number; dpr: number } {
-  const [size, setSize] = useState({ width: 0, height: 0 });
-  const [dpr, setDpr] = useState(() => (typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1));
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver((entries) => {
-      const r = entries[0]?.contentRect;
-      if (r) setSize((s) => (s.width === Math.floor(r.width) && s.height === Math.floor(r.height) ? s : { width: Math.floor(r.width), height: Math.floor(r.height) }));
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  useEffect(() => {
-    const mq = window.matchMedia(`(resolution: ${dpr}dppx)`);
-    const onChange = () => setDpr(window.devicePixelRatio || 1);
-    mq.addEventListener('change', onChange);
-    return () => mq.removeEventListener('change', onChange);
-  }, [dpr]);
-  return { ...size, dpr };
 }
 
 function describeHit(model: SequenceModel, layout: SeqLayout, hit: SeqHit): string {

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { formatVt } from '../run/format';
+import { useBoxSize } from '../shared/useBoxSize';
 import { agentColor, drawGantt } from './drawGantt';
 import { fullWindow, GEOMETRY, hitTest, layoutGantt, panWindow, tOf, zoomWindow, type GanttHit, type TimeWindow } from './ganttLayout';
 import type { Timeline } from './timeline';
@@ -11,26 +12,6 @@ interface Props {
   cursor: number;
   cursorT: number;
   onPick(seq: number): void;
-}
-
-/** The canvas's CSS width (ResizeObserver) and the device pixel ratio (which changes between screens). */
-function useCanvasSize(ref: React.RefObject<HTMLElement | null>): { width: number; dpr: number } {
-  const [width, setWidth] = useState(0);
-  const [dpr, setDpr] = useState(() => window.devicePixelRatio || 1);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver((entries) => setWidth(Math.floor(entries[0]?.contentRect.width ?? 0)));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  useEffect(() => {
-    const mq = window.matchMedia(`(resolution: ${dpr}dppx)`);
-    const onChange = () => setDpr(window.devicePixelRatio || 1);
-    mq.addEventListener('change', onChange);
-    return () => mq.removeEventListener('change', onChange);
-  }, [dpr]);
-  return { width, dpr };
 }
 
 function describeHit(tl: Timeline, hit: GanttHit): string {
@@ -53,7 +34,7 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const outerRef = useRef<HTMLDivElement>(null);
-  const { width, dpr } = useCanvasSize(wrapRef);
+  const { width, dpr } = useBoxSize(wrapRef);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
   /** The zoomed time window; null shows the whole trace (and follows it as it grows). */
   const [zoom, setZoom] = useState<TimeWindow | null>(null);
