@@ -5,7 +5,7 @@
  * goes through the store's `change` with a label for the undo stack. The Policy view
  * (src/ui/policy) is the other picture of the same document, switched to above the flow.
  */
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import {
   applyNodeChanges,
   Background,
@@ -23,7 +23,6 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useStudio } from '../../store';
-import { PolicyView } from '../policy/PolicyView';
 import { CanvasViewSwitch } from '../policy/ViewSwitch';
 import { layoutPositions, type NodeKind, type Position } from './docModel';
 import { addNode, connect, connectionKind, deleteEdges, deleteEntities, moveNodes, parseEdgeId, type EdgeRef } from './docOps';
@@ -33,6 +32,9 @@ import { edgeTypes } from './nodes/ChannelEdge';
 import { KIND_COLOR, nodeTypes } from './nodes/EntityNodes';
 import { useAutoLayout } from './useAutoLayout';
 import { useCanvasSelection } from './useCanvasSelection';
+
+/** The Policy view loads when first opened. */
+const PolicyView = lazy(() => import('../policy/PolicyView').then((m) => ({ default: m.PolicyView })));
 
 export const DRAG_KIND = 'application/x-harness-node-kind';
 
@@ -156,7 +158,9 @@ export function Canvas() {
   if (view === 'policy') {
     return (
       <div className="hs-canvas" data-testid="canvas" data-view="policy">
-        <PolicyView />
+        <Suspense fallback={<div className="rp-empty">Loading the policy view…</div>}>
+          <PolicyView />
+        </Suspense>
       </div>
     );
   }

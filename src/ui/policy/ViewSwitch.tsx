@@ -1,5 +1,6 @@
 import { useStudio } from '../../store';
 import type { CanvasView } from '../../store/policySlice';
+import './view-switch.css';
 
 const VIEWS: readonly { view: CanvasView; label: string; title: string }[] = [
   { view: 'graph', label: 'Graph', title: 'Agents, tools, models and channels' },

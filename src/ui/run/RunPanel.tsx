@@ -1,12 +1,8 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useStudio } from '../../store';
 import { issueEntityId, issueText } from '../editor/issueIndex';
-import { MemoryView } from '../memory/MemoryView';
-import { SchedulerView } from '../sched/SchedulerView';
 import { ApprovalPrompt } from '../trust/ApprovalPrompt';
-import { PermissionsView } from '../trust/PermissionsView';
 import { Artifacts } from './Artifacts';
-import { MessagesTab, TerminationTab } from './CooperationTabs';
 import { Breakpoints } from './Breakpoints';
 import { EventDetail } from './EventDetail';
 import { EventLog } from './EventLog';
@@ -98,6 +94,13 @@ function Banners() {
   );
 }
 
+// The other views load when first opened: the events view is what a run starts on.
+const SchedulerView = lazy(() => import('../sched/SchedulerView').then((m) => ({ default: m.SchedulerView })));
+const MemoryView = lazy(() => import('../memory/MemoryView').then((m) => ({ default: m.MemoryView })));
+const PermissionsView = lazy(() => import('../trust/PermissionsView').then((m) => ({ default: m.PermissionsView })));
+const MessagesTab = lazy(() => import('./CooperationTabs').then((m) => ({ default: m.MessagesTab })));
+const TerminationTab = lazy(() => import('./CooperationTabs').then((m) => ({ default: m.TerminationTab })));
+
 type RunView = 'events' | 'scheduler' | 'memory' | 'permissions' | 'messages' | 'termination';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
@@ -131,6 +134,7 @@ export function RunPanel() {
       <Banners />
       <ApprovalPrompt />
       <ViewTabs view={view} onChange={setView} />
+      <Suspense fallback={<div className="rp-empty">Loading the {view} view…</div>}>
       {view === 'scheduler' ? (
         <SchedulerView />
       ) : view === 'memory' ? (
@@ -159,6 +163,7 @@ export function RunPanel() {
           </div>
         </div>
       )}
+      </Suspense>
     </section>
   );
 }
