@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mainArg, matches, parseMatcher, type Matcher } from './matcher';
+import { mainArg, matches, parseMatcher, urlHost, type Matcher } from './matcher';
 
 const parse = (match: string): Matcher => {
   const parsed = parseMatcher(match);
@@ -195,5 +195,32 @@ describe('mainArg', () => {
     [{}, 'constructor', null],
   ] as const)('%j with declared %s → %s', (args, declared, expected) => {
     expect(mainArg(args, declared)).toBe(expected);
+  });
+});
+
+describe('domain specifiers', () => {
+  const rule = (s: string) => {
+    const r = parseMatcher(s);
+    if (!r.ok) throw new Error(r.error);
+    return r.matcher;
+  };
+  it.each([
+    ['http.get(domain:example.com)', 'https://example.com/a', true],
+    ['http.get(domain:example.com)', 'https://api.example.com/v1?q=1', true],
+    ['http.get(domain:example.com)', 'https://evil.com?.example.com/x', false],
+    ['http.get(domain:example.com)', 'https://example.com.evil.io/', false],
+    ['http.get(domain:example.com)', 'https://example.com@evil.com/', false],
+    ['http.get(domain:example.com)', 'https://user@EXAMPLE.com:8443/x', true],
+    ['http.get(domain:*.example.com)', 'https://example.com/', false],
+    ['http.get(domain:*.example.com)', 'https://a.example.com/', true],
+    ['http.get(domain:example.com)', 'not a url', false],
+  ])('%s on %s: %s', (r, arg, want) => {
+    expect(matches(rule(r), 'http.get', arg)).toBe(want);
+  });
+
+  it('a glob over the whole URL is fooled where a domain rule is not', () => {
+    expect(matches(rule('http.get(https://*.example.com/*)'), 'http.get', 'https://evil.com?.example.com/x')).toBe(true);
+    expect(matches(rule('http.get(domain:*.example.com)'), 'http.get', 'https://evil.com?.example.com/x')).toBe(false);
+    expect(urlHost('https://evil.com?.example.com/x')).toBe('evil.com');
   });
 });

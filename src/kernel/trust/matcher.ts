@@ -13,7 +13,9 @@
  * - `?` matches one character except `/`;
  * - `\` makes the next character literal (`\*`, `\?`, `\\`).
  * A specifier never matches a call whose main argument is null, except one that matches every
- * string (`*`, `**`). The tool part is a glob too, where `*` and `?` cross everything
+ * string (`*`, `**`). `domain:HOST` matches URLs by their parsed host instead (HOST and its
+ * subdomains; `domain:*.HOST` only subdomains): use it for network rules, where a URL glob can
+ * be fooled (`https://*.example.com/*` matches `https://evil.com?.example.com/x`). The tool part is a glob too, where `*` and `?` cross everything
  * (`*`, `mcp__*`, `fs.*`).
  *
  * Arguments come from agents, so matching must not let a crafted argument stall the kernel:
@@ -64,8 +66,31 @@ export function parseMatcher(match: string): MatcherParse {
 export function matches(m: Matcher, tool: string, arg: string | null): boolean {
   if (!compiled(TOOL_GLOBS, m.tool, false).test(tool)) return false;
   if (m.spec === null) return true;
+  if (m.spec.startsWith(DOMAIN)) return arg !== null && matchesDomain(m.spec.slice(DOMAIN.length), arg);
   const spec = compiled(SPEC_GLOBS, m.spec, true);
   return arg === null ? spec.any : spec.test(arg);
+}
+
+const DOMAIN = 'domain:';
+
+/**
+ * The host of a URL argument, lower-cased: what `Tool(domain:HOST)` rules match (as Claude
+ * Code's `WebFetch(domain:…)`), since a glob over the whole URL can be fooled by `?`, `#` or
+ * `user@` (`https://evil.com?.example.com/`). Null when `arg` is not an absolute URL.
+ */
+export function urlHost(arg: string): string | null {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)/.exec(arg.trim());
+  const host = m?.[1]?.toLowerCase().replace(/\.$/, '');
+  return host ? host : null;
+}
+
+/** `domain:example.com` matches that host and its subdomains; `domain:*.example.com` only subdomains. */
+function matchesDomain(pattern: string, arg: string): boolean {
+  const host = urlHost(arg);
+  if (host === null) return false;
+  const p = pattern.toLowerCase();
+  if (p.startsWith('*.')) return host.endsWith(p.slice(1)) && host.length > p.length - 1;
+  return host === p || host.endsWith(`.${p}`);
 }
 
 const MAIN_ARG_KEYS: readonly string[] = Object.freeze(['path', 'url', 'to', 'recipient', 'command', 'query', 'text']);
