@@ -25,15 +25,16 @@ import { toolClassFor, type ToolOutcome } from './tools/toolClass';
 import { undoFor } from './trust/audit';
 import { textPart } from './ipc/a2a';
 import { factArrived } from './ipc/retention';
-import { envelopeFor, nextTaskEvent, planSend, type ReplyState } from './ipc/tasks';
+import { envelopeFor, nextRetention, nextTaskEvent, planSend, type ReplyState } from './ipc/tasks';
 import { waitForCycle, explainCycle } from './term/deadlock';
 import { TermWatch } from './term/watch';
-import { mainArg } from './trust/matcher';
 import { specDigests } from './trust/digest';
-import { bindPlaceholders, placeholders } from './trust/execOnly';
-import { TrustGate, type GateResult } from './trust/gate';
-import { issueHandles } from './trust/handles';
+import { placeholders } from './trust/execOnly';
 import { joinLabels, labelOf } from './trust/taint';
+import { actionLabels, bindForExecutor, signatureCheck } from './trust/flow';
+import { answerEvent, inputProblem } from './proc/humanInputs';
+import { TrustGate, type GateResult } from './trust/gate';
+import { endedLease, issueHandles } from './trust/handles';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
@@ -264,19 +265,9 @@ export class Kernel {
   private signatureProblem(agent: string, at: 'job.create' | 'turn'): string | null {
     if (!this.spec.policy.requireSigned) return null;
     this.digests ??= specDigests(this.spec);
-    const found = this.digests.agents[agent]!;
-    const expected = this.verified?.agents[agent] ?? null;
-    const policyOk = this.verified?.policy === this.digests.policy;
-    const ok = expected === found && policyOk;
-    const reason = ok
-      ? 'the system prompt and the policy match their signatures'
-      : expected === null
-        ? `${agent}'s system prompt is not signed (or its signature does not verify)`
-        : expected !== found
-          ? `${agent}'s system prompt changed since it was signed`
-          : 'the policy changed since it was signed (or is not signed)';
-    this.emit({ type: 'trust.signature', agent, ok, at, expected, found, reason });
-    return ok ? null : reason;
+    const { event, problem } = signatureCheck(agent, at, this.digests, this.verified);
+    this.emit(event);
+    return problem;
   }
 
   // ---- observation -------------------------------------------------------------------
@@ -376,28 +367,12 @@ export class Kernel {
     }
     const task = nextTaskEvent(s);
     if (task) return this.emit(task);
-    const retained = s.retainQueue[0];
-    if (retained) {
-      const receiver = s.procs[retained.to];
-      const window = receiver ? receiver.context.map((x) => x.text) : [];
-      const arrived = retained.tracked.filter((f) => factArrived(textPart(f), window));
-      return this.emit({
-        type: 'msg.retained', agent: retained.to, msgId: retained.msgId, from: retained.from, to: retained.to, channel: retained.channel,
-        tracked: retained.tracked, arrived, lost: retained.tracked.filter((f) => !arrived.includes(f)),
-      });
-    }
+    const retained = nextRetention(s);
+    if (retained) return this.emit(retained);
     for (const p of procs) if (p.state === 'acting' && p.pending) return this.act(p, p.pending);
     for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided && !p.call.asked) return this.syscall(p);
-    for (const h of Object.values(s.handles)) {
-      if (h.ended !== null) continue;
-      const holder = s.procs[h.agent];
-      if (h.lease === 'job' && holder && (holder.state === 'done' || holder.state === 'failed')) {
-        return this.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `${h.agent}'s job ended, and with it this job-scoped lease` });
-      }
-      if (h.expiresAt !== null && h.expiresAt <= s.now) {
-        return this.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` });
-      }
-    }
+    const lease = endedLease(s);
+    if (lease) return this.emit(lease);
     for (const p of procs) {
       if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
       const m = decideMemory(p, s.now, s.nextSeg, (text) => countTokens(text, p.encoding));
@@ -756,45 +731,18 @@ export class Kernel {
     };
   }
 
-  /** Execute-only agents plan with placeholders; the kernel (the executor), not the model, binds them. */
   private bound(p: Proc, value: unknown): unknown {
-    return this.agents.get(p.id)?.executeOnly ? bindPlaceholders(value, { ...p.vars, last: p.last }) : value;
+    return bindForExecutor(p, this.agents.get(p.id)?.executeOnly === true, value);
   }
 
-  /**
-   * The source labels of what an action carries (CaMeL: derivation joins them). The sim says which
-   * variables it rendered and which planted instruction it followed; for any other model every
-   * label in its window counts, since it read all of it.
-   */
   private labelsFor(p: Proc, action: Extract<Action, { kind: 'call' | 'send' | 'write' }>): string[] {
-    const segTaint = (id: string): string[] => {
-      const seg = p.context.find((x) => x.id === id);
-      return seg ? (seg.taint ?? (seg.trust === 'untrusted' ? [labelOf('page', seg.source)] : [])) : [];
-    };
-    if (this.cpuFor(p).provider !== 'sim') return joinLabels(...p.context.map((x) => x.taint ?? []));
-    const used = (action.uses ?? []).map((v) => (v === 'last' ? p.lastTaint : (p.taint[v] ?? [])));
-    const planted = action.kind === 'call' && action.injectedFrom !== undefined ? segTaint(action.injectedFrom) : [];
-    return joinLabels(...used, planted);
+    return actionLabels(p, action, this.cpuFor(p).provider === 'sim');
   }
 
-  /** Queues what a human did (approve, deny, roll back); the kernel records it as its next event. */
+  /** Queues what a person did (approve, deny, roll back, message, stop); the kernel records it as its next event. */
   submit(input: HumanInput): { ok: true } | { ok: false; error: string } {
-    if (this.s.stopped) return { ok: false, error: 'the run has stopped' };
-    if (input.kind === 'approve' || input.kind === 'deny') {
-      const p = Object.values(this.s.procs).find((x) => x.call?.callId === input.callId);
-      if (!p?.call?.asked) return { ok: false, error: `call ${input.callId} is not waiting for a human` };
-      if (this.inputs.some((x) => 'callId' in x && x.callId === input.callId)) return { ok: false, error: `call ${input.callId} is already answered` };
-    } else if (input.kind === 'stop') {
-      // always possible while running
-    } else if (input.kind === 'rollback') {
-      const undo = undoFor(this.log, input.seq);
-      if (!undo.ok) return { ok: false, error: undo.error };
-    } else {
-      const to = this.s.procs[input.to];
-      if (!to) return { ok: false, error: `there is no running agent "${input.to}"` };
-      if (to.state === 'done' || to.state === 'failed') return { ok: false, error: `${input.to} has ${to.state === 'done' ? 'finished' : 'failed'}` };
-      if (input.text.trim() === '') return { ok: false, error: 'the message is empty' };
-    }
+    const problem = inputProblem(this.s, this.log, this.inputs, input);
+    if (problem !== null) return { ok: false, error: problem };
     this.inputs.push(input);
     return { ok: true };
   }
@@ -811,33 +759,22 @@ export class Kernel {
 
   /** Records one human input as an event (validated by submit). */
   private record(input: HumanInput): KernelEvent {
-    const s = this.s;
-    if (input.kind === 'rollback') {
-      const undo = undoFor(this.log, input.seq);
-      if (!undo.ok) throw new Error(undo.error);
-      return this.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
+    switch (input.kind) {
+      case 'rollback': {
+        const undo = undoFor(this.log, input.seq);
+        if (!undo.ok) throw new Error(undo.error);
+        return this.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
+      }
+      case 'stop':
+        return this.stop('stopped', input.detail ?? 'a person stopped the run');
+      case 'message': {
+        // The person at the studio speaks on its own lifeline; no channel is needed to reach an agent.
+        const channel = this.channels.get(`${HUMAN}\u0000${input.to}`);
+        return this.emit(this.message(HUMAN, input.to, channel?.id ?? HUMAN, channel?.latencyMs ?? 0, input.text, input.facts ?? [], [], undefined, [input.text, ...(input.facts ?? [])]));
+      }
+      default:
+        return this.emit(answerEvent(this.s, this.tools, this.spec.policy.mode, input));
     }
-    if (input.kind === 'stop') return this.stop('stopped', input.detail ?? 'a person stopped the run');
-    if (input.kind === 'message') {
-      // The person at the studio speaks on its own lifeline; no channel is needed to reach an agent.
-      const channel = this.channels.get(`${HUMAN}\u0000${input.to}`);
-      return this.emit(this.message(HUMAN, input.to, channel?.id ?? HUMAN, channel?.latencyMs ?? 0, input.text, input.facts ?? [], [], undefined, [input.text, ...(input.facts ?? [])]));
-    }
-    const p = Object.values(s.procs).find((x) => x.call?.callId === input.callId)!;
-    const call = p.call!;
-    if (input.kind === 'deny') {
-      return this.emit({
-        type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule: 'human', scope: 'session', mode: this.spec.policy.mode,
-        reason: input.reason ?? 'a human denied it', module: 'human', hook: 'tool.call', by: 'human', ...(call.taint ? { taint: call.taint } : {}),
-      });
-    }
-    const declassify = call.asked?.ask === 'declassify';
-    const remember = input.remember && !declassify;
-    const spec = this.tools.get(call.tool);
-    const arg = mainArg(call.args, spec?.mainArg);
-    const match = remember ? (arg === null ? call.tool : `${call.tool}(${arg.replace(/[\\*?]/g, (c: string) => `\\${c}`)})`) : null;
-    const until = declassify ? 0 : s.now + (toolClassFor(spec, call.tool)?.latency(spec) ?? 0);
-    return this.emit({ type: 'tool.approved', agent: p.id, callId: call.callId, tool: call.tool, remember, rule: remember ? `session-${s.sessionRules.length + 1}` : null, match, until });
   }
 
   private returnTool(p: Proc): Step {

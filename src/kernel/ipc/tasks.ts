@@ -7,6 +7,7 @@ import type { KernelState } from '../proc/state';
 import { HUMAN } from '../spec';
 import type { KernelEventBody } from '../trace/events';
 import { message, textPart } from './a2a';
+import { factArrived } from './retention';
 import { rpcRequest } from './jsonRpc';
 import { canTransition, isTerminal, TASK_TRANSITIONS, type TaskState } from './taskState';
 
@@ -108,4 +109,14 @@ function reasonFor(t: TaskRecord, to: TaskState): string {
     default:
       return to;
   }
+}
+
+/** The next read message whose tracked facts are to be checked in the receiver's window (`msg.retained`), or null. */
+export function nextRetention(s: Readonly<KernelState>): KernelEventBody | null {
+  const r = s.retainQueue[0];
+  if (!r) return null;
+  const receiver = s.procs[r.to];
+  const window = receiver ? receiver.context.map((x) => x.text) : [];
+  const arrived = r.tracked.filter((f) => factArrived(textPart(f), window));
+  return { type: 'msg.retained', agent: r.to, msgId: r.msgId, from: r.from, to: r.to, channel: r.channel, tracked: r.tracked, arrived, lost: r.tracked.filter((f) => !arrived.includes(f)) };
 }

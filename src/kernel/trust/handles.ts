@@ -5,6 +5,8 @@
  * many holders. Job leases end with the job or after their term; durable leases are explicit
  * grants that outlive it. Using a handle whose lease ended is a typed error, not a silent deny.
  */
+import type { KernelState } from '../proc/state';
+import type { KernelEventBody } from '../trace/events';
 import type { AgentSpec, CapabilitySpec } from '../spec';
 import type { Handle, HandleKind, ModuleAnswer, OpRequest, PolicyModule } from './types';
 
@@ -152,4 +154,22 @@ export function capabilityModule(handlesOf: (agent: string) => readonly Handle[]
       };
     },
   });
+}
+
+/**
+ * The next lease that has ended and is not yet marked (`cap.expired`): a job lease whose holder
+ * finished or failed, or one whose term has passed. Null when none. Reads the kernel state.
+ */
+export function endedLease(s: Readonly<Pick<KernelState, 'handles' | 'procs' | 'now'>>): KernelEventBody | null {
+  for (const h of Object.values(s.handles)) {
+    if (h.ended !== null) continue;
+    const holder = s.procs[h.agent];
+    if (h.lease === 'job' && holder && (holder.state === 'done' || holder.state === 'failed')) {
+      return { type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `${h.agent}'s job ended, and with it this job-scoped lease` };
+    }
+    if (h.expiresAt !== null && h.expiresAt <= s.now) {
+      return { type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` };
+    }
+  }
+  return null;
 }

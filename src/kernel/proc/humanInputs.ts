@@ -1,0 +1,61 @@
+/**
+ * What a person does to a run — approve or deny an ask, roll back an operation, message an
+ * agent, stop — checked against the state when it is submitted, and turned into the event
+ * the kernel records. Pure: the kernel queues inputs and emits what these return.
+ */
+import type { KernelState } from './state';
+import type { ToolSpec } from '../spec';
+import { toolClassFor } from '../tools/toolClass';
+import { undoFor } from '../trust/audit';
+import { mainArg } from '../trust/matcher';
+import type { HumanInput } from '../trust/types';
+import type { KernelEvent, KernelEventBody } from '../trace/events';
+
+/** Why the input cannot be taken now, or null. `queued`: inputs submitted, not yet recorded. */
+export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent[], queued: readonly HumanInput[], input: HumanInput): string | null {
+  if (s.stopped) return 'the run has stopped';
+  switch (input.kind) {
+    case 'approve':
+    case 'deny': {
+      const p = Object.values(s.procs).find((x) => x.call?.callId === input.callId);
+      if (!p?.call?.asked) return `call ${input.callId} is not waiting for a human`;
+      if (queued.some((x) => 'callId' in x && x.callId === input.callId)) return `call ${input.callId} is already answered`;
+      return null;
+    }
+    case 'stop':
+      return null;
+    case 'rollback': {
+      const undo = undoFor(log, input.seq);
+      return undo.ok ? null : undo.error;
+    }
+    case 'message': {
+      const to = s.procs[input.to];
+      if (!to) return `there is no running agent "${input.to}"`;
+      if (to.state === 'done' || to.state === 'failed') return `${input.to} has ${to.state === 'done' ? 'finished' : 'failed'}`;
+      return input.text.trim() === '' ? 'the message is empty' : null;
+    }
+  }
+}
+
+/**
+ * A person's answer to an ask, as its event. Approving runs the call (remembering adds a
+ * session rule for its tool and main argument, glob characters escaped); approving a
+ * declassify ask vouches for the labels and the stack decides again; a denial is by a human.
+ */
+export function answerEvent(s: Readonly<KernelState>, tools: ReadonlyMap<string, ToolSpec>, mode: string, input: Extract<HumanInput, { kind: 'approve' | 'deny' }>): KernelEventBody {
+  const p = Object.values(s.procs).find((x) => x.call?.callId === input.callId)!;
+  const call = p.call!;
+  if (input.kind === 'deny') {
+    return {
+      type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule: 'human', scope: 'session', mode,
+      reason: input.reason ?? 'a human denied it', module: 'human', hook: 'tool.call', by: 'human', ...(call.taint ? { taint: call.taint } : {}),
+    };
+  }
+  const declassify = call.asked?.ask === 'declassify';
+  const remember = input.remember && !declassify;
+  const spec = tools.get(call.tool);
+  const arg = mainArg(call.args, spec?.mainArg);
+  const match = remember ? (arg === null ? call.tool : `${call.tool}(${arg.replace(/[\\*?]/g, (c: string) => `\\${c}`)})`) : null;
+  const until = declassify ? 0 : s.now + (toolClassFor(spec, call.tool)?.latency(spec) ?? 0);
+  return { type: 'tool.approved', agent: p.id, callId: call.callId, tool: call.tool, remember, rule: remember ? `session-${s.sessionRules.length + 1}` : null, match, until };
+}
