@@ -28,6 +28,10 @@ test('export then import gives the same harness as a new project', async ({ page
   const exported = JSON.parse(readFileSync(file, 'utf8'));
   expect(exported.agents.map((a: { id: string }) => a.id)).toEqual(['planner', 'researcher', 'writer']);
   expect(JSON.stringify(exported)).not.toMatch(/api[-_]?key/i);
+  // Exported as saved: signed with this browser's key, which stays in the browser (no private part).
+  expect(Object.keys(exported.signatures.agents)).toEqual(['planner', 'researcher', 'writer']);
+  expect(exported.signatures.publicKey).toMatchObject({ kty: 'EC', crv: 'P-256' });
+  expect(exported.signatures.publicKey).not.toHaveProperty('d');
 
   exported.name = 'Imported team';
   const edited = info.outputPath('imported.json');

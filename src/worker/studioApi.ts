@@ -122,8 +122,9 @@ class Studio implements StudioService {
     return this.guard(() => this.projects.list());
   }
 
-  createProject(name: string, doc: unknown): Promise<ProjectRecord> {
-    return this.guard(() => this.projects.create(name, doc));
+  async createProject(name: string, doc: unknown): Promise<ProjectRecord> {
+    const signed = await this.signedForSave(doc);
+    return this.guard(() => this.projects.create(name, signed));
   }
 
   getProject(id: string): Promise<ProjectRecord | undefined> {
@@ -132,10 +133,7 @@ class Studio implements StudioService {
 
   async saveProject(id: string, doc: unknown, baseRev: number, name?: string): Promise<SaveResult> {
     try {
-      // Saved here means signed here: the prompts and the policy, with this browser's key.
-      const parsed = parseHarness(doc);
-      const stored = parsed.ok ? withSignatures(doc, await signSpec(parsed.spec, await this.signingKey(), this.now())) : doc;
-      return await this.projects.save(id, stored, baseRev, name);
+      return await this.projects.save(id, await this.signedForSave(doc), baseRev, name);
     } catch (err) {
       const e = this.report(err, 'save the project');
       return { ok: false, kind: 'error', message: e.message };
@@ -349,6 +347,12 @@ class Studio implements StudioService {
       throw err;
     });
     return this.keyPair;
+  }
+
+  /** Saved here means signed here: the prompts and the policy, with this browser's key (a document with issues is stored as it is). */
+  private async signedForSave(doc: unknown): Promise<unknown> {
+    const parsed = parseHarness(doc);
+    return parsed.ok ? withSignatures(doc, await signSpec(parsed.spec, await this.signingKey(), this.now())) : doc;
   }
 
   /**

@@ -104,7 +104,7 @@ export function TopBar({ onOpenProjects }: { onOpenProjects(): void }) {
             if (file) void importFile(file);
           }}
         />
-        <button type="button" className="hs-btn" onClick={exportCurrent} disabled={!hasProject} data-testid="export-button" title="Download the document as .harness.json">
+        <button type="button" className="hs-btn" onClick={() => void exportCurrent()} disabled={!hasProject} data-testid="export-button" title="Download the document as .harness.json">
           Export
         </button>
       </div>

@@ -174,9 +174,16 @@ export async function importFile(file: File): Promise<void> {
   }
 }
 
-/** Downloads the current document (the document only: no settings, no keys). */
-export function exportCurrent(): void {
-  const { doc, projectName } = useStudio.getState();
+/**
+ * Downloads the current document (the document only: no settings, no keys), as saved: the
+ * stored revision carries the signatures made when it was saved, so the file can be checked
+ * elsewhere (the CLI with policy.requireSigned). Unsaved or conflicting edits export as they are.
+ */
+export async function exportCurrent(): Promise<void> {
+  await flushSave().catch(() => undefined);
+  const { doc: current, projectName, projectId, saveStatus } = useStudio.getState();
+  const stored = projectId && saveStatus === 'saved' ? await studio().getProject(projectId).catch(() => undefined) : undefined;
+  const doc = stored?.doc ?? current;
   const blob = new Blob([exportText(doc)], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
