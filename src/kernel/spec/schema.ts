@@ -353,7 +353,7 @@ export const HarnessSpecSchema = z.object({
   limits: LimitsSchema.default(LimitsSchema.parse({})),
   layout: LayoutSchema.default({ nodes: {} }),
   signatures: SignaturesSchema.optional(),
-  /** Facts that must survive every hop: the kernel measures, per message, which arrive intact in the receiver's window. */
+  /** Facts that must survive every hop: the kernel measures, per message, which arrive intact in the receiver's context. */
   facts: z.array(FactSchema).default([]),
   term: TermSchema.default(TermSchema.parse({})),
 });

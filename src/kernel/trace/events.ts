@@ -78,7 +78,7 @@ export type KernelEventBody =
   | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; taskTo?: TaskState; tracked?: string[]; envelope?: Record<string, unknown> }
   /** An A2A task changed state (from null: created). `client` asked, `server` works on it. */
   | { type: 'task.updated'; agent: AgentId; task: string; contextId: string; client: string; server: string; from: TaskState | null; to: TaskState; msgId: string | null; reason: string }
-  /** Which tracked facts the sender held when it sent, and which of them arrived intact in the receiver's window. */
+  /** Which tracked facts the sender held when it sent, and which of them arrived intact in the receiver's context. */
   | { type: 'msg.retained'; agent: AgentId; msgId: string; from: string; to: string; channel: string; tracked: string[]; arrived: string[]; lost: string[] }
   | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string; rule?: string; scope?: string; module?: string }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
