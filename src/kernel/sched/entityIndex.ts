@@ -44,3 +44,24 @@ export function releaseEntity(t: EntityIndex, i: number): void {
   t.agents[i] = '';
   t.free.push(i);
 }
+
+/** What the shared transitions below touch in a runqueue. */
+export interface EntityStates {
+  ids: EntityIndex;
+  state: number[];
+}
+
+/**
+ * The way out of a runqueue for classes whose `unlink(rq, i)` takes an entity off their own
+ * structure (a no-op when it is not queued): to RUNNING (dequeue: only a queued entity), to
+ * SLEEPING, or out for good (0: exit, the index is released). Returns the entity's index, or -1
+ * when nothing happened.
+ */
+export function moveOut<R extends EntityStates>(rq: R, agent: AgentId, to: typeof RUNNING | typeof SLEEPING | 0, unlink: (rq: R, i: number) => void): number {
+  const i = entityOf(rq.ids, agent);
+  if (i < 0 || (to === RUNNING && rq.state[i] !== QUEUED)) return -1;
+  unlink(rq, i);
+  rq.state[i] = to;
+  if (to === 0) releaseEntity(rq.ids, i);
+  return i;
+}

@@ -4,7 +4,7 @@
  * core). FIFO among idle agents, no preemption among them; the slice is short so that any
  * other class's arrival takes the slot at the next boundary.
  */
-import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, moveOut, QUEUED, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import { indexLists, listMembers, pushBack, unlink, type IndexLists } from './indexList';
 import type { SchedClass, SchedStats } from './schedClass';
 
@@ -36,26 +36,10 @@ export const idle: SchedClass<IdleQueue> = Object.freeze<SchedClass<IdleQueue>>(
     rq.state[i] = QUEUED;
     rq.size++;
   },
-  dequeue(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0 || rq.state[i] !== QUEUED) return;
-    takeOut(rq, i);
-    rq.state[i] = RUNNING;
-  },
+  dequeue: (rq, agent) => void moveOut(rq, agent, RUNNING, takeOut),
   account() {},
-  sleep(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0) return;
-    takeOut(rq, i);
-    rq.state[i] = SLEEPING;
-  },
-  exit(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0) return;
-    takeOut(rq, i);
-    rq.state[i] = 0;
-    releaseEntity(rq.ids, i);
-  },
+  sleep: (rq, agent) => void moveOut(rq, agent, SLEEPING, takeOut),
+  exit: (rq, agent) => void moveOut(rq, agent, 0, takeOut),
   replenish() {},
   pickNext: (rq) => (rq.list.head[0]! >= 0 ? rq.ids.agents[rq.list.head[0]!]! : null),
   checkPreempt: () => false,

@@ -11,7 +11,7 @@
  * min r finds the best of the top two c groups with two descents (augTreap.ts).
  */
 import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
-import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, moveOut, QUEUED, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
 
 /** The priority runqueue of one model (JSON data). */
@@ -98,26 +98,10 @@ export const priority: SchedClass<PriorityQueue> = Object.freeze<SchedClass<Prio
     tree: treapPool(), root: -1, size: 0, seq: 0,
   }),
   enqueue: (rq, se) => enqueue(rq, se),
-  dequeue(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0 || rq.state[i] !== QUEUED) return;
-    takeOut(rq, i);
-    rq.state[i] = RUNNING;
-  },
+  dequeue: (rq, agent) => void moveOut(rq, agent, RUNNING, takeOut),
   account() {},
-  sleep(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0) return;
-    takeOut(rq, i);
-    rq.state[i] = SLEEPING;
-  },
-  exit(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0) return;
-    takeOut(rq, i);
-    rq.state[i] = 0;
-    releaseEntity(rq.ids, i);
-  },
+  sleep: (rq, agent) => void moveOut(rq, agent, SLEEPING, takeOut),
+  exit: (rq, agent) => void moveOut(rq, agent, 0, takeOut),
   replenish() {},
   pickNext(rq, now) {
     const i = best(rq, now);

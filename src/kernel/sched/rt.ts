@@ -9,7 +9,7 @@
  * tokens when a peer of equal priority waits (task_tick_rt).
  */
 import type { AgentId } from '../ids';
-import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
+import { admitEntity, entityIndex, entityOf, moveOut, QUEUED, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import { indexLists, listMembers, pushBack, pushFront, unlink, type IndexLists } from './indexList';
 import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
 
@@ -116,27 +116,13 @@ export const rt: SchedClass<RtQueue> = Object.freeze<SchedClass<RtQueue>>({
     };
   },
   enqueue: (rq, se) => enqueue(rq, se),
-  dequeue(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0 || rq.state[i] !== QUEUED) return;
-    takeOut(rq, i);
-    rq.state[i] = RUNNING;
-  },
+  dequeue: (rq, agent) => void moveOut(rq, agent, RUNNING, takeOut),
   account: (rq, agent, tokens, now) => account(rq, agent, tokens, now),
   sleep(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0) return;
-    takeOut(rq, i);
-    rq.rotate[i] = 0;
-    rq.state[i] = SLEEPING;
+    const i = moveOut(rq, agent, SLEEPING, takeOut);
+    if (i >= 0) rq.rotate[i] = 0;
   },
-  exit(rq, agent) {
-    const i = entityOf(rq.ids, agent);
-    if (i < 0) return;
-    takeOut(rq, i);
-    rq.state[i] = 0;
-    releaseEntity(rq.ids, i);
-  },
+  exit: (rq, agent) => void moveOut(rq, agent, 0, takeOut),
   replenish: (rq, now) => roll(rq, now),
   pickNext(rq, now) {
     if (rq.size === 0 || throttledAt(rq, now)) return null;
