@@ -87,7 +87,7 @@ describe('rules', () => {
       expect(check(from, `import { Kernel } from '${base}';`)).toEqual([]);
       expect(check(from, `import { Kernel } from '${base}/index';`)).toEqual([]);
       expect(check(from, `import type { Kernel } from '${base}/index.ts';`)).toEqual([]);
-      const deep = check(from, `\n\nimport type { KernelState } from '${base}/proc/state';`);
+      const deep = check(from, `\n\nimport type { KernelState } from '${base}/state/state';`);
       expect(deep).toHaveLength(1);
       expect(deep[0]!.line).toBe(3);
       expect(deep[0]!.rule).toContain('only through its index');

@@ -3,7 +3,7 @@
  * to, the envelope it travels in, and the next legal task transition to emit. Decisions read the
  * state only; the transitions themselves are `task.updated` events, so tasks replay like the rest.
  */
-import type { KernelState } from '../proc/state';
+import type { KernelState } from '../state/state';
 import { HUMAN } from '../spec';
 import type { KernelEventBody } from '../trace/events';
 import { message, textPart } from './a2a';

@@ -1,4 +1,4 @@
-import type { KernelState, Proc } from '../proc/state';
+import type { KernelState, Proc } from '../state/state';
 import type { KernelEventBody } from '../trace/events';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rankDocuments } from '../tools/search';
-import type { StoreDoc } from '../proc/state';
+import type { StoreDoc } from '../state/state';
 import type { ArchiveChunk } from './archiveStore';
 import { CORPUS, RANKINGS } from './archiveCorpus.fixture';
 import { MAX_QUERY_TERMS } from './bm25';

@@ -1,4 +1,4 @@
-import type { Proc } from '../proc/state';
+import type { Proc } from '../state/state';
 import type { KernelEventBody } from '../trace/events';
 import { evictionPolicy } from './evictionPolicy';
 import { isEvictable, type Segment } from './segment';

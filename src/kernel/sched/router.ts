@@ -1,5 +1,5 @@
 import type { Cpu } from '../cpu/cpu';
-import type { Proc } from '../proc/state';
+import type { Proc } from '../state/state';
 import type { AgentSpec, HarnessSpec, ModelSpec } from '../spec';
 import type { KernelEventBody } from '../trace/events';
 

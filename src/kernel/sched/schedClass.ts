@@ -9,7 +9,7 @@
  *
  * Who calls what:
  * - MUTATING ops (enqueue, dequeue, account, sleep, exit, replenish) are called only by the
- *   reducer (proc/reduce.ts), each on one event, with the numbers that event carries. They
+ *   reducer (state/reduce.ts), each on one event, with the numbers that event carries. They
  *   must be deterministic functions of their arguments, never emit events, never await.
  * - Admission control for deadline agents is the kernel's (job pipeline, allocate stage):
  *   it needs every model's capacity, not one runqueue.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupState, KernelState, Proc } from '../proc/state';
+import type { GroupState, KernelState, Proc } from '../state/state';
 import type { Segment } from '../memory/segment';
 import { PredicateSchema, type Predicate } from '../spec';
 import { artifactFields, evaluate, explain, hasTag, normaliseFact } from './goals';

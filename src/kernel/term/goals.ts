@@ -3,7 +3,7 @@
  * `evaluate` decides, `explain` says why in a short line for the Termination checklist; both
  * are pure and read only the state (and, for a harness budget, the document's limits).
  */
-import type { GroupState, KernelState } from '../proc/state';
+import type { GroupState, KernelState } from '../state/state';
 import type { HarnessSpec, Predicate } from '../spec';
 
 /** The harness limits a `budget` predicate without a group measures against. */

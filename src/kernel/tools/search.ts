@@ -4,7 +4,7 @@
  * the same order and scores wherever it runs. Ties keep document order: deterministic.
  */
 import { archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms } from '../memory/bm25';
-import type { StoreDoc } from '../proc/state';
+import type { StoreDoc } from '../state/state';
 
 export interface SearchHit {
   doc: StoreDoc;

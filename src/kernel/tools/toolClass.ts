@@ -4,7 +4,7 @@
  * long the call takes and, when it returns, what it returned.
  */
 import type { ArchiveHit } from '../memory/archiveStore';
-import type { KernelState } from '../proc/state';
+import type { KernelState } from '../state/state';
 import type { ToolSpec } from '../spec';
 import type { RetrievedChunk } from '../trace/events';
 import { rankDocuments } from './search';

@@ -1,7 +1,7 @@
 /**
  * Every kernel action is one event in this discriminated union. Events are facts: past-tense
  * names, plain structured-clone-safe payloads, carrying the numbers behind each decision.
- * The kernel state is a pure reduction over them (see proc/reduce.ts), so a seek replays them.
+ * The kernel state is a pure reduction over them (see state/reduce.ts), so a seek replays them.
  */
 import type { AgentId, RunId } from '../ids';
 import type { Action } from '../cpu/cpu';

@@ -3,8 +3,8 @@
  * scrubber. The same reducer as the kernel; snapshots every N events keep seeks cheap.
  * Returned states are fresh copies: callers may keep them.
  */
-import { applyEvent, cloneState, replayTo, stateFromStart } from '../proc/reduce';
-import type { KernelState } from '../proc/state';
+import { applyEvent, cloneState, replayTo, stateFromStart } from '../state/reduce';
+import type { KernelState } from '../state/state';
 import type { EventOf, KernelEvent } from './events';
 
 export class Projection {

@@ -3,7 +3,7 @@
  * executor's binding of an execute-only plan, and the signature check of a prompt. Pure.
  */
 import type { Action } from '../cpu/cpu';
-import type { Proc } from '../proc/state';
+import type { Proc } from '../state/state';
 import type { EventOf } from '../trace/events';
 import { bindPlaceholders } from './execOnly';
 import { joinLabels, labelOf } from './taint';

@@ -4,7 +4,7 @@
  * hook point an operation crosses. The first module that does not allow decides; nothing later
  * undoes a deny. The gate only builds requests and runs the stack: it never changes state.
  */
-import type { Proc, KernelState } from '../proc/state';
+import type { Proc, KernelState } from '../state/state';
 import { storeTier, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
 import type { ToolTarget } from '../tools/toolClass';
 import { effectiveRules, rulesModule } from './engine';

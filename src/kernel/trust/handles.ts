@@ -5,7 +5,7 @@
  * many holders. Job leases end with the job or after their term; durable leases are explicit
  * grants that outlive it. Using a handle whose lease ended is a typed error, not a silent deny.
  */
-import type { KernelState } from '../proc/state';
+import type { KernelState } from '../state/state';
 import type { KernelEventBody } from '../trace/events';
 import type { AgentSpec, CapabilitySpec } from '../spec';
 import type { Handle, HandleKind, ModuleAnswer, OpRequest, PolicyModule } from './types';

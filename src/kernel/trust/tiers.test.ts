@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StoreDoc } from '../proc/state';
+import type { StoreDoc } from '../state/state';
 import { tierModule, viewOf, writeSession, type SessionViews } from './tiers';
 import type { OpRequest, Tier } from './types';
 

@@ -4,7 +4,7 @@
  * copy-on-write view (the shared base never changes; an agent's writes live in its own overlay).
  * An agent reads only the tiers its spec lists.
  */
-import type { StoreDoc } from '../proc/state';
+import type { StoreDoc } from '../state/state';
 import type { ModuleAnswer, OpRequest, PolicyModule, Tier } from './types';
 
 const TIER_HOOKS = Object.freeze(['memory.read', 'memory.write', 'tool.call'] as const);
