@@ -4,13 +4,13 @@
  */
 import { create } from 'zustand';
 import { createDocumentSlice, type DocumentSlice } from './documentSlice';
-import { createPolicySlice, type PolicySlice } from './policySlice';
+import { createCanvasViewSlice, type CanvasViewSlice } from './canvasViewSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 
-export type StudioState = DocumentSlice & RunSlice & PolicySlice;
+export type StudioState = DocumentSlice & RunSlice & CanvasViewSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createDocumentSlice(...a),
   ...createRunSlice(...a),
-  ...createPolicySlice(...a),
+  ...createCanvasViewSlice(...a),
 }));

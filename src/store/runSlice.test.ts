@@ -4,11 +4,11 @@ import { create } from 'zustand';
 import { Kernel, parseHarness, type KernelEvent } from '../kernel';
 import type { EventBatch, RunMeta } from '../bridge/api';
 import { createDocumentSlice } from './documentSlice';
-import { createPolicySlice } from './policySlice';
+import { createCanvasViewSlice } from './canvasViewSlice';
 import { createRunSlice } from './runSlice';
 import type { StudioState } from './index';
 
-const makeStore = () => create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createPolicySlice(...a) }));
+const makeStore = () => create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createCanvasViewSlice(...a) }));
 
 let trace: KernelEvent[] = [];
 let kernel: Kernel;

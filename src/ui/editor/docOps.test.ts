@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import { parseHarness } from '../../kernel';
 import type { StudioState } from '../../store';
 import { createDocumentSlice } from '../../store/documentSlice';
-import { createPolicySlice } from '../../store/policySlice';
+import { createCanvasViewSlice } from '../../store/canvasViewSlice';
 import { createRunSlice } from '../../store/runSlice';
 import { entities, findEntity, layoutPositions } from './docModel';
 import { addGoal, addNode, addRule, addScope, connect, deleteEdges, deleteEntities, deleteGoal, deleteRule, deleteScope, findRule, getIn, parseEdgeId, edgeId, setIn, setPolicyField, updateRule } from './docOps';
@@ -148,7 +148,7 @@ describe('policy edits', () => {
   });
 
   it('each edit is one undoable change', () => {
-    const store = create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createPolicySlice(...a) }));
+    const store = create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createCanvasViewSlice(...a) }));
     store.getState().openProject({ id: 'p', name: 'p', rev: 1, doc: example() });
     const original = store.getState().doc;
     const { change } = store.getState();
@@ -203,7 +203,7 @@ describe('goals', () => {
   });
 
   it('are undoable changes', () => {
-    const store = create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createPolicySlice(...a) }));
+    const store = create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createCanvasViewSlice(...a) }));
     store.getState().openProject({ id: 'p', name: 'p', rev: 1, doc: example() });
     const original = store.getState().doc;
     const { change } = store.getState();

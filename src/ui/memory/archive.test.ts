@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryArchive } from '../../kernel';
 import { highlight, listStore, rankedHits } from './archive';
-import { storeDoc } from './fixtures';
+import { storeDoc } from './fixtures.test-data';
 
 const corpus = [
   storeDoc('kb#0', 'The page cache keeps recently read file pages in memory.'),

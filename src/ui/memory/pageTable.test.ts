@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pageRows, validityLevel } from './pageTable';
-import { segment } from './fixtures';
+import { segment } from './fixtures.test-data';
 
 describe('page table', () => {
   it('gives each segment its provenance, validity, age and last read at the cursor', () => {

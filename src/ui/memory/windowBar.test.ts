@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveBar } from './windowBar';
-import { memProc, segment } from './fixtures';
+import { memProc, segment } from './fixtures.test-data';
 
 describe('window bar', () => {
   it('stacks tokens by kind in bar order, as shares of the window', () => {

@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Conversation } from './fixtures';
+import { Conversation } from './fixtures.test-data';
 import { MessagesView } from './MessagesView';
 
 const AGENTS = ['planner', 'coder'];

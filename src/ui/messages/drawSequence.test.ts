@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawSequence, TASK_STATE_COLORS } from './drawSequence';
-import { Conversation } from './fixtures';
+import { Conversation } from './fixtures.test-data';
 import { sequenceAt } from './sequence';
 import { layoutSequence, SEQ_GEOMETRY } from './sequenceLayout';
 

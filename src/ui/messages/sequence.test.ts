@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation } from './fixtures';
+import { Conversation } from './fixtures.test-data';
 import { inputRequiredForHuman, messageAtSeq, SequenceCache, sequenceAt, stateName } from './sequence';
 
 const AGENTS = ['planner', 'coder', 'reviewer'];

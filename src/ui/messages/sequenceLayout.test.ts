@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatVt } from '../run/format';
-import { Conversation } from './fixtures';
+import { Conversation } from './fixtures.test-data';
 import { sequenceAt } from './sequence';
 import { CHAR_PX, contentWidth, describeMessage, fullSpan, hitTestSequence, layoutSequence, messageRowText, SEQ_GEOMETRY, yOf, type SeqLayout } from './sequenceLayout';
 

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { applyNodeChanges, Background, BackgroundVariant, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type EdgeMouseHandler, type NodeChange, type NodeMouseHandler } from '@xyflow/react';
 import { useStudio } from '../../store';
-import type { PolicyTarget } from '../../store/policySlice';
+import type { PolicyTarget } from '../../store/canvasViewSlice';
 import { policyEdgeTypes } from './CapabilityEdge';
 import { PolicyHeader } from './PolicyHeader';
 import { policyNodeTypes } from './PolicyNodes';

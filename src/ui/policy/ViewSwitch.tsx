@@ -1,5 +1,5 @@
 import { useStudio } from '../../store';
-import type { CanvasView } from '../../store/policySlice';
+import type { CanvasView } from '../../store/canvasViewSlice';
 import './view-switch.css';
 
 const VIEWS: readonly { view: CanvasView; label: string; title: string }[] = [

@@ -6,7 +6,7 @@
  * policy as a whole (the mode, the taint defence, signatures) point at the view's header;
  * everything else is a rule id.
  */
-import type { PolicyTarget } from '../../store/policySlice';
+import type { PolicyTarget } from '../../store/canvasViewSlice';
 
 export type JumpTarget = PolicyTarget;
 

@@ -10,7 +10,7 @@ import { decide, effectiveRules, type Decision, type Effect, type OpRequest, typ
 import { entities, isRecord, str } from '../editor/docModel';
 import { matcherError } from './matcherError';
 import { policySpecOf, readPolicy, type PolicyEntries } from './policyModel';
-import type { PolicyTarget } from '../../store/policySlice';
+import type { PolicyTarget } from '../../store/canvasViewSlice';
 
 export interface ScopeNodeData extends Record<string, unknown> {
   kind: 'scope';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveGauges, deriveTotals, meter } from './budgets';
-import { kernelState, proc } from './fixtures';
+import { kernelState, proc } from './fixtures.test-data';
 
 const group = (id: string, parent: string | null, over: object = {}) => ({
   id, parent, tokens: 1000, cost: null, periodMs: null, weight: 100, usedTokens: 0, usedCost: 0, periodStart: 0, throttledUntil: null, ...over,

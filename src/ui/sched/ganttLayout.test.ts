@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TraceBuilder } from './fixtures';
+import { TraceBuilder } from './fixtures.test-data';
 import { GEOMETRY, hitTest, layoutGantt, MIN_BAR_PX, panWindow, timeTicks, xOf, zoomWindow, type GanttGeometry } from './ganttLayout';
 import { Timeline } from './timeline';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelState, proc, TraceBuilder } from './fixtures';
+import { kernelState, proc, TraceBuilder } from './fixtures.test-data';
 import { deriveRunqueues } from './runqueues';
 import { Timeline } from './timeline';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TraceBuilder } from './fixtures';
+import { TraceBuilder } from './fixtures.test-data';
 import { LANE, Timeline, timelineFor } from './timeline';
 
 /** Bars as readable tuples: [row label, agent, start, end, endKind]. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHarness, type HarnessSpec, type HarnessSpecInput } from '../../kernel';
-import { segment } from '../memory/fixtures';
-import { kernelState, proc, TraceBuilder } from '../sched/fixtures';
+import { segment } from '../memory/fixtures.test-data';
+import { kernelState, proc, TraceBuilder } from '../sched/fixtures.test-data';
 import { conditionLabel, goalChecklist } from './checklist';
 
 const agent = (id: string) => ({ id, name: id, model: 'm', behaviour: [{ op: 'finish', text: 'ok' }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LivelockSchema } from '../../kernel';
-import { kernelState } from '../sched/fixtures';
+import { kernelState } from '../sched/fixtures.test-data';
 import { limitRows, livelockRows } from './limits';
 
 describe('limits in force', () => {

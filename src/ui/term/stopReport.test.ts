@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TraceBuilder } from '../sched/fixtures';
+import { TraceBuilder } from '../sched/fixtures.test-data';
 import { STOP_REASONS, stopReport } from './stopReport';
 
 /** Two agents trading the same request and answer until the livelock detector stops them. */

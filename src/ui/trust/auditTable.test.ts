@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditAtHead, auditAuthorityText, auditRowsAt, undoState } from './auditTable';
-import { TrustTrace } from './fixtures';
+import { TrustTrace } from './fixtures.test-data';
 
 /** writer writes a report twice; a human rolls the second write back; a tainted call is denied. */
 function trace(): TrustTrace {

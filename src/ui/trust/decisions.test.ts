@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorityText, countUntil, decisionLogFor, DecisionLog, NO_FILTER } from './decisions';
-import { TrustTrace } from './fixtures';
+import { TrustTrace } from './fixtures.test-data';
 
 /** researcher fetches a page (allowed), then tries to post what it read (asked, approved); writer is denied a shell. */
 function trace(): TrustTrace {

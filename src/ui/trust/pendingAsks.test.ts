@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argsText, AskTracker, pendingAsks } from './pendingAsks';
-import { TrustTrace } from './fixtures';
+import { TrustTrace } from './fixtures.test-data';
 
 describe('the open asks', () => {
   it('opens an ask with the arguments of its call, and an approval closes it', () => {

@@ -2,8 +2,9 @@ import type { StateCreator } from 'zustand';
 import type { StudioState } from './index';
 
 /**
- * Owned by the Policy view (src/ui/policy): which view the canvas shows and what in the
- * Policy view is focused. All ephemeral UI state: nothing here is saved.
+ * The canvas's view state: which view the canvas shows (graph or policy) and what in the
+ * Policy view is focused (written by src/ui/policy and by jumps from other views). All
+ * ephemeral UI state: nothing here is saved, and no policy lives here (that is the document's).
  *
  * Other views (the Permissions view's decision rows) jump here with `showRule`,
  * `showCapability` or `showMode`, or with `showPolicyTarget(jumpTargetFor(rule, agent, tool))`.
@@ -22,7 +23,7 @@ export interface PolicyFocus {
   centre: boolean;
 }
 
-export interface PolicySlice {
+export interface CanvasViewSlice {
   canvasView: CanvasView;
   setCanvasView(view: CanvasView): void;
 
@@ -41,7 +42,7 @@ export interface PolicySlice {
   focusPolicy(target: PolicyTarget | null): void;
 }
 
-export const createPolicySlice: StateCreator<StudioState, [], [], PolicySlice> = (set, get) => {
+export const createCanvasViewSlice: StateCreator<StudioState, [], [], CanvasViewSlice> = (set, get) => {
   const jump = (target: PolicyTarget): void =>
     set({ canvasView: 'policy', policyFocus: { target, projectId: get().projectId, centre: true }, policyFocusSeq: get().policyFocusSeq + 1 });
   return {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { create } from 'zustand';
 import { createDocumentSlice } from './documentSlice';
-import { createPolicySlice } from './policySlice';
+import { createCanvasViewSlice } from './canvasViewSlice';
 import { createRunSlice } from './runSlice';
 import type { StudioState } from './index';
 
-const makeStore = () => create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createPolicySlice(...a) }));
+const makeStore = () => create<StudioState>()((...a) => ({ ...createDocumentSlice(...a), ...createRunSlice(...a), ...createCanvasViewSlice(...a) }));
 
-describe('the policy slice', () => {
+describe('the canvas view slice', () => {
   it('starts on the graph and remembers the chosen view', () => {
     const store = makeStore();
     expect(store.getState().canvasView).toBe('graph');
