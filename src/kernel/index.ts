@@ -26,7 +26,7 @@ export { canonicalJson, sha256Hex, agentPayload, policyPayload, specDigests } fr
 export { validateArgs, placeholders, bindPlaceholders, BUILTIN_ARG_SCHEMAS } from './trust/execOnly';
 export { kindOf as handleKindOf, checkHandle } from './trust/handles';
 export { joinLabels, labelOf } from './trust/taint';
-export { effectiveRules, decide, policyIssues, rulesModule } from './trust/engine';
+export { effectiveRules, decide, policyIssues, rulesModule } from './trust/rules';
 export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from './trust/matcher';
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';

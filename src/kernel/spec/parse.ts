@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { HUMAN } from './schema';
-import { policyIssues } from '../trust/engine';
+import { policyIssues } from '../trust/rules';
 import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
 import { locateJsonError } from './jsonLocate';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';

@@ -7,7 +7,7 @@
 import type { Proc, KernelState } from '../state/state';
 import { storeTier, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
 import type { ToolTarget } from '../tools/toolClass';
-import { effectiveRules, rulesModule } from './engine';
+import { effectiveRules, rulesModule } from './rules';
 import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
 import { capabilityModule, issueHandles } from './handles';
 import { checkModules, runHooks } from './hooks';

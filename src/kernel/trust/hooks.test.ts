@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rulesModule } from './engine';
+import { rulesModule } from './rules';
 import { checkModules, runHooks } from './hooks';
 import { HOOK_POINTS, MODES, type Effect, type HookPoint, type ModuleAnswer, type OpRequest, type PolicyModule } from './types';
 

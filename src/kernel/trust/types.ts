@@ -29,7 +29,7 @@ export type SideEffect = 'none' | 'read' | 'write' | 'external' | 'privileged';
 export type HookPoint = 'job.create' | 'tool.call' | 'memory.read' | 'memory.write' | 'msg.send';
 export const HOOK_POINTS: readonly HookPoint[] = Object.freeze(['job.create', 'tool.call', 'memory.read', 'memory.write', 'msg.send']);
 
-/** A rule as the engine sees it: one of a scope's rules, or a session rule a human added. */
+/** A rule as the rules check sees it: one of a scope's rules, or a session rule a human added. */
 export interface PolicyRule {
   id: string;
   effect: Effect;

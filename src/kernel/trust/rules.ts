@@ -1,6 +1,7 @@
 /**
- * The permission engine: a pure function of the effective rules, the mode and one request
- * (Claude Code's deny → ask → allow evaluation over merged scopes, REFERENCES §3.1).
+ * The rules check, last module of the policy stack: a pure function of the effective rules, the
+ * mode and one request (Claude Code's deny → ask → allow evaluation over merged scopes,
+ * REFERENCES §3.1).
  */
 import type { PolicySpec } from '../spec/schema';
 import { matches, parseMatcher, type Matcher } from './matcher';

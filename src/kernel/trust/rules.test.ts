@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolicySpec } from '../spec/schema';
-import { decide, effectiveRules, policyIssues, rulesModule } from './engine';
+import { decide, effectiveRules, policyIssues, rulesModule } from './rules';
 import { matches, parseMatcher } from './matcher';
 import { MODES, SCOPE_LEVELS, type Effect, type Mode, type OpRequest, type PolicyRule, type ScopeLevel, type SideEffect } from './types';
 

@@ -1,0 +1,28 @@
+/**
+ * The signature check of a signed spec (policy.requireSigned): an agent's prompt and the policy
+ * against the digests the host verified. Pure; the crypto runs outside the kernel.
+ */
+import type { EventOf } from '../trace/events';
+
+/**
+ * An agent's prompt and the policy against the digests the host verified: the `trust.signature`
+ * event to record, and what is wrong (null when both match).
+ */
+export function signatureCheck(
+  agent: string,
+  at: 'job.create' | 'turn',
+  digests: { agents: Readonly<Record<string, string>>; policy: string },
+  verified: { agents: Readonly<Record<string, string>>; policy: string | null } | undefined,
+): { event: Omit<EventOf<'trust.signature'>, 'seq' | 't' | 'run' | 'cause'>; problem: string | null } {
+  const found = digests.agents[agent]!;
+  const expected = verified?.agents[agent] ?? null;
+  const ok = expected === found && verified?.policy === digests.policy;
+  const reason = ok
+    ? 'the system prompt and the policy match their signatures'
+    : expected === null
+      ? `${agent}'s system prompt is not signed (or its signature does not verify)`
+      : expected !== found
+        ? `${agent}'s system prompt changed since it was signed`
+        : 'the policy changed since it was signed (or is not signed)';
+  return { event: { type: 'trust.signature', agent, ok, at, expected, found, reason }, problem: ok ? null : reason };
+}
