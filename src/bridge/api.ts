@@ -104,16 +104,18 @@ export interface StudioApi {
   step(runId: string, unit: 'event' | 'turn', breakpoints: Breakpoint[]): Promise<KernelEvent[]>;
   /** Starts a new run continuing from event `seq` of `runId`, with `doc` (the same or an edited document). */
   fork(runId: string, seq: number, doc?: unknown): Promise<StartResult>;
-  /** Reopens an interrupted run from its last committed events so it can continue. */
+  /** Reopens an interrupted run from its last committed events so it can continue (a run that waited on a person waits again). */
   resume(runId: string): Promise<RunMeta>;
   loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]>;
   stateAt(runId: string, seq: number): Promise<KernelState | undefined>;
   deleteRun(runId: string): Promise<void>;
   /**
    * A human acts on a run (approve or deny an asked call, roll back an audited operation, send a
-   * message). Recorded as an event; a run that was waiting on it and was playing plays on in place.
+   * message). Recorded as an event; a run that was waiting on it and was playing plays on in place,
+   * under `breakpoints` when given. An interrupted run (its tab reloaded while it waited) is
+   * resumed first, so the answer still moves it on in place.
    */
-  input(runId: string, input: HumanInput): Promise<RunMeta>;
+  input(runId: string, input: HumanInput, breakpoints?: Breakpoint[]): Promise<RunMeta>;
   /** Top-k chunks of a store as the run's archive holds them (IndexedDB), inserted at or before virtual time `atT`. */
   searchArchive(runId: string, store: string, query: string, k: number, atT?: number): Promise<ArchiveHit[]>;
 

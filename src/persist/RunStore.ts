@@ -6,6 +6,7 @@
 import Dexie from 'dexie';
 import type { KernelEvent } from '../kernel';
 import { blockOf, EVENT_BLOCK_SIZE } from './eventBlocks';
+import { isHeldByOther } from './runLease';
 import type { EventBlockRow, RunRow, SnapshotRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
@@ -62,7 +63,7 @@ export class RunStore {
   }
 
   /**
-   * Takes a running or paused run for `owner` if no other owner holds an unexpired lease
+   * Takes an unfinished run (running, paused or waiting) for `owner` if no other owner holds an unexpired lease
    * (an interrupted run, or one this owner already holds). `alive`, when known, names the
    * owners still running: a lease held by a gone owner does not count. Atomic: of two tabs claiming
    * the same run, one wins.
@@ -74,9 +75,9 @@ export class RunStore {
         const run = await db.runs.get(runId);
         if (!run) return { ok: false, reason: 'missing' };
         if (run.status === 'stopped') return { ok: false, reason: 'stopped', run };
-        const holderAlive = alive === null || (run.owner !== undefined && alive.has(run.owner));
-        if (run.owner !== undefined && run.owner !== owner && (run.leaseUntil ?? 0) > now && holderAlive) return { ok: false, reason: 'held', run };
-        const claimed: RunRow = { ...run, status: 'paused', owner, leaseUntil: now + leaseMs };
+        if (isHeldByOther(run, owner, now, alive)) return { ok: false, reason: 'held', run };
+        // A run waiting on a person still waits; any other comes back paused.
+        const claimed: RunRow = { ...run, status: run.status === 'waiting' ? 'waiting' : 'paused', owner, leaseUntil: now + leaseMs };
         await db.runs.put(claimed);
         return { ok: true, run: claimed };
       }),

@@ -50,7 +50,7 @@ export interface RunRecord {
 
 /**
  * A stored run: its record plus the lease of the worker driving it. A worker renews the lease
- * while the run is live there; a running or paused run whose lease has expired was interrupted.
+ * while the run is live there; an unfinished run whose lease has expired was interrupted (runLease.ts).
  */
 export interface RunRow extends RunRecord {
   owner?: string;

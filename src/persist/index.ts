@@ -5,6 +5,7 @@
 export { StudioDb, openDb, DB_NAME, type ProjectRow, type VersionRow, type RunRecord, type RunRow, type RunStatus, type EventBlockRow, type SnapshotRow, type SettingRow, type StorageNotice, type ArchiveChunkRow, type ArchivePartRow, type ArchiveSegmentMeta, type ArchiveStatsRow } from './StudioDb';
 export { StorageError, toStorageError, withStorage, BLOCKED_MESSAGE, VERSION_CHANGE_MESSAGE, type StorageErrorKind } from './storageError';
 export { ProjectStore, MAX_VERSIONS, type ProjectSummaryRow, type SaveOutcome } from './ProjectStore';
+export { isUnfinished, isHeldByOther, isInterrupted } from './runLease';
 export { RunStore, type RunCommit, type CommitAs, type ClaimOutcome } from './RunStore';
 export { SettingStore } from './SettingStore';
 export { DexieArchive } from './DexieArchive';

@@ -1,7 +1,7 @@
 /**
  * Keeps this worker's hold on its live runs. Every `renewMs` it extends the lease of each
- * running or paused live run (a run whose lease expires counts as interrupted, so another tab
- * may take it), and retries the writes of runs whose last flush failed. It stops itself when
+ * unfinished live run, waiting ones included (a run whose lease expires counts as interrupted,
+ * so another tab may take it), and retries the writes of runs whose last flush failed. It stops itself when
  * nothing is left to keep and is started again by the next live run.
  */
 import type { RunStore } from '../persist';
@@ -40,7 +40,7 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 
-  /** One round: retry unsaved writes, renew the leases of running and paused runs. */
+  /** One round: retry unsaved writes, renew the leases of unfinished runs. */
   async tick(): Promise<void> {
     const runs = [...this.opts.live()].filter((r) => !r.lost);
     const active = runs.filter((r) => !r.stopped).map((r) => r.id);

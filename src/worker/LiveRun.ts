@@ -62,7 +62,7 @@ export class LiveRun {
   ) {
     this.kernel = kernel;
     this.record = record;
-    this.status = kernel.stopped ? 'stopped' : 'paused';
+    this.status = kernel.stopped ? 'stopped' : kernel.waiting ? 'waiting' : 'paused';
     this.batcher = new FrameBatcher<KernelEvent>((events) => {
       const hit = this.hit;
       this.hit = undefined;

@@ -76,4 +76,46 @@ describe('a person in the loop, through the worker', () => {
     const all = await c.remote.loadEvents(started.run.id, 0, done.head);
     expect(all[waiting.head + 1]).toMatchObject({ type: 'tool.approved', callId: asked.callId });
   });
+
+  it('a run waiting for an approval when its tab reloads is interrupted, and the approval plays it on in place', async () => {
+    const db = freshDb();
+    const tab1 = connect(db, { owner: 'tab-1' });
+    open.push(db, tab1);
+    const project = await tab1.remote.createProject('Approvals', example('approvals'));
+    const started = await tab1.remote.startRun(project.id, example('approvals'), 1);
+    if (!started.ok) throw new Error('start failed');
+    const id = started.run.id;
+    const waiting = await tab1.remote.play(id, []);
+    expect(waiting.status).toBe('waiting');
+    const asked = of(await tab1.remote.loadEvents(id, 0, waiting.head), 'tool.asked')[0] as { callId: string };
+    await tab1.api.close();
+
+    // The reloaded tab: the old worker's lock is gone, its lease is not over yet.
+    const tab2 = connect(db, { owner: 'tab-2', liveOwners: async () => new Set(['tab-2']) });
+    open.push(tab2);
+    expect(await tab2.remote.getRun(id)).toMatchObject({ status: 'interrupted', head: waiting.head });
+    const done = await tab2.remote.input(id, { kind: 'approve', callId: asked.callId, remember: true });
+    expect(done).toMatchObject({ id, status: 'stopped', stopReason: 'completed' });
+    const all = await tab2.remote.loadEvents(id, 0, done.head);
+    expect(all[waiting.head + 1]).toMatchObject({ type: 'tool.approved', callId: asked.callId });
+    expect(of(all, 'run.started')).toHaveLength(1);
+  });
+
+  it('an interrupted waiting run resumes waiting, and the answer then plays on', async () => {
+    const db = freshDb();
+    const tab1 = connect(db, { owner: 'tab-1' });
+    open.push(db, tab1);
+    const started = await tab1.remote.startRun('p', example('ask-human'), 1);
+    if (!started.ok) throw new Error('start failed');
+    const id = started.run.id;
+    const waiting = await tab1.remote.play(id, []);
+    expect(waiting.status).toBe('waiting');
+    await tab1.api.close();
+
+    const tab2 = connect(db, { owner: 'tab-2', liveOwners: async () => new Set(['tab-2']) });
+    open.push(tab2);
+    expect(await tab2.remote.resume(id)).toMatchObject({ status: 'waiting', head: waiting.head });
+    const done = await tab2.remote.input(id, { kind: 'message', to: 'concierge', text: 'Lisbon' });
+    expect(done).toMatchObject({ status: 'stopped', stopReason: 'completed' });
+  });
 });

@@ -4,9 +4,10 @@
  * it through comlink, tests call it in Node over a MessageChannel.
  *
  * Ownership: each instance has an owner id and holds a lease on the runs live in it, renewed
- * every `renewMs`. A running or paused run that is not live here and whose lease expired was
- * interrupted (its tab closed or crashed) and can be resumed; one with a valid lease is live in
- * another tab and is left alone.
+ * every `renewMs`. An unfinished run (running, paused or waiting on a person) that is not live
+ * here and whose owner is gone or whose lease expired was interrupted (its tab closed, crashed or
+ * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
+ * is left alone (persist/runLease.ts).
  */
 import { Kernel, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
@@ -248,6 +249,9 @@ class Studio implements StudioService {
       const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed), signatures, ...(snap ? { snapshot: snap.state } : {}) });
       const { owner: _o, leaseUntil: _l, ...record } = row;
       const run = this.hold(kernel, record, { head: kernel.head, snapshotSeq: snap?.seq ?? -1 });
+      // A run stored waiting on a person was playing when it began to wait (a step that ends
+      // waiting is rare and says nothing more): the person's answer plays it on, in place.
+      if (kernel.waiting) run.resumeAfterInput = { breakpoints: [] };
       return run.meta();
     } catch (err) {
       // Give the run back so it shows as interrupted again at once.
@@ -283,15 +287,16 @@ class Studio implements StudioService {
     return run.lost ? [] : outcome.events;
   }
 
-  async input(runId: string, input: HumanInput): Promise<RunMeta> {
+  async input(runId: string, input: HumanInput, breakpoints?: Breakpoint[]): Promise<RunMeta> {
     const run = await this.drivable(runId);
     if (!run) throw new Error(`Run ${runId} has stopped or is not here: a human can only act on a live run.`);
     const queued = run.kernel.submit(input);
     if (!queued.ok) throw new Error(`Cannot ${input.kind} in run ${runId}: ${queued.error}.`);
-    // In place: a play that waited for this answer plays on; otherwise just the answer is recorded.
+    // In place: a play that waited for this answer plays on (under the breakpoints set now, if
+    // given); otherwise just the answer is recorded.
     const resume = run.resumeAfterInput;
     run.resumeAfterInput = null;
-    await this.drive(run, resume ?? { breakpoints: [], maxEvents: 1 });
+    await this.drive(run, resume ? { ...resume, ...(breakpoints ? { breakpoints } : {}) } : { breakpoints: breakpoints ?? [], maxEvents: 1 });
     return run.lost ? (await this.getRun(runId))! : run.meta();
   }
 

@@ -18,7 +18,8 @@ export function MessagesTab() {
   // One array per document, so the view does not rebuild its model on every render.
   const agents = useMemo(() => spec?.agents.map((a) => a.id) ?? [], [spec]);
   const onSend = useCallback((msg: { to: string; text: string }) => input({ kind: 'message', to: msg.to, text: msg.text }), []);
-  const canSend = runId !== null && status !== 'stopped' && status !== 'interrupted';
+  // An interrupted run takes a message too: sending resumes it in place (runController.input).
+  const canSend = runId !== null && status !== 'stopped';
   return <MessagesView events={events} cursor={cursor} agents={agents} onSelectEvent={setCursor} onSend={onSend} canSend={canSend} />;
 }
 

@@ -25,8 +25,9 @@ let runGen = 0;
 /** The project whose breakpoints are loaded (so switching projects never saves an empty list over them). */
 let breakpointsOf: string | null = null;
 /**
- * Runs this page has started, forked, resumed or driven. Any other run listed as running or
- * paused is held by another tab (or by this tab before a reload, until its lease runs out).
+ * Runs this page has started, forked, resumed or driven. Any other unfinished run listed
+ * (running, paused or waiting) is held by another tab (or by this tab before a reload, until
+ * its lease runs out where Web Locks are missing).
  */
 const drivenHere = new Set<string>();
 /** How often the list is re-read while another tab holds one of its runs. */
@@ -99,7 +100,7 @@ function onBatch(batch: EventBatch): void {
  */
 function watchForeignRuns(gen: number): void {
   clearTimeout(foreignTimer);
-  const foreign = (r: RunMeta) => (r.status === 'running' || r.status === 'paused') && !drivenHere.has(r.id);
+  const foreign = (r: RunMeta) => (r.status === 'running' || r.status === 'paused' || r.status === 'waiting') && !drivenHere.has(r.id);
   if (!store().runs.some(foreign)) return;
   foreignTimer = setTimeout(() => {
     const projectId = store().projectId;
@@ -228,8 +229,9 @@ async function settle(done: RunMeta): Promise<void> {
 
 /**
  * A human acts on the selected run (approves or denies an asked call, rolls back an audited
- * operation). The kernel records it as an event and the run goes on in place, not from the
- * start; the returned metadata is taken in as Run's is.
+ * operation, sends a message). The kernel records it as an event and the run goes on in place,
+ * not from the start; a run interrupted while it waited (the tab reloaded) is resumed first.
+ * The returned metadata is taken in as Run's is.
  */
 export function input(human: HumanInput): Promise<void> {
   return guarded(async () => {
@@ -238,7 +240,7 @@ export function input(human: HumanInput): Promise<void> {
     const ready = await live(meta);
     let done: RunMeta;
     try {
-      done = await studio().input(ready.id, human);
+      done = await studio().input(ready.id, human, enabledBreakpoints());
     } catch (err) {
       await refresh(ready.id);
       throw err;
