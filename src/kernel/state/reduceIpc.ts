@@ -1,0 +1,83 @@
+/**
+ * Inter-agent communication's share of the reducer: messages sent, denied, delivered and read,
+ * agents blocking in recv and waking, A2A task transitions and fact-retention bookkeeping.
+ */
+import { HUMAN } from '../spec/schema';
+import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
+
+export const ipcReducers = {
+  'msg.sent': (s, e) => {
+    s.inflight.push({
+      msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, channel: e.channel,
+      ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}), ...(e.task ? { task: e.task } : {}), ...(e.tracked && e.tracked.length > 0 ? { tracked: e.tracked } : {}),
+    });
+    s.sent.push({ from: e.from, to: e.to, text: e.text, facts: e.facts });
+    if (e.task) {
+      // A new task a message asks input for is served by its sender: only a server requires input (A2A).
+      const serves = e.taskTo === 'TASK_STATE_INPUT_REQUIRED';
+      const t = (s.tasks[e.task] ??= { id: e.task, contextId: e.task, client: serves ? e.to : e.from, server: serves ? e.from : e.to, state: null, want: null });
+      if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') t.want = e.taskTo;
+      queueTask(s, t.id);
+    }
+    s.nextId += 1;
+    // The person at the studio has no process; an agent's send is one of its actions.
+    if (e.from !== HUMAN) backToReady(proc(s, e.agent));
+  },
+  'task.updated': (s, e) => {
+    const t = s.tasks[e.task];
+    if (t) {
+      t.state = e.to;
+      if (t.want === e.to) t.want = null;
+      if (t.want === null) s.taskQueue = s.taskQueue.filter((id) => id !== t.id);
+    }
+  },
+  'msg.retained': (s, e) => {
+    s.retainQueue = s.retainQueue.filter((r) => r.msgId !== e.msgId);
+  },
+  'msg.denied': (s, e) => {
+    const p = proc(s, e.agent);
+    const text = `message to ${e.to} denied: ${e.reason}`;
+    push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
+    p.last = text;
+    backToReady(p);
+  },
+  'msg.delivered': (s, e) => {
+    const i = s.inflight.findIndex((m) => m.msgId === e.msgId);
+    if (i >= 0) {
+      const [m] = s.inflight.splice(i, 1);
+      s.procs[m!.to]?.inbox.push(m!);
+    }
+  },
+  'agent.blocked': (s, e) => {
+    const p = proc(s, e.agent);
+    p.pending = null;
+    p.state = 'blocked';
+    p.waiting = { ...(e.from === undefined ? {} : { from: e.from }), ...(e.as === undefined ? {} : { as: e.as }) };
+  },
+  'agent.woke': (s, e) => {
+    const p = proc(s, e.agent);
+    const i = p.inbox.findIndex((m) => m.msgId === e.msgId);
+    const facts = i >= 0 ? p.inbox[i]!.facts : [];
+    const taint = i >= 0 ? (p.inbox[i]!.taint ?? []) : [];
+    const read = i >= 0 ? p.inbox[i]! : null;
+    if (read?.task) {
+      // The server read the request: the task is being worked on.
+      const t = s.tasks[read.task];
+      if (t && t.server === p.id && (t.want ?? t.state) === 'TASK_STATE_SUBMITTED') {
+        t.want = 'TASK_STATE_WORKING';
+        queueTask(s, t.id);
+      }
+    }
+    if (read?.tracked) s.retainQueue.push({ msgId: read.msgId, from: read.from, to: p.id, channel: read.channel ?? '', tracked: read.tracked });
+    if (i >= 0) p.inbox.splice(i, 1);
+    push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}`, ...(taint.length > 0 ? { taint } : {}) }, e.t);
+    p.lastTaint = taint;
+    if (e.as !== undefined) p.taint[e.as] = taint;
+    // Parts tagged fact travel as their own segments: never evicted, kept verbatim by compaction.
+    for (const f of facts) push(s, p, { role: 'user', text: f, tokens: e.factTokens?.[f] ?? 0, kind: 'fact', source: `msg:${e.from}`, fact: true }, e.t);
+    p.last = e.text;
+    if (e.as !== undefined) p.vars[e.as] = e.text;
+    p.waiting = null;
+    backToReady(p);
+  },
+} satisfies SubsystemReducers;

@@ -1,0 +1,55 @@
+/**
+ * Memory's share of the reducer: pressure levels, eviction and compaction of the context
+ * window into recall storage, and lazy page faults that read a chunk back in.
+ */
+import type { Segment } from '../memory/segment';
+import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
+
+export const memoryReducers = {
+  'mem.pressure': (s, e) => {
+    proc(s, e.agent).pressure = e.level;
+  },
+  'mem.evicted': (s, e) => {
+    takeOut(proc(s, e.agent), e.segments.map((x) => x.id));
+  },
+  'mem.compacted': (s, e) => {
+    const p = proc(s, e.agent);
+    const at = p.context.findIndex((x) => x.id === e.summarized[0]?.id);
+    const { taken } = takeOut(p, e.summarized.map((x) => x.id));
+    const seg: Segment = {
+      id: e.summary.id, role: 'system', text: e.summary.text, tokens: e.summary.tokens, kind: 'summary', source: 'summary',
+      fact: false, pinned: false, trust: 'trusted', verified: false, validity: Math.min(1, ...taken.map((x) => x.validity)), t: e.t, reads: [],
+    };
+    // A summary derives from what it summarised: it keeps their labels (conservative taint).
+    const taint = [...new Set(taken.flatMap((x) => x.taint ?? []))].sort();
+    if (taint.length > 0) {
+      seg.taint = taint;
+      seg.trust = 'untrusted';
+    }
+    p.context.splice(at < 0 ? p.context.length : at, 0, seg);
+    p.contextTokens += seg.tokens;
+    s.nextSeg += 1;
+  },
+  'mem.faulted': (s, e) => {
+    const p = proc(s, e.agent);
+    if (e.outcome === 'retry') {
+      p.pc = Math.max(0, p.pc - 1); // the read is attempted again next turn
+      backToReady(p);
+      return;
+    }
+    if (e.outcome === 'failed') {
+      push(s, p, { role: 'tool', text: e.detail, tokens: 0, kind: 'tool', source: `fault:${e.ref}` }, e.t);
+      p.last = e.detail;
+    } else {
+      const taint = e.trust === 'untrusted' ? [`page:${e.ref}`] : [];
+      push(s, p, { role: 'tool', text: e.text, tokens: e.tokens, kind: 'retrieved', source: `fault:${e.ref}`, trust: e.trust, validity: e.valid ? 1 : 0, ...(taint.length > 0 ? { taint } : {}) }, e.t);
+      p.last = e.text;
+      p.lastTaint = taint;
+      if (e.as !== undefined) {
+        p.vars[e.as] = e.text;
+        p.taint[e.as] = taint;
+      }
+    }
+    backToReady(p);
+  },
+} satisfies SubsystemReducers;

@@ -1,0 +1,59 @@
+/**
+ * The run's and the jobs' share of the reducer: start, fork and stop of the run, goals met,
+ * jobs published or failed, artifacts written and agents finished.
+ */
+import { SCHED_CLASSES } from '../sched';
+import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
+import type { Encoding } from '../tokens';
+import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
+
+export const runReducers = {
+  // The state right after run.started is built by stateFromStart; the event itself changes nothing more.
+  'run.started': () => {},
+  'run.forked': (s, e) => {
+    s.run = e.run;
+    s.stopped = null;
+  },
+  'run.stopped': (s, e) => {
+    s.stopped = { reason: e.reason, detail: e.detail };
+  },
+  'goal.met': (s, e) => {
+    s.goalsMet[e.goal] = true;
+  },
+} satisfies SubsystemReducers;
+
+export const jobReducers = {
+  'job.published': (s, e) => {
+    s.procs[e.agent] = {
+      id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, encoding: (e.tokenizer ?? 'o200k_base') as Encoding, turn: 0, pc: 0,
+      context: [], contextTokens: 0, recall: [], memory: e.memory, pressure: 'ok',
+      tools: e.tools, inbox: [], vars: {}, last: '', pending: null, slot: -1, until: 0, call: null,
+      readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
+      gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: {}, lastTaint: [], followed: [],
+    };
+    s.order.push(e.agent);
+    s.nextPid = e.pid + 1;
+    push(s, s.procs[e.agent]!, { role: 'system', text: e.system, tokens: e.systemTokens, kind: 'system', source: 'system', pinned: true, verified: true }, e.t);
+  },
+  'job.failed': () => {},
+  'artifact.written': (s, e) => {
+    s.artifacts[e.name] = { agent: e.agent, text: e.text, seq: e.seq };
+    backToReady(proc(s, e.agent));
+  },
+  'agent.finished': (s, e) => {
+    const p = proc(s, e.agent);
+    const { cls, rq } = rqOf(s, p);
+    cls.exit(rq, p.id);
+    p.pending = null;
+    p.state = 'done';
+    p.finished = e.text;
+    // Tasks it served and never answered end with it.
+    for (const t of Object.values(s.tasks)) {
+      const at = t.want ?? t.state;
+      if (t.server === p.id && at !== null && !TERMINAL.has(at)) {
+        t.want = 'TASK_STATE_COMPLETED';
+        queueTask(s, t.id);
+      }
+    }
+  },
+} satisfies SubsystemReducers;

@@ -1,0 +1,94 @@
+/**
+ * The scheduler's share of the reducer: admission, routing, runqueue entry and exit, slots,
+ * preemption, throttling and replenishment, and the inference slices a slot runs. Every
+ * mutating scheduling-class op (enqueue, dequeue, account, sleep, replenish) is called here.
+ */
+import { SCHED_CLASSES } from '../sched';
+import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
+
+export const schedReducers = {
+  'sched.admitted': (s, e) => {
+    s.bandwidth[e.model] = e.utilization;
+  },
+  'sched.refused': () => {},
+  'sched.routed': (s, e) => {
+    const p = proc(s, e.agent);
+    p.model = e.model;
+    p.routedTurn = p.turn;
+  },
+  'sched.enqueued': (s, e) => {
+    const p = proc(s, e.agent);
+    p.needsEnqueue = false;
+    p.readyAt = e.t;
+    const { cls, rq } = rqOf(s, p);
+    cls.enqueue(rq, { agent: p.id, t: e.t, sched: p.sched, why: e.why }, e.t);
+  },
+  'sched.picked': (s, e) => {
+    const p = proc(s, e.agent);
+    const { cls, rq } = rqOf(s, p);
+    cls.dequeue(rq, p.id, e.t);
+    s.slots[e.model]![e.slot] = p.id;
+    p.state = 'running';
+    p.slot = e.slot;
+    p.until = -1;
+  },
+  'sched.preempted': (s, e) => {
+    const p = proc(s, e.agent);
+    leaveSlot(s, p, e.model, e.slot);
+    p.state = 'ready';
+    p.needsEnqueue = true;
+  },
+  'sched.throttled': (s, e) => {
+    if (e.group !== undefined && s.groups[e.group]) s.groups[e.group]!.throttledUntil = e.until;
+    // A running agent throttled by its class at a slice boundary: announced; preemption follows.
+    const p = e.agent === undefined ? undefined : s.procs[e.agent];
+    if (p && p.until === -2) p.until = -3;
+  },
+  'sched.replenished': (s, e) => {
+    if (e.group !== undefined && s.groups[e.group]) {
+      const g = s.groups[e.group]!;
+      roll(g, e.t);
+      g.throttledUntil = null;
+    }
+    if (e.class !== undefined && e.model !== undefined) SCHED_CLASSES.classFor(e.class).replenish(s.runqueues[e.model]![e.class], e.t);
+  },
+} satisfies SubsystemReducers;
+
+export const inferReducers = {
+  'infer.started': (s, e) => {
+    const p = proc(s, e.agent);
+    p.until = e.until;
+    const spent = p.gen?.turn === e.turn ? p.gen.spent : { tokensIn: 0, cost: 0 };
+    // A prefill reads the whole window: recency for the eviction policies.
+    if (e.tokensIn > 0) for (const seg of p.context) seg.reads = [...seg.reads.slice(-7), e.t];
+    p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
+  },
+  'infer.sliced': (s, e) => {
+    const p = proc(s, e.agent);
+    charge(s, p, e.slice, e.t);
+    const { cls, rq } = rqOf(s, p);
+    cls.account(rq, p.id, e.slice.tokensOut, e.t);
+    if (p.gen) p.gen = { ...p.gen, done: e.done, slice: 0, prefill: 0, spent: { tokensIn: p.gen.spent.tokensIn + e.slice.tokensIn, cost: p.gen.spent.cost + e.slice.cost } };
+    // At a slice boundary: the kernel decides next whether it continues or is preempted.
+    p.until = -2;
+  },
+  'infer.completed': (s, e) => {
+    const p = proc(s, e.agent);
+    charge(s, p, e.slice, e.t);
+    const { cls, rq } = rqOf(s, p);
+    cls.account(rq, p.id, e.slice.tokensOut, e.t);
+    cls.sleep(rq, p.id, e.t);
+    leaveSlot(s, p, e.model, e.slot);
+    p.gen = null;
+    p.turn = e.turn + 1;
+    p.pc = e.pc;
+    s.steps += 1;
+    if (e.text !== '') push(s, p, { role: 'assistant', text: e.text, tokens: e.tokensOut, kind: 'message', source: `agent:${p.id}` }, e.t);
+    if (e.action.kind === 'call' && e.action.injectedFrom !== undefined) p.followed.push(e.action.injectedFrom);
+    if (e.action.kind === 'think') backToReady(p);
+    else {
+      p.state = 'acting';
+      p.pending = e.action;
+    }
+  },
+} satisfies SubsystemReducers;

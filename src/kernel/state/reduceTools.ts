@@ -1,0 +1,68 @@
+/**
+ * The system calls' share of the reducer: a tool call opened, allowed, denied or returned
+ * (results enter the window with their provenance and taint; stores and core memory change).
+ */
+import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
+
+export const toolReducers = {
+  'tool.called': (s, e) => {
+    const p = proc(s, e.agent);
+    const as = p.pending?.kind === 'call' ? p.pending.as : undefined;
+    p.pending = null;
+    p.state = 'syscall';
+    p.call = { callId: e.callId, tool: e.tool, args: e.args, ...(as === undefined ? {} : { as }), decided: false, until: 0, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) };
+    s.nextId += 1;
+  },
+  'tool.allowed': (s, e) => {
+    const call = proc(s, e.agent).call;
+    if (call) {
+      call.decided = true;
+      call.until = e.until;
+    }
+  },
+  'tool.denied': (s, e) => {
+    const p = proc(s, e.agent);
+    p.call = null;
+    const text = `${e.tool} denied: ${e.reason}`;
+    push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
+    p.last = text;
+    backToReady(p);
+  },
+  'tool.returned': (s, e) => {
+    const p = proc(s, e.agent);
+    const as = p.call?.as;
+    p.call = null;
+    const taint = e.taint ?? [];
+    const labels = taint.length > 0 ? { taint } : {};
+    if (e.hidden) {
+      // Execute-only: the planner never sees the result, only the name it is bound to.
+      const text = `${e.tool} returned ${e.ok ? 'a result' : 'an error'}${as === undefined ? '' : ` bound to $${as}`} (hidden from the planner)`;
+      push(s, p, { role: 'tool', text, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: 'trusted' }, e.t);
+    } else if (e.chunks && e.chunks.length > 0) {
+      for (const c of e.chunks) {
+        push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust: c.trust, validity: c.valid ? 1 : 0, ...labels }, e.t);
+      }
+    } else {
+      push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted', ...labels }, e.t);
+    }
+    p.lastTaint = taint;
+    if (as !== undefined) p.taint[as] = taint;
+    if (e.core) {
+      const label = e.core.label;
+      const old = p.context.find((x) => x.kind === 'core' && x.source === `core:${label}`);
+      const text = e.core.mode === 'append' && old ? `${old.text}\n${e.core.text}` : e.core.text;
+      if (old) takeOut(p, [old.id]);
+      push(s, p, { role: 'system', text, tokens: e.core.tokens, kind: 'core', source: `core:${label}`, pinned: true, verified: true }, e.t);
+    }
+    p.last = e.result;
+    if (as !== undefined) p.vars[as] = e.result;
+    if (e.stored) {
+      const doc = { id: e.stored.id, text: e.stored.text, tags: [], trust: 'trusted' as const, valid: true, source: `agent:${e.agent}`, t: e.t };
+      const own = s.views[e.stored.store]?.[e.agent];
+      // A session-tier store the agent copied on write: its private copy, never the shared one.
+      if (own) own.push(doc);
+      else (s.stores[e.stored.store] ??= []).push(doc);
+    }
+    backToReady(p);
+  },
+} satisfies SubsystemReducers;
