@@ -6,9 +6,9 @@
  * are skipped, an `error` event fails the call with the partial answer. A tool_use block's input
  * streams as partial JSON strings, assembled per block index.
  */
-import { failure, ProviderError, safeEndpoint, type ProviderErrorKind } from './errors';
+import { safeEndpoint, type ProviderErrorKind } from './errors';
 import { ResponseRecorder } from './recorder';
-import { failureFromResponse, isEventStream, makeTransport, readEvents, requestIdOf, send } from './transport';
+import { fail, responseError, isEventStream, makeTransport, readEvents, requestIdOf, send } from './transport';
 import type { ChatMessage, ChatOptions, ChatRequest, ChatResponse, EndpointConfig, FinishReason, ModelInfo, Provider, ProviderDeps, Usage } from './types';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -131,9 +131,9 @@ export function createAnthropicProvider(config: EndpointConfig, deps: ProviderDe
     if (res === 'aborted') return rec.snapshot('aborted');
     rec.headers();
     rec.requestId = requestIdOf(res);
-    if (!res.ok) throw new ProviderError(await failureFromResponse(t, res));
+    if (!res.ok) throw await responseError(t, res);
     if (!isEventStream(res)) {
-      throw new ProviderError(failure('protocol', t.endpoint, `${t.endpoint} did not answer an event stream (content-type ${res.headers.get('content-type') ?? 'none'}).`, 'Check that the base URL points at the Anthropic Messages API.', { status: res.status, requestId: rec.requestId }));
+      throw fail(t, 'protocol', `${t.endpoint} did not answer an event stream (content-type ${res.headers.get('content-type') ?? 'none'}).`, 'Check that the base URL points at the Anthropic Messages API.', { status: res.status, requestId: rec.requestId });
     }
 
     /** Tool-use blocks by index, with the input the start event carried (used when no partial JSON follows). */
@@ -145,7 +145,7 @@ export function createAnthropicProvider(config: EndpointConfig, deps: ProviderDe
       try {
         ev = JSON.parse(event.data) as WireEvent;
       } catch {
-        throw new ProviderError(failure('protocol', t.endpoint, `${t.endpoint} sent an event that is not JSON: ${event.data.slice(0, 80)}`, 'Check that the base URL points at the Anthropic Messages API.', { requestId: rec.requestId, partial: rec.snapshot('other') }));
+        throw fail(t, 'protocol', `${t.endpoint} sent an event that is not JSON: ${event.data.slice(0, 80)}`, 'Check that the base URL points at the Anthropic Messages API.', { requestId: rec.requestId, partial: rec.snapshot('other') });
       }
       const index = ev.index ?? 0;
       switch (ev.type ?? event.event) {
@@ -185,12 +185,10 @@ export function createAnthropicProvider(config: EndpointConfig, deps: ProviderDe
           return true;
         case 'error': {
           const kind = ERROR_KINDS[ev.error?.type ?? ''] ?? 'server';
-          throw new ProviderError(
-            failure(kind, t.endpoint, `${t.endpoint} reported ${ev.error?.type ?? 'an error'} in the middle of the answer: ${ev.error?.message ?? ''}`.trim(), kind === 'auth' ? 'Check the API key for this endpoint.' : 'It will be retried; the partial answer is kept.', {
-              requestId: rec.requestId,
-              partial: rec.snapshot('other'),
-            }),
-          );
+          throw fail(t, kind, `${t.endpoint} reported ${ev.error?.type ?? 'an error'} in the middle of the answer: ${ev.error?.message ?? ''}`.trim(), kind === 'auth' ? 'Check the API key for this endpoint.' : 'It will be retried; the partial answer is kept.', {
+            requestId: rec.requestId,
+            partial: rec.snapshot('other'),
+          });
         }
         default:
           // ping, and event types added later (the API's versioning policy says to skip them).
@@ -202,9 +200,7 @@ export function createAnthropicProvider(config: EndpointConfig, deps: ProviderDe
     if (end.end === 'aborted') return rec.snapshot('aborted');
     if (end.end === 'complete' && stopped) return rec.snapshot(finish());
     const detail = end.end === 'dropped' ? end.detail : 'the stream ended before message_stop';
-    throw new ProviderError(
-      failure('dropped', t.endpoint, `The connection to ${t.endpoint} dropped in the middle of the answer (${detail}).`, 'It will be retried; the partial answer is kept.', { requestId: rec.requestId, partial: rec.snapshot('other') }),
-    );
+    throw fail(t, 'dropped', `The connection to ${t.endpoint} dropped in the middle of the answer (${detail}).`, 'It will be retried; the partial answer is kept.', { requestId: rec.requestId, partial: rec.snapshot('other') });
   }
 
   async function listModels(opts: { signal?: AbortSignal } = {}): Promise<ModelInfo[]> {
@@ -215,12 +211,12 @@ export function createAnthropicProvider(config: EndpointConfig, deps: ProviderDe
       const query: string = `?limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ''}`;
       const res = await send(t, `${base}/v1/models${query}`, { method: 'GET', headers: headers() }, opts.signal);
       if (res === 'aborted') return models;
-      if (!res.ok) throw new ProviderError(await failureFromResponse(t, res));
+      if (!res.ok) throw await responseError(t, res);
       let json: { data?: Array<{ id?: unknown; display_name?: unknown; created_at?: unknown }>; has_more?: boolean; last_id?: string | null };
       try {
         json = (await res.json()) as typeof json;
       } catch {
-        throw new ProviderError(failure('protocol', t.endpoint, `${t.endpoint}/v1/models did not answer JSON.`, 'Check that the base URL points at the Anthropic API.', { status: res.status }));
+        throw fail(t, 'protocol', `${t.endpoint}/v1/models did not answer JSON.`, 'Check that the base URL points at the Anthropic API.', { status: res.status });
       }
       for (const m of json.data ?? []) {
         if (typeof m.id !== 'string') continue;

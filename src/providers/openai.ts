@@ -5,9 +5,9 @@
  * OpenRouter. Tool-call fragments are assembled by their `index`, so parallel calls and
  * arguments split across any number of chunks come out whole.
  */
-import { failure, ProviderError, safeEndpoint } from './errors';
+import { safeEndpoint, type ProviderError } from './errors';
 import { ResponseRecorder } from './recorder';
-import { failureFromResponse, isEventStream, makeTransport, readEvents, requestIdOf, send, type Transport } from './transport';
+import { fail, responseError, isEventStream, makeTransport, readEvents, requestIdOf, send, type Transport } from './transport';
 import type { ChatMessage, ChatOptions, ChatRequest, ChatResponse, EndpointConfig, FinishReason, ModelInfo, Provider, ProviderDeps, Usage } from './types';
 
 /** The API root: a bare origin gets `/v1` (what every OpenAI-compatible server serves). */
@@ -123,12 +123,10 @@ function finishOf(rec: ResponseRecorder): FinishReason {
 
 function inStreamError(t: Transport, rec: ResponseRecorder, err: WireChunk['error']): ProviderError {
   const said = typeof err === 'string' ? err : (err?.message ?? 'an error');
-  return new ProviderError(
-    failure('server', t.endpoint, `${t.endpoint} reported an error in the middle of the answer: ${said}.`, 'It will be retried; if it persists, check the server.', {
-      requestId: rec.requestId,
-      partial: rec.snapshot('other'),
-    }),
-  );
+  return fail(t, 'server', `${t.endpoint} reported an error in the middle of the answer: ${said}.`, 'It will be retried; if it persists, check the server.', {
+    requestId: rec.requestId,
+    partial: rec.snapshot('other'),
+  });
 }
 
 export function createOpenAiProvider(config: EndpointConfig, deps: ProviderDeps = {}): Provider {
@@ -142,7 +140,7 @@ export function createOpenAiProvider(config: EndpointConfig, deps: ProviderDeps 
 
   async function chat(req: ChatRequest, opts: ChatOptions = {}): Promise<ChatResponse> {
     if (req.assistantPrefix) {
-      throw new ProviderError(failure('unsupported', t.endpoint, 'The OpenAI chat completions wire cannot continue an assistant prefix.', 'Restart the generation instead of resuming it.'));
+      throw fail(t, 'unsupported', 'The OpenAI chat completions wire cannot continue an assistant prefix.', 'Restart the generation instead of resuming it.');
     }
     const body = openAiRequestBody(req, config.maxTokensField);
     const rec = new ResponseRecorder('openai', t.endpoint, req, { seed: req.seed ?? null, maxTokens: req.maxTokens ?? null, prefix: '' }, t.now, opts.onDelta);
@@ -150,7 +148,7 @@ export function createOpenAiProvider(config: EndpointConfig, deps: ProviderDeps 
     if (res === 'aborted') return rec.snapshot('aborted');
     rec.headers();
     rec.requestId = requestIdOf(res);
-    if (!res.ok) throw new ProviderError(await failureFromResponse(t, res));
+    if (!res.ok) throw await responseError(t, res);
 
     if (!isEventStream(res)) {
       // A server that ignored `stream: true` and sent one chat.completion object.
@@ -158,7 +156,7 @@ export function createOpenAiProvider(config: EndpointConfig, deps: ProviderDeps 
       try {
         whole = JSON.parse(await res.text()) as WireChunk;
       } catch {
-        throw new ProviderError(failure('protocol', t.endpoint, `${t.endpoint} answered neither an event stream nor JSON (content-type ${res.headers.get('content-type') ?? 'none'}).`, 'Check that the base URL points at an OpenAI-compatible API.', { status: res.status, requestId: rec.requestId }));
+        throw fail(t, 'protocol', `${t.endpoint} answered neither an event stream nor JSON (content-type ${res.headers.get('content-type') ?? 'none'}).`, 'Check that the base URL points at an OpenAI-compatible API.', { status: res.status, requestId: rec.requestId });
       }
       if (whole.error) throw inStreamError(t, rec, whole.error);
       applyChunk(rec, whole);
@@ -172,7 +170,7 @@ export function createOpenAiProvider(config: EndpointConfig, deps: ProviderDeps 
       try {
         chunk = JSON.parse(event.data) as WireChunk;
       } catch {
-        throw new ProviderError(failure('protocol', t.endpoint, `${t.endpoint} sent an event that is not JSON: ${event.data.slice(0, 80)}`, 'Check that the base URL points at an OpenAI-compatible API.', { requestId: rec.requestId, partial: rec.snapshot('other') }));
+        throw fail(t, 'protocol', `${t.endpoint} sent an event that is not JSON: ${event.data.slice(0, 80)}`, 'Check that the base URL points at an OpenAI-compatible API.', { requestId: rec.requestId, partial: rec.snapshot('other') });
       }
       if (chunk.error) throw inStreamError(t, rec, chunk.error);
       applyChunk(rec, chunk);
@@ -182,20 +180,18 @@ export function createOpenAiProvider(config: EndpointConfig, deps: ProviderDeps 
     // Some servers close without `[DONE]` after the finishing chunk: that answer is whole.
     if (end.end === 'complete' || (end.end === 'eof' && rec.rawFinishReason)) return rec.snapshot(finishOf(rec));
     const detail = end.end === 'dropped' ? end.detail : 'the stream ended before [DONE]';
-    throw new ProviderError(
-      failure('dropped', t.endpoint, `The connection to ${t.endpoint} dropped in the middle of the answer (${detail}).`, 'It will be retried; the partial answer is kept.', { requestId: rec.requestId, partial: rec.snapshot('other') }),
-    );
+    throw fail(t, 'dropped', `The connection to ${t.endpoint} dropped in the middle of the answer (${detail}).`, 'It will be retried; the partial answer is kept.', { requestId: rec.requestId, partial: rec.snapshot('other') });
   }
 
   async function listModels(opts: { signal?: AbortSignal } = {}): Promise<ModelInfo[]> {
     const res = await send(t, `${base}/models`, { method: 'GET', headers: headers() }, opts.signal);
     if (res === 'aborted') return [];
-    if (!res.ok) throw new ProviderError(await failureFromResponse(t, res));
+    if (!res.ok) throw await responseError(t, res);
     let json: { data?: Array<{ id?: unknown; created?: unknown; owned_by?: unknown }> };
     try {
       json = (await res.json()) as typeof json;
     } catch {
-      throw new ProviderError(failure('protocol', t.endpoint, `${t.endpoint}/models did not answer JSON.`, 'Check that the base URL points at an OpenAI-compatible API.', { status: res.status }));
+      throw fail(t, 'protocol', `${t.endpoint}/models did not answer JSON.`, 'Check that the base URL points at an OpenAI-compatible API.', { status: res.status });
     }
     return (json.data ?? [])
       .filter((m) => typeof m.id === 'string')

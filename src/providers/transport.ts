@@ -3,7 +3,7 @@
  * fetch into a typed failure, and reading a server-sent event stream with eventsource-parser.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { failure, ProviderError, redact, type ProviderFailure } from './errors';
+import { failure, ProviderError, redact, type ProviderErrorKind } from './errors';
 import { parseRetryAfter } from './retry';
 import type { ProviderDeps, WireFormat } from './types';
 
@@ -16,6 +16,20 @@ export interface Transport {
   environment: 'browser' | 'node';
   /** Strings no message may contain (the API key). */
   secrets: readonly string[];
+}
+
+/**
+ * A typed error whose message and fix have passed through {@link redact}: every failure an
+ * adapter raises is built here, so no server echo of the key can slip through.
+ */
+export function fail(
+  t: Transport,
+  kind: ProviderErrorKind,
+  message: string,
+  fix: string,
+  extra: Parameters<typeof failure>[4] = {},
+): ProviderError {
+  return new ProviderError(failure(kind, t.endpoint, redact(message, t.secrets), redact(fix, t.secrets), extra));
 }
 
 export function makeTransport(wire: WireFormat, endpoint: string, secrets: readonly string[], deps: ProviderDeps): Transport {
@@ -52,26 +66,26 @@ export async function send(t: Transport, url: string, init: RequestInit, signal?
     return await t.fetch(url, { ...init, signal });
   } catch (err) {
     if (isAbort(err, signal)) return 'aborted';
-    throw new ProviderError(unreachable(t, err));
+    throw unreachable(t, err);
   }
 }
 
-function unreachable(t: Transport, err: unknown): ProviderFailure {
+function unreachable(t: Transport, err: unknown): ProviderError {
   const e = err instanceof Error ? err : new Error(String(err));
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  const detail = redact(cause?.code ?? cause?.message ?? e.message, t.secrets);
+  const detail = cause?.code ?? cause?.message ?? e.message;
   // Chrome says "Failed to fetch", Firefox "NetworkError when attempting to fetch resource.",
   // Safari "Load failed": the browser hides whether CORS or the network refused, on purpose.
   if (t.environment === 'browser' && e instanceof TypeError) {
     const origin = pageOrigin();
-    return failure(
+    return fail(
+      t,
       'cors',
-      t.endpoint,
-      `The browser blocked the request to ${t.endpoint} (${e.name}: ${redact(e.message, t.secrets)}): the server did not allow ${origin ? `this page's origin ${origin}` : "this page's origin"} (CORS), or it is not running.`,
+      `The browser blocked the request to ${t.endpoint} (${e.name}: ${e.message}): the server did not allow ${origin ? `this page's origin ${origin}` : "this page's origin"} (CORS), or it is not running.`,
       `Allow the origin at the server (Access-Control-Allow-Origin; for Ollama set OLLAMA_ORIGINS${origin ? `=${origin}` : ''}), or use a proxy; check that the server is up.`,
     );
   }
-  return failure('network', t.endpoint, `Could not reach ${t.endpoint} (${detail}).`, 'Check that the server is running and the base URL is right.');
+  return fail(t, 'network', `Could not reach ${t.endpoint} (${detail}).`, 'Check that the server is running and the base URL is right.');
 }
 
 /** The server's own error message from a JSON error body (OpenAI `error.message`, Anthropic `error.message`, Ollama `error`). */
@@ -93,8 +107,8 @@ export function requestIdOf(res: Response): string | null {
   return res.headers.get('request-id') ?? res.headers.get('x-request-id');
 }
 
-/** Reads a non-2xx response into a typed failure. */
-export async function failureFromResponse(t: Transport, res: Response): Promise<ProviderFailure> {
+/** Reads a non-2xx response into a typed error. */
+export async function responseError(t: Transport, res: Response): Promise<ProviderError> {
   let body = '';
   try {
     body = (await res.text()).slice(0, 4000);
@@ -109,27 +123,27 @@ export async function failureFromResponse(t: Transport, res: Response): Promise<
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(res.headers, t.now());
     const wait = retryAfterMs === null ? '' : ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s.`;
-    return failure('rate-limited', where, `${where} is rate limiting requests (HTTP 429${detail}).${wait}`, "Retry later, or lower this model's requests or tokens per minute.", { ...extra, retryAfterMs });
+    return fail(t, 'rate-limited', `${where} is rate limiting requests (HTTP 429${detail}).${wait}`, "Retry later, or lower this model's requests or tokens per minute.", { ...extra, retryAfterMs });
   }
   if (status === 401) {
-    return failure('auth', where, `${where} refused the API key (HTTP 401${detail}).`, 'Set a valid API key for this endpoint (Settings, or the environment variable the CLI reads).', extra);
+    return fail(t, 'auth', `${where} refused the API key (HTTP 401${detail}).`, 'Set a valid API key for this endpoint (Settings, or the environment variable the CLI reads).', extra);
   }
   if (status === 403) {
     // Ollama answers a page origin it does not allow with an empty 403 (gin's CORS middleware).
     const ollamaLike = t.wire === 'openai' && (body.trim() === '' || /:11434(\/|$)/.test(where));
     if (ollamaLike && t.environment === 'browser') {
       const origin = pageOrigin() ?? "this page's origin";
-      return failure('origin-forbidden', where, `${where} refused ${origin} (HTTP 403): Ollama only answers the origins it is told to allow.`, `Start Ollama with OLLAMA_ORIGINS=${origin} (or * for any origin), e.g. OLLAMA_ORIGINS=${origin} ollama serve.`, extra);
+      return fail(t, 'origin-forbidden', `${where} refused ${origin} (HTTP 403): Ollama only answers the origins it is told to allow.`, `Start Ollama with OLLAMA_ORIGINS=${origin} (or * for any origin), e.g. OLLAMA_ORIGINS=${origin} ollama serve.`, extra);
     }
-    return failure('auth', where, `${where} refused access (HTTP 403${detail}).`, "Check that this endpoint's API key may use this model (its project, organisation or permissions).", extra);
+    return fail(t, 'auth', `${where} refused access (HTTP 403${detail}).`, "Check that this endpoint's API key may use this model (its project, organisation or permissions).", extra);
   }
   if (status >= 500 || status === 408 || status === 409) {
-    return failure('server', where, `${where} failed to answer (HTTP ${status}${detail}).`, 'It will be retried; if it persists, check the server.', { ...extra, retryAfterMs: parseRetryAfter(res.headers, t.now()) });
+    return fail(t, 'server', `${where} failed to answer (HTTP ${status}${detail}).`, 'It will be retried; if it persists, check the server.', { ...extra, retryAfterMs: parseRetryAfter(res.headers, t.now()) });
   }
   if (status === 404) {
-    return failure('bad-request', where, `${where} has no such route or model (HTTP 404${detail}).`, 'Check the base URL and the model name.', extra);
+    return fail(t, 'bad-request', `${where} has no such route or model (HTTP 404${detail}).`, 'Check the base URL and the model name.', extra);
   }
-  return failure('bad-request', where, `${where} rejected the request (HTTP ${status}${detail}).`, 'Check the model name and the request parameters.', extra);
+  return fail(t, 'bad-request', `${where} rejected the request (HTTP ${status}${detail}).`, 'Check the model name and the request parameters.', extra);
 }
 
 export type StreamEnd =
