@@ -2,15 +2,21 @@
 /**
  * The layer check (`npm run -s layers`, part of `npm test`). Imports point down only:
  *
- *   ui > store > bridge > worker > persist > providers > kernel      (cli beside, on the kernel)
+ *   ui > store > bridge > worker > persist > kernel      (cli beside, on persist and the kernel)
  *
  * Every .ts/.tsx under src/ is parsed with oxc (rolldown's parser, installed with vite 8), and
  * every static import, `export … from`, dynamic `import()`, `import x = require()` and
- * `new URL('…', import.meta.url)` (how workers are spawned) is checked against the rules below.
+ * `new URL('…', import.meta.url)` (how workers are spawned) is checked against LAYERS: for each
+ * layer, the layers and npm packages it may import. Anything not listed is a violation, so a new
+ * dependency between layers, or a new package in a layer, is a deliberate edit of that table.
  * Type-only imports count: a type import is still a dependency between layers.
  *
- * Each violation prints as `file:line: rule, what to do`; the exit code is 1 if there is any.
- * The rules are plain data and `checkSource` is pure, so check-layers.test.ts can prove each
+ * Test-only code is named so (TEST_ONLY: `*.test.ts`, `*.testing.ts`, `*.fixture.ts`, or a
+ * `test/`, `testing/` or `__tests__/` folder). It may also use Node built-ins, test packages
+ * and fixtures outside src/; production code never imports it.
+ *
+ * Each violation prints as `file:line: rule; what to do`; the exit code is 1 if there is any.
+ * The tables are plain data and `checkSource` is pure, so check-layers.test.ts can prove each
  * rule still fires.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -21,8 +27,34 @@ import { parseSync } from 'rolldown/utils';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Packages the kernel must not import: it is pure TypeScript, runnable in Node, a worker and vitest. */
-export const KERNEL_FORBIDDEN_PACKAGES = ['react', 'react-dom', 'dexie', 'comlink', 'zustand', 'monaco-editor', '@xyflow/*'];
+/**
+ * What each layer may import besides itself. `layers`: other layers under src/ (`kernel/index`
+ * means only the kernel's public index); `packages`: npm packages (`@scope/*` matches a scope);
+ * `builtins`: Node built-ins; `testPackages`: packages only its test-only code may use.
+ * `src` is the files directly in src/ (main.tsx).
+ */
+export const LAYERS = {
+  src: { layers: ['ui'], packages: ['react', 'react-dom'] },
+  ui: {
+    layers: ['store', 'bridge', 'kernel/index'],
+    packages: ['react', 'react-dom', '@xyflow/*', 'monaco-editor', '@tanstack/react-virtual', 'elkjs'],
+    // A test builds a bare zustand store around one slice.
+    testPackages: ['zustand'],
+  },
+  store: { layers: ['bridge', 'kernel/index'], packages: ['zustand', 'zundo'] },
+  bridge: { layers: ['worker', 'kernel/index'], packages: ['comlink'] },
+  worker: { layers: ['persist', 'kernel'], packages: ['comlink'] },
+  persist: { layers: ['kernel'], packages: ['dexie'] },
+  cli: { layers: ['persist', 'kernel'], packages: [], builtins: true },
+  // Pure TypeScript, runnable in Node, a worker and vitest: no DOM, React, Dexie, comlink, Node.
+  kernel: { layers: [], packages: ['zod', 'gpt-tokenizer', '@noble/hashes', '@cfworker/json-schema'] },
+};
+
+/** The order imports point in, top to bottom (cli sits beside the stack). For messages. */
+const STACK = 'ui > store > bridge > worker > persist > kernel';
+
+/** Packages any test-only code may import. */
+export const TEST_PACKAGES = ['vitest', 'fast-check', 'fake-indexeddb', '@a2a-js/sdk'];
 
 const BUILTINS = new Set(builtinModules);
 
@@ -40,8 +72,15 @@ function isBuiltin(spec) {
   return spec.startsWith('node:') || BUILTINS.has(packageName(spec));
 }
 
-function isTestFile(rel) {
-  return /\.(test|spec)\.tsx?$/.test(rel) || rel.split('/').includes('__tests__');
+/**
+ * True if rel is test-only code by its name: a test (`*.test.ts`, `*.spec.ts`), a test helper
+ * (`*.testing.ts`), test data (`*.fixture.ts`, `*.fixtures.ts`), or anything in a `test/`,
+ * `testing/` or `__tests__/` folder.
+ */
+export function isTestOnly(rel) {
+  // An import names the file with or without its extension.
+  if (/\.(test|spec|testing|fixtures?)(\.[cm]?[jt]sx?)?$/.test(rel)) return true;
+  return rel.split('/').slice(0, -1).some((dir) => dir === 'test' || dir === 'testing' || dir === '__tests__');
 }
 
 /** The layer of a repo-relative posix path under src/ (`src/ui/App.tsx` → `ui`), `src` for files at src/, null outside src. */
@@ -55,7 +94,7 @@ export function layerOf(rel) {
 
 /**
  * Where a specifier points: `{ kind: 'package', name, builtin }` for a bare specifier,
- * `{ kind: 'file', rel, layer }` for a relative or root-absolute one (rel is repo-relative, posix).
+ * `{ kind: 'file', rel, layer, testOnly }` for a relative or root-absolute one (rel is repo-relative, posix).
  */
 export function resolveTarget(fromRel, spec) {
   if (spec.startsWith('.') || spec.startsWith('/')) {
@@ -63,7 +102,7 @@ export function resolveTarget(fromRel, spec) {
     const rel = spec.startsWith('/')
       ? path.posix.normalize(clean.slice(1))
       : path.posix.normalize(path.posix.join(path.posix.dirname(fromRel), clean));
-    return { kind: 'file', rel, layer: layerOf(rel) };
+    return { kind: 'file', rel, layer: layerOf(rel), testOnly: isTestOnly(rel) };
   }
   return { kind: 'package', name: packageName(spec), builtin: isBuiltin(spec) };
 }
@@ -73,71 +112,81 @@ function isKernelIndex(rel) {
   return /^src\/kernel(\/index(\.tsx?|\.js)?)?\/?$/.test(rel);
 }
 
+/** The layers whose table lists pkg, e.g. ['persist'] for dexie. */
+function ownersOf(pkg) {
+  return Object.entries(LAYERS).filter(([, l]) => l.packages.some((p) => matchesPackage(pkg, p))).map(([name]) => name);
+}
+
 /**
- * The rules. Each takes (from: {rel, layer, test}, target, spec) and returns null or
- * `{ rule, fix }`.
+ * Checks one import against LAYERS and the test-only rule. `from` is `{ rel, layer, test }`.
+ * Returns null or `{ rule, fix }`.
  */
-export const RULES = [
-  function kernelIsSelfContained(from, target, spec) {
-    if (from.layer !== 'kernel') return null;
-    if (target.kind === 'file') {
-      if (target.rel === 'src/kernel' || target.rel.startsWith('src/kernel/')) return null;
-      // Kernel tests may read fixtures outside src/ (e.g. public/examples), never another layer.
-      if (from.test && target.layer === null) return null;
-      return {
-        rule: `src/kernel must not import outside src/kernel ("${spec}" is ${target.layer ? `in src/${target.layer}` : target.rel})`,
-        fix: 'define a port (interface) in the kernel and let the outer layer implement it',
-      };
-    }
-    if (target.builtin) {
-      if (from.test) return null;
-      return {
-        rule: `src/kernel must not import Node built-ins ("${spec}")`,
-        fix: 'the kernel also runs in a browser worker: take the capability through a port instead',
-      };
-    }
-    const banned = KERNEL_FORBIDDEN_PACKAGES.find((p) => matchesPackage(target.name, p));
-    if (banned) {
-      return {
-        rule: `src/kernel must not import ${target.name}`,
-        fix: 'keep the kernel pure TypeScript; move this code to the layer that owns that library',
-      };
-    }
-    return null;
-  },
-  function onlyPersistImportsDexie(from, target) {
-    if (target.kind !== 'package' || target.name !== 'dexie' || from.layer === 'persist') return null;
-    return { rule: 'only src/persist may import dexie', fix: 'add what you need to src/persist and use it from there' };
-  },
-  function onlyWorkerAndBridgeImportComlink(from, target) {
-    if (target.kind !== 'package' || target.name !== 'comlink' || from.layer === 'worker' || from.layer === 'bridge') return null;
-    return { rule: 'only src/worker and src/bridge may import comlink', fix: 'reach the worker through src/bridge' };
-  },
-  function uiAndStoreUseKernelIndex(from, target, spec) {
-    if (from.layer !== 'ui' && from.layer !== 'store') return null;
-    if (target.kind !== 'file' || target.layer !== 'kernel' || isKernelIndex(target.rel)) return null;
+export function checkImport(from, target, spec) {
+  const where = `src/${from.layer}`;
+  const allowed = LAYERS[from.layer];
+  if (!allowed) {
     return {
-      rule: `src/${from.layer} must import the kernel only through its index, not "${spec}"`,
+      rule: `${from.layer === null ? from.rel : where} is not a layer the check knows`,
+      fix: `add it to LAYERS in scripts/check-layers.mjs with the layers and packages it may import, and to README's Layers section`,
+    };
+  }
+  if (target.kind === 'package') return checkPackage(from, allowed, target, spec);
+  if (target.testOnly && !from.test) {
+    return {
+      rule: `production code must not import test-only code ("${spec}")`,
+      fix: 'move what production needs out of the test-only file, or make the importer test-only by its name (*.testing.ts, testing/)',
+    };
+  }
+  if (target.layer === null) {
+    if (from.test) return null; // tests read fixtures such as public/examples
+    return {
+      rule: `${where} must not import files outside src/ ("${spec}")`,
+      fix: 'only test-only code reads files outside src/; load it at run time or move it under src/',
+    };
+  }
+  if (target.layer === from.layer) return null;
+  if (allowed.layers.includes(target.layer)) return null;
+  if (allowed.layers.includes(`${target.layer}/index`)) {
+    if (target.layer !== 'kernel' || isKernelIndex(target.rel)) return null;
+    return {
+      rule: `${where} must import the kernel only through its index, not "${spec}"`,
       fix: 'import from src/kernel (its index.ts); if the name is not exported there, ask the kernel owner to export it',
     };
-  },
-  function uiAndStoreStayOffPersistAndWorker(from, target, spec) {
-    if (from.layer !== 'ui' && from.layer !== 'store') return null;
-    if (target.kind !== 'file' || (target.layer !== 'persist' && target.layer !== 'worker')) return null;
+  }
+  if (from.layer === 'kernel') {
     return {
-      rule: `src/${from.layer} must not import src/${target.layer} ("${spec}")`,
-      fix: 'go through src/bridge, the only way the UI reaches the worker and storage',
+      rule: `src/kernel must not import outside src/kernel ("${spec}" is in src/${target.layer})`,
+      fix: 'define a port (interface) in the kernel and let the outer layer implement it',
     };
-  },
-  function lowerLayersStayOffUiAndStore(from, target, spec) {
-    if (!['persist', 'worker', 'cli', 'providers'].includes(from.layer ?? '')) return null;
-    if (target.kind !== 'file' || (target.layer !== 'ui' && target.layer !== 'store')) return null;
+  }
+  const may = allowed.layers.map((l) => `src/${l.replace(/\/index$/, '')}`);
+  return {
+    rule: `${where} must not import src/${target.layer} ("${spec}")`,
+    fix: `imports point down only (${STACK}); ${where} may import ${may.length > 0 ? may.join(', ') : 'no other layer'}: move the shared code down into one of those, or pass it in from above`,
+  };
+}
+
+function checkPackage(from, allowed, target, spec) {
+  const where = `src/${from.layer}`;
+  if (target.builtin) {
+    if (allowed.builtins || from.test) return null;
     return {
-      rule: `src/${from.layer} must not import src/${target.layer} ("${spec}")`,
-      fix: 'imports point down only: move the shared code into src/kernel (or pass it in from above)',
+      rule: `${where} must not import Node built-ins ("${spec}")`,
+      fix: from.layer === 'kernel'
+        ? 'the kernel also runs in a browser worker: take the capability through a port instead'
+        : 'this code runs in the browser: only src/cli and test-only code use Node built-ins',
     };
-  },
-];
+  }
+  const ok = (patterns) => (patterns ?? []).some((p) => matchesPackage(target.name, p));
+  if (ok(allowed.packages)) return null;
+  if (from.test && (ok(TEST_PACKAGES) || ok(allowed.testPackages))) return null;
+  const owners = ownersOf(target.name).filter((l) => l !== 'src');
+  let fix;
+  if (from.layer === 'kernel') fix = 'keep the kernel pure TypeScript; move this code to the layer that owns that library';
+  else if (owners.length > 0) fix = `only ${owners.map((l) => `src/${l}`).join(' and ')} may import ${target.name}: go through ${owners.length === 1 ? 'it' : 'them'}`;
+  else fix = `if ${where} should own ${target.name}, add it to LAYERS.${from.layer}.packages in scripts/check-layers.mjs`;
+  return { rule: `${where} must not import ${target.name}`, fix };
+}
 
 function lineAt(text, offset) {
   let line = 1;
@@ -192,7 +241,7 @@ export function extractSpecifiers(file, text) {
  * Returns `[{ file, line, rule, fix, spec }]`.
  */
 export function checkSource(rel, text) {
-  const from = { rel, layer: layerOf(rel), test: isTestFile(rel) };
+  const from = { rel, layer: layerOf(rel), test: isTestOnly(rel) };
   let specs;
   try {
     specs = extractSpecifiers(rel, text);
@@ -201,11 +250,8 @@ export function checkSource(rel, text) {
   }
   const violations = [];
   for (const { spec, offset } of specs) {
-    const target = resolveTarget(rel, spec);
-    for (const rule of RULES) {
-      const v = rule(from, target, spec);
-      if (v) violations.push({ file: rel, line: lineAt(text, offset), spec, ...v });
-    }
+    const v = checkImport(from, resolveTarget(rel, spec), spec);
+    if (v) violations.push({ file: rel, line: lineAt(text, offset), spec, ...v });
   }
   return violations;
 }

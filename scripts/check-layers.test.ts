@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { checkSource, checkTree, extractSpecifiers, formatViolation } from './check-layers.mjs';
+import { checkSource, checkTree, extractSpecifiers, formatViolation, isTestOnly, LAYERS } from './check-layers.mjs';
 
 interface Violation { file: string; line: number; rule: string; fix: string; spec: string }
+type LayerTable = Record<string, { layers: string[]; packages: string[] }>;
 const check = (file: string, text: string): Violation[] => checkSource(file, text) as Violation[];
 
 describe('extractSpecifiers', () => {
@@ -30,13 +31,13 @@ describe('extractSpecifiers', () => {
   });
 });
 
-describe('rules', () => {
-  it('kernel: nothing outside src/kernel, no banned packages, no Node built-ins', () => {
+describe('the allow-list', () => {
+  it('kernel: nothing outside src/kernel, only its listed packages, no Node built-ins', () => {
     const v = check(
       'src/kernel/sched/x.ts',
       [
         "import { ok } from '../spec';", // fine
-        "import { z } from 'zod';", // fine: an allowed npm package
+        "import { z } from 'zod';", // fine: a listed npm package
         "import { useStore } from '../../store';",
         "import { db } from '../../persist/db';",
         "import React from 'react';",
@@ -48,37 +49,50 @@ describe('rules', () => {
         "import { ReactFlow } from '@xyflow/react';",
         "import { readFileSync } from 'node:fs';",
         "const lazy = () => import('../../ui/App');",
+        "import leftPad from 'left-pad';",
       ].join('\n'),
     );
-    const lines = v.map((x) => x.line);
-    expect(lines).toEqual([3, 4, 5, 6, 7, 7, 8, 8, 9, 10, 11, 12, 13]);
+    expect(v.map((x) => x.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     expect(v.every((x) => x.file === 'src/kernel/sched/x.ts')).toBe(true);
     expect(v[0]!.rule).toContain('src/kernel must not import outside src/kernel');
+    expect(v[0]!.fix).toContain('port');
+    expect(v[2]!.rule).toBe('src/kernel must not import react');
+    expect(v[9]!.rule).toContain('Node built-ins');
   });
 
-  it('kernel tests may read fixtures and Node built-ins, never another layer', () => {
+  it('kernel tests may read fixtures, Node built-ins and test packages, never another layer', () => {
     const v = check(
       'src/kernel/sched/x.test.ts',
       [
         "import { readFileSync } from 'node:fs';",
         "import example from '../../../public/examples/research-team.json';",
         "import { App } from '../../ui/App';",
+        "import fc from 'fast-check';",
+        "import { describe } from 'vitest';",
+        "import React from 'react';",
       ].join('\n'),
     );
-    expect(v.map((x) => x.line)).toEqual([3]);
+    expect(v.map((x) => x.line)).toEqual([3, 6]);
   });
 
-  it('dexie only in src/persist', () => {
+  it('a package belongs to the layers that list it; the fix names them', () => {
     expect(check('src/persist/db.ts', "import Dexie from 'dexie';")).toEqual([]);
-    expect(check('src/worker/w.ts', "import Dexie from 'dexie';")[0]!.rule).toBe('only src/persist may import dexie');
+    const [w] = check('src/worker/w.ts', "import Dexie from 'dexie';");
+    expect(w!.rule).toBe('src/worker must not import dexie');
+    expect(w!.fix).toContain('only src/persist may import dexie');
     expect(check('src/ui/a.tsx', "const d = import('dexie');")).toHaveLength(1);
-  });
-
-  it('comlink only in src/worker and src/bridge', () => {
     expect(check('src/worker/kernel.worker.ts', "import * as Comlink from 'comlink';")).toEqual([]);
     expect(check('src/bridge/client.ts', "import { wrap } from 'comlink';")).toEqual([]);
     expect(check('src/store/s.ts', "import { wrap } from 'comlink';")).toHaveLength(1);
     expect(check('src/ui/a.tsx', "import { wrap } from 'comlink';")).toHaveLength(1);
+  });
+
+  it('a package no layer lists is a violation until it is added to the table', () => {
+    const [v] = check('src/ui/a.tsx', "import leftPad from 'left-pad';");
+    expect(v!.rule).toBe('src/ui must not import left-pad');
+    expect(v!.fix).toContain('LAYERS.ui.packages');
+    expect(check('src/ui/a.tsx', "import { Handle } from '@xyflow/react';")).toEqual([]);
+    expect(check('src/ui/a.tsx', "import { Panel } from '@xyflow/system';")).toEqual([]); // `@xyflow/*`
   });
 
   it('ui and store reach the kernel only through its index', () => {
@@ -101,14 +115,82 @@ describe('rules', () => {
     expect(check('src/ui/a.tsx', "import { client } from '../bridge/client';")).toEqual([]);
   });
 
-  it('persist, worker, cli and providers never import ui or store', () => {
-    for (const layer of ['persist', 'worker', 'cli', 'providers']) {
+  it('the worker does not import the bridge, not even its types', () => {
+    const [v] = check('src/worker/LiveRun.ts', "import type { RunMeta } from '../bridge/api';");
+    expect(v!.rule).toBe('src/worker must not import src/bridge ("../bridge/api")');
+    expect(v!.fix).toContain('src/worker may import src/persist, src/kernel');
+    expect(check('src/bridge/client.ts', "import type { StudioApi } from '../worker/api';")).toEqual([]);
+  });
+
+  it('persist, worker and cli never import ui or store', () => {
+    for (const layer of ['persist', 'worker', 'cli']) {
       expect(check(`src/${layer}/x.ts`, "import { useStore } from '../store';")).toHaveLength(1);
       expect(check(`src/${layer}/x.ts`, "import type { Props } from '../ui/App';")).toHaveLength(1);
       expect(check(`src/${layer}/x.ts`, "import { parseHarness } from '../kernel';")).toEqual([]);
     }
+    expect(check('src/persist/x.ts', "import { connect } from '../worker/api';")).toHaveLength(1);
   });
 
+  it('only the cli and test-only code use Node built-ins or files outside src/', () => {
+    expect(check('src/cli/main.ts', "import { readFileSync } from 'node:fs';")).toEqual([]);
+    expect(check('src/worker/w.ts', "import { readFileSync } from 'fs';")[0]!.rule).toContain('Node built-ins');
+    expect(check('src/worker/w.ts', "import doc from '../../public/examples/a.json';")[0]!.rule).toContain('outside src/');
+    expect(check('src/worker/testing/channel.ts', "import { readFileSync } from 'node:fs';\nimport doc from '../../../public/examples/a.json';")).toEqual([]);
+  });
+
+  it('a folder under src/ that the table does not know is a violation', () => {
+    const [v] = check('src/providers/openai.ts', "import { parseHarness } from '../kernel';");
+    expect(v!.rule).toBe('src/providers is not a layer the check knows');
+    expect(v!.fix).toContain('LAYERS');
+  });
+
+  it('the table itself points down only: no layer lists itself and the layers form no cycle', () => {
+    const table = LAYERS as LayerTable;
+    const edges = (name: string) => (table[name]?.layers ?? []).map((l) => l.replace(/\/index$/, ''));
+    for (const name of Object.keys(table)) {
+      expect(edges(name)).not.toContain(name);
+      for (const to of edges(name)) expect(Object.keys(table)).toContain(to);
+    }
+    const below = (name: string, seen: string[] = []): string[] =>
+      edges(name).flatMap((to) => (seen.includes(to) ? [to] : [to, ...below(to, [...seen, to])]));
+    for (const name of Object.keys(table)) expect(below(name, [name])).not.toContain(name);
+  });
+});
+
+describe('test-only code', () => {
+  it('is named so: *.test, *.testing, *.fixture(s), or a test/, testing/ or __tests__/ folder', () => {
+    const testOnly = [
+      'src/ui/a.test.tsx',
+      'src/kernel/sched/schedSim.testing.ts',
+      'src/kernel/memory/archiveCorpus.fixture.ts',
+      'src/ui/sched/fixtures.ts'.replace('fixtures.ts', 'trace.fixtures.ts'),
+      'src/kernel/test/TestKernel.ts',
+      'src/worker/testing/testChannel.ts',
+      'src/persist/testing/injectDiskFaults.ts',
+      'src/ui/__tests__/x.ts',
+    ];
+    for (const rel of testOnly) expect(isTestOnly(rel), rel).toBe(true);
+    for (const rel of ['src/kernel/tests.ts', 'src/ui/testingGuide.ts', 'src/kernel/trust/attest/x.ts', 'src/persist/contest.ts']) {
+      expect(isTestOnly(rel), rel).toBe(false);
+    }
+  });
+
+  it('production code never imports it; tests and other test-only code may', () => {
+    const imports = [
+      "import { connect } from './testing/testChannel';",
+      "import { simulate } from './schedSim.testing';",
+      "import { CORPUS } from '../kernel/memory/archiveCorpus.fixture';",
+      "import { TestKernel } from '../kernel/test/TestKernel';",
+    ].join('\n');
+    const v = check('src/worker/studioApi.ts', imports);
+    expect(v.map((x) => x.line)).toEqual([1, 2, 3, 4]);
+    expect(v[0]!.rule).toBe('production code must not import test-only code ("./testing/testChannel")');
+    expect(check('src/worker/studioApi.test.ts', imports)).toEqual([]);
+    expect(check('src/worker/testing/helpers.ts', imports)).toEqual([]);
+  });
+});
+
+describe('output', () => {
   it('a file that does not parse is a failure, not a pass', () => {
     const v = check('src/ui/broken.tsx', 'import { from "x";\nconst = ;');
     expect(v.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import type { ArchiveChunk, ArchiveStore } from '../kernel';
 import { CORPUS, RANKINGS } from '../kernel/memory/archiveCorpus.fixture';
 import { MemoryArchive } from '../kernel/memory/memoryArchive';
 import { DexieArchive } from './DexieArchive';
-import { injectDiskFaults } from './injectDiskFaults';
+import { injectDiskFaults } from './testing/injectDiskFaults';
 import { StorageError } from './storageError';
 import { StudioDb } from './StudioDb';
 

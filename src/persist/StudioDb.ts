@@ -1,7 +1,7 @@
 /**
  * The studio's IndexedDB database, through Dexie. This folder is the only place that imports
  * dexie. Rows are plain structured-clone data; the record types mirror the bridge contract
- * (src/bridge/api.ts) because persist sits below bridge and may not import it.
+ * (src/worker/api.ts) because persist sits below the worker and may not import it.
  */
 import Dexie, { type Table } from 'dexie';
 import type { ArchiveChunk, KernelEvent, KernelState, StopReason } from '../kernel';

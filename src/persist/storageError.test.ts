@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { injectDiskFaults } from './injectDiskFaults';
+import { injectDiskFaults } from './testing/injectDiskFaults';
 import { ProjectStore } from './ProjectStore';
 import { BLOCKED_MESSAGE, StorageError, toStorageError, VERSION_CHANGE_MESSAGE } from './storageError';
 import { StudioDb, type StorageNotice } from './StudioDb';

@@ -4,7 +4,7 @@
  * a macrotask between them, so pause() and every other call get through while it plays.
  */
 import type { Kernel, KernelEvent, KernelEventType } from '../kernel';
-import type { Breakpoint, EventBatch, RunMeta, RunStatus } from '../bridge/api';
+import type { Breakpoint, EventBatch, RunMeta, RunStatus } from './api';
 import type { RunRecord } from '../persist';
 import { FrameBatcher } from './FrameBatcher';
 import { matchBreakpoint } from './matchBreakpoint';

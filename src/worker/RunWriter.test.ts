@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Kernel, parseHarness } from '../kernel';
 import { RunStore, type RunRecord } from '../persist';
 import { RunWriter } from './RunWriter';
-import { freshDb } from './testChannel';
-import { longDoc } from './testDocs';
+import { freshDb } from './testing/testChannel';
+import { longDoc } from './testing/testDocs';
 
 const dbs: Array<{ close(): void }> = [];
 afterEach(() => {

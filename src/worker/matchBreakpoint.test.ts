@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asRunId, type KernelEvent } from '../kernel';
-import type { Breakpoint } from '../bridge/api';
+import type { Breakpoint } from './api';
 import { matchBreakpoint } from './matchBreakpoint';
 
 const run = asRunId('r');

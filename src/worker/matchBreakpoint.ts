@@ -3,7 +3,7 @@
  * agent, `tool` the `tool` field of tool.* events. Disabled breakpoints never match.
  */
 import type { KernelEvent } from '../kernel';
-import type { Breakpoint } from '../bridge/api';
+import type { Breakpoint } from './api';
 
 /** A matcher for the enabled breakpoints: the first one an event matches, or undefined. */
 export function matchBreakpoint(breakpoints: readonly Breakpoint[]): (e: KernelEvent) => Breakpoint | undefined {

@@ -4,7 +4,7 @@
  * closed, crashed or reloaded (persist/runLease.ts has the rule). One with another living
  * owner's valid lease is live in another tab.
  */
-import type { RunMeta } from '../bridge/api';
+import type { RunMeta } from './api';
 import { isInterrupted, type RunRow } from '../persist';
 
 /** The row without its lease fields, with `interrupted` where that is the truth. */

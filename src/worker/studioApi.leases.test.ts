@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { traceHash, type KernelEvent } from '../kernel';
-import type { Notice } from '../bridge/api';
+import type { Notice } from './api';
 import { RunStore, StudioDb } from '../persist';
-import { connect, freshDb, referenceRun, withoutRun, type Connection } from './testChannel';
-import { longDoc } from './testDocs';
+import { connect, freshDb, referenceRun, withoutRun, type Connection } from './testing/testChannel';
+import { longDoc } from './testing/testDocs';
 
 const open: Array<Connection | StudioDb> = [];
 function start(db: StudioDb, opts?: Parameters<typeof connect>[1]): Connection {

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Comlink from 'comlink';
 import { traceHash } from '../kernel';
-import type { Notice } from '../bridge/api';
+import type { Notice } from './api';
 import { RunStore, StudioDb, VERSION_CHANGE_MESSAGE } from '../persist';
-import { injectDiskFaults, type DiskSwitch } from '../persist/injectDiskFaults';
-import { connect, exampleDoc, freshDb, referenceRun, type Connection } from './testChannel';
-import { longDoc } from './testDocs';
+import { injectDiskFaults, type DiskSwitch } from '../persist/testing/injectDiskFaults';
+import { connect, exampleDoc, freshDb, referenceRun, type Connection } from './testing/testChannel';
+import { longDoc } from './testing/testDocs';
 
 const open: Array<Connection | StudioDb> = [];
 function start(db: StudioDb, opts?: Parameters<typeof connect>[1]): Connection {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { traceHash, type KernelEvent } from '../kernel';
-import type { Breakpoint } from '../bridge/api';
+import type { Breakpoint } from './api';
 import { RunStore, type StudioDb } from '../persist';
-import { connect, exampleDoc, freshDb, referenceRun, withoutRun, type Connection } from './testChannel';
-import { longDoc } from './testDocs';
+import { connect, exampleDoc, freshDb, referenceRun, withoutRun, type Connection } from './testing/testChannel';
+import { longDoc } from './testing/testDocs';
 
 const open: Array<Connection | StudioDb> = [];
 function start(db: StudioDb, opts?: Parameters<typeof connect>[1]): Connection {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KernelEvent } from '../kernel';
 import { ProjectStore, type StudioDb } from '../persist';
-import { connect, freshDb, type Connection } from './testChannel';
+import { connect, freshDb, type Connection } from './testing/testChannel';
 
 const open: Array<Connection | StudioDb> = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 /**
- * The kernel worker's API (StudioApi, src/bridge/api.ts): projects, runs and settings over
+ * The kernel worker's API (StudioApi, src/worker/api.ts): projects, runs and settings over
  * src/persist, and live kernels held in a Map. Plain TypeScript with no DOM: the worker exposes
  * it through comlink, tests call it in Node over a MessageChannel.
  *
@@ -12,7 +12,7 @@
 import { Kernel, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
   BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
-} from '../bridge/api';
+} from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import * as Comlink from 'comlink';
-import { Kernel, parseHarness, type KernelEvent } from '../kernel';
-import type { EventBatch, StudioApi } from '../bridge/api';
-import { StudioDb } from '../persist';
-import { createStudioApi, type StudioApiOptions, type StudioService } from './studioApi';
+import { Kernel, parseHarness, type KernelEvent } from '../../kernel';
+import type { EventBatch, StudioApi } from '../api';
+import { StudioDb } from '../../persist';
+import { createStudioApi, type StudioApiOptions, type StudioService } from '../studioApi';
 
 /** Both ends of a test connection to the API. */
 export interface Connection {
@@ -49,7 +49,7 @@ export const freshDb = (name = `worker-${crypto.randomUUID()}`): StudioDb => new
 
 /** public/examples/research-team.json as a plain object (a fresh copy each call). */
 export function exampleDoc(): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL('../../public/examples/research-team.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL('../../../public/examples/research-team.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
 /** The run the kernel makes of `doc` and `seed` on its own, straight to the end. */

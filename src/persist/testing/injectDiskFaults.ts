@@ -4,7 +4,7 @@
  * Install it before the database opens.
  */
 import Dexie from 'dexie';
-import type { StudioDb } from './StudioDb';
+import type { StudioDb } from '../StudioDb';
 
 /** Set `full` to make writes fail; clear it to let them through. */
 export interface DiskSwitch {

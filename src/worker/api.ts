@@ -1,0 +1,129 @@
+/**
+ * The contract between the UI and the kernel worker. The worker implements StudioApi
+ * (src/worker/studioApi.ts); the UI reaches it only through the comlink proxy made in
+ * src/bridge/client.ts, and imports these types from src/bridge/api.ts, which re-exports them.
+ * The contract lives here, with its implementer, because the worker may not import the bridge.
+ * Everything crossing here is structured-clone safe.
+ */
+import type { ArchiveHit, HumanInput, KernelEvent, KernelState, SpecIssue, StopReason } from '../kernel';
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  rev: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A project holds the harness document as the user last wrote it — valid or not, never lost. */
+export interface ProjectRecord extends ProjectSummary {
+  doc: unknown;
+}
+
+export interface ProjectVersion {
+  projectId: string;
+  rev: number;
+  savedAt: number;
+  doc: unknown;
+}
+
+/** A save names the revision it was based on; a newer stored revision is a conflict, not an overwrite. */
+export type SaveResult =
+  | { ok: true; rev: number; updatedAt: number }
+  | { ok: false; kind: 'conflict'; currentRev: number; updatedAt: number; message: string }
+  | { ok: false; kind: 'error'; message: string };
+
+/** waiting: every agent that could go on waits for a human (an approval prompt); an input resumes it in place. */
+export type RunStatus = 'running' | 'paused' | 'waiting' | 'stopped' | 'interrupted';
+
+export interface RunMeta {
+  id: string;
+  projectId: string;
+  harness: string;
+  seed: number;
+  parent?: { run: string; seq: number };
+  status: RunStatus;
+  stopReason?: StopReason;
+  stopDetail?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** seq of the last committed event; -1 when none. */
+  head: number;
+  specHash: string;
+  /** The document the run was started from (needed to resume or fork it). */
+  doc: unknown;
+}
+
+/** Pause the run after an event that matches. */
+export interface Breakpoint {
+  id: string;
+  kind: 'event' | 'agent' | 'tool';
+  /** An event type, an agent id or a tool id. */
+  value: string;
+  enabled: boolean;
+}
+
+/** What the worker pushes to the UI: at most one batch per animation frame per run. */
+export interface EventBatch {
+  runId: string;
+  events: KernelEvent[];
+  head: number;
+  status: RunStatus;
+  stopReason?: StopReason;
+  /** Set when the run paused because a breakpoint matched the event at `seq`. */
+  hit?: { seq: number; breakpoint: Breakpoint };
+}
+
+export type StartResult = { ok: true; run: RunMeta } | { ok: false; issues: SpecIssue[] };
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  /** Says what happened and what to do, e.g. "Storage is full: delete old runs in Runs". */
+  message: string;
+}
+
+export type BatchSink = (batch: EventBatch) => void;
+
+export interface StudioApi {
+  listProjects(): Promise<ProjectSummary[]>;
+  createProject(name: string, doc: unknown): Promise<ProjectRecord>;
+  getProject(id: string): Promise<ProjectRecord | undefined>;
+  /** Saves `doc` as revision baseRev + 1, or reports a conflict when the stored rev is not baseRev. */
+  saveProject(id: string, doc: unknown, baseRev: number, name?: string): Promise<SaveResult>;
+  deleteProject(id: string): Promise<void>;
+  listVersions(projectId: string): Promise<ProjectVersion[]>;
+
+  listRuns(projectId: string): Promise<RunMeta[]>;
+  getRun(runId: string): Promise<RunMeta | undefined>;
+  /** Validates the document and creates a paused run at its first events. */
+  startRun(projectId: string, doc: unknown, seed: number): Promise<StartResult>;
+  /** Subscribes the UI to a run's batches (one sink per run; the latest replaces earlier). */
+  attach(runId: string, sink: BatchSink): Promise<RunMeta | undefined>;
+  /** Runs until it stops, is paused, or a breakpoint matches. Batches go to the attached sink. */
+  play(runId: string, breakpoints: Breakpoint[]): Promise<RunMeta>;
+  pause(runId: string): Promise<void>;
+  /** Advances one event or one agent turn (through the next infer.completed). Returns the new events. */
+  step(runId: string, unit: 'event' | 'turn', breakpoints: Breakpoint[]): Promise<KernelEvent[]>;
+  /** Starts a new run continuing from event `seq` of `runId`, with `doc` (the same or an edited document). */
+  fork(runId: string, seq: number, doc?: unknown): Promise<StartResult>;
+  /** Reopens an interrupted run from its last committed events so it can continue (a run that waited on a person waits again). */
+  resume(runId: string): Promise<RunMeta>;
+  loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]>;
+  stateAt(runId: string, seq: number): Promise<KernelState | undefined>;
+  deleteRun(runId: string): Promise<void>;
+  /**
+   * A human acts on a run (approve or deny an asked call, roll back an audited operation, send a
+   * message). Recorded as an event; a run that was waiting on it and was playing plays on in place,
+   * under `breakpoints` when given. An interrupted run (its tab reloaded while it waited) is
+   * resumed first, so the answer still moves it on in place.
+   */
+  input(runId: string, input: HumanInput, breakpoints?: Breakpoint[]): Promise<RunMeta>;
+  /** Top-k chunks of a store as the run's archive holds them (IndexedDB), inserted at or before virtual time `atT`. */
+  searchArchive(runId: string, store: string, query: string, k: number, atT?: number): Promise<ArchiveHit[]>;
+
+  /** Storage problems (quota, a blocked upgrade, another tab) reach the UI as notices. */
+  onNotice(sink: (notice: Notice) => void): Promise<void>;
+
+  getSetting(key: string): Promise<unknown>;
+  setSetting(key: string, value: unknown): Promise<void>;
+}
