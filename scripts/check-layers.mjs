@@ -11,8 +11,8 @@
  * dependency between layers, or a new package in a layer, is a deliberate edit of that table.
  * Type-only imports count: a type import is still a dependency between layers.
  *
- * Test-only code is named so (TEST_ONLY: `*.test.ts`, `*.testing.ts`, `*.fixture.ts`, or a
- * `test/`, `testing/` or `__tests__/` folder). It may also use Node built-ins, test packages
+ * Test-only code is named so (`*.test.ts`, `*.testing.ts`, `*.test-data.ts`, `*.fixture.ts`, or
+ * a `test/`, `testing/` or `__tests__/` folder). It may also use Node built-ins, test packages
  * and fixtures outside src/; production code never imports it.
  *
  * Each violation prints as `file:line: rule; what to do`; the exit code is 1 if there is any.
@@ -74,12 +74,12 @@ function isBuiltin(spec) {
 
 /**
  * True if rel is test-only code by its name: a test (`*.test.ts`, `*.spec.ts`), a test helper
- * (`*.testing.ts`), test data (`*.fixture.ts`, `*.fixtures.ts`), or anything in a `test/`,
+ * (`*.testing.ts`), test data (`*.test-data.ts`, `*.fixture.ts`), or anything in a `test/`,
  * `testing/` or `__tests__/` folder.
  */
 export function isTestOnly(rel) {
   // An import names the file with or without its extension.
-  if (/\.(test|spec|testing|fixtures?)(\.[cm]?[jt]sx?)?$/.test(rel)) return true;
+  if (/\.(test|spec|testing|test-data|fixtures?)(\.[cm]?[jt]sx?)?$/.test(rel)) return true;
   return rel.split('/').slice(0, -1).some((dir) => dir === 'test' || dir === 'testing' || dir === '__tests__');
 }
 

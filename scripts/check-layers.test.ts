@@ -158,12 +158,12 @@ describe('the allow-list', () => {
 });
 
 describe('test-only code', () => {
-  it('is named so: *.test, *.testing, *.fixture(s), or a test/, testing/ or __tests__/ folder', () => {
+  it('is named so: *.test, *.testing, *.test-data, *.fixture, or a test/, testing/ or __tests__/ folder', () => {
     const testOnly = [
       'src/ui/a.test.tsx',
       'src/kernel/sched/schedSim.testing.ts',
       'src/kernel/memory/archiveCorpus.fixture.ts',
-      'src/ui/sched/fixtures.ts'.replace('fixtures.ts', 'trace.fixtures.ts'),
+      'src/ui/sched/fixtures.test-data.ts',
       'src/kernel/test/TestKernel.ts',
       'src/worker/testing/testChannel.ts',
       'src/persist/testing/injectDiskFaults.ts',
