@@ -118,12 +118,12 @@ describe('the allow-list', () => {
   it('the worker does not import the bridge, not even its types', () => {
     const [v] = check('src/worker/LiveRun.ts', "import type { RunMeta } from '../bridge/api';");
     expect(v!.rule).toBe('src/worker must not import src/bridge ("../bridge/api")');
-    expect(v!.fix).toContain('src/worker may import src/persist, src/kernel');
+    expect(v!.fix).toContain('src/worker may import src/persist, src/providers, src/kernel');
     expect(check('src/bridge/client.ts', "import type { StudioApi } from '../worker/api';")).toEqual([]);
   });
 
-  it('persist, worker and cli never import ui or store', () => {
-    for (const layer of ['persist', 'worker', 'cli']) {
+  it('persist, providers, worker and cli never import ui or store', () => {
+    for (const layer of ['persist', 'providers', 'worker', 'cli']) {
       expect(check(`src/${layer}/x.ts`, "import { useStore } from '../store';")).toHaveLength(1);
       expect(check(`src/${layer}/x.ts`, "import type { Props } from '../ui/App';")).toHaveLength(1);
       expect(check(`src/${layer}/x.ts`, "import { parseHarness } from '../kernel';")).toEqual([]);
@@ -139,9 +139,10 @@ describe('the allow-list', () => {
   });
 
   it('a folder under src/ that the table does not know is a violation', () => {
-    const [v] = check('src/providers/openai.ts', "import { parseHarness } from '../kernel';");
-    expect(v!.rule).toBe('src/providers is not a layer the check knows');
-    expect(v!.fix).toContain('LAYERS');
+    const v = check('src/plugins/openai.ts', "import { parseHarness } from '../kernel';\nimport { x } from './x';");
+    expect(v).toHaveLength(1);
+    expect(v[0]!.rule).toBe('src/plugins is not a layer the check knows');
+    expect(v[0]!.fix).toContain('LAYERS');
   });
 
   it('the table itself points down only: no layer lists itself and the layers form no cycle', () => {
