@@ -119,6 +119,24 @@ describe('OpenAI-style chat completions', () => {
     ]);
   });
 
+  it('keeps parallel calls apart when a server streams them all at index 0 (Ollama)', async () => {
+    const chunk = (tc: unknown, finish: string | null = null) =>
+      sse(JSON.stringify({ id: 'chatcmpl-o', object: 'chat.completion.chunk', created: 1, model: 'qwen2.5', choices: [{ index: 0, delta: tc === null ? {} : { role: 'assistant', content: '', tool_calls: [tc] }, finish_reason: finish }] }));
+    server.script(PATH, {
+      frames: [
+        chunk({ id: 'call_x1', index: 0, type: 'function', function: { name: 'write', arguments: '{"path":"a.txt"}' } }),
+        chunk({ id: 'call_x2', index: 0, type: 'function', function: { name: 'write', arguments: '{"path":"b.txt"}' } }),
+        chunk(null, 'tool_calls'),
+        sse('[DONE]'),
+      ],
+    });
+    const res = await provider().chat(request);
+    expect(res.toolCalls.map((c) => [c.id, c.ok && c.args])).toEqual([
+      ['call_x1', { path: 'a.txt' }],
+      ['call_x2', { path: 'b.txt' }],
+    ]);
+  });
+
   it('returns malformed tool-call JSON as a typed result instead of throwing', async () => {
     server.script(PATH, {
       frames: openAiStream({

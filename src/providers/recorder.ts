@@ -39,8 +39,10 @@ export class ResponseRecorder {
   usage: Usage | null = null;
   events = 0;
   private text = '';
-  /** Keyed by the wire's index (OpenAI `tool_calls[].index`, Anthropic content block index). */
-  private readonly calls = new Map<number, PendingCall>();
+  /** In the order they opened. */
+  private readonly calls: PendingCall[] = [];
+  /** The wire's index of each open call → its place in `calls`. */
+  private readonly slotOf = new Map<number, number>();
   private readonly startedAt: number;
   private headersAt: number | null = null;
   private firstTokenAt: number | null = null;
@@ -67,30 +69,36 @@ export class ResponseRecorder {
     this.onDelta?.({ kind: 'text', text });
   }
 
-  /** Opens (or continues) the call at `index`; the first id and name seen win. */
-  addToolCall(index: number, id: string | undefined, name: string | undefined, argumentsDelta: string): void {
-    let call = this.calls.get(index);
-    if (!call) {
-      call = { id: '', name: '', argumentsJson: '' };
-      this.calls.set(index, call);
+  /**
+   * Opens or continues a tool call. `wireIndex` is the wire's own key (OpenAI
+   * `tool_calls[].index`, Anthropic's content block index); calls are numbered in the order they
+   * open. A fragment naming a different id at an index already taken opens a new call: Ollama
+   * streams every parallel call at index 0 (ollama/ollama#15457). The first id and name win.
+   */
+  addToolCall(wireIndex: number, id: string | undefined, name: string | undefined, argumentsDelta: string): void {
+    let slot = this.slotOf.get(wireIndex);
+    const open = slot === undefined ? undefined : this.calls[slot];
+    if (slot === undefined || (id && open?.id && open.id !== id)) {
+      slot = this.calls.length;
+      this.slotOf.set(wireIndex, slot);
+      this.calls.push({ id: '', name: '', argumentsJson: '' });
     }
+    const call = this.calls[slot]!;
     if (id && !call.id) call.id = id;
     if (name && !call.name) call.name = name;
     call.argumentsJson += argumentsDelta;
     if (argumentsDelta || id || name) this.firstTokenAt ??= this.now();
-    this.onDelta?.({ kind: 'tool-call', index, id: call.id, name: call.name, argumentsDelta });
+    this.onDelta?.({ kind: 'tool-call', index: slot, id: call.id, name: call.name, argumentsDelta });
   }
 
-  hasCall(index: number): boolean {
-    return this.calls.has(index);
+  hasCall(wireIndex: number): boolean {
+    return this.slotOf.has(wireIndex);
   }
 
   /** The answer so far, as plain data. */
   snapshot(finishReason: FinishReason): ChatResponse {
     const end = this.now();
-    const toolCalls = [...this.calls.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([index, c]) => assembleToolCall(c.id || `call_${index}`, c.name, c.argumentsJson));
+    const toolCalls = this.calls.map((c, i) => assembleToolCall(c.id || `call_${i}`, c.name, c.argumentsJson));
     return {
       wire: this.wire,
       endpoint: this.endpoint,

@@ -153,9 +153,10 @@ export type StreamEnd =
   | { end: 'dropped'; detail: string };
 
 /**
- * Feeds the response body to eventsource-parser and hands each event to `onEvent`; returns
- * 'complete' when `onEvent` returns true (the format's terminator) or the body ends.
- * The caller decides whether an unterminated body counts as dropped.
+ * Feeds the response body to eventsource-parser and hands each event to `onEvent`. Ends
+ * `complete` when `onEvent` returns true (the format's terminator), `eof` when the body ends
+ * first (the caller decides whether that answer is whole), `dropped` when the body breaks,
+ * `aborted` when the signal fires. What `onEvent` throws is rethrown.
  */
 export async function readEvents(
   t: Transport,
@@ -199,6 +200,8 @@ export async function readEvents(
     // Stop the download (a preempted generation, or a server that keeps talking after the end).
     reader.cancel().catch(() => undefined);
   }
+  // The flush at the end of the body can complete one last event, and that event can be an error.
+  if (thrown) throw thrown;
   return finished ? { end: 'complete' } : { end: 'eof' };
 }
 

@@ -74,7 +74,7 @@ export interface ChatRequest {
 /** One streamed piece, as it arrives. */
 export type StreamDelta =
   | { kind: 'text'; text: string }
-  /** A fragment of a tool call's arguments (JSON text); `index` orders parallel calls. */
+  /** A fragment of a tool call's arguments (JSON text); `index` numbers parallel calls in the order they opened. */
   | { kind: 'tool-call'; index: number; id: string; name: string; argumentsDelta: string };
 
 /** A tool call assembled from its streamed fragments. A call whose arguments do not parse is kept, typed. */
