@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Kernel } from './kernel';
 import { parseHarness } from './spec';
 import { harness, TestKernel } from './test/TestKernel';
 import { traceHash } from './trace/hash';
@@ -25,7 +24,7 @@ const pair = harness({
 
 describe('the example research team', () => {
   it('runs to completion offline with its goal met and real token counts', async () => {
-    const t = await TestKernel.spawn(example).runToEnd();
+    const t = await new TestKernel(example).runToEnd();
     const stop = t.events('run.stopped')[0];
     expect(stop).toMatchObject({ type: 'run.stopped', reason: 'completed', goals: { 'report-written': true } });
     expect(t.state.artifacts.report?.text).toContain('MemGPT');
@@ -41,21 +40,21 @@ describe('the example research team', () => {
 
 describe('determinism', () => {
   it('gives the same trace and hash for the same document and seed', async () => {
-    const a = await TestKernel.spawn(example, { seed: 7, runId: 'one' }).runToEnd();
-    const b = await TestKernel.spawn(example, { seed: 7, runId: 'two' }).runToEnd();
+    const a = await new TestKernel(example, { seed: 7, runId: 'one' }).runToEnd();
+    const b = await new TestKernel(example, { seed: 7, runId: 'two' }).runToEnd();
     expect(a.kernel.traceHash()).toBe(b.kernel.traceHash());
     expect(a.events().map((e) => ({ ...e, run: '' }))).toEqual(b.events().map((e) => ({ ...e, run: '' })));
   });
 
   it('gives another trace for another seed when temperature > 0', async () => {
     const hashes = new Set<string>();
-    for (const seed of [1, 2, 3, 4]) hashes.add((await TestKernel.spawn(example, { seed }).runToEnd()).kernel.traceHash());
+    for (const seed of [1, 2, 3, 4]) hashes.add((await new TestKernel(example, { seed }).runToEnd()).kernel.traceHash());
     expect(hashes.size).toBeGreaterThan(1);
   });
 
   it('at temperature 0 only the recorded seed differs between seeds', async () => {
-    const a = await TestKernel.spawn(pair, { seed: 1 }).runToEnd();
-    const b = await TestKernel.spawn(pair, { seed: 99 }).runToEnd();
+    const a = await new TestKernel(pair, { seed: 1 }).runToEnd();
+    const b = await new TestKernel(pair, { seed: 99 }).runToEnd();
     expect(a.events()[0]).toMatchObject({ seed: 1 });
     expect(b.events()[0]).toMatchObject({ seed: 99 });
     expect(traceHash(a.events().slice(1))).toBe(traceHash(b.events().slice(1)));
@@ -64,11 +63,11 @@ describe('determinism', () => {
 
 describe('seek and fork', () => {
   it('the state at k reached by seek equals the state reached by running to k', async () => {
-    const full = await TestKernel.spawn(example, { seed: 3, snapshotEvery: 16 }).runToEnd();
+    const full = await new TestKernel(example, { seed: 3, snapshotEvery: 16 }).runToEnd();
     // creation emits run.started, one job event per agent and their capability grants before any step
-    const created = TestKernel.spawn(example, { seed: 3 }).kernel.head;
+    const created = new TestKernel(example, { seed: 3 }).kernel.head;
     for (const k of [created, created + 2, 16, 17, 40, full.kernel.head]) {
-      const stepped = TestKernel.spawn(example, { seed: 3, snapshotEvery: 16 });
+      const stepped = new TestKernel(example, { seed: 3, snapshotEvery: 16 });
       await stepped.step(k - stepped.kernel.head);
       expect(stepped.kernel.head).toBe(k);
       expect(full.kernel.stateAt(k)).toEqual(stepped.state);
@@ -76,7 +75,7 @@ describe('seek and fork', () => {
   });
 
   it('the UI projection agrees with the kernel at every event', async () => {
-    const t = await TestKernel.spawn(example, { seed: 5 }).runToEnd();
+    const t = await new TestKernel(example, { seed: 5 }).runToEnd();
     const p = new Projection(10);
     p.append(t.events().slice(0, 30));
     p.append(t.events().slice(30));
@@ -84,35 +83,28 @@ describe('seek and fork', () => {
   });
 
   it('a fork without edits continues exactly as the original did', async () => {
-    const original = await TestKernel.spawn(example, { seed: 11 }).runToEnd();
+    const original = await new TestKernel(example, { seed: 11 }).runToEnd();
     const k = 30;
-    const fork = Kernel.fork(original.events(), example, { runId: 'fork', seed: 11, parent: { run: 'test-run', seq: k } });
-    expect(fork.events[k + 1]).toMatchObject({ type: 'run.forked', parent: { run: 'test-run', seq: k }, edited: false });
-    expect(fork.events.every((e) => e.run === 'fork')).toBe(true);
-    await fork.runUntil();
+    const fork = await original.fork(k).expectEvent('run.forked', { seq: k + 1, parent: { run: 'test-run', seq: k }, edited: false });
+    expect(fork.events().every((e) => e.run === 'fork')).toBe(true);
+    await fork.runToEnd();
     const tail = (evs: readonly { seq: number }[], from: number) => evs.slice(from).map((e) => ({ ...e, seq: 0, run: '', cause: 0 }));
-    expect(tail(fork.events, k + 2)).toEqual(tail(original.events(), k + 1));
+    expect(tail(fork.events(), k + 2)).toEqual(tail(original.events(), k + 1));
   });
 
   it('a fork with an edited document records the edit and follows the new document', async () => {
-    const original = await TestKernel.spawn(pair).runToEnd();
+    const original = await new TestKernel(pair).runToEnd();
     const edited = harness({
       ...pair,
       agents: pair.agents.map((a) => (a.id === 'b' ? { ...a, behaviour: [{ op: 'recv' as const, from: 'a', as: 'got' }, { op: 'write' as const, artifact: 'out', text: 'edited {{var.got}}' }, { op: 'finish' as const, text: '' }] } : a)),
     });
-    const fork = Kernel.fork(original.events(), edited, { runId: 'f', seed: 1, parent: { run: 'test-run', seq: 8 } });
-    await fork.runUntil();
-    expect(fork.events[9]).toMatchObject({ type: 'run.forked', edited: true });
-    expect(fork.state.artifacts.out?.text).toBe('edited ping');
+    await original.fork(8, { spec: edited, runId: 'f' }).runToEnd().expectEvent('run.forked', { seq: 9, edited: true }).expectArtifact('out', 'edited ping');
   });
 
   it('restore continues an interrupted run to the same trace', async () => {
-    const whole = await TestKernel.spawn(example, { seed: 2, runId: 'r' }).runToEnd();
-    const part = TestKernel.spawn(example, { seed: 2, runId: 'r', snapshotEvery: 10 });
-    await part.step(25);
-    const restored = Kernel.restore(part.events(), example, { runId: 'r', seed: 2, snapshot: part.kernel.snapshots().at(-1)!.state });
-    await restored.runUntil();
-    expect(restored.traceHash()).toBe(whole.kernel.traceHash());
+    const whole = await new TestKernel(example, { seed: 2, runId: 'r' }).runToEnd();
+    const part = await new TestKernel(example, { seed: 2, runId: 'r', snapshotEvery: 10 }).step(25);
+    await part.restore({ fromSnapshot: true }).runToEnd().expectSameTrace(whole);
   });
 });
 
@@ -126,7 +118,7 @@ describe('the job pipeline', () => {
         { id: 'ok2', name: 'Ok2', model: 'm' },
       ],
     });
-    const t = TestKernel.spawn(spec);
+    const t = new TestKernel(spec);
     const failed = t.events('job.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ agent: 'bad', stage: 'guards', unwound: ['allocate', 'validate'] });
@@ -138,14 +130,14 @@ describe('the job pipeline', () => {
 
   it('fails at allocate when the system prompt does not fit the window', () => {
     const spec = harness({ agents: [{ id: 'big', name: 'Big', model: 'm', systemPrompt: 'word '.repeat(400), memory: { window: 256 } }] });
-    const t = TestKernel.spawn(spec);
+    const t = new TestKernel(spec);
     expect(t.events('job.failed')[0]).toMatchObject({ stage: 'allocate', unwound: ['validate'] });
     expect((t.events('job.failed')[0] as { reason: string }).reason).toMatch(/need \d+ tokens; the context window holds 256/);
   });
 
   it('fails at validate when the provider has no CPU', () => {
     const spec = harness({ models: [{ id: 'gpt', name: 'GPT', provider: 'openai' }], agents: [{ id: 'a', name: 'A', model: 'gpt' }] });
-    const t = TestKernel.spawn(spec);
+    const t = new TestKernel(spec);
     expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate', unwound: [] });
     expect(t.state.procs).toEqual({});
   });
@@ -157,7 +149,7 @@ describe('system calls and messages', () => {
       tools: [{ id: 'mail', name: 'mail.send', impl: { kind: 'sim', result: 'sent' } }],
       agents: [{ id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'call', tool: 'mail', args: { to: 'x' } }, { op: 'finish' }] }],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(t.events('tool.denied')[0]).toMatchObject({ tool: 'mail', module: 'capability', rule: 'capability:a->mail', scope: 'agent', code: 'no-handle', reason: 'a holds no capability on mail' });
     expect(t.events('tool.returned')).toHaveLength(0);
   });
@@ -167,7 +159,7 @@ describe('system calls and messages', () => {
       tools: [{ id: 'echo', name: 'echo', impl: { kind: 'sim', result: 'echo {{args.x}}', latencyMs: 250 } }],
       agents: [{ id: 'a', name: 'A', model: 'm', capabilities: [{ target: 'echo' }], behaviour: [{ op: 'call', tool: 'echo', args: { x: 'hi' }, as: 'r' }, { op: 'write', artifact: 'o', text: '{{var.r}}' }, { op: 'finish' }] }],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const allowed = t.events('tool.allowed')[0]!;
     const returned = t.events('tool.returned')[0]!;
     // The authority is the mode (no rule matched); the grant is the handle issued at job start.
@@ -185,20 +177,20 @@ describe('system calls and messages', () => {
         { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a' }] },
       ],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(t.events('msg.denied')[0]).toMatchObject({ reason: 'no channel from a to b' });
     expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'deadlock' });
   });
 
   it('stops at the step limit', async () => {
     const spec = harness({ limits: { maxSteps: 3 }, agents: [{ id: 'a', name: 'A', model: 'm', behaviour: Array.from({ length: 10 }, () => ({ op: 'think' as const, text: 'hmm' })) }] });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'max-steps' });
     expect(t.state.steps).toBe(3);
   });
 
   it('never lets two agents hold one slot', async () => {
-    const t = TestKernel.spawn(example, { seed: 9 });
+    const t = new TestKernel(example, { seed: 9 });
     const slots = 2;
     while (!t.kernel.stopped) {
       await t.step();
@@ -212,7 +204,7 @@ describe('system calls and messages', () => {
 
 describe('trace format', () => {
   it('round-trips through JSONL with the same hash', async () => {
-    const t = await TestKernel.spawn(example).runToEnd();
+    const t = await new TestKernel(example).runToEnd();
     const back = fromJsonl(toJsonl(t.events()));
     expect(back.ok && traceHash(back.events)).toBe(t.kernel.traceHash());
   });

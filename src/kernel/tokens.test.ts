@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel } from './kernel';
 import { parseHarness } from './spec';
+import { TestKernel } from './test/TestKernel';
 import { countTokens, encodingFor, hasEncoding, loadEncoding, loadEncodingsFor } from './tokens';
 
 const PROMPT = 'You are a meticulous reviewer. Résumé: naïve café — 東京 🚀 <|endoftext|> tabs\tand CRLF\r\n.';
@@ -28,7 +28,7 @@ describe('token counts per model', () => {
 
   it('refuses to start a kernel whose tokenizer is not loaded, saying what to do', () => {
     expect(hasEncoding('r50k_base')).toBe(false);
-    expect(() => Kernel.create(spec('r50k_base'), { runId: 'r', seed: 1 })).toThrow(/r50k_base.*loadEncodingsFor/);
+    expect(() => new TestKernel(spec('r50k_base'))).toThrow(/r50k_base.*loadEncodingsFor/);
   });
 
   it('counts an agent’s window with its model’s tokenizer', async () => {
@@ -38,10 +38,8 @@ describe('token counts per model', () => {
     const cl100k = countTokens(PROMPT, 'cl100k_base');
     expect(cl100k).not.toBe(o200k);
     for (const [tokenizer, expected] of [[undefined, o200k], ['cl100k_base', cl100k], ['r50k_base', countTokens(PROMPT, 'r50k_base')]] as const) {
-      const k = Kernel.create(spec(tokenizer), { runId: 'r', seed: 1 });
-      const published = k.events.find((e) => e.type === 'job.published');
-      expect(published).toMatchObject({ systemTokens: expected, tokenizer: tokenizer ?? 'o200k_base' });
-      expect(k.state.procs.a!.context[0]!.tokens).toBe(expected);
+      const t = await new TestKernel(spec(tokenizer)).expectEvents('job.published', [{ agent: 'a', systemTokens: expected, tokenizer: tokenizer ?? 'o200k_base' }]);
+      expect(t.state.procs.a!.context[0]!.tokens).toBe(expected);
     }
   });
 });

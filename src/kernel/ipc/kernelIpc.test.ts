@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel';
 import { parseHarness, type HarnessSpec } from '../spec';
 import { harness, TestKernel } from '../test/TestKernel';
 import type { EventOf, KernelEvent } from '../trace/events';
@@ -23,7 +22,7 @@ const of = <T extends KernelEvent['type']>(events: readonly KernelEvent[], type:
 
 describe('messages are A2A', () => {
   it('every message travels in a SendMessage envelope that parses, with its facts as parts tagged fact', async () => {
-    const t = await TestKernel.spawn(example('delegation')).runToEnd();
+    const t = await new TestKernel(example('delegation')).runToEnd();
     const sent = of(t.events(), 'msg.sent');
     expect(sent.length).toBeGreaterThan(10);
     for (const m of sent) {
@@ -38,7 +37,7 @@ describe('messages are A2A', () => {
   });
 
   it('tasks move only by legal transitions, from submitted to a terminal state', async () => {
-    const t = await TestKernel.spawn(example('delegation')).runToEnd();
+    const t = await new TestKernel(example('delegation')).runToEnd();
     const updates = of(t.events(), 'task.updated');
     const last = new Map<string, string>();
     for (const u of updates) {
@@ -63,7 +62,7 @@ describe('fact retention per hop', () => {
   it('tagged facts arrive intact at every hop; the same brief in prose loses facts along the chain', async () => {
     let lostUntagged = 0;
     for (const seed of [1, 2, 3, 4]) {
-      const t = await TestKernel.spawn(example('delegation'), { seed }).runToEnd();
+      const t = await new TestKernel(example('delegation'), { seed }).runToEnd();
       const hops = of(t.events(), 'msg.retained').filter(forward);
       const tagged = hops.filter((h) => h.from.endsWith('_t'));
       expect(tagged).toHaveLength(3);
@@ -89,33 +88,29 @@ describe('a person in the loop', () => {
       }],
       channels: [{ id: 'ask', from: 'a', to: 'human' }],
     } as never);
-    const k = Kernel.create(spec, { runId: 'r', seed: 1 });
-    expect((await k.runUntil()).reason).toBe('waiting');
-    expect(k.waiting).toBe(true);
+    const t = await new TestKernel(spec, { runId: 'r' }).runToEnd().expectWaiting();
     // The agent serves the person's task and requires their input (only a server can).
-    const task = of(k.events, 'task.updated').at(-1)!;
+    const task = t.events('task.updated').at(-1)!;
     expect(task).toMatchObject({ client: 'human', server: 'a', to: 'TASK_STATE_INPUT_REQUIRED' });
-    expect(k.submit({ kind: 'message', to: 'a', text: 'Lisbon' })).toEqual({ ok: true });
-    expect((await k.runUntil()).reason).toBe('stopped');
-    const human = of(k.events, 'msg.sent').find((m) => m.from === 'human')!;
-    expect(human).toMatchObject({ to: 'a', text: 'Lisbon', task: task.task });
-    expect(k.state.artifacts.booking!.text).toBe('Booked Lisbon');
+    // The answer is the run's next event, on the same task.
+    await t
+      .tell('a', 'Lisbon').step().expectLastEvent('msg.sent', { from: 'human', to: 'a', text: 'Lisbon', task: task.task })
+      .runToStop().expectArtifact('booking', 'Booked Lisbon').expectStop('completed');
     // The answer put the task back to work; the agent's exit completed it.
-    expect(of(k.events, 'task.updated').filter((u) => u.task === task.task).map((u) => u.to)).toEqual([
+    expect(t.events('task.updated').filter((u) => u.task === task.task).map((u) => u.to)).toEqual([
       'TASK_STATE_SUBMITTED', 'TASK_STATE_WORKING', 'TASK_STATE_INPUT_REQUIRED', 'TASK_STATE_WORKING', 'TASK_STATE_COMPLETED',
     ]);
-    expect(k.state.stopped).toMatchObject({ reason: 'completed' });
   });
 
-  it('a message to an agent that is not running is refused with a reason', () => {
-    const k = Kernel.create(harness({ agents: [{ id: 'a', name: 'A', model: 'm', behaviour: [] }] }), { runId: 'r', seed: 1 });
-    expect(k.submit({ kind: 'message', to: 'ghost', text: 'hi' })).toMatchObject({ ok: false, error: expect.stringMatching(/no running agent/) });
+  it('a message to an agent that is not running is refused with a reason', async () => {
+    await new TestKernel(harness({ agents: [{ id: 'a', name: 'A', model: 'm', behaviour: [] }] }), { runId: 'r' })
+      .expectRefused({ kind: 'message', to: 'ghost', text: 'hi' }, /no running agent/);
   });
 });
 
 describe('termination', () => {
   it('the editor-writer example stops as a livelock, citing the oscillating turns', async () => {
-    const t = await TestKernel.spawn(example('livelock')).runToEnd();
+    const t = await new TestKernel(example('livelock')).runToEnd();
     const stop = of(t.events(), 'run.stopped')[0]!;
     expect(stop).toMatchObject({ reason: 'livelock', goals: { published: false } });
     expect(stop.detail).toMatch(/alternates between two states/);
@@ -134,7 +129,7 @@ describe('termination', () => {
       ],
       channels: [{ id: 'a', from: 'editor', to: 'writer' }, { id: 'b', from: 'writer', to: 'editor' }],
     } as never);
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(of(t.events(), 'run.stopped')[0]).toMatchObject({ reason: 'completed' });
   });
 
@@ -145,7 +140,7 @@ describe('termination', () => {
         { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a' }] },
       ],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const stop = of(t.events(), 'run.stopped')[0]!;
     expect(stop).toMatchObject({ reason: 'deadlock' });
     expect(stop.detail).toMatch(/a waits for b.*b waits for a/);
@@ -153,10 +148,7 @@ describe('termination', () => {
   });
 
   it('a restored kernel rebuilds the livelock watch from its log and stops at the same event', async () => {
-    const full = await TestKernel.spawn(example('livelock')).runToEnd();
-    const half = full.events().slice(0, Math.floor(full.events().length / 2));
-    const restored = Kernel.restore(half, example('livelock'), { runId: 'test-run', seed: 1 });
-    await restored.runUntil();
-    expect(restored.traceHash()).toBe(full.kernel.traceHash());
+    const full = await new TestKernel(example('livelock')).runToEnd();
+    await full.restore({ upTo: Math.floor(full.events().length / 2) - 1 }).runToEnd().expectSameTrace(full);
   });
 });

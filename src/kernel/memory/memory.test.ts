@@ -60,7 +60,7 @@ describe('the context window under pressure', () => {
         fc.array(fc.record({ words: fc.integer({ min: 5, max: 120 }), fact: fc.boolean() }), { minLength: 3, maxLength: 25 }),
         fc.constantFrom('fifo' as const, 'lru' as const, 'lru-k' as const, 'quality' as const),
         async (messages, eviction) => {
-          const t = await TestKernel.spawn(chatter(messages, 600, eviction)).runToEnd();
+          const t = await new TestKernel(chatter(messages, 600, eviction)).runToEnd();
           for (const e of t.events('infer.started') as EventOf<'infer.started'>[]) {
             if (e.agent === 'listener') expect(e.tokensIn).toBeLessThanOrEqual(600);
           }
@@ -75,7 +75,7 @@ describe('the context window under pressure', () => {
   });
 
   it('announces pressure, compacts the oldest messages into a summary and records what was dropped', async () => {
-    const t = await TestKernel.spawn(chatter(Array.from({ length: 12 }, (_, i) => ({ words: 60, fact: i % 4 === 0 })), 700, 'lru')).runToEnd();
+    const t = await new TestKernel(chatter(Array.from({ length: 12 }, (_, i) => ({ words: 60, fact: i % 4 === 0 })), 700, 'lru')).runToEnd();
     const levels = (t.events('mem.pressure') as EventOf<'mem.pressure'>[]).filter((e) => e.agent === 'listener').map((e) => e.level);
     expect(levels).toContain('warn');
     expect(levels).toContain('compact');
@@ -108,7 +108,7 @@ describe('page faults', () => {
       ],
       slots: 2,
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const outcomes = (t.events('mem.faulted') as EventOf<'mem.faulted'>[]).map((e) => [e.ref, e.outcome]);
     const first = outcomes.findIndex(([ref, o]) => ref === 'artifact:draft' && o === 'cow');
     expect(outcomes.slice(0, first).every(([ref, o]) => ref === 'artifact:draft' && o === 'retry')).toBe(true);
@@ -133,7 +133,7 @@ describe('page faults', () => {
         ],
       }],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(t.events('mem.compacted').length + t.events('mem.evicted').length).toBeGreaterThan(0);
     expect(t.events('tool.allowed').find((e) => (e as EventOf<'tool.allowed'>).tool === 'conversation_search')).toMatchObject({ grant: 'own-memory' });
     expect(t.state.artifacts.answer?.text).toContain('4417-zeta');
@@ -150,7 +150,7 @@ describe('the memory examples', () => {
   };
 
   it('paging: the codename left the window, and archival search brings it back for the answer', async () => {
-    const t = await TestKernel.spawn(load('paging')).runToEnd();
+    const t = await new TestKernel(load('paging')).runToEnd();
     expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'completed', goals: { codename: true } });
     expect(t.events('mem.compacted').length).toBeGreaterThan(0);
     // The window as it was when the answer was written.
@@ -169,7 +169,7 @@ describe('the memory examples', () => {
     const without = { ...withMemo, stores: withMemo.stores.map((s) => ({ ...s, documents: s.documents.filter((d) => d.valid) })) };
     const rate = async (spec: typeof withMemo) => {
       let ok = 0;
-      for (let seed = 1; seed <= 40; seed++) if ((await TestKernel.spawn(spec, { seed }).runToEnd()).state.goalsMet['right-date']) ok++;
+      for (let seed = 1; seed <= 40; seed++) if ((await new TestKernel(spec, { seed }).runToEnd()).state.goalsMet['right-date']) ok++;
       return ok / 40;
     };
     const clean = await rate(without);

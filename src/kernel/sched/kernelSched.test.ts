@@ -18,7 +18,7 @@ describe('budget groups', () => {
       groups: [{ id: 'root', name: 'Harness', tokens: 600 }, { id: 'team', name: 'Team', parent: 'root' }],
       agents: [chatty('a', 'team'), chatty('b', 'team')],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const stop = t.events('run.stopped')[0] as EventOf<'run.stopped'>;
     expect(stop.reason).toBe('budget');
     expect(t.events('sched.throttled')[0]).toMatchObject({ group: 'root', until: -1 });
@@ -35,7 +35,7 @@ describe('budget groups', () => {
       groups: [{ id: 'team', name: 'Team', tokens: 300, periodMs: 5000 }],
       agents: [chatty('a', 'team', 6), chatty('free', undefined, 6)],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const throttled = t.events('sched.throttled').find((e) => (e as EventOf<'sched.throttled'>).group === 'team') as EventOf<'sched.throttled'>;
     expect(throttled).toBeDefined();
     expect(throttled.until % 5000).toBe(0);
@@ -66,7 +66,7 @@ describe('routing', () => {
   });
 
   it('picks the cheapest model whose quality meets the step, records why, and goes back after', async () => {
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const routed = t.events('sched.routed') as EventOf<'sched.routed'>[];
     expect(routed.map((r) => [r.need, r.model])).toEqual([[3, 'mid'], [5, 'big'], [0, 'cheap']]);
     expect(routed[0]!.reason).toMatch(/cheapest of 2 models with quality ≥ 3: mid/);
@@ -81,7 +81,7 @@ describe('deadline admission', () => {
 
   it('admits agents while the bandwidth stays under the bound, and refuses the one past it with the numbers', () => {
     // capacity of one slot: 100 tokens/s → 100 tokens per 1000 ms; each agent asks 40 → 0.4 slots
-    const t = TestKernel.spawn(harness({ agents: [dl('d1'), dl('d2'), dl('d3')] }));
+    const t = new TestKernel(harness({ agents: [dl('d1'), dl('d2'), dl('d3')] }));
     const admitted = t.events('sched.admitted') as EventOf<'sched.admitted'>[];
     expect(admitted.map((a) => a.agent)).toEqual(['d1', 'd2']);
     expect(admitted[1]!.utilization).toBeCloseTo(0.8);
@@ -93,7 +93,7 @@ describe('deadline admission', () => {
   });
 
   it('rejects parameters that break runtime ≤ deadline ≤ period', () => {
-    const t = TestKernel.spawn(harness({ agents: [{ ...dl('x'), sched: { class: 'deadline', runtime: 500, deadline: 1000, period: 2000 } }] }));
+    const t = new TestKernel(harness({ agents: [{ ...dl('x'), sched: { class: 'deadline', runtime: 500, deadline: 1000, period: 2000 } }] }));
     expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate' });
   });
 });
@@ -115,8 +115,8 @@ describe('the contention example', () => {
   };
 
   it('gives the same trace hash for the same seed, using every class it declares', async () => {
-    const a = await TestKernel.spawn(spec(raw), { seed: 4, runId: 'a' }).runToEnd();
-    const b = await TestKernel.spawn(spec(raw), { seed: 4, runId: 'b' }).runToEnd();
+    const a = await new TestKernel(spec(raw), { seed: 4, runId: 'a' }).runToEnd();
+    const b = await new TestKernel(spec(raw), { seed: 4, runId: 'b' }).runToEnd();
     expect(a.kernel.traceHash()).toBe(b.kernel.traceHash());
     expect(a.events('run.stopped')[0]).toMatchObject({ reason: 'completed' });
     const classes = new Set((a.events('sched.picked') as EventOf<'sched.picked'>[]).map((e) => e.class));
@@ -134,8 +134,8 @@ describe('the contention example', () => {
       for (const a of doc.agents) if (a.sched.class === 'fair') a.sched = { class: 'priority', priority: prios[a.id], group: a.sched.group };
       return spec(doc);
     };
-    const aged = maxWait((await TestKernel.spawn(variant(500)).runToEnd()).events());
-    const starved = maxWait((await TestKernel.spawn(variant(0)).runToEnd()).events());
+    const aged = maxWait((await new TestKernel(variant(500)).runToEnd()).events());
+    const starved = maxWait((await new TestKernel(variant(0)).runToEnd()).events());
     expect(starved['writer-2']!).toBeGreaterThan(3 * aged['writer-2']!);
     expect(starved.analyst!).toBeGreaterThan(3 * aged.analyst!);
   });
@@ -153,7 +153,7 @@ describe('group weights (cpu.weight)', () => {
       groups: [{ id: 'team', name: 'Team', weight: 100 }],
       agents: [long('solo'), long('t1', 'team'), long('t2', 'team')],
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const published = t.events('job.published') as EventOf<'job.published'>[];
     expect(published.map((p) => p.sched.weight)).toEqual([100, 50, 50]);
     const out: Record<string, number> = {};

@@ -25,7 +25,7 @@ const toEvil = (e: { tool: string; callId: string }, events: readonly KernelEven
 
 describe('the injection example', () => {
   it('with defences on: taint stops the planted mail, names its rule, and the task still completes', async () => {
-    const t = await TestKernel.spawn(example('injection')).runToEnd();
+    const t = await new TestKernel(example('injection')).runToEnd();
     const events = t.events();
     const denied = of(events, 'tool.denied').filter((e) => toEvil(e, events));
     expect(denied).toHaveLength(1);
@@ -39,7 +39,7 @@ describe('the injection example', () => {
   });
 
   it('with defences off: the model is talked into it and the secret leaves', async () => {
-    const t = await TestKernel.spawn(example('injection', (d) => { d.policy.taint = 'off'; })).runToEnd();
+    const t = await new TestKernel(example('injection', (d) => { d.policy.taint = 'off'; })).runToEnd();
     const events = t.events();
     const sent = of(events, 'tool.returned').find((e) => e.tool === 'send_mail' && e.result === 'mail sent to drop@evil.example');
     expect(sent).toBeDefined();
@@ -49,7 +49,7 @@ describe('the injection example', () => {
   });
 
   it('an execute-only planner never reads the page, so it is never talked into anything', async () => {
-    const t = await TestKernel.spawn(example('injection', (d) => { d.policy.taint = 'off'; d.agents[0].executeOnly = true; })).runToEnd();
+    const t = await new TestKernel(example('injection', (d) => { d.policy.taint = 'off'; d.agents[0].executeOnly = true; })).runToEnd();
     const events = t.events();
     expect(of(events, 'tool.called').some((e) => toEvil(e, events))).toBe(false);
     // Results are hidden from the planner: the page text never entered its window.
@@ -63,7 +63,7 @@ describe('the injection example', () => {
       d.agents[0].executeOnly = true;
       d.agents[0].behaviour = [{ op: 'call', tool: 'send_mail', args: { to: 42 } }, { op: 'finish', text: 'done' }];
     });
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const denied = of(t.events(), 'tool.denied')[0]!;
     expect(denied).toMatchObject({ module: 'execute-only', rule: 'execute-only', code: 'schema' });
     expect(denied.reason).toMatch(/\$\.to: expected string, found number/);
@@ -133,7 +133,7 @@ describe('leases, tiers and copy-on-write', () => {
       [{ op: 'call', tool: 'slow' }, { op: 'call', tool: 'slow' }, { op: 'finish', text: '' }],
       [{ target: 'slow', access: 'use', leaseMs: 300 }],
     );
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(of(t.events(), 'cap.granted')[0]!.handles[0]).toMatchObject({ kind: 'shared', lease: 'job', expiresAt: 300 });
     expect(of(t.events(), 'cap.expired')[0]).toMatchObject({ t: 300, target: 'slow' });
     expect(of(t.events(), 'tool.allowed')[0]).toMatchObject({ grant: of(t.events(), 'cap.granted')[0]!.handles[0]!.id });
@@ -142,7 +142,7 @@ describe('leases, tiers and copy-on-write', () => {
 
   it('job leases end with the job; durable grants outlive it', async () => {
     const spec = oneAgent({ tools: [{ id: 'x', name: 'x' }, { id: 'y', name: 'y' }] }, [{ op: 'finish', text: '' }], [{ target: 'x', access: 'use' }, { target: 'y', access: 'use', lease: 'durable' }]);
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(of(t.events(), 'cap.expired').map((e) => e.target)).toEqual(['x']);
   });
 
@@ -153,7 +153,7 @@ describe('leases, tiers and copy-on-write', () => {
       [{ op: 'remember', store: 'rules', text: 'x' }, { op: 'remember', store: 'team', text: 'y' }, { op: 'call', tool: 'file', args: { text: 'z' } }, { op: 'finish', text: '' }],
       [{ target: 'rules', access: 'readwrite' }, { target: 'team', access: 'readwrite' }, { target: 'file', access: 'use' }],
     );
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(of(t.events(), 'tool.denied').map((e) => [e.module, e.code])).toEqual([['tier', 'read-only'], ['tier', 'shared-through-tools']]);
     expect(t.state.stores.team!.map((d) => d.text)).toEqual(['z']);
   });
@@ -166,7 +166,7 @@ describe('leases, tiers and copy-on-write', () => {
         { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'think', text: 'wait', tokens: 400 }, { op: 'search', store: 'notes', query: 'alpha plan', as: 'theirs' }, { op: 'finish', text: '' }], capabilities: [{ target: 'notes', access: 'read' }] },
       ],
     } as never);
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     expect(of(t.events(), 'mem.cow')).toEqual([expect.objectContaining({ agent: 'a', store: 'notes', base: 1 })]);
     expect(t.state.stores.notes!.map((d) => d.text)).toEqual(['shared onboarding notes']);
     expect(t.state.views.notes!.a!.map((d) => d.text)).toEqual(['private alpha plan']);
@@ -219,7 +219,7 @@ describe('the audit table rolls back', () => {
 describe('every hook runs the stack', () => {
   it('a lazy read of a store chunk crosses memory.read: no handle on the store, no read', async () => {
     const spec = oneAgent({ stores: [{ id: 'kb', name: 'KB', documents: [{ text: 'secret plans' }] }] } as never, [{ op: 'read', ref: 'store:kb#0', as: 'x' }, { op: 'finish', text: '' }]);
-    const t = await TestKernel.spawn(spec).runToEnd();
+    const t = await new TestKernel(spec).runToEnd();
     const fault = of(t.events(), 'mem.faulted')[0]!;
     expect(fault).toMatchObject({ outcome: 'failed', text: '' });
     expect(fault.detail).toMatch(/denied by capability:a->kb \(agent, capability\)/);
@@ -234,7 +234,7 @@ describe('every hook runs the stack', () => {
         { id: 'b', name: 'B', model: 'm', capabilities: [{ target: 'db', access: 'write' }], behaviour: [{ op: 'finish', text: '' }] },
       ],
     } as never);
-    const t = TestKernel.spawn(spec);
+    const t = new TestKernel(spec);
     expect(of(t.events(), 'job.failed')[0]).toMatchObject({ agent: 'b', stage: 'guards' });
     expect(of(t.events(), 'job.failed')[0]!.reason).toMatch(/a holds the unique handle .* on db \(handles: capability:b->db\)/);
   });
