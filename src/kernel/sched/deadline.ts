@@ -11,7 +11,7 @@
 import type { AgentId } from '../ids';
 import { treapFirst, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
 import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
-import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
+import { numberParam, type AgentSched, type SchedClass, type SchedEntity, type SchedModel, type SchedParam, type SchedParamIssue, type SchedStats } from './schedClass';
 
 /** The deadline runqueue of one model (JSON data). */
 export interface DeadlineQueue {
@@ -40,10 +40,58 @@ export interface DeadlineQueue {
 
 function setParams(rq: DeadlineQueue, i: number, se: SchedEntity): void {
   const s = se.sched;
-  const period = Math.max(1, s.period ?? s.deadline ?? rq.defaultPeriod);
+  const runtime = numberParam(s, 'runtime');
+  const deadline = numberParam(s, 'deadline');
+  const period = Math.max(1, numberParam(s, 'period') ?? deadline ?? rq.defaultPeriod);
   rq.period[i] = period;
-  rq.rel[i] = Math.max(1, Math.min(period, s.deadline ?? period));
-  rq.runtime[i] = Math.max(1, s.runtime ?? rq.slice);
+  rq.rel[i] = Math.max(1, Math.min(period, deadline ?? period));
+  rq.runtime[i] = Math.max(1, runtime ?? rq.slice);
+}
+
+const PARAMS: readonly SchedParam[] = Object.freeze([
+  { name: 'runtime', label: 'Runtime', kind: 'integer', min: 1, unit: 'tokens', step: 16, position: 6, description: 'SCHED_DEADLINE: tokens of service the agent gets every period.' },
+  { name: 'deadline', label: 'Deadline', kind: 'integer', min: 1, unit: 'ms', step: 100, position: 7, description: 'SCHED_DEADLINE: within this many ms of each period start.' },
+  { name: 'period', label: 'Period', kind: 'integer', min: 1, unit: 'ms', step: 100, position: 8, description: 'SCHED_DEADLINE: the period, in ms.' },
+] satisfies SchedParam[]);
+
+const UNIT: Record<string, string> = { runtime: 'tokens', deadline: 'ms', period: 'ms' };
+
+/** Runtime in ms of one slot at the model's decode speed. */
+const runtimeMs = (runtime: number, model: SchedModel): number => (runtime / model.tokensPerSecond) * 1000;
+
+/**
+ * SCHED_DEADLINE's rule runtime ≤ deadline ≤ period (Documentation/scheduler/sched-deadline.rst
+ * §4.1, sched_setattr's EINVAL), with runtime in tokens taken at the model's decode speed; all
+ * three are required. The one home of this rule: the parser, the job pipeline and the inspector ask it.
+ */
+export function checkDeadlineParams(sched: AgentSched, model: SchedModel | null): SchedParamIssue[] {
+  const issues: SchedParamIssue[] = [];
+  for (const name of ['runtime', 'deadline', 'period']) {
+    if (numberParam(sched, name) === undefined) {
+      const unit = UNIT[name]!;
+      issues.push({ param: name, message: `the deadline class needs ${name} (${unit}), found nothing`, expected: `a positive integer (${unit})`, found: 'nothing' });
+    }
+  }
+  const runtime = numberParam(sched, 'runtime');
+  const deadline = numberParam(sched, 'deadline');
+  const period = numberParam(sched, 'period');
+  if (runtime !== undefined && deadline !== undefined && model !== null && model.tokensPerSecond > 0 && runtimeMs(runtime, model) > deadline) {
+    const fits = Math.floor((deadline * model.tokensPerSecond) / 1000);
+    issues.push({
+      param: 'runtime',
+      message: `expected at most what the deadline allows (${fits} tokens in ${deadline} ms at ${model.tokensPerSecond} tokens/s), found ${runtime} tokens (${Math.round(runtimeMs(runtime, model))} ms)`,
+      expected: `≤ ${fits}`, found: String(runtime),
+    });
+  }
+  if (deadline !== undefined && period !== undefined && deadline > period) {
+    issues.push({ param: 'deadline', message: `expected at most the period (${period} ms), found ${deadline} ms`, expected: `≤ ${period}`, found: String(deadline) });
+  }
+  return issues;
+}
+
+/** The bandwidth valid parameters reserve on the model: runtime / capacity(period), in slots. */
+export function deadlineUtilization(sched: AgentSched, model: SchedModel): number {
+  return (numberParam(sched, 'runtime') ?? 0) / (((numberParam(sched, 'period') ?? 1) * model.tokensPerSecond) / 1000);
 }
 
 function toReady(rq: DeadlineQueue, i: number): void {
@@ -173,6 +221,14 @@ function replenish(rq: DeadlineQueue, now: number): void {
 export const deadline: SchedClass<DeadlineQueue> = Object.freeze<SchedClass<DeadlineQueue>>({
   name: 'deadline',
   rank: 10,
+  label: 'deadline (EDF + CBS)',
+  params: PARAMS,
+  shows: [{ stat: 'runtimeLeft', label: 'runtimeLeft' }, { stat: 'deadline', label: 'deadline' }],
+  checkParams: checkDeadlineParams,
+  explainParams(sched, model) {
+    const ms = Math.round(runtimeMs(numberParam(sched, 'runtime') ?? 0, model));
+    return `runtime ${ms} ms at ${model.tokensPerSecond} tok/s ≤ deadline ≤ period; reserves ${Math.round(deadlineUtilization(sched, model) * 100)}% of one slot.`;
+  },
   init: (p) => ({
     slice: Math.max(1, p.sliceTokens), defaultPeriod: Math.max(1, p.rtPeriodMs),
     ids: entityIndex(), state: [], runtime: [], rel: [], period: [], d: [], q: [], throttled: [], at: [], order: [],

@@ -14,10 +14,9 @@
  * toward −∞ and an entity placed at V is always eligible. Stats convert back to tokens·1024/w.
  */
 import type { AgentId } from '../ids';
-import type { AgentSpec } from '../spec';
 import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
 import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
-import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
+import { numberParam, type AgentSched, type SchedClass, type SchedEntity, type SchedParam, type SchedStats } from './schedClass';
 
 /** NICE_0_LOAD: the weight of a nice-0 task, the unit of calc_delta_fair (kernel/sched/sched.h). */
 export const NICE_0_LOAD = 1024;
@@ -34,11 +33,32 @@ export const SCHED_PRIO_TO_WEIGHT: readonly number[] = Object.freeze([
  * The load weight of an agent: cgroup cpu.weight when set, DIV_ROUND_CLOSEST(weight·1024, 100)
  * (kernel/sched/sched.h, Documentation/admin-guide/cgroup-v2.rst), else the nice table.
  */
-export function fairWeight(s: Pick<AgentSpec['sched'], 'nice' | 'weight'>): number {
-  if (s.weight !== undefined) return Math.max(1, Math.round((s.weight * NICE_0_LOAD) / 100));
-  const nice = Math.min(19, Math.max(-20, Math.trunc(s.nice ?? 0)));
+export function fairWeight(s: Readonly<Partial<AgentSched>>): number {
+  const weight = numberParam(s, 'weight');
+  if (weight !== undefined) return Math.max(1, Math.round((weight * NICE_0_LOAD) / 100));
+  const nice = Math.min(19, Math.max(-20, Math.trunc(numberParam(s, 'nice') ?? 0)));
   return SCHED_PRIO_TO_WEIGHT[nice + 20]!;
 }
+
+/** The cgroup cpu.weight (1…10000) whose load equals that of a nice value: the inverse of fairWeight's weight branch. */
+export function cpuWeightOfNice(nice: number): number {
+  const load = fairWeight({ nice });
+  return Math.min(10_000, Math.max(1, Math.round((load * 100) / NICE_0_LOAD)));
+}
+
+const PARAMS: readonly SchedParam[] = Object.freeze([
+  {
+    name: 'nice', label: 'Nice', kind: 'integer', min: -20, max: 19, default: 0, step: 1, position: 2,
+    description: 'fair class: −20 (most) … 19 (least); each step is ×≈1.25 of load (sched_prio_to_weight).',
+    appliesTo: (s) => s.weight === undefined,
+    hint: (s) => `−20…19 · load ${fairWeight({ nice: numberParam(s, 'nice') ?? 0 })}`,
+  },
+  {
+    name: 'weight', label: 'Weight', kind: 'integer', min: 1, max: 10_000, step: 10, position: 3,
+    description: 'fair class: cgroup cpu.weight, 100 = nice 0; when set it replaces nice.',
+    hint: () => '100 = nice 0; replaces nice',
+  },
+] satisfies SchedParam[]);
 
 /** Fixed-point scale of vruntime (units per tokens·1024/w), and of service: Δv = tokens·2^24/w. */
 const V_UNIT = 2 ** 14;
@@ -221,6 +241,10 @@ function queued(rq: FairQueue): AgentId[] {
 export const fair: SchedClass<FairQueue> = Object.freeze<SchedClass<FairQueue>>({
   name: 'fair',
   rank: 30,
+  label: 'fair (EEVDF)',
+  params: PARAMS,
+  shows: [{ stat: 'vruntime', label: 'vruntime' }, { stat: 'lag', label: 'lag' }, { stat: 'vdeadline', label: 'vdeadline' }],
+  checkParams: () => [],
   init: (p) => ({
     slice: Math.max(1, p.sliceTokens),
     ids: entityIndex(), state: [], weight: [], v: [], vd: [], vlag: [], parity: [], order: [],

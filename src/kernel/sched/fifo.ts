@@ -12,6 +12,10 @@ export interface FifoQueue {
 export const fifo: SchedClass<FifoQueue> = Object.freeze<SchedClass<FifoQueue>>({
   name: 'fifo',
   rank: 21,
+  label: 'fifo',
+  params: [],
+  shows: [{ stat: 'position', label: 'position' }],
+  checkParams: () => [],
   init: (p) => ({ queue: [], slice: p.sliceTokens }),
   enqueue(rq, se) {
     rq.queue.push(se.agent);

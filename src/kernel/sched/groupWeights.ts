@@ -1,4 +1,5 @@
 import type { AgentSpec, HarnessSpec } from '../spec';
+import { numberParam } from './schedClass';
 
 /**
  * Group weights, cgroup v2 style (cpu.weight, share_i = w_i / Σ siblings): a fair agent's
@@ -20,7 +21,7 @@ export function effectiveSched(spec: HarnessSpec, agent: AgentSpec): AgentSpec['
   // A group's weight is shared among its direct children: fair agents in it and sub-groups holding some.
   const children = (gid: string): number =>
     fairAgents.filter((a) => a.sched.group === gid).length + spec.groups.filter((g) => g.parent === gid && holdsFair(g.id)).length;
-  let w = sc.weight ?? Math.round(100 * 1.25 ** -sc.nice);
+  let w = numberParam(sc, 'weight') ?? Math.round(100 * 1.25 ** -(numberParam(sc, 'nice') ?? 0));
   for (const gid of chainOf(sc.group)) w = (w * byId.get(gid)!.weight) / 100 / Math.max(1, children(gid));
   return { ...sc, weight: Math.min(10_000, Math.max(1, Math.round(w))) };
 }

@@ -27,6 +27,10 @@ function takeOut(rq: IdleQueue, i: number): void {
 export const idle: SchedClass<IdleQueue> = Object.freeze<SchedClass<IdleQueue>>({
   name: 'idle',
   rank: 90,
+  label: 'idle',
+  params: [],
+  shows: [],
+  checkParams: () => [],
   init: (p) => ({ slice: Math.max(1, p.sliceTokens), ids: entityIndex(), state: [], list: indexLists(1), size: 0 }),
   enqueue(rq, se) {
     let i = entityOf(rq.ids, se.agent);

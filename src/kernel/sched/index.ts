@@ -7,8 +7,10 @@ import { priority } from './priority';
 import { rt } from './rt';
 import { SchedRegistry, type SchedClass } from './schedClass';
 
-export type { SchedClass, SchedEntity, SchedParams, SchedStats } from './schedClass';
-export { SchedRegistry } from './schedClass';
+export type { AgentSched, SchedClass, SchedEntity, SchedModel, SchedParam, SchedParamIssue, SchedParams, SchedShown, SchedStats } from './schedClass';
+export { numberParam, SchedRegistry } from './schedClass';
+export { cpuWeightOfNice, fairWeight } from './fair';
+export { deadlineUtilization } from './deadline';
 export { deadline, fair, fifo, idle, priority, rt };
 
 /** The classes this kernel ships, in strict rank order: deadline > rt > fifo > fair > priority > idle. */

@@ -92,9 +92,15 @@ describe('deadline admission', () => {
     expect(Object.keys(t.state.procs)).toEqual(['d1', 'd2']);
   });
 
-  it('rejects parameters that break runtime ≤ deadline ≤ period', () => {
-    const t = new TestKernel(harness({ agents: [{ ...dl('x'), sched: { class: 'deadline', runtime: 500, deadline: 1000, period: 2000 } }] }));
-    expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate' });
+  it('rejects parameters that break runtime ≤ deadline ≤ period: the parser at the field, the job pipeline for a spec that skipped it', () => {
+    // 500 tokens at 100 tokens/s take 5000 ms, past the 1000 ms deadline.
+    const bad = { class: 'deadline' as const, runtime: 500, deadline: 1000, period: 2000 };
+    expect(() => harness({ agents: [{ ...dl('x'), sched: bad }] })).toThrow('agents[0].sched.runtime: expected at most what the deadline allows (100 tokens in 1000 ms');
+    const spec = harness({ agents: [dl('x')] });
+    spec.agents[0]!.sched = { ...spec.agents[0]!.sched, ...bad };
+    const failed = new TestKernel(spec).events('job.failed')[0] as EventOf<'job.failed'>;
+    expect(failed).toMatchObject({ stage: 'validate' });
+    expect(failed.reason).toContain('sched.runtime: expected at most what the deadline allows');
   });
 });
 

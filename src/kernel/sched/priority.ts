@@ -12,7 +12,8 @@
  */
 import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
 import { admitEntity, entityIndex, entityOf, moveOut, QUEUED, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
-import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
+import { PRIORITY_PARAM } from './rt';
+import { numberParam, type SchedClass, type SchedEntity, type SchedStats } from './schedClass';
 
 /** The priority runqueue of one model (JSON data). */
 export interface PriorityQueue {
@@ -65,7 +66,7 @@ function enqueue(rq: PriorityQueue, se: SchedEntity): void {
   let i = entityOf(rq.ids, se.agent);
   if (i >= 0 && rq.state[i] === QUEUED) return;
   if (i < 0) i = admitEntity(rq.ids, se.agent);
-  const p = Math.trunc(se.sched.priority ?? 0);
+  const p = Math.trunc(numberParam(se.sched, 'priority') ?? 0);
   const [k, r] = split(rq.step, se.t);
   rq.prio[i] = p;
   rq.t[i] = se.t;
@@ -92,6 +93,10 @@ function takeOut(rq: PriorityQueue, i: number): void {
 export const priority: SchedClass<PriorityQueue> = Object.freeze<SchedClass<PriorityQueue>>({
   name: 'priority',
   rank: 40,
+  label: 'priority (aging)',
+  params: [{ ...PRIORITY_PARAM, hint: () => '0–99, rises while waiting' }],
+  shows: [{ stat: 'priority', label: 'priority' }, { stat: 'effective', label: 'effective' }],
+  checkParams: () => [],
   init: (p) => ({
     slice: Math.max(1, p.sliceTokens), step: Math.max(0, p.agingStepMs),
     ids: entityIndex(), state: [], prio: [], t: [], c: [], r: [], order: [],

@@ -11,7 +11,7 @@
 import type { AgentId } from '../ids';
 import { admitEntity, entityIndex, entityOf, moveOut, QUEUED, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import { indexLists, listMembers, pushBack, pushFront, unlink, type IndexLists } from './indexList';
-import type { SchedClass, SchedEntity, SchedStats } from './schedClass';
+import { numberParam, type SchedClass, type SchedEntity, type SchedParam, type SchedStats } from './schedClass';
 
 /** Number of rt priorities (MAX_RT_PRIO). */
 export const RT_PRIOS = 100;
@@ -60,13 +60,13 @@ function top(rq: RtQueue): number {
 function enqueue(rq: RtQueue, se: SchedEntity): void {
   let i = entityOf(rq.ids, se.agent);
   if (i >= 0 && rq.state[i] === QUEUED) return;
-  const quantum = Math.max(1, se.sched.rrSlice ?? rq.slice);
+  const quantum = Math.max(1, numberParam(se.sched, 'rrSlice') ?? rq.slice);
   if (i < 0) {
     i = admitEntity(rq.ids, se.agent);
     rq.left[i] = quantum;
     rq.rotate[i] = 0;
   }
-  rq.prio[i] = Math.min(RT_PRIOS - 1, Math.max(0, Math.trunc(se.sched.priority ?? 0)));
+  rq.prio[i] = Math.min(RT_PRIOS - 1, Math.max(0, Math.trunc(numberParam(se.sched, 'priority') ?? 0)));
   rq.rr[i] = se.sched.rtPolicy === 'fifo' ? 0 : 1;
   rq.quantum[i] = quantum;
   // A task preempted by a higher priority keeps its place at the head; one whose rr quantum
@@ -77,6 +77,25 @@ function enqueue(rq: RtQueue, se: SchedEntity): void {
   rq.state[i] = QUEUED;
   rq.size++;
 }
+
+/** The static priority field, shared with the priority class (declared alike in both). */
+export const PRIORITY_PARAM: SchedParam = Object.freeze<SchedParam>({
+  name: 'priority', label: 'Priority', kind: 'integer', min: 0, max: RT_PRIOS - 1, default: 0, step: 1, position: 4,
+  description: 'rt: static priority, higher first; priority class: the base that aging raises while the agent waits.',
+});
+
+const PARAMS: readonly SchedParam[] = Object.freeze([
+  {
+    name: 'rtPolicy', label: 'rt policy', kind: 'choice', choices: ['fifo', 'rr'], default: 'rr', position: 1,
+    description: 'rt class: SCHED_FIFO (run until done or blocked) or SCHED_RR (rotate every rrSlice tokens).',
+  },
+  { ...PRIORITY_PARAM, hint: () => '0–99, higher first' },
+  {
+    name: 'rrSlice', label: 'rr slice', kind: 'integer', min: 1, unit: 'tokens', step: 16, position: 5,
+    description: 'rt class, rr policy: tokens before rotating to a peer of equal priority (default: the harness slice).',
+    appliesTo: (s) => s.rtPolicy !== 'fifo',
+  },
+] satisfies SchedParam[]);
 
 function account(rq: RtQueue, agent: AgentId, tokens: number, now: number): void {
   const i = entityOf(rq.ids, agent);
@@ -104,6 +123,10 @@ function takeOut(rq: RtQueue, i: number): void {
 export const rt: SchedClass<RtQueue> = Object.freeze<SchedClass<RtQueue>>({
   name: 'rt',
   rank: 20,
+  label: 'rt (fifo / rr)',
+  params: PARAMS,
+  shows: [{ stat: 'priority', label: 'priority' }, { stat: 'used', label: 'used' }, { stat: 'budget', label: 'budget' }],
+  checkParams: () => [],
   init: (p) => {
     const period = Math.max(1, p.rtPeriodMs);
     const share = Math.max(0, p.rtRuntimeShare);

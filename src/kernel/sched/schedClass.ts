@@ -17,7 +17,6 @@
  *   size) are called by the kernel to decide; they must not mutate rq.
  */
 import type { AgentId } from '../ids';
-import type { AgentSpec } from '../spec';
 
 /** Class-wide knobs, fixed for a run (from the document's `sched` section and the model). */
 export interface SchedParams {
@@ -35,12 +34,74 @@ export interface SchedParams {
   tokensPerMs: number;
 }
 
+/**
+ * An agent's `sched` section as parsed: its class, its budget group, and the parameters the
+ * registered classes declare (each checked by the parser against its `SchedParam`).
+ */
+export interface AgentSched {
+  readonly class: string;
+  readonly group?: string;
+  readonly [param: string]: string | number | undefined;
+}
+
+/** One field a class reads from `agents[i].sched`: the parser, the JSON Schema and the inspector are built from it. */
+export interface SchedParam {
+  readonly name: string;
+  /** The inspector's label. */
+  readonly label: string;
+  readonly kind: 'integer' | 'number' | 'choice';
+  /** The allowed values of a choice. */
+  readonly choices?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** Unit of a number ('tokens', 'ms'), shown beside the field. */
+  readonly unit?: string;
+  /** Filled in by the parser when absent; without one the field stays absent. */
+  readonly default?: number | string;
+  /** What it means, for the JSON Schema and the inspector's tooltip. */
+  readonly description: string;
+  /** The inspector's step for a number. */
+  readonly step?: number;
+  /**
+   * Its place in the parsed `sched` object, for fields older than this registry: the key order of
+   * parsed documents is part of the trace (job.published, the spec hash). New fields leave it out
+   * and come after, in registration order.
+   */
+  readonly position?: number;
+  /** Whether it applies given the rest of the section (rrSlice only under rr); default: always. */
+  appliesTo?(sched: AgentSched): boolean;
+  /** A short hint about the value in context (the load a nice value gives); default: range and unit. */
+  hint?(sched: AgentSched): string;
+}
+
+/** The model an agent runs on, as far as a class's parameter check needs it. */
+export interface SchedModel {
+  readonly tokensPerSecond: number;
+}
+
+/** One problem with an agent's class parameters, at the field it concerns. */
+export interface SchedParamIssue {
+  /** The field of `agents[i].sched` it is about. */
+  param: string;
+  /** What is wrong, without the path (the caller prefixes it). */
+  message: string;
+  expected: string;
+  found: string;
+}
+
+/** A stat the Scheduler view shows for the class, in this order. */
+export interface SchedShown {
+  /** The key in the class's `stats`. */
+  readonly stat: string;
+  readonly label: string;
+}
+
 /** What a class learns of an agent when it is enqueued (copied from its spec by the reducer). */
 export interface SchedEntity {
   agent: AgentId;
   /** Virtual time it became runnable. */
   t: number;
-  sched: AgentSpec['sched'];
+  sched: AgentSched;
   /** Why it is enqueued: first time, woken from sleep, or put back after preemption. */
   why: 'new' | 'wakeup' | 'preempted' | 'yield';
 }
@@ -53,6 +114,20 @@ export interface SchedClass<RQ = unknown> {
   readonly name: string;
   /** Lower rank is asked first: deadline 10, rt 20, fifo 21, fair 30, priority 40, idle 90. */
   readonly rank: number;
+  /** How the studio names it ("fair (EEVDF)"). */
+  readonly label: string;
+  /** The fields it reads from an agent's `sched` section. A field two classes share must be declared alike. */
+  readonly params: readonly SchedParam[];
+  /** The stats the Scheduler view shows beside each of its agents. */
+  readonly shows: readonly SchedShown[];
+  /**
+   * Pure: the class's own rules over its parameters, beyond each field's kind and range (the
+   * parser checks those). `model` is null when the agent's model is unknown. Called by the
+   * parser (each issue at `agents[i].sched.<param>`), the job pipeline and the inspector.
+   */
+  checkParams(sched: AgentSched, model: SchedModel | null): SchedParamIssue[];
+  /** Pure, optional: what valid parameters amount to on `model`, in words (the inspector shows it). */
+  explainParams?(sched: AgentSched, model: SchedModel): string;
 
   /** A new, empty runqueue (plain JSON data). Reducer, on run.started. */
   init(params: SchedParams): RQ;
@@ -86,23 +161,57 @@ export interface SchedClass<RQ = unknown> {
   size(rq: RQ): number;
 }
 
+/** A numeric parameter of an agent's `sched` section, or undefined when it is unset. */
+export function numberParam(sched: Readonly<Partial<AgentSched>>, name: string): number | undefined {
+  const v = sched[name];
+  return typeof v === 'number' ? v : undefined;
+}
+
+const sameParam = (a: SchedParam, b: SchedParam): boolean =>
+  a.kind === b.kind && a.min === b.min && a.max === b.max && a.default === b.default && a.position === b.position && String(a.choices) === String(b.choices);
+
 /** A duplicate-checked, rank-ordered registry of classes. */
 export class SchedRegistry {
   private readonly byName = new Map<string, SchedClass>();
   readonly ordered: SchedClass[] = [];
+  /** Every field any class declares, once each: by `position`, then in registration order. */
+  readonly params: readonly SchedParam[];
 
-  constructor(classes: readonly SchedClass[]) {
+  /** `fallback` names the class of an agent that names none (the document's default). */
+  constructor(classes: readonly SchedClass[], readonly fallback = 'fifo') {
+    const params = new Map<string, SchedParam>();
     for (const c of classes) {
       if (this.byName.has(c.name)) throw new Error(`sched class "${c.name}" registered twice`);
       this.byName.set(c.name, c);
       this.ordered.push(c);
+      for (const p of c.params) {
+        const prior = params.get(p.name);
+        if (prior && !sameParam(prior, p)) throw new Error(`sched param "${p.name}" of class "${c.name}" differs from another class's declaration`);
+        if (!prior) params.set(p.name, p);
+      }
     }
+    if (!this.byName.has(fallback)) throw new Error(`the default sched class "${fallback}" is not registered`);
     this.ordered.sort((a, b) => a.rank - b.rank);
+    const all = [...params.values()];
+    this.params = all
+      .map((p, i) => ({ p, key: p.position ?? 1e9 + i }))
+      .sort((a, b) => a.key - b.key)
+      .map((x) => x.p);
   }
 
-  /** The class an agent runs under; an unknown name falls back to fifo (and events name fifo). */
+  /** Class names in rank order, as the document's `sched.class` allows them. */
+  get names(): string[] {
+    return this.ordered.map((c) => c.name);
+  }
+
+  /** The registered class of this name, or undefined. */
+  get(name: string): SchedClass | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The class an agent runs under; an unknown name falls back to the default class (and events name it). */
   classFor(name: string): SchedClass {
-    return this.byName.get(name) ?? this.byName.get('fifo') ?? this.ordered[0]!;
+    return this.byName.get(name) ?? this.byName.get(this.fallback)!;
   }
 
   has(name: string): boolean {

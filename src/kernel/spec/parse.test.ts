@@ -66,6 +66,17 @@ describe('parseHarness', () => {
     expect(issuesOf(doc)[0]!.message).toBe('agents[2].sched.deadline: expected at most the period (2000 ms), found 3000 ms');
   });
 
+  it('reports a deadline runtime the model cannot serve within the deadline, at runtime', () => {
+    // sim-small decodes 80 tokens/s: 1000 ms hold 80 tokens, so 100 tokens (1250 ms) break runtime ≤ deadline.
+    const doc = clone();
+    doc.agents[2].sched = { class: 'deadline', runtime: 100, deadline: 1000, period: 2000 };
+    expect(issuesOf(doc)).toEqual([
+      expect.objectContaining({ path: 'agents[2].sched.runtime', message: 'agents[2].sched.runtime: expected at most what the deadline allows (80 tokens in 1000 ms at 80 tokens/s), found 100 tokens (1250 ms)' }),
+    ]);
+    doc.agents[2].sched.runtime = 80;
+    expect(parseHarness(doc).ok).toBe(true);
+  });
+
   it('reports JSON syntax errors with line and column and never throws', () => {
     const [issue] = issuesOf('{\n  "version": 1,\n  "name": }');
     expect(issue!.message).toMatch(/^not valid JSON at line 3, column \d+/);

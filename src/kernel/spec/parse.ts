@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { HUMAN } from './schema';
 import { policyIssues } from '../trust/rules';
+import { SCHED_CLASSES } from '../sched';
 import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
 import { locateJsonError } from './jsonLocate';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
@@ -156,17 +157,10 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
     const at = `agents[${i}]`;
     ref(`${at}.model`, a.model, ['model']);
     ref(`${at}.sched.group`, a.sched.group, ['group']);
-    if (a.sched.class === 'deadline') {
-      for (const field of ['runtime', 'deadline', 'period'] as const) {
-        if (a.sched[field] === undefined) {
-          const unit = field === 'runtime' ? 'tokens' : 'ms';
-          issues.push({ path: `${at}.sched.${field}`, message: `${at}.sched.${field}: the deadline class needs ${field} (${unit}), found nothing`, expected: `a positive integer (${unit})`, found: 'nothing' });
-        }
-      }
-      const { deadline, period } = a.sched;
-      if (deadline !== undefined && period !== undefined && deadline > period) {
-        issues.push({ path: `${at}.sched.deadline`, message: `${at}.sched.deadline: expected at most the period (${period} ms), found ${deadline} ms`, expected: `≤ ${period}`, found: String(deadline) });
-      }
+    // The class's own rules over its parameters, on the agent's model (deadline: runtime ≤ deadline ≤ period).
+    const model = spec.models.find((m) => m.id === a.model) ?? null;
+    for (const p of SCHED_CLASSES.classFor(a.sched.class).checkParams(a.sched, model)) {
+      issues.push({ path: `${at}.sched.${p.param}`, message: `${at}.sched.${p.param}: ${p.message}`, expected: p.expected, found: p.found });
     }
     a.capabilities.forEach((c, j) => ref(`${at}.capabilities[${j}].target`, c.target, ['tool', 'store']));
     a.behaviour.forEach((s, j) => {

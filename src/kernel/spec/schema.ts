@@ -4,6 +4,7 @@
  * Fields the kernel does not use yet are still part of the document so files stay stable.
  */
 import { z } from 'zod';
+import { SCHED_CLASSES, type AgentSched, type SchedParam, type SchedRegistry } from '../sched';
 
 export const SPEC_VERSION = 1 as const;
 
@@ -66,20 +67,43 @@ export const SimStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read'), ref: z.string().min(1), as: z.string().optional() }),
 ]);
 
-export const SchedSchema = z.object({
-  class: z.enum(['fifo', 'deadline', 'rt', 'fair', 'priority', 'idle']).default('fifo'),
-  /** rt class: SCHED_FIFO (run until done or blocked) or SCHED_RR (rotate every rrSlice tokens). */
-  rtPolicy: z.enum(['fifo', 'rr']).default('rr'),
-  nice: z.number().int().min(-20).max(19).default(0),
-  weight: z.number().int().min(1).max(10000).optional(),
-  priority: z.number().int().min(0).max(99).default(0),
-  rrSlice: z.number().int().positive().optional(),
-  /** SCHED_DEADLINE: `runtime` tokens of service every `period` ms, to be had within `deadline` ms. */
-  runtime: z.number().int().positive().optional(),
-  deadline: z.number().int().positive().optional(),
-  period: z.number().int().positive().optional(),
-  group: Id.optional(),
-});
+/** The zod type of one class parameter: its kind and range, its default, its description. */
+function paramSchema(p: SchedParam): z.ZodType {
+  let t: z.ZodType;
+  if (p.kind === 'choice') t = z.enum(p.choices as [string, ...string[]]);
+  else {
+    let n = p.kind === 'integer' ? z.number().int() : z.number();
+    if (p.min !== undefined) n = n.min(p.min);
+    if (p.max !== undefined) n = n.max(p.max);
+    t = n;
+  }
+  t = t.describe(p.description);
+  return p.default === undefined ? t.optional() : t.default(p.default as never);
+}
+
+/**
+ * An agent's `sched` section, built from a registry of scheduling classes: `class` is one of
+ * theirs, each field one a class declares (kind, range, default), `group` the budget group.
+ * The class's own rules over its fields (deadline's runtime ≤ deadline ≤ period) need the
+ * agent's model and are checked with the references (parse.ts).
+ */
+export function schedSchemaFor(registry: SchedRegistry): z.ZodType<AgentSched, AgentSchedInput> {
+  const shape: Record<string, z.ZodType> = {
+    class: z.enum(registry.names as [string, ...string[]]).default(registry.fallback),
+  };
+  for (const p of registry.params) shape[p.name] = paramSchema(p);
+  shape.group = Id.optional().describe('The budget group (groups[].id) the agent belongs to.');
+  return z.object(shape) as unknown as z.ZodType<AgentSched, AgentSchedInput>;
+}
+
+/** What a user may write in an agent's `sched` section: every field optional. */
+export interface AgentSchedInput {
+  class?: string;
+  group?: string;
+  [param: string]: string | number | undefined;
+}
+
+export const SchedSchema = schedSchemaFor(SCHED_CLASSES);
 
 export const CoreBlockSchema = z.object({
   label: z.string().min(1),

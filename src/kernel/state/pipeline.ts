@@ -8,6 +8,7 @@ import type { Cpu } from '../cpu/cpu';
 import type { AgentSpec, HarnessSpec, ModelSpec } from '../spec';
 import { countTokens, encodingFor } from '../tokens';
 import type { JobStage } from '../trace/events';
+import { deadlineUtilization, SCHED_CLASSES } from '../sched';
 
 export interface JobContext {
   readonly spec: HarnessSpec;
@@ -45,17 +46,9 @@ const validate: JobStageOp = {
       return `model "${model.id}" uses provider "${model.provider}", and no ${model.provider} endpoint is configured (add one in Settings, or use the sim provider)`;
     }
     ctx.model = model;
-    const sc = ctx.agent.sched;
-    if (sc.class === 'deadline') {
-      if (sc.runtime === undefined || sc.deadline === undefined || sc.period === undefined) {
-        return 'the deadline class needs runtime (tokens), deadline (ms) and period (ms)';
-      }
-      const runtimeMs = (sc.runtime / model.tokensPerSecond) * 1000;
-      if (runtimeMs > sc.deadline || sc.deadline > sc.period) {
-        return `deadline parameters must satisfy runtime ≤ deadline ≤ period: ${sc.runtime} tokens take ${Math.round(runtimeMs)} ms at ${model.tokensPerSecond} tokens/s, deadline ${sc.deadline} ms, period ${sc.period} ms`;
-      }
-    }
-    return null;
+    // The class's own rules over its parameters (deadline: runtime ≤ deadline ≤ period on this model).
+    const problems = SCHED_CLASSES.classFor(ctx.agent.sched.class).checkParams(ctx.agent.sched, model);
+    return problems.length === 0 ? null : problems.map((p) => `sched.${p.param}: ${p.message}`).join('; ');
   },
 };
 
@@ -67,7 +60,7 @@ function admit(ctx: JobContext): string | null {
   const sc = ctx.agent.sched;
   const model = ctx.model!;
   if (sc.class !== 'deadline') return null;
-  const u = sc.runtime! / ((sc.period! * model.tokensPerSecond) / 1000);
+  const u = deadlineUtilization(sc, model);
   const bound = ctx.spec.sched.dlBound * model.slots;
   const before = ctx.bandwidth[model.id] ?? 0;
   const utilization = before + u;
