@@ -24,6 +24,7 @@ import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseSync } from 'rolldown/utils';
+import { checkSubsystemImport, findCycles, tableCycles } from './kernel-subsystems.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -218,24 +219,25 @@ export function extractSpecifiers(file, text) {
     throw err;
   }
   const out = [];
-  for (const imp of result.module.staticImports) out.push({ spec: imp.moduleRequest.value, offset: imp.start });
+  // typeOnly: every name it brings in is a type (`import type`, `export type … from`), so it is
+  // erased at run time; a bare `import './x'` or `export *` is not.
+  for (const imp of result.module.staticImports) {
+    const typeOnly = imp.entries.length > 0 && imp.entries.every((e) => e.isType);
+    out.push({ spec: imp.moduleRequest.value, offset: imp.start, typeOnly });
+  }
   for (const exp of result.module.staticExports) {
-    for (const entry of exp.entries) {
-      if (entry.moduleRequest) {
-        out.push({ spec: entry.moduleRequest.value, offset: exp.start });
-        break;
-      }
-    }
+    const entries = exp.entries.filter((entry) => entry.moduleRequest);
+    if (entries.length > 0) out.push({ spec: entries[0].moduleRequest.value, offset: exp.start, typeOnly: entries.every((e) => e.isType) });
   }
   for (const dyn of result.module.dynamicImports) {
     const value = literalValue(text.slice(dyn.moduleRequest.start, dyn.moduleRequest.end));
-    if (value !== null) out.push({ spec: value, offset: dyn.start });
+    if (value !== null) out.push({ spec: value, offset: dyn.start, typeOnly: false });
   }
   // `import x = require('…')` and `new URL('…', import.meta.url)` (worker and asset URLs).
   const extra = /\bimport\s+[\w$]+\s*=\s*require\(\s*(['"])([^'"]+)\1\s*\)|\bnew\s+URL\(\s*(['"`])([^'"`$]+)\3\s*,\s*import\.meta\.url\s*\)/g;
   for (const m of text.matchAll(extra)) {
     const spec = m[2] ?? m[4];
-    if (spec && (m[2] !== undefined || spec.startsWith('.'))) out.push({ spec, offset: m.index ?? 0 });
+    if (spec && (m[2] !== undefined || spec.startsWith('.'))) out.push({ spec, offset: m.index ?? 0, typeOnly: false });
   }
   return out.sort((a, b) => a.offset - b.offset);
 }
@@ -255,8 +257,10 @@ export function checkSource(rel, text) {
   // A folder the table does not know is one violation, not one per import.
   if (specs.length > 0 && !LAYERS[from.layer]) return [{ file: rel, line: 1, spec: '', ...unknownLayer(from) }];
   const violations = [];
-  for (const { spec, offset } of specs) {
-    const v = checkImport(from, resolveTarget(rel, spec), spec);
+  for (const { spec, offset, typeOnly } of specs) {
+    const target = resolveTarget(rel, spec);
+    const v = checkImport(from, target, spec)
+      ?? (from.layer === 'kernel' && !from.test && target.kind === 'file' ? checkSubsystemImport(rel, target, spec, typeOnly) : null);
     if (v) violations.push({ file: rel, line: lineAt(text, offset), spec, ...v });
   }
   return violations;
@@ -281,13 +285,72 @@ export function listSources(dir) {
   return out;
 }
 
+/** The file a resolved specifier names, among `known` (repo-relative paths): as is, with an extension, or its index. */
+function resolveFile(rel, known) {
+  const bare = rel.replace(/\.js$/, '');
+  for (const candidate of [rel, `${bare}.ts`, `${bare}.tsx`, `${bare}/index.ts`, `${bare}/index.tsx`]) {
+    if (known.has(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Import cycles among `sources` (Map rel → text), type imports included: one violation per
+ * cycle, at the import that starts it, with the whole cycle printed.
+ */
+export function cycleViolations(sources) {
+  const known = new Set(sources.keys());
+  const graph = new Map();
+  const lines = new Map();
+  for (const [rel, text] of sources) {
+    const targets = [];
+    let specs = [];
+    try {
+      specs = extractSpecifiers(rel, text);
+    } catch {
+      // checkSource reports the syntax error
+    }
+    for (const { spec, offset } of specs) {
+      const target = resolveTarget(rel, spec);
+      const file = target.kind === 'file' ? resolveFile(target.rel, known) : null;
+      if (file === null || targets.includes(file)) continue;
+      targets.push(file);
+      lines.set(`${rel}\0${file}`, { line: lineAt(text, offset), spec });
+    }
+    graph.set(rel, targets);
+  }
+  return findCycles(graph).map((cycle) => {
+    const at = lines.get(`${cycle[0]}\0${cycle[1]}`) ?? { line: 1, spec: '' };
+    return {
+      file: cycle[0],
+      line: at.line,
+      spec: at.spec,
+      rule: `import cycle: ${cycle.join(' → ')}`,
+      fix: 'move what the files share (often a type) into a file of its own that imports none of them',
+    };
+  });
+}
+
 /** Checks every source under root/src. Returns { files, violations }. */
 export function checkTree(root = ROOT) {
   const files = listSources(path.join(root, 'src'));
   const violations = [];
+  const kernel = new Map();
   for (const abs of files) {
     const rel = path.relative(root, abs).split(path.sep).join('/');
-    violations.push(...checkSource(rel, readFileSync(abs, 'utf8')));
+    const text = readFileSync(abs, 'utf8');
+    violations.push(...checkSource(rel, text));
+    if (layerOf(rel) === 'kernel') kernel.set(rel, text);
+  }
+  violations.push(...cycleViolations(kernel));
+  for (const cycle of tableCycles()) {
+    violations.push({
+      file: 'scripts/kernel-subsystems.mjs',
+      line: 1,
+      spec: '',
+      rule: `KERNEL_SUBSYSTEMS has a cycle in \`uses\`: ${cycle.join(' → ')}`,
+      fix: 'one of these edges must go: make it a `types` edge or move the shared code down',
+    });
   }
   return { files: files.length, violations };
 }

@@ -4,10 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { checkSource, checkTree, extractSpecifiers, formatViolation, isTestOnly, LAYERS } from './check-layers.mjs';
+import { checkSource, checkTree, cycleViolations, extractSpecifiers, formatViolation, isTestOnly, LAYERS } from './check-layers.mjs';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { findCycles, KERNEL_SUBSYSTEMS, tableCycles } from './kernel-subsystems.mjs';
 
 interface Violation { file: string; line: number; rule: string; fix: string; spec: string }
 type LayerTable = Record<string, { layers: string[]; packages: string[] }>;
+type SubsystemTable = Record<string, { uses: string[]; types?: string[] }>;
 const check = (file: string, text: string): Violation[] => checkSource(file, text) as Violation[];
 
 describe('extractSpecifiers', () => {
@@ -188,6 +191,84 @@ describe('test-only code', () => {
     expect(v[0]!.rule).toBe('production code must not import test-only code ("./testing/testChannel")');
     expect(check('src/worker/studioApi.test.ts', imports)).toEqual([]);
     expect(check('src/worker/testing/helpers.ts', imports)).toEqual([]);
+  });
+});
+
+describe('kernel subsystems', () => {
+  it('tells type-only imports from imports of code', () => {
+    const src = "import type { A } from './a';\nimport { type B, c } from './b';\nexport type { E } from './e';\nexport * from './f';\nimport './g';";
+    const specs = extractSpecifiers('src/kernel/x.ts', src) as { spec: string; typeOnly: boolean }[];
+    expect(specs.map((x) => [x.spec, x.typeOnly])).toEqual([['./a', true], ['./b', false], ['./e', true], ['./f', false], ['./g', false]]);
+  });
+
+  it('a subsystem imports code only from the subsystems it uses, and types back up only where listed', () => {
+    expect(check('src/kernel/sched/fair.ts', "import type { HarnessSpec } from '../spec';\nimport { HUMAN } from '../spec';")).toEqual([]);
+    expect(check('src/kernel/sched/router.ts', "import type { KernelState } from '../state/state';")).toEqual([]);
+    const [value] = check('src/kernel/sched/router.ts', "import { initialState } from '../state/state';");
+    expect(value!.rule).toBe('kernel subsystem sched may import only types from state ("../state/state")');
+    expect(value!.fix).toContain('import type');
+    const [up] = check('src/kernel/memory/segment.ts', "\nimport type { ContextEntry } from '../cpu/cpu';");
+    expect(up!.line).toBe(2);
+    expect(up!.rule).toBe('kernel subsystem memory must not import cpu ("../cpu/cpu")');
+    expect(up!.fix).toMatch(/^memory may import ids, spec, tokens \(and types from state, trace\)/);
+    // The reducers call into every subsystem.
+    expect(check('src/kernel/state/reduceSched.ts', "import { fair } from '../sched';\nimport { audit } from '../trust/audit';")).toEqual([]);
+    // Files directly in src/kernel are subsystems of their own.
+    expect(check('src/kernel/tokens.ts', "import type { ModelSpec } from './spec';")).toEqual([]);
+    expect(check('src/kernel/ids.ts', "import { HUMAN } from './spec';")).toHaveLength(1);
+    // Tests cross subsystems freely.
+    expect(check('src/kernel/sched/fair.test.ts', "import { TestKernel } from '../test/TestKernel';\nimport { initialState } from '../state/state';")).toEqual([]);
+  });
+
+  it('a named file may be imported against the order, and nothing else of its subsystem', () => {
+    expect(check('src/kernel/spec/parse.ts', "import { policyIssues } from '../trust/rules';")).toEqual([]);
+    expect(check('src/kernel/spec/parse.ts', "import { Gate } from '../trust/gate';")).toHaveLength(1);
+  });
+
+  it('a new kernel folder must be added to the table', () => {
+    const [v] = check('src/kernel/plugins/x.ts', "import { HUMAN } from '../spec';");
+    expect(v!.rule).toBe('src/kernel/plugins is not a kernel subsystem the check knows');
+  });
+
+  it('the table lists known subsystems only, and `uses` has no cycle', () => {
+    const table = KERNEL_SUBSYSTEMS as SubsystemTable;
+    for (const s of Object.values(table)) for (const to of [...s.uses, ...(s.types ?? [])]) expect(Object.keys(table)).toContain(to);
+    expect(tableCycles()).toEqual([]);
+    const looped: SubsystemTable = { ...table, spec: { uses: ['trust'] } };
+    const [cycle, ...more] = tableCycles(looped) as string[][];
+    expect(more).toEqual([]);
+    expect(cycle).toEqual(expect.arrayContaining(['spec', 'trust']));
+    expect(cycle![0]).toBe(cycle![cycle!.length - 1]);
+  });
+
+  it('finds every cycle and prints it, type imports included', () => {
+    const sources = new Map([
+      ['src/kernel/cpu/cpu.ts', "import type { Segment } from '../memory/segment';"],
+      ['src/kernel/memory/segment.ts', "import type { ContextEntry } from '../cpu/cpu';"],
+      ['src/kernel/ipc/a2a.ts', "\nimport type { TaskState } from './taskState';"],
+      ['src/kernel/ipc/taskState.ts', "import { message } from './a2a';\nimport { A2A_ERRORS } from './jsonRpc';"],
+      ['src/kernel/ipc/jsonRpc.ts', "import type { Task } from './a2a';"],
+      ['src/kernel/ipc/tasks.ts', "import type { KernelState } from '../state/state';"],
+      ['src/kernel/state/state.ts', "import type { TaskRecord } from '../ipc/tasks';\nimport type { Segment } from '../memory/segment';"],
+      ['src/kernel/spec/index.ts', "export * from './parse';"],
+      ['src/kernel/spec/parse.ts', "import { x } from './index';"],
+      ['src/kernel/ids.ts', "export type AgentId = string;"],
+    ]);
+    const v = cycleViolations(sources) as Violation[];
+    expect(v.map((x) => `${x.file}:${x.line}: ${x.rule}`).sort()).toEqual([
+      'src/kernel/cpu/cpu.ts:1: import cycle: src/kernel/cpu/cpu.ts → src/kernel/memory/segment.ts → src/kernel/cpu/cpu.ts',
+      'src/kernel/ipc/a2a.ts:2: import cycle: src/kernel/ipc/a2a.ts → src/kernel/ipc/taskState.ts → src/kernel/ipc/a2a.ts',
+      'src/kernel/ipc/tasks.ts:1: import cycle: src/kernel/ipc/tasks.ts → src/kernel/state/state.ts → src/kernel/ipc/tasks.ts',
+      'src/kernel/spec/index.ts:1: import cycle: src/kernel/spec/index.ts → src/kernel/spec/parse.ts → src/kernel/spec/index.ts',
+    ]);
+    sources.set('src/kernel/memory/segment.ts', 'export interface ContextEntry { text: string }');
+    expect((cycleViolations(sources) as Violation[]).some((x) => x.file === 'src/kernel/cpu/cpu.ts')).toBe(false);
+  });
+
+  it('finds a cycle through three files and a file importing itself', () => {
+    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []], ['e', ['e']]]);
+    expect(findCycles(graph)).toEqual(expect.arrayContaining([['a', 'b', 'c', 'a'], ['e', 'e']]));
+    expect(findCycles(graph)).toHaveLength(2);
   });
 });
 

@@ -3,7 +3,7 @@
  * agent may call; it answers with one Action. The sim provider implements it offline and
  * deterministically; networked providers live outside the kernel (src/providers).
  */
-import type { Segment } from '../memory/segment';
+import type { ContextEntry, Segment } from '../memory/segment';
 import type { AgentSpec, ModelSpec, SimStep } from '../spec';
 
 /** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
@@ -21,11 +21,8 @@ export type Action =
   | { kind: 'read'; ref: string; as?: string }
   | { kind: 'finish'; text: string };
 
-export interface ContextEntry {
-  role: 'system' | 'user' | 'assistant' | 'tool';
-  text: string;
-  tokens: number;
-}
+// A line of the context window is memory's type; the CPU reads it (re-exported for its users).
+export type { ContextEntry } from '../memory/segment';
 
 export interface InferRequest {
   agent: AgentSpec;

@@ -10,10 +10,20 @@
  * that wire form, so an envelope is plain JSON; ipc tests check them against a ProtoJSON
  * mapping of the SDK's types. The v0.3 kind-tagged, lower-case shapes (`compat/v0_3`) are not used.
  */
-import type { TaskState } from './taskState';
 
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A2A 1.0 TaskState by its ProtoJSON name; TASK_STATE_UNSPECIFIED never describes a kernel task. */
+export type TaskState =
+  | 'TASK_STATE_SUBMITTED'
+  | 'TASK_STATE_WORKING'
+  | 'TASK_STATE_INPUT_REQUIRED'
+  | 'TASK_STATE_AUTH_REQUIRED'
+  | 'TASK_STATE_COMPLETED'
+  | 'TASK_STATE_FAILED'
+  | 'TASK_STATE_CANCELED'
+  | 'TASK_STATE_REJECTED';
 
 /** Free-form metadata on a message, task, artifact or envelope. */
 export type Metadata = { [key: string]: unknown };

@@ -3,8 +3,7 @@
  * params and results in ProtoJSON form, the error codes, and builders for the three envelope
  * kinds (REFERENCES §4.1; the JSON-RPC binding of @a2a-js/sdk 1.3.0).
  */
-import type { Message, Metadata, Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent } from './a2a';
-import type { TaskState } from './taskState';
+import type { Message, Metadata, Task, TaskArtifactUpdateEvent, TaskState, TaskStatusUpdateEvent } from './a2a';
 
 /** A request id: JSON-RPC 2.0 allows a string, a number or null. */
 export type RpcId = string | number | null;

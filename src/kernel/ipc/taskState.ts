@@ -3,19 +3,11 @@
  * UI can draw, and the two operations that move a task. A terminal task never moves again;
  * asking it to is an error, never a silent no-op.
  */
-import { virtualTimestamp, type Message, type Task } from './a2a';
+import { virtualTimestamp, type Message, type Task, type TaskState } from './a2a';
 import { A2A_ERRORS } from './jsonRpc';
 
-/** A2A 1.0 TaskState by its ProtoJSON name; TASK_STATE_UNSPECIFIED never describes a kernel task. */
-export type TaskState =
-  | 'TASK_STATE_SUBMITTED'
-  | 'TASK_STATE_WORKING'
-  | 'TASK_STATE_INPUT_REQUIRED'
-  | 'TASK_STATE_AUTH_REQUIRED'
-  | 'TASK_STATE_COMPLETED'
-  | 'TASK_STATE_FAILED'
-  | 'TASK_STATE_CANCELED'
-  | 'TASK_STATE_REJECTED';
+// The type is a wire type (a2a.ts), so a2a.ts and jsonRpc.ts need not import this module.
+export type { TaskState } from './a2a';
 
 /** Every state, in lifecycle order: live, interrupted, terminal. */
 export const TASK_STATES: readonly TaskState[] = Object.freeze([

@@ -10,18 +10,10 @@ import { message, textPart } from './a2a';
 import { factArrived } from './retention';
 import { rpcRequest } from './jsonRpc';
 import { canTransition, isTerminal, TASK_TRANSITIONS, type TaskState } from './taskState';
+import type { TaskRecord } from './taskRecord';
 
-/** A task as the kernel tracks it: who asked, who works on it, where it is and where it should go. */
-export interface TaskRecord {
-  id: string;
-  contextId: string;
-  client: string;
-  server: string;
-  /** null until its creation is recorded. */
-  state: TaskState | null;
-  /** The state a message or an agent's exit asked for; null when there is nowhere to go. */
-  want: TaskState | null;
-}
+// Its own file, so the kernel state can hold tasks without importing this module (which reads that state).
+export type { TaskRecord } from './taskRecord';
 
 /** What a reply may put its task in (the sim step's `task`). */
 export type ReplyState = 'completed' | 'input-required' | 'failed' | 'rejected';

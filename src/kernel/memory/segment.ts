@@ -3,7 +3,12 @@
  * provenance. What is present (in the window) and what is correct (validity) are separate
  * dimensions: a segment can be present and wrong.
  */
-import type { ContextEntry } from '../cpu/cpu';
+/** One line of the context window as an inference reads it. */
+export interface ContextEntry {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  text: string;
+  tokens: number;
+}
 
 export type SegmentKind = 'system' | 'fact' | 'core' | 'message' | 'tool' | 'retrieved' | 'summary';
 

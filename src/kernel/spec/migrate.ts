@@ -3,7 +3,7 @@
  * (v → v+1) before validation. A migration is a pure function of the raw input.
  */
 import { SPEC_VERSION } from './schema';
-import type { SpecIssue } from './parse';
+import type { SpecIssue } from './specIssue';
 
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 /** Maps a version v to the function that turns a v document into a v+1 one. */

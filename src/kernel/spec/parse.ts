@@ -10,14 +10,10 @@ import { SCHED_CLASSES } from '../sched';
 import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
 import { locateJsonError } from './jsonLocate';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
+import type { SpecIssue } from './specIssue';
 
-export interface SpecIssue {
-  /** JSON path in dotted/bracket form, e.g. `agents[2].model`; `` for the document root. */
-  path: string;
-  message: string;
-  expected?: string;
-  found?: string;
-}
+// In its own file so migrate.ts can report issues without importing the parser that imports it.
+export type { SpecIssue } from './specIssue';
 
 export type ParseResult =
   | { ok: true; spec: HarnessSpec; migratedFrom?: number }

@@ -9,7 +9,7 @@ import type { Segment } from '../memory/segment';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { Encoding } from '../tokens';
 import type { Handle, PolicyRule } from '../trust/types';
-import type { TaskRecord } from '../ipc/tasks';
+import type { TaskRecord } from '../ipc/taskRecord';
 
 export interface Message {
   msgId: string;
