@@ -18,8 +18,10 @@
 export const KERNEL_SUBSYSTEMS = {
   ids: { uses: [] },
   rng: { uses: [] },
+  // The scheduling classes: the schema builds its class list and sched fields from their registry.
+  sched: { uses: ['ids'], types: ['spec', 'cpu', 'state', 'trace'] },
   spec: {
-    uses: ['ids'],
+    uses: ['ids', 'sched'],
     // The parser reports every problem in one pass, rule matchers that do not parse included;
     // trust/rules.ts and trust/matcher.ts import only spec's types, so no circle can form.
     files: { 'trust/rules': 'rule syntax', 'trust/matcher': 'rule syntax' },
@@ -29,7 +31,6 @@ export const KERNEL_SUBSYSTEMS = {
   cpu: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory'], types: ['state', 'trace'] },
   tools: { uses: ['ids', 'spec', 'tokens', 'memory'], types: ['cpu', 'state', 'trace'] },
   trust: { uses: ['ids', 'spec', 'tokens', 'memory'], types: ['cpu', 'tools', 'state', 'trace'] },
-  sched: { uses: ['ids', 'spec'], types: ['cpu', 'state', 'trace'] },
   ipc: { uses: ['ids', 'spec'], types: ['state', 'trace'] },
   term: { uses: ['ids', 'spec', 'tokens'], types: ['state', 'trace'] },
   // The kernel state and its per-subsystem reducers: they call into every subsystem.
