@@ -270,6 +270,13 @@ describe('OpenAI-style chat completions', () => {
     expect(res.text).toBe('one two ');
   });
 
+  it('a signal aborted before the request leaves gives an empty aborted answer and no error', async () => {
+    const ctrl = new AbortController();
+    ctrl.abort();
+    const res = await provider().chat(request, { signal: ctrl.signal });
+    expect(res).toMatchObject({ finishReason: 'aborted', text: '', toolCalls: [] });
+  });
+
   it('an answer sent as one JSON object (stream ignored) is read too', async () => {
     server.script(PATH, {
       body: JSON.stringify({
