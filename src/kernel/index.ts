@@ -17,7 +17,7 @@ export { SimCpu } from './cpu/sim';
 export { countTokens } from './tokens';
 export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, ArchiveStore } from './memory';
 export { EVICTION_POLICIES, isEvictable, MemoryArchive, archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK, Scores } from './memory';
-export type { Effect, ScopeLevel, Mode, SideEffect, HookPoint, PolicyRule, Tier, OpRequest, Decision, ModuleAnswer, PolicyModule, HandleKind, LeaseKind, Handle, HumanInput } from './trust/types';
+export type { Effect, ScopeLevel, Mode, SideEffect, HookPoint, PolicyRule, Tier, OpRequest, Decision, DecisionRecord, ModuleAnswer, PolicyModule, HandleKind, LeaseKind, Handle, HumanInput } from './trust/types';
 export { SCOPE_LEVELS, MODES, HOOK_POINTS, TIERS } from './trust/types';
 export { encodingFor, loadEncoding, loadEncodingsFor, hasEncoding, type Encoding } from './tokens';
 export { RunArchive } from './memory/runArchive';
@@ -30,6 +30,7 @@ export { effectiveRules, decide, policyIssues, rulesModule } from './trust/rules
 export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from './trust/matcher';
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
+export { explainAccess, type AccessKind, type ExplainCall } from './trust/explain';
 export { storeTier } from './spec/schema';
 export { evaluate as evaluateGoal, explain as explainGoal, type BudgetLimits } from './term/goals';
 export { agentCard, agentCardJson, type AgentCard, type AgentCardOptions } from './ipc/agentCard';

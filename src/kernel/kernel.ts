@@ -36,6 +36,7 @@ import { bindForExecutor } from './trust/executorBinding';
 import { signatureCheck } from './trust/signatureCheck';
 import { answerEvent, inputProblem } from './state/humanInputs';
 import { TrustGate, type GateResult } from './trust/gate';
+import { decideSyscall } from './trust/syscallDecision';
 import { endedLease, issueHandles } from './trust/handles';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, KernelEventBody, ModelInfo, SliceCharge, StopReason } from './trace/events';
@@ -705,19 +706,14 @@ export class Kernel {
     const call = p.call!;
     const mode = this.spec.policy.mode;
     const spec = this.tools.get(call.tool);
-    const cls = toolClassFor(spec, call.tool);
-    const deny = (rule: string, scope: string, reason: string): KernelEvent =>
-      this.emit({ type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, reason, module: 'kernel', hook: 'tool.call' });
-    if (!cls) return deny('unknown-tool', 'kernel', `there is no tool "${call.tool}"`);
-    const target = cls.target(spec, { agent: p.id, tool: call.tool, args: call.args, newId: '' });
-    if ('error' in target) return deny('bad-arguments', 'kernel', target.error);
-    const gate: GateResult = this.gate.checkCall(this.s, p, call, spec, target);
+    const gate: GateResult = decideSyscall(this.gate, this.s, p.id, call, spec, mode);
     const { effect, rule, scope, reason, module } = gate.decision;
-    const taint = call.taint && call.taint.length > 0 ? { taint: call.taint } : {};
+    // The kernel's own refusals (unknown tool, bad arguments) name no taint.
+    const taint = module !== 'kernel' && call.taint && call.taint.length > 0 ? { taint: call.taint } : {};
     const base = { agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, module, hook: gate.hook };
     if (effect === 'deny') return this.emit({ type: 'tool.denied', ...base, reason, ...(gate.decision.code ? { code: gate.decision.code } : {}), ...taint });
     if (effect === 'ask') return this.emit({ type: 'tool.asked', ...base, reason, ask: gate.decision.ask ?? 'approve', taint: call.taint ?? [] });
-    return this.emit({ type: 'tool.allowed', ...base, until: this.s.now + cls.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
+    return this.emit({ type: 'tool.allowed', ...base, until: this.s.now + toolClassFor(spec, call.tool)!.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
   }
 
   /** A message as an A2A SendMessage in its task, with the tracked facts its sender held. */

@@ -16,6 +16,9 @@ import { taintModule } from './taint';
 import { tierModule } from './tiers';
 import type { Decision, Handle, HookPoint, Mode, ModuleAnswer, OpRequest, PolicyModule, SideEffect, Tier } from './types';
 
+/** What the gate reads of a tool call: its tool, arguments and the labels its values carry. */
+export type SyscallInput = Pick<NonNullable<Proc['call']>, 'tool' | 'args' | 'taint'>;
+
 /** What the stack decided for one operation: the decision, the hook it was made at, the grant used. */
 export interface GateResult {
   decision: Decision;
@@ -104,7 +107,7 @@ export class TrustGate {
   }
 
   /** Decides a tool call: its request at tool.call, and at memory.read / memory.write when it touches a store. */
-  checkCall(state: Readonly<KernelState>, p: Proc, call: NonNullable<Proc['call']>, spec: ToolSpec | undefined, target: ToolTarget): GateResult {
+  checkCall(state: Readonly<KernelState>, p: Pick<Proc, 'id'>, call: SyscallInput, spec: ToolSpec | undefined, target: ToolTarget): GateResult {
     const taint = call.taint ?? [];
     const base = { agent: p.id, tool: call.tool, args: call.args, taint, declared: spec !== undefined };
     const sideEffect: SideEffect = spec ? spec.sideEffect : (BUILTIN_EFFECT[call.tool] ?? 'none');

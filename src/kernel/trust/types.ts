@@ -81,6 +81,35 @@ export interface Decision {
   code?: string;
 }
 
+/**
+ * A trust decision as every trust event records it (`decision` of tool.allowed, tool.denied,
+ * tool.asked, tool.approved, msg.denied, trust.signature) and as `explainAccess` answers it.
+ * Every field is always present: null (or []) says "none", never a missing key.
+ */
+export interface DecisionRecord {
+  /** Where it was decided: a hook point, or `turn` (a signature checked at a context rebuild). */
+  hook: HookPoint | 'turn';
+  /** The deciding module (capability, tier, channel, execute-only, taint, rules, mode, signature, handles), `kernel`, or `human`. */
+  module: string;
+  effect: Effect;
+  /** The deciding rule (see Decision.rule); null where none did (a one-off human approval, an absent recipient). */
+  rule: string | null;
+  /** The scope of that rule (a scope id, `session`, `kernel`, `agent`, `mode`), null with no rule. */
+  scope: string | null;
+  mode: Mode;
+  reason: string;
+  /** The capability handle the call used (`h3`, `own-memory`), else null. */
+  grant: string | null;
+  /** Source labels of the values the operation carried ([] when untainted). */
+  taint: string[];
+  /** A typed error code (lease-ended, schema, no-handle…), else null. */
+  code: string | null;
+  /** For asks, and for a human's answer: what is (was) asked — approve, or declassify a tainted value. */
+  ask: 'approve' | 'declassify' | null;
+  /** For a human's answer (approve or deny): seq of the `tool.asked` it answers, else null. */
+  answers: number | null;
+}
+
 /** What a policy module answers: null means "no objection" (the LSM default). */
 export type ModuleAnswer = Omit<Decision, 'mode'> | null;
 

@@ -31,12 +31,13 @@ function describeMissing(target: PolicyTarget): string {
 
 function PolicyFlow() {
   const doc = useStudio((s) => s.doc);
+  const spec = useStudio((s) => s.spec);
   const projectId = useStudio((s) => s.projectId);
   const focus = useStudio((s) => s.policyFocus);
   const focusSeq = useStudio((s) => s.policyFocusSeq);
   const flow = useReactFlow<PolicyNode, PolicyEdge>();
 
-  const graph = useMemo(() => policyGraph(doc), [doc]);
+  const graph = useMemo(() => policyGraph(doc, spec), [doc, spec]);
   const target = focus && focus.projectId === projectId ? focus.target : null;
   const shown = useMemo(() => withFocus(graph, target), [graph, target]);
 

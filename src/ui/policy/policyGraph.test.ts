@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addRule, addScope, setPolicyField } from '../editor/docOps';
-import { capabilityEdgeId, focusNodes, LAYOUT, nodeId, policyGraph, withFocus, type PolicyEdge, type RuleNodeData } from './policyGraph';
+import { parseHarness } from '../../kernel';
+import { capabilityEdgeId, focusNodes, LAYOUT, nodeId, policyGraph as graphOf, withFocus, type PolicyEdge, type RuleNodeData } from './policyGraph';
+
+/** The view as the studio builds it: the document, and its parsed spec (null while invalid). */
+const policyGraph = (doc: unknown) => {
+  const parsed = parseHarness(doc);
+  return graphOf(doc, parsed.ok ? parsed.spec : null);
+};
 
 const example = (): unknown => JSON.parse(readFileSync(new URL('../../../public/examples/research-team.json', import.meta.url), 'utf8'));
 
@@ -16,7 +23,7 @@ function withRules(rules: { effect: 'allow' | 'ask' | 'deny'; match: string }[],
 }
 
 describe('policyGraph', () => {
-  it('colours each capability by the engine under the mode when no rule matches', () => {
+  it('colours each capability by the kernel’s decision under the mode when no rule matches', () => {
     const { edges } = policyGraph(example());
     const search = cap(edges, 'researcher', 'web_search');
     expect(search.data!.decision).toMatchObject({ effect: 'allow', rule: 'mode:auto' });
@@ -66,12 +73,26 @@ describe('policyGraph', () => {
     expect(nodes.filter((n) => n.type === 'tool' || n.type === 'store').map((n) => n.data.id)).toEqual(['web_search', 'corpus', 'notes']);
   });
 
-  it('shows a matcher that does not parse with the parser’s error, and leaves it out of the decisions', () => {
+  it('asks the whole policy stack, not only the rules: a platform-tier store is read-only, whatever the mode allows', () => {
+    const doc = example() as { stores: { id: string; tier?: string }[] };
+    doc.stores.find((s) => s.id === 'notes')!.tier = 'platform';
+    const notes = cap(policyGraph(doc).edges, 'researcher', 'notes');
+    expect(notes.data!.decision).toMatchObject({ effect: 'deny', module: 'tier', hook: 'memory.write' });
+    expect(notes.label).toBe(`deny · ${notes.data!.decision!.rule}`);
+    // The agent's own tiers: a researcher that may read only session stores cannot search the shared corpus.
+    const narrow = example() as { agents: { id: string; tiers?: string[] }[] };
+    narrow.agents.find((a) => a.id === 'researcher')!.tiers = ['session'];
+    expect(cap(policyGraph(narrow).edges, 'researcher', 'web_search').data!.decision).toMatchObject({ effect: 'deny', module: 'tier' });
+  });
+
+  it('shows a matcher that does not parse with the parser’s error; no run can start, so no edge claims a decision', () => {
     const doc = withRules([{ effect: 'deny', match: 'web_search(' }]);
     const { nodes, edges } = policyGraph(doc);
     const rule = nodes.find((n) => n.id === nodeId.rule('deny-web_search'))!.data as RuleNodeData;
     expect(rule.error).toEqual(expect.any(String));
-    expect(cap(edges, 'researcher', 'web_search').data!.decision!.effect).toBe('allow');
+    const search = cap(edges, 'researcher', 'web_search');
+    expect(search.data).toMatchObject({ decision: null, undecided: expect.stringMatching(/document has errors/) });
+    expect(search.label).toBe('undecided');
   });
 
   it('draws a capability whose target is missing dashed, to a placeholder', () => {
@@ -80,7 +101,7 @@ describe('policyGraph', () => {
     const { nodes, edges } = policyGraph(doc);
     const edge = cap(edges, 'planner', 'gone');
     expect(edge.target).toBe(nodeId.missing('gone'));
-    expect(edge.data!.decision).toBeNull();
+    expect(edge.data).toMatchObject({ decision: null, missing: true });
     expect(edge.style?.strokeDasharray).toBeDefined();
     expect(nodes.find((n) => n.id === nodeId.missing('gone'))?.data.kind).toBe('missing');
   });

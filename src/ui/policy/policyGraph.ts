@@ -1,15 +1,17 @@
 /**
  * The Policy view of a document: scope nodes in a column (org → session), each scope's rules
  * beside it, agents in the middle and their tools and stores on the right. A capability edge
- * agent → target is coloured by what the engine decides for that agent calling that target
- * with no argument, under the document's mode; its label names the deciding rule. Layout is a
- * fixed set of columns, so the same document always draws the same picture.
+ * agent → target is coloured by what the kernel decides for that agent reaching that target at
+ * the start of a run (`explainAccess`: the whole policy stack, as the run applies it), with no
+ * argument and no taint; its label names the deciding rule. The view restates no rule: with no
+ * valid document there is no run, and the edges say so. Layout is a fixed set of columns, so
+ * the same document always draws the same picture.
  */
 import { MarkerType, type Edge, type Node } from '@xyflow/react';
-import { decide, effectiveRules, type Decision, type Effect, type OpRequest, type PolicyRule, type ScopeLevel, type Tier } from '../../kernel';
+import { explainAccess, type AccessKind, type DecisionRecord, type Effect, type ExplainCall, type HarnessSpec, type ScopeLevel } from '../../kernel';
 import { entities, isRecord, str } from '../editor/docModel';
 import { matcherError } from './matcherError';
-import { policySpecOf, readPolicy, type PolicyEntries } from './policyModel';
+import { readPolicy, type PolicyEntries } from './policyModel';
 import type { PolicyTarget } from '../../store/canvasViewSlice';
 
 export interface ScopeNodeData extends Record<string, unknown> {
@@ -52,16 +54,23 @@ export type PolicyNode = Node<PolicyNodeData, PolicyNodeData['kind']>;
 
 export interface PolicyEdgeData extends Record<string, unknown> {
   kind: 'override' | 'attach' | 'capability';
-  /** Capability edges: the agent, the target, the engine's decision (null when the target is missing). */
+  /** Capability edges: the agent, the target, the capability's access, and the kernel's decision (null: see `undecided`). */
   agent?: string;
   target?: string;
-  decision?: Decision | null;
+  access?: AccessKind;
+  decision?: DecisionRecord | null;
+  /** Why there is no decision: the target is missing, or the document cannot run. */
+  undecided?: string | null;
+  /** The target is neither a tool nor a store of the document. */
+  missing?: boolean;
   focused: boolean;
 }
 export type PolicyEdge = Edge<PolicyEdgeData>;
 
 export interface PolicyGraph {
   policy: PolicyEntries;
+  /** The valid document the decisions come from, or null (edges then carry no decision). */
+  spec: HarnessSpec | null;
   nodes: PolicyNode[];
   edges: PolicyEdge[];
 }
@@ -82,33 +91,38 @@ export const nodeId = {
 };
 export const capabilityEdgeId = (agent: string, target: string): string => `cap:${agent}->${target}`;
 
-const STRICTNESS: Readonly<Record<Effect, number>> = { allow: 0, ask: 1, deny: 2 };
+const ACCESS: readonly AccessKind[] = ['use', 'read', 'write', 'readwrite'];
+const accessOf = (v: unknown): AccessKind => (ACCESS as readonly unknown[]).includes(v) ? (v as AccessKind) : 'use';
 
-/** How `agent` reaching a target through a capability is decided: a tool call with no argument, or a memory read/write of a store. */
-function capabilityRequests(agent: string, access: string, target: { kind: 'tool'; value: Record<string, unknown> } | { kind: 'store'; value: Record<string, unknown> }, id: string): OpRequest[] {
-  const tier = str(target.value.tier, 'shared') as Tier;
-  if (target.kind === 'tool') {
-    const sideEffect = str(target.value.sideEffect, 'none') as OpRequest['sideEffect'];
-    const reqAccess: OpRequest['access'] = access === 'read' ? 'read' : access === 'use' ? 'use' : 'write';
-    return [{ hook: 'tool.call', agent, tool: id, target: id, access: reqAccess, arg: null, args: {}, sideEffect, taint: [], declared: true, tier }];
+/**
+ * The kernel's decision for `agent` reaching `target` with `access` in `spec` (with `call`, for
+ * that concrete call), or why there is none. The one function capability edges are drawn with.
+ */
+export function capabilityDecision(spec: HarnessSpec | null, agent: string, target: string, access: AccessKind, call?: ExplainCall): { decision: DecisionRecord | null; undecided: string | null } {
+  if (spec === null) return { decision: null, undecided: 'the document has errors, so no run can start: fix them to see what the run decides' };
+  try {
+    return { decision: explainAccess(spec, agent, target, access, call), undecided: null };
+  } catch (err) {
+    return { decision: null, undecided: err instanceof Error ? err.message : String(err) };
   }
-  // A store reached directly, as the kernel's gate asks for the built-in archival calls.
-  const read: OpRequest = { hook: 'memory.read', agent, tool: 'archival_search', target: id, access: 'read', arg: id, args: {}, sideEffect: 'read', taint: [], declared: false, tier };
-  const write: OpRequest = { ...read, hook: 'memory.write', tool: 'archival_insert', access: 'write', sideEffect: 'write' };
-  if (access === 'read' || access === 'use') return [read];
-  return access === 'write' ? [write] : [read, write];
 }
 
-/** The strictest decision over the requests (deny beats ask beats allow; the first wins a tie). */
-function strictest(decisions: readonly Decision[]): Decision {
-  return decisions.reduce((worst, d) => (STRICTNESS[d.effect] > STRICTNESS[worst.effect] ? d : worst));
+/** What the edge agent → target of `graph` shows (with `call`: what it would show for that call); null when there is no such edge. */
+export function edgeDecision(graph: PolicyGraph, agent: string, target: string, call?: ExplainCall): { decision: DecisionRecord | null; undecided: string | null } | null {
+  const edge = graph.edges.find((e) => e.id === capabilityEdgeId(agent, target));
+  if (!edge?.data?.access) return null;
+  return capabilityDecision(graph.spec, agent, target, edge.data.access, call);
 }
 
-/** Builds the whole view of `doc`; focus is applied afterwards by `withFocus`, so moving it does not re-decide anything. */
-export function policyGraph(doc: unknown): PolicyGraph {
+/** The rule an edge's label names: the deciding rule, else the module (a one-off refusal names no rule). */
+export const decisionLabel = (d: DecisionRecord): string => d.rule ?? d.module;
+
+/**
+ * Builds the whole view of `doc`, its decisions from `spec` (the parsed document, null while it
+ * is invalid); focus is applied afterwards by `withFocus`, so moving it does not re-decide anything.
+ */
+export function policyGraph(doc: unknown, spec: HarnessSpec | null): PolicyGraph {
   const policy = readPolicy(doc);
-  const spec = policySpecOf(policy);
-  const rules: PolicyRule[] = effectiveRules(spec, []);
   const nodes: PolicyNode[] = [];
   const edges: PolicyEdge[] = [];
   const drawn = new Set<string>(); // node and edge ids: a duplicate id in the document is an issue, drawn once
@@ -163,7 +177,6 @@ export function policyGraph(doc: unknown): PolicyGraph {
 
   // Middle: agents and their capability edges.
   const missing = new Set<string>();
-  const mode = policy.mode;
   entities(doc, 'agent').forEach((a, i) => {
     const aid = nodeId.agent(a.id);
     if (drawn.has(aid)) return;
@@ -189,26 +202,40 @@ export function policyGraph(doc: unknown): PolicyGraph {
           label: 'missing target',
           className: 'hs-pol-edge hs-pol-edge--missing',
           style: { stroke: MISSING_COLOR, strokeDasharray: '6 4' },
-          data: { kind: 'capability', agent: a.id, target: cap.target, decision: null, focused: false },
+          data: { kind: 'capability', agent: a.id, target: cap.target, access: accessOf(cap.access), decision: null, undecided: `${cap.target} is not a tool or store of this document`, missing: true, focused: false },
         });
         continue;
       }
-      const decision = strictest(capabilityRequests(a.id, str(cap.access, 'use'), target, cap.target).map((req) => decide(req, rules, mode)));
+      const access = accessOf(cap.access);
+      const { decision, undecided } = capabilityDecision(spec, a.id, cap.target, access);
+      if (decision === null) {
+        edges.push({
+          id,
+          source: aid,
+          target: nodeId.target(cap.target),
+          type: 'capability',
+          label: 'undecided',
+          className: 'hs-pol-edge hs-pol-edge--undecided',
+          style: { stroke: MISSING_COLOR, strokeWidth: 1.5 },
+          data: { kind: 'capability', agent: a.id, target: cap.target, access, decision: null, undecided, focused: false },
+        });
+        continue;
+      }
       edges.push({
         id,
         source: aid,
         target: nodeId.target(cap.target),
         type: 'capability',
-        label: `${decision.effect} · ${decision.rule}`,
+        label: `${decision.effect} · ${decisionLabel(decision)}`,
         className: `hs-pol-edge hs-pol-edge--${decision.effect}`,
         style: { stroke: EFFECT_COLOR[decision.effect], strokeWidth: 1.75 },
         markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: EFFECT_COLOR[decision.effect] },
-        data: { kind: 'capability', agent: a.id, target: cap.target, decision, focused: false },
+        data: { kind: 'capability', agent: a.id, target: cap.target, access, decision, undecided: null, focused: false },
       });
     }
   });
 
-  return { policy, nodes, edges };
+  return { policy, spec, nodes, edges };
 }
 
 /** The graph with `focused` set on what `target` points at: a rule node, or a capability edge with its agent and target. */

@@ -1,0 +1,82 @@
+/**
+ * Why an agent may (or may not) reach a target, answered by the run itself: the document is
+ * started as a run would be (run.started and every job, with its capability handles, as
+ * Kernel.create does) and the call is put through the kernel's own system-call decision
+ * (syscallDecision.ts: the kernel's refusals, then capability, tier, execute-only, taint and
+ * the rules under the mode). The Policy view draws its capability edges from this, so an edge
+ * never says what the run would not do. Pure and deterministic.
+ */
+import { Kernel } from '../kernel';
+import type { KernelState } from '../state/state';
+import type { HarnessSpec } from '../spec';
+import { specDigests } from './digest';
+import { TrustGate } from './gate';
+import { decideSyscall, decisionRecord } from './syscallDecision';
+import type { DecisionRecord, Effect } from './types';
+
+/** How an agent reaches a target: a tool is used; a store is read, written, or both. */
+export type AccessKind = 'use' | 'read' | 'write' | 'readwrite';
+
+/** A concrete call to explain instead of the bare capability: its tool, arguments and the labels its values carry. */
+export interface ExplainCall {
+  /** The tool called (default: the target when it is a tool; archival_search / archival_insert for a store). */
+  tool?: string;
+  args?: Record<string, unknown>;
+  taint?: readonly string[];
+}
+
+interface RunStart {
+  state: Readonly<KernelState>;
+  gate: TrustGate;
+  /** Why an agent's job did not start (it never calls anything). */
+  failed: ReadonlyMap<string, string>;
+}
+
+/** One start per document object: the Policy view explains every edge of the same document. */
+const starts = new WeakMap<HarnessSpec, RunStart>();
+
+/** The run's state once every job started; signatures are taken as verified (the host checks them, not the policy). */
+function runStart(spec: HarnessSpec): RunStart {
+  let start = starts.get(spec);
+  if (!start) {
+    const kernel = Kernel.create(spec, { runId: 'explain', seed: 1, signatures: specDigests(spec) });
+    const failed = new Map<string, string>();
+    for (const e of kernel.events) if (e.type === 'job.failed') failed.set(e.agent, `${e.stage}: ${e.reason}`);
+    start = { state: kernel.state, gate: new TrustGate(spec), failed };
+    starts.set(spec, start);
+  }
+  return start;
+}
+
+const STRICTNESS: Readonly<Record<Effect, number>> = { allow: 0, ask: 1, deny: 2 };
+
+/**
+ * The decision record the run would emit if `agent` reached `target` with `access` at the start
+ * of a run of `spec` (no session rule, nothing declassified, every handle as issued): for a
+ * tool, a call of it; for a store, the built-in archival_search (read) or archival_insert
+ * (write), and for `readwrite` the stricter of the two (deny beats ask beats allow). Without
+ * `call`, the call has no arguments and carries no taint, so rules with a specifier do not
+ * match it; pass `call` to explain a concrete call. An agent whose job does not start gets a
+ * kernel deny at job.create naming why. Throws for an agent the document does not have, and
+ * when the document cannot start (e.g. a tokenizer that is not loaded).
+ */
+export function explainAccess(spec: HarnessSpec, agent: string, target: string, access: AccessKind, call: ExplainCall = {}): DecisionRecord {
+  if (!spec.agents.some((a) => a.id === agent)) throw new Error(`explainAccess: the document has no agent "${agent}"`);
+  const { state, gate, failed } = runStart(spec);
+  const mode = spec.policy.mode;
+  const taint = call.taint ?? [];
+  const why = failed.get(agent);
+  if (why !== undefined) {
+    return { hook: 'job.create', module: 'kernel', effect: 'deny', rule: null, scope: null, mode, reason: `${agent}'s job does not start (${why})`, grant: null, taint: [...taint], code: 'job-failed', ask: null, answers: null };
+  }
+  const isStore = spec.stores.some((s) => s.id === target);
+  const decideWith = (tool: string, args: Record<string, unknown>): DecisionRecord => {
+    const input = { tool, args, ...(taint.length > 0 ? { taint: [...taint] } : {}) };
+    return decisionRecord(decideSyscall(gate, state, agent, input, spec.tools.find((t) => t.id === tool), mode), taint);
+  };
+  if (!isStore) return decideWith(call.tool ?? target, call.args ?? {});
+  const args = { store: target, ...call.args };
+  if (call.tool !== undefined) return decideWith(call.tool, args);
+  const tools = access === 'readwrite' ? ['archival_search', 'archival_insert'] : access === 'write' ? ['archival_insert'] : ['archival_search'];
+  return tools.map((tool) => decideWith(tool, args)).reduce((worst, d) => (STRICTNESS[d.effect] > STRICTNESS[worst.effect] ? d : worst));
+}

@@ -1,0 +1,30 @@
+/**
+ * The decision on one tool call, as the kernel's system-call choke point makes it: an unknown
+ * tool or arguments that name no target are refused by the kernel itself; everything else goes
+ * through the whole policy stack (gate.ts). Shared by Kernel.syscall and explainAccess, so what
+ * the Policy view explains is what the run decides. Pure.
+ */
+import type { KernelState } from '../state/state';
+import type { ToolSpec } from '../spec';
+import { toolClassFor } from '../tools/toolClass';
+import type { GateResult, SyscallInput, TrustGate } from './gate';
+import type { DecisionRecord, Mode } from './types';
+
+/** Decides `call` by `agent` in `state`: the kernel's own refusals first, then the gate. */
+export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, agent: string, call: SyscallInput, spec: ToolSpec | undefined, mode: Mode): GateResult {
+  const refuse = (rule: string, reason: string): GateResult => ({ decision: { effect: 'deny', module: 'kernel', rule, scope: 'kernel', mode, reason }, hook: 'tool.call' });
+  const cls = toolClassFor(spec, call.tool);
+  if (!cls) return refuse('unknown-tool', `there is no tool "${call.tool}"`);
+  const target = cls.target(spec, { agent, tool: call.tool, args: call.args, newId: '' });
+  if ('error' in target) return refuse('bad-arguments', target.error);
+  return gate.checkCall(state, { id: agent }, call, spec, target);
+}
+
+/** A gate result as the record a trust event carries (`taint`: the labels the operation carried). */
+export function decisionRecord(result: GateResult, taint: readonly string[]): DecisionRecord {
+  const d = result.decision;
+  return {
+    hook: result.hook, module: d.module, effect: d.effect, rule: d.rule, scope: d.scope, mode: d.mode, reason: d.reason,
+    grant: result.grant ?? null, taint: [...taint], code: d.code ?? null, ask: d.effect === 'ask' ? (d.ask ?? 'approve') : null, answers: null,
+  };
+}
