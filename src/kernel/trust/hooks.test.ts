@@ -1,8 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rulesModule } from './rules';
 import { checkModules, runHooks } from './hooks';
 import { HOOK_POINTS, MODES, type Effect, type HookPoint, type ModuleAnswer, type OpRequest, type PolicyModule } from './types';
+
+// Property tests run thousands of cases: on a loaded machine the default 5 s is too short.
+vi.setConfig({ testTimeout: 60_000 });
 
 const request = (hook: HookPoint = 'tool.call'): OpRequest => ({
   hook, agent: 'a1', tool: 'fs.write', target: 'fs.write', access: 'use', arg: '/workspace/a', args: { path: '/workspace/a' },

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mainArg, matches, parseMatcher, urlHost, type Matcher } from './matcher';
+
+// Property tests run thousands of cases: on a loaded machine the default 5 s is too short.
+vi.setConfig({ testTimeout: 60_000 });
 
 const parse = (match: string): Matcher => {
   const parsed = parseMatcher(match);

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PolicySpec } from '../spec/schema';
 import { decide, effectiveRules, policyIssues, rulesModule } from './rules';
 import { matches, parseMatcher } from './matcher';
 import { MODES, SCOPE_LEVELS, type Effect, type Mode, type OpRequest, type PolicyRule, type ScopeLevel, type SideEffect } from './types';
+
+// Property tests run thousands of cases: on a loaded machine the default 5 s is too short.
+vi.setConfig({ testTimeout: 60_000 });
 
 type Scope = PolicySpec['scopes'][number];
 type RuleDoc = Scope['rules'][number];

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { joinLabels, labelOf, residualTaint, taintModule, type TaintPolicy } from './taint';
 import type { HookPoint, OpRequest, SideEffect } from './types';
+
+// Property tests run thousands of cases: on a loaded machine the default 5 s is too short.
+vi.setConfig({ testTimeout: 60_000 });
 
 const req = (over: Partial<OpRequest> = {}): OpRequest => ({
   hook: 'tool.call', agent: 'mailer', tool: 'send_mail', target: 'send_mail', access: 'use', arg: 'eve@evil.test',
