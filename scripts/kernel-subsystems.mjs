@@ -38,7 +38,9 @@ export const KERNEL_SUBSYSTEMS = {
   // The event vocabulary (types of every subsystem) and the projection that replays events.
   trace: { uses: ['ids', 'spec', 'state'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term'] },
   kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'kernel'] },
+  // Explains a trust decision by starting the document as a run (the Policy view asks it).
+  explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'kernel', 'explainAccess'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

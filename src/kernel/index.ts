@@ -30,7 +30,7 @@ export { effectiveRules, decide, policyIssues, rulesModule } from './trust/rules
 export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from './trust/matcher';
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
-export { explainAccess, type AccessKind, type ExplainCall } from './trust/explain';
+export { explainAccess, type AccessKind, type ExplainCall } from './explainAccess';
 export { storeTier } from './spec/schema';
 export { evaluate as evaluateGoal, explain as explainGoal, type BudgetLimits } from './term/goals';
 export { agentCard, agentCardJson, type AgentCard, type AgentCardOptions } from './ipc/agentCard';

@@ -706,14 +706,15 @@ export class Kernel {
     const call = p.call!;
     const mode = this.spec.policy.mode;
     const spec = this.tools.get(call.tool);
-    const gate: GateResult = decideSyscall(this.gate, this.s, p.id, call, spec, mode);
+    const cls = toolClassFor(spec, call.tool);
+    const gate: GateResult = decideSyscall(this.gate, this.s, p.id, call, spec, cls, mode);
     const { effect, rule, scope, reason, module } = gate.decision;
     // The kernel's own refusals (unknown tool, bad arguments) name no taint.
     const taint = module !== 'kernel' && call.taint && call.taint.length > 0 ? { taint: call.taint } : {};
     const base = { agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, module, hook: gate.hook };
     if (effect === 'deny') return this.emit({ type: 'tool.denied', ...base, reason, ...(gate.decision.code ? { code: gate.decision.code } : {}), ...taint });
     if (effect === 'ask') return this.emit({ type: 'tool.asked', ...base, reason, ask: gate.decision.ask ?? 'approve', taint: call.taint ?? [] });
-    return this.emit({ type: 'tool.allowed', ...base, until: this.s.now + toolClassFor(spec, call.tool)!.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
+    return this.emit({ type: 'tool.allowed', ...base, until: this.s.now + cls!.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
   }
 
   /** A message as an A2A SendMessage in its task, with the tracked facts its sender held. */

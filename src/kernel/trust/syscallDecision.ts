@@ -6,14 +6,13 @@
  */
 import type { KernelState } from '../state/state';
 import type { ToolSpec } from '../spec';
-import { toolClassFor } from '../tools/toolClass';
+import type { ToolClass } from '../tools/toolClass';
 import type { GateResult, SyscallInput, TrustGate } from './gate';
 import type { DecisionRecord, Mode } from './types';
 
-/** Decides `call` by `agent` in `state`: the kernel's own refusals first, then the gate. */
-export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, agent: string, call: SyscallInput, spec: ToolSpec | undefined, mode: Mode): GateResult {
+/** Decides `call` by `agent` in `state` (`cls`: the tool's class, undefined for no such tool): the kernel's own refusals first, then the gate. */
+export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, agent: string, call: SyscallInput, spec: ToolSpec | undefined, cls: Pick<ToolClass, 'target'> | undefined, mode: Mode): GateResult {
   const refuse = (rule: string, reason: string): GateResult => ({ decision: { effect: 'deny', module: 'kernel', rule, scope: 'kernel', mode, reason }, hook: 'tool.call' });
-  const cls = toolClassFor(spec, call.tool);
   if (!cls) return refuse('unknown-tool', `there is no tool "${call.tool}"`);
   const target = cls.target(spec, { agent, tool: call.tool, args: call.args, newId: '' });
   if ('error' in target) return refuse('bad-arguments', target.error);

@@ -2,17 +2,18 @@
  * Why an agent may (or may not) reach a target, answered by the run itself: the document is
  * started as a run would be (run.started and every job, with its capability handles, as
  * Kernel.create does) and the call is put through the kernel's own system-call decision
- * (syscallDecision.ts: the kernel's refusals, then capability, tier, execute-only, taint and
+ * (trust/syscallDecision.ts: the kernel's refusals, then capability, tier, execute-only, taint and
  * the rules under the mode). The Policy view draws its capability edges from this, so an edge
  * never says what the run would not do. Pure and deterministic.
  */
-import { Kernel } from '../kernel';
-import type { KernelState } from '../state/state';
-import type { HarnessSpec } from '../spec';
-import { specDigests } from './digest';
-import { TrustGate } from './gate';
-import { decideSyscall, decisionRecord } from './syscallDecision';
-import type { DecisionRecord, Effect } from './types';
+import { Kernel } from './kernel';
+import type { KernelState } from './state/state';
+import type { HarnessSpec } from './spec';
+import { toolClassFor } from './tools/toolClass';
+import { specDigests } from './trust/digest';
+import { TrustGate } from './trust/gate';
+import { decideSyscall, decisionRecord } from './trust/syscallDecision';
+import type { DecisionRecord, Effect } from './trust/types';
 
 /** How an agent reaches a target: a tool is used; a store is read, written, or both. */
 export type AccessKind = 'use' | 'read' | 'write' | 'readwrite';
@@ -72,7 +73,8 @@ export function explainAccess(spec: HarnessSpec, agent: string, target: string, 
   const isStore = spec.stores.some((s) => s.id === target);
   const decideWith = (tool: string, args: Record<string, unknown>): DecisionRecord => {
     const input = { tool, args, ...(taint.length > 0 ? { taint: [...taint] } : {}) };
-    return decisionRecord(decideSyscall(gate, state, agent, input, spec.tools.find((t) => t.id === tool), mode), taint);
+    const toolSpec = spec.tools.find((t) => t.id === tool);
+    return decisionRecord(decideSyscall(gate, state, agent, input, toolSpec, toolClassFor(toolSpec, tool), mode), taint);
   };
   if (!isStore) return decideWith(call.tool ?? target, call.args ?? {});
   const args = { store: target, ...call.args };
