@@ -37,10 +37,12 @@ export const KERNEL_SUBSYSTEMS = {
   state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term'], types: ['trace'] },
   // The event vocabulary (types of every subsystem) and the projection that replays events.
   trace: { uses: ['ids', 'spec', 'state'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term'] },
-  kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace'] },
+  // The run loop's event sources and the decisions they make: they read the state and call every subsystem.
+  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace'] },
+  kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop'] },
   // Explains a trust decision by starting the document as a run (the Policy view asks it).
   explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'kernel', 'explainAccess'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -94,6 +94,7 @@ export function charge(s: KernelState, p: Proc, c: SliceCharge, now: number): vo
 export function leaveSlot(s: KernelState, p: Proc, model: string, slot: number): void {
   s.slots[model]![slot] = null;
   p.slot = -1;
+  p.slotPhase = 'off';
   p.until = 0;
 }
 

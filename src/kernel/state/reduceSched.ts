@@ -30,7 +30,8 @@ export const schedReducers = {
     s.slots[e.model]![e.slot] = p.id;
     p.state = 'running';
     p.slot = e.slot;
-    p.until = -1;
+    p.slotPhase = 'picked';
+    p.until = 0;
   },
   'sched.preempted': (s, e) => {
     const p = proc(s, e.agent);
@@ -42,7 +43,7 @@ export const schedReducers = {
     if (e.group !== undefined && s.groups[e.group]) s.groups[e.group]!.throttledUntil = e.until;
     // A running agent throttled by its class at a slice boundary: announced; preemption follows.
     const p = e.agent === undefined ? undefined : s.procs[e.agent];
-    if (p && p.until === -2) p.until = -3;
+    if (p && p.slotPhase === 'boundary') p.slotPhase = 'throttle-noted';
   },
   'sched.replenished': (s, e) => {
     if (e.group !== undefined && s.groups[e.group]) {
@@ -57,6 +58,7 @@ export const schedReducers = {
 export const inferReducers = {
   'infer.started': (s, e) => {
     const p = proc(s, e.agent);
+    p.slotPhase = 'slicing';
     p.until = e.until;
     const spent = p.gen?.turn === e.turn ? p.gen.spent : { tokensIn: 0, cost: 0 };
     // A prefill reads the whole window: recency for the eviction policies.
@@ -70,7 +72,8 @@ export const inferReducers = {
     cls.account(rq, p.id, e.slice.tokensOut, e.t);
     if (p.gen) p.gen = { ...p.gen, done: e.done, slice: 0, prefill: 0, spent: { tokensIn: p.gen.spent.tokensIn + e.slice.tokensIn, cost: p.gen.spent.cost + e.slice.cost } };
     // At a slice boundary: the kernel decides next whether it continues or is preempted.
-    p.until = -2;
+    p.slotPhase = 'boundary';
+    p.until = 0;
   },
   'infer.completed': (s, e) => {
     const p = proc(s, e.agent);

@@ -28,6 +28,14 @@ export interface Message {
   tracked?: string[];
 }
 
+/**
+ * An agent's place in the slot cycle: 'off' (holds no slot), 'picked' (holds a slot, its
+ * inference not started), 'slicing' (a slice in flight until `until`), 'boundary' (a slice
+ * ended: it continues or is preempted), 'throttle-noted' (at a boundary, its class throttle
+ * already announced: preemption follows).
+ */
+export type SlotPhase = 'off' | 'picked' | 'slicing' | 'boundary' | 'throttle-noted';
+
 export interface Proc {
   id: AgentId;
   pid: number;
@@ -58,7 +66,9 @@ export interface Proc {
   pending: Action | null;
   /** Slot held while running: model slot index. */
   slot: number;
-  /** Virtual time the inference in flight completes. */
+  /** Where it is in the slot cycle while it holds a slot (see SlotPhase). */
+  slotPhase: SlotPhase;
+  /** Virtual time the slice in flight completes while `slotPhase` is 'slicing'; 0 otherwise. */
   until: number;
   /**
    * Open system call while in state `syscall`: its argument labels, and while a human is asked

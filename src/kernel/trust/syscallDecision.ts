@@ -1,7 +1,7 @@
 /**
  * The decision on one tool call, as the kernel's system-call choke point makes it: an unknown
  * tool or arguments that name no target are refused by the kernel itself; everything else goes
- * through the whole policy stack (gate.ts). Shared by Kernel.syscall and explainAccess, so what
+ * through the whole policy stack (gate.ts). Shared by the run loop (loop/syscalls.ts) and explainAccess, so what
  * the Policy view explains is what the run decides. Pure.
  */
 import type { KernelState } from '../state/state';

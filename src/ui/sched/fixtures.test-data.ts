@@ -53,7 +53,7 @@ export class TraceBuilder {
 export function proc(id: string, over: Partial<Proc> = {}): Proc {
   return {
     id, pid: 1, state: 'ready', model: 'm', window: 8192, encoding: 'o200k_base', taint: {}, lastTaint: [], followed: [], turn: 0, pc: 0, context: [], contextTokens: 0, tools: [], inbox: [], vars: {}, last: '',
-    pending: null, slot: -1, until: -1, call: null, readyAt: 0, waiting: null,
+    pending: null, slot: -1, slotPhase: 'off', until: 0, call: null, readyAt: 0, waiting: null,
     sched: { class: 'fair', rtPolicy: 'rr', nice: 0, priority: 0 }, class: 'fair', group: null, gen: null,
     routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: false,
     recall: [], memory: { warnAt: 0.75, compactAt: 0.9, eviction: 'lru', k: 2 }, pressure: 'ok',

@@ -1,0 +1,121 @@
+/**
+ * Carrying out what an agent decided (call a tool, send, receive, write, finish, read a page)
+ * and what a person did (approve, deny, roll back, message, stop), each as its event.
+ */
+import type { Action } from '../cpu/cpu';
+import type { Proc } from '../state/state';
+import { answerEvent } from '../state/humanInputs';
+import { HUMAN } from '../spec';
+import { countTokens } from '../tokens';
+import { decideLazyFault } from '../memory/lazyFault';
+import { textPart } from '../ipc/a2a';
+import { factArrived } from '../ipc/retention';
+import { envelopeFor, planSend, type ReplyState } from '../ipc/tasks';
+import { undoFor } from '../trust/audit';
+import { actionLabels } from '../trust/actionTaint';
+import { bindForExecutor } from '../trust/executorBinding';
+import type { HumanInput } from '../trust/types';
+import type { KernelEvent, KernelEventBody } from '../trace/events';
+import type { RunContext } from './runContext';
+
+/** A value of the action with the agent's variables bound (execute-only: by the kernel, not the planner). */
+function bound(ctx: RunContext, p: Proc, value: unknown): unknown {
+  return bindForExecutor(p, ctx.agents.get(p.id)?.executeOnly === true, value);
+}
+
+function labelsFor(ctx: RunContext, p: Proc, action: Extract<Action, { kind: 'call' | 'send' | 'write' }>): string[] {
+  return actionLabels(p, action, ctx.cpuFor(p).provider === 'sim');
+}
+
+/** The event that carries out the agent's pending action. */
+export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
+  const s = ctx.s;
+  switch (action.kind) {
+    case 'think':
+      throw new Error('think actions never wait to be carried out');
+    case 'call': {
+      const taint = labelsFor(ctx, p, action);
+      const args = bound(ctx, p, action.args) as Record<string, unknown>;
+      return ctx.emit({ type: 'tool.called', agent: p.id, callId: `c${s.nextId}`, tool: action.tool, args, ...(taint.length > 0 ? { taint } : {}) });
+    }
+    case 'send': {
+      const text = bound(ctx, p, action.text) as string;
+      const taint = labelsFor(ctx, p, action);
+      const gate = ctx.gate.checkSend(s, p, action.to, text, taint);
+      if (gate.decision.effect !== 'allow') {
+        const { rule, scope, module, reason } = gate.decision;
+        return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason, rule, scope, module });
+      }
+      const channel = ctx.channels.get(`${p.id}\u0000${action.to}`)!;
+      if (action.to !== HUMAN && !s.procs[action.to]) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
+      return ctx.emit(message(ctx, p.id, action.to, channel.id, channel.latencyMs, text, action.facts, taint, action.task, p.context.map((x) => x.text)));
+    }
+    case 'recv': {
+      const m = p.inbox.find((x) => action.from === undefined || x.from === action.from);
+      if (m) return wake(ctx, p, m, action.as);
+      return ctx.emit({
+        type: 'agent.blocked', agent: p.id, on: action.from ? `a message from ${action.from}` : 'any message',
+        ...(action.from === undefined ? {} : { from: action.from }), ...(action.as === undefined ? {} : { as: action.as }),
+      });
+    }
+    case 'write':
+      return ctx.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: bound(ctx, p, action.text) as string });
+    case 'finish':
+      return ctx.emit({ type: 'agent.finished', agent: p.id, text: action.text });
+    case 'read': {
+      // A chunk of a store is memory: reading it crosses the memory.read hook like a search does.
+      const store = /^store:([^#]+)#/.exec(action.ref)?.[1];
+      if (store !== undefined && ctx.storeTiers.has(store)) {
+        const { decision } = ctx.gate.checkRead(s, p, store);
+        if (decision.effect !== 'allow') {
+          const detail = `${action.ref} denied by ${decision.rule} (${decision.scope}, ${decision.module}): ${decision.reason}`;
+          return ctx.emit({ type: 'mem.faulted', agent: p.id, mode: 'lazy', ref: action.ref, outcome: 'failed', text: '', tokens: 0, trust: 'trusted', valid: true, detail, ...(action.as === undefined ? {} : { as: action.as }) });
+        }
+      }
+      return ctx.emit(decideLazyFault(ctx.s, p, action.ref, action.as, (text) => countTokens(text, p.encoding)));
+    }
+  }
+}
+
+/** A blocked (or receiving) agent reads message `m`. */
+export function wake(ctx: RunContext, p: Proc, m: Proc['inbox'][number], as: string | undefined = p.waiting?.as): KernelEvent {
+  const factTokens: Record<string, number> = {};
+  for (const f of m.facts) factTokens[f] = countTokens(f, p.encoding);
+  return ctx.emit({
+    type: 'agent.woke', agent: p.id, msgId: m.msgId, from: m.from, text: m.text, tokens: m.tokens, ...(as === undefined ? {} : { as }),
+    ...(m.facts.length > 0 ? { factTokens } : {}),
+  });
+}
+
+/** A message as an A2A SendMessage in its task, with the tracked facts its sender held. */
+function message(ctx: RunContext, from: string, to: string, channel: string, latencyMs: number, text: string, facts: string[], taint: readonly string[], reply: ReplyState | undefined, senderWindow: readonly string[]): KernelEventBody {
+  const s = ctx.s;
+  const msgId = `m${s.nextId}`;
+  const { task, taskTo } = planSend(s, from, to, reply);
+  const tracked = ctx.spec.facts.map((f) => f.text).filter((f) => factArrived(textPart(f), senderWindow));
+  return {
+    type: 'msg.sent', agent: from, msgId, from, to, channel, text, facts, tokens: countTokens(text, ctx.encodingOf(to)), deliverAt: s.now + latencyMs,
+    ...(taint.length > 0 ? { taint: [...taint] } : {}), task, ...(taskTo ? { taskTo } : {}), ...(tracked.length > 0 ? { tracked } : {}),
+    envelope: envelopeFor(s, msgId, from, task, text, facts),
+  };
+}
+
+/** Records one human input as an event (validated by Kernel.submit). */
+export function recordInput(ctx: RunContext, input: HumanInput): KernelEvent {
+  switch (input.kind) {
+    case 'rollback': {
+      const undo = undoFor(ctx.log, input.seq);
+      if (!undo.ok) throw new Error(undo.error);
+      return ctx.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
+    }
+    case 'stop':
+      return ctx.stop('stopped', input.detail ?? 'a person stopped the run');
+    case 'message': {
+      // The person at the studio speaks on its own lifeline; no channel is needed to reach an agent.
+      const channel = ctx.channels.get(`${HUMAN}\u0000${input.to}`);
+      return ctx.emit(message(ctx, HUMAN, input.to, channel?.id ?? HUMAN, channel?.latencyMs ?? 0, input.text, input.facts ?? [], [], undefined, [input.text, ...(input.facts ?? [])]));
+    }
+    default:
+      return ctx.emit(answerEvent(ctx.s, ctx.tools, ctx.spec.policy.mode, input));
+  }
+}

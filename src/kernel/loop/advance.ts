@@ -1,0 +1,79 @@
+/**
+ * When nothing can happen at the current instant: the clock moves to the earliest pending
+ * completion (a slice end, a tool's latency, a budget period, a class timer, a message's
+ * delivery, a lease's end) and it happens; with none, the run waits for a person or deadlocks.
+ */
+import type { Proc } from '../state/state';
+import { SCHED_CLASSES } from '../sched';
+import { FOREVER } from '../sched/core';
+import { HUMAN } from '../spec';
+import { explainCycle, waitForCycle } from '../term/deadlock';
+import { endSlice } from './inference';
+import type { RunContext, Step } from './runContext';
+import { returnTool } from './syscalls';
+
+/** Moves the clock to the earliest pending completion and emits it; a deadlock if none. */
+export function advance(ctx: RunContext, procs: readonly Proc[]): Step {
+  const s = ctx.s;
+  let best: { t: number; rank: number; run: () => Step } | null = null;
+  // Ties at the same instant go by rank: agents in document order, then groups, class timers, leases.
+  const offer = (t: number, rank: number, run: () => Step): void => {
+    if (!best || t < best.t || (t === best.t && rank < best.rank)) best = { t, rank, run };
+  };
+  procs.forEach((p, i) => {
+    if (p.state === 'running' && p.slotPhase === 'slicing' && p.gen) offer(p.until, i, () => endSlice(ctx, p));
+    if (p.state === 'syscall' && p.call?.decided) offer(p.call.until, i, () => returnTool(ctx, p));
+  });
+  Object.values(s.groups).forEach((g, i) => {
+    if (g.throttledUntil !== null && g.throttledUntil !== FOREVER) {
+      offer(Math.max(s.now, g.throttledUntil), 10_000 + i, () => ctx.emit({ type: 'sched.replenished', group: g.id, numbers: { usedTokens: g.usedTokens, usedCost: g.usedCost } }, Math.max(s.now, g.throttledUntil!)));
+    }
+  });
+  Object.entries(s.runqueues).forEach(([model, rqs], mi) => {
+    SCHED_CLASSES.ordered.forEach((cls, ci) => {
+      const rq = rqs[cls.name];
+      // A class timer matters while something is queued: a throttled entity refills at its
+      // own time even while others of its class run (CBS replenishment, rt window rollover).
+      if (cls.size(rq) === 0) return;
+      const t = cls.nextTimer(rq, s.now);
+      if (!Number.isFinite(t)) return;
+      const at = Math.max(s.now, t);
+      offer(at, 20_000 + mi * 100 + ci, () => ctx.emit({ type: 'sched.replenished', class: cls.name, model, numbers: { queued: cls.size(rq) } }, at));
+    });
+  });
+  s.inflight.forEach((m, i) => offer(m.deliverAt, procs.length + i, () => ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq)));
+  Object.values(s.handles).forEach((h, i) => {
+    if (h.ended !== null || h.expiresAt === null) return;
+    const at = Math.max(s.now, h.expiresAt);
+    offer(at, 30_000 + i, () => ctx.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` }, at));
+  });
+  const chosen = best as { t: number; run: () => Step } | null;
+  if (chosen) {
+    const max = ctx.spec.limits.maxTimeMs;
+    if (max !== undefined && chosen.t > max) return ctx.stop('max-time', `virtual time would pass ${max} ms`);
+    return chosen.run();
+  }
+  return waitOrDeadlock(ctx, procs);
+}
+
+/** Nothing is pending: the run waits for a person, or no one can ever move it (a deadlock, with its cycle). */
+function waitOrDeadlock(ctx: RunContext, procs: readonly Proc[]): Step {
+  const s = ctx.s;
+  // Only a human can move this run on: it waits (not a deadlock) until an ask is answered.
+  if (waitsOnPerson(procs)) return null;
+  // Nothing can run: name the wait-for cycle (or chain to an agent that will never send) and its events.
+  const waits = new Map(procs.filter((p) => p.state === 'blocked').map((p) => [p.id, p.waiting?.from ?? null] as const));
+  const alive = new Set(procs.filter((p) => p.state !== 'done' && p.state !== 'failed').map((p) => p.id));
+  const stuck = waitForCycle(waits, alive, s.inflight.map((m) => ({ from: m.from, to: m.to })));
+  if (stuck) {
+    const evidence = stuck.map((a) => ctx.lastByAgent.get(a)).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    return ctx.stop('deadlock', `nothing can run: ${explainCycle(stuck, waits)}`, s.now, evidence);
+  }
+  const waiting = procs.filter((p) => p.state === 'blocked').map((p) => `${p.id} waits for ${p.waiting?.from ?? 'any agent'}`);
+  return ctx.stop('deadlock', waiting.length > 0 ? `nothing can run: ${waiting.join(', ')}` : 'nothing can run and nothing is pending');
+}
+
+/** True while a person must answer before an agent can go on (an ask, or a wait for a message from the human). */
+export function waitsOnPerson(procs: readonly Proc[]): boolean {
+  return procs.some((p) => p.call?.asked !== undefined || (p.state === 'blocked' && p.waiting?.from === HUMAN));
+}

@@ -1,0 +1,60 @@
+/**
+ * Inference on a slot: the first slice of a turn (prefilling the window), further slices of the
+ * same generation, and the end of a slice (the turn completes, or a boundary is reached). The
+ * CPU is asked once per turn; its answer is kept so a slice boundary never asks again.
+ */
+import type { InferResult } from '../cpu/cpu';
+import type { Proc } from '../state/state';
+import { rqOf } from '../state/reduce';
+import { finiteStats } from '../sched/core';
+import type { KernelEvent } from '../trace/events';
+import type { RunContext, Step } from './runContext';
+
+/** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
+export function startInference(ctx: RunContext, p: Proc): Step {
+  const started = (result: InferResult): KernelEvent => {
+    ctx.inferences.set(p.id, { turn: p.turn, result });
+    const model = ctx.models.get(p.model)!;
+    const done = p.gen?.turn === p.turn ? p.gen.done : 0;
+    const slice = Math.min(ctx.sliceFor(p), result.tokensOut - done);
+    // Prefill is ~20× faster than decoding; a preempted generation is re-prefilled on resume.
+    const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000 + (p.contextTokens / (model.tokensPerSecond * 20)) * 1000));
+    return ctx.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: p.contextTokens, total: result.tokensOut, done, slice, until: ctx.s.now + ms });
+  };
+  const cached = ctx.inferences.get(p.id);
+  if (cached && cached.turn === p.turn) return started(cached.result);
+  const r = ctx.cpuFor(p).infer(ctx.request(p));
+  return r instanceof Promise ? r.then(started) : started(r);
+}
+
+/** A further slice of the same generation, with no prefill. */
+export function continueInference(ctx: RunContext, p: Proc): KernelEvent {
+  const gen = p.gen!;
+  const model = ctx.models.get(p.model)!;
+  const slice = Math.min(ctx.sliceFor(p), gen.total - gen.done);
+  const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000));
+  return ctx.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: 0, total: gen.total, done: gen.done, slice, until: ctx.s.now + ms });
+}
+
+/** The clock reached the end of a slice: the generation completes, or pauses at a boundary. */
+export function endSlice(ctx: RunContext, p: Proc): Step {
+  const gen = p.gen!;
+  const t = p.until;
+  const done = gen.done + gen.slice;
+  const slice = ctx.charge(p, gen.prefill, gen.slice);
+  if (done < gen.total) {
+    const { cls, rq } = rqOf(ctx.s, p);
+    return ctx.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total - done, slice, until: t, stats: finiteStats(cls.stats(rq, p.id, ctx.s.now)) }, t);
+  }
+  const finish = (result: InferResult): KernelEvent => {
+    ctx.inferences.delete(p.id);
+    return ctx.emit({
+      type: 'infer.completed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, pc: result.nextPc,
+      tokensIn: gen.spent.tokensIn + slice.tokensIn, tokensOut: result.tokensOut, cost: gen.spent.cost + slice.cost, text: result.text, action: result.action, slice,
+    }, t);
+  };
+  const cached = ctx.inferences.get(p.id);
+  if (cached && cached.turn === p.turn) return finish(cached.result);
+  const r = ctx.cpuFor(p).infer(ctx.request(p));
+  return r instanceof Promise ? r.then(finish) : finish(r);
+}

@@ -1,0 +1,177 @@
+/**
+ * What the run loop works on: the state, the log, the document indexed for look-ups, the
+ * policy stack, the archive and the CPUs, plus `emit`, the one way an event enters the run.
+ * The Kernel owns one; the event sources (sources.ts) and the decisions they call read it.
+ */
+import type { Cpu, InferRequest, InferResult } from '../cpu/cpu';
+import type { RunId } from '../ids';
+import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
+import { upgradeStoredState } from '../state/storedState';
+import type { KernelState, Proc } from '../state/state';
+import { SCHED_CLASSES } from '../sched';
+import { sliceLength, type SchedView } from '../sched/core';
+import { storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from '../spec';
+import type { Encoding } from '../tokens';
+import type { RunArchive } from '../memory/runArchive';
+import type { TermWatch } from '../term/watch';
+import { specDigests } from '../trust/digest';
+import { placeholders } from '../trust/execOnly';
+import { signatureCheck } from '../trust/signatureCheck';
+import type { TrustGate } from '../trust/gate';
+import type { HumanInput } from '../trust/types';
+import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
+
+/** What `next` yields: one event, null (stopped, or waiting for a person), or a CPU answer still coming. */
+export type Step = KernelEvent | null | Promise<KernelEvent | null>;
+
+/** Digests whose signatures the host verified (see KernelOptions.signatures). */
+export type VerifiedSignatures = { agents: Readonly<Record<string, string>>; policy: string | null } | undefined;
+
+export class RunContext {
+  readonly log: KernelEvent[] = [];
+  readonly snaps: { seq: number; state: KernelState }[] = [];
+  s!: KernelState;
+  agents = new Map<string, AgentSpec>();
+  models = new Map<string, ModelSpec>();
+  tools = new Map<string, ToolSpec>();
+  channels = new Map<string, ChannelSpec>();
+  storeTiers = new Map<string, 'platform' | 'shared' | 'session'>();
+  /** Inference results computed at start, keyed by agent; re-asked if missing (after a seek). */
+  readonly inferences = new Map<string, { turn: number; result: InferResult }>();
+  /** Last event seq per agent: the default cause of its next event. */
+  readonly lastByAgent = new Map<string, number>();
+  readonly pids = new Map<number, string>();
+  /** Agents whose signature this kernel checked at their first turn here (a fork may carry edited prompts). */
+  readonly turnChecked = new Set<string>();
+  /** Human inputs waiting to be recorded, first in first out. */
+  readonly inputs: HumanInput[] = [];
+  private digests: { agents: Record<string, string>; policy: string } | null = null;
+
+  constructor(
+    readonly runId: RunId,
+    readonly seed: number,
+    readonly spec: HarnessSpec,
+    readonly cpus: Record<string, Cpu>,
+    private readonly snapshotEvery: number,
+    readonly archive: RunArchive,
+    readonly gate: TrustGate,
+    readonly watch: TermWatch,
+    private readonly verified: VerifiedSignatures,
+  ) {
+    this.agents = new Map(spec.agents.map((a) => [a.id, a]));
+    this.models = new Map(spec.models.map((m) => [m.id, m]));
+    this.tools = new Map(spec.tools.map((t) => [t.id, t]));
+    this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c]));
+    this.storeTiers = new Map(spec.stores.map((st) => [st.id, storeTier(st)]));
+  }
+
+  /** Takes over a run's events (optionally from a snapshot): the state, archive and watch they lead to. */
+  load(events: readonly KernelEvent[], snapshot?: KernelState): void {
+    const first = events[0];
+    if (!first || first.type !== 'run.started') throw new Error('a run must begin with run.started');
+    let state: KernelState;
+    let from: number;
+    if (snapshot && snapshot.seq < events.length) {
+      state = upgradeStoredState(cloneState(snapshot));
+      from = snapshot.seq + 1;
+    } else {
+      state = stateFromStart(first);
+      from = 1;
+    }
+    this.archive.reset();
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      this.log.push(e);
+      this.archive.apply(e);
+      this.watch.apply(e);
+      if (i >= from) applyEvent(state, e);
+      if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
+      if (i % this.snapshotEvery === 0 && i >= from - 1) this.snaps.push({ seq: i, state: cloneState(state) });
+    }
+    this.s = state;
+    for (const p of Object.values(state.procs)) this.pids.set(p.pid, p.id);
+  }
+
+  /**
+   * Appends one event and applies it. `measure`, when given, fills in numbers that describe the
+   * state after the transition (e.g. a class's placement of an enqueued agent); the reducer must
+   * not read those fields, and nothing outside sees the event before they are set.
+   */
+  emit(body: KernelEventBody, t: number = this.s.now, cause?: number, measure?: (e: KernelEvent) => void): KernelEvent {
+    const seq = this.log.length;
+    const agent = 'agent' in body ? body.agent : undefined;
+    const c = cause ?? (agent !== undefined ? this.lastByAgent.get(agent) : undefined);
+    const e = (c === undefined ? { seq, t, run: this.runId, ...body } : { seq, t, run: this.runId, cause: c, ...body }) as KernelEvent;
+    if (body.type === 'run.started') this.s = stateFromStart(e as EventOf<'run.started'>);
+    else applyEvent(this.s, e);
+    measure?.(e);
+    this.log.push(e);
+    this.archive.apply(e);
+    this.watch.apply(e);
+    if (agent !== undefined) this.lastByAgent.set(agent, seq);
+    if (seq % this.snapshotEvery === 0) this.snaps.push({ seq, state: cloneState(this.s) });
+    return e;
+  }
+
+  /** Ends the run with `run.stopped`, recording which goals were met. */
+  stop(reason: StopReason, detail: string, t: number = this.s.now, evidence?: readonly number[]): KernelEvent {
+    const goals: Record<string, boolean> = {};
+    for (const g of this.spec.goals) goals[g.id] = this.s.goalsMet[g.id] === true;
+    return this.emit({ type: 'run.stopped', reason, detail, goals, ...(evidence && evidence.length > 0 ? { evidence: [...evidence] } : {}) }, t);
+  }
+
+  /**
+   * With policy.requireSigned: checks the agent's prompt and the policy against the digests the
+   * host verified, emits `trust.signature`, and says what is wrong (null: fine or not required).
+   */
+  signatureProblem(agent: string, at: 'job.create' | 'turn'): string | null {
+    if (!this.spec.policy.requireSigned) return null;
+    this.digests ??= specDigests(this.spec);
+    const { event, problem } = signatureCheck(agent, at, this.digests, this.verified);
+    this.emit(event);
+    return problem;
+  }
+
+  /** What the CPU is asked for the agent's current turn. */
+  request(p: Proc): InferRequest {
+    const agent = this.agents.get(p.id)!;
+    return {
+      agent, model: this.models.get(p.model)!, turn: p.turn, pc: p.pc, seed: this.seed,
+      context: p.context, tools: p.tools, followed: p.followed,
+      // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
+      ...(agent.executeOnly ? { vars: placeholders(p.vars), last: '$last' } : { vars: p.vars, last: p.last }),
+    };
+  }
+
+  cpuFor(p: Proc): Cpu {
+    const model = this.models.get(p.model)!;
+    return this.cpus[model.provider] ?? this.cpus.sim!;
+  }
+
+  /** What `tokensIn` and `tokensOut` cost on the agent's model. */
+  charge(p: Proc, tokensIn: number, tokensOut: number): SliceCharge {
+    const model = this.models.get(p.model)!;
+    return { tokensIn, tokensOut, cost: (tokensIn * model.priceIn + tokensOut * model.priceOut) / 1_000_000 };
+  }
+
+  /** One model's runqueues for the scheduler core; agents of a throttled budget group are held. */
+  schedView(model: string): SchedView {
+    return { classes: SCHED_CLASSES.ordered, rqs: this.s.runqueues[model]!, now: this.s.now, held: (a) => this.groupThrottled(this.s.procs[a]!) };
+  }
+
+  groupThrottled(p: Proc): boolean {
+    return groupChain(this.s, p.group).some((g) => g.throttledUntil !== null);
+  }
+
+  /** Tokens the agent may generate before the next check: its class's slice, capped while a budget applies. */
+  sliceFor(p: Proc): number {
+    const { cls, rq } = rqOf(this.s, p);
+    const budgeted = groupChain(this.s, p.group).some((g) => g.tokens !== null || g.cost !== null);
+    return sliceLength(cls, rq, p.id, budgeted ? this.s.params.sliceTokens : Number.POSITIVE_INFINITY);
+  }
+
+  /** The tokenizer of an agent's model (o200k for an agent not running). */
+  encodingOf(agent: string): Encoding {
+    return this.s.procs[agent]?.encoding ?? 'o200k_base';
+  }
+}

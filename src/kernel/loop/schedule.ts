@@ -1,0 +1,109 @@
+/**
+ * The run loop's scheduling decisions as events: budgets spent, a runnable agent entering its
+ * runqueue (routed first), a free slot picked, and the slice boundary. What to decide is the
+ * scheduler core's (sched/core.ts); this file turns its answers into events.
+ */
+import type { GroupState, Proc } from '../state/state';
+import { rqOf } from '../state/reduce';
+import { atSliceBoundary, finiteStats, FOREVER, pickForSlot, throttleLiftsAt, type PreemptReason } from '../sched/core';
+import { decideRoute } from '../sched/router';
+import type { EventOf, KernelEvent } from '../trace/events';
+import { continueInference } from './inference';
+import type { RunContext } from './runContext';
+
+function spent(g: GroupState): boolean {
+  return (g.tokens !== null && g.usedTokens >= g.tokens) || (g.cost !== null && g.usedCost >= g.cost);
+}
+
+function spentWhy(g: GroupState): string {
+  if (g.tokens !== null && g.usedTokens >= g.tokens) return `${g.usedTokens} of ${g.tokens} tokens used`;
+  return `$${g.usedCost.toFixed(6)} of $${g.cost} spent`;
+}
+
+/** A budget group that has spent its quota and is not throttled yet: `sched.throttled`. */
+export function throttleSpentGroup(ctx: RunContext): KernelEvent | undefined {
+  for (const g of Object.values(ctx.s.groups)) {
+    if (g.throttledUntil === null && spent(g)) {
+      const until = g.periodMs === null ? FOREVER : g.periodStart + g.periodMs;
+      return ctx.emit({
+        type: 'sched.throttled', group: g.id, reason: spentWhy(g), until,
+        numbers: { usedTokens: g.usedTokens, tokens: g.tokens ?? -1, usedCost: g.usedCost, cost: g.cost ?? -1 },
+      });
+    }
+  }
+  return undefined;
+}
+
+/** A spent root budget that no period refills ends the run. */
+export function stopOnSpentRoot(ctx: RunContext): KernelEvent | undefined {
+  const root = Object.values(ctx.s.groups).find((g) => g.parent === null && g.periodMs === null && g.throttledUntil !== null);
+  return root ? ctx.stop('budget', `the budget of ${root.id} is spent: ${spentWhy(root)}`) : undefined;
+}
+
+/** At a slice boundary: preempt (budget, class throttle, a higher class, the class's own rule) or go on. */
+export function atBoundary(ctx: RunContext, p: Proc): KernelEvent {
+  const s = ctx.s;
+  const gen = p.gen!;
+  const { cls, rq } = rqOf(s, p);
+  const decision = atSliceBoundary(ctx.schedView(p.model), cls, p.id);
+  if (decision.kind === 'continue') return continueInference(ctx, p);
+  if (decision.reason === 'throttled' && p.slotPhase === 'boundary') {
+    // Announced first (with when the class lifts it); the preemption is the next event.
+    return ctx.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: throttleLiftsAt(cls, rq, p.id, s.now), numbers: finiteStats(cls.stats(rq, p.id, s.now)) });
+  }
+  const reason: PreemptReason = decision.reason;
+  return ctx.emit({
+    type: 'sched.preempted', agent: p.id, class: cls.name, model: p.model, slot: p.slot, reason, by: decision.by, byClass: decision.byClass,
+    done: gen.done, remaining: gen.total - gen.done, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: finiteStats(cls.stats(rq, p.id, s.now)),
+  });
+}
+
+/**
+ * The first ready agent that is not in a runqueue: its first turn here checked against its
+ * signature (a fork may carry an edited prompt), routed to a model for a new turn, then enqueued.
+ */
+export function enqueueReady(ctx: RunContext, procs: readonly Proc[]): KernelEvent | undefined {
+  const s = ctx.s;
+  for (const p of procs) {
+    if (p.state !== 'ready' || !p.needsEnqueue) continue;
+    if (ctx.spec.policy.requireSigned && !ctx.turnChecked.has(p.id)) {
+      // A context rebuild: the first turn this kernel runs for an agent (after a fork, its prompt may have been edited).
+      ctx.turnChecked.add(p.id);
+      if (ctx.signatureProblem(p.id, 'turn') !== null) return ctx.log[ctx.log.length - 1]!;
+    }
+    if (p.gen === null && p.routedTurn !== p.turn) {
+      const need = ctx.cpuFor(p).precision?.(ctx.request(p));
+      const routed = decideRoute(ctx.spec, ctx.cpus, p, ctx.agents.get(p.id)!, need);
+      if (routed) return ctx.emit(routed);
+    }
+    const { cls, rq } = rqOf(s, p);
+    const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
+    // queue and stats are read after the enqueue is applied: where the class placed it.
+    return ctx.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: 0, stats: {} }, s.now, undefined, (e) => {
+      const placed = e as EventOf<'sched.enqueued'>;
+      placed.queue = cls.size(rq);
+      placed.stats = finiteStats(cls.stats(rq, p.id, s.now));
+    });
+  }
+  return undefined;
+}
+
+/** The first free slot of a model (in model order) goes to the scheduler core's pick. */
+export function pickFreeSlot(ctx: RunContext): KernelEvent | undefined {
+  const s = ctx.s;
+  for (const [model, slots] of Object.entries(s.slots)) {
+    const slot = slots.indexOf(null);
+    if (slot < 0) continue;
+    const pick = pickForSlot(ctx.schedView(model));
+    if (pick === null) continue;
+    const { cls, agent } = pick;
+    const rq = s.runqueues[model]![cls.name];
+    const p = s.procs[agent]!;
+    const slice = ctx.sliceFor(p);
+    return ctx.emit({
+      type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1,
+      slice: Number.isFinite(slice) ? slice : -1, stats: finiteStats(cls.stats(rq, agent, s.now)),
+    });
+  }
+  return undefined;
+}

@@ -1,0 +1,117 @@
+/**
+ * The run loop's event sources, in priority order. Each call to Kernel.next asks them in this
+ * order; the first that has something to do emits exactly one event (or says the run waits),
+ * and the rest are not asked. So the order IS the kernel's priority of decisions: a person's
+ * input before anything else, decisions at the current instant before the clock moves, and the
+ * clock last. sources.test.ts prints it.
+ */
+import type { Proc } from '../state/state';
+import { countTokens } from '../tokens';
+import { decideMemory } from '../memory/memoryManager';
+import { nextRetention, nextTaskEvent } from '../ipc/tasks';
+import { endedLease } from '../trust/handles';
+import { evaluate } from '../term/goals';
+import { act, recordInput, wake } from './actions';
+import { advance } from './advance';
+import { startInference } from './inference';
+import type { RunContext, Step } from './runContext';
+import { atBoundary, enqueueReady, pickFreeSlot, stopOnSpentRoot, throttleSpentGroup } from './schedule';
+import { decideCall } from './syscalls';
+
+/** One source of events: `next` emits its event (or returns null: the run waits), or undefined when it has nothing to do. */
+export interface EventSource {
+  readonly name: string;
+  next(ctx: RunContext, procs: readonly Proc[]): Step | undefined;
+}
+
+/** Stops the run when it reached one of the document's limits (steps, tokens, cost). */
+function limitReached(ctx: RunContext): Step | undefined {
+  const s = ctx.s;
+  const limits = ctx.spec.limits;
+  if (s.steps >= limits.maxSteps) return ctx.stop('max-steps', `${s.steps} agent turns reached the limit of ${limits.maxSteps}`);
+  if (limits.maxTokens !== undefined && s.tokensIn + s.tokensOut >= limits.maxTokens) return ctx.stop('max-tokens', `${s.tokensIn + s.tokensOut} tokens reached the limit of ${limits.maxTokens}`);
+  if (limits.maxCost !== undefined && s.cost >= limits.maxCost) return ctx.stop('max-cost', `$${s.cost.toFixed(6)} reached the limit of $${limits.maxCost}`);
+  return undefined;
+}
+
+/** Every agent is done or failed: the run completed, or stopped with goals unmet. */
+function allFinished(ctx: RunContext, procs: readonly Proc[]): Step | undefined {
+  if (!procs.every((p) => p.state === 'done' || p.state === 'failed')) return undefined;
+  const unmet = ctx.spec.goals.filter((g) => !ctx.s.goalsMet[g.id]).map((g) => g.name);
+  return unmet.length === 0
+    ? ctx.stop('completed', procs.length === 0 ? 'no agent is running' : 'every agent finished and every goal is met')
+    : ctx.stop('goals-unmet', `every agent finished; not met: ${unmet.join('; ')}`);
+}
+
+/** The sources in the order they are asked. */
+export const EVENT_SOURCES: readonly EventSource[] = [
+  { name: 'human-input', next: (ctx) => {
+    const input = ctx.inputs.shift();
+    return input ? recordInput(ctx, input) : undefined;
+  } },
+  { name: 'livelock', next: (ctx) => {
+    const f = ctx.watch.finding;
+    return f ? ctx.stop('livelock', `${f.kind}: ${f.detail}`, ctx.s.now, f.evidence) : undefined;
+  } },
+  { name: 'a2a-task', next: (ctx) => {
+    const task = nextTaskEvent(ctx.s);
+    return task ? ctx.emit(task) : undefined;
+  } },
+  { name: 'fact-retention', next: (ctx) => {
+    const retained = nextRetention(ctx.s);
+    return retained ? ctx.emit(retained) : undefined;
+  } },
+  { name: 'act', next: (ctx, procs) => {
+    for (const p of procs) if (p.state === 'acting' && p.pending) return act(ctx, p, p.pending);
+    return undefined;
+  } },
+  { name: 'syscall-decide', next: (ctx, procs) => {
+    for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided && !p.call.asked) return decideCall(ctx, p);
+    return undefined;
+  } },
+  { name: 'lease-end', next: (ctx) => {
+    const lease = endedLease(ctx.s);
+    return lease ? ctx.emit(lease) : undefined;
+  } },
+  { name: 'memory', next: (ctx, procs) => {
+    for (const p of procs) {
+      if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
+      const m = decideMemory(p, ctx.s.now, ctx.s.nextSeg, (text) => countTokens(text, p.encoding));
+      if (m) return ctx.emit(m);
+    }
+    return undefined;
+  } },
+  { name: 'deliver', next: (ctx) => {
+    for (const m of ctx.s.inflight) if (m.deliverAt <= ctx.s.now) return ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, ctx.s.now, m.sentSeq);
+    return undefined;
+  } },
+  { name: 'wake', next: (ctx, procs) => {
+    for (const p of procs) {
+      if (p.state !== 'blocked') continue;
+      const m = p.inbox.find((x) => p.waiting?.from === undefined || x.from === p.waiting.from);
+      if (m) return wake(ctx, p, m);
+    }
+    return undefined;
+  } },
+  { name: 'budget-throttle', next: (ctx) => throttleSpentGroup(ctx) },
+  { name: 'budget-stop', next: (ctx) => stopOnSpentRoot(ctx) },
+  { name: 'slice-boundary', next: (ctx, procs) => {
+    for (const p of procs) if (p.state === 'running' && (p.slotPhase === 'boundary' || p.slotPhase === 'throttle-noted')) return atBoundary(ctx, p);
+    return undefined;
+  } },
+  { name: 'enqueue', next: (ctx, procs) => enqueueReady(ctx, procs) },
+  { name: 'pick', next: (ctx) => pickFreeSlot(ctx) },
+  { name: 'start-inference', next: (ctx, procs) => {
+    for (const p of procs) if (p.state === 'running' && p.slotPhase === 'picked') return startInference(ctx, p);
+    return undefined;
+  } },
+  { name: 'goal-met', next: (ctx) => {
+    for (const g of ctx.spec.goals) {
+      if (!ctx.s.goalsMet[g.id] && evaluate(g.when, ctx.s, ctx.spec.limits)) return ctx.emit({ type: 'goal.met', goal: g.id, name: g.name });
+    }
+    return undefined;
+  } },
+  { name: 'limits', next: (ctx) => limitReached(ctx) },
+  { name: 'all-finished', next: (ctx, procs) => allFinished(ctx, procs) },
+  { name: 'advance-clock', next: (ctx, procs) => advance(ctx, procs) },
+];

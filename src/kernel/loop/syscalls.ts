@@ -1,0 +1,66 @@
+/**
+ * System calls: every tool call is decided by the policy stack (trust/gate.ts) at this choke
+ * point, and, once allowed, carried out by its tool class when the clock reaches its latency.
+ */
+import type { Proc } from '../state/state';
+import { countTokens } from '../tokens';
+import { toolClassFor, type ToolOutcome } from '../tools/toolClass';
+import type { GateResult } from '../trust/gate';
+import { decideSyscall } from '../trust/syscallDecision';
+import { joinLabels, labelOf } from '../trust/taint';
+import type { KernelEvent } from '../trace/events';
+import type { RunContext, Step } from './runContext';
+
+/**
+ * The system-call choke point: every tool call is decided here by the policy stack
+ * (trust/gate.ts), and the decision names the module, rule and scope that made it.
+ */
+export function decideCall(ctx: RunContext, p: Proc): KernelEvent {
+  const call = p.call!;
+  const mode = ctx.spec.policy.mode;
+  const spec = ctx.tools.get(call.tool);
+  const cls = toolClassFor(spec, call.tool);
+  const gate: GateResult = decideSyscall(ctx.gate, ctx.s, p.id, call, spec, cls, mode);
+  const { effect, rule, scope, reason, module } = gate.decision;
+  // The kernel's own refusals (unknown tool, bad arguments) name no taint.
+  const taint = module !== 'kernel' && call.taint && call.taint.length > 0 ? { taint: call.taint } : {};
+  const base = { agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, module, hook: gate.hook };
+  if (effect === 'deny') return ctx.emit({ type: 'tool.denied', ...base, reason, ...(gate.decision.code ? { code: gate.decision.code } : {}), ...taint });
+  if (effect === 'ask') return ctx.emit({ type: 'tool.asked', ...base, reason, ask: gate.decision.ask ?? 'approve', taint: call.taint ?? [] });
+  return ctx.emit({ type: 'tool.allowed', ...base, until: ctx.s.now + cls!.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
+}
+
+/** The allowed call's latency has passed: the tool runs and its result returns (or a session store is copied first). */
+export function returnTool(ctx: RunContext, p: Proc): Step {
+  const call = p.call!;
+  const spec = ctx.tools.get(call.tool);
+  const cls = toolClassFor(spec, call.tool)!;
+  const enc = p.encoding;
+  const io = {
+    search: (store: string, query: string, k: number) => ctx.archive.search(store, query, k, p.id),
+    hasStore: (store: string) => ctx.archive.has(store),
+    count: (text: string) => countTokens(text, enc),
+  };
+  const returned = (outcome: ToolOutcome): KernelEvent => {
+    const stored = outcome.stored;
+    if (stored && ctx.storeTiers.get(stored.store) === 'session' && !ctx.s.views[stored.store]?.[p.id]) {
+      // The first write to a session-tier store: a private copy-on-write view first, then the write into it.
+      return ctx.emit({ type: 'mem.cow', agent: p.id, store: stored.store, base: ctx.s.stores[stored.store]?.length ?? 0 }, call.until);
+    }
+    const trust = spec ? spec.trust : 'trusted';
+    // What the result carries: this call's label when the tool is untrusted, each untrusted chunk's.
+    const taint = joinLabels(
+      trust === 'untrusted' ? [labelOf('tool', call.tool, call.callId)] : [],
+      (outcome.chunks ?? []).filter((c) => c.trust === 'untrusted').map((c) => `doc:${c.source.replace(/^archive:/, '')}`),
+    );
+    return ctx.emit({
+      type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
+      tokens: countTokens(outcome.result, enc), ms: cls.latency(spec), trust,
+      ...(stored ? { stored: { ...stored, ...(ctx.storeTiers.has(stored.store) ? { tier: ctx.storeTiers.get(stored.store)! } : {}) } } : {}),
+      ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
+      ...(taint.length > 0 ? { taint } : {}), ...(ctx.agents.get(p.id)?.executeOnly ? { hidden: true } : {}),
+    }, call.until);
+  };
+  const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, ctx.s, io);
+  return r instanceof Promise ? r.then(returned) : returned(r);
+}
