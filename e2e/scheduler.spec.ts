@@ -48,10 +48,16 @@ test('an agent\'s scheduling class and its parameters are edited in the inspecto
   await expect(page.getByTestId('problem-count')).toHaveText('3');
   await page.getByTestId('run-button').click();
   await expect(page.locator('[data-testid="start-issue"][data-path="agents[2].sched.period"]')).toBeVisible();
-  await page.getByTestId('field-sched-runtime').fill('50');
+  // The deadline class's rule runtime ≤ deadline ≤ period, at the writer's model speed (80 tokens/s).
+  await page.getByTestId('field-sched-runtime').fill('500');
   await page.getByTestId('field-sched-deadline').fill('2000');
   await page.getByTestId('field-sched-period').fill('3000');
+  await expect(page.getByTestId('problem-count')).toHaveText('1');
+  await expect(page.getByTestId('problem-item').first()).toContainText('agents[2].sched.runtime');
+  await expect(page.getByTestId('problem-item').first()).toContainText('expected at most what the deadline allows (160 tokens in 2000 ms at 80 tokens/s)');
+  await page.getByTestId('field-sched-runtime').fill('50');
   await expect(page.getByTestId('problem-count')).toHaveText('0');
-  for (let i = 0; i < 4; i++) await page.getByTestId('undo-button').click();
+  await expect(page.getByTestId('sched-params-hint')).toHaveText('runtime 625 ms at 80 tok/s ≤ deadline ≤ period; reserves 21% of one slot.');
+  for (let i = 0; i < 5; i++) await page.getByTestId('undo-button').click();
   await expect(page.getByTestId('field-sched-class')).toHaveValue('');
 });

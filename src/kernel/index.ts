@@ -15,6 +15,8 @@ export { toJsonl, fromJsonl } from './trace/jsonl';
 export { Kernel, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
 export { SimCpu } from './cpu/sim';
 export { countTokens } from './tokens';
+export { SCHED_CLASSES, SchedRegistry, runqueueOrder, numberParam, fairWeight, cpuWeightOfNice } from './sched';
+export type { AgentSched, SchedClass, SchedParam, SchedParamIssue, SchedModel, SchedShown, SchedStats, ClassRunqueue, QueuedAgent } from './sched';
 export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, ArchiveStore } from './memory';
 export { EVICTION_POLICIES, isEvictable, MemoryArchive, archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK, Scores } from './memory';
 export type { Effect, ScopeLevel, Mode, SideEffect, HookPoint, PolicyRule, Tier, OpRequest, Decision, DecisionRecord, ModuleAnswer, PolicyModule, HandleKind, LeaseKind, Handle, HumanInput } from './trust/types';

@@ -11,6 +11,7 @@ export type { AgentSched, SchedClass, SchedEntity, SchedModel, SchedParam, Sched
 export { numberParam, SchedRegistry } from './schedClass';
 export { cpuWeightOfNice, fairWeight } from './fair';
 export { deadlineUtilization } from './deadline';
+export { runqueueOrder, type ClassRunqueue, type QueuedAgent, type RunqueueSource } from './runqueueOrder';
 export { deadline, fair, fifo, idle, priority, rt };
 
 /** The classes this kernel ships, in strict rank order: deadline > rt > fifo > fair > priority > idle. */

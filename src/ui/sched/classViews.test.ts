@@ -1,45 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { checkDeadline, CLASS_VIEWS, classView, niceToCpuWeight, niceToWeight, shownNumbers } from './classViews';
+import { SCHED_CLASSES, SchedRegistry, type SchedClass } from '../../kernel';
+import { classOptions, paramHint, paramsShown, paramTestId, schedFieldNames, shownNumbers } from './classViews';
 
-describe('scheduling class views', () => {
-  it('are listed once each, in the kernel’s rank order', () => {
-    const names = CLASS_VIEWS.map((c) => c.name);
-    expect(names).toEqual(['deadline', 'rt', 'fifo', 'fair', 'priority', 'idle']);
-    expect(new Set(names).size).toBe(names.length);
-    expect([...CLASS_VIEWS].sort((a, b) => a.rank - b.rank)).toEqual(CLASS_VIEWS);
+const cls = (name: string): SchedClass => SCHED_CLASSES.get(name)!;
+
+/** A class the studio has never heard of, registered the way a new class file would be: its object and the registry. */
+const lottery: SchedClass = Object.freeze({
+  ...SCHED_CLASSES.get('fifo')!,
+  name: 'lottery',
+  rank: 35,
+  label: 'lottery (tickets)',
+  params: [{ name: 'tickets', label: 'Tickets', kind: 'integer', min: 1, max: 1000, default: 10, description: 'Lottery tickets: the share of picks.' }],
+  shows: [{ stat: 'position', label: 'place' }],
+} satisfies SchedClass);
+
+describe('scheduling classes as the studio shows them', () => {
+  it('offers the kernel’s classes with their labels, in rank order', () => {
+    expect(classOptions()).toEqual(SCHED_CLASSES.ordered.map((c) => ({ value: c.name, label: c.label })));
+    expect(classOptions().map((o) => o.value)).toEqual(['deadline', 'rt', 'fifo', 'fair', 'priority', 'idle']);
   });
 
-  it('show a class’s own numbers, and all of them for a class the UI does not know', () => {
-    expect(shownNumbers(classView('fair'), { vdeadline: 3, vruntime: 1, lag: 2, extra: 9 })).toEqual([['vruntime', 1], ['lag', 2], ['vdeadline', 3]]);
-    expect(shownNumbers(classView('lottery'), { tickets: 5 })).toEqual([['tickets', 5]]);
-    expect(shownNumbers(classView('fair'), null)).toEqual([]);
+  it('shows a newly registered class, its parameters and its numbers without any change to the UI', () => {
+    const registry = new SchedRegistry([...SCHED_CLASSES.ordered, lottery]);
+    expect(classOptions(registry).map((o) => o.value)).toEqual(['deadline', 'rt', 'fifo', 'fair', 'lottery', 'priority', 'idle']);
+    expect(classOptions(registry)).toContainEqual({ value: 'lottery', label: 'lottery (tickets)' });
+    expect(schedFieldNames(registry)).toContain('tickets');
+    const [tickets] = paramsShown(registry.get('lottery'), { class: 'lottery' });
+    expect(tickets).toMatchObject({ name: 'tickets', label: 'Tickets', min: 1, max: 1000, default: 10 });
+    expect(paramTestId(tickets!)).toBe('field-sched-tickets');
+    expect(paramHint(tickets!, { class: 'lottery' })).toBe('1…1000');
+    expect(shownNumbers(registry.get('lottery'), { position: 2, other: 7 })).toEqual([['place', 2]]);
   });
 
-  it('map nice to the Linux weight table', () => {
-    expect(niceToWeight(0)).toBe(1024);
-    expect(niceToWeight(-20)).toBe(88761);
-    expect(niceToWeight(19)).toBe(15);
-    expect(niceToWeight(40)).toBe(15);
+  it('shows only the fields that apply given the others (rrSlice under rr, nice without a weight)', () => {
+    const names = (c: string, sched: Record<string, string | number>) => paramsShown(cls(c), { class: c, ...sched }).map((p) => p.name);
+    expect(names('rt', {})).toEqual(['rtPolicy', 'priority', 'rrSlice']);
+    expect(names('rt', { rtPolicy: 'fifo' })).toEqual(['rtPolicy', 'priority']);
+    expect(names('fair', {})).toEqual(['nice', 'weight']);
+    expect(names('fair', { weight: 400 })).toEqual(['weight']);
+    expect(names('deadline', {})).toEqual(['runtime', 'deadline', 'period']);
+    expect(paramTestId(cls('rt').params[0]!)).toBe('field-sched-rt-policy');
   });
 
-  it('map nice to the cgroup weight the document stores (100 = nice 0)', () => {
-    expect(niceToCpuWeight(0)).toBe(100);
-    expect(niceToCpuWeight(-20)).toBe(8668);
-    expect(niceToCpuWeight(19)).toBe(1);
-  });
-});
-
-describe('deadline parameters', () => {
-  it('hold when runtime (at the model speed) ≤ deadline ≤ period', () => {
-    const ok = checkDeadline({ runtime: 50, deadline: 1000, period: 2000 }, 100);
-    expect(ok).toEqual({ runtimeMs: 500, utilization: 0.25, problems: [] });
+  it('hints each field from the class: the load a nice value gives, else range and unit', () => {
+    const nice = cls('fair').params.find((p) => p.name === 'nice')!;
+    expect(paramHint(nice, { class: 'fair', nice: -5 })).toBe('−20…19 · load 3121');
+    expect(paramHint(cls('deadline').params[0]!, { class: 'deadline' })).toBe('≥ 1 tokens');
   });
 
-  it('say what breaks the rule', () => {
-    expect(checkDeadline({ runtime: 200, deadline: 1000, period: 800 }, 100).problems).toEqual([
-      'runtime 200 tokens takes 2000 ms at 100 tok/s, more than the deadline 1000 ms',
-      'deadline 1000 ms is after the period 800 ms',
-    ]);
-    expect(checkDeadline({ runtime: 10 }, 50).problems).toEqual(['set deadline, period: a deadline agent needs all three']);
+  it('show a class’s own numbers, and all of them for a class the registry does not know', () => {
+    expect(shownNumbers(cls('fair'), { vdeadline: 3, vruntime: 1, lag: 2, extra: 9 })).toEqual([['vruntime', 1], ['lag', 2], ['vdeadline', 3]]);
+    expect(shownNumbers(SCHED_CLASSES.get('lottery'), { tickets: 5 })).toEqual([['tickets', 5]]);
+    expect(shownNumbers(cls('fair'), null)).toEqual([]);
   });
 });

@@ -1,59 +1,67 @@
-import { describe, expect, it } from 'vitest';
-import { kernelState, proc, TraceBuilder } from './fixtures.test-data';
-import { deriveRunqueues } from './runqueues';
-import { Timeline } from './timeline';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Kernel, parseHarness, type EventOf, type KernelEvent } from '../../kernel';
+import { deriveRunqueues, type AgentLine, type ModelQueue } from './runqueues';
+import { timelineFor, type Timeline } from './timeline';
 
-describe('runqueues at the cursor', () => {
-  it('lists slot holders and waiting agents class by class, in pick order', () => {
-    const tr = new TraceBuilder()
-      .started({ m: 1 }, ['run', 'late', 'early', 'behind', 'dl', 'bg'])
-      .enqueued('late', 'm', { vruntime: 10, lag: 2, vdeadline: 90 })
-      .enqueued('early', 'm', { vruntime: 12, lag: 1, vdeadline: 40 })
-      .enqueued('behind', 'm', { vruntime: 30, lag: -5, vdeadline: 20 })
-      .enqueued('dl', 'm', { runtimeLeft: 50, deadline: 300 }, 'deadline')
-      .enqueued('bg', 'm', {}, 'idle')
-      .at(100).picked('run', 'm', 0, { vruntime: 8, lag: 0, vdeadline: 72 });
-    const tl = new Timeline().advance(tr.events, tr.events.length - 1);
-    const state = kernelState({
-      now: 130,
-      slots: { m: ['run'] },
-      procs: {
-        run: proc('run', { state: 'running', slot: 0 }),
-        late: proc('late'),
-        early: proc('early'),
-        behind: proc('behind'),
-        dl: proc('dl', { class: 'deadline' }),
-        bg: proc('bg', { class: 'idle' }),
-      },
-    });
-    const [m] = deriveRunqueues(state, tl, tr.events.length - 1);
-    expect(m!.slots[0]!.holder).toMatchObject({ agent: 'run', ms: 30, numbers: [['vruntime', 8], ['lag', 0], ['vdeadline', 72]] });
-    expect(m!.classes.map((c) => [c.class, c.waiting.map((w) => w.agent)])).toEqual([
-      ['deadline', ['dl']],
-      ['fair', ['early', 'late', 'behind']], // eligible by earliest virtual deadline, then the one with negative lag
-      ['idle', ['bg']],
-    ]);
-    expect(m!.classes[0]!.waiting[0]!.numbers).toEqual([['runtimeLeft', 50], ['deadline', 300]]);
-    expect(m!.waitingCount).toBe(5);
+const contention = readFileSync(new URL('../../../public/examples/contention.json', import.meta.url), 'utf8');
+
+let kernel: Kernel;
+let events: readonly KernelEvent[];
+let tl: Timeline;
+
+beforeAll(async () => {
+  const parsed = parseHarness(contention);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  kernel = Kernel.create(parsed.spec, { runId: 'rq', seed: 1 });
+  await kernel.runUntil();
+  events = kernel.events;
+  tl = timelineFor(events, events.length - 1);
+});
+
+/** The Scheduler view's runqueues right after event `cursor`. */
+const queuesAt = (cursor: number): ModelQueue[] => deriveRunqueues(kernel.stateAt(cursor), tl, cursor);
+const waiting = (q: ModelQueue): AgentLine[] => q.classes.flatMap((c) => c.waiting);
+
+describe('runqueues at the cursor, on the contention example', () => {
+  it('list waiting agents in the kernel’s pick order: before every pick, the first line not held back is the agent the kernel picks', () => {
+    const picks = events.filter((e): e is EventOf<'sched.picked'> => e.type === 'sched.picked');
+    expect(picks.length).toBeGreaterThan(20);
+    let reordered = 0;
+    for (const pick of picks) {
+      const cursor = pick.seq - 1;
+      const q = queuesAt(cursor).find((m) => m.model === pick.model)!;
+      const lines = waiting(q);
+      expect({ seq: pick.seq, next: lines.find((l) => l.throttled === null)?.agent }).toEqual({ seq: pick.seq, next: pick.agent });
+      // The order is the classes' own, not arrival: count the cursors where the two differ.
+      const state = kernel.stateAt(cursor);
+      const byArrival = [...lines].sort((a, b) => state.procs[a.agent]!.readyAt - state.procs[b.agent]!.readyAt).map((l) => l.agent);
+      if (byArrival.join() !== lines.map((l) => l.agent).join()) reordered++;
+    }
+    expect(reordered).toBeGreaterThan(0);
+    // Every class of the example was picked at least once, so each class's order was checked.
+    expect(new Set(picks.map((p) => p.class))).toEqual(new Set(['deadline', 'rt', 'fair']));
   });
 
-  it('marks agents held back by a spent budget group or by their class', () => {
-    const tr = new TraceBuilder()
-      .started({ m: 1 }, ['a', 'b'])
-      .push({ type: 'sched.throttled', agent: 'b', class: 'deadline', model: 'm', reason: 'runtime spent', until: 500, numbers: {} });
-    const tl = new Timeline().advance(tr.events, 1);
-    const group = { id: 'team', parent: null, tokens: 100, cost: null, periodMs: 1000, weight: 100, usedTokens: 100, usedCost: 0, periodStart: 0, throttledUntil: 1000 };
-    const child = { ...group, id: 'sub', parent: 'team', usedTokens: 0, throttledUntil: null };
-    const state = kernelState({
-      now: 200,
-      slots: { m: [null] },
-      groups: { team: group, sub: child },
-      procs: { a: proc('a', { group: 'sub' }), b: proc('b', { class: 'deadline' }) },
-    });
-    const [m] = deriveRunqueues(state, tl, 1);
-    const lines = m!.classes.flatMap((c) => c.waiting);
-    expect(lines.find((l) => l.agent === 'a')!.throttled).toMatch(/group team/);
-    expect(lines.find((l) => l.agent === 'b')!.throttled).toMatch(/runtime spent/);
-    expect(m!.slots).toEqual([{ slot: 0, holder: null }]);
+  it('show classes in rank order with their labels and their own numbers, and slot holders with theirs', () => {
+    const cursor = events.findIndex((e) => e.type === 'sched.picked' && e.class === 'fair');
+    const [m] = queuesAt(cursor);
+    const ranks = ['deadline', 'rt', 'fifo', 'fair', 'priority', 'idle'];
+    const shown = m!.classes.map((c) => c.class);
+    expect(shown).toEqual([...shown].sort((a, b) => ranks.indexOf(a) - ranks.indexOf(b)));
+    const fair = m!.classes.find((c) => c.class === 'fair')!;
+    expect(fair.label).toBe('fair (EEVDF)');
+    for (const l of fair.waiting) expect(l.numbers.map(([k]) => k)).toEqual(['vruntime', 'lag', 'vdeadline']);
+    expect(m!.slots.some((s) => s.holder !== null)).toBe(true);
+    expect(m!.waitingCount).toBe(waiting(m!).length);
+  });
+
+  it('mark an agent whose budget group is spent, naming the group', () => {
+    const throttled = events.find((e) => e.type === 'sched.preempted' && e.reason === 'budget');
+    expect(throttled).toBeDefined();
+    // Once put back in its runqueue, it waits there marked until the group's replenishment.
+    const back = events.find((e) => e.seq > throttled!.seq && e.type === 'sched.enqueued' && e.agent === throttled!.agent)!;
+    const line = queuesAt(back.seq).flatMap(waiting).find((l) => l.agent === throttled!.agent);
+    expect(line?.throttled).toMatch(/^group writers spent until/);
   });
 });

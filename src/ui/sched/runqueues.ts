@@ -1,10 +1,10 @@
 /**
  * Runqueues at the cursor, per model: who holds each slot and who waits, class by class in
- * rank order and, within a class, in the order the class would pick (from each agent's latest
- * scheduling numbers). Pure: the kernel state at the cursor plus the timeline's stats index.
+ * rank order and, within a class, in the kernel's pick order. Pure: the kernel state at the
+ * cursor plus the timeline's stats index (each agent's latest numbers, throttle reasons).
  */
-import type { KernelState } from '../../kernel';
-import { classView, shownNumbers, type SchedStats } from './classViews';
+import { runqueueOrder, SCHED_CLASSES, type KernelState, type QueuedAgent, type SchedRegistry } from '../../kernel';
+import { shownNumbers, type SchedStats } from './classViews';
 import { untilText, type Timeline } from './timeline';
 
 export interface AgentLine {
@@ -44,60 +44,54 @@ export interface ModelQueue {
   bandwidth: number | null;
 }
 
-/** The budget group (or ancestor) holding the agent back, if any. */
-export function groupThrottle(state: KernelState, group: string | null): string | null {
-  const seen = new Set<string>();
-  for (let id = group; id !== null && !seen.has(id); ) {
-    seen.add(id);
-    const g = state.groups?.[id];
-    if (!g) return null;
-    // The kernel holds a group's agents while throttledUntil is set; its replenishment clears it.
-    if (g.throttledUntil !== null) return `group ${id} spent until ${untilText(g.throttledUntil)}`;
-    id = g.parent;
-  }
-  return null;
-}
-
-export function deriveRunqueues(state: KernelState, tl: Timeline, cursor: number): ModelQueue[] {
+/**
+ * Slot holders and waiting agents per model. The waiting order is the kernel's (runqueueOrder
+ * over the runqueues the state carries): the first line nobody holds back is the next pick.
+ * Agents that are ready but not in a runqueue yet (between waking and their sched.enqueued, or
+ * a trace from before runqueues were kept) follow their class's queue in arrival order.
+ */
+export function deriveRunqueues(state: KernelState, tl: Timeline, cursor: number, registry: SchedRegistry = SCHED_CLASSES): ModelQueue[] {
   const now = state.now;
-  const line = (agent: string, ms: number): AgentLine => {
+  const order = runqueueOrder(state, registry);
+  const line = (agent: string, ms: number, heldBy: QueuedAgent['heldBy']): AgentLine => {
     const p = state.procs[agent];
-    const cls = p?.class ?? p?.sched?.class ?? 'fifo';
+    const cls = p?.class ?? p?.sched?.class ?? registry.fallback;
     const latest = tl.statsAt(agent, cursor);
     const stats = latest?.value ?? null;
     const classThrottle = tl.throttleAt(agent, cursor);
     const throttled =
-      groupThrottle(state, p?.group ?? p?.sched?.group ?? null) ??
-      (classThrottle ? `${classThrottle.reason} (until ${untilText(classThrottle.until)})` : null);
-    return { agent, class: cls, numbers: shownNumbers(classView(cls), stats), stats, statsSeq: latest?.seq ?? null, throttled, ms };
+      heldBy?.kind === 'group' ? `group ${heldBy.group} spent until ${untilText(heldBy.until)}`
+      : heldBy?.kind === 'class' ? (classThrottle ? `${classThrottle.reason} (until ${untilText(classThrottle.until)})` : `held back by ${cls}`)
+      : null;
+    return { agent, class: cls, numbers: shownNumbers(registry.get(cls), stats), stats, statsSeq: latest?.seq ?? null, throttled, ms };
   };
+  const rank = (name: string): number => registry.get(name)?.rank ?? Number.POSITIVE_INFINITY;
 
   const models = Object.keys({ ...state.models, ...state.slots });
   return models.map((model) => {
     const held = state.slots[model] ?? [];
     const holders = new Set(held.filter((a): a is string => a !== null));
-    const slots: SlotLine[] = held.map((agent, slot) => ({ slot, holder: agent === null ? null : line(agent, now - (tl.heldSince(model, slot, agent, cursor) ?? now)) }));
+    const slots: SlotLine[] = held.map((agent, slot) => ({ slot, holder: agent === null ? null : line(agent, now - (tl.heldSince(model, slot, agent, cursor) ?? now), null) }));
 
-    const byClass = new Map<string, { line: AgentLine; order: number; readyAt: number }[]>();
-    state.order.forEach((id, order) => {
+    const byClass = new Map<string, AgentLine[]>();
+    const queued = new Set<string>();
+    for (const q of order[model] ?? []) {
+      const lines = q.agents.filter((a) => !holders.has(a.agent)).map((a) => {
+        queued.add(a.agent);
+        return line(a.agent, now - (state.procs[a.agent]?.readyAt ?? now), a.heldBy);
+      });
+      if (lines.length > 0) byClass.set(q.class, lines);
+    }
+    for (const id of state.order) {
       const p = state.procs[id];
-      if (!p || p.model !== model || p.state !== 'ready' || holders.has(id)) return;
-      const l = line(id, now - p.readyAt);
-      const list = byClass.get(l.class) ?? [];
-      list.push({ line: l, order, readyAt: p.readyAt });
-      byClass.set(l.class, list);
-    });
+      if (!p || p.model !== model || p.state !== 'ready' || holders.has(id) || queued.has(id)) continue;
+      const l = line(id, now - p.readyAt, null);
+      byClass.set(l.class, [...(byClass.get(l.class) ?? []), l]);
+    }
 
     const classes: ClassQueue[] = [...byClass.entries()]
-      .map(([name, list]) => {
-        const view = classView(name);
-        const empty: SchedStats = {};
-        list.sort((a, b) => view.compare(a.line.stats ?? empty, b.line.stats ?? empty) || a.readyAt - b.readyAt || a.order - b.order);
-        return { view, queue: { class: name, label: view.label, waiting: list.map((x) => x.line) } };
-      })
-      .sort((a, b) => a.view.rank - b.view.rank || a.view.name.localeCompare(b.view.name))
-      .map((x) => x.queue);
-
+      .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+      .map(([name, waiting]) => ({ class: name, label: registry.get(name)?.label ?? name, waiting }));
     const bw = state.bandwidth?.[model];
     return { model, slots, classes, waitingCount: classes.reduce((n, c) => n + c.waiting.length, 0), bandwidth: typeof bw === 'number' ? bw : null };
   });

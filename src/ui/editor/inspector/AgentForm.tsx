@@ -1,8 +1,8 @@
 import { useStudio } from '../../../store';
-import { checkDeadline, CLASS_VIEWS, classView, niceToCpuWeight, niceToWeight, type SchedField } from '../../sched/classViews';
+import { SCHED_CLASSES, type AgentSched } from '../../../kernel';
+import { classOptions, paramHint, paramsShown, paramTestId, schedFieldNames } from '../../sched/classViews';
 import { entities, isRecord, str, type Rec } from '../docModel';
 import { CodeField } from '../CodeField';
-import { setIn } from '../docOps';
 import { AgentCardSection } from './AgentCardExport';
 import { CheckField, IssueList, NumberField, Section, SelectField, TextField } from './fields';
 import { JsonField } from './JsonField';
@@ -12,9 +12,8 @@ import type { EntityEdit } from './useEntityEdit';
 /** Fields the agent form places issues at; anything else shows at the top of the inspector. */
 export const AGENT_FIELDS = ['id', 'name', 'description', 'model', 'temperature', 'injectionSusceptibility', 'executeOnly', 'sched', 'memory', 'capabilities', 'systemPrompt', 'behaviour'];
 
-const SCHED_CLASS_OPTIONS = CLASS_VIEWS.map((c) => ({ value: c.name, label: c.label }));
 /** Scheduling fields placed by the section below; other `sched.*` issues are listed after it. */
-const SCHED_PLACED = ['class', 'group', 'rtPolicy', 'priority', 'rrSlice', 'nice', 'weight', 'runtime', 'deadline', 'period'].map((f) => `sched.${f}`);
+const SCHED_PLACED = schedFieldNames().map((f) => `sched.${f}`);
 const ACCESS = ['use', 'read', 'write', 'readwrite'];
 const HANDLES = ['borrowed', 'unique', 'shared'];
 /** Stable, so the JSON editor does not see a new value on every render. */
@@ -147,72 +146,37 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
 }
 
 /**
- * The agent's scheduling class and only the fields that class reads (classViews.ts), its
- * budget group, and the deadline rule runtime ≤ deadline ≤ period checked as the user types.
+ * The agent's scheduling class and the fields that class declares (the kernel's registry: kind,
+ * range, default, hint), its budget group, and what valid parameters amount to on the agent's
+ * model. Problems (deadline's runtime ≤ deadline ≤ period among them) come from the parser, at their field.
  */
 function SchedulingSection({ edit, sched }: { edit: EntityEdit; sched: Rec }) {
   const doc = useStudio((s) => s.doc);
+  const spec = useStudio((s) => s.spec);
   const { entity, set, at } = edit;
-  const cls = str(sched.class, 'fifo');
-  const view = classView(cls);
-  const uses = (f: SchedField) => view.fields.includes(f);
+  const current = sched as AgentSched;
+  const cls = SCHED_CLASSES.get(str(sched.class, SCHED_CLASSES.fallback));
   const groups = entities(doc, 'group').map((g) => ({ value: g.id, label: `${str(g.value.name, g.id)} (${g.id})` }));
-  const model = entities(doc, 'model').find((m) => m.id === entity.value.model);
-  const tokensPerSecond = typeof model?.value.tokensPerSecond === 'number' ? model.value.tokensPerSecond : 50;
-  const harnessSched = isRecord(doc) && isRecord(doc.sched) ? doc.sched : {};
-  const slice = typeof harnessSched.sliceTokens === 'number' ? harnessSched.sliceTokens : 64;
-  const byWeight = sched.weight !== undefined;
-  const nice = typeof sched.nice === 'number' ? sched.nice : 0;
-  const dl = uses('runtime') ? checkDeadline(sched, tokensPerSecond) : null;
-
-  const setShareBy = (mode: string | undefined): void => {
-    const { doc: current, change } = useStudio.getState();
-    const base = ['agents', entity.index, 'sched'];
-    const next =
-      mode === 'weight'
-        ? setIn(setIn(current, [...base, 'weight'], niceToCpuWeight(nice)), [...base, 'nice'], undefined)
-        : setIn(current, [...base, 'weight'], undefined);
-    change(mode === 'weight' ? 'Share by weight' : 'Share by nice', next);
-  };
+  // The parsed document knows the model's speed with its default filled in; only a valid document explains.
+  const model = spec?.models.find((m) => m.id === entity.value.model) ?? null;
+  const explained = cls?.explainParams && model && cls.checkParams(current, model).length === 0 ? cls.explainParams(current, model) : null;
 
   return (
     <Section title="Scheduling">
       <div className="hs-grid2">
-        <SelectField label="Class" value={sched.class} options={SCHED_CLASS_OPTIONS} empty="fifo (default)" onChange={(v) => set(['sched', 'class'], v, 'Set scheduling class')} issues={at('sched.class')} testId="field-sched-class" />
+        <SelectField label="Class" value={sched.class} options={classOptions()} empty={`${SCHED_CLASSES.fallback} (default)`} onChange={(v) => set(['sched', 'class'], v, 'Set scheduling class')} issues={at('sched.class')} testId="field-sched-class" />
         <SelectField label="Budget group" value={sched.group} options={groups} empty="none" onChange={(v) => set(['sched', 'group'], v, v ? `Put ${entity.id} in budget group ${v}` : `Take ${entity.id} out of its budget group`)} issues={at('sched.group')} testId="field-sched-group" />
-        {uses('rtPolicy') && (
-          <SelectField label="rt policy" value={sched.rtPolicy} options={['rr', 'fifo']} empty="rr (default)" onChange={(v) => set(['sched', 'rtPolicy'], v, 'Set rt policy')} issues={at('sched.rtPolicy')} testId="field-sched-rt-policy" />
-        )}
-        {uses('priority') && (
-          <NumberField label="Priority" hint={cls === 'rt' ? '0–99, higher first' : '0–99, rises while waiting'} value={sched.priority} min={0} max={99} step={1} placeholder="0" onChange={(v) => set(['sched', 'priority'], v, 'Set priority')} issues={at('sched.priority')} testId="field-sched-priority" />
-        )}
-        {uses('rrSlice') && sched.rtPolicy !== 'fifo' && (
-          <NumberField label="rr slice" hint="tokens" value={sched.rrSlice} min={1} step={16} placeholder={`${slice} (harness)`} onChange={(v) => set(['sched', 'rrSlice'], v, 'Set rr slice')} issues={at('sched.rrSlice')} testId="field-sched-rr-slice" />
-        )}
-        {uses('nice') && (
-          <SelectField label="Share by" value={byWeight ? 'weight' : 'nice'} options={['nice', 'weight']} onChange={setShareBy} testId="field-sched-share-by" />
-        )}
-        {uses('nice') && !byWeight && (
-          <NumberField label="Nice" hint={`−20…19 · load ${niceToWeight(nice)}`} value={sched.nice} min={-20} max={19} step={1} placeholder="0" onChange={(v) => set(['sched', 'nice'], v, 'Set nice')} issues={at('sched.nice')} testId="field-sched-nice" />
-        )}
-        {uses('weight') && byWeight && (
-          <NumberField label="Weight" hint="100 = nice 0" value={sched.weight} min={1} max={10000} step={10} placeholder="100" onChange={(v) => set(['sched', 'weight'], v, 'Set weight')} issues={at('sched.weight')} testId="field-sched-weight" />
-        )}
-        {uses('runtime') && (
-          <>
-            <NumberField label="Runtime" hint="tokens per period" value={sched.runtime} min={1} step={16} onChange={(v) => set(['sched', 'runtime'], v, 'Set deadline runtime')} issues={at('sched.runtime')} testId="field-sched-runtime" />
-            <NumberField label="Deadline" hint="ms" value={sched.deadline} min={1} step={100} onChange={(v) => set(['sched', 'deadline'], v, 'Set deadline')} issues={at('sched.deadline')} testId="field-sched-deadline" />
-            <NumberField label="Period" hint="ms" value={sched.period} min={1} step={100} onChange={(v) => set(['sched', 'period'], v, 'Set deadline period')} issues={at('sched.period')} testId="field-sched-period" />
-          </>
-        )}
+        {paramsShown(cls, current).map((p) => {
+          const path = ['sched', p.name];
+          const common = { label: p.label, value: sched[p.name], hint: paramHint(p, current), issues: at(`sched.${p.name}`), testId: paramTestId(p) };
+          return p.kind === 'choice' ? (
+            <SelectField key={p.name} {...common} options={p.choices ?? []} empty={p.default !== undefined ? `${p.default} (default)` : 'unset'} onChange={(v) => set(path, v, `Set ${p.label}`)} />
+          ) : (
+            <NumberField key={p.name} {...common} min={p.min} max={p.max} step={p.step ?? (p.kind === 'integer' ? 1 : undefined)} placeholder={p.default !== undefined ? String(p.default) : undefined} onChange={(v) => set(path, v, `Set ${p.label}`)} />
+          );
+        })}
       </div>
-      {dl && (
-        <p className={dl.problems.length > 0 ? 'hs-sched-hint is-bad' : 'hs-sched-hint'} data-testid="deadline-hint" role={dl.problems.length > 0 ? 'alert' : undefined}>
-          {dl.problems.length > 0
-            ? `Needs runtime ≤ deadline ≤ period — ${dl.problems.join('; ')}.`
-            : `runtime ${Math.round(dl.runtimeMs ?? 0)} ms at ${tokensPerSecond} tok/s ≤ deadline ≤ period; reserves ${Math.round((dl.utilization ?? 0) * 100)}% of one slot.`}
-        </p>
-      )}
+      {explained && <p className="hs-sched-hint" data-testid="sched-params-hint">{explained}</p>}
       <IssueList showPath issues={at('sched').filter((i) => !SCHED_PLACED.includes(i.path))} />
     </Section>
   );
