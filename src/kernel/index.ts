@@ -34,6 +34,7 @@ export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
 export { explainAccess, type AccessKind, type ExplainCall } from './explainAccess';
 export { storeTier } from './spec/schema';
+export { specDefaults } from './spec/defaults';
 export { evaluate as evaluateGoal, explain as explainGoal, type BudgetLimits } from './term/goals';
 export { agentCard, agentCardJson, type AgentCard, type AgentCardOptions } from './ipc/agentCard';
 export { TASK_STATES, TASK_TRANSITIONS, taskStateName, isTerminal as isTerminalTask, type TaskState } from './ipc/taskState';

@@ -3,3 +3,4 @@ export * from './schema';
 export { parseHarness, parseJsonText, checkReferences, formatPath, type SpecIssue, type ParseResult } from './parse';
 export { migrate, MIGRATIONS, type Migration, type MigrationTable } from './migrate';
 export { harnessJsonSchema } from './jsonSchema';
+export { specDefaults, fieldDefaults, type FieldDefaults } from './defaults';

@@ -5,7 +5,7 @@
  * Derived once per document change; the document stays the only source of truth.
  */
 import { MarkerType, type Edge, type Node } from '@xyflow/react';
-import type { SpecIssue } from '../../kernel';
+import { specDefaults, type SpecIssue } from '../../kernel';
 import { entities, isRecord, layoutPositions, NODE_KINDS, str, type NodeKind, type Position, type Rec } from './docModel';
 import { edgeId } from './docOps';
 
@@ -54,16 +54,21 @@ function describe(kind: NodeKind, e: Rec): { subtitle: string; detail: string } 
       return { subtitle: str(e.model, 'no model'), detail: `${sched} · ${steps} step${steps === 1 ? '' : 's'}` };
     }
     case 'tool': {
-      const impl = isRecord(e.impl) ? str(e.impl.kind, 'sim') : 'sim';
-      return { subtitle: str(e.sideEffect, 'none'), detail: `${impl} · ${str(e.tier, 'shared')}` };
+      const { tool } = specDefaults;
+      const impl = isRecord(e.impl) ? str(e.impl.kind, tool.impl.kind) : tool.impl.kind;
+      return { subtitle: str(e.sideEffect, tool.sideEffect), detail: `${impl} · ${str(e.tier, tool.tier)}` };
     }
     case 'model': {
-      const ctx = kTokens(num(e.contextWindow) ?? 8192);
-      return { subtitle: `${str(e.provider, 'sim')} / ${str(e.model, 'sim-1')}`, detail: `${ctx} ctx · ${num(e.slots) ?? 1} slot${num(e.slots) === 1 || e.slots === undefined ? '' : 's'}` };
+      const { model } = specDefaults;
+      const slots = num(e.slots) ?? model.slots;
+      return {
+        subtitle: `${str(e.provider, model.provider)} / ${str(e.model, model.model)}`,
+        detail: `${kTokens(num(e.contextWindow) ?? model.contextWindow)} ctx · ${slots} slot${slots === 1 ? '' : 's'}`,
+      };
     }
     case 'store': {
       const docs = Array.isArray(e.documents) ? e.documents.length : 0;
-      return { subtitle: str(e.kind, 'archival'), detail: `${docs} document${docs === 1 ? '' : 's'}` };
+      return { subtitle: str(e.kind, specDefaults.store.kind), detail: `${docs} document${docs === 1 ? '' : 's'}` };
     }
     case 'group':
       return { subtitle: quotaText(e), detail: `weight ${num(e.weight) ?? 100}${typeof e.parent === 'string' ? ` · in ${e.parent}` : ''}` };
@@ -137,7 +142,7 @@ export function buildEdges(doc: unknown, issuesById: ReadonlyMap<string, readonl
         source: a.id,
         target,
         sourceHandle: 'res',
-        label: str(cap.access, 'use'),
+        label: str(cap.access, specDefaults.capability.access),
         className: 'hs-edge hs-edge--capability',
         data: { kind: 'capability', issues: 0 },
       });

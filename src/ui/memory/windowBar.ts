@@ -3,7 +3,7 @@
  * share of the window, and where the warn and compact thresholds fall. Pure, from the
  * process at the cursor.
  */
-import type { Proc, SegmentKind } from '../../kernel';
+import { specDefaults, type Proc, type SegmentKind } from '../../kernel';
 
 /** Bar order: what the harness pins first, then what the run brings in. */
 export const KIND_ORDER: readonly SegmentKind[] = ['system', 'core', 'fact', 'summary', 'message', 'tool', 'retrieved'];
@@ -49,8 +49,8 @@ export function deriveBar(proc: Pick<Proc, 'context' | 'window' | 'memory'>): Wi
     const acc = byKind.get(kind);
     return acc ? [{ kind, tokens: acc.tokens, count: acc.count, share: window > 0 ? acc.tokens / window : 0 }] : [];
   });
-  const warnAt = proc.memory?.warnAt ?? 0.75;
-  const compactAt = proc.memory?.compactAt ?? 0.9;
+  const warnAt = proc.memory?.warnAt ?? specDefaults.memory.warnAt;
+  const compactAt = proc.memory?.compactAt ?? specDefaults.memory.compactAt;
   const share = window > 0 ? used / window : 0;
   const level = share >= compactAt ? 'compact' : share >= warnAt ? 'warn' : 'ok';
   return { window, used, free: Math.max(0, window - used), share, parts, warnAt, compactAt, scale: Math.max(window, used, 1), level };

@@ -1,3 +1,4 @@
+import { specDefaults } from '../../../kernel';
 import { useStudio } from '../../../store';
 import { SCHED_CLASSES, type AgentSched } from '../../../kernel';
 import { classOptions, paramHint, paramsShown, paramTestId, schedFieldNames } from '../../sched/classViews';
@@ -8,6 +9,7 @@ import { CheckField, IssueList, NumberField, Section, SelectField, TextField } f
 import { JsonField } from './JsonField';
 import { MemorySection } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
+import { placeholderOf } from './shownDefault';
 
 /** Fields the agent form places issues at; anything else shows at the top of the inspector. */
 export const AGENT_FIELDS = ['id', 'name', 'description', 'model', 'temperature', 'injectionSusceptibility', 'executeOnly', 'sched', 'memory', 'capabilities', 'systemPrompt', 'behaviour'];
@@ -15,6 +17,7 @@ export const AGENT_FIELDS = ['id', 'name', 'description', 'model', 'temperature'
 /** Scheduling fields placed by the section below; other `sched.*` issues are listed after it. */
 const SCHED_PLACED = schedFieldNames().map((f) => `sched.${f}`);
 const ACCESS = ['use', 'read', 'write', 'readwrite'];
+const CAPABILITY = specDefaults.capability;
 const HANDLES = ['borrowed', 'unique', 'shared'];
 /** Stable, so the JSON editor does not see a new value on every render. */
 const NO_STEPS: unknown[] = [];
@@ -37,8 +40,8 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
         <TextField label="Name" value={a.name} onChange={(v) => set(['name'], v, 'Rename agent')} issues={at('name')} testId="field-name" />
         <TextField label="Description" value={a.description} onChange={(v) => set(['description'], v, 'Edit agent description')} issues={at('description')} multiline />
         <SelectField label="Model" value={a.model} options={models} onChange={(v) => set(['model'], v, `Set ${entity.id}'s model`)} issues={at('model')} testId="field-model" />
-        <NumberField label="Temperature" value={a.temperature} min={0} max={2} step={0.1} placeholder="0" onChange={(v) => set(['temperature'], v, 'Set temperature')} issues={at('temperature')} testId="field-temperature" />
-        <NumberField label="Injection susceptibility" value={a.injectionSusceptibility} min={0} max={1} step={0.05} placeholder="0" onChange={(v) => set(['injectionSusceptibility'], v, 'Set injection susceptibility')} issues={at('injectionSusceptibility')} />
+        <NumberField label="Temperature" value={a.temperature} min={0} max={2} step={0.1} placeholder={placeholderOf(specDefaults.agent.temperature)} onChange={(v) => set(['temperature'], v, 'Set temperature')} issues={at('temperature')} testId="field-temperature" />
+        <NumberField label="Injection susceptibility" value={a.injectionSusceptibility} min={0} max={1} step={0.05} placeholder={placeholderOf(specDefaults.agent.injectionSusceptibility)} onChange={(v) => set(['injectionSusceptibility'], v, 'Set injection susceptibility')} issues={at('injectionSusceptibility')} />
         <CheckField label="Execute-only (typed operations)" value={a.executeOnly} onChange={(v) => set(['executeOnly'], v || undefined, v ? 'Make execute-only' : 'Allow free text')} />
       </Section>
 
@@ -57,7 +60,7 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
                 <select
                   className="hs-input hs-select"
                   aria-label={`Access to ${str(cap.target, 'target')}`}
-                  value={str(cap.access, 'use')}
+                  value={str(cap.access, CAPABILITY.access)}
                   onChange={(e) => set(['capabilities', i, 'access'], e.target.value, `Set access to ${str(cap.target)}`)}
                 >
                   {ACCESS.map((x) => <option key={x}>{x}</option>)}
@@ -76,13 +79,13 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
                   className="hs-input hs-select"
                   aria-label={`Lease on ${str(cap.target, 'target')}`}
                   title="job: ends with the job (or its term) · durable: an explicit grant that outlives it"
-                  value={str(cap.lease, 'job')}
-                  onChange={(e) => set(['capabilities', i, 'lease'], e.target.value === 'job' ? undefined : e.target.value, `Set lease on ${str(cap.target)}`)}
+                  value={str(cap.lease, CAPABILITY.lease)}
+                  onChange={(e) => set(['capabilities', i, 'lease'], e.target.value === CAPABILITY.lease ? undefined : e.target.value, `Set lease on ${str(cap.target)}`)}
                 >
                   <option value="job">job</option>
                   <option value="durable">durable</option>
                 </select>
-                {str(cap.lease, 'job') === 'job' && (
+                {str(cap.lease, CAPABILITY.lease) === 'job' && (
                   <input
                     className="hs-input hs-caps__term"
                     type="number"

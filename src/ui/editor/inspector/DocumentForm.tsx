@@ -1,4 +1,5 @@
 import { useCallback } from 'react';
+import { specDefaults } from '../../../kernel';
 import { useStudio } from '../../../store';
 import { entities, isRecord, str } from '../docModel';
 import { quotaText } from '../graph';
@@ -6,6 +7,7 @@ import { setIn, type PathKey } from '../docOps';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { GoalsSection } from './GoalForm';
 import { JsonField } from './JsonField';
+import { defaultChoice, placeholderOf } from './shownDefault';
 
 /** Text of the whole document; a document that never parsed (a broken import) is shown as it was. */
 const docText = (doc: unknown): string => (typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
@@ -44,11 +46,11 @@ export function DocumentForm() {
           <Section title="Harness">
             <TextField label="Name" value={d.name} onChange={(v) => set(['name'], v, 'Rename harness')} issues={at('name')} testId="field-harness-name" />
             <TextField label="Description" value={d.description} onChange={(v) => set(['description'], v, 'Edit harness description')} issues={at('description')} multiline />
-            <SelectField label="Permission mode" value={policy.mode} options={['plan', 'ask', 'accept-edits', 'auto', 'deny-unlisted']} empty="auto (default)" onChange={(v) => set(['policy', 'mode'], v, 'Set permission mode')} issues={at('policy.mode')} />
+            <SelectField label="Permission mode" value={policy.mode} options={['plan', 'ask', 'accept-edits', 'auto', 'deny-unlisted']} empty={defaultChoice(specDefaults.policy.mode)} onChange={(v) => set(['policy', 'mode'], v, 'Set permission mode')} issues={at('policy.mode')} />
           </Section>
           <Section title="Limits">
             <div className="hs-grid2">
-              <NumberField label="Max steps" value={limits.maxSteps} min={1} step={1} placeholder="1000" onChange={(v) => set(['limits', 'maxSteps'], v, 'Set max steps')} issues={at('limits.maxSteps')} />
+              <NumberField label="Max steps" value={limits.maxSteps} min={1} step={1} placeholder={placeholderOf(specDefaults.limits.maxSteps)} onChange={(v) => set(['limits', 'maxSteps'], v, 'Set max steps')} issues={at('limits.maxSteps')} />
               <NumberField label="Max tokens" value={limits.maxTokens} min={1} step={1000} placeholder="none" onChange={(v) => set(['limits', 'maxTokens'], v, 'Set max tokens')} issues={at('limits.maxTokens')} />
               <NumberField label="Max cost" hint="USD" value={limits.maxCost} min={0} step={0.01} placeholder="none" onChange={(v) => set(['limits', 'maxCost'], v, 'Set max cost')} issues={at('limits.maxCost')} />
               <NumberField label="Max time" hint="virtual ms" value={limits.maxTimeMs} min={1} step={1000} placeholder="none" onChange={(v) => set(['limits', 'maxTimeMs'], v, 'Set max time')} issues={at('limits.maxTimeMs')} />

@@ -3,9 +3,11 @@
  * and core memory blocks; a store's documents. Every edit is one labelled undo entry.
  */
 import { useEffect, useId, useState } from 'react';
+import { specDefaults } from '../../../kernel';
 import { isRecord, str, type Rec } from '../docModel';
 import { CheckField, IssueList, NumberField, Section, SelectField, TextField } from './fields';
 import type { EntityEdit } from './useEntityEdit';
+import { defaultChoice, placeholderOf } from './shownDefault';
 import './memoryForms.css';
 
 const EVICTIONS = ['lru', 'lru-k', 'fifo', 'quality'];
@@ -22,12 +24,13 @@ const DEFAULT_WARN = 0.75;
 const DEFAULT_COMPACT = 0.9;
 
 /** A 0..1 share shown as a percentage without float noise (0.07 → 7, not 7.000000000000001). */
+const MEMORY = specDefaults.memory;
 const toPercent = (v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1e4) / 100 : v);
 const fromPercent = (v: number | undefined): number | undefined => (v === undefined ? undefined : Math.round(v * 100) / 1e4);
 
 export function MemorySection({ edit, memory }: { edit: EntityEdit; memory: Rec }) {
   const { entity, set, at } = edit;
-  const eviction = str(memory.eviction, 'lru');
+  const eviction = str(memory.eviction, MEMORY.eviction);
   const blocks = Array.isArray(memory.coreBlocks) ? (memory.coreBlocks as unknown[]) : [];
   const warn = typeof memory.warnAt === 'number' ? memory.warnAt : DEFAULT_WARN;
   const compact = typeof memory.compactAt === 'number' ? memory.compactAt : DEFAULT_COMPACT;
@@ -42,11 +45,11 @@ export function MemorySection({ edit, memory }: { edit: EntityEdit; memory: Rec 
     <Section title="Memory">
       <div className="hs-grid2">
         <NumberField label="Window" hint="tokens" value={memory.window} min={256} step={256} placeholder="model's" onChange={(v) => set(['memory', 'window'], v, 'Set memory window')} issues={at('memory.window')} testId="field-memory-window" />
-        <SelectField label="Eviction" value={memory.eviction} hint={EVICTION_HINT[eviction]} options={EVICTIONS} empty="lru (default)" onChange={(v) => set(['memory', 'eviction'], v, 'Set eviction policy')} issues={at('memory.eviction')} testId="field-memory-eviction" />
-        <NumberField label="Warn at" hint="% of window" value={toPercent(memory.warnAt)} min={0} max={100} step={5} placeholder="75" onChange={(v) => set(['memory', 'warnAt'], fromPercent(v), 'Set memory warn threshold')} issues={at('memory.warnAt')} testId="field-memory-warn" />
-        <NumberField label="Compact at" hint="% of window" value={toPercent(memory.compactAt)} min={0} max={100} step={5} placeholder="90" onChange={(v) => set(['memory', 'compactAt'], fromPercent(v), 'Set memory compact threshold')} issues={at('memory.compactAt')} testId="field-memory-compact" />
+        <SelectField label="Eviction" value={memory.eviction} hint={EVICTION_HINT[eviction]} options={EVICTIONS} empty={defaultChoice(MEMORY.eviction)} onChange={(v) => set(['memory', 'eviction'], v, 'Set eviction policy')} issues={at('memory.eviction')} testId="field-memory-eviction" />
+        <NumberField label="Warn at" hint="% of window" value={toPercent(memory.warnAt)} min={0} max={100} step={5} placeholder={placeholderOf(toPercent(MEMORY.warnAt) as number)} onChange={(v) => set(['memory', 'warnAt'], fromPercent(v), 'Set memory warn threshold')} issues={at('memory.warnAt')} testId="field-memory-warn" />
+        <NumberField label="Compact at" hint="% of window" value={toPercent(memory.compactAt)} min={0} max={100} step={5} placeholder={placeholderOf(toPercent(MEMORY.compactAt) as number)} onChange={(v) => set(['memory', 'compactAt'], fromPercent(v), 'Set memory compact threshold')} issues={at('memory.compactAt')} testId="field-memory-compact" />
         {eviction === 'lru-k' && (
-          <NumberField label="k" hint="reads remembered, 1–16" value={memory.k} min={1} max={16} step={1} placeholder="2" onChange={(v) => set(['memory', 'k'], v, 'Set lru-k k')} issues={at('memory.k')} testId="field-memory-k" />
+          <NumberField label="k" hint="reads remembered, 1–16" value={memory.k} min={1} max={16} step={1} placeholder={placeholderOf(MEMORY.k)} onChange={(v) => set(['memory', 'k'], v, 'Set lru-k k')} issues={at('memory.k')} testId="field-memory-k" />
         )}
       </div>
       {warn >= compact && (
@@ -64,12 +67,12 @@ export function MemorySection({ edit, memory }: { edit: EntityEdit; memory: Rec 
           const block = isRecord(b) ? b : {};
           const label = str(block.label, `#${i}`);
           const value = str(block.value);
-          const limit = typeof block.limit === 'number' ? block.limit : 2000;
+          const limit = typeof block.limit === 'number' ? block.limit : specDefaults.coreBlock.limit;
           return (
             <li key={i} className="hs-mem-card" data-testid="core-block">
               <div className="hs-mem-row">
                 <TextField label="Label" value={block.label} onChange={(v) => set(['memory', 'coreBlocks', i, 'label'], v, 'Rename core block')} issues={at(`memory.coreBlocks[${i}].label`)} testId="core-block-label" />
-                <NumberField label="Limit" hint="chars" value={block.limit} min={1} step={100} placeholder="2000" onChange={(v) => set(['memory', 'coreBlocks', i, 'limit'], v, `Set ${label} limit`)} issues={at(`memory.coreBlocks[${i}].limit`)} />
+                <NumberField label="Limit" hint="chars" value={block.limit} min={1} step={100} placeholder={placeholderOf(specDefaults.coreBlock.limit)} onChange={(v) => set(['memory', 'coreBlocks', i, 'limit'], v, `Set ${label} limit`)} issues={at(`memory.coreBlocks[${i}].limit`)} />
                 <button type="button" className="hs-btn hs-btn--icon hs-btn--ghost" aria-label={`Remove core block ${label}`} title="Remove" onClick={() => setBlocks(blocks.filter((_, j) => j !== i), `Remove core block ${label} from ${entity.id}`)}>
                   ×
                 </button>
@@ -131,7 +134,7 @@ export function StoreDocuments({ edit }: { edit: EntityEdit }) {
         {docs.map((d, i) => {
           const doc = isRecord(d) ? d : {};
           const name = str(doc.id, `#${i + 1}`);
-          const valid = doc.valid !== false;
+          const valid = typeof doc.valid === 'boolean' ? doc.valid : specDefaults.document.valid;
           return (
             <li key={i} className={`hs-mem-card${valid ? '' : ' is-distractor'}`} data-testid="store-doc" data-valid={String(valid)}>
               <div className="hs-mem-head">
@@ -145,7 +148,7 @@ export function StoreDocuments({ edit }: { edit: EntityEdit }) {
               <TextField label="Text" value={doc.text} onChange={(v) => set(['documents', i, 'text'], v, `Edit document ${name}`)} issues={at(`documents[${i}].text`)} multiline testId="store-doc-text" />
               <div className="hs-grid2">
                 <TagsField value={doc.tags} onChange={(v) => set(['documents', i, 'tags'], v, `Tag document ${name}`)} />
-                <SelectField label="Trust" value={doc.trust} options={['trusted', 'untrusted']} empty="trusted (default)" onChange={(v) => set(['documents', i, 'trust'], v, `Set trust of document ${name}`)} issues={at(`documents[${i}].trust`)} testId="store-doc-trust" />
+                <SelectField label="Trust" value={doc.trust} options={['trusted', 'untrusted']} empty={defaultChoice(specDefaults.document.trust)} onChange={(v) => set(['documents', i, 'trust'], v, `Set trust of document ${name}`)} issues={at(`documents[${i}].trust`)} testId="store-doc-trust" />
               </div>
               <CheckField label="Valid (unchecked: a planted distractor, plausible but wrong)" value={valid} onChange={(v) => set(['documents', i, 'valid'], v ? undefined : false, v ? `Mark document ${name} valid` : `Plant document ${name} as a distractor`)} testId="store-doc-valid" />
               <IssueList showPath issues={at(`documents[${i}]`).filter((x) => !/\.(text|trust)$/.test(x.path))} />

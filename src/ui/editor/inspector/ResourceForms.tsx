@@ -1,28 +1,32 @@
 /** Inspector forms for tools, stores, models and channels. */
 import { useStudio } from '../../../store';
 import { entities, isRecord, str } from '../docModel';
-import { HUMAN } from '../../../kernel';
+import { HUMAN, specDefaults, storeTier } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { StoreDocuments } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
+import { defaultChoice, placeholderOf } from './shownDefault';
 
 export const TOOL_FIELDS = ['id', 'name', 'description', 'sideEffect', 'tier', 'trust', 'mainArg', 'impl'];
 export const STORE_FIELDS = ['id', 'name', 'kind', 'owner', 'documents'];
 export const MODEL_FIELDS = ['id', 'name', 'provider', 'model', 'baseUrl', 'contextWindow', 'priceIn', 'priceOut', 'quality', 'slots', 'tokensPerSecond'];
 export const CHANNEL_FIELDS = ['id', 'from', 'to', 'kind', 'latencyMs'];
 
-const IMPL_DEFAULTS: Record<string, Record<string, unknown>> = {
-  sim: { kind: 'sim', result: '', latencyMs: 100 },
-  search: { kind: 'search', store: '', topK: 3, latencyMs: 200 },
-  archival_insert: { kind: 'archival_insert', store: '', latencyMs: 20 },
-};
+const { model: MODEL, tool: TOOL, toolImpl: IMPL, store: STORE, channel: CHANNEL } = specDefaults;
+const IMPL_KINDS = Object.keys(IMPL) as (keyof typeof IMPL)[];
+
+/** What a tool's implementation becomes when its kind changes: the kind's defaults, and an empty store to pick where it needs one. */
+function implOfKind(kind: string): Record<string, unknown> {
+  const known = IMPL_KINDS.find((k) => k === kind) ?? TOOL.impl.kind;
+  return { kind: known, ...(known === 'sim' ? {} : { store: '' }), ...IMPL[known] };
+}
 
 export function ToolForm({ edit }: { edit: EntityEdit }) {
   const doc = useStudio((s) => s.doc);
   const { entity, set, at } = edit;
   const t = entity.value;
-  const impl = isRecord(t.impl) ? t.impl : { kind: 'sim' };
-  const kind = str(impl.kind, 'sim');
+  const impl = isRecord(t.impl) ? t.impl : { kind: TOOL.impl.kind };
+  const kind = str(impl.kind, TOOL.impl.kind);
   const stores = entities(doc, 'store').map((s) => s.id);
   return (
     <>
@@ -30,9 +34,9 @@ export function ToolForm({ edit }: { edit: EntityEdit }) {
         <TextField label="Name" value={t.name} onChange={(v) => set(['name'], v, 'Rename tool')} issues={at('name')} testId="field-name" />
         <TextField label="Description" value={t.description} onChange={(v) => set(['description'], v, 'Edit tool description')} issues={at('description')} multiline />
         <div className="hs-grid2">
-          <SelectField label="Side effect" value={t.sideEffect} options={['none', 'read', 'write', 'external', 'privileged']} empty="none (default)" onChange={(v) => set(['sideEffect'], v, 'Set side effect')} issues={at('sideEffect')} testId="field-side-effect" />
-          <SelectField label="Tier" value={t.tier} options={['platform', 'shared', 'session']} empty="shared (default)" onChange={(v) => set(['tier'], v, 'Set isolation tier')} issues={at('tier')} />
-          <SelectField label="Results" value={t.trust} options={['trusted', 'untrusted']} empty="untrusted (default)" onChange={(v) => set(['trust'], v, 'Set result trust')} issues={at('trust')} testId="field-trust" />
+          <SelectField label="Side effect" value={t.sideEffect} options={['none', 'read', 'write', 'external', 'privileged']} empty={defaultChoice(TOOL.sideEffect)} onChange={(v) => set(['sideEffect'], v, 'Set side effect')} issues={at('sideEffect')} testId="field-side-effect" />
+          <SelectField label="Tier" value={t.tier} options={['platform', 'shared', 'session']} empty={defaultChoice(TOOL.tier)} onChange={(v) => set(['tier'], v, 'Set isolation tier')} issues={at('tier')} />
+          <SelectField label="Results" value={t.trust} options={['trusted', 'untrusted']} empty={defaultChoice(TOOL.trust)} onChange={(v) => set(['trust'], v, 'Set result trust')} issues={at('trust')} testId="field-trust" />
           <TextField label="Main argument" hint="what rules match: tool(…)" value={t.mainArg} placeholder="path, url, to, …" onChange={(v) => set(['mainArg'], v || undefined, 'Set main argument')} issues={at('mainArg')} />
         </div>
       </Section>
@@ -40,8 +44,8 @@ export function ToolForm({ edit }: { edit: EntityEdit }) {
         <SelectField
           label="Kind"
           value={kind}
-          options={Object.keys(IMPL_DEFAULTS)}
-          onChange={(v) => set(['impl'], IMPL_DEFAULTS[v ?? 'sim'], 'Change tool implementation')}
+          options={IMPL_KINDS}
+          onChange={(v) => set(['impl'], implOfKind(v ?? TOOL.impl.kind), 'Change tool implementation')}
           issues={at('impl.kind')}
           testId="field-impl-kind"
         />
@@ -52,8 +56,8 @@ export function ToolForm({ edit }: { edit: EntityEdit }) {
           <SelectField label="Store" value={impl.store} options={stores} onChange={(v) => set(['impl', 'store'], v, 'Set tool store')} issues={at('impl.store')} />
         )}
         <div className="hs-grid2">
-          {kind === 'search' && <NumberField label="Top K" value={impl.topK} min={1} max={50} step={1} onChange={(v) => set(['impl', 'topK'], v, 'Set top K')} issues={at('impl.topK')} />}
-          <NumberField label="Latency" hint="ms" value={impl.latencyMs} min={0} step={10} onChange={(v) => set(['impl', 'latencyMs'], v, 'Set tool latency')} issues={at('impl.latencyMs')} />
+          {kind === 'search' && <NumberField label="Top K" value={impl.topK} min={1} max={50} step={1} placeholder={placeholderOf(IMPL.search.topK as number)} onChange={(v) => set(['impl', 'topK'], v, 'Set top K')} issues={at('impl.topK')} />}
+          <NumberField label="Latency" hint="ms" value={impl.latencyMs} min={0} step={10} placeholder={kind in IMPL ? placeholderOf(IMPL[kind as keyof typeof IMPL].latencyMs as number) : undefined} onChange={(v) => set(['impl', 'latencyMs'], v, 'Set tool latency')} issues={at('impl.latencyMs')} />
         </div>
       </Section>
     </>
@@ -69,9 +73,9 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
       <Section title="Store">
         <TextField label="Name" value={s.name} onChange={(v) => set(['name'], v, 'Rename store')} issues={at('name')} testId="field-name" />
         <div className="hs-grid2">
-          <SelectField label="Kind" value={s.kind} options={['archival', 'knowledge']} empty="archival (default)" onChange={(v) => set(['kind'], v, 'Set store kind')} issues={at('kind')} />
+          <SelectField label="Kind" value={s.kind} options={['archival', 'knowledge']} empty={defaultChoice(STORE.kind)} onChange={(v) => set(['kind'], v, 'Set store kind')} issues={at('kind')} />
           <SelectField label="Owner" value={s.owner} options={entities(doc, 'agent').map((a) => a.id)} empty="none" onChange={(v) => set(['owner'], v, 'Set store owner')} issues={at('owner')} />
-          <SelectField label="Tier" value={s.tier} options={['platform', 'shared', 'session']} empty={`${str(s.kind, 'archival') === 'knowledge' ? 'shared' : 'session'} (default)`} onChange={(v) => set(['tier'], v, 'Set isolation tier')} issues={at('tier')} testId="field-store-tier" />
+          <SelectField label="Tier" value={s.tier} options={['platform', 'shared', 'session']} empty={defaultChoice(storeTier({ kind: s.kind === 'knowledge' ? 'knowledge' : STORE.kind }))} onChange={(v) => set(['tier'], v, 'Set isolation tier')} issues={at('tier')} testId="field-store-tier" />
         </div>
       </Section>
       <StoreDocuments edit={edit} />
@@ -82,26 +86,26 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
 export function ModelForm({ edit }: { edit: EntityEdit }) {
   const { entity, set, at } = edit;
   const m = entity.value;
-  const provider = str(m.provider, 'sim');
+  const provider = str(m.provider, MODEL.provider);
   return (
     <Section title="Model">
       <TextField label="Name" value={m.name} onChange={(v) => set(['name'], v, 'Rename model')} issues={at('name')} testId="field-name" />
       <div className="hs-grid2">
-        <SelectField label="Provider" value={m.provider} options={['sim', 'openai', 'openai-compatible', 'anthropic']} empty="sim (default)" onChange={(v) => set(['provider'], v, 'Set provider')} issues={at('provider')} testId="field-provider" />
-        <TextField label="Model" value={m.model} placeholder="sim-1" onChange={(v) => set(['model'], v || undefined, 'Set provider model')} issues={at('model')} />
+        <SelectField label="Provider" value={m.provider} options={['sim', 'openai', 'openai-compatible', 'anthropic']} empty={defaultChoice(MODEL.provider)} onChange={(v) => set(['provider'], v, 'Set provider')} issues={at('provider')} testId="field-provider" />
+        <TextField label="Model" value={m.model} placeholder={MODEL.model} onChange={(v) => set(['model'], v || undefined, 'Set provider model')} issues={at('model')} />
         <SelectField label="Tokenizer" value={m.tokenizer} options={['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']} empty="from the model name" onChange={(v) => set(['tokenizer'], v, 'Set tokenizer')} issues={at('tokenizer')} testId="field-tokenizer" />
       </div>
       {provider !== 'sim' && (
         <TextField label="Base URL" value={m.baseUrl} placeholder="https://…/v1" onChange={(v) => set(['baseUrl'], v || undefined, 'Set base URL')} issues={at('baseUrl')} />
       )}
       <div className="hs-grid2">
-        <NumberField label="Context window" hint="tokens" value={m.contextWindow} min={256} step={1024} placeholder="8192" onChange={(v) => set(['contextWindow'], v, 'Set context window')} issues={at('contextWindow')} testId="field-context-window" />
-        <NumberField label="Slots" hint="concurrent" value={m.slots} min={1} max={1024} step={1} placeholder="1" onChange={(v) => set(['slots'], v, 'Set slots')} issues={at('slots')} />
-        <NumberField label="Price in" hint="$/M tokens" value={m.priceIn} min={0} step={0.05} placeholder="0" onChange={(v) => set(['priceIn'], v, 'Set input price')} issues={at('priceIn')} />
-        <NumberField label="Price out" hint="$/M tokens" value={m.priceOut} min={0} step={0.05} placeholder="0" onChange={(v) => set(['priceOut'], v, 'Set output price')} issues={at('priceOut')} />
-        <NumberField label="Quality" hint="1–5" value={m.quality} min={1} max={5} step={1} placeholder="3" onChange={(v) => set(['quality'], v, 'Set quality')} issues={at('quality')} />
+        <NumberField label="Context window" hint="tokens" value={m.contextWindow} min={256} step={1024} placeholder={placeholderOf(MODEL.contextWindow)} onChange={(v) => set(['contextWindow'], v, 'Set context window')} issues={at('contextWindow')} testId="field-context-window" />
+        <NumberField label="Slots" hint="concurrent" value={m.slots} min={1} max={1024} step={1} placeholder={placeholderOf(MODEL.slots)} onChange={(v) => set(['slots'], v, 'Set slots')} issues={at('slots')} />
+        <NumberField label="Price in" hint="$/M tokens" value={m.priceIn} min={0} step={0.05} placeholder={placeholderOf(MODEL.priceIn)} onChange={(v) => set(['priceIn'], v, 'Set input price')} issues={at('priceIn')} />
+        <NumberField label="Price out" hint="$/M tokens" value={m.priceOut} min={0} step={0.05} placeholder={placeholderOf(MODEL.priceOut)} onChange={(v) => set(['priceOut'], v, 'Set output price')} issues={at('priceOut')} />
+        <NumberField label="Quality" hint="1–5" value={m.quality} min={1} max={5} step={1} placeholder={placeholderOf(MODEL.quality)} onChange={(v) => set(['quality'], v, 'Set quality')} issues={at('quality')} />
         {provider === 'sim' && (
-          <NumberField label="Speed" hint="tokens/s" value={m.tokensPerSecond} min={1} step={10} placeholder="50" onChange={(v) => set(['tokensPerSecond'], v, 'Set speed')} issues={at('tokensPerSecond')} />
+          <NumberField label="Speed" hint="tokens/s" value={m.tokensPerSecond} min={1} step={10} placeholder={placeholderOf(MODEL.tokensPerSecond)} onChange={(v) => set(['tokensPerSecond'], v, 'Set speed')} issues={at('tokensPerSecond')} />
         )}
       </div>
       {provider !== 'sim' && <p className="hs-muted">API keys live in settings, never in the document.</p>}
@@ -120,8 +124,8 @@ export function ChannelForm({ edit }: { edit: EntityEdit }) {
       <div className="hs-grid2">
         <SelectField label="From" value={c.from} options={agents} onChange={(v) => set(['from'], v, 'Set channel source')} issues={at('from')} />
         <SelectField label="To" value={c.to} options={agents} onChange={(v) => set(['to'], v, 'Set channel target')} issues={at('to')} />
-        <SelectField label="Kind" value={c.kind} options={['message', 'delegate']} empty="message (default)" onChange={(v) => set(['kind'], v, 'Set channel kind')} issues={at('kind')} />
-        <NumberField label="Latency" hint="virtual ms" value={c.latencyMs} min={0} step={10} placeholder="0" onChange={(v) => set(['latencyMs'], v, 'Set channel latency')} issues={at('latencyMs')} />
+        <SelectField label="Kind" value={c.kind} options={['message', 'delegate']} empty={defaultChoice(CHANNEL.kind)} onChange={(v) => set(['kind'], v, 'Set channel kind')} issues={at('kind')} />
+        <NumberField label="Latency" hint="virtual ms" value={c.latencyMs} min={0} step={10} placeholder={placeholderOf(CHANNEL.latencyMs)} onChange={(v) => set(['latencyMs'], v, 'Set channel latency')} issues={at('latencyMs')} />
       </div>
     </Section>
   );
