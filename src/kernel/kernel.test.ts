@@ -42,13 +42,13 @@ describe('determinism', () => {
   it('gives the same trace and hash for the same document and seed', async () => {
     const a = await new TestKernel(example, { seed: 7, runId: 'one' }).runToEnd();
     const b = await new TestKernel(example, { seed: 7, runId: 'two' }).runToEnd();
-    expect(a.kernel.traceHash()).toBe(b.kernel.traceHash());
+    expect(a.traceHash()).toBe(b.traceHash());
     expect(a.events().map((e) => ({ ...e, run: '' }))).toEqual(b.events().map((e) => ({ ...e, run: '' })));
   });
 
   it('gives another trace for another seed when temperature > 0', async () => {
     const hashes = new Set<string>();
-    for (const seed of [1, 2, 3, 4]) hashes.add((await new TestKernel(example, { seed }).runToEnd()).kernel.traceHash());
+    for (const seed of [1, 2, 3, 4]) hashes.add((await new TestKernel(example, { seed }).runToEnd()).traceHash());
     expect(hashes.size).toBeGreaterThan(1);
   });
 
@@ -65,12 +65,12 @@ describe('seek and fork', () => {
   it('the state at k reached by seek equals the state reached by running to k', async () => {
     const full = await new TestKernel(example, { seed: 3, snapshotEvery: 16 }).runToEnd();
     // creation emits run.started, one job event per agent and their capability grants before any step
-    const created = new TestKernel(example, { seed: 3 }).kernel.head;
-    for (const k of [created, created + 2, 16, 17, 40, full.kernel.head]) {
+    const created = new TestKernel(example, { seed: 3 }).head;
+    for (const k of [created, created + 2, 16, 17, 40, full.head]) {
       const stepped = new TestKernel(example, { seed: 3, snapshotEvery: 16 });
-      await stepped.step(k - stepped.kernel.head);
-      expect(stepped.kernel.head).toBe(k);
-      expect(full.kernel.stateAt(k)).toEqual(stepped.state);
+      await stepped.step(k - stepped.head);
+      expect(stepped.head).toBe(k);
+      expect(full.stateAt(k)).toEqual(stepped.state);
     }
   });
 
@@ -79,7 +79,7 @@ describe('seek and fork', () => {
     const p = new Projection(10);
     p.append(t.events().slice(0, 30));
     p.append(t.events().slice(30));
-    for (let k = 0; k <= t.kernel.head; k += 1) expect(p.stateAt(k)).toEqual(t.kernel.stateAt(k));
+    for (let k = 0; k <= t.head; k += 1) expect(p.stateAt(k)).toEqual(t.stateAt(k));
   });
 
   it('a fork without edits continues exactly as the original did', async () => {
@@ -128,17 +128,14 @@ describe('the job pipeline', () => {
     expect([...t.kernel.reservedPids().values()]).toEqual(['ok1', 'ok2']);
   });
 
-  it('fails at allocate when the system prompt does not fit the window', () => {
+  it('fails at allocate when the system prompt does not fit the window', async () => {
     const spec = harness({ agents: [{ id: 'big', name: 'Big', model: 'm', systemPrompt: 'word '.repeat(400), memory: { window: 256 } }] });
-    const t = new TestKernel(spec);
-    expect(t.events('job.failed')[0]).toMatchObject({ stage: 'allocate', unwound: ['validate'] });
-    expect((t.events('job.failed')[0] as { reason: string }).reason).toMatch(/need \d+ tokens; the context window holds 256/);
+    await new TestKernel(spec).expectEvents('job.failed', [{ agent: 'big', stage: 'allocate', unwound: ['validate'], reason: /need \d+ tokens; the context window holds 256/ }]);
   });
 
-  it('fails at validate when the provider has no CPU', () => {
+  it('fails at validate when the provider has no CPU', async () => {
     const spec = harness({ models: [{ id: 'gpt', name: 'GPT', provider: 'openai' }], agents: [{ id: 'a', name: 'A', model: 'gpt' }] });
-    const t = new TestKernel(spec);
-    expect(t.events('job.failed')[0]).toMatchObject({ stage: 'validate', unwound: [] });
+    const t = await new TestKernel(spec).expectEvents('job.failed', [{ agent: 'a', stage: 'validate', unwound: [] }]);
     expect(t.state.procs).toEqual({});
   });
 });
@@ -177,16 +174,12 @@ describe('system calls and messages', () => {
         { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a' }] },
       ],
     });
-    const t = await new TestKernel(spec).runToEnd();
-    expect(t.events('msg.denied')[0]).toMatchObject({ reason: 'no channel from a to b' });
-    expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'deadlock' });
+    await new TestKernel(spec).runToStop().expectEvents('msg.denied', [{ reason: 'no channel from a to b' }]).expectStop('deadlock');
   });
 
   it('stops at the step limit', async () => {
     const spec = harness({ limits: { maxSteps: 3 }, agents: [{ id: 'a', name: 'A', model: 'm', behaviour: Array.from({ length: 10 }, () => ({ op: 'think' as const, text: 'hmm' })) }] });
-    const t = await new TestKernel(spec).runToEnd();
-    expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'max-steps' });
-    expect(t.state.steps).toBe(3);
+    await new TestKernel(spec).runToStop().expectStop('max-steps').expectState({ steps: 3 });
   });
 
   it('never lets two agents hold one slot', async () => {
@@ -206,7 +199,7 @@ describe('trace format', () => {
   it('round-trips through JSONL with the same hash', async () => {
     const t = await new TestKernel(example).runToEnd();
     const back = fromJsonl(toJsonl(t.events()));
-    expect(back.ok && traceHash(back.events)).toBe(t.kernel.traceHash());
+    expect(back.ok && traceHash(back.events)).toBe(t.traceHash());
   });
 
   it('reports the line of a bad record', () => {

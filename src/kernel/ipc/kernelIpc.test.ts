@@ -129,8 +129,7 @@ describe('termination', () => {
       ],
       channels: [{ id: 'a', from: 'editor', to: 'writer' }, { id: 'b', from: 'writer', to: 'editor' }],
     } as never);
-    const t = await new TestKernel(spec).runToEnd();
-    expect(of(t.events(), 'run.stopped')[0]).toMatchObject({ reason: 'completed' });
+    await new TestKernel(spec).runToStop().expectStop('completed');
   });
 
   it('a deadlock names the wait-for cycle and cites the waits', async () => {
@@ -140,10 +139,8 @@ describe('termination', () => {
         { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a' }] },
       ],
     });
-    const t = await new TestKernel(spec).runToEnd();
-    const stop = of(t.events(), 'run.stopped')[0]!;
-    expect(stop).toMatchObject({ reason: 'deadlock' });
-    expect(stop.detail).toMatch(/a waits for b.*b waits for a/);
+    const t = await new TestKernel(spec).runToStop().expectStop('deadlock', { detail: /a waits for b.*b waits for a/ });
+    const stop = t.events('run.stopped')[0]!;
     expect(stop.evidence!.map((s) => t.events()[s]!.type)).toEqual(['agent.blocked', 'agent.blocked']);
   });
 

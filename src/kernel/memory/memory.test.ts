@@ -155,7 +155,7 @@ describe('the memory examples', () => {
     expect(t.events('mem.compacted').length).toBeGreaterThan(0);
     // The window as it was when the answer was written.
     const written = t.events('artifact.written').find((e) => (e as EventOf<'artifact.written'>).name === 'answer')!;
-    const assistant = t.kernel.stateAt(written.seq).procs.assistant!;
+    const assistant = t.stateAt(written.seq).procs.assistant!;
     const has = (s: Segment) => s.text.includes('BLUE HERON');
     // The user's original message left the window (recall storage), and no summary kept it…
     expect(assistant.recall.some((s) => has(s) && s.source === 'msg:user')).toBe(true);

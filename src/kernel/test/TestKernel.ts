@@ -165,6 +165,24 @@ export class TestKernel {
     return this.kernel.state;
   }
 
+  /** seq of the latest event. */
+  get head(): number {
+    this.settled('head');
+    return this.kernel.head;
+  }
+
+  /** The state right after event `seq` (a seek). */
+  stateAt(seq: number): KernelState {
+    this.settled('stateAt()');
+    return this.kernel.stateAt(seq);
+  }
+
+  /** The hash of the trace so far (run ids aside). */
+  traceHash(): string {
+    this.settled('traceHash()');
+    return this.kernel.traceHash();
+  }
+
   /** The open ask of `agent` (fails when it has none). */
   openAsk(agent: string): Ask {
     this.settled('openAsk()');
