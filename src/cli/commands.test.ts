@@ -42,8 +42,9 @@ describe('harness validate', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
-    // Structural issues come first (references are checked on a well-typed document).
-    expect(lines.some((l) => l.startsWith('bad.json: agents[1].temperature: '))).toBe(true);
+    // Structural issues come first; the references of what parsed are checked in the same pass.
+    expect(lines[0]).toMatch(/^bad\.json: agents\[1\]\.temperature: /);
+    expect(lines).toContain('bad.json: agents[0].model: expected the id of a model, found "no-such-model", which does not exist');
     expect(lines.every((l) => l.startsWith('bad.json: '))).toBe(true);
     expect(noStack(r.stderr)).toBe(true);
   });
@@ -65,6 +66,21 @@ describe('harness validate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^bad\.json: agents\[0\]\.temperature: /m);
     expect(r.stderr).toMatch(/^bad\.json: agents\[2\]\.temperature: /m);
+  });
+
+  it('a structural error hides no reference error: a channel without id, an unknown model and a dangling "to", all in one pass', async () => {
+    const doc = example();
+    const channels = doc.channels as Record<string, unknown>[];
+    delete channels[0]!.id;
+    channels[1]!.to = 'ghost';
+    (doc.agents as Record<string, unknown>[])[0]!.model = 'gpt-9';
+    const r = await runCli(['validate', 'bad.json'], memIo({ 'bad.json': JSON.stringify(doc) }));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'bad.json: channels[0].id: expected string, found nothing',
+      'bad.json: agents[0].model: expected the id of a model, found "gpt-9", which does not exist',
+      'bad.json: channels[1].to: expected the id of an agent, found "ghost", which does not exist',
+    ]);
   });
 
   it('a missing file is exit 2 with a clear message and no stack', async () => {

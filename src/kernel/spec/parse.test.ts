@@ -51,6 +51,25 @@ describe('parseHarness', () => {
     expect(issues.find((i) => i.path === 'channels[1].to')!.message).toBe('channels[1].to: expected the id of an agent, found "writer", which does not exist');
   });
 
+  it('reports every problem in one pass: a structural error hides no reference error', () => {
+    const doc = clone();
+    delete doc.channels[0].id;
+    doc.channels[1].to = 'ghost';
+    doc.agents[0].model = 'gpt-9';
+    expect(issuesOf(doc).map((i) => i.path)).toEqual(['channels[0].id', 'agents[0].model', 'channels[1].to']);
+  });
+
+  it('checks the references of a broken entity too, and reports a broken field once', () => {
+    const doc = clone();
+    doc.channels[0] = { from: 'planner', to: 'nobody' }; // no id, and a dangling "to"
+    doc.agents[1].model = 42; // wrong type: the schema says so, no "does not exist" on top
+    doc.agents[2].id = 'planner-'.repeat(10); // too long, and its references (the channels to "writer") now dangle
+    const issues = issuesOf(doc);
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['channels[0].id', 'channels[0].to', 'agents[1].model', 'agents[2].id']));
+    expect(issues.filter((i) => i.path === 'agents[1].model')).toHaveLength(1);
+    for (const bad of [{ ...clone(), agents: 'no' }, { ...clone(), goals: [null, 3, { when: 'x' }] }, { ...clone(), policy: [] }]) expect(() => parseHarness(bad)).not.toThrow();
+  });
+
   it('reports duplicate ids across entity kinds', () => {
     const doc = clone();
     doc.tools[0].id = 'planner';

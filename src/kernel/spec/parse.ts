@@ -1,13 +1,14 @@
 /**
  * Parsing never throws: every problem becomes a SpecIssue naming the JSON path, what was
  * expected and what was found. Structural checks come from the zod schema; references and
- * duplicate ids are checked after, on the typed spec.
+ * duplicate ids are checked after, on the typed spec, or, when the schema rejected the
+ * document, on whatever parts of it have the right shape, so all problems show at once.
  */
 import type { z } from 'zod';
 import { HUMAN } from './schema';
 import { policyIssues } from '../trust/rules';
 import { SCHED_CLASSES } from '../sched';
-import { HarnessSpecSchema, SPEC_VERSION, type HarnessSpec, type Predicate } from './schema';
+import { HarnessSpecSchema, ModelSchema, PolicySchema, SchedSchema, SPEC_VERSION, type HarnessSpec } from './schema';
 import { locateJsonError } from './jsonLocate';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
 import type { SpecIssue } from './specIssue';
@@ -103,7 +104,11 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
   if (!migrated.ok) return { ok: false, issues: [migrated.issue] };
   const result = HarnessSpecSchema.safeParse(migrated.doc);
   if (!result.success) {
-    return { ok: false, issues: result.error.issues.map((i) => fromZod(i, migrated.doc)) };
+    // Every problem in one pass: the references of whatever parsed are checked too, except
+    // where the schema already reported the very field.
+    const structural = result.error.issues.map((i) => fromZod(i, migrated.doc));
+    const reported = new Set(structural.map((i) => i.path));
+    return { ok: false, issues: [...structural, ...checkReferences(migrated.doc).filter((i) => !reported.has(i.path))] };
   }
   const issues = checkReferences(result.data);
   if (issues.length > 0) return { ok: false, issues };
@@ -112,33 +117,49 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
 
 type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact';
 
-/** Duplicate ids and dangling references, each reported at the referring field. */
-export function checkReferences(spec: HarnessSpec): SpecIssue[] {
+/** Plain-data readers for a document that may be partly broken: a wrong shape reads as absent. */
+type Obj = Readonly<Record<string, unknown>>;
+const EMPTY: Obj = Object.freeze({});
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : EMPTY);
+const list = (v: unknown): readonly Obj[] => (Array.isArray(v) ? v.map(obj) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Duplicate ids and dangling references, each reported at the referring field. Reads the
+ * document tolerantly, so it also checks a document the schema rejected: every entity and
+ * field that is there and has the right shape is checked, the broken parts are skipped (the
+ * schema reports those), and one structural error never hides a reference error.
+ */
+export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
+  const doc = obj(spec);
   const issues: SpecIssue[] = [];
   const seen = new Map<string, { kind: Kind; path: string }>();
-  const declare = (kind: Kind, id: string, path: string): void => {
+  const declare = (kind: Kind, id: unknown, path: string): void => {
+    if (typeof id !== 'string') return;
     const prior = seen.get(id);
     if (prior) {
       issues.push({ path, message: `${path}: duplicate id "${id}" (already used by the ${prior.kind} at ${prior.path})`, expected: 'a unique id', found: JSON.stringify(id) });
     } else seen.set(id, { kind, path });
   };
-  spec.models.forEach((m, i) => declare('model', m.id, `models[${i}].id`));
-  spec.agents.forEach((a, i) => declare('agent', a.id, `agents[${i}].id`));
-  spec.agents.forEach((a, i) => {
+  const agents = list(doc.agents);
+  list(doc.models).forEach((m, i) => declare('model', m.id, `models[${i}].id`));
+  agents.forEach((a, i) => declare('agent', a.id, `agents[${i}].id`));
+  agents.forEach((a, i) => {
     if (a.id === HUMAN) issues.push({ path: `agents[${i}].id`, message: `agents[${i}].id: "${HUMAN}" is reserved for the person at the studio`, expected: 'another id', found: JSON.stringify(a.id) });
   });
-  spec.facts.forEach((f, i) => declare('fact', f.id, `facts[${i}].id`));
-  spec.tools.forEach((t, i) => declare('tool', t.id, `tools[${i}].id`));
-  spec.stores.forEach((s, i) => declare('store', s.id, `stores[${i}].id`));
-  spec.channels.forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
-  spec.goals.forEach((g, i) => declare('goal', g.id, `goals[${i}].id`));
-  spec.groups.forEach((g, i) => declare('group', g.id, `groups[${i}].id`));
-  spec.policy.scopes.forEach((s, i) => {
+  list(doc.facts).forEach((f, i) => declare('fact', f.id, `facts[${i}].id`));
+  list(doc.tools).forEach((t, i) => declare('tool', t.id, `tools[${i}].id`));
+  list(doc.stores).forEach((s, i) => declare('store', s.id, `stores[${i}].id`));
+  list(doc.channels).forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
+  list(doc.goals).forEach((g, i) => declare('goal', g.id, `goals[${i}].id`));
+  list(doc.groups).forEach((g, i) => declare('group', g.id, `groups[${i}].id`));
+  list(obj(doc.policy).scopes).forEach((s, i) => {
     declare('scope', s.id, `policy.scopes[${i}].id`);
-    s.rules.forEach((r, j) => declare('rule', r.id, `policy.scopes[${i}].rules[${j}].id`));
+    list(s.rules).forEach((r, j) => declare('rule', r.id, `policy.scopes[${i}].rules[${j}].id`));
   });
 
-  const ref = (path: string, id: string | undefined, kinds: Kind[]): void => {
+  const ref = (path: string, value: unknown, kinds: Kind[]): void => {
+    const id = str(value);
     if (id === undefined) return;
     const target = seen.get(id);
     if (!target || !kinds.includes(target.kind)) {
@@ -149,17 +170,24 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
     }
   };
 
-  spec.agents.forEach((a, i) => {
+  agents.forEach((a, i) => {
     const at = `agents[${i}]`;
+    const sched = obj(a.sched);
     ref(`${at}.model`, a.model, ['model']);
-    ref(`${at}.sched.group`, a.sched.group, ['group']);
-    // The class's own rules over its parameters, on the agent's model (deadline: runtime ≤ deadline ≤ period).
-    const model = spec.models.find((m) => m.id === a.model) ?? null;
-    for (const p of SCHED_CLASSES.classFor(a.sched.class).checkParams(a.sched, model)) {
-      issues.push({ path: `${at}.sched.${p.param}`, message: `${at}.sched.${p.param}: ${p.message}`, expected: p.expected, found: p.found });
+    ref(`${at}.sched.group`, sched.group, ['group']);
+    // The class's own rules over its parameters, on the agent's model (deadline: runtime ≤ deadline ≤ period),
+    // once the section has its shape (the schema reports it otherwise); a broken or unknown model counts as unknown.
+    const typedSched = SchedSchema.safeParse(a.sched ?? {});
+    if (typedSched.success) {
+      const rawModel = list(doc.models).find((m) => m.id === a.model);
+      const typedModel = rawModel ? ModelSchema.safeParse(rawModel) : null;
+      const model = typedModel?.success ? typedModel.data : null;
+      for (const p of SCHED_CLASSES.classFor(typedSched.data.class).checkParams(typedSched.data, model)) {
+        issues.push({ path: `${at}.sched.${p.param}`, message: `${at}.sched.${p.param}: ${p.message}`, expected: p.expected, found: p.found });
+      }
     }
-    a.capabilities.forEach((c, j) => ref(`${at}.capabilities[${j}].target`, c.target, ['tool', 'store']));
-    a.behaviour.forEach((s, j) => {
+    list(a.capabilities).forEach((c, j) => ref(`${at}.capabilities[${j}].target`, c.target, ['tool', 'store']));
+    list(a.behaviour).forEach((s, j) => {
       const sp = `${at}.behaviour[${j}]`;
       if (s.op === 'call') ref(`${sp}.tool`, s.tool, ['tool']);
       if (s.op === 'send' && s.to !== HUMAN) ref(`${sp}.to`, s.to, ['agent']);
@@ -167,17 +195,18 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
       if (s.op === 'search' || s.op === 'remember') ref(`${sp}.store`, s.store, ['store']);
     });
   });
-  spec.tools.forEach((t, i) => {
-    if (t.impl.kind === 'search' || t.impl.kind === 'archival_insert') ref(`tools[${i}].impl.store`, t.impl.store, ['store']);
+  list(doc.tools).forEach((t, i) => {
+    const impl = obj(t.impl);
+    if (impl.kind === 'search' || impl.kind === 'archival_insert') ref(`tools[${i}].impl.store`, impl.store, ['store']);
   });
-  spec.stores.forEach((s, i) => ref(`stores[${i}].owner`, s.owner, ['agent']));
-  spec.channels.forEach((c, i) => {
+  list(doc.stores).forEach((s, i) => ref(`stores[${i}].owner`, s.owner, ['agent']));
+  list(doc.channels).forEach((c, i) => {
     // "human" is the person at the studio: a participant with its own lifeline, not an agent.
     if (c.from !== HUMAN) ref(`channels[${i}].from`, c.from, ['agent']);
     if (c.to !== HUMAN) ref(`channels[${i}].to`, c.to, ['agent']);
   });
-  spec.groups.forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
-  const checkPredicate = (p: Predicate, path: string): void => {
+  list(doc.groups).forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
+  const checkPredicate = (p: Obj, path: string): void => {
     if (p.kind === 'finished') ref(`${path}.agent`, p.agent, ['agent']);
     if (p.kind === 'fact') ref(`${path}.in`, p.in, ['agent']);
     if (p.kind === 'budget') ref(`${path}.group`, p.group, ['group']);
@@ -185,13 +214,16 @@ export function checkReferences(spec: HarnessSpec): SpecIssue[] {
       ref(`${path}.from`, p.from, ['agent']);
       ref(`${path}.to`, p.to, ['agent']);
     }
-    if (p.kind === 'all' || p.kind === 'any') p.of.forEach((q, k) => checkPredicate(q, `${path}.of[${k}]`));
+    if (p.kind === 'all' || p.kind === 'any') list(p.of).forEach((q, k) => checkPredicate(q, `${path}.of[${k}]`));
   };
-  spec.goals.forEach((g, i) => {
+  list(doc.goals).forEach((g, i) => {
     if (g.scope !== 'harness') ref(`goals[${i}].scope`, g.scope, ['agent']);
-    checkPredicate(g.when, `goals[${i}].when`);
+    checkPredicate(obj(g.when), `goals[${i}].when`);
   });
   // A rule whose matcher does not parse would silently match nothing (a dropped deny): refuse the document instead.
-  for (const p of policyIssues(spec.policy)) issues.push({ path: p.path, message: `${p.path}: ${p.message}`, expected: 'Tool or Tool(specifier)', found: 'a matcher that does not parse' });
+  const policy = PolicySchema.safeParse(doc.policy ?? {});
+  if (policy.success) {
+    for (const p of policyIssues(policy.data)) issues.push({ path: p.path, message: `${p.path}: ${p.message}`, expected: 'Tool or Tool(specifier)', found: 'a matcher that does not parse' });
+  }
   return issues;
 }
