@@ -130,6 +130,15 @@ describe('harness run', () => {
     return { code: r.code, summary: JSON.parse(lines[0]!) as RunSummary, stderr: r.stderr };
   };
 
+  it('refuses a document with a model it cannot run: exit 2 and one line naming the model and what is missing', async () => {
+    const doc = example();
+    (doc.models as Record<string, unknown>[])[0]!.provider = 'openai';
+    const r = await runCli(['run', 'gpt.json', '--json'], memIo({ 'gpt.json': JSON.stringify(doc) }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('gpt.json: models[0].provider: model "sim-small" uses provider "openai", which cannot run here: no openai endpoint is available (available: sim)\n');
+  });
+
   it('--json prints exactly one object with the run figures', async () => {
     const { code, summary } = await runJson(['--seed', '7']);
     expect(Object.keys(summary).sort()).toEqual(['cost', 'events', 'goals', 'runId', 'seed', 'steps', 'stopReason', 'tokensIn', 'tokensOut', 'traceHash'].sort());

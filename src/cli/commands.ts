@@ -3,9 +3,10 @@
  * a small IO port. main.ts wires them to the process; the tests call them directly.
  *
  * Exit codes: 0 success (validate: the document is valid; run: stopped with reason
- * `completed`), 1 the run stopped for any other reason, 2 a bad document or bad arguments.
+ * `completed`), 1 the run stopped for any other reason, 2 a bad document or bad arguments
+ * (for run: also a document with a model whose provider the CLI cannot run).
  */
-import { Kernel, asRunId, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, asRunId, checkRunnable, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -48,7 +49,8 @@ export const USAGE = `usage:
     --json          print exactly one JSON object with the run's figures
 
 exit codes: 0 ok / run completed with every goal met, 1 run stopped otherwise,
-            2 bad document or bad arguments
+            2 bad document or bad arguments (run: also a model the CLI cannot run:
+              it runs only the sim provider)
 `;
 
 /** A safety net far beyond any limit a document sets, so a kernel bug cannot hang the CLI. */
@@ -269,6 +271,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const loaded = loadSpec(parsed.file, io);
   if (!loaded.ok) return loaded.result;
   const { spec } = loaded;
+  // A model the CLI has no CPU for would fail every job it runs: refuse before running.
+  const cannotRun = checkRunnable(spec, BUILTIN_PROVIDERS);
+  if (cannotRun.length > 0) return docError(formatIssues(parsed.file, cannotRun));
 
   let outcome: RunOutcome;
   try {

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { parseHarness, type HarnessSpec, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, checkRunnable, parseHarness, type HarnessSpec, type SpecIssue } from '../kernel';
 import type { StudioState } from './index';
 
 /**
@@ -55,6 +55,11 @@ export interface DocumentSlice {
   doc: unknown;
   /** Issues of `doc`, recomputed once per change. */
   issues: SpecIssue[];
+  /**
+   * Why a valid `doc` cannot run here (a model whose provider has no CPU), asked of the kernel's
+   * checkRunnable; empty while `doc` has issues or when it can run.
+   */
+  runIssues: SpecIssue[];
   /** The parsed document when `doc` is valid, else null. */
   spec: HarnessSpec | null;
   /** Bumped on every document or project-name change; the autosave watches it. */
@@ -94,9 +99,10 @@ export interface DocumentSlice {
 const HISTORY_LIMIT = 200;
 const MERGE_MS = 1500;
 
-function derive(doc: unknown): Pick<DocumentSlice, 'issues' | 'spec'> {
+function derive(doc: unknown): Pick<DocumentSlice, 'issues' | 'runIssues' | 'spec'> {
   const result = parseHarness(doc);
-  return result.ok ? { issues: [], spec: result.spec } : { issues: result.issues, spec: null };
+  // The studio's worker runs the built-in providers only, until real endpoints can be configured.
+  return result.ok ? { issues: [], runIssues: checkRunnable(result.spec, BUILTIN_PROVIDERS), spec: result.spec } : { issues: result.issues, runIssues: [], spec: null };
 }
 
 /** Appends to an undo/redo stack, dropping the oldest entries past HISTORY_LIMIT. */
@@ -111,6 +117,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   rev: 0,
   doc: null,
   issues: [],
+  runIssues: [],
   spec: null,
   changeSeq: 0,
 
@@ -186,7 +193,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
       conflictRev: null,
     }),
   closeProject: () =>
-    set({ projectId: null, projectName: '', rev: 0, doc: null, issues: [], spec: null, selection: null, past: [], future: [], saveStatus: 'saved', saveMessage: null, conflictRev: null }),
+    set({ projectId: null, projectName: '', rev: 0, doc: null, issues: [], runIssues: [], spec: null, selection: null, past: [], future: [], saveStatus: 'saved', saveMessage: null, conflictRev: null }),
   renameProject: (name) => {
     const s = get();
     if (name === s.projectName) return;

@@ -50,6 +50,18 @@ describe('the worker protocol over a MessageChannel', () => {
     expect(await remote.listRuns(project.id)).toHaveLength(1);
   });
 
+  it('refuses to start (or fork into) a run of a model it has no CPU for, saying which model and what is missing', async () => {
+    const { remote } = start(db());
+    const gpt = exampleDoc();
+    (gpt.models as Array<Record<string, unknown>>)[0]!.provider = 'openai';
+    const refused = await remote.startRun('p', gpt, 1);
+    expect(refused).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'models[0].provider', message: expect.stringContaining('no openai endpoint is available') })] });
+    expect(await remote.listRuns('p')).toEqual([]);
+    const started = await remote.startRun('p', exampleDoc(), 1);
+    if (!started.ok) throw new Error('start failed');
+    expect((await remote.fork(started.run.id, 0, gpt)).ok).toBe(false);
+  });
+
   it('plays the example to the end: batched to the sink, persisted, and the same trace as the kernel alone', async () => {
     const store = db();
     const c = start(store);

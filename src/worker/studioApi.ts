@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { Kernel, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
   BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from './api';
@@ -191,6 +191,8 @@ class Studio implements StudioService {
   async startRun(projectId: string, unsignedOrSigned: unknown, seed: number): Promise<StartResult> {
     const first = parseHarness(unsignedOrSigned);
     if (!first.ok) return { ok: false, issues: first.issues };
+    const cannotRun = this.cannotRun(first.spec);
+    if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
     const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec);
     const parsed = { spec };
     const id = crypto.randomUUID();
@@ -214,6 +216,8 @@ class Studio implements StudioService {
     const given = doc === undefined ? parent.doc : doc;
     const first = parseHarness(given);
     if (!first.ok) return { ok: false, issues: first.issues };
+    const cannotRun = this.cannotRun(first.spec);
+    if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
     const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec);
     const parsed = { spec };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
@@ -375,6 +379,11 @@ class Studio implements StudioService {
     }
     const { verified } = await verifySpec(signedSpec);
     return { doc: signedDoc, spec: signedSpec, signatures: verified };
+  }
+
+  /** The models of `spec` whose provider has no CPU in this worker (a run of them would fail every job). */
+  private cannotRun(spec: HarnessSpec) {
+    return checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(this.opts.cpus ?? {})]);
   }
 
   private kernelOptions(runId: string, seed: number) {

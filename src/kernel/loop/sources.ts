@@ -10,6 +10,7 @@ import { countTokens } from '../tokens';
 import { decideMemory } from '../memory/memoryManager';
 import { nextRetention, nextTaskEvent } from '../ipc/tasks';
 import { endedLease } from '../trust/handles';
+import { finishStop } from '../term/finish';
 import { evaluate } from '../term/goals';
 import { act, recordInput, wake } from './actions';
 import { advance } from './advance';
@@ -34,13 +35,12 @@ function limitReached(ctx: RunContext): Step | undefined {
   return undefined;
 }
 
-/** Every agent is done or failed: the run completed, or stopped with goals unmet. */
+/** Every agent is done or failed: the run completed, stopped with goals unmet, or stopped on its failed jobs (term/finish.ts). */
 function allFinished(ctx: RunContext, procs: readonly Proc[]): Step | undefined {
   if (!procs.every((p) => p.state === 'done' || p.state === 'failed')) return undefined;
   const unmet = ctx.spec.goals.filter((g) => !ctx.s.goalsMet[g.id]).map((g) => g.name);
-  return unmet.length === 0
-    ? ctx.stop('completed', procs.length === 0 ? 'no agent is running' : 'every agent finished and every goal is met')
-    : ctx.stop('goals-unmet', `every agent finished; not met: ${unmet.join('; ')}`);
+  const end = finishStop(ctx.spec.agents.length, ctx.spec.goals.length, unmet, ctx.watch.failures);
+  return ctx.stop(end.reason, end.detail, ctx.s.now, end.evidence);
 }
 
 /** The sources in the order they are asked. */

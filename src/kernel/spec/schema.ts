@@ -15,11 +15,17 @@ const Id = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an id: a letter, then letters, digits, _ . or - (at most 64)');
 
+/**
+ * The providers a model may name. Only `sim` runs without an endpoint; whether the others can
+ * run is up to the host (cpu/runnable.ts checks it before a run).
+ */
+export const PROVIDERS = ['sim', 'openai', 'openai-compatible', 'anthropic'] as const;
+
 /** A model is a CPU: where it runs, what it costs and how many inferences it serves at once. */
 export const ModelSchema = z.object({
   id: Id,
   name: z.string().min(1),
-  provider: z.enum(['sim', 'openai', 'openai-compatible', 'anthropic']).default('sim'),
+  provider: z.enum(PROVIDERS).default('sim'),
   /** The provider's own model name, e.g. "gpt-4o-mini"; free text for sim. */
   model: z.string().default('sim-1'),
   baseUrl: z.string().optional(),

@@ -43,7 +43,7 @@ const validate: JobStageOp = {
     const model = ctx.spec.models.find((m) => m.id === ctx.agent.model);
     if (!model) return `model "${ctx.agent.model}" does not exist`;
     if (!ctx.cpus[model.provider]) {
-      return `model "${model.id}" uses provider "${model.provider}", and no ${model.provider} endpoint is configured (add one in Settings, or use the sim provider)`;
+      return `model "${model.id}" uses provider "${model.provider}", and no ${model.provider} endpoint is available here (only the sim provider runs without one)`;
     }
     ctx.model = model;
     // The class's own rules over its parameters (deadline: runtime ≤ deadline ≤ period on this model).

@@ -1,10 +1,12 @@
 /**
  * The kernel's livelock watch: feeds the detector one turn per agent action, with what the agent
  * last observed, both read from events alone — so a restored or forked kernel rebuilds exactly
- * the same detector state from its log. Thinking turns are internal and not fed.
+ * the same detector state from its log. Thinking turns are internal and not fed. It also keeps
+ * the job failures, which a finished run's stop cites.
  */
 import type { TermSpec } from '../spec';
 import type { KernelEvent } from '../trace/events';
+import type { JobFailure } from './finish';
 import { LivelockDetector, type LivelockFinding } from './livelock';
 
 export class TermWatch {
@@ -13,6 +15,8 @@ export class TermWatch {
   private readonly pending = new Map<string, { seq: number; action: string; output: string; peer: string | null }>();
   /** The first finding, kept until the kernel stops the run on it. */
   finding: LivelockFinding | null = null;
+  /** Every job that failed so far, in seq order: the evidence of a stop they cause (finish.ts). */
+  readonly failures: JobFailure[] = [];
 
   constructor(term: TermSpec) {
     const { enabled, ...opts } = term.livelock;
@@ -21,6 +25,9 @@ export class TermWatch {
 
   /** Feeds one committed event: an action is a turn once its outcome (the observation) is known. */
   apply(e: KernelEvent): void {
+    if (e.type === 'job.failed') this.failures.push({ seq: e.seq, agent: e.agent, why: `at ${e.stage}: ${e.reason}` });
+    // A changed prompt stops its agent at the next context rebuild (state/reduceTrust.ts).
+    if (e.type === 'trust.signature' && !e.ok && e.at === 'turn') this.failures.push({ seq: e.seq, agent: e.agent, why: `stopped: ${e.reason}` });
     if (!this.detector) return;
     switch (e.type) {
       case 'infer.completed': {

@@ -25,6 +25,7 @@ export type ProcState = 'ready' | 'running' | 'acting' | 'syscall' | 'blocked' |
 export type StopReason =
   | 'completed' // every agent finished and every goal is met
   | 'goals-unmet' // every agent finished, some goal is not met
+  | 'jobs-failed' // jobs failed and the goals do not say the run succeeded without them (term/finish.ts)
   | 'max-steps'
   | 'max-tokens'
   | 'max-cost'

@@ -10,6 +10,7 @@ import { describeBreakpoint } from './navigation';
 import { ProcessTable } from './ProcessTable';
 import { actionForKey } from './runActions';
 import { openProject, saveBreakpoints } from './runController';
+import { RunFailure } from './RunFailure';
 import { RunsList } from './RunsList';
 import { RunToolbar } from './RunToolbar';
 import './run.css';
@@ -131,6 +132,7 @@ export function RunPanel() {
   return (
     <section className="rp" data-testid="run-panel" aria-label="Run">
       <RunToolbar />
+      <RunFailure onShowWhy={() => setView('termination')} />
       <Banners />
       <ApprovalPrompt />
       <ViewTabs view={view} onChange={setView} />

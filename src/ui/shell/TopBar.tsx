@@ -72,6 +72,7 @@ export function TopBar({ onOpenProjects }: { onOpenProjects(): void }) {
   const undoLabel = useStudio((s) => s.past.at(-1)?.label);
   const redoLabel = useStudio((s) => s.future.at(-1)?.label);
   const issueCount = useStudio((s) => s.issues.length);
+  const cannotRunCount = useStudio((s) => s.runIssues.length);
   const fileInput = useRef<HTMLInputElement>(null);
   const mod = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 
@@ -118,8 +119,12 @@ export function TopBar({ onOpenProjects }: { onOpenProjects(): void }) {
       </div>
       <div className="hs-topbar__spacer" />
       {hasProject && (
-        <span className={`hs-topbar__issues${issueCount > 0 ? ' is-bad' : ''}`} data-testid="issue-count" title={issueCount > 0 ? 'See Problems in the inspector' : 'The document is valid'}>
-          {issueCount > 0 ? `${issueCount} problem${issueCount === 1 ? '' : 's'}` : 'Valid'}
+        <span
+          className={`hs-topbar__issues${issueCount + cannotRunCount > 0 ? ' is-bad' : ''}`}
+          data-testid="issue-count"
+          title={issueCount > 0 ? 'See Problems in the inspector' : cannotRunCount > 0 ? 'The document is valid, but a model cannot run here: see Problems in the inspector' : 'The document is valid'}
+        >
+          {issueCount > 0 ? `${issueCount} problem${issueCount === 1 ? '' : 's'}` : cannotRunCount > 0 ? 'Valid · cannot run here' : 'Valid'}
         </span>
       )}
       <SaveIndicator />

@@ -16,6 +16,7 @@ interface ReasonText {
 export const STOP_REASONS: Readonly<Record<StopReason, ReasonText>> = Object.freeze({
   completed: { title: 'Completed', sentence: 'Every agent finished and every goal was met.' },
   'goals-unmet': { title: 'Goals unmet', sentence: 'Every agent finished, but at least one goal was never met.' },
+  'jobs-failed': { title: 'Jobs failed', sentence: 'Agents’ jobs failed, so their work was never done: each failure is cited below.' },
   'max-steps': { title: 'Step limit', sentence: 'The run used every agent turn the limits allow.' },
   'max-tokens': { title: 'Token limit', sentence: 'The run spent every token the limits allow.' },
   'max-cost': { title: 'Cost limit', sentence: 'The run spent all the money the limits allow.' },

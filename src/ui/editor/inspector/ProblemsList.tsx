@@ -2,9 +2,11 @@ import { useMemo, useState } from 'react';
 import { useStudio } from '../../../store';
 import { issueEntityId, issueText } from '../issueIndex';
 
-/** Every issue of the document; clicking one selects the entity it is about. */
+/** Every issue of the document, and why a valid one cannot run here; clicking one selects the entity it is about. */
 export function ProblemsList() {
-  const issues = useStudio((s) => s.issues);
+  const parseIssues = useStudio((s) => s.issues);
+  const runIssues = useStudio((s) => s.runIssues);
+  const issues = useMemo(() => [...parseIssues, ...runIssues], [parseIssues, runIssues]);
   const doc = useStudio((s) => s.doc);
   const select = useStudio((s) => s.select);
   const [open, setOpen] = useState(true);

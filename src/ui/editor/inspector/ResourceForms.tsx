@@ -1,7 +1,7 @@
 /** Inspector forms for tools, stores, models and channels. */
 import { useStudio } from '../../../store';
 import { entities, isRecord, str } from '../docModel';
-import { HUMAN, specDefaults, storeTier } from '../../../kernel';
+import { BUILTIN_PROVIDERS, HUMAN, PROVIDERS, specDefaults, storeTier } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { StoreDocuments } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
@@ -83,6 +83,15 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
   );
 }
 
+/**
+ * Every provider a document may name, the default first; those the studio cannot run yet say
+ * so in the list (a run of such a model is refused before it starts, see checkRunnable).
+ */
+const PROVIDER_OPTIONS = PROVIDERS.map((p) => ({
+  value: p,
+  label: p === MODEL.provider ? `${p} (default)` : BUILTIN_PROVIDERS.includes(p) ? p : `${p} (cannot run here yet)`,
+}));
+
 export function ModelForm({ edit }: { edit: EntityEdit }) {
   const { entity, set, at } = edit;
   const m = entity.value;
@@ -91,7 +100,7 @@ export function ModelForm({ edit }: { edit: EntityEdit }) {
     <Section title="Model">
       <TextField label="Name" value={m.name} onChange={(v) => set(['name'], v, 'Rename model')} issues={at('name')} testId="field-name" />
       <div className="hs-grid2">
-        <SelectField label="Provider" value={m.provider} options={['sim', 'openai', 'openai-compatible', 'anthropic']} empty={defaultChoice(MODEL.provider)} onChange={(v) => set(['provider'], v, 'Set provider')} issues={at('provider')} testId="field-provider" />
+        <SelectField label="Provider" value={provider} options={PROVIDER_OPTIONS} onChange={(v) => set(['provider'], v, 'Set provider')} issues={at('provider')} testId="field-provider" />
         <TextField label="Model" value={m.model} placeholder={MODEL.model} onChange={(v) => set(['model'], v || undefined, 'Set provider model')} issues={at('model')} />
         <SelectField label="Tokenizer" value={m.tokenizer} options={['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']} empty="from the model name" onChange={(v) => set(['tokenizer'], v, 'Set tokenizer')} issues={at('tokenizer')} testId="field-tokenizer" />
       </div>
@@ -108,7 +117,6 @@ export function ModelForm({ edit }: { edit: EntityEdit }) {
           <NumberField label="Speed" hint="tokens/s" value={m.tokensPerSecond} min={1} step={10} placeholder={placeholderOf(MODEL.tokensPerSecond)} onChange={(v) => set(['tokensPerSecond'], v, 'Set speed')} issues={at('tokensPerSecond')} />
         )}
       </div>
-      {provider !== 'sim' && <p className="hs-muted">API keys live in settings, never in the document.</p>}
     </Section>
   );
 }

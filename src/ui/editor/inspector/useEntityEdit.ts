@@ -16,9 +16,11 @@ export interface EntityEdit {
 }
 
 export function useEntityEdit(entity: EntityRef): EntityEdit {
-  const allIssues = useStudio((s) => s.issues);
+  const parseIssues = useStudio((s) => s.issues);
+  // Why the document cannot run here shows at its field too (e.g. a model's provider).
+  const runIssues = useStudio((s) => s.runIssues);
   return useMemo(() => {
-    const issues = entityIssues(allIssues, entity.kind, entity.index);
+    const issues = entityIssues([...parseIssues, ...runIssues], entity.kind, entity.index);
     return {
       entity,
       issues,
@@ -29,5 +31,5 @@ export function useEntityEdit(entity: EntityRef): EntityEdit {
         change(label, setIn(doc, full, value), { key: `${entity.kind}:${entity.index}:${path.join('.')}` });
       },
     };
-  }, [allIssues, entity]);
+  }, [parseIssues, runIssues, entity]);
 }
