@@ -18,7 +18,7 @@ const doc = (writerProvider: 'sim' | 'openai', goals = true) =>
 
 describe('a run whose jobs failed', () => {
   it('stops as jobs-failed, names the failed job and why, and cites its job.failed event', async () => {
-    const t = await TestKernel.spawn(doc('openai')).runToEnd();
+    const t = await new TestKernel(doc('openai')).runToEnd();
     const failed = t.events('job.failed');
     expect(failed).toEqual([expect.objectContaining({ agent: 'writer', stage: 'validate' })]);
     const [stop] = t.events('run.stopped');
@@ -28,19 +28,19 @@ describe('a run whose jobs failed', () => {
 
   it('says every job failed when none could start, with every failure as evidence', async () => {
     const spec = doc('openai');
-    const t = await TestKernel.spawn({ ...spec, agents: spec.agents.map((a) => ({ ...a, model: 'gpt' })) }).runToEnd();
+    const t = await new TestKernel({ ...spec, agents: spec.agents.map((a) => ({ ...a, model: 'gpt' })) }).runToEnd();
     const failed = t.events('job.failed').map((e) => e.seq);
     expect(failed).toHaveLength(2);
     expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'jobs-failed', detail: expect.stringMatching(/^every job failed \(2 of 2\): reader at validate: .*; writer at validate: /), evidence: failed });
   });
 
   it('without goals, a failed job is still the stop reason, not a quiet completion', async () => {
-    const t = await TestKernel.spawn(doc('openai', false)).runToEnd();
+    const t = await new TestKernel(doc('openai', false)).runToEnd();
     expect(t.events('run.stopped')[0]).toMatchObject({ reason: 'jobs-failed' });
   });
 
   it('a run without failures stops as before, citing nothing', async () => {
-    const t = await TestKernel.spawn(doc('sim')).runToEnd();
+    const t = await new TestKernel(doc('sim')).runToEnd();
     const stop = t.events('run.stopped')[0]!;
     expect(stop).toMatchObject({ reason: 'completed', detail: 'every agent finished and every goal is met' });
     expect(stop).not.toHaveProperty('evidence');
