@@ -49,29 +49,22 @@ function setParams(rq: DeadlineQueue, i: number, se: SchedEntity): void {
 }
 
 const PARAMS: readonly SchedParam[] = Object.freeze([
-  { name: 'runtime', label: 'Runtime', kind: 'integer', min: 1, unit: 'tokens', step: 16, position: 6, description: 'SCHED_DEADLINE: tokens of service the agent gets every period.' },
-  { name: 'deadline', label: 'Deadline', kind: 'integer', min: 1, unit: 'ms', step: 100, position: 7, description: 'SCHED_DEADLINE: within this many ms of each period start.' },
-  { name: 'period', label: 'Period', kind: 'integer', min: 1, unit: 'ms', step: 100, position: 8, description: 'SCHED_DEADLINE: the period, in ms.' },
+  { name: 'runtime', label: 'Runtime', kind: 'integer', min: 1, unit: 'tokens', step: 16, position: 6, required: true, description: 'SCHED_DEADLINE: tokens of service the agent gets every period.' },
+  { name: 'deadline', label: 'Deadline', kind: 'integer', min: 1, unit: 'ms', step: 100, position: 7, required: true, description: 'SCHED_DEADLINE: within this many ms of each period start.' },
+  { name: 'period', label: 'Period', kind: 'integer', min: 1, unit: 'ms', step: 100, position: 8, required: true, description: 'SCHED_DEADLINE: the period, in ms.' },
 ] satisfies SchedParam[]);
-
-const UNIT: Record<string, string> = { runtime: 'tokens', deadline: 'ms', period: 'ms' };
 
 /** Runtime in ms of one slot at the model's decode speed. */
 const runtimeMs = (runtime: number, model: SchedModel): number => (runtime / model.tokensPerSecond) * 1000;
 
 /**
  * SCHED_DEADLINE's rule runtime ≤ deadline ≤ period (Documentation/scheduler/sched-deadline.rst
- * §4.1, sched_setattr's EINVAL), with runtime in tokens taken at the model's decode speed; all
- * three are required. The one home of this rule: the parser, the job pipeline and the inspector ask it.
+ * §4.1, sched_setattr's EINVAL), with runtime in tokens taken at the model's decode speed (all
+ * three are `required` params). The one home of this rule: the parser, the job pipeline and the
+ * inspector ask it through SchedRegistry.checkParams.
  */
 export function checkDeadlineParams(sched: AgentSched, model: SchedModel | null): SchedParamIssue[] {
   const issues: SchedParamIssue[] = [];
-  for (const name of ['runtime', 'deadline', 'period']) {
-    if (numberParam(sched, name) === undefined) {
-      const unit = UNIT[name]!;
-      issues.push({ param: name, message: `the deadline class needs ${name} (${unit}), found nothing`, expected: `a positive integer (${unit})`, found: 'nothing' });
-    }
-  }
   const runtime = numberParam(sched, 'runtime');
   const deadline = numberParam(sched, 'deadline');
   const period = numberParam(sched, 'period');

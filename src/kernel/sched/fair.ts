@@ -40,12 +40,6 @@ export function fairWeight(s: Readonly<Partial<AgentSched>>): number {
   return SCHED_PRIO_TO_WEIGHT[nice + 20]!;
 }
 
-/** The cgroup cpu.weight (1…10000) whose load equals that of a nice value: the inverse of fairWeight's weight branch. */
-export function cpuWeightOfNice(nice: number): number {
-  const load = fairWeight({ nice });
-  return Math.min(10_000, Math.max(1, Math.round((load * 100) / NICE_0_LOAD)));
-}
-
 const PARAMS: readonly SchedParam[] = Object.freeze([
   {
     name: 'nice', label: 'Nice', kind: 'integer', min: -20, max: 19, default: 0, step: 1, position: 2,

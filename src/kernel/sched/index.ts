@@ -1,4 +1,7 @@
-/** sched/: scheduling classes behind one ops table, and the registry the kernel uses. */
+/**
+ * sched/: scheduling classes behind one ops table, and the registry the kernel uses. This file
+ * is the registry: a new class is its own file plus one entry in SCHED_CLASSES below.
+ */
 import { deadline } from './deadline';
 import { fair } from './fair';
 import { fifo } from './fifo';
@@ -9,7 +12,7 @@ import { SchedRegistry, type SchedClass } from './schedClass';
 
 export type { AgentSched, SchedClass, SchedEntity, SchedModel, SchedParam, SchedParamIssue, SchedParams, SchedShown, SchedStats } from './schedClass';
 export { numberParam, SchedRegistry } from './schedClass';
-export { cpuWeightOfNice, fairWeight } from './fair';
+export { fairWeight } from './fair';
 export { deadlineUtilization } from './deadline';
 export { runqueueOrder, type ClassRunqueue, type QueuedAgent, type RunqueueSource } from './runqueueOrder';
 export { deadline, fair, fifo, idle, priority, rt };

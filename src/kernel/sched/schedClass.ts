@@ -15,6 +15,11 @@
  *   it needs every model's capacity, not one runqueue.
  * - PURE ops (pickNext, checkPreempt, sliceFor, nextTimer, throttled, stats, queued,
  *   size) are called by the kernel to decide; they must not mutate rq.
+ * - METADATA (label, params, shows) and the PURE checkParams / explainParams are the single
+ *   source for everything outside the scheduler that knows a class: the document schema (its
+ *   class enum and `sched` fields, spec/schema.ts), the parser's per-class rules (spec/parse.ts),
+ *   the job pipeline, the inspector and the Scheduler view. A new class is its own file plus
+ *   one entry in the registry (index.ts); nothing else names it.
  */
 import type { AgentId } from '../ids';
 
@@ -58,6 +63,8 @@ export interface SchedParam {
   readonly unit?: string;
   /** Filled in by the parser when absent; without one the field stays absent. */
   readonly default?: number | string;
+  /** The class cannot do without it: the parser reports it missing, the JSON Schema requires it under this class. */
+  readonly required?: boolean;
   /** What it means, for the JSON Schema and the inspector's tooltip. */
   readonly description: string;
   /** The inspector's step for a number. */
@@ -121,9 +128,10 @@ export interface SchedClass<RQ = unknown> {
   /** The stats the Scheduler view shows beside each of its agents. */
   readonly shows: readonly SchedShown[];
   /**
-   * Pure: the class's own rules over its parameters, beyond each field's kind and range (the
-   * parser checks those). `model` is null when the agent's model is unknown. Called by the
-   * parser (each issue at `agents[i].sched.<param>`), the job pipeline and the inspector.
+   * Pure: the class's own rules over its parameters, beyond each field's kind, range and
+   * `required` (the registry checks those). `model` is null when the agent's model is unknown.
+   * Called through SchedRegistry.checkParams by the parser (each issue at
+   * `agents[i].sched.<param>`), the job pipeline and the inspector.
    */
   checkParams(sched: AgentSched, model: SchedModel | null): SchedParamIssue[];
   /** Pure, optional: what valid parameters amount to on `model`, in words (the inspector shows it). */
@@ -207,6 +215,22 @@ export class SchedRegistry {
   /** The registered class of this name, or undefined. */
   get(name: string): SchedClass | undefined {
     return this.byName.get(name);
+  }
+
+  /**
+   * Every problem with an agent's class parameters: the class's required fields that are
+   * missing, then the class's own rules (`checkParams`), each at the field it concerns.
+   */
+  checkParams(sched: AgentSched, model: SchedModel | null): SchedParamIssue[] {
+    const cls = this.classFor(sched.class);
+    const missing = cls.params
+      .filter((p) => p.required && sched[p.name] === undefined)
+      .map((p): SchedParamIssue => {
+        const unit = p.unit ? ` (${p.unit})` : '';
+        const expected = p.kind === 'choice' ? `one of ${(p.choices ?? []).join(', ')}` : `${p.kind === 'integer' ? 'an integer' : 'a number'}${unit}`;
+        return { param: p.name, message: `the ${cls.name} class needs ${p.name}${unit}, found nothing`, expected, found: 'nothing' };
+      });
+    return [...missing, ...cls.checkParams(sched, model)];
   }
 
   /** The class an agent runs under; an unknown name falls back to the default class (and events name it). */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Validator, type Schema } from '@cfworker/json-schema';
 import { describe, expect, it } from 'vitest';
 import { harnessJsonSchema, migrate, parseHarness, type MigrationTable } from './index';
 
@@ -113,6 +114,19 @@ describe('parseHarness', () => {
 });
 
 describe('the JSON Schema', () => {
+  it('accepts every example, and requires what a class requires (deadline: runtime, deadline, period)', () => {
+    const validator = new Validator(harnessJsonSchema() as Schema, '2020-12', false);
+    const dir = new URL('../../../public/examples/', import.meta.url);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && n !== 'index.json')) {
+      expect({ f, errors: validator.validate(JSON.parse(readFileSync(new URL(f, dir), 'utf8'))).errors }).toEqual({ f, errors: [] });
+    }
+    const doc = clone();
+    doc.agents[2].sched = { class: 'deadline', runtime: 50, deadline: 1000 };
+    expect(validator.validate(doc).valid).toBe(false);
+    doc.agents[2].sched.period = 2000;
+    expect(validator.validate(doc).valid).toBe(true);
+  });
+
   it('describes every top-level entity of the document', () => {
     const schema = harnessJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'models', 'agents', 'tools', 'stores', 'channels', 'policy', 'goals', 'layout']));

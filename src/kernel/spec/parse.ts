@@ -182,7 +182,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
       const rawModel = list(doc.models).find((m) => m.id === a.model);
       const typedModel = rawModel ? ModelSchema.safeParse(rawModel) : null;
       const model = typedModel?.success ? typedModel.data : null;
-      for (const p of SCHED_CLASSES.classFor(typedSched.data.class).checkParams(typedSched.data, model)) {
+      for (const p of SCHED_CLASSES.checkParams(typedSched.data, model)) {
         issues.push({ path: `${at}.sched.${p.param}`, message: `${at}.sched.${p.param}: ${p.message}`, expected: p.expected, found: p.found });
       }
     }

@@ -47,7 +47,7 @@ const validate: JobStageOp = {
     }
     ctx.model = model;
     // The class's own rules over its parameters (deadline: runtime ≤ deadline ≤ period on this model).
-    const problems = SCHED_CLASSES.classFor(ctx.agent.sched.class).checkParams(ctx.agent.sched, model);
+    const problems = SCHED_CLASSES.checkParams(ctx.agent.sched, model);
     return problems.length === 0 ? null : problems.map((p) => `sched.${p.param}: ${p.message}`).join('; ');
   },
 };

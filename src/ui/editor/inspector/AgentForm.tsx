@@ -162,7 +162,7 @@ function SchedulingSection({ edit, sched }: { edit: EntityEdit; sched: Rec }) {
   const groups = entities(doc, 'group').map((g) => ({ value: g.id, label: `${str(g.value.name, g.id)} (${g.id})` }));
   // The parsed document knows the model's speed with its default filled in; only a valid document explains.
   const model = spec?.models.find((m) => m.id === entity.value.model) ?? null;
-  const explained = cls?.explainParams && model && cls.checkParams(current, model).length === 0 ? cls.explainParams(current, model) : null;
+  const explained = cls?.explainParams && model && SCHED_CLASSES.checkParams(current, model).length === 0 ? cls.explainParams(current, model) : null;
 
   return (
     <Section title="Scheduling">
