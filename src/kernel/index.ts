@@ -6,6 +6,7 @@ export * from './spec';
 export type { RunId, AgentId, ToolId, ModelId } from './ids';
 export { asRunId } from './ids';
 export * from './trace/events';
+export { callOpenedBy } from './trace/calls';
 export type { KernelState, Proc, Message, StoreDoc } from './state/state';
 export type { Action, Cpu, InferRequest, InferResult, ContextEntry } from './cpu/cpu';
 export { applyEvent, stateFromStart } from './state/reduce';

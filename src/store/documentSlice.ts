@@ -30,6 +30,12 @@ export interface ChangeOptions {
   select?: string | null;
 }
 
+/** A choice a banner offers (e.g. replace or keep both); choosing also dismisses the banner. */
+export interface NoticeAction {
+  label: string;
+  run(): void;
+}
+
 /** A banner: storage notices from the worker, import results, failures of project actions. */
 export interface ShellNotice {
   id: number;
@@ -37,6 +43,11 @@ export interface ShellNotice {
   message: string;
   /** Path-precise details, e.g. the issues of an imported document. */
   details?: string[];
+  /** One banner per topic: a new notice with the same key replaces the old one (e.g. `import`). */
+  key?: string;
+  /** The project the notice is about: it goes away when another project opens. */
+  project?: string;
+  actions?: NoticeAction[];
 }
 
 export interface OpenedProject {
@@ -180,6 +191,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
 
   openProject: (p) =>
     set({
+      notices: get().notices.filter((n) => n.project === undefined || n.project === p.id),
       projectId: p.id,
       projectName: p.name,
       rev: p.rev,
@@ -193,7 +205,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
       conflictRev: null,
     }),
   closeProject: () =>
-    set({ projectId: null, projectName: '', rev: 0, doc: null, issues: [], runIssues: [], spec: null, selection: null, past: [], future: [], saveStatus: 'saved', saveMessage: null, conflictRev: null }),
+    set({ notices: get().notices.filter((n) => n.project === undefined), projectId: null, projectName: '', rev: 0, doc: null, issues: [], runIssues: [], spec: null, selection: null, past: [], future: [], saveStatus: 'saved', saveMessage: null, conflictRev: null }),
   renameProject: (name) => {
     const s = get();
     if (name === s.projectName) return;
@@ -212,8 +224,9 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   notify: (notice) => {
     const s = get();
     // The same message twice (a worker repeating a storage warning) shows once.
-    if (s.notices.some((n) => n.message === notice.message)) return;
-    set({ notices: [...s.notices, { ...notice, id: (s.notices.at(-1)?.id ?? 0) + 1 }].slice(-3) });
+    if (s.notices.some((n) => n.message === notice.message && n.key === notice.key)) return;
+    const kept = notice.key === undefined ? s.notices : s.notices.filter((n) => n.key !== notice.key);
+    set({ notices: [...kept, { ...notice, id: (s.notices.at(-1)?.id ?? 0) + 1 }].slice(-3) });
   },
   dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
 });

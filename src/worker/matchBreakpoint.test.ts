@@ -18,6 +18,15 @@ describe('matchBreakpoint', () => {
     expect(matchBreakpoint([bp('tool', 'lookup')])(sent)).toBeUndefined(); // "lookup" in a message is not a tool call
   });
 
+  it('pauses on a tool once per call, at the call: not again at its decision or its return', () => {
+    const match = matchBreakpoint([bp('tool', 'lookup')]);
+    const later: KernelEvent[] = [
+      { seq: 6, t: 0, run, agent: 'a', type: 'tool.allowed', callId: 'c1', tool: 'lookup', rule: 'r', scope: 'project', mode: 'auto', until: 0 },
+      { seq: 7, t: 0, run, agent: 'a', type: 'tool.returned', callId: 'c1', tool: 'lookup', ok: true, result: 'x', tokens: 1, ms: 1 },
+    ];
+    expect([called, ...later].map((e) => match(e)?.id ?? null)).toEqual(['tool:lookup', null, null]);
+  });
+
   it('ignores disabled breakpoints and reports the first enabled match', () => {
     const match = matchBreakpoint([bp('tool', 'lookup', false), bp('agent', 'a'), bp('event', 'tool.called')]);
     expect(match(called)?.id).toBe('agent:a');

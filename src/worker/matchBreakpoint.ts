@@ -1,8 +1,9 @@
 /**
  * Breakpoints as a predicate over events: `event` matches the event type, `agent` the event's
- * agent, `tool` the `tool` field of tool.* events. Disabled breakpoints never match.
+ * agent, `tool` the call of that tool, once, at the event that opens it (the kernel's
+ * `callOpenedBy`); the call's decision and return are a Step away. Disabled breakpoints never match.
  */
-import type { KernelEvent } from '../kernel';
+import { callOpenedBy, type KernelEvent } from '../kernel';
 import type { Breakpoint } from './api';
 
 /** A matcher for the enabled breakpoints: the first one an event matches, or undefined. */
@@ -19,7 +20,7 @@ export function matchBreakpoint(breakpoints: readonly Breakpoint[]): (e: KernelE
           if (e.agent === b.value) return b;
           break;
         case 'tool':
-          if (e.type.startsWith('tool.') && 'tool' in e && e.tool === b.value) return b;
+          if (callOpenedBy(e)?.tool === b.value) return b;
           break;
       }
     }

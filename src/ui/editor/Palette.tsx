@@ -4,6 +4,10 @@ import { useStudio } from '../../store';
 import { NODE_KINDS, type NodeKind } from './docModel';
 import { addNode } from './docOps';
 import { DRAG_KIND } from './Canvas';
+import { freeSpot } from './freeSpot';
+
+/** The size assumed for a node not yet measured. */
+const DEFAULT_SIZE = { width: 180, height: 60 };
 
 const ITEMS: Record<NodeKind, { label: string; hint: string }> = {
   agent: { label: 'Agent', hint: 'A process: runs a behaviour on a model' },
@@ -13,7 +17,7 @@ const ITEMS: Record<NodeKind, { label: string; hint: string }> = {
   group: { label: 'Group', hint: 'A budget group: token and money quotas per period, shared by its agents' },
 };
 
-/** Adds nodes: click to drop one in the middle of the view, or drag one onto the canvas. */
+/** Adds nodes: click to place one in free space near the middle of the view, or drag one onto the canvas. */
 export function Palette() {
   const flow = useReactFlow();
   const hasProject = useStudio((s) => s.projectId !== null);
@@ -21,12 +25,17 @@ export function Palette() {
   const add = useCallback(
     (kind: NodeKind) => {
       const pane = document.querySelector('.hs-canvas')?.getBoundingClientRect();
-      const centre = pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 400, y: 300 };
-      const at = flow.screenToFlowPosition(centre);
+      const topLeft = flow.screenToFlowPosition(pane ? { x: pane.left, y: pane.top } : { x: 0, y: 0 });
+      const bottomRight = flow.screenToFlowPosition(pane ? { x: pane.right, y: pane.bottom } : { x: 800, y: 600 });
+      const visible = { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
+      const nodes = flow.getNodes();
+      const boxes = nodes.map((n) => ({ ...n.position, width: n.measured?.width ?? DEFAULT_SIZE.width, height: n.measured?.height ?? DEFAULT_SIZE.height }));
+      // A new node is about as big as the others of its kind already drawn.
+      const like = nodes.find((n) => n.type === kind && n.measured?.width);
+      const size = like?.measured?.width ? { width: like.measured.width, height: like.measured.height ?? DEFAULT_SIZE.height } : DEFAULT_SIZE;
+      const centre = { x: visible.x + visible.width / 2, y: visible.y + visible.height / 2 };
       const { doc, change } = useStudio.getState();
-      // Nudge each new node so repeated clicks do not stack them exactly.
-      const offset = (Date.now() / 40) % 5 | 0;
-      const added = addNode(doc, kind, { x: at.x - 90 + offset * 24, y: at.y - 30 + offset * 24 });
+      const added = addNode(doc, kind, freeSpot(boxes, centre, size, visible));
       change(`Add ${kind} ${added.id}`, added.doc, { select: added.id });
     },
     [flow],

@@ -75,9 +75,9 @@ export function ArchiveBrowser({ stores, runId, at }: { stores: Readonly<Record<
                   <span className="mv-id">{h.doc.id}</span>
                   {h.score !== null && <span className="mv-score" title="BM25 score">{h.score.toFixed(2)}</span>}
                   <span className="mv-trust" data-trust={h.doc.trust}>{h.doc.trust}</span>
-                  {h.distractor ? <span className="mv-flag" data-testid="distractor-flag">distractor</span> : <span className="sv-dim">valid</span>}
-                  <span className="sv-dim mv-src" title="source">{h.doc.source}</span>
-                  {h.doc.t > 0 && <span className="sv-dim">{formatVt(h.doc.t)}</span>}
+                  {h.distractor ? <span className="mv-flag" data-testid="distractor-flag">distractor</span> : <span className="rp-dim">valid</span>}
+                  <span className="rp-dim mv-src" title="source">{h.doc.source}</span>
+                  {h.doc.t > 0 && <span className="rp-dim">{formatVt(h.doc.t)}</span>}
                   {(h.doc.tags ?? []).map((t) => <span key={t} className="mv-tag">{t}</span>)}
                 </div>
                 <div className="mv-hit-text">

@@ -14,15 +14,15 @@ export function MemoryEvents({ entries, cursor, onPick }: { entries: readonly Me
   }, [entries]);
   if (entries.length === 0) return <div className="rp-empty" data-testid="memory-events">No memory events for this agent up to the cursor.</div>;
   return (
-    <ol ref={list} className="sv-markers mv-events" data-testid="memory-events">
+    <ol ref={list} className="rp-entries mv-events" data-testid="memory-events">
       {entries.map((e) => (
         <li key={e.seq}>
           <button type="button" className={e.seq === cursor ? 'is-cursor' : undefined} data-seq={e.seq} data-type={e.type} data-tone={e.tone} onClick={() => onPick(e.seq)} title={`${e.type} @ ${e.seq}`}>
-            <span className="sv-glyph">{GLYPH[e.type]}</span>
+            <span className="rp-glyph">{GLYPH[e.type]}</span>
             <span className="rp-seq">{e.seq}</span>
             <span className="rp-t">{formatVt(e.t)}</span>
             <span className="mv-etype">{e.type.slice(4)}</span>
-            <span className="sv-text">{e.text}</span>
+            <span className="rp-text">{e.text}</span>
           </button>
         </li>
       ))}

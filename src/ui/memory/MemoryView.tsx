@@ -4,7 +4,7 @@ import { useStudio } from '../../store';
 import { ArchiveBrowser } from './ArchiveBrowser';
 import { archiveStores } from './archive';
 import { MemoryEvents } from './MemoryEvents';
-import { memoryEntries } from './memoryEvents';
+import { busiestMemoryAgent, memoryEntries } from './memoryEvents';
 import { PageTable } from './PageTable';
 import { pageRows } from './pageTable';
 import { WindowBar } from './WindowBar';
@@ -30,7 +30,11 @@ export function MemoryView() {
   const [selected, setSelected] = useState<string | null>(null);
 
   const order = state?.order ?? [];
-  const agent = picked !== null && order.includes(picked) ? picked : (order[0] ?? null);
+  // Until the user picks one: the agent the run's memory events are about (the whole run, so scrubbing never switches it).
+  const allAgents = events[0]?.type === 'run.started' ? events[0].agents : order;
+  const busiest = useMemo(() => busiestMemoryAgent(events, allAgents), [events, head, allAgents]);
+  const fallback = busiest !== null && order.includes(busiest) ? busiest : (order[0] ?? null);
+  const agent = picked !== null && order.includes(picked) ? picked : fallback;
   const proc = agent === null ? undefined : state?.procs[agent];
   const now = state?.now ?? 0;
   const context = proc?.context ?? NO_SEGMENTS;
@@ -53,7 +57,7 @@ export function MemoryView() {
             {order.map((id) => <option key={id} value={id}>{id}</option>)}
           </select>
           {proc && (
-            <span className="sv-dim mv-params">
+            <span className="rp-dim mv-params">
               {proc.memory?.eviction ?? '?'}{proc.memory?.eviction === 'lru-k' ? ` k=${proc.memory.k}` : ''} · {proc.state}
             </span>
           )}
@@ -86,7 +90,7 @@ export function MemoryView() {
         <div className="rp-head">
           <span>Memory events{agent ? ` · ${agent}` : ''}</span>
           <span className="rp-spacer" />
-          <span className="sv-dim">▲ pressure ⇣ evicted ≡ compacted ⇡ faulted</span>
+          <span className="rp-dim">▲ pressure ⇣ evicted ≡ compacted ⇡ faulted</span>
         </div>
         <MemoryEvents entries={entries} cursor={cursor} onPick={setCursor} />
         <details className="mv-recall" data-testid="recall-list">

@@ -14,7 +14,7 @@ export function WindowBar({ bar }: { bar: Bar }) {
         </span>
         <span className="mv-level" data-level={bar.level}>{bar.level}</span>
         <span className="rp-spacer" />
-        <span className="sv-dim">free {formatTokens(bar.free)}</span>
+        <span className="rp-dim">free {formatTokens(bar.free)}</span>
       </div>
       <div className="mv-bar" data-testid="memory-bar" data-used={bar.used} data-window={bar.window} role="img" aria-label={`Context window ${pct(bar.share)} used`}>
         {bar.parts.map((p) => (
@@ -41,7 +41,7 @@ export function WindowBar({ bar }: { bar: Bar }) {
             {p.kind} {formatTokens(p.tokens)} · {pct(p.share)}
           </span>
         ))}
-        <span className="mv-legend-item sv-dim">▏warn {pct(bar.warnAt)} ▏compact {pct(bar.compactAt)}</span>
+        <span className="mv-legend-item rp-dim">▏warn {pct(bar.warnAt)} ▏compact {pct(bar.compactAt)}</span>
       </div>
     </div>
   );

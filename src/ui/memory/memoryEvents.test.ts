@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asRunId, type KernelEvent, type KernelEventBody } from '../../kernel';
-import { memoryEntries } from './memoryEvents';
+import { busiestMemoryAgent, memoryEntries } from './memoryEvents';
 
 const trace = (bodies: (KernelEventBody & { agent?: string })[]): KernelEvent[] =>
   bodies.map((b, seq) => ({ seq, t: seq * 100, run: asRunId('r'), ...b }) as KernelEvent);
@@ -26,5 +26,11 @@ describe('memory events', () => {
 
   it('describes a compaction', () => {
     expect(memoryEntries(events, 'a', 99).at(-1)!.text).toBe('1 → s9 (50 tok) · kept 1 facts · freed 250');
+  });
+
+  it('opens on the agent with the most memory events, not the first listed', () => {
+    expect(busiestMemoryAgent(events, ['b', 'a'])).toBe('a');
+    expect(busiestMemoryAgent(events.slice(0, 2), ['b', 'a'])).toBe('b'); // a tie: document order
+    expect(busiestMemoryAgent([], ['b', 'a'])).toBeNull();
   });
 });

@@ -50,3 +50,16 @@ export function memoryEntries(events: readonly KernelEvent[], agent: string | nu
   }
   return out;
 }
+
+/**
+ * The agent the run's memory story is about: the one with the most memory events in the whole
+ * trace (the first in `order` on a tie), or null when no agent has any. Read from the run, so
+ * the Memory view opens on it whatever the document calls its agents.
+ */
+export function busiestMemoryAgent(events: readonly KernelEvent[], order: readonly string[]): string | null {
+  const counts = new Map<string, number>();
+  for (const e of events) if (MEM_TYPES.has(e.type) && e.agent !== undefined) counts.set(e.agent, (counts.get(e.agent) ?? 0) + 1);
+  let best: string | null = null;
+  for (const id of order) if ((counts.get(id) ?? 0) > (best === null ? 0 : counts.get(best)!)) best = id;
+  return best;
+}

@@ -14,7 +14,9 @@ import { policyNodeTypes } from './PolicyNodes';
 import { focusNodes, policyGraph, withFocus, type PolicyEdge, type PolicyNode } from './policyGraph';
 import './policy.css';
 
-const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
+// The first view never zooms below 1, so node text stays at its size (≥ 11px); a big policy
+// opens at its middle and pans, and Fit view still shows all of it on request.
+const FIT_VIEW_OPTIONS = { padding: 0.15, minZoom: 1, maxZoom: 1.1 };
 const FOCUS_FIT = { padding: 0.8, maxZoom: 1.1, duration: 250 };
 
 /** Keeps xyflow's measurements while taking everything else from the derived graph. */

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useStudio } from '../../store';
 import { issueEntityId, issueText } from '../editor/issueIndex';
+import { isTextEntry } from '../shared/textEntry';
 import { ApprovalPrompt } from '../trust/ApprovalPrompt';
 import { Artifacts } from './Artifacts';
 import { Breakpoints } from './Breakpoints';
@@ -34,7 +35,8 @@ function useRunSession(): void {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || (e.repeat && e.key === 'F8')) return;
+      // Keys typed into a field or Monaco are the field's (F8 there must not start a run).
+      if (e.defaultPrevented || isTextEntry(e.target) || (e.repeat && e.key === 'F8')) return;
       const action = actionForKey(e, useStudio.getState());
       if (!action) return;
       e.preventDefault();
@@ -115,7 +117,7 @@ const VIEWS: readonly { id: RunView; label: string }[] = [
 /** Which view of the run fills the panel; all follow the same cursor. */
 function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): void }) {
   return (
-    <div className="sv-tabs" role="tablist" aria-label="Run views">
+    <div className="rp-tabs" role="tablist" aria-label="Run views">
       {VIEWS.map((v) => (
         <button key={v.id} type="button" role="tab" aria-selected={view === v.id} data-testid={`run-tab-${v.id}`} onClick={() => onChange(v.id)}>
           {v.label}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useStudio } from '../../store';
+import { stopTone } from './format';
 import { RUN_ACTIONS, tooltip, type RunAction } from './runActions';
 import { Scrubber } from './Scrubber';
 
@@ -53,6 +54,8 @@ const byName = (name: RunAction['name']) => RUN_ACTIONS.find((a) => a.name === n
 export function RunToolbar() {
   const status = useStudio((s) => s.status);
   const loading = useStudio((s) => s.loading);
+  const reason = useStudio((s) => s.runs.find((r) => r.id === s.runId)?.stopReason);
+  const stopped = status === 'stopped';
   return (
     <div className="rp-toolbar" role="toolbar" aria-label="Run controls">
       <ActionButton action={byName('run')} primary />
@@ -70,9 +73,10 @@ export function RunToolbar() {
         className="rp-badge"
         data-testid="run-status"
         data-status={status ?? 'none'}
-        title={status === 'waiting' ? 'Waiting for a human: answer the approval prompt and the run goes on in place' : undefined}
+        data-tone={stopped ? stopTone(reason) : undefined}
+        title={status === 'waiting' ? 'Waiting for a human: answer the approval prompt and the run goes on in place' : stopped && reason ? `stopped: ${reason}` : undefined}
       >
-        {loading ? 'loading…' : (status ?? 'no run')}
+        {loading ? 'loading…' : stopped && reason ? `stopped · ${reason}` : (status ?? 'no run')}
       </span>
       <Scrubber />
     </div>

@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useStudio } from '../../store';
 import type { RunMeta } from '../../bridge/api';
+import { stopTone } from './format';
 import { deleteRun, forkAtHead, resume, selectRun } from './runController';
 
 const shortId = (id: string) => id.slice(0, 8);
@@ -20,7 +21,7 @@ function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
       }}
     >
       <div className="rp-line">
-        <span className="rp-badge" data-status={run.status}>{run.status}</span>
+        <span className="rp-badge" data-status={run.status} data-tone={run.status === 'stopped' ? stopTone(run.stopReason) : undefined}>{run.status}</span>
         <span>{shortId(run.id)}</span>
         <span className="rp-spacer" />
         <button

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelEvent } from '../../kernel';
 import { asRunId } from '../../kernel';
-import { clip, eventFamily, formatCost, formatTokens, formatVt, summarize, SUMMARY_MAX } from './format';
+import { clip, eventFamily, formatCost, formatTokens, formatVt, stopTone, summarize, SUMMARY_MAX } from './format';
 
 const base = { seq: 3, t: 1250, run: asRunId('r') };
 
@@ -45,5 +45,13 @@ describe('number formats', () => {
     expect(formatCost(0.5)).toBe('$0.5000');
     expect(formatCost(12.345)).toBe('$12.35');
     expect(eventFamily('tool.called')).toBe('tool');
+  });
+});
+
+describe('stopTone', () => {
+  it('tones only a run that met every goal as a success', () => {
+    expect(stopTone('completed')).toBe('ok');
+    expect(stopTone('stopped')).toBe('neutral');
+    for (const r of ['goals-unmet', 'max-steps', 'deadlock', 'livelock', 'error'] as const) expect(stopTone(r)).toBe('failed');
   });
 });

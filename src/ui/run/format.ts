@@ -2,7 +2,7 @@
  * Pure text formatting for the run panel: one-line event summaries, virtual time, tokens,
  * money. Everything returns plain strings that React renders as text, never as HTML.
  */
-import type { Action, KernelEvent } from '../../kernel';
+import type { Action, KernelEvent, StopReason } from '../../kernel';
 
 /** Longest summary shown in a log row; the detail pane has the full event. */
 export const SUMMARY_MAX = 160;
@@ -20,6 +20,14 @@ export function json(value: unknown): string {
   } catch {
     return '?';
   }
+}
+
+/**
+ * How a stopped run's badge is toned: `ok` when it met every goal (`completed`, the CLI's exit
+ * 0), `neutral` when a person stopped it, `failed` for every other stop (limits, deadlock, …).
+ */
+export function stopTone(reason: StopReason | undefined): 'ok' | 'neutral' | 'failed' {
+  return reason === 'completed' ? 'ok' : reason === 'stopped' || reason === undefined ? 'neutral' : 'failed';
 }
 
 /** Virtual milliseconds as seconds with millisecond precision: `12.345s`. */

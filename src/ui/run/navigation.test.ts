@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asRunId, type KernelEvent } from '../../kernel';
-import { breakpointMatches, indexAtOrBefore, nextTurnEnd, parseBreakpoints, scrubberMarkers } from './navigation';
+import { indexAtOrBefore, nextTurnEnd, parseBreakpoints, scrubberMarkers } from './navigation';
 
 const run = asRunId('r');
 const ev = (seq: number, type: KernelEvent['type'], extra: Record<string, unknown> = {}) => ({ seq, t: seq, run, type, ...extra }) as KernelEvent;
@@ -25,14 +25,6 @@ describe('navigation', () => {
     const bp = { id: 'b', kind: 'tool' as const, value: 'web_search', enabled: true };
     const forked = [ev(0, 'run.started'), ev(1, 'run.forked', { parent: { run: 'p', seq: 0 }, specHash: 'h', edited: false }), ev(2, 'run.stopped', { reason: 'completed', detail: '', goals: {} })];
     expect(scrubberMarkers(forked, [{ seq: 1, breakpoint: bp }], 0).map((m) => [m.kind, m.seq])).toEqual([['hit', 1], ['fork', 1], ['stop', 2]]);
-  });
-
-  it('explains which breakpoint matches an event', () => {
-    const call = events[3]!;
-    expect(breakpointMatches({ id: '1', kind: 'tool', value: 'web_search', enabled: true }, call)).toBe(true);
-    expect(breakpointMatches({ id: '1', kind: 'tool', value: 'web_search', enabled: false }, call)).toBe(false);
-    expect(breakpointMatches({ id: '2', kind: 'agent', value: 'r', enabled: true }, call)).toBe(true);
-    expect(breakpointMatches({ id: '3', kind: 'event', value: 'infer.completed', enabled: true }, call)).toBe(false);
   });
 
   it('reads breakpoints back from settings, dropping anything malformed', () => {

@@ -63,19 +63,6 @@ export function describeBreakpoint(b: Breakpoint): string {
   return `${b.kind} = ${b.value}`;
 }
 
-/** Whether a breakpoint matches an event (the worker decides hits; this explains them). */
-export function breakpointMatches(b: Breakpoint, e: KernelEvent): boolean {
-  if (!b.enabled) return false;
-  switch (b.kind) {
-    case 'event':
-      return e.type === b.value;
-    case 'agent':
-      return e.agent === b.value;
-    case 'tool':
-      return 'tool' in e && e.tool === b.value;
-  }
-}
-
 const KINDS: readonly Breakpoint['kind'][] = ['event', 'agent', 'tool'];
 
 /** Breakpoints read back from settings; anything malformed is dropped, never trusted. */

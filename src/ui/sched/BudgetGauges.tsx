@@ -26,7 +26,7 @@ export function BudgetGauges({ gauges, totals }: { gauges: Gauge[]; totals: Harn
         <div className="sv-gauge" data-testid="budget-totals">
           <div className="sv-gauge-head">
             <span className="sv-model">harness</span>
-            <span className="sv-dim">{formatTokens(totals.tokensIn)} in · {formatTokens(totals.tokensOut)} out · limits from the document</span>
+            <span className="rp-dim">{formatTokens(totals.tokensIn)} in · {formatTokens(totals.tokensOut)} out · limits from the document</span>
           </div>
           <Bar m={totals.tokens} label="tokens" format={formatTokens} />
           <Bar m={totals.cost} label="cost" format={formatCost} />
@@ -37,9 +37,9 @@ export function BudgetGauges({ gauges, totals }: { gauges: Gauge[]; totals: Harn
         <div key={g.id} className="sv-gauge" data-testid="budget-gauge" data-group={g.id} data-throttled={g.throttled || undefined} style={{ paddingLeft: 8 + g.depth * 12 }}>
           <div className="sv-gauge-head">
             <span className="sv-model">{g.name}</span>
-            {g.name !== g.id && <span className="sv-dim">{g.id}</span>}
-            <span className="sv-dim">w {g.weight}</span>
-            <span className="sv-dim">
+            {g.name !== g.id && <span className="rp-dim">{g.id}</span>}
+            <span className="rp-dim">w {g.weight}</span>
+            <span className="rp-dim">
               {g.periodMs === null ? 'per run' : `period ${formatVt(g.periodMs)}${g.periodLeftMs !== null ? `, ${formatVt(g.periodLeftMs)} left` : ''}`}
             </span>
             {g.throttled && g.throttledUntil !== null && (
@@ -48,7 +48,7 @@ export function BudgetGauges({ gauges, totals }: { gauges: Gauge[]; totals: Harn
           </div>
           <Bar m={g.tokens} label="tokens" format={formatTokens} />
           <Bar m={g.cost} label="cost" format={formatCost} />
-          {g.members.length > 0 && <div className="sv-members sv-dim">agents: {g.members.join(', ')}</div>}
+          {g.members.length > 0 && <div className="sv-members rp-dim">agents: {g.members.join(', ')}</div>}
         </div>
       ))}
     </>

@@ -32,10 +32,10 @@ export function MarkerList({ tl, head, cursor, onPick }: { tl: Timeline; head: n
     else if (top + item.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + item.offsetHeight - list.clientHeight;
   }, [nearSeq]);
 
-  if (tl.markers.length === 0) return <div className="sv-markers rp-empty">No preemptions, throttles or refused admissions.</div>;
+  if (tl.markers.length === 0) return <div className="rp-entries rp-empty">No preemptions, throttles or refused admissions.</div>;
   return (
-    <ul className="sv-markers" aria-label="Scheduler markers" ref={listRef}>
-      {hiddenBefore > 0 && <li className="sv-more">{hiddenBefore} earlier…</li>}
+    <ul className="rp-entries" aria-label="Scheduler markers" ref={listRef}>
+      {hiddenBefore > 0 && <li className="rp-more">{hiddenBefore} earlier…</li>}
       {shown.map((m) => (
         <li key={m.seq}>
           <button
@@ -48,16 +48,16 @@ export function MarkerList({ tl, head, cursor, onPick }: { tl: Timeline; head: n
             onClick={() => onPick(m.seq)}
             title={`Go to event ${m.seq}`}
           >
-            <span className="sv-glyph" style={{ color: MARKER_STYLE[m.kind].color }} aria-label={MARKER_STYLE[m.kind].label}>
+            <span className="rp-glyph" style={{ color: MARKER_STYLE[m.kind].color }} aria-label={MARKER_STYLE[m.kind].label}>
               {MARKER_STYLE[m.kind].glyph}
             </span>
-            <span className="sv-dim">{formatVt(m.t)}</span>
-            <span className="sv-dim">#{m.seq}</span>
-            <span className="sv-text">{m.text}</span>
+            <span className="rp-dim">{formatVt(m.t)}</span>
+            <span className="rp-dim">#{m.seq}</span>
+            <span className="rp-text">{m.text}</span>
           </button>
         </li>
       ))}
-      {hiddenAfter > 0 && <li className="sv-more">{hiddenAfter} later…</li>}
+      {hiddenAfter > 0 && <li className="rp-more">{hiddenAfter} later…</li>}
     </ul>
   );
 }

@@ -17,14 +17,14 @@ export function RoutingList({ events, routed, cursor, onPick }: { events: readon
         return (
           <li key={seq}>
             <button type="button" data-testid="sched-route" data-seq={seq} className={seq === cursor ? 'is-cursor' : undefined} onClick={() => onPick(seq)} title={`Go to event ${seq}`}>
-              <span className="sv-dim">{formatVt(e.t)}</span>
+              <span className="rp-dim">{formatVt(e.t)}</span>
               <span className="sv-agent">{e.agent}</span>
               <span>
                 {e.need > 0 ? `needs q≥${e.need} → ` : 'no need stated → '}
                 <b>{e.model}</b>
-                {e.from && e.from !== e.model ? <span className="sv-dim"> (was {e.from})</span> : null}
+                {e.from && e.from !== e.model ? <span className="rp-dim"> (was {e.from})</span> : null}
               </span>
-              <span className="sv-text sv-dim">{e.reason}</span>
+              <span className="rp-text rp-dim">{e.reason}</span>
             </button>
             <div className="sv-cands">
               {e.candidates.map((c) => (

@@ -18,7 +18,7 @@ function statsTitle(l: AgentLine): string {
 function Numbers({ line }: { line: AgentLine }) {
   return (
     <span className="sv-nums" title={statsTitle(line)}>
-      {line.numbers.length === 0 ? <span className="sv-dim">—</span> : line.numbers.map(([k, v]) => (
+      {line.numbers.length === 0 ? <span className="rp-dim">—</span> : line.numbers.map(([k, v]) => (
         <span key={k}><b>{k}</b>{formatStat(v)}</span>
       ))}
     </span>
@@ -32,11 +32,11 @@ function AgentRow({ line, state, slot, color }: { line: AgentLine; state: 'runni
       <td className="sv-agent">
         <i className="sv-swatch" style={{ background: agentColor(color) }} />
         {line.agent}
-        {state === 'running' && <span className="sv-dim"> {line.class}</span>}
+        {state === 'running' && <span className="rp-dim"> {line.class}</span>}
         {line.throttled && <span className="sv-badge" data-kind="throttled" title={line.throttled}>throttled</span>}
       </td>
       <td><Numbers line={line} /></td>
-      <td className="num sv-dim" title={state === 'running' ? 'holding the slot for' : 'waiting for'}>{formatVt(line.ms)}</td>
+      <td className="num rp-dim" title={state === 'running' ? 'holding the slot for' : 'waiting for'}>{formatVt(line.ms)}</td>
     </tr>
   );
 }
@@ -50,7 +50,7 @@ export function Runqueues({ queues, colorOf }: { queues: ModelQueue[]; colorOf(a
         <div key={q.model} className="sv-rq" data-testid="sched-runqueue" data-model={q.model}>
           <div className="sv-rq-head">
             <span className="sv-model">{q.model}</span>
-            <span className="sv-dim">
+            <span className="rp-dim">
               {q.slots.filter((s) => s.holder).length}/{q.slots.length} slots busy · {q.waitingCount} waiting
               {q.bandwidth !== null && q.bandwidth > 0 ? ` · deadline bandwidth ${formatStat(q.bandwidth)} slots` : ''}
             </span>
@@ -63,7 +63,7 @@ export function Runqueues({ queues, colorOf }: { queues: ModelQueue[]; colorOf(a
                 ) : (
                   <tr key={`s${s.slot}`} className="sv-free">
                     <td className="sv-slot">[{s.slot}]</td>
-                    <td colSpan={3} className="sv-dim">idle</td>
+                    <td colSpan={3} className="rp-dim">idle</td>
                   </tr>
                 ),
               )}

@@ -39,7 +39,7 @@ export function SchedulerView() {
         <div className="rp-head">
           <span>Slots @ {cursor < 0 ? '—' : cursor}</span>
           <span className="rp-spacer" />
-          <span className="sv-dim">wheel zooms · shift+wheel pans · click goes to the event</span>
+          <span className="rp-dim">wheel zooms · shift+wheel pans · click goes to the event</span>
         </div>
         {tl.agents.length > 0 && <GanttLegend agents={tl.agents} />}
         {head < 0 ? (
@@ -50,7 +50,7 @@ export function SchedulerView() {
             <SchedGantt tl={tl} head={head} cursor={cursor} cursorT={cursorT} onPick={setCursor} />
             <div className="rp-head">
               <span>Markers</span>
-              <span className="sv-dim">▼ preempted · ■ throttled · ✕ refused</span>
+              <span className="rp-dim">▼ preempted · ■ throttled · ✕ refused</span>
             </div>
             <MarkerList tl={tl} head={head} cursor={cursor} onPick={setCursor} />
           </>

@@ -41,8 +41,8 @@ const INFO_MS = 6000;
 
 function Notice({ notice, onDismiss }: { notice: ShellNotice; onDismiss(id: number): void }) {
   useEffect(() => {
-    // Information fades on its own; warnings and errors stay until dismissed.
-    if (notice.level !== 'info') return;
+    // Information fades on its own; warnings, errors and questions stay until dismissed or answered.
+    if (notice.level !== 'info' || notice.actions) return;
     const t = setTimeout(() => onDismiss(notice.id), INFO_MS);
     return () => clearTimeout(t);
   }, [notice, onDismiss]);
@@ -58,6 +58,19 @@ function Notice({ notice, onDismiss }: { notice: ShellNotice; onDismiss(id: numb
           </ul>
         )}
       </div>
+      {notice.actions?.map((a) => (
+        <button
+          key={a.label}
+          type="button"
+          className="hs-btn hs-btn--small"
+          onClick={() => {
+            onDismiss(notice.id);
+            a.run();
+          }}
+        >
+          {a.label}
+        </button>
+      ))}
       <button type="button" className="hs-btn hs-btn--icon hs-btn--ghost" aria-label="Dismiss" onClick={() => onDismiss(notice.id)}>
         ×
       </button>

@@ -3,10 +3,11 @@
  * store. Failures become banners, never silent.
  */
 import { callback, studio } from '../../bridge/client';
-import type { ProjectRecord } from '../../bridge/api';
+import type { ProjectRecord, ProjectSummary } from '../../bridge/api';
+import type { SpecIssue } from '../../kernel';
 import { useStudio } from '../../store';
 import { flushSave } from './autosave';
-import { blankDocument, exportFileName, exportText, issueLines, readImport } from './projectFiles';
+import { blankDocument, exportFileName, exportText, issueLines, readImport, type ImportedFile } from './projectFiles';
 
 export const LAST_PROJECT_KEY = 'ui.lastProjectId';
 const EXAMPLES = `${import.meta.env.BASE_URL}examples/`;
@@ -151,7 +152,60 @@ export async function deleteStoredProject(id: string): Promise<void> {
   }
 }
 
-/** Imports a file as a new project. A broken document is still imported; its issues are listed. */
+/** `Name`, or `Name (2)`, `Name (3)`… : the first that no stored project has. */
+export function unusedName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  let n = 2;
+  while (taken.has(`${name} (${n})`)) n++;
+  return `${name} (${n})`;
+}
+
+/** The result of an import, one banner at a time, belonging to the project it made. */
+function reportImport(fileName: string, record: ProjectRecord, issues: readonly SpecIssue[], replaced: boolean): void {
+  const { notify } = useStudio.getState();
+  const what = replaced ? `Replaced “${record.name}” with ${fileName}` : `Imported ${fileName} as “${record.name}”`;
+  if (issues.length === 0) notify({ level: 'info', key: 'import', project: record.id, message: `${what}.` });
+  else {
+    notify({
+      level: 'warning',
+      key: 'import',
+      project: record.id,
+      message: `${what} with ${issues.length} issue${issues.length === 1 ? '' : 's'} — nothing was dropped; fix them in the editor.`,
+      details: issueLines(issues),
+    });
+  }
+}
+
+/** Replaces a stored project's document (and name) with an imported one, then opens it. */
+async function replaceProject(id: string, fileName: string, imported: ImportedFile): Promise<void> {
+  if (!(await leaveCurrent())) return;
+  try {
+    const record = await studio().getProject(id);
+    if (!record) {
+      useStudio.getState().notify({ level: 'warning', key: 'import', message: `“${imported.name}” no longer exists; import ${fileName} again to add it.` });
+      return;
+    }
+    const result = await studio().saveProject(id, imported.doc, record.rev, imported.name);
+    if (!result.ok) {
+      useStudio.getState().notify({ level: 'warning', key: 'import', message: `Could not replace “${imported.name}”: ${result.message}` });
+      return;
+    }
+    if (await openProject(id, true)) reportImport(fileName, { ...record, name: imported.name, rev: result.rev, doc: imported.doc }, imported.issues, true);
+  } catch (err) {
+    fail(`Could not replace “${imported.name}”`, err);
+  }
+}
+
+async function importAsNew(fileName: string, imported: ImportedFile, name: string): Promise<void> {
+  const record = await createProject(name, imported.doc);
+  if (record) reportImport(fileName, record, imported.issues, false);
+}
+
+/**
+ * Imports a file as a new project. A broken document is still imported; its issues are listed.
+ * A file named like a stored project (an export imported again) asks first: replace that
+ * project, or keep both (the new one gets a numbered name).
+ */
 export async function importFile(file: File): Promise<void> {
   let text: string;
   try {
@@ -161,17 +215,25 @@ export async function importFile(file: File): Promise<void> {
     return;
   }
   const imported = readImport(file.name, text);
-  const record = await createProject(imported.name, imported.doc);
-  if (!record) return;
-  const { notify } = useStudio.getState();
-  if (imported.issues.length === 0) notify({ level: 'info', message: `Imported ${file.name} as “${record.name}”.` });
-  else {
-    notify({
-      level: 'warning',
-      message: `Imported ${file.name} as “${record.name}” with ${imported.issues.length} issue${imported.issues.length === 1 ? '' : 's'} — nothing was dropped; fix them in the editor.`,
-      details: issueLines(imported.issues),
-    });
+  let projects: ProjectSummary[];
+  try {
+    projects = await studio().listProjects();
+  } catch (err) {
+    fail('Could not list the projects', err);
+    return;
   }
+  const same = projects.find((p) => p.name === imported.name);
+  if (!same) return importAsNew(file.name, imported, imported.name);
+  const copyName = unusedName(imported.name, new Set(projects.map((p) => p.name)));
+  useStudio.getState().notify({
+    level: 'warning',
+    key: 'import',
+    message: `A project named “${imported.name}” already exists. Replace it with ${file.name}, or keep both (the import becomes “${copyName}”)?`,
+    actions: [
+      { label: `Replace “${imported.name}”`, run: () => void replaceProject(same.id, file.name, imported) },
+      { label: 'Keep both', run: () => void importAsNew(file.name, imported, copyName) },
+    ],
+  });
 }
 
 /**

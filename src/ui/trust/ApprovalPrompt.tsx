@@ -30,13 +30,13 @@ function AskCard({ ask }: { ask: PendingAsk }) {
     >
       <div className="tv-ask-title">
         <strong>{title}</strong>
-        <span className="sv-dim"> · call {ask.callId} · event {ask.seq}</span>
+        <span className="rp-dim"> · call {ask.callId} · event {ask.seq}</span>
       </div>
       <div className="tv-ask-note">
         Only {ask.agent} is paused until you answer; the other agents continue.
       </div>
       <div className="tv-ask-why">
-        {ask.reason} <span className="sv-dim">({authorityText(ask)})</span>
+        {ask.reason} <span className="rp-dim">({authorityText(ask)})</span>
       </div>
       {ask.taint.length > 0 && (
         <div className="tv-ask-taint">

@@ -13,9 +13,9 @@ function UndoCell({ row, state, live }: { row: AuditRow; state: UndoState; live:
     case 'rolled-back':
       return <span data-testid={`audit-rolled-back-${row.seq}`}>rolled back at #{state.at}</span>;
     case 'rolled-back-later':
-      return <span className="sv-dim">rolled back later, at #{state.at}</span>;
+      return <span className="rp-dim">rolled back later, at #{state.at}</span>;
     case 'none':
-      return <span className="sv-dim">—</span>;
+      return <span className="rp-dim">—</span>;
     case 'can-roll-back':
       return (
         <button
@@ -61,7 +61,7 @@ export function AuditTable({ rows, atHead, cursor, live, onPick }: { rows: reado
     <>
       <div className="rp-head">
         <span>Audit @ {cursor < 0 ? '—' : cursor}</span>
-        <span className="sv-dim tv-count">{rows.length} operation{rows.length === 1 ? '' : 's'}</span>
+        <span className="rp-dim tv-count">{rows.length} operation{rows.length === 1 ? '' : 's'}</span>
       </div>
       <div className="tv-audit-head tv-audit-grid" role="presentation" aria-hidden="true">
         <span>#</span>
@@ -94,7 +94,7 @@ export function AuditTable({ rows, atHead, cursor, live, onPick }: { rows: reado
                 >
                   <span role="cell" className="rp-seq">{row.seq}</span>
                   <span role="cell" className="rp-agent">{row.agent}</span>
-                  <span role="cell">{row.op} <span className="sv-dim">{row.outcome}</span></span>
+                  <span role="cell">{row.op} <span className="rp-dim">{row.outcome}</span></span>
                   <span role="cell" className="tv-tool" title={row.request}>{row.request}</span>
                   <span role="cell" title={auditAuthorityText(row.authority)}>{auditAuthorityText(row.authority)}</span>
                   <span role="cell" className="tv-reason" title={row.changed ?? undefined}>{row.changed ?? '—'}</span>

@@ -61,7 +61,7 @@ export function Decisions({ log, head, cursor, onPick }: { log: DecisionLog; hea
     <div className="rp-section rp-grow">
       <div className="rp-head">
         <span>Decisions @ {cursor < 0 ? '—' : cursor}</span>
-        <span className="sv-dim tv-count">{count} shown</span>
+        <span className="rp-dim tv-count">{count} shown</span>
         <span className="rp-spacer" />
         <FilterSelect label="agent" testId="decision-filter-agent" value={filter.agent} options={log.agents} onChange={(agent) => set({ agent })} />
         <FilterSelect label="tool" testId="decision-filter-tool" value={filter.tool} options={log.tools} onChange={(tool) => set({ tool })} />

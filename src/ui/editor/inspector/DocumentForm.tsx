@@ -17,6 +17,7 @@ export function DocumentForm() {
   const doc = useStudio((s) => s.doc);
   const issues = useStudio((s) => s.issues);
   const projectId = useStudio((s) => s.projectId);
+  const projectName = useStudio((s) => s.projectName);
   const d = isRecord(doc) ? doc : {};
   const limits = isRecord(d.limits) ? d.limits : {};
   const policy = isRecord(d.policy) ? d.policy : {};
@@ -39,7 +40,7 @@ export function DocumentForm() {
     <div data-testid="inspector-document">
       <header className="hs-inspector__head">
         <span className="hs-kind">harness</span>
-        <span className="hs-inspector__title">{str(d.name, 'Untitled')}</span>
+        <span className="hs-inspector__title">{str(d.name, projectName || 'Untitled')}</span>
       </header>
       {isRecord(doc) && (
         <>

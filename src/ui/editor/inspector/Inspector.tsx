@@ -2,7 +2,7 @@
  * The right-hand inspector: the selected entity's form (or the harness itself when nothing is
  * selected), its issues in place, and the document's problems list.
  */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import { useStudio } from '../../../store';
 import { findEntity, isRecord, str, type EntityKind, type EntityRef } from '../docModel';
 import { deleteEntities, replaceEntity } from '../docOps';
@@ -97,11 +97,17 @@ function EntityInspector({ entity }: { entity: EntityRef }) {
 export function Inspector() {
   const selection = useStudio((s) => s.selection);
   const doc = useStudio((s) => s.doc);
-  const hasProject = useStudio((s) => s.projectId !== null);
+  const projectId = useStudio((s) => s.projectId);
+  const hasProject = projectId !== null;
   const entity = useMemo(() => (selection ? findEntity(doc, selection) : null), [doc, selection]);
+  // Another selection is another form: it opens at its top (name, model), not at the last one's offset.
+  const scroll = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (scroll.current) scroll.current.scrollTop = 0;
+  }, [selection, projectId]);
   return (
     <aside className="hs-inspector" aria-label="Inspector" data-testid="inspector">
-      <div className="hs-inspector__scroll">
+      <div className="hs-inspector__scroll" ref={scroll}>
         {!hasProject ? (
           <p className="hs-muted hs-pad">No project open.</p>
         ) : entity ? (
