@@ -14,9 +14,11 @@ import { policyNodeTypes } from './PolicyNodes';
 import { focusNodes, policyGraph, withFocus, type PolicyEdge, type PolicyNode } from './policyGraph';
 import './policy.css';
 
-// The first view never zooms below 1, so node text stays at its size (≥ 11px); a big policy
-// opens at its middle and pans, and Fit view still shows all of it on request.
-const FIT_VIEW_OPTIONS = { padding: 0.15, minZoom: 1, maxZoom: 1.1 };
+// The first view frames the agents and their capabilities (what the view explains) and never
+// zooms below 1, so node text stays at its size (≥ 11px); scopes and rules are a pan away, and
+// Fit view shows everything on request.
+const FIT_VIEW_OPTIONS = { padding: 0.1, minZoom: 1, maxZoom: 1.1 };
+const FRAMED: ReadonlySet<string> = new Set(['agent', 'tool', 'store', 'missing']);
 const FOCUS_FIT = { padding: 0.8, maxZoom: 1.1, duration: 250 };
 
 /** Keeps xyflow's measurements while taking everything else from the derived graph. */
@@ -40,6 +42,10 @@ function PolicyFlow() {
   const flow = useReactFlow<PolicyNode, PolicyEdge>();
 
   const graph = useMemo(() => policyGraph(doc, spec), [doc, spec]);
+  const [firstFit] = useState(() => {
+    const framed = graph.nodes.filter((n) => FRAMED.has(n.data.kind)).map((n) => ({ id: n.id }));
+    return framed.length > 0 ? { ...FIT_VIEW_OPTIONS, nodes: framed } : FIT_VIEW_OPTIONS;
+  });
   const target = focus && focus.projectId === projectId ? focus.target : null;
   const shown = useMemo(() => withFocus(graph, target), [graph, target]);
 
@@ -100,7 +106,7 @@ function PolicyFlow() {
           deleteKeyCode={null}
           colorMode="dark"
           fitView={!centreOnMount}
-          fitViewOptions={FIT_VIEW_OPTIONS}
+          fitViewOptions={firstFit}
           minZoom={0.2}
           maxZoom={2}
           attributionPosition="bottom-center"
