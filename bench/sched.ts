@@ -13,7 +13,7 @@ import { idle } from '../src/kernel/sched/idle';
 import { priority } from '../src/kernel/sched/priority';
 import { rt } from '../src/kernel/sched/rt';
 import type { SchedClass, SchedParams } from '../src/kernel/sched/schedClass';
-import type { SchedSpec } from '../src/kernel/sched/schedOps';
+import type { AgentSched as SchedSpec } from '../src/kernel/sched';
 
 export const SCHED_BENCH_SIZES = [10, 1_000, 10_000] as const;
 

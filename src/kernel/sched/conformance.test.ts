@@ -1,5 +1,5 @@
 /**
- * Conformance: every scheduling class through the same generic driver (schedOps.ts) with
+ * Conformance: every scheduling class through the same generic driver (testing/conformanceDriver.ts) with
  * random scripts of enqueue/pick/account/sleep/wakeup/exit over N slots, checking the ops-table
  * contract of schedClass.ts after every step. The last block proves the checks can fail.
  */
@@ -13,7 +13,7 @@ import { SCHED_CLASSES } from './index';
 import { priority } from './priority';
 import { rt } from './rt';
 import type { SchedClass, SchedParams } from './schedClass';
-import { jsonClone, runOps, type OpsWorld, type SchedOp, type SchedSpec } from './schedOps';
+import { jsonClone, runOps, type OpsWorld, type SchedOp, type SchedSpec } from './testing/conformanceDriver';
 
 /** Every class under test: the foundation's fifo, the five policies, and whatever else is registered. */
 const LISTED = [fifo, deadline, rt, fair, priority, idle] as SchedClass<unknown>[];

@@ -3,8 +3,8 @@ import { fair } from './fair';
 import { idle } from './idle';
 import { rt } from './rt';
 import type { SchedParams } from './schedClass';
-import type { SchedSpec } from './schedOps';
-import { simulate, type SimAgent } from './schedSim';
+import type { SchedSpec } from './testing/conformanceDriver';
+import { simulate, type SimAgent } from './testing/slotSimulator';
 
 const params = (over: Partial<SchedParams> = {}): SchedParams => ({
   sliceTokens: 10, rtPeriodMs: 1000, rtRuntimeShare: 0.95, dlBound: 0.95, agingStepMs: 0, slots: 1, tokensPerMs: 1, ...over,

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { priority } from './priority';
 import type { SchedEntity, SchedParams } from './schedClass';
-import type { SchedSpec } from './schedOps';
-import { simulate, type SimAgent } from './schedSim';
+import type { SchedSpec } from './testing/conformanceDriver';
+import { simulate, type SimAgent } from './testing/slotSimulator';
 
 const params = (over: Partial<SchedParams> = {}): SchedParams => ({
   sliceTokens: 10, rtPeriodMs: 1000, rtRuntimeShare: 0.95, dlBound: 0.95, agingStepMs: 100, slots: 1, tokensPerMs: 1, ...over,
@@ -64,7 +64,7 @@ describe('priority with aging', () => {
       }),
       { numRuns: 80 },
     );
-  });
+  }, 60_000); // 80 simulations of 200 s each: ~2 s alone, it timed out at the default 5 s on a loaded machine
 
   it('starves the low priority when agingStepMs = 0', () => {
     const r = simulate([priority], params({ agingStepMs: 0 }), scenario(0, 10, 2), 100_000);

@@ -14,7 +14,7 @@
  * - Admission control for deadline agents is the kernel's (job pipeline, allocate stage):
  *   it needs every model's capacity, not one runqueue.
  * - PURE ops (pickNext, checkPreempt, sliceFor, nextTimer, throttled, stats, queued,
- *   size) are called by the kernel to decide; they must not mutate rq.
+ *   size) are called to decide, by the scheduler core (core.ts) and the kernel; they must not mutate rq.
  * - METADATA (label, params, shows) and the PURE checkParams / explainParams are the single
  *   source for everything outside the scheduler that knows a class: the document schema (its
  *   class enum and `sched` fields, spec/schema.ts), the parser's per-class rules (spec/parse.ts),

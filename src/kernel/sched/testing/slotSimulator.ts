@@ -1,13 +1,17 @@
 /**
- * A small slot core for scenario tests: several classes over one model's slots, asked in rank
- * order like the kernel's run loop, with agents that arrive, need so many tokens per job, sleep
- * and come back. Per instant: slices end and are accounted, due class timers fire, arrivals are
- * enqueued, slice boundaries decide (class throttle, a higher class with work, checkPreempt),
- * then free slots are filled. Deterministic; reports service and per-job times.
+ * Test-only: a slot simulator for the per-class scenario tests. Several classes over one
+ * model's slots, with agents that arrive, need so many tokens per job, sleep and come back.
+ * Per instant: slices end and are accounted, due class timers fire, arrivals are enqueued,
+ * slice boundaries decide, then free slots are filled. The decisions (who gets a free slot,
+ * whether a runner continues at a boundary, how long a slice is) are the scheduler core's
+ * (sched/core.ts), the same code the kernel's run loop calls. Deterministic; reports service
+ * and per-job times.
  */
-import type { AgentId } from '../ids';
-import type { SchedClass, SchedParams } from './schedClass';
-import type { SchedSpec } from './schedOps';
+import type { AgentId } from '../../ids';
+import { atSliceBoundary, pickForSlot, sliceLength, type SchedView } from '../core';
+import type { SchedClass, SchedParams } from '../schedClass';
+import type { SchedSpec } from './conformanceDriver';
+import { fireDueTimers } from './fireDueTimers';
 
 /** A simulated agent: jobs of `work` tokens, arriving every `periodMs` or `gapMs` after the last. */
 export interface SimAgent {
@@ -105,12 +109,17 @@ export function simulate(
     if (!c) throw new Error(`no class ${l.a.cls}`);
     return c;
   };
+  const current: SchedView = { classes: ordered, rqs, now };
+  const view = (): SchedView => {
+    current.now = now;
+    return current;
+  };
   const startSlice = (i: number, l: Live, cls: SchedClass): void => {
-    const allowed = cls.sliceFor(rqs[cls.name], l.a.id);
+    // An unbounded slice (fifo) still needs an end time here: a long stand-in, checked again at its boundary.
+    const allowed = sliceLength(cls, rqs[cls.name], l.a.id);
     const tokens = Math.max(1, Math.min(l.left, Number.isFinite(allowed) ? allowed : params.sliceTokens * 64));
     slots[i] = { live: l, cls, tokens, end: now + tokens / params.tokensPerMs };
   };
-  const pickable = (cls: SchedClass): AgentId | null => cls.pickNext(rqs[cls.name], now);
 
   for (let guard = 0; guard < 50_000_000; guard++) {
     // 1. Slices that end now are accounted; finished jobs sleep (and leave after their last).
@@ -138,12 +147,7 @@ export function simulate(
       if (l.phase === 'done') cls.exit(rqs[cls.name], l.a.id);
     });
     // 2. Due class timers.
-    for (const c of ordered) {
-      for (let g = 0; c.nextTimer(rqs[c.name], now) <= now; g++) {
-        if (g > 1000) throw new Error(`${c.name}: nextTimer stays at or before now after replenish`);
-        c.replenish(rqs[c.name], now);
-      }
-    }
+    for (const c of ordered) fireDueTimers(c, rqs[c.name], now);
     // 3. Arrivals.
     for (const l of lives) {
       if (l.phase !== 'waiting' || l.arrive > now) continue;
@@ -158,8 +162,7 @@ export function simulate(
     for (const i of boundary) {
       const s = slots[i]!;
       const rq = rqs[s.cls.name];
-      const higher = ordered.some((c) => c.rank < s.cls.rank && pickable(c) !== null);
-      if (s.cls.throttled(rq, s.live.a.id, now) || higher || s.cls.checkPreempt(rq, s.live.a.id, now)) {
+      if (atSliceBoundary(view(), s.cls, s.live.a.id).kind === 'preempt') {
         s.cls.enqueue(rq, { agent: s.live.a.id, t: now, sched: s.live.a.sched, why: 'preempted' }, now);
         s.live.phase = 'queued';
         slots[i] = null;
@@ -170,17 +173,15 @@ export function simulate(
     // 5. Free slots, classes asked in rank order.
     for (let i = 0; i < slots.length; i++) {
       if (slots[i]) continue;
-      for (const c of ordered) {
-        const id = pickable(c);
-        if (id === null) continue;
-        const l = lives.find((x) => x.a.id === id)!;
-        hooks.onPick?.(id, c.name, now, rqs);
-        c.dequeue(rqs[c.name], id, now);
-        l.phase = 'running';
-        if (l.firstRun < 0) l.firstRun = now;
-        startSlice(i, l, c);
-        break;
-      }
+      const pick = pickForSlot(view());
+      if (pick === null) continue;
+      const { cls: c, agent: id } = pick;
+      const l = lives.find((x) => x.a.id === id)!;
+      hooks.onPick?.(id, c.name, now, rqs);
+      c.dequeue(rqs[c.name], id, now);
+      l.phase = 'running';
+      if (l.firstRun < 0) l.firstRun = now;
+      startSlice(i, l, c);
     }
     // 6. The next instant something happens.
     let next = Number.POSITIVE_INFINITY;

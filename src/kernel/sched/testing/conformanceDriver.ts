@@ -1,12 +1,16 @@
 /**
- * The conformance driver: plays a script of scheduler operations (spawn, wake, pick, run a
- * slice, preempt, yield, sleep, exit, let time pass) against ONE class over N slots, calling the
- * ops the way the kernel's reducer and run loop do, and records everything the class decided.
- * Scripts are plain data, so property tests generate them and shrink failures; a `check`
- * callback sees the world after every step. Deterministic: no clock, no randomness.
+ * Test-only: the conformance driver. Plays a script of scheduler operations (spawn, wake,
+ * pick, run a slice, preempt, yield, sleep, exit, let time pass) against ONE class over N
+ * slots, calling the ops the way the kernel's reducer does, with the pick, the slice length
+ * and the slice-boundary decision taken from the scheduler core (sched/core.ts) the kernel's
+ * run loop calls, and records everything the class decided. Scripts are plain data, so
+ * property tests generate them and shrink failures; a `check` callback sees the world after
+ * every step. Deterministic: no clock, no randomness.
  */
-import type { AgentId } from '../ids';
-import type { SchedClass, SchedEntity, SchedParams, SchedStats } from './schedClass';
+import type { AgentId } from '../../ids';
+import { atSliceBoundary, pickForSlot, sliceLength, type SchedView } from '../core';
+import type { SchedClass, SchedEntity, SchedParams, SchedStats } from '../schedClass';
+import { fireDueTimers } from './fireDueTimers';
 
 /** An agent's scheduling attributes, as the reducer copies them from its spec. */
 export type SchedSpec = SchedEntity['sched'];
@@ -55,10 +59,12 @@ function nth<T>(xs: T[], n: number): T | undefined {
 
 /** Fires every due class timer, as the kernel's sched.replenished does. */
 function fireTimers<Q>(w: OpsWorld<Q>): void {
-  for (let guard = 0; w.cls.nextTimer(w.rq, w.now) <= w.now; guard++) {
-    if (guard > 1000) throw new Error(`${w.cls.name}: nextTimer stays at or before now (${w.now}) after replenish`);
-    w.cls.replenish(w.rq, w.now);
-  }
+  fireDueTimers(w.cls, w.rq, w.now);
+}
+
+/** The one class's runqueue as the scheduler core sees it. */
+function viewOf<Q>(w: OpsWorld<Q>): SchedView {
+  return { classes: [w.cls as SchedClass], rqs: { [w.cls.name]: w.rq }, now: w.now };
 }
 
 /** What the class shows after a step: the pick, the queue, the timer and every agent's numbers. */
@@ -91,7 +97,7 @@ function step<Q>(w: OpsWorld<Q>, op: SchedOp): void {
     }
     case 'pick': {
       if (inPhase(w, 'running').length >= w.params.slots) break;
-      const id = cls.pickNext(w.rq, w.now);
+      const id = pickForSlot(viewOf(w))?.agent ?? null;
       w.trace.push({ picked: id });
       const a = w.agents.find((x) => x.id === id);
       if (!a) break;
@@ -102,13 +108,14 @@ function step<Q>(w: OpsWorld<Q>, op: SchedOp): void {
     case 'run': {
       const a = nth(inPhase(w, 'running'), op.n);
       if (!a) break;
-      const tokens = Math.max(1, Math.min(op.tokens, cls.sliceFor(w.rq, a.id)));
+      const tokens = sliceLength(cls, w.rq, a.id, op.tokens);
       w.now += tokens / w.params.tokensPerMs;
       cls.account(w.rq, a.id, tokens, w.now);
       fireTimers(w);
       // The slice boundary: a throttled runner leaves, else the class may preempt it.
-      const throttled = cls.throttled(w.rq, a.id, w.now);
-      const preempt = throttled || cls.checkPreempt(w.rq, a.id, w.now);
+      const decision = atSliceBoundary(viewOf(w), cls, a.id);
+      const throttled = decision.kind === 'preempt' && decision.reason === 'throttled';
+      const preempt = decision.kind === 'preempt';
       w.trace.push({ ran: a.id, tokens, throttled, preempt });
       if (preempt) enqueue(w, a, 'preempted');
       break;
