@@ -15,6 +15,9 @@
  * a `test/`, `testing/` or `__tests__/` folder). It may also use Node built-ins, test packages
  * and fixtures outside src/; production code never imports it.
  *
+ * Inside src/kernel, imports between subsystems are checked against KERNEL_SUBSYSTEMS
+ * (scripts/kernel-subsystems.mjs), and any import cycle between kernel files is reported.
+ *
  * Each violation prints as `file:line: rule; what to do`; the exit code is 1 if there is any.
  * The tables are plain data and `checkSource` is pure, so check-layers.test.ts can prove each
  * rule still fires.
