@@ -48,7 +48,7 @@ test('a model the studio cannot run says so before Run, and Run explains what is
   await expect(page.getByTestId('run-item')).toHaveCount(0);
 
   // Back on sim, the document is plainly valid and runs.
-  await provider.selectOption('sim');
+  await provider.selectOption({ label: 'sim (default)' });
   await expect(page.getByTestId('issue-count')).toHaveText('Valid');
 });
 

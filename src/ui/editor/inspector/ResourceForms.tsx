@@ -84,12 +84,13 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
 }
 
 /**
- * Every provider a document may name, the default first; those the studio cannot run yet say
- * so in the list (a run of such a model is refused before it starts, see checkRunnable).
+ * The providers a document may name besides the default (which is the empty choice, so "sim"
+ * is listed once); those the studio cannot run yet say so in the list (a run of such a model is
+ * refused before it starts, see checkRunnable).
  */
-const PROVIDER_OPTIONS = PROVIDERS.map((p) => ({
+const PROVIDER_OPTIONS = PROVIDERS.filter((p) => p !== MODEL.provider).map((p) => ({
   value: p,
-  label: p === MODEL.provider ? `${p} (default)` : BUILTIN_PROVIDERS.includes(p) ? p : `${p} (cannot run here yet)`,
+  label: BUILTIN_PROVIDERS.includes(p) ? p : `${p} (cannot run here yet)`,
 }));
 
 export function ModelForm({ edit }: { edit: EntityEdit }) {
@@ -100,7 +101,16 @@ export function ModelForm({ edit }: { edit: EntityEdit }) {
     <Section title="Model">
       <TextField label="Name" value={m.name} onChange={(v) => set(['name'], v, 'Rename model')} issues={at('name')} testId="field-name" />
       <div className="hs-grid2">
-        <SelectField label="Provider" value={provider} options={PROVIDER_OPTIONS} onChange={(v) => set(['provider'], v, 'Set provider')} issues={at('provider')} testId="field-provider" />
+        <SelectField
+          label="Provider"
+          // Written out or left to default, the default provider is the one "(default)" choice.
+          value={provider === MODEL.provider ? undefined : provider}
+          options={PROVIDER_OPTIONS}
+          empty={defaultChoice(MODEL.provider)}
+          onChange={(v) => set(['provider'], v, 'Set provider')}
+          issues={at('provider')}
+          testId="field-provider"
+        />
         <TextField label="Model" value={m.model} placeholder={MODEL.model} onChange={(v) => set(['model'], v || undefined, 'Set provider model')} issues={at('model')} />
         <SelectField label="Tokenizer" value={m.tokenizer} options={['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']} empty="from the model name" onChange={(v) => set(['tokenizer'], v, 'Set tokenizer')} issues={at('tokenizer')} testId="field-tokenizer" />
       </div>
