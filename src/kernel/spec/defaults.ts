@@ -14,6 +14,7 @@ import {
   MemorySchema,
   ModelSchema,
   PolicySchema,
+  SchedParamsSchema,
   StoreSchema,
   ToolImplSchema,
   ToolSchema,
@@ -61,4 +62,6 @@ export const specDefaults = Object.freeze({
   channel: fieldDefaults(ChannelSchema),
   policy: fieldDefaults(PolicySchema),
   limits: fieldDefaults(LimitsSchema),
+  /** The harness-wide scheduler knobs (an agent's class fields come from the sched registry). */
+  sched: fieldDefaults(SchedParamsSchema),
 });

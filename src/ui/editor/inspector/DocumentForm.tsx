@@ -60,11 +60,11 @@ export function DocumentForm() {
           <GoalsSection />
           <Section title="Scheduler">
             <div className="hs-grid2">
-              <NumberField label="Slice" hint="tokens" value={sched.sliceTokens} min={1} step={16} placeholder="64" onChange={(v) => set(['sched', 'sliceTokens'], v, 'Set scheduler slice')} issues={at('sched.sliceTokens')} testId="field-sched-slice-tokens" />
-              <NumberField label="Aging step" hint="ms per +1, 0 off" value={sched.agingStepMs} min={0} step={100} placeholder="500" onChange={(v) => set(['sched', 'agingStepMs'], v, 'Set priority aging step')} issues={at('sched.agingStepMs')} testId="field-sched-aging" />
-              <NumberField label="rt period" hint="ms" value={sched.rtPeriodMs} min={1} step={100} placeholder="1000" onChange={(v) => set(['sched', 'rtPeriodMs'], v, 'Set rt period')} issues={at('sched.rtPeriodMs')} testId="field-sched-rt-period" />
-              <NumberField label="rt share" hint="of each period" value={sched.rtRuntimeShare} min={0} max={1} step={0.05} placeholder="0.95" onChange={(v) => set(['sched', 'rtRuntimeShare'], v, 'Set rt runtime share')} issues={at('sched.rtRuntimeShare')} testId="field-sched-rt-share" />
-              <NumberField label="Deadline bound" hint="× slots" value={sched.dlBound} min={0} max={1} step={0.05} placeholder="0.95" onChange={(v) => set(['sched', 'dlBound'], v, 'Set deadline admission bound')} issues={at('sched.dlBound')} testId="field-sched-dl-bound" />
+              <NumberField label="Slice" hint="tokens" value={sched.sliceTokens} min={1} step={16} placeholder={placeholderOf(specDefaults.sched.sliceTokens)} onChange={(v) => set(['sched', 'sliceTokens'], v, 'Set scheduler slice')} issues={at('sched.sliceTokens')} testId="field-sched-slice-tokens" />
+              <NumberField label="Aging step" hint="ms per +1, 0 off" value={sched.agingStepMs} min={0} step={100} placeholder={placeholderOf(specDefaults.sched.agingStepMs)} onChange={(v) => set(['sched', 'agingStepMs'], v, 'Set priority aging step')} issues={at('sched.agingStepMs')} testId="field-sched-aging" />
+              <NumberField label="rt period" hint="ms" value={sched.rtPeriodMs} min={1} step={100} placeholder={placeholderOf(specDefaults.sched.rtPeriodMs)} onChange={(v) => set(['sched', 'rtPeriodMs'], v, 'Set rt period')} issues={at('sched.rtPeriodMs')} testId="field-sched-rt-period" />
+              <NumberField label="rt share" hint="of each period" value={sched.rtRuntimeShare} min={0} max={1} step={0.05} placeholder={placeholderOf(specDefaults.sched.rtRuntimeShare)} onChange={(v) => set(['sched', 'rtRuntimeShare'], v, 'Set rt runtime share')} issues={at('sched.rtRuntimeShare')} testId="field-sched-rt-share" />
+              <NumberField label="Deadline bound" hint="× slots" value={sched.dlBound} min={0} max={1} step={0.05} placeholder={placeholderOf(specDefaults.sched.dlBound)} onChange={(v) => set(['sched', 'dlBound'], v, 'Set deadline admission bound')} issues={at('sched.dlBound')} testId="field-sched-dl-bound" />
             </div>
             <p className="hs-muted">
               The slice is fair's request size, rr's quantum and the preemption check interval. rt work may use its share of each rt period; deadline agents are admitted while their reserved bandwidth stays under the bound.

@@ -128,5 +128,25 @@ describe("the inspector shows the schema's defaults", () => {
     const html = render(<DocumentForm />);
     expect(shown(html, 'Permission mode')).toBe(choice(spec.policy.mode));
     expect(shown(html, 'Max steps')).toBe(String(spec.limits.maxSteps));
+    expect(shown(html, 'Slice')).toBe(String(spec.sched.sliceTokens));
+    expect(shown(html, 'Aging step')).toBe(String(spec.sched.agingStepMs));
+    expect(shown(html, 'rt period')).toBe(String(spec.sched.rtPeriodMs));
+    expect(shown(html, 'rt share')).toBe(String(spec.sched.rtRuntimeShare));
+    expect(shown(html, 'Deadline bound')).toBe(String(spec.sched.dlBound));
+  });
+
+  it('an agent’s scheduling class and the fields each class reads', () => {
+    expect(shown(render(<AgentForm edit={edit('agent')} />), 'Class')).toBe(choice(spec.agents[0]!.sched.class));
+    for (const cls of ['rt', 'fair', 'priority']) {
+      const agent = { ...BARE.agents[0]!, sched: { class: cls } };
+      const parsed = parseHarness({ ...BARE, agents: [agent] });
+      if (!parsed.ok) throw new Error('invalid');
+      const s = parsed.spec.agents[0]!.sched;
+      const base = edit('agent');
+      const html = render(<AgentForm edit={{ ...base, entity: { ...base.entity, value: agent } }} />);
+      if (cls === 'rt') expect(shown(html, 'rt policy')).toBe(choice(String(s.rtPolicy)));
+      if (cls !== 'fair') expect(shown(html, 'Priority')).toBe(String(s.priority));
+      if (cls === 'fair') expect(shown(html, 'Nice')).toBe(String(s.nice));
+    }
   });
 });
