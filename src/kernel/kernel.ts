@@ -19,7 +19,7 @@ import type { ArchiveStore } from './memory/archiveStore';
 import { MemoryArchive } from './memory/memoryArchive';
 import { RunArchive } from './memory/runArchive';
 import { TermWatch } from './term/watch';
-import { inputProblem } from './state/humanInputs';
+import { inputProblem } from './loop/humanInputs';
 import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, ModelInfo } from './trace/events';

@@ -4,7 +4,7 @@
  */
 import type { Action } from '../cpu/cpu';
 import type { Proc } from '../state/state';
-import { answerEvent } from '../state/humanInputs';
+import { answerEvent } from './humanInputs';
 import { HUMAN } from '../spec';
 import { countTokens } from '../tokens';
 import { decideLazyFault } from '../memory/lazyFault';

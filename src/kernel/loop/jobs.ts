@@ -1,9 +1,9 @@
 /**
  * Starting jobs: every agent of the document not yet in the process table goes through the
- * job.create hook (signature, unique handles) and the job pipeline (state/pipeline.ts),
+ * job.create hook (signature, unique handles) and the job pipeline (jobPipeline.ts),
  * which publishes it, or fails it with the stage and the reason.
  */
-import { runJobPipeline } from '../state/pipeline';
+import { runJobPipeline } from './jobPipeline';
 import { effectiveSched } from '../sched/groupWeights';
 import type { AgentSpec } from '../spec';
 import { encodingFor } from '../tokens';

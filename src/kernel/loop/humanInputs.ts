@@ -3,7 +3,7 @@
  * agent, stop — checked against the state when it is submitted, and turned into the event
  * the kernel records. Pure: the kernel queues inputs and emits what these return.
  */
-import type { KernelState } from './state';
+import type { KernelState } from '../state/state';
 import type { ToolSpec } from '../spec';
 import { toolClassFor } from '../tools/toolClass';
 import { undoFor } from '../trust/audit';
