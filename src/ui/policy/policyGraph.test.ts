@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addRule, addScope, setPolicyField } from '../editor/docOps';
-import { parseHarness } from '../../kernel';
+import { parseHarness, storeTier } from '../../kernel';
 import { capabilityEdgeId, focusNodes, LAYOUT, nodeId, policyGraph as graphOf, withFocus, type PolicyEdge, type RuleNodeData } from './policyGraph';
 
 /** The view as the studio builds it: the document, and its parsed spec (null while invalid). */
@@ -83,6 +83,17 @@ describe('policyGraph', () => {
     const narrow = example() as { agents: { id: string; tiers?: string[] }[] };
     narrow.agents.find((a) => a.id === 'researcher')!.tiers = ['session'];
     expect(cap(policyGraph(narrow).edges, 'researcher', 'web_search').data!.decision).toMatchObject({ effect: 'deny', module: 'tier' });
+  });
+
+  it('a tool or store node shows the kind and tier the run uses, defaults included', () => {
+    const doc = example();
+    const parsed = parseHarness(doc);
+    if (!parsed.ok) throw new Error('the example must parse');
+    const { nodes } = policyGraph(doc);
+    const detail = (id: string) => nodes.find((n) => n.id === nodeId.target(id))!.data.detail;
+    expect(parsed.spec.stores.some((s) => s.tier === undefined && s.kind === 'archival')).toBe(true);
+    for (const s of parsed.spec.stores) expect(detail(s.id)).toBe(`${s.kind} · ${storeTier(s)}`);
+    for (const t of parsed.spec.tools) expect(detail(t.id)).toBe(`${t.sideEffect} · ${t.tier}`);
   });
 
   it('shows a matcher that does not parse with the parser’s error; no run can start, so no edge claims a decision', () => {

@@ -8,11 +8,23 @@
  * the same document always draws the same picture.
  */
 import { MarkerType, type Edge, type Node } from '@xyflow/react';
-import { explainAccess, type AccessKind, type DecisionRecord, type Effect, type ExplainCall, type HarnessSpec, type ScopeLevel } from '../../kernel';
+import { explainAccess, specDefaults, storeTier, type AccessKind, type DecisionRecord, type Effect, type ExplainCall, type HarnessSpec, type ScopeLevel } from '../../kernel';
 import { entities, isRecord, str } from '../editor/docModel';
 import { matcherError } from './matcherError';
 import { readPolicy, type PolicyEntries } from './policyModel';
 import type { PolicyTarget } from '../../store/canvasViewSlice';
+
+/** A tool's side effect and tier, the schema's defaults where the document leaves them out. */
+function toolDetail(tool: Record<string, unknown>): string {
+  return `${str(tool.sideEffect, specDefaults.tool.sideEffect)} · ${str(tool.tier, specDefaults.tool.tier)}`;
+}
+
+/** A store's kind and tier; an unset tier is the kernel's (storeTier: session for archival memory, shared for knowledge). */
+function storeDetail(store: Record<string, unknown>): string {
+  const kind = store.kind === 'knowledge' || store.kind === 'archival' ? store.kind : specDefaults.store.kind;
+  const tier = store.tier === 'platform' || store.tier === 'shared' || store.tier === 'session' ? store.tier : undefined;
+  return `${kind} · ${storeTier({ kind, tier })}`;
+}
 
 export interface ScopeNodeData extends Record<string, unknown> {
   kind: 'scope';
@@ -170,7 +182,7 @@ export function policyGraph(doc: unknown, spec: HarnessSpec | null): PolicyGraph
     for (const e of entities(doc, kind)) {
       if (targets.has(e.id)) continue;
       targets.set(e.id, { kind, value: e.value });
-      const detail = kind === 'tool' ? `${str(e.value.sideEffect, 'none')} · ${str(e.value.tier, 'shared')}` : `${str(e.value.kind, 'archival')} · ${str(e.value.tier, 'shared')}`;
+      const detail = kind === 'tool' ? toolDetail(e.value) : storeDetail(e.value);
       nodes.push({ id: nodeId.target(e.id), type: kind, position: { x: LAYOUT.targetX, y: row++ * LAYOUT.targetPitch }, data: { kind, id: e.id, title: str(e.value.name, e.id), detail, focused: false } });
     }
   }
