@@ -148,6 +148,12 @@ describe('failure messages', () => {
     expect(await failureOf(new TestKernel(asking).expectRefused({ kind: 'message', to: 'ghost', text: 'hi' }, /not waiting/))).toMatch(/refused with ".*no running agent.*", expected "\/not waiting\/"/);
   });
 
+  it('a fork or a restore says in its scenario where it came from', async () => {
+    const t = await new TestKernel(denied, { snapshotEvery: 4 }).runToStop();
+    expect(await failureOf(t.fork(5).runToStop().expectStop('deadlock'))).toContain('✓ fork run test-run after #5 as fork  → #6');
+    expect(await failureOf(t.restore({ upTo: 9, fromSnapshot: true }).expectStop('deadlock'))).toContain('✓ restore run test-run from #0..#9 (snapshot at #8)  → #9');
+  });
+
   it('check keeps the framework\'s assertion and adds the scenario to it', async () => {
     let caught: unknown;
     try {

@@ -76,7 +76,8 @@ export class TestKernel {
 
   /**
    * Starts a run of `spec` (run id `test-run`, seed 1 unless given), or takes over a kernel built
-   * elsewhere (a fork, a restore) to drive it as a scenario.
+   * elsewhere (a fork, a restore) to drive it as a scenario; `opts` are then the options it was
+   * built with, passed on to its own forks and restores.
    */
   constructor(source: HarnessSpec | Kernel, opts: Partial<KernelOptions> = {}) {
     if (source instanceof Kernel) {
@@ -195,7 +196,8 @@ export class TestKernel {
   fork(at: number, opts: { spec?: HarnessSpec; runId?: string } & Pick<Partial<KernelOptions>, 'signatures'> = {}): TestKernel {
     this.settled('fork()');
     const { spec = this.kernel.document, runId = 'fork', ...rest } = opts;
-    const fork = new TestKernel(Kernel.fork(this.kernel.events, spec, { ...this.options, ...rest, runId, parent: { run: this.kernel.runId, seq: at } }));
+    const options = { ...this.options, ...rest, runId };
+    const fork = new TestKernel(Kernel.fork(this.kernel.events, spec, { ...options, parent: { run: this.kernel.runId, seq: at } }), options);
     return fork.titled(`fork run ${this.kernel.runId} after #${at} as ${runId}${spec === this.kernel.document ? '' : ', with an edited document'}`);
   }
 
@@ -208,7 +210,7 @@ export class TestKernel {
     const upTo = opts.upTo ?? this.kernel.head;
     const snapshot = opts.fromSnapshot ? this.kernel.snapshots().filter((s) => s.seq <= upTo).at(-1)?.state : undefined;
     if (opts.fromSnapshot && !snapshot) throw new Error(`no snapshot at or before #${upTo}`);
-    const restored = new TestKernel(Kernel.restore(this.kernel.events.slice(0, upTo + 1), this.kernel.document, { ...this.options, ...(snapshot ? { snapshot } : {}) }));
+    const restored = new TestKernel(Kernel.restore(this.kernel.events.slice(0, upTo + 1), this.kernel.document, { ...this.options, ...(snapshot ? { snapshot } : {}) }), this.options);
     return restored.titled(`restore run ${this.kernel.runId} from #0..#${upTo}${snapshot ? ` (snapshot at #${snapshot.seq})` : ''}`);
   }
 
