@@ -206,5 +206,5 @@ describe('DexieArchive', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 30_000); // a property over IndexedDB: slow on a loaded machine, not wrong
 });
