@@ -5,6 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLlama, LlamaChatSession, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { Validator } from '@cfworker/json-schema';
+import { outputSchema } from '../src/providers/local/constrain';
+import { schemaToGbnf } from '../src/providers/local/grammar';
+import type { ToolDefinition } from '../src/providers/types';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { ensureTinyGguf } from './make-tiny-gguf.mjs';
 
@@ -66,4 +70,22 @@ describe('the tiny GGUF in node-llama-cpp', () => {
     expect(parsed.arguments.city.length).toBeLessThanOrEqual(8);
     expect(Number.isInteger(parsed.arguments.days)).toBe(true);
   }, 30_000);
+
+  it("follows the provider's own grammar (schemaToGbnf of the offered functions) to outputs that match the schema", async () => {
+    const tools: ToolDefinition[] = [
+      { name: 'search', description: 'Search.', parameters: { type: 'object', properties: { query: { type: 'string', maxLength: 10 }, limit: { type: 'integer' } }, required: ['query'] } },
+      { name: 'send', description: 'Send.', parameters: { type: 'object', properties: { to: { enum: ['writer', 'editor'] }, urgent: { type: 'boolean' } }, required: ['to', 'urgent'], additionalProperties: false } },
+    ];
+    const schema = outputSchema(tools, 'required')!;
+    const grammar = await llama.createGrammar({ grammar: schemaToGbnf(schema) });
+    const validator = new Validator(schema as never, '2020-12', false);
+    for (const seed of [1, 2, 3, 4]) {
+      const session = new LlamaChatSession({ contextSequence: context.getSequence(), autoDisposeSequence: true });
+      const text = await session.prompt('go', { grammar, maxTokens: 120, seed });
+      session.dispose();
+      const parsed = JSON.parse(text) as { call: string };
+      expect(['search', 'send']).toContain(parsed.call);
+      expect(validator.validate(parsed).errors).toEqual([]);
+    }
+  }, 60_000);
 });

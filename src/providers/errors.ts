@@ -25,7 +25,9 @@ export type ProviderErrorKind =
   /** The response was not the wire format we speak (not an event stream, not JSON). */
   | 'protocol'
   /** The request asked for something this adapter cannot do (e.g. an assistant prefix on the OpenAI wire). */
-  | 'unsupported';
+  | 'unsupported'
+  /** A local model file that is not a usable GGUF (wrong format, truncated, refused by llama.cpp). */
+  | 'model-file';
 
 export interface ProviderFailure {
   kind: ProviderErrorKind;
@@ -64,6 +66,7 @@ const RETRYABLE: Record<ProviderErrorKind, boolean> = {
   dropped: true,
   protocol: false,
   unsupported: false,
+  'model-file': false,
 };
 
 export function failure(

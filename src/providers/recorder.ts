@@ -3,7 +3,7 @@
  * as a plain {@link ChatResponse} at any point: at the end, or as the partial output of a dropped
  * or aborted stream. Both adapters feed it; only the wire parsing differs.
  */
-import type { ChatOptions, ChatRequest, ChatResponse, FinishReason, ToolCall, Usage, WireFormat } from './types';
+import type { ChatOptions, ChatRequest, ChatResponse, FinishReason, ProviderKind, ToolCall, Usage } from './types';
 
 interface PendingCall {
   id: string;
@@ -48,7 +48,7 @@ export class ResponseRecorder {
   private firstTokenAt: number | null = null;
 
   constructor(
-    private readonly wire: WireFormat,
+    private readonly wire: ProviderKind,
     private readonly endpoint: string,
     private readonly req: ChatRequest,
     private readonly sent: { seed: number | null; maxTokens: number | null; prefix: string },

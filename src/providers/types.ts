@@ -10,6 +10,9 @@
 /** The two wire formats. `openai` covers OpenAI, Ollama, vLLM, llama.cpp's server, LM Studio and OpenRouter. */
 export type WireFormat = 'openai' | 'anthropic';
 
+/** What produced an answer: a wire format, or `local` (a GGUF run in-process by llama.cpp through wllama). */
+export type ProviderKind = WireFormat | 'local';
+
 /** Where a provider lives. The key is kept by the adapter and never copied into what it returns. */
 export interface EndpointConfig {
   wire: WireFormat;
@@ -108,7 +111,7 @@ export interface Timing {
 
 /** Everything a call produced: recorded in the trace so a replay never calls the model again. */
 export interface ChatResponse {
-  wire: WireFormat;
+  wire: ProviderKind;
   /** The endpoint, without credentials or query string. */
   endpoint: string;
   /** What was asked for; `seed` is null when not sent (the API has none, or none was given). */
@@ -158,7 +161,7 @@ export interface ChatOptions {
 
 /** One adapter per wire format; `chat` throws only {@link ProviderError} (see errors.ts). */
 export interface Provider {
-  readonly wire: WireFormat;
+  readonly wire: ProviderKind;
   /** The endpoint, without credentials or query string: safe to show. */
   readonly endpoint: string;
   readonly capabilities: ProviderCapabilities;
