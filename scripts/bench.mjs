@@ -23,9 +23,12 @@
  *   syscall             the kernel step that decides a tool call (the whole policy stack) with 200
  *                       rules over four scopes, median/p95 µs, and the livelock detector's cost per
  *                       turn, in Node (bench/syscall.ts)                       aim median < 50 µs
+ *   localCpu            decode tokens/s of the in-browser CPU (wllama, one thread) on the generated
+ *                       tiny GGUF in Chromium, beside node-llama-cpp (one thread) on the same file
+ *                       in Node, in the same run (bench/localCpuBench.mjs)
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -271,9 +274,24 @@ async function benchSyscallLatency() {
   return r;
 }
 
+// ---- (i) the in-browser CPU beside node-llama-cpp ---------------------------------------------
+
+async function benchLocalCpuSpeed() {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
+  const { benchLocalCpu } = await import('../bench/localCpuBench.mjs');
+  const r = await benchLocalCpu({ executablePath, args: CHROMIUM_ARGS, quick: QUICK });
+  const w = r.wllama;
+  line('local CPU tok/s, wllama (Chromium)', fmt(w.tokensPerSec), `${r.model}, ${w.tokens} tokens, trials ${w.trials.map(fmt).join(', ')}; first token ${w.firstTokenMs} ms, load ${w.loadMs} ms`);
+  const n = r.nodeLlamaCpp;
+  if (n) line('local CPU tok/s, node-llama-cpp', fmt(n.tokensPerSec), `same file, one thread, ${n.tokens} tokens, trials ${n.trials.map(fmt).join(', ')}; first token ${n.firstTokenMs} ms, load ${n.loadMs} ms`);
+  else line('local CPU tok/s, node-llama-cpp', 'n/a', 'node-llama-cpp is not installed');
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, syscall: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, syscall: null, localCpu: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -294,5 +312,6 @@ await measure('dispatchMedianUs', 'dispatch', benchDispatchLatency);
 await measure('archive', 'archive', benchArchive);
 await measure('tokensPerSec', 'tokens', benchTokenCount);
 await measure('syscall', 'syscall', benchSyscallLatency);
+await measure('localCpu', 'localcpu', benchLocalCpuSpeed);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
