@@ -19,6 +19,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     setupFiles: ['fake-indexeddb/auto'],
+    // Property tests run thousands of cases; on a shared 2-core machine 5 s is not enough.
+    // A hang still fails, after a minute.
+    testTimeout: 60_000,
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
   },
 });
