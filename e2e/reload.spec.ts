@@ -8,6 +8,9 @@ async function openExample(page: Page, id: string, node: string): Promise<void> 
   await expect(page.getByTestId(`node-${node}`)).toBeVisible();
 }
 
+// Two page loads, a run and a resume: more than the default 30 s on a loaded machine.
+test.describe.configure({ timeout: 60_000 });
+
 const headOf = async (page: Page): Promise<number> => Number(/(\d+)\s*\/\s*(\d+)/.exec(await page.getByTestId('cursor-readout').innerText())![2]);
 
 test('reloading with the approval prompt open: approving still resumes the same run in place', async ({ page }) => {
