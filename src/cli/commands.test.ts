@@ -229,13 +229,13 @@ describe('harness run: nobody at the CLI to ask', () => {
   const trace = async (name: string, extra: string[] = []) => {
     const io = memIo({ [`${name}.json`]: load(name) });
     const r = await runCli(['run', `${name}.json`, '--seed', '1', '--json', '--trace', 'out.jsonl', ...extra], io);
-    const events = io.files['out.jsonl']!.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; by?: string; agent?: string });
+    const events = io.files['out.jsonl']!.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; decision?: { module: string }; agent?: string });
     return { r, summary: JSON.parse(r.stdout) as RunSummary, events };
   };
 
   it('denies asks by default and approves them with --approve all; the run goes on either way', async () => {
     const denied = await trace('approvals');
-    expect(denied.events.filter((e) => e.type === 'tool.denied' && e.by === 'human')).toHaveLength(2);
+    expect(denied.events.filter((e) => e.type === 'tool.denied' && e.decision?.module === 'human')).toHaveLength(2);
     const approved = await trace('approvals', ['--approve', 'all']);
     expect(approved.events.filter((e) => e.type === 'tool.approved')).toHaveLength(2);
     expect(approved.summary.stopReason).toBe('completed');

@@ -8,15 +8,15 @@ import { runCli, type CliIo } from './commands';
  * and says which example changed and why in its commit message.
  */
 const GOLDEN: Record<string, [string, string, string]> = {
-  'approvals.json': ['f7fe37dc5aa904e3', '346699932a6340b6', '51d68ec3e99aab2d'],
+  'approvals.json': ['c670d3c285721b16', 'f04865e0726b2b53', '73b10d1339b9ae18'],
   'ask-human.json': ['74859c80336ec6bb', 'e7df974b80efdfea', '37ab9b00007057e1'],
   'contention.json': ['c0b03aa09f5c3622', '731926b6a74e6b45', '1e44d0081f274008'],
   'delegation.json': ['a384b39b8767e5e9', 'cb0afaf10628ee0c', 'd286fee0cd8deb19'],
-  'distractors.json': ['4e4c3a87d742dd9f', '3fad59560faafc79', '2b1d7f06421332f4'],
-  'injection.json': ['8f19d3adc9599a39', 'dbc95d202dd54e74', '6b9aa9a79a370c87'],
+  'distractors.json': ['5de7099a8ac74ffe', '6b13ea892e7c991a', '2ebbbc4fdce49ee5'],
+  'injection.json': ['afe5b9d5ce03f07f', '74721cdb0622125a', '4e990437ec1dbe81'],
   'livelock.json': ['77bc2b3689873693', 'b4e5ff17ed246498', 'a76e28e2a212a1f9'],
-  'paging.json': ['e72fe61fc8d110ee', 'ee96a96d3ede1e39', 'c53096cdaae77f90'],
-  'research-team.json': ['ce090bad9944257b', 'c06a209aa32de153', 'd7987d51abebdd1c'],
+  'paging.json': ['a2db8473bb5f0ac0', '3ef9931ab6c84db3', 'b5b1d83cb114ffde'],
+  'research-team.json': ['bf0e6c7b84e1879a', '8631f5f4cde9bc42', 'cfd006e6b732d965'],
 };
 
 const diskIo: CliIo = {

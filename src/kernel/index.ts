@@ -8,6 +8,7 @@ export { asRunId } from './ids';
 export * from './trace/events';
 export { callOpenedBy } from './trace/calls';
 export type { KernelState, Proc, Message, StoreDoc } from './state/state';
+export { openAsks, type OpenAsk } from './state/openAsks';
 export type { Action, Cpu, InferRequest, InferResult, ContextEntry } from './cpu/cpu';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';

@@ -147,7 +147,7 @@ describe('system calls and messages', () => {
       agents: [{ id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'call', tool: 'mail', args: { to: 'x' } }, { op: 'finish' }] }],
     });
     const t = await new TestKernel(spec).runToEnd();
-    expect(t.events('tool.denied')[0]).toMatchObject({ tool: 'mail', module: 'capability', rule: 'capability:a->mail', scope: 'agent', code: 'no-handle', reason: 'a holds no capability on mail' });
+    expect(t.events('tool.denied')[0]).toMatchObject({ tool: 'mail', decision: { effect: 'deny', hook: 'tool.call', module: 'capability', rule: 'capability:a->mail', scope: 'agent', code: 'no-handle', reason: 'a holds no capability on mail' } });
     expect(t.events('tool.returned')).toHaveLength(0);
   });
 
@@ -161,7 +161,7 @@ describe('system calls and messages', () => {
     const returned = t.events('tool.returned')[0]!;
     // The authority is the mode (no rule matched); the grant is the handle issued at job start.
     const handle = (t.events('cap.granted')[0] as EventOf<'cap.granted'>).handles[0]!;
-    expect(allowed).toMatchObject({ rule: 'mode:auto', scope: 'mode', module: 'mode', grant: handle.id });
+    expect(allowed).toMatchObject({ decision: { effect: 'allow', rule: 'mode:auto', scope: 'mode', module: 'mode', grant: handle.id } });
     expect(handle).toMatchObject({ target: 'echo', kind: 'shared', lease: 'job' });
     expect(returned.t - allowed.t).toBe(250);
     expect(t.state.artifacts.o?.text).toBe('echo hi');
@@ -174,7 +174,7 @@ describe('system calls and messages', () => {
         { id: 'b', name: 'B', model: 'm', behaviour: [{ op: 'recv', from: 'a' }] },
       ],
     });
-    await new TestKernel(spec).runToStop().expectEvents('msg.denied', [{ reason: 'no channel from a to b' }]).expectStop('deadlock');
+    await new TestKernel(spec).runToStop().expectEvents('msg.denied', [{ decision: { effect: 'deny', hook: 'msg.send', module: 'channel', reason: 'no channel from a to b' } }]).expectStop('deadlock');
   });
 
   it('stops at the step limit', async () => {

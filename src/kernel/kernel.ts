@@ -20,6 +20,7 @@ import { MemoryArchive } from './memory/memoryArchive';
 import { RunArchive } from './memory/runArchive';
 import { TermWatch } from './term/watch';
 import { inputProblem } from './loop/humanInputs';
+import { openAsks, type OpenAsk } from './state/openAsks';
 import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, ModelInfo } from './trace/events';
@@ -212,7 +213,7 @@ export class Kernel {
   }
 
   /** The asks a human has not answered yet. */
-  openAsks(): { agent: string; callId: string; tool: string; ask: 'approve' | 'declassify' }[] {
-    return Object.values(this.run.s.procs).flatMap((p) => (p.call?.asked ? [{ agent: p.id, callId: p.call.callId, tool: p.call.tool, ask: p.call.asked.ask }] : []));
+  openAsks(): OpenAsk[] {
+    return openAsks(this.run.s);
   }
 }

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { Projection, type KernelEvent, type KernelEventType, type KernelState, type SpecIssue } from '../kernel';
+import { Projection, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
 import type { Breakpoint, EventBatch, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
 
@@ -52,6 +52,8 @@ export interface RunSlice {
   follow: boolean;
   /** KernelState after the event at `cursor`, from the same pure projection the kernel uses. */
   cursorState: KernelState | null;
+  /** The asks open at the head, as the kernel state tracks them (same array while they do not change). */
+  openAsks: readonly OpenAsk[];
 
   /** Agents and tools seen in the trace, in order of appearance (for filters and breakpoints). */
   agents: string[];
@@ -103,6 +105,11 @@ function computeVisible(events: readonly KernelEvent[], f: RunFilter): number[] 
   return out;
 }
 
+/** `next` unless it holds the same asks as `prev` (by ask seq): an unchanged set keeps its identity, and the prompt its render. */
+function sameAsks(prev: readonly OpenAsk[], next: readonly OpenAsk[]): readonly OpenAsk[] {
+  return prev.length === next.length && prev.every((a, i) => a.seq === next[i]!.seq) ? prev : next;
+}
+
 function clampCursor(seq: number, head: number): number {
   return Math.max(Math.min(Math.round(seq), head), head < 0 ? -1 : 0);
 }
@@ -112,6 +119,7 @@ const EMPTY_TRACE = {
   cursor: -1,
   follow: true,
   cursorState: null,
+  openAsks: [] as readonly OpenAsk[],
   agents: [] as string[],
   tools: [] as string[],
   visible: null,
@@ -161,7 +169,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     const cursor = s.follow ? head : s.cursor;
     return {
       outcome: 'ok',
-      patch: { events, head, agents, tools, cursor, ...(cursor !== s.cursor ? { cursorState: stateAt(cursor) } : {}) },
+      patch: { events, head, agents, tools, cursor, openAsks: sameAsks(s.openAsks, projection.openAsks()), ...(cursor !== s.cursor ? { cursorState: stateAt(cursor) } : {}) },
     };
   }
 

@@ -21,7 +21,7 @@ describe('matchBreakpoint', () => {
   it('pauses on a tool once per call, at the call: not again at its decision or its return', () => {
     const match = matchBreakpoint([bp('tool', 'lookup')]);
     const later: KernelEvent[] = [
-      { seq: 6, t: 0, run, agent: 'a', type: 'tool.allowed', callId: 'c1', tool: 'lookup', rule: 'r', scope: 'project', mode: 'auto', until: 0 },
+      { seq: 6, t: 0, run, agent: 'a', type: 'tool.allowed', callId: 'c1', tool: 'lookup', until: 0, decision: { hook: 'tool.call', module: 'rules', effect: 'allow', rule: 'r', scope: 'project', mode: 'auto', reason: 'r allows it', grant: null, taint: [], code: null, ask: null, answers: null } },
       { seq: 7, t: 0, run, agent: 'a', type: 'tool.returned', callId: 'c1', tool: 'lookup', ok: true, result: 'x', tokens: 1, ms: 1 },
     ];
     expect([called, ...later].map((e) => match(e)?.id ?? null)).toEqual(['tool:lookup', null, null]);

@@ -55,7 +55,7 @@ describe('signed documents', () => {
     const tampered = await c.remote.startRun(project.id, signed, 1);
     if (!tampered.ok) throw new Error('start failed');
     const after = await c.remote.loadEvents(tampered.run.id, 0, tampered.run.head);
-    expect(of(after, 'trust.signature').find((e) => (e as { agent: string }).agent === 'writer')).toMatchObject({ ok: false, reason: expect.stringMatching(/changed since it was signed/) });
+    expect(of(after, 'trust.signature').find((e) => (e as { agent: string }).agent === 'writer')).toMatchObject({ ok: false, decision: { effect: 'deny', reason: expect.stringMatching(/changed since it was signed/) } });
     expect(of(after, 'job.failed')).toEqual([expect.objectContaining({ agent: 'writer', stage: 'guards' })]);
   });
 });

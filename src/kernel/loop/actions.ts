@@ -5,6 +5,7 @@
 import type { Action } from '../cpu/cpu';
 import type { Proc } from '../state/state';
 import { answerEvent } from './humanInputs';
+import { decisionRecord, notRunning } from '../trust/syscallDecision';
 import { HUMAN } from '../spec';
 import { countTokens } from '../tokens';
 import { decideLazyFault } from '../memory/lazyFault';
@@ -42,12 +43,9 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
       const text = bound(ctx, p, action.text) as string;
       const taint = labelsFor(ctx, p, action);
       const gate = ctx.gate.checkSend(s, p, action.to, text, taint);
-      if (gate.decision.effect !== 'allow') {
-        const { rule, scope, module, reason } = gate.decision;
-        return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason, rule, scope, module });
-      }
+      if (gate.decision.effect !== 'allow') return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: decisionRecord(gate, taint) });
       const channel = ctx.channels.get(`${p.id}\u0000${action.to}`)!;
-      if (action.to !== HUMAN && !s.procs[action.to]) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, reason: `${action.to} is not running` });
+      if (action.to !== HUMAN && !s.procs[action.to]) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: notRunning(action.to, ctx.spec.policy.mode, taint) });
       return ctx.emit(message(ctx, p.id, action.to, channel.id, channel.latencyMs, text, action.facts, taint, action.task, p.context.map((x) => x.text)));
     }
     case 'recv': {

@@ -8,7 +8,7 @@ import type { ToolSpec } from '../spec';
 import { toolClassFor } from '../tools/toolClass';
 import { undoFor } from '../trust/audit';
 import { mainArg } from '../trust/matcher';
-import type { HumanInput } from '../trust/types';
+import type { DecisionRecord, HumanInput, Mode } from '../trust/types';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
 
 /** Why the input cannot be taken now, or null. `queued`: inputs submitted, not yet recorded. */
@@ -42,20 +42,25 @@ export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent
  * session rule for its tool and main argument, glob characters escaped); approving a
  * declassify ask vouches for the labels and the stack decides again; a denial is by a human.
  */
-export function answerEvent(s: Readonly<KernelState>, tools: ReadonlyMap<string, ToolSpec>, mode: string, input: Extract<HumanInput, { kind: 'approve' | 'deny' }>): KernelEventBody {
+export function answerEvent(s: Readonly<KernelState>, tools: ReadonlyMap<string, ToolSpec>, mode: Mode, input: Extract<HumanInput, { kind: 'approve' | 'deny' }>): KernelEventBody {
   const p = Object.values(s.procs).find((x) => x.call?.callId === input.callId)!;
   const call = p.call!;
+  const asked = call.asked!;
+  const declassify = asked.decision.ask === 'declassify';
+  // The answer is decided where the ask was, by a human, about the values the ask carried.
+  const human = { hook: asked.decision.hook, module: 'human', mode, grant: null, taint: [...asked.decision.taint], code: null, ask: asked.decision.ask, answers: asked.seq };
   if (input.kind === 'deny') {
-    return {
-      type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, rule: 'human', scope: 'session', mode,
-      reason: input.reason ?? 'a human denied it', module: 'human', hook: 'tool.call', by: 'human', ...(call.taint ? { taint: call.taint } : {}),
-    };
+    const decision: DecisionRecord = { ...human, effect: 'deny', rule: null, scope: null, reason: input.reason ?? 'a human denied it' };
+    return { type: 'tool.denied', agent: p.id, callId: call.callId, tool: call.tool, decision };
   }
-  const declassify = call.asked?.ask === 'declassify';
   const remember = input.remember && !declassify;
   const spec = tools.get(call.tool);
   const arg = mainArg(call.args, spec?.mainArg);
   const match = remember ? (arg === null ? call.tool : `${call.tool}(${arg.replace(/[\\*?]/g, (c: string) => `\\${c}`)})`) : null;
   const until = declassify ? 0 : s.now + (toolClassFor(spec, call.tool)?.latency(spec) ?? 0);
-  return { type: 'tool.approved', agent: p.id, callId: call.callId, tool: call.tool, remember, rule: remember ? `session-${s.sessionRules.length + 1}` : null, match, until };
+  const what = declassify ? 'declassified' : 'approved';
+  const rule = remember ? `session-${s.sessionRules.length + 1}` : null;
+  const reason = match !== null ? `a human ${what} and remembered ${match}` : `a human ${what} this call`;
+  const decision: DecisionRecord = { ...human, effect: 'allow', rule, scope: rule === null ? null : 'session', reason };
+  return { type: 'tool.approved', agent: p.id, callId: call.callId, tool: call.tool, remember, match, until, decision };
 }

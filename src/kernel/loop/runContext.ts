@@ -127,7 +127,7 @@ export class RunContext {
   signatureProblem(agent: string, at: 'job.create' | 'turn'): string | null {
     if (!this.spec.policy.requireSigned) return null;
     this.digests ??= specDigests(this.spec);
-    const { event, problem } = signatureCheck(agent, at, this.digests, this.verified);
+    const { event, problem } = signatureCheck(agent, at, this.digests, this.verified, this.spec.policy.mode);
     this.emit(event);
     return problem;
   }

@@ -6,7 +6,7 @@ import type { Proc } from '../state/state';
 import { countTokens } from '../tokens';
 import { toolClassFor, type ToolOutcome } from '../tools/toolClass';
 import type { GateResult } from '../trust/gate';
-import { decideSyscall } from '../trust/syscallDecision';
+import { decideSyscall, decisionRecord } from '../trust/syscallDecision';
 import { joinLabels, labelOf } from '../trust/taint';
 import type { KernelEvent } from '../trace/events';
 import type { RunContext, Step } from './runContext';
@@ -21,13 +21,11 @@ export function decideCall(ctx: RunContext, p: Proc): KernelEvent {
   const spec = ctx.tools.get(call.tool);
   const cls = toolClassFor(spec, call.tool);
   const gate: GateResult = decideSyscall(ctx.gate, ctx.s, p.id, call, spec, cls, mode);
-  const { effect, rule, scope, reason, module } = gate.decision;
-  // The kernel's own refusals (unknown tool, bad arguments) name no taint.
-  const taint = module !== 'kernel' && call.taint && call.taint.length > 0 ? { taint: call.taint } : {};
-  const base = { agent: p.id, callId: call.callId, tool: call.tool, rule, scope, mode, module, hook: gate.hook };
-  if (effect === 'deny') return ctx.emit({ type: 'tool.denied', ...base, reason, ...(gate.decision.code ? { code: gate.decision.code } : {}), ...taint });
-  if (effect === 'ask') return ctx.emit({ type: 'tool.asked', ...base, reason, ask: gate.decision.ask ?? 'approve', taint: call.taint ?? [] });
-  return ctx.emit({ type: 'tool.allowed', ...base, until: ctx.s.now + cls!.latency(spec), ...(gate.grant ? { grant: gate.grant } : {}), ...taint });
+  const decision = decisionRecord(gate, call.taint ?? []);
+  const base = { agent: p.id, callId: call.callId, tool: call.tool, decision };
+  if (decision.effect === 'deny') return ctx.emit({ type: 'tool.denied', ...base });
+  if (decision.effect === 'ask') return ctx.emit({ type: 'tool.asked', ...base });
+  return ctx.emit({ type: 'tool.allowed', ...base, until: ctx.s.now + cls!.latency(spec) });
 }
 
 /** The allowed call's latency has passed: the tool runs and its result returns (or a session store is copied first). */

@@ -135,7 +135,7 @@ describe('page faults', () => {
     });
     const t = await new TestKernel(spec).runToEnd();
     expect(t.events('mem.compacted').length + t.events('mem.evicted').length).toBeGreaterThan(0);
-    expect(t.events('tool.allowed').find((e) => (e as EventOf<'tool.allowed'>).tool === 'conversation_search')).toMatchObject({ grant: 'own-memory' });
+    expect(t.events('tool.allowed').find((e) => (e as EventOf<'tool.allowed'>).tool === 'conversation_search')).toMatchObject({ decision: { grant: 'own-memory' } });
     expect(t.state.artifacts.answer?.text).toContain('4417-zeta');
     const core = t.state.procs.a!.context.find((s) => s.kind === 'core');
     expect(core).toMatchObject({ pinned: true, source: 'core:customer' });

@@ -36,7 +36,7 @@ export const ipcReducers = {
   },
   'msg.denied': (s, e) => {
     const p = proc(s, e.agent);
-    const text = `message to ${e.to} denied: ${e.reason}`;
+    const text = `message to ${e.to} denied: ${e.decision.reason}`;
     push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
     p.last = text;
     backToReady(p);

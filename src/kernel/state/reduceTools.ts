@@ -23,7 +23,7 @@ export const toolReducers = {
   'tool.denied': (s, e) => {
     const p = proc(s, e.agent);
     p.call = null;
-    const text = `${e.tool} denied: ${e.reason}`;
+    const text = `${e.tool} denied: ${e.decision.reason}`;
     push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
     p.last = text;
     backToReady(p);

@@ -18,21 +18,21 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
   switch (t.type) {
     case 'tool.asked': {
       const call = procOf(s, t.agent).call;
-      if (call) call.asked = { ask: t.ask, taint: t.taint };
+      if (call) call.asked = { seq: t.seq, decision: t.decision };
       return;
     }
     case 'tool.approved': {
       const call = procOf(s, t.agent).call;
       if (!call) return;
-      if (call.asked?.ask === 'declassify') {
+      if (call.asked?.decision.ask === 'declassify') {
         // The human vouched for these values: the call is checked again without their labels.
-        s.declassified = [...new Set([...s.declassified, ...call.asked.taint])].sort();
+        s.declassified = [...new Set([...s.declassified, ...call.asked.decision.taint])].sort();
       } else {
         call.decided = true;
         call.until = t.until;
       }
       delete call.asked;
-      if (t.rule !== null && t.match !== null) s.sessionRules.push({ id: t.rule, effect: 'allow', match: t.match, scope: 'session', level: 'session' });
+      if (t.decision.rule !== null && t.match !== null) s.sessionRules.push({ id: t.decision.rule, effect: 'allow', match: t.match, scope: 'session', level: 'session' });
       return;
     }
     case 'cap.granted':

@@ -8,7 +8,7 @@ import type { GroupInfo, MemoryParams, ModelInfo, ProcState, StopReason } from '
 import type { Segment } from '../memory/segment';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { Encoding } from '../tokens';
-import type { Handle, PolicyRule } from '../trust/types';
+import type { DecisionRecord, Handle, PolicyRule } from '../trust/types';
 import type { TaskRecord } from '../ipc/taskRecord';
 
 export interface Message {
@@ -72,9 +72,9 @@ export interface Proc {
   until: number;
   /**
    * Open system call while in state `syscall`: its argument labels, and while a human is asked
-   * (only this agent waits), what is asked.
+   * (only this agent waits), the `tool.asked` event's seq and decision (what is asked, and why).
    */
-  call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number; taint?: string[]; asked?: { ask: 'approve' | 'declassify'; taint: string[] } } | null;
+  call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number; taint?: string[]; asked?: { seq: number; decision: DecisionRecord } } | null;
   /** Source labels of each variable's value and of `last` (CaMeL: derivation joins them). */
   taint: Record<string, string[]>;
   lastTaint: string[];

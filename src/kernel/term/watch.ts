@@ -27,7 +27,7 @@ export class TermWatch {
   apply(e: KernelEvent): void {
     if (e.type === 'job.failed') this.failures.push({ seq: e.seq, agent: e.agent, why: `at ${e.stage}: ${e.reason}` });
     // A changed prompt stops its agent at the next context rebuild (state/reduceTrust.ts).
-    if (e.type === 'trust.signature' && !e.ok && e.at === 'turn') this.failures.push({ seq: e.seq, agent: e.agent, why: `stopped: ${e.reason}` });
+    if (e.type === 'trust.signature' && !e.ok && e.at === 'turn') this.failures.push({ seq: e.seq, agent: e.agent, why: `stopped: ${e.decision.reason}` });
     if (!this.detector) return;
     switch (e.type) {
       case 'infer.completed': {
@@ -42,7 +42,7 @@ export class TermWatch {
         return this.turn(e.agent, e.result);
       case 'tool.denied':
       case 'msg.denied':
-        return this.turn(e.agent, `denied: ${e.reason}`);
+        return this.turn(e.agent, `denied: ${e.decision.reason}`);
       case 'msg.sent':
         return this.turn(e.agent, `sent to ${e.to}`);
       case 'agent.woke':

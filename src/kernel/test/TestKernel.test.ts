@@ -37,11 +37,11 @@ describe('a scenario that holds', () => {
       .expectLastEvent('tool.called', { agent: 'a' })
       .expectNoEvent('tool.denied')
       .step()
-      .expectLastEvent('tool.denied', { module: 'capability', reason: /no capability on mail/ })
+      .expectLastEvent('tool.denied', { decision: { module: 'capability', reason: /no capability on mail/ } })
       .expectAgent('a', { state: 'ready', call: null })
       .runToStop()
       .expectStop('completed', { goals: {} })
-      .expectEvents('tool.denied', [{ tool: 'mail', code: 'no-handle' }])
+      .expectEvents('tool.denied', [{ tool: 'mail', decision: { code: 'no-handle' } }])
       .expectEvent('artifact.written', { name: 'note', text: expect.stringMatching(/^tri/) })
       .expectArtifact('note', 'tried')
       .expectState({ steps: 3, stopped: { reason: 'completed' } })
@@ -53,7 +53,7 @@ describe('a scenario that holds', () => {
 
   it('keeps going after an await: a person approves and the run continues in place', async () => {
     const t = new TestKernel(asking);
-    await t.runToEnd().expectWaiting([{ agent: 'writer', tool: 'fs', ask: 'approve' }]).expectAgent('writer', 'syscall');
+    await t.runToEnd().expectWaiting([{ agent: 'writer', tool: 'fs', decision: { ask: 'approve' } }]).expectAgent('writer', 'syscall');
     const head = t.kernel.head;
     await t.approve('writer').runToStop().expectStop('completed').expectEvent('tool.approved', { seq: head + 1, agent: 'writer' });
   });
@@ -61,11 +61,11 @@ describe('a scenario that holds', () => {
 
 describe('failure messages', () => {
   it('expectEvent names the closest event and the field that differs, and marks the failing line in the scenario', async () => {
-    const message = await failureOf(new TestKernel(denied).runToStop().expectEvent('tool.denied', { tool: 'mail', module: 'taint' }).step());
-    expect(message).toContain('expectEvent(tool.denied {"tool":"mail","module":"taint"})');
-    expect(message).toMatch(/the closest, #\d+, differs:\n\s+at module: expected "taint", got "capability"/);
+    const message = await failureOf(new TestKernel(denied).runToStop().expectEvent('tool.denied', { tool: 'mail', decision: { module: 'taint' } }).step());
+    expect(message).toContain('expectEvent(tool.denied {"tool":"mail","decision":{"module":"taint"}})');
+    expect(message).toMatch(/the closest, #\d+, differs:\n\s+at decision.module: expected "taint", got "capability"/);
     // The candidate lists the expected fields first, so a long payload never hides them.
-    expect(message).toMatch(/#\d+ t=\d+ tool.denied a tool="mail" module="capability"/);
+    expect(message).toMatch(/#\d+ t=\d+ tool.denied a tool="mail" decision=\{"hook":"tool.call","module":"capability"/);
     expect(message).toMatch(/Scenario:\n {2}✓ start run test-run of "test", seed 1 {2}→ #\d+\n {2}✓ runToStop\(\) {2}→ #\d+, stopped \(completed: .*\)\n {2}✗ expectEvent\(.*\)\n {2}· step\(1\)/);
     expect(message).toMatch(/Last 8 of \d+ events:\n {4}#\d+ t=\d+ /);
   });
@@ -122,7 +122,7 @@ describe('failure messages', () => {
 
   it('expectEvents says how many there were, or which one differs where', async () => {
     expect(await failureOf(new TestKernel(denied).runToStop().expectEvents('tool.denied', [{}, {}]))).toContain('1 tool.denied events, expected 2');
-    expect(await failureOf(new TestKernel(denied).runToStop().expectEvents('tool.denied', [{ code: 'lease-ended' }]))).toMatch(/#\d+ \(tool.denied 1\) at code: expected "lease-ended", got "no-handle"/);
+    expect(await failureOf(new TestKernel(denied).runToStop().expectEvents('tool.denied', [{ decision: { code: 'lease-ended' } }]))).toMatch(/#\d+ \(tool.denied 1\) at decision.code: expected "lease-ended", got "no-handle"/);
   });
 
   it('expectLastEvent shows the last event when its type differs', async () => {

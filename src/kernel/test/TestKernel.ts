@@ -264,7 +264,7 @@ export class TestKernel {
   private idle(): string {
     const stop = this.kernel.state.stopped;
     if (stop) return `stopped (${stop.reason}: ${show(stop.detail, 100)})`;
-    if (this.kernel.waiting) return `waits for a person (${this.kernel.openAsks().map((a) => `${a.agent} asks ${a.ask} ${a.tool}`).join(', ') || 'a message'})`;
+    if (this.kernel.waiting) return `waits for a person (${this.kernel.openAsks().map((a) => `${a.agent} asks ${a.decision.ask} ${a.tool}`).join(', ') || 'a message'})`;
     return `is running`;
   }
 

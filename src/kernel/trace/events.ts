@@ -7,7 +7,7 @@ import type { AgentId, RunId } from '../ids';
 import type { Action } from '../cpu/cpu';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
-import type { Handle, HookPoint } from '../trust/types';
+import type { DecisionRecord, Handle } from '../trust/types';
 import type { TaskState } from '../ipc/taskState';
 
 type SchedParamsSpec = HarnessSpec['sched'];
@@ -67,13 +67,18 @@ export type KernelEventBody =
   | { type: 'infer.sliced'; agent: AgentId; model: string; slot: number; turn: number; done: number; remaining: number; slice: SliceCharge; until: number; stats: SchedStats }
   | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge }
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown>; taint?: string[] }
-  /** Every module of the hook stack had no objection: `rule`/`scope` name the authority (the permission rule or the mode), `grant` the capability handle. */
-  | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; until: number; module?: string; hook?: HookPoint; grant?: string; taint?: string[] }
-  | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string; module?: string; hook?: HookPoint; code?: string; taint?: string[]; by?: 'human' }
-  /** A module asked a human: only the calling agent waits (approve, or declassify a tainted value). */
-  | { type: 'tool.asked'; agent: AgentId; callId: string; tool: string; rule: string; scope: string; mode: string; reason: string; module: string; hook: HookPoint; ask: 'approve' | 'declassify'; taint: string[] }
-  /** A human approved an asked call; `rule` is the session rule added when they chose to remember. */
-  | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; rule: string | null; match: string | null; until: number }
+  /**
+   * Trust decisions (tool.allowed, tool.denied, tool.asked, tool.approved, msg.denied,
+   * trust.signature) each carry one `decision` record with every field present (trust/types.ts
+   * DecisionRecord): where it was decided, the module, effect, rule and scope, the mode, why,
+   * the grant used, the taint carried, a typed code, what was asked, and which ask a human answered.
+   */
+  | { type: 'tool.allowed'; agent: AgentId; callId: string; tool: string; until: number; decision: DecisionRecord }
+  | { type: 'tool.denied'; agent: AgentId; callId: string; tool: string; decision: DecisionRecord }
+  /** A module asked a human: only the calling agent waits (approve, or declassify a tainted value: `decision.ask`). */
+  | { type: 'tool.asked'; agent: AgentId; callId: string; tool: string; decision: DecisionRecord }
+  /** A human approved an asked call; `match` is the session rule's matcher (its id: `decision.rule`) when they chose to remember. */
+  | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; match: string | null; until: number; decision: DecisionRecord }
   | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session' }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number }; taint?: string[]; hidden?: boolean }
   /** `envelope`: the A2A 1.0 JSON-RPC SendMessage request as it would go over the wire; `task`: the A2A task it belongs to. */
   | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; taskTo?: TaskState; tracked?: string[]; envelope?: Record<string, unknown> }
@@ -81,7 +86,7 @@ export type KernelEventBody =
   | { type: 'task.updated'; agent: AgentId; task: string; contextId: string; client: string; server: string; from: TaskState | null; to: TaskState; msgId: string | null; reason: string }
   /** Which tracked facts the sender held when it sent, and which of them arrived intact in the receiver's context. */
   | { type: 'msg.retained'; agent: AgentId; msgId: string; from: string; to: string; channel: string; tracked: string[]; arrived: string[]; lost: string[] }
-  | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; reason: string; rule?: string; scope?: string; module?: string }
+  | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; decision: DecisionRecord }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
   | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
   | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string; factTokens?: Record<string, number> }
@@ -97,7 +102,7 @@ export type KernelEventBody =
   /** The first write of an agent to a session-tier store: it gets a private copy-on-write view; the shared one never changes. */
   | { type: 'mem.cow'; agent: AgentId; store: string; base: number }
   /** A signed spec checked at job creation or at a context rebuild (each turn). */
-  | { type: 'trust.signature'; agent: AgentId; ok: boolean; at: 'job.create' | 'turn'; expected: string | null; found: string; reason: string }
+  | { type: 'trust.signature'; agent: AgentId; ok: boolean; at: 'job.create' | 'turn'; expected: string | null; found: string; decision: DecisionRecord }
   /** A human rolled back an audited operation. */
   | { type: 'audit.rolledback'; target: number; undo: Undo; detail: string }
   | { type: 'goal.met'; goal: string; name: string }

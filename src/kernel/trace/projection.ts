@@ -4,6 +4,7 @@
  * Returned states are fresh copies: callers may keep them.
  */
 import { applyEvent, cloneState, replayTo, stateFromStart } from '../state/reduce';
+import { openAsks, type OpenAsk } from '../state/openAsks';
 import type { KernelState } from '../state/state';
 import type { EventOf, KernelEvent } from './events';
 
@@ -33,6 +34,11 @@ export class Projection {
     this.events.length = 0;
     this.snaps.length = 0;
     this.live = null;
+  }
+
+  /** The asks open at the head, from the projected kernel state (as Kernel.openAsks reads its own). */
+  openAsks(): OpenAsk[] {
+    return this.live ? openAsks(this.live) : [];
   }
 
   /** The state right after event `seq` (clamped to the head), or null before any event. */

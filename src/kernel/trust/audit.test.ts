@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelEvent, KernelEventBody, Undo } from '../trace/events';
+import type { DecisionRecord } from './types';
 import { AuditLog, auditRows, undoFor } from './audit';
 
 type Body = { [K in KernelEventBody['type']]: Extract<KernelEventBody, { type: K }> }[KernelEventBody['type']];
@@ -15,30 +16,34 @@ function rollback(events: readonly KernelEvent[], target: number): KernelEvent[]
   return [...events, { seq: events.length, t: events.length * 10, run: 'r1', type: 'audit.rolledback', target, undo: r.undo, detail: r.detail } as unknown as KernelEvent];
 }
 
+/** A decision record as the kernel writes it: every field present. */
+const dec = (d: Partial<DecisionRecord> & Pick<DecisionRecord, 'effect'>): DecisionRecord =>
+  ({ hook: 'tool.call', module: 'rules', rule: null, scope: null, mode: 'auto', reason: '', grant: null, taint: [], code: null, ask: null, answers: null, ...d });
+
 const events = trace(
   /* 0 */ { type: 'run.started' },
   /* 1 */ { type: 'job.published', agent: 'alice' as never },
   /* 2 */ { type: 'tool.called', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', args: { to: 'bob@example.com' }, taint: ['web'] },
-  /* 3 */ { type: 'tool.asked', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', rule: 'ask-mail', scope: 'org', mode: 'auto', reason: 'mail asks', module: 'rules', hook: 'tool.call', ask: 'approve', taint: ['web'] },
-  /* 4 */ { type: 'tool.approved', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', remember: true, rule: 'session-1', match: 'send_mail(bob@example.com)', until: 50 },
-  /* 5 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', rule: 'session-1', scope: 'session', mode: 'auto', until: 60, grant: 'h1' },
+  /* 3 */ { type: 'tool.asked', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', decision: dec({ effect: 'ask', rule: 'ask-mail', scope: 'org', reason: 'mail asks', ask: 'approve', taint: ['web'] }) },
+  /* 4 */ { type: 'tool.approved', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', remember: true, match: 'send_mail(bob@example.com)', until: 50, decision: dec({ effect: 'allow', module: 'human', rule: 'session-1', scope: 'session', ask: 'approve', answers: 3 }) },
+  /* 5 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', until: 60, decision: dec({ effect: 'allow', rule: 'session-1', scope: 'session', grant: 'h1' }) },
   /* 6 */ { type: 'tool.returned', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', ok: true, result: 'sent', tokens: 1, ms: 10 },
   /* 7 */ { type: 'tool.called', agent: 'alice' as never, callId: 'c2', tool: 'archival_insert', args: { store: 'notes', text: 'the fact' } },
-  /* 8 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c2', tool: 'archival_insert', rule: 'capability:alice->notes', scope: 'kernel', mode: 'auto', until: 90, module: 'capability', grant: 'h2' },
+  /* 8 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c2', tool: 'archival_insert', until: 90, decision: dec({ effect: 'allow', rule: 'capability:alice->notes', scope: 'kernel', module: 'capability', grant: 'h2' }) },
   /* 9 */ { type: 'mem.cow', agent: 'alice' as never, store: 'notes', base: 3 },
   /* 10 */ { type: 'tool.returned', agent: 'alice' as never, callId: 'c2', tool: 'archival_insert', ok: true, result: 'stored as notes#3', tokens: 3, ms: 20, stored: { store: 'notes', id: 'notes#3', text: 'the fact', tier: 'session' } },
   /* 11 */ { type: 'tool.called', agent: 'alice' as never, callId: 'c3', tool: 'core_memory_replace', args: { label: 'persona', text: 'v1' } },
-  /* 12 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c3', tool: 'core_memory_replace', rule: 'own-memory', scope: 'kernel', mode: 'auto', until: 130 },
+  /* 12 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c3', tool: 'core_memory_replace', until: 130, decision: dec({ effect: 'allow', rule: 'own-memory', scope: 'kernel', module: 'capability' }) },
   /* 13 */ { type: 'tool.returned', agent: 'alice' as never, callId: 'c3', tool: 'core_memory_replace', ok: true, result: 'replaced', tokens: 1, ms: 10, core: { label: 'persona', text: 'v1', mode: 'replace', tokens: 1 } },
   /* 14 */ { type: 'tool.called', agent: 'alice' as never, callId: 'c4', tool: 'core_memory_append', args: { label: 'persona', text: 'v2' } },
-  /* 15 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c4', tool: 'core_memory_append', rule: 'own-memory', scope: 'kernel', mode: 'auto', until: 160 },
+  /* 15 */ { type: 'tool.allowed', agent: 'alice' as never, callId: 'c4', tool: 'core_memory_append', until: 160, decision: dec({ effect: 'allow', rule: 'own-memory', scope: 'kernel', module: 'capability' }) },
   /* 16 */ { type: 'tool.returned', agent: 'alice' as never, callId: 'c4', tool: 'core_memory_append', ok: true, result: 'appended', tokens: 1, ms: 10, core: { label: 'persona', text: 'v2', mode: 'append', tokens: 1 } },
   /* 17 */ { type: 'artifact.written', agent: 'alice' as never, name: 'report.md', text: 'draft' },
   /* 18 */ { type: 'artifact.written', agent: 'bob' as never, name: 'report.md', text: 'final' },
   /* 19 */ { type: 'msg.sent', agent: 'alice' as never, msgId: 'm4', from: 'alice' as never, to: 'bob' as never, channel: 'ab', text: 'done', facts: [], tokens: 1, deliverAt: 200, taint: ['web'] },
   /* 20 */ { type: 'tool.called', agent: 'bob' as never, callId: 'c5', tool: 'fs_delete', args: { path: '/' } },
-  /* 21 */ { type: 'tool.denied', agent: 'bob' as never, callId: 'c5', tool: 'fs_delete', rule: 'no-delete', scope: 'org', mode: 'auto', reason: 'org denies fs_delete', module: 'rules' },
-  /* 22 */ { type: 'msg.denied', agent: 'bob' as never, from: 'bob' as never, to: 'carol' as never, reason: 'no channel from bob to carol' },
+  /* 21 */ { type: 'tool.denied', agent: 'bob' as never, callId: 'c5', tool: 'fs_delete', decision: dec({ effect: 'deny', rule: 'no-delete', scope: 'org', reason: 'org denies fs_delete' }) },
+  /* 22 */ { type: 'msg.denied', agent: 'bob' as never, from: 'bob' as never, to: 'carol' as never, decision: dec({ effect: 'deny', hook: 'msg.send', module: 'channel', rule: 'channel:bob->carol', scope: 'agent', reason: 'no channel from bob to carol', code: 'no-channel' }) },
   /* 23 */ { type: 'tool.called', agent: 'bob' as never, callId: 'c6', tool: 'browse', args: { url: 'https://example.com' } },
 );
 
@@ -73,7 +78,7 @@ describe('auditRows', () => {
     expect(final).toMatchObject({ agent: 'bob', changed: 'artifact report.md written (was: "draft")', undo: { kind: 'restore-artifact', name: 'report.md', text: 'draft', agent: 'alice', seq: 17 } });
     expect(sent).toMatchObject({ request: 'send to bob "done"', changed: 'message m4 to bob (sent: a message cannot be unsent)', undo: null, authority: { rule: 'channel:ab', scope: 'kernel' }, taint: ['web'] });
     expect(denied).toMatchObject({ authority: { rule: 'no-delete', scope: 'org', module: 'rules', mode: 'auto' }, changed: null, undo: null });
-    expect(noChannel).toMatchObject({ request: 'send to carol', authority: { rule: 'kernel', scope: 'kernel' } });
+    expect(noChannel).toMatchObject({ request: 'send to carol', authority: { rule: 'channel:bob->carol', scope: 'agent', module: 'channel' } });
   });
 
   it('shows an asked call as asked until a human answers', () => {
@@ -85,9 +90,9 @@ describe('auditRows', () => {
 
   it('records a human denial', () => {
     const denied = trace(...events.slice(0, 4).map((e) => e as never), {
-      type: 'tool.denied', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', rule: 'ask-mail', scope: 'org', mode: 'auto', reason: 'denied by a human', module: 'rules', by: 'human',
+      type: 'tool.denied', agent: 'alice' as never, callId: 'c1', tool: 'send_mail', decision: dec({ effect: 'deny', module: 'human', reason: 'a human denied it', ask: 'approve', answers: 3, taint: ['web'] }),
     });
-    expect(auditRows(denied)[0]).toMatchObject({ seq: 4, outcome: 'denied', authority: { rule: 'ask-mail', by: 'human' } });
+    expect(auditRows(denied)[0]).toMatchObject({ seq: 4, outcome: 'denied', authority: { rule: 'human', module: 'human', by: 'human' } });
   });
 });
 
@@ -164,7 +169,7 @@ describe('AuditLog', () => {
     const late = trace(
       { type: 'run.started' },
       { type: 'tool.called', agent: 'alice' as never, callId: 'c1', tool: 'archival_insert', args: { store: 'notes', text: 'x' } },
-      { type: 'tool.allowed', agent: 'alice' as never, callId: 'c1', tool: 'archival_insert', rule: 'r', scope: 'kernel', mode: 'auto', until: 1 },
+      { type: 'tool.allowed', agent: 'alice' as never, callId: 'c1', tool: 'archival_insert', until: 1, decision: dec({ effect: 'allow', rule: 'r', scope: 'kernel' }) },
       { type: 'tool.returned', agent: 'alice' as never, callId: 'c1', tool: 'archival_insert', ok: true, result: 'ok', tokens: 1, ms: 1, stored: { store: 'notes', id: 'n1', text: 'x' } },
       { type: 'mem.cow', agent: 'alice' as never, store: 'notes', base: 0, cause: 3 },
     );

@@ -79,37 +79,45 @@ export class AuditLog {
         this.byCall.set(e.callId, i);
         break;
       }
-      case 'tool.allowed':
+      case 'tool.allowed': {
+        const d = e.decision;
         this.updateCall(e.callId, e.seq, (row) => {
-          const grant = e.grant === undefined ? {} : { grant: e.grant };
+          const grant = d.grant === null ? {} : { grant: d.grant };
           // After a human approval the approval stays the authority; the grant is added to it.
-          if (row.outcome === 'approved') return { row: { authority: { ...row.authority, ...grant }, taint: merge(row.taint, e.taint) } };
-          const authority = { rule: e.rule, scope: e.scope, ...(e.module === undefined ? {} : { module: e.module }), ...grant, mode: e.mode };
-          return { row: { outcome: 'allowed', authority, taint: merge(row.taint, e.taint) }, why: 'it has not returned yet' };
+          if (row.outcome === 'approved') return { row: { authority: { ...row.authority, ...grant }, taint: merge(row.taint, d.taint) } };
+          const authority = { rule: d.rule ?? d.module, scope: d.scope ?? '', module: d.module, ...grant, mode: d.mode };
+          return { row: { outcome: 'allowed', authority, taint: merge(row.taint, d.taint) }, why: 'it has not returned yet' };
         });
         break;
-      case 'tool.denied':
+      }
+      case 'tool.denied': {
+        const d = e.decision;
         this.updateCall(e.callId, e.seq, (row) => ({
           row: {
             outcome: 'denied',
-            authority: { rule: e.rule, scope: e.scope, ...(e.module === undefined ? {} : { module: e.module }), mode: e.mode, ...(e.by === undefined ? {} : { by: e.by }) },
-            taint: merge(row.taint, e.taint),
+            authority: { rule: d.rule ?? d.module, scope: d.scope ?? '', module: d.module, mode: d.mode, ...(d.module === 'human' ? { by: 'human' as const } : {}) },
+            taint: merge(row.taint, d.taint),
           },
-          why: `it was denied (${e.reason}), so it changed nothing`,
+          why: `it was denied (${d.reason}), so it changed nothing`,
         }));
         break;
-      case 'tool.asked':
+      }
+      case 'tool.asked': {
+        const d = e.decision;
         this.updateCall(e.callId, e.seq, (row) => ({
-          row: { outcome: 'asked', authority: { rule: e.rule, scope: e.scope, module: e.module, mode: e.mode }, taint: merge(row.taint, e.taint) },
+          row: { outcome: 'asked', authority: { rule: d.rule ?? d.module, scope: d.scope ?? '', module: d.module, mode: d.mode }, taint: merge(row.taint, d.taint) },
           why: 'it waits for a human and has not run',
         }));
         break;
-      case 'tool.approved':
+      }
+      case 'tool.approved': {
+        const d = e.decision;
         this.updateCall(e.callId, e.seq, (row) => ({
-          row: { outcome: 'approved', authority: { ...row.authority, ...(e.rule === null ? {} : { rule: e.rule, scope: 'session' }), by: 'human' } },
+          row: { outcome: 'approved', authority: { ...row.authority, ...(d.rule === null ? {} : { rule: d.rule, scope: 'session' }), by: 'human' } },
           why: 'it has not returned yet',
         }));
         break;
+      }
       case 'tool.returned':
         this.updateCall(e.callId, e.seq, (row) => {
           const taint = merge(row.taint, e.taint);
@@ -149,9 +157,9 @@ export class AuditLog {
       case 'msg.denied':
         this.add(e.seq, {
           seq: e.seq, callSeq: null, agent: e.agent, op: 'message', request: `send to ${e.to}`, tool: null, callId: null, outcome: 'denied',
-          authority: { rule: e.rule ?? 'kernel', scope: e.scope ?? 'kernel', ...(e.module === undefined ? {} : { module: e.module }) },
-          changed: null, undo: null, rolledBack: null, taint: [],
-        }, { decided: true, why: `it was denied (${e.reason}), so it changed nothing`, subject: null, blocked: null });
+          authority: { rule: e.decision.rule ?? 'kernel', scope: e.decision.scope ?? 'kernel', module: e.decision.module },
+          changed: null, undo: null, rolledBack: null, taint: [...e.decision.taint],
+        }, { decided: true, why: `it was denied (${e.decision.reason}), so it changed nothing`, subject: null, blocked: null });
         break;
       case 'mem.cow': {
         // Emitted just before the first write's result, or after it with `cause` naming it.

@@ -3,6 +3,7 @@
  * against the digests the host verified. Pure; the crypto runs outside the kernel.
  */
 import type { EventOf } from '../trace/events';
+import type { DecisionRecord, Mode } from './types';
 
 /**
  * An agent's prompt and the policy against the digests the host verified: the `trust.signature`
@@ -13,6 +14,7 @@ export function signatureCheck(
   at: 'job.create' | 'turn',
   digests: { agents: Readonly<Record<string, string>>; policy: string },
   verified: { agents: Readonly<Record<string, string>>; policy: string | null } | undefined,
+  mode: Mode,
 ): { event: Omit<EventOf<'trust.signature'>, 'seq' | 't' | 'run' | 'cause'>; problem: string | null } {
   const found = digests.agents[agent]!;
   const expected = verified?.agents[agent] ?? null;
@@ -24,5 +26,9 @@ export function signatureCheck(
       : expected !== found
         ? `${agent}'s system prompt changed since it was signed`
         : 'the policy changed since it was signed (or is not signed)';
-  return { event: { type: 'trust.signature', agent, ok, at, expected, found, reason }, problem: ok ? null : reason };
+  const decision: DecisionRecord = {
+    hook: at, module: 'signature', effect: ok ? 'allow' : 'deny', rule: 'signature', scope: 'kernel', mode, reason,
+    grant: null, taint: [], code: ok ? null : 'signature', ask: null, answers: null,
+  };
+  return { event: { type: 'trust.signature', agent, ok, at, expected, found, decision }, problem: ok ? null : reason };
 }

@@ -27,3 +27,8 @@ export function decisionRecord(result: GateResult, taint: readonly string[]): De
     grant: result.grant ?? null, taint: [...taint], code: d.code ?? null, ask: d.effect === 'ask' ? (d.ask ?? 'approve') : null, answers: null,
   };
 }
+
+/** A message to an agent that is not running: the kernel refuses it, no rule involved. */
+export function notRunning(to: string, mode: Mode, taint: readonly string[]): DecisionRecord {
+  return { hook: 'msg.send', module: 'kernel', effect: 'deny', rule: null, scope: null, mode, reason: `${to} is not running`, grant: null, taint: [...taint], code: 'not-running', ask: null, answers: null };
+}

@@ -2,7 +2,7 @@
  * Hand-made conversations for the Messages view's tests: a builder that numbers events, keeps
  * virtual time and fills the fields the view does not read. Test-only (imported by *.test.ts).
  */
-import { asRunId, type KernelEvent, type KernelEventBody } from '../../kernel';
+import { asRunId, type DecisionRecord, type KernelEvent, type KernelEventBody } from '../../kernel';
 import type { TaskState } from './sequence';
 
 const RUN = asRunId('run-1');
@@ -56,7 +56,8 @@ export class Conversation {
   }
 
   denied(from: string, to: string, reason: string): this {
-    return this.push({ type: 'msg.denied', agent: from, from, to, reason });
+    const decision: DecisionRecord = { hook: 'msg.send', module: 'channel', effect: 'deny', rule: `channel:${from}->${to}`, scope: 'agent', mode: 'auto', reason, grant: null, taint: [], code: 'no-channel', ask: null, answers: null };
+    return this.push({ type: 'msg.denied', agent: from, from, to, decision });
   }
 
   task(task: string, client: string, server: string, from: TaskState | null, to: TaskState, msgId: string | null = null, reason = ''): this {

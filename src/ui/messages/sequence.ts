@@ -205,7 +205,7 @@ export class SequenceBuilder {
         this.messages.push({
           seq: e.seq, msgId: null, from: e.from, to: e.to, channel: null, tSent: e.t, deliverAt: null,
           tDelivered: null, deliveredSeq: null, tRead: null, readSeq: null, text: '', facts: [], task: null,
-          retained: null, retainedSeq: null, denied: e.reason,
+          retained: null, retainedSeq: null, denied: e.decision.reason,
         });
         return;
       case 'msg.delivered':

@@ -121,11 +121,11 @@ function summaryOf(e: KernelEvent): string {
     case 'tool.called':
       return `${e.tool} ${json(e.args)}`;
     case 'tool.allowed':
-      return `${e.tool} by ${e.rule} (${e.scope}, ${e.mode})${e.grant ? ` · grant ${e.grant}` : ''}${taintText(e.taint)}`;
+      return `${e.tool} by ${e.decision.rule ?? e.decision.module} (${e.decision.scope ?? e.decision.module}, ${e.decision.mode})${e.decision.grant ? ` · grant ${e.decision.grant}` : ''}${taintText(e.decision.taint)}`;
     case 'tool.denied':
-      return `${e.tool} by ${e.by === 'human' ? 'a human' : e.rule} (${e.scope}${e.module ? `, ${e.module}` : ''}): ${e.reason}${taintText(e.taint)}`;
+      return `${e.tool} by ${e.decision.module === 'human' ? 'a human' : (e.decision.rule ?? e.decision.module)} (${e.decision.scope ?? e.decision.hook}, ${e.decision.module}): ${e.decision.reason}${taintText(e.decision.taint)}`;
     case 'tool.asked':
-      return `${e.tool} · ${e.ask === 'declassify' ? 'declassify?' : 'approve?'} by ${e.rule} (${e.scope}, ${e.module}): ${e.reason}${taintText(e.taint)}`;
+      return `${e.tool} · ${e.decision.ask === 'declassify' ? 'declassify?' : 'approve?'} by ${e.decision.rule ?? e.decision.module} (${e.decision.scope ?? e.decision.hook}, ${e.decision.module}): ${e.decision.reason}${taintText(e.decision.taint)}`;
     case 'tool.approved':
       return `${e.tool} (${e.callId})${e.remember && e.match ? ` · remembered as session rule ${e.match}` : ''}`;
     case 'tool.returned':
@@ -137,7 +137,7 @@ function summaryOf(e: KernelEvent): string {
     case 'msg.retained':
       return `${e.from} → ${e.to}: ${e.arrived.length}/${e.tracked.length} facts intact${e.lost.length > 0 ? ` · lost ${e.lost.map(quote).join(', ')}` : ''}`;
     case 'msg.denied':
-      return `${e.from} → ${e.to}: ${e.reason}${e.rule ? ` (by ${e.rule})` : ''}`;
+      return `${e.from} → ${e.to}: ${e.decision.reason}${e.decision.rule ? ` (by ${e.decision.rule})` : ''}`;
     case 'msg.delivered':
       return `${e.from} → ${e.to} (${e.msgId})`;
     case 'agent.blocked':
@@ -163,7 +163,7 @@ function summaryOf(e: KernelEvent): string {
     case 'mem.cow':
       return `private copy of ${e.store} (${e.base} shared chunks, shared tier unchanged)`;
     case 'trust.signature':
-      return `${e.ok ? 'valid' : 'INVALID'} at ${e.at} · ${e.reason}`;
+      return `${e.ok ? 'valid' : 'INVALID'} at ${e.at} · ${e.decision.reason}`;
     case 'audit.rolledback':
       return `#${e.target} · ${e.detail}`;
     case 'goal.met':

@@ -1,21 +1,22 @@
-import { useMemo, useState } from 'react';
-import type { HumanInput } from '../../kernel';
+import { useState } from 'react';
+import type { HumanInput, OpenAsk } from '../../kernel';
 import { useStudio } from '../../store';
 import { input } from '../run/runController';
 import { authorityText } from './decisions';
-import { argsText, pendingAsks, type PendingAsk } from './pendingAsks';
+import { argsText } from './pendingAsks';
 import { TaintBadges } from './Taint';
 import './trust.css';
 
 /** One open ask: who waits, for which call, why; approve (once or remembered), or deny. */
-function AskCard({ ask }: { ask: PendingAsk }) {
+function AskCard({ ask }: { ask: OpenAsk }) {
   const [busy, setBusy] = useState(false);
   const answer = (human: HumanInput) => {
     setBusy(true);
     // input() reports its own errors in the run banner; the card stays until the answer is in the trace.
     void input(human).finally(() => setBusy(false));
   };
-  const declassify = ask.kind === 'declassify';
+  const d = ask.decision;
+  const declassify = d.ask === 'declassify';
   const title = declassify ? `${ask.agent} wants to pass untrusted data to ${ask.tool}` : `${ask.agent} asks to call ${ask.tool}`;
   return (
     <div
@@ -26,7 +27,7 @@ function AskCard({ ask }: { ask: PendingAsk }) {
       data-testid="approval-prompt"
       data-call-id={ask.callId}
       data-agent={ask.agent}
-      data-kind={ask.kind}
+      data-kind={d.ask ?? 'approve'}
     >
       <div className="tv-ask-title">
         <strong>{title}</strong>
@@ -36,11 +37,11 @@ function AskCard({ ask }: { ask: PendingAsk }) {
         Only {ask.agent} is paused until you answer; the other agents continue.
       </div>
       <div className="tv-ask-why">
-        {ask.reason} <span className="rp-dim">({authorityText(ask)})</span>
+        {d.reason} <span className="rp-dim">({authorityText({ rule: d.rule ?? '', scope: d.scope ?? '', module: d.module })})</span>
       </div>
-      {ask.taint.length > 0 && (
+      {d.taint.length > 0 && (
         <div className="tv-ask-taint">
-          <TaintBadges taint={ask.taint} />
+          <TaintBadges taint={d.taint} />
         </div>
       )}
       <pre className="rp-pre tv-ask-args" aria-label="Arguments" data-testid="approval-args">{argsText(ask.args)}</pre>
@@ -72,12 +73,10 @@ function AskCard({ ask }: { ask: PendingAsk }) {
  * shows and whatever view is open). Answering records a human input; the run resumes in place.
  */
 export function ApprovalPrompt() {
-  const events = useStudio((s) => s.events);
-  const head = useStudio((s) => s.head);
+  // The kernel state's own open asks at the head (the run projection tracks them with the kernel's reducer).
+  const asks = useStudio((s) => s.openAsks);
   const status = useStudio((s) => s.status);
   const loading = useStudio((s) => s.loading);
-  // `events` grows in place; `head` is what changes.
-  const asks = useMemo(() => pendingAsks(events, head), [events, head]);
   // While a stored trace loads, its head is not the run's yet: an ask seen there may be answered later on.
   if (asks.length === 0 || status === 'stopped' || loading) return null;
   return (

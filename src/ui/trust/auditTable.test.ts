@@ -8,7 +8,7 @@ function trace(): TrustTrace {
     .push({ type: 'artifact.written', agent: 'writer', name: 'report', text: 'v1' })
     .push({ type: 'artifact.written', agent: 'writer', name: 'report', text: 'v2' })
     .called('writer', 'c1', 'http.post', { body: 'v2' }, ['tool:web.fetch#c0'])
-    .denied('writer', 'c1', 'http.post', 'taint', 'tainted value reaches http.post', { module: 'taint', scope: 'kernel' })
+    .denied('writer', 'c1', 'http.post', 'taint', 'tainted value reaches http.post', { module: 'taint', scope: 'kernel', mode: 'ask', taint: ['tool:web.fetch#c0'] })
     .push({ type: 'audit.rolledback', target: 1, undo: { kind: 'restore-artifact', name: 'report', text: 'v1', agent: 'writer', seq: 0 }, detail: 'restore report' });
 }
 

@@ -1,99 +1,116 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Kernel, parseHarness, type HarnessSpec, type KernelEvent } from '../../kernel';
 import { authorityText, countUntil, decisionLogFor, DecisionLog, NO_FILTER } from './decisions';
-import { TrustTrace } from './fixtures.test-data';
 
-/** researcher fetches a page (allowed), then tries to post what it read (asked, approved); writer is denied a shell. */
-function trace(): TrustTrace {
-  return new TrustTrace()
-    .called('researcher', 'c1', 'web.fetch', { url: 'https://example.org' })
-    .allowed('researcher', 'c1', 'web.fetch', 'r-web', 'project', { grant: 'h1', module: 'rules' })
-    .returned('researcher', 'c1', 'web.fetch')
-    .called('researcher', 'c2', 'http.post', { body: 'x' }, ['tool:web.fetch#c1'])
-    .asked('researcher', 'c2', 'http.post', 'taint', 'a tainted value reaches http.post', 'declassify', ['tool:web.fetch#c1'])
-    .called('writer', 'c3', 'shell', { cmd: 'rm -rf /' })
-    .denied('writer', 'c3', 'shell', 'r-shell', 'shell is denied', { module: 'rules', code: 'denied' })
-    .approved('researcher', 'c2', 'http.post', { rule: 'session-1', match: 'http.post(*)' })
-    .push({ type: 'msg.denied', agent: 'writer', from: 'writer', to: 'boss', reason: 'no channel', rule: 'channels', scope: 'kernel', module: 'ipc' })
-    .push({ type: 'trust.signature', agent: 'writer', ok: false, at: 'turn', expected: 'aa', found: 'bb', reason: 'system prompt changed' })
-    .push({ type: 'cap.expired', agent: 'researcher', handle: 'h1', target: 'web.fetch', reason: 'job ended' });
+/** The decision log read from real kernel runs of the shipped examples: the events the studio shows. */
+
+function example(name: string, edit: (doc: Record<string, any>) => void = () => {}): HarnessSpec {
+  const doc = JSON.parse(readFileSync(`public/examples/${name}.json`, 'utf8')) as Record<string, any>;
+  edit(doc);
+  const parsed = parseHarness(doc);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  return parsed.spec;
 }
 
-describe('the decision log', () => {
-  it('has one row per decision, naming the rule, scope, module and mode that made it', () => {
-    const log = new DecisionLog().advance(trace().events, Infinity);
-    expect(log.rows.map((r) => [r.seq, r.type, r.outcome])).toEqual([
-      [1, 'tool.allowed', 'allow'],
-      [4, 'tool.asked', 'ask'],
-      [6, 'tool.denied', 'deny'],
-      [7, 'tool.approved', 'approved'],
-      [8, 'msg.denied', 'deny'],
-      [9, 'trust.signature', 'deny'],
-      [10, 'cap.expired', 'expired'],
+/** Runs to the stop; every ask is answered as `answer` says (a person at the prompt). */
+async function run(spec: HarnessSpec, answer: 'approve' | 'remember' | 'deny' = 'approve'): Promise<readonly KernelEvent[]> {
+  const k = Kernel.create(spec, { runId: 'r', seed: 1 });
+  for (let round = 0; round < 50 && !k.stopped; round++) {
+    if ((await k.runUntil({ maxEvents: 20_000 })).reason !== 'waiting') break;
+    for (const ask of k.openAsks()) k.submit(answer === 'deny' ? { kind: 'deny', callId: ask.callId } : { kind: 'approve', callId: ask.callId, remember: answer === 'remember' });
+  }
+  return k.events;
+}
+
+const rowsOf = (events: readonly KernelEvent[]) => new DecisionLog().advance(events, Infinity).rows;
+
+describe('the decision log of a real run', () => {
+  it('an ask, the person’s remembered approval and the later allow name their rules; the approval points the canvas at the rule that asked', async () => {
+    const rows = rowsOf(await run(example('approvals'), 'remember'));
+    const writes = rows.filter((r) => r.tool === 'fs_write');
+    // The writer's job lease on fs_write ends with its job: the last row.
+    expect(writes.map((r) => r.outcome)).toEqual(['ask', 'approved', 'allow', 'expired']);
+    const [ask, approved, again] = writes;
+    expect(ask).toMatchObject({ agent: 'writer', rule: 'mode:ask', scope: 'mode', module: 'mode', mode: 'ask', hook: 'tool.call', canvasRule: 'mode:ask' });
+    expect(approved).toMatchObject({
+      rule: 'session-1', scope: 'session', module: 'human', mode: 'ask', hook: 'tool.call', canvasRule: 'mode:ask',
+      reason: 'a human approved and remembered fs_write(/workspace/report.md)',
+    });
+    expect(authorityText(approved!)).toBe('by session-1 (session, human)');
+    // The second write needs no ask: the session rule allows it, and the row says so.
+    expect(again).toMatchObject({ rule: 'session-1', scope: 'session', module: 'rules' });
+    expect(again!.reason).toMatch(/is allowed by rule "session-1"/);
+  });
+
+  it('a person’s denial is by a human and points the canvas at the rule that asked', async () => {
+    const rows = rowsOf(await run(example('approvals'), 'deny'));
+    const denied = rows.filter((r) => r.tool === 'fs_write' && r.outcome === 'deny');
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied[0]).toMatchObject({ module: 'human', rule: '', scope: '', reason: 'a human denied it', canvasRule: 'mode:ask' });
+    expect(authorityText(denied[0]!)).toBe('by human');
+  });
+
+  it('the injected mail: denied by the taint module with the page’s label; the colleague’s mail allowed by the project rule', async () => {
+    const rows = rowsOf(await run(example('injection')));
+    const mails = rows.filter((r) => r.tool === 'send_mail');
+    const denied = mails.find((r) => r.outcome === 'deny')!;
+    expect(denied).toMatchObject({ module: 'taint', rule: 'taint', scope: 'kernel', hook: 'tool.call', mode: 'auto' });
+    expect(denied.taint).toEqual([expect.stringMatching(/^tool:web_fetch#c\d+$/)]);
+    expect(denied.reason).toMatch(/privileged sink .* \[tainted-sink\]$/);
+    const allowed = mails.find((r) => r.outcome === 'allow')!;
+    expect(allowed).toMatchObject({ rule: 'mail-colleagues', scope: 'project', module: 'rules', taint: [] });
+    expect(allowed.reason).toMatch(/\(with handle h\d+\)$/);
+    expect(authorityText(allowed)).toBe('by mail-colleagues (project, rules)');
+  });
+
+  it('a signature that does not verify refuses the job at job.create', async () => {
+    const rows = rowsOf(await run(example('research-team', (d) => { d.policy = { ...d.policy, requireSigned: true }; })));
+    expect(rows.map((r) => [r.agent, r.outcome, r.hook, r.module])).toEqual([
+      ['planner', 'deny', 'job.create', 'signature'],
+      ['researcher', 'deny', 'job.create', 'signature'],
+      ['writer', 'deny', 'job.create', 'signature'],
     ]);
-    expect(log.rows[0]).toMatchObject({ agent: 'researcher', tool: 'web.fetch', rule: 'r-web', scope: 'project', module: 'rules', mode: 'auto', reason: 'with handle h1', hook: 'tool.call', callId: 'c1' });
-    expect(log.rows[2]).toMatchObject({ rule: 'r-shell', reason: 'shell is denied [denied]' });
-    expect(log.rows[4]).toMatchObject({ tool: 'send', hook: 'msg.send', rule: 'channels', reason: 'to boss: no channel' });
-    expect(log.rows[6]).toMatchObject({ tool: 'web.fetch', rule: 'capability:researcher->web.fetch', module: 'capability' });
-    expect(authorityText(log.rows[0]!)).toBe('by r-web (project, rules)');
+    expect(rows[0]!.reason).toMatch(/not signed/);
   });
 
-  it('surfaces the taint an ask carried, on the ask and on its approval', () => {
-    const log = new DecisionLog().advance(trace().events, Infinity);
-    const ask = log.rows.find((r) => r.outcome === 'ask')!;
-    const approval = log.rows.find((r) => r.outcome === 'approved')!;
-    expect(ask.taint).toEqual(['tool:web.fetch#c1']);
-    expect(ask.reason).toMatch(/^declassify\?/);
-    expect(approval).toMatchObject({ rule: 'session-1', scope: 'session', module: 'human', mode: 'ask', taint: ['tool:web.fetch#c1'], canvasRule: 'taint' });
-    expect(approval.reason).toBe('a human declassified and remembered http.post(*)');
+  it('a lease that ends is its own outcome, naming the capability', async () => {
+    const spec = example('research-team', (d) => {
+      d.agents.find((a: { id: string }) => a.id === 'researcher').capabilities[0].leaseMs = 1;
+    });
+    const rows = rowsOf(await run(spec));
+    expect(rows.find((r) => r.outcome === 'expired')).toMatchObject({ agent: 'researcher', tool: 'web_search', rule: 'capability:researcher->web_search', module: 'capability' });
+    // The search after the lease is refused by the capability module with the typed code.
+    expect(rows.find((r) => r.tool === 'web_search' && r.outcome === 'deny')).toMatchObject({ module: 'capability', reason: expect.stringMatching(/\[lease-ended\]$/) });
   });
 
-  it('filters by agent, tool and outcome, and keeps each filtered list current as events arrive', () => {
-    const events = trace().events;
-    const log = new DecisionLog().advance(events, 5);
-    const researcherAsks = { agent: 'researcher', tool: null, outcome: 'ask' } as const;
-    expect(log.matching(researcherAsks).map((r) => r.seq)).toEqual([4]);
-    expect(log.matching({ ...NO_FILTER, outcome: 'deny' })).toEqual([]);
-    log.advance(events, events.length - 1);
-    expect(log.matching({ ...NO_FILTER, outcome: 'deny' }).map((r) => r.seq)).toEqual([6, 8, 9]);
-    expect(log.matching({ ...NO_FILTER, outcome: 'expired' }).map((r) => r.seq)).toEqual([10]);
-    expect(log.matching({ ...NO_FILTER, agent: 'writer', tool: 'shell' }).map((r) => r.seq)).toEqual([6]);
+  it('every trust event of every example makes a complete row, read from the event alone', async () => {
+    const names = (JSON.parse(readFileSync('public/examples/index.json', 'utf8')) as { file: string }[]).map((x) => x.file.replace('.json', ''));
+    for (const name of names) {
+      const events = await run(example(name));
+      for (const row of rowsOf(events)) {
+        expect(row.module, `${name} #${row.seq}`).not.toBe('');
+        expect(row.reason, `${name} #${row.seq}`).not.toBe('');
+        if (row.outcome !== 'expired') expect(row.mode, `${name} #${row.seq}`).toBe(events[0]!.type === 'run.started' ? example(name).policy.mode : '');
+      }
+    }
+  });
+
+  it('filters by agent, tool and outcome, grows each list as events arrive, and reads each event once', async () => {
+    const events = await run(example('injection'));
+    const rows = rowsOf(events);
+    const firstDeny = rows.find((r) => r.outcome === 'deny')!.seq;
+    const log = decisionLogFor(events, firstDeny - 1);
+    const denies = { ...NO_FILTER, outcome: 'deny' } as const;
+    expect(log.matching(denies)).toEqual([]);
+    decisionLogFor(events, events.length - 1);
+    expect(log.matching(denies).map((r) => r.seq)).toEqual(rows.filter((r) => r.outcome === 'deny').map((r) => r.seq));
+    expect(log.matching({ ...NO_FILTER, agent: 'assistant', tool: 'send_mail' }).every((r) => r.agent === 'assistant' && r.tool === 'send_mail')).toBe(true);
     expect(log.matching(NO_FILTER)).toBe(log.rows);
-    expect(log.agents).toEqual(['researcher', 'writer']);
-    expect(log.tools).toEqual(['web.fetch', 'http.post', 'shell', 'send', 'job']);
-  });
-
-  it('reads each event once and shows the rows up to the scrubber', () => {
-    const events = trace().events;
-    const log = decisionLogFor(events, 3);
-    expect(log.rows.length).toBe(1);
-    expect(decisionLogFor(events, events.length - 1)).toBe(log);
-    expect(log.rows.length).toBe(7);
+    expect(log.rows).toEqual(rows);
     // Asking again for an earlier head reads nothing new and loses nothing.
-    expect(decisionLogFor(events, 2).rows.length).toBe(7);
-    expect(countUntil(log.rows, 0)).toBe(0);
-    expect(countUntil(log.rows, 6)).toBe(3);
-    expect(countUntil(log.rows, 99)).toBe(7);
-  });
-
-  it('reads a signature check that passed as an allow and one without the fields it lacks', () => {
-    const log = new DecisionLog().advance(
-      new TrustTrace()
-        .push({ type: 'trust.signature', agent: 'a', ok: true, at: 'job.create', expected: 'x', found: 'x', reason: 'signature matches' })
-        .push({ type: 'msg.denied', agent: 'a', from: 'a', to: 'b', reason: 'b is not running' }).events,
-      Infinity,
-    );
-    expect(log.rows[0]).toMatchObject({ outcome: 'allow', hook: 'job.create', rule: 'signature' });
-    expect(log.rows[1]).toMatchObject({ outcome: 'deny', rule: '', scope: '' });
-    expect(authorityText(log.rows[1]!)).toBe('by ?');
-    expect(authorityText({ rule: 'mode:ask', scope: 'mode', module: 'mode' })).toBe('by mode:ask (mode)');
-  });
-});
-
-describe('a one-off approval', () => {
-  it('names the human as its authority and points the canvas at the rule that asked', () => {
-    const t = new TrustTrace().called('a', 'c1', 'shell').asked('a', 'c1', 'shell', 'r-shell', 'shell asks').approved('a', 'c1', 'shell');
-    const row = new DecisionLog().advance(t.events, Infinity).rows[1]!;
-    expect(row).toMatchObject({ outcome: 'approved', rule: 'human', canvasRule: 'r-shell', reason: 'a human approved this call' });
-    expect(authorityText(row)).toBe('by human');
+    expect(decisionLogFor(events, 0).rows.length).toBe(rows.length);
+    expect(countUntil(log.rows, firstDeny)).toBe(rows.filter((r) => r.seq <= firstDeny).length);
+    expect(countUntil(log.rows, -1)).toBe(0);
   });
 });

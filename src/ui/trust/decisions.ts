@@ -5,9 +5,10 @@
  *
  * A log is built once per trace and advanced to the head as events arrive (a run's events array
  * only grows), like the scheduler's timeline; the view reads the rows up to the scrubber by
- * binary search, and each filter keeps its own list, grown in place as rows arrive.
+ * binary search, and each filter keeps its own list, grown in place as rows arrive. Each row is
+ * read from its event alone (the kernel writes one complete decision record per trust event).
  */
-import type { EventOf, KernelEvent, KernelEventType } from '../../kernel';
+import type { DecisionRecord, KernelEvent, KernelEventType } from '../../kernel';
 import { searchLast } from '../sched/timeline';
 
 /** allow, deny and ask are the policy stack's effects; approved is a human's answer to an ask. */
@@ -23,11 +24,11 @@ export interface DecisionRow {
   /** The tool called; `send` for messages, `job` for signature checks, the target for an ended lease. */
   tool: string;
   outcome: DecisionOutcome;
-  /** The deciding rule: a rule id, `mode:<mode>`, `capability:<agent>-><target>`, `signature`… ('' when the event names none). */
+  /** The deciding rule: a rule id, `mode:<mode>`, `capability:<agent>-><target>`, `signature`… ('' when none did: a human, the kernel). */
   rule: string;
   scope: string;
   module: string;
-  /** The permission mode in force ('' when the event does not carry it). */
+  /** The permission mode in force ('' for an ended lease, which no mode decided). */
   mode: string;
   reason: string;
   /** Source labels of the values the operation carried (empty: untainted). */
@@ -60,8 +61,6 @@ const filterKey = (f: DecisionFilter) => `${f.agent ?? ''}\u0000${f.tool ?? ''}\
 /** Filtered lists kept at once; more are dropped oldest first (each is rebuilt on demand). */
 const MAX_FILTERS = 8;
 
-type Asked = EventOf<'tool.asked'>;
-
 /** How many rows of `rows` (ascending by seq) have seq ≤ `seq`. */
 export function countUntil(rows: readonly DecisionRow[], seq: number): number {
   return searchLast(rows.length, (i) => rows[i]!.seq, seq) + 1;
@@ -78,15 +77,13 @@ export class DecisionLog {
 
   private readonly agentSet = new Set<string>();
   private readonly toolSet = new Set<string>();
-  /** Asks not answered yet, by call: an approval takes its mode, hook and taint from them. */
-  private readonly asks = new Map<string, Asked>();
   private readonly filtered = new Map<string, { read: number; rows: DecisionRow[] }>();
 
   /** Reads events up to `head` (inclusive) not read yet. `events[i].seq === i`. */
   advance(events: readonly KernelEvent[], head: number): this {
     const last = Math.min(head, events.length - 1);
     for (let i = this.head + 1; i <= last; i++) {
-      const row = this.rowOf(events[i]!);
+      const row = this.rowOf(events[i]!, events);
       if (row) this.add(row);
     }
     if (last > this.head) this.head = last;
@@ -121,49 +118,39 @@ export class DecisionLog {
     }
   }
 
-  private rowOf(e: KernelEvent): DecisionRow | null {
+  /** A row read straight from the event's decision record; `events` only to name the rule behind an ask a human answered. */
+  private rowOf(e: KernelEvent, events: readonly KernelEvent[]): DecisionRow | null {
     const at = { seq: e.seq, t: e.t, type: e.type };
+    const fromRecord = (d: DecisionRecord, outcome: DecisionOutcome, tool: string, callId: string | null, reason: string): DecisionRow => {
+      // A human's answer points the canvas at the rule that asked (the kernel names that ask).
+      const asked = d.answers === null ? undefined : events[d.answers];
+      const canvasRule = asked && 'decision' in asked ? (asked.decision.rule ?? '') : (d.rule ?? '');
+      return {
+        ...at, agent: e.agent ?? '', tool, outcome, rule: d.rule ?? '', scope: d.scope ?? '', module: d.module, mode: d.mode,
+        reason, taint: d.taint, hook: d.hook, callId, canvasRule,
+      };
+    };
     switch (e.type) {
-      case 'tool.allowed':
-        return {
-          ...at, agent: e.agent, tool: e.tool, outcome: 'allow', rule: e.rule, scope: e.scope, module: e.module ?? '', mode: e.mode,
-          reason: e.grant ? `with handle ${e.grant}` : '', taint: e.taint ?? NONE, hook: e.hook ?? 'tool.call', callId: e.callId, canvasRule: e.rule,
-        };
-      case 'tool.denied':
-        this.asks.delete(e.callId);
-        return {
-          ...at, agent: e.agent, tool: e.tool, outcome: 'deny', rule: e.rule, scope: e.scope, module: e.module ?? (e.by === 'human' ? 'human' : ''),
-          mode: e.mode, reason: e.code ? `${e.reason} [${e.code}]` : e.reason, taint: e.taint ?? NONE, hook: e.hook ?? 'tool.call', callId: e.callId,
-          canvasRule: e.rule,
-        };
-      case 'tool.asked':
-        this.asks.set(e.callId, e);
-        return {
-          ...at, agent: e.agent, tool: e.tool, outcome: 'ask', rule: e.rule, scope: e.scope, module: e.module, mode: e.mode,
-          reason: e.ask === 'declassify' ? `declassify? ${e.reason}` : e.reason, taint: e.taint, hook: e.hook, callId: e.callId, canvasRule: e.rule,
-        };
-      case 'tool.approved': {
-        const ask = this.asks.get(e.callId);
-        this.asks.delete(e.callId);
-        const what = ask?.ask === 'declassify' ? 'declassified' : 'approved';
-        return {
-          // A remembered approval is a session rule from now on; a one-off one is a human's word alone.
-          ...at, agent: e.agent, tool: e.tool, outcome: 'approved', rule: e.rule ?? 'human', scope: e.rule ? 'session' : '', module: e.rule ? 'human' : '', mode: ask?.mode ?? '',
-          reason: e.remember && e.match ? `a human ${what} and remembered ${e.match}` : `a human ${what} this call`,
-          taint: ask?.taint ?? NONE, hook: ask?.hook ?? 'tool.call', callId: e.callId, canvasRule: ask?.rule ?? '',
-        };
+      case 'tool.allowed': {
+        const d = e.decision;
+        return fromRecord(d, 'allow', e.tool, e.callId, d.grant ? `${d.reason} (with handle ${d.grant})` : d.reason);
       }
+      case 'tool.denied': {
+        const d = e.decision;
+        return fromRecord(d, 'deny', e.tool, e.callId, d.code && d.module !== 'human' ? `${d.reason} [${d.code}]` : d.reason);
+      }
+      case 'tool.asked': {
+        const d = e.decision;
+        return fromRecord(d, 'ask', e.tool, e.callId, d.ask === 'declassify' ? `declassify? ${d.reason}` : d.reason);
+      }
+      case 'tool.approved':
+        return fromRecord(e.decision, 'approved', e.tool, e.callId, e.decision.reason);
       case 'msg.denied':
-        return {
-          ...at, agent: e.agent, tool: 'send', outcome: 'deny', rule: e.rule ?? '', scope: e.scope ?? '', module: e.module ?? '', mode: '',
-          reason: `to ${e.to}: ${e.reason}`, taint: NONE, hook: 'msg.send', callId: null, canvasRule: e.rule ?? '',
-        };
+        return fromRecord(e.decision, 'deny', 'send', null, `to ${e.to}: ${e.decision.reason}`);
       case 'trust.signature':
-        return {
-          ...at, agent: e.agent, tool: 'job', outcome: e.ok ? 'allow' : 'deny', rule: 'signature', scope: 'kernel', module: 'signature', mode: '',
-          reason: e.reason, taint: NONE, hook: e.at, callId: null, canvasRule: 'signature',
-        };
+        return fromRecord(e.decision, e.decision.effect === 'allow' ? 'allow' : 'deny', 'job', null, e.decision.reason);
       case 'cap.expired':
+        // Not a decision: a lease ran out. Its fields are all required; the row names the capability it ended.
         return {
           ...at, agent: e.agent, tool: e.target, outcome: 'expired', rule: `capability:${e.agent}->${e.target}`, scope: 'agent', module: 'capability', mode: '',
           reason: `lease of ${e.handle} ended: ${e.reason}`, taint: NONE, hook: 'tool.call', callId: null, canvasRule: `capability:${e.agent}->${e.target}`,
@@ -186,8 +173,9 @@ export function decisionLogFor(events: readonly KernelEvent[], head: number): De
   return log.advance(events, head);
 }
 
-/** "by rules:web (project, rules)": the authority of a row in one phrase. */
+/** "by web (project, rules)": the authority of a row in one phrase; with no rule, the module decided ("by human"). */
 export function authorityText(row: Pick<DecisionRow, 'rule' | 'scope' | 'module'>): string {
-  const where = [...new Set([row.scope, row.module])].filter((x) => x !== '').join(', ');
-  return `by ${row.rule || '?'}${where ? ` (${where})` : ''}`;
+  const who = row.rule || row.module || '?';
+  const where = [...new Set([row.scope, row.module])].filter((x) => x !== '' && x !== who).join(', ');
+  return `by ${who}${where ? ` (${where})` : ''}`;
 }

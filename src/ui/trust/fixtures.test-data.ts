@@ -1,8 +1,9 @@
 /**
- * Hand-written trust traces for the Permissions view's tests: a builder that numbers events and
- * writes the policy events with their usual fields. Test-only (imported by *.test.ts).
+ * Hand-written traces for the audit table's tests: a builder that numbers events and writes
+ * decision records as the kernel does. Test-only (imported by *.test.ts). The decision log and
+ * the approval prompt are tested on real kernel runs instead.
  */
-import type { KernelEvent, KernelEventBody, RunId } from '../../kernel';
+import type { DecisionRecord, KernelEvent, KernelEventBody, RunId } from '../../kernel';
 
 const RUN = 'run-1' as RunId;
 
@@ -25,21 +26,13 @@ export class TrustTrace {
     return this.push({ type: 'tool.called', agent, callId, tool, args, ...(taint ? { taint } : {}) });
   }
 
-  allowed(agent: string, callId: string, tool: string, rule = 'mode:auto', scope = 'mode', extra: { grant?: string; taint?: string[]; module?: string } = {}): this {
-    return this.push({ type: 'tool.allowed', agent, callId, tool, rule, scope, mode: 'auto', until: this.t + 10, hook: 'tool.call', ...extra });
+  /** A decision record as the kernel writes it: every field present. */
+  static decision(d: Partial<DecisionRecord> & Pick<DecisionRecord, 'effect'>): DecisionRecord {
+    return { hook: 'tool.call', module: 'rules', rule: null, scope: null, mode: 'auto', reason: '', grant: null, taint: [], code: null, ask: null, answers: null, ...d };
   }
 
-  denied(agent: string, callId: string, tool: string, rule: string, reason: string, extra: { module?: string; code?: string; taint?: string[]; by?: 'human'; scope?: string } = {}): this {
-    const { scope = 'project', ...rest } = extra;
-    return this.push({ type: 'tool.denied', agent, callId, tool, rule, scope, mode: 'ask', reason, hook: 'tool.call', ...rest });
-  }
-
-  asked(agent: string, callId: string, tool: string, rule: string, reason: string, ask: 'approve' | 'declassify' = 'approve', taint: string[] = []): this {
-    return this.push({ type: 'tool.asked', agent, callId, tool, rule, scope: 'project', mode: 'ask', reason, module: ask === 'declassify' ? 'taint' : 'rules', hook: 'tool.call', ask, taint });
-  }
-
-  approved(agent: string, callId: string, tool: string, remember: { rule: string; match: string } | null = null): this {
-    return this.push({ type: 'tool.approved', agent, callId, tool, remember: remember !== null, rule: remember?.rule ?? null, match: remember?.match ?? null, until: this.t + 10 });
+  denied(agent: string, callId: string, tool: string, rule: string, reason: string, extra: Partial<DecisionRecord> = {}): this {
+    return this.push({ type: 'tool.denied', agent, callId, tool, decision: TrustTrace.decision({ effect: 'deny', rule, scope: 'project', reason, ...extra }) });
   }
 
   returned(agent: string, callId: string, tool: string): this {

@@ -1,48 +1,53 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { argsText, AskTracker, pendingAsks } from './pendingAsks';
-import { TrustTrace } from './fixtures.test-data';
+import { Kernel, parseHarness, Projection, type HarnessSpec } from '../../kernel';
+import { argsText } from './pendingAsks';
 
-describe('the open asks', () => {
-  it('opens an ask with the arguments of its call, and an approval closes it', () => {
-    const t = new TrustTrace()
-      .called('researcher', 'c1', 'http.post', { url: 'https://example.org', body: '<b>hi</b>' })
-      .asked('researcher', 'c1', 'http.post', 'r-post', 'http.post asks in project scope');
-    const tracker = new AskTracker().advance(t.events, Infinity);
-    expect(tracker.open).toEqual([
-      {
-        seq: 1, callId: 'c1', agent: 'researcher', tool: 'http.post', args: { url: 'https://example.org', body: '<b>hi</b>' },
-        reason: 'http.post asks in project scope', rule: 'r-post', scope: 'project', module: 'rules', taint: [], kind: 'approve',
-      },
-    ]);
-    t.approved('researcher', 'c1', 'http.post').returned('researcher', 'c1', 'http.post');
-    expect(tracker.advance(t.events, Infinity).open).toEqual([]);
+function example(name: string, edit: (doc: Record<string, any>) => void = () => {}): HarnessSpec {
+  const doc = JSON.parse(readFileSync(`public/examples/${name}.json`, 'utf8')) as Record<string, any>;
+  edit(doc);
+  const parsed = parseHarness(doc);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  return parsed.spec;
+}
+
+describe('the open asks the prompt shows are the kernel’s', () => {
+  it('the projection of the streamed events holds the same asks as the kernel, with arguments and the decision that asked', async () => {
+    const k = Kernel.create(example('approvals'), { runId: 'r', seed: 1 });
+    const projection = new Projection();
+    expect((await k.runUntil()).reason).toBe('waiting');
+    projection.append(k.events);
+    expect(projection.openAsks()).toEqual(k.openAsks());
+    expect(projection.openAsks()).toEqual([{
+      agent: 'writer', callId: expect.any(String), tool: 'fs_write', args: expect.objectContaining({ path: '/workspace/report.md' }),
+      seq: k.events.findIndex((e) => e.type === 'tool.asked'),
+      decision: expect.objectContaining({ effect: 'ask', rule: 'mode:ask', module: 'mode', ask: 'approve', answers: null }),
+    }]);
+    // Remembered: the writer's second write is allowed by the session rule, and the run completes.
+    k.submit({ kind: 'approve', callId: k.openAsks()[0]!.callId, remember: true });
+    await k.runUntil();
+    projection.append(k.events);
+    expect(k.state.stopped).toMatchObject({ reason: 'completed' });
+    expect(projection.openAsks()).toEqual([]);
   });
 
-  it('closes an ask on a denial and leaves the other agents’ asks open', () => {
-    const t = new TrustTrace()
-      .called('a', 'c1', 'shell', { cmd: 'ls' })
-      .asked('a', 'c1', 'shell', 'r1', 'shell asks')
-      .called('b', 'c2', 'http.post', { body: 'x' }, ['tool:web.fetch#c0'])
-      .asked('b', 'c2', 'http.post', 'taint', 'tainted value reaches http.post', 'declassify', ['tool:web.fetch#c0'])
-      .denied('a', 'c1', 'shell', 'r1', 'a human denied it', { by: 'human' });
-    const open = pendingAsks(t.events, t.events.length - 1);
-    expect(open.map((a) => [a.callId, a.agent, a.kind, a.taint])).toEqual([['c2', 'b', 'declassify', ['tool:web.fetch#c0']]]);
+  it('a declassify ask carries the labels of the values it would let through', async () => {
+    const k = Kernel.create(example('injection', (d) => { d.policy = { ...d.policy, taint: 'ask' }; }), { runId: 'r', seed: 1 });
+    await k.runUntil();
+    const projection = new Projection();
+    projection.append(k.events);
+    const [ask] = projection.openAsks();
+    expect(ask).toMatchObject({ agent: 'assistant', tool: 'send_mail', decision: { module: 'taint', ask: 'declassify', taint: [expect.stringMatching(/^tool:web_fetch#/)] } });
   });
 
-  it('is read at the head, whatever the scrubber: an ask answered later is open before the answer', () => {
-    const t = new TrustTrace().called('a', 'c1', 'shell').asked('a', 'c1', 'shell', 'r1', 'asks').approved('a', 'c1', 'shell');
-    expect(new AskTracker().advance(t.events, 1).open.map((a) => a.callId)).toEqual(['c1']);
-    expect(new AskTracker().advance(t.events, 2).open).toEqual([]);
-  });
-
-  it('keeps the same array while nothing opens or closes, and drops every ask when the run stops', () => {
-    const t = new TrustTrace().called('a', 'c1', 'shell').asked('a', 'c1', 'shell', 'r1', 'asks');
-    const tracker = new AskTracker().advance(t.events, Infinity);
-    const before = tracker.open;
-    t.called('b', 'c2', 'lookup').allowed('b', 'c2', 'lookup').returned('b', 'c2', 'lookup');
-    expect(tracker.advance(t.events, Infinity).open).toBe(before);
-    t.push({ type: 'run.stopped', reason: 'max-time', detail: 'out of time', goals: {} });
-    expect(tracker.advance(t.events, Infinity).open).toEqual([]);
+  it('a stopped run takes no answer: nothing is open', async () => {
+    const k = Kernel.create(example('approvals'), { runId: 'r', seed: 1 });
+    await k.runUntil();
+    k.submit({ kind: 'stop', detail: 'nobody answers' });
+    await k.runUntil();
+    const projection = new Projection();
+    projection.append(k.events);
+    expect(projection.openAsks()).toEqual([]);
   });
 
   it('shows arguments as JSON text, markup and all', () => {
