@@ -27,6 +27,7 @@ export type Step = KernelEvent | null | Promise<KernelEvent | null>;
 /** Digests whose signatures the host verified (see KernelOptions.signatures). */
 export type VerifiedSignatures = { agents: Readonly<Record<string, string>>; policy: string | null } | undefined;
 
+/** One run's working set: state, log, snapshots, the indexed document, its policy stack and archive, and `emit`. */
 export class RunContext {
   readonly log: KernelEvent[] = [];
   readonly snaps: { seq: number; state: KernelState }[] = [];
@@ -143,6 +144,7 @@ export class RunContext {
     };
   }
 
+  /** The CPU of the agent's model's provider (sim when the provider has none here). */
   cpuFor(p: Proc): Cpu {
     const model = this.models.get(p.model)!;
     return this.cpus[model.provider] ?? this.cpus.sim!;
@@ -159,6 +161,7 @@ export class RunContext {
     return { classes: SCHED_CLASSES.ordered, rqs: this.s.runqueues[model]!, now: this.s.now, held: (a) => this.groupThrottled(this.s.procs[a]!) };
   }
 
+  /** True while the agent's budget group, or one above it, is throttled. */
   groupThrottled(p: Proc): boolean {
     return groupChain(this.s, p.group).some((g) => g.throttledUntil !== null);
   }

@@ -131,7 +131,7 @@ describe('rt throttling', () => {
       ),
       { numRuns: 100 },
     );
-  });
+  }, 60_000); // ~3 s alone: many 30-window simulations; it timed out at the default 5 s on a loaded machine
 
   it('on one slot with whole-token budgets, fair gets exactly the rest of every window', () => {
     const p = params({ rtRuntimeShare: 0.95, rtPeriodMs: 1000, tokensPerMs: 1, sliceTokens: 10 });

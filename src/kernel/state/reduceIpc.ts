@@ -5,6 +5,7 @@
 import { HUMAN } from '../spec/schema';
 import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
 
+/** The messages' and A2A tasks' reducers. */
 export const ipcReducers = {
   'msg.sent': (s, e) => {
     s.inflight.push({

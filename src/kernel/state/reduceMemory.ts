@@ -5,6 +5,7 @@
 import type { Segment } from '../memory/segment';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 
+/** The context window's reducers: pressure, eviction, compaction, page faults. */
 export const memoryReducers = {
   'mem.pressure': (s, e) => {
     proc(s, e.agent).pressure = e.level;

@@ -7,6 +7,7 @@ import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
 import type { Encoding } from '../tokens';
 import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
 
+/** The run's reducers: start, fork, stop and goals met. */
 export const runReducers = {
   // The state right after run.started is built by stateFromStart; the event itself changes nothing more.
   'run.started': () => {},
@@ -22,6 +23,7 @@ export const runReducers = {
   },
 } satisfies SubsystemReducers;
 
+/** The jobs' reducers: a process published or failed, its artifacts, its finish. */
 export const jobReducers = {
   'job.published': (s, e) => {
     s.procs[e.agent] = {

@@ -6,6 +6,7 @@
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
 
+/** The scheduler's reducers: admission, routing, runqueues, slots, preemption, throttling, replenishment. */
 export const schedReducers = {
   'sched.admitted': (s, e) => {
     s.bandwidth[e.model] = e.utilization;
@@ -55,6 +56,7 @@ export const schedReducers = {
   },
 } satisfies SubsystemReducers;
 
+/** The slot's inference reducers: a slice started, a slice ended at a boundary, a turn completed. */
 export const inferReducers = {
   'infer.started': (s, e) => {
     const p = proc(s, e.agent);

@@ -4,6 +4,7 @@
  */
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 
+/** The system calls' reducers. */
 export const toolReducers = {
   'tool.called': (s, e) => {
     const p = proc(s, e.agent);
