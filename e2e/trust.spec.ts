@@ -46,13 +46,18 @@ test('a decision row names its rule and scope and jumps to the rule on the canva
   await page.getByTestId('run-tab-permissions').click();
   const view = page.getByTestId('permissions-view');
   await expect(view).toBeVisible();
-  // The planted mail: denied by the taint module, tainted by the page it came from.
-  const denied = view.locator('[data-testid^="decision-row-"]').filter({ hasText: 'drop@evil.example' }).or(view.locator('[data-testid^="decision-row-"]').filter({ hasText: 'taint' })).first();
-  await expect(denied).toContainText('taint');
+  // The planted mail: the one send_mail the run denies, by the taint module, tainted by the page it came from.
+  const denied = view.locator('[data-testid^="decision-row-"][data-outcome="deny"]').filter({ hasText: 'send_mail' });
+  await expect(denied).toHaveCount(1);
+  await expect(denied.locator('.tv-outcome')).toHaveText('deny');
+  await expect(denied.locator('.tv-authority')).toHaveText('by taint (kernel)');
+  await expect(denied).toContainText(/privileged sink .*\[tainted-sink\]/);
   await expect(denied).toContainText(/tool:web_fetch#c\d+/);
   // The colleague's mail was allowed by a project rule: its row names it and jumps to it.
-  const allowed = view.locator('[data-testid^="decision-row-"]').filter({ hasText: 'mail-colleagues' }).first();
-  await expect(allowed).toContainText('project');
+  const allowed = view.locator('[data-testid^="decision-row-"]').filter({ hasText: 'mail-colleagues' });
+  await expect(allowed).toHaveCount(1);
+  await expect(allowed).toHaveAttribute('data-outcome', 'allow');
+  await expect(allowed.locator('.tv-authority')).toHaveText('by mail-colleagues (project, rules)');
   const seq = (await allowed.getAttribute('data-testid'))!.replace('decision-row-', '');
   await page.getByTestId(`decision-jump-${seq}`).click();
   await expect(page.getByTestId('canvas-view-policy')).toHaveAttribute('aria-selected', 'true');
