@@ -60,6 +60,13 @@ describe('ConstrainedStream', () => {
     const { s } = feed('{"call": "finish", "arguments":   \n {} }', 1);
     expect(s.result()).toEqual({ kind: 'call', name: 'finish', argumentsJson: '{}' });
   });
+  it('calls a text cut short incomplete, having streamed what arrived once', () => {
+    const { s, texts } = feed('{"text": "half a sen', 3);
+    expect(s.began).toBe(true);
+    expect(texts.join('')).toBe('half a sen');
+    expect(s.result().kind).toBe('incomplete');
+    expect(feed('{"te', 1).s.began).toBe(false);
+  });
   it('calls an output cut short incomplete, keeping what arrived', () => {
     const { s, calls } = feed('{"call": "search", "arguments": {"query": "par', 4);
     expect(calls.map(([, d]) => d).join('')).toBe('{"query": "par');

@@ -188,6 +188,11 @@ export class ConstrainedStream {
     return { kind: 'incomplete', raw: this.raw };
   }
 
+  /** True once the output opened one of the two shapes (its deltas have started). */
+  get began(): boolean {
+    return this.branch !== null;
+  }
+
   /** Everything the model wrote, as written. */
   get rawText(): string {
     return this.raw;

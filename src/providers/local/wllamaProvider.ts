@@ -220,10 +220,8 @@ export function createWllamaProvider(file: Blob, fileName: string, options: Loca
     if (constrained) {
       const result = constrained.result();
       if (result.kind === 'call') return rec.snapshot('tool-calls');
-      if (result.kind === 'incomplete' && !rec.hasCall(0)) {
-        // Neither shape began (cut before the first key): keep what came as text.
-        if (raw) rec.addText(raw);
-      }
+      // Cut before either shape began (before the first key): keep what came as text.
+      if (result.kind === 'incomplete' && !constrained.began && raw) rec.addText(raw);
     }
     return rec.snapshot(rec.rawFinishReason === 'length' ? 'length' : 'stop');
   }
