@@ -78,6 +78,21 @@ export interface SettingRow {
   value: unknown;
 }
 
+/**
+ * A model endpoint the user configured in Settings. `apiKey` is read only inside the worker
+ * (EndpointStore.withKey); everything that leaves it is an EndpointSummary with `hasKey`.
+ */
+export interface EndpointRow {
+  id: string;
+  /** Unique, what a model in a document names (its `endpoint` reference). */
+  name: string;
+  kind: 'openai' | 'anthropic';
+  baseUrl: string;
+  apiKey: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** An archived chunk (DexieArchive): the chunk, its insertion order in its store and its length in terms. */
 export interface ArchiveChunkRow extends ArchiveChunk {
   seq: number;
@@ -136,6 +151,7 @@ export class StudioDb extends Dexie {
   archiveChunks!: Table<ArchiveChunkRow, [string, number]>;
   archiveParts!: Table<ArchivePartRow, [string, number, number]>;
   archiveStats!: Table<ArchiveStatsRow, string>;
+  endpoints!: Table<EndpointRow, string>;
 
   private readonly listeners = new Set<(notice: StorageNotice) => void>();
 
@@ -155,6 +171,8 @@ export class StudioDb extends Dexie {
       archiveParts: '[store+segment+part]',
       archiveStats: 'store',
     });
+    // Model endpoints (Settings); keys stay in this table and are read only by the worker.
+    this.version(3).stores({ endpoints: 'id, &name' });
     // Our upgrade waits on a tab that keeps an older version open.
     this.on('blocked', () => this.emit({ level: 'warning', message: BLOCKED_MESSAGE }));
     // Another tab upgrades or deletes the database: let it, and stop using the old connection.

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { BUILTIN_PROVIDERS, checkRunnable, parseHarness, type HarnessSpec, type SpecIssue } from '../kernel';
 import type { StudioState } from './index';
+import type { EndpointSummary } from '../bridge/api';
 
 /**
  * Owned by the editor: the open project, its document, undo/redo history, selection and
@@ -103,6 +104,9 @@ export interface DocumentSlice {
   saveFailed(message: string): void;
 
   notices: ShellNotice[];
+  /** The model endpoints configured in Settings (never their keys), as the worker last listed them. */
+  endpoints: EndpointSummary[];
+  setEndpoints(list: EndpointSummary[]): void;
   notify(notice: Omit<ShellNotice, 'id'>): void;
   dismissNotice(id: number): void;
 }
@@ -221,6 +225,8 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   saveFailed: (message) => set({ saveStatus: 'error', saveMessage: message }),
 
   notices: [],
+  endpoints: [],
+  setEndpoints: (endpoints) => set({ endpoints }),
   notify: (notice) => {
     const s = get();
     // The same message twice (a worker repeating a storage warning) shows once.

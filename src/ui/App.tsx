@@ -15,6 +15,7 @@ import { FileDrop } from './shell/FileDrop';
 import { boot } from './shell/projectActions';
 import { ProjectsDialog } from './shell/ProjectsDialog';
 import { TopBar } from './shell/TopBar';
+import { SettingsDialog, refreshEndpoints } from './shell/SettingsDialog';
 import { useSplit } from './shell/useSplit';
 import { useUndoKeys } from './shell/useUndoKeys';
 
@@ -33,6 +34,7 @@ function NoProject({ onOpenProjects }: { onOpenProjects(): void }) {
 
 export function App() {
   const [projectsOpen, setProjectsOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const projectId = useStudio((s) => s.projectId);
   const [ready, setReady] = useState(false);
   const split = useSplit(0.4);
@@ -43,13 +45,15 @@ export function App() {
     // Once per page, also under StrictMode's double effects: a second boot would create a second example.
     booted ??= boot();
     void booted.then(() => setReady(true));
+    // The document status needs the configured endpoints (names and kinds, never keys).
+    refreshEndpoints().catch(() => undefined);
   }, []);
 
   const openProjects = (): void => setProjectsOpen(true);
   return (
     <ReactFlowProvider>
       <div className="hs-app">
-        <TopBar onOpenProjects={openProjects} />
+        <TopBar onOpenProjects={openProjects} onOpenSettings={() => setSettingsOpen(true)} />
         <Banners />
         <main className="hs-workspace">
           <Palette />
@@ -61,6 +65,7 @@ export function App() {
           <RunPanel />
         </section>
         {projectsOpen && <ProjectsDialog onClose={() => setProjectsOpen(false)} />}
+        {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
         <FileDrop />
       </div>
     </ReactFlowProvider>

@@ -82,6 +82,33 @@ export interface Notice {
   message: string;
 }
 
+/** A model endpoint as the UI sees it (Settings): never its key, only whether one is stored. */
+export interface EndpointSummary {
+  id: string;
+  /** Unique; a model in a document names its endpoint by this name. */
+  name: string;
+  /** openai: any OpenAI-compatible API (OpenAI, Ollama, vLLM, llama.cpp's server, LM Studio, OpenRouter). */
+  kind: 'openai' | 'anthropic';
+  baseUrl: string;
+  hasKey: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What Settings saves. No `id`: a new endpoint. `apiKey` absent: keep the stored key; '' removes it. */
+export interface EndpointInput {
+  id?: string;
+  name: string;
+  kind: 'openai' | 'anthropic';
+  baseUrl: string;
+  apiKey?: string;
+}
+
+/** Settings' Test: the models the endpoint lists, or what went wrong and what to do (never the key). */
+export type EndpointTest =
+  | { ok: true; models: string[] }
+  | { ok: false; kind: string; message: string; fix: string };
+
 export type BatchSink = (batch: EventBatch) => void;
 
 export interface StudioApi {
@@ -123,6 +150,14 @@ export interface StudioApi {
 
   /** Storage problems (quota, a blocked upgrade, another tab) reach the UI as notices. */
   onNotice(sink: (notice: Notice) => void): Promise<void>;
+
+  /** Configured model endpoints, without keys. */
+  listEndpoints(): Promise<EndpointSummary[]>;
+  /** Adds or updates an endpoint; rejects with a message naming the field that is wrong. */
+  saveEndpoint(input: EndpointInput): Promise<EndpointSummary>;
+  deleteEndpoint(id: string): Promise<void>;
+  /** Asks a stored endpoint for its models (the worker uses the stored key; the answer never holds it). */
+  testEndpoint(id: string): Promise<EndpointTest>;
 
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;

@@ -11,11 +11,12 @@
  */
 import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
 import type {
-  BatchSink, Breakpoint, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
+  BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
-import { DexieArchive, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
+import { testEndpoint } from './endpoints';
 import { LeaseKeeper } from './LeaseKeeper';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
@@ -51,6 +52,8 @@ export interface StudioApiOptions {
    * once instead of after the lease runs out. Without it, leases alone decide.
    */
   liveOwners?: () => Promise<ReadonlySet<string> | null>;
+  /** The fetch providers use (tests inject one); the global fetch by default. */
+  fetch?: typeof fetch;
 }
 
 /** The worker-side API plus `close`, which the worker never needs but tests and hosts do. */
@@ -78,6 +81,7 @@ class Studio implements StudioService {
   private readonly projects: ProjectStore;
   private readonly runs: RunStore;
   private readonly settings: SettingStore;
+  private readonly endpoints: EndpointStore;
   /** Archival memory of every run, one namespace per run and store (RunArchive). */
   private readonly archive: DexieArchive;
   private readonly owner: string;
@@ -101,6 +105,7 @@ class Studio implements StudioService {
     this.projects = new ProjectStore(db, this.now);
     this.runs = new RunStore(db);
     this.settings = new SettingStore(db);
+    this.endpoints = new EndpointStore(db, this.now);
     this.archive = new DexieArchive(db);
     this.owner = opts.owner ?? crypto.randomUUID();
     this.leaseMs = opts.leaseMs ?? 6000;
@@ -328,6 +333,26 @@ class Studio implements StudioService {
   async onNotice(sink: (notice: Notice) => void): Promise<void> {
     this.noticeSinks.add(sink);
     for (const n of this.early.splice(0)) deliver(sink, n, () => this.noticeSinks.delete(sink));
+  }
+
+  // ---- model endpoints (keys stay in this worker) -------------------------------------------
+
+  listEndpoints(): Promise<EndpointSummary[]> {
+    return this.guard(() => this.endpoints.list());
+  }
+
+  saveEndpoint(input: EndpointInput): Promise<EndpointSummary> {
+    return this.guard(() => this.endpoints.save(input));
+  }
+
+  deleteEndpoint(id: string): Promise<void> {
+    return this.guard(() => this.endpoints.delete(id));
+  }
+
+  async testEndpoint(id: string): Promise<EndpointTest> {
+    const row = await this.guard(() => this.endpoints.withKey(id));
+    if (!row) return { ok: false, kind: 'missing', message: 'This endpoint is no longer stored.', fix: 'Add it again in Settings.' };
+    return testEndpoint(row, this.opts.fetch);
   }
 
   getSetting(key: string): Promise<unknown> {

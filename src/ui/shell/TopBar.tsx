@@ -67,7 +67,7 @@ function SaveIndicator() {
   );
 }
 
-export function TopBar({ onOpenProjects }: { onOpenProjects(): void }) {
+export function TopBar({ onOpenProjects, onOpenSettings }: { onOpenProjects(): void; onOpenSettings(): void }) {
   const hasProject = useStudio((s) => s.projectId !== null);
   const undoLabel = useStudio((s) => s.past.at(-1)?.label);
   const redoLabel = useStudio((s) => s.future.at(-1)?.label);
@@ -128,6 +128,9 @@ export function TopBar({ onOpenProjects }: { onOpenProjects(): void }) {
         </span>
       )}
       <SaveIndicator />
+      <button type="button" className="hs-btn" onClick={onOpenSettings} data-testid="settings-button" title="Model endpoints: where real agents run">
+        Settings
+      </button>
     </header>
   );
 }
