@@ -107,3 +107,32 @@ test('Settings: add an endpoint, Test lists its models, a refused key names the 
   await expect(dialog).toContainText('No endpoints yet');
   expect(Object.values(await indexedDbDump(page)).some((rows) => rows.includes(KEY))).toBe(false);
 });
+
+test('the inspector says what drives an agent, and a real model points at a Settings endpoint that is not in the document', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('settings-button').click();
+  await addEndpoint(page, 'Wire server', `${server.url}/v1`, KEY);
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('node-planner').click();
+  await expect(page.getByTestId('driven-by')).toHaveText(/^Driven by its behaviour script \(sim\)/);
+  await expect(page.getByText('System prompt (unused on sim)')).toBeVisible();
+
+  await page.getByTestId('node-sim-small').click();
+  await page.getByTestId('field-provider').selectOption('openai-compatible');
+  await page.getByTestId('field-endpoint').selectOption('Wire server');
+  await page.getByTestId('node-planner').click();
+  await expect(page.getByTestId('driven-by')).toHaveText(/^Driven by its prompt on sim-1 at Wire server\./);
+  await expect(page.getByText('Behaviour (unused: a real model reads the prompt)')).toBeVisible();
+
+  // The choice survives a reload, and the exported document holds neither the endpoint, its URL nor the key.
+  await expect(page.getByTestId('save-status')).toContainText(/saved/i);
+  await page.reload();
+  await page.getByTestId('node-planner').click();
+  await expect(page.getByTestId('driven-by')).toContainText('at Wire server');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-button').click();
+  const text = await (await (await download).createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+  expect(text).toContain('openai-compatible');
+  for (const secret of [KEY, 'Wire server', server.url]) expect(text).not.toContain(secret);
+});

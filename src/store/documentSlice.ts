@@ -107,6 +107,13 @@ export interface DocumentSlice {
   /** The model endpoints configured in Settings (never their keys), as the worker last listed them. */
   endpoints: EndpointSummary[];
   setEndpoints(list: EndpointSummary[]): void;
+  /**
+   * This browser's choice of endpoint for each real model of the open project (model id →
+   * endpoint name). Kept in settings beside the project, not in the document: endpoints and
+   * keys belong to a browser, the document travels.
+   */
+  modelEndpoints: Record<string, string>;
+  setModelEndpoints(bindings: Record<string, string>): void;
   notify(notice: Omit<ShellNotice, 'id'>): void;
   dismissNotice(id: number): void;
 }
@@ -227,6 +234,8 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   notices: [],
   endpoints: [],
   setEndpoints: (endpoints) => set({ endpoints }),
+  modelEndpoints: {},
+  setModelEndpoints: (modelEndpoints) => set({ modelEndpoints }),
   notify: (notice) => {
     const s = get();
     // The same message twice (a worker repeating a storage warning) shows once.

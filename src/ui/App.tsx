@@ -16,6 +16,7 @@ import { boot } from './shell/projectActions';
 import { ProjectsDialog } from './shell/ProjectsDialog';
 import { TopBar } from './shell/TopBar';
 import { SettingsDialog, refreshEndpoints } from './shell/SettingsDialog';
+import { loadModelEndpoints } from './shell/modelEndpoints';
 import { useSplit } from './shell/useSplit';
 import { useUndoKeys } from './shell/useUndoKeys';
 
@@ -48,6 +49,10 @@ export function App() {
     // The document status needs the configured endpoints (names and kinds, never keys).
     refreshEndpoints().catch(() => undefined);
   }, []);
+
+  useEffect(() => {
+    loadModelEndpoints(projectId).catch(() => undefined);
+  }, [projectId]);
 
   const openProjects = (): void => setProjectsOpen(true);
   return (

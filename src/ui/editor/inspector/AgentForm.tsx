@@ -10,6 +10,7 @@ import { JsonField } from './JsonField';
 import { MemorySection } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
 import { placeholderOf } from './shownDefault';
+import { drivenBy } from './drivenBy';
 
 /** Fields the agent form places issues at; anything else shows at the top of the inspector. */
 export const AGENT_FIELDS = ['id', 'name', 'description', 'model', 'temperature', 'injectionSusceptibility', 'executeOnly', 'sched', 'memory', 'capabilities', 'systemPrompt', 'behaviour'];
@@ -33,6 +34,8 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
   const models = entities(doc, 'model').map((m) => ({ value: m.id, label: `${str(m.value.name, m.id)} (${m.id})` }));
   const targets = [...entities(doc, 'tool'), ...entities(doc, 'store')].map((t) => ({ value: t.id, label: `${t.id} (${t.kind})` }));
   const unused = targets.filter((t) => !caps.some((c) => isRecord(c) && c.target === t.value));
+  const bindings = useStudio((s) => s.modelEndpoints);
+  const driver = drivenBy(doc, a.model, bindings);
 
   return (
     <>
@@ -40,6 +43,7 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
         <TextField label="Name" value={a.name} onChange={(v) => set(['name'], v, 'Rename agent')} issues={at('name')} testId="field-name" />
         <TextField label="Description" value={a.description} onChange={(v) => set(['description'], v, 'Edit agent description')} issues={at('description')} multiline />
         <SelectField label="Model" value={a.model} options={models} onChange={(v) => set(['model'], v, `Set ${entity.id}'s model`)} issues={at('model')} testId="field-model" />
+        <p className="hs-muted" data-testid="driven-by" data-by={driver.by}>{driver.text}</p>
         <NumberField label="Temperature" value={a.temperature} min={0} max={2} step={0.1} placeholder={placeholderOf(specDefaults.agent.temperature)} onChange={(v) => set(['temperature'], v, 'Set temperature')} issues={at('temperature')} testId="field-temperature" />
         <NumberField label="Injection susceptibility" value={a.injectionSusceptibility} min={0} max={1} step={0.05} placeholder={placeholderOf(specDefaults.agent.injectionSusceptibility)} onChange={(v) => set(['injectionSusceptibility'], v, 'Set injection susceptibility')} issues={at('injectionSusceptibility')} />
         <CheckField label="Execute-only (typed operations)" value={a.executeOnly} onChange={(v) => set(['executeOnly'], v || undefined, v ? 'Make execute-only' : 'Allow free text')} />
@@ -124,12 +128,12 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
         )}
       </Section>
 
-      <Section title="System prompt">
+      <Section title={driver.by === 'sim' ? 'System prompt (unused on sim)' : 'System prompt'}>
         <CodeField label="System prompt" value={str(a.systemPrompt)} onChange={(v) => set(['systemPrompt'], v, 'Edit system prompt')} language="markdown" ariaLabel={`System prompt of ${entity.id}`} height={140} testId="field-system-prompt" />
         <IssueList issues={at('systemPrompt')} />
       </Section>
 
-      <Section title="Behaviour">
+      <Section title={driver.by === 'model' ? 'Behaviour (unused: a real model reads the prompt)' : 'Behaviour'}>
         <JsonField
           label="Script"
           hint="JSON array of steps: think, call, send, recv, search, remember, write, finish"

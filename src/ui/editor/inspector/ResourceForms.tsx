@@ -1,5 +1,7 @@
 /** Inspector forms for tools, stores, models and channels. */
 import { useStudio } from '../../../store';
+import { studio } from '../../../bridge/client';
+import { modelEndpointsKey } from '../../shell/modelEndpoints';
 import { entities, isRecord, str } from '../docModel';
 import { BUILTIN_PROVIDERS, HUMAN, PROVIDERS, specDefaults, storeTier } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
@@ -93,6 +95,31 @@ const PROVIDER_OPTIONS = PROVIDERS.filter((p) => p !== MODEL.provider).map((p) =
   label: BUILTIN_PROVIDERS.includes(p) ? p : `${p} (cannot run here yet)`,
 }));
 
+/** Which Settings endpoint this browser runs the model on (stored beside the project, never in the document). */
+function EndpointField({ modelId }: { modelId: string }) {
+  const endpoints = useStudio((s) => s.endpoints);
+  const projectId = useStudio((s) => s.projectId);
+  const bindings = useStudio((s) => s.modelEndpoints);
+  const choose = (name: string | undefined): void => {
+    const next = { ...bindings };
+    if (name) next[modelId] = name;
+    else delete next[modelId];
+    useStudio.getState().setModelEndpoints(next);
+    if (projectId) void studio().setSetting(modelEndpointsKey(projectId), next).catch(() => undefined);
+  };
+  return (
+    <SelectField
+      label="Endpoint"
+      hint={endpoints.length === 0 ? 'add one in Settings' : 'from Settings, this browser only'}
+      value={bindings[modelId]}
+      options={endpoints.map((e) => ({ value: e.name, label: `${e.name} (${e.kind === 'openai' ? 'OpenAI-compatible' : 'Anthropic'})` }))}
+      empty="none (the base URL below)"
+      onChange={choose}
+      testId="field-endpoint"
+    />
+  );
+}
+
 export function ModelForm({ edit }: { edit: EntityEdit }) {
   const { entity, set, at } = edit;
   const m = entity.value;
@@ -114,6 +141,7 @@ export function ModelForm({ edit }: { edit: EntityEdit }) {
         <TextField label="Model" value={m.model} placeholder={MODEL.model} onChange={(v) => set(['model'], v || undefined, 'Set provider model')} issues={at('model')} />
         <SelectField label="Tokenizer" value={m.tokenizer} options={['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']} empty="from the model name" onChange={(v) => set(['tokenizer'], v, 'Set tokenizer')} issues={at('tokenizer')} testId="field-tokenizer" />
       </div>
+      {provider !== 'sim' && <EndpointField modelId={entity.id} />}
       {provider !== 'sim' && (
         <TextField label="Base URL" value={m.baseUrl} placeholder="https://…/v1" onChange={(v) => set(['baseUrl'], v || undefined, 'Set base URL')} issues={at('baseUrl')} />
       )}
