@@ -3,8 +3,9 @@
  * endpoint's models; a failure comes back as the provider's typed failure (message and fix name
  * the endpoint, never the key), and anything else is redacted before it leaves.
  */
-import { ProviderError, createProvider, redact } from '../providers';
-import type { EndpointRow } from '../persist';
+import type { HarnessSpec } from '../kernel';
+import { ProviderError, createProvider, redact, type EndpointConfig } from '../providers';
+import type { EndpointRow, EndpointStore } from '../persist';
 import type { EndpointTest } from './api';
 
 const TEST_TIMEOUT_MS = 15_000;
@@ -25,4 +26,41 @@ export async function testEndpoint(row: EndpointRow, fetchImpl?: typeof fetch): 
     const text = err instanceof Error ? err.message : String(err);
     return { ok: false, kind: 'unknown', message: `${row.name}: ${redact(text, [row.apiKey])}`, fix: 'Check the base URL and kind in Settings.' };
   }
+}
+
+/** Where the settings table keeps a project's model → endpoint-name choices (the UI writes it). */
+export const modelEndpointsKey = (projectId: string): string => `modelEndpoints/${projectId}`;
+
+export interface ResolvedEndpoints {
+  /** model id → where it runs, with the stored key: for the provider factory only, never sent to the UI. */
+  endpoints: Record<string, EndpointConfig>;
+  /** One sentence per real model whose chosen endpoint cannot be used, naming the model and the fix. */
+  problems: string[];
+}
+
+/**
+ * The endpoint of each real model of `spec`, from this browser's choice for the project and the
+ * stored endpoints. A model with no choice is left out (the run check reports it); a choice
+ * naming a deleted endpoint, or an endpoint of the other wire, is a problem.
+ */
+export async function resolveModelEndpoints(spec: HarnessSpec, bindings: unknown, store: EndpointStore): Promise<ResolvedEndpoints> {
+  const chosen = bindings !== null && typeof bindings === 'object' ? (bindings as Record<string, unknown>) : {};
+  const endpoints: Record<string, EndpointConfig> = {};
+  const problems: string[] = [];
+  for (const m of spec.models) {
+    const name = chosen[m.id];
+    if (m.provider === 'sim' || typeof name !== 'string') continue;
+    const row = await store.withKey(name);
+    if (!row) {
+      problems.push(`model "${m.id}" runs on endpoint "${name}", which is not in Settings: add it again or choose another endpoint on the model.`);
+      continue;
+    }
+    const wire = m.provider === 'anthropic' ? 'anthropic' : 'openai';
+    if (row.kind !== wire) {
+      problems.push(`model "${m.id}" (${m.provider}) points at endpoint "${name}", which speaks ${row.kind === 'openai' ? 'the OpenAI-compatible API' : 'Anthropic'}: choose an endpoint of the same kind or change the provider.`);
+      continue;
+    }
+    endpoints[m.id] = { wire, baseUrl: row.baseUrl, ...(row.apiKey ? { apiKey: row.apiKey } : {}) };
+  }
+  return { endpoints, problems };
 }
