@@ -10,6 +10,7 @@
  */
 import type { Cpu } from './cpu/cpu';
 import { SimCpu } from './cpu/sim';
+import { RecordedCpu } from './cpu/recorded';
 import { asRunId, type RunId } from './ids';
 import { replayTo } from './state/reduce';
 import type { KernelState } from './state/state';
@@ -75,6 +76,22 @@ export function specHash(spec: HarnessSpec): string {
   return h;
 }
 
+/**
+ * Each real model's CPU behind a RecordedCpu holding the answers recorded in `events` (up to
+ * `upTo`): a restored or forked run never asks the model again for a turn it already has.
+ * The sim is left alone (it is deterministic, and an edited fork must re-ask it).
+ */
+function withRecording(spec: HarnessSpec, events: readonly KernelEvent[], cpus: Record<string, Cpu> | undefined, upTo?: number): Record<string, Cpu> {
+  const out: Record<string, Cpu> = { ...cpus };
+  const providers = new Set(spec.models.map((m) => m.provider).filter((p) => p !== 'sim'));
+  if (providers.size === 0 || !events.some((e) => e.type === 'infer.completed' && e.record)) return out;
+  for (const provider of providers) {
+    const live = out[provider];
+    out[provider] = live instanceof RecordedCpu ? live : RecordedCpu.fromTrace(provider, events, live, upTo);
+  }
+  return out;
+}
+
 export class Kernel {
   readonly runId: RunId;
   readonly seed: number;
@@ -113,7 +130,8 @@ export class Kernel {
    * the new run id, then `run.forked` records the parent and whether the document changed.
    */
   static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number } }): Kernel {
-    const k = new Kernel(spec, opts);
+    // Turns a real model answered up to the fork point come from the record: only later turns go live.
+    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq) });
     const prefix = parentEvents.slice(0, opts.parent.seq + 1).map((e) => ({ ...e, run: k.runId }));
     k.run.load(prefix);
     const parentStart = prefix[0];
@@ -126,7 +144,7 @@ export class Kernel {
 
   /** Rebuilds a run from its own events (optionally from a snapshot) to continue it. */
   static restore(events: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { snapshot?: KernelState }): Kernel {
-    const k = new Kernel(spec, opts);
+    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, events, opts.cpus) });
     k.run.load(events, opts.snapshot);
     return k;
   }

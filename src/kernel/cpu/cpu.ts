@@ -5,6 +5,7 @@
  */
 import type { ContextEntry, Segment } from '../memory/segment';
 import type { AgentSpec, ModelSpec, SimStep } from '../spec';
+import type { CallError, FunctionDef } from './functions';
 
 /** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
 export type Action =
@@ -40,6 +41,30 @@ export interface InferRequest {
   tools: readonly string[];
   /** Segments whose injected instruction the agent already followed (sim follows each once). */
   followed?: readonly string[];
+  /** The agent's system prompt (a real model's `system`; the sim follows its script instead). */
+  system: string;
+  /**
+   * The functions a real model is offered: the tools it may use, with their JSON Schemas, and the
+   * kernel operations (cpu/functions.ts). Built on first read; the sim never reads it.
+   */
+  readonly functions: readonly FunctionDef[];
+  /** The tokenizer's estimate of the window (what budgets and admission used beforehand). */
+  estimatedTokensIn: number;
+}
+
+/**
+ * What a real model answered, recorded on `infer.completed` so the trace hash covers it and a
+ * replay (RecordedCpu) never asks again. Plain JSON; never holds a key.
+ */
+export interface InferRecord {
+  /** The provider of the model (`openai`, `openai-compatible`, `anthropic`). */
+  provider: string;
+  /** Token counts the provider reported (null: it reported none, the estimate was charged). */
+  reported: { tokensIn: number; tokensOut: number } | null;
+  /** The tokenizer's estimate: the window before the call, the answer's text after it. */
+  estimate: { tokensIn: number; tokensOut: number };
+  /** The provider's answer as it came: text, tool calls, usage, finish reason, model id, timing (providers' ChatResponse). */
+  response: Readonly<Record<string, unknown>>;
 }
 
 export interface InferResult {
@@ -51,6 +76,12 @@ export interface InferResult {
   latencyMs: number;
   /** Where the script counter goes next (sim); real providers leave it unchanged. */
   nextPc: number;
+  /** Input tokens the provider reported; charged instead of the estimate. The sim leaves it unset. */
+  tokensIn?: number;
+  /** A real model's answer as recorded (absent for the sim). */
+  record?: InferRecord;
+  /** The model's call could not become an action: the action is `think` and the error goes back to the model. */
+  callError?: CallError;
 }
 
 export interface Cpu {

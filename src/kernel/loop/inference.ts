@@ -9,6 +9,8 @@ import { rqOf } from '../state/reduce';
 import { finiteStats } from '../sched/core';
 import type { KernelEvent } from '../trace/events';
 import type { RunContext, Step } from './runContext';
+import { countTokens } from '../tokens';
+import { callErrorText } from '../cpu/functions';
 
 /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
 export function startInference(ctx: RunContext, p: Proc): Step {
@@ -17,9 +19,12 @@ export function startInference(ctx: RunContext, p: Proc): Step {
     const model = ctx.models.get(p.model)!;
     const done = p.gen?.turn === p.turn ? p.gen.done : 0;
     const slice = Math.min(ctx.sliceFor(p), result.tokensOut - done);
+    // A real model's reported input count is charged; the estimate was the figure for admission.
+    const tokensIn = result.tokensIn ?? p.contextTokens;
     // Prefill is ~20× faster than decoding; a preempted generation is re-prefilled on resume.
-    const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000 + (p.contextTokens / (model.tokensPerSecond * 20)) * 1000));
-    return ctx.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn: p.contextTokens, total: result.tokensOut, done, slice, until: ctx.s.now + ms });
+    // Virtual time comes from token counts (recorded for a real model), never from wall time: a replay repeats it.
+    const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000 + (tokensIn / (model.tokensPerSecond * 20)) * 1000));
+    return ctx.emit({ type: 'infer.started', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, tokensIn, total: result.tokensOut, done, slice, until: ctx.s.now + ms });
   };
   const cached = ctx.inferences.get(p.id);
   if (cached && cached.turn === p.turn) return started(cached.result);
@@ -51,6 +56,9 @@ export function endSlice(ctx: RunContext, p: Proc): Step {
     return ctx.emit({
       type: 'infer.completed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, pc: result.nextPc,
       tokensIn: gen.spent.tokensIn + slice.tokensIn, tokensOut: result.tokensOut, cost: gen.spent.cost + slice.cost, text: result.text, action: result.action, slice,
+      // Only a real model's answer carries these; sim events stay as they were.
+      ...(result.callError ? { callError: { ...result.callError, tokens: countTokens(callErrorText(result.callError), p.encoding) } } : {}),
+      ...(result.record ? { record: result.record } : {}),
     }, t);
   };
   const cached = ctx.inferences.get(p.id);

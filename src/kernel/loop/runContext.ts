@@ -4,6 +4,7 @@
  * The Kernel owns one; the event sources (sources.ts) and the decisions they call read it.
  */
 import type { Cpu, InferRequest, InferResult } from '../cpu/cpu';
+import { agentFunctions, type FunctionDef } from '../cpu/functions';
 import type { RunId } from '../ids';
 import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
 import { upgradeStoredState } from '../state/storedState';
@@ -136,9 +137,16 @@ export class RunContext {
   /** What the CPU is asked for the agent's current turn. */
   request(p: Proc): InferRequest {
     const agent = this.agents.get(p.id)!;
+    let functions: readonly FunctionDef[] | undefined;
+    const tools = p.tools;
+    const ctx = this;
     return {
       agent, model: this.models.get(p.model)!, turn: p.turn, pc: p.pc, seed: this.seed,
-      context: p.context, tools: p.tools, followed: p.followed,
+      context: p.context, tools, followed: p.followed, system: agent.systemPrompt, estimatedTokensIn: p.contextTokens,
+      // Built on first read: the sim never asks, so its runs pay nothing for it.
+      get functions(): readonly FunctionDef[] {
+        return (functions ??= agentFunctions(agent.id, tools, ctx.tools, ctx.spec.channels));
+      },
       // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
       ...(agent.executeOnly ? { vars: placeholders(p.vars), last: '$last' } : { vars: p.vars, last: p.last }),
     };

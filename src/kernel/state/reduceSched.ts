@@ -3,6 +3,7 @@
  * preemption, throttling and replenishment, and the inference slices a slot runs. Every
  * mutating scheduling-class op (enqueue, dequeue, account, sleep, replenish) is called here.
  */
+import { callErrorText } from '../cpu/functions';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
 
@@ -89,6 +90,8 @@ export const inferReducers = {
     p.pc = e.pc;
     s.steps += 1;
     if (e.text !== '') push(s, p, { role: 'assistant', text: e.text, tokens: e.tokensOut, kind: 'message', source: `agent:${p.id}` }, e.t);
+    // A real model's malformed call: the error goes into its window so it can correct the call next turn.
+    if (e.callError) push(s, p, { role: 'tool', text: callErrorText(e.callError), tokens: e.callError.tokens, kind: 'tool', source: 'kernel' }, e.t);
     if (e.action.kind === 'call' && e.action.injectedFrom !== undefined) p.followed.push(e.action.injectedFrom);
     if (e.action.kind === 'think') backToReady(p);
     else {

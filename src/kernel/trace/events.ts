@@ -4,7 +4,8 @@
  * The kernel state is a pure reduction over them (see state/reduce.ts), so a seek replays them.
  */
 import type { AgentId, RunId } from '../ids';
-import type { Action } from '../cpu/cpu';
+import type { Action, InferRecord } from '../cpu/cpu';
+import type { CallError } from '../cpu/functions';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
 import type { DecisionRecord, Handle } from '../trust/types';
@@ -65,7 +66,11 @@ export type KernelEventBody =
   | { type: 'sched.routed'; agent: AgentId; need: number; model: string; from: string; reason: string; candidates: { model: string; quality: number; priceIn: number; priceOut: number; ok: boolean }[] }
   | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; total: number; done: number; slice: number; until: number }
   | { type: 'infer.sliced'; agent: AgentId; model: string; slot: number; turn: number; done: number; remaining: number; slice: SliceCharge; until: number; stats: SchedStats }
-  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge }
+  /**
+   * `record`: a real model's answer as it came (absent for the sim); `callError`: its call did
+   * not map to an action (the action is then `think`, and the error enters its window).
+   */
+  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge; record?: InferRecord; callError?: CallError & { tokens: number } }
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown>; taint?: string[] }
   /**
    * Trust decisions (tool.allowed, tool.denied, tool.asked, tool.approved, msg.denied,

@@ -1,0 +1,129 @@
+/**
+ * The agent's API membrane for a real model: the functions it is offered (its declared tools
+ * with their JSON Schemas, plus the kernel's own operations) and the mapping of a call it makes
+ * back to an Action. Every Action then goes through the same syscall gate as the sim's. A call
+ * that does not map (unknown function, invalid JSON, arguments failing the schema) is a typed
+ * {@link CallError}, recorded on `infer.completed` and shown to the model on its next turn.
+ */
+import type { ChannelSpec, ToolSpec } from '../spec';
+import { HUMAN } from '../spec';
+import { BUILTIN_ARG_SCHEMAS, validateArgs } from '../trust/execOnly';
+import type { Action } from './cpu';
+
+/** What a function does when called: run a declared tool, or a kernel operation. */
+export type FunctionOp = 'tool' | 'send' | 'recv' | 'write' | 'read' | 'finish';
+
+/** A function offered to the model (plain data; the provider layer turns it into its wire's tool definition). */
+export interface FunctionDef {
+  /** The name the model calls (letters, digits, `_` and `-`: what both wires accept). */
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+  op: FunctionOp;
+  /** For `tool`: the tool id the call names. */
+  tool?: string;
+}
+
+/** Why a model's call could not become an action. */
+export type CallErrorCode = 'unknown-function' | 'invalid-json' | 'bad-arguments';
+
+/** A malformed call, recorded and sent back to the model (as a tool error) on its next turn. */
+export interface CallError {
+  code: CallErrorCode;
+  /** The function name the model used. */
+  name: string;
+  /** What is wrong, addressed to the model. */
+  message: string;
+}
+
+/** Names of the kernel operations; a declared tool with one of these ids is offered as `tool_<id>`. */
+export const KERNEL_FUNCTIONS = Object.freeze(['send_message', 'receive_message', 'write_artifact', 'read_reference', 'finish'] as const);
+
+const str = (description: string): Record<string, unknown> => ({ type: 'string', description });
+
+function wireName(id: string): string {
+  const safe = id.replace(/[^A-Za-z0-9_-]/g, '_');
+  return (KERNEL_FUNCTIONS as readonly string[]).includes(safe) ? `tool_${safe}` : safe;
+}
+
+/**
+ * The functions an agent may call: each tool it may use (declared tools with their schema,
+ * built-in memory calls with theirs), then the kernel operations. `send_message` lists only
+ * the peers the document gives it a channel to. Pure and deterministic (same order each turn).
+ */
+export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[]): FunctionDef[] {
+  const out: FunctionDef[] = [];
+  for (const id of tools) {
+    const spec = declared.get(id);
+    const schema = (spec?.args ?? BUILTIN_ARG_SCHEMAS[id] ?? { type: 'object', properties: {} }) as Record<string, unknown>;
+    out.push({ name: wireName(id), description: spec ? spec.description || spec.name : `built-in memory call ${id}`, parameters: schema, op: 'tool', tool: id });
+  }
+  const peers = channels.filter((c) => c.from === agent).map((c) => c.to);
+  const to = [...new Set(peers)];
+  if (to.length > 0) {
+    out.push({
+      name: 'send_message', op: 'send',
+      description: `Send a message on one of your channels (to: ${to.join(', ')}${to.includes(HUMAN) ? '; human is the person at the studio' : ''}).`,
+      parameters: { type: 'object', properties: { to: { type: 'string', enum: to }, text: str('the message') }, required: ['to', 'text'], additionalProperties: false },
+    });
+  }
+  out.push(
+    {
+      name: 'receive_message', op: 'recv', description: 'Wait for the next message (from one sender, or anyone).',
+      parameters: { type: 'object', properties: { from: str('the sender to wait for; omit for anyone') }, additionalProperties: false },
+    },
+    {
+      name: 'write_artifact', op: 'write', description: 'Write (or overwrite) a named artifact: the work product of the run.',
+      parameters: { type: 'object', properties: { name: str('artifact name, e.g. report.md'), text: str('its full content') }, required: ['name', 'text'], additionalProperties: false },
+    },
+    {
+      name: 'read_reference', op: 'read', description: 'Page in a reference you were given (e.g. store:NAME#CHUNK) into your context.',
+      parameters: { type: 'object', properties: { ref: str('the reference') }, required: ['ref'], additionalProperties: false },
+    },
+    {
+      name: 'finish', op: 'finish', description: 'End your work, with a final answer.',
+      parameters: { type: 'object', properties: { text: str('your final answer') }, required: ['text'], additionalProperties: false },
+    },
+  );
+  return out;
+}
+
+/**
+ * The Action a model's call names, or the typed error to send back. `parsed` is the arguments
+ * object, or the parser's complaint when they were not valid JSON.
+ */
+export function actionFromCall(functions: readonly FunctionDef[], name: string, parsed: { ok: true; args: Record<string, unknown> } | { ok: false; error: string }): { ok: true; action: Action } | { ok: false; error: CallError } {
+  const fn = functions.find((f) => f.name === name);
+  if (!fn) {
+    return { ok: false, error: { code: 'unknown-function', name, message: `there is no function "${name}"; you may call: ${functions.map((f) => f.name).join(', ')}` } };
+  }
+  if (!parsed.ok) {
+    return { ok: false, error: { code: 'invalid-json', name, message: `the arguments of ${name} are not valid JSON (${parsed.error}); send one JSON object` } };
+  }
+  const a = parsed.args;
+  const checked = validateArgs(fn.parameters, a);
+  if (!checked.ok) {
+    return { ok: false, error: { code: 'bad-arguments', name, message: `the arguments of ${name} do not match its schema: ${checked.errors.join('; ')}` } };
+  }
+  const s = (k: string): string => (typeof a[k] === 'string' ? (a[k] as string) : '');
+  switch (fn.op) {
+    case 'tool':
+      return { ok: true, action: { kind: 'call', tool: fn.tool!, args: a } };
+    case 'send':
+      return { ok: true, action: { kind: 'send', to: s('to'), text: s('text'), facts: [] } };
+    case 'recv':
+      return { ok: true, action: typeof a.from === 'string' ? { kind: 'recv', from: a.from } : { kind: 'recv' } };
+    case 'write':
+      return { ok: true, action: { kind: 'write', artifact: s('name'), text: s('text') } };
+    case 'read':
+      return { ok: true, action: { kind: 'read', ref: s('ref') } };
+    case 'finish':
+      return { ok: true, action: { kind: 'finish', text: s('text') } };
+  }
+}
+
+/** The line a malformed call puts in the agent's window (a tool-role segment from `kernel`). */
+export function callErrorText(e: CallError): string {
+  return `error (${e.code}) in your call of ${e.name}: ${e.message}`;
+}
