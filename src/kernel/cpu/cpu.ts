@@ -5,7 +5,7 @@
  */
 import type { ContextEntry, Segment } from '../memory/segment';
 import type { AgentSpec, ModelSpec, SimStep } from '../spec';
-import type { CallError, FunctionDef } from './functions';
+import type { CallError, FunctionDef } from './calls';
 
 /** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
 export type Action =

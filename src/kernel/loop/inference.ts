@@ -10,7 +10,7 @@ import { finiteStats } from '../sched/core';
 import type { KernelEvent } from '../trace/events';
 import type { RunContext, Step } from './runContext';
 import { countTokens } from '../tokens';
-import { callErrorText } from '../cpu/functions';
+import { callErrorText } from '../cpu/calls';
 
 /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
 export function startInference(ctx: RunContext, p: Proc): Step {

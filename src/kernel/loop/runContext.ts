@@ -4,7 +4,8 @@
  * The Kernel owns one; the event sources (sources.ts) and the decisions they call read it.
  */
 import type { Cpu, InferRequest, InferResult } from '../cpu/cpu';
-import { agentFunctions, type FunctionDef } from '../cpu/functions';
+import type { FunctionDef } from '../cpu/calls';
+import { agentFunctions } from './functions';
 import type { RunId } from '../ids';
 import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
 import { upgradeStoredState } from '../state/storedState';

@@ -3,7 +3,7 @@
  * preemption, throttling and replenishment, and the inference slices a slot runs. Every
  * mutating scheduling-class op (enqueue, dequeue, account, sleep, replenish) is called here.
  */
-import { callErrorText } from '../cpu/functions';
+import { callErrorText } from '../cpu/calls';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
 

@@ -5,7 +5,7 @@
  */
 import type { AgentId, RunId } from '../ids';
 import type { Action, InferRecord } from '../cpu/cpu';
-import type { CallError } from '../cpu/functions';
+import type { CallError } from '../cpu/calls';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
 import type { DecisionRecord, Handle } from '../trust/types';

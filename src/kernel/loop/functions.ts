@@ -8,37 +8,8 @@
 import type { ChannelSpec, ToolSpec } from '../spec';
 import { HUMAN } from '../spec';
 import { BUILTIN_ARG_SCHEMAS, validateArgs } from '../trust/execOnly';
-import type { Action } from './cpu';
-
-/** What a function does when called: run a declared tool, or a kernel operation. */
-export type FunctionOp = 'tool' | 'send' | 'recv' | 'write' | 'read' | 'finish';
-
-/** A function offered to the model (plain data; the provider layer turns it into its wire's tool definition). */
-export interface FunctionDef {
-  /** The name the model calls (letters, digits, `_` and `-`: what both wires accept). */
-  name: string;
-  description: string;
-  /** JSON Schema of the arguments object. */
-  parameters: Record<string, unknown>;
-  op: FunctionOp;
-  /** For `tool`: the tool id the call names. */
-  tool?: string;
-}
-
-/** Why a model's call could not become an action. */
-export type CallErrorCode = 'unknown-function' | 'invalid-json' | 'bad-arguments';
-
-/** A malformed call, recorded and sent back to the model (as a tool error) on its next turn. */
-export interface CallError {
-  code: CallErrorCode;
-  /** The function name the model used. */
-  name: string;
-  /** What is wrong, addressed to the model. */
-  message: string;
-}
-
-/** Names of the kernel operations; a declared tool with one of these ids is offered as `tool_<id>`. */
-export const KERNEL_FUNCTIONS = Object.freeze(['send_message', 'receive_message', 'write_artifact', 'read_reference', 'finish'] as const);
+import type { Action } from '../cpu/cpu';
+import { KERNEL_FUNCTIONS, type CallError, type FunctionDef } from '../cpu/calls';
 
 const str = (description: string): Record<string, unknown> => ({ type: 'string', description });
 
@@ -123,7 +94,3 @@ export function actionFromCall(functions: readonly FunctionDef[], name: string, 
   }
 }
 
-/** The line a malformed call puts in the agent's window (a tool-role segment from `kernel`). */
-export function callErrorText(e: CallError): string {
-  return `error (${e.code}) in your call of ${e.name}: ${e.message}`;
-}
