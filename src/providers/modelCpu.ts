@@ -1,0 +1,144 @@
+/**
+ * ModelCpu: a real language model as the kernel's CPU. It turns the kernel's request (system
+ * prompt, context window, functions) into a chat request, and the model's answer into one Action
+ * plus the record the trace keeps (so replay, seek and fork never call the model again).
+ *
+ * The rules, documented in docs/providers.md:
+ * - the first tool call is the action; further parallel calls are recorded, not run;
+ * - a call that does not map (unknown function, invalid JSON, arguments failing the schema) is
+ *   `think` with a `callError` the model sees on its next turn;
+ * - a plain-text answer with no call is `think`: the text enters its window and the turn ends.
+ */
+import { actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type HarnessSpec, type InferRequest, type InferResult, type ModelSpec, type Segment } from '../kernel';
+import { createAnthropicProvider } from './anthropic';
+import { createOpenAiProvider } from './openai';
+import { ProviderError } from './errors';
+import type { ChatMessage, ChatRequest, ChatResponse, EndpointConfig, Provider, ProviderDeps } from './types';
+
+/** The providers a model may name that a ModelCpu serves. */
+export const NETWORK_PROVIDERS: readonly string[] = Object.freeze(['openai', 'openai-compatible', 'anthropic']);
+
+/** A model's call failed before it produced an answer: names the model; never holds a key (messages are redacted by the adapters). */
+export class ModelCallError extends Error {
+  constructor(
+    readonly model: string,
+    readonly cause: ProviderError,
+  ) {
+    super(`model ${model}: ${cause.message}`);
+    this.name = 'ModelCallError';
+  }
+}
+
+/** The window as chat messages: system segments become the system prompt; the rest keep their order. */
+export function chatMessages(req: Pick<InferRequest, 'context' | 'system'>): { system: string; messages: ChatMessage[] } {
+  const system: string[] = [];
+  const messages: ChatMessage[] = [];
+  const add = (role: 'user' | 'assistant', text: string): void => {
+    const last = messages[messages.length - 1];
+    // Both APIs want turns to alternate: consecutive lines of one role are one message.
+    if (last && last.role === role) messages[messages.length - 1] = { role, text: `${last.text}\n\n${text}` };
+    else messages.push({ role, text });
+  };
+  for (const seg of req.context as readonly Segment[]) {
+    if (seg.kind === 'system' || seg.role === 'system') system.push(seg.text);
+    else if (seg.role === 'assistant') add('assistant', seg.text);
+    else add('user', seg.role === 'tool' ? `[${seg.source}] ${seg.text}` : seg.source.startsWith('msg:') || seg.source === 'system' ? seg.text : `[${seg.source}] ${seg.text}`);
+  }
+  if (req.system !== '' && !system.includes(req.system)) system.unshift(req.system);
+  // A conversation starts with the user (Anthropic requires it).
+  if (messages[0]?.role !== 'user') messages.unshift({ role: 'user', text: 'Begin your task.' });
+  return { system: system.join('\n\n'), messages };
+}
+
+/** The chat request for one turn. */
+export function chatRequest(req: InferRequest): ChatRequest {
+  const { system, messages } = chatMessages(req);
+  return {
+    model: req.model.model, system, messages,
+    tools: req.functions.map((f) => ({ name: f.name, description: f.description, parameters: f.parameters })),
+    toolChoice: 'auto', temperature: req.agent.temperature, seed: req.seed,
+  };
+}
+
+function callText(name: string, argumentsJson: string): string {
+  return `call ${name}(${argumentsJson})`;
+}
+
+/** The answer as an Action, the text that enters the window, and the record. */
+export function inferResult(req: InferRequest, provider: string, response: ChatResponse): InferResult {
+  const call = response.toolCalls[0];
+  let action: Action = { kind: 'think' };
+  let callError: CallError | undefined;
+  if (call) {
+    const mapped = actionFromCall(req.functions, call.name, call.ok ? { ok: true, args: call.args } : { ok: false, error: call.error });
+    if (mapped.ok) action = mapped.action;
+    else callError = mapped.error;
+  }
+  const text = [response.text, ...(call ? [callText(call.name, call.argumentsJson)] : [])].filter((t) => t !== '').join('\n');
+  const estimateOut = countTokens(text, encodingFor(req.model));
+  const usage = response.usage;
+  // JSON in, JSON out: the live record is byte for byte what a replay reads back from the trace.
+  const recorded = JSON.parse(JSON.stringify(response)) as Record<string, unknown>;
+  return {
+    action, text, tokensOut: Math.max(1, usage?.outputTokens ?? estimateOut), latencyMs: response.timing.totalMs, nextPc: req.pc,
+    ...(usage ? { tokensIn: usage.inputTokens } : {}),
+    record: {
+      provider,
+      reported: usage ? { tokensIn: usage.inputTokens, tokensOut: usage.outputTokens } : null,
+      estimate: { tokensIn: req.estimatedTokensIn, tokensOut: estimateOut },
+      response: recorded,
+    },
+    ...(callError ? { callError } : {}),
+  };
+}
+
+/** One provider name's CPU: each model id goes to its own endpoint. */
+export class ModelCpu implements Cpu {
+  /** Chat requests sent (tests count them). */
+  calls = 0;
+
+  constructor(
+    readonly provider: string,
+    private readonly endpoints: ReadonlyMap<string, Provider>,
+  ) {}
+
+  async infer(req: InferRequest): Promise<InferResult> {
+    const p = this.endpoints.get(req.model.id);
+    if (!p) throw new Error(`model ${req.model.id}: no endpoint is configured for it`);
+    this.calls += 1;
+    try {
+      return inferResult(req, this.provider, await p.chat(chatRequest(req)));
+    } catch (err) {
+      if (err instanceof ProviderError) throw new ModelCallError(req.model.id, err);
+      throw err;
+    }
+  }
+}
+
+/** An endpoint for a model: where it lives (with its key), or a ready Provider (the local CPU). */
+export type ModelEndpoint = EndpointConfig | Provider;
+
+/** The wire a model's provider speaks. */
+export function wireOf(model: Pick<ModelSpec, 'provider'>): 'openai' | 'anthropic' {
+  return model.provider === 'anthropic' ? 'anthropic' : 'openai';
+}
+
+/**
+ * The CPUs for a document's real models, keyed by provider name as the kernel's `cpus` option
+ * wants them: `endpoints` maps a model id to its endpoint (models without one are left out, and
+ * checkRunnable reports them). The factory the worker and the CLI call.
+ */
+export function createModelCpus(spec: HarnessSpec, endpoints: Readonly<Record<string, ModelEndpoint>>, deps: ProviderDeps = {}): Record<string, ModelCpu> {
+  const byProvider = new Map<string, Map<string, Provider>>();
+  for (const m of spec.models) {
+    const ep = endpoints[m.id];
+    if (m.provider === 'sim' || ep === undefined) continue;
+    const provider = 'chat' in ep ? ep : ep.wire === 'anthropic' ? createAnthropicProvider(ep, deps) : createOpenAiProvider(ep, deps);
+    const map = byProvider.get(m.provider) ?? new Map<string, Provider>();
+    map.set(m.id, provider);
+    byProvider.set(m.provider, map);
+  }
+  const out: Record<string, ModelCpu> = {};
+  for (const [name, map] of byProvider) out[name] = new ModelCpu(name, map);
+  return out;
+}
