@@ -136,7 +136,7 @@ describe('harness run', () => {
     const r = await runCli(['run', 'gpt.json', '--json'], memIo({ 'gpt.json': JSON.stringify(doc) }));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('gpt.json: models[0].provider: model "sim-small" uses provider "openai", which cannot run here: no openai endpoint is available (available: sim)\n');
+    expect(r.stderr).toBe('harness: gpt.json: model "sim-small" (openai) has no API key: set OPENAI_API_KEY or HARNESS_KEY_SIM_SMALL\n');
   });
 
   it('--json prints exactly one object with the run figures', async () => {

@@ -4,9 +4,12 @@
  *
  * Exit codes: 0 success (validate: the document is valid; run: stopped with reason
  * `completed`), 1 the run stopped for any other reason, 2 a bad document or bad arguments
- * (for run: also a document with a model whose provider the CLI cannot run).
+ * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
+ * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, asRunId, checkRunnable, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { ModelCallError, createModelCpus } from '../providers';
+import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -20,6 +23,8 @@ export interface CliResult {
 export interface CliIo {
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
+  /** The environment (API keys); none when unset. */
+  env?: Env;
 }
 
 /** What `run --json` prints: exactly one JSON object. */
@@ -39,6 +44,7 @@ export interface RunSummary {
 export const USAGE = `usage:
   harness validate FILE
   harness run FILE [--seed N] [--max-steps K] [--approve all|none] [--trace OUT.jsonl] [--json]
+                   [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
@@ -47,10 +53,17 @@ export const USAGE = `usage:
     --approve X     answer permission asks: all (approve) or none (deny, the default)
     --trace FILE    write the trace as JSONL, one event per line
     --json          print exactly one JSON object with the run's figures
+    --base-url M=U  send model M's requests to U (e.g. http://127.0.0.1:11434/v1 for Ollama)
+    --replay T      re-run the recorded trace T with no network (its seed; same trace hash)
+    --live-after S  with --replay: replay up to event S, then continue live (a fork)
+
+real models: keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY, or HARNESS_KEY_<MODEL_ID>
+  (the model id upper-cased, other characters as _) for one model; an openai-compatible model
+  needs a baseUrl (document or --base-url) and no key.
 
 exit codes: 0 ok / run completed with every goal met, 1 run stopped otherwise,
             2 bad document or bad arguments (run: also a model the CLI cannot run:
-              it runs only the sim provider)
+              no key or endpoint for it, or its endpoint fails; a trace --replay cannot use)
 `;
 
 /** A safety net far beyond any limit a document sets, so a kernel bug cannot hang the CLI. */
@@ -124,6 +137,10 @@ export interface RunOptions {
   approve?: 'all' | 'none';
   /** Run id recorded in the events; it is not part of the trace hash. Default `cli-<seed>`. */
   runId?: string;
+  /** CPUs of the real models (ModelCpu, RecordedCpu), by provider name. */
+  cpus?: Record<string, Cpu>;
+  /** Continue a recorded run after event `seq` (its turns up to there come from the record). */
+  fork?: { events: readonly KernelEvent[]; seq: number };
 }
 
 export interface RunOutcome {
@@ -136,12 +153,11 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   const effective: HarnessSpec = options.maxSteps === undefined ? spec : { ...spec, limits: { ...spec.limits, maxSteps: options.maxSteps } };
   const runId = options.runId ?? `cli-${options.seed}`;
   await loadEncodingsFor(effective);
-  let kernel = Kernel.create(effective, { runId: asRunId(runId), seed: options.seed });
   // Signatures in the file are checked with WebCrypto (Node has it) before the kernel sees the digests.
-  if (effective.policy.requireSigned) {
-    const { verifySpec } = await import('../persist/signing');
-    kernel = Kernel.create(effective, { runId: asRunId(runId), seed: options.seed, signatures: (await verifySpec(effective)).verified });
-  }
+  const signatures = effective.policy.requireSigned ? (await (await import('../persist/signing')).verifySpec(effective)).verified : undefined;
+  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}) };
+  const fork = options.fork;
+  const kernel = fork ? Kernel.fork(fork.events, effective, { ...base, parent: { run: fork.events[0]!.run, seq: fork.seq } }) : Kernel.create(effective, base);
   let budget = EVENT_CAP;
   for (;;) {
     const r = await kernel.runUntil({ maxEvents: budget });
@@ -198,6 +214,9 @@ function humanSummary(file: string, spec: HarnessSpec, s: RunSummary, detail: st
 
 interface ParsedRunArgs {
   file: string;
+  baseUrls: Record<string, string>;
+  replay?: string;
+  liveAfter?: number;
   seed: number;
   maxSteps?: number;
   trace?: string;
@@ -220,6 +239,9 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   let trace: string | undefined;
   let json = false;
   let approve: 'all' | 'none' = 'none';
+  const baseUrls: Record<string, string> = {};
+  let replay: string | undefined;
+  let liveAfter: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -251,6 +273,25 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
         approve = v;
         break;
       }
+      case '--base-url': {
+        const v = value();
+        const m = v === undefined ? null : /^([A-Za-z][A-Za-z0-9_.-]*)=(\S+)$/.exec(v);
+        if (!m) return `--base-url: expected MODEL_ID=URL, found ${JSON.stringify(v ?? '')}`;
+        baseUrls[m[1]!] = m[2]!;
+        break;
+      }
+      case '--replay': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--replay needs a trace file (JSONL)';
+        replay = v;
+        break;
+      }
+      case '--live-after': {
+        const n = parseInteger('--live-after', value(), 0, Number.MAX_SAFE_INTEGER);
+        if (typeof n === 'string') return n;
+        liveAfter = n;
+        break;
+      }
       case '--json':
         if (inline !== undefined) return '--json takes no value';
         json = true;
@@ -262,7 +303,8 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
     }
   }
   if (file === undefined) return 'run needs a FILE';
-  return { file, seed, json, approve, ...(maxSteps !== undefined ? { maxSteps } : {}), ...(trace !== undefined ? { trace } : {}) };
+  if (liveAfter !== undefined && replay === undefined) return '--live-after needs --replay TRACE.jsonl';
+  return { file, seed, json, approve, baseUrls, ...(replay !== undefined ? { replay } : {}), ...(liveAfter !== undefined ? { liveAfter } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), ...(trace !== undefined ? { trace } : {}) };
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
@@ -271,14 +313,49 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const loaded = loadSpec(parsed.file, io);
   if (!loaded.ok) return loaded.result;
   const { spec } = loaded;
+  const unknownModel = Object.keys(parsed.baseUrls).find((id) => !spec.models.some((m) => m.id === id));
+  if (unknownModel !== undefined) return usageError(`--base-url: ${parsed.file} has no model "${unknownModel}"`);
+
+  // A replay reads its seed and every recorded answer from the trace.
+  let recorded: { events: KernelEvent[]; seed: number; run: string } | undefined;
+  if (parsed.replay !== undefined) {
+    const r = readTrace(parsed.replay, io);
+    if (typeof r === 'string') return docError(`harness: ${r}\n`);
+    if (parsed.liveAfter !== undefined && parsed.liveAfter >= r.events.length) {
+      return usageError(`--live-after: ${parsed.replay} has events 0..${r.events.length - 1}, found ${parsed.liveAfter}`);
+    }
+    recorded = r;
+  }
+  const offline = recorded !== undefined && parsed.liveAfter === undefined;
+  let cpus: Record<string, Cpu> = {};
+  if (offline) {
+    for (const provider of new Set(spec.models.map((m) => m.provider).filter((p) => p !== 'sim'))) cpus[provider] = RecordedCpu.fromTrace(provider, recorded!.events);
+  } else {
+    const ends = cliEndpoints(spec, io.env ?? {}, parsed.baseUrls);
+    if (!ends.ok) return docError(`harness: ${parsed.file}: ${ends.line}\n`);
+    cpus = createModelCpus(spec, ends.endpoints);
+  }
   // A model the CLI has no CPU for would fail every job it runs: refuse before running.
-  const cannotRun = checkRunnable(spec, BUILTIN_PROVIDERS);
+  const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(cpus)]);
   if (cannotRun.length > 0) return docError(formatIssues(parsed.file, cannotRun));
+  const seed = recorded?.seed ?? parsed.seed;
 
   let outcome: RunOutcome;
   try {
-    outcome = await runSpec(spec, { seed: parsed.seed, approve: parsed.approve, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}) });
+    outcome = await runSpec(spec, {
+      seed, approve: parsed.approve, cpus, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
+      ...(recorded && offline ? { runId: recorded.run } : {}),
+      ...(recorded && parsed.liveAfter !== undefined ? { fork: { events: recorded.events, seq: parsed.liveAfter }, runId: `${recorded.run}-live-after-${parsed.liveAfter}` } : {}),
+    });
   } catch (err) {
+    // The model's endpoint failed (unreachable, refused the key, …): one line naming the model and the fix.
+    if (err instanceof ModelCallError) {
+      const model = spec.models.find((m) => m.id === err.model);
+      const keys = model?.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+      const fix = `point it elsewhere with --base-url ${err.model}=URL; a key goes in ${keys} or ${modelKeyVar(err.model)}`;
+      return docError(`harness: ${parsed.file}: ${oneLine(err.message)} (${fix})\n`);
+    }
+    if (err instanceof NotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
     // A kernel bug, not a user error: say so plainly, keep the stack for a bug report.
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     return { code: 1, stdout: '', stderr: `harness: the kernel failed while running ${parsed.file} (seed ${parsed.seed}); please report this:\n${detail}\n` };
@@ -298,6 +375,25 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   if (summary.stopReason === 'not-stopped') stderr += `harness: the run did not stop within ${EVENT_CAP} events\n`;
   const stdout = parsed.json ? `${JSON.stringify(summary)}\n` : humanSummary(parsed.file, spec, summary, detail, parsed.trace);
   return { code: summary.stopReason === 'completed' ? 0 : 1, stdout, stderr };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** A recorded trace: its events, the seed and run id it was recorded with; or what is wrong with it. */
+function readTrace(file: string, io: CliIo): { events: KernelEvent[]; seed: number; run: string } | string {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (err) {
+    return describeIoError(file, err);
+  }
+  const parsed = fromJsonl(text);
+  if (!parsed.ok) return `${file}:${parsed.line}: ${parsed.message}`;
+  const first = parsed.events[0];
+  if (!first || first.type !== 'run.started') return `${file}: not a trace: the first event must be run.started`;
+  return { events: parsed.events, seed: first.seed, run: first.run };
 }
 
 /** The whole CLI: argv without node and script. */

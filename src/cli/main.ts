@@ -9,6 +9,7 @@ import { runCli, type CliIo } from './commands';
 const nodeIo: CliIo = {
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),
+  env: process.env,
 };
 
 const result = await runCli(process.argv.slice(2), nodeIo);

@@ -24,6 +24,11 @@ describe('checkRunnable', () => {
     expect(checkRunnable(spec, ['sim', 'openai']).map((i) => i.path)).toEqual(['models[2].provider']);
   });
 
+  it('a model with an endpoint of its own runs; another model of the same provider without one does not', () => {
+    expect(checkRunnable(spec, BUILTIN_PROVIDERS, ['gpt', 'claude'])).toEqual([]);
+    expect(checkRunnable(spec, BUILTIN_PROVIDERS, ['gpt']).map((i) => i.path)).toEqual(['models[2].provider']);
+  });
+
   it('a sim-only document can run with the built-in providers alone', () => {
     expect(checkRunnable(harness(), BUILTIN_PROVIDERS)).toEqual([]);
   });

@@ -14,14 +14,17 @@ export const BUILTIN_PROVIDERS: readonly string[] = Object.freeze(['sim']);
  * Every model whose provider cannot run here, reported at `models[i].provider` with the model
  * and what is missing. Pure; an empty list means every model can run.
  *
- * @param available the providers with a CPU here: BUILTIN_PROVIDERS plus those of configured endpoints
+ * @param available the providers with a CPU here for every model: BUILTIN_PROVIDERS plus those of configured endpoints
+ * @param endpoints the ids of models that have an endpoint of their own (the CLI's keys and
+ *   --base-url, the studio's Settings): such a model runs whatever its provider
  */
-export function checkRunnable(spec: HarnessSpec, available: Iterable<string>): SpecIssue[] {
+export function checkRunnable(spec: HarnessSpec, available: Iterable<string>, endpoints: Iterable<string> = []): SpecIssue[] {
   const have = new Set(available);
+  const own = new Set(endpoints);
   const list = [...have].sort().join(', ') || 'none';
   const issues: SpecIssue[] = [];
   spec.models.forEach((m, i) => {
-    if (have.has(m.provider)) return;
+    if (have.has(m.provider) || own.has(m.id)) return;
     const path = `models[${i}].provider`;
     issues.push({
       path,
