@@ -73,6 +73,16 @@ describe('a real model drives an agent (OpenAI-compatible wire)', () => {
     expect(JSON.stringify(server.requests[1]!.body)).toContain('invalid-json');
   });
 
+  it('a plain-text reply is think: the text enters the window, the turn ends, and a model that only repeats itself is stopped as livelocked', async () => {
+    const same = { frames: openAiStream({ text: ['Let me think about it.'], finishReason: 'stop', usage: { prompt: 20, completion: 5 } }) };
+    server.script(OPENAI, same, same, same, same, same, same);
+    const k = await run(spec('openai-compatible'), `${server.url}/v1`);
+    const [first] = completions(k.events);
+    expect(first).toMatchObject({ action: { kind: 'think' }, text: 'Let me think about it.' });
+    expect(k.state.stopped?.reason).toBe('livelock');
+    expect(server.count(OPENAI)).toBe(3);
+  });
+
   it('replays with the server stopped (same trace hash), and a fork after event k asks the server only for later turns', async () => {
     server.script(OPENAI, call('c1', 'lookup', '{"q":"capital"}'), call('c2', 'finish', '{"text":"Paris"}'));
     const s = spec('openai-compatible');

@@ -31,7 +31,13 @@ export class TermWatch {
     if (!this.detector) return;
     switch (e.type) {
       case 'infer.completed': {
-        if (e.action.kind === 'think') return;
+        if (e.action.kind === 'think') {
+          // A real model's plain-text reply (or malformed call) is a whole turn: a model that only
+          // repeats itself is livelocked. The sim's hesitations are not turns (its script goes on).
+          if (e.record === undefined) return;
+          this.pending.set(e.agent, { seq: e.seq, action: JSON.stringify(e.callError ? { kind: 'think', callError: e.callError.code } : e.action), output: e.text, peer: null });
+          return this.turn(e.agent, e.callError ? e.callError.message : '');
+        }
         const { uses: _u, injectedFrom: _i, ...action } = e.action as typeof e.action & { uses?: unknown; injectedFrom?: unknown };
         // Actions are plain data built in a fixed key order, so JSON text compares equal actions equal.
         const peer = e.action.kind === 'send' ? e.action.to : e.action.kind === 'recv' ? (e.action.from ?? null) : null;
