@@ -31,6 +31,10 @@ describe('example trace hashes (golden)', () => {
   it('covers every example the studio lists', () => {
     const listed = JSON.stringify(index);
     for (const name of Object.keys(GOLDEN)) expect(listed).toContain(name.replace('.json', ''));
+    // Every listed example is pinned here, except those on a real model: they need an endpoint
+    // (realModels.test.ts asserts that running real-agent.json without one exits 2 saying what to set).
+    const unpinned = (index as { file: string }[]).map((x) => x.file).filter((f) => !(f in GOLDEN));
+    expect(unpinned).toEqual(['real-agent.json']);
   });
   for (const [name, hashes] of Object.entries(GOLDEN)) {
     it(`${name} at seeds 1–3`, async () => {
