@@ -138,19 +138,14 @@ export class RunContext {
   /** What the CPU is asked for the agent's current turn. */
   request(p: Proc): InferRequest {
     const agent = this.agents.get(p.id)!;
-    let functions: readonly FunctionDef[] | undefined;
     const tools = p.tools;
-    const ctx = this;
-    return {
-      agent, model: this.models.get(p.model)!, turn: p.turn, pc: p.pc, seed: this.seed,
-      context: p.context, tools, followed: p.followed, system: agent.systemPrompt, estimatedTokensIn: p.contextTokens,
-      // Built on first read: the sim never asks, so its runs pay nothing for it.
-      get functions(): readonly FunctionDef[] {
-        return (functions ??= agentFunctions(agent.id, tools, ctx.tools, ctx.spec.channels));
-      },
-      // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
-      ...(agent.executeOnly ? { vars: placeholders(p.vars), last: '$last' } : { vars: p.vars, last: p.last }),
-    };
+    // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
+    const exec = agent.executeOnly;
+    return new TurnRequest(
+      agent, this.models.get(p.model)!, p.turn, p.pc, this.seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
+      exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
+      () => agentFunctions(agent.id, tools, this.tools, this.spec.channels),
+    );
   }
 
   /** The CPU of the agent's model's provider (sim when the provider has none here). */
@@ -185,5 +180,33 @@ export class RunContext {
   /** The tokenizer of an agent's model (o200k for an agent not running). */
   encodingOf(agent: string): Encoding {
     return this.s.procs[agent]?.encoding ?? 'o200k_base';
+  }
+}
+
+/**
+ * One turn's request. `functions` is a prototype getter built on first read: the sim never reads
+ * it, so its runs pay nothing. (An object literal with an own getter cost the sim a third of its
+ * speed: V8 kept every request in slow dictionary mode.)
+ */
+class TurnRequest implements InferRequest {
+  private fns: readonly FunctionDef[] | undefined;
+  constructor(
+    readonly agent: InferRequest['agent'],
+    readonly model: InferRequest['model'],
+    readonly turn: number,
+    readonly pc: number,
+    readonly seed: number,
+    readonly context: InferRequest['context'],
+    readonly tools: readonly string[],
+    readonly followed: InferRequest['followed'],
+    readonly system: string,
+    readonly estimatedTokensIn: number,
+    readonly vars: InferRequest['vars'],
+    readonly last: string,
+    private readonly buildFunctions: () => readonly FunctionDef[],
+  ) {}
+
+  get functions(): readonly FunctionDef[] {
+    return (this.fns ??= this.buildFunctions());
   }
 }
