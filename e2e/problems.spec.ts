@@ -39,7 +39,7 @@ test('a model the studio cannot run says so before Run, and Run explains what is
   await page.getByTestId('node-sim-small').click();
   const provider = page.getByTestId('field-provider');
   await expect(provider).toHaveValue('openai');
-  await expect(provider.locator('option')).toHaveText(['sim (default)', 'openai (cannot run here yet)', 'openai-compatible (cannot run here yet)', 'anthropic (cannot run here yet)']);
+  await expect(provider.locator('option')).toHaveText(['sim (default)', 'openai (needs an endpoint)', 'openai-compatible (needs an endpoint)', 'anthropic (needs an endpoint)']);
   await expect(page.getByTestId('inspector-model').getByTestId('field-issues').first()).toContainText('no openai endpoint is available');
   await expect(page.getByText(/API keys live in settings/)).toHaveCount(0);
 

@@ -121,10 +121,16 @@ export interface DocumentSlice {
 const HISTORY_LIMIT = 200;
 const MERGE_MS = 1500;
 
-function derive(doc: unknown): Pick<DocumentSlice, 'issues' | 'runIssues' | 'spec'> {
+/**
+ * Issues, spec and run issues of `doc`. The worker runs the built-in providers, and a real
+ * model on the endpoint this browser chose for it (the worker still refuses, naming the model,
+ * if that endpoint was deleted or speaks the other API).
+ */
+function derive(doc: unknown, modelEndpoints: Record<string, string>): Pick<DocumentSlice, 'issues' | 'runIssues' | 'spec'> {
   const result = parseHarness(doc);
-  // The studio's worker runs the built-in providers only, until real endpoints can be configured.
-  return result.ok ? { issues: [], runIssues: checkRunnable(result.spec, BUILTIN_PROVIDERS), spec: result.spec } : { issues: result.issues, runIssues: [], spec: null };
+  if (!result.ok) return { issues: result.issues, runIssues: [], spec: null };
+  const withEndpoint = Object.keys(modelEndpoints).filter((id) => typeof modelEndpoints[id] === 'string');
+  return { issues: [], runIssues: checkRunnable(result.spec, BUILTIN_PROVIDERS, withEndpoint), spec: result.spec };
 }
 
 /** Appends to an undo/redo stack, dropping the oldest entries past HISTORY_LIMIT. */
@@ -163,7 +169,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
       : pushLimited(s.past, { label, doc: s.doc, selection: s.selection, key: options.key, at: now });
     set({
       doc,
-      ...derive(doc),
+      ...derive(doc, s.modelEndpoints),
       past,
       future: [],
       changeSeq: s.changeSeq + 1,
@@ -177,7 +183,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
     if (!entry) return;
     set({
       doc: entry.doc,
-      ...derive(entry.doc),
+      ...derive(entry.doc, s.modelEndpoints),
       selection: entry.selection,
       past: s.past.slice(0, -1),
       future: [...s.future, { label: entry.label, doc: s.doc, selection: s.selection, at: Date.now() }],
@@ -191,7 +197,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
     if (!entry) return;
     set({
       doc: entry.doc,
-      ...derive(entry.doc),
+      ...derive(entry.doc, s.modelEndpoints),
       selection: entry.selection,
       future: s.future.slice(0, -1),
       past: pushLimited(s.past, { label: entry.label, doc: s.doc, selection: s.selection, at: Date.now() }),
@@ -207,7 +213,7 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
       projectName: p.name,
       rev: p.rev,
       doc: p.doc,
-      ...derive(p.doc),
+      ...derive(p.doc, get().modelEndpoints),
       selection: null,
       past: [],
       future: [],
@@ -235,7 +241,11 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
   endpoints: [],
   setEndpoints: (endpoints) => set({ endpoints }),
   modelEndpoints: {},
-  setModelEndpoints: (modelEndpoints) => set({ modelEndpoints }),
+  setModelEndpoints: (modelEndpoints) => {
+    const { doc } = get();
+    // A model's chosen endpoint decides whether it can run here: the run issues follow it.
+    set({ modelEndpoints, ...(doc === null ? {} : { runIssues: derive(doc, modelEndpoints).runIssues }) });
+  },
   notify: (notice) => {
     const s = get();
     // The same message twice (a worker repeating a storage warning) shows once.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioDb } from '../persist';
 import { WireServer } from '../providers/testing/wireServer';
-import { openAiErrorBody, openAiModelList } from '../providers/testing/openaiWire';
+import { openAiErrorBody, openAiModelList, openAiStream } from '../providers/testing/openaiWire';
 import { connect, freshDb, type Connection } from './testing/testChannel';
 
 const KEY = 'sk-planted-settings-7f3a9c21d0';
@@ -63,5 +63,44 @@ describe('endpoints over the worker protocol', () => {
     if (test.ok) throw new Error('unreachable');
     expect(test.message).toContain('127.0.0.1');
     expect(JSON.stringify(test)).not.toContain(KEY);
+  });
+});
+
+describe('a run of a real model on the endpoint chosen for it', () => {
+  const oneAgent = () => ({
+    version: 1, name: 'One real agent',
+    models: [{ id: 'm', name: 'M', provider: 'openai-compatible', model: 'test-model', tokensPerSecond: 50 }],
+    agents: [{ id: 'solo', name: 'Solo', model: 'm', systemPrompt: 'Answer.', capabilities: [] }],
+    limits: { maxSteps: 20 },
+  });
+  const finish = (text: string) => ({ frames: openAiStream({ toolCalls: [{ id: 'c1', name: 'finish', argumentChunks: [JSON.stringify({ text })] }], finishReason: 'tool_calls', usage: { prompt: 20, completion: 5 } }) });
+
+  it('starts, calls the endpoint with its stored key, completes with the scripted finish; the key is in no stored event or run record', async () => {
+    const server = await WireServer.start();
+    open.push(server);
+    server.script('/v1/chat/completions', finish('Paris'));
+    const { remote } = setup();
+    await remote.saveEndpoint({ name: 'Local wire', kind: 'openai', baseUrl: `${server.url}/v1`, apiKey: KEY });
+    await remote.setSetting('modelEndpoints/p1', { m: 'Local wire' });
+    const started = await remote.startRun('p1', oneAgent(), 1);
+    if (!started.ok) throw new Error(started.issues.map((i) => i.message).join('\n'));
+    const done = await remote.play(started.run.id, []);
+    expect(done.status).toBe('stopped');
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+    const events = await remote.loadEvents(started.run.id, 0, done.head);
+    expect(events.find((e) => e.type === 'agent.finished')).toMatchObject({ text: 'Paris' });
+    expect(events.find((e) => e.type === 'run.stopped')).toMatchObject({ reason: 'completed' });
+    const stored = JSON.stringify([events, await remote.listRuns('p1'), started, done]);
+    expect(stored).not.toContain(KEY);
+  });
+
+  it('without a chosen endpoint, or with a deleted one, startRun refuses naming the model and starts nothing', async () => {
+    const { remote } = setup();
+    const none = await remote.startRun('p2', oneAgent(), 1);
+    expect(none).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'models[0].provider', message: expect.stringContaining('model "m"') })] });
+    await remote.setSetting('modelEndpoints/p2', { m: 'Gone' });
+    const gone = await remote.startRun('p2', oneAgent(), 1);
+    expect(gone).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'models[0].provider', message: expect.stringContaining('endpoint "Gone", which is not in Settings') })] });
+    expect(await remote.listRuns('p2')).toEqual([]);
   });
 });

@@ -9,14 +9,15 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue } from '../kernel';
 import type {
   BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
-import { testEndpoint } from './endpoints';
+import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
+import { createModelCpus } from '../providers';
 import { LeaseKeeper } from './LeaseKeeper';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
@@ -196,13 +197,13 @@ class Studio implements StudioService {
   async startRun(projectId: string, unsignedOrSigned: unknown, seed: number): Promise<StartResult> {
     const first = parseHarness(unsignedOrSigned);
     if (!first.ok) return { ok: false, issues: first.issues };
-    const cannotRun = this.cannotRun(first.spec);
-    if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
+    const cpus = await this.cpusFor(projectId, first.spec);
+    if (!cpus.ok) return { ok: false, issues: cpus.issues };
     const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec);
     const parsed = { spec };
     const id = crypto.randomUUID();
     await loadEncodingsFor(parsed.spec);
-    const kernel = Kernel.create(parsed.spec, { ...this.kernelOptions(id, seed), signatures });
+    const kernel = Kernel.create(parsed.spec, { ...this.kernelOptions(id, seed, cpus.cpus), signatures });
     const started = kernel.events[0];
     const t = this.now();
     const record: RunRecord = {
@@ -221,14 +222,14 @@ class Studio implements StudioService {
     const given = doc === undefined ? parent.doc : doc;
     const first = parseHarness(given);
     if (!first.ok) return { ok: false, issues: first.issues };
-    const cannotRun = this.cannotRun(first.spec);
-    if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
+    const cpus = await this.cpusFor(parent.projectId, first.spec);
+    if (!cpus.ok) return { ok: false, issues: cpus.issues };
     const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec);
     const parsed = { spec };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
     const id = crypto.randomUUID();
     await loadEncodingsFor(parsed.spec);
-    const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed), signatures, parent: { run: runId, seq } });
+    const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq } });
     const forked = kernel.events[seq + 1];
     const t = this.now();
     const record: RunRecord = {
@@ -251,11 +252,13 @@ class Studio implements StudioService {
     const row = claim.run;
     try {
       const spec = this.specOf(row);
+      const cpus = await this.cpusFor(row.projectId, spec);
+      if (!cpus.ok) throw new Error(`Run ${row.id} cannot continue here: ${cpus.issues.map((i) => i.message).join(' ')}`);
       const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
       const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
       await loadEncodingsFor(spec);
       const { verified: signatures } = await verifySpec(spec);
-      const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed), signatures, ...(snap ? { snapshot: snap.state } : {}) });
+      const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed, cpus.cpus), signatures, ...(snap ? { snapshot: snap.state } : {}) });
       const { owner: _o, leaseUntil: _l, ...record } = row;
       const run = this.hold(kernel, record, { head: kernel.head, snapshotSeq: snap?.seq ?? -1 });
       // A run stored waiting on a person was playing when it began to wait (a step that ends
@@ -406,14 +409,33 @@ class Studio implements StudioService {
     return { doc: signedDoc, spec: signedSpec, signatures: verified };
   }
 
-  /** The models of `spec` whose provider has no CPU in this worker (a run of them would fail every job). */
-  private cannotRun(spec: HarnessSpec) {
-    return checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(this.opts.cpus ?? {})]);
+  /**
+   * The kernel's CPUs for a run of `spec` in `projectId`: this worker's own, plus one per real
+   * model from the endpoint this browser chose for it (Settings, with its key: the CPUs stay in
+   * the worker, only issues without keys leave). Refused, naming the model, when a chosen
+   * endpoint cannot be used or a model has no CPU at all.
+   */
+  private async cpusFor(projectId: string, spec: HarnessSpec): Promise<{ ok: true; cpus: Record<string, Cpu> } | { ok: false; issues: SpecIssue[] }> {
+    const bindings = await this.guard(() => this.settings.get(modelEndpointsKey(projectId)));
+    const { endpoints, problems } = await this.guard(() => resolveModelEndpoints(spec, bindings, this.endpoints));
+    if (problems.length > 0) {
+      return {
+        ok: false,
+        issues: problems.map((message) => {
+          const i = spec.models.findIndex((m) => message.startsWith(`model "${m.id}"`));
+          return { path: i >= 0 ? `models[${i}].provider` : 'models', message };
+        }),
+      };
+    }
+    const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(this.opts.cpus ?? {})], Object.keys(endpoints));
+    if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
+    const own = createModelCpus(spec, endpoints, this.opts.fetch ? { fetch: this.opts.fetch } : {});
+    return { ok: true, cpus: { ...this.opts.cpus, ...own } };
   }
 
-  private kernelOptions(runId: string, seed: number) {
+  private kernelOptions(runId: string, seed: number, cpus: Record<string, Cpu>) {
     const onArchiveError = (err: unknown) => this.report(err, 'save the run’s archival memory (searches in this run go on from memory)');
-    return { runId, seed, archive: this.archive, onArchiveError, ...(this.opts.cpus ? { cpus: this.opts.cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
+    return { runId, seed, archive: this.archive, onArchiveError, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
   }
 
   private specOf(row: RunRow): HarnessSpec {

@@ -87,12 +87,12 @@ export function StoreForm({ edit }: { edit: EntityEdit }) {
 
 /**
  * The providers a document may name besides the default (which is the empty choice, so "sim"
- * is listed once); those the studio cannot run yet say so in the list (a run of such a model is
- * refused before it starts, see checkRunnable).
+ * is listed once); those that run only on an endpoint chosen for the model say so in the list
+ * (a run of such a model without one is refused before it starts, see checkRunnable).
  */
 const PROVIDER_OPTIONS = PROVIDERS.filter((p) => p !== MODEL.provider).map((p) => ({
   value: p,
-  label: BUILTIN_PROVIDERS.includes(p) ? p : `${p} (cannot run here yet)`,
+  label: BUILTIN_PROVIDERS.includes(p) ? p : `${p} (needs an endpoint)`,
 }));
 
 /** Which Settings endpoint this browser runs the model on (stored beside the project, never in the document). */
