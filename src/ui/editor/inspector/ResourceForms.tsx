@@ -113,7 +113,7 @@ function EndpointField({ modelId }: { modelId: string }) {
       hint={endpoints.length === 0 ? 'add one in Settings' : 'from Settings, this browser only'}
       value={bindings[modelId]}
       options={endpoints.map((e) => ({ value: e.name, label: `${e.name} (${e.kind === 'openai' ? 'OpenAI-compatible' : 'Anthropic'})` }))}
-      empty="none (the base URL below)"
+      empty="none (choose one to run it in the studio; the CLI uses the base URL)"
       onChange={choose}
       testId="field-endpoint"
     />
