@@ -33,7 +33,7 @@ interface RunStart {
   failed: ReadonlyMap<string, string>;
 }
 
-/** One start per document object: the Policy view explains every edge of the same document. */
+/** One start per spec object: the Policy view explains every edge of the same document. */
 const starts = new WeakMap<HarnessSpec, RunStart>();
 
 /** The run's state once every job started; signatures are taken as verified (the host checks them, not the policy). */

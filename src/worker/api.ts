@@ -82,27 +82,12 @@ export interface Notice {
   message: string;
 }
 
-/** A model endpoint as the UI sees it (Settings): never its key, only whether one is stored. */
-export interface EndpointSummary {
-  id: string;
-  /** Unique; a model in a document names its endpoint by this name. */
-  name: string;
-  /** openai: any OpenAI-compatible API (OpenAI, Ollama, vLLM, llama.cpp's server, LM Studio, OpenRouter). */
-  kind: 'openai' | 'anthropic';
-  baseUrl: string;
-  hasKey: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
+/** Model endpoints as Settings sees them (never a key) and what it saves: persist owns the shapes. */
+import type { EndpointInput, EndpointSummary } from '../persist/EndpointStore';
+export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/EndpointStore';
 
-/** What Settings saves. No `id`: a new endpoint. `apiKey` absent: keep the stored key; '' removes it. */
-export interface EndpointInput {
-  id?: string;
-  name: string;
-  kind: 'openai' | 'anthropic';
-  baseUrl: string;
-  apiKey?: string;
-}
+/** The setting that holds a project's choice of endpoint per real model (model id → endpoint name). */
+export const modelEndpointsKey = (projectId: string): string => `modelEndpoints/${projectId}`;
 
 /** Settings' Test: the models the endpoint lists, or what went wrong and what to do (never the key). */
 export type EndpointTest =

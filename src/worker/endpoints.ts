@@ -29,7 +29,7 @@ export async function testEndpoint(row: EndpointRow, fetchImpl?: typeof fetch): 
 }
 
 /** Where the settings table keeps a project's model → endpoint-name choices (the UI writes it). */
-export const modelEndpointsKey = (projectId: string): string => `modelEndpoints/${projectId}`;
+export { modelEndpointsKey } from './api';
 
 export interface ResolvedEndpoints {
   /** model id → where it runs, with the stored key: for the provider factory only, never sent to the UI. */

@@ -88,7 +88,8 @@ export class TestKernel {
       this.kernel = Kernel.create(source, this.options);
     }
     const how = source instanceof Kernel ? 'take over' : 'start';
-    this.lines.push({ label: `${how} run ${this.kernel.runId} of "${this.kernel.document.name}", seed ${this.kernel.seed}`, status: 'ok', note: `→ #${this.kernel.head}` });
+    const { name } = this.kernel.document;
+    this.lines.push({ label: `${how} run ${this.kernel.runId} of "${name}", seed ${this.kernel.seed}`, status: 'ok', note: `→ #${this.kernel.head}` });
   }
 
   // ---- awaiting ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 import { studio } from '../../bridge/client';
 import { useStudio } from '../../store';
 
-export const modelEndpointsKey = (projectId: string): string => `modelEndpoints/${projectId}`;
+import { modelEndpointsKey } from '../../bridge/api';
+
+export { modelEndpointsKey };
 
 /** Loads the open project's bindings into the store (empty when none were chosen). */
 export async function loadModelEndpoints(projectId: string | null): Promise<void> {
