@@ -12,7 +12,7 @@ test('editing a prompt and undoing it restores the original', async ({ page }) =
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText(' Always answer in haiku.');
   await expect(prompt.locator('.view-lines')).toContainText('Always answer in haiku.');
-  await expect(page.getByTestId('save-status')).toContainText(/saved/i);
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   await page.getByTestId('undo-button').click();
   await expect(prompt.locator('.view-lines')).not.toContainText('haiku');
   await page.getByTestId('redo-button').click();
@@ -60,7 +60,7 @@ test('reloading mid-run keeps the project and every committed event; the run res
   const before = await page.getByTestId('cursor-readout').innerText();
   const head = Number(/\/\s*(\d+)/.exec(before)![1]);
   expect(head).toBeGreaterThan(10);
-  await expect(page.getByTestId('save-status')).toContainText(/saved/i);
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
 
   await page.reload();
   await expect(page.getByTestId('node-writer')).toContainText('Writer (edited)', { timeout: 15_000 });

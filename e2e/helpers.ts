@@ -10,7 +10,7 @@ export async function openStudio(page: Page): Promise<string[]> {
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto('/');
   await expect(page.getByTestId('node-planner')).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByTestId('save-status')).toContainText(/saved/i);
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   return errors;
 }
 

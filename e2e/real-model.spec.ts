@@ -93,7 +93,7 @@ test('Settings: add an endpoint, Test lists its models, a refused key names the 
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await page.reload();
-  await expect(page.getByTestId('save-status')).toContainText(/saved/i);
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   await page.getByTestId('settings-button').focus();
   await page.keyboard.press('Enter');
   await expect(renamed).toContainText('key stored');
@@ -126,7 +126,7 @@ test('the inspector says what drives an agent, and a real model points at a Sett
   await expect(page.getByText('Behaviour (unused: a real model reads the prompt)')).toBeVisible();
 
   // The choice survives a reload, and the exported document holds neither the endpoint, its URL nor the key.
-  await expect(page.getByTestId('save-status')).toContainText(/saved/i);
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   await page.reload();
   await page.getByTestId('node-planner').click();
   await expect(page.getByTestId('driven-by')).toContainText('at Wire server');
