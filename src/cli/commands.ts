@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, specHash, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { ModelCallError, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
@@ -320,7 +320,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   let recorded: { events: KernelEvent[]; seed: number; run: string } | undefined;
   if (parsed.replay !== undefined) {
     const r = readTrace(parsed.replay, io);
-    if (typeof r === 'string') return docError(`harness: ${r}\n`);
+    if (typeof r === 'string') return docError(`harness: --replay ${r}\n`);
+    const foreign = traceMismatch(r, spec, parsed.file, parsed.replay, parsed.liveAfter !== undefined);
+    if (foreign) return docError(`harness: --replay ${foreign}\n`);
     if (parsed.liveAfter !== undefined && parsed.liveAfter >= r.events.length) {
       return usageError(`--live-after: ${parsed.replay} has events 0..${r.events.length - 1}, found ${parsed.liveAfter}`);
     }
@@ -381,19 +383,47 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
-/** A recorded trace: its events, the seed and run id it was recorded with; or what is wrong with it. */
-function readTrace(file: string, io: CliIo): { events: KernelEvent[]; seed: number; run: string } | string {
+interface RecordedTrace {
+  events: KernelEvent[];
+  seed: number;
+  run: string;
+  harness: string;
+  specHash: string;
+  agents: readonly string[];
+}
+
+/** A recorded trace: its events, the seed, run id and document it was recorded with; or what is wrong with it. */
+function readTrace(file: string, io: CliIo): RecordedTrace | string {
   let text: string;
   try {
     text = io.readFile(file);
   } catch (err) {
+    // Not describeIoError: that one speaks of harness documents, and this is a trace.
+    if (errorCode(err) === 'EISDIR') return `${file}: is a directory, expected a trace file (JSONL, as written by --trace)`;
     return describeIoError(file, err);
   }
   const parsed = fromJsonl(text);
   if (!parsed.ok) return `${file}:${parsed.line}: ${parsed.message}`;
   const first = parsed.events[0];
   if (!first || first.type !== 'run.started') return `${file}: not a trace: the first event must be run.started`;
-  return { events: parsed.events, seed: first.seed, run: first.run };
+  return { events: parsed.events, seed: first.seed, run: first.run, harness: first.harness, specHash: first.specHash, agents: first.agents };
+}
+
+/**
+ * Why a trace cannot be replayed against this document, or null. A pure replay needs the very
+ * document it recorded (any edit changes what the kernel does, so the hash could not match); a
+ * fork (--live-after) may continue on an edited document, but not on one without the agents the
+ * trace recorded.
+ */
+function traceMismatch(t: RecordedTrace, spec: HarnessSpec, file: string, trace: string, fork: boolean): string | null {
+  const recordedFrom = `"${t.harness}" (document hash ${t.specHash.slice(0, 12) || 'none'})`;
+  if (!fork) {
+    if (t.specHash === specHash(spec)) return null;
+    return `${trace}: recorded from another document, ${recordedFrom}; ${file} is "${spec.name}" (document hash ${specHash(spec).slice(0, 12)}): replay it with the document it was recorded from, or fork it onto this one with --live-after SEQ`;
+  }
+  const missing = t.agents.filter((a) => !spec.agents.some((x) => x.id === a));
+  if (missing.length === 0) return null;
+  return `${trace}: recorded from another document, ${recordedFrom}, whose agent${missing.length === 1 ? '' : 's'} ${missing.map((a) => `"${a}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${file}`;
 }
 
 /** The whole CLI: argv without node and script. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from './commands';
+import { parseHarness, specHash } from '../kernel';
 import { WireServer } from '../providers/testing/wireServer';
 import { openAiStream } from '../providers/testing/openaiWire';
 
@@ -31,6 +32,11 @@ function memIo(env: Record<string, string> = {}): CliIo & { files: Record<string
 }
 
 const call = (id: string, name: string, args: string) => ({ frames: openAiStream({ toolCalls: [{ id, name, argumentChunks: [args] }], finishReason: 'tool_calls', usage: { prompt: 40, completion: 9 } }) });
+const docHash = (): string => {
+  const p = parseHarness(DOC);
+  if (!p.ok) throw new Error('DOC is invalid');
+  return specHash(p.spec);
+};
 const hashOf = (stdout: string): string => (JSON.parse(stdout) as { traceHash: string }).traceHash;
 
 let server: WireServer;
@@ -85,10 +91,36 @@ describe('harness run with a real model', () => {
 
   it('a replay lacking a turn says so (exit 2) instead of calling the network', async () => {
     const io = memIo();
-    io.files['empty.jsonl'] = `${JSON.stringify({ seq: 0, t: 0, run: 'x', type: 'run.started', seed: 1, harness: 'One real agent', specHash: '', agents: ['solo'], models: { m: { slots: 1, tokensPerSecond: 50, quality: 3, priceIn: 0, priceOut: 0 } }, stores: {}, groups: [], sched: {} })}\n`;
+    io.files['empty.jsonl'] = `${JSON.stringify({ seq: 0, t: 0, run: 'x', type: 'run.started', seed: 1, harness: 'One real agent', specHash: docHash(), agents: ['solo'], models: { m: { slots: 1, tokensPerSecond: 50, quality: 3, priceIn: 0, priceOut: 0 } }, stores: {}, groups: [], sched: {} })}\n`;
     const r = await runCli(['run', 'doc.json', '--replay', 'empty.jsonl'], io);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^harness: --replay empty\.jsonl: agent solo turn 0: the trace holds no recorded answer/);
+  });
+
+  it('--replay of a directory is one precise line (exit 2), not a read error about harness documents', async () => {
+    const io = memIo();
+    const readFile = io.readFile;
+    io.readFile = (path) => {
+      if (path === 'traces') throw Object.assign(new Error("EISDIR: illegal operation on a directory, read"), { code: 'EISDIR' });
+      return readFile(path);
+    };
+    const r = await runCli(['run', 'doc.json', '--replay', 'traces'], io);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('harness: --replay traces: is a directory, expected a trace file (JSONL, as written by --trace)\n');
+  });
+
+  it('--replay of a trace recorded from another document says so in one line (exit 2), naming both documents', async () => {
+    const io = memIo();
+    const sim = await runCli(['run', 'public/examples/research-team.json', '--trace', 'other.jsonl'], io);
+    expect(sim.code).toBeLessThan(2);
+    const r = await runCli(['run', 'doc.json', '--replay', 'other.jsonl'], io);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^harness: --replay other\.jsonl: recorded from another document, "Research team" \(document hash [0-9a-f]{12}\); doc\.json is "One real agent" \(document hash [0-9a-f]{12}\): replay it with the document it was recorded from, or fork it onto this one with --live-after SEQ\n$/);
+    // A fork may continue on an edited document, but not on one that lacks the recorded agents.
+    const fork = await runCli(['run', 'doc.json', '--replay', 'other.jsonl', '--live-after', '3'], io);
+    expect(fork.code).toBe(2);
+    expect(fork.stderr).toMatch(/^harness: --replay other\.jsonl: recorded from another document, "Research team" .*, whose agents "[a-z-]+"(, "[a-z-]+")* are not in doc\.json\n$/);
   });
 
   it('the Real agent example validates offline, and running it with no server says what to configure', async () => {

@@ -17,7 +17,7 @@ export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { traceHash, canonicalEvent } from './trace/hash';
 export { toJsonl, fromJsonl } from './trace/jsonl';
-export { Kernel, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
+export { Kernel, specHash, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
 export { SimCpu } from './cpu/sim';
 export { checkRunnable, BUILTIN_PROVIDERS } from './cpu/runnable';
 export { countTokens } from './tokens';
