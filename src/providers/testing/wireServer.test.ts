@@ -41,4 +41,24 @@ describe('the wire server', () => {
     expect(server.count('/v1/chat/completions')).toBe(3);
     expect(server.requests[0]).toMatchObject({ method: 'POST', body: { model: 'm' } });
   });
+
+  it('spaces frames by frameDelayMs, so a client sees the first ones long before the last', async () => {
+    const frames = ['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n', 'data: 4\n\n'];
+    server.script('/s', { frames, frameDelayMs: 60 });
+    const t0 = performance.now();
+    const res = await fetch(`${server.url}/s`);
+    const reader = res.body!.getReader();
+    const arrivals: { at: number; text: string }[] = [];
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      arrivals.push({ at: performance.now() - t0, text: decoder.decode(value) });
+    }
+    expect(arrivals.map((a) => a.text).join('')).toBe(frames.join(''));
+    const first = arrivals.find((a) => a.text.includes('data: 1'))!;
+    const last = arrivals.find((a) => a.text.includes('data: 4'))!;
+    // Three gaps of 60 ms between the first frame and the last (timers may fire a little early).
+    expect(last.at - first.at).toBeGreaterThanOrEqual(150);
+  });
 });

@@ -2,7 +2,7 @@
  * A local HTTP server for tests (Node only): it answers each request with the next response
  * scripted for its path, writing event-stream frames exactly as given, and records every request.
  * Faults are part of the script: an HTTP error with headers, a connection destroyed after n frames,
- * a stream that stops and hangs (for abort tests), frames split into tiny writes.
+ * a stream that stops and hangs (for abort tests), frames split into tiny writes, frames spaced in time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,8 @@ export interface ScriptedResponse {
   hangAfter?: number;
   /** Write each frame in pieces of this many bytes (tests that the client buffers partial lines). */
   splitBytes?: number;
+  /** Wait this many ms before each frame after the first: a stream whose tokens arrive over time, as a model's do. */
+  frameDelayMs?: number;
 }
 
 export type Script = ScriptedResponse | ((req: RecordedRequest) => ScriptedResponse);
@@ -133,6 +135,8 @@ export class WireServer {
         return;
       }
       if (r.hangAfter === i) return; // the connection stays open; close() or the client ends it
+      if (i > 0 && r.frameDelayMs && r.frameDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, r.frameDelayMs));
+      if (res.destroyed) return; // the client went away meanwhile
       await write(res, frames[i] ?? '', r.splitBytes);
     }
     if (r.dropAfter !== undefined && r.dropAfter >= frames.length) {
