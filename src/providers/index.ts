@@ -18,4 +18,4 @@ export { createAnthropicProvider, anthropicBase, anthropicRequestBody, DEFAULT_A
 export function createProvider(config: EndpointConfig, deps: ProviderDeps = {}): Provider {
   return config.wire === 'anthropic' ? createAnthropicProvider(config, deps) : createOpenAiProvider(config, deps);
 }
-export { ModelCpu, ModelCallError, createModelCpus, chatMessages, chatRequest, inferResult, wireOf, NETWORK_PROVIDERS, type ModelEndpoint } from './modelCpu';
+export { ModelCpu, ModelCallError, createModelCpus, chatMessages, chatRequest, inferResult, wireOf, NETWORK_PROVIDERS, type ModelEndpoint, type ModelDelta, type ModelCpuOptions } from './modelCpu';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Kernel, RecordedCpu, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent } from '../kernel';
-import { createModelCpus } from './modelCpu';
+import { createModelCpus, type ModelDelta } from './modelCpu';
 import { WireServer } from './testing/wireServer';
 import { openAiStream } from './testing/openaiWire';
 import { anthropicStream } from './testing/anthropicWire';
@@ -100,6 +100,37 @@ describe('a real model drives an agent (OpenAI-compatible wire)', () => {
     await fork.runUntil({ maxEvents: 10_000 });
     expect(server.count()).toBe(1);
     expect(fork.events.find((e) => e.type === 'agent.finished')).toMatchObject({ text: 'Lyon' });
+  });
+});
+
+describe('onDelta: the live view of a streaming call', () => {
+  it('reports every streamed text and argument fragment with its agent, turn, model and a growing token estimate; a replay reports none', async () => {
+    server.script(OPENAI,
+      { frames: openAiStream({ text: ['Looking ', 'it up.'], toolCalls: [{ id: 'c1', name: 'lookup', argumentChunks: ['{"q":', '"capital"}'] }], finishReason: 'tool_calls', usage: { prompt: 40, completion: 12 } }) },
+      call('c2', 'finish', '{"text":"Paris"}'));
+    const s = spec('openai-compatible');
+    await loadEncodingsFor(s);
+    const deltas: ModelDelta[] = [];
+    const cpus = createModelCpus(s, { m: { wire: 'openai', baseUrl: `${server.url}/v1`, apiKey: KEY } }, {}, { onDelta: (d) => deltas.push(d) });
+    const live = Kernel.create(s, { runId: 'r1', seed: 1, cpus });
+    await live.runUntil({ maxEvents: 10_000 });
+    expect(live.state.stopped?.reason).toBe('completed');
+    const turn0 = deltas.filter((d) => d.turn === 0);
+    expect(turn0.map((d) => d.text)).toEqual(['Looking ', 'it up.', '{"q":', '"capital"}']);
+    expect(turn0.every((d) => d.agent === 'solo' && d.model === 'm')).toBe(true);
+    const tokens = turn0.map((d) => d.tokens);
+    expect(tokens[0]).toBeGreaterThan(0);
+    expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(deltas.filter((d) => d.turn === 1).map((d) => d.text).join('')).toBe('{"text":"Paris"}');
+    expect(JSON.stringify(deltas)).not.toContain(KEY);
+
+    const n = deltas.length;
+    // The replay has the live CPU behind it (with the same listener), and never calls it.
+    const again = Kernel.create(s, { runId: 'r1', seed: 1, cpus: { 'openai-compatible': RecordedCpu.fromTrace('openai-compatible', live.events, cpus['openai-compatible']) } });
+    await again.runUntil({ maxEvents: 10_000 });
+    expect(again.traceHash()).toBe(live.traceHash());
+    expect(deltas.length).toBe(n);
   });
 });
 

@@ -13,7 +13,25 @@ import { actionFromCall, countTokens, encodingFor, type Action, type CallError, 
 import { createAnthropicProvider } from './anthropic';
 import { createOpenAiProvider } from './openai';
 import { ProviderError } from './errors';
-import type { ChatMessage, ChatRequest, ChatResponse, EndpointConfig, Provider, ProviderDeps } from './types';
+import type { ChatMessage, ChatRequest, ChatResponse, EndpointConfig, Provider, ProviderDeps, StreamDelta } from './types';
+
+/** One streamed piece of a live call, for the studio's live view (never called in a replay: nothing streams there). */
+export interface ModelDelta {
+  agent: string;
+  turn: number;
+  /** The document's model id. */
+  model: string;
+  /** The newly arrived text, or a fragment of a tool call's arguments. */
+  text: string;
+  /** Output tokens of this generation so far: the tokenizer's estimate (the provider reports usage only at the end). */
+  tokens: number;
+}
+
+/** What a ModelCpu reports besides its answers. */
+export interface ModelCpuOptions {
+  /** Called for every streamed delta of a live call, as it arrives. */
+  onDelta?: (d: ModelDelta) => void;
+}
 
 /** The providers a model may name that a ModelCpu serves. */
 export const NETWORK_PROVIDERS: readonly string[] = Object.freeze(['openai', 'openai-compatible', 'anthropic']);
@@ -100,6 +118,7 @@ export class ModelCpu implements Cpu {
   constructor(
     readonly provider: string,
     private readonly endpoints: ReadonlyMap<string, Provider>,
+    private readonly options: ModelCpuOptions = {},
   ) {}
 
   async infer(req: InferRequest): Promise<InferResult> {
@@ -107,11 +126,26 @@ export class ModelCpu implements Cpu {
     if (!p) throw new Error(`model ${req.model.id}: no endpoint is configured for it`);
     this.calls += 1;
     try {
-      return inferResult(req, this.provider, await p.chat(chatRequest(req)));
+      return inferResult(req, this.provider, await p.chat(chatRequest(req), { onDelta: this.deltaSink(req) }));
     } catch (err) {
       if (err instanceof ProviderError) throw new ModelCallError(req.model.id, err);
       throw err;
     }
+  }
+
+  /** The provider's deltas as {@link ModelDelta}s with a running token estimate (undefined: nobody listens). */
+  private deltaSink(req: InferRequest): ((d: StreamDelta) => void) | undefined {
+    const listen = this.options.onDelta;
+    if (!listen) return undefined;
+    const enc = encodingFor(req.model);
+    let tokens = 0;
+    return (d) => {
+      const text = d.kind === 'text' ? d.text : d.argumentsDelta;
+      if (text === '') return;
+      // Per piece, not the whole text again: a long answer would be re-tokenized quadratically.
+      tokens += countTokens(text, enc);
+      listen({ agent: req.agent.id, turn: req.turn, model: req.model.id, text, tokens });
+    };
   }
 }
 
@@ -128,7 +162,7 @@ export function wireOf(model: Pick<ModelSpec, 'provider'>): 'openai' | 'anthropi
  * wants them: `endpoints` maps a model id to its endpoint (models without one are left out, and
  * checkRunnable reports them). The factory the worker and the CLI call.
  */
-export function createModelCpus(spec: HarnessSpec, endpoints: Readonly<Record<string, ModelEndpoint>>, deps: ProviderDeps = {}): Record<string, ModelCpu> {
+export function createModelCpus(spec: HarnessSpec, endpoints: Readonly<Record<string, ModelEndpoint>>, deps: ProviderDeps = {}, options: ModelCpuOptions = {}): Record<string, ModelCpu> {
   const byProvider = new Map<string, Map<string, Provider>>();
   for (const m of spec.models) {
     const ep = endpoints[m.id];
@@ -139,6 +173,6 @@ export function createModelCpus(spec: HarnessSpec, endpoints: Readonly<Record<st
     byProvider.set(m.provider, map);
   }
   const out: Record<string, ModelCpu> = {};
-  for (const [name, map] of byProvider) out[name] = new ModelCpu(name, map);
+  for (const [name, map] of byProvider) out[name] = new ModelCpu(name, map, options);
   return out;
 }
