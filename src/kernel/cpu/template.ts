@@ -1,11 +1,13 @@
+import { ownValue, putOwn } from '../ids';
+
 /** Fills {{last}}, {{var.NAME}} and {{args.NAME}} in sim scripts and tool results. */
 export function render(template: string, scope: { last?: string; vars?: Readonly<Record<string, string>>; args?: Readonly<Record<string, unknown>> }): string {
   if (!template.includes('{{')) return template;
   return template.replace(/\{\{\s*([a-zA-Z]+)(?:\.([A-Za-z0-9_-]+))?\s*\}\}/g, (whole, head: string, name: string | undefined) => {
     if (head === 'last' && name === undefined) return scope.last ?? '';
-    if (head === 'var' && name !== undefined) return scope.vars?.[name] ?? '';
+    if (head === 'var' && name !== undefined) return ownValue(scope.vars, name) ?? '';
     if (head === 'args' && name !== undefined) {
-      const v = scope.args?.[name];
+      const v = ownValue(scope.args, name);
       return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
     }
     return whole;
@@ -32,7 +34,7 @@ export function renderValue(value: unknown, scope: Parameters<typeof render>[1],
   if (Array.isArray(value)) return value.map((x) => renderValue(x, scope, uses));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(value)) out[k] = renderValue(x, scope, uses);
+    for (const [k, x] of Object.entries(value)) putOwn(out, k, renderValue(x, scope, uses));
     return out;
   }
   return value;

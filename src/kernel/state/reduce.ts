@@ -7,6 +7,7 @@
  * reduceIpc, reduceMemory, reduceTrust); REDUCERS joins them into one table typed over every
  * event type, so an event type without a reducer is a compile error.
  */
+import { idTable, toIdTable } from '../ids';
 import { SCHED_CLASSES } from '../sched';
 import type { EventOf, KernelEvent, KernelEventType } from '../trace/events';
 import type { GroupState, KernelState } from './state';
@@ -63,25 +64,25 @@ export function applyEvent(s: KernelState, e: KernelEvent): void {
 
 /** The state right after `run.started`. */
 export function stateFromStart(e: EventOf<'run.started'>): KernelState {
-  const slots: KernelState['slots'] = {};
-  const runqueues: KernelState['runqueues'] = {};
+  const slots: KernelState['slots'] = idTable();
+  const runqueues: KernelState['runqueues'] = idTable();
   for (const [model, info] of Object.entries(e.models)) {
     slots[model] = Array.from({ length: info.slots }, () => null);
-    const rqs: Record<string, unknown> = {};
+    const rqs: Record<string, unknown> = idTable();
     for (const c of SCHED_CLASSES.ordered) rqs[c.name] = c.init(paramsFor({ params: e.sched }, info));
     runqueues[model] = rqs;
   }
-  const groups: Record<string, GroupState> = {};
+  const groups: Record<string, GroupState> = idTable();
   for (const g of e.groups) groups[g.id] = { ...g, usedTokens: 0, usedCost: 0, periodStart: e.t, throttledUntil: null };
-  const stores: KernelState['stores'] = {};
+  const stores: KernelState['stores'] = idTable();
   for (const [id, docs] of Object.entries(e.stores)) {
     stores[id] = docs.map((d, i) => ({ id: `${id}#${i}`, text: d.text, tags: d.tags, trust: d.trust, valid: d.valid, source: 'document', t: 0 }));
   }
   return {
     run: e.run, seed: e.seed, seq: e.seq, now: e.t,
-    procs: {}, order: [], slots, models: e.models, params: e.sched, groups, bandwidth: {}, runqueues, inflight: [], stores, artifacts: {}, sent: [], goalsMet: {},
+    procs: idTable(), order: [], slots, models: toIdTable(e.models), params: e.sched, groups, bandwidth: idTable(), runqueues, inflight: [], stores, artifacts: idTable(), sent: [], goalsMet: idTable(),
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
-    handles: {}, sessionRules: [], declassified: [], views: {}, tasks: {}, taskQueue: [], retainQueue: [],
+    handles: idTable(), sessionRules: [], declassified: [], views: idTable(), tasks: idTable(), taskQueue: [], retainQueue: [],
   };
 }
 
@@ -100,7 +101,18 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
   return state;
 }
 
-/** A deep copy of a state (states are JSON data). */
+/**
+ * The state's tables keyed by ids or names (agent, model, store, artifact, goal, group, task,
+ * handle, variable): cloneState makes each an id table again. `views` holds tables too.
+ */
+const ID_TABLES = new Set(['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'vars', 'taint']);
+
+/** A deep copy of a state (states are JSON data), its id-keyed tables null-prototype (see idTable). */
 export function cloneState(s: KernelState): KernelState {
-  return JSON.parse(JSON.stringify(s)) as KernelState;
+  return JSON.parse(JSON.stringify(s), (key: string, value: unknown) => {
+    if (!ID_TABLES.has(key) || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const table = toIdTable(value as Record<string, unknown>);
+    if (key === 'views') for (const store of Object.keys(table)) table[store] = toIdTable(table[store] as Record<string, unknown>);
+    return table;
+  }) as KernelState;
 }

@@ -2,6 +2,7 @@
  * The run's and the jobs' share of the reducer: start, fork and stop of the run, goals met,
  * jobs published or failed, artifacts written and agents finished.
  */
+import { idTable } from '../ids';
 import { SCHED_CLASSES } from '../sched';
 import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
 import type { Encoding } from '../tokens';
@@ -29,9 +30,9 @@ export const jobReducers = {
     s.procs[e.agent] = {
       id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, encoding: (e.tokenizer ?? 'o200k_base') as Encoding, turn: 0, pc: 0,
       context: [], contextTokens: 0, recall: [], memory: e.memory, pressure: 'ok',
-      tools: e.tools, inbox: [], vars: {}, last: '', pending: null, slot: -1, slotPhase: 'off', until: 0, call: null,
+      tools: e.tools, inbox: [], vars: idTable(), last: '', pending: null, slot: -1, slotPhase: 'off', until: 0, call: null,
       readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
-      gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: {}, lastTaint: [], followed: [],
+      gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: idTable(), lastTaint: [], followed: [],
     };
     s.order.push(e.agent);
     s.nextPid = e.pid + 1;

@@ -2,6 +2,7 @@
  * The trust pillar's share of the reducer: asks and approvals, capability handles, copy-on-write
  * session views, signature failures and rollbacks. Like applyEvent, pure over plain state.
  */
+import { idTable } from '../ids';
 import type { KernelState, Proc } from './state';
 import type { EventOf, KernelEvent } from '../trace/events';
 
@@ -45,7 +46,7 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
       return;
     }
     case 'mem.cow':
-      (s.views[t.store] ??= {})[t.agent] ??= [];
+      (s.views[t.store] ??= idTable())[t.agent] ??= [];
       return;
     case 'trust.signature': {
       if (t.ok || t.at !== 'turn') return;

@@ -5,6 +5,7 @@
  * so data never flows through the model. This file holds the argument check, the built-in
  * argument schemas, placeholder binding and the `execute-only` policy module.
  */
+import { putOwn } from '../ids';
 import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import type { ModuleAnswer, OpRequest, PolicyModule } from './types';
 
@@ -61,7 +62,7 @@ function jsonCopy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(jsonCopy);
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = jsonCopy(x);
+    for (const [k, x] of Object.entries(v)) putOwn(out, k, jsonCopy(x));
     return out;
   }
   return v;
@@ -252,7 +253,7 @@ export const BUILTIN_ARG_SCHEMAS: Readonly<Record<string, object>> = deepFreeze(
 /** What an execute-only planner sees instead of each variable's value: NAME → `$NAME`. */
 export function placeholders(vars: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of Object.keys(vars)) out[name] = `$${name}`;
+  for (const name of Object.keys(vars)) putOwn(out, name, `$${name}`);
   return out;
 }
 
@@ -271,7 +272,7 @@ export function bindPlaceholders(value: unknown, vars: Readonly<Record<string, s
     if (Array.isArray(v)) return v.map(bind);
     if (typeof v === 'object' && v !== null) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = bind(x);
+      for (const [k, x] of Object.entries(v)) putOwn(out, k, bind(x));
       return out;
     }
     return v;
