@@ -28,6 +28,13 @@ export class FrameBatcher<T> {
     this.schedule();
   }
 
+  /** Queues one item for the next frame. */
+  add(item: T): void {
+    this.pending.push(item);
+    this.dirty = true;
+    this.schedule();
+  }
+
   /** Asks for a delivery in the next frame even without new items (e.g. a status change). */
   touch(): void {
     this.dirty = true;

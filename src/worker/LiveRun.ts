@@ -7,6 +7,7 @@ import type { Kernel, KernelEvent, KernelEventType } from '../kernel';
 import type { Breakpoint, EventBatch, RunMeta, RunStatus } from './api';
 import type { RunRecord } from '../persist';
 import { FrameBatcher } from './FrameBatcher';
+import { LiveGenerations } from './LiveGenerations';
 import { matchBreakpoint } from './matchBreakpoint';
 import type { RunWriter } from './RunWriter';
 import { yieldToEventLoop } from './yieldToEventLoop';
@@ -50,6 +51,8 @@ export class LiveRun {
   /** The play that stopped because only a human could move the run on; it continues after the input. */
   resumeAfterInput: DriveRequest | null = null;
   readonly batcher: FrameBatcher<KernelEvent>;
+  /** What real models are saying right now (their streamed deltas), sent with the next batch. */
+  readonly generations: LiveGenerations;
 
   constructor(
     kernel: Kernel,
@@ -66,8 +69,10 @@ export class LiveRun {
     this.batcher = new FrameBatcher<KernelEvent>((events) => {
       const hit = this.hit;
       this.hit = undefined;
-      send({ ...this.batchHead(), events, ...(hit ? { hit } : {}) });
+      const live = this.generations.take();
+      send({ ...this.batchHead(), events, ...(hit ? { hit } : {}), ...(live ? { live } : {}) });
     }, frameMs);
+    this.generations = new LiveGenerations(() => this.batcher.touch());
     this.writer = writer(this);
   }
 
@@ -127,6 +132,10 @@ export class LiveRun {
     const match = matchBreakpoint(req.breakpoints);
     const out: DriveOutcome = { events: [] };
     const until = (e: KernelEvent): boolean => {
+      // Each event goes out as it is made: a model call that streams for seconds must not hold
+      // back the events before it (the pick that gave it its slot), nor its live text outlive it.
+      this.batcher.add(e);
+      this.generations.observe(e);
       const b = match(e);
       if (b) {
         out.hit = { seq: e.seq, breakpoint: b };
@@ -150,7 +159,6 @@ export class LiveRun {
         });
         remaining -= r.events.length;
         for (const e of r.events) out.events.push(e);
-        this.batcher.push(r.events);
         this.writer.maybeFlush();
         if (r.reason === 'matched' || r.reason === 'stopped' || r.reason === 'waiting' || this.pauseRequested || this.lost) break;
         if (this.writer.error) break;
@@ -161,6 +169,8 @@ export class LiveRun {
     } finally {
       this.pauseRequested = false;
       this.hit = out.hit;
+      // The drive awaited every call it made: nothing streams once it ends, however it ended.
+      this.generations.clear();
       this.setStatus(kernel.stopped ? 'stopped' : kernel.waiting ? 'waiting' : 'paused');
       // A play that ended waiting for a human plays on once the human answers (Studio.input).
       this.resumeAfterInput = kernel.waiting && req.maxEvents === undefined && req.untilType === undefined && out.hit === undefined ? req : null;

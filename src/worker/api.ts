@@ -63,6 +63,23 @@ export interface Breakpoint {
   enabled: boolean;
 }
 
+/**
+ * A real model's generation streaming now: what it has said so far in one turn in flight.
+ * Ephemeral (never a trace event, never stored): the trace's infer.completed holds the answer.
+ */
+export interface LiveGeneration {
+  agent: string;
+  turn: number;
+  /** The document's model id. */
+  model: string;
+  /** The end of the text so far (the last few hundred characters), tool-call arguments included. */
+  text: string;
+  /** Characters streamed so far. */
+  chars: number;
+  /** Output tokens so far: the tokenizer's estimate (the provider reports usage when the turn completes). */
+  tokens: number;
+}
+
 /** What the worker pushes to the UI: at most one batch per animation frame per run. */
 export interface EventBatch {
   runId: string;
@@ -72,6 +89,8 @@ export interface EventBatch {
   stopReason?: StopReason;
   /** Set when the run paused because a breakpoint matched the event at `seq`. */
   hit?: { seq: number; breakpoint: Breakpoint };
+  /** Set when the generations streaming changed: all of them now (empty: none streams any more). */
+  live?: LiveGeneration[];
 }
 
 export type StartResult = { ok: true; run: RunMeta } | { ok: false; issues: SpecIssue[] };

@@ -17,7 +17,7 @@ import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '..
 import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
-import { createModelCpus } from '../providers';
+import { createModelCpus, type ModelDelta } from '../providers';
 import { LeaseKeeper } from './LeaseKeeper';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
@@ -197,11 +197,11 @@ class Studio implements StudioService {
   async startRun(projectId: string, unsignedOrSigned: unknown, seed: number): Promise<StartResult> {
     const first = parseHarness(unsignedOrSigned);
     if (!first.ok) return { ok: false, issues: first.issues };
-    const cpus = await this.cpusFor(projectId, first.spec);
+    const id = crypto.randomUUID();
+    const cpus = await this.cpusFor(projectId, first.spec, id);
     if (!cpus.ok) return { ok: false, issues: cpus.issues };
     const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec);
     const parsed = { spec };
-    const id = crypto.randomUUID();
     await loadEncodingsFor(parsed.spec);
     const kernel = Kernel.create(parsed.spec, { ...this.kernelOptions(id, seed, cpus.cpus), signatures });
     const started = kernel.events[0];
@@ -222,12 +222,12 @@ class Studio implements StudioService {
     const given = doc === undefined ? parent.doc : doc;
     const first = parseHarness(given);
     if (!first.ok) return { ok: false, issues: first.issues };
-    const cpus = await this.cpusFor(parent.projectId, first.spec);
+    const id = crypto.randomUUID();
+    const cpus = await this.cpusFor(parent.projectId, first.spec, id);
     if (!cpus.ok) return { ok: false, issues: cpus.issues };
     const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec);
     const parsed = { spec };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
-    const id = crypto.randomUUID();
     await loadEncodingsFor(parsed.spec);
     const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq } });
     const forked = kernel.events[seq + 1];
@@ -252,7 +252,7 @@ class Studio implements StudioService {
     const row = claim.run;
     try {
       const spec = this.specOf(row);
-      const cpus = await this.cpusFor(row.projectId, spec);
+      const cpus = await this.cpusFor(row.projectId, spec, row.id);
       if (!cpus.ok) throw new Error(`Run ${row.id} cannot continue here: ${cpus.issues.map((i) => i.message).join(' ')}`);
       const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
       const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
@@ -413,9 +413,10 @@ class Studio implements StudioService {
    * The kernel's CPUs for a run of `spec` in `projectId`: this worker's own, plus one per real
    * model from the endpoint this browser chose for it (Settings, with its key: the CPUs stay in
    * the worker, only issues without keys leave). Refused, naming the model, when a chosen
-   * endpoint cannot be used or a model has no CPU at all.
+   * endpoint cannot be used or a model has no CPU at all. What the models stream goes to run
+   * `runId`'s live generations (to the UI with its next batch), never into its trace.
    */
-  private async cpusFor(projectId: string, spec: HarnessSpec): Promise<{ ok: true; cpus: Record<string, Cpu> } | { ok: false; issues: SpecIssue[] }> {
+  private async cpusFor(projectId: string, spec: HarnessSpec, runId: string): Promise<{ ok: true; cpus: Record<string, Cpu> } | { ok: false; issues: SpecIssue[] }> {
     const bindings = await this.guard(() => this.settings.get(modelEndpointsKey(projectId)));
     const { endpoints, problems } = await this.guard(() => resolveModelEndpoints(spec, bindings, this.endpoints));
     if (problems.length > 0) {
@@ -429,7 +430,8 @@ class Studio implements StudioService {
     }
     const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(this.opts.cpus ?? {})], Object.keys(endpoints));
     if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
-    const own = createModelCpus(spec, endpoints, this.opts.fetch ? { fetch: this.opts.fetch } : {});
+    const onDelta = (d: ModelDelta): void => this.live.get(runId)?.generations.add(d);
+    const own = createModelCpus(spec, endpoints, this.opts.fetch ? { fetch: this.opts.fetch } : {}, { onDelta });
     return { ok: true, cpus: { ...this.opts.cpus, ...own } };
   }
 
