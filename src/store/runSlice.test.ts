@@ -30,6 +30,25 @@ const batch = (from: number, to: number, over: Partial<EventBatch> = {}): EventB
 });
 
 describe('the run slice', () => {
+  it('mirrors the generations streaming now: kept between batches that do not change them, replaced by those that do, gone on stop or another run', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    const g = { agent: 'planner', turn: 0, model: 'm', text: 'Hel', chars: 3, tokens: 1 };
+    store.getState().applyBatch(batch(0, 4, { live: [g] }));
+    expect(store.getState().live).toEqual([g]);
+    store.getState().applyBatch(batch(5, 6));
+    expect(store.getState().live).toEqual([g]);
+    store.getState().applyBatch(batch(7, 7, { live: [{ ...g, text: 'Hello', chars: 5, tokens: 2 }] }));
+    expect(store.getState().live[0]?.tokens).toBe(2);
+    store.getState().applyBatch({ ...batch(8, 8, { live: [] }), runId: 'other' });
+    expect(store.getState().live).toHaveLength(1);
+    store.getState().applyBatch(batch(8, 8, { status: 'stopped' }));
+    expect(store.getState().live).toEqual([]);
+    store.getState().applyBatch(batch(9, 9, { live: [g] }));
+    store.getState().selectRun(meta({ id: 'r2' }));
+    expect(store.getState().live).toEqual([]);
+  });
+
   it('follows the head while live and shows the kernel state at the cursor', () => {
     const store = makeStore();
     store.getState().selectRun(meta());

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { Projection, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
-import type { Breakpoint, EventBatch, RunMeta, RunStatus } from '../bridge/api';
+import type { Breakpoint, EventBatch, LiveGeneration, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
 
 /**
@@ -12,7 +12,8 @@ import type { StudioState } from './index';
  *   `status`, `hits`; and what is derived from them once per batch, here, never in render:
  *   `cursorState` (the pure kernel projection at the cursor), `agents`, `tools`, `visible`.
  * - persisted per project (settings `breakpoints:<projectId>`, saved by ui/run): `breakpoints`.
- * - ephemeral: `cursor`, `follow`, filters, `seed`, `startIssues`, `runError`, `loading`.
+ * - ephemeral: `cursor`, `follow`, filters, `seed`, `startIssues`, `runError`, `loading`, and
+ *   `live` (what real models of the selected run are streaming now: never in the trace).
  *
  * `events` is the projection's own array: append-only, grown in place (one push per event,
  * never a copy of the whole trace); `head` changes with every append, so subscribers select
@@ -45,6 +46,8 @@ export interface RunSlice {
   hits: BreakpointHit[];
   /** The hit the run is paused at, if it is. */
   pausedAt: BreakpointHit | null;
+  /** Generations of the selected run streaming now, as the worker last sent them (empty when none). */
+  live: readonly LiveGeneration[];
 
   /** The event being inspected (DevTools-style); -1 when there is none. */
   cursor: number;
@@ -125,6 +128,7 @@ const EMPTY_TRACE = {
   visible: null,
   hits: [] as BreakpointHit[],
   pausedAt: null,
+  live: [] as readonly LiveGeneration[],
 };
 
 export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set, get) => {
@@ -239,7 +243,9 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       // A hit is where the debugger stops: the cursor goes there even if the user had moved it.
       const head = patch.head ?? s.head;
       const jump = hit && hit.seq <= head && hit.seq !== (patch.cursor ?? s.cursor) ? { cursor: hit.seq, follow: hit.seq === head, cursorState: stateAt(hit.seq) } : {};
-      set({ ...patch, ...jump, runs, status: batch.status, hits, pausedAt });
+      // Live text is the worker's to clear; a stopped run streams nothing whatever came before.
+      const live = batch.status === 'stopped' ? EMPTY_TRACE.live : (batch.live ?? s.live);
+      set({ ...patch, ...jump, runs, status: batch.status, hits, pausedAt, ...(live !== s.live ? { live } : {}) });
       return outcome;
     },
 

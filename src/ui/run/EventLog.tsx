@@ -4,6 +4,7 @@ import { EVENT_TYPES, type KernelEventType } from '../../kernel';
 import { useStudio } from '../../store';
 import { eventFamily, formatVt, summarize } from './format';
 import { indexAtOrBefore } from './navigation';
+import { LiveRows } from './LiveRows';
 
 const ROW_HEIGHT = 20;
 const PAGE = 20;
@@ -138,6 +139,7 @@ export function EventLog() {
           </div>
         )}
       </div>
+      <LiveRows />
     </div>
   );
 }

@@ -6,11 +6,16 @@ function contextLevel(used: number, window: number): string {
   return r >= 0.95 ? 'full' : r >= 0.75 ? 'high' : 'ok';
 }
 
-/** The process table and run totals at the cursor: the kernel state after that event. */
+/**
+ * The process table and run totals at the cursor: the kernel state after that event. At the
+ * head of a run whose model is streaming, that agent shows as generating, with its tokens so far
+ * (the tokenizer's estimate; its in/out columns take the provider's usage when the turn completes).
+ */
 export function ProcessTable() {
   const state = useStudio((s) => s.cursorState);
   const cursor = useStudio((s) => s.cursor);
   const actor = useStudio((s) => s.events[s.cursor]?.agent);
+  const live = useStudio((s) => (s.cursor === s.head ? s.live : null));
   if (!state) {
     return (
       <div className="rp-section" data-testid="process-table">
@@ -56,14 +61,22 @@ export function ProcessTable() {
               <td colSpan={8} className="rp-empty">No process has been published yet.</td>
             </tr>
           )}
-          {procs.map((p) => (
-            <tr key={p.id} className={p.id === actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state}>
+          {procs.map((p) => {
+            const gen = live?.find((g) => g.agent === p.id);
+            return (
+            <tr key={p.id} className={p.id === actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state} {...(gen ? { 'data-live': 'generating', 'data-live-tokens': gen.tokens } : {})}>
               <td className="num">{p.pid}</td>
               <td title={`${p.model}${p.slot >= 0 ? ` · slot ${p.slot}` : ''}`}>{p.id}</td>
               <td>
+                {gen ? (
+                  <span className="rp-state" data-state={p.state} data-live="generating" data-testid="live-state" title={`generating turn ${gen.turn}: ${gen.tokens} tokens so far (the tokenizer's estimate)`}>
+                    generating · {formatTokens(gen.tokens)} tok
+                  </span>
+                ) : (
                 <span className="rp-state" data-state={p.state} title={p.call ? `in ${p.call.tool}` : p.waiting ? `waiting${p.waiting.from ? ` for ${p.waiting.from}` : ''}` : undefined}>
                   {p.state}
                 </span>
+                )}
               </td>
               <td className="num">{p.turn}</td>
               <td title={`${p.contextTokens} of ${p.window} tokens, ${p.context.length} segments`}>
@@ -76,7 +89,8 @@ export function ProcessTable() {
               <td className="num">{formatTokens(p.tokensOut)}</td>
               <td className="num">{formatCost(p.cost)}</td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
       </div>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { formatVt } from '../run/format';
 import { useBoxSize } from '../shared/useBoxSize';
 import { agentColor, drawGantt } from './drawGantt';
-import { fullWindow, GEOMETRY, hitTest, layoutGantt, panWindow, tOf, zoomWindow, type GanttHit, type TimeWindow } from './ganttLayout';
+import { fullWindow, GEOMETRY, hitTest, layoutGantt, panWindow, tOf, zoomWindow, type GanttHit, type LiveEnds, type TimeWindow } from './ganttLayout';
 import type { Timeline } from './timeline';
 
 interface Props {
@@ -11,6 +11,8 @@ interface Props {
   head: number;
   cursor: number;
   cursorT: number;
+  /** Open bars whose generation streams now, and how far it has got (empty when none does). */
+  live: LiveEnds;
   onPick(seq: number): void;
 }
 
@@ -30,7 +32,7 @@ function describeHit(tl: Timeline, hit: GanttHit): string {
  * preemptions (▼), throttles (■) and refused admissions (✕), the cursor as a vertical line.
  * Redrawn only when the layout changes (trace head, cursor, size); click moves the cursor.
  */
-export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
+export function SchedGantt({ tl, head, cursor, cursorT, live, onPick }: Props) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const outerRef = useRef<HTMLDivElement>(null);
@@ -41,9 +43,9 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
   useEffect(() => setZoom(null), [tl]);
 
   const layout = useMemo(
-    () => (width > 0 ? layoutGantt(tl, cursor, cursorT, { ...GEOMETRY, width }, zoom ?? fullWindow(tl)) : null),
+    () => (width > 0 ? layoutGantt(tl, cursor, cursorT, { ...GEOMETRY, width }, zoom ?? fullWindow(tl, live), live) : null),
     // `tl` is advanced in place; `head` says when it grew.
-    [tl, head, cursor, cursorT, width, zoom],
+    [tl, head, cursor, cursorT, width, zoom, live],
   );
 
   // Wheel zooms around the pointer, shift+wheel (or a horizontal wheel) pans. Native listener:
@@ -97,6 +99,7 @@ export function SchedGantt({ tl, head, cursor, cursorT, onPick }: Props) {
         <canvas
           ref={canvasRef}
           data-testid="sched-gantt"
+          data-live-end={live.size > 0 ? Math.round(Math.max(...live.values())) : undefined}
           role="img"
           aria-label={`Slot timeline: ${tl.rows.length} slots, ${tl.bars.row.length} holds, ${tl.markers.length} markers (listed below)`}
           title={hover ? undefined : 'Click a bar or marker to go to its event; wheel zooms, shift+wheel pans'}

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useStudio } from '../../store';
+import type { LiveGeneration } from '../../bridge/api';
 import { BudgetGauges } from './BudgetGauges';
 import { deriveGauges, deriveTotals } from './budgets';
 import { MarkerList } from './MarkerList';
@@ -8,7 +9,11 @@ import { Runqueues } from './Runqueues';
 import { deriveRunqueues } from './runqueues';
 import { GanttLegend, SchedGantt } from './SchedGantt';
 import { timelineFor } from './timeline';
+import { liveEnds } from './liveBars';
+import { formatTokens } from '../run/format';
 import './sched.css';
+
+const NONE: readonly LiveGeneration[] = [];
 
 /**
  * The scheduler at the debugger's cursor: slot timeline (events up to the cursor solid, later
@@ -22,6 +27,8 @@ export function SchedulerView() {
   const state = useStudio((s) => s.cursorState);
   const spec = useStudio((s) => s.spec);
   const setCursor = useStudio((s) => s.setCursor);
+  // What streams now is drawn at the head only: an earlier cursor shows the trace as it was.
+  const live = useStudio((s) => (s.cursor === s.head ? s.live : NONE));
 
   // The events array grows in place; `head` is what changes.
   const tl = useMemo(() => timelineFor(events, head), [events, head]);
@@ -31,6 +38,7 @@ export function SchedulerView() {
   const gauges = useMemo(() => (state ? deriveGauges(state, names) : []), [state, names]);
   const totals = useMemo(() => (state ? deriveTotals(state, spec?.limits) : null), [state, spec]);
   const colorOf = (agent: string) => tl.colorOf(agent);
+  const ends = useMemo(() => liveEnds(tl, events, live), [tl, head, events, live]);
 
   const noSched = head >= 0 && tl.bars.row.length === 0 && tl.markers.length === 0;
   return (
@@ -39,6 +47,11 @@ export function SchedulerView() {
         <div className="rp-head">
           <span>Slots @ {cursor < 0 ? '—' : cursor}</span>
           <span className="rp-spacer" />
+          {live.length > 0 && (
+            <span className="sv-live" data-testid="sched-live">
+              {live.map((g) => `${g.agent} generating · ${formatTokens(g.tokens)} tokens`).join(' · ')}
+            </span>
+          )}
           <span className="rp-dim">wheel zooms · shift+wheel pans · click goes to the event</span>
         </div>
         {tl.agents.length > 0 && <GanttLegend agents={tl.agents} />}
@@ -47,7 +60,7 @@ export function SchedulerView() {
         ) : (
           <>
             {noSched && <div className="rp-empty">This trace has no scheduling events: it was recorded before the kernel emitted them, or no agent ran yet.</div>}
-            <SchedGantt tl={tl} head={head} cursor={cursor} cursorT={cursorT} onPick={setCursor} />
+            <SchedGantt tl={tl} head={head} cursor={cursor} cursorT={cursorT} live={ends} onPick={setCursor} />
             <div className="rp-head">
               <span>Markers</span>
               <span className="rp-dim">▼ preempted · ■ throttled · ✕ refused</span>

@@ -77,9 +77,16 @@ export interface GanttLayout {
 
 export type GanttHit = { kind: 'bar'; bar: number; seq: number } | { kind: 'marker'; marker: number; seq: number };
 
-/** The whole trace's time span (never empty). */
-export function fullWindow(tl: Timeline): TimeWindow {
-  return { t0: tl.t0, t1: Math.max(tl.t1, tl.t0 + 1) };
+/** Open bar index → the virtual time its streaming generation has reached (liveBars.ts). */
+export type LiveEnds = ReadonlyMap<number, number>;
+
+const NO_LIVE: LiveEnds = new Map();
+
+/** The whole trace's time span, and as far as the generations streaming now reach (never empty). */
+export function fullWindow(tl: Timeline, live: LiveEnds = NO_LIVE): TimeWindow {
+  let t1 = tl.t1;
+  for (const t of live.values()) t1 = Math.max(t1, t);
+  return { t0: tl.t0, t1: Math.max(t1, tl.t0 + 1) };
 }
 
 /** The narrowest window zooming goes to, in virtual ms. */
@@ -114,10 +121,12 @@ export function tOf(g: GanttGeometry, w: TimeWindow, x: number): number {
   return w.t0 + ((x - left) / (right - left)) * (w.t1 - w.t0);
 }
 
-/** Where the bar's time extends to for drawing and hits: its end, or (open at the head) when it was due, or the head. */
-function extent(tl: Timeline, i: number): number {
+/** Where the bar's time extends to for drawing and hits: its end, or (open at the head) when it was due, or where its stream has got to, or the head. */
+function extent(tl: Timeline, i: number, live: LiveEnds = NO_LIVE): number {
   const b = tl.bars;
   if (b.endSeq[i] !== -1) return b.end[i]!;
+  const streamed = live.get(i);
+  if (streamed !== undefined) return Math.max(streamed, b.start[i]!);
   const planned = b.planned[i]!;
   return Number.isFinite(planned) ? Math.max(planned, b.start[i]!) : Math.max(tl.t1, b.start[i]!);
 }
@@ -185,9 +194,12 @@ class Columns {
 
 /**
  * What to draw of `tl` with the debugger at event `cursor` (virtual time `cursorT`): bars and
- * markers up to the cursor solid, after it as ghosts; an open bar is solid up to the cursor.
+ * markers up to the cursor solid, after it as ghosts; an open bar is solid up to the cursor. With
+ * `live` (the cursor at the head while models stream), a streaming bar reaches its live end and
+ * the cursor stands there: the generation grows at the cursor.
  */
-export function layoutGantt(tl: Timeline, cursor: number, cursorT: number, g: GanttGeometry, win: TimeWindow = fullWindow(tl)): GanttLayout {
+export function layoutGantt(tl: Timeline, cursor: number, cursorT: number, g: GanttGeometry, win: TimeWindow = fullWindow(tl), live: LiveEnds = NO_LIVE): GanttLayout {
+  for (const t of live.values()) cursorT = Math.max(cursorT, t);
   const { left, right } = plotRange(g);
   const laneY = g.axisHeight;
   const rowsTop = laneY + g.laneHeight;
@@ -217,7 +229,7 @@ export function layoutGantt(tl: Timeline, cursor: number, cursorT: number, g: Ga
     };
     for (const i of indices) {
       const start = b.start[i]!;
-      const end = extent(tl, i);
+      const end = extent(tl, i, live);
       const agent = b.agent[i]!;
       if (b.startSeq[i]! > cursor) segment(start, end, agent, true);
       else if (b.endSeq[i] !== -1 && b.endSeq[i]! <= cursor) segment(start, end, agent, false);

@@ -162,6 +162,11 @@ export class Timeline {
     return i !== undefined && this.agents[this.bars.agent[i]!] === agent ? this.bars.start[i]! : null;
   }
 
+  /** The bar the agent holds open at the head (its slot, not yet left), or undefined. */
+  openBarOf(agent: string): number | undefined {
+    return this.openByAgent.get(agent);
+  }
+
   /** The agent's colour index (its place in `agents`), or -1 if it never appeared. */
   colorOf(agent: string): number {
     return this.agentIndex.get(agent) ?? -1;
