@@ -10,6 +10,7 @@ import { policyIssues } from '../trust/rules';
 import { SCHED_CLASSES } from '../sched';
 import { HarnessSpecSchema, ModelSchema, PolicySchema, SchedSchema, SPEC_VERSION, type HarnessSpec } from './schema';
 import { locateJsonError } from './jsonLocate';
+import { structureIssues } from './structure';
 import { migrate, type MigrationTable, MIGRATIONS } from './migrate';
 import type { SpecIssue } from './specIssue';
 
@@ -100,6 +101,9 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, issues: [{ path: '', message: `document: expected an object, found ${describe(raw)}`, expected: 'object', found: describe(raw) }] };
   }
+  // Shape limits first: a document too deep for the recursive readers below stops here, at its path.
+  const shape = structureIssues(raw);
+  if (shape.length > 0) return { ok: false, issues: shape };
   const migrated = migrate(raw as Record<string, unknown>, migrations);
   if (!migrated.ok) return { ok: false, issues: [migrated.issue] };
   const result = HarnessSpecSchema.safeParse(migrated.doc);
