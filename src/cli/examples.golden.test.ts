@@ -12,11 +12,11 @@ const GOLDEN: Record<string, [string, string, string]> = {
   'ask-human.json': ['74859c80336ec6bb', 'e7df974b80efdfea', '37ab9b00007057e1'],
   'contention.json': ['c0b03aa09f5c3622', '731926b6a74e6b45', '1e44d0081f274008'],
   'delegation.json': ['a384b39b8767e5e9', 'cb0afaf10628ee0c', 'd286fee0cd8deb19'],
-  'distractors.json': ['5de7099a8ac74ffe', '6b13ea892e7c991a', '2ebbbc4fdce49ee5'],
+  'distractors.json': ['a26a6921d0282000', '247b8bcd4c0ffe6c', '55b4191e9f42cdc3'],
   'injection.json': ['afe5b9d5ce03f07f', '74721cdb0622125a', '4e990437ec1dbe81'],
   'livelock.json': ['77bc2b3689873693', 'b4e5ff17ed246498', 'a76e28e2a212a1f9'],
   'paging.json': ['a2db8473bb5f0ac0', '3ef9931ab6c84db3', 'b5b1d83cb114ffde'],
-  'research-team.json': ['bf0e6c7b84e1879a', '8631f5f4cde9bc42', 'cfd006e6b732d965'],
+  'research-team.json': ['114954687da882be', 'b9520f5cbdc219c0', '317b584034ec8503'],
 };
 
 const diskIo: CliIo = {

@@ -34,6 +34,7 @@ interface Prepared {
 function chunkOf(row: ArchiveChunkRow): ArchiveChunk {
   const chunk: ArchiveChunk = { id: row.id, store: row.store, text: row.text, source: row.source, trust: row.trust, tags: row.tags, t: row.t };
   if (row.valid === false) chunk.valid = false;
+  if (row.taint && row.taint.length > 0) chunk.taint = row.taint;
   return chunk;
 }
 

@@ -133,7 +133,8 @@ export class SimCpu implements Cpu {
               // Tagged facts travel as their own parts; forwardFacts passes on every fact the agent holds.
               const held = step.forwardFacts ? req.context.filter((c) => c.fact).map((c) => c.text) : [];
               const facts = [...new Set([...step.facts.map((f) => render(f, scope)), ...held])];
-              action = { kind: 'send', to: step.to, text, facts, ...withUses(step.text), ...(step.task ? { task: step.task } : {}) };
+              // Its parts derive from what text and facts render: taint joins both.
+              action = { kind: 'send', to: step.to, text, facts, ...withUses([step.text, ...step.facts].join('\n')), ...(step.task ? { task: step.task } : {}) };
             }
             text = actionText(action);
             break;

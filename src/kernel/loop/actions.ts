@@ -56,8 +56,11 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
         ...(action.from === undefined ? {} : { from: action.from }), ...(action.as === undefined ? {} : { as: action.as }),
       });
     }
-    case 'write':
-      return ctx.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: bound(ctx, p, action.text) as string });
+    case 'write': {
+      // The labels rest with the artifact: whoever reads it later gets them back (no laundering through files).
+      const taint = labelsFor(ctx, p, action);
+      return ctx.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: bound(ctx, p, action.text) as string, ...(taint.length > 0 ? { taint } : {}) });
+    }
     case 'finish':
       return ctx.emit({ type: 'agent.finished', agent: p.id, text: action.text });
     case 'read': {

@@ -8,7 +8,7 @@ import { toolClassFor, type ToolOutcome } from '../tools/toolClass';
 import type { GateResult } from '../trust/gate';
 import { decideSyscall, decisionRecord } from '../trust/syscallDecision';
 import { joinLabels, labelOf } from '../trust/taint';
-import type { KernelEvent } from '../trace/events';
+import type { KernelEvent, RetrievedChunk } from '../trace/events';
 import type { RunContext, Step } from './runContext';
 
 /**
@@ -26,6 +26,12 @@ export function decideCall(ctx: RunContext, p: Proc): KernelEvent {
   if (decision.effect === 'deny') return ctx.emit({ type: 'tool.denied', ...base });
   if (decision.effect === 'ask') return ctx.emit({ type: 'tool.asked', ...base });
   return ctx.emit({ type: 'tool.allowed', ...base, until: ctx.s.now + cls!.latency(spec) });
+}
+
+/** The labels a retrieved chunk brings back: those it rested with, else its own when it is an untrusted document. */
+function chunkLabels(c: RetrievedChunk): string[] {
+  if (c.taint && c.taint.length > 0) return c.taint;
+  return c.trust === 'untrusted' ? [`doc:${c.source.replace(/^archive:/, '')}`] : [];
 }
 
 /** The allowed call's latency has passed: the tool runs and its result returns (or a session store is copied first). */
@@ -46,16 +52,17 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
       return ctx.emit({ type: 'mem.cow', agent: p.id, store: stored.store, base: ctx.s.stores[stored.store]?.length ?? 0 }, call.until);
     }
     const trust = spec ? spec.trust : 'trusted';
-    // What the result carries: this call's label when the tool is untrusted, each untrusted chunk's.
-    const taint = joinLabels(
-      trust === 'untrusted' ? [labelOf('tool', call.tool, call.callId)] : [],
-      (outcome.chunks ?? []).filter((c) => c.trust === 'untrusted').map((c) => `doc:${c.source.replace(/^archive:/, '')}`),
-    );
+    // What the result carries: this call's label when the tool is untrusted, and each chunk's
+    // labels at rest (or its own label when it is an untrusted document).
+    const taint = joinLabels(trust === 'untrusted' ? [labelOf('tool', call.tool, call.callId)] : [], ...(outcome.chunks ?? []).map(chunkLabels));
+    // What a call writes (a note, a core block) rests with the labels of the arguments it was made from.
+    const argTaint = call.taint ?? [];
+    const atRest = argTaint.length > 0 ? { taint: [...argTaint] } : {};
     return ctx.emit({
       type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
       tokens: countTokens(outcome.result, enc), ms: cls.latency(spec), trust,
-      ...(stored ? { stored: { ...stored, ...(ctx.storeTiers.has(stored.store) ? { tier: ctx.storeTiers.get(stored.store)! } : {}) } } : {}),
-      ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: outcome.core } : {}),
+      ...(stored ? { stored: { ...stored, ...(ctx.storeTiers.has(stored.store) ? { tier: ctx.storeTiers.get(stored.store)! } : {}), ...atRest } } : {}),
+      ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: { ...outcome.core, ...atRest } } : {}),
       ...(taint.length > 0 ? { taint } : {}), ...(ctx.agents.get(p.id)?.executeOnly ? { hidden: true } : {}),
     }, call.until);
   };

@@ -15,6 +15,8 @@ export interface ArchiveChunk {
   tags: string[];
   /** False for a planted plausible-but-wrong chunk (a distractor); unset means valid. */
   valid?: boolean;
+  /** Source labels of untrusted data the text derives from; absent when none (labels rest with the chunk). */
+  taint?: string[];
   /** Virtual time (kernel) or wall time (UI inserts) of the insert. */
   t: number;
 }

@@ -71,7 +71,9 @@ export class RunArchive {
       case 'tool.returned': {
         if (!e.stored) return;
         const ns = this.ns(e.stored.store, e.agent);
-        this.insert([{ id: e.stored.id, store: ns, text: e.stored.text, source: `agent:${e.agent}`, trust: 'trusted', tags: [], t: e.t }]);
+        // A note derived from untrusted data rests with its labels, and a search hit brings them back.
+        const taint = e.stored.taint ?? [];
+        this.insert([{ id: e.stored.id, store: ns, text: e.stored.text, source: `agent:${e.agent}`, trust: taint.length > 0 ? 'untrusted' : 'trusted', tags: [], t: e.t, ...(taint.length > 0 ? { taint: [...taint] } : {}) }]);
         return;
       }
       case 'audit.rolledback': {

@@ -75,7 +75,9 @@ export const ipcReducers = {
     p.lastTaint = taint;
     if (e.as !== undefined) p.taint[e.as] = taint;
     // Parts tagged fact travel as their own segments: never evicted, kept verbatim by compaction.
-    for (const f of facts) push(s, p, { role: 'user', text: f, tokens: e.factTokens?.[f] ?? 0, kind: 'fact', source: `msg:${e.from}`, fact: true }, e.t);
+    // They are parts of the message: its labels travel with them.
+    const partTaint = taint.length > 0 ? { taint, trust: 'untrusted' as const } : {};
+    for (const f of facts) push(s, p, { role: 'user', text: f, tokens: e.factTokens?.[f] ?? 0, kind: 'fact', source: `msg:${e.from}`, fact: true, ...partTaint }, e.t);
     p.last = e.text;
     if (e.as !== undefined) p.vars[e.as] = e.text;
     p.waiting = null;

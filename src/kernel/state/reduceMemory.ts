@@ -42,7 +42,8 @@ export const memoryReducers = {
       push(s, p, { role: 'tool', text: e.detail, tokens: 0, kind: 'tool', source: `fault:${e.ref}` }, e.t);
       p.last = e.detail;
     } else {
-      const taint = e.trust === 'untrusted' ? [`page:${e.ref}`] : [];
+      // The labels the page carried at rest (an artifact derived from a web page), else the page itself when untrusted.
+      const taint = e.taint && e.taint.length > 0 ? e.taint : e.trust === 'untrusted' ? [`page:${e.ref}`] : [];
       push(s, p, { role: 'tool', text: e.text, tokens: e.tokens, kind: 'retrieved', source: `fault:${e.ref}`, trust: e.trust, validity: e.valid ? 1 : 0, ...(taint.length > 0 ? { taint } : {}) }, e.t);
       p.last = e.text;
       p.lastTaint = taint;

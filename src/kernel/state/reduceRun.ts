@@ -40,7 +40,7 @@ export const jobReducers = {
   },
   'job.failed': () => {},
   'artifact.written': (s, e) => {
-    s.artifacts[e.name] = { agent: e.agent, text: e.text, seq: e.seq };
+    s.artifacts[e.name] = { agent: e.agent, text: e.text, seq: e.seq, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) };
     backToReady(proc(s, e.agent));
   },
   'agent.finished': (s, e) => {

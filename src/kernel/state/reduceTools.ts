@@ -41,7 +41,9 @@ export const toolReducers = {
       push(s, p, { role: 'tool', text, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: 'trusted' }, e.t);
     } else if (e.chunks && e.chunks.length > 0) {
       for (const c of e.chunks) {
-        push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust: c.trust, validity: c.valid ? 1 : 0, ...labels }, e.t);
+        // A chunk that rested with labels (a note derived from a web page) is untrusted again when it comes back.
+        const trust = c.taint && c.taint.length > 0 ? 'untrusted' : c.trust;
+        push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust, validity: c.valid ? 1 : 0, ...labels }, e.t);
       }
     } else {
       push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted', ...labels }, e.t);
@@ -52,13 +54,17 @@ export const toolReducers = {
       const label = e.core.label;
       const old = p.context.find((x) => x.kind === 'core' && x.source === `core:${label}`);
       const text = e.core.mode === 'append' && old ? `${old.text}\n${e.core.text}` : e.core.text;
+      // A core block keeps the labels of what was written into it (an append keeps the old block's too).
+      const coreTaint = [...new Set([...(e.core.mode === 'append' ? (old?.taint ?? []) : []), ...(e.core.taint ?? [])])].sort();
       if (old) takeOut(p, [old.id]);
-      push(s, p, { role: 'system', text, tokens: e.core.tokens, kind: 'core', source: `core:${label}`, pinned: true, verified: true }, e.t);
+      const atRest = coreTaint.length > 0 ? { taint: coreTaint, trust: 'untrusted' as const, verified: false } : { verified: true };
+      push(s, p, { role: 'system', text, tokens: e.core.tokens, kind: 'core', source: `core:${label}`, pinned: true, ...atRest }, e.t);
     }
     p.last = e.result;
     if (as !== undefined) p.vars[as] = e.result;
     if (e.stored) {
-      const doc = { id: e.stored.id, text: e.stored.text, tags: [], trust: 'trusted' as const, valid: true, source: `agent:${e.agent}`, t: e.t };
+      const rest = e.stored.taint && e.stored.taint.length > 0 ? { trust: 'untrusted' as const, taint: e.stored.taint } : { trust: 'trusted' as const };
+      const doc = { id: e.stored.id, text: e.stored.text, tags: [], valid: true, source: `agent:${e.agent}`, t: e.t, ...rest };
       const own = s.views[e.stored.store]?.[e.agent];
       // A session-tier store the agent copied on write: its private copy, never the shared one.
       if (own) own.push(doc);

@@ -66,7 +66,7 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
         if (views) for (const agent of Object.keys(views)) views[agent] = views[agent]!.filter((d) => d.id !== u.id);
       } else if (u.kind === 'restore-artifact') {
         if (u.text === null) delete s.artifacts[u.name];
-        else s.artifacts[u.name] = { agent: u.agent ?? '', text: u.text, seq: u.seq ?? t.seq };
+        else s.artifacts[u.name] = { agent: u.agent ?? '', text: u.text, seq: u.seq ?? t.seq, ...(u.taint && u.taint.length > 0 ? { taint: u.taint } : {}) };
       } else {
         const p = s.procs[u.agent];
         const seg = p?.context.find((x) => x.kind === 'core' && x.source === `core:${u.label}`);

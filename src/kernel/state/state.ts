@@ -109,6 +109,8 @@ export interface StoreDoc {
   valid: boolean;
   source: string;
   t: number;
+  /** Source labels of untrusted data the text derives from (an agent's note of a web page): they rest with it. */
+  taint?: string[];
 }
 
 /** A budget group's quotas and what it used in the current period. */
@@ -141,7 +143,8 @@ export interface KernelState {
   runqueues: Record<string, Record<string, unknown>>;
   inflight: Message[];
   stores: Record<string, StoreDoc[]>;
-  artifacts: Record<string, { agent: AgentId; text: string; seq: number }>;
+  /** Artifacts by name; `taint`: the labels of what the text derives from (they come back on every read). */
+  artifacts: Record<string, { agent: AgentId; text: string; seq: number; taint?: string[] }>;
   sent: { from: AgentId; to: AgentId; text: string; facts?: string[] }[];
   /** A2A tasks by id (ipc/tasks.ts). */
   tasks: Record<string, TaskRecord>;

@@ -65,7 +65,10 @@ async function searchStore(io: ToolIO, store: string, query: string, k: number):
   return {
     ok: true,
     result: hits.map((h, i) => `[${i + 1}] ${h.chunk.text}`).join('\n'),
-    chunks: hits.map(({ chunk }) => ({ text: chunk.text, tokens: io.count(chunk.text), source: chunk.id.startsWith(`${store}#`) ? `archive:${chunk.id}` : `archive:${store}#${chunk.id}`, trust: chunk.trust, valid: chunk.valid !== false })),
+    chunks: hits.map(({ chunk }) => ({
+      text: chunk.text, tokens: io.count(chunk.text), source: chunk.id.startsWith(`${store}#`) ? `archive:${chunk.id}` : `archive:${store}#${chunk.id}`, trust: chunk.trust, valid: chunk.valid !== false,
+      ...(chunk.taint && chunk.taint.length > 0 ? { taint: [...chunk.taint] } : {}),
+    })),
   };
 }
 
@@ -129,13 +132,14 @@ const conversationSearch: ToolClass = {
     const p = state.procs[call.agent];
     if (!p) return { ok: false, result: 'no such agent' };
     const past = [...p.recall, ...p.context].filter((x) => x.kind !== 'system' && x.kind !== 'core');
-    const docs = past.map((x) => ({ id: x.id, text: x.text, tags: [], trust: x.trust, valid: x.validity >= 0.5, source: x.source, t: x.t }));
+    const docs = past.map((x) => ({ id: x.id, text: x.text, tags: [], trust: x.trust, valid: x.validity >= 0.5, source: x.source, t: x.t, ...(x.taint ? { taint: x.taint } : {}) }));
     const hits = rankDocuments(docs, str(call.args.query), 3);
     if (hits.length === 0) return { ok: true, result: `nothing in my history about "${str(call.args.query)}"` };
     return {
       ok: true,
       result: hits.map((h, i) => `[${i + 1}] ${h.doc.text}`).join('\n'),
-      chunks: hits.map((h) => ({ text: h.doc.text, tokens: io.count(h.doc.text), source: `recall:${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid })),
+      // A recalled segment brings back the labels it had in the window.
+      chunks: hits.map((h) => ({ text: h.doc.text, tokens: io.count(h.doc.text), source: `recall:${h.doc.id}`, trust: h.doc.trust, valid: h.doc.valid, ...(h.doc.taint && h.doc.taint.length > 0 ? { taint: [...h.doc.taint] } : {}) })),
     };
   },
 };

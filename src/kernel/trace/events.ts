@@ -84,7 +84,7 @@ export type KernelEventBody =
   | { type: 'tool.asked'; agent: AgentId; callId: string; tool: string; decision: DecisionRecord }
   /** A human approved an asked call; `match` is the session rule's matcher (its id: `decision.rule`) when they chose to remember. */
   | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; match: string | null; until: number; decision: DecisionRecord }
-  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session' }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number }; taint?: string[]; hidden?: boolean }
+  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session'; taint?: string[] }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number; taint?: string[] }; taint?: string[]; hidden?: boolean }
   /** `envelope`: the A2A 1.0 JSON-RPC SendMessage request as it would go over the wire; `task`: the A2A task it belongs to. */
   | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; taskTo?: TaskState; tracked?: string[]; envelope?: Record<string, unknown> }
   /** An A2A task changed state (from null: created). `client` asked, `server` works on it. */
@@ -95,12 +95,13 @@ export type KernelEventBody =
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
   | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
   | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string; factTokens?: Record<string, number> }
-  | { type: 'artifact.written'; agent: AgentId; name: string; text: string }
+  /** `taint`: the source labels of what the text derives from; they rest with the artifact and come back on every read. */
+  | { type: 'artifact.written'; agent: AgentId; name: string; text: string; taint?: string[] }
   | { type: 'agent.finished'; agent: AgentId; text: string }
   | { type: 'mem.pressure'; agent: AgentId; level: 'ok' | 'warn' | 'compact'; tokens: number; window: number; share: number; threshold: number }
   | { type: 'mem.evicted'; agent: AgentId; policy: string; segments: SegmentRef[]; freed: number; tokens: number }
   | { type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number }
-  | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string }
+  | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string; taint?: string[] }
   /** Capability handles issued to a job at its start (scoped leases end with the job; durable grants outlive it). */
   | { type: 'cap.granted'; agent: AgentId; handles: Handle[] }
   | { type: 'cap.expired'; agent: AgentId; handle: string; target: string; reason: string }
@@ -117,7 +118,7 @@ export type KernelEventBody =
 /** How to undo an audited operation (where one can be undone). */
 export type Undo =
   | { kind: 'delete-chunk'; store: string; id: string }
-  | { kind: 'restore-artifact'; name: string; text: string | null; agent: AgentId | null; seq: number | null }
+  | { kind: 'restore-artifact'; name: string; text: string | null; agent: AgentId | null; seq: number | null; taint?: string[] }
   | { kind: 'restore-core'; agent: AgentId; label: string; text: string };
 
 /** One search hit brought into a context window as a `retrieved` segment, with its provenance. */
@@ -127,6 +128,8 @@ export interface RetrievedChunk {
   source: string;
   trust: 'trusted' | 'untrusted';
   valid: boolean;
+  /** Source labels the chunk carried at rest (an agent's note derived from untrusted data, a recalled segment). */
+  taint?: string[];
 }
 
 /** A segment named in a memory event: which, what kind, how many tokens. */

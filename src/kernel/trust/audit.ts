@@ -61,7 +61,7 @@ export class AuditLog {
   private readonly bySeq = new Map<number, number>();
   private readonly byCall = new Map<string, number>();
   /** Artifacts as reduce.ts keeps them, with rollbacks applied: what a later write overwrites. */
-  private readonly artifacts = new Map<string, { text: string; agent: AgentId | null; seq: number | null }>();
+  private readonly artifacts = new Map<string, { text: string; agent: AgentId | null; seq: number | null; taint?: string[] }>();
   /** Each agent's core blocks as edited since its job was published (reduce.ts `core:<label>` segments). */
   private readonly core = new Map<string, Map<string, string>>();
   /** mem.cow seen before the write that caused it returned: `agent\0store`. */
@@ -141,10 +141,10 @@ export class AuditLog {
         this.add(e.seq, {
           seq: e.seq, callSeq: null, agent: e.agent, op: 'artifact', request: `write ${e.name} ${quote(e.text)}`, tool: null, callId: null,
           outcome: 'allowed', authority: KERNEL, changed: prev ? `artifact ${e.name} written (was: ${quote(prev.text)})` : `artifact ${e.name} created`,
-          undo: { kind: 'restore-artifact', name: e.name, text: prev?.text ?? null, agent: prev?.agent ?? null, seq: prev?.seq ?? null },
-          rolledBack: null, taint: [],
+          undo: { kind: 'restore-artifact', name: e.name, text: prev?.text ?? null, agent: prev?.agent ?? null, seq: prev?.seq ?? null, ...(prev?.taint && prev.taint.length > 0 ? { taint: prev.taint } : {}) },
+          rolledBack: null, taint: [...(e.taint ?? [])],
         }, { decided: true, why: '', subject: `artifact ${e.name}`, blocked: null });
-        this.artifacts.set(e.name, { text: e.text, agent: e.agent, seq: e.seq });
+        this.artifacts.set(e.name, { text: e.text, agent: e.agent, seq: e.seq, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) });
         break;
       }
       case 'msg.sent':
@@ -277,7 +277,7 @@ export class AuditLog {
     switch (undo.kind) {
       case 'restore-artifact':
         if (undo.text === null) this.artifacts.delete(undo.name);
-        else this.artifacts.set(undo.name, { text: undo.text, agent: undo.agent, seq: undo.seq });
+        else this.artifacts.set(undo.name, { text: undo.text, agent: undo.agent, seq: undo.seq, ...(undo.taint ? { taint: undo.taint } : {}) });
         break;
       case 'restore-core':
         this.setCore(undo.agent, undo.label, undo.text);
