@@ -7,8 +7,8 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, specHash, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
-import { ModelCallError, createModelCpus } from '../providers';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, specHash, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
 export type ExitCode = 0 | 1 | 2;
@@ -25,6 +25,8 @@ export interface CliIo {
   writeFile(path: string, text: string): void;
   /** The environment (API keys); none when unset. */
   env?: Env;
+  /** Waits before a model call is retried (wall time; tests pass one that does not wait). Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** What `run --json` prints: exactly one JSON object. */
@@ -335,7 +337,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   } else {
     const ends = cliEndpoints(spec, io.env ?? {}, parsed.baseUrls);
     if (!ends.ok) return docError(`harness: ${parsed.file}: ${ends.line}\n`);
-    cpus = createModelCpus(spec, ends.endpoints);
+    cpus = createModelCpus(spec, ends.endpoints, {}, io.sleep ? { clock: { now: WALL_CLOCK.now, sleep: io.sleep } } : {});
   }
   // A model the CLI has no CPU for would fail every job it runs: refuse before running.
   const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(cpus)]);
@@ -350,13 +352,6 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
       ...(recorded && parsed.liveAfter !== undefined ? { fork: { events: recorded.events, seq: parsed.liveAfter }, runId: `${recorded.run}-live-after-${parsed.liveAfter}` } : {}),
     });
   } catch (err) {
-    // The model's endpoint failed (unreachable, refused the key, …): one line naming the model and the fix.
-    if (err instanceof ModelCallError) {
-      const model = spec.models.find((m) => m.id === err.model);
-      const keys = model?.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
-      const fix = `point it elsewhere with --base-url ${err.model}=URL; a key goes in ${keys} or ${modelKeyVar(err.model)}`;
-      return docError(`harness: ${parsed.file}: ${oneLine(err.message)} (${fix})\n`);
-    }
     if (err instanceof NotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
     // A kernel bug, not a user error: say so plainly, keep the stack for a bug report.
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -372,11 +367,28 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
       return { code: 2, stdout: '', stderr: `harness: cannot write trace ${parsed.trace}: ${err instanceof Error ? err.message : String(err)}\n` };
     }
   }
+  // A job failed because its endpoint could not be used (unreachable, refused the key, …): one line naming the model and the fix.
+  const setup = setupFailure(events);
+  if (setup) {
+    const model = spec.models.find((m) => m.id === setup.model);
+    const keys = model?.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+    const fix = `point it elsewhere with --base-url ${setup.model}=URL; a key goes in ${keys} or ${modelKeyVar(setup.model)}`;
+    return { code: 2, stdout: '', stderr: `${stderr}harness: ${parsed.file}: ${oneLine(`model ${setup.model}: ${setup.failure.message}`)} (${fix})\n` };
+  }
   const last = events[events.length - 1];
   const detail = last?.type === 'run.stopped' ? last.detail : '';
   if (summary.stopReason === 'not-stopped') stderr += `harness: the run did not stop within ${EVENT_CAP} events\n`;
   const stdout = parsed.json ? `${JSON.stringify(summary)}\n` : humanSummary(parsed.file, spec, summary, detail, parsed.trace);
   return { code: summary.stopReason === 'completed' ? 0 : 1, stdout, stderr };
+}
+
+/** The first model failure that failed a job and that a setting fixes (auth, unreachable, CORS, …), if any. */
+function setupFailure(events: readonly KernelEvent[]): Extract<KernelEvent, { type: 'infer.failed' }> | undefined {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.type === 'infer.failed' && e.retry === null && SETUP_FAILURES.has(e.failure.kind)) return e;
+  }
+  return undefined;
 }
 
 function oneLine(text: string): string {

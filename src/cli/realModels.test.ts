@@ -20,6 +20,8 @@ function memIo(env: Record<string, string> = {}): CliIo & { files: Record<string
   const files: Record<string, string> = { 'doc.json': DOC };
   return {
     files, env,
+    // Retries are paced in wall time; the tests do not wait.
+    sleep: async () => {},
     readFile(path) {
       const text = files[path] ?? (path.startsWith('public/') ? readFileSync(path, 'utf8') : undefined);
       if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });

@@ -13,6 +13,8 @@ export type { Action, Cpu, InferRequest, InferResult, InferRecord, ContextEntry 
 export { callErrorText, KERNEL_FUNCTIONS, type FunctionDef, type FunctionOp, type CallError, type CallErrorCode } from './cpu/calls';
 export { agentFunctions, actionFromCall } from './loop/functions';
 export { RecordedCpu, NotRecordedError, recordedAnswers } from './cpu/recorded';
+export { CpuFault, isCpuFault, SETUP_FAILURES, type CpuFailure, type CpuFailureKind } from './cpu/fault';
+export { decideRetry, retryPolicyOf, DEFAULT_RETRY_POLICY, type RetryDecision, type RetryPolicy } from './cpu/retry';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { traceHash, canonicalEvent } from './trace/hash';

@@ -118,7 +118,10 @@ export class Kernel {
     const stores: EventOf<'run.started'>['stores'] = {};
     for (const st of spec.stores) stores[st.id] = st.documents.map((d) => ({ text: d.text, tags: d.tags, trust: d.trust, valid: d.valid }));
     const models: Record<string, ModelInfo> = {};
-    for (const m of spec.models) models[m.id] = { slots: m.slots, tokensPerSecond: m.tokensPerSecond, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut };
+    for (const m of spec.models) {
+      // Limits only when declared: a document without them records what it always did.
+      models[m.id] = { slots: m.slots, tokensPerSecond: m.tokensPerSecond, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut, ...(m.limits ? { limits: { ...m.limits } } : {}) };
+    }
     const groups: GroupInfo[] = spec.groups.map((g) => ({ id: g.id, parent: g.parent ?? null, tokens: g.tokens ?? null, cost: g.cost ?? null, periodMs: g.periodMs ?? null, weight: g.weight }));
     k.run.emit({ type: 'run.started', seed: k.seed, harness: spec.name, specHash: specHash(spec), agents: spec.agents.map((a) => a.id), models, stores, groups, sched: spec.sched }, 0);
     startJobs(k.run);

@@ -18,4 +18,5 @@ export { createAnthropicProvider, anthropicBase, anthropicRequestBody, DEFAULT_A
 export function createProvider(config: EndpointConfig, deps: ProviderDeps = {}): Provider {
   return config.wire === 'anthropic' ? createAnthropicProvider(config, deps) : createOpenAiProvider(config, deps);
 }
-export { ModelCpu, ModelCallError, createModelCpus, chatMessages, chatRequest, inferResult, wireOf, NETWORK_PROVIDERS, type ModelEndpoint, type ModelDelta, type ModelCpuOptions } from './modelCpu';
+export { ModelCpu, ModelCallError, cpuFailure, createModelCpus, chatMessages, chatRequest, inferResult, wireOf, NETWORK_PROVIDERS, type ModelEndpoint, type ModelDelta, type ModelCpuOptions } from './modelCpu';
+export { EndpointPacer, WALL_CLOCK, backoffMs, type PaceClock } from './pacing';

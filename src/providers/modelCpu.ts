@@ -9,10 +9,11 @@
  *   `think` with a `callError` the model sees on its next turn;
  * - a plain-text answer with no call is `think`: the text enters its window and the turn ends.
  */
-import { actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type HarnessSpec, type InferRequest, type InferResult, type ModelSpec, type Segment } from '../kernel';
+import { CpuFault, actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type HarnessSpec, type InferRequest, type InferResult, type ModelSpec, type Segment } from '../kernel';
 import { createAnthropicProvider } from './anthropic';
 import { createOpenAiProvider } from './openai';
-import { ProviderError } from './errors';
+import { ProviderError, type ProviderFailure } from './errors';
+import { EndpointPacer, WALL_CLOCK, type PaceClock } from './pacing';
 import type { ChatMessage, ChatRequest, ChatResponse, EndpointConfig, Provider, ProviderDeps, StreamDelta } from './types';
 
 /** One streamed piece of a live call, for the studio's live view (never called in a replay: nothing streams there). */
@@ -31,20 +32,34 @@ export interface ModelDelta {
 export interface ModelCpuOptions {
   /** Called for every streamed delta of a live call, as it arrives. */
   onDelta?: (d: ModelDelta) => void;
+  /** Wall time and waiting for the pacing of retries (tests pass one that does not wait); default: timers. */
+  clock?: PaceClock;
 }
 
 /** The providers a model may name that a ModelCpu serves. */
 export const NETWORK_PROVIDERS: readonly string[] = Object.freeze(['openai', 'openai-compatible', 'anthropic']);
 
-/** A model's call failed before it produced an answer: names the model; never holds a key (messages are redacted by the adapters). */
-export class ModelCallError extends Error {
+/**
+ * A model's call failed before it produced an answer: the kernel's CpuFault (plain failure data it
+ * records on `infer.failed` and schedules on), naming the model; never holds a key (messages are
+ * redacted by the adapters).
+ */
+export class ModelCallError extends CpuFault {
   constructor(
-    readonly model: string,
+    model: string,
     readonly cause: ProviderError,
   ) {
-    super(`model ${model}: ${cause.message}`);
+    super(model, cpuFailure(cause.failure));
     this.name = 'ModelCallError';
   }
+}
+
+/** A provider's failure in the kernel's form: the endpoint stays in the message, the partial answer is JSON. */
+export function cpuFailure(f: ProviderFailure): CpuFault['failure'] {
+  return {
+    kind: f.kind, message: f.message, fix: f.fix, retryable: f.retryable, retryAfterMs: f.retryAfterMs, status: f.status,
+    partial: f.partial === null ? null : (JSON.parse(JSON.stringify(f.partial)) as Record<string, unknown>),
+  };
 }
 
 /** The window as chat messages: system segments become the system prompt; the rest keep their order. */
@@ -115,6 +130,8 @@ export class ModelCpu implements Cpu {
   /** Chat requests sent (tests count them). */
   calls = 0;
 
+  private readonly pacers = new Map<string, EndpointPacer>();
+
   constructor(
     readonly provider: string,
     private readonly endpoints: ReadonlyMap<string, Provider>,
@@ -124,11 +141,18 @@ export class ModelCpu implements Cpu {
   async infer(req: InferRequest): Promise<InferResult> {
     const p = this.endpoints.get(req.model.id);
     if (!p) throw new Error(`model ${req.model.id}: no endpoint is configured for it`);
+    // The kernel's retry waits on virtual time; the endpoint is not asked again before its wall-clock not-before.
+    let pacer = this.pacers.get(req.model.id);
+    if (!pacer) this.pacers.set(req.model.id, (pacer = new EndpointPacer(this.options.clock ?? WALL_CLOCK)));
+    await pacer.ready(req.attempt ?? 0);
     this.calls += 1;
     try {
       return inferResult(req, this.provider, await p.chat(chatRequest(req), { onDelta: this.deltaSink(req) }));
     } catch (err) {
-      if (err instanceof ProviderError) throw new ModelCallError(req.model.id, err);
+      if (err instanceof ProviderError) {
+        pacer.failed(err.failure);
+        throw new ModelCallError(req.model.id, err);
+      }
       throw err;
     }
   }

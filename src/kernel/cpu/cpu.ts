@@ -50,6 +50,8 @@ export interface InferRequest {
   readonly functions: readonly FunctionDef[];
   /** The tokenizer's estimate of the window (what budgets and admission used beforehand). */
   estimatedTokensIn: number;
+  /** Which call of this turn it is: 0 first, n after n failed ones (a replay answers each from the record). */
+  attempt?: number;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { KernelEvent } from '../trace/events';
 import type { Cpu, InferRequest, InferResult } from './cpu';
+import { CpuFault, type CpuFailure } from './fault';
 
 const key = (agent: string, turn: number): string => `${agent}\u0000${turn}`;
 
@@ -42,6 +43,13 @@ export function recordedAnswers(events: readonly KernelEvent[], upTo = Number.PO
   return out;
 }
 
+/** The failed calls of a trace (up to `upTo`), by (agent, turn, attempt): a replay fails them again. */
+export function recordedFailures(events: readonly KernelEvent[], upTo = Number.POSITIVE_INFINITY): Map<string, CpuFailure> {
+  const out = new Map<string, CpuFailure>();
+  for (const e of events) if (e.type === 'infer.failed' && e.seq <= upTo) out.set(`${key(e.agent, e.turn)}\u0000${e.attempt}`, e.failure);
+  return out;
+}
+
 /** A CPU that answers from recorded turns, falling back to `live` (or failing) for the rest. */
 export class RecordedCpu implements Cpu {
   /** Turns asked of the live CPU (tests count them). */
@@ -51,14 +59,18 @@ export class RecordedCpu implements Cpu {
     readonly provider: string,
     private readonly answers: ReadonlyMap<string, InferResult>,
     private readonly live?: Cpu,
+    private readonly failures: ReadonlyMap<string, CpuFailure> = new Map(),
   ) {}
 
   /** Wraps `live` (or nothing) for `provider` with the answers recorded in `events` up to `upTo`. */
   static fromTrace(provider: string, events: readonly KernelEvent[], live?: Cpu, upTo?: number): RecordedCpu {
-    return new RecordedCpu(provider, recordedAnswers(events, upTo), live);
+    return new RecordedCpu(provider, recordedAnswers(events, upTo), live, recordedFailures(events, upTo));
   }
 
   infer(req: InferRequest): InferResult | Promise<InferResult> {
+    // A call that failed in the recording fails the same way, with no network.
+    const failed = this.failures.get(`${key(req.agent.id, req.turn)}\u0000${req.attempt ?? 0}`);
+    if (failed) throw new CpuFault(req.model.id, failed);
     const hit = this.answers.get(key(req.agent.id, req.turn));
     if (hit) return hit;
     if (!this.live) throw new NotRecordedError(req.agent.id, req.turn, this.provider);

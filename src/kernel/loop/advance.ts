@@ -11,6 +11,8 @@ import { explainCycle, waitForCycle } from '../term/deadlock';
 import { endSlice } from './inference';
 import type { RunContext, Step } from './runContext';
 import { returnTool } from './syscalls';
+import { offerEndpointReplenish, offerRetry } from './modelFaults';
+import { enqueue } from './schedule';
 
 /** Moves the clock to the earliest pending completion and emits it; a deadlock if none. */
 export function advance(ctx: RunContext, procs: readonly Proc[]): Step {
@@ -23,7 +25,9 @@ export function advance(ctx: RunContext, procs: readonly Proc[]): Step {
   procs.forEach((p, i) => {
     if (p.state === 'running' && p.slotPhase === 'slicing' && p.gen) offer(p.until, i, () => endSlice(ctx, p));
     if (p.state === 'syscall' && p.call?.decided) offer(p.call.until, i, () => returnTool(ctx, p));
+    offerRetry(ctx, p, i, offer, (q, t) => enqueue(ctx, q, t));
   });
+  offerEndpointReplenish(ctx, offer);
   Object.values(s.groups).forEach((g, i) => {
     if (g.throttledUntil !== null && g.throttledUntil !== FOREVER) {
       offer(Math.max(s.now, g.throttledUntil), 10_000 + i, () => ctx.emit({ type: 'sched.replenished', group: g.id, numbers: { usedTokens: g.usedTokens, usedCost: g.usedCost } }, Math.max(s.now, g.throttledUntil!)));

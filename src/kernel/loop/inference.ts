@@ -11,6 +11,7 @@ import type { KernelEvent } from '../trace/events';
 import type { RunContext, Step } from './runContext';
 import { countTokens } from '../tokens';
 import { callErrorText } from '../cpu/calls';
+import { askCpu } from './modelFaults';
 
 /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
 export function startInference(ctx: RunContext, p: Proc): Step {
@@ -28,8 +29,8 @@ export function startInference(ctx: RunContext, p: Proc): Step {
   };
   const cached = ctx.inferences.get(p.id);
   if (cached && cached.turn === p.turn) return started(cached.result);
-  const r = ctx.cpuFor(p).infer(ctx.request(p));
-  return r instanceof Promise ? r.then(started) : started(r);
+  // A failed call is an event (infer.failed), not a crash: modelFaults.ts decides what follows.
+  return askCpu(ctx, p, started);
 }
 
 /** A further slice of the same generation, with no prefill. */
@@ -63,6 +64,5 @@ export function endSlice(ctx: RunContext, p: Proc): Step {
   };
   const cached = ctx.inferences.get(p.id);
   if (cached && cached.turn === p.turn) return finish(cached.result);
-  const r = ctx.cpuFor(p).infer(ctx.request(p));
-  return r instanceof Promise ? r.then(finish) : finish(r);
+  return askCpu(ctx, p, finish);
 }

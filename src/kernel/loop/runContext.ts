@@ -6,6 +6,7 @@
 import type { Cpu, InferRequest, InferResult } from '../cpu/cpu';
 import type { FunctionDef } from '../cpu/calls';
 import { agentFunctions } from './functions';
+import { attemptOf } from '../state/reduceFaults';
 import type { RunId } from '../ids';
 import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
 import { upgradeStoredState } from '../state/storedState';
@@ -144,7 +145,7 @@ export class RunContext {
     return new TurnRequest(
       agent, this.models.get(p.model)!, p.turn, p.pc, this.seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
       exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
-      () => agentFunctions(agent.id, tools, this.tools, this.spec.channels),
+      () => agentFunctions(agent.id, tools, this.tools, this.spec.channels), attemptOf(p),
     );
   }
 
@@ -204,6 +205,7 @@ class TurnRequest implements InferRequest {
     readonly vars: InferRequest['vars'],
     readonly last: string,
     private readonly buildFunctions: () => readonly FunctionDef[],
+    readonly attempt: number,
   ) {}
 
   get functions(): readonly FunctionDef[] {

@@ -10,6 +10,7 @@ import { decideRoute } from '../sched/router';
 import type { EventOf, KernelEvent } from '../trace/events';
 import { continueInference } from './inference';
 import type { RunContext } from './runContext';
+import { backingOff, endpointThrottled } from './modelFaults';
 
 function spent(g: GroupState): boolean {
   return (g.tokens !== null && g.usedTokens >= g.tokens) || (g.cost !== null && g.usedCost >= g.cost);
@@ -65,7 +66,7 @@ export function atBoundary(ctx: RunContext, p: Proc): KernelEvent {
 export function enqueueReady(ctx: RunContext, procs: readonly Proc[]): KernelEvent | undefined {
   const s = ctx.s;
   for (const p of procs) {
-    if (p.state !== 'ready' || !p.needsEnqueue) continue;
+    if (p.state !== 'ready' || !p.needsEnqueue || backingOff(p, s.now)) continue;
     if (ctx.spec.policy.requireSigned && !ctx.turnChecked.has(p.id)) {
       // A context rebuild: the first turn this kernel runs for an agent (after a fork, its prompt may have been edited).
       ctx.turnChecked.add(p.id);
@@ -76,16 +77,22 @@ export function enqueueReady(ctx: RunContext, procs: readonly Proc[]): KernelEve
       const routed = decideRoute(ctx.spec, ctx.cpus, p, ctx.agents.get(p.id)!, need);
       if (routed) return ctx.emit(routed);
     }
-    const { cls, rq } = rqOf(s, p);
-    const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
-    // queue and stats are read after the enqueue is applied: where the class placed it.
-    return ctx.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: 0, stats: {} }, s.now, undefined, (e) => {
-      const placed = e as EventOf<'sched.enqueued'>;
-      placed.queue = cls.size(rq);
-      placed.stats = finiteStats(cls.stats(rq, p.id, s.now));
-    });
+    return enqueue(ctx, p, s.now);
   }
   return undefined;
+}
+
+/** The agent enters its runqueue at `t` (now, or when its retry after a failed call is due). */
+export function enqueue(ctx: RunContext, p: Proc, t: number): KernelEvent {
+  const s = ctx.s;
+  const { cls, rq } = rqOf(s, p);
+  const why = p.gen !== null ? 'preempted' : p.turn === 0 ? 'new' : 'wakeup';
+  // queue and stats are read after the enqueue is applied: where the class placed it.
+  return ctx.emit({ type: 'sched.enqueued', agent: p.id, class: cls.name, model: p.model, why, queue: 0, stats: {} }, t, undefined, (e) => {
+    const placed = e as EventOf<'sched.enqueued'>;
+    placed.queue = cls.size(rq);
+    placed.stats = finiteStats(cls.stats(rq, p.id, t));
+  });
 }
 
 /** The first free slot of a model (in model order) goes to the scheduler core's pick. */
@@ -93,7 +100,7 @@ export function pickFreeSlot(ctx: RunContext): KernelEvent | undefined {
   const s = ctx.s;
   for (const [model, slots] of Object.entries(s.slots)) {
     const slot = slots.indexOf(null);
-    if (slot < 0) continue;
+    if (slot < 0 || endpointThrottled(s, model)) continue;
     const pick = pickForSlot(ctx.schedView(model));
     if (pick === null) continue;
     const { cls, agent } = pick;

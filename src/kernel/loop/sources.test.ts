@@ -16,6 +16,7 @@ describe('the run loop', () => {
     expect(EVENT_SOURCES.map((s) => s.name)).toEqual([
       'human-input',
       'livelock',
+      'model-fault',
       'a2a-task',
       'fact-retention',
       'act',

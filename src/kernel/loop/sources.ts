@@ -18,6 +18,7 @@ import { startInference } from './inference';
 import type { RunContext, Step } from './runContext';
 import { atBoundary, enqueueReady, pickFreeSlot, stopOnSpentRoot, throttleSpentGroup } from './schedule';
 import { decideCall } from './syscalls';
+import { faultFollowUp, requestGate } from './modelFaults';
 
 /** One source of events: `next` emits its event (or returns null: the run waits), or undefined when it has nothing to do. */
 export interface EventSource {
@@ -53,6 +54,7 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     const f = ctx.watch.finding;
     return f ? ctx.stop('livelock', `${f.kind}: ${f.detail}`, ctx.s.now, f.evidence) : undefined;
   } },
+  { name: 'model-fault', next: (ctx) => faultFollowUp(ctx) },
   { name: 'a2a-task', next: (ctx) => {
     const task = nextTaskEvent(ctx.s);
     return task ? ctx.emit(task) : undefined;
@@ -102,7 +104,13 @@ export const EVENT_SOURCES: readonly EventSource[] = [
   { name: 'enqueue', next: (ctx, procs) => enqueueReady(ctx, procs) },
   { name: 'pick', next: (ctx) => pickFreeSlot(ctx) },
   { name: 'start-inference', next: (ctx, procs) => {
-    for (const p of procs) if (p.state === 'running' && p.slotPhase === 'picked') return startInference(ctx, p);
+    for (const p of procs) {
+      if (p.state !== 'running' || p.slotPhase !== 'picked') continue;
+      // The endpoint's throttle (a 429, its rpm / tpm) holds the request back.
+      const gate = requestGate(ctx, p);
+      if (gate === 'wait') continue;
+      return gate === 'go' ? startInference(ctx, p) : gate;
+    }
     return undefined;
   } },
   { name: 'goal-met', next: (ctx) => {

@@ -41,6 +41,16 @@ export const ModelSchema = z.object({
   tokensPerSecond: z.number().positive().default(50),
   /** The tokenizer that counts this model's tokens; unset: chosen from the model name (cl100k for GPT-4/3.5, else o200k). */
   tokenizer: z.enum(['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base']).optional(),
+  /**
+   * How often a failed call (429, 5xx, network, dropped) is retried before the turn fails and the
+   * job with it; unset: 4 retries (kernel/cpu/retry.ts DEFAULT_RETRY_POLICY).
+   */
+  retry: z.object({ max: z.number().int().min(0).max(20) }).strict().optional(),
+  /**
+   * Requests and tokens per minute the endpoint allows, scheduled like a cgroup's cpu.max: a turn
+   * that would exceed the sliding 60 s window waits (`sched.throttled`). Unset: no limit.
+   */
+  limits: z.object({ rpm: z.number().int().min(1).optional(), tpm: z.number().int().min(1).optional() }).strict().optional(),
 });
 
 /** The quality tier a step needs (1..5); when set, the router picks the cheapest model that meets it. */

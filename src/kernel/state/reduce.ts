@@ -18,6 +18,7 @@ import { inferReducers, schedReducers } from './reduceSched';
 import { toolReducers } from './reduceTools';
 import { ipcReducers } from './reduceIpc';
 import { memoryReducers } from './reduceMemory';
+import { faultReducers } from './reduceFaults';
 
 export { groupChain, paramsFor, rqOf } from './reduceHelpers';
 
@@ -37,6 +38,7 @@ export const SUBSYSTEM_REDUCERS = {
   jobs: jobReducers,
   sched: schedReducers,
   infer: inferReducers,
+  faults: faultReducers,
   tools: toolReducers,
   ipc: ipcReducers,
   memory: memoryReducers,
@@ -49,6 +51,7 @@ export const REDUCERS: ReducerTable = {
   ...jobReducers,
   ...schedReducers,
   ...inferReducers,
+  ...faultReducers,
   ...toolReducers,
   ...ipcReducers,
   ...memoryReducers,

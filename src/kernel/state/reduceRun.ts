@@ -7,6 +7,7 @@ import { SCHED_CLASSES } from '../sched';
 import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
 import type { Encoding } from '../tokens';
 import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
+import { failRunningJob } from './reduceFaults';
 
 /** The run's reducers: start, fork, stop and goals met. */
 export const runReducers = {
@@ -38,7 +39,8 @@ export const jobReducers = {
     s.nextPid = e.pid + 1;
     push(s, s.procs[e.agent]!, { role: 'system', text: e.system, tokens: e.systemTokens, kind: 'system', source: 'system', pinned: true, verified: true }, e.t);
   },
-  'job.failed': () => {},
+  // A job refused at creation has no process; one whose model failed for good (stage infer) stops.
+  'job.failed': (s, e) => failRunningJob(s, e),
   'artifact.written': (s, e) => {
     s.artifacts[e.name] = { agent: e.agent, text: e.text, seq: e.seq, ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}) };
     backToReady(proc(s, e.agent));

@@ -6,6 +6,7 @@
 import { callErrorText } from '../cpu/calls';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
+import { countRequest, replenishEndpoint, throttleEndpoint } from './reduceFaults';
 
 /** The scheduler's reducers: admission, routing, runqueues, slots, preemption, throttling, replenishment. */
 export const schedReducers = {
@@ -22,6 +23,8 @@ export const schedReducers = {
     const p = proc(s, e.agent);
     p.needsEnqueue = false;
     p.readyAt = e.t;
+    // A failed call's backoff is over once it is back in a runqueue.
+    if (p.retry?.at != null) p.retry.at = null;
     const { cls, rq } = rqOf(s, p);
     cls.enqueue(rq, { agent: p.id, t: e.t, sched: p.sched, why: e.why }, e.t);
   },
@@ -46,6 +49,7 @@ export const schedReducers = {
     // A running agent throttled by its class at a slice boundary: announced; preemption follows.
     const p = e.agent === undefined ? undefined : s.procs[e.agent];
     if (p && p.slotPhase === 'boundary') p.slotPhase = 'throttle-noted';
+    throttleEndpoint(s, e);
   },
   'sched.replenished': (s, e) => {
     if (e.group !== undefined && s.groups[e.group]) {
@@ -54,6 +58,7 @@ export const schedReducers = {
       g.throttledUntil = null;
     }
     if (e.class !== undefined && e.model !== undefined) SCHED_CLASSES.classFor(e.class).replenish(s.runqueues[e.model]![e.class], e.t);
+    replenishEndpoint(s, e);
   },
 } satisfies SubsystemReducers;
 
@@ -67,6 +72,8 @@ export const inferReducers = {
     // A prefill reads the whole window: recency for the eviction policies.
     if (e.tokensIn > 0) for (const seg of p.context) seg.reads = [...seg.reads.slice(-7), e.t];
     p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
+    // A prefill is a request to the endpoint: it enters the window of a model with declared rpm / tpm.
+    if (e.tokensIn > 0) countRequest(s, e.model, e.t, e.tokensIn + e.total - e.done);
   },
   'infer.sliced': (s, e) => {
     const p = proc(s, e.agent);

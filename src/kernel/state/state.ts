@@ -98,6 +98,34 @@ export interface Proc {
   cost: number;
   finished: string | null;
   needsEnqueue: boolean;
+  /**
+   * The turn whose model call failed, how many attempts failed, when it may try again (null: not
+   * waiting) and the follow-up still to record: the endpoint's throttle, or the job's failure.
+   * Absent in states stored before faults were events (read as null).
+   */
+  retry?: ProcRetry | null;
+}
+
+/** A turn's failed model calls (kernel/loop/modelFaults.ts). */
+export interface ProcRetry {
+  turn: number;
+  attempts: number;
+  at: number | null;
+  pending: 'throttle' | 'fail' | null;
+  /** The last failure's endpoint throttle: until when, and why (reported by `sched.throttled`). */
+  throttle: { until: number; retryAfterMs: number | null; status: number | null } | null;
+}
+
+/**
+ * A model's endpoint as a schedulable resource: throttled (a 429, or its declared rpm/tpm) until a
+ * time, and, when it declares limits, the requests of the last minute (a sliding window kept in
+ * arrival order, pruned as it is pushed: O(1) amortised per turn).
+ */
+export interface EndpointState {
+  throttledUntil: number | null;
+  reason: string | null;
+  /** Start times and token counts of the requests still in the window, oldest first; `sum`: their tokens. */
+  window: { at: number[]; tokens: number[]; sum: number } | null;
 }
 
 export interface StoreDoc {
@@ -170,4 +198,8 @@ export interface KernelState {
   /** Session-tier stores: each agent's private copy-on-write writes (the shared tier never changes). */
   views: Record<string, Record<string, StoreDoc[]>>;
   stopped: { reason: StopReason; detail: string } | null;
+  /** Per model with a throttle or declared limits (absent: none yet; older stored states lack it). */
+  endpoints?: Record<string, EndpointState>;
+  /** Agents whose failed call has a follow-up to record (an endpoint throttle, a job failure), oldest first. */
+  faultQueue?: AgentId[];
 }

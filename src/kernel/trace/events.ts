@@ -5,6 +5,7 @@
  */
 import type { AgentId, RunId } from '../ids';
 import type { Action, InferRecord } from '../cpu/cpu';
+import type { CpuFailure } from '../cpu/fault';
 import type { CallError } from '../cpu/calls';
 import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
@@ -37,7 +38,8 @@ export type StopReason =
   | 'stopped' // a person stopped it
   | 'error';
 
-export type JobStage = 'validate' | 'allocate' | 'guards' | 'publish' | 'start';
+/** Where a job failed: a stage of its creation, or `infer` (its model call failed for good while it ran). */
+export type JobStage = 'validate' | 'allocate' | 'guards' | 'publish' | 'start' | 'infer';
 
 interface Base {
   /** Position in the run, from 0, without gaps. */
@@ -71,6 +73,13 @@ export type KernelEventBody =
    * not map to an action (the action is then `think`, and the error enters its window).
    */
   | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge; record?: InferRecord; callError?: CallError & { tokens: number } }
+  /**
+   * A model call failed (kernel/loop/modelFaults.ts). `attempt`: 0 for the turn's first call;
+   * `retry`: when the turn is tried again (the agent re-enters its runqueue at `until`; a
+   * rate limit also throttles the model's endpoint, `sched.throttled` next), or null: the turn
+   * failed, and `job.failed` follows. `reason`: the retry policy's words.
+   */
+  | { type: 'infer.failed'; agent: AgentId; model: string; slot: number; turn: number; attempt: number; failure: CpuFailure; retry: { delayMs: number; until: number } | null; reason: string }
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown>; taint?: string[] }
   /**
    * Trust decisions (tool.allowed, tool.denied, tool.asked, tool.approved, msg.denied,
@@ -146,6 +155,8 @@ export interface ModelInfo {
   quality: number;
   priceIn: number;
   priceOut: number;
+  /** Requests / tokens per minute the endpoint allows, when the model declares them (absent otherwise). */
+  limits?: { rpm?: number; tpm?: number };
 }
 
 /** A budget group as the run saw it at start (quotas per period; none = unlimited). */
@@ -172,7 +183,7 @@ export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T 
 /** Every event type, in a stable order (for filters and breakpoints in the UI). */
 export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
-  'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed',
+  'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed', 'infer.failed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'goal.met', 'run.stopped',

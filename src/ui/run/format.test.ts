@@ -28,7 +28,17 @@ describe('event summaries', () => {
     expect(clip('a  b\n c')).toBe('a b c');
   });
 
-  it('report why a run stopped', () => {
+  it('say what a failed model call was and when it is tried again (or that it is not)', () => {
+    const failure = { kind: 'rate-limited' as const, message: 'Rate limited by http://x/v1', fix: 'wait', retryable: true, retryAfterMs: 3000, status: 429, partial: null };
+    const retried: KernelEvent = { ...base, type: 'infer.failed', agent: 'a', model: 'm', slot: 0, turn: 2, attempt: 0, failure, retry: { delayMs: 3000, until: 4250 }, reason: 'rate-limited: the server asked to wait 3000 ms' };
+    expect(summarize(retried)).toBe('turn 2 attempt 1 on m · rate-limited (429) · retry at 4.250s (in 3000ms) · "Rate limited by http://x/v1"');
+    const gaveUp: KernelEvent = { ...retried, attempt: 4, failure: { ...failure, kind: 'server', status: 500 }, retry: null, reason: 'gave up after 4 retries (the policy allows 4)' } as KernelEvent;
+    expect(summarize(gaveUp)).toBe('turn 2 attempt 5 on m · server (500) · no retry: gave up after 4 retries (the policy allows 4) · "Rate limited by http://x/v1"');
+    const throttled: KernelEvent = { ...base, type: 'sched.throttled', agent: 'a', model: 'm', reason: 'rpm', until: 61_000, numbers: { requests: 2, rpm: 2, windowMs: 60_000 } };
+    expect(summarize(throttled)).toBe('endpoint of m · rpm · until 61.000s · requests 2 · rpm 2 · windowMs 60000');
+  });
+
+    it('report why a run stopped', () => {
     const e: KernelEvent = { ...base, type: 'run.stopped', reason: 'max-steps', detail: '100 steps', goals: {} };
     expect(summarize(e)).toBe('max-steps · 100 steps');
   });

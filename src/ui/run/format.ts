@@ -81,6 +81,12 @@ function taintText(taint: readonly string[] | undefined): string {
   return taint && taint.length > 0 ? ` · tainted by ${taint.join(', ')}` : '';
 }
 
+/** Who a throttle holds: a budget group, a class on a model, or a model's endpoint (a 429, its rpm / tpm). */
+function throttledWhat(e: Extract<KernelEvent, { type: 'sched.throttled' }>): string {
+  if (e.group) return `group ${e.group}`;
+  return e.class === undefined ? `endpoint of ${e.model}` : `${e.class} on ${e.model}`;
+}
+
 /** What happened, in one line, after the type: e.g. `web_search {"query":"paging"}`. */
 export function summarize(e: KernelEvent): string {
   return clip(summaryOf(e));
@@ -109,13 +115,15 @@ function summaryOf(e: KernelEvent): string {
     case 'sched.preempted':
       return `${e.reason}${e.by ? ` by ${e.by} (${e.byClass})` : ''} · ${e.done}/${e.done + e.remaining} tok done${statsText(e.stats)}`;
     case 'sched.throttled':
-      return `${e.group ? `group ${e.group}` : `${e.class} on ${e.model}`} · ${e.reason} · until ${e.until < 0 ? 'the end' : formatVt(e.until)}`;
+      return `${throttledWhat(e)} · ${e.reason} · until ${e.until < 0 ? 'the end' : formatVt(e.until)}${e.class === undefined && e.group === undefined ? statsText(e.numbers) : ''}`;
     case 'sched.replenished':
-      return e.group ? `group ${e.group}` : `${e.class} on ${e.model}`;
+      return e.group ? `group ${e.group}` : e.class === undefined ? `endpoint of ${e.model}${statsText(e.numbers)}` : `${e.class} on ${e.model}`;
     case 'infer.started':
       return `turn ${e.turn} on ${e.model}[${e.slot}] · ${e.done > 0 ? `resume at ${e.done}/${e.total}` : `${e.tokensIn} tok in`} · slice ${e.slice} tok`;
     case 'infer.sliced':
       return `turn ${e.turn} · ${e.done}/${e.done + e.remaining} tok${statsText(e.stats)}`;
+    case 'infer.failed':
+      return `turn ${e.turn} attempt ${e.attempt + 1} on ${e.model} · ${e.failure.kind}${e.failure.status === null ? '' : ` (${e.failure.status})`} · ${e.retry ? `retry at ${formatVt(e.retry.until)} (in ${e.retry.delayMs}ms)` : `no retry: ${e.reason}`} · ${quote(e.failure.message)}`;
     case 'infer.completed':
       return `turn ${e.turn} → ${actionSummary(e.action)} · ${e.tokensIn}/${e.tokensOut} tok · ${formatCost(e.cost)}${e.text ? ` · ${quote(e.text)}` : ''}`;
     case 'tool.called':

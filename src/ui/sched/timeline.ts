@@ -308,6 +308,8 @@ export class Timeline {
       case 'sched.routed':
         this.routed.push(e.seq);
         break;
+      case 'infer.failed':
+      // A failed model call leaves its slot (it retries later, or its job fails).
       case 'agent.blocked':
       case 'agent.finished':
       case 'job.failed':
