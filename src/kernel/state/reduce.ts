@@ -108,7 +108,7 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
  * The state's tables keyed by ids or names (agent, model, store, artifact, goal, group, task,
  * handle, variable): cloneState makes each an id table again. `views` holds tables too.
  */
-const ID_TABLES = new Set(['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'vars', 'taint']);
+const ID_TABLES = new Set(['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'vars', 'taint', 'endpoints']);
 
 /** A deep copy of a state (states are JSON data), its id-keyed tables null-prototype (see idTable). */
 export function cloneState(s: KernelState): KernelState {

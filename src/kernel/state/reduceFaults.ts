@@ -3,6 +3,7 @@
  * a failed call takes the agent off its slot to wait for its retry (or for its job's failure);
  * an endpoint is throttled and replenished; a request enters the endpoint's sliding window.
  */
+import { idTable } from '../ids';
 import type { EventOf } from '../trace/events';
 import type { EndpointState, KernelState, Proc } from './state';
 import { leaveSlot, proc, rqOf, type SubsystemReducers } from './reduceHelpers';
@@ -17,7 +18,7 @@ export function attemptOf(p: Proc): number {
 
 /** The endpoint record of a model, made on first use (a window only when the model declares limits). */
 export function endpointOf(s: KernelState, model: string): EndpointState {
-  const eps = (s.endpoints ??= {});
+  const eps = (s.endpoints ??= idTable());
   return (eps[model] ??= { throttledUntil: null, reason: null, window: s.models[model]?.limits ? { at: [], tokens: [], sum: 0 } : null });
 }
 
