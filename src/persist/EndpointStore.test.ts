@@ -51,6 +51,8 @@ describe('EndpointStore', () => {
     expect(endpointInputProblem({ name: 'x', kind: 'openai', baseUrl: `https://u:${KEY}@api.example.com` })).toMatch(/API key field/);
     expect(endpointInputProblem({ name: 'x', kind: 'openai', baseUrl: `https://api.example.com/v1?key=${KEY}` })).toMatch(/query string/);
     expect(endpointInputProblem({ name: ' ', kind: 'openai', baseUrl: 'https://api.example.com' })).toMatch(/^Name:/);
+    // local:<file> is how a model names a GGUF stored in this browser.
+    expect(endpointInputProblem({ name: 'Local: mine', kind: 'openai', baseUrl: 'https://api.example.com' })).toMatch(/^Name: names starting with "local:"/);
     expect(await store.list()).toHaveLength(1);
   });
 });

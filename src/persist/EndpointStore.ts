@@ -35,6 +35,8 @@ export interface EndpointInput {
 /** Why an endpoint cannot be saved, said plainly; null when it can. */
 export function endpointInputProblem(input: EndpointInput): string | null {
   if (input.name.trim() === '') return 'Name: give the endpoint a name (models refer to it by name).';
+  // A model's choice `local:<file>` means a GGUF stored in this browser (worker/api.ts).
+  if (input.name.trim().toLowerCase().startsWith('local:')) return 'Name: names starting with "local:" are for GGUF files stored in this browser; pick another name.';
   if (!(ENDPOINT_KINDS as readonly string[]).includes(input.kind)) return `Kind: "${String(input.kind)}" is not one of ${ENDPOINT_KINDS.join(', ')}.`;
   let url: URL;
   try {

@@ -108,6 +108,42 @@ export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/En
 /** The setting that holds a project's choice of endpoint per real model (model id → endpoint name). */
 export const modelEndpointsKey = (projectId: string): string => `modelEndpoints/${projectId}`;
 
+/**
+ * A stored local model (a GGUF in this browser's origin-private file system) is an endpoint
+ * too: a model's binding `local:<file name>` runs it on the local CPU. Network endpoints may
+ * not be named so (EndpointStore refuses the prefix).
+ */
+export const LOCAL_MODEL_PREFIX = 'local:';
+export const localModelBinding = (fileName: string): string => `${LOCAL_MODEL_PREFIX}${fileName}`;
+/** The file a binding names, or null for a network endpoint's name. */
+export const localModelFile = (binding: string): string | null => (binding.startsWith(LOCAL_MODEL_PREFIX) ? binding.slice(LOCAL_MODEL_PREFIX.length) : null);
+
+/** A GGUF stored in this browser, as Settings lists it (read from its header). */
+export interface LocalModelSummary {
+  /** The file name: what a model's binding names. */
+  name: string;
+  bytes: number;
+  lastModified: number;
+  /** `general.architecture`, e.g. llama; null when the header cannot be read. */
+  architecture: string | null;
+  /** `general.name`, when the file has one. */
+  modelName: string | null;
+  contextLength: number | null;
+  /** Why the stored file is unusable (read from its header now), or null. */
+  problem: string | null;
+  /** Loaded in the local CPU right now. */
+  loaded: boolean;
+}
+
+/** Where the local CPU is with a model file: load phases, then ready, failed or unloaded. */
+export type LocalModelPhase = 'checking' | 'loading' | 'verifying' | 'ready' | 'failed' | 'unloaded';
+export interface LocalModelStatus {
+  file: string;
+  phase: LocalModelPhase;
+  /** One line for a person, e.g. "tiny.gguf: loading into the local CPU…" or the failure. */
+  message: string;
+}
+
 /** Settings' Test: the models the endpoint lists, or what went wrong and what to do (never the key). */
 export type EndpointTest =
   | { ok: true; models: string[] }
@@ -162,6 +198,19 @@ export interface StudioApi {
   deleteEndpoint(id: string): Promise<void>;
   /** Asks a stored endpoint for its models (the worker uses the stored key; the answer never holds it). */
   testEndpoint(id: string): Promise<EndpointTest>;
+
+  /** The GGUF files stored in this browser, by name. */
+  listLocalModels(): Promise<LocalModelSummary[]>;
+  /**
+   * Checks `file` (a GGUF with a whole header) and copies it into the origin-private file
+   * system as `name`, reporting bytes written; rejects with the reason, storing nothing, when it
+   * is not a usable GGUF. A file of the same name is replaced (and unloaded if it was loaded).
+   */
+  storeLocalModel(file: Blob, name: string, onProgress?: (written: number, total: number) => void): Promise<LocalModelSummary>;
+  /** Unloads the model if it is loaded and deletes the file. */
+  deleteLocalModel(name: string): Promise<void>;
+  /** Load phases and failures of local models reach the UI as they happen (the latest is sent at once). */
+  onLocalModelStatus(sink: (status: LocalModelStatus) => void): Promise<void>;
 
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;

@@ -6,7 +6,7 @@
 import type { HarnessSpec } from '../kernel';
 import { ProviderError, createProvider, redact, type EndpointConfig } from '../providers';
 import type { EndpointRow, EndpointStore } from '../persist';
-import type { EndpointTest } from './api';
+import { localModelFile, type EndpointTest } from './api';
 
 const TEST_TIMEOUT_MS = 15_000;
 
@@ -34,6 +34,8 @@ export { modelEndpointsKey } from './api';
 export interface ResolvedEndpoints {
   /** model id → where it runs, with the stored key: for the provider factory only, never sent to the UI. */
   endpoints: Record<string, EndpointConfig>;
+  /** model id → the stored GGUF file it runs on (a `local:<file>` choice); the worker loads these. */
+  local: Record<string, string>;
   /** One sentence per real model whose chosen endpoint cannot be used, naming the model and the fix. */
   problems: string[];
 }
@@ -41,15 +43,23 @@ export interface ResolvedEndpoints {
 /**
  * The endpoint of each real model of `spec`, from this browser's choice for the project and the
  * stored endpoints. A model with no choice is left out (the run check reports it); a choice
- * naming a deleted endpoint, or an endpoint of the other wire, is a problem.
+ * naming a deleted endpoint, or an endpoint of the other wire, is a problem. A `local:<file>`
+ * choice goes to `local` (whether the file is stored and loads is the worker's to find out).
  */
 export async function resolveModelEndpoints(spec: HarnessSpec, bindings: unknown, store: EndpointStore): Promise<ResolvedEndpoints> {
   const chosen = bindings !== null && typeof bindings === 'object' ? (bindings as Record<string, unknown>) : {};
   const endpoints: Record<string, EndpointConfig> = {};
+  const local: Record<string, string> = {};
   const problems: string[] = [];
   for (const m of spec.models) {
     const name = chosen[m.id];
     if (m.provider === 'sim' || typeof name !== 'string') continue;
+    // A local file serves any real provider: the local CPU answers the same chat requests.
+    const file = localModelFile(name);
+    if (file !== null) {
+      local[m.id] = file;
+      continue;
+    }
     const row = await store.withKey(name);
     if (!row) {
       problems.push(`model "${m.id}" runs on endpoint "${name}", which is not in Settings: add it again or choose another endpoint on the model.`);
@@ -62,5 +72,5 @@ export async function resolveModelEndpoints(spec: HarnessSpec, bindings: unknown
     }
     endpoints[m.id] = { wire, baseUrl: row.baseUrl, ...(row.apiKey ? { apiKey: row.apiKey } : {}) };
   }
-  return { endpoints, problems };
+  return { endpoints, local, problems };
 }

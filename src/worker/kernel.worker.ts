@@ -8,6 +8,9 @@
  */
 import * as Comlink from 'comlink';
 import { StudioDb } from '../persist';
+import { connectLocalCpu } from '../providers/local/client';
+import { deleteModel, listModels, openModel, storeModel } from '../providers/local/opfs';
+import { LocalModels } from './localModels';
 import { createStudioApi } from './studioApi';
 
 const OWNER_LOCK = 'harness-studio/owner/';
@@ -24,4 +27,17 @@ if (locks) {
   };
 }
 
-Comlink.expose(createStudioApi(new StudioDb(), { owner, ...(liveOwners ? { liveOwners } : {}) }));
+/**
+ * Local models: GGUF files in the origin-private file system, run by the local CPU, a worker of
+ * this worker's own (a nested dedicated worker; wllama and its 8.7 MB of WebAssembly load only
+ * there, never in the page or here). Without OPFS or nested workers there is no local CPU.
+ */
+const localModels =
+  typeof Worker !== 'undefined' && typeof self.navigator?.storage?.getDirectory === 'function'
+    ? new LocalModels(
+        { list: () => listModels(), store: (file, opts) => storeModel(file, opts), open: (name) => openModel(name), remove: (name) => deleteModel(name) },
+        () => connectLocalCpu(new Worker(new URL('../providers/local/localCpu.worker.ts', import.meta.url), { type: 'module', name: 'harness-local-cpu' })),
+      )
+    : undefined;
+
+Comlink.expose(createStudioApi(new StudioDb(), { owner, ...(liveOwners ? { liveOwners } : {}), ...(localModels ? { localModels } : {}) }));

@@ -11,14 +11,15 @@
  */
 import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue } from '../kernel';
 import type {
-  BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
+  BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
-import { createModelCpus, type ModelDelta } from '../providers';
+import { ProviderError, createModelCpus, type ModelDelta, type ModelEndpoint } from '../providers';
 import { LeaseKeeper } from './LeaseKeeper';
+import type { LocalModels } from './localModels';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
 import { storedRunMeta } from './storedRunMeta';
@@ -55,6 +56,8 @@ export interface StudioApiOptions {
   liveOwners?: () => Promise<ReadonlySet<string> | null>;
   /** The fetch providers use (tests inject one); the global fetch by default. */
   fetch?: typeof fetch;
+  /** Stored GGUF files and the local CPU (the browser worker gives OPFS and a nested worker); none: local models cannot run here. */
+  localModels?: LocalModels;
 }
 
 /** The worker-side API plus `close`, which the worker never needs but tests and hosts do. */
@@ -64,6 +67,7 @@ export interface StudioService extends StudioApi {
 }
 
 const RUN_IN_OTHER_TAB = 'This run is live in another Harness Studio tab: continue it there, or close that tab and try again in a few seconds.';
+const NO_LOCAL_CPU = 'Local models need the studio in a browser with the origin-private file system and module workers; this host has no local CPU.';
 const LOST_RUN = 'A run this tab was driving is now driven by another tab (this tab was asleep too long): continue it there.';
 
 // RunRecord (persist) and RunMeta (bridge) describe the same row; keep them in step.
@@ -97,6 +101,8 @@ class Studio implements StudioService {
   private readonly early: Notice[] = [];
   private readonly leases: LeaseKeeper;
   private readonly unwatch: () => void;
+  /** The local model files each unstopped run here runs on: a file none of them uses is unloaded. */
+  private readonly localUse = new Map<string, readonly string[]>();
 
   constructor(
     db: StudioDb,
@@ -202,6 +208,7 @@ class Studio implements StudioService {
     if (!cpus.ok) return { ok: false, issues: cpus.issues };
     const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec);
     const parsed = { spec };
+    this.useLocal(id, cpus.localFiles);
     await loadEncodingsFor(parsed.spec);
     const kernel = Kernel.create(parsed.spec, { ...this.kernelOptions(id, seed, cpus.cpus), signatures });
     const started = kernel.events[0];
@@ -228,6 +235,7 @@ class Studio implements StudioService {
     const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec);
     const parsed = { spec };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
+    this.useLocal(id, cpus.localFiles);
     await loadEncodingsFor(parsed.spec);
     const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq } });
     const forked = kernel.events[seq + 1];
@@ -254,6 +262,7 @@ class Studio implements StudioService {
       const spec = this.specOf(row);
       const cpus = await this.cpusFor(row.projectId, spec, row.id);
       if (!cpus.ok) throw new Error(`Run ${row.id} cannot continue here: ${cpus.issues.map((i) => i.message).join(' ')}`);
+      this.useLocal(runId, cpus.localFiles);
       const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
       const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
       await loadEncodingsFor(spec);
@@ -358,6 +367,27 @@ class Studio implements StudioService {
     return testEndpoint(row, this.opts.fetch);
   }
 
+  // ---- local models (GGUF files in OPFS, run by the local CPU) ------------------------------
+
+  async listLocalModels(): Promise<LocalModelSummary[]> {
+    return this.opts.localModels ? this.opts.localModels.list() : [];
+  }
+
+  storeLocalModel(file: Blob, name: string, onProgress?: (written: number, total: number) => void): Promise<LocalModelSummary> {
+    if (!this.opts.localModels) return Promise.reject(new Error(NO_LOCAL_CPU));
+    // The progress callback is the page's (a comlink proxy): a page gone mid-copy must not fail the copy.
+    const progress = onProgress && ((w: number, t: number) => deliver((v: [number, number]) => onProgress(v[0], v[1]), [w, t], () => undefined));
+    return this.opts.localModels.store(file, name, progress);
+  }
+
+  async deleteLocalModel(name: string): Promise<void> {
+    await this.opts.localModels?.remove(name);
+  }
+
+  async onLocalModelStatus(sink: (status: LocalModelStatus) => void): Promise<void> {
+    this.opts.localModels?.onStatus(sink);
+  }
+
   getSetting(key: string): Promise<unknown> {
     return this.guard(() => this.settings.get(key));
   }
@@ -416,9 +446,21 @@ class Studio implements StudioService {
    * endpoint cannot be used or a model has no CPU at all. What the models stream goes to run
    * `runId`'s live generations (to the UI with its next batch), never into its trace.
    */
-  private async cpusFor(projectId: string, spec: HarnessSpec, runId: string): Promise<{ ok: true; cpus: Record<string, Cpu> } | { ok: false; issues: SpecIssue[] }> {
+  private async cpusFor(projectId: string, spec: HarnessSpec, runId: string): Promise<{ ok: true; cpus: Record<string, Cpu>; localFiles: string[] } | { ok: false; issues: SpecIssue[] }> {
     const bindings = await this.guard(() => this.settings.get(modelEndpointsKey(projectId)));
-    const { endpoints, problems } = await this.guard(() => resolveModelEndpoints(spec, bindings, this.endpoints));
+    const { endpoints: network, local, problems } = await this.guard(() => resolveModelEndpoints(spec, bindings, this.endpoints));
+    const endpoints: Record<string, ModelEndpoint> = { ...network };
+    const localFiles = [...new Set(Object.values(local))];
+    // Loaded before the run starts (phases go to the UI as status): a file that is gone or does
+    // not load refuses the run, naming the model and the file, instead of failing its first turn.
+    for (const file of localFiles) {
+      const models = Object.keys(local).filter((id) => local[id] === file);
+      const failed = !this.opts.localModels ? `${NO_LOCAL_CPU}` : await this.opts.localModels.acquire(file).then(() => null, (err: unknown) => (err instanceof ProviderError ? `${err.failure.message} ${err.failure.fix}` : String(err)));
+      for (const id of models) {
+        if (failed) problems.push(`model "${id}" runs on the local file ${file}: ${failed}`);
+        else endpoints[id] = this.opts.localModels!.provider(file);
+      }
+    }
     if (problems.length > 0) {
       return {
         ok: false,
@@ -432,7 +474,17 @@ class Studio implements StudioService {
     if (cannotRun.length > 0) return { ok: false, issues: cannotRun };
     const onDelta = (d: ModelDelta): void => this.live.get(runId)?.generations.add(d);
     const own = createModelCpus(spec, endpoints, this.opts.fetch ? { fetch: this.opts.fetch } : {}, { onDelta });
-    return { ok: true, cpus: { ...this.opts.cpus, ...own } };
+    return { ok: true, cpus: { ...this.opts.cpus, ...own }, localFiles };
+  }
+
+  private useLocal(runId: string, files: readonly string[]): void {
+    if (files.length > 0) this.localUse.set(runId, files);
+  }
+
+  /** The run no longer needs its local models: unload the one loaded if no other unstopped run here uses it. */
+  private doneWithLocal(runId: string): void {
+    if (!this.localUse.delete(runId) || !this.opts.localModels) return;
+    this.opts.localModels.keepOnly(new Set([...this.localUse.values()].flat()));
   }
 
   private kernelOptions(runId: string, seed: number, cpus: Record<string, Cpu>) {
@@ -510,6 +562,7 @@ class Studio implements StudioService {
    * from storage. A run with unsaved events stays until its writes land.
    */
   private retire(run: LiveRun): void {
+    this.doneWithLocal(run.id);
     if (!this.stoppedOrder.includes(run.id)) this.stoppedOrder.push(run.id);
     const keep = this.opts.keepStopped ?? 4;
     for (let i = 0; i < this.stoppedOrder.length && this.stoppedOrder.length > keep; ) {
@@ -526,12 +579,14 @@ class Studio implements StudioService {
 
   private async drop(run: LiveRun): Promise<void> {
     this.live.delete(run.id);
+    this.doneWithLocal(run.id);
     await run.dispose();
   }
 
   private lose(run: LiveRun): void {
     if (this.live.get(run.id) !== run) return; // dropped here on purpose
     this.live.delete(run.id);
+    this.doneWithLocal(run.id);
     run.lost = true;
     run.batcher.cancel();
     this.notify({ level: 'warning', message: LOST_RUN });

@@ -34,10 +34,13 @@ export function connectLocalCpu(worker: WorkerLike): LocalCpu {
   const pending = new Map<number, Pending>();
 
   worker.addEventListener('message', (e: MessageEvent<LocalCpuReply>) => pending.get(e.data.id)?.onReply(e.data));
+  const rejectAll = (err: ProviderError) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
   worker.addEventListener('error', (e: Event) => {
     const message = `The local CPU worker failed to start or crashed${'message' in e && (e as ErrorEvent).message ? `: ${(e as ErrorEvent).message}` : ''}.`;
-    for (const p of pending.values()) p.reject(new ProviderError(failure('server', endpoint, message, 'Reload the page; if it persists, the browser may lack WebAssembly support.')));
-    pending.clear();
+    rejectAll(new ProviderError(failure('server', endpoint, message, 'Reload the page; if it persists, the browser may lack WebAssembly support.')));
   });
 
   function call<T>(make: (id: number) => LocalCpuRequest, handle: (reply: LocalCpuReply) => T | undefined): Promise<T> {
@@ -63,6 +66,7 @@ export function connectLocalCpu(worker: WorkerLike): LocalCpu {
   }
 
   async function load(source: ModelSource, settings: LoadSettings = {}, onPhase?: (phase: LoadPhase) => void): Promise<LocalModelInfo> {
+    endpoint = `local:${'opfs' in source ? source.opfs : source.name}`;
     const info = await call<LocalModelInfo>(
       (id) => ({ id, op: 'load', source, settings }),
       (r) => {
@@ -104,6 +108,10 @@ export function connectLocalCpu(worker: WorkerLike): LocalCpu {
     listModels: () => call<ModelInfo[]>((id) => ({ id, op: 'models' }), (r) => (r.kind === 'models' ? r.models : undefined)),
     load,
     unload: () => call<true>((id) => ({ id, op: 'unload' }), (r) => (r.kind === 'done' ? true : undefined)).then(() => {}),
-    terminate: () => worker.terminate?.(),
+    // A call still waiting would never hear back: it fails (retryable: the next call may load the model again).
+    terminate: () => {
+      worker.terminate?.();
+      rejectAll(new ProviderError(failure('server', endpoint, `The local CPU running ${endpoint.slice('local:'.length)} was unloaded (another model was loaded, or the file was deleted or replaced).`, 'Run again; the model is loaded afresh.')));
+    },
   };
 }
