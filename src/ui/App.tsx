@@ -17,6 +17,7 @@ import { ProjectsDialog } from './shell/ProjectsDialog';
 import { TopBar } from './shell/TopBar';
 import { SettingsDialog, refreshEndpoints } from './shell/SettingsDialog';
 import { loadModelEndpoints } from './shell/modelEndpoints';
+import { watchLocalModels } from './shell/localModels';
 import { useSplit } from './shell/useSplit';
 import { useUndoKeys } from './shell/useUndoKeys';
 
@@ -48,6 +49,8 @@ export function App() {
     void booted.then(() => setReady(true));
     // The document status needs the configured endpoints (names and kinds, never keys).
     refreshEndpoints().catch(() => undefined);
+    // The model fields offer stored local models; the local CPU's load status shows as it happens.
+    watchLocalModels();
   }, []);
 
   useEffect(() => {
@@ -71,7 +74,7 @@ export function App() {
         </section>
         {projectsOpen && <ProjectsDialog onClose={() => setProjectsOpen(false)} />}
         {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
-        <FileDrop />
+        <FileDrop onModelFile={() => setSettingsOpen(true)} />
       </div>
     </ReactFlowProvider>
   );

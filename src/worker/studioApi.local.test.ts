@@ -19,7 +19,7 @@ import type { LocalModelStatus } from './api';
 import { LocalModels, type LocalModelStorage } from './localModels';
 import { connect, freshDb, type Connection } from './testing/testChannel';
 
-const tiny = (): Blob => new Blob([makeTinyGguf({ seed: 1 }) as Uint8Array]);
+const tiny = (): Blob => new Blob([makeTinyGguf({ seed: 1 }) as Uint8Array<ArrayBuffer>]);
 
 /** Files in memory, checked like opfs.ts's storeModel (the header first, nothing stored on failure). */
 function memoryStorage(): LocalModelStorage & { files: Map<string, Blob> } {

@@ -375,8 +375,17 @@ class Studio implements StudioService {
 
   storeLocalModel(file: Blob, name: string, onProgress?: (written: number, total: number) => void): Promise<LocalModelSummary> {
     if (!this.opts.localModels) return Promise.reject(new Error(NO_LOCAL_CPU));
-    // The progress callback is the page's (a comlink proxy): a page gone mid-copy must not fail the copy.
-    const progress = onProgress && ((w: number, t: number) => deliver((v: [number, number]) => onProgress(v[0], v[1]), [w, t], () => undefined));
+    // The progress callback is the page's (a comlink proxy): a page gone mid-copy must not fail
+    // the copy, and a multi-GB file in 64 kB chunks is told about per percent, not per chunk.
+    let told = -1;
+    const progress =
+      onProgress &&
+      ((w: number, t: number) => {
+        const pct = t > 0 ? Math.floor((w / t) * 100) : 100;
+        if (pct === told) return;
+        told = pct;
+        deliver((v: [number, number]) => onProgress(v[0], v[1]), [w, t], () => undefined);
+      });
     return this.opts.localModels.store(file, name, progress);
   }
 

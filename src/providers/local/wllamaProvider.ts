@@ -165,7 +165,10 @@ export function createWllamaProvider(file: Blob, fileName: string, options: Loca
     }
     const loaded = await load();
     const w = engine!;
-    const rec = new ResponseRecorder('local', endpoint, req, { seed: req.seed ?? null, maxTokens: req.maxTokens ?? null, prefix: '' }, now, opts.onDelta);
+    // A small model can ramble to the end of its context, leaving no room for the next turn:
+    // without a limit from the request, an answer gets at most a quarter of the context.
+    const maxTokens = req.maxTokens ?? Math.max(64, Math.floor(loaded.contextSize / 4));
+    const rec = new ResponseRecorder('local', endpoint, req, { seed: req.seed ?? null, maxTokens, prefix: '' }, now, opts.onDelta);
     rec.model = loaded.name ?? loaded.fileName;
     rec.responseId = `local-${++responses}`;
     if (opts.signal?.aborted) return rec.snapshot('aborted');
@@ -188,7 +191,7 @@ export function createWllamaProvider(file: Blob, fileName: string, options: Loca
         stream: true,
         abortSignal: opts.signal,
         timings_per_token: true,
-        ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
+        max_tokens: maxTokens,
         ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
         ...(req.seed !== undefined ? { seed: req.seed } : {}),
         ...(grammar ? { grammar } : {}),

@@ -1,11 +1,19 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { importFile } from './projectActions';
+import { addLocalModel, isGgufFile } from './localModels';
 
 const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') ?? false;
 
-/** Dropping a .json file anywhere on the page imports it as a new project. */
-export function FileDrop() {
+/**
+ * Dropping a file anywhere on the page: a .gguf is added as a local model (Settings opens to
+ * show its progress, or why it was refused); anything else is imported as a project.
+ */
+export function FileDrop({ onModelFile }: { onModelFile(): void }) {
   const [over, setOver] = useState(false);
+  const opened = useRef(onModelFile);
+  useEffect(() => {
+    opened.current = onModelFile;
+  }, [onModelFile]);
   useEffect(() => {
     let depth = 0;
     const enter = (e: DragEvent): void => {
@@ -28,7 +36,12 @@ export function FileDrop() {
       e.preventDefault();
       depth = 0;
       setOver(false);
-      for (const file of Array.from(e.dataTransfer?.files ?? [])) void importFile(file);
+      for (const file of Array.from(e.dataTransfer?.files ?? [])) {
+        if (isGgufFile(file)) {
+          opened.current();
+          void addLocalModel(file);
+        } else void importFile(file);
+      }
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -44,7 +57,7 @@ export function FileDrop() {
   if (!over) return null;
   return (
     <div className="hs-dropzone" data-testid="drop-overlay" aria-hidden="true">
-      <div className="hs-dropzone__box">Drop a .harness.json file to import it as a new project</div>
+      <div className="hs-dropzone__box">Drop a .harness.json file to import it as a new project, or a .gguf model to run it in this browser</div>
     </div>
   );
 }

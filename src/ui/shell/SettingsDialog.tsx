@@ -1,11 +1,13 @@
 /**
- * Settings: the model endpoints this browser can run agents on. Keys are typed here, sent to the
+ * Settings: the model endpoints this browser can run agents on, and the local models (GGUF
+ * files run in this browser, LocalModelsSection). Keys are typed here, sent to the
  * worker once and stored there; the UI only ever gets endpoints back without them (`hasKey`).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { studio } from '../../bridge/client';
 import type { EndpointInput, EndpointSummary, EndpointTest } from '../../bridge/api';
 import { useStudio } from '../../store';
+import { LocalModelsSection } from './LocalModelsSection';
 
 const KIND_LABEL: Record<EndpointSummary['kind'], string> = {
   openai: 'OpenAI-compatible (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio, OpenRouter)',
@@ -204,7 +206,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
     <div className="hs-modal" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={dialog} className="hs-dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title" tabIndex={-1} data-testid="settings-dialog">
         <header className="hs-dialog__head">
-          <h2 id="settings-title">Settings · Model endpoints</h2>
+          <h2 id="settings-title">Settings · Model endpoints and local models</h2>
           <span className="hs-topbar__spacer" />
           {!editing && (
             <button type="button" className="hs-btn hs-btn--primary" onClick={() => setEditing(BLANK)} data-testid="endpoint-add">
@@ -245,6 +247,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               ))}
             </ul>
           )}
+          <LocalModelsSection />
         </div>
       </div>
     </div>

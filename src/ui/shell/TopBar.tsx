@@ -3,6 +3,7 @@ import { useStudio } from '../../store';
 import type { SaveStatus } from '../../store/documentSlice';
 import { exportCurrent, importFile } from './projectActions';
 import { flushSave } from './autosave';
+import { LocalCpuStatus } from './LocalModelsSection';
 
 const STATUS_TEXT: Record<SaveStatus, string> = {
   saved: 'Saved',
@@ -127,8 +128,9 @@ export function TopBar({ onOpenProjects, onOpenSettings }: { onOpenProjects(): v
           {issueCount > 0 ? `${issueCount} problem${issueCount === 1 ? '' : 's'}` : cannotRunCount > 0 ? 'Valid · cannot run here' : 'Valid'}
         </span>
       )}
+      <LocalCpuStatus />
       <SaveIndicator />
-      <button type="button" className="hs-btn" onClick={onOpenSettings} data-testid="settings-button" title="Model endpoints: where real agents run">
+      <button type="button" className="hs-btn" onClick={onOpenSettings} data-testid="settings-button" title="Model endpoints and local models: where real agents run">
         Settings
       </button>
     </header>

@@ -2,6 +2,8 @@
 import { useStudio } from '../../../store';
 import { studio } from '../../../bridge/client';
 import { modelEndpointsKey } from '../../shell/modelEndpoints';
+import { useLocalModels } from '../../shell/localModels';
+import { localModelBinding } from '../../../bridge/api';
 import { entities, isRecord, str } from '../docModel';
 import { BUILTIN_PROVIDERS, HUMAN, PROVIDERS, specDefaults, storeTier } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
@@ -98,6 +100,7 @@ const PROVIDER_OPTIONS = PROVIDERS.filter((p) => p !== MODEL.provider).map((p) =
 /** Which Settings endpoint this browser runs the model on (stored beside the project, never in the document). */
 function EndpointField({ modelId }: { modelId: string }) {
   const endpoints = useStudio((s) => s.endpoints);
+  const local = useLocalModels().models;
   const projectId = useStudio((s) => s.projectId);
   const bindings = useStudio((s) => s.modelEndpoints);
   const choose = (name: string | undefined): void => {
@@ -110,9 +113,13 @@ function EndpointField({ modelId }: { modelId: string }) {
   return (
     <SelectField
       label="Endpoint"
-      hint={endpoints.length === 0 ? 'add one in Settings' : 'from Settings, this browser only'}
+      hint={endpoints.length + local.length === 0 ? 'add one in Settings' : 'from Settings, this browser only'}
       value={bindings[modelId]}
-      options={endpoints.map((e) => ({ value: e.name, label: `${e.name} (${e.kind === 'openai' ? 'OpenAI-compatible' : 'Anthropic'})` }))}
+      // A stored GGUF serves any real provider: the local CPU answers the same chat requests.
+      options={[
+        ...endpoints.map((e) => ({ value: e.name, label: `${e.name} (${e.kind === 'openai' ? 'OpenAI-compatible' : 'Anthropic'})` })),
+        ...local.map((m) => ({ value: localModelBinding(m.name), label: `local: ${m.name}` })),
+      ]}
       empty="none (choose one to run it in the studio; the CLI uses the base URL)"
       onChange={choose}
       testId="field-endpoint"
