@@ -183,7 +183,7 @@ export const ToolSchema = z.object({
   description: z.string().default(''),
   /** JSON Schema of the arguments object. */
   args: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
-  /** privileged marks a sink a tainted value may not reach without a human declassifying it (mail, spend, policy, outside the workspace). */
+  /** privileged and external are sinks a tainted value may not reach without a human declassifying it (mail, spend, an HTTP post); so are writes outside the session tier (trust/sinks.ts). */
   sideEffect: z.enum(['none', 'read', 'write', 'external', 'privileged']).default('none'),
   tier: z.enum(['platform', 'shared', 'session']).default('shared'),
   /** The argument rule specifiers match, as in `send_mail(*@example.com)`; unset: path, url, to, recipient, command, query or text. */
@@ -240,7 +240,7 @@ export const ScopeSchema = z.object({
 export const PolicySchema = z.object({
   mode: z.enum(['plan', 'ask', 'accept-edits', 'auto', 'deny-unlisted']).default('auto'),
   scopes: z.array(ScopeSchema).default([]),
-  /** A tainted value reaching a privileged sink: deny, ask a human to declassify, or off (no taint defence). */
+  /** A tainted value reaching a sink that leaves the agent's session (trust/sinks.ts): deny, ask a human to declassify, or off (no taint defence). */
   taint: z.enum(['deny', 'ask', 'off']).default('deny'),
   /** Refuse to start (or stop) an agent whose system prompt or the policy no longer match their signature. */
   requireSigned: z.boolean().default(false),

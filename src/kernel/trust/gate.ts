@@ -12,6 +12,7 @@ import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
 import { capabilityModule, issueHandles } from './handles';
 import { checkModules, runHooks } from './hooks';
 import { mainArg } from './matcher';
+import { sinkOf } from './sinks';
 import { taintModule } from './taint';
 import { tierModule } from './tiers';
 import type { Decision, Handle, HookPoint, Mode, ModuleAnswer, OpRequest, PolicyModule, SideEffect, Tier } from './types';
@@ -112,10 +113,11 @@ export class TrustGate {
     const base = { agent: p.id, tool: call.tool, args: call.args, taint, declared: spec !== undefined };
     const sideEffect: SideEffect = spec ? spec.sideEffect : (BUILTIN_EFFECT[call.tool] ?? 'none');
     const tierOf = (id: string): Tier => this.storeTier.get(id) ?? this.tools.get(id)?.tier ?? 'shared';
-    const reqs: OpRequest[] = [{ ...base, hook: 'tool.call', target: target.target, access: target.access, arg: mainArg(call.args, spec?.mainArg), sideEffect, tier: tierOf(target.target) }];
     const store = spec ? (spec.impl.kind === 'sim' ? null : spec.impl.store) : this.storeTier.has(target.target) ? target.target : null;
+    const write = store !== null && (spec ? spec.impl.kind === 'archival_insert' : target.access === 'write');
+    const sink = sinkOf({ tool: call.tool, spec, sideEffect, writesStore: write ? store : null, tierOf });
+    const reqs: OpRequest[] = [{ ...base, hook: 'tool.call', target: target.target, access: target.access, arg: mainArg(call.args, spec?.mainArg), sideEffect, tier: tierOf(target.target), sink }];
     if (store !== null) {
-      const write = spec ? spec.impl.kind === 'archival_insert' : target.access === 'write';
       reqs.push({ ...base, hook: write ? 'memory.write' : 'memory.read', target: store, access: write ? 'write' : 'read', arg: store, sideEffect: write ? 'write' : 'read', tier: tierOf(store) });
     }
     return this.run(state, reqs);
@@ -123,7 +125,8 @@ export class TrustGate {
 
   /** Decides a message send (channels decide who may talk to whom; rules may match `send(<to>)`). */
   checkSend(state: Readonly<KernelState>, p: Proc, to: string, text: string, taint: readonly string[]): GateResult {
-    const req: OpRequest = { hook: 'msg.send', agent: p.id, tool: 'send', target: to, access: 'use', arg: to, args: { to, text }, sideEffect: 'none', taint, declared: false, tier: 'session' };
+    // A message stays inside the harness: its labels travel with it to the receiver, whose own sinks are guarded (sink: null).
+    const req: OpRequest = { hook: 'msg.send', agent: p.id, tool: 'send', target: to, access: 'use', arg: to, args: { to, text }, sideEffect: 'none', taint, declared: false, tier: 'session', sink: null };
     const r = this.run(state, [req]);
     if (r.decision.effect !== 'ask') return r;
     // Nobody approves a message: an ask on a send is a deny that says how to allow it.

@@ -70,7 +70,8 @@ describe('taintModule', () => {
   it('has no objection to untainted values, other side effects, other hooks, or policy off', () => {
     const m = taintModule('deny', new Set());
     expect(m.check(req())).toBeNull();
-    for (const sideEffect of ['none', 'read', 'write', 'external'] as const) expect(m.check({ ...tainted, sideEffect })).toBeNull();
+    for (const sideEffect of ['none', 'read', 'write'] as const) expect(m.check({ ...tainted, sideEffect })).toBeNull();
+    expect(m.check({ ...tainted, sink: null })).toBeNull();
     expect(m.check({ ...tainted, hook: 'memory.write' })).toBeNull();
     expect(taintModule('off', new Set()).check(tainted)).toBeNull();
   });
@@ -129,7 +130,7 @@ describe('taint property: no tainted value reaches a privileged sink undeclassif
             expect(labels[v]).toEqual([...sources[v]!].sort());
             const answer = m.check(req({ hook: ins.hook, sideEffect: ins.effect, taint: labels[v]! }));
             const undeclassified = [...sources[v]!].filter((s) => !declassified.has(s));
-            const mustStop = policy !== 'off' && ins.effect === 'privileged' && undeclassified.length > 0;
+            const mustStop = policy !== 'off' && (ins.effect === 'privileged' || ins.effect === 'external') && undeclassified.length > 0;
             if (!mustStop) {
               expect(answer).toBeNull();
               return;

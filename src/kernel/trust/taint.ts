@@ -50,9 +50,18 @@ function sinkName(req: OpRequest): string {
   return req.hook === 'msg.send' ? `sending to ${req.target}` : req.tool;
 }
 
+/** Why the request is a sink (the gate's classification, trust/sinks.ts), else by its side effect alone. */
+function sinkReason(req: OpRequest): string | null {
+  if (req.sink !== undefined) return req.sink;
+  if (req.sideEffect === 'privileged') return 'is a privileged sink';
+  return req.sideEffect === 'external' ? 'has an external side effect (it leaves the machine)' : null;
+}
+
 /**
- * The taint module: a privileged sink (tool or message send) refuses arguments that derive from
- * an untrusted source no human has declassified. `policy` is the document's `policy.taint`.
+ * The taint module: a sink that leaves the agent's session (trust/sinks.ts: privileged, external,
+ * core memory, persistence outside the session tier, a remote read's arguments) refuses values
+ * that derive from an untrusted source no human has declassified — deny by default, the reason
+ * naming the sink, why it is one and the labels. `policy` is the document's `policy.taint`.
  * `declassified` holds the labels humans declassified; the kernel adds a request's labels to it
  * when a human approves its `declassify` ask, and the module reads it on every check, so a
  * later value that also derives from a fresh untrusted source is still refused.
@@ -63,8 +72,10 @@ export function taintModule(policy: TaintPolicy, declassified: Pick<ReadonlySet<
     name: 'taint',
     hooks: TAINT_HOOKS,
     check(req: OpRequest): ModuleAnswer {
-      if (policy === 'off' || req.sideEffect !== 'privileged') return null;
+      if (policy === 'off') return null;
       if (req.hook !== 'tool.call' && req.hook !== 'msg.send') return null;
+      const why = sinkReason(req);
+      if (why === null) return null;
       const residual = residualTaint(joinLabels(req.taint), declassified);
       if (residual.length === 0) return null;
       const sink = sinkName(req);
@@ -72,8 +83,8 @@ export function taintModule(policy: TaintPolicy, declassified: Pick<ReadonlySet<
       const base = { module: 'taint', rule: 'taint', scope: 'kernel', code: 'tainted-sink' } as const;
       const from = `${residual.join(', ')} (untrusted)`;
       return policy === 'ask'
-        ? { ...base, effect: 'ask', ask: 'declassify', reason: `${sink} is a privileged sink and ${verb} from ${from}; declassify to let it through` }
-        : { ...base, effect: 'deny', reason: `${sink} is a privileged sink and ${verb} from ${from}` };
+        ? { ...base, effect: 'ask', ask: 'declassify', reason: `${sink} ${why} and ${verb} from ${from}; declassify to let it through` }
+        : { ...base, effect: 'deny', reason: `${sink} ${why} and ${verb} from ${from}` };
     },
   });
 }

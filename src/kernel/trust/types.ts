@@ -63,6 +63,12 @@ export interface OpRequest {
   declared: boolean;
   /** The isolation tier of the target (tools and stores declare one). */
   tier: Tier;
+  /**
+   * Why the operation leaves the agent's session, when it does (trust/sinks.ts: `is a privileged
+   * sink`, `persists into store wiki of the shared tier…`); null: it stays inside. Unset: the
+   * taint module classifies by `sideEffect` alone (privileged and external are sinks).
+   */
+  sink?: string | null;
 }
 
 export interface Decision {

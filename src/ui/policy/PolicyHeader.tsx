@@ -35,7 +35,7 @@ export function PolicyHeader({ policy, focused, note }: { policy: PolicyEntries;
           ))}
         </select>
       </label>
-      <label className="hs-pol-header__field" title="A tainted value reaching a privileged tool: deny it, ask a human to declassify it, or no defence">
+      <label className="hs-pol-header__field" title="A tainted value reaching a sink that leaves the agent's session (privileged or external tools, core memory, writes outside the session tier, a remote read's arguments): deny it, ask a human to declassify it, or no defence">
         <span>Tainted sinks</span>
         <select value={policy.taint} onChange={(e) => setTaint(e.currentTarget.value as PolicySpec['taint'])} data-testid="policy-taint">
           {TAINT_MODES.map((t) => (
