@@ -76,7 +76,22 @@ describe('harness run with a real model', () => {
     for (const text of [live.stdout, live.stderr, replay.stdout, fork.stdout, fork.stderr, io.files['out.jsonl']!, io.files['fork.jsonl']!]) expect(text).not.toContain(KEY);
   });
 
-  it('a missing key is exit 2 with one line naming the model and what to set', async () => {
+  it('a 429 then success completes (exit 0), and --replay with the server stopped fails and retries the same way: same trace hash', async () => {
+    server.script(PATH, { status: 429, headers: { 'retry-after': '2' }, body: '{"error":{"message":"slow down"}}' }, call('c1', 'finish', '{"text":"Paris"}'));
+    const io = memIo({ HARNESS_KEY_M: KEY });
+    const live = await runCli(['run', 'doc.json', '--base-url', `m=${server.url}/v1`, '--trace', 'out.jsonl', '--json'], io);
+    expect(live.code).toBe(0);
+    expect(server.count(PATH)).toBe(2);
+    expect(io.files['out.jsonl']).toContain('"type":"infer.failed"');
+    expect(io.files['out.jsonl']).toContain('"reason":"rate-limit"');
+    await server.close();
+    const replay = await runCli(['run', 'doc.json', '--replay', 'out.jsonl', '--json'], { ...io, env: {} });
+    expect(replay.code).toBe(0);
+    expect(hashOf(replay.stdout)).toBe(hashOf(live.stdout));
+    server = await WireServer.start();
+  });
+
+    it('a missing key is exit 2 with one line naming the model and what to set', async () => {
     const r = await runCli(['run', 'doc.json'], memIo());
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('harness: doc.json: model "m" (openai) has no API key: set OPENAI_API_KEY or HARNESS_KEY_M\n');

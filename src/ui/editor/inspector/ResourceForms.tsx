@@ -5,7 +5,7 @@ import { modelEndpointsKey } from '../../shell/modelEndpoints';
 import { useLocalModels } from '../../shell/localModels';
 import { localModelBinding } from '../../../bridge/api';
 import { entities, isRecord, str } from '../docModel';
-import { BUILTIN_PROVIDERS, HUMAN, PROVIDERS, specDefaults, storeTier } from '../../../kernel';
+import { BUILTIN_PROVIDERS, DEFAULT_RETRY_POLICY, HUMAN, PROVIDERS, specDefaults, storeTier } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { StoreDocuments } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
@@ -13,7 +13,7 @@ import { defaultChoice, placeholderOf } from './shownDefault';
 
 export const TOOL_FIELDS = ['id', 'name', 'description', 'sideEffect', 'tier', 'trust', 'mainArg', 'impl'];
 export const STORE_FIELDS = ['id', 'name', 'kind', 'owner', 'documents'];
-export const MODEL_FIELDS = ['id', 'name', 'provider', 'model', 'baseUrl', 'contextWindow', 'priceIn', 'priceOut', 'quality', 'slots', 'tokensPerSecond'];
+export const MODEL_FIELDS = ['id', 'name', 'provider', 'model', 'baseUrl', 'contextWindow', 'priceIn', 'priceOut', 'quality', 'slots', 'tokensPerSecond', 'retry', 'limits'];
 export const CHANNEL_FIELDS = ['id', 'from', 'to', 'kind', 'latencyMs'];
 
 const { model: MODEL, tool: TOOL, toolImpl: IMPL, store: STORE, channel: CHANNEL } = specDefaults;
@@ -127,6 +127,14 @@ function EndpointField({ modelId }: { modelId: string }) {
   );
 }
 
+/** A model's `limits` with one of its fields set (or cleared); undefined when none is left, so the document stays as it was. */
+export function withLimit(limits: unknown, key: 'rpm' | 'tpm', value: number | undefined): Record<string, unknown> | undefined {
+  const next: Record<string, unknown> = { ...(isRecord(limits) ? limits : {}) };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return Object.keys(next).length === 0 ? undefined : next;
+}
+
 export function ModelForm({ edit }: { edit: EntityEdit }) {
   const { entity, set, at } = edit;
   const m = entity.value;
@@ -161,6 +169,10 @@ export function ModelForm({ edit }: { edit: EntityEdit }) {
         {provider === 'sim' && (
           <NumberField label="Speed" hint="tokens/s" value={m.tokensPerSecond} min={1} step={10} placeholder={placeholderOf(MODEL.tokensPerSecond)} onChange={(v) => set(['tokensPerSecond'], v, 'Set speed')} issues={at('tokensPerSecond')} />
         )}
+        {/* Failed calls (429, 5xx, network) retry this many times before the job fails; the kernel's default when unset. */}
+        <NumberField label="Retries" hint="after a failed call" value={isRecord(m.retry) ? m.retry.max : undefined} min={0} max={20} step={1} placeholder={String(DEFAULT_RETRY_POLICY.maxRetries)} onChange={(v) => set(['retry'], v === undefined ? undefined : { max: v }, 'Set retries')} issues={at('retry')} testId="field-retry-max" />
+        <NumberField label="Requests/min" hint="rpm" value={isRecord(m.limits) ? m.limits.rpm : undefined} min={1} step={1} placeholder="no limit" onChange={(v) => set(['limits'], withLimit(m.limits, 'rpm', v), 'Set requests per minute')} issues={at('limits.rpm')} testId="field-limits-rpm" />
+        <NumberField label="Tokens/min" hint="tpm" value={isRecord(m.limits) ? m.limits.tpm : undefined} min={1} step={1000} placeholder="no limit" onChange={(v) => set(['limits'], withLimit(m.limits, 'tpm', v), 'Set tokens per minute')} issues={at('limits.tpm')} testId="field-limits-tpm" />
       </div>
     </Section>
   );

@@ -6,13 +6,13 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReactElement } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseHarness, storeTier, type HarnessSpec } from '../../../kernel';
+import { parseHarness, retryPolicyOf, storeTier, type HarnessSpec } from '../../../kernel';
 import { useStudio } from '../../../store';
 import { COLLECTION, type EntityKind, type Rec } from '../docModel';
 import { AgentForm } from './AgentForm';
 import { DocumentForm } from './DocumentForm';
 import { MemorySection, StoreDocuments } from './MemoryForms';
-import { ChannelForm, ModelForm, StoreForm, ToolForm } from './ResourceForms';
+import { ChannelForm, ModelForm, StoreForm, ToolForm, withLimit } from './ResourceForms';
 import type { EntityEdit } from './useEntityEdit';
 
 /** Only what the schema requires: every other field is the schema's default. */
@@ -76,6 +76,19 @@ describe("the inspector shows the schema's defaults", () => {
     expect(shown(html, 'Price out')).toBe(String(m.priceOut));
     expect(shown(html, 'Quality')).toBe(String(m.quality));
     expect(shown(html, 'Speed')).toBe(String(m.tokensPerSecond));
+    // Unset retry and limits: the kernel's retry policy, and no rate limit.
+    expect(m.retry).toBeUndefined();
+    expect(shown(html, 'Retries')).toBe(String(retryPolicyOf(m).maxRetries));
+    expect(m.limits).toBeUndefined();
+    expect(shown(html, 'Requests/min')).toBe('no limit');
+    expect(shown(html, 'Tokens/min')).toBe('no limit');
+  });
+
+  it('model limits: one field set keeps the other, clearing both leaves no limits object', () => {
+    expect(withLimit(undefined, 'rpm', 60)).toEqual({ rpm: 60 });
+    expect(withLimit({ rpm: 60 }, 'tpm', 4000)).toEqual({ rpm: 60, tpm: 4000 });
+    expect(withLimit({ rpm: 60, tpm: 4000 }, 'rpm', undefined)).toEqual({ tpm: 4000 });
+    expect(withLimit({ tpm: 4000 }, 'tpm', undefined)).toBeUndefined();
   });
 
   it('tool', () => {
