@@ -151,6 +151,8 @@ test.describe('in the studio', () => {
     await page.getByTestId('node-m').click();
     await page.getByTestId('field-endpoint').selectOption({ label: 'local: tiny.gguf' });
     await expect(page.getByTestId('issue-count')).toHaveText('Valid');
+    await page.getByTestId('node-solo').click();
+    await expect(page.getByTestId('driven-by')).toHaveText(/^Driven by its prompt on tiny at tiny\.gguf, a local GGUF run in this browser\./);
 
     await page.getByTestId('run-button').click();
     // The load shows in the top bar as it goes, and ends ready.
@@ -170,6 +172,31 @@ test.describe('in the studio', () => {
     await expect(detail).toContainText('"endpoint": "local:tiny.gguf"');
     await expect(detail).toContainText('"model": "harness-tiny-random-s1"');
     expect(errors).toEqual([]);
+  });
+
+  test('a .gguf dropped on the page is added as a local model (Settings opens on it); a dropped document still imports as a project', async ({ page }) => {
+    await openStudio(page);
+    const drop = async (name: string, bytes: Buffer): Promise<void> => {
+      const dt = await page.evaluateHandle(
+        ({ name, b64 }) => {
+          const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([data], name));
+          return transfer;
+        },
+        { name, b64: bytes.toString('base64') },
+      );
+      await page.dispatchEvent('main', 'dragenter', { dataTransfer: dt });
+      await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+    };
+    await drop('dropped.gguf', tinyFile().buffer);
+    await expect(page.getByRole('dialog', { name: /Settings/ })).toBeVisible();
+    await expect(page.locator('[data-testid="local-model-row"][data-model="dropped.gguf"]')).toContainText('harness-tiny-random-s1', { timeout: 15_000 });
+    await page.keyboard.press('Escape');
+
+    await drop('local-agent.harness.json', Buffer.from(JSON.stringify(oneAgent)));
+    await expect(page.getByTestId('node-solo')).toBeVisible();
+    await expect(page.getByRole('dialog', { name: /Settings/ })).toHaveCount(0);
   });
 
   test('a file that is not a usable GGUF, picked in Settings, shows why at the picker and stores nothing', async ({ page }) => {

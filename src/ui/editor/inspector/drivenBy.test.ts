@@ -19,6 +19,7 @@ describe('drivenBy', () => {
   it('a real model: its prompt on the model at the bound endpoint, else the base URL, else what to do', () => {
     expect(drivenBy(doc, 'local', { local: 'Ollama here' }).text).toMatch(/^Driven by its prompt on llama3\.2 at Ollama here\./);
     expect(drivenBy(doc, 'local', {}).text).toContain('at http://127.0.0.1:11434/v1');
+    expect(drivenBy(doc, 'local', { local: 'local:tiny.gguf' }).text).toMatch(/^Driven by its prompt on llama3\.2 at tiny\.gguf, a local GGUF run in this browser\./);
     expect(drivenBy(doc, 'claude', {})).toMatchObject({ by: 'model', text: expect.stringContaining('no endpoint yet') });
   });
 });

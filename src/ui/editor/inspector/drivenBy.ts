@@ -3,6 +3,7 @@
  * script (its prompt is not read); a real model reads the prompt (its script is not run).
  */
 import { entities, str } from '../docModel';
+import { localModelFile } from '../../../bridge/api';
 
 export interface DrivenBy {
   /** 'sim': the behaviour script drives it; 'model': the system prompt does. */
@@ -18,6 +19,8 @@ export function drivenBy(doc: unknown, modelId: unknown, bindings: Readonly<Reco
   const provider = model ? str(model.value.provider, 'sim') : 'sim';
   if (!model || provider === 'sim') return { by: 'sim', text: 'Driven by its behaviour script (sim). The system prompt is not read on sim.' };
   const name = str(model.value.model, model.id);
-  const endpoint = bindings[model.id] ?? (str(model.value.baseUrl) || 'no endpoint yet: choose one on the model (Settings holds the endpoints)');
+  const chosen = bindings[model.id];
+  const file = chosen === undefined ? null : localModelFile(chosen);
+  const endpoint = file !== null ? `${file}, a local GGUF run in this browser` : (chosen ?? (str(model.value.baseUrl) || 'no endpoint yet: choose one on the model (Settings holds the endpoints)'));
   return { by: 'model', text: `Driven by its prompt on ${name} at ${endpoint}. The behaviour script is not run.` };
 }
