@@ -14,8 +14,8 @@ export const LIVE_TAIL_CHARS = 400;
 
 const keyOf = (agent: string, turn: number): string => `${agent}\u0000${turn}`;
 
-/** Events that end every generation of their agent in flight (a failure, a preemption, the agent leaving). */
-const ENDS_AGENT: ReadonlySet<string> = new Set(['job.failed', 'sched.preempted', 'agent.finished', 'agent.blocked']);
+/** Events that end every generation of their agent in flight (a failed attempt — a retry streams anew —, a preemption, the agent leaving). */
+const ENDS_AGENT: ReadonlySet<string> = new Set(['infer.failed', 'job.failed', 'sched.preempted', 'agent.finished', 'agent.blocked']);
 
 export class LiveGenerations {
   private readonly open = new Map<string, LiveGeneration>();

@@ -109,8 +109,13 @@ describe('LiveGenerations', () => {
     expect(g.take()).toBeUndefined();
     g.observe({ seq: 10, t: 0, type: 'sched.preempted', agent: 'b' } as never);
     expect(g.take()).toEqual([]);
+    // A failed attempt's text goes; its retry streams anew.
+    g.add(delta('b', 3, 'half an ans', 3));
+    g.observe({ seq: 11, t: 0, type: 'infer.failed', agent: 'b', turn: 3 } as never);
+    expect(g.take()).toEqual([]);
     g.add(delta('b', 3, 'again', 1));
-    g.observe({ seq: 11, t: 0, type: 'run.stopped' } as never);
+    expect(g.take()).toEqual([expect.objectContaining({ agent: 'b', turn: 3, text: 'again', tokens: 1 })]);
+    g.observe({ seq: 12, t: 0, type: 'run.stopped' } as never);
     expect(g.take()).toEqual([]);
     expect(changes).toBeGreaterThan(0);
   });
