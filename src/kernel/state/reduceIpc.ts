@@ -3,6 +3,7 @@
  * agents blocking in recv and waking, A2A task transitions and fact-retention bookkeeping.
  */
 import { HUMAN } from '../spec/schema';
+import { denialText } from '../trust/denialText';
 import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
 
 /** The messages' and A2A tasks' reducers. */
@@ -37,8 +38,9 @@ export const ipcReducers = {
   },
   'msg.denied': (s, e) => {
     const p = proc(s, e.agent);
-    const text = `message to ${e.to} denied: ${e.decision.reason}`;
-    push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
+    const text = denialText(`the message to ${e.to}`, e.decision);
+    const labels = e.decision.taint.length > 0 ? { trust: 'untrusted' as const, taint: [...e.decision.taint] } : {};
+    push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel', ...labels }, e.t);
     p.last = text;
     backToReady(p);
   },

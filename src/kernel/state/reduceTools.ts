@@ -2,6 +2,7 @@
  * The system calls' share of the reducer: a tool call opened, allowed, denied or returned
  * (results enter the window with their provenance and taint; stores and core memory change).
  */
+import { denialText } from '../trust/denialText';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 
 /** The system calls' reducers. */
@@ -24,8 +25,10 @@ export const toolReducers = {
   'tool.denied': (s, e) => {
     const p = proc(s, e.agent);
     p.call = null;
-    const text = `${e.tool} denied: ${e.decision.reason}`;
-    push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
+    const text = denialText(e.tool, e.decision);
+    // The reason may quote the call's arguments: the denial carries the call's labels.
+    const labels = e.decision.taint.length > 0 ? { trust: 'untrusted' as const, taint: [...e.decision.taint] } : {};
+    push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel', ...labels }, e.t);
     p.last = text;
     backToReady(p);
   },
