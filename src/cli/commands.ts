@@ -45,13 +45,14 @@ export interface RunSummary {
 
 export const USAGE = `usage:
   harness validate FILE
-  harness run FILE [--seed N] [--max-steps K] [--approve all|none] [--trace OUT.jsonl] [--json]
+  harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
     --seed N        seed for the run (an integer 0..4294967295, default 1)
     --max-steps K   override the document's limits.maxSteps
+    --max-wall-time S  stop the run (max-wall-time) after S seconds of real time (default 600)
     --approve X     answer permission asks: all (approve) or none (deny, the default)
     --trace FILE    write the trace as JSONL, one event per line
     --json          print exactly one JSON object with the run's figures
@@ -143,7 +144,14 @@ export interface RunOptions {
   cpus?: Record<string, Cpu>;
   /** Continue a recorded run after event `seq` (its turns up to there come from the record). */
   fork?: { events: readonly KernelEvent[]; seq: number };
+  /** Wall-clock ceiling in ms (default DEFAULT_MAX_WALL_S): past it the run stops with `max-wall-time`. */
+  maxWallMs?: number;
+  /** The wall clock in ms (tests give a fake one). */
+  now?: () => number;
 }
+
+/** The CLI's default wall-clock ceiling for one run, in seconds (`--max-wall-time`). */
+export const DEFAULT_MAX_WALL_S = 600;
 
 export interface RunOutcome {
   summary: RunSummary;
@@ -161,9 +169,19 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   const fork = options.fork;
   const kernel = fork ? Kernel.fork(fork.events, effective, { ...base, parent: { run: fork.events[0]!.run, seq: fork.seq } }) : Kernel.create(effective, base);
   let budget = EVENT_CAP;
+  const now = options.now ?? Date.now;
+  const maxWallMs = options.maxWallMs ?? DEFAULT_MAX_WALL_S * 1000;
+  const deadline = now() + maxWallMs;
+  let sinceCheck = 0;
+  // The clock is read every 256 events, so checking costs nothing measurable.
+  const pastDeadline = (): boolean => ++sinceCheck % 256 === 0 && now() > deadline;
   for (;;) {
-    const r = await kernel.runUntil({ maxEvents: budget });
+    const r = await kernel.runUntil({ maxEvents: budget, shouldPause: pastDeadline });
     budget -= r.events.length;
+    if (r.reason === 'paused') {
+      kernel.submit({ kind: 'stop', ceiling: 'max-wall-time', detail: `the run took more than ${maxWallMs / 1000} s of wall-clock time, its ceiling (--max-wall-time); ${kernel.state.steps} agent turns so far` });
+      continue;
+    }
     if (r.reason !== 'waiting' || budget <= 0) break;
     // Nobody to ask: answer every open ask as the --approve flag says, and go on in place.
     const asks = kernel.openAsks();
@@ -221,6 +239,7 @@ interface ParsedRunArgs {
   liveAfter?: number;
   seed: number;
   maxSteps?: number;
+  maxWallS?: number;
   trace?: string;
   json: boolean;
   approve: 'all' | 'none';
@@ -238,6 +257,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   let file: string | undefined;
   let seed = 1;
   let maxSteps: number | undefined;
+  let maxWallS: number | undefined;
   let trace: string | undefined;
   let json = false;
   let approve: 'all' | 'none' = 'none';
@@ -261,6 +281,12 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
         const n = parseInteger('--max-steps', value(), 1, 1_000_000_000);
         if (typeof n === 'string') return n;
         maxSteps = n;
+        break;
+      }
+      case '--max-wall-time': {
+        const n = parseInteger('--max-wall-time', value(), 1, 86_400);
+        if (typeof n === 'string') return n;
+        maxWallS = n;
         break;
       }
       case '--trace': {
@@ -306,7 +332,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   }
   if (file === undefined) return 'run needs a FILE';
   if (liveAfter !== undefined && replay === undefined) return '--live-after needs --replay TRACE.jsonl';
-  return { file, seed, json, approve, baseUrls, ...(replay !== undefined ? { replay } : {}), ...(liveAfter !== undefined ? { liveAfter } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), ...(trace !== undefined ? { trace } : {}) };
+  return { file, seed, json, approve, baseUrls, ...(replay !== undefined ? { replay } : {}), ...(liveAfter !== undefined ? { liveAfter } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), ...(maxWallS !== undefined ? { maxWallS } : {}), ...(trace !== undefined ? { trace } : {}) };
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
@@ -348,6 +374,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   try {
     outcome = await runSpec(spec, {
       seed, approve: parsed.approve, cpus, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
+      ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
       ...(recorded && offline ? { runId: recorded.run } : {}),
       ...(recorded && parsed.liveAfter !== undefined ? { fork: { events: recorded.events, seq: parsed.liveAfter }, runId: `${recorded.run}-live-after-${parsed.liveAfter}` } : {}),
     });

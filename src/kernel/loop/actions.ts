@@ -110,7 +110,7 @@ export function recordInput(ctx: RunContext, input: HumanInput): KernelEvent {
       return ctx.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
     }
     case 'stop':
-      return ctx.stop('stopped', input.detail ?? 'a person stopped the run');
+      return ctx.stop(input.ceiling ?? 'stopped', input.detail ?? 'a person stopped the run');
     case 'message': {
       // The person at the studio speaks on its own lifeline; no channel is needed to reach an agent.
       const channel = ctx.channels.get(`${HUMAN}\u0000${input.to}`);

@@ -8,12 +8,12 @@ import type { FunctionDef } from '../cpu/calls';
 import { agentFunctions } from './functions';
 import { attemptOf } from '../state/reduceFaults';
 import type { RunId } from '../ids';
-import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
+import { applyEvent, cloneState, groupChain, rqOf, stateFromJson, stateFromStart } from '../state/reduce';
 import { upgradeStoredState } from '../state/storedState';
 import type { KernelState, Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
 import { sliceLength, type SchedView } from '../sched/core';
-import { storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from '../spec';
+import { STATE_CHECK_EVERY, storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from '../spec';
 import type { Encoding } from '../tokens';
 import type { RunArchive } from '../memory/runArchive';
 import type { TermWatch } from '../term/watch';
@@ -23,6 +23,9 @@ import { signatureCheck } from '../trust/signatureCheck';
 import type { TrustGate } from '../trust/gate';
 import type { HumanInput } from '../trust/types';
 import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
+
+/** Characters the snapshots of one run may hold together, as JSON (see RunContext.snapshot). */
+const SNAPSHOT_CHARS = 128_000_000;
 
 /** What `next` yields: one event, null (stopped, or waiting for a person), or a CPU answer still coming. */
 export type Step = KernelEvent | null | Promise<KernelEvent | null>;
@@ -34,6 +37,11 @@ export type VerifiedSignatures = { agents: Readonly<Record<string, string>>; pol
 export class RunContext {
   readonly log: KernelEvent[] = [];
   readonly snaps: { seq: number; state: KernelState }[] = [];
+  /** Characters of each snapshot in `snaps` as JSON: their sum stays under SNAPSHOT_CHARS. */
+  private readonly snapChars: number[] = [];
+  /** The state's size as JSON, and the block of STATE_CHECK_EVERY events it was measured in. */
+  private sized = 0;
+  private sizedAt = -1;
   s!: KernelState;
   agents = new Map<string, AgentSpec>();
   models = new Map<string, ModelSpec>();
@@ -113,8 +121,35 @@ export class RunContext {
     this.archive.apply(e);
     this.watch.apply(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
-    if (seq % this.snapshotEvery === 0) this.snaps.push({ seq, state: cloneState(this.s) });
+    if (seq % this.snapshotEvery === 0) this.snapshot(seq);
     return e;
+  }
+
+  /**
+   * Keeps a snapshot of the state after `seq`. When the snapshots together pass SNAPSHOT_CHARS,
+   * every second one is dropped (the first stays): a seek replays further, memory stays bounded.
+   */
+  private snapshot(seq: number): void {
+    const text = JSON.stringify(this.s);
+    this.snaps.push({ seq, state: stateFromJson(text) });
+    this.snapChars.push(text.length);
+    let total = 0;
+    for (const c of this.snapChars) total += c;
+    if (total <= SNAPSHOT_CHARS) return;
+    for (let i = this.snaps.length - 1; i >= 1; i -= 2) {
+      this.snaps.splice(i, 1);
+      this.snapChars.splice(i, 1);
+    }
+  }
+
+  /** The state's size as JSON in characters, measured once per block of STATE_CHECK_EVERY events (so at the same events in every replay). */
+  stateSize(): number {
+    const block = Math.floor(this.s.seq / STATE_CHECK_EVERY);
+    if (block !== this.sizedAt) {
+      this.sizedAt = block;
+      this.sized = JSON.stringify(this.s).length;
+    }
+    return this.sized;
   }
 
   /** Ends the run with `run.stopped`, recording which goals were met. */

@@ -6,6 +6,7 @@
  * clock last. sources.test.ts prints it.
  */
 import type { Proc } from '../state/state';
+import { CEILINGS } from '../spec';
 import { countTokens } from '../tokens';
 import { decideMemory } from '../memory/memoryManager';
 import { nextRetention, nextTaskEvent } from '../ipc/tasks';
@@ -33,6 +34,11 @@ function limitReached(ctx: RunContext): Step | undefined {
   if (s.steps >= limits.maxSteps) return ctx.stop('max-steps', `${s.steps} agent turns reached the limit of ${limits.maxSteps}`);
   if (limits.maxTokens !== undefined && s.tokensIn + s.tokensOut >= limits.maxTokens) return ctx.stop('max-tokens', `${s.tokensIn + s.tokensOut} tokens reached the limit of ${limits.maxTokens}`);
   if (limits.maxCost !== undefined && s.cost >= limits.maxCost) return ctx.stop('max-cost', `$${s.cost.toFixed(6)} reached the limit of $${limits.maxCost}`);
+  const maxEvents = limits.maxEvents ?? CEILINGS.maxEvents;
+  if (s.seq + 1 >= maxEvents) return ctx.stop('max-events', `the trace reached ${s.seq + 1} events, its ceiling (limits.maxEvents ${maxEvents}); ${s.steps} agent turns so far`);
+  const maxState = limits.maxStateBytes ?? CEILINGS.maxStateBytes;
+  const size = ctx.stateSize();
+  if (size > maxState) return ctx.stop('max-state', `the run's state grew to ${size} bytes as JSON, over its ceiling (limits.maxStateBytes ${maxState}); ${s.steps} agent turns so far`);
   return undefined;
 }
 

@@ -342,7 +342,18 @@ export const LimitsSchema = z.object({
   maxTokens: z.number().int().positive().optional(),
   maxCost: z.number().positive().optional(),
   maxTimeMs: z.number().int().positive().optional(),
+  /** Resource ceilings (defaults in CEILINGS): events in the trace, characters of the run's state as JSON. */
+  maxEvents: z.number().int().positive().max(50_000_000).optional(),
+  maxStateBytes: z.number().int().positive().optional(),
 });
+
+/**
+ * Defaults of the resource ceilings: a run that would outgrow them stops with `max-events` or
+ * `max-state` before the machine suffers (a run with maxSteps 1e9 and no livelock detection grew
+ * to 4 GB in 90 s). The state is measured as JSON every STATE_CHECK_EVERY events.
+ */
+export const CEILINGS = Object.freeze({ maxEvents: 1_000_000, maxStateBytes: 32_000_000 });
+export const STATE_CHECK_EVERY = 1024;
 
 /**
  * Livelock thresholds (term/livelock.ts). Tunable because no published standard exists

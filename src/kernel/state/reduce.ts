@@ -112,7 +112,12 @@ const ID_TABLES = new Set(['procs', 'slots', 'models', 'groups', 'bandwidth', 'r
 
 /** A deep copy of a state (states are JSON data), its id-keyed tables null-prototype (see idTable). */
 export function cloneState(s: KernelState): KernelState {
-  return JSON.parse(JSON.stringify(s), (key: string, value: unknown) => {
+  return stateFromJson(JSON.stringify(s));
+}
+
+/** A state from its JSON text (a cloneState in two halves, for a caller that also wants the text's size). */
+export function stateFromJson(text: string): KernelState {
+  return JSON.parse(text, (key: string, value: unknown) => {
     if (!ID_TABLES.has(key) || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
     const table = toIdTable(value as Record<string, unknown>);
     if (key === 'views') for (const store of Object.keys(table)) table[store] = toIdTable(table[store] as Record<string, unknown>);

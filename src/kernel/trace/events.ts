@@ -32,6 +32,9 @@ export type StopReason =
   | 'max-tokens'
   | 'max-cost'
   | 'max-time'
+  | 'max-events' // the trace reached its ceiling (limits.maxEvents)
+  | 'max-state' // the run's state outgrew its ceiling (limits.maxStateBytes)
+  | 'max-wall-time' // the host's wall-clock ceiling (the CLI's --max-wall-time)
   | 'deadlock' // nothing can run and nothing is pending
   | 'budget' // the harness root budget group is spent
   | 'livelock' // no progress: repeated or oscillating actions, or outputs that stopped changing

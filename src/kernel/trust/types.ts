@@ -152,4 +152,4 @@ export type HumanInput =
   | { kind: 'rollback'; seq: number }
   | { kind: 'message'; to: string; text: string; facts?: string[] }
   /** The person ends the run (e.g. nobody will answer: the CLI has no person to ask). */
-  | { kind: 'stop'; detail?: string };
+  | { kind: 'stop'; detail?: string; ceiling?: 'max-wall-time' };
