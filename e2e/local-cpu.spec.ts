@@ -191,7 +191,18 @@ test.describe('in the studio', () => {
     };
     await drop('dropped.gguf', tinyFile().buffer);
     await expect(page.getByRole('dialog', { name: /Settings/ })).toBeVisible();
-    await expect(page.locator('[data-testid="local-model-row"][data-model="dropped.gguf"]')).toContainText('harness-tiny-random-s1', { timeout: 15_000 });
+    const dropped = page.locator('[data-testid="local-model-row"][data-model="dropped.gguf"]');
+    await expect(dropped).toContainText('harness-tiny-random-s1', { timeout: 15_000 });
+    // Deleting asks first, then the file is gone from the list and from storage.
+    await dropped.getByTestId('local-model-delete').click();
+    await dropped.getByTestId('local-model-delete-confirm').click();
+    await expect(page.getByTestId('local-models')).toContainText('No local models yet');
+    expect(await page.evaluate(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('models', { create: true });
+      const names: string[] = [];
+      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+      return names;
+    })).toEqual([]);
     await page.keyboard.press('Escape');
 
     await drop('local-agent.harness.json', Buffer.from(JSON.stringify(oneAgent)));

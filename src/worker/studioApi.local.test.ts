@@ -111,6 +111,8 @@ describe('local models over the worker protocol', () => {
     const stored = await remote.storeLocalModel(tiny(), 'tiny.gguf', Comlink.proxy((w: number) => void progress.push(w)));
     expect(stored).toMatchObject({ name: 'tiny.gguf', architecture: 'llama', modelName: 'harness-tiny-random-s1', contextLength: 2048, problem: null, loaded: false });
     expect(stored.bytes).toBe(tiny().size);
+    // Progress reaches the page (a proxied callback: asynchronous) and ends at the whole file.
+    await expect.poll(() => progress.at(-1)).toBe(tiny().size);
     await expect(remote.storeLocalModel(new Blob(['{"this": "is json"}']), 'notes.gguf')).rejects.toThrow(/notes\.gguf is not a GGUF model: .*looks like JSON/);
     expect((await remote.listLocalModels()).map((m) => m.name)).toEqual(['tiny.gguf']);
     expect([...storage.files.keys()]).toEqual(['tiny.gguf']);
