@@ -143,3 +143,19 @@ describe('CPU faults are events', () => {
     expect(live.calls).toBe(1);
   });
 });
+
+describe('a failed call under every scheduling class', () => {
+  for (const sched of [{ class: 'fifo' }, { class: 'fair' }, { class: 'rt' }, { class: 'priority' }, { class: 'idle' }, { class: 'deadline', runtime: 20, deadline: 5000, period: 5000 }]) {
+    it(`${sched.class}: retries after its backoff and completes; two agents on one slot both finish`, async () => {
+      const r = parseHarness({
+        version: 1, name: 'classes', models: [{ id: 'm', name: 'M', provider: 'openai-compatible', model: 'x', slots: 1 }],
+        agents: [{ id: 'a', name: 'A', model: 'm', sched }, { id: 'b', name: 'B', model: 'm', sched }],
+      });
+      if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '));
+      const k = await run(r.spec, { 'openai-compatible': new FlakyCpu(2, 'rate-limited') });
+      expect(k.state.stopped?.reason).toBe('completed');
+      expect(ofType(k.events, 'infer.failed').map((e) => `${e.agent}${e.attempt}`)).toEqual(expect.arrayContaining(['a0', 'a1', 'b0', 'b1']));
+      expect(ofType(k.events, 'agent.finished').map((e) => e.agent).sort()).toEqual(['a', 'b']);
+    });
+  }
+});
