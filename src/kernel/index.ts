@@ -9,12 +9,14 @@ export * from './trace/events';
 export { callOpenedBy } from './trace/calls';
 export type { KernelState, Proc, Message, StoreDoc } from './state/state';
 export { openAsks, type OpenAsk } from './state/openAsks';
-export type { Action, Cpu, InferRequest, InferResult, InferRecord, ContextEntry } from './cpu/cpu';
+export type { Action, Cpu, InferRequest, InferResult, InferRecord, ContextEntry, Generation, PartialAnswer, PartialOutput, Resume } from './cpu/cpu';
+export { settledGeneration, streamedTokens } from './cpu/cpu';
 export { callErrorText, KERNEL_FUNCTIONS, type FunctionDef, type FunctionOp, type CallError, type CallErrorCode } from './cpu/calls';
 export { agentFunctions, actionFromCall } from './loop/functions';
-export { RecordedCpu, NotRecordedError, recordedAnswers } from './cpu/recorded';
+
 export { CpuFault, isCpuFault, SETUP_FAILURES, type CpuFailure, type CpuFailureKind } from './cpu/fault';
 export { decideRetry, retryPolicyOf, DEFAULT_RETRY_POLICY, type RetryDecision, type RetryPolicy } from './cpu/retry';
+export { RecordedCpu, NotRecordedError, recordedAnswers, recording, type Recording } from './cpu/recorded';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { traceHash, canonicalEvent } from './trace/hash';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Kernel, RecordedCpu, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent } from '../kernel';
+import { Kernel, RecordedCpu, countTokens, loadEncodingsFor, parseHarness, toJsonl, type HarnessSpec, type KernelEvent } from '../kernel';
 import { createModelCpus, type ModelDelta } from './modelCpu';
 import { WireServer } from './testing/wireServer';
 import { openAiStream } from './testing/openaiWire';
@@ -53,8 +53,14 @@ describe('a real model drives an agent (OpenAI-compatible wire)', () => {
     const [first, second] = completions(k.events);
     expect(first).toMatchObject({ action: { kind: 'call', tool: 'lookup', args: { q: 'capital' } }, tokensOut: 9, record: { provider: 'openai-compatible', reported: { tokensIn: 40, tokensOut: 9 }, response: { model: 'gpt-test-2026-01-01', finishReason: 'tool-calls' } } });
     expect(second!.action).toEqual({ kind: 'finish', text: 'Paris' });
-    // The reported input count is what was charged.
-    expect(k.events.find((e) => e.type === 'infer.started')).toMatchObject({ tokensIn: 40 });
+    // Slices run on the tokenizer's counts (the window in; the streamed arguments out); the reported usage replaces them when the answer completes.
+    const started = k.events.find((e): e is Extract<KernelEvent, { type: 'infer.started' }> => e.type === 'infer.started')!;
+    expect(started).toMatchObject({ total: countTokens('{"q":"capital"}', 'o200k_base'), done: 0 });
+    expect(first).toMatchObject({ tokensIn: 40 });
+    expect(first!.slice.tokensIn + first!.correction!.tokensIn).toBe(40);
+    expect(first!.slice.tokensOut + first!.correction!.tokensOut).toBe(9);
+    // Both turns reported 40 in and 9 out: that is what the run was charged.
+    expect([k.state.tokensIn, k.state.tokensOut]).toEqual([80, 18]);
     // The model was offered its tool and the kernel operations, with the system prompt; then saw the tool's result.
     const body = server.requests[0]!.body as { messages: { role: string; content: unknown }[]; tools: { function: { name: string } }[] };
     expect(body.tools.map((t) => t.function.name)).toEqual(['lookup', 'receive_message', 'write_artifact', 'read_reference', 'finish']);

@@ -9,24 +9,15 @@
  *   `think` with a `callError` the model sees on its next turn;
  * - a plain-text answer with no call is `think`: the text enters its window and the turn ends.
  */
-import { CpuFault, actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type HarnessSpec, type InferRequest, type InferResult, type ModelSpec, type Segment } from '../kernel';
+import { CpuFault, actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type Generation, type HarnessSpec, type InferRequest, type InferResult, type ModelSpec, type Resume, type Segment } from '../kernel';
 import { createAnthropicProvider } from './anthropic';
 import { createOpenAiProvider } from './openai';
 import { ProviderError, type ProviderFailure } from './errors';
 import { EndpointPacer, WALL_CLOCK, type PaceClock } from './pacing';
-import type { ChatMessage, ChatRequest, ChatResponse, EndpointConfig, Provider, ProviderDeps, StreamDelta } from './types';
+import type { ChatMessage, ChatRequest, ChatResponse, EndpointConfig, Provider, ProviderDeps } from './types';
+import { LiveGeneration, type ModelDelta, type StreamCall } from './liveGeneration';
 
-/** One streamed piece of a live call, for the studio's live view (never called in a replay: nothing streams there). */
-export interface ModelDelta {
-  agent: string;
-  turn: number;
-  /** The document's model id. */
-  model: string;
-  /** The newly arrived text, or a fragment of a tool call's arguments. */
-  text: string;
-  /** Output tokens of this generation so far: the tokenizer's estimate (the provider reports usage only at the end). */
-  tokens: number;
-}
+export type { ModelDelta } from './liveGeneration';
 
 /** What a ModelCpu reports besides its answers. */
 export interface ModelCpuOptions {
@@ -107,8 +98,10 @@ export function inferResult(req: InferRequest, provider: string, response: ChatR
     if (mapped.ok) action = mapped.action;
     else callError = mapped.error;
   }
-  const text = [response.text, ...(call ? [callText(call.name, call.argumentsJson)] : [])].filter((t) => t !== '').join('\n');
-  const estimateOut = countTokens(text, encodingFor(req.model));
+  // A part resumed by prefix: the answer is the prefix and what the model added; it produced only the latter.
+  const said = [response.text, ...(call ? [callText(call.name, call.argumentsJson)] : [])].filter((t) => t !== '').join('\n');
+  const text = [response.prefix + response.text, ...(call ? [callText(call.name, call.argumentsJson)] : [])].filter((t) => t !== '').join('\n');
+  const estimateOut = countTokens(said, encodingFor(req.model));
   const usage = response.usage;
   // JSON in, JSON out: the live record is byte for byte what a replay reads back from the trace.
   const recorded = JSON.parse(JSON.stringify(response)) as Record<string, unknown>;
@@ -139,37 +132,40 @@ export class ModelCpu implements Cpu {
   ) {}
 
   async infer(req: InferRequest): Promise<InferResult> {
-    const p = this.endpoints.get(req.model.id);
-    if (!p) throw new Error(`model ${req.model.id}: no endpoint is configured for it`);
+    return this.start(req).result();
+  }
+
+  /**
+   * Sends the turn's request (or, after a preemption, the next part's) and streams it. A part
+   * after a preemption continues the partial text as an assistant prefix where the endpoint can
+   * (Anthropic), unless the partial had begun a tool call (a prefix carries only text); else the
+   * request is sent again as it was (restart).
+   */
+  start(req: InferRequest, resume?: Resume): Generation {
+    const endpoint = this.endpoints.get(req.model.id);
+    if (!endpoint) throw new Error(`model ${req.model.id}: no endpoint is configured for it`);
+    this.calls += 1;
+    const partial = resume?.partial;
+    const prefix = partial && endpoint.capabilities.assistantPrefix && partial.calls.length === 0 && partial.text.trim() !== '' ? partial.text : null;
+    const chat = prefix === null ? chatRequest(req) : { ...chatRequest(req), assistantPrefix: prefix };
     // The kernel's retry waits on virtual time; the endpoint is not asked again before its wall-clock not-before.
     let pacer = this.pacers.get(req.model.id);
     if (!pacer) this.pacers.set(req.model.id, (pacer = new EndpointPacer(this.options.clock ?? WALL_CLOCK)));
-    await pacer.ready(req.attempt ?? 0);
-    this.calls += 1;
-    try {
-      return inferResult(req, this.provider, await p.chat(chatRequest(req), { onDelta: this.deltaSink(req) }));
-    } catch (err) {
-      if (err instanceof ProviderError) {
-        pacer.failed(err.failure);
-        throw new ModelCallError(req.model.id, err);
+    const paced = pacer;
+    const call: StreamCall = async (signal, onDelta) => {
+      await paced.ready(req.attempt ?? 0);
+      try {
+        return await endpoint.chat(chat, { signal, onDelta });
+      } catch (err) {
+        if (err instanceof ProviderError) paced.failed(err.failure);
+        throw err;
       }
-      throw err;
-    }
-  }
-
-  /** The provider's deltas as {@link ModelDelta}s with a running token estimate (undefined: nobody listens). */
-  private deltaSink(req: InferRequest): ((d: StreamDelta) => void) | undefined {
-    const listen = this.options.onDelta;
-    if (!listen) return undefined;
-    const enc = encodingFor(req.model);
-    let tokens = 0;
-    return (d) => {
-      const text = d.kind === 'text' ? d.text : d.argumentsDelta;
-      if (text === '') return;
-      // Per piece, not the whole text again: a long answer would be re-tokenized quadratically.
-      tokens += countTokens(text, enc);
-      listen({ agent: req.agent.id, turn: req.turn, model: req.model.id, text, tokens });
     };
+    return new LiveGeneration(req, call, resume ? (prefix === null ? 'restart' : 'prefix') : null, {
+      toResult: (response) => inferResult(req, this.provider, response),
+      toError: (err) => (err instanceof ProviderError ? new ModelCallError(req.model.id, err) : err),
+      ...(this.options.onDelta ? { onDelta: this.options.onDelta } : {}),
+    });
   }
 }
 

@@ -6,6 +6,7 @@
 import type { ContextEntry, Segment } from '../memory/segment';
 import type { AgentSpec, ModelSpec, SimStep } from '../spec';
 import type { CallError, FunctionDef } from './calls';
+import { countTokens, type Encoding } from '../tokens';
 
 /** What a model decided to do in one turn. Plain data: it is recorded in the trace. */
 export type Action =
@@ -86,12 +87,91 @@ export interface InferResult {
   callError?: CallError;
 }
 
+/**
+ * A streamed answer cut short when its agent lost the slot at a slice boundary (recorded on
+ * `sched.preempted`, so a replay aborts the same generation with the same result). Plain JSON.
+ */
+export interface PartialAnswer extends PartialOutput {
+  /** The agent's turn, and which request of it (0: the first; n: the one after the n-th preemption). */
+  turn: number;
+  part: number;
+}
+
+/** What an aborted generation produced (the kernel adds which turn and part it was). */
+export interface PartialOutput {
+  /** The answer so far, including the prefix this part continued (what a resume by prefix sends). */
+  text: string;
+  /** Tool calls whose fragments had arrived, arguments as the text so far. */
+  calls: { name: string; argumentsJson: string }[];
+  /** Output tokens of this part so far: reported, else estimated, and never fewer than the slices the kernel counted. */
+  tokensOut: number;
+  /** The provider's record so far (finish reason `aborted`, usage when it reported any). */
+  response: Readonly<Record<string, unknown>>;
+}
+
+/** How a preempted generation continues: the part about to start and what the last one left. */
+export interface Resume {
+  part: number;
+  partial: PartialAnswer;
+}
+
+/**
+ * A generation in flight (a real model's streamed answer). The kernel decides every slice from
+ * token counts only, never from when tokens arrived, so a replay decides the same:
+ * `beyond(n)` waits until more than `n` output tokens are out (null: the generation goes on, and
+ * its final `tokensOut` will then be at least n + 1) or until it finished (its result). A slice
+ * of L tokens from `done` completes the turn iff the result came and `tokensOut <= done + L`.
+ */
+export interface Generation {
+  /** How this part began after a preemption: continuing the partial text, or asking afresh; null for a turn's first part. */
+  readonly resumedBy: 'prefix' | 'restart' | null;
+  beyond(n: number): InferResult | null | Promise<InferResult | null>;
+  /** The whole answer (waits for the end of the stream). */
+  result(): InferResult | Promise<InferResult>;
+  /** Stops the stream (the agent lost its slot) and gives what it produced. */
+  abort(): PartialOutput | Promise<PartialOutput>;
+}
+
 export interface Cpu {
   readonly provider: string;
   /** The quality tier the next step needs, when the agent declares one (routing asks before queueing). */
   precision?(req: InferRequest): number | undefined;
   /** Called by the kernel when an agent starts a turn on a slot. May await (network). */
   infer(req: InferRequest): InferResult | Promise<InferResult>;
+  /**
+   * A streaming CPU (a real model): starts the turn's generation, or the part after a preemption
+   * (`resume`). When present the kernel uses it instead of `infer`, slices the stream as it
+   * arrives, and aborts it when the agent loses its slot. The sim has none: its answers are known.
+   */
+  start?(req: InferRequest, resume?: Resume): Generation;
+}
+
+/** A generation whose whole answer comes at once (a CPU with only `infer`, or an answer already recorded). */
+export function settledGeneration(answer: InferResult | Promise<InferResult>, resumedBy: Generation['resumedBy']): Generation {
+  // Aborted after it finished: the partial is the whole answer (a live stream that ended before its abort gives the same).
+  const partial = (r: InferResult): PartialOutput => ({ text: r.text, calls: recordedCalls(r), tokensOut: r.tokensOut, response: r.record?.response ?? {} });
+  return {
+    resumedBy,
+    beyond: () => answer,
+    result: () => answer,
+    abort: () => (answer instanceof Promise ? answer.then(partial) : partial(answer)),
+  };
 }
 
 export type { SimStep };
+
+/**
+ * Output tokens of a recorded (partial) answer as the slices count them: its text and its calls'
+ * arguments, by the tokenizer. A failed stream's partial says how far it went before the failure.
+ */
+export function streamedTokens(response: Readonly<{ text?: unknown; toolCalls?: unknown }> | null, encoding: Encoding): number {
+  if (!response) return 0;
+  const calls = Array.isArray(response.toolCalls) ? (response.toolCalls as { argumentsJson?: unknown }[]) : [];
+  return countTokens(calls.reduce<string>((t, c) => t + String(c.argumentsJson ?? ''), String(response.text ?? '')), encoding);
+}
+
+function recordedCalls(r: InferResult): PartialOutput['calls'] {
+  const calls = r.record?.response.toolCalls;
+  if (!Array.isArray(calls)) return [];
+  return calls.map((c: { name?: unknown; argumentsJson?: unknown }) => ({ name: String(c.name ?? ''), argumentsJson: String(c.argumentsJson ?? '') }));
+}

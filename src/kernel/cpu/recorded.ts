@@ -3,12 +3,17 @@
  * step back, replay and fork use it, so a turn already recorded is never asked again; a turn
  * not in the recording goes to the live CPU behind it (a fork's turns after its fork point), or
  * fails plainly when there is none (a replay with the network off).
+ *
+ * A turn is asked in parts (a preempted generation resumes as a new request), so answers are
+ * keyed by (agent, turn, part): a part that completed answers with its result, a part that was
+ * aborted at a preemption answers with its partial answer.
  */
 import type { KernelEvent } from '../trace/events';
-import type { Cpu, InferRequest, InferResult } from './cpu';
+import { settledGeneration, streamedTokens, type Cpu, type Generation, type InferRequest, type InferResult, type PartialAnswer, type PartialOutput, type Resume } from './cpu';
 import { CpuFault, type CpuFailure } from './fault';
+import { encodingFor } from '../tokens';
 
-const key = (agent: string, turn: number): string => `${agent}\u0000${turn}`;
+const key = (agent: string, turn: number, part = 0): string => `${agent}\u0000${turn}\u0000${part}`;
 
 /** Raised when a replay needs a turn the trace does not hold and no live CPU may answer it. */
 export class NotRecordedError extends Error {
@@ -16,25 +21,68 @@ export class NotRecordedError extends Error {
     readonly agent: string,
     readonly turn: number,
     readonly provider: string,
+    readonly part = 0,
   ) {
-    super(`agent ${agent} turn ${turn}: the trace holds no recorded answer from its ${provider} model, and no live endpoint may be called`);
+    super(`agent ${agent} turn ${turn}${part > 0 ? ` (part ${part}, after a preemption)` : ''}: the trace holds no recorded answer from its ${provider} model, and no live endpoint may be called`);
     this.name = 'NotRecordedError';
   }
 }
 
+/** What a trace recorded of a real model's generations, by (agent, turn, part). */
+export interface Recording {
+  /** Parts that completed the turn. */
+  answers: Map<string, InferResult>;
+  /** Parts aborted at a preemption. */
+  partials: Map<string, PartialAnswer>;
+  /** How each part after a preemption began. */
+  resumedBy: Map<string, 'prefix' | 'restart'>;
+  /** Calls that failed (infer.failed), by (agent, turn, attempt), with the part they were: a replay fails them at the same point. */
+  failures: Map<string, { part: number; failure: CpuFailure }>;
+}
+
 /**
- * The recorded answers of a trace: each real model's (agent, turn) whose first slice started at
- * or before `upTo` (default: all) and that completed anywhere in `events`. A generation started
- * before a fork point is the one that was asked for; its completion is taken from the record.
+ * The recorded generations of a trace: each real model's (agent, turn, part) whose first slice
+ * started at or before `upTo` (default: all), with its end anywhere in `events` (completed, or
+ * aborted with its partial answer). A generation started before a fork point is the one that
+ * was asked for; how it ended is taken from the record.
  */
-export function recordedAnswers(events: readonly KernelEvent[], upTo = Number.POSITIVE_INFINITY): Map<string, InferResult> {
+export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE_INFINITY): Recording {
+  const out: Recording = { answers: new Map(), partials: new Map(), resumedBy: new Map(), failures: new Map() };
+  /** The part in progress per agent and turn, and the prefix tokens it re-read. */
+  const current = new Map<string, { part: number; prefixTokens: number; total: number | null; open: boolean }>();
   const started = new Set<string>();
-  const out = new Map<string, InferResult>();
   for (const e of events) {
-    if (e.type === 'infer.started' && e.seq <= upTo) started.add(key(e.agent, e.turn));
-    if (e.type === 'infer.completed' && e.record && started.has(key(e.agent, e.turn))) {
-      out.set(key(e.agent, e.turn), {
-        action: e.action, text: e.text, tokensOut: e.tokensOut, latencyMs: 0, nextPc: e.pc, record: e.record,
+    if (e.type === 'infer.started' && e.done === 0) {
+      const part = e.part ?? 0;
+      current.set(key(e.agent, e.turn), { part, prefixTokens: e.prefixTokens ?? 0, total: e.total, open: true });
+      if (e.seq <= upTo) started.add(key(e.agent, e.turn, part));
+      if (e.resumedBy) out.resumedBy.set(key(e.agent, e.turn, part), e.resumedBy);
+    }
+    // The slice that completes a part knows its length as the kernel counted it.
+    if (e.type === 'infer.started' && e.total !== null) {
+      const at = current.get(key(e.agent, e.turn));
+      if (at) at.total = e.total;
+    }
+    if (e.type === 'sched.preempted' && e.partial) {
+      const k = key(e.agent, e.partial.turn, e.partial.part);
+      const at = current.get(key(e.agent, e.partial.turn));
+      if (at) at.open = false;
+      if (started.has(k)) out.partials.set(k, e.partial);
+    }
+    if (e.type === 'infer.failed' && e.seq <= upTo) {
+      // The part that failed: the one in flight, or (failing before its first slice) the next one the kernel starts.
+      const at = current.get(key(e.agent, e.turn));
+      const part = at === undefined ? 0 : at.open ? at.part : at.part + 1;
+      if (at) at.open = false;
+      out.failures.set(key(e.agent, e.turn, e.attempt), { part, failure: e.failure });
+    }
+    if (e.type === 'infer.completed' && e.record) {
+      const at = current.get(key(e.agent, e.turn)) ?? { part: 0, prefixTokens: 0, total: null, open: false };
+      const k = key(e.agent, e.turn, at.part);
+      if (!started.has(k)) continue;
+      out.answers.set(k, {
+        // tokensOut as the slices counted it (the event's own count is the provider's, plus any prefix).
+        action: e.action, text: e.text, tokensOut: at.total ?? e.tokensOut - at.prefixTokens, latencyMs: 0, nextPc: e.pc, record: e.record,
         ...(e.record.reported ? { tokensIn: e.record.reported.tokensIn } : {}),
         ...(e.callError ? { callError: { code: e.callError.code, name: e.callError.name, message: e.callError.message } } : {}),
       });
@@ -43,38 +91,107 @@ export function recordedAnswers(events: readonly KernelEvent[], upTo = Number.PO
   return out;
 }
 
-/** The failed calls of a trace (up to `upTo`), by (agent, turn, attempt): a replay fails them again. */
-export function recordedFailures(events: readonly KernelEvent[], upTo = Number.POSITIVE_INFINITY): Map<string, CpuFailure> {
-  const out = new Map<string, CpuFailure>();
-  for (const e of events) if (e.type === 'infer.failed' && e.seq <= upTo) out.set(`${key(e.agent, e.turn)}\u0000${e.attempt}`, e.failure);
-  return out;
+/** The completed answers of a trace (see {@link recording}), keyed by agent, turn and part. */
+export function recordedAnswers(events: readonly KernelEvent[], upTo?: number): Map<string, InferResult> {
+  return recording(events, upTo).answers;
 }
 
-/** A CPU that answers from recorded turns, falling back to `live` (or failing) for the rest. */
+/** A CPU that answers from recorded generations, falling back to `live` (or failing) for the rest. */
 export class RecordedCpu implements Cpu {
-  /** Turns asked of the live CPU (tests count them). */
+  /** Generations asked of the live CPU (tests count them). */
   liveCalls = 0;
 
   constructor(
     readonly provider: string,
-    private readonly answers: ReadonlyMap<string, InferResult>,
+    private readonly recorded: Recording,
     private readonly live?: Cpu,
     private readonly failures: ReadonlyMap<string, CpuFailure> = new Map(),
   ) {}
 
-  /** Wraps `live` (or nothing) for `provider` with the answers recorded in `events` up to `upTo`. */
+  /** Wraps `live` (or nothing) for `provider` with the generations recorded in `events` up to `upTo`. */
   static fromTrace(provider: string, events: readonly KernelEvent[], live?: Cpu, upTo?: number): RecordedCpu {
-    return new RecordedCpu(provider, recordedAnswers(events, upTo), live, recordedFailures(events, upTo));
+    return new RecordedCpu(provider, recording(events, upTo), live);
   }
 
   infer(req: InferRequest): InferResult | Promise<InferResult> {
-    // A call that failed in the recording fails the same way, with no network.
-    const failed = this.failures.get(`${key(req.agent.id, req.turn)}\u0000${req.attempt ?? 0}`);
-    if (failed) throw new CpuFault(req.model.id, failed);
-    const hit = this.answers.get(key(req.agent.id, req.turn));
-    if (hit) return hit;
-    if (!this.live) throw new NotRecordedError(req.agent.id, req.turn, this.provider);
+    return this.start(req).result();
+  }
+
+  start(req: InferRequest, resume?: Resume): Generation {
+    const k = key(req.agent.id, req.turn, resume?.part ?? 0);
+    const resumedBy = resume ? (this.recorded.resumedBy.get(k) ?? 'restart') : null;
+    // A call that failed in the recording fails the same way, at the same point, with no network.
+    const failed = this.recorded.failures.get(key(req.agent.id, req.turn, req.attempt ?? 0));
+    if (failed && failed.part === (resume?.part ?? 0)) {
+      return new RecordedFailure(new CpuFault(req.model.id, failed.failure), streamedTokens(failed.failure.partial, encodingFor(req.model)), resumedBy);
+    }
+    const answer = this.recorded.answers.get(k);
+    if (answer) return settledGeneration(answer, resumedBy);
+    const partial = this.recorded.partials.get(k);
+    if (partial) return new RecordedPartial(partial, resumedBy, () => this.goLive(req, resume));
+    return this.goLive(req, resume);
+  }
+
+  private goLive(req: InferRequest, resume: Resume | undefined): Generation {
+    if (!this.live) throw new NotRecordedError(req.agent.id, req.turn, this.provider, resume?.part ?? 0);
     this.liveCalls += 1;
-    return this.live.infer(req);
+    return this.live.start ? this.live.start(req, resume) : settledGeneration(this.live.infer(req), resume ? 'restart' : null);
+  }
+}
+
+/**
+ * A part that was aborted in the recording: it goes on for as many tokens as it had produced,
+ * and aborts with the recorded partial. A run that lets it go further (a fork whose edits changed
+ * the schedule) asks the live CPU for it afresh.
+ */
+class RecordedPartial implements Generation {
+  private live: Generation | null = null;
+
+  constructor(
+    private readonly partial: PartialAnswer,
+    readonly resumedBy: Generation['resumedBy'],
+    private readonly goLive: () => Generation,
+  ) {}
+
+  beyond(n: number): InferResult | null | Promise<InferResult | null> {
+    // Live, `beyond(n)` returned null only for n below the partial's count (its tokensOut is at least n + 1).
+    if (this.live === null && n < this.partial.tokensOut) return null;
+    return this.switchToLive().beyond(n);
+  }
+
+  result(): InferResult | Promise<InferResult> {
+    return this.switchToLive().result();
+  }
+
+  abort(): PartialOutput | Promise<PartialOutput> {
+    if (this.live) return this.live.abort();
+    const { text, calls, tokensOut, response } = this.partial;
+    return { text, calls, tokensOut, response };
+  }
+
+  private switchToLive(): Generation {
+    return (this.live ??= this.goLive());
+  }
+}
+
+/** A part whose call failed in the recording: it goes on for what its partial had streamed, then fails with the recorded fault. */
+class RecordedFailure implements Generation {
+  constructor(
+    private readonly fault: CpuFault,
+    private readonly streamed: number,
+    readonly resumedBy: Generation['resumedBy'],
+  ) {}
+
+  beyond(n: number): InferResult | null {
+    if (n < this.streamed) return null;
+    throw this.fault;
+  }
+
+  result(): InferResult {
+    throw this.fault;
+  }
+
+  abort(): PartialOutput {
+    throw this.fault;
   }
 }

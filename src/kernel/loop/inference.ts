@@ -1,7 +1,8 @@
 /**
  * Inference on a slot: the first slice of a turn (prefilling the window), further slices of the
  * same generation, and the end of a slice (the turn completes, or a boundary is reached). The
- * CPU is asked once per turn; its answer is kept so a slice boundary never asks again.
+ * sim's CPU is asked once per turn; its answer is kept so a slice boundary never asks again.
+ * A real model's turn streams: streamed.ts slices it as it arrives.
  */
 import type { InferResult } from '../cpu/cpu';
 import type { Proc } from '../state/state';
@@ -12,9 +13,11 @@ import type { RunContext, Step } from './runContext';
 import { countTokens } from '../tokens';
 import { callErrorText } from '../cpu/calls';
 import { askCpu } from './modelFaults';
+import { continueStreamed, endStreamed, isStreamed, startStreamed } from './streamed';
 
 /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
 export function startInference(ctx: RunContext, p: Proc): Step {
+  if (isStreamed(ctx, p)) return startStreamed(ctx, p);
   const started = (result: InferResult): KernelEvent => {
     ctx.inferences.set(p.id, { turn: p.turn, result });
     const model = ctx.models.get(p.model)!;
@@ -34,8 +37,9 @@ export function startInference(ctx: RunContext, p: Proc): Step {
 }
 
 /** A further slice of the same generation, with no prefill. */
-export function continueInference(ctx: RunContext, p: Proc): KernelEvent {
+export function continueInference(ctx: RunContext, p: Proc): Step {
   const gen = p.gen!;
+  if (gen.total === null || isStreamed(ctx, p)) return continueStreamed(ctx, p);
   const model = ctx.models.get(p.model)!;
   const slice = Math.min(ctx.sliceFor(p), gen.total - gen.done);
   const ms = Math.max(1, Math.round((slice / model.tokensPerSecond) * 1000));
@@ -45,6 +49,7 @@ export function continueInference(ctx: RunContext, p: Proc): KernelEvent {
 /** The clock reached the end of a slice: the generation completes, or pauses at a boundary. */
 export function endSlice(ctx: RunContext, p: Proc): Step {
   const gen = p.gen!;
+  if (gen.total === null || isStreamed(ctx, p)) return endStreamed(ctx, p);
   const t = p.until;
   const done = gen.done + gen.slice;
   const slice = ctx.charge(p, gen.prefill, gen.slice);

@@ -42,7 +42,7 @@ describe('requests per minute', () => {
     expect(throttled).not.toHaveProperty('class');
     const replenished = ofType(k.events, 'sched.replenished').find((e) => e.class === undefined)!;
     expect(replenished.t).toBe(throttled!.until);
-    expect(replenished.numbers).toEqual({ requests: 1, tokens: starts[1]!.tokensIn + starts[1]!.total });
+    expect(replenished.numbers).toEqual({ requests: 1, tokens: starts[1]!.tokensIn + starts[1]!.total! });
     expect(starts[2]!.t).toBe(throttled!.until);
     expect(starts[1]!.t).toBeLessThan(60_000);
   });
@@ -70,11 +70,11 @@ describe('tokens per minute', () => {
       expect(tokens + need).toBeGreaterThan(150);
       // What was in the window when it was announced: the requests of the last 60 s.
       const inWindow = starts.filter((s) => s.t <= th.t && s.t > th.t - 60_000);
-      expect(tokens).toBe(inWindow.reduce((n, s) => n + s.tokensIn + s.total, 0));
+      expect(tokens).toBe(inWindow.reduce((n, s) => n + s.tokensIn + s.total!, 0));
       // It lifts at the first instant the request fits (or the window is empty), and the request goes then.
       const fitsAt = (t: number): boolean => {
         const left = inWindow.filter((s) => s.t > t - 60_000);
-        return left.length === 0 || left.reduce((n, s) => n + s.tokensIn + s.total, 0) + need <= 150;
+        return left.length === 0 || left.reduce((n, s) => n + s.tokensIn + s.total!, 0) + need <= 150;
       };
       expect(fitsAt(th.until)).toBe(true);
       expect(fitsAt(th.until - 1)).toBe(false);
@@ -82,7 +82,7 @@ describe('tokens per minute', () => {
     }
     // At no instant did the window hold more than the quota, unless one request alone was larger.
     for (const s of starts) {
-      const sum = starts.filter((x) => x.t <= s.t && x.t > s.t - 60_000).reduce((n, x) => n + x.tokensIn + x.total, 0);
+      const sum = starts.filter((x) => x.t <= s.t && x.t > s.t - 60_000).reduce((n, x) => n + x.tokensIn + x.total!, 0);
       expect(sum <= 150 || starts.filter((x) => x.t <= s.t && x.t > s.t - 60_000).length === 1).toBe(true);
     }
   });

@@ -50,6 +50,26 @@ export function askCpu(ctx: RunContext, p: Proc, then: (result: InferResult) => 
   return r instanceof Promise ? r.then(then, (err: unknown) => inferFailed(ctx, p, err)) : then(r);
 }
 
+/**
+ * Runs a step that waits on a real model's stream (streamed.ts): a CpuFault it throws or rejects
+ * with becomes `infer.failed`, and the stream is dropped (the retry asks afresh).
+ */
+export function guardStream(ctx: RunContext, p: Proc, step: () => Step): Step {
+  const failed = (err: unknown): KernelEvent => {
+    const held = ctx.generations.get(p.id);
+    ctx.generations.delete(p.id);
+    if (held) void Promise.resolve().then(() => held.gen.abort()).catch(() => undefined);
+    return inferFailed(ctx, p, err);
+  };
+  let r: Step;
+  try {
+    r = step();
+  } catch (err) {
+    return failed(err);
+  }
+  return r instanceof Promise ? r.catch(failed) : r;
+}
+
 const KINDS: ReadonlySet<CpuFailureKind> = new Set<CpuFailureKind>(['rate-limited', 'server', 'network', 'dropped', 'cors', 'auth', 'origin-forbidden', 'bad-request', 'protocol', 'unsupported', 'model-file']);
 
 /** The failure as the trace keeps it: only its known fields, JSON-normalised (a replay reads back the same). */

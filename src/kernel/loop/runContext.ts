@@ -3,7 +3,7 @@
  * policy stack, the archive and the CPUs, plus `emit`, the one way an event enters the run.
  * The Kernel owns one; the event sources (sources.ts) and the decisions they call read it.
  */
-import type { Cpu, InferRequest, InferResult } from '../cpu/cpu';
+import type { Cpu, Generation, InferRequest, InferResult } from '../cpu/cpu';
 import type { FunctionDef } from '../cpu/calls';
 import { agentFunctions } from './functions';
 import { attemptOf } from '../state/reduceFaults';
@@ -50,6 +50,8 @@ export class RunContext {
   storeTiers = new Map<string, 'platform' | 'shared' | 'session'>();
   /** Inference results computed at start, keyed by agent; re-asked if missing (after a seek). */
   readonly inferences = new Map<string, { turn: number; result: InferResult }>();
+  /** A real model's generation in flight (streamed.ts), keyed by agent; asked again (from the record) if missing after a seek. */
+  readonly generations = new Map<string, { turn: number; gen: Generation }>();
   /** Last event seq per agent: the default cause of its next event. */
   readonly lastByAgent = new Map<string, number>();
   readonly pids = new Map<number, string>();
@@ -154,6 +156,9 @@ export class RunContext {
 
   /** Ends the run with `run.stopped`, recording which goals were met. */
   stop(reason: StopReason, detail: string, t: number = this.s.now, evidence?: readonly number[]): KernelEvent {
+    // A real model still streaming for this run is stopped: nothing will read its answer.
+    for (const { gen } of this.generations.values()) void Promise.resolve().then(() => gen.abort()).catch(() => undefined);
+    this.generations.clear();
     const goals: Record<string, boolean> = {};
     for (const g of this.spec.goals) goals[g.id] = this.s.goalsMet[g.id] === true;
     return this.emit({ type: 'run.stopped', reason, detail, goals, ...(evidence && evidence.length > 0 ? { evidence: [...evidence] } : {}) }, t);

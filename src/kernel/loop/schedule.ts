@@ -9,8 +9,10 @@ import { atSliceBoundary, finiteStats, FOREVER, pickForSlot, throttleLiftsAt, ty
 import { decideRoute } from '../sched/router';
 import type { EventOf, KernelEvent } from '../trace/events';
 import { continueInference } from './inference';
-import type { RunContext } from './runContext';
-import { backingOff, endpointThrottled } from './modelFaults';
+import { backingOff, endpointThrottled, guardStream } from './modelFaults';
+import type { RunContext, Step } from './runContext';
+import { abortStreamed } from './streamed';
+import type { PartialAnswer } from '../cpu/cpu';
 
 function spent(g: GroupState): boolean {
   return (g.tokens !== null && g.usedTokens >= g.tokens) || (g.cost !== null && g.usedCost >= g.cost);
@@ -42,7 +44,7 @@ export function stopOnSpentRoot(ctx: RunContext): KernelEvent | undefined {
 }
 
 /** At a slice boundary: preempt (budget, class throttle, a higher class, the class's own rule) or go on. */
-export function atBoundary(ctx: RunContext, p: Proc): KernelEvent {
+export function atBoundary(ctx: RunContext, p: Proc): Step {
   const s = ctx.s;
   const gen = p.gen!;
   const { cls, rq } = rqOf(s, p);
@@ -53,9 +55,16 @@ export function atBoundary(ctx: RunContext, p: Proc): KernelEvent {
     return ctx.emit({ type: 'sched.throttled', agent: p.id, class: cls.name, model: p.model, reason: `${cls.name} runtime spent`, until: throttleLiftsAt(cls, rq, p.id, s.now), numbers: finiteStats(cls.stats(rq, p.id, s.now)) });
   }
   const reason: PreemptReason = decision.reason;
-  return ctx.emit({
+  const preempted = (partial?: PartialAnswer): KernelEvent => ctx.emit({
     type: 'sched.preempted', agent: p.id, class: cls.name, model: p.model, slot: p.slot, reason, by: decision.by, byClass: decision.byClass,
-    done: gen.done, remaining: gen.total - gen.done, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: finiteStats(cls.stats(rq, p.id, s.now)),
+    done: gen.done, remaining: gen.total === null ? null : gen.total - gen.done, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: finiteStats(cls.stats(rq, p.id, s.now)),
+    ...(partial ? { partial } : {}),
+  });
+  // A real model's stream stops here; what it produced is recorded (the resume starts from it).
+  if (gen.total !== null) return preempted();
+  return guardStream(ctx, p, () => {
+    const partial = abortStreamed(ctx, p);
+    return partial instanceof Promise ? partial.then(preempted) : preempted(partial);
   });
 }
 

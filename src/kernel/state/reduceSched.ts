@@ -72,8 +72,9 @@ export const inferReducers = {
     // A prefill reads the whole window: recency for the eviction policies.
     if (e.tokensIn > 0) for (const seg of p.context) seg.reads = [...seg.reads.slice(-7), e.t];
     p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
-    // A prefill is a request to the endpoint: it enters the window of a model with declared rpm / tpm.
-    if (e.tokensIn > 0) countRequest(s, e.model, e.t, e.tokensIn + e.total - e.done);
+    // A prefill is a request to the endpoint: it enters the window of a model with declared rpm / tpm
+    // (a real model's stream with its input only: its output is not known when it starts).
+    if (e.tokensIn > 0) countRequest(s, e.model, e.t, e.tokensIn + (e.total === null ? 0 : e.total - e.done));
   },
   'infer.sliced': (s, e) => {
     const p = proc(s, e.agent);
@@ -90,6 +91,8 @@ export const inferReducers = {
     charge(s, p, e.slice, e.t);
     const { cls, rq } = rqOf(s, p);
     cls.account(rq, p.id, e.slice.tokensOut, e.t);
+    // A real model's reported usage, where it differs from the counts the slices ran on.
+    if (e.correction) charge(s, p, e.correction, e.t);
     cls.sleep(rq, p.id, e.t);
     leaveSlot(s, p, e.model, e.slot);
     p.gen = null;

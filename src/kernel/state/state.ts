@@ -90,7 +90,7 @@ export interface Proc {
   /** Its budget group, if any. */
   group: string | null;
   /** The generation in progress: output tokens in all and done so far (kept across preemption). */
-  gen: { turn: number; total: number; done: number; slice: number; prefill: number; spent: { tokensIn: number; cost: number } } | null;
+  gen: { turn: number; total: number | null; done: number; slice: number; prefill: number; spent: { tokensIn: number; cost: number } } | null;
   /** The turn for which the router last chose a model (-1: never). */
   routedTurn: number;
   tokensIn: number;

@@ -4,7 +4,7 @@
  * The kernel state is a pure reduction over them (see state/reduce.ts), so a seek replays them.
  */
 import type { AgentId, RunId } from '../ids';
-import type { Action, InferRecord } from '../cpu/cpu';
+import type { Action, InferRecord, PartialAnswer } from '../cpu/cpu';
 import type { CpuFailure } from '../cpu/fault';
 import type { CallError } from '../cpu/calls';
 import type { AgentSpec, HarnessSpec } from '../spec';
@@ -63,19 +63,34 @@ export type KernelEventBody =
   | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
   | { type: 'sched.enqueued'; agent: AgentId; class: string; model: string; why: 'new' | 'wakeup' | 'preempted' | 'yield'; queue: number; stats: SchedStats }
   | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number; slice: number; stats: SchedStats }
-  | { type: 'sched.preempted'; agent: AgentId; class: string; model: string; slot: number; reason: 'slice' | 'class' | 'throttled' | 'budget'; by: AgentId | null; byClass: string | null; done: number; remaining: number; slice: SliceCharge; stats: SchedStats }
+  /**
+   * `remaining` is null for a real model's streamed generation (its length is not known before it
+   * ends). `partial`: such a generation was aborted here; what it produced so far (the resume
+   * continues from it by prefix, or restarts; see infer.started).
+   */
+  | { type: 'sched.preempted'; agent: AgentId; class: string; model: string; slot: number; reason: 'slice' | 'class' | 'throttled' | 'budget'; by: AgentId | null; byClass: string | null; done: number; remaining: number | null; slice: SliceCharge; stats: SchedStats; partial?: PartialAnswer }
   | { type: 'sched.throttled'; agent?: AgentId; class?: string; model?: string; group?: string; reason: string; until: number; numbers: SchedStats }
   | { type: 'sched.replenished'; class?: string; model?: string; group?: string; numbers: SchedStats }
   | { type: 'sched.admitted'; agent: AgentId; class: string; model: string; utilization: number; bound: number }
   | { type: 'sched.refused'; agent: AgentId; class: string; model: string; utilization: number; bound: number; reason: string }
   | { type: 'sched.routed'; agent: AgentId; need: number; model: string; from: string; reason: string; candidates: { model: string; quality: number; priceIn: number; priceOut: number; ok: boolean }[] }
-  | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; total: number; done: number; slice: number; until: number }
-  | { type: 'infer.sliced'; agent: AgentId; model: string; slot: number; turn: number; done: number; remaining: number; slice: SliceCharge; until: number; stats: SchedStats }
+  /**
+   * `total`: the generation's length, null while a real model's stream has not been seen to end
+   * within this slice (decided from token counts only, so a replay decides the same). A real
+   * model's turn is asked in parts: `part` (absent: 0) counts the preemptions before it;
+   * `resumedBy` says how a part after a preemption began (`prefix`: continuing the partial text,
+   * whose `prefixTokens` are re-read; `restart`: asked afresh). `tokensIn` of a real model's part
+   * is the tokenizer's estimate (the reported count corrects it on infer.completed).
+   */
+  | { type: 'infer.started'; agent: AgentId; model: string; slot: number; turn: number; tokensIn: number; total: number | null; done: number; slice: number; until: number; part?: number; resumedBy?: 'prefix' | 'restart'; prefixTokens?: number }
+  | { type: 'infer.sliced'; agent: AgentId; model: string; slot: number; turn: number; done: number; remaining: number | null; slice: SliceCharge; until: number; stats: SchedStats }
   /**
    * `record`: a real model's answer as it came (absent for the sim); `callError`: its call did
-   * not map to an action (the action is then `think`, and the error enters its window).
+   * not map to an action (the action is then `think`, and the error enters its window);
+   * `correction`: the provider's reported usage minus what the slices of the last part counted
+   * (the tokenizer's figures), charged too but not accounted to the scheduling class.
    */
-  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge; record?: InferRecord; callError?: CallError & { tokens: number } }
+  | { type: 'infer.completed'; agent: AgentId; model: string; slot: number; turn: number; pc: number; tokensIn: number; tokensOut: number; cost: number; text: string; action: Action; slice: SliceCharge; record?: InferRecord; callError?: CallError & { tokens: number }; correction?: SliceCharge }
   /**
    * A model call failed (kernel/loop/modelFaults.ts). `attempt`: 0 for the turn's first call;
    * `retry`: when the turn is tried again (the agent re-enters its runqueue at `until`; a

@@ -113,15 +113,15 @@ function summaryOf(e: KernelEvent): string {
     case 'sched.picked':
       return `${e.class} → ${e.model}[${e.slot}] waited ${e.waitedMs}ms · slice ${Number.isFinite(e.slice) ? `${e.slice} tok` : '∞'}${statsText(e.stats)}`;
     case 'sched.preempted':
-      return `${e.reason}${e.by ? ` by ${e.by} (${e.byClass})` : ''} · ${e.done}/${e.done + e.remaining} tok done${statsText(e.stats)}`;
+      return `${e.reason}${e.by ? ` by ${e.by} (${e.byClass})` : ''} · ${e.done}/${e.remaining === null ? '?' : e.done + e.remaining} tok done${e.partial ? ` · stream aborted, partial of ${e.partial.tokensOut} tok kept` : ''}${statsText(e.stats)}`;
     case 'sched.throttled':
       return `${throttledWhat(e)} · ${e.reason} · until ${e.until < 0 ? 'the end' : formatVt(e.until)}${e.class === undefined && e.group === undefined ? statsText(e.numbers) : ''}`;
     case 'sched.replenished':
       return e.group ? `group ${e.group}` : e.class === undefined ? `endpoint of ${e.model}${statsText(e.numbers)}` : `${e.class} on ${e.model}`;
     case 'infer.started':
-      return `turn ${e.turn} on ${e.model}[${e.slot}] · ${e.done > 0 ? `resume at ${e.done}/${e.total}` : `${e.tokensIn} tok in`} · slice ${e.slice} tok`;
+      return `turn ${e.turn} on ${e.model}[${e.slot}] · ${startedText(e)} · slice ${e.slice} tok`;
     case 'infer.sliced':
-      return `turn ${e.turn} · ${e.done}/${e.done + e.remaining} tok${statsText(e.stats)}`;
+      return `turn ${e.turn} · ${e.done}/${e.remaining === null ? '?' : e.done + e.remaining} tok${statsText(e.stats)}`;
     case 'infer.failed':
       return `turn ${e.turn} attempt ${e.attempt + 1} on ${e.model} · ${e.failure.kind}${e.failure.status === null ? '' : ` (${e.failure.status})`} · ${e.retry ? `retry at ${formatVt(e.retry.until)} (in ${e.retry.delayMs}ms)` : `no retry: ${e.reason}`} · ${quote(e.failure.message)}`;
     case 'infer.completed':
@@ -182,6 +182,13 @@ function summaryOf(e: KernelEvent): string {
 }
 
 /** A few scheduler numbers, e.g. ` · vruntime 1024 · lag -3`. */
+/** A slice's start: the prefill, a resume on the same turn, or a real model's part after a preemption (by prefix or restarted). */
+function startedText(e: Extract<KernelEvent, { type: 'infer.started' }>): string {
+  if (e.resumedBy === 'prefix') return `part ${e.part ?? 0} continues the partial answer (${e.prefixTokens ?? 0} tok prefix) · ${e.tokensIn} tok re-read`;
+  if (e.resumedBy === 'restart') return `part ${e.part ?? 0} restarts the answer · ${e.tokensIn} tok re-read`;
+  return e.done > 0 ? `resume at ${e.done}/${e.total ?? '?'}` : `${e.tokensIn} tok in`;
+}
+
 function statsText(stats: Readonly<Record<string, number>>): string {
   const parts = Object.entries(stats).slice(0, 3).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
   return parts.length ? ` · ${parts.join(' · ')}` : '';

@@ -29,7 +29,8 @@ function describeHit(tl: Timeline, hit: GanttHit): string {
 
 /**
  * Slots over virtual time: one row per model slot, a bar per agent holding it, markers for
- * preemptions (▼), throttles (■) and refused admissions (✕), the cursor as a vertical line.
+ * preemptions (▼), a real model's resumed generations (▶), throttles (■) and refused admissions (✕),
+ * the cursor as a vertical line.
  * Redrawn only when the layout changes (trace head, cursor, size); click moves the cursor.
  */
 export function SchedGantt({ tl, head, cursor, cursorT, live, onPick }: Props) {

@@ -20,6 +20,7 @@ export const MARKER_STYLE: Readonly<Record<MarkerKind, { color: string; glyph: s
   preempt: { color: '#f47067', glyph: '▼', label: 'preempted' },
   throttle: { color: '#f0b429', glyph: '■', label: 'throttled' },
   refuse: { color: '#d2a8ff', glyph: '✕', label: 'refused' },
+  resume: { color: '#56d364', glyph: '▶', label: 'resumed' },
 });
 
 const BG = '#1b1d21';
@@ -42,6 +43,12 @@ function glyph(ctx: CanvasRenderingContext2D, g: Glyph): void {
     ctx.closePath();
     ctx.fill();
     ctx.fillRect(x - 0.5, y, 1, 6);
+  } else if (g.kind === 'resume') {
+    ctx.moveTo(x - 3, y - 5);
+    ctx.lineTo(x + 4, y);
+    ctx.lineTo(x - 3, y + 5);
+    ctx.closePath();
+    ctx.fill();
   } else if (g.kind === 'throttle') {
     ctx.rect(x - 3.5, y - 3.5, 7, 7);
     ctx.fill();

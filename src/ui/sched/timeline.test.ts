@@ -44,6 +44,27 @@ describe('scheduler timeline', () => {
     expect(tl.markers[0]!.text).toContain('by b');
   });
 
+  it('shows a real generation preempted mid-stream and resumed as two bars, with the abort and the resume (by prefix or restart) marked', () => {
+    const partial = { turn: 0, part: 0, text: 'Paris is', calls: [], tokensOut: 9, response: {} };
+    const tr = new TraceBuilder()
+      .started({ m: 1 }, ['a', 'b'])
+      .at(5).picked('a', 'm', 0)
+      .push({ type: 'infer.started', agent: 'a', model: 'm', slot: 0, turn: 0, tokensIn: 10, total: null, done: 0, slice: 8, until: 20 })
+      .at(20).push({ type: 'sched.preempted', agent: 'a', class: 'rt', model: 'm', slot: 0, reason: 'slice', by: 'b', byClass: 'rt', done: 8, remaining: null, slice: { tokensIn: 0, tokensOut: 0, cost: 0 }, stats: {}, partial })
+      .picked('b', 'm', 0).completed('b', 'm', 0)
+      .at(30).picked('a', 'm', 0)
+      .push({ type: 'infer.started', agent: 'a', model: 'm', slot: 0, turn: 0, tokensIn: 13, total: null, done: 0, slice: 8, until: 40, part: 1, resumedBy: 'prefix', prefixTokens: 3 });
+    const tl = new Timeline().advance(tr.events, tr.events.length - 1);
+    expect(bars(tl)).toEqual([
+      ['m[0]', 'a', 5, 20, 'preempted'],
+      ['m[0]', 'b', 20, 20, 'completed'],
+      ['m[0]', 'a', 30, NaN, null],
+    ]);
+    expect(tl.markers.map((m) => [m.kind, m.agent, m.row])).toEqual([['preempt', 'a', 0], ['resume', 'a', 0]]);
+    expect(tl.markers[0]!.text).toContain('partial of 9 tok kept');
+    expect(tl.markers[1]!.text).toBe('a resumed, part 1: continues its partial answer (3 tok prefix) · 13 tok re-read');
+  });
+
   it('closes the previous holder when another agent takes the slot without a completion', () => {
     const tr = new TraceBuilder().started({ m: 1 }, ['a', 'b']).at(1).picked('a', 'm', 0).at(7).picked('b', 'm', 0);
     const tl = new Timeline().advance(tr.events, 2);

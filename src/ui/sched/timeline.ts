@@ -20,7 +20,7 @@ export interface GanttRow {
 }
 
 export type BarEnd = 'completed' | 'preempted' | 'left' | 'stopped';
-export type MarkerKind = 'preempt' | 'throttle' | 'refuse';
+export type MarkerKind = 'preempt' | 'throttle' | 'refuse' | 'resume';
 
 /** The lane above the slot rows, for markers that concern no slot (budget throttles, refused admissions). */
 export const LANE = -1;
@@ -273,6 +273,11 @@ export class Timeline {
       case 'infer.started':
       case 'infer.sliced': {
         const i = this.hold(e.agent, e.model, e.slot, e.t, e.seq);
+        // A real model's generation resumed after a preemption: a new request, by prefix or restarted.
+        if (e.type === 'infer.started' && e.resumedBy) {
+          const how = e.resumedBy === 'prefix' ? `continues its partial answer (${e.prefixTokens ?? 0} tok prefix)` : 'restarts its answer';
+          this.marker('resume', e, this.bars.row[i]!, e.agent, `${e.agent} resumed, part ${e.part ?? 0}: ${how} · ${e.tokensIn} tok re-read`);
+        }
         if (Number.isFinite(e.until)) {
           this.bars.planned[i] = e.until;
           this.t1 = Math.max(this.t1, e.until);
@@ -287,7 +292,8 @@ export class Timeline {
         this.closeAgent(e.agent, e.t, e.seq, 'preempted');
         this.record(e.agent, e.seq, e.stats);
         const by = e.by ? ` by ${e.by}${e.byClass ? ` (${e.byClass})` : ''}` : '';
-        this.marker('preempt', e, this.rowOf(e.model, e.slot), e.agent, `${e.agent} preempted${by}: ${e.reason} · ${e.done} done, ${e.remaining} left`);
+        const left = e.partial ? `stream aborted, partial of ${e.partial.tokensOut} tok kept` : `${e.remaining ?? '?'} left`;
+        this.marker('preempt', e, this.rowOf(e.model, e.slot), e.agent, `${e.agent} preempted${by}: ${e.reason} · ${e.done} done, ${left}`);
         break;
       }
       case 'sched.throttled': {
