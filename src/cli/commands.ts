@@ -45,10 +45,13 @@ export interface RunSummary {
 
 export const USAGE = `usage:
   harness validate FILE
+  harness inject-suite DIR [--seeds N]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
+  inject-suite  score the attack harnesses DIR/suite.json lists under each defence
+             (none, rules, taint, execute-only, all): attack success and utility, then one JSON line
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
     --seed N        seed for the run (an integer 0..4294967295, default 1)
     --max-steps K   override the document's limits.maxSteps
@@ -481,6 +484,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
     }
     case 'run':
       return runCommand(rest, io);
+    case 'inject-suite':
+      return (await import('./injectSuite')).injectSuiteCommand(rest, io);
     default:
       return usageError(`unknown command ${JSON.stringify(command)}`);
   }

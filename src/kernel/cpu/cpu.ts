@@ -17,7 +17,7 @@ export type Action =
    */
   | { kind: 'call'; tool: string; args: Record<string, unknown>; as?: string; uses?: string[]; injectedFrom?: string }
   /** `task`: the state a reply puts the task it answers in (A2A). */
-  | { kind: 'send'; to: string; text: string; facts: string[]; uses?: string[]; task?: 'completed' | 'input-required' | 'failed' | 'rejected' }
+  | { kind: 'send'; to: string; text: string; facts: string[]; uses?: string[]; task?: 'completed' | 'input-required' | 'failed' | 'rejected'; injectedFrom?: string }
   | { kind: 'recv'; from?: string; as?: string }
   | { kind: 'write'; artifact: string; text: string; uses?: string[] }
   | { kind: 'read'; ref: string; as?: string }

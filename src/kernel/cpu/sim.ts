@@ -95,7 +95,10 @@ export class SimCpu implements Cpu {
       // carries on with its task (the script does not advance).
       const uses = new Set<string>();
       const args = renderValue(planted.args, scope, uses) as Record<string, unknown>;
-      action = { kind: 'call', tool: planted.tool, args, uses: [...uses].sort(), injectedFrom: planted.seg };
+      // `call send({"to":…,"text":…})` is the kernel's send operation: a message to another agent.
+      action = planted.tool === 'send' && typeof args.to === 'string'
+        ? { kind: 'send', to: args.to, text: typeof args.text === 'string' ? args.text : JSON.stringify(args.text ?? ''), facts: [], uses: [...uses].sort(), injectedFrom: planted.seg }
+        : { kind: 'call', tool: planted.tool, args, uses: [...uses].sort(), injectedFrom: planted.seg };
       text = actionText(action);
       nextPc = pc;
     } else if (temp > 0 && pc < script.length && u < temp * 0.15) {

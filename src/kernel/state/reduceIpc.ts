@@ -73,7 +73,8 @@ export const ipcReducers = {
     }
     if (read?.tracked) s.retainQueue.push({ msgId: read.msgId, from: read.from, to: p.id, channel: read.channel ?? '', tracked: read.tracked });
     if (i >= 0) p.inbox.splice(i, 1);
-    push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}`, ...(taint.length > 0 ? { taint } : {}) }, e.t);
+    // A message derived from untrusted data is untrusted to its reader too (its labels came with it).
+    push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}`, ...(taint.length > 0 ? { taint, trust: 'untrusted' as const } : {}) }, e.t);
     p.lastTaint = taint;
     if (e.as !== undefined) p.taint[e.as] = taint;
     // Parts tagged fact travel as their own segments: never evicted, kept verbatim by compaction.

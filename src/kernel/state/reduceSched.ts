@@ -102,7 +102,7 @@ export const inferReducers = {
     if (e.text !== '') push(s, p, { role: 'assistant', text: e.text, tokens: e.tokensOut, kind: 'message', source: `agent:${p.id}` }, e.t);
     // A real model's malformed call: the error goes into its window so it can correct the call next turn.
     if (e.callError) push(s, p, { role: 'tool', text: callErrorText(e.callError), tokens: e.callError.tokens, kind: 'tool', source: 'kernel' }, e.t);
-    if (e.action.kind === 'call' && e.action.injectedFrom !== undefined) p.followed.push(e.action.injectedFrom);
+    if ((e.action.kind === 'call' || e.action.kind === 'send') && e.action.injectedFrom !== undefined) p.followed.push(e.action.injectedFrom);
     if (e.action.kind === 'think') backToReady(p);
     else {
       p.state = 'acting';

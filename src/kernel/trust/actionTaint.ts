@@ -17,6 +17,6 @@ export function actionLabels(p: Readonly<Proc>, action: Extract<Action, { kind: 
     return seg ? (seg.taint ?? (seg.trust === 'untrusted' ? [labelOf('page', seg.source)] : [])) : [];
   };
   const used = (action.uses ?? []).map((v) => (v === 'last' ? p.lastTaint : (p.taint[v] ?? [])));
-  const planted = action.kind === 'call' && action.injectedFrom !== undefined ? segTaint(action.injectedFrom) : [];
+  const planted = action.kind !== 'write' && action.injectedFrom !== undefined ? segTaint(action.injectedFrom) : [];
   return joinLabels(...used, planted);
 }
