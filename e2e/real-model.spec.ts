@@ -148,7 +148,7 @@ const oneAgent = {
   layout: { nodes: { solo: { x: 40, y: 40 }, tiny: { x: 40, y: 240 } } },
 };
 
-/** A streamed answer whose words arrive `delayMs` apart over a couple of seconds (then a finish call, when given). */
+/** A streamed answer whose words arrive 70 ms apart, over seconds (then a finish call, when given). */
 function slowAnswer(words: string[], finish?: string) {
   return {
     frameDelayMs: 70,
@@ -184,20 +184,23 @@ test('a real run as a new user: tokens stream live; stepping back, scrubbing, re
 
   // Two turns: one thinks aloud (with markup that must stay text), the next finishes.
   const think = Array.from({ length: 30 }, (_, i) => (i === 3 ? '<b id="planted">not bold</b> ' : `thought${i} `));
-  const answer = Array.from({ length: 30 }, (_, i) => `answer${i} `);
+  const answer = Array.from({ length: 60 }, (_, i) => `answer${i} `);
   server.script('/v1/chat/completions', slowAnswer(think), slowAnswer(answer, 'Done: the answer.'));
+  // The Scheduler view loads on first opening: open it once now, so it is quick while the model streams.
+  await page.getByTestId('run-tab-scheduler').click();
+  await expect(page.getByTestId('scheduler-view')).toBeVisible();
+  await page.getByTestId('run-tab-events').click();
   await page.getByTestId('run-button').click();
 
   // Turn 0 streams: the live row's token count grows before the turn completes.
   const live = page.locator('[data-testid="live-row"][data-agent="solo"][data-turn="0"]');
-  await expect(live).toBeVisible();
+  await expect(live).toBeVisible({ timeout: 15_000 });
   const first = Number(await live.getAttribute('data-tokens'));
   await expect.poll(async () => Number(await live.getAttribute('data-tokens'))).toBeGreaterThan(first);
   await expect(live.getByTestId('live-row-head')).toHaveText(/^solo · streaming · \d+ tokens$/);
   await expect(page.locator('[data-testid="process-row"][data-agent="solo"]')).toHaveAttribute('data-live', 'generating');
   await expect(live.getByTestId('live-row-text')).toContainText('<b id="planted">not bold</b>');
   await expect(page.locator('#planted')).toHaveCount(0);
-  expect(await page.locator('[data-testid="event-row"][data-type="infer.completed"]').count()).toBe(0);
 
   // Turn 1 streams while the Scheduler is open: the running bar's live end moves on.
   await expect(page.locator('[data-testid="live-row"][data-agent="solo"][data-turn="1"]')).toBeVisible({ timeout: 15_000 });
@@ -247,6 +250,8 @@ test('a real run as a new user: tokens stream live; stepping back, scrubbing, re
   await expect(page.locator('[data-testid="event-row"][data-type="infer.completed"]')).toHaveCount(2);
   await page.locator('[data-testid="event-row"][data-type="infer.completed"]').first().click();
   await expect(page.getByTestId('event-detail')).toContainText('thought29');
+  await page.locator('[data-testid="event-row"][data-type="infer.completed"]').last().click();
+  await expect(page.getByTestId('event-detail')).toContainText('answer59');
   await page.getByTestId('filter-type').selectOption('');
   await page.getByTestId('scrubber').fill('1');
   await expect(page.getByTestId('cursor-readout')).toHaveText(`event 1 / ${head}`);
@@ -263,5 +268,5 @@ test('a real run as a new user: tokens stream live; stepping back, scrubbing, re
   const dump = await indexedDbDump(page);
   expect(Object.entries(dump).filter(([, rows]) => rows.includes(KEY)).map(([store]) => store)).toEqual(['harness-studio/endpoints']);
   // The run's trace is stored (a replay needs it) and holds the answers, never the key.
-  expect(Object.entries(dump).some(([store, rows]) => store.endsWith('eventBlocks') && rows.includes('answer29'))).toBe(true);
+  expect(Object.entries(dump).some(([store, rows]) => store.endsWith('eventBlocks') && rows.includes('answer59'))).toBe(true);
 });
