@@ -383,9 +383,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
     });
   } catch (err) {
     if (err instanceof NotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
-    // A kernel bug, not a user error: say so plainly, keep the stack for a bug report.
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    return { code: 1, stdout: '', stderr: `harness: the kernel failed while running ${parsed.file} (seed ${parsed.seed}); please report this:\n${detail}\n` };
+    return internalError(`the kernel failed while running ${parsed.file} (seed ${parsed.seed})`, err, io.env);
   }
   const { summary, events } = outcome;
 
@@ -419,6 +417,16 @@ function setupFailure(events: readonly KernelEvent[]): Extract<KernelEvent, { ty
     if (e.type === 'infer.failed' && e.retry === null && SETUP_FAILURES.has(e.failure.kind)) return e;
   }
   return undefined;
+}
+
+/**
+ * A bug, not a user error: one line saying so and what failed, exit 1; the stack only when
+ * HARNESS_DEBUG is set (a user never sees a raw stack, a bug report can have one).
+ */
+function internalError(what: string, err: unknown, env: Env | undefined): CliResult {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const stack = env?.HARNESS_DEBUG && err instanceof Error && err.stack ? `${err.stack}\n` : '';
+  return { code: 1, stdout: '', stderr: `harness: internal error: ${what}: ${oneLine(message)} (please report it with the document; HARNESS_DEBUG=1 prints the stack)\n${stack}` };
 }
 
 function oneLine(text: string): string {
@@ -468,8 +476,16 @@ function traceMismatch(t: RecordedTrace, spec: HarnessSpec, file: string, trace:
   return `${trace}: recorded from another document, ${recordedFrom}, whose agent${missing.length === 1 ? '' : 's'} ${missing.map((a) => `"${a}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${file}`;
 }
 
-/** The whole CLI: argv without node and script. */
+/** The whole CLI: argv without node and script. Never throws: a bug is one line (see internalError). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliResult> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    return internalError(`harness ${argv[0] ?? ''} failed`, err, io.env);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:

@@ -77,7 +77,9 @@ export function parseJsonText(text: string): { ok: true; value: unknown } | { ok
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const offset = locateJsonError(text);
+    // V8 names the position in most messages ("… in JSON at position 42"); the locator finds the rest.
+    const v8 = /at position (\d+)/.exec(message);
+    const offset = v8 ? Number(v8[1]) : locateJsonError(text);
     let where = '';
     if (offset >= 0) {
       const before = text.slice(0, offset).split('\n');

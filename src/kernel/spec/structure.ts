@@ -1,6 +1,6 @@
 /**
- * Limits on a document's shape, checked before the schema: nesting depth, and keys JavaScript
- * would not keep as data. The walk is iterative, so no document, however deep, overflows the
+ * Limits on a document's shape, checked before the schema: nesting depth, keys JavaScript
+ * would not keep as data, and numbers too large to be numbers (JSON's 1e999 reads as Infinity). The walk is iterative, so no document, however deep, overflows the
  * stack here; what it accepts is shallow enough for every recursive reader after it (the schema,
  * the reference check, templates, hashing, the run), so validate and run agree.
  */
@@ -71,6 +71,13 @@ export function structureIssues(root: unknown): SpecIssue[] {
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const { value, depth } = frame;
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      // JSON text reads 1e999 as Infinity: say what the number was, not what JavaScript made of it.
+      const path = foldedPath(pathOf(frame));
+      const what = Number.isNaN(value) ? 'NaN, which is not a number JSON can hold' : `a number too large (beyond ${value > 0 ? '' : '-'}1.8e308, the largest a JSON number can be here)`;
+      issues.push({ path, message: `${path || 'document'}: found ${what}`, expected: 'a finite number', found: String(value) });
+      continue;
+    }
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_NESTING) {
       if (!tooDeep) {
