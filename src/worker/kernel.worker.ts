@@ -32,11 +32,14 @@ if (locks) {
  * this worker's own (a nested dedicated worker; wllama and its 8.7 MB of WebAssembly load only
  * there, never in the page or here). Without OPFS or nested workers there is no local CPU.
  */
+/** A loaded model no unfinished run uses stays loaded this long: Run after an edit should not reload gigabytes. */
+const LOCAL_IDLE_MS = 5 * 60_000;
 const localModels =
   typeof Worker !== 'undefined' && typeof self.navigator?.storage?.getDirectory === 'function'
     ? new LocalModels(
         { list: () => listModels(), store: (file, opts) => storeModel(file, opts), open: (name) => openModel(name), remove: (name) => deleteModel(name) },
         () => connectLocalCpu(new Worker(new URL('../providers/local/localCpu.worker.ts', import.meta.url), { type: 'module', name: 'harness-local-cpu' })),
+        LOCAL_IDLE_MS,
       )
     : undefined;
 

@@ -4,8 +4,8 @@
  *
  * - One model is loaded at a time (a real GGUF takes gigabytes of the tab's memory): runs on
  *   the same file share the load; a run on another file unloads the first (its runs reload it
- *   on their next call). A model no unstopped run uses is unloaded (`keepOnly`), as is a
- *   deleted or replaced file.
+ *   on their next call). A model no unstopped run uses is unloaded (`keepOnly`, after a grace
+ *   period so Run after an edit does not load it again), as is a deleted or replaced file.
  * - Each model a run binds to a file gets a Provider that asks for the loaded CPU at every
  *   call, so a model swapped out meanwhile is loaded again instead of failing.
  * - Failures (the file gone from storage, a file llama.cpp will not load) are `ProviderError`s
@@ -56,12 +56,19 @@ interface Loaded {
 
 export class LocalModels {
   private current: Loaded | null = null;
+  /** The pending unload of a model no run uses (see `idleMs`). */
+  private idle: ReturnType<typeof setTimeout> | null = null;
   private readonly sinks = new Set<(s: LocalModelStatus) => void>();
   private last: LocalModelStatus | null = null;
 
+  /**
+   * @param idleMs how long a model no unstopped run uses stays loaded (0: unloaded at once), so
+   *   pressing Run again after an edit does not load a multi-GB file again
+   */
   constructor(
     private readonly storage: LocalModelStorage,
     private readonly spawn: () => LocalCpu,
+    private readonly idleMs = 0,
   ) {}
 
   /** The file loaded or loading now, if any. */
@@ -108,6 +115,7 @@ export class LocalModels {
 
   /** The local CPU with `file` loaded: shared when it is loaded already, else loaded now (unloading another). */
   acquire(file: string): Promise<LocalCpu> {
+    this.cancelIdle();
     const held = this.current;
     if (held?.file === file) return held.ready.then(() => held.cpu);
     this.unload();
@@ -146,13 +154,26 @@ export class LocalModels {
     };
   }
 
-  /** Unloads the loaded model unless `inUse` holds its file. */
+  /** Unloads the loaded model unless `inUse` holds its file (after `idleMs`, if nothing needs it meanwhile). */
   keepOnly(inUse: ReadonlySet<string>): void {
-    if (this.current && !inUse.has(this.current.file)) this.unload();
+    this.cancelIdle();
+    const held = this.current;
+    if (!held || inUse.has(held.file)) return;
+    if (this.idleMs <= 0) return this.unload();
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (this.current === held) this.unload();
+    }, this.idleMs);
+  }
+
+  private cancelIdle(): void {
+    if (this.idle !== null) clearTimeout(this.idle);
+    this.idle = null;
   }
 
   /** Ends the local CPU's worker (and the engine's with it): its memory goes back at once. */
   unload(): void {
+    this.cancelIdle();
     const held = this.current;
     if (!held) return;
     this.current = null;

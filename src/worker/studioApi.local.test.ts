@@ -190,6 +190,25 @@ describe('local models over the worker protocol', () => {
 });
 
 describe('LocalModels', () => {
+  it('with a grace period, a model no run uses stays loaded for the next run and is unloaded when the period passes unused', async () => {
+    const storage = memoryStorage();
+    storage.files.set('a.gguf', tiny());
+    const { spawn, log } = fakeCpus();
+    const local = new LocalModels(storage, spawn, 40);
+    await local.acquire('a.gguf');
+    local.keepOnly(new Set());
+    await new Promise((r) => setTimeout(r, 10));
+    await local.acquire('a.gguf');
+    expect(log).toEqual(['load a.gguf']);
+    local.keepOnly(new Set(['a.gguf']));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(local.loadedFile).toBe('a.gguf');
+    local.keepOnly(new Set());
+    await new Promise((r) => setTimeout(r, 80));
+    expect(log).toEqual(['load a.gguf', 'terminate a.gguf']);
+    expect(local.loadedFile).toBeNull();
+  });
+
   it('a load cut short by another file rejects instead of hanging', async () => {
     const storage = memoryStorage();
     storage.files.set('a.gguf', tiny());
