@@ -10,7 +10,8 @@
  *   (`resumedBy: 'prefix'`) where the provider can, asked afresh otherwise (`restart`); its
  *   prefill (the window, plus the prefix) is charged again.
  * Slices count by the tokenizer (a part's input when it starts, its output as it streams); the
- * provider's reported usage corrects both on `infer.completed` (`correction`).
+ * provider's reported usage corrects both on `infer.completed` (`correction`). A fault where the
+ * kernel waits on the stream is `infer.failed` (modelFaults.guardStream); the retry is a new part.
  */
 import { settledGeneration, type Generation, type InferResult, type PartialAnswer, type PartialOutput, type Resume } from '../cpu/cpu';
 import type { Proc } from '../state/state';
