@@ -28,9 +28,16 @@
  *   localCpu            decode tokens/s of the in-browser CPU (wllama, one thread) on the generated
  *                       tiny GGUF in Chromium, beside node-llama-cpp (one thread) on the same file
  *                       in Node, in the same run (bench/localCpuBench.mjs)
+ *   realModel           a one-agent harness on an OpenAI-compatible endpoint (the wire server on
+ *                       127.0.0.1, answers streamed word by word), in Node (bench/realModel.ts):
+ *                       the wall time the kernel adds from a streamed answer's last byte to the
+ *                       agent's next dispatch, median/p95          aim median < 1 ms;
+ *                       events/s replaying that recorded run (RecordedCpu) vs the sim on the same
+ *                       harness in the same process                 aim ratio >= 1;
+ *                       bytes of the trace's recordings per generated token   aim <= 16
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -294,9 +301,23 @@ async function benchLocalCpuSpeed() {
   return r;
 }
 
+// ---- (j) real models: hand-off latency, replay speed, recorded bytes per token ----------------
+
+async function benchRealModels() {
+  const bundle = await bundleTs('bench/realModel.ts');
+  const { benchRealModel } = await import(bundle);
+  const r = await benchRealModel(QUICK ? 30 : 60, QUICK ? 800 : 1500);
+  line('last byte -> next dispatch, median', `${r.handoffMedianUs} µs`, `aim < 1,000 µs  ${verdict(r.handoffMedianUs < 1000)}  (p95 ${r.handoffP95Us} µs over ${r.turns} streamed turns; run ${r.stopReason})`);
+  line('replayed real run events/s (Node)', fmt(r.replayEventsPerSec), `aim >= the sim's  ${verdict(r.replayVsSim >= 1)}  (sim on the same harness ${fmt(r.simEventsPerSec)}/s, ratio ${r.replayVsSim}; ${r.replayEvents} events a run; same trace hash: ${r.sameHashOnReplay})`);
+  const b = r.bytesBy;
+  line('recorded bytes per generated token', `${r.recordBytesPerToken}`, `aim <= 16  ${verdict(r.recordBytesPerToken <= 16)}  (${fmt(r.recordBytes)} bytes of infer.completed.record for ${fmt(r.generatedTokens)} tokens; whole infer.completed lines ${r.lineBytesPerToken} bytes/token: text ${fmt(b.eventText)}, action ${fmt(b.action)}, record text ${fmt(b.recordResponseText)}, calls ${fmt(b.recordToolCalls)}, rest ${fmt(b.recordRest)})`);
+  if (!r.sameHashOnReplay) throw new Error('the replay of the recorded run gave another trace hash');
+  return { handoffMedianUs: r.handoffMedianUs, handoffP95Us: r.handoffP95Us, replayEventsPerSec: r.replayEventsPerSec, simEventsPerSec: r.simEventsPerSec, replayVsSim: r.replayVsSim, recordBytesPerToken: r.recordBytesPerToken, lineBytesPerToken: r.lineBytesPerToken };
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -318,5 +339,6 @@ await measure('archive', 'archive', benchArchive);
 await measure('tokensPerSec', 'tokens', benchTokenCount);
 await measure('syscall', 'syscall', benchSyscallLatency);
 await measure('localCpu', 'localcpu', benchLocalCpuSpeed);
+await measure('realModel', 'real', benchRealModels);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
