@@ -109,7 +109,7 @@ export interface DocumentSlice {
   setEndpoints(list: EndpointSummary[]): void;
   /**
    * This browser's choice of endpoint for each real model of the open project (model id →
-   * endpoint name). Kept in settings beside the project, not in the document: endpoints and
+   * endpoint id; a name in bindings stored before ids). Kept in settings beside the project, not in the document: endpoints and
    * keys belong to a browser, the document travels.
    */
   modelEndpoints: Record<string, string>;

@@ -105,7 +105,7 @@ export interface Notice {
 import type { EndpointInput, EndpointSummary } from '../persist/EndpointStore';
 export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/EndpointStore';
 
-/** The setting that holds a project's choice of endpoint per real model (model id → endpoint name). */
+/** The setting that holds a project's choice of endpoint per real model (model id → endpoint id, so a rename keeps it; a binding stored before ids holds the name, and still resolves). */
 export const modelEndpointsKey = (projectId: string): string => `modelEndpoints/${projectId}`;
 
 /**

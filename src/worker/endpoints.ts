@@ -28,7 +28,7 @@ export async function testEndpoint(row: EndpointRow, fetchImpl?: typeof fetch): 
   }
 }
 
-/** Where the settings table keeps a project's model → endpoint-name choices (the UI writes it). */
+/** Where the settings table keeps a project's model → endpoint-id choices (the UI writes it). */
 export { modelEndpointsKey } from './api';
 
 export interface ResolvedEndpoints {
@@ -67,7 +67,7 @@ export async function resolveModelEndpoints(spec: HarnessSpec, bindings: unknown
     }
     const wire = m.provider === 'anthropic' ? 'anthropic' : 'openai';
     if (row.kind !== wire) {
-      problems.push(`model "${m.id}" (${m.provider}) points at endpoint "${name}", which speaks ${row.kind === 'openai' ? 'the OpenAI-compatible API' : 'Anthropic'}: choose an endpoint of the same kind or change the provider.`);
+      problems.push(`model "${m.id}" (${m.provider}) points at endpoint "${row.name}", which speaks ${row.kind === 'openai' ? 'the OpenAI-compatible API' : 'Anthropic'}: choose an endpoint of the same kind or change the provider.`);
       continue;
     }
     endpoints[m.id] = { wire, baseUrl: row.baseUrl, ...(row.apiKey ? { apiKey: row.apiKey } : {}) };

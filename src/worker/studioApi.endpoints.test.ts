@@ -94,6 +94,21 @@ describe('a run of a real model on the endpoint chosen for it', () => {
     expect(stored).not.toContain(KEY);
   });
 
+  it('a model bound to an endpoint by id (what the inspector stores) still runs on it after the endpoint is renamed', async () => {
+    const server = await WireServer.start();
+    open.push(server);
+    server.script('/v1/chat/completions', finish('Lyon'));
+    const { remote } = setup();
+    const saved = await remote.saveEndpoint({ name: 'Local wire', kind: 'openai', baseUrl: `${server.url}/v1`, apiKey: KEY });
+    await remote.setSetting('modelEndpoints/p3', { m: saved.id });
+    await remote.saveEndpoint({ id: saved.id, name: 'Renamed wire', kind: 'openai', baseUrl: `${server.url}/v1` });
+    const started = await remote.startRun('p3', oneAgent(), 1);
+    if (!started.ok) throw new Error(started.issues.map((i) => i.message).join('\n'));
+    const done = await remote.play(started.run.id, []);
+    expect(done.status).toBe('stopped');
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
   it('without a chosen endpoint, or with a deleted one, startRun refuses naming the model and starts nothing', async () => {
     const { remote } = setup();
     const none = await remote.startRun('p2', oneAgent(), 1);

@@ -11,6 +11,7 @@ import { MemorySection } from './MemoryForms';
 import type { EntityEdit } from './useEntityEdit';
 import { placeholderOf } from './shownDefault';
 import { drivenBy } from './drivenBy';
+import { endpointNames } from '../../shell/modelEndpoints';
 
 /** Fields the agent form places issues at; anything else shows at the top of the inspector. */
 export const AGENT_FIELDS = ['id', 'name', 'description', 'model', 'temperature', 'injectionSusceptibility', 'executeOnly', 'sched', 'memory', 'capabilities', 'systemPrompt', 'behaviour'];
@@ -35,7 +36,8 @@ export function AgentForm({ edit }: { edit: EntityEdit }) {
   const targets = [...entities(doc, 'tool'), ...entities(doc, 'store')].map((t) => ({ value: t.id, label: `${t.id} (${t.kind})` }));
   const unused = targets.filter((t) => !caps.some((c) => isRecord(c) && c.target === t.value));
   const bindings = useStudio((s) => s.modelEndpoints);
-  const driver = drivenBy(doc, a.model, bindings);
+  const endpoints = useStudio((s) => s.endpoints);
+  const driver = drivenBy(doc, a.model, endpointNames(bindings, endpoints));
 
   return (
     <>

@@ -1,7 +1,7 @@
 /** Inspector forms for tools, stores, models and channels. */
 import { useStudio } from '../../../store';
 import { studio } from '../../../bridge/client';
-import { modelEndpointsKey } from '../../shell/modelEndpoints';
+import { boundEndpoint, modelEndpointsKey } from '../../shell/modelEndpoints';
 import { useLocalModels } from '../../shell/localModels';
 import { localModelBinding } from '../../../bridge/api';
 import { entities, isRecord, str } from '../docModel';
@@ -97,15 +97,19 @@ const PROVIDER_OPTIONS = PROVIDERS.filter((p) => p !== MODEL.provider).map((p) =
   label: BUILTIN_PROVIDERS.includes(p) ? p : `${p} (needs an endpoint)`,
 }));
 
+const KIND_LABEL = { openai: 'OpenAI-compatible', anthropic: 'Anthropic' } as const;
+
 /** Which Settings endpoint this browser runs the model on (stored beside the project, never in the document). */
 function EndpointField({ modelId }: { modelId: string }) {
   const endpoints = useStudio((s) => s.endpoints);
   const local = useLocalModels().models;
   const projectId = useStudio((s) => s.projectId);
   const bindings = useStudio((s) => s.modelEndpoints);
-  const choose = (name: string | undefined): void => {
+  const bound = boundEndpoint(endpoints, bindings[modelId]);
+  // Bound by id: renaming the endpoint in Settings keeps the model on it.
+  const choose = (id: string | undefined): void => {
     const next = { ...bindings };
-    if (name) next[modelId] = name;
+    if (id) next[modelId] = id;
     else delete next[modelId];
     useStudio.getState().setModelEndpoints(next);
     if (projectId) void studio().setSetting(modelEndpointsKey(projectId), next).catch(() => undefined);
@@ -113,11 +117,11 @@ function EndpointField({ modelId }: { modelId: string }) {
   return (
     <SelectField
       label="Endpoint"
-      hint={endpoints.length + local.length === 0 ? 'add one in Settings' : 'from Settings, this browser only'}
-      value={bindings[modelId]}
+      hint={endpoints.length + local.length === 0 ? 'add one in Settings' : `${bound ? `${KIND_LABEL[bound.kind]}; ` : ''}from Settings, this browser only`}
+      value={bound?.id ?? bindings[modelId]}
       // A stored GGUF serves any real provider: the local CPU answers the same chat requests.
       options={[
-        ...endpoints.map((e) => ({ value: e.name, label: `${e.name} (${e.kind === 'openai' ? 'OpenAI-compatible' : 'Anthropic'})` })),
+        ...endpoints.map((e) => ({ value: e.id, label: e.name })),
         ...local.map((m) => ({ value: localModelBinding(m.name), label: `local: ${m.name}` })),
       ]}
       empty="none (choose one to run it in the studio; the CLI uses the base URL)"
