@@ -66,7 +66,7 @@ function benchSpec(turns: number, provider: 'openai-compatible' | 'sim'): Harnes
       id: 'solo', name: 'Solo', model: 'm', systemPrompt: 'Look facts up one at a time, then answer.', capabilities: [{ target: 'lookup', access: 'use' }],
       ...(provider === 'sim' ? { behaviour } : {}),
     }],
-    tools: [{ id: 'lookup', name: 'lookup', description: 'Look a fact up', args: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'], additionalProperties: false }, impl: { kind: 'sim', result: 'The Louvre opens at 9:00.', latencyMs: 20 } }],
+    tools: [{ id: 'lookup', name: 'lookup', description: 'Look a fact up', args: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'], additionalProperties: false }, impl: { kind: 'sim', result: 'On {{args.q}}: the Louvre opens at 9:00.', latencyMs: 20 } }],
     limits: { maxSteps: turns * 4 + 20 },
   }));
   if (!r.ok) throw new Error(`bench document is invalid: ${r.issues.map((i) => i.message).join('; ')}`);
@@ -119,30 +119,26 @@ async function liveRun(server: WireServer, spec: HarnessSpec, turns: number, run
 
 /**
  * Events per second of two kernels run alternately, one whole run each in turn, so that a busy
- * machine slows both alike (the figure that matters is their ratio).
+ * machine slows both alike: each side's figure is the median of its runs' rates (a burst of
+ * other work spoils a few runs, not the median), and the figure that matters is their ratio.
  */
 async function eventsPerSecPair(a: () => Kernel, b: () => Kernel, ms: number): Promise<[{ perSec: number; hash: string }, { perSec: number; hash: string }]> {
-  const acc = [{ events: 0, ms: 0, last: null as Kernel | null }, { events: 0, ms: 0, last: null as Kernel | null }];
-  const once = async (make: () => Kernel, slot: (typeof acc)[number]): Promise<void> => {
+  const sides = [{ make: a, rates: [] as number[], last: null as Kernel | null }, { make: b, rates: [] as number[], last: null as Kernel | null }];
+  const once = async (side: (typeof sides)[number], keep: boolean): Promise<void> => {
     const t0 = performance.now();
-    const k = make();
+    const k = side.make();
     await k.runUntil({ maxEvents: 1_000_000 });
-    slot.ms += performance.now() - t0;
-    slot.events += k.events.length;
-    slot.last = k;
+    const dt = performance.now() - t0;
+    if (keep) side.rates.push((k.events.length / dt) * 1000);
+    side.last = k;
   };
   const warm = performance.now() + Math.min(300, ms / 3);
-  while (performance.now() < warm) {
-    await a().runUntil({ maxEvents: 1_000_000 });
-    await b().runUntil({ maxEvents: 1_000_000 });
-  }
+  while (performance.now() < warm) for (const side of sides) await once(side, false);
   const end = performance.now() + ms;
-  while (performance.now() < end) {
-    await once(a, acc[0]!);
-    await once(b, acc[1]!);
-  }
+  while (performance.now() < end || sides[0]!.rates.length < 5) for (const side of sides) await once(side, true);
+  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
   // The hash is a check, not part of running: taken once, outside the timed runs.
-  const out = acc.map((x) => ({ perSec: Math.round((x.events / x.ms) * 1000), hash: x.last?.traceHash() ?? '' }));
+  const out = sides.map((side) => ({ perSec: Math.round(median(side.rates)), hash: side.last?.traceHash() ?? '' }));
   return [out[0]!, out[1]!];
 }
 
