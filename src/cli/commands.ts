@@ -498,8 +498,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
       if (rest.length !== 1 || rest[0]!.startsWith('--')) return usageError(rest.length === 0 ? 'validate needs a FILE' : `validate takes exactly one FILE, found: ${rest.join(' ')}`);
       return validateCommand(rest[0]!, io);
     }
-    case 'run':
-      return runCommand(rest, io);
+    case 'run': {
+      // Declared secrets and environment keys never reach a trace file or the terminal.
+      const { cliSecrets, redacted } = await import('./redact');
+      return redacted(cliSecrets(rest, io), io, (safe) => runCommand(rest, safe));
+    }
     case 'inject-suite':
       return (await import('./injectSuite')).injectSuiteCommand(rest, io);
     default:

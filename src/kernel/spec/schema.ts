@@ -125,6 +125,8 @@ export const CoreBlockSchema = z.object({
   label: z.string().min(1),
   value: z.string().default(''),
   limit: z.number().int().positive().default(2000),
+  /** The value is a secret: redacted in traces, CLI output and exports (spec/secrets.ts). */
+  secret: z.boolean().optional(),
 });
 
 export const MemorySchema = z.object({
@@ -190,6 +192,8 @@ export const ToolSchema = z.object({
   mainArg: z.string().optional(),
   /** Whether its results can be trusted; untrusted results taint what is derived from them. */
   trust: z.enum(['trusted', 'untrusted']).default('untrusted'),
+  /** Its results are secrets (a vault read): the sim `result` is redacted in traces, CLI output and exports (spec/secrets.ts). */
+  secret: z.boolean().optional(),
   impl: ToolImplSchema.default({ kind: 'sim', result: '', latencyMs: 100 }),
 });
 
@@ -200,6 +204,8 @@ export const DocumentSchema = z.object({
   trust: z.enum(['trusted', 'untrusted']).default('trusted'),
   /** False plants a plausible-but-wrong chunk (a distractor): retrieved, it lowers the sim's accuracy. */
   valid: z.boolean().default(true),
+  /** The text is a secret: redacted in traces, CLI output and exports (spec/secrets.ts). */
+  secret: z.boolean().optional(),
 });
 
 export const StoreSchema = z.object({
