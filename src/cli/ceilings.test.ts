@@ -62,7 +62,8 @@ describe('resource ceilings', () => {
   // A million events take about two minutes of CPU here: part of the full robustness run (npm run test:robust).
   it.runIf(process.env.HARNESS_FULL === '1')('with no limits set, maxSteps 1e9 still stops by a default ceiling', async () => {
     const { summary } = await runSpec(endless(), { seed: 1 });
-    expect(['max-events', 'max-state']).toContain(summary.stopReason);
+    // On a loaded machine the CLI's wall-clock ceiling (600 s) can come first: a ceiling all the same.
+    expect(['max-events', 'max-state', 'max-wall-time']).toContain(summary.stopReason);
     expect(summary.events).toBeLessThanOrEqual(CEILINGS.maxEvents + 1);
   }, 600_000);
 });
