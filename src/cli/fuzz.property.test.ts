@@ -111,7 +111,7 @@ function mutate(doc: Json, m: Mutation): Json {
 const input: fc.Arbitrary<unknown> = fc
   .tuple(fc.nat({ max: EXAMPLES.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.constantFrom('value', 'text', 'text', 'broken-text'), fc.nat(), fc.constantFrom(',', '}', ']', '"', '\\', '\u0000', '1e999', 'NaN'))
   .map(([i, ms, form, cut, stray]) => {
-    const doc = ms.reduce((d, m) => mutate(d, m), EXAMPLES[i]!);
+    const doc = ms.reduce<Json>((d, m) => mutate(d, m), EXAMPLES[i]!);
     if (form === 'value') return doc;
     let text: string;
     try {
