@@ -166,6 +166,14 @@ export class Kernel {
   get stopped(): boolean {
     return this.run.s.stopped !== null;
   }
+  /**
+   * The holder is done with this kernel without stopping the run (deleted, taken over by another
+   * tab): real generations still streaming are aborted so no model keeps generating for nobody.
+   * Nothing is recorded; the trace stays as it was.
+   */
+  abandon(): void {
+    this.run.abortGenerations();
+  }
   get document(): HarnessSpec {
     return this.run.spec;
   }

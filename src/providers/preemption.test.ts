@@ -221,4 +221,32 @@ describe('a run that stops while a real model streams', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(aborted).toBe(true);
   });
+
+  it('a kernel its holder abandons mid-run (run deleted, tab taken over) aborts the stream it still holds, recording nothing', async () => {
+    const s = spec('openai', ['a']);
+    await loadEncodingsFor(s);
+    let aborted = false;
+    const endless: Provider = {
+      wire: 'openai', endpoint: 'test:endless', capabilities: { seed: false, assistantPrefix: false },
+      listModels: async () => [],
+      chat: (_req, opts) => new Promise<ChatResponse>((resolve) => {
+        for (let i = 0; i < 100; i++) opts?.onDelta?.({ kind: 'text', text: 'word ' });
+        opts?.signal?.addEventListener('abort', () => {
+          aborted = true;
+          resolve({ wire: 'openai', endpoint: 'test:endless', requested: { model: 'm', temperature: null, seed: null, maxTokens: null }, model: null, responseId: null, requestId: null, systemFingerprint: null, prefix: '', text: 'word '.repeat(100), toolCalls: [], finishReason: 'aborted', rawFinishReason: null, usage: null, timing: { startedAt: 0, headersMs: null, firstTokenMs: null, totalMs: 0 }, events: 0 });
+        });
+      }),
+    };
+    const k = Kernel.create(s, { runId: 'r1', seed: 1, cpus: createModelCpus(s, { m: endless }) });
+    // Paused between slices of one generation: the agent keeps its slot, so its stream stays open.
+    await k.runUntil({ maxEvents: 1000, until: (e) => e.type === 'infer.sliced' });
+    expect(k.stopped).toBe(false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(aborted).toBe(false);
+    const head = k.head;
+    k.abandon();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(aborted).toBe(true);
+    expect(k.head).toBe(head);
+  });
 });

@@ -189,6 +189,7 @@ export class LiveRun {
   async dispose(): Promise<void> {
     this.lost = true;
     await this.pause();
+    this.kernel.abandon();
     this.batcher.cancel();
     await this.writer.idle();
   }

@@ -154,11 +154,15 @@ export class RunContext {
     return this.sized;
   }
 
-  /** Ends the run with `run.stopped`, recording which goals were met. */
-  stop(reason: StopReason, detail: string, t: number = this.s.now, evidence?: readonly number[]): KernelEvent {
-    // A real model still streaming for this run is stopped: nothing will read its answer.
+  /** Aborts every real generation still streaming for this run (nothing will read its answer); records nothing. */
+  abortGenerations(): void {
     for (const { gen } of this.generations.values()) void Promise.resolve().then(() => gen.abort()).catch(() => undefined);
     this.generations.clear();
+  }
+
+  /** Ends the run with `run.stopped`, recording which goals were met. */
+  stop(reason: StopReason, detail: string, t: number = this.s.now, evidence?: readonly number[]): KernelEvent {
+    this.abortGenerations();
     const goals: Record<string, boolean> = {};
     for (const g of this.spec.goals) goals[g.id] = this.s.goalsMet[g.id] === true;
     return this.emit({ type: 'run.stopped', reason, detail, goals, ...(evidence && evidence.length > 0 ? { evidence: [...evidence] } : {}) }, t);
