@@ -30,3 +30,42 @@ export function injectDiskFaults(db: StudioDb): DiskSwitch {
   });
   return disk;
 }
+
+/** Arm it to kill the worker at its next event-block write; `killed` tells whether it happened. */
+export interface KillSwitch {
+  armed: boolean;
+  killed: boolean;
+}
+
+/**
+ * Installs (before the database opens) a worker that dies in the middle of writing an event
+ * block: once armed, the next put into `eventBlocks` writes its first row torn (half its
+ * events) inside the transaction, then fails, which aborts the transaction as a killed worker's
+ * does. From then on every write through this connection fails: a dead worker writes nothing more.
+ */
+export function injectKillDuringBlockWrite(db: StudioDb): KillSwitch {
+  const kill: KillSwitch = { armed: false, killed: false };
+  const dead = () => Promise.reject(new Dexie.AbortError('Transaction aborted: the worker was killed'));
+  db.use({
+    stack: 'dbcore',
+    name: 'kill-during-block-write',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        return {
+          ...table,
+          mutate: async (req) => {
+            if (kill.killed) return dead();
+            if (!kill.armed || name !== 'eventBlocks' || req.type !== 'put' || req.values.length === 0) return table.mutate(req);
+            kill.killed = true;
+            const first = req.values[0] as { events: unknown[] };
+            await table.mutate({ ...req, keys: req.keys?.slice(0, 1), values: [{ ...first, events: first.events.slice(0, Math.ceil(first.events.length / 2)) }] });
+            return dead();
+          },
+        };
+      },
+    }),
+  });
+  return kill;
+}
