@@ -106,21 +106,39 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
 
 /**
  * The state's tables keyed by ids or names (agent, model, store, artifact, goal, group, task,
- * handle, variable): cloneState makes each an id table again. `views` holds tables too.
+ * handle, endpoint), and each agent's own (variables, taint by segment): cloneState makes each an
+ * id table again. `views` holds a table per store.
  */
-const ID_TABLES = new Set(['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'vars', 'taint', 'endpoints']);
+const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'endpoints'] as const;
 
 /** A deep copy of a state (states are JSON data), its id-keyed tables null-prototype (see idTable). */
 export function cloneState(s: KernelState): KernelState {
   return stateFromJson(JSON.stringify(s));
 }
 
-/** A state from its JSON text (a cloneState in two halves, for a caller that also wants the text's size). */
+const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A state from its JSON text (a cloneState in two halves, for a caller that also wants the text's
+ * size). The id tables sit at known places, so they are rebuilt there after a plain parse: a
+ * JSON.parse reviver would be called for every value of the state (it cost a third of the sim's
+ * speed, snapshots being on the hot path).
+ */
 export function stateFromJson(text: string): KernelState {
-  return JSON.parse(text, (key: string, value: unknown) => {
-    if (!ID_TABLES.has(key) || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-    const table = toIdTable(value as Record<string, unknown>);
-    if (key === 'views') for (const store of Object.keys(table)) table[store] = toIdTable(table[store] as Record<string, unknown>);
-    return table;
-  }) as KernelState;
+  const s = JSON.parse(text) as Record<string, unknown>;
+  for (const key of STATE_TABLES) {
+    const table = s[key];
+    if (isTable(table)) s[key] = toIdTable(table);
+  }
+  // A state stored by an older version may lack a table: it stays absent, as it was.
+  const views = isTable(s.views) ? s.views : {};
+  for (const store of Object.keys(views)) if (isTable(views[store])) views[store] = toIdTable(views[store] as Record<string, unknown>);
+  const procs = isTable(s.procs) ? (s.procs as Record<string, unknown>) : {};
+  for (const id of Object.keys(procs)) {
+    const p = procs[id];
+    if (!isTable(p)) continue;
+    if (isTable(p.vars)) p.vars = toIdTable(p.vars);
+    if (isTable(p.taint)) p.taint = toIdTable(p.taint);
+  }
+  return s as unknown as KernelState;
 }
