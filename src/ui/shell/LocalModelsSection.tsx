@@ -6,9 +6,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { addLocalModel, formatBytes, refreshLocalModels, removeLocalModel, useLocalModels } from './localModels';
 import type { LocalModelSummary } from '../../bridge/api';
+import { ConfirmDelete } from '../shared/ConfirmDelete';
 
 function LocalModelRow({ m }: { m: LocalModelSummary }) {
-  const [confirm, setConfirm] = useState(false);
   return (
     <li className="hs-settings__row" data-testid="local-model-row" data-model={m.name}>
       <div className="hs-settings__line">
@@ -17,20 +17,7 @@ function LocalModelRow({ m }: { m: LocalModelSummary }) {
         <span className="hs-settings__url">{[m.modelName, formatBytes(m.bytes), m.contextLength ? `context ${m.contextLength}` : null].filter(Boolean).join(' · ')}</span>
         {m.loaded && <span className="hs-muted">loaded</span>}
         <span className="hs-topbar__spacer" />
-        {confirm ? (
-          <span role="group" aria-label={`Delete ${m.name}?`}>
-            <button type="button" className="hs-btn hs-btn--small hs-btn--danger" onClick={() => void removeLocalModel(m.name)} data-testid="local-model-delete-confirm">
-              Delete
-            </button>
-            <button type="button" className="hs-btn hs-btn--small" onClick={() => setConfirm(false)}>
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={() => setConfirm(true)} data-testid="local-model-delete">
-            Delete
-          </button>
-        )}
+        <ConfirmDelete name={m.name} onDelete={() => removeLocalModel(m.name)} testId="local-model-delete" />
       </div>
       {m.problem && (
         <div className="hs-banner hs-banner--error" role="alert">

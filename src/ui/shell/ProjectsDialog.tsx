@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 import { studio } from '../../bridge/client';
 import type { ProjectSummary } from '../../bridge/api';
 import { useStudio } from '../../store';
+import { useModalDialog } from '../shared/useModalDialog';
 import { createBlank, createFromExample, deleteStoredProject, listExamples, openProject, renameStoredProject, type ExampleEntry } from './projectActions';
 
 function when(ms: number): string {
@@ -67,7 +68,7 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
   const currentId = useStudio((s) => s.projectId);
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const dialog = useRef<HTMLDivElement>(null);
+  const dialog = useModalDialog(onClose);
 
   const refresh = useCallback(() => {
     studio()
@@ -76,23 +77,6 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);
   useEffect(refresh, [refresh]);
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  }, [onClose]);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    dialog.current?.focus();
-    // On the window, so Escape still closes after the focused row was deleted.
-    const onKey = (e: globalThis.KeyboardEvent): void => {
-      if (e.key === 'Escape' && !e.defaultPrevented) close.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      previous?.focus();
-    };
-  }, []);
 
   const create = async (from: 'blank' | 'example', example?: ExampleEntry): Promise<void> => {
     const record = from === 'blank' ? await createBlank() : await createFromExample(example?.name, example?.file);

@@ -3,11 +3,13 @@
  * files run in this browser, LocalModelsSection). Keys are typed here, sent to the
  * worker once and stored there; the UI only ever gets endpoints back without them (`hasKey`).
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { studio } from '../../bridge/client';
 import type { EndpointInput, EndpointSummary, EndpointTest } from '../../bridge/api';
 import { useStudio } from '../../store';
 import { LocalModelsSection } from './LocalModelsSection';
+import { ConfirmDelete } from '../shared/ConfirmDelete';
+import { useModalDialog } from '../shared/useModalDialog';
 
 const KIND_LABEL: Record<EndpointSummary['kind'], string> = {
   openai: 'OpenAI-compatible (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio, OpenRouter)',
@@ -131,7 +133,6 @@ function TestResult({ result }: { result: EndpointTest | 'testing' }) {
 }
 
 function EndpointRowView({ e, onEdit, onDeleted }: { e: EndpointSummary; onEdit(): void; onDeleted(): void }) {
-  const [confirm, setConfirm] = useState(false);
   const [test, setTest] = useState<EndpointTest | 'testing' | null>(null);
   const run = async (): Promise<void> => {
     setTest('testing');
@@ -155,20 +156,7 @@ function EndpointRowView({ e, onEdit, onDeleted }: { e: EndpointSummary; onEdit(
         <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={onEdit} data-testid="endpoint-edit">
           Edit
         </button>
-        {confirm ? (
-          <span role="group" aria-label={`Delete ${e.name}?`}>
-            <button type="button" className="hs-btn hs-btn--small hs-btn--danger" onClick={async () => { await studio().deleteEndpoint(e.id); onDeleted(); }} data-testid="endpoint-delete-confirm">
-              Delete
-            </button>
-            <button type="button" className="hs-btn hs-btn--small" onClick={() => setConfirm(false)}>
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={() => setConfirm(true)} data-testid="endpoint-delete">
-            Delete
-          </button>
-        )}
+        <ConfirmDelete name={e.name} onDelete={async () => { await studio().deleteEndpoint(e.id); onDeleted(); }} testId="endpoint-delete" />
       </div>
       {test && <TestResult result={test} />}
     </li>
@@ -180,27 +168,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const endpoints = useStudio((s) => s.endpoints);
   const [editing, setEditing] = useState<Draft | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const dialog = useRef<HTMLDivElement>(null);
+  const dialog = useModalDialog(onClose);
   const refresh = useCallback(() => {
     refreshEndpoints().catch((err: unknown) => setError(message(err)));
   }, []);
   useEffect(refresh, [refresh]);
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  }, [onClose]);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    dialog.current?.focus();
-    const onKey = (e: globalThis.KeyboardEvent): void => {
-      if (e.key === 'Escape' && !e.defaultPrevented) close.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      previous?.focus();
-    };
-  }, []);
 
   return (
     <div className="hs-modal" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
