@@ -196,57 +196,51 @@ describe('a stream that fails after some slices', () => {
   });
 });
 
+/** A model that streams 100 tokens and then waits for ever, until its request is aborted (then `aborted` is true). */
+function endlessModel(): { provider: Provider; aborted: boolean } {
+  const out = { aborted: false } as { provider: Provider; aborted: boolean };
+  out.provider = {
+    wire: 'openai', endpoint: 'test:endless', capabilities: { seed: false, assistantPrefix: false },
+    listModels: async () => [],
+    chat: (_req, opts) => new Promise<ChatResponse>((resolve) => {
+      for (let i = 0; i < 100; i++) opts?.onDelta?.({ kind: 'text', text: 'word ' });
+      opts?.signal?.addEventListener('abort', () => {
+        out.aborted = true;
+        resolve({ wire: 'openai', endpoint: 'test:endless', requested: { model: 'm', temperature: null, seed: null, maxTokens: null }, model: null, responseId: null, requestId: null, systemFingerprint: null, prefix: '', text: 'word '.repeat(100), toolCalls: [], finishReason: 'aborted', rawFinishReason: null, usage: null, timing: { startedAt: 0, headersMs: null, firstTokenMs: null, totalMs: 0 }, events: 0 });
+      });
+    }),
+  };
+  return out;
+}
+
 describe('a run that stops while a real model streams', () => {
   it('aborts the stream: nothing will read it', async () => {
     const s = spec('openai', ['a']);
     const limited = { ...s, limits: { ...s.limits, maxTimeMs: 20 } };
     await loadEncodingsFor(limited);
-    let aborted = false;
-    // A model that streams 100 tokens and then waits for ever, until its request is aborted.
-    const endless: Provider = {
-      wire: 'openai', endpoint: 'test:endless', capabilities: { seed: false, assistantPrefix: false },
-      listModels: async () => [],
-      chat: (_req, opts) => new Promise<ChatResponse>((resolve) => {
-        for (let i = 0; i < 100; i++) opts?.onDelta?.({ kind: 'text', text: 'word ' });
-        opts?.signal?.addEventListener('abort', () => {
-          aborted = true;
-          resolve({ wire: 'openai', endpoint: 'test:endless', requested: { model: 'm', temperature: null, seed: null, maxTokens: null }, model: null, responseId: null, requestId: null, systemFingerprint: null, prefix: '', text: 'word '.repeat(100), toolCalls: [], finishReason: 'aborted', rawFinishReason: null, usage: null, timing: { startedAt: 0, headersMs: null, firstTokenMs: null, totalMs: 0 }, events: 0 });
-        });
-      }),
-    };
-    const k = Kernel.create(limited, { runId: 'r1', seed: 1, cpus: createModelCpus(limited, { m: endless }) });
+    const endless = endlessModel();
+    const k = Kernel.create(limited, { runId: 'r1', seed: 1, cpus: createModelCpus(limited, { m: endless.provider }) });
     await k.runUntil({ maxEvents: 1000 });
     expect(k.state.stopped?.reason).toBe('max-time');
     expect(of(k.events, 'infer.sliced').length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 0));
-    expect(aborted).toBe(true);
+    expect(endless.aborted).toBe(true);
   });
 
   it('a kernel its holder abandons mid-run (run deleted, tab taken over) aborts the stream it still holds, recording nothing', async () => {
     const s = spec('openai', ['a']);
     await loadEncodingsFor(s);
-    let aborted = false;
-    const endless: Provider = {
-      wire: 'openai', endpoint: 'test:endless', capabilities: { seed: false, assistantPrefix: false },
-      listModels: async () => [],
-      chat: (_req, opts) => new Promise<ChatResponse>((resolve) => {
-        for (let i = 0; i < 100; i++) opts?.onDelta?.({ kind: 'text', text: 'word ' });
-        opts?.signal?.addEventListener('abort', () => {
-          aborted = true;
-          resolve({ wire: 'openai', endpoint: 'test:endless', requested: { model: 'm', temperature: null, seed: null, maxTokens: null }, model: null, responseId: null, requestId: null, systemFingerprint: null, prefix: '', text: 'word '.repeat(100), toolCalls: [], finishReason: 'aborted', rawFinishReason: null, usage: null, timing: { startedAt: 0, headersMs: null, firstTokenMs: null, totalMs: 0 }, events: 0 });
-        });
-      }),
-    };
-    const k = Kernel.create(s, { runId: 'r1', seed: 1, cpus: createModelCpus(s, { m: endless }) });
+    const endless = endlessModel();
+    const k = Kernel.create(s, { runId: 'r1', seed: 1, cpus: createModelCpus(s, { m: endless.provider }) });
     // Paused between slices of one generation: the agent keeps its slot, so its stream stays open.
     await k.runUntil({ maxEvents: 1000, until: (e) => e.type === 'infer.sliced' });
     expect(k.stopped).toBe(false);
     await new Promise((r) => setTimeout(r, 0));
-    expect(aborted).toBe(false);
+    expect(endless.aborted).toBe(false);
     const head = k.head;
     k.abandon();
     await new Promise((r) => setTimeout(r, 0));
-    expect(aborted).toBe(true);
+    expect(endless.aborted).toBe(true);
     expect(k.head).toBe(head);
   });
 });
