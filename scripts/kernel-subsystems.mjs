@@ -42,7 +42,9 @@ export const KERNEL_SUBSYSTEMS = {
   kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop'] },
   // Explains a trust decision by starting the document as a run (the Policy view asks it).
   explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess'] },
+  // The injection suite's scoring (CLI and studio): defence settings and the attack check; runs are the caller's.
+  injectionSuite: { uses: ['spec'], types: ['trace'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from './commands';
-import { DEFENCES, loadSuite } from './injectSuite';
+import { DEFENCES } from '../kernel';
+import { loadSuite } from './injectSuite';
 
 const diskIo: CliIo = { readFile: (path) => readFileSync(path, 'utf8'), writeFile: () => { throw new Error('the suite writes nothing'); } };
 const DIR = 'public/examples/injection-suite';
