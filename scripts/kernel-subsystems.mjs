@@ -44,7 +44,9 @@ export const KERNEL_SUBSYSTEMS = {
   explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
   // The injection suite's scoring (CLI and studio): defence settings and the attack check; runs are the caller's.
   injectionSuite: { uses: ['spec'], types: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite'] },
+  // Runs a kernel to its stop with asks answered by a rule (the CLI's run and the studio's suite scoring).
+  runToStop: { uses: ['kernel'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

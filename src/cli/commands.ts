@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, specHash, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, specHash, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
@@ -178,25 +178,16 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   let sinceCheck = 0;
   // The clock is read every 256 events, so checking costs nothing measurable.
   const pastDeadline = (): boolean => ++sinceCheck % 256 === 0 && now() > deadline;
+  const answers = {
+    answer: options.approve === 'all' ? ('approve' as const) : ('deny' as const),
+    denyReason: 'no person answers asks at the CLI (run with --approve all to approve them)',
+    noHuman: (waiting: readonly string[]) => `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody is at the CLI to send one`,
+  };
   for (;;) {
-    const r = await kernel.runUntil({ maxEvents: budget, shouldPause: pastDeadline });
-    budget -= r.events.length;
-    if (r.reason === 'paused') {
-      kernel.submit({ kind: 'stop', ceiling: 'max-wall-time', detail: `the run took more than ${maxWallMs / 1000} s of wall-clock time, its ceiling (--max-wall-time); ${kernel.state.steps} agent turns so far` });
-      continue;
-    }
-    if (r.reason !== 'waiting' || budget <= 0) break;
-    // Nobody to ask: answer every open ask as the --approve flag says, and go on in place.
-    const asks = kernel.openAsks();
-    if (asks.length === 0) {
-      // It waits for a message from the person, and there is no person at the CLI.
-      const waiting = Object.values(kernel.state.procs).filter((p) => p.state === 'blocked').map((p) => p.id);
-      kernel.submit({ kind: 'stop', detail: `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody is at the CLI to send one` });
-      continue;
-    }
-    for (const ask of asks) {
-      kernel.submit(options.approve === 'all' ? { kind: 'approve', callId: ask.callId, remember: false } : { kind: 'deny', callId: ask.callId, reason: 'no person answers asks at the CLI (run with --approve all to approve them)' });
-    }
+    const r = await runToStop(kernel, { ...answers, maxEvents: budget, shouldPause: pastDeadline });
+    budget -= r.events;
+    if (r.reason !== 'paused') break;
+    kernel.submit({ kind: 'stop', ceiling: 'max-wall-time', detail: `the run took more than ${maxWallMs / 1000} s of wall-clock time, its ceiling (--max-wall-time); ${kernel.state.steps} agent turns so far` });
   }
   const state = kernel.state;
   const events = kernel.events;
