@@ -5,7 +5,7 @@
  * The contract lives here, with its implementer, because the worker may not import the bridge.
  * Everything crossing here is structured-clone safe.
  */
-import type { ArchiveHit, HumanInput, KernelEvent, KernelState, SpecIssue, StopReason } from '../kernel';
+import type { ArchiveHit, HumanInput, KernelEvent, KernelState, SpecIssue, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
 
 export interface ProjectSummary {
   id: string;
@@ -151,6 +151,29 @@ export type EndpointTest =
 
 export type BatchSink = (batch: EventBatch) => void;
 
+/** What the Permissions view's Score asks the worker to score. */
+export interface SuiteRequest {
+  /** The suite folder's absolute URL (it holds suite.json), e.g. the app's `examples/injection-suite/`. */
+  url: string;
+  /** Seeds 1..seeds per harness and defence setting (default 1, as `harness inject-suite`). */
+  seeds?: number;
+}
+
+/** The suite's scores as the Permissions view shows them: per setting, and per harness and setting. */
+export interface SuiteReport {
+  /** The harnesses, in suite.json's order (carrier, sink, hop, attack). */
+  entries: SuiteEntry[];
+  seeds: number;
+  /** One per harness, setting and seed, in the order they ran. */
+  results: SuiteResult[];
+  /** Per defence setting, weakest first: counts of the runs that completed (all of them unless cancelled). */
+  scores: SuiteScore[];
+  /** Cancel stopped it before every run was done. */
+  cancelled: boolean;
+  /** What ran the models, for the table's caption, e.g. "sim". */
+  cpu: string;
+}
+
 export interface StudioApi {
   listProjects(): Promise<ProjectSummary[]>;
   createProject(name: string, doc: unknown): Promise<ProjectRecord>;
@@ -211,6 +234,16 @@ export interface StudioApi {
   deleteLocalModel(name: string): Promise<void>;
   /** Load phases and failures of local models reach the UI as they happen (the latest is sent at once). */
   onLocalModelStatus(sink: (status: LocalModelStatus) => void): Promise<void>;
+
+  /**
+   * Scores the injection suite at `request.url` under each defence setting, running every
+   * harness in this worker; `onProgress` hears runs done of the total. One scoring at a time:
+   * a second call while one runs is refused. Rejects with a message naming the file when the
+   * suite cannot be loaded.
+   */
+  scoreInjectionSuite(request: SuiteRequest, onProgress?: (done: number, total: number) => void): Promise<SuiteReport>;
+  /** Stops the scoring after the run in progress; its report comes back with `cancelled`. */
+  cancelInjectionSuite(): Promise<void>;
 
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;

@@ -11,13 +11,14 @@
  */
 import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue } from '../kernel';
 import type {
-  BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi,
+  BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteReport, SuiteRequest,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
 import { ProviderError, createModelCpus, type ModelDelta, type ModelEndpoint } from '../providers';
+import { scoreServedSuite, workerSuiteRunner, type SuiteScoring } from './injectionSuite';
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
 import { LiveRun, type DriveTiming } from './LiveRun';
@@ -395,6 +396,27 @@ class Studio implements StudioService {
 
   async onLocalModelStatus(sink: (status: LocalModelStatus) => void): Promise<void> {
     this.opts.localModels?.onStatus(sink);
+  }
+
+  // ---- the injection suite (the Permissions view's scores) -----------------------------------
+
+  /** The scoring in progress here, if any (one at a time). */
+  private suiteScoring: SuiteScoring | null = null;
+
+  async scoreInjectionSuite(request: SuiteRequest, onProgress?: (done: number, total: number) => void): Promise<SuiteReport> {
+    if (this.suiteScoring) throw new Error('The injection suite is already being scored in this tab: wait for it, or Cancel it first.');
+    const scoring: SuiteScoring = { cancelled: false };
+    this.suiteScoring = scoring;
+    try {
+      const run = workerSuiteRunner({ now: this.now, sliceMs: this.timing.sliceMs });
+      return await scoreServedSuite(request, { fetch: this.opts.fetch ?? ((input) => fetch(input)), run, cpu: 'sim' }, scoring, onProgress);
+    } finally {
+      this.suiteScoring = null;
+    }
+  }
+
+  async cancelInjectionSuite(): Promise<void> {
+    if (this.suiteScoring) this.suiteScoring.cancelled = true;
   }
 
   getSetting(key: string): Promise<unknown> {

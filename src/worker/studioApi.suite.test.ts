@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { DEFENCES, type SuiteScore } from '../kernel';
+import type { StudioDb } from '../persist';
+import { connect, freshDb, type Connection } from './testing/testChannel';
+
+const BASE = 'http://studio.test/examples/injection-suite/';
+const DIR = 'public/examples/injection-suite';
+
+/** The app's static files as the preview server serves them: public/ over http://studio.test/. */
+const servePublic: typeof fetch = async (input) => {
+  const url = new URL(String(input instanceof Request ? input.url : input));
+  if (url.host !== 'studio.test') throw new TypeError(`fetch failed: ${url.host} is not the studio`);
+  try {
+    return new Response(readFileSync(new URL(`../../public${url.pathname}`, import.meta.url)), { headers: { 'content-type': 'application/json' } });
+  } catch {
+    return new Response('not found', { status: 404 });
+  }
+};
+
+const suiteSize = (): number => (JSON.parse(readFileSync(`${DIR}/suite.json`, 'utf8')) as { harnesses: unknown[] }).harnesses.length;
+
+const open: Array<Connection | StudioDb> = [];
+afterEach(async () => {
+  for (const x of open.splice(0).reverse()) await x.close();
+});
+function setup(): Connection {
+  const db = freshDb();
+  open.push(db);
+  const c = connect(db, { fetch: servePublic });
+  open.push(c);
+  return c;
+}
+
+describe('the injection suite scored in the worker', () => {
+  it('reports progress to the total and the same scores per defence as `harness inject-suite`', async () => {
+    const { remote } = setup();
+    const progress: [number, number][] = [];
+    const report = await remote.scoreInjectionSuite({ url: BASE }, Comlink.proxy((done: number, total: number) => void progress.push([done, total])));
+    const total = suiteSize() * DEFENCES.length;
+    await new Promise((r) => setTimeout(r, 10)); // the last progress message crosses the channel
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toEqual([total, total]);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]![0]).toBeGreaterThan(progress[i - 1]![0]);
+    expect(report).toMatchObject({ cancelled: false, seeds: 1, cpu: 'sim' });
+    expect(report.entries).toHaveLength(suiteSize());
+    expect(report.results).toHaveLength(total);
+
+    const cli = execFileSync('node', ['scripts/run-ts.mjs', 'src/cli/main.ts', 'inject-suite', DIR], { encoding: 'utf8' }).trim().split('\n');
+    const cliScores = (JSON.parse(cli.at(-1)!) as { scores: SuiteScore[] }).scores;
+    expect(report.scores).toEqual(cliScores);
+    expect(report.scores.find((s) => s.defence === 'all')).toMatchObject({ attacks: 0 });
+  }, 120_000);
+
+  it('Cancel stops it after the run in progress; other calls are answered meanwhile; it can be scored again', async () => {
+    const { remote } = setup();
+    let cancelSent = false;
+    let answeredMidway = false;
+    const scoring = remote.scoreInjectionSuite(
+      { url: BASE },
+      Comlink.proxy((done: number) => {
+        if (done < 3 || cancelSent) return;
+        cancelSent = true;
+        void remote.listProjects().then(() => {
+          answeredMidway = true;
+          void remote.cancelInjectionSuite();
+        });
+      }),
+    );
+    const report = await scoring;
+    expect(answeredMidway).toBe(true);
+    expect(report.cancelled).toBe(true);
+    expect(report.results.length).toBeGreaterThanOrEqual(3);
+    expect(report.results.length).toBeLessThan(suiteSize() * DEFENCES.length);
+    // The partial scores count the runs that were done.
+    expect(report.scores.reduce((n, s) => n + s.runs, 0)).toBe(report.results.length);
+    const again = await remote.scoreInjectionSuite({ url: BASE });
+    expect(again.cancelled).toBe(false);
+  }, 120_000);
+
+  it('one scoring at a time; a folder without a suite is named in the error', async () => {
+    const { remote } = setup();
+    const first = remote.scoreInjectionSuite({ url: BASE });
+    await expect(remote.scoreInjectionSuite({ url: BASE })).rejects.toThrow(/already being scored/);
+    await first;
+    await expect(remote.scoreInjectionSuite({ url: 'http://studio.test/examples/' })).rejects.toThrow('http://studio.test/examples/suite.json: the server answered 404');
+    await expect(remote.scoreInjectionSuite({ url: BASE, seeds: 0 })).rejects.toThrow(/seeds: expected an integer 1\.\.100/);
+  }, 120_000);
+});
