@@ -43,7 +43,7 @@ export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from 
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
 export { explainAccess, type AccessKind, type ExplainCall } from './explainAccess';
-export { DEFENCES, attackSucceeded, parseSuiteIndex, scoreSuite, scoresOf, withDefence, type Defence, type SuiteEntry, type SuiteResult, type SuiteRun, type SuiteRunner, type SuiteScore } from './injectionSuite';
+export { DEFENCES, UTILITY_KEPT, attackSucceeded, parseSuiteIndex, scoreSuite, scoresOf, suiteAim, withDefence, type Defence, type SuiteAim, type SuiteEntry, type SuiteResult, type SuiteRun, type SuiteRunner, type SuiteScore } from './injectionSuite';
 export { runToStop, type RunToStopOptions, type RunToStopResult } from './runToStop';
 export { storeTier } from './spec/schema';
 export { specDefaults } from './spec/defaults';

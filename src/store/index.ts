@@ -14,3 +14,5 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createRunSlice(...a),
   ...createCanvasViewSlice(...a),
 }));
+
+export { useSuiteScoring, type SuitePhase, type SuiteScoringState } from './suiteScoring';

@@ -4,12 +4,14 @@ import { AuditTable } from './AuditTable';
 import { auditAtHead, auditRowsAt } from './auditTable';
 import { decisionLogFor } from './decisions';
 import { Decisions } from './Decisions';
+import { InjectionSuite } from './InjectionSuite';
 import './trust.css';
 
 /**
  * Permissions at the debugger's cursor: every trust decision so far (filterable, each naming
  * the rule and scope that made it), and the audit table of operations that changed state, with
  * rollback. Both are read once per trace and advanced as events arrive, never per render.
+ * Below them, the injection suite: attack success and utility per defence setting.
  */
 export function PermissionsView() {
   const events = useStudio((s) => s.events);
@@ -31,6 +33,7 @@ export function PermissionsView() {
       <div className="tv-audit rp-section">
         <AuditTable rows={auditRows} atHead={atHead} cursor={cursor} live={live} onPick={setCursor} />
       </div>
+      <InjectionSuite />
     </div>
   );
 }

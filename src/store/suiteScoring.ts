@@ -1,0 +1,34 @@
+import { create } from 'zustand';
+import type { SuiteReport } from '../bridge/api';
+
+/**
+ * The Permissions view's injection-suite scoring: where it is and the last report. Ephemeral
+ * UI state (nothing here is saved), kept in the store so the report survives switching tabs or
+ * projects; the scoring itself runs in the worker (src/ui/trust/suiteActions.ts starts it).
+ * A store of its own beside useStudio: it shares nothing with the document or the run, and
+ * its updates (one per percent of progress) should not wake the studio's selectors.
+ */
+export type SuitePhase = 'idle' | 'loading' | 'scoring' | 'done' | 'failed';
+
+export interface SuiteScoringState {
+  phase: SuitePhase;
+  /** Runs done, and the total (0 until the worker's first report). */
+  done: number;
+  total: number;
+  /** Cancel was pressed; the run in progress finishes first. */
+  cancelling: boolean;
+  /** The last report (kept while a new scoring runs, until it ends). */
+  report: SuiteReport | null;
+  /** Why the last scoring failed (loading the suite, or the worker), as text. */
+  error: string | null;
+}
+
+export interface SuiteSlice {
+  suite: SuiteScoringState;
+  setSuite(patch: Partial<SuiteScoringState>): void;
+}
+
+export const useSuiteScoring = create<SuiteSlice>()((set) => ({
+  suite: { phase: 'idle', done: 0, total: 0, cancelling: false, report: null, error: null },
+  setSuite: (patch) => set((s) => ({ suite: { ...s.suite, ...patch } })),
+}));
