@@ -35,9 +35,13 @@
  *                       events/s replaying that recorded run (RecordedCpu) vs the sim on the same
  *                       harness in the same process                 aim ratio >= 1;
  *                       bytes of the trace's recordings per generated token   aim <= 16
+ *   scaleLong           one long run of 10 sim agents (bench/scaleLong.ts; 1,000,000 events, 100,000
+ *                       with --quick): time and peak RSS, the last tenth's cost over the first's
+ *                       (aim <= 1.3), stored trace bytes per event (aim <= 150), state at 100k vs
+ *                       the end (aim <= 2x), seek p50/p95 at 10k / 100k / 1M    aim p95 < 50 ms
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -315,9 +319,30 @@ async function benchRealModels() {
   return { handoffMedianUs: r.handoffMedianUs, handoffP95Us: r.handoffP95Us, replayEventsPerSec: r.replayEventsPerSec, simEventsPerSec: r.simEventsPerSec, replayVsSim: r.replayVsSim, recordBytesPerToken: r.recordBytesPerToken, lineBytesPerToken: r.lineBytesPerToken };
 }
 
+// ---- (k) one long run: cost per event, memory, trace bytes and seek at any length ------------
+
+async function benchScaleLongRun() {
+  const bundle = await bundleTs('bench/scaleLong.ts');
+  const { benchScaleLong } = await import(bundle);
+  const n = QUICK ? 100_000 : 1_000_000;
+  process.stdout.write(`long run, 10 sim agents, ${fmt(n)} events:\n`);
+  const r = await benchScaleLong(n, 10, 40, (l) => process.stdout.write(`${l}\n`));
+  line('long run time (Node)', `${(r.ms / 1000).toFixed(1)} s`, `aim < 30 s at 1M  ${QUICK ? '' : verdict(r.ms < 30_000)}  (${fmt(r.events)} events, ${fmt(r.eventsPerSec)}/s, stop: ${r.stopReason})`);
+  line('long run peak RSS', `${fmt(r.peakRssMB)} MB`, `aim < 1,000 MB  ${verdict(r.peakRssMB < 1000)}`);
+  line('last tenth / first tenth cost', `${r.lastOverFirst}`, `aim <= 1.3  ${verdict(r.lastOverFirst <= 1.3)}  (stretches ${r.stretchMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`);
+  line('stored trace bytes per event', `${r.storedBytesPerEvent}`, `aim <= 150  ${verdict(r.storedBytesPerEvent <= 150)}  (JSONL ${r.jsonlBytesPerEvent})`);
+  const growth = r.stateAtEnd / Math.max(1, r.stateAt100k);
+  line('state at the end / at 100k', `${growth.toFixed(2)}x`, `aim <= 2x  ${verdict(growth <= 2)}  (${fmt(r.stateAt100k)} -> ${fmt(r.stateAtEnd)} chars as JSON)`);
+  for (const f of r.seek) {
+    const worst = Math.max(f.kernelP95Ms, f.projectionP95Ms);
+    line(`seek p95 at ${fmt(f.at)}`, `${worst} ms`, `aim < 50 ms  ${verdict(worst < 50)}  (kernel p50 ${f.kernelP50Ms} / p95 ${f.kernelP95Ms}, projection p50 ${f.projectionP50Ms} / p95 ${f.projectionP95Ms}; projection built in ${fmt(f.projectionBuildMs)} ms)`);
+  }
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -340,5 +365,6 @@ await measure('tokensPerSec', 'tokens', benchTokenCount);
 await measure('syscall', 'syscall', benchSyscallLatency);
 await measure('localCpu', 'localcpu', benchLocalCpuSpeed);
 await measure('realModel', 'real', benchRealModels);
+await measure('scaleLong', 'scale', benchScaleLongRun);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
