@@ -31,7 +31,14 @@ export function push(s: KernelState, p: Proc, init: SegmentInit, t: number): Seg
   return seg;
 }
 
-/** Takes segments out of the window into recall storage; returns the tokens freed. */
+/**
+ * Segments of recall storage an agent's state keeps: the newest ones. Older ones leave the live
+ * state (they stay in the trace, in the events that brought them into the window), so the state
+ * of a long run stays bounded and conversation_search looks through this many at most.
+ */
+export const RECALL_KEEP = 256;
+
+/** Takes segments out of the window into recall storage (the newest RECALL_KEEP stay); returns the tokens freed. */
 export function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; freed: number } {
   const drop = new Set(ids);
   const taken = p.context.filter((x) => drop.has(x.id));
@@ -39,6 +46,7 @@ export function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; fr
   const freed = taken.reduce((n, x) => n + x.tokens, 0);
   p.contextTokens -= freed;
   p.recall.push(...taken);
+  if (p.recall.length > RECALL_KEEP) p.recall.splice(0, p.recall.length - RECALL_KEEP);
   return { taken, freed };
 }
 
