@@ -8,7 +8,8 @@ import type { FunctionDef } from '../cpu/calls';
 import { agentFunctions } from './functions';
 import { attemptOf } from '../state/reduceFaults';
 import type { RunId } from '../ids';
-import { applyEvent, cloneState, groupChain, rqOf, stateFromJson, stateFromStart } from '../state/reduce';
+import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
+import { SnapshotLog, type Snapshot } from '../state/snapshots';
 import { upgradeStoredState } from '../state/storedState';
 import type { KernelState, Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
@@ -24,9 +25,6 @@ import type { TrustGate } from '../trust/gate';
 import type { HumanInput } from '../trust/types';
 import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
 
-/** Characters the snapshots of one run may hold together, as JSON (see RunContext.snapshot). */
-const SNAPSHOT_CHARS = 128_000_000;
-
 /** What `next` yields: one event, null (stopped, or waiting for a person), or a CPU answer still coming. */
 export type Step = KernelEvent | null | Promise<KernelEvent | null>;
 
@@ -36,9 +34,8 @@ export type VerifiedSignatures = { agents: Readonly<Record<string, string>>; pol
 /** One run's working set: state, log, snapshots, the indexed document, its policy stack and archive, and `emit`. */
 export class RunContext {
   readonly log: KernelEvent[] = [];
-  readonly snaps: { seq: number; state: KernelState }[] = [];
-  /** Characters of each snapshot in `snaps` as JSON: their sum stays under SNAPSHOT_CHARS. */
-  private readonly snapChars: number[] = [];
+  /** Evenly spaced copies of the state, bounded in number (state/snapshots.ts). */
+  private readonly snapshots: SnapshotLog;
   /** The state's size as JSON, and the block of STATE_CHECK_EVERY events it was measured in. */
   private sized = 0;
   private sizedAt = -1;
@@ -66,7 +63,7 @@ export class RunContext {
     readonly seed: number,
     readonly spec: HarnessSpec,
     readonly cpus: Record<string, Cpu>,
-    private readonly snapshotEvery: number,
+    snapshotEvery: number,
     readonly archive: RunArchive,
     readonly gate: TrustGate,
     readonly watch: TermWatch,
@@ -77,6 +74,12 @@ export class RunContext {
     this.tools = new Map(spec.tools.map((t) => [t.id, t]));
     this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c]));
     this.storeTiers = new Map(spec.stores.map((st) => [st.id, storeTier(st)]));
+    this.snapshots = new SnapshotLog(snapshotEvery);
+  }
+
+  /** The snapshots kept, in seq order. */
+  get snaps(): readonly Snapshot[] {
+    return this.snapshots.list;
   }
 
   /** Takes over a run's events (optionally from a snapshot): the state, archive and watch they lead to. */
@@ -100,7 +103,7 @@ export class RunContext {
       this.watch.apply(e);
       if (i >= from) applyEvent(state, e);
       if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
-      if (i % this.snapshotEvery === 0 && i >= from - 1) this.snaps.push({ seq: i, state: cloneState(state) });
+      if (i >= from - 1 && this.snapshots.due(i)) this.snapshots.add(i, cloneState(state));
     }
     this.s = state;
     for (const p of Object.values(state.procs)) this.pids.set(p.pid, p.id);
@@ -123,25 +126,8 @@ export class RunContext {
     this.archive.apply(e);
     this.watch.apply(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
-    if (seq % this.snapshotEvery === 0) this.snapshot(seq);
+    if (this.snapshots.due(seq)) this.snapshots.add(seq, cloneState(this.s));
     return e;
-  }
-
-  /**
-   * Keeps a snapshot of the state after `seq`. When the snapshots together pass SNAPSHOT_CHARS,
-   * every second one is dropped (the first stays): a seek replays further, memory stays bounded.
-   */
-  private snapshot(seq: number): void {
-    const text = JSON.stringify(this.s);
-    this.snaps.push({ seq, state: stateFromJson(text) });
-    this.snapChars.push(text.length);
-    let total = 0;
-    for (const c of this.snapChars) total += c;
-    if (total <= SNAPSHOT_CHARS) return;
-    for (let i = this.snaps.length - 1; i >= 1; i -= 2) {
-      this.snaps.splice(i, 1);
-      this.snapChars.splice(i, 1);
-    }
   }
 
   /** The state's size as JSON in characters, measured once per block of STATE_CHECK_EVERY events (so at the same events in every replay). */

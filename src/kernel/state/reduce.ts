@@ -7,10 +7,12 @@
  * reduceIpc, reduceMemory, reduceTrust); REDUCERS joins them into one table typed over every
  * event type, so an event type without a reducer is a compile error.
  */
-import { idTable, toIdTable } from '../ids';
+import { idTable, putOwn, toIdTable } from '../ids';
 import { SCHED_CLASSES } from '../sched';
 import type { EventOf, KernelEvent, KernelEventType } from '../trace/events';
 import type { GroupState, KernelState } from './state';
+import { nearestSnapshot } from './snapshots';
+import { isShared } from './immutable';
 import { applyTrustEvent } from './reduceTrust';
 import { paramsFor, type Reducer, type ReducerTable } from './reduceHelpers';
 import { jobReducers, runReducers } from './reduceRun';
@@ -91,14 +93,11 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
 
 /**
  * The state right after event `seq`: a copy of the nearest snapshot at or before it (snapshots
- * in seq order), then the events after it replayed. Seeks in the kernel and the UI both use it.
+ * in seq order, found by binary search), then the events after it replayed. Seeks in the kernel
+ * and the UI both use it.
  */
 export function replayTo(snaps: readonly { seq: number; state: KernelState }[], events: readonly KernelEvent[], seq: number): KernelState {
-  let base: { seq: number; state: KernelState } | undefined;
-  for (const snap of snaps) {
-    if (snap.seq <= seq) base = snap;
-    else break;
-  }
+  const base = nearestSnapshot(snaps, seq);
   const state = base ? cloneState(base.state) : stateFromStart(events[0] as EventOf<'run.started'>);
   for (let i = (base?.seq ?? 0) + 1; i <= seq; i++) applyEvent(state, events[i]!);
   return state;
@@ -111,9 +110,34 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
  */
 const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'endpoints'] as const;
 
-/** A deep copy of a state (states are JSON data), its id-keyed tables null-prototype (see idTable). */
+/**
+ * A copy of a state (states are JSON data) that shares what cannot change: what `immutable` froze
+ * (a segment that left the window, see takeOut) is the same in the copy, everything else is
+ * copied, keeping each object's prototype (the id tables stay null-prototype, see idTable). A
+ * snapshot so costs the state's mutable part, not its whole size. Like JSON, it leaves out
+ * undefined properties.
+ */
 export function cloneState(s: KernelState): KernelState {
-  return stateFromJson(JSON.stringify(s));
+  return copyData(s) as KernelState;
+}
+
+function copyData(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || isShared(v)) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyData(v[i]);
+    return out;
+  }
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.getPrototypeOf(src) === null ? Object.create(null) : {};
+  for (const key in src) {
+    const x = src[key];
+    if (x === undefined) continue;
+    // A key named __proto__ is data (a plain object's setter would change the copy's prototype).
+    if (key === '__proto__') putOwn(out, key, copyData(x));
+    else out[key] = copyData(x);
+  }
+  return out;
 }
 
 const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -7,6 +7,7 @@ import type { Segment } from '../memory/segment';
 import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
 import type { EventOf, KernelEventType, ModelInfo, SliceCharge } from '../trace/events';
 import type { GroupState, KernelState, Proc } from './state';
+import { immutable } from './immutable';
 
 /** One reducer: applies one event of type T to the state, in place. */
 export type Reducer<T extends KernelEventType> = (s: KernelState, e: EventOf<T>) => void;
@@ -38,14 +39,17 @@ export function push(s: KernelState, p: Proc, init: SegmentInit, t: number): Seg
  */
 export const RECALL_KEEP = 256;
 
-/** Takes segments out of the window into recall storage (the newest RECALL_KEEP stay); returns the tokens freed. */
+/**
+ * Takes segments out of the window into recall storage; returns the tokens freed. A segment in
+ * recall never changes again: it is made immutable, so snapshots share it instead of copying it.
+ */
 export function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; freed: number } {
   const drop = new Set(ids);
   const taken = p.context.filter((x) => drop.has(x.id));
   p.context = p.context.filter((x) => !drop.has(x.id));
   const freed = taken.reduce((n, x) => n + x.tokens, 0);
   p.contextTokens -= freed;
-  p.recall.push(...taken);
+  for (const seg of taken) p.recall.push(immutable(seg));
   if (p.recall.length > RECALL_KEEP) p.recall.splice(0, p.recall.length - RECALL_KEEP);
   return { taken, freed };
 }

@@ -1,19 +1,24 @@
 /**
  * A projection of a run's events to the kernel state at any seq, for views that follow a
- * scrubber. The same reducer as the kernel; snapshots every N events keep seeks cheap.
+ * scrubber. The same reducer as the kernel; evenly spaced snapshots, bounded in number, keep
+ * seeks cheap.
  * Returned states are fresh copies: callers may keep them.
  */
 import { applyEvent, cloneState, replayTo, stateFromStart } from '../state/reduce';
 import { openAsks, type OpenAsk } from '../state/openAsks';
 import type { KernelState } from '../state/state';
+import { SnapshotLog } from '../state/snapshots';
 import type { EventOf, KernelEvent } from './events';
 
 export class Projection {
   readonly events: KernelEvent[] = [];
-  private readonly snaps: { seq: number; state: KernelState }[] = [];
+  /** Evenly spaced, bounded in number (state/snapshots.ts). */
+  private readonly snaps: SnapshotLog;
   private live: KernelState | null = null;
 
-  constructor(private readonly snapshotEvery = 500) {}
+  constructor(snapshotEvery = 500) {
+    this.snaps = new SnapshotLog(snapshotEvery);
+  }
 
   get head(): number {
     return this.events.length - 1;
@@ -26,13 +31,13 @@ export class Projection {
       this.events.push(e);
       if (e.type === 'run.started') this.live = stateFromStart(e as EventOf<'run.started'>);
       else if (this.live) applyEvent(this.live, e);
-      if (this.live && e.seq % this.snapshotEvery === 0) this.snaps.push({ seq: e.seq, state: cloneState(this.live) });
+      if (this.live && this.snaps.due(e.seq)) this.snaps.add(e.seq, cloneState(this.live));
     }
   }
 
   reset(): void {
     this.events.length = 0;
-    this.snaps.length = 0;
+    this.snaps.clear();
     this.live = null;
   }
 
@@ -46,6 +51,6 @@ export class Projection {
     if (!this.live || this.events.length === 0) return null;
     const target = Math.max(0, Math.min(seq, this.head));
     if (target === this.head) return cloneState(this.live);
-    return replayTo(this.snaps, this.events, target);
+    return replayTo(this.snaps.list, this.events, target);
   }
 }
