@@ -10,6 +10,7 @@ import { attemptOf } from '../state/reduceFaults';
 import type { RunId } from '../ids';
 import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
 import { SnapshotLog, type Snapshot } from '../state/snapshots';
+import { jsonLength } from '../state/immutable';
 import { upgradeStoredState } from '../state/storedState';
 import type { KernelState, Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
@@ -130,12 +131,15 @@ export class RunContext {
     return e;
   }
 
-  /** The state's size as JSON in characters, measured once per block of STATE_CHECK_EVERY events (so at the same events in every replay). */
+  /**
+   * The state's size as JSON in characters, measured once per block of STATE_CHECK_EVERY events
+   * (so at the same events in every replay); its immutable parts are measured once (jsonLength).
+   */
   stateSize(): number {
     const block = Math.floor(this.s.seq / STATE_CHECK_EVERY);
     if (block !== this.sizedAt) {
       this.sizedAt = block;
-      this.sized = JSON.stringify(this.s).length;
+      this.sized = jsonLength(this.s) ?? 0;
     }
     return this.sized;
   }
