@@ -7,11 +7,12 @@
  * interrupted (leases remain the fallback where Web Locks are missing).
  */
 import * as Comlink from 'comlink';
-import { StudioDb } from '../persist';
+import { EndpointStore, StudioDb } from '../persist';
 import { connectLocalCpu } from '../providers/local/client';
 import { deleteModel, listModels, openModel, storeModel } from '../providers/local/opfs';
 import { LocalModels } from './localModels';
 import { createStudioApi } from './studioApi';
+import { SecretBook, redactingApi, studioSecretSources } from './redactBoundary';
 
 const OWNER_LOCK = 'harness-studio/owner/';
 const owner = crypto.randomUUID();
@@ -43,4 +44,7 @@ const localModels =
       )
     : undefined;
 
-Comlink.expose(createStudioApi(new StudioDb(), { owner, ...(liveOwners ? { liveOwners } : {}), ...(localModels ? { localModels } : {}) }));
+const db = new StudioDb();
+const api = createStudioApi(db, { owner, ...(liveOwners ? { liveOwners } : {}), ...(localModels ? { localModels } : {}) });
+// Everything the page receives crosses redactBoundary.ts: no declared secret or stored key reaches a view.
+Comlink.expose(redactingApi(api, new SecretBook(studioSecretSources(api, new EndpointStore(db)))));

@@ -15,16 +15,31 @@ const MIN_SECRET = 6;
 
 /** The secret values a parsed document declares, longest first (so a longer secret is replaced whole). */
 export function secretValues(spec: Pick<HarnessSpec, 'tools' | 'stores' | 'agents'>): string[] {
+  return documentSecrets(spec);
+}
+
+/**
+ * The secret values a document declares, read from its raw JSON (valid or not, the same fields
+ * as `secretValues`), longest first: what the studio's worker redacts from everything it sends
+ * to the page, whether or not the document parses.
+ */
+export function documentSecrets(doc: unknown): string[] {
   const out = new Set<string>();
-  const add = (v: string) => {
+  const add = (v: unknown) => {
+    if (typeof v !== 'string') return;
     // A template's literal parts are what is secret; {{args.x}} comes from the caller.
     for (const part of v.split(/\{\{[^}]*\}\}/)) if (part.trim().length >= MIN_SECRET) out.add(part.trim());
   };
-  for (const t of spec.tools) if (t.secret && t.impl.kind === 'sim') add(t.impl.result);
-  for (const s of spec.stores) for (const d of s.documents) if (d.secret) add(d.text);
-  for (const a of spec.agents) for (const b of a.memory.coreBlocks) if (b.secret) add(b.value);
+  const d = record(doc);
+  for (const t of list(d?.tools)) if (t.secret === true) add(record(t.impl)?.result);
+  for (const s of list(d?.stores)) for (const x of list(s.documents)) if (x.secret === true) add(x.text);
+  for (const a of list(d?.agents)) for (const b of list(record(a.memory)?.coreBlocks)) if (b.secret === true) add(b.value);
   return [...out].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
+
+type Json = Record<string, unknown>;
+const record = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(record).filter((x): x is Json => x !== undefined) : []);
 
 /** `text` with every occurrence of each secret value replaced by REDACTED (also JSON-escaped forms, as in a trace line). */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
@@ -38,11 +53,69 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
+/**
+ * `value` (structured-clone data: events, states, messages) with every string redacted as by
+ * `redactSecrets`, object keys included. Returns `value` itself when nothing changed, and shares
+ * every unchanged branch, so data without a secret costs one walk and no copy.
+ */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const seen = new Map<object, unknown>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactSecrets(v, secrets);
+    if (typeof v !== 'object' || v === null) return v;
+    if (seen.has(v)) return seen.get(v);
+    seen.set(v, v);
+    let out: unknown = v;
+    if (Array.isArray(v)) {
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const r = walk(v[i]);
+        if (r !== v[i]) (copy ??= v.slice())[i] = r;
+      }
+      if (copy) out = copy;
+    } else if (v instanceof Map || v instanceof Set) {
+      let changed = false;
+      const pairs = [...v.entries()].map(([k, x]) => {
+        const rk = walk(k);
+        const rx = walk(x);
+        changed ||= rk !== k || rx !== x;
+        return [rk, rx] as [unknown, unknown];
+      });
+      if (changed) out = v instanceof Map ? new Map(pairs) : new Set(pairs.map(([k]) => k));
+    } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+      let copy: Json | null = null;
+      for (const k of Object.keys(v)) {
+        const x = (v as Json)[k];
+        const rk = redactSecrets(k, secrets);
+        const rx = walk(x);
+        if (rk === k && rx === x && !copy) continue;
+        if (!copy) {
+          copy = Object.create(Object.getPrototypeOf(v)) as Json;
+          for (const k0 of Object.keys(v)) {
+            if (k0 === k) break;
+            put(copy, k0, (v as Json)[k0]);
+          }
+        }
+        put(copy, rk, rx);
+      }
+      if (copy) out = copy;
+    }
+    seen.set(v, out);
+    return out;
+  };
+  return walk(value) as T;
+}
+
+/** Sets an own property, `__proto__` included (a plain assignment of that key would set the prototype). */
+function put(o: Json, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A document (raw JSON) with the value of every field marked secret replaced by REDACTED: what an export holds. */
 export function redactDocument(doc: unknown): unknown {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
   const d = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
-  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
   for (const t of list(d.tools)) {
     const impl = t.impl as Record<string, unknown> | undefined;
     if (t.secret === true && impl && typeof impl.result === 'string') impl.result = REDACTED;

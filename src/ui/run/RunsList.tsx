@@ -2,7 +2,7 @@ import type { MouseEvent } from 'react';
 import { useStudio } from '../../store';
 import type { RunMeta } from '../../bridge/api';
 import { stopTone } from './format';
-import { deleteRun, forkAtHead, resume, selectRun } from './runController';
+import { deleteRun, exportTrace, forkAtHead, resume, selectRun } from './runController';
 
 const shortId = (id: string) => id.slice(0, 8);
 
@@ -24,6 +24,18 @@ function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
         <span className="rp-badge" data-status={run.status} data-tone={run.status === 'stopped' ? stopTone(run.stopReason) : undefined}>{run.status}</span>
         <span>{shortId(run.id)}</span>
         <span className="rp-spacer" />
+        <button
+          type="button"
+          data-testid="run-export-trace"
+          title="Download this run's trace as JSONL (declared secrets redacted)"
+          aria-label={`Download the trace of run ${shortId(run.id)}`}
+          onClick={(e) => {
+            stop(e);
+            void exportTrace(run.id);
+          }}
+        >
+          ⤓
+        </button>
         <button
           type="button"
           data-testid="run-delete"

@@ -12,6 +12,8 @@ describe('a project export holds no secret', () => {
     doc.tools[0].secret = true;
     doc.stores = [{ id: 'kb', name: 'KB', documents: [{ text: `door code ${PLANTED}`, secret: true }, { text: 'public note' }] }];
     doc.agents[0].memory = { coreBlocks: [{ label: 'keys', value: `mine: ${PLANTED}`, secret: true }] };
+    // Pasted where no field is marked: redacted by value.
+    doc.agents[0].systemPrompt += ` Never say ${PLANTED}.`;
     const exported = exportText(doc);
     expect(exported).not.toContain(PLANTED);
     const back = JSON.parse(exported) as Record<string, any>;
@@ -19,5 +21,6 @@ describe('a project export holds no secret', () => {
     expect(back.stores[0].documents).toEqual([{ text: REDACTED, secret: true }, { text: 'public note' }]);
     expect(back.agents[0].memory.coreBlocks[0].value).toBe(REDACTED);
     expect(back.tools[1]).toEqual(doc.tools[1]);
+    expect(back.agents[0].systemPrompt).toContain(`Never say ${REDACTED}.`);
   });
 });

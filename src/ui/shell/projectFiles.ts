@@ -1,7 +1,7 @@
 /**
  * Pure helpers for project files: the blank document, export names, reading an imported file.
  */
-import { parseHarness, parseJsonText, redactDocument, SPEC_VERSION, type SpecIssue } from '../../kernel';
+import { documentSecrets, parseHarness, parseJsonText, redactDocument, redactValue, SPEC_VERSION, type SpecIssue } from '../../kernel';
 import { isRecord } from '../editor/docModel';
 
 /** A new, valid harness: one sim model so the first agent has a CPU. */
@@ -25,9 +25,12 @@ export function exportFileName(name: string): string {
   return `${safe || 'harness'}.harness.json`;
 }
 
-/** The text of an export: the document only, as the user wrote it, with every field marked secret redacted. */
+/**
+ * The text of an export: the document only, as the user wrote it, with every field marked secret
+ * redacted, and each secret value wherever else it was pasted (a prompt, a script's text).
+ */
 export function exportText(doc: unknown): string {
-  return typeof doc === 'string' ? doc : `${JSON.stringify(redactDocument(doc), null, 2)}\n`;
+  return typeof doc === 'string' ? doc : `${JSON.stringify(redactValue(redactDocument(doc), documentSecrets(doc)), null, 2)}\n`;
 }
 
 export interface ImportedFile {

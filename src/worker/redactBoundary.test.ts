@@ -1,0 +1,99 @@
+/**
+ * The redaction boundary (issue #12, item 4): a run of a document declaring secrets is driven
+ * over a MessageChannel exactly as the page drives the worker, and everything the page receives
+ * (answers, batches, states, archive hits, errors, Settings' Test) is searched for the values.
+ */
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REDACTED } from '../kernel';
+import { EndpointStore, RunStore, type StudioDb } from '../persist';
+import { WireServer } from '../providers/testing/wireServer';
+import { openAiErrorBody } from '../providers/testing/openaiWire';
+import type { EventBatch, StudioApi } from './api';
+import { SecretBook, redactingApi, studioSecretSources } from './redactBoundary';
+import { createStudioApi } from './studioApi';
+import { freshDb } from './testing/testChannel';
+import { CORE_SECRET, PLANTED, STORE_SECRET, VAULT_KEY, secretsDoc } from './testing/secretsDoc';
+
+const closers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** The worker's API behind the boundary, as kernel.worker.ts exposes it, and the page's end of the channel. */
+function connectRedacted() {
+  const db: StudioDb = freshDb();
+  const api = createStudioApi(db);
+  const { port1, port2 } = new MessageChannel();
+  Comlink.expose(redactingApi(api, new SecretBook(studioSecretSources(api, new EndpointStore(db)))), port1 as unknown as Comlink.Endpoint);
+  const remote = Comlink.wrap<StudioApi>(port2 as unknown as Comlink.Endpoint);
+  closers.push(() => db.close());
+  closers.push(async () => {
+    await api.close();
+    remote[Comlink.releaseProxy]();
+    port1.close();
+    port2.close();
+  });
+  return { db, api, remote };
+}
+
+const planted = (text: string) => PLANTED.filter((s) => text.includes(s));
+
+describe('nothing the page receives holds a declared secret', () => {
+  it('batches, loaded events, states, run metadata and archive hits are redacted; the kernel and the stored trace keep the values', async () => {
+    const { db, remote } = connectRedacted();
+    const project = await remote.createProject('Secrets', secretsDoc());
+    const started = await remote.startRun(project.id, secretsDoc(), 1);
+    if (!started.ok) throw new Error(JSON.stringify(started.issues));
+    const batches: EventBatch[] = [];
+    await remote.attach(started.run.id, Comlink.proxy((b: EventBatch) => void batches.push(b)));
+    const done = await remote.play(started.run.id, []);
+    expect(done.status).toBe('stopped');
+
+    const events = await remote.loadEvents(done.id, 0, done.head);
+    const received = JSON.stringify([started, done, batches, events, await remote.listRuns(project.id), await remote.getRun(done.id), await remote.stateAt(done.id, done.head), await remote.searchArchive(done.id, 'kb', 'door code', 5)]);
+    expect(planted(received)).toEqual([]);
+    // The values flowed (so the search could have found them): each kind of event carrying one shows the marker.
+    const byType = (type: string) => JSON.stringify(events.filter((e) => e.type === type));
+    for (const type of ['tool.returned', 'mem.faulted', 'job.published', 'artifact.written', 'msg.sent', 'tool.called', 'agent.finished']) expect(byType(type)).toContain(REDACTED);
+
+    // The run used the real values, and the stored trace keeps them (the document holding them is stored too).
+    const stored = JSON.stringify(await new RunStore(db).loadEvents(done.id, 0, done.head));
+    expect(planted(stored)).toEqual([...PLANTED]);
+    // The user's own document comes back as written: the editor shows it.
+    expect(JSON.stringify(await remote.getProject(project.id))).toContain(VAULT_KEY);
+  });
+
+  it('learns a run’s secrets from its stored document even when this page never sent it', async () => {
+    const { api, remote } = connectRedacted();
+    const started = await api.startRun('p', secretsDoc(), 2);
+    if (!started.ok) throw new Error('start failed');
+    const events = await remote.step(started.run.id, 'turn', []);
+    await api.play(started.run.id, []);
+    const all = JSON.stringify([events, await remote.loadEvents(started.run.id, 0, 1000)]);
+    expect(all).toContain(REDACTED);
+    expect(planted(all)).toEqual([]);
+  });
+
+  it('an error thrown across the boundary is redacted', async () => {
+    const book = new SecretBook({ runDocument: async () => undefined, endpointKeys: async () => [] });
+    const api = redactingApi({ fail: async (_doc: unknown) => { throw new Error(`bad value ${CORE_SECRET} in door code ${STORE_SECRET}`); } }, book);
+    await expect(api.fail(secretsDoc())).rejects.toThrow(`bad value ${REDACTED} in ${REDACTED}`);
+    await expect(api.fail(secretsDoc())).rejects.not.toThrow(CORE_SECRET);
+  });
+
+  it('a key stored in Settings is redacted from anything sent, also when a server echoes it in an error', async () => {
+    const KEY = 'sk-settings-PLANTED-9f8e7d';
+    const server = await WireServer.start();
+    closers.push(() => server.close());
+    server.script('/v1/models', { status: 401, body: openAiErrorBody(`Incorrect API key provided: ${KEY}`, 'invalid_request_error', 'invalid_api_key') });
+    const { remote } = connectRedacted();
+    const saved = await remote.saveEndpoint({ name: 'Echo', kind: 'openai', baseUrl: `${server.url}/v1`, apiKey: KEY });
+    const test = await remote.testEndpoint(saved.id);
+    expect(test).toMatchObject({ ok: false, kind: 'auth' });
+    await remote.setSetting('note', `pasted ${KEY} by mistake`);
+    const all = JSON.stringify([saved, test, await remote.listEndpoints(), await remote.getSetting('note')]);
+    expect(all).not.toContain(KEY);
+    expect(all).toContain(REDACTED);
+  });
+});
