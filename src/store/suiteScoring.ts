@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { SuiteReport } from '../bridge/api';
+import type { SuiteCpu, SuiteReport } from '../bridge/api';
 
 /**
  * The Permissions view's injection-suite scoring: where it is and the last report. Ephemeral
@@ -19,8 +19,10 @@ export interface SuiteScoringState {
   cancelling: boolean;
   /** The last report (kept while a new scoring runs, until it ends). */
   report: SuiteReport | null;
-  /** Why the last scoring failed (loading the suite, or the worker), as text. */
+  /** Why the last scoring failed (loading the suite, the worker, or the chosen endpoint), as text. */
   error: string | null;
+  /** Where the next Score runs the models: null for the sim CPU, else an endpoint (or local file) and model name. */
+  cpu: SuiteCpu | null;
 }
 
 export interface SuiteSlice {
@@ -29,6 +31,6 @@ export interface SuiteSlice {
 }
 
 export const useSuiteScoring = create<SuiteSlice>()((set) => ({
-  suite: { phase: 'idle', done: 0, total: 0, cancelling: false, report: null, error: null },
+  suite: { phase: 'idle', done: 0, total: 0, cancelling: false, report: null, error: null, cpu: null },
   setSuite: (patch) => set((s) => ({ suite: { ...s.suite, ...patch } })),
 }));

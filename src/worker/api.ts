@@ -157,6 +157,18 @@ export interface SuiteRequest {
   url: string;
   /** Seeds 1..seeds per harness and defence setting (default 1, as `harness inject-suite`). */
   seeds?: number;
+  /** Run every harness's models here instead of on the sim CPU. */
+  cpu?: SuiteCpu;
+}
+
+/**
+ * A real CPU for the suite: an endpoint from Settings (its id) or a stored GGUF
+ * (`local:<file>`), and the model name the endpoint serves (a local file needs none). Every
+ * model of every harness is rebound to it for the scoring, as a model's Endpoint field binds one.
+ */
+export interface SuiteCpu {
+  endpoint: string;
+  model: string;
 }
 
 /** The suite's scores as the Permissions view shows them: per setting, and per harness and setting. */
@@ -170,7 +182,7 @@ export interface SuiteReport {
   scores: SuiteScore[];
   /** Cancel stopped it before every run was done. */
   cancelled: boolean;
-  /** What ran the models, for the table's caption, e.g. "sim". */
+  /** What ran the models, for the table's caption: "sim", or the endpoint's name and the model. */
   cpu: string;
 }
 

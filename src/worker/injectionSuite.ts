@@ -7,7 +7,7 @@
  * yields to the event loop every `sliceMs`, so other calls to the worker (Cancel, a live run's
  * pause, a save) wait at most one slice.
  */
-import { Kernel, asRunId, loadEncodingsFor, parseHarness, parseSuiteIndex, runToStop, scoreSuite, type Cpu, type HarnessSpec, type SuiteEntry, type SuiteRunner } from '../kernel';
+import { Kernel, asRunId, loadEncodingsFor, parseHarness, parseSuiteIndex, runToStop, scoreSuite, SETUP_FAILURES, type Cpu, type KernelEvent, type HarnessSpec, type SuiteEntry, type SuiteRunner } from '../kernel';
 import { verifySpec } from '../persist/signing';
 import type { SuiteReport, SuiteRequest } from './api';
 import { deliver } from './deliver';
@@ -64,7 +64,25 @@ const SUITE_ANSWERS = {
   noHuman: (waiting: readonly string[]) => `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody sends one while the injection suite is scored`,
 } as const;
 
+/**
+ * The document with every model on a real provider and model name (same ids, so agents keep
+ * pointing at them): what the suite runs when the user picks an endpoint instead of the sim.
+ */
+export function onSuiteCpu(spec: HarnessSpec, provider: 'openai-compatible' | 'anthropic', model: string): HarnessSpec {
+  return { ...spec, models: spec.models.map((m) => ({ ...m, provider, model })) };
+}
+
+/** A failure a setting fixes (a refused key, an unreachable endpoint, a model file that does not load): every run would fail alike. */
+function setupFailure(events: readonly KernelEvent[]): string | null {
+  for (const e of events) {
+    if (e.type === 'infer.failed' && e.retry === null && SETUP_FAILURES.has(e.failure.kind)) return `${e.failure.message}${e.failure.fix ? ` ${e.failure.fix}` : ''}`;
+  }
+  return null;
+}
+
 export interface WorkerRunnerOptions {
+  /** Rebinds each document's models before it runs (a chosen endpoint); none: as the suite has them (the sim). */
+  rebind?: (spec: HarnessSpec) => HarnessSpec;
   /** The CPUs for a run of `spec` beyond the built-in sim (a real endpoint's); none: the sim runs it. */
   cpus?: (spec: HarnessSpec) => Promise<Record<string, Cpu>>;
   /** Wall clock in ms, read to cut runs into slices. */
@@ -75,7 +93,8 @@ export interface WorkerRunnerOptions {
 
 /** A SuiteRunner that runs each document in this worker, yielding between slices. */
 export function workerSuiteRunner(opts: WorkerRunnerOptions): SuiteRunner {
-  return async (spec, seed) => {
+  return async (given, seed) => {
+    const spec = opts.rebind ? opts.rebind(given) : given;
     // Between runs too: a suite of short runs would otherwise hold the worker for all of them.
     await yieldToEventLoop();
     await loadEncodingsFor(spec);
@@ -98,6 +117,9 @@ export function workerSuiteRunner(opts: WorkerRunnerOptions): SuiteRunner {
       }
       await yieldToEventLoop();
     }
+    // On a real endpoint, a refused key or an unreachable server fails every run alike: say so once instead of scoring failures.
+    const setup = cpus ? setupFailure(kernel.events) : null;
+    if (setup !== null) throw new Error(setup);
     const goals: Record<string, boolean> = {};
     for (const g of spec.goals) goals[g.id] = kernel.state.goalsMet[g.id] === true;
     return { events: kernel.events, goals, stopReason: kernel.state.stopped?.reason ?? 'not-stopped' };

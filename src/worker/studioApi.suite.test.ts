@@ -4,15 +4,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
 import { DEFENCES, type SuiteScore } from '../kernel';
 import type { StudioDb } from '../persist';
+import { WireServer } from '../providers/testing/wireServer';
+import { openAiErrorBody, openAiStream } from '../providers/testing/openaiWire';
 import { connect, freshDb, type Connection } from './testing/testChannel';
 
 const BASE = 'http://studio.test/examples/injection-suite/';
 const DIR = 'public/examples/injection-suite';
 
-/** The app's static files as the preview server serves them: public/ over http://studio.test/. */
-const servePublic: typeof fetch = async (input) => {
+/** The app's static files as the preview server serves them: public/ over http://studio.test/ (other hosts: the network, e.g. a test endpoint). */
+const servePublic: typeof fetch = async (input, init) => {
   const url = new URL(String(input instanceof Request ? input.url : input));
-  if (url.host !== 'studio.test') throw new TypeError(`fetch failed: ${url.host} is not the studio`);
+  if (url.host !== 'studio.test') return fetch(input, init);
   try {
     return new Response(readFileSync(new URL(`../../public${url.pathname}`, import.meta.url)), { headers: { 'content-type': 'application/json' } });
   } catch {
@@ -22,7 +24,7 @@ const servePublic: typeof fetch = async (input) => {
 
 const suiteSize = (): number => (JSON.parse(readFileSync(`${DIR}/suite.json`, 'utf8')) as { harnesses: unknown[] }).harnesses.length;
 
-const open: Array<Connection | StudioDb> = [];
+const open: Array<Connection | StudioDb | WireServer> = [];
 afterEach(async () => {
   for (const x of open.splice(0).reverse()) await x.close();
 });
@@ -87,5 +89,45 @@ describe('the injection suite scored in the worker', () => {
     await first;
     await expect(remote.scoreInjectionSuite({ url: 'http://studio.test/examples/' })).rejects.toThrow('http://studio.test/examples/suite.json: the server answered 404');
     await expect(remote.scoreInjectionSuite({ url: BASE, seeds: 0 })).rejects.toThrow(/seeds: expected an integer 1\.\.100/);
+  }, 120_000);
+});
+
+describe('the injection suite on an endpoint from Settings', () => {
+  const KEY = 'sk-suite-planted-5e1d';
+  const finish = () => ({ frames: openAiStream({ toolCalls: [{ id: 'c1', name: 'finish', argumentChunks: ['{"text":"done"}'] }], finishReason: 'tool_calls', usage: { prompt: 20, completion: 5 } }) });
+
+  it('rebinds every model of every harness to the endpoint and model chosen, with its stored key', async () => {
+    const server = await WireServer.start();
+    open.push(server);
+    server.script('/v1/chat/completions', ...Array.from({ length: 5000 }, finish));
+    const { remote } = setup();
+    const ep = await remote.saveEndpoint({ name: 'Suite wire', kind: 'openai', baseUrl: `${server.url}/v1`, apiKey: KEY });
+    const report = await remote.scoreInjectionSuite({ url: BASE, cpu: { endpoint: ep.id, model: 'tiny-1' } });
+    expect(report).toMatchObject({ cancelled: false, cpu: 'tiny-1 at Suite wire' });
+    expect(report.results).toHaveLength(suiteSize() * DEFENCES.length);
+    const chats = server.requests.filter((r) => r.path === '/v1/chat/completions');
+    // Every run asked the endpoint (none ran on the sim), always for the chosen model, with the key.
+    expect(chats.length).toBeGreaterThanOrEqual(report.results.length);
+    expect(new Set(chats.map((r) => (r.body as { model: string }).model))).toEqual(new Set(['tiny-1']));
+    expect(chats.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(JSON.stringify(report)).not.toContain(KEY);
+  }, 120_000);
+
+  it('a refused key stops the scoring with the endpoint named and the key left out; no model name or a deleted endpoint is refused first', async () => {
+    const server = await WireServer.start();
+    open.push(server);
+    server.script('/v1/chat/completions', ...Array.from({ length: 20 }, () => ({ status: 401, body: openAiErrorBody(`Incorrect API key provided: ${KEY}`, 'invalid_request_error', 'invalid_api_key') })));
+    const { remote } = setup();
+    const ep = await remote.saveEndpoint({ name: 'Suite wire', kind: 'openai', baseUrl: `${server.url}/v1`, apiKey: KEY });
+    const refused = remote.scoreInjectionSuite({ url: BASE, cpu: { endpoint: ep.id, model: 'tiny-1' } });
+    await expect(refused).rejects.toThrow(server.url);
+    await refused.catch((err: unknown) => {
+      expect(String(err)).toMatch(/key/i);
+      expect(String(err)).not.toMatch(/could not reach/i);
+      expect(String(err)).not.toContain(KEY);
+    });
+    await expect(remote.scoreInjectionSuite({ url: BASE, cpu: { endpoint: ep.id, model: ' ' } })).rejects.toThrow(/Name the model Suite wire serves/);
+    await remote.deleteEndpoint(ep.id);
+    await expect(remote.scoreInjectionSuite({ url: BASE, cpu: { endpoint: ep.id, model: 'tiny-1' } })).rejects.toThrow(/no longer in Settings/);
   }, 120_000);
 });

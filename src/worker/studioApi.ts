@@ -15,10 +15,11 @@ import type {
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { localModelFile } from './api';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
 import { ProviderError, createModelCpus, type ModelDelta, type ModelEndpoint } from '../providers';
-import { scoreServedSuite, workerSuiteRunner, type SuiteScoring } from './injectionSuite';
+import { onSuiteCpu, scoreServedSuite, workerSuiteRunner, type SuiteScoring } from './injectionSuite';
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
 import { LiveRun, type DriveTiming } from './LiveRun';
@@ -67,6 +68,8 @@ export interface StudioService extends StudioApi {
   close(): Promise<void>;
 }
 
+/** The id the suite's runs use for local-model bookkeeping (they are never stored or listed). */
+const SUITE_RUN = 'injection-suite';
 const RUN_IN_OTHER_TAB = 'This run is live in another Harness Studio tab: continue it there, or close that tab and try again in a few seconds.';
 const NO_LOCAL_CPU = 'Local models need the studio in a browser with the origin-private file system and module workers; this host has no local CPU.';
 const LOST_RUN = 'A run this tab was driving is now driven by another tab (this tab was asleep too long): continue it there.';
@@ -408,11 +411,47 @@ class Studio implements StudioService {
     const scoring: SuiteScoring = { cancelled: false };
     this.suiteScoring = scoring;
     try {
-      const run = workerSuiteRunner({ now: this.now, sliceMs: this.timing.sliceMs });
-      return await scoreServedSuite(request, { fetch: this.opts.fetch ?? ((input) => fetch(input)), run, cpu: 'sim' }, scoring, onProgress);
+      const { run, cpu } = request.cpu ? await this.suiteOnEndpoint(request.cpu) : { run: workerSuiteRunner({ now: this.now, sliceMs: this.timing.sliceMs }), cpu: 'sim' };
+      return await scoreServedSuite(request, { fetch: this.opts.fetch ?? ((input) => fetch(input)), run, cpu }, scoring, onProgress);
     } finally {
       this.suiteScoring = null;
+      this.doneWithLocal(SUITE_RUN);
     }
+  }
+
+  /**
+   * The suite's runner on a chosen endpoint: every model of each harness rebound to it, its CPUs
+   * made as a run's are (resolveModelEndpoints with the stored key, or the local CPU for a
+   * `local:<file>`). Rejects naming the endpoint when it is gone or no model name is given.
+   */
+  private async suiteOnEndpoint(choice: { endpoint: string; model: string }): Promise<{ run: ReturnType<typeof workerSuiteRunner>; cpu: string }> {
+    const file = localModelFile(choice.endpoint);
+    let provider: 'openai-compatible' | 'anthropic' = 'openai-compatible';
+    let label: string;
+    let model = choice.model.trim();
+    if (file !== null) {
+      label = `local: ${file}`;
+      model ||= file;
+    } else {
+      const row = (await this.guard(() => this.endpoints.list())).find((e) => e.id === choice.endpoint);
+      if (!row) throw new Error('The endpoint chosen for the injection suite is no longer in Settings: choose another.');
+      if (model === '') throw new Error(`Name the model ${row.name} serves (Settings › Test lists them) to score the suite on it.`);
+      if (row.kind === 'anthropic') provider = 'anthropic';
+      label = `${model} at ${row.name}`;
+    }
+    const run = workerSuiteRunner({
+      now: this.now,
+      sliceMs: this.timing.sliceMs,
+      rebind: (spec) => onSuiteCpu(spec, provider, model),
+      cpus: async (spec) => {
+        const bindings = Object.fromEntries(spec.models.map((m) => [m.id, choice.endpoint]));
+        const r = await this.cpusForBindings(spec, bindings, SUITE_RUN);
+        if (!r.ok) throw new Error(r.issues.map((i) => i.message).join(' '));
+        this.useLocal(SUITE_RUN, r.localFiles);
+        return r.cpus;
+      },
+    });
+    return { run, cpu: label };
   }
 
   async cancelInjectionSuite(): Promise<void> {
@@ -479,6 +518,11 @@ class Studio implements StudioService {
    */
   private async cpusFor(projectId: string, spec: HarnessSpec, runId: string): Promise<{ ok: true; cpus: Record<string, Cpu>; localFiles: string[] } | { ok: false; issues: SpecIssue[] }> {
     const bindings = await this.guard(() => this.settings.get(modelEndpointsKey(projectId)));
+    return this.cpusForBindings(spec, bindings, runId);
+  }
+
+  /** As cpusFor, with the model → endpoint choices given (the suite's: every model on one endpoint). */
+  private async cpusForBindings(spec: HarnessSpec, bindings: unknown, runId: string): Promise<{ ok: true; cpus: Record<string, Cpu>; localFiles: string[] } | { ok: false; issues: SpecIssue[] }> {
     const { endpoints: network, local, problems } = await this.guard(() => resolveModelEndpoints(spec, bindings, this.endpoints));
     const endpoints: Record<string, ModelEndpoint> = { ...network };
     const localFiles = [...new Set(Object.values(local))];

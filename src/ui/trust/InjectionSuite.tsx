@@ -3,6 +3,7 @@ import type { SuiteReport } from '../../bridge/api';
 import { suiteAim, UTILITY_KEPT, type Defence, type SuiteScore } from '../../kernel';
 import { useSuiteScoring } from '../../store';
 import { suiteMatrix, type MatrixCell } from './suiteMatrix';
+import { SuiteCpuPicker } from './SuiteCpuPicker';
 import { cancelInjectionSuite, openSuiteHarness, scoreInjectionSuite } from './suiteActions';
 import './suite.css';
 
@@ -131,6 +132,7 @@ export function InjectionSuite() {
           </span>
         )}
         <span className="tv-suite-actions">
+          <SuiteCpuPicker disabled={busy} />
           {busy ? (
             <>
               <progress max={suite.total || 1} value={suite.done} aria-label="Scoring the injection suite" data-testid="suite-progress" />

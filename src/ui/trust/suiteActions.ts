@@ -15,12 +15,12 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 
 /** Scores the suite in the worker, keeping progress and the report in the store. */
 export async function scoreInjectionSuite(): Promise<void> {
-  const { setSuite } = useSuiteScoring.getState();
-  if (useSuiteScoring.getState().suite.phase === 'loading' || useSuiteScoring.getState().suite.phase === 'scoring') return;
+  const { setSuite, suite } = useSuiteScoring.getState();
+  if (suite.phase === 'loading' || suite.phase === 'scoring') return;
   setSuite({ phase: 'loading', done: 0, total: 0, cancelling: false, error: null });
   try {
     const report = await studio().scoreInjectionSuite(
-      { url: suiteUrl() },
+      { url: suiteUrl(), ...(suite.cpu ? { cpu: suite.cpu } : {}) },
       // Progress comes on its own port and may trail the answer: only a scoring still running takes it.
       callback((done: number, total: number) => {
         const { suite, setSuite: set } = useSuiteScoring.getState();
