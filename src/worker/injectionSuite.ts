@@ -7,7 +7,7 @@
  * yields to the event loop every `sliceMs`, so other calls to the worker (Cancel, a live run's
  * pause, a save) wait at most one slice.
  */
-import { Kernel, asRunId, loadEncodingsFor, parseHarness, parseSuiteIndex, runToStop, scoreSuite, SETUP_FAILURES, type Cpu, type KernelEvent, type HarnessSpec, type SuiteEntry, type SuiteRunner } from '../kernel';
+import { Kernel, asRunId, loadEncodingsFor, parseHarness, parseSuiteIndex, runToStop, scoreSuite, scoresOf, SETUP_FAILURES, type SuiteResult, type Cpu, type KernelEvent, type HarnessSpec, type SuiteEntry, type SuiteRunner } from '../kernel';
 import { verifySpec } from '../persist/signing';
 import type { SuiteReport, SuiteRequest } from './api';
 import { deliver } from './deliver';
@@ -89,6 +89,15 @@ export interface WorkerRunnerOptions {
   now: () => number;
   /** Longest stretch of kernel work between two yields to the event loop. */
   sliceMs: number;
+  /** Asked at each yield: true abandons the run in progress (a Cancel during a long run on a real model). */
+  abandon?: () => boolean;
+}
+
+/** Thrown by a runner whose run was abandoned: the scoring ends with the runs done before it. */
+export class SuiteRunAbandoned extends Error {
+  constructor() {
+    super('the run in progress was abandoned (Cancel)');
+  }
 }
 
 /** A SuiteRunner that runs each document in this worker, yielding between slices. */
@@ -107,7 +116,7 @@ export function workerSuiteRunner(opts: WorkerRunnerOptions): SuiteRunner {
       const sliceEnd = opts.now() + opts.sliceMs;
       let n = 0;
       // The clock is read every 64 events: a slice overshoots by at most that many.
-      const r = await runToStop(kernel, { ...SUITE_ANSWERS, maxEvents: budget, shouldPause: () => ++n % 64 === 0 && opts.now() > sliceEnd });
+      const r = await runToStop(kernel, { ...SUITE_ANSWERS, maxEvents: budget, shouldPause: () => opts.abandon?.() === true || (++n % 64 === 0 && opts.now() > sliceEnd) });
       budget -= r.events;
       if (r.reason === 'stopped') break;
       if (r.reason === 'limit') {
@@ -116,6 +125,7 @@ export function workerSuiteRunner(opts: WorkerRunnerOptions): SuiteRunner {
         break;
       }
       await yieldToEventLoop();
+      if (opts.abandon?.()) throw new SuiteRunAbandoned();
     }
     // On a real endpoint, a refused key or an unreachable server fails every run alike: say so once instead of scoring failures.
     const setup = cpus ? setupFailure(kernel.events) : null;
@@ -126,7 +136,7 @@ export function workerSuiteRunner(opts: WorkerRunnerOptions): SuiteRunner {
   };
 }
 
-/** A scoring in progress: Cancel sets `cancelled`, read between runs. */
+/** A scoring in progress: Cancel sets `cancelled`, read between runs (and, on a real endpoint, between a run's slices). */
 export interface SuiteScoring {
   cancelled: boolean;
 }
@@ -145,14 +155,22 @@ export async function scoreServedSuite(
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new RangeError(`seeds: expected an integer 1..100, found ${String(seeds)}`);
   const suite = await fetchSuite(request.url, deps.fetch);
   let told = -1;
-  const { results, scores, stopped } = await scoreSuite(suite.entries, suite.specs, Array.from({ length: seeds }, (_, i) => i + 1), deps.run, {
+  const doneResults: SuiteResult[] = [];
+  const scored = scoreSuite(suite.entries, suite.specs, Array.from({ length: seeds }, (_, i) => i + 1), deps.run, {
     shouldStop: () => scoring.cancelled,
-    onResult: (_r, done, total) => {
+    onResult: (r, done, total) => {
+      doneResults.push(r);
       const pct = Math.floor((done / total) * 100);
       if (!onProgress || (pct === told && done !== total)) return;
       told = pct;
       deliver((v: [number, number]) => onProgress(v[0], v[1]), [done, total], () => undefined);
     },
   });
-  return { entries: suite.entries, seeds, results, scores, cancelled: stopped, cpu: deps.cpu };
+  try {
+    const { results, scores, stopped } = await scored;
+    return { entries: suite.entries, seeds, results, scores, cancelled: stopped, cpu: deps.cpu };
+  } catch (err) {
+    if (!(err instanceof SuiteRunAbandoned)) throw err;
+    return { entries: suite.entries, seeds, results: doneResults, scores: scoresOf(doneResults), cancelled: true, cpu: deps.cpu };
+  }
 }

@@ -113,6 +113,22 @@ describe('the injection suite on an endpoint from Settings', () => {
     expect(JSON.stringify(report)).not.toContain(KEY);
   }, 120_000);
 
+  it('Cancel abandons a long run on the endpoint at its next event instead of playing it to the end', async () => {
+    const server = await WireServer.start();
+    open.push(server);
+    // The first turn is slow and asks for a tool that does not exist, so the run would go on with another turn.
+    const slowMiss = { frameDelayMs: 400, frames: openAiStream({ toolCalls: [{ id: 'c1', name: 'no_such_tool', argumentChunks: ['{', '}'] }], finishReason: 'tool_calls', usage: { prompt: 20, completion: 5 } }) };
+    server.script('/v1/chat/completions', slowMiss, ...Array.from({ length: 50 }, finish));
+    const { remote } = setup();
+    const ep = await remote.saveEndpoint({ name: 'Suite wire', kind: 'openai', baseUrl: `${server.url}/v1` });
+    const scoring = remote.scoreInjectionSuite({ url: BASE, cpu: { endpoint: ep.id, model: 'tiny-1' } });
+    while (server.count('/v1/chat/completions') === 0) await new Promise((r) => setTimeout(r, 20));
+    await remote.cancelInjectionSuite();
+    const report = await scoring;
+    expect(report).toMatchObject({ cancelled: true, results: [] });
+    expect(server.count('/v1/chat/completions')).toBe(1);
+  }, 60_000);
+
   it('a refused key stops the scoring with the endpoint named and the key left out; no model name or a deleted endpoint is refused first', async () => {
     const server = await WireServer.start();
     open.push(server);

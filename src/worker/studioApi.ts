@@ -411,7 +411,7 @@ class Studio implements StudioService {
     const scoring: SuiteScoring = { cancelled: false };
     this.suiteScoring = scoring;
     try {
-      const { run, cpu } = request.cpu ? await this.suiteOnEndpoint(request.cpu) : { run: workerSuiteRunner({ now: this.now, sliceMs: this.timing.sliceMs }), cpu: 'sim' };
+      const { run, cpu } = request.cpu ? await this.suiteOnEndpoint(request.cpu, scoring) : { run: workerSuiteRunner({ now: this.now, sliceMs: this.timing.sliceMs }), cpu: 'sim' };
       return await scoreServedSuite(request, { fetch: this.opts.fetch ?? ((input) => fetch(input)), run, cpu }, scoring, onProgress);
     } finally {
       this.suiteScoring = null;
@@ -422,9 +422,9 @@ class Studio implements StudioService {
   /**
    * The suite's runner on a chosen endpoint: every model of each harness rebound to it, its CPUs
    * made as a run's are (resolveModelEndpoints with the stored key, or the local CPU for a
-   * `local:<file>`). Rejects naming the endpoint when it is gone or no model name is given.
+   * `local:<file>`); Cancel abandons the run in progress. Rejects naming the endpoint when it is gone or no model name is given.
    */
-  private async suiteOnEndpoint(choice: { endpoint: string; model: string }): Promise<{ run: ReturnType<typeof workerSuiteRunner>; cpu: string }> {
+  private async suiteOnEndpoint(choice: { endpoint: string; model: string }, scoring: SuiteScoring): Promise<{ run: ReturnType<typeof workerSuiteRunner>; cpu: string }> {
     const file = localModelFile(choice.endpoint);
     let provider: 'openai-compatible' | 'anthropic' = 'openai-compatible';
     let label: string;
@@ -443,6 +443,8 @@ class Studio implements StudioService {
       now: this.now,
       sliceMs: this.timing.sliceMs,
       rebind: (spec) => onSuiteCpu(spec, provider, model),
+      // A real model's run can take minutes: Cancel abandons it at its next event, not after it.
+      abandon: () => scoring.cancelled,
       cpus: async (spec) => {
         const bindings = Object.fromEntries(spec.models.map((m) => [m.id, choice.endpoint]));
         const r = await this.cpusForBindings(spec, bindings, SUITE_RUN);
