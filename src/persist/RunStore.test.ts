@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { asRunId, type KernelEvent } from '../kernel';
-import { EVENT_BLOCK_SIZE, toEventBlocks } from './eventBlocks';
+import { EVENT_BLOCK_SIZE, compressedBlocks, eventsOfBlock, toEventBlocks } from './eventBlocks';
 import { RunStore } from './RunStore';
 import { StudioDb, type RunRow } from './StudioDb';
 
@@ -30,12 +30,36 @@ describe('event blocks', () => {
   it('cover exactly the blocks touched by an append, each from its start', () => {
     const all = events(600);
     const rows = toEventBlocks(RUN, all, 250, 520);
-    expect(rows.map((r) => [r.block, r.events.length, r.events[0]?.seq, r.events.at(-1)?.seq])).toEqual([
+    expect(rows.map((r) => [r.block, r.events!.length, r.events![0]?.seq, r.events!.at(-1)?.seq])).toEqual([
       [0, 256, 0, 255],
       [1, 256, 256, 511],
       [2, 9, 512, 520],
     ]);
     expect(toEventBlocks(RUN, all, 5, 4)).toEqual([]);
+  });
+});
+
+describe('compressed event blocks', () => {
+  it('a full block compresses to a fraction of its JSON and decodes to the same events; plain rows read as they are', async () => {
+    const all = events(300);
+    const [row] = await compressedBlocks(RUN, all, 0, 0);
+    expect(row!.events).toBeUndefined();
+    expect(row!.gz!.byteLength).toBeLessThan(JSON.stringify(all.slice(0, 256)).length / 4);
+    expect(await eventsOfBlock(row!)).toEqual(all.slice(0, 256));
+    expect(await eventsOfBlock({ runId: RUN, block: 1, events: all.slice(256) })).toEqual(all.slice(256));
+    await expect(compressedBlocks(RUN, all, 1, 1)).rejects.toThrow('not full');
+  });
+
+  it('loads a run whose blocks are partly compressed, partly plain (stored before compression)', async () => {
+    const db = freshDb();
+    const store = new RunStore(db);
+    const all = events(600);
+    await store.commit({ run: row({ head: 599 }), blocks: toEventBlocks(RUN, all, 0, 599), snapshots: [] }, { create: true });
+    expect(await store.replaceBlocks(RUN, 'me', await compressedBlocks(RUN, all, 1, 1))).toBe(true);
+    expect(await store.replaceBlocks(RUN, 'someone-else', await compressedBlocks(RUN, all, 0, 0))).toBe(false);
+    expect((await db.eventBlocks.toArray()).map((b) => b.gz !== undefined)).toEqual([false, true, false]);
+    expect(await store.loadEvents(RUN, 0, 599)).toEqual(all);
+    expect((await store.loadEvents(RUN, 250, 260)).map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => 250 + i));
   });
 });
 
@@ -52,7 +76,7 @@ describe('RunStore', () => {
       from = to + 1;
     }
     expect(await db.eventBlocks.count()).toBe(4);
-    expect((await db.eventBlocks.toArray()).map((b) => b.events.length)).toEqual([256, 256, 256, 1000 - 3 * EVENT_BLOCK_SIZE]);
+    expect((await db.eventBlocks.toArray()).map((b) => b.events!.length)).toEqual([256, 256, 256, 1000 - 3 * EVENT_BLOCK_SIZE]);
 
     db.close();
     const reopened = new RunStore(freshDb(db.name));

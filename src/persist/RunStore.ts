@@ -5,7 +5,7 @@
  */
 import Dexie from 'dexie';
 import type { KernelEvent } from '../kernel';
-import { blockOf, EVENT_BLOCK_SIZE } from './eventBlocks';
+import { blockOf, EVENT_BLOCK_SIZE, eventsOfBlock } from './eventBlocks';
 import { isHeldByOther } from './runLease';
 import type { EventBlockRow, RunRow, SnapshotRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
@@ -63,6 +63,22 @@ export class RunStore {
   }
 
   /**
+   * Replaces stored event blocks with other rows of the same events (their compressed form, see
+   * eventBlocks.ts). Returns false, writing nothing, when `owner` no longer holds the run.
+   */
+  replaceBlocks(runId: string, owner: string, rows: readonly EventBlockRow[]): Promise<boolean> {
+    const { db } = this;
+    return withStorage('save the run', () =>
+      db.transaction('rw', db.runs, db.eventBlocks, async () => {
+        const stored = await db.runs.get(runId);
+        if (!stored || stored.owner !== owner) return false;
+        if (rows.length > 0) await db.eventBlocks.bulkPut(rows as EventBlockRow[]);
+        return true;
+      }),
+    );
+  }
+
+  /**
    * Takes an unfinished run (running, paused or waiting) for `owner` if no other owner holds an unexpired lease
    * (an interrupted run, or one this owner already holds). `alive`, when known, names the
    * owners still running: a lease held by a gone owner does not count. Atomic: of two tabs claiming
@@ -109,12 +125,14 @@ export class RunStore {
     return withStorage('read the run events', async () => {
       const blocks = await this.db.eventBlocks.where('[runId+block]').between([runId, blockOf(lo)], [runId, blockOf(to)], true, true).toArray();
       const out: KernelEvent[] = [];
-      for (const b of blocks) {
+      const decoded = await Promise.all(blocks.map(eventsOfBlock));
+      blocks.forEach((b, k) => {
+        const events = decoded[k]!;
         const base = b.block * EVENT_BLOCK_SIZE;
         const start = Math.max(0, lo - base);
-        const end = Math.min(b.events.length, to - base + 1);
-        for (let i = start; i < end; i++) out.push(b.events[i]!);
-      }
+        const end = Math.min(events.length, to - base + 1);
+        for (let i = start; i < end; i++) out.push(events[i]!);
+      });
       return out;
     });
   }

@@ -58,11 +58,16 @@ export interface RunRow extends RunRecord {
   leaseUntil?: number;
 }
 
-/** Up to EVENT_BLOCK_SIZE consecutive events of a run: event seq = block * EVENT_BLOCK_SIZE + index. */
+/**
+ * Up to EVENT_BLOCK_SIZE consecutive events of a run: event seq = block * EVENT_BLOCK_SIZE + index.
+ * A full block holds them gzip-compressed as JSON (`gz`), a partial one (and any block stored
+ * before compression) as `events` (see eventBlocks.ts).
+ */
 export interface EventBlockRow {
   runId: string;
   block: number;
-  events: KernelEvent[];
+  events?: KernelEvent[];
+  gz?: Uint8Array;
 }
 
 /** The kernel state right after event `seq` (seek = nearest snapshot + replay). */

@@ -10,5 +10,5 @@ export { RunStore, type RunCommit, type CommitAs, type ClaimOutcome } from './Ru
 export { SettingStore } from './SettingStore';
 export { EndpointStore, ENDPOINT_KINDS, type EndpointInput, type EndpointSummary, type EndpointKind } from './EndpointStore';
 export { DexieArchive } from './DexieArchive';
-export { EVENT_BLOCK_SIZE, blockOf, toEventBlocks } from './eventBlocks';
+export { EVENT_BLOCK_SIZE, blockOf, toEventBlocks, compressedBlocks, encodeEventBlock, eventsOfBlock } from './eventBlocks';
 export { benchEventWrites } from './benchEventWrites';

@@ -64,4 +64,16 @@ describe('RunWriter', () => {
     expect(commit).toHaveBeenCalledTimes(2);
     expect(writer.backlog).toBe(0);
   });
+
+  it('replaces full blocks with their compressed form behind the writes; the run loads the same', async () => {
+    const { db, store, kernel, writer } = setup();
+    await writer.flush();
+    await kernel.runUntil({ maxEvents: 1300 });
+    await writer.flush();
+    await writer.flush(); // nothing new: it still compresses what is left
+    const rows = await db.eventBlocks.toArray();
+    const full = Math.floor(kernel.events.length / 256);
+    expect(rows.map((r) => r.gz !== undefined)).toEqual(rows.map((r) => r.block < full));
+    expect(await store.loadEvents('r', 0, 10_000)).toEqual(kernel.events);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { traceHash } from '../kernel';
-import { EVENT_BLOCK_SIZE, RunStore, StudioDb } from '../persist';
+import { EVENT_BLOCK_SIZE, RunStore, StudioDb, eventsOfBlock } from '../persist';
 import { injectKillDuringBlockWrite } from '../persist/testing/injectDiskFaults';
 import { connect, freshDb, referenceRun, type Connection } from './testing/testChannel';
 import { longDoc } from './testing/testDocs';
@@ -45,8 +45,9 @@ describe('a reload while a run is being saved', () => {
     // Every block is whole up to the stored head and nothing lies past it.
     const blocks = await reloaded.eventBlocks.where('[runId+block]').between([id, -Infinity], [id, Infinity]).toArray();
     expect(blocks.map((b) => b.block)).toEqual(Array.from({ length: Math.floor(head / EVENT_BLOCK_SIZE) + 1 }, (_, i) => i));
-    expect(blocks.map((b) => b.events.length)).toEqual(blocks.map((b) => Math.min(EVENT_BLOCK_SIZE, head + 1 - b.block * EVENT_BLOCK_SIZE)));
-    const events = blocks.flatMap((b) => b.events);
+    const decoded = await Promise.all(blocks.map(eventsOfBlock));
+    expect(decoded.map((b) => b.length)).toEqual(blocks.map((b) => Math.min(EVENT_BLOCK_SIZE, head + 1 - b.block * EVENT_BLOCK_SIZE)));
+    const events = decoded.flat();
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head + 1 }, (_, i) => i));
     expect(traceHash(events)).toBe(traceHash(reference.events.slice(0, head + 1)));
 

@@ -59,8 +59,10 @@ export function injectKillDuringBlockWrite(db: StudioDb): KillSwitch {
             if (kill.killed) return dead();
             if (!kill.armed || name !== 'eventBlocks' || req.type !== 'put' || req.values.length === 0) return table.mutate(req);
             kill.killed = true;
-            const first = req.values[0] as { events: unknown[] };
-            await table.mutate({ ...req, keys: req.keys?.slice(0, 1), values: [{ ...first, events: first.events.slice(0, Math.ceil(first.events.length / 2)) }] });
+            // Torn: half the events of a plain block, or half the bytes of a compressed one.
+            const first = req.values[0] as { events?: unknown[]; gz?: Uint8Array };
+            const torn = first.events ? { ...first, events: first.events.slice(0, Math.ceil(first.events.length / 2)) } : { ...first, gz: first.gz?.slice(0, Math.ceil((first.gz?.length ?? 0) / 2)) };
+            await table.mutate({ ...req, keys: req.keys?.slice(0, 1), values: [torn] });
             return dead();
           },
         };
