@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, specHash, toJsonl, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, specHash, toJsonl, jsonlChunks, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
@@ -23,6 +23,8 @@ export interface CliResult {
 export interface CliIo {
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
+  /** Writes a file piece by piece as the pieces come (a long trace); without it, writeFile gets them joined. */
+  writeChunks?(path: string, chunks: Iterable<string>): void;
   /** The environment (API keys); none when unset. */
   env?: Env;
   /** Waits before a model call is retried (wall time; tests pass one that does not wait). Default: a timer. */
@@ -381,7 +383,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   let stderr = '';
   if (parsed.trace !== undefined) {
     try {
-      io.writeFile(parsed.trace, toJsonl(events));
+      if (io.writeChunks) io.writeChunks(parsed.trace, jsonlChunks(events));
+      else io.writeFile(parsed.trace, toJsonl(events));
     } catch (err) {
       return { code: 2, stdout: '', stderr: `harness: cannot write trace ${parsed.trace}: ${err instanceof Error ? err.message : String(err)}\n` };
     }

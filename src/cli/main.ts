@@ -3,12 +3,20 @@
  * `npm run -s harness -- run FILE --seed N [--max-steps K] [--approve all|none] [--trace out.jsonl] [--json]`.
  * The same kernel as the studio, run in Node (bundled by scripts/run-ts.mjs).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { runCli, type CliIo } from './commands';
 
 const nodeIo: CliIo = {
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),
+  writeChunks: (path, chunks) => {
+    const fd = openSync(path, 'w');
+    try {
+      for (const chunk of chunks) writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
+  },
   env: process.env,
 };
 

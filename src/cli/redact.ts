@@ -35,6 +35,16 @@ export function cliSecrets(args: readonly string[], io: CliIo): string[] {
 /** Runs a command with every written file and its output redacted of `secrets`. */
 export async function redacted(secrets: readonly string[], io: CliIo, command: (io: CliIo) => Promise<CliResult>): Promise<CliResult> {
   if (secrets.length === 0) return command(io);
-  const r = await command({ ...io, writeFile: (path, text) => io.writeFile(path, redactSecrets(text, secrets)) });
+  const writeChunks = io.writeChunks?.bind(io);
+  const r = await command({
+    ...io,
+    writeFile: (path, text) => io.writeFile(path, redactSecrets(text, secrets)),
+    // Pieces are whole lines (jsonlChunks): a secret never spans two.
+    ...(writeChunks ? { writeChunks: (path: string, chunks: Iterable<string>) => writeChunks(path, mapChunks(chunks, (c) => redactSecrets(c, secrets))) } : {}),
+  });
   return { ...r, stdout: redactSecrets(r.stdout, secrets), stderr: redactSecrets(r.stderr, secrets) };
+}
+
+function* mapChunks(chunks: Iterable<string>, f: (chunk: string) => string): Generator<string> {
+  for (const c of chunks) yield f(c);
 }

@@ -20,7 +20,7 @@ export { RecordedCpu, NotRecordedError, recordedAnswers, recording, type Recordi
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { traceHash, canonicalEvent } from './trace/hash';
-export { toJsonl, fromJsonl } from './trace/jsonl';
+export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
 export { Kernel, specHash, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
 export { SimCpu } from './cpu/sim';
 export { checkRunnable, BUILTIN_PROVIDERS } from './cpu/runnable';

@@ -4,10 +4,27 @@
  */
 import { EVENT_TYPES, type KernelEvent } from './events';
 
+/** The trace as one JSONL text (for small traces; a file is better written from jsonlChunks). */
 export function toJsonl(events: readonly KernelEvent[]): string {
   let out = '';
-  for (const e of events) out += `${JSON.stringify(e)}\n`;
+  for (const chunk of jsonlChunks(events)) out += chunk;
   return out;
+}
+
+/**
+ * The trace as JSONL in pieces of whole lines, about `chunkChars` characters each, so a long
+ * trace is written out as it is produced instead of as one string of its whole size.
+ */
+export function* jsonlChunks(events: readonly KernelEvent[], chunkChars = 1 << 16): Generator<string> {
+  let out = '';
+  for (const e of events) {
+    out += `${JSON.stringify(e)}\n`;
+    if (out.length >= chunkChars) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out !== '') yield out;
 }
 
 const KNOWN = new Set<string>(EVENT_TYPES);
