@@ -172,7 +172,7 @@ export function createAnthropicProvider(config: EndpointConfig, deps: ProviderDe
         case 'content_block_stop': {
           const block = toolBlocks.get(index);
           if (block && !block.streamed && block.input && typeof block.input === 'object' && Object.keys(block.input).length > 0) {
-            rec.addToolCall(index, undefined, undefined, JSON.stringify(block.input));
+            rec.addToolCallInput(index, block.input);
           }
           break;
         }

@@ -119,7 +119,7 @@ export function inferResult(req: InferRequest, provider: string, response: ChatR
   let action: Action = { kind: 'think' };
   let callError: CallError | undefined;
   if (call) {
-    const mapped = actionFromCall(req.functions, call.name, call.ok ? { ok: true, args: call.args } : { ok: false, error: call.error });
+    const mapped = actionFromCall(req.functions, call.name, call.ok ? { ok: true, args: call.args } : { ok: false, error: call.error, ...(call.code ? { code: call.code } : {}) });
     if (mapped.ok) action = mapped.action;
     else callError = mapped.error;
   }

@@ -3,31 +3,27 @@
  * as a plain {@link ChatResponse} at any point: at the end, or as the partial output of a dropped
  * or aborted stream. Both adapters feed it; only the wire parsing differs.
  */
+import { nestsDeeperThan, parseCallArguments, tooDeepArguments } from '../kernel';
 import type { ChatOptions, ChatRequest, ChatResponse, FinishReason, ProviderKind, ToolCall, Usage } from './types';
 
 interface PendingCall {
   id: string;
   name: string;
   argumentsJson: string;
+  /** Arguments the wire delivered already parsed and nested too deep to copy as JSON text. */
+  tooDeep?: true;
 }
 
 /**
- * Parses a tool call's accumulated arguments. Malformed JSON, or JSON that is not an object, is
- * a typed result the caller can send back to the model, never a throw. Empty text means `{}`
- * (a call without arguments streams none).
+ * A tool call from its accumulated arguments, parsed by the kernel's rule for a model's call
+ * arguments (kernel parseCallArguments: JSON, an object, within the document's nesting and size
+ * limits). A malformed call is a typed result the caller sends back to the model, never a throw.
  */
 export function assembleToolCall(id: string, name: string, argumentsJson: string): ToolCall {
-  const text = argumentsJson.trim() === '' ? '{}' : argumentsJson;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return { id, name, argumentsJson, ok: false, error: `arguments are not valid JSON (${err instanceof Error ? err.message : String(err)})` };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { id, name, argumentsJson, ok: false, error: `arguments must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}` };
-  }
-  return { id, name, argumentsJson, ok: true, args: parsed as Record<string, unknown> };
+  const parsed = parseCallArguments(argumentsJson);
+  if (parsed.ok) return { id, name, argumentsJson, ok: true, args: parsed.args };
+  // Only the limit codes are written: a malformed call without one is invalid JSON (as recorded before the limits).
+  return { id, name, argumentsJson: parsed.argumentsJson, ok: false, error: parsed.error, ...(parsed.code !== 'invalid-json' ? { code: parsed.code } : {}) };
 }
 
 export class ResponseRecorder {
@@ -91,6 +87,17 @@ export class ResponseRecorder {
     this.onDelta?.({ kind: 'tool-call', index: slot, id: call.id, name: call.name, argumentsDelta });
   }
 
+  /**
+   * Completes a call whose arguments the wire delivered as an object (Anthropic's tool_use
+   * `input` when no JSON fragments follow). Too deep to copy as text (JSON.stringify recurses),
+   * it is recorded as a too-deep call without its text.
+   */
+  addToolCallInput(wireIndex: number, input: unknown): void {
+    if (!nestsDeeperThan(input)) return this.addToolCall(wireIndex, undefined, undefined, JSON.stringify(input));
+    this.addToolCall(wireIndex, undefined, undefined, '');
+    this.calls[this.slotOf.get(wireIndex)!]!.tooDeep = true;
+  }
+
   hasCall(wireIndex: number): boolean {
     return this.slotOf.has(wireIndex);
   }
@@ -98,7 +105,12 @@ export class ResponseRecorder {
   /** The answer so far, as plain data. */
   snapshot(finishReason: FinishReason): ChatResponse {
     const end = this.now();
-    const toolCalls = this.calls.map((c, i) => assembleToolCall(c.id || `call_${i}`, c.name, c.argumentsJson));
+    const toolCalls = this.calls.map((c, i): ToolCall => {
+      const id = c.id || `call_${i}`;
+      if (!c.tooDeep) return assembleToolCall(id, c.name, c.argumentsJson);
+      const r = tooDeepArguments('(an input object too deep to copy)');
+      return { id, name: c.name, argumentsJson: r.argumentsJson, ok: false, error: r.error, code: 'too-deep' };
+    });
     return {
       wire: this.wire,
       endpoint: this.endpoint,

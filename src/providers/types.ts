@@ -84,7 +84,7 @@ export type StreamDelta =
 export type ToolCall =
   | { id: string; name: string; argumentsJson: string; ok: true; args: Record<string, unknown> }
   /** Malformed: the model's text is kept so it can be shown and sent back to the model as an error. */
-  | { id: string; name: string; argumentsJson: string; ok: false; error: string };
+  | { id: string; name: string; argumentsJson: string; ok: false; error: string; code?: 'too-deep' | 'too-large' };
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'aborted' | 'other';
 

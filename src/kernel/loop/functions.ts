@@ -64,12 +64,15 @@ export function agentFunctions(agent: string, tools: readonly string[], declared
  * The Action a model's call names, or the typed error to send back. `parsed` is the arguments
  * object, or the parser's complaint when they were not valid JSON.
  */
-export function actionFromCall(functions: readonly FunctionDef[], name: string, parsed: { ok: true; args: Record<string, unknown> } | { ok: false; error: string }): { ok: true; action: Action } | { ok: false; error: CallError } {
+export function actionFromCall(functions: readonly FunctionDef[], name: string, parsed: { ok: true; args: Record<string, unknown> } | { ok: false; error: string; code?: 'invalid-json' | 'too-deep' | 'too-large' }): { ok: true; action: Action } | { ok: false; error: CallError } {
   const fn = functions.find((f) => f.name === name);
   if (!fn) {
     return { ok: false, error: { code: 'unknown-function', name, message: `there is no function "${name}"; you may call: ${functions.map((f) => f.name).join(', ')}` } };
   }
   if (!parsed.ok) {
+    if (parsed.code === 'too-deep' || parsed.code === 'too-large') {
+      return { ok: false, error: { code: parsed.code, name, message: `the arguments of ${name} ${parsed.error}; send a smaller JSON object` } };
+    }
     return { ok: false, error: { code: 'invalid-json', name, message: `the arguments of ${name} are not valid JSON (${parsed.error}); send one JSON object` } };
   }
   const a = parsed.args;

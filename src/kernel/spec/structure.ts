@@ -13,6 +13,22 @@ import type { SpecIssue } from './specIssue';
  */
 export const MAX_NESTING = 100;
 
+/**
+ * Whether a JSON value nests objects and arrays deeper than `max` levels (the value itself is
+ * level 0, as in {@link structureIssues}). Iterative, so any depth is answered without recursion;
+ * the check a model's call arguments get (cpu/calls.ts), with the same limit as a document's.
+ */
+export function nestsDeeperThan(root: unknown, max: number = MAX_NESTING): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 /** Keys that an object literal or assignment would read as the prototype, not as data. */
 const FORBIDDEN_KEYS = new Set(['__proto__']);
 
