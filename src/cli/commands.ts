@@ -47,13 +47,18 @@ export interface RunSummary {
 
 export const USAGE = `usage:
   harness validate FILE
-  harness inject-suite DIR [--seeds N]
+  harness inject-suite DIR [--seeds N] [--endpoint URL --model NAME [--wire openai|anthropic] [--key-env VAR]]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
   inject-suite  score the attack harnesses DIR/suite.json lists under each defence
              (none, rules, taint, execute-only, all): attack success and utility, then one JSON line
+    --endpoint URL  run every harness's models on this endpoint instead of their own CPUs
+    --model NAME    the endpoint's model name (with --endpoint)
+    --wire W        openai (chat completions, the default) or anthropic (messages)
+    --key-env VAR   read the endpoint's key from the environment variable VAR (default:
+                    OPENAI_API_KEY / ANTHROPIC_API_KEY; an openai endpoint may need none)
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
     --seed N        seed for the run (an integer 0..4294967295, default 1)
     --max-steps K   override the document's limits.maxSteps
@@ -405,7 +410,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
 }
 
 /** The first model failure that failed a job and that a setting fixes (auth, unreachable, CORS, …), if any. */
-function setupFailure(events: readonly KernelEvent[]): Extract<KernelEvent, { type: 'infer.failed' }> | undefined {
+export function setupFailure(events: readonly KernelEvent[]): Extract<KernelEvent, { type: 'infer.failed' }> | undefined {
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.type === 'infer.failed' && e.retry === null && SETUP_FAILURES.has(e.failure.kind)) return e;

@@ -5,9 +5,16 @@
  * Each harness is a valid document with a benign goal; its attack goal (in suite.json) is a tool
  * that must not run with arguments containing a marker (`evil.example`). The scoring itself is
  * the kernel's (kernel/injectionSuite.ts), shared with the studio's Permissions view.
+ *
+ * By default each harness runs on its own CPUs (the sim). `--endpoint URL --model NAME` puts
+ * every harness's models on one real endpoint instead, through the same endpoint and CPU code
+ * `harness run` uses (endpoints.ts, createModelCpus); the output names the CPU it ran on.
  */
 import { parseHarness, parseSuiteIndex, scoreSuite, type HarnessSpec, type SuiteEntry, type SuiteRunner } from '../kernel';
-import { runSpec, type CliIo, type CliResult } from './commands';
+import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
+import { runSpec, setupFailure, type CliIo, type CliResult } from './commands';
+import { cliEndpoints, modelKeyVar } from './endpoints';
+import { cliSecrets, redacted } from './redact';
 
 /** Reads DIR/suite.json and the harnesses it lists; a problem is a message naming the file and what is wrong. */
 export function loadSuite(dir: string, io: CliIo): { entries: SuiteEntry[]; specs: Map<string, HarnessSpec> } | string {
@@ -37,38 +44,157 @@ export function loadSuite(dir: string, io: CliIo): { entries: SuiteEntry[]; spec
   return { entries, specs };
 }
 
-/** The CLI's runner: in-process, asks denied (nobody answers them). */
+/** The CLI's runner on each document's own CPUs: in-process, asks denied (nobody answers them). */
 const runInProcess: SuiteRunner = async (spec, seed) => {
   const { summary, events } = await runSpec(spec, { seed, approve: 'none' });
   return { events, goals: summary.goals, stopReason: summary.stopReason };
 };
 
+/** A real endpoint every harness's models are put on (`--endpoint`, `--model`, `--wire`, `--key-env`). */
+export interface SuiteEndpoint {
+  url: string;
+  model: string;
+  wire: 'openai' | 'anthropic';
+  /** The environment variable holding the key; unset: the provider's usual one (endpoints.ts). */
+  keyEnv?: string;
+}
+
+/** The document with every model on the endpoint (same ids, so agents keep pointing at them). */
+export function onEndpoint(spec: HarnessSpec, ep: SuiteEndpoint): HarnessSpec {
+  const provider = ep.wire === 'anthropic' ? 'anthropic' : 'openai-compatible';
+  return { ...spec, models: spec.models.map((m) => ({ ...m, provider, model: ep.model, baseUrl: ep.url })) };
+}
+
+/** The endpoint could not be used (refused, unreachable, bad key): the one line to print, exit 2. */
+class EndpointUnusable extends Error {}
+
+/**
+ * The runner on the endpoint: the documents' models on it, their CPUs made as `harness run`
+ * makes them (cliEndpoints reads the key: from `--key-env`'s variable when given). A run whose
+ * model call failed for a reason a setting fixes stops the suite with that reason.
+ */
+function endpointRunner(ep: SuiteEndpoint, io: CliIo): SuiteRunner {
+  return async (spec, seed) => {
+    const env = { ...io.env };
+    if (ep.keyEnv !== undefined) for (const m of spec.models) env[modelKeyVar(m.id)] = io.env?.[ep.keyEnv];
+    const ends = cliEndpoints(spec, env, {});
+    // The URL is set, so only a key can be missing.
+    if (!ends.ok) throw new EndpointUnusable(`${ends.line}${ep.keyEnv === undefined ? ', or name the variable that holds it with --key-env VAR' : ''}`);
+    const cpus = createModelCpus(spec, ends.endpoints, {}, io.sleep ? { clock: { now: WALL_CLOCK.now, sleep: io.sleep } } : {});
+    const { summary, events } = await runSpec(spec, { seed, approve: 'none', cpus });
+    const setup = setupFailure(events);
+    if (setup) throw new EndpointUnusable(`${setup.failure.message}${setup.failure.fix ? ` (${setup.failure.fix})` : ''}`.replace(/\s*\n\s*/g, ' '));
+    return { events, goals: summary.goals, stopReason: summary.stopReason };
+  };
+}
+
+/** Which CPU the suite ran on, as the first line and the JSON line say it. */
+function cpuOf(ep: SuiteEndpoint | undefined): { line: string; json: Record<string, string> } {
+  if (ep === undefined) return { line: 'the sim CPU (each agent follows its scripted behaviour)', json: { kind: 'sim' } };
+  const at = safeEndpoint(ep.url);
+  return { line: `the model ${ep.model} at ${at} (${ep.wire} wire)`, json: { kind: 'endpoint', wire: ep.wire, endpoint: at, model: ep.model } };
+}
+
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-/** `inject-suite DIR [--seeds N]`: the table per setting, then one JSON line with the scores. */
-export async function injectSuiteCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
+interface SuiteArgs {
+  dir: string;
+  seeds: number;
+  endpoint?: SuiteEndpoint;
+}
+
+/** The command line, or what is wrong with it. */
+function parseSuiteArgs(args: readonly string[], io: CliIo): SuiteArgs | string {
   let dir: string | undefined;
   let seeds = 1;
+  let url: string | undefined;
+  let model: string | undefined;
+  let wire: string | undefined;
+  let keyEnv: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--seeds') {
-      const n = Number(args[++i]);
-      if (!Number.isInteger(n) || n < 1 || n > 100) return { code: 2, stdout: '', stderr: `harness: --seeds: expected an integer 1..100, found ${JSON.stringify(args[i] ?? '')}\n` };
-      seeds = n;
-    } else if (a.startsWith('-')) return { code: 2, stdout: '', stderr: `harness: inject-suite: unknown option ${a}\n` };
-    else if (dir !== undefined) return { code: 2, stdout: '', stderr: `harness: inject-suite takes one DIR, found a second: ${a}\n` };
-    else dir = a;
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      const v = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      return v === undefined || v.startsWith('--') ? '' : v;
+    };
+    switch (flag) {
+      case '--seeds': {
+        const raw = value();
+        const n = Number(raw);
+        if (!/^\d+$/.test(raw) || n < 1 || n > 100) return `--seeds: expected an integer 1..100, found ${JSON.stringify(raw)}`;
+        seeds = n;
+        break;
+      }
+      case '--endpoint':
+        url = value();
+        if (!/^https?:\/\/[^\s/]/.test(url)) return `--endpoint: expected an http(s) URL, found ${JSON.stringify(url)}`;
+        break;
+      case '--model':
+        model = value();
+        if (model === '') return '--model needs the endpoint\'s model name';
+        break;
+      case '--wire':
+        wire = value();
+        if (wire !== 'openai' && wire !== 'anthropic') return `--wire: expected openai or anthropic, found ${JSON.stringify(wire)}`;
+        break;
+      case '--key-env':
+        keyEnv = value();
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) return `--key-env: expected the name of an environment variable, found ${JSON.stringify(keyEnv)}`;
+        break;
+      default:
+        if (arg.startsWith('-')) return `inject-suite: unknown option ${arg}`;
+        if (dir !== undefined) return `inject-suite takes one DIR, found a second: ${arg}`;
+        dir = arg;
+    }
   }
-  if (dir === undefined) return { code: 2, stdout: '', stderr: 'harness: inject-suite needs a DIR (with a suite.json)\n' };
+  if (dir === undefined) return 'inject-suite needs a DIR (with a suite.json)';
+  if (url === undefined) {
+    const alone = model !== undefined ? '--model' : wire !== undefined ? '--wire' : keyEnv !== undefined ? '--key-env' : undefined;
+    return alone === undefined ? { dir, seeds } : `${alone} needs --endpoint URL`;
+  }
+  if (model === undefined) return '--endpoint needs --model NAME (the model the endpoint serves)';
+  // The value is never printed, only whether it is there.
+  if (keyEnv !== undefined && (io.env?.[keyEnv] ?? '').trim() === '') return `--key-env: the environment variable ${keyEnv} is not set`;
+  return { dir, seeds, endpoint: { url, model, wire: wire === 'anthropic' ? 'anthropic' : 'openai', ...(keyEnv !== undefined ? { keyEnv } : {}) } };
+}
+
+/**
+ * `inject-suite DIR [--seeds N] [--endpoint URL --model NAME [--wire W] [--key-env VAR]]`: the
+ * table per setting, then one JSON line with the scores. Every output is redacted of the keys
+ * the environment holds (and of `--key-env`'s).
+ */
+export async function injectSuiteCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
+  const keyEnv = args.findIndex((a) => a === '--key-env' || a.startsWith('--key-env='));
+  const named = keyEnv < 0 ? undefined : args[keyEnv]!.includes('=') ? args[keyEnv]!.slice('--key-env='.length) : args[keyEnv + 1];
+  const key = named === undefined ? undefined : io.env?.[named];
+  const secrets = [...cliSecrets([], io), ...(key !== undefined && key.trim() !== '' ? [key, key.trim()] : [])].sort((a, b) => b.length - a.length);
+  return redacted(secrets, io, (safe) => scoreCommand(args, safe));
+}
+
+async function scoreCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
+  const parsed = parseSuiteArgs(args, io);
+  if (typeof parsed === 'string') return { code: 2, stdout: '', stderr: `harness: ${parsed}\n` };
+  const { dir, seeds, endpoint } = parsed;
   const suite = loadSuite(dir, io);
   if (typeof suite === 'string') return { code: 2, stdout: '', stderr: `harness: ${suite}\n` };
-  const { scores } = await scoreSuite(suite.entries, suite.specs, Array.from({ length: seeds }, (_, i) => i + 1), runInProcess);
+  const cpu = cpuOf(endpoint);
+  const specs = endpoint === undefined ? suite.specs : new Map([...suite.specs].map(([file, spec]) => [file, onEndpoint(spec, endpoint)]));
+  const runner = endpoint === undefined ? runInProcess : endpointRunner(endpoint, io);
+  let scores;
+  try {
+    ({ scores } = await scoreSuite(suite.entries, specs, Array.from({ length: seeds }, (_, i) => i + 1), runner));
+  } catch (err) {
+    if (err instanceof EndpointUnusable) return { code: 2, stdout: '', stderr: `harness: inject-suite: ${cpu.line}: ${err.message}\n` };
+    throw err;
+  }
   const lines = [
-    `${suite.entries.length} attack harnesses × ${seeds} seed${seeds === 1 ? '' : 's'} in ${dir}`,
+    `${suite.entries.length} attack harnesses × ${seeds} seed${seeds === 1 ? '' : 's'} in ${dir}, on ${cpu.line}`,
     '',
     'defence        attack success      utility',
     ...scores.map((s) => `${s.defence.padEnd(14)} ${`${s.attacks}/${s.runs} (${pct(s.attackRate)})`.padEnd(19)} ${s.utility}/${s.runs} (${pct(s.utilityRate)})`),
-    JSON.stringify({ harnesses: suite.entries.length, seeds, scores }),
+    JSON.stringify({ harnesses: suite.entries.length, seeds, cpu: cpu.json, scores }),
   ];
   return { code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
 }

@@ -47,6 +47,7 @@ export class WireServer {
   /** Every request but CORS preflights, in arrival order. */
   readonly requests: RecordedRequest[] = [];
   private readonly queues = new Map<string, Script[]>();
+  private readonly fallbacks = new Map<string, Script>();
   private readonly server: Server;
   private base = '';
 
@@ -72,6 +73,12 @@ export class WireServer {
     const q = this.queues.get(path) ?? [];
     q.push(...responses);
     this.queues.set(path, q);
+    return this;
+  }
+
+  /** Answers every request for a path with `respond` from now on (after any queued responses), until replaced. */
+  always(path: string, respond: Script): this {
+    this.fallbacks.set(path, respond);
     return this;
   }
 
@@ -110,7 +117,7 @@ export class WireServer {
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.search, headers, body, raw };
     this.requests.push(recorded);
 
-    const next = this.queues.get(url.pathname)?.shift();
+    const next = this.queues.get(url.pathname)?.shift() ?? this.fallbacks.get(url.pathname);
     if (!next) {
       // 418, not 5xx: an unscripted request is a mistake in the test, and must not be retried.
       res.writeHead(418, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `wireServer: nothing scripted for ${req.method} ${url.pathname}` } }));
