@@ -75,6 +75,19 @@ describe('nothing the page receives holds a declared secret', () => {
     expect(planted(all)).toEqual([]);
   });
 
+  it('live text, a window on a stream, is redacted where it cuts a secret', async () => {
+    const book = new SecretBook({ runDocument: async () => secretsDoc(), endpointKeys: async () => [] });
+    const received: EventBatch[] = [];
+    const live = (text: string) => ({ agent: 'assistant', turn: 1, model: 'sim', text, chars: text.length, tokens: 3 });
+    const api = redactingApi({
+      attach: async (_runId: string, sink: (b: EventBatch) => void) => {
+        sink({ runId: 'r', events: [], head: 0, status: 'running', live: [live(`the key: ${VAULT_KEY.slice(0, 9)}`), live(`${VAULT_KEY.slice(5)} sent`)] });
+      },
+    }, book);
+    await api.attach('r', (b) => void received.push(b));
+    expect(received[0]!.live!.map((g) => g.text)).toEqual([`the key: ${REDACTED}`, `${REDACTED} sent`]);
+  });
+
   it('an error thrown across the boundary is redacted', async () => {
     const book = new SecretBook({ runDocument: async () => undefined, endpointKeys: async () => [] });
     const api = redactingApi({ fail: async (_doc: unknown) => { throw new Error(`bad value ${CORE_SECRET} in door code ${STORE_SECRET}`); } }, book);

@@ -11,9 +11,9 @@
  * shows as written (a project export redacts its marked fields itself, ui/shell/projectFiles.ts).
  */
 import * as Comlink from 'comlink';
-import { documentSecrets, redactSecrets, redactValue } from '../kernel';
+import { documentSecrets, redactSecrets, redactValue, redactWindow } from '../kernel';
 import type { EndpointStore } from '../persist';
-import type { StudioApi } from './api';
+import type { EventBatch, StudioApi } from './api';
 
 /** Methods whose answer is the document as the user wrote it: the editor shows it, secrets and all. */
 const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject', 'createProject', 'listVersions']);
@@ -80,9 +80,16 @@ export class SecretBook {
     this.add(await this.sources.endpointKeys().catch(() => []));
   }
 
-  /** `value` with every known secret replaced by `[secret redacted]`. */
+  /**
+   * `value` with every known secret replaced by `[secret redacted]`. The live text of a batch
+   * (EventBatch.live) is a window on a stream, which may cut a secret or end before it is
+   * complete: its edges are redacted too (redactWindow).
+   */
   redact<T>(value: T): T {
-    return redactValue(value, this.sorted);
+    const out = redactValue(value, this.sorted);
+    const live = (out as Partial<EventBatch> | null)?.live;
+    if (this.sorted.length === 0 || !Array.isArray(live)) return out;
+    return { ...out, live: live.map((g) => (typeof g?.text === 'string' ? { ...g, text: redactWindow(g.text, this.sorted) } : g)) };
   }
 
   private add(values: readonly string[]): void {

@@ -4,5 +4,5 @@ export { parseHarness, parseJsonText, checkReferences, formatPath, type SpecIssu
 export { MAX_NESTING, nestsDeeperThan } from './structure';
 export { migrate, MIGRATIONS, type Migration, type MigrationTable } from './migrate';
 export { harnessJsonSchema } from './jsonSchema';
-export { REDACTED, documentSecrets, redactDocument, redactSecrets, redactValue, secretValues } from './secrets';
+export { REDACTED, documentSecrets, redactDocument, redactSecrets, redactValue, redactWindow, secretValues } from './secrets';
 export { specDefaults, fieldDefaults, type FieldDefaults } from './defaults';

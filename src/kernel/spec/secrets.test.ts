@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, documentSecrets, redactValue } from './secrets';
+import { REDACTED, documentSecrets, redactValue, redactWindow } from './secrets';
 
 const KEY = 'sk-test-PLANTED-123';
 
@@ -36,5 +36,14 @@ describe('documentSecrets', () => {
     };
     expect(documentSecrets(doc)).toEqual([`Bearer ${KEY} for`, 'door code 123456']);
     expect(documentSecrets('not a document')).toEqual([]);
+  });
+});
+
+describe('redactWindow', () => {
+  it('redacts a secret still streaming in at the end of a window and one cut at its start, from 4 characters', () => {
+    expect(redactWindow('the key is sk-te', [KEY])).toBe(`the key is ${REDACTED}`);
+    expect(redactWindow('ANTED-123 was the key', [KEY])).toBe(`${REDACTED} was the key`);
+    expect(redactWindow(`whole ${KEY} here`, [KEY])).toBe(`whole ${REDACTED} here`);
+    expect(redactWindow('ends in sk-', [KEY])).toBe('ends in sk-');
   });
 });

@@ -53,6 +53,34 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
+/** A secret's start (or end) this long at the edge of a window on a stream is redacted too. */
+const PARTIAL_MIN = 4;
+
+/**
+ * `text`, a window on streaming text (the tail of a generation so far), redacted as by
+ * `redactSecrets`, and also where the window cuts a secret: the start of a secret at its end
+ * (a key still streaming in) and the end of a secret at its start (a key cut by the window).
+ */
+export function redactWindow(text: string, secrets: readonly string[]): string {
+  let out = redactSecrets(text, secrets);
+  for (const s of secrets) {
+    if (s.length < MIN_SECRET) continue;
+    for (let n = s.length - 1; n >= PARTIAL_MIN; n--) {
+      if (out.endsWith(s.slice(0, n))) {
+        out = out.slice(0, out.length - n) + REDACTED;
+        break;
+      }
+    }
+    for (let n = s.length - 1; n >= PARTIAL_MIN; n--) {
+      if (out.startsWith(s.slice(s.length - n))) {
+        out = REDACTED + out.slice(n);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * `value` (structured-clone data: events, states, messages) with every string redacted as by
  * `redactSecrets`, object keys included. Returns `value` itself when nothing changed, and shares
