@@ -39,6 +39,9 @@
  *                       with --quick): time and peak RSS, the last tenth's cost over the first's
  *                       (aim <= 1.3), stored trace bytes per event (aim <= 150), state at 100k vs
  *                       the end (aim <= 2x), seek p50/p95 at 10k / 100k / 1M    aim p95 < 50 ms
+ *   scaleAgents         the `scale` group's agent figures: events/s of a generated document of 10, 100 and
+ *                       1,000 agents (teams of the research-team example; 10/100/300 with --quick) run to
+ *                       their stop in one process (bench/scaleAgents.ts)   aim 1,000 agents >= 0.5x of 10
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
  *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale. Exit 1 if a figure could not be measured.
@@ -340,9 +343,23 @@ async function benchScaleLongRun() {
   return r;
 }
 
+// ---- (l) scale: cost per event against the number of agents ----------------------------------
+
+async function benchScaleAgentsGroup() {
+  const bundle = await bundleTs('bench/scaleAgents.ts');
+  const { benchScaleAgents } = await import(bundle);
+  const sizes = QUICK ? [10, 100, 300] : [10, 100, 1000];
+  const rows = await benchScaleAgents(readFileSync(EXAMPLE, 'utf8'), sizes, QUICK ? 500 : 2000);
+  for (const r of rows) line(`scale: ${fmt(r.agents)} agents, events/s`, fmt(r.eventsPerSec), `(${fmt(r.events)} events, ${r.runs} run${r.runs === 1 ? '' : 's'} in ${(r.ms / 1000).toFixed(1)} s)`);
+  const ratio = rows[rows.length - 1].eventsPerSec / rows[0].eventsPerSec;
+  const judged = sizes[sizes.length - 1] === 1000 ? verdict(ratio >= 0.5) : 'judged at 1,000 agents (without --quick)';
+  line(`scale: ${fmt(sizes[sizes.length - 1])} vs 10 agents`, `${ratio.toFixed(2)}x`, `aim >= 0.5x at 1,000  ${judged}`);
+  return { eventsPerSec: Object.fromEntries(rows.map((r) => [String(r.agents), r.eventsPerSec])), ratio: Math.round(ratio * 100) / 100 };
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -366,5 +383,6 @@ await measure('syscall', 'syscall', benchSyscallLatency);
 await measure('localCpu', 'localcpu', benchLocalCpuSpeed);
 await measure('realModel', 'real', benchRealModels);
 await measure('scaleLong', 'scale', benchScaleLongRun);
+await measure('scaleAgents', 'scale', benchScaleAgentsGroup);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
