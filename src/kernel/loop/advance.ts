@@ -11,22 +11,26 @@ import { explainCycle, waitForCycle } from '../term/deadlock';
 import { endSlice } from './inference';
 import type { RunContext, Step } from './runContext';
 import { returnTool } from './syscalls';
-import { offerEndpointReplenish, offerRetry } from './modelFaults';
+import { offerEndpointReplenish } from './modelFaults';
 import { enqueue } from './schedule';
 
 /** Moves the clock to the earliest pending completion and emits it; a deadlock if none. */
-export function advance(ctx: RunContext, procs: readonly Proc[]): Step {
+export function advance(ctx: RunContext): Step {
   const s = ctx.s;
+  const index = ctx.index;
+  const agents = index.agents;
   let best: { t: number; rank: number; run: () => Step } | null = null;
   // Ties at the same instant go by rank: agents in document order, then groups, class timers, leases.
+  // Each kind's earliest comes from its index (runIndex.ts): the same winner as offering them all.
   const offer = (t: number, rank: number, run: () => Step): void => {
     if (!best || t < best.t || (t === best.t && rank < best.rank)) best = { t, rank, run };
   };
-  procs.forEach((p, i) => {
-    if (p.state === 'running' && p.slotPhase === 'slicing' && p.gen) offer(p.until, i, () => endSlice(ctx, p));
-    if (p.state === 'syscall' && p.call?.decided) offer(p.call.until, i, () => returnTool(ctx, p));
-    offerRetry(ctx, p, i, offer, (q, t) => enqueue(ctx, q, t));
-  });
+  const timer = index.nextProcTimer(s.now);
+  if (timer) {
+    const p = index.proc(s, timer.rank);
+    const kind = index.timerOf(timer.rank);
+    offer(timer.t, timer.rank, kind === 'slice' ? () => endSlice(ctx, p) : kind === 'tool' ? () => returnTool(ctx, p) : () => enqueue(ctx, p, timer.t));
+  }
   offerEndpointReplenish(ctx, offer);
   Object.values(s.groups).forEach((g, i) => {
     if (g.throttledUntil !== null && g.throttledUntil !== FOREVER) {
@@ -45,19 +49,24 @@ export function advance(ctx: RunContext, procs: readonly Proc[]): Step {
       offer(at, 20_000 + mi * 100 + ci, () => ctx.emit({ type: 'sched.replenished', class: cls.name, model, numbers: { queued: cls.size(rq) } }, at));
     });
   });
-  s.inflight.forEach((m, i) => offer(m.deliverAt, procs.length + i, () => ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq)));
-  Object.values(s.handles).forEach((h, i) => {
-    if (h.ended !== null || h.expiresAt === null) return;
-    const at = Math.max(s.now, h.expiresAt);
-    offer(at, 30_000 + i, () => ctx.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` }, at));
-  });
+  const m = index.nextDelivery();
+  if (m) {
+    // A message's rank is agents + its place in flight; only where that can reach the groups' 10,000 is the place looked up.
+    const place = agents + s.inflight.length <= 10_000 ? 0 : s.inflight.indexOf(m);
+    offer(m.deliverAt, agents + place, () => ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq));
+  }
+  const term = index.nextLeaseTerm(s);
+  if (term) {
+    const h = s.handles[term.id]!;
+    offer(term.t, 30_000 + term.rank, () => ctx.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the lease term ended at ${h.expiresAt} ms` }, term.t));
+  }
   const chosen = best as { t: number; run: () => Step } | null;
   if (chosen) {
     const max = ctx.spec.limits.maxTimeMs;
     if (max !== undefined && chosen.t > max) return ctx.stop('max-time', `virtual time would pass ${max} ms`);
     return chosen.run();
   }
-  return waitOrDeadlock(ctx, procs);
+  return waitOrDeadlock(ctx, s.order.map((id) => s.procs[id]!));
 }
 
 /** Nothing is pending: the run waits for a person, or no one can ever move it (a deadlock, with its cycle). */

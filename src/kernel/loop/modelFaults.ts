@@ -159,14 +159,6 @@ export function requestGate(ctx: RunContext, p: Proc): 'go' | 'wait' | KernelEve
   return 'go';
 }
 
-/** Clock offers of an agent backing off: its retry is due at `retry.at` (then it re-enters its runqueue). */
-export function offerRetry(ctx: RunContext, p: Proc, rank: number, offer: (t: number, rank: number, run: () => Step) => void, enqueue: (p: Proc, t: number) => KernelEvent): void {
-  const at = p.retry?.at;
-  if (at === null || at === undefined || p.state !== 'ready' || !p.needsEnqueue) return;
-  const t = Math.max(ctx.s.now, at);
-  offer(t, rank, () => enqueue(p, t));
-}
-
 /** Clock offers of throttled endpoints: each is replenished when its throttle ends. */
 export function offerEndpointReplenish(ctx: RunContext, offer: (t: number, rank: number, run: () => Step) => void): void {
   const eps = ctx.s.endpoints;

@@ -18,6 +18,7 @@ import { sliceLength, type SchedView } from '../sched/core';
 import { STATE_CHECK_EVERY, storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from '../spec';
 import type { Encoding } from '../tokens';
 import type { RunArchive } from '../memory/runArchive';
+import { RunIndex } from './runIndex';
 import type { TermWatch } from '../term/watch';
 import { specDigests } from '../trust/digest';
 import { placeholders } from '../trust/execOnly';
@@ -57,6 +58,8 @@ export class RunContext {
   readonly turnChecked = new Set<string>();
   /** Human inputs waiting to be recorded, first in first out. */
   readonly inputs: HumanInput[] = [];
+  /** Which agents, handles and messages each event source looks for, kept in step with `s` (runIndex.ts). */
+  readonly index = new RunIndex();
   private digests: { agents: Record<string, string>; policy: string } | null = null;
 
   constructor(
@@ -107,6 +110,7 @@ export class RunContext {
       if (i >= from - 1 && this.snapshots.due(i)) this.snapshots.add(i, cloneState(state));
     }
     this.s = state;
+    this.index.rebuild(state);
     for (const p of Object.values(state.procs)) this.pids.set(p.pid, p.id);
   }
 
@@ -120,8 +124,13 @@ export class RunContext {
     const agent = 'agent' in body ? body.agent : undefined;
     const c = cause ?? (agent !== undefined ? this.lastByAgent.get(agent) : undefined);
     const e = (c === undefined ? { seq, t, run: this.runId, ...body } : { seq, t, run: this.runId, cause: c, ...body }) as KernelEvent;
-    if (body.type === 'run.started') this.s = stateFromStart(e as EventOf<'run.started'>);
-    else applyEvent(this.s, e);
+    if (body.type === 'run.started') {
+      this.s = stateFromStart(e as EventOf<'run.started'>);
+      this.index.rebuild(this.s);
+    } else {
+      applyEvent(this.s, e);
+      this.index.afterEvent(this.s, e);
+    }
     measure?.(e);
     this.log.push(e);
     this.archive.apply(e);

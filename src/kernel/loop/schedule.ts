@@ -72,10 +72,12 @@ export function atBoundary(ctx: RunContext, p: Proc): Step {
  * The first ready agent that is not in a runqueue: its first turn here checked against its
  * signature (a fork may carry an edited prompt), routed to a model for a new turn, then enqueued.
  */
-export function enqueueReady(ctx: RunContext, procs: readonly Proc[]): KernelEvent | undefined {
+export function enqueueReady(ctx: RunContext): KernelEvent | undefined {
   const s = ctx.s;
-  for (const p of procs) {
-    if (p.state !== 'ready' || !p.needsEnqueue || backingOff(p, s.now)) continue;
+  const ready = ctx.index.toEnqueue;
+  for (let r = ready.next(0); r >= 0; r = ready.next(r + 1)) {
+    const p = ctx.index.proc(s, r);
+    if (backingOff(p, s.now)) continue;
     if (ctx.spec.policy.requireSigned && !ctx.turnChecked.has(p.id)) {
       // A context rebuild: the first turn this kernel runs for an agent (after a fork, its prompt may have been edited).
       ctx.turnChecked.add(p.id);

@@ -5,12 +5,10 @@
  * input before anything else, decisions at the current instant before the clock moves, and the
  * clock last. sources.test.ts prints it.
  */
-import type { Proc } from '../state/state';
 import { CEILINGS } from '../spec';
 import { countTokens } from '../tokens';
 import { decideMemory } from '../memory/memoryManager';
 import { nextRetention, nextTaskEvent } from '../ipc/tasks';
-import { endedLease } from '../trust/handles';
 import { finishStop } from '../term/finish';
 import { evaluate } from '../term/goals';
 import { act, recordInput, wake } from './actions';
@@ -21,10 +19,14 @@ import { atBoundary, enqueueReady, pickFreeSlot, stopOnSpentRoot, throttleSpentG
 import { decideCall } from './syscalls';
 import { faultFollowUp, requestGate } from './modelFaults';
 
-/** One source of events: `next` emits its event (or returns null: the run waits), or undefined when it has nothing to do. */
+/**
+ * One source of events: `next` emits its event (or returns null: the run waits), or undefined
+ * when it has nothing to do. Sources find the agents they act on through `ctx.index`
+ * (runIndex.ts), the first in document order, never by scanning every agent.
+ */
 export interface EventSource {
   readonly name: string;
-  next(ctx: RunContext, procs: readonly Proc[]): Step | undefined;
+  next(ctx: RunContext): Step | undefined;
 }
 
 /** Stops the run when it reached one of the document's limits (steps, tokens, cost). */
@@ -43,8 +45,8 @@ function limitReached(ctx: RunContext): Step | undefined {
 }
 
 /** Every agent is done or failed: the run completed, stopped with goals unmet, or stopped on its failed jobs (term/finish.ts). */
-function allFinished(ctx: RunContext, procs: readonly Proc[]): Step | undefined {
-  if (!procs.every((p) => p.state === 'done' || p.state === 'failed')) return undefined;
+function allFinished(ctx: RunContext): Step | undefined {
+  if (ctx.index.alive.size > 0) return undefined;
   const unmet = ctx.spec.goals.filter((g) => !ctx.s.goalsMet[g.id]).map((g) => g.name);
   const end = finishStop(ctx.spec.agents.length, ctx.spec.goals.length, unmet, ctx.watch.failures);
   return ctx.stop(end.reason, end.detail, ctx.s.now, end.evidence);
@@ -69,49 +71,50 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     const retained = nextRetention(ctx.s);
     return retained ? ctx.emit(retained) : undefined;
   } },
-  { name: 'act', next: (ctx, procs) => {
-    for (const p of procs) if (p.state === 'acting' && p.pending) return act(ctx, p, p.pending);
-    return undefined;
+  { name: 'act', next: (ctx) => {
+    const r = ctx.index.acting.next(0);
+    if (r < 0) return undefined;
+    const p = ctx.index.proc(ctx.s, r);
+    return act(ctx, p, p.pending!);
   } },
-  { name: 'syscall-decide', next: (ctx, procs) => {
-    for (const p of procs) if (p.state === 'syscall' && p.call && !p.call.decided && !p.call.asked) return decideCall(ctx, p);
-    return undefined;
+  { name: 'syscall-decide', next: (ctx) => {
+    const r = ctx.index.undecided.next(0);
+    return r < 0 ? undefined : decideCall(ctx, ctx.index.proc(ctx.s, r));
   } },
   { name: 'lease-end', next: (ctx) => {
-    const lease = endedLease(ctx.s);
+    const lease = ctx.index.endedLease(ctx.s);
     return lease ? ctx.emit(lease) : undefined;
   } },
-  { name: 'memory', next: (ctx, procs) => {
-    for (const p of procs) {
-      if (p.state === 'running' || p.state === 'done' || p.state === 'failed') continue;
+  { name: 'memory', next: (ctx) => {
+    // Agents with a level to announce or at 'compact' (only there can a step return nothing).
+    for (let r = ctx.index.memory.next(0); r >= 0; r = ctx.index.memory.next(r + 1)) {
+      const p = ctx.index.proc(ctx.s, r);
       const m = decideMemory(p, ctx.s.now, ctx.s.nextSeg, (text) => countTokens(text, p.encoding));
       if (m) return ctx.emit(m);
     }
     return undefined;
   } },
   { name: 'deliver', next: (ctx) => {
-    for (const m of ctx.s.inflight) if (m.deliverAt <= ctx.s.now) return ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, ctx.s.now, m.sentSeq);
-    return undefined;
+    const m = ctx.index.dueMessage(ctx.s.now);
+    return m ? ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, ctx.s.now, m.sentSeq) : undefined;
   } },
-  { name: 'wake', next: (ctx, procs) => {
-    for (const p of procs) {
-      if (p.state !== 'blocked') continue;
-      const m = p.inbox.find((x) => p.waiting?.from === undefined || x.from === p.waiting.from);
-      if (m) return wake(ctx, p, m);
-    }
-    return undefined;
+  { name: 'wake', next: (ctx) => {
+    const r = ctx.index.wakeable.next(0);
+    if (r < 0) return undefined;
+    const p = ctx.index.proc(ctx.s, r);
+    return wake(ctx, p, p.inbox.find((x) => p.waiting?.from === undefined || x.from === p.waiting.from)!);
   } },
   { name: 'budget-throttle', next: (ctx) => throttleSpentGroup(ctx) },
   { name: 'budget-stop', next: (ctx) => stopOnSpentRoot(ctx) },
-  { name: 'slice-boundary', next: (ctx, procs) => {
-    for (const p of procs) if (p.state === 'running' && (p.slotPhase === 'boundary' || p.slotPhase === 'throttle-noted')) return atBoundary(ctx, p);
-    return undefined;
+  { name: 'slice-boundary', next: (ctx) => {
+    const r = ctx.index.atBoundary.next(0);
+    return r < 0 ? undefined : atBoundary(ctx, ctx.index.proc(ctx.s, r));
   } },
-  { name: 'enqueue', next: (ctx, procs) => enqueueReady(ctx, procs) },
+  { name: 'enqueue', next: (ctx) => enqueueReady(ctx) },
   { name: 'pick', next: (ctx) => pickFreeSlot(ctx) },
-  { name: 'start-inference', next: (ctx, procs) => {
-    for (const p of procs) {
-      if (p.state !== 'running' || p.slotPhase !== 'picked') continue;
+  { name: 'start-inference', next: (ctx) => {
+    for (let r = ctx.index.picked.next(0); r >= 0; r = ctx.index.picked.next(r + 1)) {
+      const p = ctx.index.proc(ctx.s, r);
       // The endpoint's throttle (a 429, its rpm / tpm) holds the request back.
       const gate = requestGate(ctx, p);
       if (gate === 'wait') continue;
@@ -126,6 +129,6 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     return undefined;
   } },
   { name: 'limits', next: (ctx) => limitReached(ctx) },
-  { name: 'all-finished', next: (ctx, procs) => allFinished(ctx, procs) },
-  { name: 'advance-clock', next: (ctx, procs) => advance(ctx, procs) },
+  { name: 'all-finished', next: (ctx) => allFinished(ctx) },
+  { name: 'advance-clock', next: (ctx) => advance(ctx) },
 ];

@@ -3,6 +3,12 @@ import type { KernelEventBody } from '../trace/events';
 import { evictionPolicy } from './evictionPolicy';
 import { isEvictable, type Segment } from './segment';
 
+/** The pressure level of an agent's window now: decideMemory has nothing to say while it equals `p.pressure` and is not 'compact'. */
+export function pressureLevel(p: Proc): 'ok' | 'warn' | 'compact' {
+  const share = p.contextTokens / p.window;
+  return share >= p.memory.compactAt ? 'compact' : share >= p.memory.warnAt ? 'warn' : 'ok';
+}
+
 /**
  * Memory pressure (MemGPT: warn at 75%, flush at 90% of the window; both per agent): announce
  * a level change; at the compact level, summarise the oldest half of the evictable messages
@@ -12,7 +18,7 @@ import { isEvictable, type Segment } from './segment';
 export function decideMemory(p: Proc, now: number, nextSeg: number, countTokens: (text: string) => number): KernelEventBody | null {
   const { warnAt, compactAt } = p.memory;
   const share = p.contextTokens / p.window;
-  const level = share >= compactAt ? 'compact' : share >= warnAt ? 'warn' : 'ok';
+  const level = pressureLevel(p);
   if (level !== p.pressure) {
     return { type: 'mem.pressure', agent: p.id, level, tokens: p.contextTokens, window: p.window, share, threshold: level === 'compact' ? compactAt : warnAt };
   }
