@@ -10,11 +10,12 @@ import { isHeldByOther } from './runLease';
 import type { EventBlockRow, RunRow, SnapshotRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
-/** What one commit writes: the run's row as it is now, and the blocks and snapshots it adds. */
+/** What one commit writes: the run's row as it is now, the blocks and snapshots it adds, and the snapshots it drops (by seq). */
 export interface RunCommit {
   run: RunRow;
   blocks: readonly EventBlockRow[];
   snapshots: readonly SnapshotRow[];
+  dropSnapshots?: readonly number[];
 }
 
 /** Who may commit: `create` for a new run, otherwise the owner that must hold the stored lease. */
@@ -57,6 +58,7 @@ export class RunStore {
         await db.runs.put(batch.run);
         if (batch.blocks.length > 0) await db.eventBlocks.bulkPut(batch.blocks as EventBlockRow[]);
         if (batch.snapshots.length > 0) await db.snapshots.bulkPut(batch.snapshots as SnapshotRow[]);
+        if (batch.dropSnapshots && batch.dropSnapshots.length > 0) await db.snapshots.bulkDelete(batch.dropSnapshots.map((seq): [string, number] => [batch.run.id, seq]));
         return true;
       }),
     );

@@ -10,14 +10,14 @@ afterEach(() => {
   for (const d of dbs.splice(0)) d.close();
 });
 
-function setup() {
+function setup(snapshotEvery?: number) {
   const db = freshDb();
   dbs.push(db);
   const store = new RunStore(db);
   const commit = vi.spyOn(store, 'commit');
   const parsed = parseHarness(longDoc(300));
   if (!parsed.ok) throw new Error('invalid');
-  const kernel = Kernel.create(parsed.spec, { runId: 'r', seed: 1 });
+  const kernel = Kernel.create(parsed.spec, { runId: 'r', seed: 1, ...(snapshotEvery ? { snapshotEvery } : {}) });
   let record: RunRecord = { id: 'r', projectId: 'p', harness: 'h', seed: 1, status: 'paused', createdAt: 1, updatedAt: 1, head: -1, specHash: 'x', doc: {} };
   const writer = new RunWriter(kernel, {
     store, owner: 'me', now: () => 1000, leaseMs: 6000, flushMs: 250, flushEvents: 256,
@@ -75,5 +75,20 @@ describe('RunWriter', () => {
     const full = Math.floor(kernel.events.length / 256);
     expect(rows.map((r) => r.gz !== undefined)).toEqual(rows.map((r) => r.block < full));
     expect(await store.loadEvents('r', 0, 10_000)).toEqual(kernel.events);
+  });
+
+  it('stores the snapshots the kernel keeps: when it thins them as the run grows, the stored ones are thinned too', async () => {
+    const { db, kernel, writer } = setup(2);
+    await writer.flush();
+    for (let i = 0; i < 6; i++) {
+      await kernel.runUntil({ maxEvents: 250 });
+      await writer.flush();
+    }
+    const kept = kernel.snapshots().map((s) => s.seq);
+    // Thinned at least once (512 snapshots at most, 2 events apart at first).
+    expect(kernel.head).toBeGreaterThan(2 * 512);
+    expect(kept[1]! - kept[0]!).toBeGreaterThan(2);
+    const stored = (await db.snapshots.toArray()).map((r) => r.seq);
+    expect(stored).toEqual(kept.filter((seq) => seq <= kernel.head));
   });
 });

@@ -43,6 +43,8 @@ export class RunWriter {
   /** The status last committed: a flush with no new events and no status change writes nothing. */
   private committedStatus: string | undefined;
   private lastFlush = Number.NEGATIVE_INFINITY;
+  /** Seqs of the snapshots this writer stored that are still stored (the kernel may drop some later). */
+  private storedSnaps: number[] = [];
   /** Blocks before this one are compressed (or were stored by an earlier session, and stay as they are). */
   private compressedUpTo: number;
 
@@ -99,13 +101,17 @@ export class RunWriter {
     const status = `${record.status}:${record.stopReason ?? ''}`;
     if (from > to && this.created && status === this.committedStatus && this.error === null) return this.compressBehind(record.id);
     const snapshots: SnapshotRow[] = [];
+    const kept = new Set<number>();
     for (const s of this.kernel.snapshots()) {
+      kept.add(s.seq);
       if (s.seq > this.snapSeq && s.seq <= to) snapshots.push({ runId: record.id, seq: s.seq, state: s.state });
     }
+    // The kernel thins its snapshots as the run grows (evenly spaced, bounded in number): so does the disk.
+    const dropSnapshots = this.storedSnaps.filter((seq) => !kept.has(seq));
     try {
       const blocks = await toEventBlocks(record.id, this.kernel.events, from, to);
       const ok = await store.commit(
-        { run: { ...record, head: to, owner, leaseUntil: now() + leaseMs }, blocks, snapshots },
+        { run: { ...record, head: to, owner, leaseUntil: now() + leaseMs }, blocks, snapshots, dropSnapshots },
         this.created ? { owner } : { create: true },
       );
       if (!ok) {
@@ -116,6 +122,7 @@ export class RunWriter {
       this.committedHead = to;
       this.committedStatus = status;
       if (snapshots.length > 0) this.snapSeq = snapshots[snapshots.length - 1]!.seq;
+      this.storedSnaps = [...this.storedSnaps.filter((seq) => kept.has(seq)), ...snapshots.map((r) => r.seq)];
       this.error = null;
       return await this.compressBehind(record.id);
     } catch (err) {
