@@ -46,7 +46,9 @@ export const KERNEL_SUBSYSTEMS = {
   injectionSuite: { uses: ['spec'], types: ['trace'] },
   // Runs a kernel to its stop with asks answered by a rule (the CLI's run and the studio's suite scoring).
   runToStop: { uses: ['kernel'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop'] },
+  // Experiments: the file, its variants as patches, the statistics and the report; runs are the executor's.
+  experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite'], types: ['trace'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -29,6 +29,12 @@ export interface CliIo {
   env?: Env;
   /** Waits before a model call is retried (wall time; tests pass one that does not wait). Default: a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** `experiment`: a module that serves experiment jobs when loaded in a worker thread (main.ts: its own bundle); none: runs stay in this thread. */
+  workerEntry?: string | URL;
+  /** `experiment`: the default worker count (the machine's cores). */
+  cores?: number;
+  /** Live progress of long commands (stderr): `tty` redraws a bar in place, otherwise plain lines. */
+  progress?: { tty: boolean; write(text: string): void };
 }
 
 /** What `run --json` prints: exactly one JSON object. */
@@ -48,6 +54,8 @@ export interface RunSummary {
 export const USAGE = `usage:
   harness validate FILE
   harness inject-suite DIR [--seeds N] [--endpoint URL --model NAME [--wire openai|anthropic] [--key-env VAR]]
+  harness experiment EXP.json [--workers N] [--json] [--out RESULTS.jsonl] [--shard I/N]
+  harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
 
@@ -59,6 +67,9 @@ export const USAGE = `usage:
     --wire W        openai (chat completions, the default) or anthropic (messages)
     --key-env VAR   read the endpoint's key from the environment variable VAR (default:
                     OPENAI_API_KEY / ANTHROPIC_API_KEY; an openai endpoint may need none)
+  experiment run an experiment file's variants × seeds × inputs on worker threads; report pass
+             rates with intervals and paired comparisons (harness experiment --help)
+  merge      join the results files of an experiment's shards into its report
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
     --seed N        seed for the run (an integer 0..4294967295, default 1)
     --max-steps K   override the document's limits.maxSteps
@@ -504,6 +515,12 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
     }
     case 'inject-suite':
       return (await import('./injectSuite')).injectSuiteCommand(rest, io);
+    case 'experiment': {
+      const { experimentCommand, EXPERIMENT_USAGE } = await import('./experiment');
+      return rest.includes('--help') || rest.includes('-h') ? ok(EXPERIMENT_USAGE) : experimentCommand(rest, io);
+    }
+    case 'merge':
+      return (await import('./experiment')).mergeCommand(rest, io);
     default:
       return usageError(`unknown command ${JSON.stringify(command)}`);
   }

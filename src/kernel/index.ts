@@ -55,3 +55,8 @@ export type { TaskRecord } from './ipc/tasks';
 export { LivelockDetector, LIVELOCK_DEFAULTS, type LivelockFinding, type TurnObservation } from './term/livelock';
 export { waitForCycle, explainCycle } from './term/deadlock';
 export { finishStop, FAILED_STOPS, type JobFailure, type FinishStop } from './term/finish';
+export {
+  applyPatch, bootstrapMean, buildReport, comparedPairs, coverage, experimentJsonSchema, ExperimentFileSchema, EXPERIMENT_VERSION, inProcessExecutor, loadExperiment, mcnemar, measureRun, pairedBootstrap, passAtK, planRuns,
+  prepareExperiment, reportText, runExperiment, runKey, shardRuns, allSeeds, sortRecords, wilson,
+  type Comparison, type Experiment, type ExperimentFile, type ExperimentOutcome, type ExperimentProgress, type ExperimentReport, type Metric, type MetricSummary, type MetricValue, type PatchOp, type ResolvedExperiment, type RunExecutor, type RunFacts, type RunJob, type RunRecord, type VariantReport,
+} from './experiment';

@@ -1,6 +1,6 @@
 /** spec/: the harness document — schema, parser with path-precise issues, migrations, JSON Schema. */
 export * from './schema';
-export { parseHarness, parseJsonText, checkReferences, formatPath, type SpecIssue, type ParseResult } from './parse';
+export { parseHarness, parseJsonText, checkReferences, formatPath, fromZod, type SpecIssue, type ParseResult } from './parse';
 export { MAX_NESTING, nestsDeeperThan } from './structure';
 export { migrate, MIGRATIONS, type Migration, type MigrationTable } from './migrate';
 export { harnessJsonSchema } from './jsonSchema';

@@ -49,7 +49,8 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-function fromZod(issue: z.core.$ZodIssue, input: unknown): SpecIssue {
+/** A zod issue as a SpecIssue: its path, and what was expected and found there in `input`. */
+export function fromZod(issue: z.core.$ZodIssue, input: unknown): SpecIssue {
   const path = formatPath(issue.path);
   const found = describe(valueAt(input, issue.path));
   const where = path || 'document';

@@ -1,0 +1,287 @@
+/**
+ * `harness experiment EXP.json [--workers N] [--json] [--out results.jsonl] [--shard i/N]` and
+ * `harness merge FILES... [--json] [--out merged.jsonl]`.
+ *
+ * An experiment runs every (variant, seed, input) of the file on N worker threads (default:
+ * the cores) and prints the report: per variant the counts, pass rates with Wilson intervals,
+ * means with bootstrap intervals, then the paired comparisons with verdicts. `--json` prints the
+ * report as exactly one JSON object, the same bytes for any worker count or finish order.
+ * `--out` writes the results file: a header line with the resolved experiment, then one
+ * compact record per run. `--shard i/N` runs every N-th run from the i-th (0-based) and writes
+ * only its results file; `harness merge` joins such files into the same report.
+ *
+ * Exit codes: 0 every expectation of the file holds (or it declares none), 1 one does not,
+ * 2 a bad file or bad arguments (also: shards that do not add up to the experiment).
+ */
+import path from 'node:path';
+import { buildReport, checkRunnable, BUILTIN_PROVIDERS, inProcessExecutor, loadExperiment, prepareExperiment, reportText, runExperiment, sortRecords, type Experiment, type ExperimentProgress, type ExperimentReport, type ResolvedExperiment, type RunExecutor, type RunRecord, type SpecIssue } from '../kernel';
+import type { CliIo, CliResult, ExitCode } from './commands';
+import { runExperimentJob } from './experimentJob';
+
+export const EXPERIMENT_USAGE = `usage:
+  harness experiment EXP.json [--workers N] [--json] [--out RESULTS.jsonl] [--shard I/N]
+  harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
+
+  experiment  run every variant × seed × input of EXP.json and report pass rates with
+              intervals, means, and paired comparisons between variants
+    --workers N   worker threads (default: the machine's cores)
+    --json        print the report as exactly one JSON object
+    --out FILE    write the results: a header line, then one JSON record per run
+    --shard I/N   run only shard I (0-based) of N and write its results (needs --out)
+  merge       join results files (shards of one experiment) into its report
+
+exit codes: 0 every expectation in the file holds, 1 one does not, 2 bad file or arguments
+`;
+
+/** The header line of a results file: which experiment, resolved, so merge needs nothing else. */
+export interface ResultsHeader {
+  kind: 'experiment';
+  hash: string;
+  name: string;
+  experiment: ResolvedExperiment;
+}
+
+const usageError = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `harness: ${message}\n\n${EXPERIMENT_USAGE}` });
+const fileError = (lines: string): CliResult => ({ code: 2, stdout: '', stderr: lines });
+
+function formatIssues(file: string, issues: readonly SpecIssue[]): string {
+  return issues.map((i) => `${file}: ${i.message.replace(/\s*\n\s*/g, ' ')}\n`).join('');
+}
+
+interface ExperimentArgs {
+  file: string;
+  workers?: number;
+  json: boolean;
+  out?: string;
+  shard?: { index: number; count: number };
+}
+
+function parseArgs(args: readonly string[]): ExperimentArgs | string {
+  let file: string | undefined;
+  let workers: number | undefined;
+  let json = false;
+  let out: string | undefined;
+  let shard: ExperimentArgs['shard'];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
+    switch (flag) {
+      case '--workers': {
+        const v = value();
+        if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) return `--workers: expected an integer from 1 to 256, found ${JSON.stringify(v ?? '')}`;
+        workers = Number(v);
+        break;
+      }
+      case '--json':
+        json = true;
+        break;
+      case '--out': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--out needs a file name';
+        out = v;
+        break;
+      }
+      case '--shard': {
+        const v = value();
+        const m = v === undefined ? null : /^(\d+)\/(\d+)$/.exec(v);
+        if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) return `--shard: expected I/N with 0 <= I < N (e.g. 0/4), found ${JSON.stringify(v ?? '')}`;
+        shard = { index: Number(m[1]), count: Number(m[2]) };
+        break;
+      }
+      default:
+        if (arg.startsWith('-')) return `unknown option ${arg}`;
+        if (file !== undefined) return `experiment takes one EXP.json, found a second: ${arg}`;
+        file = arg;
+    }
+  }
+  if (file === undefined) return 'experiment needs an EXP.json';
+  if (shard && out === undefined) return '--shard needs --out FILE: a shard writes its results for harness merge';
+  return { file, json, ...(workers !== undefined ? { workers } : {}), ...(out !== undefined ? { out } : {}), ...(shard ? { shard } : {}) };
+}
+
+/** Reads and prepares the experiment file; files it names are read relative to its folder. */
+function load(file: string, io: CliIo): { ok: true; experiment: Experiment } | { ok: false; result: CliResult } {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
+    return { ok: false, result: fileError(`harness: ${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}\n`) };
+  }
+  const dir = path.dirname(file);
+  const loaded = loadExperiment(text, (rel) => {
+    try {
+      return io.readFile(path.join(dir, rel));
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
+      throw new Error(code === 'ENOENT' ? `no such file ${path.join(dir, rel)}` : err instanceof Error ? err.message : String(err));
+    }
+  });
+  if (!loaded.ok) return { ok: false, result: fileError(formatIssues(file, loaded.issues)) };
+  const exp = loaded.experiment;
+  // Runs happen on the CPUs that need no network; a real model would need endpoints in every worker.
+  for (const v of exp.variants) {
+    const cannot = checkRunnable(exp.spec(v, exp.inputs[0]!), [...BUILTIN_PROVIDERS]);
+    if (cannot.length > 0) return { ok: false, result: fileError(formatIssues(file, cannot.map((i) => ({ ...i, message: `variant "${v}": ${i.message} (experiments run offline CPUs only for now)` })))) };
+  }
+  return { ok: true, experiment: exp };
+}
+
+/** Live progress on stderr: a bar redrawn in place on a terminal, a plain line every 10% otherwise. */
+function progressPrinter(io: CliIo, label: string): (p: ExperimentProgress) => void {
+  const out = io.progress;
+  if (!out) return () => {};
+  const started = Date.now();
+  let lastTenth = -1;
+  return (p) => {
+    const secs = (Date.now() - started) / 1000;
+    const rate = secs > 0 ? p.done / secs : 0;
+    const eta = rate > 0 ? Math.ceil((p.total - p.done) / rate) : null;
+    const figures = `${p.done}/${p.total} runs  ${rate.toFixed(1)} runs/s  ETA ${eta === null ? '—' : `${eta} s`}`;
+    if (out.tty) {
+      const width = 24;
+      const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
+      out.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${figures}  `);
+      if (p.done === p.total && p.total > 0) out.write('\n');
+    } else {
+      const tenth = p.total ? Math.floor((p.done / p.total) * 10) : 0;
+      if (tenth !== lastTenth && (p.done > 0 || p.total === 0)) {
+        lastTenth = tenth;
+        out.write(`${label}: ${figures}\n`);
+      }
+    }
+  };
+}
+
+function resultsText(exp: Experiment, records: readonly RunRecord[]): string {
+  const header: ResultsHeader = { kind: 'experiment', hash: exp.hash, name: exp.file.name, experiment: exp.file };
+  return [JSON.stringify(header), ...records.map((r) => JSON.stringify({ kind: 'run', ...r }))].join('\n') + '\n';
+}
+
+function finish(report: ExperimentReport, json: boolean): CliResult {
+  const code: ExitCode = report.holds ? 0 : 1;
+  return { code, stdout: json ? `${JSON.stringify(report)}\n` : reportText(report), stderr: '' };
+}
+
+function write(io: CliIo, file: string, text: string): string | null {
+  try {
+    io.writeFile(file, text);
+    return null;
+  } catch (err) {
+    return `harness: cannot write ${file}: ${err instanceof Error ? err.message : String(err)}\n`;
+  }
+}
+
+/** `harness experiment`. `io.workerEntry` lets it use worker threads; without it runs happen in this thread. */
+export async function experimentCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') return usageError(parsed);
+  const loaded = load(parsed.file, io);
+  if (!loaded.ok) return loaded.result;
+  const exp = loaded.experiment;
+  const workers = parsed.workers ?? io.cores ?? 1;
+  let executor: RunExecutor = inProcessExecutor((job) => runExperimentJob(exp, job));
+  let close = async () => {};
+  if (io.workerEntry !== undefined && workers > 1) {
+    const pool = (await import('./experimentPool')).workerPool(exp, io.workerEntry, workers);
+    executor = pool;
+    close = () => pool.close();
+  }
+  let outcome;
+  try {
+    outcome = await runExperiment(exp, { executor, ...(parsed.shard ? { shard: parsed.shard } : {}), onProgress: progressPrinter(io, `${path.basename(parsed.file)}${parsed.shard ? ` shard ${parsed.shard.index}/${parsed.shard.count}` : ''}`) });
+  } finally {
+    await close();
+  }
+  if (parsed.out !== undefined) {
+    const failed = write(io, parsed.out, resultsText(exp, outcome.records));
+    if (failed) return { code: 2, stdout: '', stderr: failed };
+  }
+  if (!outcome.report) {
+    const line = { shard: `${parsed.shard!.index}/${parsed.shard!.count}`, experiment: exp.hash, runs: outcome.records.length, out: parsed.out };
+    return { code: 0, stdout: parsed.json ? `${JSON.stringify(line)}\n` : `${parsed.file}: shard ${line.shard}: ${line.runs} runs written to ${parsed.out}; join the shards with harness merge\n`, stderr: '' };
+  }
+  return finish(outcome.report, parsed.json);
+}
+
+/** Reads one results file: its header and records, or a message naming the file and line. */
+export function readResults(file: string, text: string): { header: ResultsHeader; records: RunRecord[] } | string {
+  const lines = text.split(/\r?\n/);
+  let header: ResultsHeader | undefined;
+  const records: RunRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (err) {
+      return `${file}:${i + 1}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const kind = typeof v === 'object' && v !== null ? (v as { kind?: unknown }).kind : undefined;
+    if (header === undefined) {
+      if (kind !== 'experiment') return `${file}:${i + 1}: not a results file: the first line must be the experiment header (kind "experiment"), as harness experiment --out writes it`;
+      header = v as ResultsHeader;
+      continue;
+    }
+    if (kind !== 'run') return `${file}:${i + 1}: expected a run record (kind "run")`;
+    const { kind: _k, ...record } = v as RunRecord & { kind: string };
+    if (typeof record.variant !== 'string' || typeof record.seed !== 'number' || typeof record.values !== 'object') return `${file}:${i + 1}: a run record needs variant, seed, input and values`;
+    records.push(record);
+  }
+  if (!header) return `${file}: empty, expected a results file written by harness experiment --out`;
+  return { header, records };
+}
+
+/** `harness merge`: joins results files of one experiment (its shards) into its report. */
+export function mergeCommand(args: readonly string[], io: CliIo): CliResult {
+  let json = false;
+  let out: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--out' || arg.startsWith('--out=')) {
+      out = arg.startsWith('--out=') ? arg.slice(6) : args[++i];
+      if (out === undefined || out === '' || out.startsWith('--')) return usageError('--out needs a file name');
+    } else if (arg.startsWith('-')) return usageError(`unknown option ${arg}`);
+    else files.push(arg);
+  }
+  if (files.length === 0) return usageError('merge needs one or more results files');
+  let exp: Experiment | undefined;
+  let first = '';
+  const records: RunRecord[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = io.readFile(file);
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
+      return fileError(`harness: ${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}\n`);
+    }
+    const got = readResults(file, text);
+    if (typeof got === 'string') return fileError(`harness: ${got}\n`);
+    if (!exp) {
+      const prepared = prepareExperiment(got.header.experiment);
+      if (!prepared.ok) return fileError(formatIssues(`${file} (header)`, prepared.issues));
+      exp = prepared.experiment;
+      first = file;
+      if (exp.hash !== got.header.hash) return fileError(`harness: ${file}: the header's experiment hashes to ${exp.hash}, not ${got.header.hash}: the file was edited\n`);
+    } else if (got.header.hash !== exp.hash) {
+      return fileError(`harness: ${file}: results of experiment ${got.header.hash} ("${got.header.name}"), but ${first} holds ${exp.hash} ("${exp.file.name}"): merge shards of one experiment\n`);
+    }
+    records.push(...got.records);
+  }
+  const built = buildReport(exp!, records);
+  if (!built.ok) {
+    const m = built.missing[0]!;
+    return fileError(`harness: ${built.missing.length} run${built.missing.length === 1 ? '' : 's'} of "${exp!.file.name}" missing from these files (first: variant ${m.variant}, seed ${m.seed}${m.input !== null ? `, input ${m.input}` : ''}): merge every shard\n`);
+  }
+  if (out !== undefined) {
+    const failed = write(io, out, resultsText(exp!, sortRecords(exp!, records)));
+    if (failed) return { code: 2, stdout: '', stderr: failed };
+  }
+  return finish(built.report, json);
+}

@@ -1,0 +1,23 @@
+/**
+ * One run of an experiment in this thread: the variant's document on the input at the seed,
+ * run to its stop like `harness run` (same kernel, same answers to asks), measured into a
+ * compact record. The main thread (one worker) and every worker thread call it.
+ */
+import { measureRun, type Experiment, type RunJob, type RunRecord } from '../kernel';
+import { runSpec } from './commands';
+
+/** Runs one job and measures it. The trace hash equals `harness run` of the variant's document at that seed. */
+export async function runExperimentJob(exp: Experiment, job: RunJob): Promise<RunRecord> {
+  const spec = exp.spec(job.variant, job.input);
+  const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve });
+  return measureRun(exp, job, {
+    events,
+    goals: summary.goals,
+    stopReason: summary.stopReason,
+    steps: summary.steps,
+    tokensIn: summary.tokensIn,
+    tokensOut: summary.tokensOut,
+    cost: summary.cost,
+    traceHash: summary.traceHash,
+  });
+}
