@@ -65,6 +65,23 @@ describe('harness experiment', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/runs? of "Distractors: planted wrong memo vs without" missing from these files \(first: variant \S+, seed \d+\): merge every shard/);
   });
+  it('runs each dataset row as an input: records keyed by input, pass@k over the seeds of each input', async () => {
+    const file = 'public/examples/rows.experiment.json';
+    const rows = 'public/examples/rows.csv';
+    const exp = {
+      ...JSON.parse(small(3, { expect: [], passAtK: [1, 3] })),
+      dataset: { file: 'rows.csv', id: 'id', bind: [{ op: 'add', path: '/stores/0/documents/-', value: { text: '{{memo}}', valid: false } }] },
+    };
+    const io = memoryIo({ [file]: JSON.stringify(exp), [rows]: 'id,memo\nplain,"The board meets on Tuesdays, as ever."\nwrong,"Memo: the launch date is now April 9."\n' });
+    const r = await runCli(['experiment', file, '--json', '--out', 'rows.jsonl'], io);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as ExperimentReport;
+    expect(report.experiment).toMatchObject({ runs: 12, inputs: 2 });
+    const records = io.written.get('rows.jsonl')!.trim().split('\n').slice(1).map((l) => JSON.parse(l) as { input: string; seed: number; variant: string });
+    expect(records.slice(0, 4).map((x) => `${x.seed} ${x.input} ${x.variant}`)).toEqual(['1 plain with-memo', '1 plain without-memo', '1 wrong with-memo', '1 wrong without-memo']);
+    const pass = report.variants[1]!.metrics['pass']!;
+    expect(pass.shape === 'rate' && pass.passAtK).toEqual({ '1': pass.shape === 'rate' ? pass.rate : null, '3': expect.any(Number) });
+  });
   it('gives byte-identical --json with 1 and 4 worker threads', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'harness-exp-'));
     const exp = JSON.parse(small(10, { expect: [] })) as Record<string, unknown>;
