@@ -9,6 +9,8 @@ const harnesses = (JSON.parse(readFileSync('public/examples/injection-suite/suit
 const N = harnesses.length;
 
 test('Permissions scores the injection suite: per-defence table, aim met, a row per harness; Cancel stops it', async ({ page }) => {
+  // The suite scores in ~4 s on an idle machine; a loaded one takes several times that.
+  test.setTimeout(120_000);
   const errors = await openStudio(page);
   await page.getByTestId('run-tab-permissions').click();
   const section = page.getByTestId('injection-suite');
