@@ -108,7 +108,8 @@ export class Kernel {
     const archive = new RunArchive(opts.archive ?? new MemoryArchive(), this.runId, opts.onArchiveError, opts.archive === undefined);
     this.run = new RunContext(
       this.runId, this.seed, spec, { sim: new SimCpu(), ...opts.cpus }, Math.max(1, opts.snapshotEvery ?? 500),
-      archive, new TrustGate(spec), new TermWatch(spec.term), opts.signatures,
+      // The gate reads an agent's handles from the run index while it checks this run's state.
+      archive, new TrustGate(spec, (s, agent) => (s === this.run.s ? this.run.index.handlesOfAgent(s, agent) : null)), new TermWatch(spec.term), opts.signatures,
     );
   }
 

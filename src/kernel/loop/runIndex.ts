@@ -13,6 +13,7 @@
  */
 import type { KernelState, Message, Proc } from '../state/state';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
+import type { Handle } from '../trust/types';
 import { pressureLevel } from '../memory/memoryManager';
 import { endedLease } from '../trust/handles';
 import { RankSet } from './rankSet';
@@ -163,6 +164,16 @@ export class RunIndex {
     return { id: this.handleIds[rank]!, rank, t };
   }
 
+  /** The agent's handles in issue order (those of the state's `handles` table it holds). */
+  handlesOfAgent(s: Readonly<KernelState>, agent: string): Handle[] {
+    const out: Handle[] = [];
+    for (const rank of this.handlesOf.get(agent) ?? []) {
+      const h = s.handles[this.handleIds[rank]!];
+      if (h && h.agent === agent) out.push(h);
+    }
+    return out;
+  }
+
   /** The first message in flight (in the order sent) due at `now`, or null. */
   dueMessage(now: number): Message | null {
     const key = this.deliveries.smallestIdUpTo(now);
@@ -198,6 +209,7 @@ export class RunIndex {
       out[name] = `${members.join(',')} (${this[name].size})`;
     }
     out.timers = this.ids.map((_, r) => `${this.timerKind[r] ?? '-'}@${this.procTimers.timeOf(r) ?? '-'}`).join(',');
+    out.handlesOf = [...this.handlesOf].map(([agent, ranks]) => `${agent}:${ranks.join('/')}`).sort().join(',');
     out.terms = this.handleIds.map((_, r) => `${this.leaseTerms.timeOf(r) ?? '-'}`).join(',');
     const keys = [...this.msgAt.keys()].sort((a, b) => a - b);
     out.inflight = keys.map((k) => `${this.msgAt.get(k)!.msgId}@${this.deliveries.timeOf(k)}`).join(',');

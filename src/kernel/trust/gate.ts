@@ -45,13 +45,18 @@ export class TrustGate {
   private readonly mode: Mode;
   private readonly fixed: { capability: PolicyModule; tier: PolicyModule; channel: PolicyModule; execOnly: PolicyModule };
 
-  constructor(private readonly spec: HarnessSpec) {
+  /**
+   * `handlesIndex`, when given, answers an agent's handles (in issue order) for a state it keeps
+   * an index of, or null for any other state: the kernel's run index, so a call is not checked
+   * by scanning every handle of the run.
+   */
+  constructor(private readonly spec: HarnessSpec, private readonly handlesIndex?: (state: Readonly<KernelState>, agent: string) => Handle[] | null) {
     this.agents = new Map(spec.agents.map((a) => [a.id, a]));
     this.tools = new Map(spec.tools.map((t) => [t.id, t]));
     this.storeTier = new Map(spec.stores.map((s) => [s.id, storeTier(s)]));
     this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c.id]));
     this.mode = spec.policy.mode;
-    const handlesOf = (agent: string): Handle[] => Object.values(this.state.handles).filter((h) => h.agent === agent);
+    const handlesOf = (agent: string): Handle[] => this.handlesIndex?.(this.state, agent) ?? Object.values(this.state.handles).filter((h) => h.agent === agent);
     this.fixed = {
       capability: capabilityModule(handlesOf, () => this.state.now),
       tier: tierModule(
