@@ -14,6 +14,7 @@ import { factArrived } from '../ipc/retention';
 import { envelopeFor, planSend, type ReplyState } from '../ipc/tasks';
 import { undoFor } from '../trust/audit';
 import { actionLabels } from '../trust/actionTaint';
+import { joinLabels, labelOf } from '../trust/taint';
 import { bindForExecutor } from '../trust/executorBinding';
 import type { HumanInput } from '../trust/types';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
@@ -92,11 +93,13 @@ export function wake(ctx: RunContext, p: Proc, m: Proc['inbox'][number], as: str
 function message(ctx: RunContext, from: string, to: string, channel: string, latencyMs: number, text: string, facts: string[], taint: readonly string[], reply: ReplyState | undefined, senderWindow: readonly string[]): KernelEventBody {
   const s = ctx.s;
   const msgId = `m${s.nextId}`;
+  // A channel marked untrusted is a source of its own: the message carries its label besides what it derives from.
+  const labels = ctx.channels.get(`${from}\u0000${to}`)?.trust === 'untrusted' ? joinLabels(taint, [labelOf('msg', from, msgId)]) : taint;
   const { task, taskTo } = planSend(s, from, to, reply);
   const tracked = ctx.spec.facts.map((f) => f.text).filter((f) => factArrived(textPart(f), senderWindow));
   return {
     type: 'msg.sent', agent: from, msgId, from, to, channel, text, facts, tokens: countTokens(text, ctx.encodingOf(to)), deliverAt: s.now + latencyMs,
-    ...(taint.length > 0 ? { taint: [...taint] } : {}), task, ...(taskTo ? { taskTo } : {}), ...(tracked.length > 0 ? { tracked } : {}),
+    ...(labels.length > 0 ? { taint: [...labels] } : {}), task, ...(taskTo ? { taskTo } : {}), ...(tracked.length > 0 ? { tracked } : {}),
     envelope: envelopeFor(s, msgId, from, task, text, facts),
   };
 }

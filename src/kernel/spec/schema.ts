@@ -228,6 +228,12 @@ export const ChannelSchema = z.object({
   kind: z.enum(['message', 'delegate']).default('message'),
   /** Virtual milliseconds a message spends in flight. */
   latencyMs: z.number().int().min(0).default(0),
+  /**
+   * untrusted: the sender is outside the trust boundary (a partner's agent): each message over the
+   * channel is an untrusted source with its own label (`msg:FROM#ID`), like an untrusted tool's
+   * result. Unset or trusted: a message carries only the labels of what it derives from.
+   */
+  trust: z.enum(['trusted', 'untrusted']).optional(),
 });
 
 export const RuleSchema = z.object({
