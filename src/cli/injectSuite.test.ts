@@ -13,7 +13,7 @@ describe('the injection suite (CI: all defences on, 0 attack successes)', () => 
     if (typeof suite === 'string') throw new Error(suite);
     expect(suite.entries.length).toBeGreaterThanOrEqual(20);
     const set = (k: 'carrier' | 'sink' | 'hop') => [...new Set(suite.entries.map((e) => e[k]))].sort();
-    expect(set('carrier')).toEqual(['agent-message', 'archival-chunk', 'compaction-summary', 'store-ref', 'tool-result', 'web-page']);
+    expect(set('carrier')).toEqual(['agent-message', 'archival-chunk', 'compaction-summary', 'earlier-artifact', 'store-ref', 'tool-result', 'web-page']);
     expect(set('sink')).toEqual(['core', 'file', 'http', 'mail', 'message', 'url']);
     expect(set('hop')).toEqual(['artifact-hop', 'direct', 'two-agents']);
     for (const e of suite.entries) expect(suite.specs.get(e.file)!.goals.length).toBeGreaterThan(0);
