@@ -6,8 +6,8 @@ import type { Proc } from '../state/state';
 import { joinLabels, labelOf } from './taint';
 
 /**
- * The source labels of what an action carries. `precise` (the sim): the variables it rendered
- * and the planted instruction it followed; otherwise every label in the window counts, since
+ * The source labels of what an action carries. `precise` (the sim): the variables it rendered,
+ * the planted instruction it followed and the fact segments a message passes on; otherwise every label in the window counts, since
  * the model read all of it.
  */
 export function actionLabels(p: Readonly<Proc>, action: Extract<Action, { kind: 'call' | 'send' | 'write' }>, precise: boolean): string[] {
@@ -18,5 +18,7 @@ export function actionLabels(p: Readonly<Proc>, action: Extract<Action, { kind: 
   };
   const used = (action.uses ?? []).map((v) => (v === 'last' ? p.lastTaint : (p.taint[v] ?? [])));
   const planted = action.kind !== 'write' && action.injectedFrom !== undefined ? segTaint(action.injectedFrom) : [];
-  return joinLabels(...used, planted);
+  // Facts a send passes on from the window (forwardFacts) derive from the fact segments they copy.
+  const passedOn = action.kind === 'send' ? p.context.filter((x) => x.fact && action.facts.includes(x.text)).map((x) => segTaint(x.id)) : [];
+  return joinLabels(...used, planted, ...passedOn);
 }

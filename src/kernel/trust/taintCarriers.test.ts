@@ -1,8 +1,9 @@
 /**
  * Labels survive the carriers of the injection suite that are not a read (issue #12): a compaction
  * summary keeps the labels of what it folds, so an instruction the summary carries is still
- * untrusted; a message keeps its labels from the sender's send to the reader's context; and a
- * message over a channel the document marks untrusted (a partner's agent) is a source of its own.
+ * untrusted; a message keeps its labels from the sender's send to the reader's context, and so
+ * do the facts it passes on from the sender's window; and a message over a channel the document
+ * marks untrusted (a partner's agent) is a source of its own.
  */
 import { describe, expect, it } from 'vitest';
 import type { HarnessSpec, HarnessSpecInput } from '../spec';
@@ -117,5 +118,44 @@ describe('a message over an untrusted channel', () => {
       expect(of(t.events(), 'msg.sent').find((e) => e.from === 'partner')!.taint).toBeUndefined();
       expect(t.state.procs.victim!.context.find((s) => s.source === 'msg:partner')!.trust).toBe('trusted');
     }
+  });
+});
+
+describe('facts passed on from the window', () => {
+  /** The scout hands a page over as a fact; the relay passes on every fact it holds with a literal text. */
+  const relayed = (taint: 'deny' | 'off') => doc([
+    { id: 'scout', name: 'S', model: 'm', capabilities: use('web_fetch'), behaviour: [
+      { op: 'call', tool: 'web_fetch', args: { url: 'https://news.example/a' }, as: 'page' },
+      { op: 'send', to: 'relay', text: 'One fact for you.', facts: ['{{var.page}}'] },
+      { op: 'finish', text: 'sent' },
+    ] },
+    { id: 'relay', name: 'R', model: 'm', behaviour: [
+      { op: 'recv', from: 'scout' },
+      { op: 'send', to: 'victim', text: 'Passing on what I was told.', forwardFacts: true },
+      { op: 'finish', text: 'relayed' },
+    ] },
+    { id: 'victim', name: 'V', model: 'm', injectionSusceptibility: 1, capabilities: use('vault_read', 'send_mail'), behaviour: [
+      { op: 'call', tool: 'vault_read', args: {}, as: 'secret' },
+      { op: 'recv', from: 'relay' },
+      { op: 'finish', text: 'done' },
+    ] },
+  ], taint, { channels: [{ id: 'c1', from: 'scout', to: 'relay' }, { id: 'c2', from: 'relay', to: 'victim' }] });
+
+  it('keep the labels of the fact segments they come from (forwardFacts does not launder a page)', async () => {
+    const t = await new TestKernel(relayed('off')).runToEnd();
+    const passed = of(t.events(), 'msg.sent').find((e) => e.from === 'relay')!;
+    expect(passed.facts).toHaveLength(1);
+    expect(fromWeb(passed.taint)).toBe(true);
+    const fact = t.state.procs.victim!.context.find((s) => s.kind === 'fact')!;
+    expect(fact).toMatchObject({ trust: 'untrusted' });
+    expect(fromWeb(fact.taint)).toBe(true);
+  });
+
+  it('so the call a passed-on fact plants is denied by taint, naming the page', async () => {
+    const t = await new TestKernel(relayed('deny')).runToEnd();
+    const denied = of(t.events(), 'tool.denied').find((e) => e.tool === 'send_mail')!;
+    expect(denied).toMatchObject({ agent: 'victim', decision: { module: 'taint' } });
+    expect(fromWeb(denied.decision.taint)).toBe(true);
+    expect(of(t.events(), 'tool.returned').some((e) => e.tool === 'send_mail')).toBe(false);
   });
 });
