@@ -88,6 +88,28 @@ describe('nothing the page receives holds a declared secret', () => {
     expect(received[0]!.live!.map((g) => g.text)).toEqual([`the key: ${REDACTED}`, `${REDACTED} sent`]);
   });
 
+  it('reads the stored keys before endpoint and run calls and before an error, not on every seek', async () => {
+    const KEY = 'sk-other-tab-SAVED-1234';
+    let reads = 0;
+    let stored: string[] = [];
+    const book = new SecretBook({ runDocument: async () => undefined, endpointKeys: async () => { reads++; return stored; } });
+    const api = redactingApi({
+      loadEvents: async (_runId: string) => [`an event quoting ${KEY}`],
+      stateAt: async (_runId: string) => ({ note: 'nothing secret' }),
+      play: async (_runId: string) => ({ status: 'running' }),
+      fail: async () => { throw new Error(`refused: ${KEY}`); },
+    }, book);
+    await api.stateAt('r');
+    await api.stateAt('r');
+    expect(reads).toBe(0);
+    stored = [KEY]; // another tab saves a key
+    await expect(api.fail()).rejects.toThrow(`refused: ${REDACTED}`);
+    expect(reads).toBe(1);
+    expect(await api.loadEvents('r')).toEqual([`an event quoting ${REDACTED}`]);
+    await api.play('r');
+    expect(reads).toBe(2);
+  });
+
   it('an error thrown across the boundary is redacted', async () => {
     const book = new SecretBook({ runDocument: async () => undefined, endpointKeys: async () => [] });
     const api = redactingApi({ fail: async (_doc: unknown) => { throw new Error(`bad value ${CORE_SECRET} in door code ${STORE_SECRET}`); } }, book);

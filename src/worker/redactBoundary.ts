@@ -21,6 +21,17 @@ const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject
 /** Methods whose first argument is a run id: that run's document is read (once) before anything of it is sent. */
 const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'input', 'searchArchive']);
 
+/**
+ * Methods after which a stored API key may reach the page: the endpoint methods, and those that
+ * start or drive a run (the run's CPUs read the keys). The keys are read again before these and
+ * before any error is sent; the other calls (scrubbing: loadEvents, stateAt, getRun…) use the
+ * keys known so far, so a seek does not read the endpoints table.
+ */
+const KEY_METHODS: ReadonlySet<string> = new Set<keyof StudioApi>([
+  'listEndpoints', 'saveEndpoint', 'deleteEndpoint', 'testEndpoint',
+  'startRun', 'fork', 'resume', 'play', 'step', 'input', 'scoreInjectionSuite',
+]);
+
 /** Where the boundary learns secrets the calls themselves do not carry. */
 export interface SecretSources {
   /** The document a run was started from, if the run exists. */
@@ -67,8 +78,8 @@ export class SecretBook {
     }
   }
 
-  /** Learns the secrets of run `runId`'s document (read once) and the stored API keys (read every time). */
-  async refresh(runId?: string): Promise<void> {
+  /** Learns the secrets of run `runId`'s document (read once) and, with `keys`, the stored API keys (read afresh: another tab may have saved one). */
+  async refresh(runId?: string, keys = true): Promise<void> {
     // A storage failure here is the call's own to report (it reads the same database): the secrets known so far still apply.
     if (runId !== undefined && !this.runsRead.has(runId)) {
       const doc = await this.sources.runDocument(runId).catch(() => undefined);
@@ -77,7 +88,7 @@ export class SecretBook {
         this.runsRead.add(runId);
       }
     }
-    this.add(await this.sources.endpointKeys().catch(() => []));
+    if (keys) this.add(await this.sources.endpointKeys().catch(() => []));
   }
 
   /**
@@ -130,12 +141,14 @@ export function redactingApi<A extends object>(api: A, book: SecretBook): A {
       return async (...args: unknown[]) => {
         try {
           for (const a of args) book.learn(a);
-          await book.refresh(RUN_FIRST.has(prop) && typeof args[0] === 'string' ? args[0] : undefined);
+          await book.refresh(RUN_FIRST.has(prop) && typeof args[0] === 'string' ? args[0] : undefined, KEY_METHODS.has(prop));
           const passed = args.map((a) => (typeof a === 'function' ? redactingCallback(a as (...x: unknown[]) => unknown, book) : a));
           const answer = (await (member as (...x: unknown[]) => unknown).apply(target, passed)) as unknown;
           book.learn(answer);
           return USER_DOCUMENT.has(prop) ? answer : book.redact(answer);
         } catch (err) {
+          // An error may quote a key saved since the last read: read them before it leaves.
+          await book.refresh(undefined, true).catch(() => {});
           throw redactError(err, book);
         }
       };
