@@ -42,6 +42,11 @@
  *   scaleAgents         the `scale` group's agent figures: events/s of a generated document of 10, 100 and
  *                       1,000 agents (teams of the research-team example; 10/100/300 with --quick) run to
  *                       their stop in one process (bench/scaleAgents.ts)   aim 1,000 agents >= 0.5x of 10
+ *   scaleCanvas         the `scale` group's canvas figures, in Chromium on the built studio (bench/scaleCanvas.mjs):
+ *                       a generated document of 1,000 and 5,000 nodes (500 with --quick) imported through
+ *                       the file input: import -> first node shown (aim < 2 s at 1,000), zoom and pan fps
+ *                       (aim >= 50 at 1,000, pan >= 30 at 5,000), long tasks, auto-layout time at 1,000
+ *                       (aim < 3 s, in a worker, no task >= 200 ms meanwhile)
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
  *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale. Exit 1 if a figure could not be measured.
@@ -357,9 +362,26 @@ async function benchScaleAgentsGroup() {
   return { eventsPerSec: Object.fromEntries(rows.map((r) => [String(r.agents), r.eventsPerSec])), ratio: Math.round(ratio * 100) / 100 };
 }
 
+// ---- (m) scale: the canvas at 1,000 and 5,000 nodes, in Chromium --------------------------------
+
+async function benchScaleCanvasGroup() {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
+  if (!NO_BUILD && !want('bundle')) await (await import('vite')).build({ root: ROOT, logLevel: 'warn' }); // else the bundle figure built it
+  const { benchCanvasGroup } = await import('../bench/scaleCanvas.mjs');
+  const { scaleCanvasDoc } = await import(await bundleTs('bench/scaleCanvasDoc.ts'));
+  const server = await serveStatic(path.join(ROOT, 'dist'));
+  try {
+    const baseUrl = `http://127.0.0.1:${server.address().port}/index.html`;
+    return await benchCanvasGroup({ quick: QUICK, executablePath, args: CHROMIUM_ARGS, baseUrl, makeDoc: scaleCanvasDoc, line, verdict });
+  } finally {
+    server.close();
+  }
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -384,5 +406,6 @@ await measure('localCpu', 'localcpu', benchLocalCpuSpeed);
 await measure('realModel', 'real', benchRealModels);
 await measure('scaleLong', 'scale', benchScaleLongRun);
 await measure('scaleAgents', 'scale', benchScaleAgentsGroup);
+await measure('scaleCanvas', 'scale', benchScaleCanvasGroup);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
