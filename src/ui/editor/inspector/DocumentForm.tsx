@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { specDefaults } from '../../../kernel';
 import { useStudio } from '../../../store';
 import { entities, isRecord, str } from '../docModel';
@@ -12,6 +12,21 @@ import { defaultChoice, placeholderOf } from './shownDefault';
 /** Text of the whole document; a document that never parsed (a broken import) is shown as it was. */
 const docText = (doc: unknown): string => (typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
 
+/**
+ * Above this many entities the whole-document JSON editor opens on request: Monaco with a
+ * megabyte of schema-checked JSON keeps the page busy for seconds after every import and edit.
+ */
+export const LARGE_DOCUMENT_ENTITIES = 300;
+
+function entityCount(doc: Record<string, unknown>): number {
+  let n = 0;
+  for (const key of ['models', 'agents', 'tools', 'stores', 'channels', 'groups', 'goals']) {
+    const list = doc[key];
+    if (Array.isArray(list)) n += list.length;
+  }
+  return n;
+}
+
 /** The harness itself, shown when nothing is selected. */
 export function DocumentForm() {
   const doc = useStudio((s) => s.doc);
@@ -24,6 +39,8 @@ export function DocumentForm() {
   const sched = isRecord(d.sched) ? d.sched : {};
   const groups = entities(doc, 'group');
   const select = useStudio((s) => s.select);
+  const large = entityCount(d) > LARGE_DOCUMENT_ENTITIES;
+  const [jsonOpen, setJsonOpen] = useState(false);
   const at = (prefix: string) => issues.filter((i) => i.path === prefix || i.path.startsWith(`${prefix}.`));
 
   const set = (path: readonly PathKey[], value: unknown, label: string): void => {
@@ -89,7 +106,16 @@ export function DocumentForm() {
         </>
       )}
       <Section title="Document as JSON">
-        <JsonField label="Document" hint="goals, policy scopes, groups…" value={doc} textOf={docText} onCommit={onJson} draftKey={`${projectId}:document`} schema="document" height={320} testId="document-json" />
+        {large && !jsonOpen ? (
+          <p className="hs-muted">
+            {entityCount(d).toLocaleString('en-US')} entities: the JSON editor opens on request.{' '}
+            <button type="button" className="hs-btn hs-btn--small" onClick={() => setJsonOpen(true)} data-testid="document-json-open">
+              Edit as JSON
+            </button>
+          </p>
+        ) : (
+          <JsonField label="Document" hint="goals, policy scopes, groups…" value={doc} textOf={docText} onCommit={onJson} draftKey={`${projectId}:document`} schema="document" height={320} testId="document-json" />
+        )}
       </Section>
     </div>
   );
