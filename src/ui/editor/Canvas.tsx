@@ -5,7 +5,7 @@
  * goes through the store's `change` with a label for the undo stack. The Policy view
  * (src/ui/policy) is the other picture of the same document, switched to above the flow.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   applyNodeChanges,
   Background,
@@ -22,6 +22,7 @@ import {
   type OnDelete,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './canvasScale.css';
 import { useStudio } from '../../store';
 import { CanvasViewSwitch } from '../policy/ViewSwitch';
 import { layoutPositions, type NodeKind, type Position } from './docModel';
@@ -32,6 +33,9 @@ import { edgeTypes } from './nodes/ChannelEdge';
 import { KIND_COLOR, nodeTypes } from './nodes/EntityNodes';
 import { useAutoLayout } from './useAutoLayout';
 import { useCanvasSelection } from './useCanvasSelection';
+import { BIG_FIT, BIG_MIN_ZOOM, useLevelOfDetail } from './levelOfDetail';
+import { FarView } from './FarView';
+import { withEstimatedGeometry } from './nodeGeometry';
 
 /** The Policy view loads when first opened. */
 const PolicyView = lazy(() => import('../policy/PolicyView').then((m) => ({ default: m.PolicyView })));
@@ -41,6 +45,7 @@ export const DRAG_KIND = 'application/x-harness-node-kind';
 // Props xyflow compares by reference: defined once so they never look changed.
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
+const NO_EDGES: EntityEdge[] = [];
 const MINIMAP_STYLE = { width: 150, height: 96 };
 const minimapColor = (n: EntityNode): string => KIND_COLOR[n.data.kind];
 
@@ -71,7 +76,7 @@ export function Canvas() {
   const issues = useStudio((s) => s.issues);
   const view = useStudio((s) => s.canvasView);
   const flow = useReactFlow<EntityNode, EntityEdge>();
-  const { runAutoLayout, busy } = useAutoLayout();
+  const { runAutoLayout, cancel: cancelLayout, status: layoutStatus } = useAutoLayout();
 
   const issueMap = useMemo(() => issuesByEntity(doc, issues), [doc, issues]);
   const derivedNodes = useMemo(() => buildNodes(doc, issueMap), [doc, issueMap]);
@@ -80,7 +85,20 @@ export function Canvas() {
   const [nodes, setNodes] = useState<EntityNode[]>([]);
   const { picked, pick, clear } = useCanvasSelection();
   useEffect(() => setNodes((prev) => mergeNodes(derivedNodes, prev, picked.nodes)), [derivedNodes, picked.nodes]);
-  const edges = useMemo(() => derivedEdges.map((e) => ({ ...e, selected: picked.edges.has(e.id) })), [derivedEdges, picked.edges]);
+  const { big, far, onInit } = useLevelOfDetail(derivedNodes.length);
+  // A big graph zoomed out is FarView's picture: xyflow's own components are hidden meanwhile.
+  // A big graph's nodes not yet measured carry an estimated geometry, so xyflow renders only those in view.
+  const shownNodes = useMemo(() => {
+    if (!big) return nodes;
+    return nodes.map((n) => (far ? { ...withEstimatedGeometry(n), hidden: true } : withEstimatedGeometry(n)));
+  }, [nodes, big, far]);
+  // No edges at all rather than hidden ones: xyflow would still mount a component per hidden edge in view.
+  const edges = useMemo(() => (far ? NO_EDGES : derivedEdges.map((e) => ({ ...e, selected: picked.edges.has(e.id) }))), [derivedEdges, picked.edges, far]);
+  const fitOptions = big ? BIG_FIT : FIT_VIEW_OPTIONS;
+  // A class, not state: toggled on every pan and zoom, it must not re-render the canvas.
+  const host = useRef<HTMLDivElement>(null);
+  const onMoveStart = useCallback(() => host.current?.classList.add('is-moving'), []);
+  const onMoveEnd = useCallback(() => host.current?.classList.remove('is-moving'), []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<EntityNode>[]) => {
@@ -109,6 +127,19 @@ export function Canvas() {
     const label = moved.length === 1 ? `Move ${moved[0]!.id}` : `Move ${moved.length} nodes`;
     change(label, moveNodes(current, positions));
   }, []);
+
+  /** A click on FarView's picture: picks that node alone, or adds it (Shift), or clears the pick. */
+  const onFarPick = useCallback(
+    (id: string | null, add: boolean) => {
+      if (add) {
+        if (id !== null) pick('nodes', [{ id, selected: !picked.nodes.has(id) }]);
+        return;
+      }
+      pick('edges', [...picked.edges].map((e) => ({ id: e, selected: false })));
+      pick('nodes', [...[...picked.nodes].filter((n) => n !== id).map((n) => ({ id: n, selected: false })), ...(id === null ? [] : [{ id, selected: true }])]);
+    },
+    [pick, picked],
+  );
 
   const onDelete: OnDelete<EntityNode, EntityEdge> = useCallback(({ nodes: ns, edges: es }) => {
     const { doc: current, change } = useStudio.getState();
@@ -166,12 +197,14 @@ export function Canvas() {
   }
 
   return (
-    <div className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-view="graph">
+    <div ref={host} className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-view="graph">
       <CanvasViewSwitch floating />
       <ReactFlow<EntityNode, EntityEdge>
-        nodes={nodes}
+        nodes={shownNodes}
         edges={edges}
+        className={far ? 'is-far' : undefined}
         nodeTypes={nodeTypes}
+        onlyRenderVisibleElements
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -181,20 +214,36 @@ export function Canvas() {
         isValidConnection={isValidConnection}
         deleteKeyCode={DELETE_KEYS}
         colorMode="dark"
-        fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.2}
+        fitView={!big}
+        fitViewOptions={fitOptions}
+        onInit={onInit}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
+        minZoom={big ? BIG_MIN_ZOOM : 0.2}
         maxZoom={2.5}
         attributionPosition="bottom-center"
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />
-        <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={minimapColor} maskColor="rgba(10,12,16,0.7)" />
+        {far && <FarView nodes={nodes} edges={derivedEdges} picked={picked.nodes} onPick={onFarPick} />}
+        {/* Zoomed out the dots would be a few pixels apart, and the picture is its own map. */}
+        {!far && <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />}
+        <Controls position="bottom-left" showInteractive={false} fitViewOptions={big ? BIG_FIT : undefined} />
+        {!far && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={minimapColor} maskColor="rgba(10,12,16,0.7)" />}
         <Panel position="top-right" className="hs-canvas__tools">
-          <button type="button" className="hs-btn hs-btn--small" onClick={() => void runAutoLayout()} disabled={busy} data-testid="auto-layout-button">
-            {busy ? 'Laying out…' : 'Auto-layout'}
-          </button>
-          <button type="button" className="hs-btn hs-btn--small" onClick={() => void flow.fitView({ padding: 0.2, duration: 200 })} data-testid="fit-view-button">
+          {layoutStatus ? (
+            <>
+              <span className="hs-canvas__progress" role="status" data-testid="auto-layout-progress">
+                Laying out… {layoutStatus.stage} ({layoutStatus.step}/{layoutStatus.steps})
+              </span>
+              <button type="button" className="hs-btn hs-btn--small" onClick={cancelLayout} data-testid="auto-layout-cancel">
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" className="hs-btn hs-btn--small" onClick={runAutoLayout} data-testid="auto-layout-button">
+              Auto-layout
+            </button>
+          )}
+          <button type="button" className="hs-btn hs-btn--small" onClick={() => void flow.fitView(big ? { ...BIG_FIT, duration: 200 } : { padding: 0.2, duration: 200 })} data-testid="fit-view-button">
             Fit view
           </button>
         </Panel>

@@ -2,10 +2,19 @@
  * Auto-layout: agents flow left to right along their channels (ELK layered), resources sit in
  * a row above the agents that use them and models in a row below, each centred on its users;
  * budget groups sit in rows under the models, parents below their children.
- * elkjs is loaded on first use so it stays out of the entry chunk.
+ * elkjs is loaded on first use so it stays out of the entry chunk. Above FAST_LAYOUT_MIN agents
+ * the agents are placed by layeredLayout.ts instead: ELK took 12 s for 700. The studio runs this
+ * in a worker (layout.worker.ts), so the page never waits for it.
  */
 import type { Position } from './docModel';
 import type { NodeKind } from './docModel';
+import { layeredLayout } from './layeredLayout';
+
+/** Graphs with more agents than this are laid out by layeredLayout.ts instead of ELK. */
+export const FAST_LAYOUT_MIN = 150;
+
+/** Reports that step `step` of `steps` (named `stage`) is starting. */
+export type LayoutProgress = (step: number, steps: number, stage: string) => void;
 
 export interface LayoutNode {
   id: string;
@@ -59,11 +68,20 @@ async function layoutAgents(agents: LayoutNode[], channels: LayoutEdge[]): Promi
 }
 
 /** New positions for every node. Edges: channels between agents and agent → resource/model links. */
-export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[]): Promise<Map<string, Position>> {
+export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[], progress: LayoutProgress = () => {}): Promise<Map<string, Position>> {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const agents = nodes.filter((n) => n.kind === 'agent');
   const channels = edges.filter((e) => byId.get(e.source)?.kind === 'agent' && byId.get(e.target)?.kind === 'agent');
-  const out = agents.length > 0 ? await layoutAgents(agents, channels) : new Map<string, Position>();
+  const fast = agents.length > FAST_LAYOUT_MIN;
+  progress(1, 3, `Placing ${agents.length} agent${agents.length === 1 ? '' : 's'}${fast ? '' : ' (ELK)'}`);
+  const out = agents.length === 0 ? new Map<string, Position>() : fast ? layeredLayout(agents, channels) : await layoutAgents(agents, channels);
+  progress(2, 3, 'Placing tools, stores and models');
+  const into = new Map<string, LayoutEdge[]>();
+  for (const e of edges) {
+    const list = into.get(e.target) ?? [];
+    if (list.length === 0) into.set(e.target, list);
+    list.push(e);
+  }
 
   let top = 0;
   let bottom = 0;
@@ -78,8 +96,8 @@ export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[]): Prom
   /** The mean centre x of the agents linked to `id`, or a slot after the agents when unlinked. */
   let spare = rightmost + NODE_GAP;
   const wish = (n: LayoutNode): number => {
-    const xs = edges
-      .filter((e) => e.target === n.id && out.has(e.source))
+    const xs = (into.get(n.id) ?? [])
+      .filter((e) => out.has(e.source))
       .map((e) => out.get(e.source)!.x + byId.get(e.source)!.width / 2);
     if (xs.length > 0) return xs.reduce((s, x) => s + x, 0) / xs.length;
     const x = spare + n.width / 2;
@@ -94,6 +112,7 @@ export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[]): Prom
   const below = packRow(models.map((n) => ({ id: n.id, wish: wish(n), width: n.width })), (agents.length > 0 ? bottom : 0) + ROW_GAP);
   for (const [id, p] of [...above, ...below]) out.set(id, p);
 
+  progress(3, 3, 'Placing budget groups');
   // Budget groups: level 0 holds groups no other group points to; each parent one level below its lowest child.
   const groups = nodes.filter((n) => n.kind === 'group');
   const level = new Map(groups.map((g) => [g.id, 0]));
