@@ -36,6 +36,7 @@ export interface Experiment {
   spec(variant: string, input: string | null): HarnessSpec;
 }
 
+/** A prepared experiment, or every problem found, each at its path. */
 export type LoadResult = { ok: true; experiment: Experiment } | { ok: false; issues: SpecIssue[] };
 
 const issue = (path: string, message: string): SpecIssue => ({ path, message: path ? `${path}: ${message}` : message });

@@ -27,8 +27,10 @@ export interface CountsSummary {
   counts: Record<string, number>;
 }
 
+/** One metric of one variant, by its shape. */
 export type MetricSummary = RateSummary | MeanSummary | CountsSummary;
 
+/** One variant's runs and the summary of each metric, by metric id. */
 export interface VariantReport {
   id: string;
   name: string;
@@ -58,12 +60,14 @@ export interface Comparison {
   verdict: string;
 }
 
+/** One expectation of the file, whether it holds, and why in words. */
 export interface ExpectationResult {
   expectation: Expectation;
   holds: boolean;
   because: string;
 }
 
+/** The report `harness experiment --json` prints: what ran, each variant, the comparisons, the expectations. */
 export interface ExperimentReport {
   experiment: { name: string; hash: string; confidence: number; runs: number; seeds: { from: number; count: number }; inputs: number; variants: string[]; metrics: string[] };
   variants: VariantReport[];

@@ -25,6 +25,7 @@ export interface ExperimentProgress {
   record?: RunRecord;
 }
 
+/** How `runExperiment` runs: the executor, what is done already, a shard, progress. */
 export interface RunExperimentOptions {
   executor: RunExecutor;
   /** Records already made (a resumed experiment, or results read from files): their runs are not run again. */
@@ -34,6 +35,7 @@ export interface RunExperimentOptions {
   onProgress?: (p: ExperimentProgress) => void;
 }
 
+/** What `runExperiment` returns. */
 export interface ExperimentOutcome {
   /** Every record of this experiment (those given and those made), in plan order. */
   records: RunRecord[];

@@ -114,6 +114,7 @@ export const ExpectationSchema = z.union([
     .refine((e) => e.atLeast !== undefined || e.atMost !== undefined, { message: 'an interval expectation needs atLeast or atMost' }),
 ]);
 
+/** An experiment file as written (version 1); `loadExperiment` reads it and the files it names. */
 export const ExperimentFileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -140,13 +141,21 @@ export const ExperimentFileSchema = z
   })
   .strict();
 
+/** An experiment file with defaults filled in. */
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
+/** An experiment file as an author may write it (defaults optional). */
 export type ExperimentFileInput = z.input<typeof ExperimentFileSchema>;
+/** A variant: id, optional name and description, its patch. */
 export type VariantSpec = z.infer<typeof VariantSchema>;
+/** Fixed or adaptive seeds. */
 export type SeedsSpec = z.infer<typeof SeedsSchema>;
+/** A dataset as written: rows or a file, the id field, the bind patch. */
 export type DatasetSpec = z.infer<typeof DatasetSchema>;
+/** A metric as written. */
 export type MetricSpec = z.infer<typeof MetricSchema>;
+/** The kinds of metric. */
 export type MetricKind = MetricSpec['kind'];
+/** An expectation as written: a paired comparison, or an interval bound. */
 export type Expectation = z.infer<typeof ExpectationSchema>;
 
 /** The published JSON Schema of experiment files (public/experiment.schema.json). */
