@@ -195,6 +195,16 @@ export function ChannelForm({ edit }: { edit: EntityEdit }) {
         <SelectField label="To" value={c.to} options={agents} onChange={(v) => set(['to'], v, 'Set channel target')} issues={at('to')} />
         <SelectField label="Kind" value={c.kind} options={['message', 'delegate']} empty={defaultChoice(CHANNEL.kind)} onChange={(v) => set(['kind'], v, 'Set channel kind')} issues={at('kind')} />
         <NumberField label="Latency" hint="virtual ms" value={c.latencyMs} min={0} step={10} placeholder={placeholderOf(CHANNEL.latencyMs)} onChange={(v) => set(['latencyMs'], v, 'Set channel latency')} issues={at('latencyMs')} />
+        <SelectField
+          label="Trust"
+          hint="untrusted: the sender is outside the trust boundary; each message taints what the reader derives from it"
+          value={c.trust}
+          options={['trusted', { value: 'untrusted', label: 'untrusted (outside the boundary)' }]}
+          empty="not set (messages carry their sources' labels)"
+          testId="field-channel-trust"
+          onChange={(v) => set(['trust'], v, 'Set channel trust')}
+          issues={at('trust')}
+        />
       </div>
     </Section>
   );

@@ -119,6 +119,9 @@ describe("the inspector shows the schema's defaults", () => {
     const c = spec.channels[0]!;
     expect(shown(html, 'Kind')).toBe(choice(c.kind));
     expect(shown(html, 'Latency')).toBe(String(c.latencyMs));
+    // Trust has no default: unset, a message carries only its sources' labels, and the field says so.
+    expect(c.trust).toBeUndefined();
+    expect(shown(html, 'Trust')).toMatch(/^not set/);
   });
 
   it('agent and its memory', () => {
