@@ -114,25 +114,32 @@ const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runque
  * A copy of a state (states are JSON data) that shares what cannot change: what `immutable` froze
  * (a segment that left the window, see takeOut) is the same in the copy, everything else is
  * copied, keeping each object's prototype (the id tables stay null-prototype, see idTable). A
- * snapshot so costs the state's mutable part, not its whole size. Like JSON, it leaves out
- * undefined properties.
+ * snapshot so costs the state's mutable part, not its whole size. The copy is what a JSON round
+ * trip gives (what snapshots were before): a non-finite number becomes null, -0 becomes 0,
+ * undefined, functions and symbols are left out of objects and null in arrays.
  */
 export function cloneState(s: KernelState): KernelState {
   return copyData(s) as KernelState;
 }
 
 function copyData(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
   if (typeof v !== 'object' || v === null || isShared(v)) return v;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;
   if (Array.isArray(v)) {
     const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = copyData(v[i]);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : copyData(x);
+    }
     return out;
   }
   const src = v as Record<string, unknown>;
   const out: Record<string, unknown> = Object.getPrototypeOf(src) === null ? Object.create(null) : {};
   for (const key in src) {
+    if (!Object.hasOwn(src, key)) continue;
     const x = src[key];
-    if (x === undefined) continue;
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
     // A key named __proto__ is data (a plain object's setter would change the copy's prototype).
     if (key === '__proto__') putOwn(out, key, copyData(x));
     else out[key] = copyData(x);

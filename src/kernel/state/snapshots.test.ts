@@ -93,4 +93,12 @@ describe('cloneState', () => {
     c.procs.a.context[0]!.reads.push(4);
     expect((s as unknown as typeof c).procs.a.context[0]!.reads).toEqual([3]);
   });
+
+  it('gives what a JSON round trip gives for values JSON changes (the studio resumed wrongly when a copy kept Infinity)', () => {
+    const s = { procs: { a: { gen: { slice: Number.POSITIVE_INFINITY, done: -0, f: () => 1, u: undefined, list: [Number.NaN, undefined, 1] } } } } as unknown as KernelState;
+    const c = cloneState(s);
+    expect(JSON.stringify(c)).toBe(JSON.stringify(s));
+    expect(c).toEqual(JSON.parse(JSON.stringify(s)));
+    expect(Object.is((c as unknown as { procs: { a: { gen: { done: number } } } }).procs.a.gen.done, 0)).toBe(true);
+  });
 });
