@@ -5,7 +5,7 @@
  * that does not map (unknown function, invalid JSON, arguments failing the schema) is a typed
  * {@link CallError}, recorded on `infer.completed` and shown to the model on its next turn.
  */
-import type { ChannelSpec, ToolSpec } from '../spec';
+import type { AgentSpec, ChannelSpec, HarnessSpec, ToolSpec } from '../spec';
 import { HUMAN } from '../spec';
 import { BUILTIN_ARG_SCHEMAS, validateArgs } from '../trust/execOnly';
 import type { Action } from '../cpu/cpu';
@@ -18,17 +18,76 @@ function wireName(id: string): string {
   return (KERNEL_FUNCTIONS as readonly string[]).includes(safe) ? `tool_${safe}` : safe;
 }
 
+/** What an agent's memory offers a real model: the stores its capabilities reach, and its core memory labels. */
+export interface AgentMemoryOffer {
+  stores: readonly { id: string; read: boolean; write: boolean }[];
+  coreLabels: readonly string[];
+}
+
+/** The stores an agent's capabilities reach (knowledge stores read-only) and its core memory labels. */
+export function memoryOffer(agent: AgentSpec, spec: Pick<HarnessSpec, 'stores'>): AgentMemoryOffer {
+  const stores: { id: string; read: boolean; write: boolean }[] = [];
+  for (const cap of agent.capabilities) {
+    const store = spec.stores.find((st) => st.id === cap.target);
+    if (!store) continue;
+    const write = store.kind !== 'knowledge' && (cap.access === 'write' || cap.access === 'readwrite');
+    stores.push({ id: store.id, read: cap.access !== 'write', write });
+  }
+  return { stores, coreLabels: agent.memory.coreBlocks.map((b) => b.label) };
+}
+
+/** A built-in memory call's schema with its string fields narrowed to the values the agent may name. */
+function narrowed(id: string, enums: Readonly<Record<string, readonly string[]>>): Record<string, unknown> {
+  const base = BUILTIN_ARG_SCHEMAS[id] as { properties: Record<string, object> } & Record<string, unknown>;
+  const properties: Record<string, object> = {};
+  for (const [k, v] of Object.entries(base.properties)) properties[k] = enums[k] ? { ...v, enum: [...enums[k]!] } : v;
+  return { ...base, properties };
+}
+
+const BUILTIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  archival_search: 'Search an archival or knowledge store you may read; the best passages come back.',
+  archival_insert: 'Store a passage in an archival store you may write, for later searches.',
+  conversation_search: 'Search your own past conversation, including what left your context window.',
+  core_memory_append: 'Append text to one of your core memory blocks (always in your context).',
+  core_memory_replace: 'Replace the text of one of your core memory blocks.',
+};
+
 /**
  * The functions an agent may call: each tool it may use (declared tools with their schema,
  * built-in memory calls with theirs), then the kernel operations. `send_message` lists only
- * the peers the document gives it a channel to. Pure and deterministic (same order each turn).
+ * the peers the document gives it a channel to. With `memory`, a capability on a store is not a
+ * function of its own: the built-in memory calls are offered instead (archival_search over the
+ * stores it may read, archival_insert over those it may write, conversation_search, and
+ * core_memory_* over its core blocks), as the sim may call them; the syscall gate still decides
+ * each call. Pure and deterministic (same order each turn).
  */
-export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[]): FunctionDef[] {
+export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[], memory?: AgentMemoryOffer): FunctionDef[] {
   const out: FunctionDef[] = [];
+  const storeIds = new Set(memory?.stores.map((st) => st.id));
+  const offered = new Set<string>();
   for (const id of tools) {
     const spec = declared.get(id);
+    if (memory && !spec && (storeIds.has(id) || !(id in BUILTIN_ARG_SCHEMAS))) continue;
+    if (offered.has(id)) continue;
+    offered.add(id);
     const schema = (spec?.args ?? BUILTIN_ARG_SCHEMAS[id] ?? { type: 'object', properties: {} }) as Record<string, unknown>;
     out.push({ name: wireName(id), description: spec ? spec.description || spec.name : `built-in memory call ${id}`, parameters: schema, op: 'tool', tool: id });
+  }
+  if (memory) {
+    const readable = memory.stores.filter((st) => st.read).map((st) => st.id);
+    const writable = memory.stores.filter((st) => st.write).map((st) => st.id);
+    const builtins: [string, Record<string, readonly string[]> | null][] = [
+      ['archival_search', readable.length > 0 ? { store: readable } : null],
+      ['archival_insert', writable.length > 0 ? { store: writable } : null],
+      ['conversation_search', {}],
+      ['core_memory_append', memory.coreLabels.length > 0 ? { label: memory.coreLabels } : null],
+      ['core_memory_replace', memory.coreLabels.length > 0 ? { label: memory.coreLabels } : null],
+    ];
+    for (const [id, enums] of builtins) {
+      if (enums === null || offered.has(id) || declared.has(id)) continue;
+      offered.add(id);
+      out.push({ name: id, description: BUILTIN_DESCRIPTIONS[id]!, parameters: narrowed(id, enums), op: 'tool', tool: id });
+    }
   }
   const peers = channels.filter((c) => c.from === agent).map((c) => c.to);
   const to = [...new Set(peers)];

@@ -5,7 +5,7 @@
  */
 import type { Cpu, Generation, InferRequest, InferResult } from '../cpu/cpu';
 import type { FunctionDef } from '../cpu/calls';
-import { agentFunctions } from './functions';
+import { agentFunctions, memoryOffer } from './functions';
 import { attemptOf } from '../state/reduceFaults';
 import type { RunId } from '../ids';
 import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
@@ -188,7 +188,7 @@ export class RunContext {
     return new TurnRequest(
       agent, this.models.get(p.model)!, p.turn, p.pc, this.seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
       exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
-      () => agentFunctions(agent.id, tools, this.tools, this.spec.channels), attemptOf(p),
+      () => agentFunctions(agent.id, tools, this.tools, this.spec.channels, memoryOffer(agent, this.spec)), attemptOf(p),
     );
   }
 
