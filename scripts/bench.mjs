@@ -47,9 +47,13 @@
  *                       the file input: import -> first node shown (aim < 2 s at 1,000), zoom and pan fps
  *                       (aim >= 50 at 1,000, pan >= 30 at 5,000), long tasks, auto-layout time at 1,000
  *                       (aim < 3 s, in a worker, no task >= 200 ms meanwhile)
+ *   experiments         runs/s of the distractors experiment (public/examples/distractors.experiment.json)
+ *                       on the worker-thread pool of `harness experiment`, 1 worker and all cores, in Node
+ *                       (bench/experiments.ts): measured on the warm pool, start-up reported apart
+ *                                                                  aim speed-up >= 0.8 x cores
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -379,9 +383,29 @@ async function benchScaleCanvasGroup() {
   }
 }
 
+// ---- (n) experiment runs per second on worker threads, 1 worker vs all cores --------------------
+
+async function benchExperimentsGroup() {
+  const bundle = await bundleTs('bench/experiments.ts');
+  const { benchExperimentPool } = await import(bundle);
+  const { availableParallelism, loadavg } = await import('node:os');
+  const file = path.join(ROOT, 'public', 'examples', 'distractors.experiment.json');
+  const read = (rel) => readFileSync(path.join(path.dirname(file), rel), 'utf8');
+  const cores = availableParallelism();
+  const rows = [];
+  for (const workers of [1, cores]) {
+    const r = await benchExperimentPool(readFileSync(file, 'utf8'), read, bundle, workers, QUICK ? 1500 : 5000);
+    line(`experiment runs/s, ${workers} worker${workers === 1 ? '' : 's'} (Node)`, r.runsPerSec.toFixed(1), `distractors, warm pool: ${fmt(r.runs)} runs in ${(r.ms / 1000).toFixed(1)} s; start-up ${fmt(r.startupMs)} ms (threads load the bundle + a first run each)`);
+    rows.push(r);
+  }
+  const speedUp = rows[1].runsPerSec / rows[0].runsPerSec;
+  line(`experiment speed-up, ${cores} cores`, `${speedUp.toFixed(2)}x`, `aim >= ${(0.8 * cores).toFixed(1)}x (0.8 x cores)  ${verdict(speedUp >= 0.8 * cores)}  (load average ${loadavg()[0].toFixed(1)}; Chromium Web Workers: not measured yet)`);
+  return { cores, runsPerSec1: rows[0].runsPerSec, runsPerSecAll: rows[1].runsPerSec, speedUp: Math.round(speedUp * 100) / 100, startupMs1: rows[0].startupMs, startupMsAll: rows[1].startupMs };
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, experiments: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -407,5 +431,6 @@ await measure('realModel', 'real', benchRealModels);
 await measure('scaleLong', 'scale', benchScaleLongRun);
 await measure('scaleAgents', 'scale', benchScaleAgentsGroup);
 await measure('scaleCanvas', 'scale', benchScaleCanvasGroup);
+await measure('experiments', 'experiments', benchExperimentsGroup);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
