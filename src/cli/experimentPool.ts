@@ -7,6 +7,9 @@ import { Worker } from 'node:worker_threads';
 import type { Experiment, RunExecutor, RunJob, RunRecord } from '../kernel';
 import type { WorkerReply } from './experimentWorker';
 
+/** Jobs each worker holds at once: a sim run takes about a millisecond, as long as a message's round trip. */
+const IN_FLIGHT = 2;
+
 /** An executor that also owns threads: close() ends them. */
 export interface WorkerPool extends RunExecutor {
   close(): Promise<void>;
@@ -45,7 +48,8 @@ export function workerPool(exp: Experiment, entry: string | URL, size: number): 
             } else feed(w);
           });
           w.on('error', (err) => fail(err));
-          feed(w);
+          // Two jobs in flight per worker: it starts the next run while its last result crosses back.
+          for (let i = 0; i < IN_FLIGHT; i++) feed(w);
         }
       });
     },
