@@ -11,6 +11,7 @@ import { factArrived } from './retention';
 import { rpcRequest } from './jsonRpc';
 import { canTransition, isTerminal, TASK_TRANSITIONS, type TaskState } from './taskState';
 import type { TaskRecord } from './taskRecord';
+import { lastTaskBetween } from './taskIndex';
 
 // Its own file, so the kernel state can hold tasks without importing this module (which reads that state).
 export type { TaskRecord } from './taskRecord';
@@ -45,13 +46,13 @@ export function reachable(from: TaskState, to: TaskState): boolean {
  * input, a further message in an open task, or a new task (submitted).
  */
 export function planSend(s: Readonly<KernelState>, from: string, to: string, reply: ReplyState | undefined): { task: string; taskTo: TaskState | null } {
-  const tasks = Object.values(s.tasks).filter(open);
-  const served = tasks.filter((t) => t.server === from && t.client === to).at(-1);
+  // The last open task each way between the two (the index keeps creation order, as the table does).
+  const served = lastTaskBetween(s.tasks, to, from, open);
   if (served) {
     const want = REPLY[reply ?? 'completed'];
     return { task: served.id, taskTo: reachable(served.want ?? served.state ?? 'TASK_STATE_SUBMITTED', want) ? want : null };
   }
-  const asked = tasks.filter((t) => t.client === from && t.server === to).at(-1);
+  const asked = lastTaskBetween(s.tasks, from, to, open);
   if (asked) return { task: asked.id, taskTo: (asked.want ?? asked.state) === 'TASK_STATE_INPUT_REQUIRED' ? 'TASK_STATE_WORKING' : null };
   // Asking for input opens a task the sender serves for the receiver (only a server requires input).
   if (reply === 'input-required') return { task: `t${s.nextId}`, taskTo: 'TASK_STATE_INPUT_REQUIRED' };

@@ -4,6 +4,7 @@
  */
 import { HUMAN } from '../spec/schema';
 import { denialText } from '../trust/denialText';
+import { taskAdded } from '../ipc/taskIndex';
 import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
 
 /** The messages' and A2A tasks' reducers. */
@@ -17,7 +18,11 @@ export const ipcReducers = {
     if (e.task) {
       // A new task a message asks input for is served by its sender: only a server requires input (A2A).
       const serves = e.taskTo === 'TASK_STATE_INPUT_REQUIRED';
-      const t = (s.tasks[e.task] ??= { id: e.task, contextId: e.task, client: serves ? e.to : e.from, server: serves ? e.from : e.to, state: null, want: null });
+      let t = s.tasks[e.task];
+      if (!t) {
+        t = s.tasks[e.task] = { id: e.task, contextId: e.task, client: serves ? e.to : e.from, server: serves ? e.from : e.to, state: null, want: null };
+        taskAdded(s.tasks, t.id);
+      }
       if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') t.want = e.taskTo;
       queueTask(s, t.id);
     }

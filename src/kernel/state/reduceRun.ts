@@ -5,6 +5,7 @@
 import { idTable } from '../ids';
 import { SCHED_CLASSES } from '../sched';
 import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
+import { tasksServedBy } from '../ipc/taskIndex';
 import type { Encoding } from '../tokens';
 import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { failRunningJob } from './reduceFaults';
@@ -53,9 +54,9 @@ export const jobReducers = {
     p.state = 'done';
     p.finished = e.text;
     // Tasks it served and never answered end with it.
-    for (const t of Object.values(s.tasks)) {
+    for (const t of tasksServedBy(s.tasks, p.id)) {
       const at = t.want ?? t.state;
-      if (t.server === p.id && at !== null && !TERMINAL.has(at)) {
+      if ( at !== null && !TERMINAL.has(at)) {
         t.want = 'TASK_STATE_COMPLETED';
         queueTask(s, t.id);
       }
