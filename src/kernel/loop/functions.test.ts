@@ -65,8 +65,7 @@ describe('memory a real model is offered (the calls the sim may make)', () => {
     const param = (name: string, field: string) => (fns.find((f) => f.name === name)!.parameters as { properties: Record<string, { enum?: string[] }> }).properties[field]!.enum;
     expect(param('archival_search', 'store')).toEqual(['notes', 'corpus']);
     expect(param('archival_insert', 'store')).toEqual(['notes']);
-    expect(param('core_memory_replace', 'label')).toBeUndefined();
-    expect(fns.find((f) => f.name === 'core_memory_replace')!.description).toContain('Your blocks: persona, human.');
+    expect(param('core_memory_replace', 'label')).toEqual(['persona', 'human']);
   });
 
   it('maps a memory call to the built-in tool the gate decides on, and refuses a store it may not name', () => {
@@ -74,12 +73,11 @@ describe('memory a real model is offered (the calls the sim may make)', () => {
     expect(actionFromCall(fns, 'archival_insert', { ok: true, args: { store: 'corpus', text: 'x' } })).toMatchObject({ ok: false, error: { code: 'bad-arguments' } });
   });
 
-  it('offers nothing for a store it has no capability on; its history and core memory always', () => {
+  it('offers no core memory calls to an agent without core blocks, and nothing for a store it has no capability on', () => {
     const bare = { ...agent, memory: { ...agent.memory, coreBlocks: [] }, capabilities: [] };
     const names = agentFunctions('a', [], new Map(), [], memoryOffer(bare, spec)).map((f) => f.name);
+    expect(names).not.toContain('core_memory_append');
     expect(names).not.toContain('archival_search');
-    expect(names).not.toContain('archival_insert');
     expect(names).toContain('conversation_search');
-    expect(names).toContain('core_memory_append');
   });
 });

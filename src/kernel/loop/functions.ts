@@ -58,7 +58,7 @@ const BUILTIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * the peers the document gives it a channel to. With `memory`, a capability on a store is not a
  * function of its own: the built-in memory calls are offered instead (archival_search over the
  * stores it may read, archival_insert over those it may write, conversation_search, and
- * core_memory_* naming its blocks in the description), as the sim may call them; the syscall gate still decides
+ * core_memory_* over its core blocks), as the sim may call them; the syscall gate still decides
  * each call. Pure and deterministic (same order each turn).
  */
 export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[], memory?: AgentMemoryOffer): FunctionDef[] {
@@ -80,15 +80,13 @@ export function agentFunctions(agent: string, tools: readonly string[], declared
       ['archival_search', readable.length > 0 ? { store: readable } : null],
       ['archival_insert', writable.length > 0 ? { store: writable } : null],
       ['conversation_search', {}],
-      // Any label, as the sim may name one: an edit to a label it lacks makes that block.
-      ['core_memory_append', {}],
-      ['core_memory_replace', {}],
+      ['core_memory_append', memory.coreLabels.length > 0 ? { label: memory.coreLabels } : null],
+      ['core_memory_replace', memory.coreLabels.length > 0 ? { label: memory.coreLabels } : null],
     ];
-    const labels = memory.coreLabels.length > 0 ? ` Your blocks: ${memory.coreLabels.join(', ')}.` : '';
     for (const [id, enums] of builtins) {
       if (enums === null || offered.has(id) || declared.has(id)) continue;
       offered.add(id);
-      out.push({ name: id, description: BUILTIN_DESCRIPTIONS[id]! + (id.startsWith('core_memory_') ? labels : ''), parameters: narrowed(id, enums), op: 'tool', tool: id });
+      out.push({ name: id, description: BUILTIN_DESCRIPTIONS[id]!, parameters: narrowed(id, enums), op: 'tool', tool: id });
     }
   }
   const peers = channels.filter((c) => c.from === agent).map((c) => c.to);
