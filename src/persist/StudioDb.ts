@@ -4,7 +4,7 @@
  * (src/worker/api.ts) because persist sits below the worker and may not import it.
  */
 import Dexie, { type Table } from 'dexie';
-import type { ArchiveChunk, KernelEvent, KernelState, StopReason } from '../kernel';
+import type { ArchiveChunk, KernelEvent, KernelState, RunRecord as ExperimentRunRecord, StopReason } from '../kernel';
 import { BLOCKED_MESSAGE, VERSION_CHANGE_MESSAGE, withStorage } from './storageError';
 
 /** The database every Harness Studio tab shares. */
@@ -139,6 +139,33 @@ export interface ArchiveStatsRow {
   segments: ArchiveSegmentMeta[];
 }
 
+/**
+ * An experiment of a project (ExperimentStore): the file as the Experiments view edits it (base
+ * document and dataset rows inline), the hash of its resolved form (its records carry it) and
+ * where it stands. `running` in storage with no tab driving it means it was interrupted.
+ */
+export interface ExperimentRow {
+  id: string;
+  projectId: string;
+  name: string;
+  file: unknown;
+  /** The resolved experiment's hash when it last ran; records of another hash are stale. */
+  hash: string | null;
+  status: 'draft' | 'running' | 'cancelled' | 'done' | 'failed';
+  /** Runs the experiment needed when it last ran (grows batch by batch for adaptive seeds). */
+  total: number;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One run's compact result (the kernel's RunRecord) within an experiment, keyed by runKey. */
+export interface ExperimentRunRow {
+  experimentId: string;
+  key: string;
+  record: ExperimentRunRecord;
+}
+
 /** What storage tells the user: says what happened and what to do. */
 export interface StorageNotice {
   level: 'info' | 'warning' | 'error';
@@ -157,6 +184,8 @@ export class StudioDb extends Dexie {
   archiveParts!: Table<ArchivePartRow, [string, number, number]>;
   archiveStats!: Table<ArchiveStatsRow, string>;
   endpoints!: Table<EndpointRow, string>;
+  experiments!: Table<ExperimentRow, string>;
+  experimentRuns!: Table<ExperimentRunRow, [string, string]>;
 
   private readonly listeners = new Set<(notice: StorageNotice) => void>();
 
@@ -178,6 +207,8 @@ export class StudioDb extends Dexie {
     });
     // Model endpoints (Settings); keys stay in this table and are read only by the worker.
     this.version(3).stores({ endpoints: 'id, &name' });
+    // Experiments (ExperimentStore): one row per experiment, its run records beside it.
+    this.version(4).stores({ experiments: 'id, projectId', experimentRuns: '[experimentId+key], experimentId' });
     // Our upgrade waits on a tab that keeps an older version open.
     this.on('blocked', () => this.emit({ level: 'warning', message: BLOCKED_MESSAGE }));
     // Another tab upgrades or deletes the database: let it, and stop using the old connection.

@@ -5,7 +5,7 @@
  * The contract lives here, with its implementer, because the worker may not import the bridge.
  * Everything crossing here is structured-clone safe.
  */
-import type { ArchiveHit, HumanInput, KernelEvent, KernelState, SpecIssue, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
+import type { ArchiveHit, HumanInput, KernelEvent, KernelState, RunRecord, SpecIssue, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
 
 export interface ProjectSummary {
   id: string;
@@ -186,7 +186,29 @@ export interface SuiteReport {
   cpu: string;
 }
 
-export interface StudioApi {
+/** Experiments of a project and their results (the Experiments view; persist owns the shapes). */
+import type { ExperimentExport, ExperimentRow, ExperimentUpdate } from '../persist';
+export type { ExperimentExport, ExperimentUpdate } from '../persist';
+/** An experiment as the Experiments view lists it: its file, the hash it last ran as, its status and run total. */
+export type ExperimentMeta = ExperimentRow;
+
+/** What the Experiments view stores; runs themselves happen in the page's worker pool (src/worker/experimentPool.ts). */
+export interface ExperimentsApi {
+  listExperiments(projectId: string): Promise<ExperimentMeta[]>;
+  createExperiment(projectId: string, name: string, file: unknown): Promise<ExperimentMeta>;
+  updateExperiment(id: string, patch: ExperimentUpdate): Promise<ExperimentMeta>;
+  /** Stores finished runs (one record per run key). */
+  putExperimentRecords(id: string, records: RunRecord[]): Promise<void>;
+  experimentRecords(id: string): Promise<RunRecord[]>;
+  clearExperimentRecords(id: string): Promise<void>;
+  deleteExperiment(id: string): Promise<void>;
+  /** The experiment with its results, as one file. */
+  exportExperiment(id: string): Promise<ExperimentExport>;
+  /** Imports an exported experiment into a project; rejects saying where the file is wrong. */
+  importExperiment(projectId: string, file: unknown): Promise<ExperimentMeta>;
+}
+
+export interface StudioApi extends ExperimentsApi {
   listProjects(): Promise<ProjectSummary[]>;
   createProject(name: string, doc: unknown): Promise<ProjectRecord>;
   getProject(id: string): Promise<ProjectRecord | undefined>;

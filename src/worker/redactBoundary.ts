@@ -16,7 +16,7 @@ import type { EndpointStore } from '../persist';
 import type { EventBatch, StudioApi } from './api';
 
 /** Methods whose answer is the document as the user wrote it: the editor shows it, secrets and all. */
-const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject', 'createProject', 'listVersions']);
+const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject', 'createProject', 'listVersions', 'listExperiments', 'createExperiment', 'updateExperiment', 'exportExperiment', 'importExperiment']);
 
 /** Methods whose first argument is a run id: that run's document is read (once) before anything of it is sent. */
 const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'input', 'searchArchive']);

@@ -9,12 +9,12 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
-  BatchSink, Breakpoint, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteReport, SuiteRequest,
+  BatchSink, Breakpoint, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteReport, SuiteRequest,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
-import { DexieArchive, EndpointStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { DexieArchive, EndpointStore, ExperimentStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { localModelFile } from './api';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
@@ -93,6 +93,7 @@ class Studio implements StudioService {
   private readonly endpoints: EndpointStore;
   /** Archival memory of every run, one namespace per run and store (RunArchive). */
   private readonly archive: DexieArchive;
+  private readonly experiments: ExperimentStore;
   private readonly owner: string;
   private readonly now: () => number;
   private readonly leaseMs: number;
@@ -118,6 +119,7 @@ class Studio implements StudioService {
     this.settings = new SettingStore(db);
     this.endpoints = new EndpointStore(db, this.now);
     this.archive = new DexieArchive(db);
+    this.experiments = new ExperimentStore(db, this.now);
     this.owner = opts.owner ?? crypto.randomUUID();
     this.leaseMs = opts.leaseMs ?? 6000;
     this.timing = { chunkEvents: 2000, sliceMs: 12, maxBacklog: 50_000, ...opts.timing };
@@ -160,6 +162,7 @@ class Studio implements StudioService {
   async deleteProject(id: string): Promise<void> {
     for (const run of [...this.live.values()]) if (run.projectId === id) await this.drop(run);
     await this.guard(() => this.projects.delete(id));
+    await this.guard(() => this.experiments.deleteProject(id));
   }
 
   async listVersions(projectId: string): Promise<ProjectVersion[]> {
@@ -466,6 +469,36 @@ class Studio implements StudioService {
 
   setSetting(key: string, value: unknown): Promise<void> {
     return this.guard(() => this.settings.set(key, value));
+  }
+
+  // ---- experiments (stored here; run in the page's worker pool) ------------------------------
+
+  listExperiments(projectId: string): Promise<ExperimentMeta[]> {
+    return this.guard(() => this.experiments.list(projectId));
+  }
+  createExperiment(projectId: string, name: string, file: unknown): Promise<ExperimentMeta> {
+    return this.guard(() => this.experiments.create(projectId, name, file));
+  }
+  updateExperiment(id: string, patch: ExperimentUpdate): Promise<ExperimentMeta> {
+    return this.guard(() => this.experiments.update(id, patch));
+  }
+  putExperimentRecords(id: string, records: ExperimentRecord[]): Promise<void> {
+    return this.guard(() => this.experiments.putRecords(id, records));
+  }
+  experimentRecords(id: string): Promise<ExperimentRecord[]> {
+    return this.guard(() => this.experiments.records(id));
+  }
+  clearExperimentRecords(id: string): Promise<void> {
+    return this.guard(() => this.experiments.clearRecords(id));
+  }
+  deleteExperiment(id: string): Promise<void> {
+    return this.guard(() => this.experiments.delete(id));
+  }
+  exportExperiment(id: string): Promise<ExperimentExport> {
+    return this.guard(() => this.experiments.exportOne(id));
+  }
+  importExperiment(projectId: string, file: unknown): Promise<ExperimentMeta> {
+    return this.guard(() => this.experiments.importOne(projectId, file));
   }
 
   async close(): Promise<void> {
