@@ -10,7 +10,7 @@ import { attemptOf } from '../state/reduceFaults';
 import type { RunId } from '../ids';
 import { applyEvent, cloneState, groupChain, rqOf, stateFromStart } from '../state/reduce';
 import { SnapshotLog, type Snapshot } from '../state/snapshots';
-import { jsonLength } from '../state/immutable';
+import { StateSharing } from '../state/sharing';
 import { upgradeStoredState } from '../state/storedState';
 import type { KernelState, Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
@@ -38,6 +38,8 @@ export class RunContext {
   readonly log: KernelEvent[] = [];
   /** Evenly spaced copies of the state, bounded in number (state/snapshots.ts). */
   private readonly snapshots: SnapshotLog;
+  /** Snapshots sharing what did not change, and the incremental state meter (state/sharing.ts). */
+  private readonly sharing = new StateSharing();
   /** The state's size as JSON, and the block of STATE_CHECK_EVERY events it was measured in. */
   private sized = 0;
   private sizedAt = -1;
@@ -107,7 +109,8 @@ export class RunContext {
       this.watch.apply(e);
       if (i >= from) applyEvent(state, e);
       if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
-      if (i >= from - 1 && this.snapshots.due(i)) this.snapshots.add(i, cloneState(state));
+      if (i === from - 1) this.sharing.track(state);
+      if (i >= from - 1 && this.snapshots.due(i)) this.snapshots.add(i, this.sharing.snapshot(state));
     }
     this.s = state;
     this.index.rebuild(state);
@@ -126,6 +129,7 @@ export class RunContext {
     const e = (c === undefined ? { seq, t, run: this.runId, ...body } : { seq, t, run: this.runId, cause: c, ...body }) as KernelEvent;
     if (body.type === 'run.started') {
       this.s = stateFromStart(e as EventOf<'run.started'>);
+      this.sharing.track(this.s);
       this.index.rebuild(this.s);
     } else {
       applyEvent(this.s, e);
@@ -136,19 +140,19 @@ export class RunContext {
     this.archive.apply(e);
     this.watch.apply(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
-    if (this.snapshots.due(seq)) this.snapshots.add(seq, cloneState(this.s));
+    if (this.snapshots.due(seq)) this.snapshots.add(seq, this.sharing.snapshot(this.s));
     return e;
   }
 
   /**
    * The state's size as JSON in characters, measured once per block of STATE_CHECK_EVERY events
-   * (so at the same events in every replay); its immutable parts are measured once (jsonLength).
+   * (so at the same events in every replay); only what changed since is measured again (state/sharing.ts).
    */
   stateSize(): number {
     const block = Math.floor(this.s.seq / STATE_CHECK_EVERY);
     if (block !== this.sizedAt) {
       this.sizedAt = block;
-      this.sized = jsonLength(this.s) ?? 0;
+      this.sized = this.sharing.jsonLength(this.s);
     }
     return this.sized;
   }

@@ -16,6 +16,17 @@ export function immutable<T>(v: T): T {
   return v;
 }
 
+/**
+ * Freezes `v` (an object or array) whose every property is already immutable (or a primitive) and
+ * marks it shareable: `immutable` without walking into children known to be frozen (a segment
+ * replaced by a copy with one new, immutable field). Returns it.
+ */
+export function immutableOver<T extends object>(v: T): T {
+  Object.freeze(v);
+  SHARED.add(v);
+  return v;
+}
+
 /** True for what `immutable` froze: it may be shared between states. */
 export function isShared(v: object): boolean {
   return SHARED.has(v);
@@ -26,7 +37,8 @@ const SIZES = new WeakMap<object, number>();
 /** JSON lengths of property names as `"name":`, measured once (bounded: cleared when large). */
 const KEY_SIZES = new Map<string, number>();
 
-function keySize(key: string): number {
+/** The JSON length of `"key":` (a property name and its colon). */
+export function keySize(key: string): number {
   let n = KEY_SIZES.get(key);
   if (n === undefined) {
     if (KEY_SIZES.size > 50_000) KEY_SIZES.clear();
@@ -34,6 +46,20 @@ function keySize(key: string): number {
     KEY_SIZES.set(key, n);
   }
   return n;
+}
+
+/** Characters JSON.stringify escapes (quote, backslash, controls) or may (a lone surrogate). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** The JSON length of a number: small integers by counting digits, others as String writes them. */
+function numberLength(v: number): number {
+  if (!Number.isFinite(v)) return 4;
+  if (Number.isInteger(v) && v > -1e9 && v < 1e9) {
+    let n = v < 0 ? 2 : 1;
+    for (let x = Math.abs(v); x >= 10; x = Math.floor(x / 10)) n++;
+    return n;
+  }
+  return String(v).length;
 }
 
 /**
@@ -44,9 +70,10 @@ function keySize(key: string): number {
 export function jsonLength(v: unknown): number | undefined {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v).length;
+      // Most strings have nothing to escape: their length and two quotes, without writing them out.
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v).length : v.length + 2;
     case 'number':
-      return Number.isFinite(v) ? String(v).length : 4;
+      return numberLength(v);
     case 'boolean':
       return v ? 4 : 5;
     case 'object': {

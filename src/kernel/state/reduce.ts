@@ -122,7 +122,8 @@ export function cloneState(s: KernelState): KernelState {
   return copyData(s) as KernelState;
 }
 
-function copyData(v: unknown): unknown {
+/** A copy of JSON data with cloneState's semantics (what `immutable` froze is shared, not copied). */
+export function copyData(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
   if (typeof v !== 'object' || v === null || isShared(v)) return v;
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;

@@ -7,6 +7,7 @@ import { idTable } from '../ids';
 import type { EventOf } from '../trace/events';
 import type { EndpointState, KernelState, Proc } from './state';
 import { leaveSlot, proc, rqOf, type SubsystemReducers } from './reduceHelpers';
+import { touchProc } from './touched';
 
 /** The sliding window of declared rpm / tpm limits. */
 export const LIMIT_WINDOW_MS = 60_000;
@@ -54,6 +55,7 @@ export function throttleEndpoint(s: KernelState, e: EventOf<'sched.throttled'>):
   ep.reason = e.reason;
   const p = e.agent === undefined ? undefined : s.procs[e.agent];
   if (p?.retry?.pending === 'throttle') {
+    touchProc(s, p.id);
     p.retry.pending = null;
     s.faultQueue = (s.faultQueue ?? []).filter((a) => a !== p.id);
   }

@@ -8,6 +8,7 @@ import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
 import type { EventOf, KernelEventType, ModelInfo, SliceCharge } from '../trace/events';
 import type { GroupState, KernelState, Proc } from './state';
 import { immutable } from './immutable';
+import { touchProc } from './touched';
 
 /** One reducer: applies one event of type T to the state, in place. */
 export type Reducer<T extends KernelEventType> = (s: KernelState, e: EventOf<T>) => void;
@@ -27,7 +28,8 @@ export function push(s: KernelState, p: Proc, init: SegmentInit, t: number): Seg
   const seg: Segment = {
     id: `s${s.nextSeg++}`, fact: false, pinned: false, trust: 'trusted', verified: false, validity: 1, t, reads: [], ...init,
   };
-  p.context.push(seg);
+  // Frozen: a segment never changes in place (a change replaces it), so snapshots share it.
+  p.context.push(immutable(seg));
   p.contextTokens += seg.tokens;
   return seg;
 }
@@ -40,8 +42,8 @@ export function push(s: KernelState, p: Proc, init: SegmentInit, t: number): Seg
 export const RECALL_KEEP = 256;
 
 /**
- * Takes segments out of the window into recall storage; returns the tokens freed. A segment in
- * recall never changes again: it is made immutable, so snapshots share it instead of copying it.
+ * Takes segments out of the window into recall storage; returns the tokens freed. Segments are
+ * immutable (frozen when they enter the window), so snapshots share them instead of copying them.
  */
 export function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; freed: number } {
   const drop = new Set(ids);
@@ -49,7 +51,7 @@ export function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; fr
   p.context = p.context.filter((x) => !drop.has(x.id));
   const freed = taken.reduce((n, x) => n + x.tokens, 0);
   p.contextTokens -= freed;
-  for (const seg of taken) p.recall.push(immutable(seg));
+  for (const seg of taken) p.recall.push(seg);
   if (p.recall.length > RECALL_KEEP) p.recall.splice(0, p.recall.length - RECALL_KEEP);
   return { taken, freed };
 }
@@ -110,10 +112,14 @@ export function leaveSlot(s: KernelState, p: Proc, model: string, slot: number):
   p.until = 0;
 }
 
-/** The process an event names; an unknown agent is a corrupt trace. */
+/**
+ * The process an event names, to change it (announced to the state's tracker, see touched.ts);
+ * an unknown agent is a corrupt trace.
+ */
 export function proc(s: KernelState, id: string | undefined): Proc {
   const p = id === undefined ? undefined : s.procs[id];
   if (!p) throw new Error(`event names agent "${String(id)}", which is not in the process table`);
+  touchProc(s, p.id);
   return p;
 }
 

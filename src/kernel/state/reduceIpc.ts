@@ -6,15 +6,18 @@ import { HUMAN } from '../spec/schema';
 import { denialText } from '../trust/denialText';
 import { taskAdded } from '../ipc/taskIndex';
 import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
+import { touchProc } from './touched';
+import { immutable } from './immutable';
 
 /** The messages' and A2A tasks' reducers. */
 export const ipcReducers = {
   'msg.sent': (s, e) => {
-    s.inflight.push({
+    // Messages and the record of what was sent never change: frozen, shared by snapshots.
+    s.inflight.push(immutable({
       msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, channel: e.channel,
       ...(e.taint && e.taint.length > 0 ? { taint: e.taint } : {}), ...(e.task ? { task: e.task } : {}), ...(e.tracked && e.tracked.length > 0 ? { tracked: e.tracked } : {}),
-    });
-    s.sent.push({ from: e.from, to: e.to, text: e.text, facts: e.facts });
+    }));
+    s.sent.push(immutable({ from: e.from, to: e.to, text: e.text, facts: e.facts }));
     if (e.task) {
       // A new task a message asks input for is served by its sender: only a server requires input (A2A).
       const serves = e.taskTo === 'TASK_STATE_INPUT_REQUIRED';
@@ -53,7 +56,11 @@ export const ipcReducers = {
     const i = s.inflight.findIndex((m) => m.msgId === e.msgId);
     if (i >= 0) {
       const [m] = s.inflight.splice(i, 1);
-      s.procs[m!.to]?.inbox.push(m!);
+      const to = s.procs[m!.to];
+      if (to) {
+        touchProc(s, to.id);
+        to.inbox.push(m!);
+      }
     }
   },
   'agent.blocked': (s, e) => {

@@ -4,6 +4,7 @@
  */
 import type { Segment } from '../memory/segment';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
+import { immutable } from './immutable';
 
 /** The context window's reducers: pressure, eviction, compaction, page faults. */
 export const memoryReducers = {
@@ -27,7 +28,8 @@ export const memoryReducers = {
       seg.taint = taint;
       seg.trust = 'untrusted';
     }
-    p.context.splice(at < 0 ? p.context.length : at, 0, seg);
+    // Frozen like every segment in a window (see push).
+    p.context.splice(at < 0 ? p.context.length : at, 0, immutable(seg));
     p.contextTokens += seg.tokens;
     s.nextSeg += 1;
   },

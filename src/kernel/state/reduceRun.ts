@@ -9,6 +9,8 @@ import { tasksServedBy } from '../ipc/taskIndex';
 import type { Encoding } from '../tokens';
 import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { failRunningJob } from './reduceFaults';
+import { touchProc } from './touched';
+import { immutable } from './immutable';
 
 /** The run's reducers: start, fork, stop and goals met. */
 export const runReducers = {
@@ -29,11 +31,13 @@ export const runReducers = {
 /** The jobs' reducers: a process published or failed, its artifacts, its finish. */
 export const jobReducers = {
   'job.published': (s, e) => {
+    touchProc(s, e.agent);
     s.procs[e.agent] = {
       id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, encoding: (e.tokenizer ?? 'o200k_base') as Encoding, turn: 0, pc: 0,
-      context: [], contextTokens: 0, recall: [], memory: e.memory, pressure: 'ok',
-      tools: e.tools, inbox: [], vars: idTable(), last: '', pending: null, slot: -1, slotPhase: 'off', until: 0, call: null,
-      readyAt: e.t, waiting: null, sched: e.sched, class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
+      // Never changed in place (frozen, so snapshots and the meter share them).
+      context: [], contextTokens: 0, recall: [], memory: immutable(e.memory), pressure: 'ok',
+      tools: immutable(e.tools), inbox: [], vars: idTable(), last: '', pending: null, slot: -1, slotPhase: 'off', until: 0, call: null,
+      readyAt: e.t, waiting: null, sched: immutable(e.sched), class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
       gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: idTable(), lastTaint: [], followed: [],
     };
     s.order.push(e.agent);

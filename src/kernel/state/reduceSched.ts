@@ -7,6 +7,8 @@ import { callErrorText } from '../cpu/calls';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { countRequest, replenishEndpoint, throttleEndpoint } from './reduceFaults';
+import { immutable, immutableOver } from './immutable';
+import { touchProc } from './touched';
 
 /** The scheduler's reducers: admission, routing, runqueues, slots, preemption, throttling, replenishment. */
 export const schedReducers = {
@@ -48,7 +50,10 @@ export const schedReducers = {
     if (e.group !== undefined && s.groups[e.group]) s.groups[e.group]!.throttledUntil = e.until;
     // A running agent throttled by its class at a slice boundary: announced; preemption follows.
     const p = e.agent === undefined ? undefined : s.procs[e.agent];
-    if (p && p.slotPhase === 'boundary') p.slotPhase = 'throttle-noted';
+    if (p && p.slotPhase === 'boundary') {
+      touchProc(s, p.id);
+      p.slotPhase = 'throttle-noted';
+    }
     throttleEndpoint(s, e);
   },
   'sched.replenished': (s, e) => {
@@ -70,7 +75,14 @@ export const inferReducers = {
     p.until = e.until;
     const spent = p.gen?.turn === e.turn ? p.gen.spent : { tokensIn: 0, cost: 0 };
     // A prefill reads the whole window: recency for the eviction policies.
-    if (e.tokensIn > 0) for (const seg of p.context) seg.reads = [...seg.reads.slice(-7), e.t];
+    // (Segments are frozen: each is replaced by one with the read added.)
+    if (e.tokensIn > 0) {
+      const ctx = p.context;
+      for (let i = 0; i < ctx.length; i++) {
+        const seg = ctx[i]!;
+        ctx[i] = immutableOver({ ...seg, reads: immutableOver([...seg.reads.slice(-7), e.t]) });
+      }
+    }
     p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
     // A prefill is a request to the endpoint: it enters the window of a model with declared rpm / tpm
     // (a real model's stream with its input only: its output is not known when it starts).

@@ -4,6 +4,7 @@
  */
 import { denialText } from '../trust/denialText';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
+import { immutable } from './immutable';
 
 /** The system calls' reducers. */
 export const toolReducers = {
@@ -67,7 +68,8 @@ export const toolReducers = {
     if (as !== undefined) p.vars[as] = e.result;
     if (e.stored) {
       const rest = e.stored.taint && e.stored.taint.length > 0 ? { trust: 'untrusted' as const, taint: e.stored.taint } : { trust: 'trusted' as const };
-      const doc = { id: e.stored.id, text: e.stored.text, tags: [], valid: true, source: `agent:${e.agent}`, t: e.t, ...rest };
+      // A stored document never changes: frozen, shared by snapshots.
+      const doc = immutable({ id: e.stored.id, text: e.stored.text, tags: [], valid: true, source: `agent:${e.agent}`, t: e.t, ...rest });
       const own = s.views[e.stored.store]?.[e.agent];
       // A session-tier store the agent copied on write: its private copy, never the shared one.
       if (own) own.push(doc);

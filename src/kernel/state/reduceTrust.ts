@@ -5,12 +5,16 @@
 import { idTable } from '../ids';
 import type { KernelState, Proc } from './state';
 import type { EventOf, KernelEvent } from '../trace/events';
+import { immutable } from './immutable';
+import { touchProc } from './touched';
 
 type TrustEvent = EventOf<'tool.asked' | 'tool.approved' | 'cap.granted' | 'cap.expired' | 'mem.cow' | 'trust.signature' | 'audit.rolledback'>;
 
+/** The agent's record, to change it (announced, see touched.ts). */
 function procOf(s: KernelState, id: string): Proc {
   const p = s.procs[id];
   if (!p) throw new Error(`event for unknown agent ${id}`);
+  touchProc(s, id);
   return p;
 }
 
@@ -37,12 +41,13 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
       return;
     }
     case 'cap.granted':
-      for (const h of t.handles) s.handles[h.id] = { ...h };
+      // A handle record never changes in place (its end replaces it): frozen, shared by snapshots.
+      for (const h of t.handles) s.handles[h.id] = immutable({ ...h });
       s.nextId += t.handles.length;
       return;
     case 'cap.expired': {
       const h = s.handles[t.handle];
-      if (h) h.ended = { t: t.t, reason: t.reason };
+      if (h) s.handles[t.handle] = immutable({ ...h, ended: { t: t.t, reason: t.reason } });
       return;
     }
     case 'mem.cow':
@@ -69,8 +74,12 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
         else s.artifacts[u.name] = { agent: u.agent ?? '', text: u.text, seq: u.seq ?? t.seq, ...(u.taint && u.taint.length > 0 ? { taint: u.taint } : {}) };
       } else {
         const p = s.procs[u.agent];
-        const seg = p?.context.find((x) => x.kind === 'core' && x.source === `core:${u.label}`);
-        if (p && seg) seg.text = u.text;
+        const at = p ? p.context.findIndex((x) => x.kind === 'core' && x.source === `core:${u.label}`) : -1;
+        if (p && at >= 0) {
+          // Segments are frozen: the block is replaced by one with the old text.
+          touchProc(s, p.id);
+          p.context[at] = immutable({ ...p.context[at]!, text: u.text });
+        }
       }
       return;
     }
