@@ -132,6 +132,35 @@ export interface Generation {
   abort(): PartialOutput | Promise<PartialOutput>;
 }
 
+// --- the judge port: a real model asked a goal's rubric question (term/judgement.ts, loop/judge.ts) ---
+
+/** What the judge is asked: the rubric about one text, on the goal's model. */
+export interface JudgeRequest {
+  /** The document's model the predicate names (its provider picks the CPU, its `model` the provider's name). */
+  model: ModelSpec;
+  rubric: string;
+  /** The text judged, and how it is named (`artifact "report"`, `writer's final answer`). */
+  subject: string;
+  subjectName: string;
+  /** Which judge leaf and which version of its subject: a recording answers by these (RecordedCpu). */
+  goal: string;
+  path: string;
+  version: number;
+  /** The run's seed, sent where the API takes one. */
+  seed: number;
+}
+
+/** A model's verdict: `unclear` when its answer said neither pass nor fail (the goal is then not met). */
+export interface JudgeAnswer {
+  verdict: 'pass' | 'fail' | 'unclear';
+  /** The model's reason, one line. */
+  reason: string;
+  /** The model's whole answer. */
+  answer: string;
+  /** The answer as it came (provider, usage, the response without its text), as on `infer.completed`. */
+  record: InferRecord;
+}
+
 export interface Cpu {
   readonly provider: string;
   /** The quality tier the next step needs, when the agent declares one (routing asks before queueing). */
@@ -144,6 +173,11 @@ export interface Cpu {
    * arrives, and aborts it when the agent loses its slot. The sim has none: its answers are known.
    */
   start?(req: InferRequest, resume?: Resume): Generation;
+  /**
+   * Asks the model a goal's rubric question about a text (JudgeRequest). Called by the kernel's judge
+   * source when a judged subject changed; may await; a failed call throws a CpuFault. The sim has none.
+   */
+  judge?(req: JudgeRequest): Promise<JudgeAnswer> | JudgeAnswer;
 }
 
 /** A generation whose whole answer comes at once (a CPU with only `infer`, or an answer already recorded). */

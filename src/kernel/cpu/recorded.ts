@@ -9,7 +9,7 @@
  * aborted at a preemption answers with its partial answer.
  */
 import type { KernelEvent } from '../trace/events';
-import { settledGeneration, streamedTokens, type Cpu, type Generation, type InferRequest, type InferResult, type PartialAnswer, type PartialOutput, type Resume } from './cpu';
+import { settledGeneration, streamedTokens, type Cpu, type Generation, type JudgeAnswer, type JudgeRequest, type InferRequest, type InferResult, type PartialAnswer, type PartialOutput, type Resume } from './cpu';
 import { CpuFault, type CpuFailure } from './fault';
 import { encodingFor } from '../tokens';
 
@@ -22,8 +22,10 @@ export class NotRecordedError extends Error {
     readonly turn: number,
     readonly provider: string,
     readonly part = 0,
+    /** What was asked, when not an agent's turn (a goal's judge). */
+    what?: string,
   ) {
-    super(`agent ${agent} turn ${turn}${part > 0 ? ` (part ${part}, after a preemption)` : ''}: the trace holds no recorded answer from its ${provider} model, and no live endpoint may be called`);
+    super(`${what ?? `agent ${agent} turn ${turn}${part > 0 ? ` (part ${part}, after a preemption)` : ''}`}: the trace holds no recorded answer from its ${provider} model, and no live endpoint may be called`);
     this.name = 'NotRecordedError';
   }
 }
@@ -38,7 +40,11 @@ export interface Recording {
   resumedBy: Map<string, 'prefix' | 'restart'>;
   /** Calls that failed (infer.failed), by (agent, turn, attempt), with the part they were: a replay fails them at the same point. */
   failures: Map<string, { part: number; failure: CpuFailure }>;
+  /** A judge's answers (goal.judged asked of a model), by (goal, path, subject version): a recorded verdict, or the failure of its call. */
+  judgements: Map<string, JudgeAnswer | CpuFailure>;
 }
+
+const judgeKey = (goal: string, path: string, version: number): string => `${goal}\u0000${path}\u0000${version}`;
 
 /**
  * The recorded generations of a trace: each real model's (agent, turn, part) whose first slice
@@ -47,7 +53,7 @@ export interface Recording {
  * was asked for; how it ended is taken from the record.
  */
 export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE_INFINITY): Recording {
-  const out: Recording = { answers: new Map(), partials: new Map(), resumedBy: new Map(), failures: new Map() };
+  const out: Recording = { answers: new Map(), partials: new Map(), resumedBy: new Map(), failures: new Map(), judgements: new Map() };
   /** The part in progress per agent and turn, and the prefix tokens it re-read. */
   const current = new Map<string, { part: number; prefixTokens: number; total: number | null; open: boolean }>();
   const started = new Set<string>();
@@ -75,6 +81,14 @@ export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE
       const part = at === undefined ? 0 : at.open ? at.part : at.part + 1;
       if (at) at.open = false;
       out.failures.set(key(e.agent, e.turn, e.attempt), { part, failure: e.failure });
+    }
+    if (e.type === 'goal.judged' && e.seq <= upTo) {
+      const k = judgeKey(e.goal, e.path, e.version);
+      if (e.failure) out.judgements.set(k, e.failure);
+      else if (e.record && e.answer !== undefined) {
+        // A recorded `error` with an answer is one that said neither pass nor fail.
+        out.judgements.set(k, { verdict: e.verdict === 'pass' || e.verdict === 'fail' ? e.verdict : 'unclear', reason: e.reason, answer: e.answer, record: e.record });
+      }
     }
     if (e.type === 'infer.completed' && e.record) {
       const at = current.get(key(e.agent, e.turn)) ?? { part: 0, prefixTokens: 0, total: null, open: false };
@@ -130,6 +144,18 @@ export class RecordedCpu implements Cpu {
     const partial = this.recorded.partials.get(k);
     if (partial) return new RecordedPartial(partial, resumedBy, () => this.goLive(req, resume));
     return this.goLive(req, resume);
+  }
+
+  /** A judgement from the record (its verdict, or its call failing the same way), else the live CPU's, else NotRecordedError. */
+  judge(req: JudgeRequest): JudgeAnswer | Promise<JudgeAnswer> {
+    const recorded = this.recorded.judgements.get(judgeKey(req.goal, req.path, req.version));
+    if (recorded !== undefined) {
+      if ('kind' in recorded) throw new CpuFault(req.model.id, recorded);
+      return recorded;
+    }
+    if (!this.live?.judge) throw new NotRecordedError(`goal ${req.goal}`, req.version, this.provider, 0, `the judge of goal ${req.goal} (${req.path}) about ${req.subjectName}`);
+    this.liveCalls += 1;
+    return this.live.judge(req);
   }
 
   private goLive(req: InferRequest, resume: Resume | undefined): Generation {

@@ -127,19 +127,10 @@ export interface RunFacts {
   cost: number;
 }
 
-/** Turns of deadline-class agents (or of `agent`) that completed after the absolute deadline they were picked with. */
+/** The kernel's `sched.missed` events (of `agent`, or of every agent): deadline-class turns that completed after their deadline. */
 function deadlineMisses(events: readonly KernelEvent[], agent: string | undefined): number {
-  const due = new Map<string, number>();
   let misses = 0;
-  for (const e of events) {
-    if (e.type === 'sched.picked' && e.class === 'deadline' && (agent === undefined || e.agent === agent)) {
-      const d = e.stats['deadline'];
-      if (typeof d === 'number' && Number.isFinite(d)) due.set(e.agent, d);
-    } else if (e.type === 'infer.completed' && due.has(e.agent)) {
-      if (e.t > due.get(e.agent)!) misses++;
-      due.delete(e.agent);
-    }
-  }
+  for (const e of events) if (e.type === 'sched.missed' && (agent === undefined || e.agent === agent)) misses++;
   return misses;
 }
 

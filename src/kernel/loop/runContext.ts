@@ -14,6 +14,7 @@ import { StateSharing } from '../state/sharing';
 import { upgradeStoredState } from '../state/storedState';
 import type { KernelState, Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
+import { DeadlineMissWatch } from '../sched/deadlineMisses';
 import { sliceLength, type SchedView } from '../sched/core';
 import { STATE_CHECK_EVERY, storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from '../spec';
 import type { Encoding } from '../tokens';
@@ -62,6 +63,8 @@ export class RunContext {
   readonly inputs: HumanInput[] = [];
   /** Which agents, handles and messages each event source looks for, kept in step with `s` (runIndex.ts). */
   readonly index = new RunIndex();
+  /** Deadline-class turns that completed late, found from the events (sched/deadlineMisses.ts). */
+  readonly misses = new DeadlineMissWatch();
   private digests: { agents: Record<string, string>; policy: string } | null = null;
 
   constructor(
@@ -107,6 +110,7 @@ export class RunContext {
       this.log.push(e);
       this.archive.apply(e);
       this.watch.apply(e);
+      this.misses.apply(e);
       if (i >= from) applyEvent(state, e);
       if (e.agent !== undefined) this.lastByAgent.set(e.agent, e.seq);
       if (i === from - 1) this.sharing.track(state);
@@ -139,6 +143,7 @@ export class RunContext {
     this.log.push(e);
     this.archive.apply(e);
     this.watch.apply(e);
+    this.misses.apply(e);
     if (agent !== undefined) this.lastByAgent.set(agent, seq);
     if (this.snapshots.due(seq)) this.snapshots.add(seq, this.sharing.snapshot(this.s));
     return e;

@@ -15,7 +15,9 @@ describe('the run loop', () => {
   it('asks its event sources in this priority order (a person first, the clock last)', () => {
     expect(EVENT_SOURCES.map((s) => s.name)).toEqual([
       'human-input',
+      'deadline-miss',
       'livelock',
+      'goal-stop',
       'model-fault',
       'a2a-task',
       'fact-retention',
@@ -31,6 +33,7 @@ describe('the run loop', () => {
       'enqueue',
       'pick',
       'start-inference',
+      'judge',
       'goal-met',
       'limits',
       'all-finished',

@@ -10,7 +10,8 @@ import { countTokens } from '../tokens';
 import { decideMemory } from '../memory/memoryManager';
 import { nextRetention, nextTaskEvent } from '../ipc/tasks';
 import { finishStop } from '../term/finish';
-import { evaluate } from '../term/goals';
+import { evaluate, explain } from '../term/goals';
+import { nextJudgement } from './judge';
 import { act, recordInput, wake } from './actions';
 import { advance } from './advance';
 import { startInference } from './inference';
@@ -52,15 +53,35 @@ function allFinished(ctx: RunContext): Step | undefined {
   return ctx.stop(end.reason, end.detail, ctx.s.now, end.evidence);
 }
 
+/** The seq of the goal's goal.met (the evidence of a stop it caused), searched from the end: it is recent. */
+function goalMetSeq(ctx: RunContext, goal: string): number[] {
+  for (let i = ctx.log.length - 1; i >= 0; i--) {
+    const e = ctx.log[i]!;
+    if (e.type === 'goal.met' && e.goal === goal) return [e.seq];
+  }
+  return [];
+}
+
 /** The sources in the order they are asked. */
 export const EVENT_SOURCES: readonly EventSource[] = [
   { name: 'human-input', next: (ctx) => {
     const input = ctx.inputs.shift();
     return input ? recordInput(ctx, input) : undefined;
   } },
+  { name: 'deadline-miss', next: (ctx) => {
+    const miss = ctx.misses.next();
+    if (miss === undefined) return undefined;
+    const { cause, ...body } = miss;
+    return ctx.emit(body, ctx.s.now, cause);
+  } },
   { name: 'livelock', next: (ctx) => {
     const f = ctx.watch.finding;
     return f ? ctx.stop('livelock', `${f.kind}: ${f.detail}`, ctx.s.now, f.evidence) : undefined;
+  } },
+  { name: 'goal-stop', next: (ctx) => {
+    // Semantic termination: a goal marked `stop` ends the run once met (e.g. a judge said "done").
+    const g = ctx.spec.goals.find((goal) => goal.stop === true && ctx.s.goalsMet[goal.id]);
+    return g === undefined ? undefined : ctx.stop('goal-reached', `goal "${g.name}" is met and stops the run: ${explain(g.when, ctx.s, ctx.spec.limits, g.id)}`, ctx.s.now, goalMetSeq(ctx, g.id));
   } },
   { name: 'model-fault', next: (ctx) => faultFollowUp(ctx) },
   { name: 'a2a-task', next: (ctx) => {
@@ -122,9 +143,10 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     }
     return undefined;
   } },
+  { name: 'judge', next: (ctx) => nextJudgement(ctx) },
   { name: 'goal-met', next: (ctx) => {
     for (const g of ctx.spec.goals) {
-      if (!ctx.s.goalsMet[g.id] && evaluate(g.when, ctx.s, ctx.spec.limits)) return ctx.emit({ type: 'goal.met', goal: g.id, name: g.name });
+      if (!ctx.s.goalsMet[g.id] && evaluate(g.when, ctx.s, ctx.spec.limits, g.id)) return ctx.emit({ type: 'goal.met', goal: g.id, name: g.name });
     }
     return undefined;
   } },

@@ -217,6 +217,11 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     if (p.kind === 'finished') ref(`${path}.agent`, p.agent, ['agent']);
     if (p.kind === 'fact') ref(`${path}.in`, p.in, ['agent']);
     if (p.kind === 'budget') ref(`${path}.group`, p.group, ['group']);
+    if (p.kind === 'similar' || p.kind === 'judge') ref(`${path}.agent`, p.agent, ['agent']);
+    if (p.kind === 'judge') {
+      ref(`${path}.model`, p.model, ['model']);
+      if (p.fallback !== undefined) checkPredicate(obj(p.fallback), `${path}.fallback`);
+    }
     if (p.kind === 'message') {
       ref(`${path}.from`, p.from, ['agent']);
       ref(`${path}.to`, p.to, ['agent']);

@@ -285,8 +285,27 @@ export type Predicate =
   | { kind: 'message'; from?: string; to?: string; contains?: string; tag?: string }
   /** Budget left in `group` (quota minus used, ancestors included) or, without one, under the harness limits; no threshold: not spent. */
   | { kind: 'budget'; group?: string; tokensLeft?: number; costLeft?: number }
+  /**
+   * The subject's text (artifact `artifact`, or the final answer of agent `agent`) is like
+   * `reference`: its ROUGE F-measure (`rouge-l`, the longest common word subsequence, or `rouge-1`,
+   * shared words) is at least `threshold`. Offline and deterministic (term/rouge.ts).
+   */
+  | { kind: 'similar'; artifact?: string; agent?: string; reference: string; threshold: number; measure?: SimilarityMeasure }
+  /**
+   * A model (`model`, a real CPU) answers `rubric` about the subject's text; its verdict is recorded
+   * in the trace (`goal.judged`), so a replay or a fork has the verdict without asking again. On the
+   * sim CPU no model can judge: `fallback`, when given, is evaluated instead and labelled as such.
+   */
+  | { kind: 'judge'; artifact?: string; agent?: string; rubric: string; model: string; fallback?: Predicate }
   | { kind: 'all'; of: Predicate[] }
   | { kind: 'any'; of: Predicate[] };
+
+/** How a `similar` predicate scores overlap: ROUGE-L (longest common subsequence of words) or ROUGE-1 (shared words), as F1. */
+export type SimilarityMeasure = 'rouge-l' | 'rouge-1';
+
+/** The text a semantic predicate reads: exactly one of an artifact or an agent's final answer. */
+const oneSubject = (p: { artifact?: string | undefined; agent?: string | undefined }): boolean => (p.artifact === undefined) !== (p.agent === undefined);
+const SUBJECT_MESSAGE = { message: 'name exactly one subject: "artifact" (its text) or "agent" (its final answer)', path: ['artifact'] };
 
 /** Validates a `Predicate`; recursive through `all` / `any`. */
 export const PredicateSchema: z.ZodType<Predicate> = z.lazy(() =>
@@ -312,6 +331,27 @@ export const PredicateSchema: z.ZodType<Predicate> = z.lazy(() =>
       tokensLeft: z.number().int().min(0).optional(),
       costLeft: z.number().min(0).optional(),
     }),
+    z
+      .object({
+        kind: z.literal('similar'),
+        artifact: z.string().min(1).optional(),
+        agent: Id.optional(),
+        reference: z.string().min(1),
+        /** Required, so the bar a run must clear is in the document for everyone to see. */
+        threshold: z.number().min(0).max(1),
+        measure: z.enum(['rouge-l', 'rouge-1']).optional(),
+      })
+      .refine(oneSubject, SUBJECT_MESSAGE),
+    z
+      .object({
+        kind: z.literal('judge'),
+        artifact: z.string().min(1).optional(),
+        agent: Id.optional(),
+        rubric: z.string().min(1),
+        model: Id,
+        fallback: PredicateSchema.optional(),
+      })
+      .refine(oneSubject, SUBJECT_MESSAGE),
     z.object({ kind: z.literal('all'), of: z.array(PredicateSchema) }),
     z.object({ kind: z.literal('any'), of: z.array(PredicateSchema) }),
   ]),
@@ -323,6 +363,8 @@ export const GoalSchema = z.object({
   /** "harness" or the id of the agent the goal belongs to. */
   scope: z.string().default('harness'),
   when: PredicateSchema,
+  /** Semantic termination: the run stops (reason `goal-reached`) as soon as this goal is met. */
+  stop: z.boolean().optional(),
 });
 
 /** A budget group (cgroup-like): harness → team → agent. Quotas refill every `periodMs` (none: once per run). */

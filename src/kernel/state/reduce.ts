@@ -108,7 +108,7 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
  * handle, endpoint), and each agent's own (variables, taint by segment): cloneState makes each an
  * id table again. `views` holds a table per store.
  */
-const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'handles', 'views', 'tasks', 'endpoints'] as const;
+const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints'] as const;
 
 /**
  * A copy of a state (states are JSON data) that shares what cannot change: what `immutable` froze

@@ -11,6 +11,7 @@ import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from
 import { failRunningJob } from './reduceFaults';
 import { touchProc } from './touched';
 import { immutable } from './immutable';
+import { judgementKey } from '../term/judgement';
 
 /** The run's reducers: start, fork, stop and goals met. */
 export const runReducers = {
@@ -26,6 +27,11 @@ export const runReducers = {
   'goal.met': (s, e) => {
     s.goalsMet[e.goal] = true;
   },
+  'goal.judged': (s, e) => {
+    (s.judged ??= idTable())[judgementKey(e.goal, e.path)] = { version: e.version, verdict: e.verdict, reason: e.reason, seq: e.seq };
+  },
+  // A fact for the record and the metrics: the deadline class already accounted the turn.
+  'sched.missed': () => {},
 } satisfies SubsystemReducers;
 
 /** The jobs' reducers: a process published or failed, its artifacts, its finish. */

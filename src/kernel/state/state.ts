@@ -10,6 +10,7 @@ import type { AgentSpec, HarnessSpec } from '../spec';
 import type { Encoding } from '../tokens';
 import type { DecisionRecord, Handle, PolicyRule } from '../trust/types';
 import type { TaskRecord } from '../ipc/taskRecord';
+import type { Judgement } from '../term/verdict';
 
 export interface Message {
   msgId: string;
@@ -181,6 +182,8 @@ export interface KernelState {
   /** Messages read whose fact retention is still to be measured. */
   retainQueue: { msgId: string; from: string; to: string; channel: string; tracked: string[] }[];
   goalsMet: Record<string, boolean>;
+  /** The latest verdict per judge leaf (term/judgement.ts `judgementKey`), from `goal.judged`; absent until the first. */
+  judged?: Record<string, Judgement>;
   steps: number;
   tokensIn: number;
   tokensOut: number;

@@ -214,3 +214,64 @@ describe('the predicate schema', () => {
     expect(PredicateSchema.safeParse({ kind: 'fact', fact: '', in: 'a' }).success).toBe(false);
   });
 });
+
+describe('similar predicates (lexical, offline)', () => {
+  const s = state({
+    artifacts: { summary: art('The budget is 5k and the deadline is Friday.') },
+    procs: { writer: { ...proc('writer', 'done'), finished: 'The budget is 5k.' } as Proc, busy: { ...proc('busy', 'running'), finished: null } as Proc },
+  });
+  const reference = 'budget 5k deadline Friday';
+
+  it('holds when the score reaches the threshold, and the explanation shows the score against the threshold', () => {
+    const p: Predicate = { kind: 'similar', artifact: 'summary', reference, threshold: 0.5 };
+    expect(evaluate(p, s)).toBe(true);
+    // LCS = budget, 5k, deadline, friday = 4 of 4 reference words; 9 words in the text: F = 2·1·(4/9)/(1 + 4/9) = 0.615.
+    expect(explain(p, s)).toBe('artifact "summary" is similar enough to the reference: ROUGE-L 0.615 ≥ threshold 0.5 (4 of 4 reference words matched, 9 in the text)');
+    const strict: Predicate = { ...p, threshold: 0.7 };
+    expect(evaluate(strict, s)).toBe(false);
+    expect(explain(strict, s)).toContain('is not similar enough to the reference: ROUGE-L 0.615 < threshold 0.7');
+  });
+
+  it('reads an agent\'s final answer once it finished, and waits for a subject that does not exist yet', () => {
+    expect(evaluate({ kind: 'similar', agent: 'writer', reference: 'the budget is 5k', threshold: 1 }, s)).toBe(true);
+    expect(evaluate({ kind: 'similar', agent: 'busy', reference: 'x', threshold: 0 }, s)).toBe(false);
+    expect(explain({ kind: 'similar', artifact: 'none', reference: 'x', threshold: 0.3, measure: 'rouge-1' }, s)).toBe('artifact "none" does not exist yet (similarity ROUGE-1 ≥ 0.3 to be checked)');
+  });
+
+  it('needs a threshold in the document and exactly one subject', () => {
+    expect(PredicateSchema.safeParse({ kind: 'similar', artifact: 'a', reference: 'r' }).success).toBe(false);
+    expect(PredicateSchema.safeParse({ kind: 'similar', artifact: 'a', reference: 'r', threshold: 1.5 }).success).toBe(false);
+    expect(PredicateSchema.safeParse({ kind: 'similar', reference: 'r', threshold: 0.5 }).success).toBe(false);
+    expect(PredicateSchema.safeParse({ kind: 'similar', artifact: 'a', agent: 'w', reference: 'r', threshold: 0.5 }).success).toBe(false);
+    expect(PredicateSchema.safeParse({ kind: 'similar', artifact: 'a', reference: 'r', threshold: 0.5 }).success).toBe(true);
+  });
+});
+
+describe('judge predicates read the verdict the run recorded', () => {
+  const judge: Predicate = { kind: 'judge', artifact: 'report', rubric: 'Is it polite?', model: 'critic' };
+  const judged = (verdict: 'pass' | 'fail' | 'fallback' | 'error', version = 7, reason = 'it says please') =>
+    state({ artifacts: { report: { agent: 'w' as Proc['id'], text: 'Please find the report.', seq: 7 } }, judged: { 'g\u0000when': { version, verdict, reason, seq: 9 } } });
+
+  it('hold on a model\'s pass for the subject as it is now, not on a fail or on a verdict about an older text', () => {
+    expect(evaluate(judge, judged('pass'), undefined, 'g')).toBe(true);
+    expect(explain(judge, judged('pass'), undefined, 'g')).toBe('model critic judged artifact "report": pass — it says please');
+    expect(evaluate(judge, judged('fail'), undefined, 'g')).toBe(false);
+    expect(evaluate(judge, judged('pass', 3), undefined, 'g')).toBe(false);
+    expect(explain(judge, judged('pass', 3), undefined, 'g')).toBe('artifact "report" is not judged yet (model critic: "Is it polite?")');
+    // Outside a goal there is no recorded verdict to read.
+    expect(evaluate(judge, judged('pass'))).toBe(false);
+  });
+
+  it('show an error at the goal, and label an offline fallback as not a model\'s verdict', () => {
+    expect(explain(judge, judged('error', 7, 'model critic: connection refused (check the URL)'), undefined, 'g')).toBe('the judge could not answer: model critic: connection refused (check the URL)');
+    const withFallback: Predicate = { ...judge, fallback: { kind: 'artifact', name: 'report', contains: 'Please' } };
+    expect(evaluate(withFallback, judged('fallback'), undefined, 'g')).toBe(true);
+    expect(explain(withFallback, judged('fallback'), undefined, 'g')).toBe('offline fallback, not a model\'s verdict (model critic runs on the sim CPU): artifact "report" exists and contains "Please"');
+  });
+
+  it('are found by their path inside all / any', () => {
+    const s = state({ artifacts: { report: { agent: 'w' as Proc['id'], text: 'x', seq: 2 } }, judged: { 'g\u0000when.of[1]': { version: 2, verdict: 'pass', reason: 'ok', seq: 3 } } });
+    expect(evaluate({ kind: 'all', of: [{ kind: 'artifact', name: 'report' }, judge] }, s, undefined, 'g')).toBe(true);
+    expect(evaluate({ kind: 'all', of: [judge, { kind: 'artifact', name: 'report' }] }, s, undefined, 'g')).toBe(false);
+  });
+});

@@ -1,16 +1,24 @@
 /**
  * Goal predicates: small declarative conditions over kernel state (spec `Predicate`).
  * `evaluate` decides, `explain` says why in a short line for the Termination checklist; both
- * are pure and read only the state (and, for a harness budget, the document's limits).
+ * are pure and read only the state (and, for a harness budget, the document's limits). A judge
+ * leaf reads the verdict the run recorded for it (judgement.ts), found by the goal's id and the
+ * leaf's path in the condition, so both take the goal's id.
  */
 import type { GroupState, KernelState } from '../state/state';
 import type { HarnessSpec, Predicate } from '../spec';
+import { judgementKey, subjectName, subjectOf, type Judgement } from './judgement';
+import { rouge, type RougeScore } from './rouge';
 
 /** The harness limits a `budget` predicate without a group measures against. */
 export type BudgetLimits = Pick<HarnessSpec['limits'], 'maxTokens' | 'maxCost'>;
 
-/** True when `p` holds in `s`. Without `limits`, a harness `budget` has no limit and holds. */
-export function evaluate(p: Predicate, s: Readonly<KernelState>, limits?: BudgetLimits): boolean {
+/**
+ * True when `p` holds in `s`. Without `limits`, a harness `budget` has no limit and holds. `goal`
+ * is the id of the goal whose condition `p` is (`at`: its path there, `when` for the whole
+ * condition): a judge leaf's verdict is recorded under them; without a goal a judge never holds.
+ */
+export function evaluate(p: Predicate, s: Readonly<KernelState>, limits?: BudgetLimits, goal?: string, at = 'when'): boolean {
   switch (p.kind) {
     case 'artifact': {
       const a = s.artifacts[p.name];
@@ -29,15 +37,28 @@ export function evaluate(p: Predicate, s: Readonly<KernelState>, limits?: Budget
       const left = budgetLeft(s, p.group, limits);
       return left !== null && budgetMet(p, left);
     }
+    case 'similar': {
+      const score = similarScore(p, s);
+      return score !== null && score.f >= p.threshold;
+    }
+    case 'judge': {
+      const j = currentJudgement(p, s, goal, at);
+      if (j === null) return false;
+      return j.verdict === 'fallback' ? p.fallback !== undefined && evaluate(p.fallback, s, limits, goal, `${at}.fallback`) : j.verdict === 'pass';
+    }
     case 'all':
-      return p.of.every((q) => evaluate(q, s, limits));
+      return p.of.every((q, i) => evaluate(q, s, limits, goal, `${at}.of[${i}]`));
     case 'any':
-      return p.of.some((q) => evaluate(q, s, limits));
+      return p.of.some((q, i) => evaluate(q, s, limits, goal, `${at}.of[${i}]`));
   }
 }
 
-/** A short line saying why `p` holds or not, e.g. `artifact "out": status is "draft", not "approved"`. */
-export function explain(p: Predicate, s: Readonly<KernelState>, limits?: BudgetLimits): string {
+/**
+ * A short line saying why `p` holds or not, e.g. `artifact "out": status is "draft", not "approved"`;
+ * a `similar` leaf shows its score against its threshold, a judge leaf the recorded verdict and who
+ * gave it. `goal` and `at` as for {@link evaluate}.
+ */
+export function explain(p: Predicate, s: Readonly<KernelState>, limits?: BudgetLimits, goal?: string, at = 'when'): string {
   switch (p.kind) {
     case 'artifact': {
       const a = s.artifacts[p.name];
@@ -69,18 +90,68 @@ export function explain(p: Predicate, s: Readonly<KernelState>, limits?: BudgetL
       if (left === null) return `no budget group "${p.group}"`;
       return explainBudget(p, left);
     }
+    case 'similar': {
+      const score = similarScore(p, s);
+      const measure = (p.measure ?? 'rouge-l').toUpperCase();
+      if (score === null) return `${subjectName(p)} does not exist yet (similarity ${measure} ≥ ${p.threshold} to be checked)`;
+      const ok = score.f >= p.threshold;
+      return `${subjectName(p)} ${ok ? 'is' : 'is not'} similar enough to the reference: ${measure} ${score.f.toFixed(3)} ${ok ? '≥' : '<'} threshold ${p.threshold} (${score.overlap} of ${score.referenceWords} reference words matched, ${score.textWords} in the text)`;
+    }
+    case 'judge':
+      return explainJudge(p, s, limits, goal, at);
     case 'all': {
       if (p.of.length === 0) return 'nothing to check';
-      const failing = p.of.filter((q) => !evaluate(q, s, limits));
+      const failing = p.of.map((q, i) => ({ q, at: `${at}.of[${i}]` })).filter(({ q, at: qa }) => !evaluate(q, s, limits, goal, qa));
       if (failing.length === 0) return `all ${p.of.length} hold`;
-      return `${p.of.length - failing.length} of ${p.of.length} hold; ${failing.map((q) => explain(q, s, limits)).join('; ')}`;
+      return `${p.of.length - failing.length} of ${p.of.length} hold; ${failing.map(({ q, at: qa }) => explain(q, s, limits, goal, qa)).join('; ')}`;
     }
     case 'any': {
       if (p.of.length === 0) return 'no alternative to check';
-      const holding = p.of.find((q) => evaluate(q, s, limits));
-      if (holding !== undefined) return explain(holding, s, limits);
-      return `none of ${p.of.length} hold; ${p.of.map((q) => explain(q, s, limits)).join('; ')}`;
+      const holding = p.of.findIndex((q, i) => evaluate(q, s, limits, goal, `${at}.of[${i}]`));
+      if (holding >= 0) return explain(p.of[holding]!, s, limits, goal, `${at}.of[${holding}]`);
+      return `none of ${p.of.length} hold; ${p.of.map((q, i) => explain(q, s, limits, goal, `${at}.of[${i}]`)).join('; ')}`;
     }
+  }
+}
+
+// --- semantic predicates ---
+
+/** The last score per `similar` leaf and the text it was computed for: the goal source asks after every event. */
+const scored = new WeakMap<object, { text: string; score: RougeScore }>();
+
+/** The subject's score against the reference, or null while there is no subject. */
+export function similarScore(p: Extract<Predicate, { kind: 'similar' }>, s: Readonly<KernelState>): RougeScore | null {
+  const subject = subjectOf(s, p);
+  if (subject === null) return null;
+  const hit = scored.get(p);
+  if (hit !== undefined && hit.text === subject.text) return hit.score;
+  const score = rouge(p.measure ?? 'rouge-l', subject.text, p.reference);
+  scored.set(p, { text: subject.text, score });
+  return score;
+}
+
+/** The verdict recorded for this judge leaf about the subject as it is now; null when there is none (not asked yet, or the subject changed since). */
+function currentJudgement(p: Extract<Predicate, { kind: 'judge' }>, s: Readonly<KernelState>, goal: string | undefined, at: string): Judgement | null {
+  if (goal === undefined) return null;
+  const subject = subjectOf(s, p);
+  const j = s.judged?.[judgementKey(goal, at)];
+  return subject === null || j === undefined || j.version !== subject.version ? null : j;
+}
+
+function explainJudge(p: Extract<Predicate, { kind: 'judge' }>, s: Readonly<KernelState>, limits: BudgetLimits | undefined, goal: string | undefined, at: string): string {
+  const subject = subjectOf(s, p);
+  if (subject === null) return `${subjectName(p)} does not exist yet (to be judged by model ${p.model})`;
+  const j = currentJudgement(p, s, goal, at);
+  if (j === null) return `${subjectName(p)} is not judged yet (model ${p.model}: "${p.rubric}")`;
+  switch (j.verdict) {
+    case 'pass':
+      return `model ${p.model} judged ${subjectName(p)}: pass — ${j.reason}`;
+    case 'fail':
+      return `model ${p.model} judged ${subjectName(p)}: fail — ${j.reason}`;
+    case 'error':
+      return `the judge could not answer: ${j.reason}`;
+    case 'fallback':
+      return `offline fallback, not a model's verdict (model ${p.model} runs on the sim CPU): ${p.fallback === undefined ? 'none declared' : explain(p.fallback, s, limits, goal, `${at}.fallback`)}`;
   }
 }
 

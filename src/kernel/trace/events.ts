@@ -38,6 +38,7 @@ export type StopReason =
   | 'deadlock' // nothing can run and nothing is pending
   | 'budget' // the harness root budget group is spent
   | 'livelock' // no progress: repeated or oscillating actions, or outputs that stopped changing
+  | 'goal-reached' // a goal marked `stop` is met (semantic termination: e.g. a judge said the work is done)
   | 'stopped' // a person stopped it
   | 'error';
 
@@ -139,6 +140,19 @@ export type KernelEventBody =
   /** A human rolled back an audited operation. */
   | { type: 'audit.rolledback'; target: number; undo: Undo; detail: string }
   | { type: 'goal.met'; goal: string; name: string }
+  /**
+   * A goal's judge leaf (`path` in its condition) was decided for `version` of its subject
+   * (term/judgement.ts): `pass` / `fail` by the model (`answer` its whole text, `record` the
+   * response as on infer.completed), `fallback` (the model runs on the sim CPU: the declared
+   * offline fallback stands in, not a model's verdict), or `error` (no verdict; `failure` when the
+   * call failed). A replay, seek or fork reads the verdict from here and asks no model.
+   */
+  | { type: 'goal.judged'; goal: string; path: string; model: string; subject: string; version: number; verdict: 'pass' | 'fail' | 'fallback' | 'error'; reason: string; answer?: string; record?: InferRecord; failure?: CpuFailure }
+  /**
+   * A deadline-class turn completed after the absolute deadline its agent was picked with
+   * (sched/deadlineMisses.ts): `lateMs` = completion time − deadline. `cause` is its infer.completed.
+   */
+  | { type: 'sched.missed'; agent: AgentId; class: string; model: string; turn: number; deadline: number; completedAt: number; lateMs: number }
   /** `evidence`: seqs of the events that justify the stop (the repeated turns of a livelock, the waits of a deadlock). */
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean>; evidence?: number[] };
 
@@ -204,5 +218,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed', 'infer.failed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
-  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'goal.met', 'run.stopped',
+  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
 ]);

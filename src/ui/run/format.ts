@@ -176,6 +176,10 @@ function summaryOf(e: KernelEvent): string {
       return `#${e.target} · ${e.detail}`;
     case 'goal.met':
       return `${e.goal} (${e.name})`;
+    case 'goal.judged':
+      return `${e.goal} · ${e.subject} v${e.version} · ${e.verdict === 'fallback' ? 'offline fallback (not a model)' : e.verdict} by ${e.model}${e.reason ? ` · ${e.reason}` : ''}`;
+    case 'sched.missed':
+      return `${e.class} on ${e.model} · turn ${e.turn} done at ${e.completedAt}ms, ${e.lateMs}ms after its deadline ${e.deadline}ms`;
     case 'run.stopped':
       return `${e.reason}${e.detail ? ` · ${e.detail}` : ''}`;
   }

@@ -44,7 +44,7 @@ const NO_STATE = 'no run at the cursor yet';
 export function goalChecklist(spec: Pick<HarnessSpec, 'goals' | 'limits'>, state: Readonly<KernelState> | null, events: readonly KernelEvent[], cursor: number): GoalRow[] {
   const metAt = goalMetSeqs(events, cursor);
   return spec.goals.map((g) => {
-    const condition = conditionTree(g.when, state, spec.limits, '');
+    const condition = conditionTree(g.when, state, spec.limits, '', g.id);
     const seq = metAt.get(g.id) ?? null;
     return {
       id: g.id,
@@ -69,20 +69,26 @@ export function goalMetSeqs(events: readonly KernelEvent[], cursor: number): Map
   return out;
 }
 
-/** A condition and its parts, each evaluated and explained at `state`. */
-export function conditionTree(p: Predicate, state: Readonly<KernelState> | null, limits: BudgetLimits | undefined, path: string): ConditionNode {
-  const children = p.kind === 'all' || p.kind === 'any' ? p.of.map((q, i) => conditionTree(q, state, limits, `${path === '' ? '' : `${path}.`}of[${i}]`)) : [];
+/**
+ * A condition and its parts, each evaluated and explained at `state`. `goal`: the id of the goal
+ * it belongs to, under which the kernel records a judge's verdicts (without it a judge never holds).
+ */
+export function conditionTree(p: Predicate, state: Readonly<KernelState> | null, limits: BudgetLimits | undefined, path: string, goal?: string): ConditionNode {
+  const children = p.kind === 'all' || p.kind === 'any' ? p.of.map((q, i) => conditionTree(q, state, limits, `${path === '' ? '' : `${path}.`}of[${i}]`, goal)) : [];
+  // The kernel names a part by its path from the goal's `when`.
+  const at = path === '' ? 'when' : `when.${path}`;
   return {
     path,
     kind: p.kind,
     label: conditionLabel(p),
-    holds: state !== null && evaluateGoal(p, state, limits),
-    why: state === null ? NO_STATE : explainGoal(p, state, limits),
+    holds: state !== null && evaluateGoal(p, state, limits, goal, at),
+    why: state === null ? NO_STATE : explainGoal(p, state, limits, goal, at),
     children,
   };
 }
 
 const quoted = (text: string): string => JSON.stringify(text);
+const clipped = (text: string): string => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 
 /** What a condition asks, in one line; `all` / `any` name only their arity (their parts are children). */
 export function conditionLabel(p: Predicate): string {
@@ -105,6 +111,10 @@ export function conditionLabel(p: Predicate): string {
       const needs = [p.tokensLeft === undefined ? null : `≥ ${p.tokensLeft} tokens`, p.costLeft === undefined ? null : `≥ $${p.costLeft}`].filter((x) => x !== null);
       return needs.length === 0 ? `budget ${where} not spent` : `budget ${where}: ${needs.join(' and ')} left`;
     }
+    case 'similar':
+      return `${p.artifact !== undefined ? `artifact ${quoted(p.artifact)}` : `${p.agent}'s final answer`} is similar to ${quoted(clipped(p.reference))} (${(p.measure ?? 'rouge-l').toUpperCase()} ≥ ${p.threshold})`;
+    case 'judge':
+      return `model ${p.model} judges ${p.artifact !== undefined ? `artifact ${quoted(p.artifact)}` : `${p.agent}'s final answer`}: ${quoted(clipped(p.rubric))}${p.fallback === undefined ? '' : ' (offline fallback declared)'}`;
     case 'all':
       return `all of ${p.of.length}`;
     case 'any':

@@ -27,6 +27,7 @@ export const STOP_REASONS: Readonly<Record<StopReason, ReasonText>> = Object.fre
   deadlock: { title: 'Deadlock', sentence: 'Nothing could run: the agents left were waiting for messages nobody would ever send.' },
   budget: { title: 'Budget spent', sentence: "The harness's root budget group was spent and never refills." },
   livelock: { title: 'Livelock', sentence: 'No progress: the same exchange kept repeating.' },
+  'goal-reached': { title: 'Goal reached', sentence: 'A goal marked to stop the run was met (semantic termination), so the run ended there.' },
   stopped: { title: 'Stopped by a person', sentence: 'A person ended the run (at the CLI: an agent waited for a message nobody there could send).' },
   error: { title: 'Error', sentence: 'The run failed with an error.' },
 });
