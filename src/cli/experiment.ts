@@ -17,9 +17,11 @@ import path from 'node:path';
 import { buildReport, checkRunnable, BUILTIN_PROVIDERS, inProcessExecutor, loadExperiment, prepareExperiment, reportText, runExperiment, sortRecords, type Experiment, type ExperimentProgress, type ExperimentReport, type ResolvedExperiment, type RunExecutor, type RunRecord, type SpecIssue } from '../kernel';
 import type { CliIo, CliResult, ExitCode } from './commands';
 import { runExperimentJob } from './experimentJob';
+import { cpuLine, endpointJob, endpointProblem, EndpointUnusable, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
 
 export const EXPERIMENT_USAGE = `usage:
   harness experiment EXP.json [--workers N] [--json] [--out RESULTS.jsonl] [--shard I/N]
+                   [--endpoint URL --model NAME [--wire openai|anthropic]] [--base-url MODEL_ID=URL]... [--key-env VAR]
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
 
   experiment  run every variant × seed × input of EXP.json and report pass rates with
@@ -28,6 +30,12 @@ export const EXPERIMENT_USAGE = `usage:
     --json        print the report as exactly one JSON object
     --out FILE    write the results: a header line, then one JSON record per run
     --shard I/N   run only shard I (0-based) of N and write its results (needs --out)
+    --endpoint U  run every model of every variant on the endpoint at U, serving --model NAME
+                  (--wire: openai, the default, or anthropic); runs stay in this thread,
+                  --workers of them at once
+    --base-url M=U  the document's real model M (a judge's, say) at U, as harness run
+    --key-env VAR the environment variable holding the key (else OPENAI_API_KEY,
+                  ANTHROPIC_API_KEY or HARNESS_KEY_<MODEL>)
   merge       join results files (shards of one experiment) into its report
 
 exit codes: 0 every expectation in the file holds, 1 one does not, 2 bad file or arguments
@@ -101,8 +109,8 @@ function parseArgs(args: readonly string[]): ExperimentArgs | string {
   return { file, json, ...(workers !== undefined ? { workers } : {}), ...(out !== undefined ? { out } : {}), ...(shard ? { shard } : {}) };
 }
 
-/** Reads and prepares the experiment file; files it names are read relative to its folder. */
-function load(file: string, io: CliIo): { ok: true; experiment: Experiment } | { ok: false; result: CliResult } {
+/** Reads and prepares the experiment file; files it names are read relative to its folder. `cpu`: where real models run (null: nowhere). */
+function load(file: string, io: CliIo, cpu: ExperimentCpu | null = null): { ok: true; experiment: Experiment } | { ok: false; result: CliResult } {
   let text: string;
   try {
     text = io.readFile(file);
@@ -121,10 +129,15 @@ function load(file: string, io: CliIo): { ok: true; experiment: Experiment } | {
   });
   if (!loaded.ok) return { ok: false, result: fileError(formatIssues(file, loaded.issues)) };
   const exp = loaded.experiment;
-  // Runs happen on the CPUs that need no network; a real model would need endpoints in every worker.
+  // Without --endpoint or --base-url, runs happen on the CPUs that need no network.
   for (const v of exp.variants) {
+    if (cpu !== null) {
+      const problem = endpointProblem(exp.spec(v, exp.inputs[0]!), cpu, io.env);
+      if (problem !== null) return { ok: false, result: fileError(`${file}: variant "${v}": ${problem}\n`) };
+      continue;
+    }
     const cannot = checkRunnable(exp.spec(v, exp.inputs[0]!), [...BUILTIN_PROVIDERS]);
-    if (cannot.length > 0) return { ok: false, result: fileError(formatIssues(file, cannot.map((i) => ({ ...i, message: `variant "${v}": ${i.message} (experiments run offline CPUs only for now)` })))) };
+    if (cannot.length > 0) return { ok: false, result: fileError(formatIssues(file, cannot.map((i) => ({ ...i, message: `variant "${v}": ${i.message} (give real models an endpoint: --endpoint URL --model NAME, or --base-url MODEL_ID=URL)` })))) };
   }
   return { ok: true, experiment: exp };
 }
@@ -176,15 +189,20 @@ function write(io: CliIo, file: string, text: string): string | null {
 
 /** `harness experiment`. `io.workerEntry` lets it use worker threads; without it runs happen in this thread. */
 export async function experimentCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
-  const parsed = parseArgs(args);
+  // Real models (--endpoint, --base-url: experimentEndpoint.ts): their flags first, then the rest.
+  const taken = takeEndpointFlags(args, io.env);
+  if (typeof taken === 'string') return usageError(taken);
+  const { cpu } = taken;
+  const parsed = parseArgs(taken.rest);
   if (typeof parsed === 'string') return usageError(parsed);
-  const loaded = load(parsed.file, io);
+  const loaded = load(parsed.file, io, cpu);
   if (!loaded.ok) return loaded.result;
   const exp = loaded.experiment;
   const workers = parsed.workers ?? io.cores ?? 1;
   let executor: RunExecutor = inProcessExecutor((job) => runExperimentJob(exp, job));
   let close = async () => {};
-  if (io.workerEntry !== undefined && workers > 1) {
+  if (cpu !== null) executor = inProcessExecutor(endpointJob(exp, cpu, io), workers);
+  else if (io.workerEntry !== undefined && workers > 1) {
     const pool = (await import('./experimentPool')).workerPool(exp, io.workerEntry, workers);
     executor = pool;
     close = () => pool.close();
@@ -192,6 +210,9 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
   let outcome;
   try {
     outcome = await runExperiment(exp, { executor, ...(parsed.shard ? { shard: parsed.shard } : {}), onProgress: progressPrinter(io, `${path.basename(parsed.file)}${parsed.shard ? ` shard ${parsed.shard.index}/${parsed.shard.count}` : ''}`) });
+  } catch (err) {
+    if (err instanceof EndpointUnusable && cpu !== null) return fileError(`harness: experiment ${cpuLine(cpu)}: ${err.message}\n`);
+    throw err;
   } finally {
     await close();
   }
@@ -203,7 +224,9 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
     const line = { shard: `${parsed.shard!.index}/${parsed.shard!.count}`, experiment: exp.hash, runs: outcome.records.length, out: parsed.out };
     return { code: 0, stdout: parsed.json ? `${JSON.stringify(line)}\n` : `${parsed.file}: shard ${line.shard}: ${line.runs} runs written to ${parsed.out}; join the shards with harness merge\n`, stderr: '' };
   }
-  return finish(outcome.report, parsed.json);
+  const done = finish(outcome.report, parsed.json);
+  // The text report says where it ran; --json stays the report alone.
+  return cpu !== null && !parsed.json ? { ...done, stdout: `${parsed.file}: ${cpuLine(cpu)}\n${done.stdout}` } : done;
 }
 
 /** Reads one results file: its header and records, or a message naming the file and line. */
