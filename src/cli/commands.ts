@@ -85,7 +85,8 @@ real models: keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY, or HARNESS_KEY_<
   (the model id upper-cased, other characters as _) for one model; an openai-compatible model
   needs a baseUrl (document or --base-url) and no key.
 
-exit codes: 0 ok / run completed with every goal met, 1 run stopped otherwise,
+exit codes: 0 ok / run completed with every goal met (or stopped by a goal marked stop,
+              every goal met), 1 run stopped otherwise,
             2 bad document or bad arguments (run: also a model the CLI cannot run:
               no key or endpoint for it, or its endpoint fails; a trace --replay cannot use)
 `;
@@ -417,7 +418,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const detail = last?.type === 'run.stopped' ? last.detail : '';
   if (summary.stopReason === 'not-stopped') stderr += `harness: the run did not stop within ${EVENT_CAP} events\n`;
   const stdout = parsed.json ? `${JSON.stringify(summary)}\n` : humanSummary(parsed.file, spec, summary, detail, parsed.trace);
-  return { code: summary.stopReason === 'completed' ? 0 : 1, stdout, stderr };
+  // A goal that stops the run (semantic termination) is a success when every goal is met by then.
+  const succeeded = summary.stopReason === 'completed' || (summary.stopReason === 'goal-reached' && Object.values(summary.goals).every(Boolean));
+  return { code: succeeded ? 0 : 1, stdout, stderr };
 }
 
 /** The first model failure that failed a job and that a setting fixes (auth, unreachable, CORS, …), if any. */

@@ -87,6 +87,7 @@ describe('a judge goal on a wire CPU (a TEST STAND-IN, not a model)', () => {
     const files = new Map([['doc.json', doc(true)]]);
     const r = await runCli(['run', 'doc.json', '--base-url', `critic=${server.url}/v1`, '--trace', 'run.jsonl', '--json'], memoryIo(files));
     expect(JSON.parse(r.stdout)).toMatchObject({ stopReason: 'goal-reached', goals: { polite: true } });
+    expect(r.code).toBe(0);
     const events = traceOf(files.get('run.jsonl')!);
     expect(events.some((e) => e.type === 'agent.finished')).toBe(false);
   });

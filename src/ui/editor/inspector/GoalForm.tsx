@@ -9,14 +9,14 @@ import { useStudio } from '../../../store';
 import { allIds, asDoc, entities, ID_PATTERN, isRecord, str } from '../docModel';
 import { addGoal, deleteGoal, setIn } from '../docOps';
 import { unclaimedIssues } from '../issueIndex';
-import { IdField, IssueList, Section, SelectField, TextField } from './fields';
+import { CheckField, IdField, IssueList, Section, SelectField, TextField } from './fields';
 import { relativeIssues } from './goalDraft';
 import { JsonField } from './JsonField';
 import { PredicateEditor, type GoalSetter, type PredicateChoices } from './PredicateEditor';
 import './goalForms.css';
 
 /** Goal fields the form places; anything else is listed under the goal. */
-const GOAL_FIELDS = ['id', 'name', 'scope', 'when'];
+const GOAL_FIELDS = ['id', 'name', 'scope', 'when', 'stop'];
 
 export function GoalsSection() {
   const doc = useStudio((s) => s.doc);
@@ -26,6 +26,7 @@ export function GoalsSection() {
   const agents = entities(doc, 'agent');
   const choices: PredicateChoices = {
     agents: agents.map((a) => ({ value: a.id, label: `${str(a.value.name, a.id)} (${a.id})` })),
+    models: entities(doc, 'model').map((m) => ({ value: m.id, label: `${str(m.value.name, m.id)} (${m.id}, ${str(m.value.provider, 'sim')})` })),
     groups: entities(doc, 'group').map((g) => ({ value: g.id, label: `${str(g.value.name, g.id)} (${g.id})` })),
     fallbackAgent: agents.at(-1)?.id ?? '',
   };
@@ -105,6 +106,7 @@ function GoalForm({ index, goal, issues, choices }: GoalFormProps) {
       <TextField label="Name" value={g.name} onChange={(v) => set(['name'], v, 'Rename goal')} issues={at('name')} testId={`goal-name-${index}`} />
       <div className="hs-field__label">Met when</div>
       <PredicateEditor value={g.when} at={['when']} issues={at('when')} set={set} choices={choices} />
+      <CheckField label="Stop the run when met (semantic termination)" value={g.stop === true} onChange={(on) => set(['stop'], on ? true : undefined, on ? 'Make the goal stop the run' : 'Let the run go on after the goal')} testId={`goal-stop-${index}`} />
       <ConditionJson index={index} value={g.when} set={set} draftKey={`${projectId}:goal:${index}:when`} />
       <IssueList showPath issues={unclaimedIssues(issues, GOAL_FIELDS)} />
     </li>
@@ -123,7 +125,7 @@ function ConditionJson({ index, value, set, draftKey }: { index: number; value: 
       {open && (
         <JsonField
           label="Condition"
-          hint="kind: artifact, finished, message, fact, budget, all, any"
+          hint="kind: artifact, finished, message, fact, budget, similar, judge, all, any"
           value={value}
           onCommit={(v) => (isRecord(v) ? (set(['when'], v, 'Edit goal condition as JSON'), null) : 'Not applied: a condition must be a JSON object with a "kind".')}
           draftKey={draftKey}

@@ -8,7 +8,7 @@ import type { SpecIssue } from '../../../kernel';
 import { isRecord, str } from '../docModel';
 import type { PathKey } from '../docOps';
 import { fieldIssues, unclaimedIssues } from '../issueIndex';
-import { IssueList, NumberField, SelectField, TextField, type Option } from './fields';
+import { CheckField, IssueList, NumberField, SelectField, TextField, type Option } from './fields';
 import { fieldsText, parseFieldLines, predicateOfKind, PREDICATE_KINDS, relativeIssues, type PredicateKind } from './goalDraft';
 
 /** Sets a value at `path` relative to the goal (undefined removes it) as one undoable change. */
@@ -16,6 +16,8 @@ export type GoalSetter = (path: readonly PathKey[], value: unknown, label: strin
 
 export interface PredicateChoices {
   agents: readonly Option[];
+  /** The document's models: a judge names the one that judges. */
+  models: readonly Option[];
   groups: readonly Option[];
   /** Fills `finished` and `fact` when a kind change has no agent to carry over. */
   fallbackAgent: string;
@@ -40,6 +42,8 @@ const PLACED: Readonly<Record<string, readonly string[]>> = {
   message: ['kind', 'from', 'to', 'contains', 'tag'],
   fact: ['kind', 'fact', 'in'],
   budget: ['kind', 'group', 'tokensLeft', 'costLeft'],
+  similar: ['kind', 'artifact', 'agent', 'reference', 'threshold', 'measure'],
+  judge: ['kind', 'artifact', 'agent', 'rubric', 'model', 'fallback'],
 };
 
 export function PredicateEditor({ value, at, issues, set, choices, onRemove }: PredicateEditorProps) {
@@ -115,6 +119,24 @@ export function PredicateEditor({ value, at, issues, set, choices, onRemove }: P
           </div>
         </>
       )}
+      {(kind === 'similar' || kind === 'judge') && <SubjectFields p={p} at={at} set={set} choices={choices} field={field} suffix={suffix} />}
+      {kind === 'similar' && (
+        <>
+          <TextField label="Reference" hint="the text it should resemble" multiline value={p.reference} onChange={(v) => put('reference', v, 'Set goal reference text')} issues={field('reference')} testId={`predicate-reference${suffix}`} wide />
+          <div className="hs-grid2">
+            <NumberField label="Threshold" hint="met at or above, 0–1" value={p.threshold} min={0} max={1} step={0.05} onChange={(v) => put('threshold', v, 'Set goal similarity threshold')} issues={field('threshold')} testId={`predicate-threshold${suffix}`} />
+            <SelectField label="Measure" value={p.measure} options={MEASURES} empty="ROUGE-L (word order counts)" onChange={(v) => put('measure', v, 'Set goal similarity measure')} issues={field('measure')} />
+          </div>
+        </>
+      )}
+      {kind === 'judge' && (
+        <>
+          <TextField label="Rubric" hint="the question the model answers PASS or FAIL" multiline value={p.rubric} placeholder="Does the report answer the user's question?" onChange={(v) => put('rubric', v, 'Set goal rubric')} issues={field('rubric')} testId={`predicate-rubric${suffix}`} wide />
+          <SelectField label="Judged by" hint="a real model; the sim CPU cannot judge" value={p.model} options={choices.models} onChange={(v) => put('model', v ?? '', 'Set goal judge model')} issues={field('model')} testId={`predicate-model${suffix}`} />
+          <CheckField label="Offline fallback on the sim CPU (labelled: not a model's verdict)" value={isRecord(p.fallback)} testId={`predicate-fallback-toggle${suffix}`} onChange={(on) => put('fallback', on ? { kind: 'similar', ...(p.artifact !== undefined ? { artifact: p.artifact } : { agent: p.agent }), reference: '', threshold: 0.5 } : undefined, on ? 'Add an offline fallback to the judge' : 'Remove the judge\'s offline fallback')} />
+          {isRecord(p.fallback) && <PredicateEditor value={p.fallback} at={[...at, 'fallback']} issues={relativeIssues(issues, 'fallback')} set={set} choices={choices} />}
+        </>
+      )}
       {combinator && (
         <Parts kind={kind} parts={parts} at={at} issues={issues} set={set} choices={choices} suffix={suffix} />
       )}
@@ -123,6 +145,30 @@ export function PredicateEditor({ value, at, issues, set, choices, onRemove }: P
     </div>
   );
 }
+
+const MEASURES: readonly Option[] = [{ value: 'rouge-l', label: 'ROUGE-L (word order counts)' }, { value: 'rouge-1', label: 'ROUGE-1 (shared words)' }];
+
+/** What a semantic condition reads: an artifact by name, or an agent's final answer. */
+function SubjectFields({ p, at, set, choices, field, suffix }: { p: Record<string, unknown>; at: readonly PathKey[]; set: GoalSetter; choices: PredicateChoices; field(name: string): SpecIssue[]; suffix: string }) {
+  const readsArtifact = p.agent === undefined;
+  const base = (p.kind === 'judge' ? { kind: p.kind, rubric: p.rubric, model: p.model, fallback: p.fallback } : { kind: p.kind, reference: p.reference, threshold: p.threshold, measure: p.measure }) as Record<string, unknown>;
+  const switchTo = (which: string | undefined): void => {
+    const subject = which === 'agent' ? { agent: choices.fallbackAgent } : { artifact: '' };
+    set(at, Object.fromEntries(Object.entries({ ...base, ...subject }).filter(([, v]) => v !== undefined)), 'Set what the goal reads');
+  };
+  return (
+    <div className="hs-grid2">
+      <SelectField label="Reads" value={readsArtifact ? 'artifact' : 'agent'} options={SUBJECTS} onChange={switchTo} testId={`predicate-subject${suffix}`} />
+      {readsArtifact ? (
+        <TextField label="Artifact" value={p.artifact} placeholder="report" onChange={(v) => set([...at, 'artifact'], v, 'Set goal artifact')} issues={field('artifact')} testId={`predicate-artifact${suffix}`} />
+      ) : (
+        <SelectField label="Agent" value={p.agent} options={choices.agents} onChange={(v) => set([...at, 'agent'], v ?? '', 'Set goal agent')} issues={field('agent')} testId={`predicate-agent${suffix}`} />
+      )}
+    </div>
+  );
+}
+
+const SUBJECTS: readonly Option[] = [{ value: 'artifact', label: 'an artifact' }, { value: 'agent', label: "an agent's final answer" }];
 
 /** The parts of an `all` / `any`, each removable, and a picker that adds one of a kind. */
 function Parts({ kind, parts, at, issues, set, choices, suffix }: { kind: string; parts: unknown[]; at: readonly PathKey[]; issues: readonly SpecIssue[]; set: GoalSetter; choices: PredicateChoices; suffix: string }) {

@@ -6,7 +6,7 @@ import type { SpecIssue } from '../../../kernel';
 import { isRecord, str, type Rec } from '../docModel';
 import { isUnder } from '../issueIndex';
 
-export type PredicateKind = 'artifact' | 'finished' | 'message' | 'fact' | 'budget' | 'all' | 'any';
+export type PredicateKind = 'artifact' | 'finished' | 'message' | 'fact' | 'budget' | 'similar' | 'judge' | 'all' | 'any';
 
 /** The condition kinds in the order the kind picker lists them, with what each asks. */
 export const PREDICATE_KINDS: readonly { value: PredicateKind; label: string }[] = [
@@ -15,6 +15,8 @@ export const PREDICATE_KINDS: readonly { value: PredicateKind; label: string }[]
   { value: 'message', label: 'message sent' },
   { value: 'fact', label: 'fact in context' },
   { value: 'budget', label: 'budget left' },
+  { value: 'similar', label: 'text similar to (ROUGE)' },
+  { value: 'judge', label: 'judged by a model' },
   { value: 'all', label: 'all of' },
   { value: 'any', label: 'any of' },
 ];
@@ -69,7 +71,22 @@ export function predicateOfKind(kind: PredicateKind, prev: unknown, fallbackAgen
       return withDefined({ kind, from: p.from, to: p.to, contains: p.contains, tag: p.tag });
     case 'budget':
       return withDefined({ kind, group: p.group, tokensLeft: p.tokensLeft, costLeft: p.costLeft });
+    // Semantic leaves read an artifact (the one named before, if any) or else an agent's final answer.
+    case 'similar':
+      return withDefined({ kind, ...subjectOf(p, agent), reference: str(p.reference), threshold: typeof p.threshold === 'number' ? p.threshold : DEFAULT_THRESHOLD, measure: p.measure });
+    case 'judge':
+      return withDefined({ kind, ...subjectOf(p, agent), rubric: str(p.rubric), model: str(p.model) });
   }
+}
+
+/** The threshold a new `similar` condition starts with: visible, so the author sets it knowingly. */
+export const DEFAULT_THRESHOLD = 0.5;
+
+/** The subject a semantic condition reads, carried over from the previous condition. */
+function subjectOf(p: Rec, agent: string): Rec {
+  if (typeof p.artifact === 'string' && p.artifact !== '') return { artifact: p.artifact };
+  if (typeof p.name === 'string' && p.name !== '') return { artifact: p.name };
+  return { agent };
 }
 
 /** The record without its undefined members (so they never reach the document). */
