@@ -7,8 +7,11 @@
  * scripts/run-ts.mjs and called from scripts/bench.mjs (or run alone:
  * `node scripts/run-ts.mjs bench/scaleLong.ts 100000`, whose last line is one JSON object).
  */
-import { Kernel, Projection, asRunId, parseHarness, type KernelEvent } from '../src/kernel';
+import { Kernel, Projection, asRunId, parseHarness, type EventReader, type SpillOptions } from '../src/kernel';
+import { ZLIB_CODEC } from '../src/cli/zlibCodec';
 import { EVENT_BLOCK_SIZE, compressedBlocks } from '../src/persist/eventBlocks';
+
+export { ZLIB_CODEC };
 
 export interface SeekFigures {
   at: number;
@@ -98,7 +101,7 @@ const pct = (xs: number[], p: number): number => {
 };
 const r2 = (n: number): number => Math.round(n * 100) / 100;
 
-function seekFigures(k: Kernel, samples: number): SeekFigures {
+function seekFigures(k: Kernel, samples: number, spill: SpillOptions | undefined): SeekFigures {
   const head = k.head;
   const rnd = lcg(head);
   const seqs = Array.from({ length: samples }, () => Math.floor(rnd() * (head + 1)));
@@ -111,8 +114,8 @@ function seekFigures(k: Kernel, samples: number): SeekFigures {
     kernelMs.push(performance.now() - t0);
   }
   const t0 = performance.now();
-  const p = new Projection();
-  p.append(k.events);
+  const p = new Projection(500, spill);
+  for (let from = 0; from <= head; from += 4096) p.append(k.trace.slice(from, from + 4096));
   const projectionBuildMs = performance.now() - t0;
   const projectionMs: number[] = [];
   for (const seq of seqs.slice(0, 5)) p.stateAt(seq);
@@ -130,11 +133,15 @@ function seekFigures(k: Kernel, samples: number): SeekFigures {
 }
 
 /** Bytes of the trace as the studio stores it (full blocks compressed, the last one plain) and as JSONL. */
-async function traceBytes(events: readonly KernelEvent[]): Promise<{ stored: number; jsonl: number }> {
+async function traceBytes(events: EventReader): Promise<{ stored: number; jsonl: number }> {
   let stored = 0;
   const full = Math.floor(events.length / EVENT_BLOCK_SIZE);
   for (let first = 0; first < full; first += 64) {
-    for (const row of await compressedBlocks('long', events, first, Math.min(full, first + 64) - 1)) stored += row.gz!.byteLength;
+    // compressedBlocks indexes by seq: hand it these 64 blocks' events at their seqs.
+    const last = Math.min(full, first + 64) - 1;
+    const part = events.slice(first * EVENT_BLOCK_SIZE, (last + 1) * EVENT_BLOCK_SIZE);
+    const bySeq = new Proxy(part, { get: (t, p, r) => (typeof p === 'string' && /^\d+$/.test(p) ? t[Number(p) - first * EVENT_BLOCK_SIZE] : p === 'slice' ? (a: number, b: number) => t.slice(a - first * EVENT_BLOCK_SIZE, b - first * EVENT_BLOCK_SIZE) : Reflect.get(t, p, r)) });
+    for (const row of await compressedBlocks('long', bySeq, first, last)) stored += row.gz!.byteLength;
   }
   stored += Buffer.byteLength(JSON.stringify(events.slice(full * EVENT_BLOCK_SIZE)));
   let jsonl = 0;
@@ -142,12 +149,17 @@ async function traceBytes(events: readonly KernelEvent[]): Promise<{ stored: num
   return { stored, jsonl };
 }
 
-export async function benchScaleLong(n: number, agents = 10, seekSamples = 40, log: (line: string) => void = () => {}): Promise<ScaleLongBench> {
+/**
+ * `spill` (default: zlib blocks, newest 4096 events kept as objects) is how the kernel and the
+ * projection keep old events; null keeps every event an object (the run before spilling existed).
+ */
+export async function benchScaleLong(n: number, agents = 10, seekSamples = 40, log: (line: string) => void = () => {}, spillOpt: SpillOptions | null = { codec: ZLIB_CODEC }): Promise<ScaleLongBench> {
+  const spill = spillOpt ?? undefined;
   // ~7 events per script step on this document: enough steps that nobody finishes early.
   const steps = Math.ceil((n / agents / 5) * 1.2);
   const parsed = parseHarness(longRunDocument(agents, steps, n));
   if (!parsed.ok) throw new Error(`long-run document is invalid: ${parsed.issues.map((i) => i.message).join('; ')}`);
-  const k = Kernel.create(parsed.spec, { runId: asRunId('long'), seed: 1 });
+  const k = Kernel.create(parsed.spec, { runId: asRunId('long'), seed: 1, ...(spill ? { spill } : {}) });
   // The first and last tenth of the run (100k each at 1M events).
   const STRETCH = Math.max(1000, Math.floor(n / 10));
   const marks = [10_000, 100_000, 1_000_000].filter((m) => m <= n);
@@ -178,7 +190,7 @@ export async function benchScaleLong(n: number, agents = 10, seekSamples = 40, l
     }
     if (count === 100_000 || (n < 100_000 && count === n)) stateAt100k = JSON.stringify(k.state).length;
     if (marks.includes(count)) {
-      const f = seekFigures(k, seekSamples);
+      const f = seekFigures(k, seekSamples, spill);
       seek.push(f);
       log(`  seek at ${count.toLocaleString('en-US')}: kernel p50 ${f.kernelP50Ms} / p95 ${f.kernelP95Ms} ms, projection p50 ${f.projectionP50Ms} / p95 ${f.projectionP95Ms} ms (built in ${f.projectionBuildMs} ms)`);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -192,7 +204,7 @@ export async function benchScaleLong(n: number, agents = 10, seekSamples = 40, l
   const stateAtEnd = JSON.stringify(k.state).length;
   // A run that stopped before 100k events compares its end with itself.
   if (stateAt100k === 0) stateAt100k = stateAtEnd;
-  const bytes = await traceBytes(k.events);
+  const bytes = await traceBytes(k.trace);
   const first = stretchMs[0];
   const last = stretchMs[stretchMs.length - 1];
   return {

@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, specHash, toJsonl, jsonlChunks, type Cpu, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
@@ -35,6 +35,8 @@ export interface CliIo {
   cores?: number;
   /** Live progress of long commands (stderr): `tty` redraws a bar in place, otherwise plain lines. */
   progress?: { tty: boolean; write(text: string): void };
+  /** `run`: how the run's old events are kept once it is long (main.ts: node:zlib); default their JSON. */
+  spillCodec?: BlockCodec;
 }
 
 /** What `run --json` prints: exactly one JSON object. */
@@ -170,6 +172,8 @@ export interface RunOptions {
   maxWallMs?: number;
   /** The wall clock in ms (tests give a fake one). */
   now?: () => number;
+  /** Keep old events as blocks (KernelOptions.spill): a long run's memory stays small. */
+  spill?: SpillOptions;
 }
 
 /** The CLI's default wall-clock ceiling for one run, in seconds (`--max-wall-time`). */
@@ -187,7 +191,7 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   await loadEncodingsFor(effective);
   // Signatures in the file are checked with WebCrypto (Node has it) before the kernel sees the digests.
   const signatures = effective.policy.requireSigned ? (await (await import('../persist/signing')).verifySpec(effective)).verified : undefined;
-  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}) };
+  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}), ...(options.spill ? { spill: options.spill } : {}) };
   const fork = options.fork;
   const kernel = fork ? Kernel.fork(fork.events, effective, { ...base, parent: { run: fork.events[0]!.run, seq: fork.seq } }) : Kernel.create(effective, base);
   let budget = EVENT_CAP;
@@ -387,6 +391,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   try {
     outcome = await runSpec(spec, {
       seed, approve: parsed.approve, cpus, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
+      // Old events go to blocks once the run is long (nothing spills in the first 4,352 events).
+      spill: io.spillCodec ? { codec: io.spillCodec } : {},
       ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
       ...(recorded && offline ? { runId: recorded.run } : {}),
       ...(recorded && parsed.liveAfter !== undefined ? { fork: { events: recorded.events, seq: parsed.liveAfter }, runId: `${recorded.run}-live-after-${parsed.liveAfter}` } : {}),

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { runCli, type CliIo } from './commands';
 import { serveExperimentJobs } from './experimentWorker';
+import { ZLIB_CODEC } from './zlibCodec';
 
 if (!isMainThread) {
   // `harness experiment --workers N` starts this same bundle in worker threads to run its jobs.
@@ -29,6 +30,7 @@ if (!isMainThread) {
     workerEntry: new URL(import.meta.url),
     cores: availableParallelism(),
     progress: { tty: process.stderr.isTTY === true, write: (text) => void process.stderr.write(text) },
+    spillCodec: ZLIB_CODEC,
   };
   const result = await runCli(process.argv.slice(2), nodeIo);
   if (result.stdout) process.stdout.write(result.stdout);

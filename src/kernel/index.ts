@@ -19,6 +19,7 @@ export { decideRetry, retryPolicyOf, DEFAULT_RETRY_POLICY, type RetryDecision, t
 export { RecordedCpu, NotRecordedError, recordedAnswers, recording, type Recording } from './cpu/recorded';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
+export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';
 export { traceHash, canonicalEvent } from './trace/hash';
 export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
 export { Kernel, specHash, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';

@@ -26,6 +26,7 @@ import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, ModelInfo } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
+import type { EventReader, SpillOptions } from './trace/eventLog';
 import { waitsOnPerson } from './loop/advance';
 import { startJobs } from './loop/jobs';
 import { RunContext, type Step } from './loop/runContext';
@@ -47,6 +48,12 @@ export interface KernelOptions {
    * `policy.requireSigned`, an agent whose prompt digest is not among them does not start.
    */
   signatures?: { agents: Readonly<Record<string, string>>; policy: string | null };
+  /**
+   * Keep only the newest events as objects and older ones as blocks of JSON (compressed by the
+   * codec given, e.g. node:zlib in the CLI): a long run's memory stays small. `events` then is
+   * a read-only view; `trace` reads blocks without it. Off by default.
+   */
+  spill?: SpillOptions;
 }
 
 export interface StopWhen {
@@ -111,6 +118,7 @@ export class Kernel {
       // The gate reads an agent's handles from the run index while it checks this run's state.
       archive, new TrustGate(spec, (s, agent) => (s === this.run.s ? this.run.index.handlesOfAgent(s, agent) : null)), new TermWatch(spec.term), opts.signatures,
     );
+    if (opts.spill) this.run.trace.spillWith(opts.spill);
   }
 
   /** Starts a run: `run.started`, then the job pipeline for every agent in document order. */
@@ -158,11 +166,16 @@ export class Kernel {
   get state(): Readonly<KernelState> {
     return this.run.s;
   }
+  /** The run's events as an array (a read-only view over spilled blocks when `spill` is on: prefer `trace` for long reads). */
   get events(): readonly KernelEvent[] {
     return this.run.log;
   }
+  /** The run's events by seq, in ranges or in order, reading spilled blocks directly. */
+  get trace(): EventReader {
+    return this.run.trace;
+  }
   get head(): number {
-    return this.run.log.length - 1;
+    return this.run.trace.length - 1;
   }
   get stopped(): boolean {
     return this.run.s.stopped !== null;
@@ -186,7 +199,7 @@ export class Kernel {
     return this.run.pids;
   }
   traceHash(): string {
-    return traceHash(this.run.log);
+    return traceHash(this.run.trace);
   }
 
   /** The state right after event `seq`: the nearest snapshot at or before it, plus replay. */

@@ -27,6 +27,7 @@ import { signatureCheck } from '../trust/signatureCheck';
 import type { TrustGate } from '../trust/gate';
 import type { HumanInput } from '../trust/types';
 import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
+import { EventLog } from '../trace/eventLog';
 
 /** What `next` yields: one event, null (stopped, or waiting for a person), or a CPU answer still coming. */
 export type Step = KernelEvent | null | Promise<KernelEvent | null>;
@@ -36,7 +37,8 @@ export type VerifiedSignatures = { agents: Readonly<Record<string, string>>; pol
 
 /** One run's working set: state, log, snapshots, the indexed document, its policy stack and archive, and `emit`. */
 export class RunContext {
-  readonly log: KernelEvent[] = [];
+  /** The run's events; old ones spilled to blocks when the kernel was asked to (trace/eventLog.ts). */
+  readonly trace = new EventLog();
   /** Evenly spaced copies of the state, bounded in number (state/snapshots.ts). */
   private readonly snapshots: SnapshotLog;
   /** Snapshots sharing what did not change, and the incremental state meter (state/sharing.ts). */
@@ -86,6 +88,11 @@ export class RunContext {
     this.snapshots = new SnapshotLog(snapshotEvery);
   }
 
+  /** The events as an array (a read-only view of `trace` while it spills). */
+  get log(): readonly KernelEvent[] {
+    return this.trace.view;
+  }
+
   /** The snapshots kept, in seq order. */
   get snaps(): readonly Snapshot[] {
     return this.snapshots.list;
@@ -107,7 +114,7 @@ export class RunContext {
     this.archive.reset();
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      this.log.push(e);
+      this.trace.push(e);
       this.archive.apply(e);
       this.watch.apply(e);
       this.misses.apply(e);
@@ -127,7 +134,7 @@ export class RunContext {
    * not read those fields, and nothing outside sees the event before they are set.
    */
   emit(body: KernelEventBody, t: number = this.s.now, cause?: number, measure?: (e: KernelEvent) => void): KernelEvent {
-    const seq = this.log.length;
+    const seq = this.trace.length;
     const agent = 'agent' in body ? body.agent : undefined;
     const c = cause ?? (agent !== undefined ? this.lastByAgent.get(agent) : undefined);
     const e = (c === undefined ? { seq, t, run: this.runId, ...body } : { seq, t, run: this.runId, cause: c, ...body }) as KernelEvent;
@@ -140,7 +147,7 @@ export class RunContext {
       this.index.afterEvent(this.s, e);
     }
     measure?.(e);
-    this.log.push(e);
+    this.trace.push(e);
     this.archive.apply(e);
     this.watch.apply(e);
     this.misses.apply(e);

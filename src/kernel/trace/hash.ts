@@ -70,7 +70,7 @@ export class TraceHasher {
 }
 
 /** The hash of a whole trace, as 16 hex digits. */
-export function traceHash(events: readonly KernelEvent[]): string {
+export function traceHash(events: Iterable<KernelEvent>): string {
   const h = new TraceHasher();
   for (const e of events) h.addEvent(e);
   return h.digest();

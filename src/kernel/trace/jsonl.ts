@@ -15,7 +15,7 @@ export function toJsonl(events: readonly KernelEvent[]): string {
  * The trace as JSONL in pieces of whole lines, about `chunkChars` characters each, so a long
  * trace is written out as it is produced instead of as one string of its whole size.
  */
-export function* jsonlChunks(events: readonly KernelEvent[], chunkChars = 1 << 16): Generator<string> {
+export function* jsonlChunks(events: Iterable<KernelEvent>, chunkChars = 1 << 16): Generator<string> {
   let out = '';
   for (const e of events) {
     out += `${JSON.stringify(e)}\n`;

@@ -9,26 +9,34 @@ import { openAsks, type OpenAsk } from '../state/openAsks';
 import type { KernelState } from '../state/state';
 import { SnapshotLog } from '../state/snapshots';
 import type { EventOf, KernelEvent } from './events';
+import { EventLog, type SpillOptions } from './eventLog';
 
 export class Projection {
-  readonly events: KernelEvent[] = [];
+  /** The events, old ones spilled to blocks when `spill` was given (trace/eventLog.ts). */
+  readonly trace: EventLog;
   /** Evenly spaced, bounded in number (state/snapshots.ts). */
   private readonly snaps: SnapshotLog;
   private live: KernelState | null = null;
 
-  constructor(snapshotEvery = 500) {
+  constructor(snapshotEvery = 500, spill?: SpillOptions) {
     this.snaps = new SnapshotLog(snapshotEvery);
+    this.trace = new EventLog(spill);
+  }
+
+  /** The events as an array: it grows in place as events are appended (a read-only view while spilling). */
+  get events(): readonly KernelEvent[] {
+    return this.trace.view;
   }
 
   get head(): number {
-    return this.events.length - 1;
+    return this.trace.length - 1;
   }
 
   /** Appends events that continue the run (seq must follow on); others are ignored. */
   append(events: readonly KernelEvent[]): void {
     for (const e of events) {
-      if (e.seq !== this.events.length) continue;
-      this.events.push(e);
+      if (e.seq !== this.trace.length) continue;
+      this.trace.push(e);
       if (e.type === 'run.started') this.live = stateFromStart(e as EventOf<'run.started'>);
       else if (this.live) applyEvent(this.live, e);
       if (this.live && this.snaps.due(e.seq)) this.snaps.add(e.seq, cloneState(this.live));
@@ -36,7 +44,7 @@ export class Projection {
   }
 
   reset(): void {
-    this.events.length = 0;
+    this.trace.clear();
     this.snaps.clear();
     this.live = null;
   }
@@ -48,7 +56,7 @@ export class Projection {
 
   /** The state right after event `seq` (clamped to the head), or null before any event. */
   stateAt(seq: number): KernelState | null {
-    if (!this.live || this.events.length === 0) return null;
+    if (!this.live || this.trace.length === 0) return null;
     const target = Math.max(0, Math.min(seq, this.head));
     if (target === this.head) return cloneState(this.live);
     return replayTo(this.snaps.list, this.events, target);
