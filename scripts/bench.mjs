@@ -42,6 +42,10 @@
  *   scaleAgents         the `scale` group's agent figures: events/s of a generated document of 10, 100 and
  *                       1,000 agents (teams of the research-team example; 10/100/300 with --quick) run to
  *                       their stop in one process (bench/scaleAgents.ts)   aim 1,000 agents >= 0.5x of 10
+ *   scaleRun            the `scale` group's run-view figures, in Chromium on the built studio (bench/scaleRun.mjs):
+ *                       a 100-agent run streamed (fps, long tasks, DOM nodes; 30 agents with --quick) and a
+ *                       1,000,000-event run (100,000 with --quick) scrubbed after loading it from IndexedDB
+ *                       aim >= 50 fps, no long task > 50 ms, DOM bounded, scrub p95 < 100 ms
  *   scaleCanvas         the `scale` group's canvas figures, in Chromium on the built studio (bench/scaleCanvas.mjs):
  *                       a generated document of 1,000 and 5,000 nodes (500 with --quick) imported through
  *                       the file input: import -> first node shown (aim < 2 s at 1,000), zoom and pan fps
@@ -383,6 +387,31 @@ async function benchScaleCanvasGroup() {
   }
 }
 
+// ---- (m2) scale: the run views with a 100-agent run and a 1M-event run, in Chromium -------------
+
+async function benchScaleRunGroup() {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
+  // dist/ is fresh: the canvas figures of this group built it just before.
+  const { benchRunGroup } = await import('../bench/scaleRun.mjs');
+  const { agentsDocument } = await import(await bundleTs('bench/scaleAgents.ts'));
+  const { longRunDocument } = await import(await bundleTs('bench/scaleLong.ts'));
+  const team = readFileSync(EXAMPLE, 'utf8');
+  const server = await serveStatic(path.join(ROOT, 'dist'));
+  try {
+    const baseUrl = `http://127.0.0.1:${server.address().port}/index.html`;
+    const log = (l) => process.stdout.write(`${l}\n`);
+    return await benchRunGroup({
+      quick: QUICK, executablePath, args: CHROMIUM_ARGS, baseUrl, line, verdict, log,
+      makeAgentsDoc: (n) => agentsDocument(team, n),
+      // As bench/scaleLong.ts sizes it: enough script steps that no agent finishes early.
+      makeLongDoc: (events) => longRunDocument(10, Math.ceil((events / 10 / 5) * 1.2), events),
+    });
+  } finally {
+    server.close();
+  }
+}
+
 // ---- (n) experiment runs per second on worker threads, 1 worker vs all cores --------------------
 
 async function benchExperimentsGroup() {
@@ -405,7 +434,7 @@ async function benchExperimentsGroup() {
 
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, experiments: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -431,6 +460,7 @@ await measure('realModel', 'real', benchRealModels);
 await measure('scaleLong', 'scale', benchScaleLongRun);
 await measure('scaleAgents', 'scale', benchScaleAgentsGroup);
 await measure('scaleCanvas', 'scale', benchScaleCanvasGroup);
+await measure('scaleRun', 'scale', benchScaleRunGroup);
 await measure('experiments', 'experiments', benchExperimentsGroup);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import { Kernel, parseHarness, type KernelEvent } from '../kernel';
 import type { EventBatch, RunMeta } from '../bridge/api';
@@ -151,6 +151,36 @@ describe('the run slice', () => {
     expect(s().breakpoints[0]!.enabled).toBe(false);
     s().removeBreakpoint(id);
     expect(s().breakpoints).toEqual([]);
+  });
+});
+
+describe('the state shown while a run streams', () => {
+  it('is derived at most every 100 ms while following a running run, catches up on its own, and is exact once it stops', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const store = makeStore();
+      store.getState().selectRun(meta());
+      store.getState().applyBatch(batch(0, 9));
+      expect(store.getState().cursorState?.seq).toBe(9);
+      // The next frame's batch: the state stays the one it says it is (after event 9) for now.
+      vi.advanceTimersByTime(16);
+      store.getState().applyBatch(batch(10, 19));
+      expect(store.getState().cursor).toBe(19);
+      expect(store.getState().cursorState?.seq).toBe(9);
+      expect(store.getState().cursorState).toEqual(kernel.stateAt(9));
+      // No batch follows: it catches up within 100 ms.
+      vi.advanceTimersByTime(100);
+      expect(store.getState().cursorState).toEqual(kernel.stateAt(19));
+      // A user's move and a stop are never deferred.
+      store.getState().applyBatch(batch(20, 29));
+      store.getState().setCursor(3);
+      expect(store.getState().cursorState).toEqual(kernel.stateAt(3));
+      store.getState().setCursor(29);
+      store.getState().applyBatch(batch(30, 39, { status: 'stopped' }));
+      expect(store.getState().cursorState).toEqual(kernel.stateAt(39));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

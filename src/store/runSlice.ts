@@ -53,7 +53,11 @@ export interface RunSlice {
   cursor: number;
   /** True while the cursor tracks the head (it stops when the user moves it back). */
   follow: boolean;
-  /** KernelState after the event at `cursor`, from the same pure projection the kernel uses. */
+  /**
+   * KernelState after the event at `cursor`, from the same pure projection the kernel uses.
+   * While a running run is followed it may be up to 100 ms behind the cursor: its `seq` says
+   * which event it is after.
+   */
   cursorState: KernelState | null;
   /** The asks open at the head, as the kernel state tracks them (same array while they do not change). */
   openAsks: readonly OpenAsk[];
@@ -112,6 +116,9 @@ function computeVisible(events: readonly KernelEvent[], f: RunFilter): number[] 
 function sameAsks(prev: readonly OpenAsk[], next: readonly OpenAsk[]): readonly OpenAsk[] {
   return prev.length === next.length && prev.every((a, i) => a.seq === next[i]!.seq) ? prev : next;
 }
+
+/** Shortest time between two derivations of the head's state while a run streams (see stateFor). */
+const FOLLOW_STATE_MS = 100;
 
 function clampCursor(seq: number, head: number): number {
   return Math.max(Math.min(Math.round(seq), head), head < 0 ? -1 : 0);
@@ -173,8 +180,33 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     const cursor = s.follow ? head : s.cursor;
     return {
       outcome: 'ok',
-      patch: { events, head, agents, tools, cursor, openAsks: sameAsks(s.openAsks, projection.openAsks()), ...(cursor !== s.cursor ? { cursorState: stateAt(cursor) } : {}) },
+      patch: { events, head, agents, tools, cursor, openAsks: sameAsks(s.openAsks, projection.openAsks()) },
     };
+  }
+
+  /** When the state at the head was last derived while following a running run (performance.now()). */
+  let derivedAt = Number.NEGATIVE_INFINITY;
+  let staleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * The cursor's state for a commit that moves the cursor to `cursor`. Following a running run,
+   * the state (a copy of every agent's) is derived at most every FOLLOW_STATE_MS: batches come
+   * every frame and the copy would cost most of one at 100 agents. The views say which event
+   * their state is after (`cursorState.seq`); a timer catches up when no batch follows.
+   */
+  function stateFor(cursor: number, running: boolean, now = performance.now()): Partial<RunSlice> {
+    const s = get();
+    if ((s.cursorState?.seq ?? -1) === cursor && s.cursorState !== null) return {};
+    clearTimeout(staleTimer);
+    if (running && now - derivedAt < FOLLOW_STATE_MS) {
+      staleTimer = setTimeout(() => {
+        const t = get();
+        if (t.cursorState?.seq !== t.cursor) set({ cursorState: stateAt(t.cursor) });
+      }, FOLLOW_STATE_MS);
+      return {};
+    }
+    derivedAt = running ? now : Number.NEGATIVE_INFINITY;
+    return { cursorState: stateAt(cursor) };
   }
 
   return {
@@ -198,6 +230,8 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     },
 
     selectRun: (meta) => {
+      clearTimeout(staleTimer);
+      derivedAt = Number.NEGATIVE_INFINITY;
       projection = new Projection();
       agentSet = new Set();
       toolSet = new Set();
@@ -219,7 +253,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
 
     appendEvents: (events) => {
       const { outcome, patch } = append(events);
-      if (outcome === 'ok') set(patch);
+      if (outcome === 'ok') set({ ...patch, ...(patch.cursor !== undefined && patch.cursor !== get().cursor ? { cursorState: stateAt(patch.cursor) } : {}) });
       return outcome;
     },
 
@@ -243,9 +277,11 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       // A hit is where the debugger stops: the cursor goes there even if the user had moved it.
       const head = patch.head ?? s.head;
       const jump = hit && hit.seq <= head && hit.seq !== (patch.cursor ?? s.cursor) ? { cursor: hit.seq, follow: hit.seq === head, cursorState: stateAt(hit.seq) } : {};
+      const cursor = jump.cursor ?? patch.cursor ?? s.cursor;
+      const state = jump.cursorState ? {} : stateFor(cursor, batch.status === 'running');
       // Live text is the worker's to clear; a stopped run streams nothing whatever came before.
       const live = batch.status === 'stopped' ? EMPTY_TRACE.live : (batch.live ?? s.live);
-      set({ ...patch, ...jump, runs, status: batch.status, hits, pausedAt, ...(live !== s.live ? { live } : {}) });
+      set({ ...patch, ...jump, ...state, runs, status: batch.status, hits, pausedAt, ...(live !== s.live ? { live } : {}) });
       return outcome;
     },
 

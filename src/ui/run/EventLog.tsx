@@ -1,10 +1,10 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { EVENT_TYPES, type KernelEventType } from '../../kernel';
+import { memo, useMemo, type KeyboardEvent, type ReactNode } from 'react';
+import { EVENT_TYPES, type KernelEvent, type KernelEventType } from '../../kernel';
 import { useStudio } from '../../store';
 import { eventFamily, formatVt, summarize } from './format';
 import { indexAtOrBefore } from './navigation';
 import { LiveRows } from './LiveRows';
+import { useFixedRows } from './useFixedRows';
 
 const ROW_HEIGHT = 20;
 const PAGE = 20;
@@ -41,10 +41,42 @@ function Filters() {
   );
 }
 
+interface RowProps {
+  seq: number;
+  event: KernelEvent;
+  index: number;
+  cls: string;
+  selected: boolean;
+  onPick(seq: number): void;
+}
+
+/** One event's row; re-rendered only when its own props change (not for every batch). */
+const EventRow = memo(function EventRow({ seq, event: e, index, cls, selected, onPick }: RowProps) {
+  return (
+    <div
+      id={`rp-ev-${seq}`}
+      role="option"
+      aria-selected={selected}
+      data-testid="event-row"
+      data-seq={seq}
+      data-type={e.type}
+      className={cls}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      onClick={() => onPick(seq)}
+    >
+      <span className="rp-seq">{seq}</span>
+      <span className="rp-t">{formatVt(e.t)}</span>
+      <span className="rp-agent">{e.agent ?? ''}</span>
+      <span className="rp-type" data-family={eventFamily(e.type)}>{e.type}</span>
+      <span className="rp-summary">{summarize(e)}</span>
+    </div>
+  );
+});
+
 /**
- * The trace, one row per event, virtualized (only the rows in view exist in the DOM). The row
- * at the cursor is highlighted and kept in view; click a row or use ↑/↓, PgUp/PgDn, Home/End
- * to move the cursor.
+ * The trace, one row per event, windowed (only the rows in view exist in the DOM, whatever the
+ * run's length). The row at the cursor is highlighted and kept in view; click a row or use ↑/↓,
+ * PgUp/PgDn, Home/End to move the cursor.
  */
 export function EventLog() {
   const events = useStudio((s) => s.events);
@@ -53,29 +85,11 @@ export function EventLog() {
   const visible = useStudio((s) => s.visible);
   const hits = useStudio((s) => s.hits);
   const setCursor = useStudio((s) => s.setCursor);
-  const scrollRef = useRef<HTMLDivElement>(null);
 
   const count = visible ? visible.length : head + 1;
   const seqAt = (i: number) => (visible ? (visible[i] ?? -1) : i);
   const rowOfCursor = visible ? (visible.length === 0 ? -1 : indexAtOrBefore(visible, cursor)) : cursor;
-
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 16,
-  });
-
-  // Keeps the cursor row in view. Rows have a fixed height, so its offset is exact; this reads
-  // the scroll box once instead of virtualizer.scrollToIndex's measuring loop (which forced a
-  // layout per try and cost most of a frame while following a live run).
-  useEffect(() => {
-    const el = scrollRef.current;
-    if (!el || rowOfCursor < 0 || rowOfCursor >= count) return;
-    const top = rowOfCursor * ROW_HEIGHT;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-  }, [rowOfCursor, count]);
+  const rows = useFixedRows<HTMLDivElement>(count, ROW_HEIGHT, rowOfCursor);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: PAGE, PageUp: -PAGE };
@@ -88,7 +102,15 @@ export function EventLog() {
     setCursor(seqAt(row));
   };
 
-  const hitSeqs = new Set(hits.map((h) => h.seq));
+  const hitSeqs = useMemo(() => new Set(hits.map((h) => h.seq)), [hits]);
+  const items: ReactNode[] = [];
+  for (let i = rows.start; i < rows.end; i++) {
+    const seq = seqAt(i);
+    const e = events[seq];
+    if (!e) continue;
+    const cls = ['rp-row', seq === cursor && 'is-cursor', i === rowOfCursor && seq !== cursor && 'is-near', seq > cursor && 'is-future', hitSeqs.has(seq) && 'is-hit'];
+    items.push(<EventRow key={seq} seq={seq} event={e} index={i} cls={cls.filter(Boolean).join(' ')} selected={seq === cursor} onPick={setCursor} />);
+  }
   return (
     <div className="rp-section rp-grow">
       <div className="rp-head">
@@ -97,9 +119,10 @@ export function EventLog() {
         <Filters />
       </div>
       <div
-        ref={scrollRef}
+        ref={rows.ref}
         className="rp-log"
         data-testid="event-log"
+        data-rows={count}
         role="listbox"
         aria-label="Event log"
         aria-activedescendant={cursor >= 0 ? `rp-ev-${cursor}` : undefined}
@@ -109,34 +132,7 @@ export function EventLog() {
         {count === 0 ? (
           <div className="rp-empty">{head < 0 ? 'No events yet: press Run (F8) or Step (F10).' : 'No event matches the filter.'}</div>
         ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const seq = seqAt(item.index);
-              const e = events[seq];
-              if (!e) return null;
-              const cls = ['rp-row', seq === cursor && 'is-cursor', item.index === rowOfCursor && seq !== cursor && 'is-near', seq > cursor && 'is-future', hitSeqs.has(seq) && 'is-hit'];
-              return (
-                <div
-                  key={seq}
-                  id={`rp-ev-${seq}`}
-                  role="option"
-                  aria-selected={seq === cursor}
-                  data-testid="event-row"
-                  data-seq={seq}
-                  data-type={e.type}
-                  className={cls.filter(Boolean).join(' ')}
-                  style={{ transform: `translateY(${item.start}px)` }}
-                  onClick={() => setCursor(seq)}
-                >
-                  <span className="rp-seq">{seq}</span>
-                  <span className="rp-t">{formatVt(e.t)}</span>
-                  <span className="rp-agent">{e.agent ?? ''}</span>
-                  <span className="rp-type" data-family={eventFamily(e.type)}>{e.type}</span>
-                  <span className="rp-summary">{summarize(e)}</span>
-                </div>
-              );
-            })}
-          </div>
+          <div style={{ height: rows.total, position: 'relative' }}>{items}</div>
         )}
       </div>
       <LiveRows />

@@ -1,10 +1,68 @@
+import { memo } from 'react';
 import { useStudio } from '../../store';
+import { useFixedRows } from './useFixedRows';
 import { formatCost, formatTokens, formatVt } from './format';
 
 function contextLevel(used: number, window: number): string {
   const r = window > 0 ? used / window : 0;
   return r >= 0.95 ? 'full' : r >= 0.75 ? 'high' : 'ok';
 }
+
+/** Height of a process row (fixed in run.css), for windowing. */
+const PROC_ROW = 21;
+
+interface ProcRowProps {
+  id: string;
+  pid: number;
+  model: string;
+  slot: number;
+  state: string;
+  callTool: string | undefined;
+  /** Who the process waits for ('' for anyone); undefined when it does not wait. */
+  waiting: string | undefined;
+  turn: number;
+  contextTokens: number;
+  window: number;
+  segments: number;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+  actor: boolean;
+  genTurn: number | undefined;
+  genTokens: number | undefined;
+}
+
+/** One process; its props are plain values, so a row whose process did not change is not re-rendered. */
+const ProcRow = memo(function ProcRow(p: ProcRowProps) {
+  const generating = p.genTokens !== undefined;
+  return (
+    <tr className={p.actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state} {...(generating ? { 'data-live': 'generating', 'data-live-tokens': p.genTokens } : {})}>
+      <td className="num">{p.pid}</td>
+      <td title={`${p.model}${p.slot >= 0 ? ` · slot ${p.slot}` : ''}`}>{p.id}</td>
+      <td>
+        {generating ? (
+          <span className="rp-state" data-state={p.state} data-live="generating" data-testid="live-state" title={`generating turn ${p.genTurn}: ${p.genTokens} tokens so far (the tokenizer's estimate)`}>
+            generating · {formatTokens(p.genTokens!)} tok
+          </span>
+        ) : (
+          <span className="rp-state" data-state={p.state} title={p.callTool ? `in ${p.callTool}` : p.waiting !== undefined ? `waiting${p.waiting ? ` for ${p.waiting}` : ''}` : undefined}>
+            {p.state}
+          </span>
+        )}
+      </td>
+      <td className="num">{p.turn}</td>
+      <td title={`${p.contextTokens} of ${p.window} tokens, ${p.segments} segments`}>
+        <span className="rp-bar" data-level={contextLevel(p.contextTokens, p.window)}>
+          <i style={{ width: `${Math.min(100, (100 * p.contextTokens) / Math.max(p.window, 1))}%` }} />
+        </span>
+        {formatTokens(p.contextTokens)} / {formatTokens(p.window)}
+      </td>
+      <td className="num">{formatTokens(p.tokensIn)}</td>
+      <td className="num">{formatTokens(p.tokensOut)}</td>
+      <td className="num">{formatCost(p.cost)}</td>
+    </tr>
+  );
+});
 
 /**
  * The process table and run totals at the cursor: the kernel state after that event. At the
@@ -13,9 +71,10 @@ function contextLevel(used: number, window: number): string {
  */
 export function ProcessTable() {
   const state = useStudio((s) => s.cursorState);
-  const cursor = useStudio((s) => s.cursor);
-  const actor = useStudio((s) => s.events[s.cursor]?.agent);
+  const actor = useStudio((s) => (s.cursorState ? s.events[s.cursorState.seq]?.agent : undefined));
   const live = useStudio((s) => (s.cursor === s.head ? s.live : null));
+  const procs = state ? state.order.map((id) => state.procs[id]).filter((p) => p !== undefined) : [];
+  const rows = useFixedRows<HTMLDivElement>(procs.length, PROC_ROW, -1, 6);
   if (!state) {
     return (
       <div className="rp-section" data-testid="process-table">
@@ -24,11 +83,10 @@ export function ProcessTable() {
       </div>
     );
   }
-  const procs = state.order.map((id) => state.procs[id]).filter((p) => p !== undefined);
   return (
     <div className="rp-section rp-procs" data-testid="process-table">
       <div className="rp-head">
-        <span>Processes @ {cursor}</span>
+        <span>Processes @ {state.seq}</span>
       </div>
       <div className="rp-totals" data-testid="run-totals">
         <span><b>steps</b>{state.steps}</span>
@@ -41,8 +99,8 @@ export function ProcessTable() {
           </span>
         )}
       </div>
-      <div className="rp-scroll">
-      <table className="rp-table">
+      <div className="rp-scroll" ref={rows.ref} data-testid="process-scroll" data-rows={procs.length}>
+      <table className="rp-table rp-proc-table">
         <thead>
           <tr>
             <th className="num">pid</th>
@@ -61,36 +119,33 @@ export function ProcessTable() {
               <td colSpan={8} className="rp-empty">No process has been published yet.</td>
             </tr>
           )}
-          {procs.map((p) => {
+          {rows.start > 0 && <tr aria-hidden style={{ height: rows.start * PROC_ROW }} />}
+          {procs.slice(rows.start, rows.end).map((p) => {
             const gen = live?.find((g) => g.agent === p.id);
             return (
-            <tr key={p.id} className={p.id === actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state} {...(gen ? { 'data-live': 'generating', 'data-live-tokens': gen.tokens } : {})}>
-              <td className="num">{p.pid}</td>
-              <td title={`${p.model}${p.slot >= 0 ? ` · slot ${p.slot}` : ''}`}>{p.id}</td>
-              <td>
-                {gen ? (
-                  <span className="rp-state" data-state={p.state} data-live="generating" data-testid="live-state" title={`generating turn ${gen.turn}: ${gen.tokens} tokens so far (the tokenizer's estimate)`}>
-                    generating · {formatTokens(gen.tokens)} tok
-                  </span>
-                ) : (
-                <span className="rp-state" data-state={p.state} title={p.call ? `in ${p.call.tool}` : p.waiting ? `waiting${p.waiting.from ? ` for ${p.waiting.from}` : ''}` : undefined}>
-                  {p.state}
-                </span>
-                )}
-              </td>
-              <td className="num">{p.turn}</td>
-              <td title={`${p.contextTokens} of ${p.window} tokens, ${p.context.length} segments`}>
-                <span className="rp-bar" data-level={contextLevel(p.contextTokens, p.window)}>
-                  <i style={{ width: `${Math.min(100, (100 * p.contextTokens) / Math.max(p.window, 1))}%` }} />
-                </span>
-                {formatTokens(p.contextTokens)} / {formatTokens(p.window)}
-              </td>
-              <td className="num">{formatTokens(p.tokensIn)}</td>
-              <td className="num">{formatTokens(p.tokensOut)}</td>
-              <td className="num">{formatCost(p.cost)}</td>
-            </tr>
+              <ProcRow
+                key={p.id}
+                id={p.id}
+                pid={p.pid}
+                model={p.model}
+                slot={p.slot}
+                state={p.state}
+                callTool={p.call?.tool}
+                waiting={p.waiting ? (p.waiting.from ?? '') : undefined}
+                turn={p.turn}
+                contextTokens={p.contextTokens}
+                window={p.window}
+                segments={p.context.length}
+                tokensIn={p.tokensIn}
+                tokensOut={p.tokensOut}
+                cost={p.cost}
+                actor={p.id === actor}
+                genTurn={gen?.turn}
+                genTokens={gen?.tokens}
+              />
             );
           })}
+          {rows.end < procs.length && <tr aria-hidden style={{ height: (procs.length - rows.end) * PROC_ROW }} />}
         </tbody>
       </table>
       </div>

@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import { useStudio } from '../../store';
 import type { RunMeta } from '../../bridge/api';
 import { stopTone } from './format';
@@ -6,7 +6,7 @@ import { deleteRun, exportTrace, forkAtHead, resume, selectRun } from './runCont
 
 const shortId = (id: string) => id.slice(0, 8);
 
-function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
+const RunItem = memo(function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
   const stop = (e: MouseEvent) => e.stopPropagation();
   return (
     <li
@@ -70,7 +70,7 @@ function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
       )}
     </li>
   );
-}
+});
 
 /** The open project's runs, newest first: status, seed, parent, head. Click one to inspect it. */
 export function RunsList() {

@@ -8,6 +8,7 @@ import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/
 import { toJsonl, type HumanInput, type KernelEvent } from '../../kernel';
 import { downloadText } from '../shared/download';
 import { useStudio } from '../../store';
+import { mergeBatches } from './mergeBatches';
 import { nextTurnEnd, parseBreakpoints } from './navigation';
 
 /**
@@ -75,8 +76,34 @@ let fillingGen: number | null = null;
 /** The furthest head a batch of the selected run announced that has not been loaded yet. */
 let wanted = -1;
 
-/** Applies a batch; when events are missing, loads them (once at a time, up to the latest head announced). */
+/**
+ * Batches that arrived since the last frame. The worker sends one batch per ~16 ms on its own
+ * clock, not the display's, and a busy main thread receives several at once: applying them in
+ * one animation frame renders the views once per frame at most, whatever the event rate.
+ */
+let queued: EventBatch[] = [];
+let frameRequested = false;
+
+const nextFrame: (cb: () => void) => void =
+  typeof requestAnimationFrame === 'function' ? (cb) => void requestAnimationFrame(cb) : (cb) => void setTimeout(cb, 16);
+
 function onBatch(batch: EventBatch): void {
+  queued.push(batch);
+  if (frameRequested) return;
+  frameRequested = true;
+  nextFrame(() => {
+    frameRequested = false;
+    const batches = queued;
+    queued = [];
+    // One React render for all of them: zustand notifies synchronously, React batches the
+    // updates of one task into one commit.
+    for (const b of mergeBatches(batches)) applyOne(b);
+  });
+}
+
+
+/** Applies a batch; when events are missing, loads them (once at a time, up to the latest head announced). */
+function applyOne(batch: EventBatch): void {
   if (store().applyBatch(batch) !== 'gap') return;
   wanted = Math.max(wanted, batch.head);
   if (fillingGen === runGen) return;

@@ -1,0 +1,97 @@
+/**
+ * A big run stays usable: a 100-agent run streams with a bounded page (only the rows in view of
+ * the event log and the process table exist), and any event of it can be brought up from the
+ * scrubber, the keyboard or by scrolling. Correctness only; how fast is for `npm run bench`
+ * (scale group, bench/scaleRun.mjs).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { agentsDocument } from '../bench/scaleAgents';
+import { openStudio } from './helpers';
+
+test.describe.configure({ timeout: 120_000 });
+
+const TEAM = readFileSync(new URL('../public/examples/research-team.json', import.meta.url), 'utf8');
+/** Most DOM nodes the page may hold while the run views show a 100-agent run. */
+const DOM_BOUND = 5000;
+
+async function importAgents(page: Page, n: number, outputPath: string): Promise<void> {
+  writeFileSync(outputPath, agentsDocument(TEAM, n));
+  await page.getByTestId('import-input').setInputFiles(outputPath);
+  await expect(page.getByTestId('project-name')).toHaveValue(`${n} agents`, { timeout: 30_000 });
+  await expect(page.getByTestId('run-button')).toBeEnabled({ timeout: 30_000 });
+}
+
+/** In the page: clicks Run and samples the DOM's size every frame until the run has stopped. */
+function runSamplingDom(): Promise<{ max: number; stopped: boolean }> {
+  return new Promise((resolve) => {
+    let max = 0;
+    let running = false;
+    const start = performance.now();
+    const tick = () => {
+      max = Math.max(max, document.getElementsByTagName('*').length);
+      const status = document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status');
+      // Started: running seen, or events shown (a slow frame may hold the whole run).
+      if (status === 'running' || /\d+\s*\/\s*\d+/.test(document.querySelector('[data-testid="cursor-readout"]')?.textContent ?? '')) running = true;
+      if ((running && status === 'stopped') || performance.now() - start > 90_000) resolve({ max, stopped: status === 'stopped' });
+      else requestAnimationFrame(tick);
+    };
+    document.querySelector<HTMLButtonElement>('[data-testid="run-button"]')!.click();
+    requestAnimationFrame(tick);
+  });
+}
+
+test('a 100-agent run streams with a bounded page; the scrubber, the keyboard and scrolling bring up any of its events', async ({ page }, info) => {
+  const errors = await openStudio(page);
+  await importAgents(page, 100, info.outputPath('agents.json'));
+
+  const run = await page.evaluate(runSamplingDom);
+  expect(run.stopped).toBe(true);
+  expect(run.max).toBeLessThan(DOM_BOUND);
+  const readout = await page.getByTestId('cursor-readout').innerText();
+  const head = Number(/\/\s*(\d+)/.exec(readout)![1]);
+  expect(head).toBeGreaterThan(2000);
+
+  // The log holds every event but renders only those in view.
+  const log = page.getByTestId('event-log');
+  await expect(log).toHaveAttribute('data-rows', String(head + 1));
+  expect(await page.getByTestId('event-row').count()).toBeLessThan(100);
+  // The process table lists all 100 agents, rendering only those in view; scrolling reaches the last.
+  await expect(page.getByTestId('process-scroll')).toHaveAttribute('data-rows', '100');
+  expect(await page.getByTestId('process-row').count()).toBeLessThan(60);
+  await page.getByTestId('process-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.locator('[data-testid="process-row"][data-agent="planner-33"]')).toBeVisible();
+
+  // The scrubber to an event in the middle: its row is there, selected and in view.
+  const middle = Math.floor(head / 2);
+  await page.getByTestId('scrubber').fill(String(middle));
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${middle} / ${head}`);
+  const row = page.locator(`[data-testid="event-row"][data-seq="${middle}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('event-detail')).toContainText(`Event ${middle}`);
+
+  // Home and End from the log.
+  await log.focus();
+  await page.keyboard.press('Home');
+  await expect(page.locator('[data-testid="event-row"][data-seq="0"]')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.locator(`[data-testid="event-row"][data-seq="${head}"]`)).toBeVisible();
+  await expect(page.locator(`[data-testid="event-row"][data-seq="${head}"]`)).toHaveAttribute('aria-selected', 'true');
+
+  // Scrolling the log by hand to a quarter of the run shows the rows there (the cursor stays).
+  const quarter = Math.floor(head / 4);
+  await log.evaluate((el, seq) => (el.scrollTop = seq * 20), quarter);
+  await expect(page.locator(`[data-testid="event-row"][data-seq="${quarter + 2}"]`)).toBeVisible();
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head} / ${head}`);
+  await page.locator(`[data-testid="event-row"][data-seq="${quarter + 2}"]`).click();
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${quarter + 2} / ${head}`);
+
+  // Every run view stays bounded with the whole run loaded.
+  for (const view of ['scheduler', 'memory', 'messages', 'events']) {
+    await page.getByTestId(`run-tab-${view}`).click();
+    await expect(page.locator('.rp-empty', { hasText: 'Loading the' })).toHaveCount(0);
+    expect(await page.evaluate(() => document.getElementsByTagName('*').length), `DOM nodes with the ${view} view`).toBeLessThan(DOM_BOUND);
+  }
+  expect(errors).toEqual([]);
+});
