@@ -34,3 +34,24 @@ describe('memory events', () => {
     expect(busiestMemoryAgent([], ['b', 'a'])).toBeNull();
   });
 });
+
+describe('memory events of a run that grows', () => {
+  it('read as the trace grows in place give what a read of the whole trace gives, at every cursor', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Kernel, parseHarness } = await import('../../kernel');
+    const parsed = parseHarness(JSON.parse(readFileSync(new URL('../../../public/examples/paging.json', import.meta.url), 'utf8')));
+    if (!parsed.ok) throw new Error('paging example invalid');
+    const k = Kernel.create(parsed.spec, { runId: asRunId('grow'), seed: 1 });
+    await k.runUntil();
+    const all = [...k.events];
+    const growing: KernelEvent[] = [];
+    const agents = [...new Set(all.map((e) => e.agent).filter((a): a is string => a !== undefined))];
+    for (let i = 0; i < all.length; i += 37) {
+      growing.push(...all.slice(i, i + 37));
+      const whole = growing.slice();
+      for (const agent of [null, ...agents]) expect(memoryEntries(growing, agent, i)).toEqual(memoryEntries(whole, agent, i));
+      expect(busiestMemoryAgent(growing, agents)).toBe(busiestMemoryAgent(whole, agents));
+    }
+    expect(memoryEntries(growing, null, all.length).length).toBeGreaterThan(0);
+  });
+});

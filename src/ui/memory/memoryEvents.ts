@@ -37,18 +37,59 @@ function describe(e: MemEvent): { tone: string; text: string } {
   }
 }
 
-/** The agent's memory events with seq ≤ `until`, oldest first. */
-export function memoryEntries(events: readonly KernelEvent[], agent: string | null, until: number): MemEntry[] {
-  const out: MemEntry[] = [];
-  const end = Math.min(until, events.length - 1);
-  for (let i = 0; i <= end; i++) {
-    const e = events[i]!;
-    if (!MEM_TYPES.has(e.type) || (agent !== null && e.agent !== agent)) continue;
-    const m = e as MemEvent;
-    const { tone, text } = describe(m);
-    out.push({ seq: m.seq, t: m.t, type: m.type, tone, tokens: m.type === 'mem.faulted' ? -1 : m.tokens, text });
+/**
+ * The memory entries of one events array, indexed as far as it has been read. A run's
+ * projection only appends to its array, so each call reads only the events new since the last
+ * (a scrub or a batch costs the entries it returns, not the whole trace).
+ */
+class MemIndex {
+  read = 0;
+  readonly all: MemEntry[] = [];
+  readonly byAgent = new Map<string, MemEntry[]>();
+
+  advance(events: readonly KernelEvent[]): this {
+    for (; this.read < events.length; this.read++) {
+      const e = events[this.read]!;
+      if (!MEM_TYPES.has(e.type)) continue;
+      const m = e as MemEvent;
+      const { tone, text } = describe(m);
+      const entry: MemEntry = { seq: m.seq, t: m.t, type: m.type, tone, tokens: m.type === 'mem.faulted' ? -1 : m.tokens, text };
+      this.all.push(entry);
+      if (e.agent === undefined) continue;
+      let list = this.byAgent.get(e.agent);
+      if (!list) this.byAgent.set(e.agent, (list = []));
+      list.push(entry);
+    }
+    return this;
   }
-  return out;
+}
+
+const indexes = new WeakMap<readonly KernelEvent[], MemIndex>();
+
+function indexOf(events: readonly KernelEvent[]): MemIndex {
+  let index = indexes.get(events);
+  // A shorter array under the same identity is not the one indexed (arrays only grow): start over.
+  if (!index || index.read > events.length) indexes.set(events, (index = new MemIndex()));
+  return index.advance(events);
+}
+
+/** How many of `entries` (ascending by seq) have seq ≤ `until`. */
+function countUpTo(entries: readonly MemEntry[], until: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid]!.seq <= until) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The agent's memory events with seq ≤ `until`, oldest first (all agents' when `agent` is null). */
+export function memoryEntries(events: readonly KernelEvent[], agent: string | null, until: number): MemEntry[] {
+  const index = indexOf(events);
+  const entries = agent === null ? index.all : (index.byAgent.get(agent) ?? []);
+  return entries.slice(0, countUpTo(entries, Math.min(until, events.length - 1)));
 }
 
 /**
@@ -57,9 +98,15 @@ export function memoryEntries(events: readonly KernelEvent[], agent: string | nu
  * the Memory view opens on it whatever the document calls its agents.
  */
 export function busiestMemoryAgent(events: readonly KernelEvent[], order: readonly string[]): string | null {
-  const counts = new Map<string, number>();
-  for (const e of events) if (MEM_TYPES.has(e.type) && e.agent !== undefined) counts.set(e.agent, (counts.get(e.agent) ?? 0) + 1);
+  const index = indexOf(events);
   let best: string | null = null;
-  for (const id of order) if ((counts.get(id) ?? 0) > (best === null ? 0 : counts.get(best)!)) best = id;
+  let most = 0;
+  for (const id of order) {
+    const n = index.byAgent.get(id)?.length ?? 0;
+    if (n > most) {
+      best = id;
+      most = n;
+    }
+  }
   return best;
 }

@@ -3,8 +3,8 @@ import { formatVt } from '../run/format';
 import { lastState, stateName, type SequenceModel } from './sequence';
 import { messageRowText } from './sequenceLayout';
 
-/** The list holds the latest messages up to the cursor, at most this many (the diagram has them all). */
-export const MAX_LISTED = 2000;
+/** The list holds the latest messages up to the cursor, at most this many (the diagram has them all): a bounded page whatever the run. */
+export const MAX_LISTED = 200;
 
 /** Moves focus to the previous or next row's button on ArrowUp / ArrowDown. */
 function onRowKey(e: KeyboardEvent<HTMLButtonElement>): void {

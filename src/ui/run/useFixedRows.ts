@@ -65,23 +65,32 @@ export function useFixedRows<T extends HTMLElement>(count: number, rowHeight: nu
   );
 
   const total = count * rowHeight;
-  const h = height.current;
   const keyNow = `${keepInView}:${count}`;
-  let wanted = top.current;
-  if (keepInView >= 0 && keepInView < count && keyNow !== kept.current) {
-    const rowTop = keepInView * rowHeight;
-    if (rowTop < wanted) wanted = rowTop;
-    else if (rowTop + rowHeight > wanted + h) wanted = rowTop + rowHeight - h;
-  }
-  wanted = Math.max(0, Math.min(wanted, total - h));
+  /** The scroll offset that shows `keepInView` (moving as little as it can), from `top` in a box `h` high. */
+  const wantedTop = (top: number, h: number): number => {
+    let want = top;
+    if (keepInView >= 0 && keepInView < count && keyNow !== kept.current) {
+      const rowTop = keepInView * rowHeight;
+      if (rowTop < want) want = rowTop;
+      else if (rowTop + rowHeight > want + h) want = rowTop + rowHeight - h;
+    }
+    return Math.max(0, Math.min(want, total - h));
+  };
+  const h = height.current;
+  const wanted = wantedTop(top.current, h);
 
   useLayoutEffect(() => {
     if (keyNow === kept.current) return;
-    kept.current = keyNow;
     const el = element.current;
-    if (!el || wanted === top.current) return;
-    top.current = wanted;
-    el.scrollTop = wanted;
+    // The box may have been measured only now (a list mounting): its real height decides.
+    const want = wantedTop(top.current, height.current);
+    kept.current = keyNow;
+    if (el && want !== top.current) {
+      top.current = want;
+      el.scrollTop = want;
+    }
+    // Rendered for another offset (the height was a guess): render the rows of this one.
+    if (want !== wanted) rerender();
   });
 
   const first = Math.floor(wanted / rowHeight);
