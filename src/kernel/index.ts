@@ -59,5 +59,6 @@ export { finishStop, FAILED_STOPS, type JobFailure, type FinishStop } from './te
 export {
   applyPatch, bootstrapMean, buildReport, comparedPairs, coverage, experimentJsonSchema, ExperimentFileSchema, EXPERIMENT_VERSION, inProcessExecutor, loadExperiment, mcnemar, measureRun, pairedBootstrap, passAtK, planRuns,
   prepareExperiment, reportText, runExperiment, runKey, shardRuns, allSeeds, sortRecords, wilson,
-  type Comparison, type Experiment, type ExperimentFile, type ExperimentOutcome, type ExperimentProgress, type ExperimentReport, type Metric, type MetricSummary, type MetricValue, type PatchOp, type ResolvedExperiment, type RunExecutor, type RunFacts, type RunJob, type RunRecord, type VariantReport,
+  compare, summarize, recordsByKey, formatNumber, parsePointer, parseCsvRows, parseJsonlRows,
+  type ExperimentFileInput, type LoadResult, type Comparison, type Experiment, type ExperimentFile, type ExperimentOutcome, type ExperimentProgress, type ExperimentReport, type Metric, type MetricSummary, type MetricValue, type PatchOp, type ResolvedExperiment, type RunExecutor, type RunFacts, type RunJob, type RunRecord, type VariantReport,
 } from './experiment';

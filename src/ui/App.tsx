@@ -2,7 +2,7 @@
  * The app shell: top bar; palette, canvas and inspector; the run panel below. Boots storage
  * once (opening the last project, or creating the example on first start).
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStudio } from '../store';
 import { Canvas } from './editor/Canvas';
@@ -23,6 +23,9 @@ import { useUndoKeys } from './shell/useUndoKeys';
 
 let booted: Promise<void> | null = null;
 
+// The Experiments page (its charts, tables and worker pool) loads when first opened.
+const ExperimentsView = lazy(() => import('./experiment/ExperimentsView').then((m) => ({ default: m.ExperimentsView })));
+
 function NoProject({ onOpenProjects }: { onOpenProjects(): void }) {
   return (
     <div className="hs-empty">
@@ -37,6 +40,7 @@ function NoProject({ onOpenProjects }: { onOpenProjects(): void }) {
 export function App() {
   const [projectsOpen, setProjectsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [experimentsOpen, setExperimentsOpen] = useState(false);
   const projectId = useStudio((s) => s.projectId);
   const [ready, setReady] = useState(false);
   const split = useSplit(0.4);
@@ -61,7 +65,7 @@ export function App() {
   return (
     <ReactFlowProvider>
       <div className="hs-app">
-        <TopBar onOpenProjects={openProjects} onOpenSettings={() => setSettingsOpen(true)} />
+        <TopBar onOpenProjects={openProjects} onOpenSettings={() => setSettingsOpen(true)} onOpenExperiments={() => setExperimentsOpen(true)} />
         <Banners />
         <main className="hs-workspace">
           <Palette />
@@ -72,6 +76,11 @@ export function App() {
         <section className="hs-bottom" style={{ height: split.height }} aria-label="Run panel">
           <RunPanel />
         </section>
+        {experimentsOpen && (
+          <Suspense fallback={<div className="hs-empty hs-muted">Opening Experiments…</div>}>
+            <ExperimentsView onClose={() => setExperimentsOpen(false)} />
+          </Suspense>
+        )}
         {projectsOpen && <ProjectsDialog onClose={() => setProjectsOpen(false)} />}
         {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
         <FileDrop onModelFile={() => setSettingsOpen(true)} />

@@ -430,3 +430,14 @@ export function exportTrace(runId: string): Promise<void> {
     downloadText(`${meta.harness.replace(/[^\w.-]+/g, '-') || 'run'}-${runId.slice(0, 8)}.jsonl`, toJsonl(events), 'application/x-ndjson');
   });
 }
+
+/**
+ * Shows a stored run made outside the run panel (an experiment's run, played to its stop by the
+ * Experiments view): lists it, selects it and puts the cursor on event `seq` (its head when omitted).
+ */
+export async function showRunAt(meta: RunMeta, seq?: number): Promise<void> {
+  drivenHere.add(meta.id);
+  store().upsertRun(meta);
+  await selectRun(meta.id);
+  if (seq !== undefined && store().runId === meta.id) store().setCursor(seq);
+}

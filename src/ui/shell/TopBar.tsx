@@ -68,7 +68,7 @@ function SaveIndicator() {
   );
 }
 
-export function TopBar({ onOpenProjects, onOpenSettings }: { onOpenProjects(): void; onOpenSettings(): void }) {
+export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments }: { onOpenProjects(): void; onOpenSettings(): void; onOpenExperiments(): void }) {
   const hasProject = useStudio((s) => s.projectId !== null);
   const undoLabel = useStudio((s) => s.past.at(-1)?.label);
   const redoLabel = useStudio((s) => s.future.at(-1)?.label);
@@ -118,6 +118,9 @@ export function TopBar({ onOpenProjects, onOpenSettings }: { onOpenProjects(): v
           ↷
         </button>
       </div>
+      <button type="button" className="hs-btn" onClick={onOpenExperiments} disabled={!hasProject} data-testid="experiments-button" title="Many seeded runs of this harness and its variants, with statistics">
+        Experiments
+      </button>
       <div className="hs-topbar__spacer" />
       {hasProject && (
         <span

@@ -1,0 +1,99 @@
+/**
+ * Every run of the experiment, one row each: open it in the debugger (at the event where its
+ * goals were judged unmet), or pick two to see side by side where their traces first differ.
+ */
+import { useMemo, useState } from 'react';
+import type { Experiment, RunRecord } from '../../kernel';
+import { sortRecords } from '../../kernel';
+import { downloadCsv, downloadJson, runRows } from './exportFiles';
+
+/** Rows shown at once (the filter narrows a long list). */
+const SHOWN = 400;
+
+const cell = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'boolean' ? (v ? 'pass' : 'fail') : typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v));
+
+/** A record fails when one of its pass/fail metrics is false. */
+export function failed(exp: Experiment, r: RunRecord): boolean {
+  return exp.metrics.some((m) => m.shape === 'rate' && r.values[m.id] === false);
+}
+
+export function RunsTable({ exp, records, onOpen, onCompare }: { exp: Experiment; records: readonly RunRecord[]; onOpen(r: RunRecord): void; onCompare(a: RunRecord, b: RunRecord): void }) {
+  const [filter, setFilter] = useState<'all' | 'failing' | string>('all');
+  const [picked, setPicked] = useState<RunRecord[]>([]);
+  const sorted = useMemo(() => sortRecords(exp, records), [exp, records]);
+  const rows = sorted.filter((r) => (filter === 'all' ? true : filter === 'failing' ? failed(exp, r) : r.variant === filter));
+  const ids = exp.metrics.map((m) => m.id);
+  const key = (r: RunRecord) => `${r.variant}|${r.seed}|${r.input ?? ''}`;
+  const toggle = (r: RunRecord) => setPicked((p) => (p.some((x) => key(x) === key(r)) ? p.filter((x) => key(x) !== key(r)) : [...p, r].slice(-2)));
+  return (
+    <div className="ex-runs">
+      <div className="ex-row">
+        <strong>Runs</strong>
+        <select aria-label="Show runs" value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="runs-filter">
+          <option value="all">all ({sorted.length})</option>
+          <option value="failing">failing only</option>
+          {exp.variants.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="hs-btn hs-btn--small" disabled={picked.length !== 2} onClick={() => onCompare(picked[0]!, picked[1]!)} data-testid="compare-runs" title="Pick two runs with their checkboxes">
+          Compare the two picked
+        </button>
+        <span className="ex-table__actions">
+          <button type="button" className="hs-btn hs-btn--small" onClick={() => downloadCsv('experiment-runs.csv', runRows(sorted, ids))} data-testid="export-runs-csv">
+            CSV
+          </button>
+          <button type="button" className="hs-btn hs-btn--small" onClick={() => downloadJson('experiment-runs.json', sorted)} data-testid="export-runs-json">
+            JSON
+          </button>
+        </span>
+      </div>
+      <div className="ex-runs__scroll">
+        <table className="ex-table ex-table--runs" data-testid="exp-runs">
+          <thead>
+            <tr>
+              <th scope="col" aria-label="Pick" />
+              <th scope="col">variant</th>
+              <th scope="col">seed</th>
+              {exp.inputs[0] !== null && <th scope="col">input</th>}
+              {exp.metrics.map((m) => (
+                <th key={m.id} scope="col">
+                  {m.id}
+                </th>
+              ))}
+              <th scope="col">trace</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.slice(0, SHOWN).map((r) => {
+              const bad = failed(exp, r);
+              return (
+                <tr key={key(r)} className={bad ? 'is-failing' : undefined} data-testid="exp-run-row" data-variant={r.variant} data-seed={r.seed} data-failing={bad}>
+                  <td>
+                    <input type="checkbox" aria-label={`Pick ${r.variant} seed ${r.seed}`} checked={picked.some((x) => key(x) === key(r))} onChange={() => toggle(r)} />
+                  </td>
+                  <td>{r.variant}</td>
+                  <td>
+                    <button type="button" className="ex-link" onClick={() => onOpen(r)} title="Open this run in the debugger at its failure (or its stop)" data-testid="exp-run-open">
+                      {r.seed}
+                    </button>
+                  </td>
+                  {exp.inputs[0] !== null && <td>{r.input}</td>}
+                  {ids.map((id) => (
+                    <td key={id} data-value={String(r.values[id])}>
+                      {cell(r.values[id])}
+                    </td>
+                  ))}
+                  <td className="hs-mono">{r.traceHash}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {rows.length > SHOWN && <p className="hs-muted">{rows.length - SHOWN} more: narrow the list with the filter, or export it.</p>}
+      </div>
+    </div>
+  );
+}
