@@ -48,8 +48,8 @@ function RunControls({ exp }: { exp: Experiment | null }) {
   return (
     <div className="ex-row ex-controls">
       {phase === 'idle' ? (
-        <button type="button" className="hs-btn hs-btn--primary" disabled={!exp} onClick={() => void runSelected()} data-testid="exp-run" title={exp ? 'Run every run the experiment still lacks' : 'Fix the problems in the definition first'}>
-          {resumable ? `Resume (${records} done)` : complete ? 'Run again' : 'Run'}
+        <button type="button" className="hs-btn hs-btn--primary" disabled={!exp || complete} onClick={() => void runSelected()} data-testid="exp-run" title={complete ? 'Every run is done: runs are deterministic, so running them again gives the same records' : exp ? 'Run every run the experiment still lacks' : 'Fix the problems in the definition first'}>
+          {resumable ? `Resume (${records} done)` : complete ? 'All runs done' : 'Run'}
         </button>
       ) : (
         <button type="button" className="hs-btn hs-btn--danger" disabled={phase === 'cancelling'} onClick={cancelRun} data-testid="exp-cancel">
