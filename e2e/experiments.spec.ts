@@ -49,9 +49,23 @@ test('the distractors experiment: progress, forest plot and intervals; a failing
   await expect(forest.locator('line')).not.toHaveCount(0);
 
   // A failing run opens in the debugger, at the event where its goal was judged unmet.
-  await page.getByTestId('runs-filter').selectOption('failing');
+  // Two runs of the same seed side by side: the memo's run and the one without it part at their first differing event.
+  const pairSeed = await page.locator('[data-testid="exp-run-row"][data-failing="true"]').first().getAttribute('data-seed');
+  await page.getByLabel(`Pick with-memo seed ${pairSeed}`, { exact: true }).check();
+  await page.getByLabel(`Pick without-memo seed ${pairSeed}`, { exact: true }).check();
+  await page.getByTestId('compare-runs').click();
+  const pair = page.getByTestId('run-pair');
+  await expect(pair).toBeVisible({ timeout: 30_000 });
+  await expect(pair).toHaveAttribute('data-first-diff', /^\d+$/);
+  await expect(pair).toContainText('They first differ at event #');
+  await expect(pair.getByTestId('pair-first-diff')).toHaveCount(2);
+
+  // The pass-rate cell lists that variant's failing runs.
+  await page.getByTestId('exp-cell-with-memo-pass').getByRole('button').click();
+  await expect(page.getByTestId('runs-filter')).toHaveValue('failing:with-memo');
   const failing = page.locator('[data-testid="exp-run-row"][data-failing="true"]');
   await expect(failing).toHaveCount(14);
+  await expect(page.locator('[data-testid="exp-run-row"]')).toHaveCount(14);
   const seed = await failing.first().getAttribute('data-seed');
   await failing.first().getByTestId('exp-run-open').click();
   await expect(page.getByTestId('experiments-view')).toHaveCount(0, { timeout: 30_000 });

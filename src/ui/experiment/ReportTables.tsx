@@ -19,7 +19,8 @@ export function summaryText(s: MetricSummary | undefined): string {
     .join(' · ');
 }
 
-export function SummaryTable({ exp, report }: { exp: Experiment; report: ExperimentReport }) {
+/** `onPick(variant, failingOnly)`: a cell lists its runs (a rate's cell: the failing ones). */
+export function SummaryTable({ exp, report, onPick }: { exp: Experiment; report: ExperimentReport; onPick(variant: string, failingOnly: boolean): void }) {
   const conf = `${Math.round(report.experiment.confidence * 100)}%`;
   return (
     <table className="ex-table" data-testid="exp-summary">
@@ -56,7 +57,9 @@ export function SummaryTable({ exp, report }: { exp: Experiment; report: Experim
               const s = v.metrics[m.id];
               return (
                 <td key={m.id} data-testid={`exp-cell-${v.id}-${m.id}`} data-shape={s?.shape} {...(s?.shape === 'rate' ? { 'data-interval': s.interval.join(',') } : {})}>
-                  {summaryText(s)}
+                  <button type="button" className="ex-cell" onClick={() => onPick(v.id, s?.shape === 'rate')} title={s?.shape === 'rate' ? `List ${v.id}'s failing runs (each opens in the debugger)` : `List ${v.id}'s runs`}>
+                    {summaryText(s)}
+                  </button>
                 </td>
               );
             })}

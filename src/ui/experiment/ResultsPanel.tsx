@@ -10,7 +10,7 @@ import { CostVsPass, Distribution, ForestPlot, RetentionPerHop } from './Charts'
 import { compareRuns, openRunInDebugger, showPairRun, type RunPair } from './openRun';
 import { ComparisonsTable, ExpectationsList, SummaryTable } from './ReportTables';
 import { RunPairView } from './RunPairView';
-import { RunsTable } from './RunsTable';
+import { RunsTable, type RunsFilter } from './RunsTable';
 import { cancelRun, defaultWorkers, experimentOf, runSelected, setWorkers, useExperiments, type Progress } from './session';
 
 function duration(ms: number): string {
@@ -91,6 +91,11 @@ export function ResultsPanel() {
   const [pair, setPair] = useState<{ pair: RunPair; labels: [string, string] } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [filter, setFilter] = useState<RunsFilter>('all');
+  const pick = (variant: string, failingOnly: boolean) => {
+    setFilter(failingOnly ? `failing:${variant}` : variant);
+    document.getElementById('exp-runs')?.scrollIntoView({ block: 'nearest' });
+  };
   const close = useContext(CloseContext);
 
   const open = async (r: RunRecord) => {
@@ -143,7 +148,7 @@ export function ResultsPanel() {
       {exp && live && (
         <>
           {!live.complete && <p className="hs-muted" data-testid="exp-partial">Partial: {records.length} runs so far. The figures below cover only those; expectations are judged when every run is in.</p>}
-          <SummaryTable exp={exp} report={live.report} />
+          <SummaryTable exp={exp} report={live.report} onPick={pick} />
           <ComparisonsTable report={live.report} />
           {live.complete && <ExpectationsList report={live.report} />}
           <div className="ex-charts">
@@ -155,7 +160,7 @@ export function ResultsPanel() {
             {hops.length > 0 && <RetentionPerHop report={live.report} hops={hops} />}
           </div>
           {pair && <RunPairView pair={pair.pair} labels={pair.labels} onClose={() => setPair(null)} onOpen={(w, seq) => void showPairRun(w === 'a' ? pair.pair.a.run : pair.pair.b.run, seq).then(close)} />}
-          <RunsTable exp={exp} records={records} onOpen={(r) => void open(r)} onCompare={(a, b) => void comparePair(a, b)} />
+          <RunsTable exp={exp} records={records} filter={filter} setFilter={setFilter} onOpen={(r) => void open(r)} onCompare={(a, b) => void comparePair(a, b)} />
         </>
       )}
       {exp && !live && phase === 'idle' && <p className="hs-muted">No runs yet: Run executes {describePlan(exp)} in parallel Web Workers.</p>}

@@ -17,16 +17,25 @@ export function failed(exp: Experiment, r: RunRecord): boolean {
   return exp.metrics.some((m) => m.shape === 'rate' && r.values[m.id] === false);
 }
 
-export function RunsTable({ exp, records, onOpen, onCompare }: { exp: Experiment; records: readonly RunRecord[]; onOpen(r: RunRecord): void; onCompare(a: RunRecord, b: RunRecord): void }) {
-  const [filter, setFilter] = useState<'all' | 'failing' | string>('all');
+/** Which runs the table lists: all, failing ones, one variant's, or one variant's failing ones (`failing:<variant>`). */
+export type RunsFilter = 'all' | 'failing' | string;
+
+function keep(exp: Experiment, filter: RunsFilter, r: RunRecord): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'failing') return failed(exp, r);
+  if (filter.startsWith('failing:')) return r.variant === filter.slice(8) && failed(exp, r);
+  return r.variant === filter;
+}
+
+export function RunsTable({ exp, records, filter, setFilter, onOpen, onCompare }: { exp: Experiment; records: readonly RunRecord[]; filter: RunsFilter; setFilter(f: RunsFilter): void; onOpen(r: RunRecord): void; onCompare(a: RunRecord, b: RunRecord): void }) {
   const [picked, setPicked] = useState<RunRecord[]>([]);
   const sorted = useMemo(() => sortRecords(exp, records), [exp, records]);
-  const rows = sorted.filter((r) => (filter === 'all' ? true : filter === 'failing' ? failed(exp, r) : r.variant === filter));
+  const rows = sorted.filter((r) => keep(exp, filter, r));
   const ids = exp.metrics.map((m) => m.id);
   const key = (r: RunRecord) => `${r.variant}|${r.seed}|${r.input ?? ''}`;
   const toggle = (r: RunRecord) => setPicked((p) => (p.some((x) => key(x) === key(r)) ? p.filter((x) => key(x) !== key(r)) : [...p, r].slice(-2)));
   return (
-    <div className="ex-runs">
+    <div className="ex-runs" id="exp-runs">
       <div className="ex-row">
         <strong>Runs</strong>
         <select aria-label="Show runs" value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="runs-filter">
@@ -35,6 +44,11 @@ export function RunsTable({ exp, records, onOpen, onCompare }: { exp: Experiment
           {exp.variants.map((v) => (
             <option key={v} value={v}>
               {v}
+            </option>
+          ))}
+          {exp.variants.map((v) => (
+            <option key={`failing:${v}`} value={`failing:${v}`}>
+              {v}, failing
             </option>
           ))}
         </select>

@@ -30,6 +30,8 @@ export interface SessionState {
   prepared: LoadResult | null;
   /** Records of the selected experiment as it is now defined (same hash). */
   records: RunRecord[];
+  /** Every stored record of the selected experiment (an edit that is undone finds its runs again). */
+  stored: RunRecord[];
   live: LiveReport | null;
   phase: 'idle' | 'running' | 'cancelling';
   progress: Progress | null;
@@ -37,7 +39,7 @@ export interface SessionState {
   error: string | null;
 }
 
-let state: SessionState = { projectId: null, list: [], selected: null, file: null, prepared: null, records: [], live: null, phase: 'idle', progress: null, workers: 0, error: null };
+let state: SessionState = { projectId: null, list: [], selected: null, file: null, prepared: null, records: [], stored: [], live: null, phase: 'idle', progress: null, workers: 0, error: null };
 const listeners = new Set<() => void>();
 
 function set(patch: Partial<SessionState>): void {
@@ -69,11 +71,11 @@ export function experimentOf(s: SessionState = state): Experiment | null {
   return s.prepared?.ok ? s.prepared.experiment : null;
 }
 
-function withReport(file: EditableExperiment, records: readonly RunRecord[]): Pick<SessionState, 'prepared' | 'records' | 'live'> {
+function withReport(file: EditableExperiment, stored: RunRecord[]): Pick<SessionState, 'prepared' | 'records' | 'stored' | 'live'> {
   const prepared = prepare(file);
   const exp = prepared.ok ? prepared.experiment : null;
-  const mine = exp ? records.filter((r) => r.experiment === exp.hash) : [];
-  return { prepared, records: mine, live: exp && mine.length > 0 ? liveReport(exp, mine) : null };
+  const mine = exp ? stored.filter((r) => r.experiment === exp.hash) : [];
+  return { prepared, records: mine, stored, live: exp && mine.length > 0 ? liveReport(exp, mine) : null };
 }
 
 // ---- listing and choosing ----------------------------------------------------------------------
@@ -81,7 +83,7 @@ function withReport(file: EditableExperiment, records: readonly RunRecord[]): Pi
 /** Lists a project's experiments and selects the most recent one. */
 export async function openExperiments(projectId: string): Promise<void> {
   if (state.projectId === projectId && state.list.length > 0) return;
-  set({ projectId, list: [], selected: null, file: null, prepared: null, records: [], live: null, error: null });
+  set({ projectId, list: [], selected: null, file: null, prepared: null, records: [], stored: [], live: null, error: null });
   try {
     const list = await studio().listExperiments(projectId);
     if (state.projectId !== projectId) return;
@@ -129,7 +131,7 @@ export async function deleteExperiment(id: string): Promise<void> {
   try {
     await studio().deleteExperiment(id);
     const list = state.list.filter((e) => e.id !== id);
-    set({ list, ...(state.selected?.id === id ? { selected: null, file: null, prepared: null, records: [], live: null } : {}) });
+    set({ list, ...(state.selected?.id === id ? { selected: null, file: null, prepared: null, records: [], stored: [], live: null } : {}) });
     if (state.selected === null && list[0]) await selectExperiment(list[0].id);
   } catch (err) {
     fail(err);
@@ -145,8 +147,8 @@ export function editFile(change: (f: EditableExperiment) => EditableExperiment):
   const { file, selected, phase } = state;
   if (!file || !selected || phase !== 'idle') return;
   const next = change(file);
-  // Records of the experiment as it was stay stored until the next Run, so an undo keeps them.
-  set({ file: next, ...withReport(next, state.records.length > 0 ? state.records : []) });
+  // Records of the experiment as it was stay stored until the next Run, so an edit taken back finds them again.
+  set({ file: next, ...withReport(next, state.stored) });
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => void saveFile(selected.id, next), 300);
 }
@@ -157,14 +159,6 @@ async function saveFile(id: string, file: EditableExperiment): Promise<void> {
   } catch (err) {
     fail(err);
   }
-}
-
-/** Re-reads the stored records of the selected experiment (after an edit was undone, its runs count again). */
-export async function reloadRecords(): Promise<void> {
-  const { selected, file } = state;
-  if (!selected || !file) return;
-  const stored = await studio().experimentRecords(selected.id);
-  set(withReport(file, stored));
 }
 
 // ---- running -----------------------------------------------------------------------------------
@@ -268,7 +262,7 @@ export async function runSelected(): Promise<void> {
   } catch (err) {
     fail(err);
   }
-  set({ phase: 'idle', records: [...records], live: records.length > 0 ? liveReport(exp, records) : null, error: error ?? null, progress: { done, total, fresh, startedAt, now: performance.now() } });
+  set({ phase: 'idle', records: [...records], stored: [...records], live: records.length > 0 ? liveReport(exp, records) : null, error: error ?? null, progress: { done, total, fresh, startedAt, now: performance.now() } });
 }
 
 /** Stops the run at once; the runs that finished stay (Resume runs the rest). */
