@@ -3,8 +3,8 @@
  * (src/worker/experimentPool.ts and experiment.worker.ts, as the Experiments view runs them).
  * scripts/bench.mjs builds this page, serves it on 127.0.0.1 and calls
  * `window.runExperimentBench(file, base, workers, runs)` from Playwright: the distractors
- * experiment with enough seeds for `runs` runs; a first round of jobs warms the workers (module
- * load, JIT) and is reported as start-up; runs/s is measured on the rest.
+ * experiment with enough seeds for `runs` runs; a first round of jobs (150 per worker) warms the
+ * workers (module load, JIT) and is reported as start-up; runs/s is measured on the rest.
  */
 import { allSeeds, loadExperiment, planRuns } from '../src/kernel';
 import { webWorkerPool, type PoolWorker } from '../src/worker/experimentPool';
@@ -25,7 +25,8 @@ window.runExperimentBench = async (file, base, workers, runs) => {
   const t0 = performance.now();
   const pool = webWorkerPool(exp.file, () => new Worker(new URL('../src/worker/experiment.worker.ts', import.meta.url), { type: 'module' }) as unknown as PoolWorker, workers);
   try {
-    const warm = Math.min(jobs.length - 1, 8 * workers);
+    // Enough runs per worker for V8 to have optimised the kernel's hot paths before the clock starts.
+    const warm = Math.min(Math.floor(jobs.length / 3), 150 * workers);
     await pool.execute(jobs.slice(0, warm), () => undefined);
     const t1 = performance.now();
     let n = 0;
