@@ -32,6 +32,11 @@ export interface ArchiveFigures {
   memory: EngineFigures | null;
   /** DexieArchive and MemoryArchive returned the same ids for every query. */
   sameAsMemory: boolean | null;
+  /**
+   * Figures over MiniSearch's in this run (load on the machine slows both alike): inserts/s
+   * (aim >= 1) and search p95 (lower is better), for DexieArchive and MemoryArchive.
+   */
+  vsMiniSearch: { dexieInserts: number; dexieP95: number; memoryInserts: number | null; memoryP95: number | null };
 }
 
 declare global {
@@ -135,7 +140,15 @@ window.runArchiveBench = async ({ chunks: n, queries: q, batch, memory: withMemo
   }
   await deleteDb();
 
+  const miniRate = rate(miniIndexMs);
+  const dexieRate = rate(dexieIndexMs);
   return {
+    vsMiniSearch: {
+      dexieInserts: round(dexieRate / miniRate),
+      dexieP95: round(dexieLat.p95Ms / miniLat.p95Ms, 3),
+      memoryInserts: memoryFigures && round(memoryFigures.insertsPerSec / miniRate),
+      memoryP95: memoryFigures && round(memoryFigures.p95Ms / miniLat.p95Ms, 3),
+    },
     chunks: n,
     queries: q,
     batch,

@@ -269,6 +269,8 @@ async function benchArchive() {
       row('DexieArchive', r.dexie, `   disk ${r.dexie.diskMB ?? 'n/a'} MB   (inserts of ${fmt(r.batch)}; one-chunk inserts p50 ${ms1(r.dexie.singleInsertP50Ms)} / p95 ${ms1(r.dexie.singleInsertP95Ms)} ms)`);
       row('MiniSearch', r.minisearch);
       if (r.memory) row('MemoryArchive', r.memory, `   same top 10 as DexieArchive: ${r.sameAsMemory}`);
+      const v = r.vsMiniSearch;
+      line(`archive inserts vs MiniSearch at ${fmt(chunks)}`, `${v.dexieInserts.toFixed(2)}x`, `aim >= 1  ${verdict(v.dexieInserts >= 1)}  (DexieArchive over MiniSearch in this run; MemoryArchive ${v.memoryInserts?.toFixed(2) ?? 'n/a'}x; search p95 ${v.dexieP95} / ${v.memoryP95 ?? 'n/a'} of MiniSearch's)`);
       out[String(chunks)] = r;
     }
     const big = out['100000'];

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ArchiveChunk, ArchiveStore } from '../kernel';
 import { CORPUS, RANKINGS } from '../kernel/memory/archiveCorpus.fixture';
 import { MemoryArchive } from '../kernel/memory/memoryArchive';
+import type { StoreDoc } from '../kernel/state/state';
+import { rankDocuments } from '../kernel/tools/search';
 import { DexieArchive } from './DexieArchive';
 import { injectDiskFaults } from './testing/injectDiskFaults';
 import { StorageError } from './storageError';
@@ -178,6 +180,68 @@ describe('DexieArchive', () => {
     expect(await archive.count('notes')).toBe(3);
     expect(await ids(archive, 'cache')).toEqual(['hot', 'evict']);
   });
+
+  it('ranks as a brute-force BM25 over random corpora, with long lists, merges, re-inserts and deletes between searches', async () => {
+    // Zipf-drawn words, so common terms get long lists (rows of their own) next to rare ones.
+    const vocabulary = Array.from({ length: 80 }, (_, r) => (r % 9 === 8 ? `日本${r}` : `w${r}`));
+    const toDoc = (c: ArchiveChunk): StoreDoc => ({ id: c.id, text: c.text, tags: c.tags, trust: c.trust, valid: true, source: c.source, t: c.t });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+        let a = seed;
+        const random = () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const word = () => vocabulary[Math.min(vocabulary.length - 1, Math.floor(1 / (random() + 0.0125)) - 1)]!;
+        const text = () => Array.from({ length: 3 + Math.floor(random() * 60) }, word).join(' ');
+        let nextId = 0;
+        const chunk = (id = `c${nextId++}`): ArchiveChunk => ({ id, store: 's', text: text(), source: 'p', trust: 'trusted', tags: [], t: 0 });
+        const db = freshDb();
+        const archive = new DexieArchive(db);
+        let live: ArchiveChunk[] = [];
+        const insert = async (chunks: ArchiveChunk[]) => {
+          await archive.insert(chunks);
+          for (const c of chunks) live = [...live.filter((l) => l.id !== c.id), c];
+        };
+        const searchAll = async () => {
+          for (let q = 0; q < 4; q++) {
+            const query = Array.from({ length: 1 + Math.floor(random() * 3) }, word).join(' ');
+            const k = 1 + Math.floor(random() * 12);
+            const expected = rankDocuments(live.map(toDoc), query, k).map((h) => [h.doc.id, h.score]);
+            expect(await hits(archive, query, k, 's'), query).toEqual(expected);
+          }
+        };
+        await insert(Array.from({ length: 350 + Math.floor(random() * 250) }, () => chunk()));
+        expect((await db.archiveStats.get('s'))!.segments.some((seg) => (seg.long?.length ?? 0) > 0)).toBe(true);
+        await searchAll();
+        for (let step = 0; step < 12; step++) {
+          const pick = () => live[Math.floor(random() * live.length)]!.id;
+          if (random() < 0.25) {
+            const id = pick();
+            await archive.delete('s', id);
+            live = live.filter((l) => l.id !== id);
+          } else await insert(Array.from({ length: 1 + Math.floor(random() * 20) }, () => chunk(random() < 0.3 ? pick() : undefined)));
+          await searchAll();
+        }
+        expect(await archive.count('s')).toBe(live.length);
+      }),
+      { numRuns: 5 },
+    );
+  }, 120_000); // IndexedDB in memory, hundreds of chunks a run: slow on a loaded machine, not wrong
+
+  it('replaces chunks re-inserted in a big call, wherever they fall in it', async () => {
+    const db = freshDb();
+    const archive = new DexieArchive(db);
+    const memory = new MemoryArchive();
+    const make = (i: number, v: string): ArchiveChunk => ({ id: `c${i}`, store: 'notes', text: `item ${v} ${i % 3 === 0 ? 'fizz' : ''} ${i % 5 === 0 ? 'buzz' : ''}`, source: 's', trust: 'trusted', tags: [], t: i });
+    const first = Array.from({ length: 1100 }, (_, i) => make(i, 'old'));
+    const again = Array.from({ length: 1200 }, (_, i) => make(i * 2, 'new')); // 550 ids back (c0, c2 … c1098), 650 new ones; refusals in both slices of 1,000 rows
+    for (const chunks of [first, again]) {
+      await archive.insert(chunks);
+      await memory.insert(chunks);
+    }
+    expect(await archive.count('notes')).toBe(1100 + 650);
+    expect((await archive.get('notes', 'c1098'))?.text).toContain('new');
+    expect((await archive.get('notes', 'c1099'))?.text).toContain('old');
+    for (const query of ['old fizz', 'new buzz', 'item', 'fizz buzz']) expect(await hits(archive, query, 12)).toEqual(await hits(memory, query, 12));
+  }, 60_000);
 
   it('ranks as MemoryArchive after any inserts, re-inserts and deletes, across segments and merges', async () => {
     const words = ['cache', 'page', 'memory', 'disk', 'swap', 'évict', '日本'];

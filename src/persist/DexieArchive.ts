@@ -9,14 +9,15 @@
  *   archiveStats  store                           chunk count, total length, next seq, the segment list
  *
  * An insert call is one transaction: it writes the chunks and one new segment (a few partition
- * rows, whatever the vocabulary), then merges a full size tier if there is one. A search reads
- * the stats row, one partition per query term per segment (one bulkGet), scores, and reads the
- * top k chunks by seq: it never walks the chunks or the index.
+ * rows, whatever the vocabulary, and a row per long list), then merges a full size tier if there
+ * is one. A search reads the stats row, one row per query term per segment (one bulkGet, sent
+ * with the stats read when the segments are those it saw last), scores, and reads the top k
+ * chunks by seq: it never walks the chunks or the index.
  */
 import Dexie, { type Table } from 'dexie';
-import { averageLength, bm25Idf, bm25Weight, queryTerms, Scores, termFrequencies, type ArchiveChunk, type ArchiveHit, type ArchiveStore } from '../kernel';
-import { encodeTriples, findTerm, listAt, listsOf, mergeLists, partOf, partRow, pickMerge, segmentOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
-import { readPostings } from './postingList';
+import { averageLength, bm25Idf, queryTerms, Scores, termFrequencies, type ArchiveChunk, type ArchiveHit, type ArchiveStore } from '../kernel';
+import { findTerm, listAt, listsOf, mergeLists, partRow, pickMerge, rowOf, segmentOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
+import { PostingWriter, scorePostings } from './postingList';
 import type { ArchiveChunkRow, ArchivePartRow, ArchiveSegmentMeta, ArchiveStatsRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
@@ -42,6 +43,57 @@ async function putAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<voi
   for (let i = 0; i < rows.length; i += PUT_ROWS) await table.bulkPut(rows.slice(i, i + PUT_ROWS));
 }
 
+/** Adds rows; returns those a unique index refused (ConstraintError), the transaction going on. Other failures throw. */
+async function addAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<T[]> {
+  const refused: T[] = [];
+  for (let i = 0; i < rows.length; i += PUT_ROWS) {
+    const slice = rows.slice(i, i + PUT_ROWS);
+    try {
+      await table.bulkAdd(slice);
+    } catch (err) {
+      if (!(err instanceof Dexie.BulkError)) throw err;
+      for (const [pos, failure] of Object.entries(err.failuresByPos)) {
+        if (failure.name !== 'ConstraintError') throw failure;
+        refused.push(slice[Number(pos)]!);
+      }
+    }
+  }
+  return refused;
+}
+
+/** What a search asks for: each key once, and per query term the indexes of its segments' rows in `keys`. */
+interface ReadPlan {
+  keys: PartKey[];
+  where: number[][];
+}
+
+function readPlan(store: string, terms: readonly string[], segments: readonly ArchiveSegmentMeta[]): ReadPlan {
+  const keys: PartKey[] = [];
+  const slot = new Map<string, number>();
+  const where = terms.map((term) =>
+    segments.map((seg) => {
+      const part = rowOf(seg, term);
+      const name = `${seg.id}:${part}`;
+      let i = slot.get(name);
+      if (i === undefined) slot.set(name, (i = keys.push([store, seg.id, part]) - 1));
+      return i;
+    }),
+  );
+  return { keys, where };
+}
+
+/** The same segments, read the same way (ids, partitions and long terms): a read plan made for one holds for the other. */
+function sameSegments(a: readonly ArchiveSegmentMeta[], b: readonly ArchiveSegmentMeta[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((s, i) => {
+    const t = b[i]!;
+    const x = s.long ?? [];
+    const y = t.long ?? [];
+    return s.id === t.id && s.parts === t.parts && x.length === y.length && x.every((term, j) => term === y[j]);
+  });
+}
+
 /**
  * The IndexedDB archive. A chunk inserted again under its id replaces the old one and moves to
  * the end of the insertion order (as in MemoryArchive). Insert big batches in one call when you
@@ -50,6 +102,11 @@ async function putAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<voi
 export class DexieArchive implements ArchiveStore {
   /** The score buffer searches share (scoring never awaits, so one search uses it at a time). */
   private scratch: Float64Array | null = null;
+  /**
+   * Per store, the segment list the last search read: the next search asks for its rows in the
+   * same round trip as the stats row and keeps them only if the segments are still the same.
+   */
+  private readonly lastSegments = new Map<string, ArchiveSegmentMeta[]>();
 
   constructor(private readonly db: StudioDb) {}
 
@@ -82,21 +139,18 @@ export class DexieArchive implements ArchiveStore {
     const { db } = this;
     return withStorage('search the archive', () =>
       db.transaction('r', this.tables, async () => {
-        const stats = await db.archiveStats.get(store);
-        if (!stats || stats.docs === 0) return [];
-        // One partition per term per segment, each key asked once.
-        const keys: PartKey[] = [];
-        const slot = new Map<string, number>();
-        const where = terms.map((term) =>
-          stats.segments.map((seg) => {
-            const part = partOf(term, seg.parts);
-            const name = `${seg.id}:${part}`;
-            let i = slot.get(name);
-            if (i === undefined) slot.set(name, (i = keys.push([store, seg.id, part]) - 1));
-            return i;
-          }),
-        );
-        const rows = await db.archiveParts.bulkGet(keys);
+        const guess = this.lastSegments.get(store);
+        const guessed = guess && readPlan(store, terms, guess);
+        const [stats, guessedRows] = await Promise.all([db.archiveStats.get(store), guessed && db.archiveParts.bulkGet(guessed.keys)]);
+        if (!stats || stats.docs === 0) {
+          this.lastSegments.delete(store);
+          return [];
+        }
+        this.lastSegments.set(store, stats.segments);
+        // The rows read with the stats row are this transaction's, so they hold if the segments are the ones guessed.
+        const plan = guessed && guessedRows && sameSegments(guess, stats.segments) ? guessed : readPlan(store, terms, stats.segments);
+        const rows = plan === guessed ? guessedRows! : await db.archiveParts.bulkGet(plan.keys);
+        const { where } = plan;
         const avg = averageLength(stats.totalLength, stats.docs);
         const scores = new Scores(stats.nextSeq, this.scratch);
         // Term at a time, in query order: the same additions, in the same order, as MemoryArchive.
@@ -109,8 +163,7 @@ export class DexieArchive implements ArchiveStore {
           }
           if (lists.length === 0) return;
           const idf = bm25Idf(lists.reduce((df, list) => df + list.count, 0), stats.docs);
-          const add = (seq: number, tf: number, length: number) => scores.add(seq, bm25Weight(idf, tf, length, avg));
-          for (const list of lists) readPostings(list.bytes, add);
+          for (const list of lists) scorePostings(list.bytes, idf, avg, scores);
         });
         const best = scores.top(limit);
         this.scratch = scores.release();
@@ -166,34 +219,37 @@ export class DexieArchive implements ArchiveStore {
   private async insertInto(store: string, list: readonly Prepared[]): Promise<void> {
     const { db } = this;
     const stats: ArchiveStatsRow = (await db.archiveStats.get(store)) ?? { store, docs: 0, totalLength: 0, nextSeq: 0, nextSegment: 0, segments: [] };
-    if (stats.docs > 0) {
-      const replaced = (await Promise.all(list.map((p) => this.chunkById(store, p.chunk.id)))).filter((row): row is ArchiveChunkRow => row !== undefined);
-      if (replaced.length > 0) {
-        await this.removePostings(stats, replaced);
-        await db.archiveChunks.bulkDelete(replaced.map((row): [string, number] => [store, row.seq]));
-      }
-    }
     const from = stats.nextSeq;
-    const chunkRows: ArchiveChunkRow[] = [];
-    const postings = new Map<string, number[]>(); // term → [seq, tf, length, …], ascending seq
-    for (const { chunk, length, tf } of list) {
-      const seq = stats.nextSeq++;
-      chunkRows.push({ ...chunk, seq, length });
+    const chunkRows: ArchiveChunkRow[] = list.map(({ chunk, length }) => ({ ...chunk, seq: stats.nextSeq++, length }));
+    // Chunk rows get new seqs, so they are added; the unique [store+id] index refuses the ids the
+    // store holds already, which are re-inserts, handled below. (Asking the index for every id
+    // first cost a request per chunk, ~40% of a bulk insert.) IndexedDB writes while we encode.
+    const adding = addAll(db.archiveChunks, chunkRows);
+    const writers = new Map<string, PostingWriter>(); // ascending seq
+    for (let i = 0; i < list.length; i++) {
+      const { length, tf } = list[i]!;
+      const seq = from + i;
       stats.docs++;
       stats.totalLength += length;
       for (const [term, f] of tf) {
-        let flat = postings.get(term);
-        if (!flat) postings.set(term, (flat = []));
-        flat.push(seq, f, length);
+        let w = writers.get(term);
+        if (!w) writers.set(term, (w = new PostingWriter(16)));
+        w.push(seq, f, length);
       }
     }
     const lists = new Map<string, TermList>();
-    for (const [term, flat] of postings) lists.set(term, encodeTriples(flat));
+    for (const [term, w] of writers) lists.set(term, { count: w.count, bytes: w.view() });
     const id = stats.nextSegment++;
-    const { rows, parts } = toPartRows(store, id, lists);
-    stats.segments.push({ id, docs: list.length, parts, ranges: [[from, stats.nextSeq - 1]] });
-    await putAll(db.archiveChunks, chunkRows);
-    await putAll(db.archiveParts, rows);
+    const { rows, parts, long } = toPartRows(store, id, lists);
+    stats.segments.push({ id, docs: list.length, parts, ranges: [[from, stats.nextSeq - 1]], long });
+    const [refused] = await Promise.all([adding, putAll(db.archiveParts, rows)]);
+    if (refused.length > 0) {
+      // Re-inserts: the old rows and their postings (in older segments) go, then the new rows.
+      const replaced = (await Promise.all(refused.map((row) => this.chunkById(store, row.id)))).filter((row): row is ArchiveChunkRow => row !== undefined);
+      await this.removePostings(stats, replaced);
+      await db.archiveChunks.bulkDelete(replaced.map((row): [string, number] => [store, row.seq]));
+      await putAll(db.archiveChunks, refused);
+    }
     await this.compact(stats);
     await db.archiveStats.put(stats);
   }
@@ -214,9 +270,9 @@ export class DexieArchive implements ArchiveStore {
       const merged = new Map<string, TermList>();
       for (const [term, all] of byTerm) merged.set(term, mergeLists(all));
       const id = stats.nextSegment++;
-      const { rows, parts } = toPartRows(stats.store, id, merged);
+      const { rows, parts, long } = toPartRows(stats.store, id, merged);
       await putAll(db.archiveParts, rows);
-      const meta: ArchiveSegmentMeta = { id, docs: merge.reduce((n, s) => n + s.docs, 0), parts, ranges: unionRanges(merge) };
+      const meta: ArchiveSegmentMeta = { id, docs: merge.reduce((n, s) => n + s.docs, 0), parts, ranges: unionRanges(merge), long };
       stats.segments = [...stats.segments.filter((s) => !merge.includes(s)), meta];
     }
   }
@@ -252,7 +308,7 @@ export class DexieArchive implements ArchiveStore {
           seqsByTerm.set(term, seqs);
         }
       }
-      const keys = [...new Set([...seqsByTerm.keys()].map((term) => partOf(term, seg.parts)))].map((part): PartKey => [stats.store, seg.id, part]);
+      const keys = [...new Set([...seqsByTerm.keys()].map((term) => rowOf(seg, term)))].map((part): PartKey => [stats.store, seg.id, part]);
       const put: ArchivePartRow[] = [];
       const drop: PartKey[] = [];
       for (const part of await db.archiveParts.bulkGet(keys)) {

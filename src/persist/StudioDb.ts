@@ -127,6 +127,11 @@ export interface ArchiveSegmentMeta {
   parts: number;
   /** The seqs it indexes, as sorted, disjoint [from, to] ranges. */
   ranges: Array<[number, number]>;
+  /**
+   * Sorted terms with a row of their own (long posting lists, archiveSegment.ts): the i-th is
+   * partition `parts + i`, so a search reads only that list. Absent in segments written before.
+   */
+  long?: string[];
 }
 
 /** Per-store BM25 statistics, the next insertion seq and segment id, and the store's segments. */

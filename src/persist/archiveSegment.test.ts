@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeTriples, findTerm, listAt, listsOf, mergeLists, MERGE_FANIN, PART_BYTES, partOf, pickMerge, segmentOf, tierOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
+import { encodeTriples, findTerm, listAt, listsOf, LONG_BYTES, mergeLists, MERGE_FANIN, PART_BYTES, partOf, pickMerge, rowOf, segmentOf, tierOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
 import { readPostings } from './postingList';
 import type { ArchiveSegmentMeta } from './StudioDb';
 
@@ -14,7 +15,7 @@ describe('archive segments', () => {
   it('split term lists into power-of-two partitions near PART_BYTES, each term findable in its own', () => {
     const lists = new Map<string, TermList>(Array.from({ length: 3000 }, (_, i) => [`term${i}`, encodeTriples(Array.from({ length: 30 }, (_, j) => [j * 7 + (i % 5), 1, 80]).flat())] as const));
     const { rows, parts } = toPartRows('s', 4, lists);
-    expect(parts).toBe(8); // 3,000 lists of 60 bytes = 180 kB
+    expect(parts).toBe(2 ** Math.ceil(Math.log2(180_000 / PART_BYTES))); // 3,000 lists of 60 bytes = 180 kB
     expect(rows.every((r) => r.post.length < 2 * PART_BYTES && r.segment === 4)).toBe(true);
     for (const term of ['term0', 'term1234', 'term2999']) {
       const row = rows.find((r) => r.part === partOf(term, parts))!;
@@ -22,6 +23,23 @@ describe('archive segments', () => {
       expect(findTerm(row, `${term}x`)).toBe(-1);
     }
     expect(listsOf(rows).size).toBe(3000);
+  });
+
+  it('give each long list a row of its own, found by its term, so a search reads only its bytes', () => {
+    const short = (i: number) => encodeTriples([i, 1, 80, i + 5, 2, 90]);
+    const longList = encodeTriples(Array.from({ length: LONG_BYTES }, (_, j) => [j, 1 + (j % 3), 70]).flat());
+    const lists = new Map<string, TermList>([...Array.from({ length: 500 }, (_, i) => [`rare${i}`, short(i)] as const), ['the', longList], ['and', longList]]);
+    const { rows, parts, long } = toPartRows('s', 1, lists);
+    expect(long).toEqual(['and', 'the']);
+    const meta = { id: 1, docs: LONG_BYTES, parts, ranges: [[0, LONG_BYTES - 1]] as Array<[number, number]>, long };
+    expect(rows.map((r) => r.part).sort((a, b) => a - b)).toEqual(Array.from({ length: parts + 2 }, (_, i) => i));
+    for (const term of ['the', 'and', 'rare0', 'rare499']) {
+      const row = rows.find((r) => r.part === rowOf(meta, term))!;
+      expect(seqsOf(listAt(row, findTerm(row, term)))).toEqual(seqsOf(lists.get(term)!));
+    }
+    expect(rows.find((r) => r.part === rowOf(meta, 'the'))!.terms).toEqual(['the']);
+    expect(rowOf({ ...meta, long: undefined }, 'the')).toBe(partOf('the', parts)); // a segment written before long rows
+    expect(listsOf(rows).size).toBe(502);
   });
 
   it('merge lists in seq order, whether their segments follow each other or interleave', () => {
@@ -33,6 +51,18 @@ describe('archive segments', () => {
     const merged = mergeLists([c, b, d]);
     expect([seqsOf(merged), merged.count]).toEqual([[2, 3, 4, 5, 7, 9], 6]);
     expect(seqsOf(withoutSeqs(merged, new Set([2, 7])))).toEqual([3, 4, 5, 9]);
+  });
+
+  it('merge lists that follow each other into the bytes a fresh encoding writes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 1e6 })), { maxLength: 40 }), { minLength: 2, maxLength: 6 }), (groups) => {
+        let seq = -1;
+        const flats = groups.map((g) => g.flatMap(([gap, tf, length]) => [(seq += gap), tf, length]));
+        const merged = mergeLists(flats.map(encodeTriples).reverse());
+        const fresh = encodeTriples(flats.flat());
+        expect([merged.count, [...merged.bytes]]).toEqual([fresh.count, [...fresh.bytes]]);
+      }),
+    );
   });
 
   it('track seq ranges and find the segment of a seq', () => {

@@ -5,14 +5,19 @@
  * hash of the term into a power-of-two number of partition rows of about PART_BYTES. So an
  * insert writes a few rows however many distinct terms it brings (a row per term per insert
  * made 1,000 chunks cost ~30,000 IndexedDB requests), and a search reads one partition per
- * query term per segment. Segments of the same size tier are merged, MERGE_FANIN at a time
- * (size-tiered compaction, as in Bigtable/Cassandra), so a store keeps O(log n) segments.
+ * query term per segment. A long list (a common term's, LONG_BYTES or more) gets a row of its
+ * own instead, so the partitions stay small and a search reads the bytes of its own terms, not
+ * a partition's worth of other terms' postings. Segments of the same size tier are merged,
+ * MERGE_FANIN at a time (size-tiered compaction, as in Bigtable/Cassandra), so a store keeps
+ * O(log n) segments.
  */
-import { firstSeq, PostingWriter, readPostings } from './postingList';
+import { firstSeq, lastSeq, PostingWriter, readPostings } from './postingList';
 import type { ArchivePartRow, ArchiveSegmentMeta } from './StudioDb';
 
 /** Target size of a partition row: big enough to amortise a request, small enough to read for one term. */
-export const PART_BYTES = 32 * 1024;
+export const PART_BYTES = 4 * 1024;
+/** A term list of this many bytes or more is a row of its own (ArchiveSegmentMeta.long). */
+export const LONG_BYTES = 1024;
 /** Segments of one size tier merged together. */
 export const MERGE_FANIN = 8;
 
@@ -83,20 +88,49 @@ export function partRow(store: string, segment: number, part: number, lists: Rea
   return { store, segment, part, terms, counts, ends, post };
 }
 
-/** Splits a segment's term lists into partition rows: as many (a power of two) as keep each near PART_BYTES. */
-export function toPartRows(store: string, segment: number, lists: ReadonlyMap<string, TermList>): { rows: ArchivePartRow[]; parts: number } {
+/**
+ * Splits a segment's term lists into rows: each long list (LONG_BYTES or more) a row of its own,
+ * at partition `parts + i` for the i-th of the sorted `long` terms; the others hashed into
+ * `parts` partitions (a power of two) of about PART_BYTES.
+ */
+export function toPartRows(store: string, segment: number, lists: ReadonlyMap<string, TermList>): { rows: ArchivePartRow[]; parts: number; long: string[] } {
   let bytes = 0;
-  for (const list of lists.values()) bytes += list.bytes.length;
+  const long: string[] = [];
+  for (const [term, list] of lists) {
+    if (list.bytes.length >= LONG_BYTES) long.push(term);
+    else bytes += list.bytes.length;
+  }
+  long.sort();
   let parts = 1;
   while (parts * PART_BYTES < bytes) parts *= 2;
   const groups = new Map<number, Map<string, TermList>>();
   for (const [term, list] of lists) {
+    if (list.bytes.length >= LONG_BYTES) continue;
     const part = partOf(term, parts);
     let group = groups.get(part);
     if (!group) groups.set(part, (group = new Map()));
     group.set(term, list);
   }
-  return { rows: [...groups].map(([part, group]) => partRow(store, segment, part, group)), parts };
+  const rows = [...groups].map(([part, group]) => partRow(store, segment, part, group));
+  long.forEach((term, i) => rows.push(partRow(store, segment, parts + i, new Map([[term, lists.get(term)!]]))));
+  return { rows, parts, long };
+}
+
+/** The row (partition number) of a segment that holds `term`'s postings, if it has any. */
+export function rowOf(segment: ArchiveSegmentMeta, term: string): number {
+  const long = segment.long;
+  if (long && long.length > 0) {
+    let lo = 0;
+    let hi = long.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = long[mid]!;
+      if (t === term) return segment.parts + mid;
+      if (t < term) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return partOf(term, segment.parts);
 }
 
 /** Every term list of a segment's partition rows. */
@@ -109,18 +143,14 @@ export function listsOf(rows: readonly ArchivePartRow[]): Map<string, TermList> 
 /** Postings of several lists of one term as one list in ascending seq (segments hold disjoint seqs). */
 export function mergeLists(lists: readonly TermList[]): TermList {
   if (lists.length === 1) return lists[0]!;
-  const ordered = [...lists].sort((a, b) => firstSeq(a.bytes) - firstSeq(b.bytes));
-  // Segments usually cover consecutive seq ranges: append in order, and sort only if they interleave.
-  const w = new PostingWriter();
-  let inOrder = true;
-  for (const list of ordered) {
-    readPostings(list.bytes, (seq, tf, length) => {
-      if (w.count > 0 && seq <= w.last) inOrder = false;
-      if (inOrder) w.push(seq, tf, length);
-    });
-    if (!inOrder) break;
+  const ordered = lists.filter((list) => list.count > 0).map((list) => ({ list, first: firstSeq(list.bytes), last: lastSeq(list.bytes) })).sort((a, b) => a.first - b.first);
+  // Segments usually cover consecutive seq ranges: append the bytes in order (only each list's
+  // first head is re-encoded), and decode and sort only if they interleave.
+  if (ordered.every((o, i) => i === 0 || ordered[i - 1]!.last < o.first)) {
+    const w = new PostingWriter();
+    for (const { list, last } of ordered) w.append(list.bytes, list.count, last);
+    return { count: w.count, bytes: w.bytesOut() };
   }
-  if (inOrder) return { count: w.count, bytes: w.bytesOut() };
   const postings: Array<[number, number, number]> = [];
   for (const list of lists) readPostings(list.bytes, (seq, tf, length) => postings.push([seq, tf, length]));
   postings.sort((a, b) => a[0] - b[0]);

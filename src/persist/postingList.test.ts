@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstSeq, PostingWriter, readPostings } from './postingList';
+import { firstSeq, lastSeq, PostingWriter, readPostings } from './postingList';
 
 const decode = (bytes: Uint8Array) => {
   const out: number[][] = [];
@@ -30,6 +30,7 @@ describe('posting lists', () => {
         for (const [s, tf, length] of expected) w.push(s!, tf!, length!);
         expect(decode(w.bytesOut())).toEqual(expected);
         expect(firstSeq(w.bytesOut())).toBe(start);
+        expect(lastSeq(w.bytesOut())).toBe(expected.at(-1)![0]);
         expect(w.count).toBe(rows.length);
       }),
     );

@@ -19,12 +19,36 @@ export function archiveTerms(text: string): string[] {
   return words;
 }
 
-/** A chunk's index entry: its length in terms and each distinct term's frequency, in first-seen order. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * A chunk's index entry: its length in terms and each distinct term's frequency, in first-seen
+ * order. The same terms as archiveTerms; ASCII text (most of it) is scanned by char code, which
+ * indexes several times faster than matching the Unicode word pattern.
+ */
 export function termFrequencies(text: string): { length: number; tf: Map<string, number> } {
-  const words = archiveTerms(text);
   const tf = new Map<string, number>();
-  for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
-  return { length: words.length, tf };
+  if (NON_ASCII.test(text)) {
+    const words = archiveTerms(text);
+    for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    return { length: words.length, tf };
+  }
+  // In ASCII, \p{L} and \p{N} are A-Z, a-z and 0-9, and lower-casing stays in ASCII.
+  const lower = text.toLowerCase();
+  let length = 0;
+  let start = -1;
+  for (let i = 0, n = lower.length; i <= n; i++) {
+    const c = i < n ? lower.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      const w = lower.slice(start, i - start > MAX_TERM_LENGTH ? start + MAX_TERM_LENGTH : i);
+      tf.set(w, (tf.get(w) ?? 0) + 1);
+      length++;
+      start = -1;
+    }
+  }
+  return { length, tf };
 }
 
 /** The distinct terms of a query in query order, at most MAX_QUERY_TERMS; scores are summed in this order. */
@@ -97,22 +121,23 @@ export class Scores {
   /** The k best, best first, ties by ascending seq. */
   top(k: number): Array<{ seq: number; score: number }> {
     const { dense, sparse } = this;
-    return topK(this.touched, dense ? (seq) => dense[seq]! : (seq) => sparse!.get(seq)!, k);
+    return topK(this.touched, dense ?? ((seq) => sparse!.get(seq)!), k);
   }
 }
 
 /**
  * The k best (score, seq) pairs, best first, ties by ascending seq (insertion order), from
- * `seqs` with `scoreOf(seq)`. A bounded min-heap: O(n log k), no sort of every match.
+ * `seqs` with `scoreOf(seq)` (or `scoreOf[seq]`, scores indexed by seq). A bounded min-heap:
+ * O(n log k), no sort of every match.
  */
-export function topK(seqs: ArrayLike<number>, scoreOf: (seq: number) => number, k: number): Array<{ seq: number; score: number }> {
+export function topK(seqs: ArrayLike<number>, scoreOf: ((seq: number) => number) | ArrayLike<number>, k: number): Array<{ seq: number; score: number }> {
   if (!(k >= 1)) return [];
   // heap[0] is the worst kept entry: lowest score, and among equal scores the latest seq.
   const heap: Array<{ seq: number; score: number }> = [];
   const worse = (a: { seq: number; score: number }, b: { seq: number; score: number }): boolean => a.score < b.score || (a.score === b.score && a.seq > b.seq);
   for (let i = 0; i < seqs.length; i++) {
     const seq = seqs[i]!;
-    const score = scoreOf(seq);
+    const score = typeof scoreOf === 'function' ? scoreOf(seq) : scoreOf[seq]!;
     if (heap.length < k) {
       heap.push({ seq, score });
       for (let c = heap.length - 1; c > 0; ) {

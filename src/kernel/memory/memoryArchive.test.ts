@@ -4,7 +4,7 @@ import { rankDocuments } from '../tools/search';
 import type { StoreDoc } from '../state/state';
 import type { ArchiveChunk } from './archiveStore';
 import { CORPUS, RANKINGS } from './archiveCorpus.fixture';
-import { MAX_QUERY_TERMS } from './bm25';
+import { archiveTerms, MAX_QUERY_TERMS, termFrequencies } from './bm25';
 import { MemoryArchive } from './memoryArchive';
 
 async function archiveOf(chunks: readonly ArchiveChunk[] = CORPUS): Promise<MemoryArchive> {
@@ -81,6 +81,20 @@ describe('MemoryArchive', () => {
     expect(await ids(archive, `${'cache '.repeat(MAX_QUERY_TERMS * 10)}page`)).toEqual(['evict', 'hot', 'paging']);
     for (const k of [0, -1, Number.NaN]) expect(await archive.search('notes', 'cache', k)).toEqual([]);
     expect(await ids(archive, 'cache', 1.9)).toEqual(['hot']);
+  });
+
+  it('indexes the terms the tokenizer reads, ASCII fast path or not', () => {
+    const piece = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('Word', 'x'.repeat(70), 'A1b2', 'İstanbul', 'ÉCOLE', '日本語', 'ß', '\u0130', ' ', '.', '-', '\n', '_', '9'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (text) => {
+        const words = archiveTerms(text);
+        const counts = new Map<string, number>();
+        for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+        const { length, tf } = termFrequencies(text);
+        expect([length, [...tf]]).toEqual([words.length, [...counts]]);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('hands out frozen chunks, so a caller cannot change the archive', async () => {
