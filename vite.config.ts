@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
@@ -23,5 +23,7 @@ export default defineConfig({
     // A hang still fails, after a minute.
     testTimeout: 60_000,
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
+    // *.redis.test.ts start redis-server and worker processes: `npm run test:queue` (a step of `npm test`) runs them.
+    exclude: [...configDefaults.exclude, ...(process.env.HARNESS_REDIS_TESTS ? [] : ['src/**/*.redis.test.ts'])],
   },
 });

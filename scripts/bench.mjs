@@ -56,6 +56,9 @@
  *                       (bench/experiments.ts): measured on the warm pool, start-up reported apart; and in
  *                       Chromium on the studio's Web Worker pool, 1 worker and navigator.hardwareConcurrency
  *                       (bench/experimentsChromium.*)                aim speed-up >= 0.8 x cores
+ *   experimentsQueue    the same experiment through Redis: `harness experiment --queue` (this process) with two
+ *                       `harness worker` processes on a redis-server started at a free port (bench/queue.ts):
+ *                       the coordinator's CPU ms per run, wall ms per run, runs/s     aim < 2 ms per run
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
  *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments. Exit 1 if a figure could not be measured.
@@ -439,9 +442,56 @@ async function benchExperimentsGroup() {
   return { cores, runsPerSec1: rows[0].runsPerSec, runsPerSecAll: rows[1].runsPerSec, speedUp: Math.round(speedUp * 100) / 100, startupMs1: rows[0].startupMs, startupMsAll: rows[1].startupMs, chromium };
 }
 
+// ---- (o) the coordinator's overhead per run on Redis (BullMQ), two harness worker processes ------
+
+async function benchQueueGroup() {
+  const { findRedisServer } = await import('./ensure-redis.mjs');
+  const server = findRedisServer();
+  if (!server) throw new Error('no redis-server: run `node scripts/ensure-redis.mjs` (or set REDIS_SERVER)');
+  const { spawn } = await import('node:child_process');
+  const { createServer: netServer } = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const s = netServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const children = [];
+  const start = (cmd, args, ready) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+      children.push(child);
+      let text = '';
+      const seen = (c) => {
+        text += c.toString();
+        if (ready.test(text)) resolve(child);
+      };
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
+      child.on('exit', (code) => reject(new Error(`${path.basename(cmd)} exited (${code}) before it was ready: ${text.slice(-300)}`)));
+    });
+  try {
+    await start(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
+    const cli = path.join(ROOT, 'scripts', 'run-ts.mjs');
+    await bundleTs('src/cli/main.ts'); // once, before two workers race to build it
+    await Promise.all(['bench-1', 'bench-2'].map((name) => start(process.execPath, [cli, 'src/cli/main.ts', 'worker', '--queue', url, '--name', name], /taking runs from/)));
+    const { benchQueueRound } = await import(await bundleTs('bench/queue.ts'));
+    const file = path.join(ROOT, 'public', 'examples', 'distractors.experiment.json');
+    const read = (rel) => readFileSync(path.join(path.dirname(file), rel), 'utf8');
+    const seeds = QUICK ? 100 : 500;
+    await benchQueueRound(url, readFileSync(file, 'utf8'), read, 20, 'warm-up'); // connections, workers' first runs
+    const r = await benchQueueRound(url, readFileSync(file, 'utf8'), read, seeds, `${Date.now()}`);
+    line('queue coordinator CPU per run (Redis, BullMQ)', `${r.cpuMsPerRun.toFixed(2)} ms`, `aim < 2 ms  ${verdict(r.cpuMsPerRun < 2)}  (distractors, ${fmt(r.runs)} runs on 2 harness worker processes: ${r.wallMsPerRun.toFixed(2)} ms wall per run, ${r.runsPerSec.toFixed(1)} runs/s)`);
+    return r;
+  } finally {
+    for (const c of children.reverse()) c.kill('SIGTERM');
+  }
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -469,5 +519,6 @@ await measure('scaleAgents', 'scale', benchScaleAgentsGroup);
 await measure('scaleCanvas', 'scale', benchScaleCanvasGroup);
 await measure('scaleRun', 'scale', benchScaleRunGroup);
 await measure('experiments', 'experiments', benchExperimentsGroup);
+await measure('experimentsQueue', 'experiments', benchQueueGroup);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

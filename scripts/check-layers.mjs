@@ -51,7 +51,7 @@ export const LAYERS = {
   persist: { layers: ['kernel'], packages: ['dexie'] },
   // Real model providers over fetch; the worker and the CLI hand them to the kernel as its Cpu.
   providers: { layers: ['kernel'], packages: ['eventsource-parser', '@wllama/wllama'] },
-  cli: { layers: ['persist', 'providers', 'kernel'], packages: [], builtins: true },
+  cli: { layers: ['persist', 'providers', 'kernel'], packages: ['bullmq', 'ioredis'], builtins: true },
   // Pure TypeScript, runnable in Node, a worker and vitest: no DOM, React, Dexie, comlink, Node.
   kernel: { layers: [], packages: ['zod', 'gpt-tokenizer', '@noble/hashes', '@cfworker/json-schema'] },
 };

@@ -25,6 +25,8 @@ export interface CliIo {
   writeFile(path: string, text: string): void;
   /** Writes a file piece by piece as the pieces come (a long trace); without it, writeFile gets them joined. */
   writeChunks?(path: string, chunks: Iterable<string>): void;
+  /** `experiment --out`: appends to a file as each run finishes (so `--resume` can go on); without it the file is written at the end. */
+  appendFile?(path: string, text: string): void;
   /** The environment (API keys); none when unset. */
   env?: Env;
   /** Waits before a model call is retried (wall time; tests pass one that does not wait). Default: a timer. */
@@ -56,8 +58,9 @@ export interface RunSummary {
 export const USAGE = `usage:
   harness validate FILE
   harness inject-suite DIR [--seeds N] [--endpoint URL --model NAME [--wire openai|anthropic] [--key-env VAR]]
-  harness experiment EXP.json [--workers N] [--json] [--out RESULTS.jsonl] [--shard I/N]
+  harness experiment EXP.json [--workers N | --queue URL] [--json] [--out RESULTS.jsonl [--resume]] [--shard I/N]
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
+  harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
 
@@ -72,6 +75,8 @@ export const USAGE = `usage:
   experiment run an experiment file's variants × seeds × inputs on worker threads; report pass
              rates with intervals and paired comparisons (harness experiment --help)
   merge      join the results files of an experiment's shards into its report
+  worker     take experiment runs from a BullMQ queue (experiment --queue URL), run them, return
+             compact results (harness worker --help)
   run        run the harness headless on its own CPUs (the sim CPU runs offline)
     --seed N        seed for the run (an integer 0..4294967295, default 1)
     --max-steps K   override the document's limits.maxSteps
@@ -530,6 +535,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
     }
     case 'merge':
       return (await import('./experiment')).mergeCommand(rest, io);
+    case 'worker': {
+      const { workerCommand, WORKER_USAGE } = await import('./worker');
+      return rest.includes('--help') || rest.includes('-h') ? ok(WORKER_USAGE) : workerCommand(rest, io);
+    }
     default:
       return usageError(`unknown command ${JSON.stringify(command)}`);
   }

@@ -1,13 +1,15 @@
 /**
- * `harness experiment EXP.json [--workers N] [--json] [--out results.jsonl] [--shard i/N]` and
- * `harness merge FILES... [--json] [--out merged.jsonl]`.
+ * `harness experiment EXP.json [--workers N | --queue redis://HOST:PORT] [--json] [--out results.jsonl [--resume]] [--shard i/N]`
+ * and `harness merge FILES... [--json] [--out merged.jsonl]`.
  *
  * An experiment runs every (variant, seed, input) of the file on N worker threads (default:
  * the cores) and prints the report: per variant the counts, pass rates with Wilson intervals,
  * means with bootstrap intervals, then the paired comparisons with verdicts. `--json` prints the
  * report as exactly one JSON object, the same bytes for any worker count or finish order.
  * `--out` writes the results file: a header line with the resolved experiment, then one
- * compact record per run. `--shard i/N` runs every N-th run from the i-th (0-based) and writes
+ * compact record per run, appended as each run finishes (so `--resume` after an interruption
+ * runs only what the file lacks), rewritten in plan order at the end. `--queue` runs the runs on
+ * `harness worker` processes through BullMQ (src/cli/experimentQueue.ts). `--shard i/N` runs every N-th run from the i-th (0-based) and writes
  * only its results file; `harness merge` joins such files into the same report.
  *
  * Exit codes: 0 every expectation of the file holds (or it declares none), 1 one does not,
@@ -20,7 +22,7 @@ import { runExperimentJob } from './experimentJob';
 import { cpuLine, endpointJob, endpointProblem, EndpointUnusable, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
 
 export const EXPERIMENT_USAGE = `usage:
-  harness experiment EXP.json [--workers N] [--json] [--out RESULTS.jsonl] [--shard I/N]
+  harness experiment EXP.json [--workers N | --queue URL] [--json] [--out RESULTS.jsonl [--resume]] [--shard I/N]
                    [--endpoint URL --model NAME [--wire openai|anthropic]] [--base-url MODEL_ID=URL]... [--key-env VAR]
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
 
@@ -29,6 +31,9 @@ export const EXPERIMENT_USAGE = `usage:
     --workers N   worker threads (default: the machine's cores)
     --json        print the report as exactly one JSON object
     --out FILE    write the results: a header line, then one JSON record per run
+    --resume      with --out: keep the runs FILE already holds, run only the rest, append them
+    --queue URL   enqueue the runs on BullMQ at redis://[USER:PASSWORD@]HOST[:PORT][/DB] and let
+                  harness worker --queue URL processes (any number, any machine) run them
     --shard I/N   run only shard I (0-based) of N and write its results (needs --out)
     --endpoint U  run every model of every variant on the endpoint at U, serving --model NAME
                   (--wire: openai, the default, or anthropic); runs stay in this thread,
@@ -62,6 +67,8 @@ interface ExperimentArgs {
   json: boolean;
   out?: string;
   shard?: { index: number; count: number };
+  queue?: string;
+  resume: boolean;
 }
 
 function parseArgs(args: readonly string[]): ExperimentArgs | string {
@@ -70,6 +77,8 @@ function parseArgs(args: readonly string[]): ExperimentArgs | string {
   let json = false;
   let out: string | undefined;
   let shard: ExperimentArgs['shard'];
+  let queue: string | undefined;
+  let resume = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -98,6 +107,15 @@ function parseArgs(args: readonly string[]): ExperimentArgs | string {
         shard = { index: Number(m[1]), count: Number(m[2]) };
         break;
       }
+      case '--queue': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--queue needs a URL: redis://HOST:PORT';
+        queue = v;
+        break;
+      }
+      case '--resume':
+        resume = true;
+        break;
       default:
         if (arg.startsWith('-')) return `unknown option ${arg}`;
         if (file !== undefined) return `experiment takes one EXP.json, found a second: ${arg}`;
@@ -106,7 +124,10 @@ function parseArgs(args: readonly string[]): ExperimentArgs | string {
   }
   if (file === undefined) return 'experiment needs an EXP.json';
   if (shard && out === undefined) return '--shard needs --out FILE: a shard writes its results for harness merge';
-  return { file, json, ...(workers !== undefined ? { workers } : {}), ...(out !== undefined ? { out } : {}), ...(shard ? { shard } : {}) };
+  if (resume && out === undefined) return '--resume needs --out FILE: the results file to resume';
+  if (queue !== undefined && workers !== undefined) return '--queue and --workers: with --queue the runs happen on harness worker processes; start as many as you like';
+  if (queue !== undefined && shard) return '--queue and --shard: a queue already spreads the runs over every worker; use one or the other';
+  return { file, json, resume, ...(workers !== undefined ? { workers } : {}), ...(out !== undefined ? { out } : {}), ...(shard ? { shard } : {}), ...(queue !== undefined ? { queue } : {}) };
 }
 
 /** Reads and prepares the experiment file; files it names are read relative to its folder. `cpu`: where real models run (null: nowhere). */
@@ -195,24 +216,43 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
   const { cpu } = taken;
   const parsed = parseArgs(taken.rest);
   if (typeof parsed === 'string') return usageError(parsed);
+  if (cpu !== null && parsed.queue !== undefined) return usageError('--queue and --endpoint/--base-url: harness worker runs the offline CPUs only for now; run real models without --queue');
   const loaded = load(parsed.file, io, cpu);
   if (!loaded.ok) return loaded.result;
   const exp = loaded.experiment;
   const workers = parsed.workers ?? io.cores ?? 1;
+  const have = parsed.resume ? resumeFrom(parsed.out!, exp, io) : [];
+  if (typeof have === 'string') return fileError(have);
   let executor: RunExecutor = inProcessExecutor((job) => runExperimentJob(exp, job));
   let close = async () => {};
   if (cpu !== null) executor = inProcessExecutor(endpointJob(exp, cpu, io), workers);
-  else if (io.workerEntry !== undefined && workers > 1) {
+  else if (parsed.queue !== undefined) {
+    const onQueue = await (await import('./experimentQueue')).openQueueExecutor(exp, parsed.queue);
+    if (typeof onQueue === 'string') return fileError(`harness: ${onQueue}\n`);
+    executor = onQueue;
+    close = () => onQueue.close();
+  } else if (io.workerEntry !== undefined && workers > 1) {
     const pool = (await import('./experimentPool')).workerPool(exp, io.workerEntry, workers);
     executor = pool;
     close = () => pool.close();
   }
+  // With --out, each record is appended as it comes: an interrupted run can be resumed.
+  const appendTo = parsed.out !== undefined && io.appendFile ? parsed.out : undefined;
+  if (appendTo !== undefined) {
+    const failed = write(io, appendTo, resultsText(exp, sortRecords(exp, have)));
+    if (failed) return { code: 2, stdout: '', stderr: failed };
+  }
+  const printProgress = progressPrinter(io, `${path.basename(parsed.file)}${parsed.shard ? ` shard ${parsed.shard.index}/${parsed.shard.count}` : ''}`);
+  const onProgress = (p: ExperimentProgress) => {
+    if (appendTo !== undefined && p.record) io.appendFile!(appendTo, `${JSON.stringify({ kind: 'run', ...p.record })}\n`);
+    printProgress(p);
+  };
   let outcome;
   try {
-    outcome = await runExperiment(exp, { executor, ...(parsed.shard ? { shard: parsed.shard } : {}), onProgress: progressPrinter(io, `${path.basename(parsed.file)}${parsed.shard ? ` shard ${parsed.shard.index}/${parsed.shard.count}` : ''}`) });
+    outcome = await runExperiment(exp, { executor, have, ...(parsed.shard ? { shard: parsed.shard } : {}), onProgress });
   } catch (err) {
     if (err instanceof EndpointUnusable && cpu !== null) return fileError(`harness: experiment ${cpuLine(cpu)}: ${err.message}\n`);
-    throw err;
+    return { code: 2, stdout: '', stderr: `harness: ${parsed.file}: ${err instanceof Error ? err.message : String(err)}${appendTo !== undefined ? `\n(the runs that finished are in ${appendTo}: add --resume to go on from them)` : ''}\n` };
   } finally {
     await close();
   }
@@ -227,6 +267,28 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
   const done = finish(outcome.report, parsed.json);
   // The text report says where it ran; --json stays the report alone.
   return cpu !== null && !parsed.json ? { ...done, stdout: `${parsed.file}: ${cpuLine(cpu)}\n${done.stdout}` } : done;
+}
+
+/**
+ * The records an earlier `--out FILE` run of this experiment left (`--resume`): none when FILE
+ * does not exist; a message when it is not a results file of this very experiment. A last line
+ * cut short (the run was killed while writing it) is dropped: that run happens again.
+ */
+function resumeFrom(file: string, exp: Experiment, io: CliIo): RunRecord[] | string {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
+    if (code === 'ENOENT') return [];
+    return `harness: ${file}: ${err instanceof Error ? err.message : String(err)}\n`;
+  }
+  const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  if (whole.trim() === '') return [];
+  const got = readResults(file, whole);
+  if (typeof got === 'string') return `harness: ${got}\n`;
+  if (got.header.hash !== exp.hash) return `harness: ${file}: --resume: it holds results of experiment ${got.header.hash} ("${got.header.name}"), not of this file's ${exp.hash} ("${exp.file.name}"): the experiment changed since; drop --resume or use another --out\n`;
+  return got.records;
 }
 
 /** Reads one results file: its header and records, or a message naming the file and line. */

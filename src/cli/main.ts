@@ -4,7 +4,7 @@
  * `harness experiment EXP.json [--workers N] [--json]` and `harness merge FILES...`.
  * The same kernel as the studio, run in Node (bundled by scripts/run-ts.mjs).
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { runCli, type CliIo } from './commands';
@@ -18,6 +18,7 @@ if (!isMainThread) {
   const nodeIo: CliIo = {
     readFile: (path) => readFileSync(path, 'utf8'),
     writeFile: (path, text) => writeFileSync(path, text),
+    appendFile: (path, text) => appendFileSync(path, text),
     writeChunks: (path, chunks) => {
       const fd = openSync(path, 'w');
       try {

@@ -1,0 +1,119 @@
+/**
+ * The queue path on a real Redis (`npm run test:queue`, part of `npm test`): the test starts its
+ * own redis-server on 127.0.0.1 at a free port without persistence (scripts/ensure-redis.mjs
+ * finds it, or installs Debian's package as root), two `harness worker` processes, and a
+ * coordinator `harness experiment --queue`; it kills one worker with SIGKILL while that worker
+ * holds a run, and checks the coordinator's report is the local run's, to the byte.
+ */
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAME } from './experimentQueueTarget';
+
+const CLI = ['scripts/run-ts.mjs', 'src/cli/main.ts'];
+const children: ChildProcess[] = [];
+let redisPort = 0;
+let url = '';
+let redis: Redis;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Starts a child and resolves once its stderr (or stdout) shows `ready`. */
+function start(args: string[], ready: RegExp, exe = process.execPath): Promise<ChildProcess & { output: () => string }> {
+  const child = spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const seen = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (ready.test(text)) resolve(Object.assign(child, { output: () => text }));
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.on('exit', (code) => reject(new Error(`${path.basename(exe)} ${args.join(' ')} exited (${code}) before it was ready:\n${text}`)));
+  });
+}
+
+beforeAll(async () => {
+  const found = spawnSync(process.execPath, ['scripts/ensure-redis.mjs'], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(found.stderr);
+  const server = /redis-server: (.+)/.exec(found.stdout)![1]!.trim();
+  redisPort = await freePort();
+  url = `redis://127.0.0.1:${redisPort}`;
+  await start(['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/, server);
+  redis = new Redis({ host: '127.0.0.1', port: redisPort });
+}, 180_000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+describe('harness experiment --queue with harness worker processes', () => {
+  it('gives the local report byte for byte although a worker is killed holding a run', { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'harness-queue-'));
+    const file = path.join(dir, 'exp.json');
+    const exp = JSON.parse(readFileSync('public/examples/distractors.experiment.json', 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...exp, seeds: { count: 150 }, base: JSON.parse(readFileSync('public/examples/distractors.json', 'utf8')) }));
+    const run = promisify(execFile);
+    const local = await run(process.execPath, [...CLI, 'experiment', file, '--workers', '1', '--json'], { maxBuffer: 1 << 24 });
+
+    const worker = (name: string) => start([...CLI, 'worker', '--queue', url, '--name', name, '--stalled-ms', '1000'], /taking runs from/);
+    const [a, b] = await Promise.all([worker('A'), worker('B')]);
+    expect(a.output()).toMatch(`harness worker A: taking runs from ${url} (queue ${QUEUE_NAME})`);
+    const coordinator = spawn(process.execPath, [...CLI, 'experiment', file, '--queue', url, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(coordinator);
+    let stdout = '';
+    let stderr = '';
+    coordinator.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
+    coordinator.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+    const exited = new Promise<number | null>((r) => coordinator.on('exit', r));
+
+    // Freeze A, look at what it holds; kill it once it holds a run, else let it go on and look again.
+    const activeKey = `bull:${QUEUE_NAME}:active`;
+    let killedHolding: string | undefined;
+    while (!killedHolding && coordinator.exitCode === null) {
+      a.kill('SIGSTOP');
+      const active = await redis.lrange(activeKey, 0, -1);
+      const holders = await Promise.all(active.map((id) => redis.hget(`bull:${QUEUE_NAME}:${id}`, 'pb')));
+      killedHolding = active.find((_, i) => holders[i] === 'A');
+      if (killedHolding) a.kill('SIGKILL');
+      else {
+        a.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    }
+    expect(killedHolding).toBeDefined();
+
+    expect(await exited).toBe(0);
+    expect(stdout).toBe(local.stdout);
+    expect(stderr).toMatch(/300\/300 runs/);
+    // The run A held went back to the queue (stalled) and B ran it.
+    const job = await redis.hmget(`bull:${QUEUE_NAME}:${killedHolding!}`, 'pb', 'finishedOn', 'returnvalue');
+    expect(job[0]).toBe('B');
+    expect(job[1]).not.toBeNull();
+
+    // A second coordinator of the same experiment finds every result in Redis: nothing runs again.
+    const before = await redis.hget(`bull:${QUEUE_NAME}:${killedHolding!}`, 'processedOn');
+    const again = await run(process.execPath, [...CLI, 'experiment', file, '--queue', url, '--json'], { maxBuffer: 1 << 24 });
+    expect(again.stdout).toBe(local.stdout);
+    expect(await redis.hget(`bull:${QUEUE_NAME}:${killedHolding!}`, 'processedOn')).toBe(before);
+
+    // B stops cleanly on SIGTERM and says how many runs it made.
+    const bExit = new Promise<number | null>((r) => b.on('exit', r));
+    b.kill('SIGTERM');
+    expect(await bExit).toBe(0);
+    expect(b.output()).toMatch(/harness worker B: stopped after \d+ runs/);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * `harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]`:
+ * takes experiment runs from the BullMQ queue `harness experiment --queue` fills, runs each like
+ * `harness run` (src/cli/experimentJob.ts) and returns its compact record as the job's result.
+ * Start any number, on any machine that reaches the Redis; stop one with Ctrl-C or SIGTERM (it
+ * finishes the runs in hand). A worker that dies mid-run holds its job's lock no longer: after
+ * --stalled-ms another worker's stalled check puts the job back, and it runs elsewhere.
+ *
+ * Exit codes: 0 stopped by a signal, 2 bad arguments or Redis unreachable at start.
+ */
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { prepareExperiment, type Experiment, type ResolvedExperiment, type RunJob, type RunRecord } from '../kernel';
+import type { CliIo, CliResult } from './commands';
+import { runExperimentJob } from './experimentJob';
+import { connectRedis, experimentKey, parseQueueUrl, QUEUE_NAME } from './experimentQueueTarget';
+
+export const WORKER_USAGE = `usage:
+  harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
+
+  worker  take runs of experiments from the queue (harness experiment EXP.json --queue URL),
+          run them and return compact results; runs until Ctrl-C or SIGTERM
+    --queue URL       redis://[USER:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS)
+    --concurrency N   runs in hand at once (default 2: one runs while the other's result travels)
+    --stalled-ms MS   a run whose worker went silent this long is given to another (default 30000)
+    --name NAME       this worker's name, recorded on the jobs it runs (default HOST-PID)
+`;
+
+interface WorkerArgs {
+  queue: string;
+  concurrency: number;
+  stalledMs: number;
+  name: string;
+}
+
+function parseArgs(args: readonly string[]): WorkerArgs | string {
+  let queue: string | undefined;
+  let concurrency = 2;
+  let stalledMs = 30_000;
+  let name = `${hostname()}-${process.pid}`;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
+    const int = (lo: number, hi: number): number | string => {
+      const v = value();
+      return v !== undefined && /^\d+$/.test(v) && Number(v) >= lo && Number(v) <= hi ? Number(v) : `${flag}: expected an integer from ${lo} to ${hi}, found ${JSON.stringify(v ?? '')}`;
+    };
+    switch (flag) {
+      case '--queue': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--queue needs a URL: redis://HOST:PORT';
+        queue = v;
+        break;
+      }
+      case '--concurrency': {
+        const n = int(1, 256);
+        if (typeof n === 'string') return n;
+        concurrency = n;
+        break;
+      }
+      case '--stalled-ms': {
+        const n = int(200, 3_600_000);
+        if (typeof n === 'string') return n;
+        stalledMs = n;
+        break;
+      }
+      case '--name': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--name needs a name';
+        name = v;
+        break;
+      }
+      default:
+        return arg.startsWith('-') ? `unknown option ${arg}` : `worker takes no file, found ${arg}`;
+    }
+  }
+  if (queue === undefined) return 'worker needs --queue redis://HOST:PORT';
+  return { queue, concurrency, stalledMs, name };
+}
+
+/** Experiments by hash, read from Redis once each; a handful are kept (a worker serves one experiment at a time, usually). */
+function experimentCache(client: Redis): (hash: string) => Promise<Experiment> {
+  const cache = new Map<string, Promise<Experiment>>();
+  return (hash) => {
+    let hit = cache.get(hash);
+    if (!hit) {
+      hit = (async () => {
+        const text = await client.get(experimentKey(hash));
+        if (text === null) throw new Error(`experiment ${hash} is not in Redis (${experimentKey(hash)}): its coordinator stores it before enqueuing; it may have expired`);
+        const prepared = prepareExperiment(JSON.parse(text) as ResolvedExperiment);
+        if (!prepared.ok) throw new Error(`experiment ${hash}: ${prepared.issues.map((i) => i.message).join('; ')}`);
+        if (prepared.experiment.hash !== hash) throw new Error(`experiment stored as ${hash} hashes to ${prepared.experiment.hash} here: coordinator and worker run different versions of harness`);
+        return prepared.experiment;
+      })();
+      hit.catch(() => cache.delete(hash)); // a failure is not remembered: the next job asks again
+      cache.set(hash, hit);
+      if (cache.size > 8) cache.delete(cache.keys().next().value!);
+    }
+    return hit;
+  };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+      resolve(sig);
+    };
+    const int = on('SIGINT');
+    const term = on('SIGTERM');
+    process.once('SIGINT', int);
+    process.once('SIGTERM', term);
+  });
+}
+
+/** `harness worker`. Runs until `stop` resolves (default: SIGINT or SIGTERM). */
+export async function workerCommand(args: readonly string[], io: CliIo, stop: Promise<unknown> = stopSignal()): Promise<CliResult> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') return { code: 2, stdout: '', stderr: `harness: ${parsed}\n\n${WORKER_USAGE}` };
+  const target = parseQueueUrl(parsed.queue);
+  if (typeof target === 'string') return { code: 2, stdout: '', stderr: `harness: ${target}\n` };
+  const client = await connectRedis(target);
+  if (typeof client === 'string') return { code: 2, stdout: '', stderr: `harness: ${client}\n` };
+  const say = (text: string) => io.progress?.write(text);
+  const experimentFor = experimentCache(client);
+  let runs = 0;
+  const worker = new Worker<RunJob, RunRecord>(
+    QUEUE_NAME,
+    async (job) => {
+      const exp = await experimentFor(job.data.experiment);
+      const record = await runExperimentJob(exp, job.data);
+      runs++;
+      return record;
+    },
+    {
+      connection: client,
+      name: parsed.name,
+      concurrency: parsed.concurrency,
+      lockDuration: parsed.stalledMs,
+      stalledInterval: parsed.stalledMs,
+      // A run stalls when its worker dies; a few deaths in a row still leave it to run elsewhere.
+      maxStalledCount: 3,
+    },
+  );
+  let lastError = '';
+  worker.on('error', (err) => {
+    // Redis went away: ioredis reconnects; say so once per distinct message, not per retry.
+    const message = err instanceof Error ? err.message : String(err);
+    if (message !== lastError) say(`harness worker ${parsed.name}: ${message}\n`);
+    lastError = message;
+  });
+  await worker.waitUntilReady();
+  say(`harness worker ${parsed.name}: taking runs from ${target.shown} (queue ${QUEUE_NAME}), ${parsed.concurrency} at a time; Ctrl-C stops after the runs in hand\n`);
+  await stop;
+  await worker.close();
+  await client.quit().catch(() => client.disconnect());
+  return { code: 0, stdout: '', stderr: `harness worker ${parsed.name}: stopped after ${runs} run${runs === 1 ? '' : 's'}\n` };
+}
