@@ -71,6 +71,7 @@ describe('harness experiment --queue / harness worker: errors', () => {
     expect(bad.stderr).toMatch(/^harness: --queue: .*the scheme must be redis:\/\//);
     expect((await runCli(['experiment', EXP, '--queue', 'redis://h:1', '--workers', '2'], io)).stderr).toMatch(/^harness: --queue and --workers: /);
     expect((await runCli(['experiment', EXP, '--queue', 'redis://h:1', '--shard', '0/2', '--out', 'x'], io)).stderr).toMatch(/^harness: --queue and --shard: /);
+    expect((await runCli(['experiment', EXP, '--queue', 'redis://h:1', '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm'], io)).stderr).toMatch(/^harness: --queue and --endpoint\/--base-url: harness worker runs the offline CPUs only/);
     expect((await runCli(['worker'], io)).stderr).toMatch(/^harness: worker needs --queue redis:\/\/HOST:PORT/);
     expect((await runCli(['worker', '--queue', 'redis://h:1', '--stalled-ms', '5'], io)).stderr).toMatch(/^harness: --stalled-ms: expected an integer from 200 to 3600000, found "5"/);
     expect((await runCli(['worker', '--help'], io)).stdout).toMatch(/harness worker --queue redis:\/\/HOST:PORT/);
