@@ -3,13 +3,17 @@
  * run to its stop like `harness run` (same kernel, same answers to asks), measured into a
  * compact record. The main thread (one worker) and every worker thread call it.
  */
-import { measureRun, type Experiment, type RunJob, type RunRecord } from '../kernel';
+import { measureRun, type Experiment, type KernelEvent, type RunJob, type RunRecord } from '../kernel';
 import { runSpec } from './commands';
 
-/** Runs one job and measures it. The trace hash equals `harness run` of the variant's document at that seed. */
-export async function runExperimentJob(exp: Experiment, job: RunJob): Promise<RunRecord> {
+/**
+ * Runs one job and measures it. The trace hash equals `harness run` of the variant's document at
+ * that seed. `keepTrace` gets the run's events (`harness worker --traces` writes them out).
+ */
+export async function runExperimentJob(exp: Experiment, job: RunJob, keepTrace?: (events: readonly KernelEvent[]) => void): Promise<RunRecord> {
   const spec = exp.spec(job.variant, job.input);
   const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve });
+  keepTrace?.(events);
   return measureRun(exp, job, {
     events,
     goals: summary.goals,

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { fromJsonl, traceHash, type RunRecord } from '../kernel';
+import { traceFile } from './worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from './experimentQueueTarget';
 
@@ -69,7 +71,8 @@ describe('harness experiment --queue with harness worker processes', () => {
     const run = promisify(execFile);
     const local = await run(process.execPath, [...CLI, 'experiment', file, '--workers', '1', '--json'], { maxBuffer: 1 << 24 });
 
-    const worker = (name: string) => start([...CLI, 'worker', '--queue', url, '--name', name, '--stalled-ms', '1000'], /taking runs from/);
+    const traces = path.join(dir, 'traces');
+    const worker = (name: string) => start([...CLI, 'worker', '--queue', url, '--name', name, '--stalled-ms', '1000', ...(name === 'B' ? ['--traces', traces] : [])], /taking runs from/);
     const [a, b] = await Promise.all([worker('A'), worker('B')]);
     expect(a.output()).toMatch(`harness worker A: taking runs from ${url} (queue ${QUEUE_NAME})`);
     const coordinator = spawn(process.execPath, [...CLI, 'experiment', file, '--queue', url, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -103,6 +106,11 @@ describe('harness experiment --queue with harness worker processes', () => {
     const job = await redis.hmget(`bull:${QUEUE_NAME}:${killedHolding!}`, 'pb', 'finishedOn', 'returnvalue');
     expect(job[0]).toBe('B');
     expect(job[1]).not.toBeNull();
+    // B was asked for traces: the run's whole trace is on B's disk, and it hashes to the record's trace hash.
+    const record = JSON.parse(job[2]!) as RunRecord;
+    const trace = fromJsonl(readFileSync(traceFile(traces, record), 'utf8'));
+    expect(trace.ok && traceHash(trace.events)).toBe(record.traceHash);
+    expect(record).not.toHaveProperty('events');
 
     // A second coordinator of the same experiment finds every result in Redis: nothing runs again.
     const before = await redis.hget(`bull:${QUEUE_NAME}:${killedHolding!}`, 'processedOn');

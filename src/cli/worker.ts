@@ -1,23 +1,26 @@
 /**
- * `harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]`:
+ * `harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]`:
  * takes experiment runs from the BullMQ queue `harness experiment --queue` fills, runs each like
- * `harness run` (src/cli/experimentJob.ts) and returns its compact record as the job's result.
+ * `harness run` (src/cli/experimentJob.ts) and returns its compact record as the job's result
+ * (with --traces, each run's whole trace is also written to DIR on this machine).
  * Start any number, on any machine that reaches the Redis; stop one with Ctrl-C or SIGTERM (it
  * finishes the runs in hand). A worker that dies mid-run holds its job's lock no longer: after
  * --stalled-ms another worker's stalled check puts the job back, and it runs elsewhere.
  *
  * Exit codes: 0 stopped by a signal, 2 bad arguments or Redis unreachable at start.
  */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { prepareExperiment, type Experiment, type ResolvedExperiment, type RunJob, type RunRecord } from '../kernel';
+import { jsonlChunks, prepareExperiment, type Experiment, type KernelEvent, type ResolvedExperiment, type RunJob, type RunRecord } from '../kernel';
 import type { CliIo, CliResult } from './commands';
 import { runExperimentJob } from './experimentJob';
 import { connectRedis, experimentKey, parseQueueUrl, QUEUE_NAME } from './experimentQueueTarget';
 
 export const WORKER_USAGE = `usage:
-  harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
+  harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]
 
   worker  take runs of experiments from the queue (harness experiment EXP.json --queue URL),
           run them and return compact results; runs until Ctrl-C or SIGTERM
@@ -25,6 +28,8 @@ export const WORKER_USAGE = `usage:
     --concurrency N   runs in hand at once (default 2: one runs while the other's result travels)
     --stalled-ms MS   a run whose worker went silent this long is given to another (default 30000)
     --name NAME       this worker's name, recorded on the jobs it runs (default HOST-PID)
+    --traces DIR      also write each run's trace (JSONL, as harness run --trace) to
+                      DIR/EXPERIMENT/VARIANT.seed-N[.input-ID].jsonl; results stay compact
 `;
 
 interface WorkerArgs {
@@ -32,6 +37,7 @@ interface WorkerArgs {
   concurrency: number;
   stalledMs: number;
   name: string;
+  traces?: string;
 }
 
 function parseArgs(args: readonly string[]): WorkerArgs | string {
@@ -39,6 +45,7 @@ function parseArgs(args: readonly string[]): WorkerArgs | string {
   let concurrency = 2;
   let stalledMs = 30_000;
   let name = `${hostname()}-${process.pid}`;
+  let traces: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -73,12 +80,18 @@ function parseArgs(args: readonly string[]): WorkerArgs | string {
         name = v;
         break;
       }
+      case '--traces': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--traces needs a directory';
+        traces = v;
+        break;
+      }
       default:
         return arg.startsWith('-') ? `unknown option ${arg}` : `worker takes no file, found ${arg}`;
     }
   }
   if (queue === undefined) return 'worker needs --queue redis://HOST:PORT';
-  return { queue, concurrency, stalledMs, name };
+  return { queue, concurrency, stalledMs, name, ...(traces !== undefined ? { traces } : {}) };
 }
 
 /** Experiments by hash, read from Redis once each; a handful are kept (a worker serves one experiment at a time, usually). */
@@ -101,6 +114,22 @@ function experimentCache(client: Redis): (hash: string) => Promise<Experiment> {
     }
     return hit;
   };
+}
+
+/** Where `--traces DIR` puts a run's trace: one folder per experiment, names from the run's key. */
+export function traceFile(dir: string, job: RunJob): string {
+  const name = `${encodeURIComponent(job.variant)}.seed-${job.seed}${job.input !== null ? `.input-${encodeURIComponent(job.input)}` : ''}.jsonl`;
+  return path.join(dir, job.experiment, name);
+}
+
+function writeTrace(file: string, events: readonly KernelEvent[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  try {
+    for (const chunk of jsonlChunks(events)) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -133,7 +162,8 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
     QUEUE_NAME,
     async (job) => {
       const exp = await experimentFor(job.data.experiment);
-      const record = await runExperimentJob(exp, job.data);
+      const keep = parsed.traces !== undefined ? (events: readonly KernelEvent[]) => writeTrace(traceFile(parsed.traces!, job.data), events) : undefined;
+      const record = await runExperimentJob(exp, job.data, keep);
       runs++;
       return record;
     },
