@@ -1,38 +1,44 @@
 /**
- * Parts of the state that never change again (a segment that left the window for recall
- * storage): deeply frozen and remembered, so a state copy shares them instead of copying them
- * (cloneState) and the state-size meter measures each once (jsonLength).
+ * Parts of the state that never change again (window segments, messages, handles): deeply
+ * frozen, so a state copy shares them instead of copying them (cloneState, snapshots) and the
+ * state-size meter remembers the size of large ones (jsonLength).
+ *
+ * Frozen is the mark: whatever the state holds frozen is frozen all the way down (only
+ * `immutable` freezes state data). A frozen object costs V8 little when built as a literal or
+ * by Object.assign; one built by object spread is slow to freeze, hence `frozenCopy`.
  */
 
-/** Everything `immutable` froze (the whole subtree of each). */
-const SHARED = new WeakSet<object>();
-
-/** Freezes `v` and everything in it, in place, and marks it as shareable; returns it. */
+/** Freezes `v` and everything in it, in place, so it may be shared; returns it. */
 export function immutable<T>(v: T): T {
-  if (typeof v !== 'object' || v === null || SHARED.has(v)) return v;
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
   for (const x of Object.values(v)) immutable(x);
   Object.freeze(v);
-  SHARED.add(v);
   return v;
 }
 
 /**
- * Freezes `v` (an object or array) whose every property is already immutable (or a primitive) and
- * marks it shareable: `immutable` without walking into children known to be frozen (a segment
- * replaced by a copy with one new, immutable field). Returns it.
+ * Freezes `v` (an object or array) whose every property is already immutable (or a primitive):
+ * `immutable` without walking into children known to be frozen (a segment replaced by a copy
+ * with one new, frozen field). Returns it.
  */
 export function immutableOver<T extends object>(v: T): T {
-  Object.freeze(v);
-  SHARED.add(v);
-  return v;
+  return Object.freeze(v);
+}
+
+/** A frozen copy of an immutable object with some fields replaced (built by Object.assign: see the module comment). */
+export function frozenCopy<T extends object>(v: T, changes: Partial<T>): T {
+  return Object.freeze(Object.assign({}, v, changes));
 }
 
 /** True for what `immutable` froze: it may be shared between states. */
 export function isShared(v: object): boolean {
-  return SHARED.has(v);
+  return Object.isFrozen(v);
 }
 
-/** JSON lengths of immutable parts, measured once. */
+/** Frozen parts measured at least this long have their length remembered (smaller ones are cheaper to measure again). */
+const REMEMBER_FROM = 160;
+
+/** JSON lengths of large immutable parts, measured once. */
 const SIZES = new WeakMap<object, number>();
 /** JSON lengths of property names as `"name":`, measured once (bounded: cleared when large). */
 const KEY_SIZES = new Map<string, number>();
@@ -78,7 +84,7 @@ export function jsonLength(v: unknown): number | undefined {
       return v ? 4 : 5;
     case 'object': {
       if (v === null) return 4;
-      const shared = SHARED.has(v);
+      const shared = Object.isFrozen(v);
       if (shared) {
         const known = SIZES.get(v);
         if (known !== undefined) return known;
@@ -97,7 +103,7 @@ export function jsonLength(v: unknown): number | undefined {
           first = false;
         }
       }
-      if (shared) SIZES.set(v, n);
+      if (shared && n >= REMEMBER_FROM) SIZES.set(v, n);
       return n;
     }
     default:

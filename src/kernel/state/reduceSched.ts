@@ -7,7 +7,7 @@ import { callErrorText } from '../cpu/calls';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { countRequest, replenishEndpoint, throttleEndpoint } from './reduceFaults';
-import { immutable, immutableOver } from './immutable';
+import { frozenCopy, immutableOver } from './immutable';
 import { touchProc } from './touched';
 
 /** The scheduler's reducers: admission, routing, runqueues, slots, preemption, throttling, replenishment. */
@@ -80,7 +80,7 @@ export const inferReducers = {
       const ctx = p.context;
       for (let i = 0; i < ctx.length; i++) {
         const seg = ctx[i]!;
-        ctx[i] = immutableOver({ ...seg, reads: immutableOver([...seg.reads.slice(-7), e.t]) });
+        ctx[i] = frozenCopy(seg, { reads: immutableOver([...seg.reads.slice(-7), e.t]) });
       }
     }
     p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };

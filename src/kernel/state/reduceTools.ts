@@ -69,7 +69,7 @@ export const toolReducers = {
     if (e.stored) {
       const rest = e.stored.taint && e.stored.taint.length > 0 ? { trust: 'untrusted' as const, taint: e.stored.taint } : { trust: 'trusted' as const };
       // A stored document never changes: frozen, shared by snapshots.
-      const doc = immutable({ id: e.stored.id, text: e.stored.text, tags: [], valid: true, source: `agent:${e.agent}`, t: e.t, ...rest });
+      const doc = immutable(Object.assign({ id: e.stored.id, text: e.stored.text, tags: [], valid: true, source: `agent:${e.agent}`, t: e.t }, rest));
       const own = s.views[e.stored.store]?.[e.agent];
       // A session-tier store the agent copied on write: its private copy, never the shared one.
       if (own) own.push(doc);

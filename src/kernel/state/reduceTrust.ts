@@ -5,7 +5,7 @@
 import { idTable } from '../ids';
 import type { KernelState, Proc } from './state';
 import type { EventOf, KernelEvent } from '../trace/events';
-import { immutable } from './immutable';
+import { frozenCopy, immutable } from './immutable';
 import { touchProc } from './touched';
 
 type TrustEvent = EventOf<'tool.asked' | 'tool.approved' | 'cap.granted' | 'cap.expired' | 'mem.cow' | 'trust.signature' | 'audit.rolledback'>;
@@ -42,12 +42,12 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
     }
     case 'cap.granted':
       // A handle record never changes in place (its end replaces it): frozen, shared by snapshots.
-      for (const h of t.handles) s.handles[h.id] = immutable({ ...h });
+      for (const h of t.handles) s.handles[h.id] = immutable(Object.assign({}, h));
       s.nextId += t.handles.length;
       return;
     case 'cap.expired': {
       const h = s.handles[t.handle];
-      if (h) s.handles[t.handle] = immutable({ ...h, ended: { t: t.t, reason: t.reason } });
+      if (h) s.handles[t.handle] = frozenCopy(h, { ended: immutable({ t: t.t, reason: t.reason }) });
       return;
     }
     case 'mem.cow':
@@ -78,7 +78,7 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
         if (p && at >= 0) {
           // Segments are frozen: the block is replaced by one with the old text.
           touchProc(s, p.id);
-          p.context[at] = immutable({ ...p.context[at]!, text: u.text });
+          p.context[at] = frozenCopy(p.context[at]!, { text: u.text });
         }
       }
       return;

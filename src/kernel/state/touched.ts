@@ -11,19 +11,28 @@ export interface ProcListener {
 }
 
 const LISTENERS = new WeakMap<KernelState, ProcListener>();
+/** The state last asked about and its listener: a run applies event after event to one state. */
+let lastState: KernelState | null = null;
+let lastListener: ProcListener | undefined;
 
 /** `listener` hears of every change to an agent's record in `s` from now on (one listener per state). */
 export function listen(s: KernelState, listener: ProcListener): void {
   LISTENERS.set(s, listener);
+  if (lastState === s) lastListener = listener;
 }
 
 /** `listener` stops hearing of `s` (no-op when another listener took it over). */
 export function unlisten(s: KernelState, listener: ProcListener): void {
-  if (LISTENERS.get(s) === listener) LISTENERS.delete(s);
+  if (LISTENERS.get(s) !== listener) return;
+  LISTENERS.delete(s);
+  if (lastState === s) lastListener = undefined;
 }
 
 /** Announces that agent `id`'s record in `s` is about to change (or be added). */
 export function touchProc(s: KernelState, id: string): void {
-  const l = LISTENERS.get(s);
-  if (l !== undefined) l.touched(id);
+  if (s !== lastState) {
+    lastState = s;
+    lastListener = LISTENERS.get(s);
+  }
+  if (lastListener !== undefined) lastListener.touched(id);
 }
