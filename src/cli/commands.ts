@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 
@@ -99,7 +99,7 @@ exit codes: 0 ok / run completed with every goal met (or stopped by a goal marke
 `;
 
 /** A safety net far beyond any limit a document sets, so a kernel bug cannot hang the CLI. */
-const EVENT_CAP = 50_000_000;
+const EVENT_CAP = UNATTENDED_EVENT_CAP;
 
 const ok = (stdout: string): CliResult => ({ code: 0, stdout, stderr: '' });
 const usageError = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `harness: ${message}\n\n${USAGE}` });
@@ -206,11 +206,7 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   let sinceCheck = 0;
   // The clock is read every 256 events, so checking costs nothing measurable.
   const pastDeadline = (): boolean => ++sinceCheck % 256 === 0 && now() > deadline;
-  const answers = {
-    answer: options.approve === 'all' ? ('approve' as const) : ('deny' as const),
-    denyReason: 'no person answers asks at the CLI (run with --approve all to approve them)',
-    noHuman: (waiting: readonly string[]) => `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody is at the CLI to send one`,
-  };
+  const answers = cliAnswers(options.approve === 'all' ? 'all' : 'none');
   for (;;) {
     const r = await runToStop(kernel, { ...answers, maxEvents: budget, shouldPause: pastDeadline });
     budget -= r.events;

@@ -45,7 +45,7 @@ export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
 export { explainAccess, type AccessKind, type ExplainCall } from './explainAccess';
 export { DEFENCES, UTILITY_KEPT, attackSucceeded, parseSuiteIndex, scoreSuite, scoresOf, suiteAim, withDefence, type Defence, type SuiteAim, type SuiteEntry, type SuiteResult, type SuiteRun, type SuiteRunner, type SuiteScore } from './injectionSuite';
-export { runToStop, type RunToStopOptions, type RunToStopResult } from './runToStop';
+export { UNATTENDED_EVENT_CAP, cliAnswers, runToStop, type RunToStopOptions, type RunToStopResult } from './runToStop';
 export { storeTier } from './spec/schema';
 export { specDefaults } from './spec/defaults';
 export { evaluate as evaluateGoal, explain as explainGoal, type BudgetLimits } from './term/goals';

@@ -20,6 +20,22 @@ export interface RunToStopOptions {
   shouldPause?: () => boolean;
 }
 
+/** A safety net far beyond any limit a document sets, so a kernel bug cannot hang an unattended run. */
+export const UNATTENDED_EVENT_CAP = 50_000_000;
+
+/**
+ * How `harness run` answers asks with nobody at the CLI. These words are recorded in the trace, so
+ * every runner that must reproduce the CLI's trace hash (the experiment runners in Node and in the
+ * browser) takes them from here.
+ */
+export function cliAnswers(approve: 'all' | 'none'): Pick<RunToStopOptions, 'answer' | 'denyReason' | 'noHuman'> {
+  return {
+    answer: approve === 'all' ? 'approve' : 'deny',
+    denyReason: 'no person answers asks at the CLI (run with --approve all to approve them)',
+    noHuman: (waiting) => `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody is at the CLI to send one`,
+  };
+}
+
 /** Why `runToStop` returned, and how many events it emitted. */
 export interface RunToStopResult {
   /** `stopped`: the run has its stop; `paused`: `shouldPause` said so; `limit`: `maxEvents` reached. */

@@ -5,20 +5,8 @@
  * measured into the kernel's compact RunRecord. So a record made here equals the CLI's for the
  * same job, trace hash included (experimentJob.test.ts checks it against the CLI's golden hashes).
  */
-import { Kernel, asRunId, loadEncodingsFor, measureRun, runToStop, type Experiment, type RunJob, type RunRecord } from '../kernel';
+import { Kernel, UNATTENDED_EVENT_CAP, asRunId, cliAnswers, loadEncodingsFor, measureRun, runToStop, type Experiment, type RunJob, type RunRecord } from '../kernel';
 import { verifySpec } from '../persist/signing';
-
-/** The CLI's safety net (commands.ts EVENT_CAP): far beyond any harness's own limits. */
-const EVENT_CAP = 50_000_000;
-
-/** Asks are answered as `harness run` answers them; these words are in the trace, so they match the CLI's. */
-function answers(approve: 'all' | 'none') {
-  return {
-    answer: approve === 'all' ? ('approve' as const) : ('deny' as const),
-    denyReason: 'no person answers asks at the CLI (run with --approve all to approve them)',
-    noHuman: (waiting: readonly string[]) => `${waiting.join(', ')} ${waiting.length === 1 ? 'waits' : 'wait'} for a message from the human, and nobody is at the CLI to send one`,
-  };
-}
 
 /** Runs one job and measures it; the trace hash equals `harness run` of the variant's document at that seed. */
 export async function runWebExperimentJob(exp: Experiment, job: RunJob): Promise<RunRecord> {
@@ -26,7 +14,7 @@ export async function runWebExperimentJob(exp: Experiment, job: RunJob): Promise
   await loadEncodingsFor(spec);
   const signatures = spec.policy.requireSigned ? (await verifySpec(spec)).verified : undefined;
   const kernel = Kernel.create(spec, { runId: asRunId(`experiment-${job.seed}`), seed: job.seed, ...(signatures ? { signatures } : {}) });
-  await runToStop(kernel, { ...answers(exp.file.approve), maxEvents: EVENT_CAP });
+  await runToStop(kernel, { ...cliAnswers(exp.file.approve), maxEvents: UNATTENDED_EVENT_CAP });
   const state = kernel.state;
   const goals: Record<string, boolean> = {};
   for (const g of spec.goals) goals[g.id] = state.goalsMet[g.id] === true;
