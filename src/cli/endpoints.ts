@@ -46,3 +46,35 @@ function endpointFor(m: ModelSpec, env: Env, override: string | undefined): { ok
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
+
+/** The values of the one-endpoint flags `--endpoint URL --model NAME [--wire W] [--key-env VAR]` as given. */
+export interface EndpointFlags {
+  url?: string;
+  model?: string;
+  wire?: string;
+  keyEnv?: string;
+}
+
+/**
+ * Reads `flag` into `into` when it is one of the one-endpoint flags (`inject-suite` and
+ * `experiment` share them): true when taken, false when it is another flag, or what is wrong
+ * with its value. `value` takes the flag's value off the command line.
+ */
+export function readEndpointFlag(flag: string, value: () => string, into: EndpointFlags): boolean | string {
+  switch (flag) {
+    case '--endpoint':
+      into.url = value();
+      return /^https?:\/\/[^\s/]/.test(into.url) || `--endpoint: expected an http(s) URL, found ${JSON.stringify(into.url)}`;
+    case '--model':
+      into.model = value();
+      return into.model !== '' || "--model needs the endpoint's model name";
+    case '--wire':
+      into.wire = value();
+      return into.wire === 'openai' || into.wire === 'anthropic' || `--wire: expected openai or anthropic, found ${JSON.stringify(into.wire)}`;
+    case '--key-env':
+      into.keyEnv = value();
+      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(into.keyEnv) || `--key-env: expected the name of an environment variable, found ${JSON.stringify(into.keyEnv)}`;
+    default:
+      return false;
+  }
+}

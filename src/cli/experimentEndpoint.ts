@@ -11,7 +11,7 @@
 import { measureRun, type Experiment, type HarnessSpec, type RunJob, type RunRecord } from '../kernel';
 import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
 import { runSpec, setupFailure, type CliIo } from './commands';
-import { cliEndpoints, modelKeyVar } from './endpoints';
+import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
 import { onEndpoint, type SuiteEndpoint } from './injectSuite';
 
 /** Where an experiment's real models run: one endpoint for every model, and/or base URLs per model id. */
@@ -31,10 +31,7 @@ export class EndpointUnusable extends Error {}
  */
 export function takeEndpointFlags(args: readonly string[], env: CliIo['env']): { rest: string[]; cpu: ExperimentCpu | null } | string {
   const rest: string[] = [];
-  let url: string | undefined;
-  let model: string | undefined;
-  let wire: string | undefined;
-  let keyEnv: string | undefined;
+  const flags: EndpointFlags = {};
   const baseUrls: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -44,24 +41,13 @@ export function takeEndpointFlags(args: readonly string[], env: CliIo['env']): {
       const v = eq > 0 ? arg.slice(eq + 1) : args[++i];
       return v === undefined || v.startsWith('--') ? '' : v;
     };
+    const taken = readEndpointFlag(flag, value, flags);
+    if (typeof taken === 'string') return taken;
+    if (taken) {
+      if (flag === '--key-env' && (env?.[flags.keyEnv!] ?? '').trim() === '') return `--key-env: the environment variable ${flags.keyEnv} is not set`;
+      continue;
+    }
     switch (flag) {
-      case '--endpoint':
-        url = value();
-        if (!/^https?:\/\/[^\s/]/.test(url)) return `--endpoint: expected an http(s) URL, found ${JSON.stringify(url)}`;
-        break;
-      case '--model':
-        model = value();
-        if (model === '') return "--model needs the endpoint's model name";
-        break;
-      case '--wire':
-        wire = value();
-        if (wire !== 'openai' && wire !== 'anthropic') return `--wire: expected openai or anthropic, found ${JSON.stringify(wire)}`;
-        break;
-      case '--key-env':
-        keyEnv = value();
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) return `--key-env: expected the name of an environment variable, found ${JSON.stringify(keyEnv)}`;
-        if ((env?.[keyEnv] ?? '').trim() === '') return `--key-env: the environment variable ${keyEnv} is not set`;
-        break;
       case '--base-url': {
         // MODEL_ID=URL: the value's own `=` splits it (the flag's `=` form is --base-url=ID=URL).
         const v = value();
@@ -74,6 +60,7 @@ export function takeEndpointFlags(args: readonly string[], env: CliIo['env']): {
         rest.push(arg);
     }
   }
+  const { url, model, wire, keyEnv } = flags;
   if (url === undefined) {
     const alone = model !== undefined ? '--model' : wire !== undefined ? '--wire' : undefined;
     if (alone !== undefined) return `${alone} needs --endpoint URL`;

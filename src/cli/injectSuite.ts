@@ -13,7 +13,7 @@
 import { parseHarness, parseSuiteIndex, scoreSuite, type HarnessSpec, type SuiteEntry, type SuiteRunner } from '../kernel';
 import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
 import { runSpec, setupFailure, type CliIo, type CliResult } from './commands';
-import { cliEndpoints, modelKeyVar } from './endpoints';
+import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
 import { cliSecrets, redacted } from './redact';
 
 /** Reads DIR/suite.json and the harnesses it lists; a problem is a message naming the file and what is wrong. */
@@ -107,10 +107,7 @@ interface SuiteArgs {
 function parseSuiteArgs(args: readonly string[], io: CliIo): SuiteArgs | string {
   let dir: string | undefined;
   let seeds = 1;
-  let url: string | undefined;
-  let model: string | undefined;
-  let wire: string | undefined;
-  let keyEnv: string | undefined;
+  const flags: EndpointFlags = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -119,6 +116,9 @@ function parseSuiteArgs(args: readonly string[], io: CliIo): SuiteArgs | string 
       const v = eq > 0 ? arg.slice(eq + 1) : args[++i];
       return v === undefined || v.startsWith('--') ? '' : v;
     };
+    const taken = readEndpointFlag(flag, value, flags);
+    if (typeof taken === 'string') return taken;
+    if (taken) continue;
     switch (flag) {
       case '--seeds': {
         const raw = value();
@@ -127,22 +127,6 @@ function parseSuiteArgs(args: readonly string[], io: CliIo): SuiteArgs | string 
         seeds = n;
         break;
       }
-      case '--endpoint':
-        url = value();
-        if (!/^https?:\/\/[^\s/]/.test(url)) return `--endpoint: expected an http(s) URL, found ${JSON.stringify(url)}`;
-        break;
-      case '--model':
-        model = value();
-        if (model === '') return '--model needs the endpoint\'s model name';
-        break;
-      case '--wire':
-        wire = value();
-        if (wire !== 'openai' && wire !== 'anthropic') return `--wire: expected openai or anthropic, found ${JSON.stringify(wire)}`;
-        break;
-      case '--key-env':
-        keyEnv = value();
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) return `--key-env: expected the name of an environment variable, found ${JSON.stringify(keyEnv)}`;
-        break;
       default:
         if (arg.startsWith('-')) return `inject-suite: unknown option ${arg}`;
         if (dir !== undefined) return `inject-suite takes one DIR, found a second: ${arg}`;
@@ -150,6 +134,7 @@ function parseSuiteArgs(args: readonly string[], io: CliIo): SuiteArgs | string 
     }
   }
   if (dir === undefined) return 'inject-suite needs a DIR (with a suite.json)';
+  const { url, model, wire, keyEnv } = flags;
   if (url === undefined) {
     const alone = model !== undefined ? '--model' : wire !== undefined ? '--wire' : keyEnv !== undefined ? '--key-env' : undefined;
     return alone === undefined ? { dir, seeds } : `${alone} needs --endpoint URL`;
