@@ -60,7 +60,7 @@ export const LAYERS = {
 const STACK = 'ui > store > bridge > worker > persist > providers > kernel';
 
 /** Packages any test-only code may import. */
-export const TEST_PACKAGES = ['vitest', 'fast-check', 'fake-indexeddb', '@a2a-js/sdk'];
+export const TEST_PACKAGES = ['vitest', 'fast-check', 'fake-indexeddb', '@a2a-js/sdk', '@opentelemetry/*'];
 
 const BUILTINS = new Set(builtinModules);
 
