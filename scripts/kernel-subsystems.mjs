@@ -48,7 +48,9 @@ export const KERNEL_SUBSYSTEMS = {
   runToStop: { uses: ['kernel'] },
   // Experiments: the file, its variants as patches, the statistics and the report; runs are the executor's.
   experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite'], types: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment'] },
+  // OpenTelemetry export: a run's events as OTLP spans (GenAI conventions); sending is the host's.
+  otel: { uses: [], types: ['trace'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -62,3 +62,4 @@ export {
   compare, summarize, recordsByKey, formatNumber, parsePointer, parseCsvRows, parseJsonlRows,
   type ExperimentFileInput, type LoadResult, type Comparison, type Experiment, type ExperimentFile, type ExperimentOutcome, type ExperimentProgress, type ExperimentReport, type Metric, type MetricSummary, type MetricValue, type PatchOp, type ResolvedExperiment, type RunExecutor, type RunFacts, type RunJob, type RunRecord, type VariantReport,
 } from './experiment';
+export { OTEL_SCOPE, OTLP_BATCH_SPANS, OtelSpanStream, otelModels, otlpBatches, otlpRequest, otelSpanId, otelTraceId, traceToOtlp, type OtelExportOptions, type OtlpAnyValue, type OtlpExportRequest, type OtlpKeyValue, type OtlpSpan, type OtlpSpanEvent } from './otel';
