@@ -10,6 +10,7 @@
 import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
+import type { Post } from './otelPost';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -39,6 +40,10 @@ export interface CliIo {
   progress?: { tty: boolean; write(text: string): void };
   /** `run`: how the run's old events are kept once it is long (main.ts: node:zlib); default their JSON. */
   spillCodec?: BlockCodec;
+  /** `run --otlp`: POSTs a request body (tests pass a stand-in); default the global fetch (otelPost.ts). */
+  post?: Post;
+  /** Wall clock in ms (`run --otlp` places the run's virtual time from its start); default Date.now. */
+  now?: () => number;
 }
 
 /** What `run --json` prints: exactly one JSON object. */
@@ -62,7 +67,7 @@ export const USAGE = `usage:
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
-                   [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]]
+                   [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]] [--otlp URL]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
   inject-suite  score the attack harnesses DIR/suite.json lists under each defence
@@ -87,6 +92,9 @@ export const USAGE = `usage:
     --base-url M=U  send model M's requests to U (e.g. http://127.0.0.1:11434/v1 for Ollama)
     --replay T      re-run the recorded trace T with no network (its seed; same trace hash)
     --live-after S  with --replay: replay up to event S, then continue live (a fork)
+    --otlp URL      send the run to an OpenTelemetry collector as OTLP/HTTP JSON (GenAI spans):
+                    URL/v1/traces, or URL as is when it ends in /v1/traces; headers (keys) from
+                    OTEL_EXPORTER_OTLP_TRACES_HEADERS or OTEL_EXPORTER_OTLP_HEADERS (k=v,k2=v2)
 
 real models: keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY, or HARNESS_KEY_<MODEL_ID>
   (the model id upper-cased, other characters as _) for one model; an openai-compatible model
@@ -95,7 +103,8 @@ real models: keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY, or HARNESS_KEY_<
 exit codes: 0 ok / run completed with every goal met (or stopped by a goal marked stop,
               every goal met), 1 run stopped otherwise,
             2 bad document or bad arguments (run: also a model the CLI cannot run:
-              no key or endpoint for it, or its endpoint fails; a trace --replay cannot use)
+              no key or endpoint for it, or its endpoint fails; a trace --replay cannot use;
+              a collector --otlp cannot reach or that refuses the export)
 `;
 
 /** A safety net far beyond any limit a document sets, so a kernel bug cannot hang the CLI. */
@@ -259,6 +268,7 @@ interface ParsedRunArgs {
   maxSteps?: number;
   maxWallS?: number;
   trace?: string;
+  otlp?: string;
   json: boolean;
   approve: 'all' | 'none';
 }
@@ -282,6 +292,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   const baseUrls: Record<string, string> = {};
   let replay: string | undefined;
   let liveAfter: number | undefined;
+  let otlp: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -338,6 +349,12 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
         liveAfter = n;
         break;
       }
+      case '--otlp': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--otlp needs a collector URL, e.g. http://127.0.0.1:4318';
+        otlp = v;
+        break;
+      }
       case '--json':
         if (inline !== undefined) return '--json takes no value';
         json = true;
@@ -350,7 +367,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   }
   if (file === undefined) return 'run needs a FILE';
   if (liveAfter !== undefined && replay === undefined) return '--live-after needs --replay TRACE.jsonl';
-  return { file, seed, json, approve, baseUrls, ...(replay !== undefined ? { replay } : {}), ...(liveAfter !== undefined ? { liveAfter } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), ...(maxWallS !== undefined ? { maxWallS } : {}), ...(trace !== undefined ? { trace } : {}) };
+  return { file, seed, json, approve, baseUrls, ...(replay !== undefined ? { replay } : {}), ...(liveAfter !== undefined ? { liveAfter } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), ...(maxWallS !== undefined ? { maxWallS } : {}), ...(trace !== undefined ? { trace } : {}), ...(otlp !== undefined ? { otlp } : {}) };
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
@@ -389,6 +406,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const seed = recorded?.seed ?? parsed.seed;
 
   let outcome: RunOutcome;
+  const startUnixMs = (io.now ?? Date.now)();
   try {
     outcome = await runSpec(spec, {
       seed, approve: parsed.approve, cpus, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
@@ -424,7 +442,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const last = events[events.length - 1];
   const detail = last?.type === 'run.stopped' ? last.detail : '';
   if (summary.stopReason === 'not-stopped') stderr += `harness: the run did not stop within ${EVENT_CAP} events\n`;
-  const stdout = parsed.json ? `${JSON.stringify(summary)}\n` : humanSummary(parsed.file, spec, summary, detail, parsed.trace);
+  let sent = '';
+  if (parsed.otlp !== undefined) {
+    const { fetchPost, sendOtlp } = await import('./otelPost');
+    const r = await sendOtlp(events, spec, parsed.otlp, { env: io.env ?? {}, post: io.post ?? fetchPost, startUnixMs });
+    if ('error' in r) return { code: 2, stdout: '', stderr: `${stderr}harness: ${r.error}\n` };
+    if (r.warning) stderr += `harness: --otlp ${r.url}: ${r.warning}\n`;
+    sent = `  OTLP: ${r.spans} spans sent to ${r.url}\n`;
+  }
+  const stdout = parsed.json ? `${JSON.stringify(summary)}\n` : humanSummary(parsed.file, spec, summary, detail, parsed.trace) + sent;
   // A goal that stops the run (semantic termination) is a success when every goal is met by then.
   const succeeded = summary.stopReason === 'completed' || (summary.stopReason === 'goal-reached' && Object.values(summary.goals).every(Boolean));
   return { code: succeeded ? 0 : 1, stdout, stderr };

@@ -6,13 +6,16 @@
 import { parseHarness, redactSecrets, secretValues } from '../kernel';
 import type { CliIo, CliResult } from './commands';
 import type { Env } from './endpoints';
+import { fetchPost, otlpHeaderSecrets } from './otelPost';
 
 /** API keys the CLI may read from the environment (endpoints.ts): OPENAI_API_KEY, ANTHROPIC_API_KEY, HARNESS_KEY_*. */
 function envKeys(env: Env | undefined): string[] {
   if (!env) return [];
   return Object.entries(env)
     .filter(([name, v]) => typeof v === 'string' && (name === 'OPENAI_API_KEY' || name === 'ANTHROPIC_API_KEY' || name.startsWith('HARNESS_KEY_')))
-    .map(([, v]) => v as string);
+    .map(([, v]) => v as string)
+    // Collector headers (run --otlp) hold keys too.
+    .concat(otlpHeaderSecrets(env));
 }
 
 /** Secrets of every argument that reads as a valid harness document, and the environment's keys. */
@@ -41,6 +44,8 @@ export async function redacted(secrets: readonly string[], io: CliIo, command: (
     writeFile: (path, text) => io.writeFile(path, redactSecrets(text, secrets)),
     // Pieces are whole lines (jsonlChunks): a secret never spans two.
     ...(writeChunks ? { writeChunks: (path: string, chunks: Iterable<string>) => writeChunks(path, mapChunks(chunks, (c) => redactSecrets(c, secrets))) } : {}),
+    // What goes to a collector (run --otlp) is redacted like a file; the headers are the collector's own keys.
+    post: (url, request) => (io.post ?? fetchPost)(url, { ...request, body: redactSecrets(request.body, secrets) }),
   });
   return { ...r, stdout: redactSecrets(r.stdout, secrets), stderr: redactSecrets(r.stderr, secrets) };
 }
