@@ -17,6 +17,8 @@ export { agentFunctions, actionFromCall } from './loop/functions';
 export { CpuFault, isCpuFault, SETUP_FAILURES, type CpuFailure, type CpuFailureKind } from './cpu/fault';
 export { decideRetry, retryPolicyOf, DEFAULT_RETRY_POLICY, type RetryDecision, type RetryPolicy } from './cpu/retry';
 export { RecordedCpu, NotRecordedError, recordedAnswers, recording, type Recording } from './cpu/recorded';
+export type { McpPort, McpCallRequest, McpCallResult, McpRecord } from './tools/mcp';
+export { RecordedMcp, McpNotRecordedError, recordedMcp } from './tools/mcpRecorded';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';

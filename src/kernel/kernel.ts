@@ -11,6 +11,8 @@
 import type { Cpu } from './cpu/cpu';
 import { SimCpu } from './cpu/sim';
 import { RecordedCpu } from './cpu/recorded';
+import type { McpPort } from './tools/mcp';
+import { RecordedMcp } from './tools/mcpRecorded';
 import { asRunId, type RunId } from './ids';
 import { replayTo } from './state/reduce';
 import type { KernelState } from './state/state';
@@ -54,6 +56,11 @@ export interface KernelOptions {
    * a read-only view; `trace` reads blocks without it. Off by default.
    */
   spill?: SpillOptions;
+  /**
+   * The host's MCP client: calls a declared MCP server's tool (tools/mcp.ts). A restored or forked
+   * run answers the calls its trace records from the trace and passes only new ones here.
+   */
+  mcp?: McpPort;
 }
 
 export interface StopWhen {
@@ -99,6 +106,12 @@ function withRecording(spec: HarnessSpec, events: readonly KernelEvent[], cpus: 
   return out;
 }
 
+/** The host's MCP client behind the results `events` recorded (calls made up to `upTo`): a recorded call is never made again. */
+function withMcpRecording(events: readonly KernelEvent[], live: McpPort | undefined, upTo?: number): { mcp?: McpPort } {
+  if (live instanceof RecordedMcp || !RecordedMcp.holdsAny(events)) return live ? { mcp: live } : {};
+  return { mcp: RecordedMcp.fromTrace(events, live, upTo) };
+}
+
 export class Kernel {
   readonly runId: RunId;
   readonly seed: number;
@@ -119,6 +132,7 @@ export class Kernel {
       archive, new TrustGate(spec, (s, agent) => (s === this.run.s ? this.run.index.handlesOfAgent(s, agent) : null)), new TermWatch(spec.term), opts.signatures,
     );
     if (opts.spill) this.run.trace.spillWith(opts.spill);
+    this.run.mcp = opts.mcp;
   }
 
   /** Starts a run: `run.started`, then the job pipeline for every agent in document order. */
@@ -143,7 +157,7 @@ export class Kernel {
    */
   static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number } }): Kernel {
     // Turns a real model answered up to the fork point come from the record: only later turns go live.
-    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq) });
+    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq), ...withMcpRecording(parentEvents, opts.mcp, opts.parent.seq) });
     const prefix = parentEvents.slice(0, opts.parent.seq + 1).map((e) => ({ ...e, run: k.runId }));
     k.run.load(prefix);
     const parentStart = prefix[0];
@@ -156,7 +170,7 @@ export class Kernel {
 
   /** Rebuilds a run from its own events (optionally from a snapshot) to continue it. */
   static restore(events: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { snapshot?: KernelState }): Kernel {
-    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, events, opts.cpus) });
+    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, events, opts.cpus), ...withMcpRecording(events, opts.mcp) });
     k.run.load(events, opts.snapshot);
     return k;
   }

@@ -28,6 +28,7 @@ import type { TrustGate } from '../trust/gate';
 import type { HumanInput } from '../trust/types';
 import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
 import { EventLog } from '../trace/eventLog';
+import type { McpPort } from '../tools/mcp';
 
 /** What `next` yields: one event, null (stopped, or waiting for a person), or a CPU answer still coming. */
 export type Step = KernelEvent | null | Promise<KernelEvent | null>;
@@ -68,6 +69,8 @@ export class RunContext {
   /** Deadline-class turns that completed late, found from the events (sched/deadlineMisses.ts). */
   readonly misses = new DeadlineMissWatch();
   private digests: { agents: Record<string, string>; policy: string } | null = null;
+  /** The host's MCP client (tools/mcp.ts), wrapped with the trace's recorded results when restored or forked; absent: MCP calls fail plainly. */
+  mcp: McpPort | undefined;
 
   constructor(
     readonly runId: RunId,

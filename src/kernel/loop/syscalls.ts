@@ -4,7 +4,9 @@
  */
 import type { Proc } from '../state/state';
 import { countTokens } from '../tokens';
-import { toolClassFor, type ToolOutcome } from '../tools/toolClass';
+import { toolClassFor, type ToolIO, type ToolOutcome } from '../tools/toolClass';
+import type { McpPort } from '../tools/mcp';
+import { toolTrust } from '../spec';
 import type { GateResult } from '../trust/gate';
 import { decideSyscall, decisionRecord } from '../trust/syscallDecision';
 import { joinLabels, labelOf } from '../trust/taint';
@@ -40,10 +42,11 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
   const spec = ctx.tools.get(call.tool);
   const cls = toolClassFor(spec, call.tool)!;
   const enc = p.encoding;
-  const io = {
+  const io: ToolIO = {
     search: (store: string, query: string, k: number) => ctx.archive.search(store, query, k, p.id),
     hasStore: (store: string) => ctx.archive.has(store),
     count: (text: string) => countTokens(text, enc),
+    ...(ctx.mcp ? { mcp: mcpCaller(ctx, ctx.mcp, p.id) } : {}),
   };
   const returned = (outcome: ToolOutcome): KernelEvent => {
     const stored = outcome.stored;
@@ -51,7 +54,7 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
       // The first write to a session-tier store: a private copy-on-write view first, then the write into it.
       return ctx.emit({ type: 'mem.cow', agent: p.id, store: stored.store, base: ctx.s.stores[stored.store]?.length ?? 0 }, call.until);
     }
-    const trust = spec ? spec.trust : 'trusted';
+    const trust = spec ? toolTrust(spec, ctx.spec) : 'trusted';
     // What the result carries: this call's label when the tool is untrusted, and each chunk's
     // labels at rest (or its own label when it is an untrusted document).
     const taint = joinLabels(trust === 'untrusted' ? [labelOf('tool', call.tool, call.callId)] : [], ...(outcome.chunks ?? []).map(chunkLabels));
@@ -64,8 +67,18 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
       ...(stored ? { stored: { ...stored, ...(ctx.storeTiers.has(stored.store) ? { tier: ctx.storeTiers.get(stored.store)! } : {}), ...atRest } } : {}),
       ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: { ...outcome.core, ...atRest } } : {}),
       ...(taint.length > 0 ? { taint } : {}), ...(ctx.agents.get(p.id)?.executeOnly ? { hidden: true } : {}),
+      ...(outcome.mcp ? { mcp: outcome.mcp } : {}),
     }, call.until);
   };
-  const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}` }, ctx.s, io);
+  const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}`, callId: call.callId }, ctx.s, io);
   return r instanceof Promise ? r.then(returned) : returned(r);
+}
+
+/** How a tool reaches an MCP server: through the host's port, with the server as the document declares it. */
+function mcpCaller(ctx: RunContext, port: McpPort, agent: string): NonNullable<ToolIO['mcp']> {
+  return (serverId, tool, call) => {
+    const server = ctx.spec.mcpServers?.find((s) => s.id === serverId);
+    if (!server) return Promise.resolve({ ok: false, isError: true, text: `there is no MCP server "${serverId}" in the document` });
+    return port.call({ server, tool, args: call.args, agent, callId: call.callId ?? call.newId });
+  };
 }

@@ -6,3 +6,4 @@ export { migrate, MIGRATIONS, type Migration, type MigrationTable } from './migr
 export { harnessJsonSchema } from './jsonSchema';
 export { REDACTED, documentSecrets, redactDocument, redactSecrets, redactValue, redactWindow, secretValues } from './secrets';
 export { specDefaults, fieldDefaults, type FieldDefaults } from './defaults';
+export { mcpServerOf, toolTrust } from './mcpServers';

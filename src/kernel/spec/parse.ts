@@ -122,7 +122,7 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
   return migrated.from === SPEC_VERSION ? { ok: true, spec: result.data } : { ok: true, spec: result.data, migratedFrom: migrated.from };
 }
 
-type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact';
+type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact' | 'MCP server';
 
 /** Plain-data readers for a document that may be partly broken: a wrong shape reads as absent. */
 type Obj = Readonly<Record<string, unknown>>;
@@ -156,6 +156,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
   });
   list(doc.facts).forEach((f, i) => declare('fact', f.id, `facts[${i}].id`));
   list(doc.tools).forEach((t, i) => declare('tool', t.id, `tools[${i}].id`));
+  list(doc.mcpServers).forEach((m, i) => declare('MCP server', m.id, `mcpServers[${i}].id`));
   list(doc.stores).forEach((s, i) => declare('store', s.id, `stores[${i}].id`));
   list(doc.channels).forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
   list(doc.goals).forEach((g, i) => declare('goal', g.id, `goals[${i}].id`));
@@ -170,7 +171,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     if (id === undefined) return;
     const target = seen.get(id);
     if (!target || !kinds.includes(target.kind)) {
-      const article = (k: string): string => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
+      const article = (k: string): string => (/^([aeiou]|MCP)/.test(k) ? `an ${k}` : `a ${k}`);
       const expected = `the id of ${kinds.map(article).join(' or ')}`;
       const found = target ? `the ${target.kind} "${id}"` : `"${id}", which does not exist`;
       issues.push({ path, message: `${path}: expected ${expected}, found ${found}`, expected, found: JSON.stringify(id) });
@@ -205,6 +206,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
   list(doc.tools).forEach((t, i) => {
     const impl = obj(t.impl);
     if (impl.kind === 'search' || impl.kind === 'archival_insert') ref(`tools[${i}].impl.store`, impl.store, ['store']);
+    if (impl.kind === 'mcp') ref(`tools[${i}].impl.server`, impl.server, ['MCP server']);
   });
   list(doc.stores).forEach((s, i) => ref(`stores[${i}].owner`, s.owner, ['agent']));
   list(doc.channels).forEach((c, i) => {

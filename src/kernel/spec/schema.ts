@@ -177,7 +177,31 @@ export const ToolImplSchema = z.discriminatedUnion('kind', [
   /** Ranked full-text search over a store's documents. */
   z.object({ kind: z.literal('search'), store: Id, topK: z.number().int().min(1).max(50).default(3), latencyMs: z.number().int().min(0).default(200) }),
   z.object({ kind: z.literal('archival_insert'), store: Id, latencyMs: z.number().int().min(0).default(20) }),
+  /**
+   * A tool of an MCP server (`mcpServers[].id`), called by its name there; the host (studio worker,
+   * CLI) makes the call and the kernel records its result. `latencyMs` is the virtual time it takes.
+   */
+  z.object({ kind: z.literal('mcp'), server: Id, tool: z.string().min(1), latencyMs: z.number().int().min(0).default(100) }),
 ]);
+
+/**
+ * An MCP server the harness's tools come from: a Streamable HTTP `url`, or (the CLI only) a stdio
+ * `command` with `args`. `trust` is the trust level of every result it returns. An auth header is
+ * never in the document: `auth.env` names the environment variable the CLI reads its value from
+ * (the studio keeps it in this browser's settings, like an API key).
+ */
+export const McpServerSchema = z
+  .object({
+    id: Id,
+    name: z.string().default(''),
+    url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL').optional(),
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).optional(),
+    trust: z.enum(['trusted', 'untrusted']).default('untrusted'),
+    auth: z.object({ header: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name').default('Authorization'), env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict().optional(),
+  })
+  .strict()
+  .refine((s) => (s.url === undefined) !== (s.command === undefined), { message: 'give exactly one of "url" (Streamable HTTP) or "command" (stdio, CLI only)', path: ['url'] });
 
 export const ToolSchema = z.object({
   id: Id,
@@ -461,6 +485,8 @@ export const HarnessSpecSchema = z.object({
   /** Facts that must survive every hop: the kernel measures, per message, which arrive intact in the receiver's context. */
   facts: z.array(FactSchema).default([]),
   term: TermSchema.default(TermSchema.parse({})),
+  /** MCP servers whose tools the document's `mcp` tools call. Absent, not empty, by default: a document without them hashes as before. */
+  mcpServers: z.array(McpServerSchema).optional(),
 });
 
 export type HarnessSpec = z.infer<typeof HarnessSpecSchema>;
@@ -468,6 +494,7 @@ export type ModelSpec = z.infer<typeof ModelSchema>;
 export type AgentSpec = z.infer<typeof AgentSchema>;
 export type SimStep = z.infer<typeof SimStepSchema>;
 export type ToolSpec = z.infer<typeof ToolSchema>;
+export type McpServerSpec = z.infer<typeof McpServerSchema>;
 export type StoreSpec = z.infer<typeof StoreSchema>;
 export type ChannelSpec = z.infer<typeof ChannelSchema>;
 export type GoalSpec = z.infer<typeof GoalSchema>;

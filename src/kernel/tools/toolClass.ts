@@ -8,6 +8,7 @@ import type { KernelState } from '../state/state';
 import type { ToolSpec } from '../spec';
 import type { RetrievedChunk } from '../trace/events';
 import { rankDocuments } from './search';
+import type { McpCallResult, McpRecord } from './mcp';
 
 export interface ToolCall {
   agent: string;
@@ -15,6 +16,8 @@ export interface ToolCall {
   args: Record<string, unknown>;
   /** A fresh id for anything the call creates. */
   newId: string;
+  /** The call's id in the trace (an MCP call's result is recorded and looked up by it). */
+  callId?: string;
 }
 
 /** What a tool may reach besides the state: the run's archive (the ArchiveStore port) and the caller's tokenizer. */
@@ -24,6 +27,8 @@ export interface ToolIO {
   hasStore(store: string): boolean;
   /** Tokens in the caller's model's encoding. */
   count(text: string): number;
+  /** Calls a tool of a declared MCP server through the host (absent: this host has no MCP client). */
+  mcp?(server: string, tool: string, call: ToolCall): Promise<McpCallResult>;
 }
 
 export interface ToolOutcome {
@@ -34,6 +39,8 @@ export interface ToolOutcome {
   chunks?: RetrievedChunk[];
   /** A core memory edit (MemGPT core_memory_append / _replace). */
   core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number };
+  /** An MCP call: which server and tool answered, and how (recorded on tool.returned). */
+  mcp?: McpRecord;
 }
 
 /** What the permission check needs: the id the agent must hold a capability for, and the access. */
@@ -154,6 +161,25 @@ const coreEdit = (mode: 'append' | 'replace'): ToolClass => ({
   },
 });
 
+/** The outcome of an MCP call as the kernel records it. */
+export function mcpOutcome(server: string, tool: string, r: McpCallResult): ToolOutcome {
+  const mcp: McpRecord = { server, tool, ...(r.isError ? { isError: true } : {}), ...(r.progress ? { progress: { ...r.progress } } : {}) };
+  return { ok: r.ok, result: r.text, mcp };
+}
+
+/** A tool of an MCP server (tools/mcp.ts): its target is the tool (a `use` capability), its latency declared, its result the host's. */
+const mcpTool: ToolClass = {
+  kind: 'mcp',
+  target: (_spec, call) => ({ target: call.tool, access: 'use' }),
+  latency: (spec) => (spec?.impl.kind === 'mcp' ? spec.impl.latencyMs : 100),
+  execute(spec, call, _state, io) {
+    if (spec?.impl.kind !== 'mcp') return { ok: false, result: 'not an MCP tool' };
+    const { server, tool } = spec.impl;
+    if (!io.mcp) return mcpOutcome(server, tool, { ok: false, isError: true, text: `MCP server "${server}": this host has no MCP client, so ${tool} was not called` });
+    return io.mcp(server, tool, call).then((r) => mcpOutcome(server, tool, r));
+  },
+};
+
 /** Names of the built-in system calls every agent may attempt (permission still applies). */
 export const BUILTIN_TOOLS: Readonly<Record<string, ToolClass>> = Object.freeze({
   archival_search: builtinSearch,
@@ -163,7 +189,7 @@ export const BUILTIN_TOOLS: Readonly<Record<string, ToolClass>> = Object.freeze(
   core_memory_replace: coreEdit('replace'),
 });
 
-const BY_KIND: Readonly<Record<string, ToolClass>> = Object.freeze({ sim: simTool, search: searchTool, archival_insert: insertTool });
+const BY_KIND: Readonly<Record<string, ToolClass>> = Object.freeze({ sim: simTool, search: searchTool, archival_insert: insertTool, mcp: mcpTool });
 
 /** The class that runs a call: a declared tool by its impl kind, else a built-in, else none. */
 export function toolClassFor(spec: ToolSpec | undefined, name: string): ToolClass | undefined {

@@ -11,6 +11,7 @@ import type { AgentSpec, HarnessSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
 import type { DecisionRecord, Handle } from '../trust/types';
 import type { TaskState } from '../ipc/taskState';
+import type { McpRecord } from '../tools/mcp';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
@@ -112,7 +113,8 @@ export type KernelEventBody =
   | { type: 'tool.asked'; agent: AgentId; callId: string; tool: string; decision: DecisionRecord }
   /** A human approved an asked call; `match` is the session rule's matcher (its id: `decision.rule`) when they chose to remember. */
   | { type: 'tool.approved'; agent: AgentId; callId: string; tool: string; remember: boolean; match: string | null; until: number; decision: DecisionRecord }
-  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session'; taint?: string[] }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number; taint?: string[] }; taint?: string[]; hidden?: boolean }
+  /** `mcp`: the call went to an MCP server (which, which tool, how it answered); its `result` is what the server returned, so a replay never calls it again. */
+  | { type: 'tool.returned'; agent: AgentId; callId: string; tool: string; ok: boolean; result: string; tokens: number; ms: number; trust?: 'trusted' | 'untrusted'; stored?: { store: string; id: string; text: string; tier?: 'platform' | 'shared' | 'session'; taint?: string[] }; chunks?: RetrievedChunk[]; core?: { label: string; text: string; mode: 'append' | 'replace'; tokens: number; taint?: string[] }; taint?: string[]; hidden?: boolean; mcp?: McpRecord }
   /** `envelope`: the A2A 1.0 JSON-RPC SendMessage request as it would go over the wire; `task`: the A2A task it belongs to. */
   | { type: 'msg.sent'; agent: AgentId; msgId: string; from: AgentId; to: AgentId; channel: string; text: string; facts: string[]; tokens: number; deliverAt: number; taint?: string[]; task?: string; taskTo?: TaskState; tracked?: string[]; envelope?: Record<string, unknown> }
   /** An A2A task changed state (from null: created). `client` asked, `server` works on it. */

@@ -5,7 +5,7 @@
  * undoes a deny. The gate only builds requests and runs the stack: it never changes state.
  */
 import type { Proc, KernelState } from '../state/state';
-import { storeTier, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
+import { storeTier, toolTrust, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
 import type { ToolTarget } from '../tools/toolClass';
 import { effectiveRules, rulesModule } from './rules';
 import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
@@ -118,9 +118,9 @@ export class TrustGate {
     const base = { agent: p.id, tool: call.tool, args: call.args, taint, declared: spec !== undefined };
     const sideEffect: SideEffect = spec ? spec.sideEffect : (BUILTIN_EFFECT[call.tool] ?? 'none');
     const tierOf = (id: string): Tier => this.storeTier.get(id) ?? this.tools.get(id)?.tier ?? 'shared';
-    const store = spec ? (spec.impl.kind === 'sim' ? null : spec.impl.store) : this.storeTier.has(target.target) ? target.target : null;
+    const store = spec ? (spec.impl.kind === 'sim' || spec.impl.kind === 'mcp' ? null : spec.impl.store) : this.storeTier.has(target.target) ? target.target : null;
     const write = store !== null && (spec ? spec.impl.kind === 'archival_insert' : target.access === 'write');
-    const sink = sinkOf({ tool: call.tool, spec, sideEffect, writesStore: write ? store : null, tierOf });
+    const sink = sinkOf({ tool: call.tool, spec, sideEffect, writesStore: write ? store : null, tierOf, ...(spec?.impl.kind === 'mcp' ? { trust: toolTrust(spec, this.spec) } : {}) });
     const reqs: OpRequest[] = [{ ...base, hook: 'tool.call', target: target.target, access: target.access, arg: mainArg(call.args, spec?.mainArg), sideEffect, tier: tierOf(target.target), sink }];
     if (store !== null) {
       reqs.push({ ...base, hook: write ? 'memory.write' : 'memory.read', target: store, access: write ? 'write' : 'read', arg: store, sideEffect: write ? 'write' : 'read', tier: tierOf(store) });

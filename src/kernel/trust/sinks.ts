@@ -20,6 +20,8 @@ export interface SinkInput {
   writesStore: string | null;
   /** A store's or tool's tier. */
   tierOf(id: string): Tier;
+  /** The trust of the tool's results when it is not the tool's own (an MCP tool: its server's). */
+  trust?: 'trusted' | 'untrusted';
 }
 
 /**
@@ -48,6 +50,7 @@ export function sinkOf(c: SinkInput): string | null {
     const tier = c.spec.tier;
     return tier === 'session' ? null : `persists outside the session (a write in the ${tier} tier)`;
   }
-  if (c.spec.trust === 'untrusted' && c.spec.impl.kind === 'sim') return 'sends its arguments off the machine (a read from an untrusted remote source)';
+  // An MCP tool of an untrusted server is a remote source like a web fetch.
+  if ((c.trust ?? c.spec.trust) === 'untrusted' && (c.spec.impl.kind === 'sim' || c.spec.impl.kind === 'mcp')) return 'sends its arguments off the machine (a read from an untrusted remote source)';
   return null;
 }
