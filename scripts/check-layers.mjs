@@ -50,8 +50,9 @@ export const LAYERS = {
   worker: { layers: ['persist', 'providers', 'kernel'], packages: ['comlink'] },
   persist: { layers: ['kernel'], packages: ['dexie'] },
   // Real model providers over fetch; the worker and the CLI hand them to the kernel as its Cpu.
-  providers: { layers: ['kernel'], packages: ['eventsource-parser', '@wllama/wllama'] },
-  cli: { layers: ['persist', 'providers', 'kernel'], packages: ['bullmq', 'ioredis'], builtins: true },
+  // @modelcontextprotocol/sdk: the MCP client (mcpClient.ts); the CLI also its stdio transport and server (harness mcp-proxy).
+  providers: { layers: ['kernel'], packages: ['eventsource-parser', '@wllama/wllama', '@modelcontextprotocol/sdk'] },
+  cli: { layers: ['persist', 'providers', 'kernel'], packages: ['bullmq', 'ioredis', '@modelcontextprotocol/sdk'], builtins: true },
   // Pure TypeScript, runnable in Node, a worker and vitest: no DOM, React, Dexie, comlink, Node.
   kernel: { layers: [], packages: ['zod', 'gpt-tokenizer', '@noble/hashes', '@cfworker/json-schema'] },
 };

@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, NotRecordedError, RecordedCpu, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
@@ -66,6 +66,7 @@ export const USAGE = `usage:
   harness experiment EXP.json [--workers N | --queue URL] [--json] [--out RESULTS.jsonl [--resume]] [--shard I/N]
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
+  harness mcp-proxy [--port N] [--allow-origin ORIGIN]... -- COMMAND [ARGS...]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]] [--otlp URL]
 
@@ -79,6 +80,8 @@ export const USAGE = `usage:
                     OPENAI_API_KEY / ANTHROPIC_API_KEY; an openai endpoint may need none)
   experiment run an experiment file's variants × seeds × inputs on worker threads; report pass
              rates with intervals and paired comparisons (harness experiment --help)
+  mcp-proxy  serve a local stdio MCP server over Streamable HTTP on 127.0.0.1 with CORS for the
+             studio (harness mcp-proxy --help)
   merge      join the results files of an experiment's shards into its report
   worker     take experiment runs from a BullMQ queue (experiment --queue URL), run them, return
              compact results (harness worker --help)
@@ -188,6 +191,8 @@ export interface RunOptions {
   now?: () => number;
   /** Keep old events as blocks (KernelOptions.spill): a long run's memory stays small. */
   spill?: SpillOptions;
+  /** The MCP client the run's MCP tools call through (KernelOptions.mcp). */
+  mcp?: McpPort;
 }
 
 /** The CLI's default wall-clock ceiling for one run, in seconds (`--max-wall-time`). */
@@ -205,7 +210,7 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   await loadEncodingsFor(effective);
   // Signatures in the file are checked with WebCrypto (Node has it) before the kernel sees the digests.
   const signatures = effective.policy.requireSigned ? (await (await import('../persist/signing')).verifySpec(effective)).verified : undefined;
-  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}), ...(options.spill ? { spill: options.spill } : {}) };
+  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}), ...(options.spill ? { spill: options.spill } : {}), ...(options.mcp ? { mcp: options.mcp } : {}) };
   const fork = options.fork;
   const kernel = fork ? Kernel.fork(fork.events, effective, { ...base, parent: { run: fork.events[0]!.run, seq: fork.seq } }) : Kernel.create(effective, base);
   let budget = EVENT_CAP;
@@ -400,6 +405,18 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
     if (!ends.ok) return docError(`harness: ${parsed.file}: ${ends.line}\n`);
     cpus = createModelCpus(spec, ends.endpoints, {}, io.sleep ? { clock: { now: WALL_CLOCK.now, sleep: io.sleep } } : {});
   }
+  // MCP tools: answered from the trace on a replay (no server is called), else through the CLI's client.
+  const servers = spec.mcpServers ?? [];
+  let mcp: (McpPort & { close?(): Promise<void> }) | undefined;
+  if (servers.length > 0) {
+    if (offline) mcp = RecordedMcp.fromTrace(recorded!.events);
+    else {
+      const { cliMcpHub, mcpSetupProblems } = await import('./mcpHost');
+      const problems = mcpSetupProblems(servers, io.env ?? {});
+      if (problems.length > 0) return docError(problems.map((p) => `harness: ${parsed.file}: ${p}\n`).join(''));
+      mcp = cliMcpHub(io.env ?? {});
+    }
+  }
   // A model the CLI has no CPU for would fail every job it runs: refuse before running.
   const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(cpus)]);
   if (cannotRun.length > 0) return docError(formatIssues(parsed.file, cannotRun));
@@ -409,7 +426,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const startUnixMs = (io.now ?? Date.now)();
   try {
     outcome = await runSpec(spec, {
-      seed, approve: parsed.approve, cpus, ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
+      seed, approve: parsed.approve, cpus, ...(mcp ? { mcp } : {}), ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
       // Old events go to blocks once the run is long (nothing spills in the first 4,352 events).
       spill: io.spillCodec ? { codec: io.spillCodec } : {},
       ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
@@ -417,8 +434,11 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
       ...(recorded && parsed.liveAfter !== undefined ? { fork: { events: recorded.events, seq: parsed.liveAfter }, runId: `${recorded.run}-live-after-${parsed.liveAfter}` } : {}),
     });
   } catch (err) {
-    if (err instanceof NotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
+    if (err instanceof NotRecordedError || err instanceof McpNotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
     return internalError(`the kernel failed while running ${parsed.file} (seed ${parsed.seed})`, err, io.env);
+  } finally {
+    // Stdio servers the run started stop with it.
+    await mcp?.close?.();
   }
   const { summary, events } = outcome;
 
@@ -557,6 +577,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
     }
     case 'merge':
       return (await import('./experiment')).mergeCommand(rest, io);
+    case 'mcp-proxy': {
+      const { mcpProxyCommand } = await import('./mcpProxy');
+      return mcpProxyCommand(rest, (line) => void process.stdout.write(line));
+    }
     case 'worker': {
       const { workerCommand, WORKER_USAGE } = await import('./worker');
       return rest.includes('--help') || rest.includes('-h') ? ok(WORKER_USAGE) : workerCommand(rest, io);
