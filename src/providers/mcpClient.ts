@@ -95,6 +95,12 @@ export class McpSession {
 
   private explain: (err: unknown) => McpConnectionError = (err) => plainError(this.label, err);
 
+  /** The server's name and version as it introduced itself. */
+  serverInfo(): { name: string; version: string } {
+    const v = this.client.getServerVersion();
+    return { name: v?.name ?? '', version: v?.version ?? '' };
+  }
+
   /** Every tool the server lists (all pages). */
   async listTools(): Promise<McpToolInfo[]> {
     const out: McpToolInfo[] = [];
@@ -203,6 +209,9 @@ function causeOf(err: unknown): string | undefined {
   return cause instanceof Error ? cause.message : undefined;
 }
 
+/** Sessions are shared by servers that are the same server: the same URL (or command line). */
+const sessionKey = (server: McpServerSpec): string => server.url ?? ['stdio', server.command ?? '', ...(server.args ?? [])].join('\u0000');
+
 /** Opens a session for a declared server (Streamable HTTP in the worker; stdio too in the CLI). */
 export type McpOpener = (server: McpServerSpec) => Promise<McpSession>;
 
@@ -227,16 +236,17 @@ export class McpHub implements McpPort {
       return await session.call(req.tool, req.args, this.onProgress ? (p) => this.onProgress!(req, p) : undefined);
     } catch (err) {
       // A broken session is opened afresh for the next call.
-      this.sessions.delete(req.server.id);
+      this.sessions.delete(sessionKey(req.server));
       return { ok: false, isError: true, text: `MCP server "${req.server.id}": ${message(err)}` };
     }
   }
 
   private session(server: McpServerSpec): Promise<McpSession> {
-    let s = this.sessions.get(server.id);
+    const key = sessionKey(server);
+    let s = this.sessions.get(key);
     if (!s) {
       s = this.open(server);
-      this.sessions.set(server.id, s);
+      this.sessions.set(key, s);
     }
     return s;
   }

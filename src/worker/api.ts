@@ -103,6 +103,8 @@ export interface Notice {
 
 /** Model endpoints as Settings sees them (never a key) and what it saves: persist owns the shapes. */
 import type { EndpointInput, EndpointSummary } from '../persist/EndpointStore';
+import type { McpStudioApi } from './mcpApi';
+export type { McpConnectResult, McpToolSummary } from './mcpApi';
 export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/EndpointStore';
 
 /** The setting that holds a project's choice of endpoint per real model (model id → endpoint id, so a rename keeps it; a binding stored before ids holds the name, and still resolves). */
@@ -247,6 +249,10 @@ export interface StudioApi extends ExperimentsApi {
 
   /** Storage problems (quota, a blocked upgrade, another tab) reach the UI as notices. */
   onNotice(sink: (notice: Notice) => void): Promise<void>;
+
+  /** MCP servers: connect to one and list its tools; keep its auth header in this browser (worker/mcpApi.ts). */
+  mcpConnect: McpStudioApi['mcpConnect'];
+  setMcpAuth: McpStudioApi['setMcpAuth'];
 
   /** Configured model endpoints, without keys. */
   listEndpoints(): Promise<EndpointSummary[]>;

@@ -26,6 +26,8 @@ import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
 import { storedRunMeta } from './storedRunMeta';
 import { storedStateAt } from './storedStateAt';
+import { WorkerMcp } from './mcpHost';
+import type { McpConnectResult } from './mcpApi';
 
 export interface StudioApiOptions {
   /** This worker's owner id for run leases (default: a random UUID). */
@@ -106,6 +108,9 @@ class Studio implements StudioService {
   private readonly early: Notice[] = [];
   private readonly leases: LeaseKeeper;
   private readonly unwatch: () => void;
+  /** MCP servers reached from this worker; one client for every run, so sessions (and connections) are shared. */
+  private readonly mcp: WorkerMcp;
+  private readonly mcpHub: ReturnType<WorkerMcp['hub']>;
   /** The local model files each unstopped run here runs on: a file none of them uses is unloaded. */
   private readonly localUse = new Map<string, readonly string[]>();
 
@@ -118,6 +123,8 @@ class Studio implements StudioService {
     this.runs = new RunStore(db);
     this.settings = new SettingStore(db);
     this.endpoints = new EndpointStore(db, this.now);
+    this.mcp = new WorkerMcp(this.settings, opts.fetch);
+    this.mcpHub = this.mcp.hub();
     this.archive = new DexieArchive(db);
     this.experiments = new ExperimentStore(db, this.now);
     this.owner = opts.owner ?? crypto.randomUUID();
@@ -355,6 +362,16 @@ class Studio implements StudioService {
   }
 
   // ---- model endpoints (keys stay in this worker) -------------------------------------------
+
+  mcpConnect(url: string): Promise<McpConnectResult> {
+    return this.mcp.connect(url);
+  }
+
+  async setMcpAuth(url: string, header: string, value: string | null): Promise<void> {
+    await this.mcp.setAuth(url, header, value);
+    // Sessions opened with the old header are closed; the next call opens one with the new.
+    await this.mcpHub.close();
+  }
 
   listEndpoints(): Promise<EndpointSummary[]> {
     return this.guard(() => this.endpoints.list());
@@ -599,7 +616,7 @@ class Studio implements StudioService {
 
   private kernelOptions(runId: string, seed: number, cpus: Record<string, Cpu>) {
     const onArchiveError = (err: unknown) => this.report(err, 'save the run’s archival memory (searches in this run go on from memory)');
-    return { runId, seed, archive: this.archive, onArchiveError, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
+    return { runId, seed, archive: this.archive, onArchiveError, mcp: this.mcpHub, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
   }
 
   private specOf(row: RunRow): HarnessSpec {

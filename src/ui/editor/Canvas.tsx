@@ -36,6 +36,8 @@ import { useCanvasSelection } from './useCanvasSelection';
 import { BIG_FIT, BIG_MIN_ZOOM, useLevelOfDetail } from './levelOfDetail';
 import { FarView } from './FarView';
 import { withEstimatedGeometry } from './nodeGeometry';
+import { DRAG_MCP_TOOL, addMcpTool } from './mcpDoc';
+import type { McpToolSummary } from '../../bridge/api';
 
 /** The Policy view loads when first opened. */
 const PolicyView = lazy(() => import('../policy/PolicyView').then((m) => ({ default: m.PolicyView })));
@@ -166,7 +168,7 @@ export function Canvas() {
   }, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
-    if (e.dataTransfer.types.includes(DRAG_KIND)) {
+    if (e.dataTransfer.types.includes(DRAG_KIND) || e.dataTransfer.types.includes(DRAG_MCP_TOOL)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
     }
@@ -174,6 +176,18 @@ export function Canvas() {
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      const mcpTool = e.dataTransfer.getData(DRAG_MCP_TOOL);
+      if (mcpTool) {
+        // A tool dragged from the palette's MCP section becomes a tool node where it is dropped.
+        e.preventDefault();
+        e.stopPropagation();
+        const { server, tool } = JSON.parse(mcpTool) as { server: string; tool: McpToolSummary };
+        const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+        const { doc: current, change } = useStudio.getState();
+        const added = addMcpTool(current, server, tool, { x: at.x - 90, y: at.y - 30 });
+        if (added.added) change(`Add MCP tool ${added.id}`, added.doc, { select: added.id });
+        return;
+      }
       const kind = e.dataTransfer.getData(DRAG_KIND) as NodeKind | '';
       if (!kind) return;
       e.preventDefault();

@@ -5,6 +5,7 @@ import { NODE_KINDS, type NodeKind } from './docModel';
 import { addNode } from './docOps';
 import { DRAG_KIND } from './Canvas';
 import { freeSpot } from './freeSpot';
+import { McpPalette } from './McpPalette';
 
 /** The size assumed for a node not yet measured. */
 const DEFAULT_SIZE = { width: 180, height: 60 };
@@ -65,6 +66,7 @@ export function Palette() {
           {ITEMS[kind].label}
         </button>
       ))}
+      <McpPalette />
       <div className="hs-palette__help">
         <div className="hs-section-title">Connect</div>
         <p>Drag from an agent's handles:</p>

@@ -4,7 +4,7 @@ import { studio } from '../../../bridge/client';
 import { boundEndpoint, modelEndpointsKey } from '../../shell/modelEndpoints';
 import { useLocalModels } from '../../shell/localModels';
 import { localModelBinding } from '../../../bridge/api';
-import { entities, isRecord, str } from '../docModel';
+import { collectionIds, entities, isRecord, str } from '../docModel';
 import { BUILTIN_PROVIDERS, DEFAULT_RETRY_POLICY, HUMAN, PROVIDERS, specDefaults, storeTier } from '../../../kernel';
 import { NumberField, Section, SelectField, TextField } from './fields';
 import { StoreDocuments } from './MemoryForms';
@@ -22,7 +22,7 @@ const IMPL_KINDS = Object.keys(IMPL) as (keyof typeof IMPL)[];
 /** What a tool's implementation becomes when its kind changes: the kind's defaults, and an empty store to pick where it needs one. */
 function implOfKind(kind: string): Record<string, unknown> {
   const known = IMPL_KINDS.find((k) => k === kind) ?? TOOL.impl.kind;
-  return { kind: known, ...(known === 'sim' ? {} : { store: '' }), ...IMPL[known] };
+  return { kind: known, ...(known === 'sim' ? {} : known === 'mcp' ? { server: '', tool: '' } : { store: '' }), ...IMPL[known] };
 }
 
 export function ToolForm({ edit }: { edit: EntityEdit }) {
@@ -55,6 +55,12 @@ export function ToolForm({ edit }: { edit: EntityEdit }) {
         />
         {kind === 'sim' && (
           <TextField label="Result" hint="template over {{args.NAME}}" value={impl.result} onChange={(v) => set(['impl', 'result'], v, 'Edit tool result')} issues={at('impl.result')} multiline />
+        )}
+        {kind === 'mcp' && (
+          <div className="hs-grid2">
+            <SelectField label="MCP server" value={impl.server} options={collectionIds(doc, 'mcpServers')} onChange={(v) => set(['impl', 'server'], v, 'Set MCP server')} issues={at('impl.server')} />
+            <TextField label="Tool on the server" value={impl.tool} onChange={(v) => set(['impl', 'tool'], v, 'Set MCP tool name')} issues={at('impl.tool')} />
+          </div>
         )}
         {(kind === 'search' || kind === 'archival_insert') && (
           <SelectField label="Store" value={impl.store} options={stores} onChange={(v) => set(['impl', 'store'], v, 'Set tool store')} issues={at('impl.store')} />
