@@ -95,3 +95,18 @@ test('a server that cannot be reached: the palette says why, naming CORS and the
   await expect(error).toContainText('Access-Control-Expose-Headers: Mcp-Session-Id');
   await expect(error).toContainText('harness mcp-proxy');
 });
+
+test('a local stdio server behind harness mcp-proxy: the studio connects through it and lists its tools', async ({ page }) => {
+  const { startMcpProxy } = await import('../src/cli/mcpProxy');
+  const { EVERYTHING_STDIO } = await import('../src/providers/testing/everythingServer');
+  const proxy = await startMcpProxy({ ...EVERYTHING_STDIO, port: 0 });
+  try {
+    await openStudio(page);
+    await page.getByTestId('mcp-url').fill(proxy.url);
+    await page.getByTestId('mcp-connect').click();
+    await expect(page.getByTestId('mcp-server-everything')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('mcp-tool-get-sum')).toBeVisible();
+  } finally {
+    await proxy.close();
+  }
+});
