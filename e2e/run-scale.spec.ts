@@ -7,6 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { agentsDocument } from '../bench/scaleAgents';
+import { longRunDocument } from '../bench/scaleLong';
+import { Kernel, parseHarness } from '../src/kernel';
 import { openStudio } from './helpers';
 
 test.describe.configure({ timeout: 120_000 });
@@ -88,6 +90,82 @@ test('a 100-agent run streams with a bounded page; the scrubber, the keyboard an
   await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${quarter + 2} / ${head}`);
 
   // Every run view stays bounded with the whole run loaded.
+  for (const view of ['scheduler', 'memory', 'messages', 'events']) {
+    await page.getByTestId(`run-tab-${view}`).click();
+    await expect(page.locator('.rp-empty', { hasText: 'Loading the' })).toHaveCount(0);
+    expect(await page.evaluate(() => document.getElementsByTagName('*').length), `DOM nodes with the ${view} view`).toBeLessThan(DOM_BOUND);
+  }
+  expect(errors).toEqual([]);
+});
+
+/** Events of the long run below: more than the page holds whole (store/runSliceWindow.ts WHOLE_MAX). */
+const LONG = 25_000;
+
+test('a stored run too long to hold whole opens from IndexedDB and scrubs to any event with its state, the page bounded', async ({ page }, info) => {
+  test.setTimeout(480_000);
+  const doc = longRunDocument(10, Math.ceil((LONG / 10 / 5) * 1.2), LONG);
+  // The truth, from the kernel in Node: the state after any event of the same run.
+  const parsed = parseHarness(JSON.parse(doc));
+  if (!parsed.ok) throw new Error('the long-run document does not parse');
+  const kernel = Kernel.create(parsed.spec, { runId: 'truth', seed: 1 });
+  await kernel.runUntil();
+
+  const errors = await openStudio(page);
+  const file = info.outputPath('long.json');
+  writeFileSync(file, doc);
+  await page.getByTestId('import-input').setInputFiles(file);
+  await expect(page.getByTestId('project-name')).toHaveValue('Long run', { timeout: 30_000 });
+  await expect(page.getByTestId('run-button')).toBeEnabled({ timeout: 30_000 });
+  // Played in the page: past WHOLE_MAX it stops holding the run whole, and keeps streaming.
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 420_000 });
+  const head = kernel.head;
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head} / ${head}`);
+  await expect(page.getByTestId('run-window')).toBeVisible();
+
+  // Reopened: loaded from IndexedDB as a window, the cursor at the head with the head's state.
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head} / ${head}`, { timeout: 60_000 });
+  await expect(page.getByTestId('process-head')).toHaveAttribute('data-seq', String(head), { timeout: 30_000 });
+  await expect(page.getByTestId('run-totals')).toHaveAttribute('data-steps', String(kernel.state.steps));
+  await expect(page.getByTestId('event-log')).toHaveAttribute('data-rows', String(head + 1));
+
+  // The scrubber to events all over the run: each shows its row, its detail and the kernel's state after it.
+  const log = page.getByTestId('event-log');
+  for (const seq of [7, Math.floor(head * 0.37), Math.floor(head * 0.81), 19_999, 20_000]) {
+    await page.getByTestId('scrubber').fill(String(seq));
+    await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${seq} / ${head}`);
+    const row = page.locator(`[data-testid="event-row"][data-seq="${seq}"]`);
+    await expect(row).toBeVisible();
+    await expect(row).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('event-detail')).toContainText(`Event ${seq} · ${kernel.events[seq]!.type}`);
+    await expect(page.getByTestId('process-head')).toHaveAttribute('data-seq', String(seq));
+    const truth = kernel.stateAt(seq);
+    await expect(page.getByTestId('run-totals')).toHaveAttribute('data-steps', String(truth.steps));
+    await expect(page.getByTestId('run-totals')).toHaveAttribute('data-now', String(truth.now));
+    expect(await page.getByTestId('event-row').count()).toBeLessThan(100);
+  }
+
+  // Home and End from the log, then scrolling by hand to a quarter: those rows are fetched and shown.
+  await log.focus();
+  await page.keyboard.press('Home');
+  await expect(page.locator('[data-testid="event-row"][data-seq="0"]')).toBeVisible();
+  await expect(page.getByTestId('process-head')).toHaveAttribute('data-seq', '0');
+  await page.keyboard.press('End');
+  await expect(page.locator(`[data-testid="event-row"][data-seq="${head}"]`)).toHaveAttribute('aria-selected', 'true');
+  const quarter = Math.floor(head / 4);
+  await log.evaluate((el, seq) => (el.scrollTop = seq * 20), quarter);
+  const there = page.locator(`[data-testid="event-row"][data-seq="${quarter + 2}"]`);
+  await expect(there).toBeVisible();
+  await expect(there).toContainText(kernel.events[quarter + 2]!.type);
+  await there.click();
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${quarter + 2} / ${head}`);
+  await expect(page.getByTestId('run-totals')).toHaveAttribute('data-steps', String(kernel.stateAt(quarter + 2).steps));
+
+  // The page never holds the run whole, and every run view stays bounded.
+  const held = await page.getByTestId('run-window').innerText();
+  expect(Number(/holding (\d+)/.exec(held)![1])).toBeLessThanOrEqual(10_000);
   for (const view of ['scheduler', 'memory', 'messages', 'events']) {
     await page.getByTestId(`run-tab-${view}`).click();
     await expect(page.locator('.rp-empty', { hasText: 'Loading the' })).toHaveCount(0);

@@ -28,12 +28,53 @@ export type ClaimOutcome =
 
 const runRange = (runId: string): [[string, unknown], [string, unknown]] => [[runId, Dexie.minKey], [runId, Dexie.maxKey]];
 
+/**
+ * Decoded full blocks kept for the next reads (a scrubber's state and the log's window read the
+ * same blocks, and dragging reads neighbours): 64 blocks, 16k events. Only full blocks are
+ * kept: their events never change again (compression replaces their form, not their events).
+ */
+const BLOCK_CACHE = 64;
+
 /** Runs, their event blocks and snapshots in the studio database. */
 export class RunStore {
+  /** Decoded full blocks by `runId block`, least recently used first. */
+  private readonly decoded = new Map<string, readonly KernelEvent[]>();
+  /** Heads of stopped runs read so far (see headOf). */
+  private readonly stoppedHeads = new Map<string, number>();
+
   constructor(private readonly db: StudioDb) {}
+
+  private cached(runId: string, block: number): readonly KernelEvent[] | undefined {
+    const key = `${runId} ${block}`;
+    const events = this.decoded.get(key);
+    if (events) {
+      this.decoded.delete(key);
+      this.decoded.set(key, events);
+    }
+    return events;
+  }
+
+  private keep(runId: string, block: number, events: readonly KernelEvent[]): void {
+    if (events.length !== EVENT_BLOCK_SIZE) return;
+    this.decoded.set(`${runId} ${block}`, events);
+    if (this.decoded.size > BLOCK_CACHE) this.decoded.delete(this.decoded.keys().next().value!);
+  }
 
   get(runId: string): Promise<RunRow | undefined> {
     return withStorage('read the run', () => this.db.runs.get(runId));
+  }
+
+  /**
+   * The committed head of a run (undefined when there is none). A stopped run's row never
+   * changes again, so its head is remembered: reading a row reads its whole document, and a
+   * scrubbed run is asked for its head on every move.
+   */
+  async headOf(runId: string): Promise<number | undefined> {
+    const known = this.stoppedHeads.get(runId);
+    if (known !== undefined) return known;
+    const row = await this.get(runId);
+    if (row?.status === 'stopped') this.stoppedHeads.set(runId, row.head);
+    return row?.head;
   }
 
   /** The runs of a project, newest first. */
@@ -125,12 +166,31 @@ export class RunStore {
     const lo = Math.max(0, from);
     if (to < lo) return Promise.resolve([]);
     return withStorage('read the run events', async () => {
-      const blocks = await this.db.eventBlocks.where('[runId+block]').between([runId, blockOf(lo)], [runId, blockOf(to)], true, true).toArray();
+      const first = blockOf(lo);
+      const last = blockOf(to);
+      const byBlock = new Map<number, readonly KernelEvent[]>();
+      for (let b = first; b <= last; b++) {
+        const hit = this.cached(runId, b);
+        if (hit) byBlock.set(b, hit);
+      }
+      // Read only the blocks from the first to the last one not kept.
+      let lo2 = first;
+      let hi2 = last;
+      while (lo2 <= hi2 && byBlock.has(lo2)) lo2++;
+      while (hi2 >= lo2 && byBlock.has(hi2)) hi2--;
+      if (lo2 <= hi2) {
+        const rows = await this.db.eventBlocks.where('[runId+block]').between([runId, lo2], [runId, hi2], true, true).toArray();
+        const fresh = rows.filter((r) => !byBlock.has(r.block));
+        const decoded = await Promise.all(fresh.map(eventsOfBlock));
+        fresh.forEach((r, k) => {
+          byBlock.set(r.block, decoded[k]!);
+          this.keep(runId, r.block, decoded[k]!);
+        });
+      }
       const out: KernelEvent[] = [];
-      const decoded = await Promise.all(blocks.map(eventsOfBlock));
-      blocks.forEach((b, k) => {
-        const events = decoded[k]!;
-        const base = b.block * EVENT_BLOCK_SIZE;
+      [...byBlock.keys()].sort((a, b) => a - b).forEach((block) => {
+        const events = byBlock.get(block)!;
+        const base = block * EVENT_BLOCK_SIZE;
         const start = Math.max(0, lo - base);
         const end = Math.min(events.length, to - base + 1);
         for (let i = start; i < end; i++) out.push(events[i]!);
@@ -149,6 +209,8 @@ export class RunStore {
   /** Deletes a run with its events and snapshots. */
   delete(runId: string): Promise<void> {
     const { db } = this;
+    for (const key of [...this.decoded.keys()]) if (key.startsWith(`${runId} `)) this.decoded.delete(key);
+    this.stoppedHeads.delete(runId);
     return withStorage('delete the run', () =>
       db.transaction('rw', db.runs, db.eventBlocks, db.snapshots, async () => {
         await db.eventBlocks.where('[runId+block]').between(...runRange(runId)).delete();

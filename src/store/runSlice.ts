@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
-import { Projection, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
+import { openAsks, Projection, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
 import type { Breakpoint, EventBatch, LiveGeneration, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
+import { heldArray, isWindowed, TAIL_KEEP } from './runSliceWindow';
 
 /**
  * Owned by the run views (src/ui/run): the open project's runs, the selected run's trace, the
@@ -15,9 +16,12 @@ import type { StudioState } from './index';
  * - ephemeral: `cursor`, `follow`, filters, `seed`, `startIssues`, `runError`, `loading`, and
  *   `live` (what real models of the selected run are streaming now: never in the trace).
  *
- * `events` is the projection's own array: append-only, grown in place (one push per event,
- * never a copy of the whole trace); `head` changes with every append, so subscribers select
- * `head` to re-render.
+ * `events` is indexed by seq. A run of up to WHOLE_MAX events is held whole: `events` is the
+ * projection's own array, append-only, grown in place (one push per event, never a copy of the
+ * whole trace). A longer run is `windowed` (runSliceWindow.ts): `events` holds one contiguous
+ * range (holes before it), `head` comes from the worker, and `cursorState` is the worker's
+ * answer for the cursor (ui/run/runWindow.ts asks for both). Either way `head` changes with
+ * every append, so subscribers select `head` to re-render.
  */
 
 /** Where a run paused because a breakpoint matched. */
@@ -38,8 +42,14 @@ export interface RunSlice {
   runs: RunMeta[];
   runId: string | null;
   events: readonly KernelEvent[];
-  /** seq of the last event held; -1 when none. */
+  /** seq of the run's last event (held or not); -1 when none. */
   head: number;
+  /** True when the run is too long to hold whole: `events` holds only a window of it. */
+  windowed: boolean;
+  /** The first seq `events` holds (0 for a whole run; `events.length` when it holds none). */
+  heldFrom: number;
+  /** The event at the cursor when `events` no longer holds it (a windowed run's log scrolled away from it). */
+  cursorEvent: KernelEvent | null;
   status: RunStatus | null;
   /** True while the selected run's stored events are still being loaded. */
   loading: boolean;
@@ -66,7 +76,7 @@ export interface RunSlice {
   agents: string[];
   tools: string[];
   filter: RunFilter;
-  /** Seqs that pass `filter`, ascending, grown in place like `events`; null when no filter is set. */
+  /** Seqs that pass `filter` (of the held events), ascending, grown in place like `events`; null when no filter is set. */
   visible: number[] | null;
 
   breakpoints: Breakpoint[];
@@ -85,6 +95,13 @@ export interface RunSlice {
   /** Applies one batch from the worker: one set() for the metadata, the events and the cursor. */
   applyBatch(batch: EventBatch): AppendOutcome;
   setLoading(loading: boolean): void;
+  /** A windowed run: holds `events` (contiguous) instead of what was held. Ignored for a whole run. */
+  holdWindow(events: readonly KernelEvent[]): void;
+  /**
+   * A windowed run: the worker's state after event `state.seq`. Taken when it is the cursor's,
+   * or newer than the one shown while the cursor follows the head.
+   */
+  takeState(state: KernelState): void;
   setCursor(seq: number): void;
   setFilter(filter: Partial<RunFilter>): void;
   setBreakpoints(breakpoints: Breakpoint[]): void;
@@ -105,10 +122,13 @@ export function matchesFilter(e: KernelEvent, f: RunFilter): boolean {
   return (f.agent === null || e.agent === f.agent) && (f.type === null || e.type === f.type);
 }
 
-function computeVisible(events: readonly KernelEvent[], f: RunFilter): number[] | null {
+function computeVisible(events: readonly KernelEvent[], f: RunFilter, from = 0): number[] | null {
   if (f.agent === null && f.type === null) return null;
   const out: number[] = [];
-  for (const e of events) if (matchesFilter(e, f)) out.push(e.seq);
+  for (let i = from; i < events.length; i++) {
+    const e = events[i];
+    if (e && matchesFilter(e, f)) out.push(e.seq);
+  }
   return out;
 }
 
@@ -133,6 +153,9 @@ const EMPTY_TRACE = {
   agents: [] as string[],
   tools: [] as string[],
   visible: null,
+  windowed: false,
+  heldFrom: 0,
+  cursorEvent: null,
   hits: [] as BreakpointHit[],
   pausedAt: null,
   live: [] as readonly LiveGeneration[],
@@ -144,7 +167,8 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
   let agentSet = new Set<string>();
   let toolSet = new Set<string>();
 
-  const stateAt = (seq: number): KernelState | null => (seq < 0 ? null : (projection.stateAt(seq) ?? null));
+  // A windowed run's state is the worker's (takeState): the page never projects it.
+  const stateAt = (seq: number): KernelState | null => (seq < 0 ? null : get().windowed ? get().cursorState : (projection.stateAt(seq) ?? null));
 
   /**
    * Pushes the new events onto the trace in place and returns the fields that change with
@@ -152,6 +176,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
    */
   function append(input: readonly KernelEvent[]): { outcome: AppendOutcome; patch: Partial<RunSlice> } {
     const s = get();
+    if (s.windowed) return { outcome: 'ok', patch: appendWindowed(input) };
     const events = projection.events;
     const from = events.length;
     const first = input.find((e) => e.seq >= from);
@@ -163,25 +188,74 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     const visible = s.visible;
     for (let i = from; i < events.length; i++) {
       const e = events[i]!;
-      if (e.agent !== undefined && !agentSet.has(e.agent)) {
-        agentSet.add(e.agent);
-        agents = [...agents, e.agent];
-      }
-      if (e.type === 'job.published') {
-        for (const t of e.tools) {
-          if (toolSet.has(t)) continue;
-          toolSet.add(t);
-          tools = [...tools, t];
-        }
-      }
+      [agents, tools] = noteSeen(e, agents, tools);
       if (visible && matchesFilter(e, s.filter)) visible.push(e.seq);
     }
     const head = events.length - 1;
     const cursor = s.follow ? head : s.cursor;
+    if (isWindowed(head)) {
+      // Too long to hold whole from now on: keep the newest events, drop the projection.
+      const held = heldArray(events.slice(-TAIL_KEEP));
+      projection = new Projection();
+      return {
+        outcome: 'ok',
+        patch: { events: held, heldFrom: head + 1 - Math.min(TAIL_KEEP, head + 1), windowed: true, head, agents, tools, cursor, visible: computeVisible(held, s.filter, head + 1 - TAIL_KEEP) },
+      };
+    }
     return {
       outcome: 'ok',
       patch: { events, head, agents, tools, cursor, openAsks: sameAsks(s.openAsks, projection.openAsks()) },
     };
+  }
+
+  /** Notes the agents and tools of `e`, returning the lists (new arrays only when they grew). */
+  function noteSeen(e: KernelEvent, agents: string[], tools: string[]): [string[], string[]] {
+    if (e.agent !== undefined && !agentSet.has(e.agent)) {
+      agentSet.add(e.agent);
+      agents = [...agents, e.agent];
+    }
+    if (e.type === 'job.published') {
+      for (const t of e.tools) {
+        if (toolSet.has(t)) continue;
+        toolSet.add(t);
+        tools = [...tools, t];
+      }
+    }
+    return [agents, tools];
+  }
+
+  /**
+   * A windowed run's new events: the head moves; while the cursor follows, events that continue
+   * the held window are pushed onto it in place (O(1) each), and once it holds twice TAIL_KEEP
+   * it is cut back to the newest TAIL_KEEP. Events that do not continue it are the worker's to
+   * give again when a view asks (runWindow.ts), never a gap to fill.
+   */
+  function appendWindowed(input: readonly KernelEvent[]): Partial<RunSlice> {
+    const s = get();
+    const last = input[input.length - 1];
+    const head = Math.max(s.head, last?.seq ?? -1);
+    if (!s.follow) return head === s.head ? {} : { head };
+    let events = s.events as KernelEvent[];
+    let { agents, tools, heldFrom } = s;
+    let visible = s.visible;
+    const first = input.find((e) => e.seq > s.head) ?? input[0];
+    if (events.length <= heldFrom && first) {
+      // Nothing held: the window starts with these events.
+      events = new Array<KernelEvent>(first.seq);
+      heldFrom = first.seq;
+    }
+    for (const e of input) {
+      if (e.seq !== events.length) continue;
+      events.push(e);
+      [agents, tools] = noteSeen(e, agents, tools);
+      if (visible && matchesFilter(e, s.filter)) visible.push(e.seq);
+    }
+    if (events.length - heldFrom > 2 * TAIL_KEEP) {
+      heldFrom = events.length - TAIL_KEEP;
+      events = heldArray(events.slice(heldFrom));
+      visible = computeVisible(events, s.filter, heldFrom);
+    }
+    return { events, heldFrom, head, agents, tools, visible, cursor: head };
   }
 
   /** When the state at the head was last derived while following a running run (performance.now()). */
@@ -196,6 +270,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
    */
   function stateFor(cursor: number, running: boolean, now = performance.now()): Partial<RunSlice> {
     const s = get();
+    if (s.windowed) return {};
     if ((s.cursorState?.seq ?? -1) === cursor && s.cursorState !== null) return {};
     clearTimeout(staleTimer);
     if (running && now - derivedAt < FOLLOW_STATE_MS) {
@@ -226,7 +301,10 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     upsertRun: (meta) => {
       const s = get();
       const runs = sortRuns([...s.runs.filter((r) => r.id !== meta.id), meta]);
-      set(meta.id === s.runId ? { runs, status: meta.status } : { runs });
+      if (meta.id !== s.runId) set({ runs });
+      // A windowed run's head is the worker's word: nothing held says otherwise.
+      else if (s.windowed && meta.head > s.head) set({ runs, status: meta.status, head: meta.head, ...(s.follow ? { cursor: meta.head } : {}) });
+      else set({ runs, status: meta.status });
     },
 
     selectRun: (meta) => {
@@ -236,9 +314,11 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       agentSet = new Set();
       toolSet = new Set();
       const s = get();
+      const windowed = meta !== null && isWindowed(meta.head);
       set({
         ...EMPTY_TRACE,
-        events: projection.events,
+        events: windowed ? [] : projection.events,
+        ...(windowed ? { windowed, head: meta.head, cursor: meta.head } : {}),
         agents: [],
         tools: [],
         hits: [],
@@ -253,7 +333,8 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
 
     appendEvents: (events) => {
       const { outcome, patch } = append(events);
-      if (outcome === 'ok') set({ ...patch, ...(patch.cursor !== undefined && patch.cursor !== get().cursor ? { cursorState: stateAt(patch.cursor) } : {}) });
+      if (outcome === 'ok' && (patch.windowed ?? get().windowed)) set(patch);
+      else if (outcome === 'ok') set({ ...patch, ...(patch.cursor !== undefined && patch.cursor !== get().cursor ? { cursorState: stateAt(patch.cursor) } : {}) });
       return outcome;
     },
 
@@ -270,22 +351,49 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       const appended = append(batch.events);
       const { patch } = appended;
       // Events missing inside or after the batch (its head is further on) are a gap too.
-      const outcome = appended.outcome === 'ok' && batch.head > (patch.head ?? s.head) ? 'gap' : appended.outcome;
+      const windowed = patch.windowed ?? s.windowed;
+      const outcome = !windowed && appended.outcome === 'ok' && batch.head > (patch.head ?? s.head) ? 'gap' : appended.outcome;
       const hit = batch.hit ?? null;
       const hits = hit && !s.hits.some((h) => h.seq === hit.seq) ? [...s.hits, hit] : s.hits;
       const pausedAt = batch.status === 'paused' ? (hit ?? s.pausedAt) : null;
       // A hit is where the debugger stops: the cursor goes there even if the user had moved it.
-      const head = patch.head ?? s.head;
-      const jump = hit && hit.seq <= head && hit.seq !== (patch.cursor ?? s.cursor) ? { cursor: hit.seq, follow: hit.seq === head, cursorState: stateAt(hit.seq) } : {};
-      const cursor = jump.cursor ?? patch.cursor ?? s.cursor;
-      const state = jump.cursorState ? {} : stateFor(cursor, batch.status === 'running');
+      // A windowed run's head is the batch's, whether or not its events are held.
+      const head = windowed ? Math.max(patch.head ?? s.head, batch.head) : (patch.head ?? s.head);
+      const follow = windowed && s.follow ? { head, cursor: head } : {};
+      const jump: Partial<RunSlice> =
+        hit && hit.seq <= head && hit.seq !== (patch.cursor ?? s.cursor) ? { cursor: hit.seq, follow: hit.seq === head, ...(windowed ? {} : { cursorState: stateAt(hit.seq) }) } : {};
+      const cursor = jump.cursor ?? follow.cursor ?? patch.cursor ?? s.cursor;
+      const state = 'cursor' in jump || windowed ? {} : stateFor(cursor, batch.status === 'running');
       // Live text is the worker's to clear; a stopped run streams nothing whatever came before.
       const live = batch.status === 'stopped' ? EMPTY_TRACE.live : (batch.live ?? s.live);
-      set({ ...patch, ...jump, ...state, runs, status: batch.status, hits, pausedAt, ...(live !== s.live ? { live } : {}) });
+      set({ ...patch, head, ...follow, ...jump, ...state, runs, status: batch.status, hits, pausedAt, ...(live !== s.live ? { live } : {}) });
       return outcome;
     },
 
     setLoading: (loading) => set({ loading }),
+
+    holdWindow: (events) => {
+      const s = get();
+      if (!s.windowed) return;
+      const held = heldArray(events);
+      const heldFrom = events[0]?.seq ?? 0;
+      let { agents, tools } = s;
+      for (let i = heldFrom; i < held.length; i++) [agents, tools] = noteSeen(held[i]!, agents, tools);
+      // The cursor's event stays shown when the window moves away from it.
+      const cursorEvent = held[s.cursor] ? null : (s.events[s.cursor] ?? s.cursorEvent);
+      set({ events: held, heldFrom, agents, tools, visible: computeVisible(held, s.filter, heldFrom), cursorEvent });
+    },
+
+    takeState: (state) => {
+      const s = get();
+      if (!s.windowed) return;
+      const shown = s.cursorState?.seq ?? -1;
+      if (state.seq !== s.cursor && !(s.follow && state.seq > shown && state.seq <= s.cursor)) return;
+      set({
+        cursorState: state,
+        ...(state.seq === s.head ? { openAsks: sameAsks(s.openAsks, openAsks(state)) } : {}),
+      });
+    },
 
     setCursor: (seq) => {
       const s = get();
@@ -294,13 +402,14 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
         if (!s.follow && cursor === s.head) set({ follow: true });
         return;
       }
-      set({ cursor, follow: cursor === s.head, cursorState: stateAt(cursor) });
+      if (s.windowed) set({ cursor, follow: cursor === s.head, cursorEvent: null });
+      else set({ cursor, follow: cursor === s.head, cursorState: stateAt(cursor) });
     },
 
     setFilter: (f) => {
       const s = get();
       const filter = { ...s.filter, ...f };
-      set({ filter, visible: computeVisible(s.events, filter) });
+      set({ filter, visible: computeVisible(s.events, filter, s.heldFrom) });
     },
 
     setBreakpoints: (breakpoints) => set({ breakpoints }),

@@ -199,16 +199,16 @@ class Studio implements StudioService {
   async loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]> {
     const live = this.live.get(runId);
     if (live) return live.kernel.events.slice(Math.max(0, from), Math.max(0, to + 1));
-    const row = await this.guard(() => this.runs.get(runId));
-    if (!row) return [];
-    return this.guard(() => this.runs.loadEvents(runId, from, Math.min(to, row.head)));
+    const head = await this.guard(() => this.runs.headOf(runId));
+    if (head === undefined) return [];
+    return this.guard(() => this.runs.loadEvents(runId, from, Math.min(to, head)));
   }
 
   async stateAt(runId: string, seq: number): Promise<KernelState | undefined> {
     const live = this.live.get(runId);
     if (live) return seq >= 0 && seq <= live.kernel.head ? live.kernel.stateAt(seq) : undefined;
-    const row = await this.guard(() => this.runs.get(runId));
-    if (!row || seq < 0 || seq > row.head) return undefined;
+    const head = await this.guard(() => this.runs.headOf(runId));
+    if (head === undefined || seq < 0 || seq > head) return undefined;
     return this.guard(() => storedStateAt(this.runs, runId, seq));
   }
 

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useFixedRows } from '../run/useFixedRows';
 import type { Segment } from '../../kernel';
 import { useStudio } from '../../store';
 import { ArchiveBrowser } from './ArchiveBrowser';
@@ -12,6 +13,8 @@ import { deriveBar } from './windowBar';
 import './memory.css';
 
 const NO_SEGMENTS: readonly Segment[] = [];
+/** Height of a recall row (memory.css pins it): the recall list of a long run holds thousands. */
+const RECALL_ROW = 22;
 
 /**
  * One agent's memory at the debugger's cursor: the context window by kind against its
@@ -45,6 +48,8 @@ export function MemoryView() {
   const recallRows = useMemo(() => pageRows(recall, now), [recall, now]);
   // `events` grows in place; `head` is what changes.
   const entries = useMemo(() => memoryEntries(events, agent, cursor), [events, head, agent, cursor]);
+  const [recallOpen, setRecallOpen] = useState(false);
+  const recallWin = useFixedRows<HTMLDivElement>(recallOpen ? recallRows.length : 0, RECALL_ROW, -1, 8);
   const chosen = rows.find((r) => r.id === selected) ?? recallRows.find((r) => r.id === selected) ?? null;
 
   return (
@@ -93,15 +98,24 @@ export function MemoryView() {
           <span className="rp-dim">▲ pressure ⇣ evicted ≡ compacted ⇡ faulted</span>
         </div>
         <MemoryEvents entries={entries} cursor={cursor} onPick={setCursor} />
-        <details className="mv-recall" data-testid="recall-list">
+        <details className="mv-recall" data-testid="recall-list" onToggle={(e) => setRecallOpen(e.currentTarget.open)}>
           <summary className="rp-head">
             Recall · {recall.length} segment{recall.length === 1 ? '' : 's'} left the window
           </summary>
-          <div className="rp-scroll">
+          <div className="rp-scroll" ref={recallWin.ref}>
             {recallRows.length === 0 ? (
               <div className="rp-empty">Nothing has left the window.</div>
             ) : (
-              <PageTable rows={recallRows} selected={selected} onSelect={setSelected} testId="recall-table" rowTestId="recall-row" />
+              recallOpen && (
+                <PageTable
+                  rows={recallRows}
+                  selected={selected}
+                  onSelect={setSelected}
+                  testId="recall-table"
+                  rowTestId="recall-row"
+                  shown={{ start: recallWin.start, end: recallWin.end, rowHeight: RECALL_ROW }}
+                />
+              )
             )}
           </div>
         </details>

@@ -6,10 +6,15 @@ interface Props {
   onSelect(id: string | null): void;
   testId?: string;
   rowTestId?: string;
+  /** Only rows `start..end` (exclusive) exist in the DOM, spacers of `rowHeight` px stand for the rest (a long recall list). */
+  shown?: { start: number; end: number; rowHeight: number };
 }
 
 /** The window's segments, one row each; a click shows the segment's text below. */
-export function PageTable({ rows, selected, onSelect, testId = 'page-table', rowTestId = 'segment-row' }: Props) {
+export function PageTable({ rows, selected, onSelect, testId = 'page-table', rowTestId = 'segment-row', shown }: Props) {
+  const start = shown?.start ?? 0;
+  const end = shown?.end ?? rows.length;
+  const rowHeight = shown?.rowHeight ?? 0;
   return (
     <table className="rp-table mv-pages" data-testid={testId}>
       <thead>
@@ -26,7 +31,8 @@ export function PageTable({ rows, selected, onSelect, testId = 'page-table', row
         </tr>
       </thead>
       <tbody>
-        {rows.map((r) => (
+        {start > 0 && <tr aria-hidden style={{ height: start * rowHeight }} />}
+        {rows.slice(start, end).map((r) => (
           <tr
             key={r.id}
             data-testid={rowTestId}
@@ -56,6 +62,7 @@ export function PageTable({ rows, selected, onSelect, testId = 'page-table', row
             <td className="num">{r.sinceRead === null ? 'never' : `${formatAge(r.sinceRead)} (${r.reads})`}</td>
           </tr>
         ))}
+        {end < rows.length && <tr aria-hidden style={{ height: (rows.length - end) * rowHeight }} />}
       </tbody>
     </table>
   );

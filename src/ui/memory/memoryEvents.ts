@@ -49,8 +49,9 @@ class MemIndex {
 
   advance(events: readonly KernelEvent[]): this {
     for (; this.read < events.length; this.read++) {
-      const e = events[this.read]!;
-      if (!MEM_TYPES.has(e.type)) continue;
+      const e = events[this.read];
+      // A windowed run holds only some events (store/runSliceWindow.ts): the rest are holes.
+      if (!e || !MEM_TYPES.has(e.type)) continue;
       const m = e as MemEvent;
       const { tone, text } = describe(m);
       const entry: MemEntry = { seq: m.seq, t: m.t, type: m.type, tone, tokens: m.type === 'mem.faulted' ? -1 : m.tokens, text };

@@ -147,7 +147,11 @@ export class SequenceBuilder {
   advance(events: readonly KernelEvent[], to: number): void {
     this.first ??= events[0];
     const end = Math.min(to, events.length - 1);
-    for (let i = this.head + 1; i <= end; i++) this.read(events[i]!);
+    // A windowed run holds only some events (store/runSliceWindow.ts): the rest are holes.
+    for (let i = this.head + 1; i <= end; i++) {
+      const e = events[i];
+      if (e) this.read(e);
+    }
     this.head = Math.max(this.head, end);
   }
 
@@ -316,15 +320,18 @@ export function sequenceAt(events: readonly KernelEvent[], cursor: number, agent
  */
 export class SequenceCache {
   private builder = new SequenceBuilder();
+  private events: readonly KernelEvent[] | null = null;
   private last: { agents: readonly string[]; model: SequenceModel } | null = null;
 
   at(events: readonly KernelEvent[], cursor: number, agents: readonly string[]): SequenceModel {
     const to = Math.min(cursor, events.length - 1);
     const b0 = this.builder;
-    if (b0.head > to || (b0.first !== undefined && b0.first !== events[0])) {
+    // Another trace, or another window of a windowed run (whose first slot is a hole): start over.
+    if (b0.head > to || (b0.first !== undefined && b0.first !== events[0]) || (events[0] === undefined && this.events !== events)) {
       this.builder = new SequenceBuilder();
       this.last = null;
     }
+    this.events = events;
     const b = this.builder;
     const before = b.head;
     b.advance(events, to);

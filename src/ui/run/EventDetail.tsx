@@ -6,7 +6,8 @@ import { signed, usageComparison } from './usage';
 /** The full JSON of the event at the cursor, as text. */
 export function EventDetail() {
   const cursor = useStudio((s) => s.cursor);
-  const event = useStudio((s) => s.events[s.cursor]);
+  // A windowed run may not hold the cursor's event: the worker sent it with the cursor's state.
+  const event = useStudio((s) => s.events[s.cursor] ?? (s.cursorEvent?.seq === s.cursor ? s.cursorEvent : undefined));
   const text = useMemo(() => (event ? eventJson(event) : ''), [event]);
   const usage = useMemo(() => (event ? usageComparison(event) : null), [event]);
   return (

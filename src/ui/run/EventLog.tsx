@@ -1,10 +1,11 @@
-import { memo, useMemo, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, type KeyboardEvent, type ReactNode } from 'react';
 import { EVENT_TYPES, type KernelEvent, type KernelEventType } from '../../kernel';
 import { useStudio } from '../../store';
 import { eventFamily, formatVt, summarize } from './format';
 import { indexAtOrBefore } from './navigation';
 import { LiveRows } from './LiveRows';
 import { useFixedRows } from './useFixedRows';
+import { showSeqs } from './runWindow';
 
 const ROW_HEIGHT = 20;
 const PAGE = 20;
@@ -73,6 +74,16 @@ const EventRow = memo(function EventRow({ seq, event: e, index, cls, selected, o
   );
 });
 
+/** A row of a windowed run whose event is being fetched from the worker. */
+const PendingRow = memo(function PendingRow({ seq, index }: { seq: number; index: number }) {
+  return (
+    <div data-testid="event-row-pending" data-seq={seq} className="rp-row is-pending" style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}>
+      <span className="rp-seq">{seq}</span>
+      <span className="rp-summary rp-dim">…</span>
+    </div>
+  );
+});
+
 /**
  * The trace, one row per event, windowed (only the rows in view exist in the DOM, whatever the
  * run's length). The row at the cursor is highlighted and kept in view; click a row or use ↑/↓,
@@ -85,6 +96,8 @@ export function EventLog() {
   const visible = useStudio((s) => s.visible);
   const hits = useStudio((s) => s.hits);
   const setCursor = useStudio((s) => s.setCursor);
+  const windowed = useStudio((s) => s.windowed);
+  const heldFrom = useStudio((s) => s.heldFrom);
 
   const count = visible ? visible.length : head + 1;
   const seqAt = (i: number) => (visible ? (visible[i] ?? -1) : i);
@@ -102,12 +115,22 @@ export function EventLog() {
     setCursor(seqAt(row));
   };
 
+  // A windowed run: the rows in view are fetched from the worker unless held.
+  const firstSeq = count === 0 ? -1 : seqAt(rows.start);
+  const lastSeq = count === 0 ? -1 : seqAt(Math.max(rows.start, rows.end - 1));
+  useEffect(() => {
+    if (windowed && firstSeq >= 0) showSeqs(firstSeq, lastSeq);
+  }, [windowed, firstSeq, lastSeq, events]);
+
   const hitSeqs = useMemo(() => new Set(hits.map((h) => h.seq)), [hits]);
   const items: ReactNode[] = [];
   for (let i = rows.start; i < rows.end; i++) {
     const seq = seqAt(i);
     const e = events[seq];
-    if (!e) continue;
+    if (!e) {
+      if (seq >= 0) items.push(<PendingRow key={seq} seq={seq} index={i} />);
+      continue;
+    }
     const cls = ['rp-row', seq === cursor && 'is-cursor', i === rowOfCursor && seq !== cursor && 'is-near', seq > cursor && 'is-future', hitSeqs.has(seq) && 'is-hit'];
     items.push(<EventRow key={seq} seq={seq} event={e} index={i} cls={cls.filter(Boolean).join(' ')} selected={seq === cursor} onPick={setCursor} />);
   }
@@ -115,6 +138,11 @@ export function EventLog() {
     <div className="rp-section rp-grow">
       <div className="rp-head">
         <span>Events</span>
+        {windowed && (
+          <span className="rp-dim" data-testid="run-window" title="This run is too long to hold in the page: it holds the events around what is shown and asks the worker for the rest">
+            holding {Math.max(0, events.length - heldFrom)} of {head + 1}{visible ? ' (the filter covers those held)' : ''}
+          </span>
+        )}
         <span className="rp-spacer" />
         <Filters />
       </div>

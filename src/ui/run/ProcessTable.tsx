@@ -85,10 +85,10 @@ export function ProcessTable() {
   }
   return (
     <div className="rp-section rp-procs" data-testid="process-table">
-      <div className="rp-head">
+      <div className="rp-head" data-testid="process-head" data-seq={state.seq}>
         <span>Processes @ {state.seq}</span>
       </div>
-      <div className="rp-totals" data-testid="run-totals">
+      <div className="rp-totals" data-testid="run-totals" data-steps={state.steps} data-now={state.now}>
         <span><b>steps</b>{state.steps}</span>
         <span><b>tokens</b>{formatTokens(state.tokensIn)} in / {formatTokens(state.tokensOut)} out</span>
         <span><b>cost</b>{formatCost(state.cost)}</span>

@@ -11,6 +11,7 @@ import { describeBreakpoint } from './navigation';
 import { ProcessTable } from './ProcessTable';
 import { actionForKey } from './runActions';
 import { openProject, saveBreakpoints } from './runController';
+import { watchRunWindow } from './runWindow';
 import { RunFailure } from './RunFailure';
 import { RunsList } from './RunsList';
 import { RunToolbar } from './RunToolbar';
@@ -22,6 +23,8 @@ function useRunSession(): void {
   useEffect(() => {
     void openProject(projectId);
   }, [projectId]);
+
+  useEffect(watchRunWindow, []);
 
   useEffect(
     () =>

@@ -12,7 +12,8 @@ import type { Breakpoint } from '../../bridge/api';
  */
 export function nextTurnEnd(events: readonly KernelEvent[], cursor: number): number | null {
   for (let i = Math.max(cursor + 1, 0); i < events.length; i++) {
-    if (events[i]!.type === 'infer.completed') return i;
+    // A windowed run holds only some events (holes elsewhere).
+    if (events[i]?.type === 'infer.completed') return i;
   }
   return null;
 }

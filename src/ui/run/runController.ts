@@ -62,7 +62,8 @@ const selectedMeta = (): RunMeta | undefined => {
  * exclusive `to`: each call starts where the trace ends and stops when nothing new comes.
  */
 async function loadUpTo(runId: string, head: number, gen: number): Promise<void> {
-  while (gen === runGen && store().runId === runId && store().head < head) {
+  // A windowed run is never loaded whole: its views fetch what they show (runWindow.ts).
+  while (gen === runGen && store().runId === runId && !store().windowed && store().head < head) {
     const from = store().head + 1;
     const size = Math.min(LOAD_MAX, Math.max(LOAD_FIRST, from));
     const chunk = await studio().loadEvents(runId, from, Math.min(head, from + size - 1));

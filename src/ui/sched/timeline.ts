@@ -130,7 +130,11 @@ export class Timeline {
   /** Reads events up to `head` (inclusive) not read yet. `events[i].seq === i`. */
   advance(events: readonly KernelEvent[], head: number): this {
     const last = Math.min(head, events.length - 1);
-    for (let i = this.head + 1; i <= last; i++) this.read(events[i]!);
+    // A windowed run holds only some events (store/runSliceWindow.ts): the rest are holes.
+    for (let i = this.head + 1; i <= last; i++) {
+      const e = events[i];
+      if (e) this.read(e);
+    }
     if (last > this.head) this.head = last;
     return this;
   }

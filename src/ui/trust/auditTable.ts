@@ -18,7 +18,11 @@ class ReadLog {
       this.log = new AuditLog();
       this.at = -1;
     }
-    for (let i = this.at + 1; i <= to; i++) this.log.apply(events[i]!);
+    // A windowed run holds only some events (store/runSliceWindow.ts): the rest are holes.
+    for (let i = this.at + 1; i <= to; i++) {
+      const e = events[i];
+      if (e) this.log.apply(e);
+    }
     if (to > this.at) this.at = to;
     return this.log;
   }

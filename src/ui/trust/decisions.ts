@@ -83,7 +83,10 @@ export class DecisionLog {
   advance(events: readonly KernelEvent[], head: number): this {
     const last = Math.min(head, events.length - 1);
     for (let i = this.head + 1; i <= last; i++) {
-      const row = this.rowOf(events[i]!, events);
+      const e = events[i];
+      // A windowed run holds only some events (store/runSliceWindow.ts): the rest are holes.
+      if (!e) continue;
+      const row = this.rowOf(e, events);
       if (row) this.add(row);
     }
     if (last > this.head) this.head = last;
