@@ -16,8 +16,8 @@
  */
 import Dexie, { type Table } from 'dexie';
 import { averageLength, bm25Idf, queryTerms, Scores, termFrequencies, type ArchiveChunk, type ArchiveHit, type ArchiveStore } from '../kernel';
-import { findTerm, listAt, listsOf, mergeLists, partRow, pickMerge, rowOf, segmentOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
-import { PostingWriter, scorePostings } from './postingList';
+import { findTerm, listAt, listsOf, mergeSegments, partRow, pickMerge, rowOf, segmentFromDocs, segmentOf, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
+import { scorePostings } from './postingList';
 import type { ArchiveChunkRow, ArchivePartRow, ArchiveSegmentMeta, ArchiveStatsRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
@@ -225,22 +225,12 @@ export class DexieArchive implements ArchiveStore {
     // store holds already, which are re-inserts, handled below. (Asking the index for every id
     // first cost a request per chunk, ~40% of a bulk insert.) IndexedDB writes while we encode.
     const adding = addAll(db.archiveChunks, chunkRows);
-    const writers = new Map<string, PostingWriter>(); // ascending seq
-    for (let i = 0; i < list.length; i++) {
-      const { length, tf } = list[i]!;
-      const seq = from + i;
+    for (const { length } of list) {
       stats.docs++;
       stats.totalLength += length;
-      for (const [term, f] of tf) {
-        let w = writers.get(term);
-        if (!w) writers.set(term, (w = new PostingWriter(16)));
-        w.push(seq, f, length);
-      }
     }
-    const lists = new Map<string, TermList>();
-    for (const [term, w] of writers) lists.set(term, { count: w.count, bytes: w.view() });
     const id = stats.nextSegment++;
-    const { rows, parts, long } = toPartRows(store, id, lists);
+    const { rows, parts, long } = segmentFromDocs(store, id, from, list);
     stats.segments.push({ id, docs: list.length, parts, ranges: [[from, stats.nextSeq - 1]], long });
     const [refused] = await Promise.all([adding, putAll(db.archiveParts, rows)]);
     if (refused.length > 0) {
@@ -258,20 +248,12 @@ export class DexieArchive implements ArchiveStore {
   private async compact(stats: ArchiveStatsRow): Promise<void> {
     const { db } = this;
     for (let merge = pickMerge(stats.segments); merge.length > 0; merge = pickMerge(stats.segments)) {
-      const byTerm = new Map<string, TermList[]>();
-      for (const seg of merge) {
-        for (const [term, list] of listsOf(await this.segmentRows(stats.store, seg).toArray())) {
-          const all = byTerm.get(term);
-          if (all) all.push(list);
-          else byTerm.set(term, [list]);
-        }
-        await this.segmentRows(stats.store, seg).delete();
-      }
-      const merged = new Map<string, TermList>();
-      for (const [term, all] of byTerm) merged.set(term, mergeLists(all));
+      // All reads in one round trip; the deletes go on while the merged rows are built.
+      const inputs = await Promise.all(merge.map(async (seg) => ({ ranges: seg.ranges, rows: await this.segmentRows(stats.store, seg).toArray() })));
+      const deleted = Promise.all(merge.map((seg) => this.segmentRows(stats.store, seg).delete()));
       const id = stats.nextSegment++;
-      const { rows, parts, long } = toPartRows(stats.store, id, merged);
-      await putAll(db.archiveParts, rows);
+      const { rows, parts, long } = mergeSegments(stats.store, id, inputs);
+      await Promise.all([deleted, putAll(db.archiveParts, rows)]);
       const meta: ArchiveSegmentMeta = { id, docs: merge.reduce((n, s) => n + s.docs, 0), parts, ranges: unionRanges(merge), long };
       stats.segments = [...stats.segments.filter((s) => !merge.includes(s)), meta];
     }

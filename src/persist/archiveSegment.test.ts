@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeTriples, findTerm, listAt, listsOf, LONG_BYTES, mergeLists, MERGE_FANIN, PART_BYTES, partOf, pickMerge, rowOf, segmentOf, tierOf, toPartRows, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
-import { readPostings } from './postingList';
-import type { ArchiveSegmentMeta } from './StudioDb';
+import { encodeTriples, findTerm, listAt, listsOf, LONG_BYTES, mergeLists, mergeSegments, MERGE_FANIN, PART_BYTES, partOf, pickMerge, rowOf, segmentFromDocs, segmentOf, tierOf, toPartRows, unionRanges, withoutSeqs, type SegmentToMerge, type TermList } from './archiveSegment';
+import { PostingWriter, readPostings } from './postingList';
+import type { ArchivePartRow, ArchiveSegmentMeta } from './StudioDb';
+
+/** Each term's lists over `rows` (in row order) merged with mergeLists, as a merge did before mergeSegments. */
+function mergeByTerm(rows: readonly ArchivePartRow[]): Map<string, TermList> {
+  const byTerm = new Map<string, TermList[]>();
+  for (const row of rows) row.terms.forEach((term, i) => byTerm.set(term, [...(byTerm.get(term) ?? []), listAt(row, i)]));
+  return new Map([...byTerm].map(([term, lists]) => [term, mergeLists(lists)]));
+}
 
 const seqsOf = (list: TermList) => {
   const out: number[] = [];
@@ -40,6 +47,81 @@ describe('archive segments', () => {
     expect(rows.find((r) => r.part === rowOf(meta, 'the'))!.terms).toEqual(['the']);
     expect(rowOf({ ...meta, long: undefined }, 'the')).toBe(partOf('the', parts)); // a segment written before long rows
     expect(listsOf(rows).size).toBe(502);
+  });
+
+  it('build a new segment from chunks into the rows toPartRows makes of each term\'s list, long and short', () => {
+    let shapes = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 600 }), (from, seed, n) => {
+        let a = seed;
+        const random = () => (a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32;
+        // Zipf-drawn terms (common ones get long lists, rows of their own), tf up to 400, lengths up to 300.
+        const docs = Array.from({ length: n }, () => {
+          const tf = new Map<string, number>();
+          for (let t = Math.floor(random() * 40); t > 0; t--) tf.set(`t${Math.floor(1 / (random() + 0.0005)) - 1}`, random() < 0.9 ? 1 + Math.floor(random() * 3) : 1 + Math.floor(random() * 400));
+          return { length: Math.floor(random() * 300), tf };
+        });
+        const writers = new Map<string, PostingWriter>();
+        docs.forEach(({ length, tf }, i) => {
+          for (const [term, f] of tf) {
+            if (!writers.has(term)) writers.set(term, new PostingWriter());
+            writers.get(term)!.push(from + i, f, length);
+          }
+        });
+        const expected = toPartRows('s', 3, new Map([...writers].map(([term, w]) => [term, { count: w.count, bytes: w.bytesOut() }])));
+        const built = segmentFromDocs('s', 3, from, docs);
+        const byPart = (rows: typeof built.rows) => [...rows].sort((x, y) => x.part - y.part);
+        expect([built.parts, built.long]).toEqual([expected.parts, expected.long]);
+        expect(byPart(built.rows)).toEqual(byPart(expected.rows));
+        if (built.long.length > 0 && built.parts > 1) shapes++;
+      }),
+      { numRuns: 25 },
+    );
+    expect(shapes).toBeGreaterThan(5); // most runs had both long rows and several partitions
+  });
+
+  it('merge segments into the rows toPartRows makes of the merged lists, whether their seq ranges follow each other or interleave', () => {
+    let consecutive = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 8 }), fc.boolean(), (seed, n, interleave) => {
+        let a = seed;
+        const random = () => (a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32;
+        const docs = (k: number) =>
+          Array.from({ length: k }, () => {
+            const tf = new Map<string, number>();
+            for (let t = Math.floor(random() * 30); t > 0; t--) tf.set(`t${Math.floor(1 / (random() + 0.002)) - 1}`, random() < 0.9 ? 1 + Math.floor(random() * 3) : 1 + Math.floor(random() * 400));
+            return { length: Math.floor(random() * 300), tf };
+          });
+        // Segments at increasing seqs with gaps (deleted or elsewhere); interleaved: each holds every n-th seq.
+        const segments: SegmentToMerge[] = [];
+        let seq = Math.floor(random() * 1e6);
+        for (let i = 0; i < n; i++) {
+          const k = 1 + Math.floor(random() * 200);
+          if (interleave) {
+            const rows: ArchivePartRow[] = [];
+            const ranges: Array<[number, number]> = [];
+            for (let j = 0; j < k; j++) {
+              const at = seq + i + j * n;
+              rows.push(...segmentFromDocs('s', i, at, docs(1)).rows);
+              ranges.push([at, at]);
+            }
+            // Several one-chunk segments' rows as one segment's: lists of a term repeat across rows, in seq order.
+            segments.push({ ranges, rows: toPartRows('s', i, mergeByTerm(rows)).rows });
+          } else {
+            segments.push({ ranges: [[seq, seq + k - 1]], rows: segmentFromDocs('s', i, seq, docs(k)).rows });
+            seq += k + Math.floor(random() * 50);
+          }
+        }
+        const expected = toPartRows('s', 9, mergeByTerm(segments.flatMap((s) => s.rows)));
+        const built = mergeSegments('s', 9, [...segments].reverse());
+        const byPart = (rows: readonly ArchivePartRow[]) => [...rows].sort((x, y) => x.part - y.part);
+        expect([built.parts, built.long]).toEqual([expected.parts, expected.long]);
+        expect(byPart(built.rows)).toEqual(byPart(expected.rows));
+        if (!interleave && built.long.length > 0) consecutive++;
+      }),
+      { numRuns: 30 },
+    );
+    expect(consecutive).toBeGreaterThan(3);
   });
 
   it('merge lists in seq order, whether their segments follow each other or interleave', () => {

@@ -11,7 +11,7 @@
  * MERGE_FANIN at a time (size-tiered compaction, as in Bigtable/Cassandra), so a store keeps
  * O(log n) segments.
  */
-import { firstSeq, lastSeq, PostingWriter, readPostings } from './postingList';
+import { firstSeq, lastSeq, PostingWriter, readPostings, TF_CODES } from './postingList';
 import type { ArchivePartRow, ArchiveSegmentMeta } from './StudioDb';
 
 /** Target size of a partition row: big enough to amortise a request, small enough to read for one term. */
@@ -114,6 +114,280 @@ export function toPartRows(store: string, segment: number, lists: ReadonlyMap<st
   const rows = [...groups].map(([part, group]) => partRow(store, segment, part, group));
   long.forEach((term, i) => rows.push(partRow(store, segment, parts + i, new Map([[term, lists.get(term)!]]))));
   return { rows, parts, long };
+}
+
+/** Bytes of `v` as an unsigned LEB128 varint. */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes `v` as an unsigned LEB128 varint at `at`; returns the offset after it. */
+function writeVarint(out: Uint8Array, at: number, v: number): number {
+  while (v >= 128) {
+    out[at++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  out[at++] = v;
+  return at;
+}
+
+/** A chunk as a new segment indexes it: its length in terms and its term frequencies (bm25.ts termFrequencies). */
+export interface SegmentDoc {
+  length: number;
+  tf: ReadonlyMap<string, number>;
+}
+
+/**
+ * The rows of a new segment holding `docs` at seqs `from`, `from + 1`, …: the same rows as
+ * toPartRows over each term's PostingWriter list, written straight into the rows' buffers. Two
+ * passes over the postings (sizes, then bytes) and one buffer per row: a writer per term cost an
+ * allocation or more per distinct term, the most of an insert's encoding time.
+ */
+export function segmentFromDocs(store: string, segment: number, from: number, docs: readonly SegmentDoc[]): { rows: ArchivePartRow[]; parts: number; long: string[] } {
+  const ids = new Map<string, number>();
+  const terms: string[] = [];
+  let size = new Float64Array(256); // bytes of each term's list
+  let count = new Uint32Array(256);
+  let last = new Float64Array(256); // seq of each term's last posting
+  let order = new Int32Array(1024); // term id of every posting, in pass order
+  let k = 0;
+  for (let d = 0; d < docs.length; d++) {
+    const { length, tf } = docs[d]!;
+    const seq = from + d;
+    const lengthBytes = varintSize(length);
+    for (const [term, f] of tf) {
+      let id = ids.get(term);
+      if (id === undefined) {
+        id = terms.push(term) - 1;
+        ids.set(term, id);
+        if (id === size.length) {
+          size = grow(size, id * 2);
+          count = grow(count, id * 2);
+          last = grow(last, id * 2);
+        }
+      }
+      if (k === order.length) order = grow(order, k * 2);
+      order[k++] = id;
+      const code = Math.min(f, TF_CODES) - 1;
+      size[id] = size[id]! + varintSize((count[id] === 0 ? seq : seq - last[id]!) * TF_CODES + code) + lengthBytes + (code === TF_CODES - 1 ? varintSize(f - TF_CODES) : 0);
+      count[id] = count[id]! + 1;
+      last[id] = seq;
+    }
+  }
+  const { rows, parts, long, rowOfTerm, at } = layoutRows(store, segment, terms, size, count);
+  // Second pass: the postings, in the order the first pass sized them.
+  count.fill(0);
+  k = 0;
+  for (let d = 0; d < docs.length; d++) {
+    const { length, tf } = docs[d]!;
+    const seq = from + d;
+    for (const f of tf.values()) {
+      const id = order[k++]!;
+      const out = rows[rowOfTerm[id]!]!.post;
+      const code = Math.min(f, TF_CODES) - 1;
+      let p = writeVarint(out, at[id]!, (count[id] === 0 ? seq : seq - last[id]!) * TF_CODES + code);
+      p = writeVarint(out, p, length);
+      if (code === TF_CODES - 1) p = writeVarint(out, p, f - TF_CODES);
+      at[id] = p;
+      count[id] = count[id]! + 1;
+      last[id] = seq;
+    }
+  }
+  return { rows, parts, long };
+}
+
+/**
+ * Empty rows for a segment's term lists as toPartRows lays them out (long lists alone, the others
+ * hashed into partitions, terms sorted in each), from each term's list size in bytes and posting
+ * count; per term, its row in `rows` and the offset where its list goes in that row's `post`.
+ */
+function layoutRows(store: string, segment: number, terms: readonly string[], size: ArrayLike<number>, count: ArrayLike<number>) {
+  let shortBytes = 0;
+  const long: string[] = [];
+  const longIds = new Map<string, number>();
+  for (let id = 0; id < terms.length; id++) {
+    if (size[id]! >= LONG_BYTES) {
+      long.push(terms[id]!);
+      longIds.set(terms[id]!, id);
+    } else shortBytes += size[id]!;
+  }
+  long.sort();
+  let parts = 1;
+  while (parts * PART_BYTES < shortBytes) parts *= 2;
+  const groups = new Map<number, number[]>();
+  for (let id = 0; id < terms.length; id++) {
+    if (size[id]! >= LONG_BYTES) continue;
+    const part = partOf(terms[id]!, parts);
+    const group = groups.get(part);
+    if (group) group.push(id);
+    else groups.set(part, [id]);
+  }
+  const rows: ArchivePartRow[] = [];
+  const rowOfTerm = new Int32Array(terms.length);
+  const at = new Float64Array(terms.length);
+  const place = (part: number, group: number[]) => {
+    group.sort((a, b) => (terms[a]! < terms[b]! ? -1 : 1));
+    const counts = new Uint32Array(group.length);
+    const ends = new Uint32Array(group.length);
+    let end = 0;
+    group.forEach((id, i) => {
+      rowOfTerm[id] = rows.length;
+      at[id] = end;
+      counts[i] = count[id]!;
+      ends[i] = end += size[id]!;
+    });
+    rows.push({ store, segment, part, terms: group.map((id) => terms[id]!), counts, ends, post: new Uint8Array(end) });
+  };
+  for (const [part, group] of groups) place(part, group);
+  long.forEach((term, i) => place(parts + i, [longIds.get(term)!]));
+  return { rows, parts, long, rowOfTerm, at };
+}
+
+/** A segment to merge: the seq ranges it covers and its rows. */
+export interface SegmentToMerge {
+  ranges: ReadonlyArray<readonly [number, number]>;
+  rows: readonly ArchivePartRow[];
+}
+
+/**
+ * The rows of the segment that merges `segments`: the same rows as toPartRows over mergeLists of
+ * each term's lists. When the segments' seq ranges follow each other (the usual case), each
+ * term's lists are copied byte for byte into the new rows, only each list's first head
+ * re-encoded; no per-term list or writer is allocated (those allocations were most of a merge).
+ */
+export function mergeSegments(store: string, segment: number, segments: readonly SegmentToMerge[]): { rows: ArchivePartRow[]; parts: number; long: string[] } {
+  const ordered = segments.filter((s) => s.ranges.length > 0 && s.rows.length > 0).sort((a, b) => a.ranges[0]![0] - b.ranges[0]![0]);
+  if (!ordered.every((s, i) => i === 0 || ordered[i - 1]!.ranges.at(-1)![1] < s.ranges[0]![0])) {
+    // Interleaved seq ranges: decode what must be, list by list.
+    const byTerm = new Map<string, TermList[]>();
+    for (const seg of ordered) {
+      for (const [term, list] of listsOf(seg.rows)) {
+        const all = byTerm.get(term);
+        if (all) all.push(list);
+        else byTerm.set(term, [list]);
+      }
+    }
+    const merged = new Map<string, TermList>();
+    for (const [term, all] of byTerm) merged.set(term, mergeLists(all));
+    return toPartRows(store, segment, merged);
+  }
+  const ids = new Map<string, number>();
+  const terms: string[] = [];
+  let size = new Float64Array(1024);
+  let count = new Uint32Array(1024);
+  let lastPiece = new Int32Array(1024); // each term's last piece so far
+  let firstPiece = new Int32Array(1024);
+  // Pieces: one term's list in one input row, in seq order per term (linked by `next`).
+  const pieceRows: ArchivePartRow[] = [];
+  let pieceRow = new Int32Array(4096);
+  let pieceStart = new Float64Array(4096); // after the list's first head
+  let pieceEnd = new Float64Array(4096);
+  let pieceHead = new Float64Array(4096); // the first head as this list writes it in the merged one
+  let pieceFirst = new Float64Array(4096); // the list's first seq
+  let next = new Int32Array(4096);
+  let pieces = 0;
+  for (const seg of ordered) {
+    for (const row of seg.rows) {
+      const r = pieceRows.push(row) - 1;
+      const { post, terms: rowTerms, counts, ends } = row;
+      for (let i = 0; i < rowTerms.length; i++) {
+        const term = rowTerms[i]!;
+        const from = i === 0 ? 0 : ends[i - 1]!;
+        const end = ends[i]!;
+        // The list's first head: (seq × TF_CODES + code), its seq a delta from 0.
+        let j = from;
+        let b = post[j++]!;
+        let head = b & 127;
+        for (let mul = 128; b & 128; mul *= 128) head += ((b = post[j++]!) & 127) * mul;
+        const code = head % TF_CODES;
+        const first = (head - code) / TF_CODES;
+        if (pieces === pieceRow.length) {
+          const n = pieces * 2;
+          pieceRow = grow(pieceRow, n);
+          pieceStart = grow(pieceStart, n);
+          pieceEnd = grow(pieceEnd, n);
+          pieceHead = grow(pieceHead, n);
+          pieceFirst = grow(pieceFirst, n);
+          next = grow(next, n);
+        }
+        const p = pieces++;
+        pieceRow[p] = r;
+        pieceStart[p] = j;
+        pieceEnd[p] = end;
+        pieceFirst[p] = first;
+        next[p] = -1;
+        let id = ids.get(term);
+        if (id === undefined) {
+          id = terms.push(term) - 1;
+          ids.set(term, id);
+          if (id === size.length) {
+            size = grow(size, id * 2);
+            count = grow(count, id * 2);
+            lastPiece = grow(lastPiece, id * 2);
+            firstPiece = grow(firstPiece, id * 2);
+          }
+          firstPiece[id] = p;
+          pieceHead[p] = head;
+        } else {
+          const prev = lastPiece[id]!;
+          next[prev] = p;
+          pieceHead[p] = (first - lastSeqIn(pieceRows[pieceRow[prev]!]!.post, pieceStart[prev]!, pieceEnd[prev]!, pieceFirst[prev]!, pieceHead[prev]! % TF_CODES)) * TF_CODES + code;
+        }
+        lastPiece[id] = p;
+        size[id] = size[id]! + varintSize(pieceHead[p]!) + end - j;
+        count[id] = count[id]! + counts[i]!;
+      }
+    }
+  }
+  const { rows, parts, long, rowOfTerm, at } = layoutRows(store, segment, terms, size, count);
+  for (let id = 0; id < terms.length; id++) {
+    const out = rows[rowOfTerm[id]!]!.post;
+    let o = at[id]!;
+    for (let p = firstPiece[id]!; p >= 0; p = next[p]!) {
+      o = writeVarint(out, o, pieceHead[p]!);
+      const src = pieceRows[pieceRow[p]!]!.post;
+      const from = pieceStart[p]!;
+      const end = pieceEnd[p]!;
+      if (end - from < 64) for (let k = from; k < end; k++) out[o++] = src[k]!;
+      else {
+        out.set(src.subarray(from, end), o);
+        o += end - from;
+      }
+    }
+  }
+  return { rows, parts, long };
+}
+
+/**
+ * The last seq of the encoded list in `post` whose first posting's head ends at `start` (first
+ * seq `first`, tf code `code`) and which ends at `end`: a scan of the heads.
+ */
+function lastSeqIn(post: Uint8Array, start: number, end: number, first: number, code: number): number {
+  let i = start;
+  while (post[i++]! & 128); // the first posting's length
+  if (code === TF_CODES - 1) while (post[i++]! & 128); // its tf beyond the head
+  let seq = first;
+  while (i < end) {
+    let b = post[i++]!;
+    let head = b & 127;
+    for (let mul = 128; b & 128; mul *= 128) head += ((b = post[i++]!) & 127) * mul;
+    while (post[i++]! & 128); // the length
+    const c = head % TF_CODES;
+    if (c === TF_CODES - 1) while (post[i++]! & 128);
+    seq += (head - c) / TF_CODES;
+  }
+  return seq;
+}
+
+function grow<T extends Float64Array | Uint32Array | Int32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
 }
 
 /** The row (partition number) of a segment that holds `term`'s postings, if it has any. */

@@ -8,7 +8,8 @@
 
 import { bm25Weight, type Scores } from '../kernel';
 
-const TF_CODES = 4; // tf codes 0..3 in the head: tf 1, 2, 3, and 4 or more
+/** Tf codes 0..3 in a posting's head: tf 1, 2, 3, and 4 or more. */
+export const TF_CODES = 4;
 
 /** Appends postings in ascending seq order. */
 export class PostingWriter {
