@@ -1,14 +1,16 @@
+import Dexie from 'dexie';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ArchiveChunk, ArchiveStore } from '../kernel';
+import { termFrequencies, type ArchiveChunk, type ArchiveStore } from '../kernel';
 import { CORPUS, RANKINGS } from '../kernel/memory/archiveCorpus.fixture';
 import { MemoryArchive } from '../kernel/memory/memoryArchive';
 import type { StoreDoc } from '../kernel/state/state';
 import { rankDocuments } from '../kernel/tools/search';
+import { segmentFromDocs } from './archiveSegment';
 import { DexieArchive } from './DexieArchive';
 import { injectDiskFaults } from './testing/injectDiskFaults';
 import { StorageError } from './storageError';
-import { StudioDb } from './StudioDb';
+import { ARCHIVE_BLOCK, StudioDb } from './StudioDb';
 
 const open: StudioDb[] = [];
 function freshDb(name = `archive-${crypto.randomUUID()}`): StudioDb {
@@ -131,7 +133,7 @@ describe('DexieArchive', () => {
     expect(Object.fromEntries(reads)).toEqual({
       'archiveStats.get': 1,
       'archiveParts.getMany': 3, // three segments (one per insert) of one partition each, both terms in it
-      'archiveChunks.getMany': 5,
+      'archiveBlocks.getMany': 2, // c0, c7 and c14 in the first block of 16 chunks, c21 and c28 in the second
     });
     for (const query of ['', '?!…', '🙂', ' \n\t ']) {
       reads.clear();
@@ -142,7 +144,7 @@ describe('DexieArchive', () => {
     const long = `${Array.from({ length: 5000 }, (_, i) => `word${i}`).join(' ')} common`;
     expect(await archive.search('notes', long, 5)).toEqual([]);
     expect(reads.get('archiveParts.getMany')).toBe(3); // 32 terms, one partition row per segment
-    expect(reads.get('archiveChunks.getMany')).toBeUndefined();
+    expect(reads.get('archiveBlocks.getMany')).toBeUndefined();
     expect(await archive.search('notes', `${'é'.repeat(50_000)} ÜBER`, 5)).toEqual([]);
   });
 
@@ -242,6 +244,56 @@ describe('DexieArchive', () => {
     expect((await archive.get('notes', 'c1099'))?.text).toContain('old');
     for (const query of ['old fizz', 'new buzz', 'item', 'fizz buzz']) expect(await hits(archive, query, 12)).toEqual(await hits(memory, query, 12));
   }, 60_000);
+
+  it('replaces re-inserted chunks across block boundaries, whichever blocks the unique index refuses', async () => {
+    // Blocks of ARCHIVE_BLOCK (16) seqs: 20 chunks leave block 1 partly filled (seqs 16-19), so the next insert rewrites it.
+    expect(ARCHIVE_BLOCK).toBe(16);
+    const make = (id: string, v: string, t: number): ArchiveChunk => ({ id, store: 'notes', text: `item ${v} ${t % 3 === 0 ? 'fizz' : 'buzz'}`, source: 's', trust: 'trusted', tags: [], t });
+    const batches = [
+      Array.from({ length: 20 }, (_, i) => make(`c${i}`, 'old', i)),
+      // c5 (block 0) makes the rewritten block 1 refused; c17 was in block 1 and lands in block 2, refused for c3 (block 0).
+      [make('c5', 'new', 100), ...Array.from({ length: 11 }, (_, i) => make(`x${i}`, 'new', i)), make('c17', 'new', 101), make('c3', 'new', 102)],
+      [make('c17', 'again', 103)], // in the partly filled block it was just written to
+      [make('x0', 'again', 104), make('c0', 'again', 105), make('c19', 'again', 106)],
+    ];
+    const archive = new DexieArchive(freshDb());
+    const memory = new MemoryArchive();
+    for (const chunks of batches) {
+      await archive.insert(chunks);
+      await memory.insert(chunks);
+      expect(await archive.count('notes')).toBe(await memory.count('notes'));
+      for (const id of ['c0', 'c3', 'c5', 'c17', 'c19', 'x0', 'x10']) expect(await archive.get('notes', id)).toEqual(await memory.get('notes', id));
+      for (const query of ['item', 'new fizz', 'old buzz', 'again']) expect(await hits(archive, query, 40)).toEqual(await hits(memory, query, 40));
+    }
+  });
+
+  it('opens an archive stored a chunk a row (database version 4) and searches, gets, deletes and inserts as before', async () => {
+    const name = `archive-upgrade-${crypto.randomUUID()}`;
+    const old = new Dexie(name);
+    old.version(4).stores({ projects: 'id, updatedAt', versions: '[projectId+rev]', runs: 'id, projectId, [projectId+createdAt]', eventBlocks: '[runId+block]', snapshots: '[runId+seq]', settings: 'key', archiveChunks: '[store+seq], &[store+id]', archiveParts: '[store+segment+part]', archiveStats: 'store', endpoints: 'id, &name', experiments: 'id, projectId', experimentRuns: '[experimentId+key], experimentId' });
+    // Version 4's rows as its DexieArchive wrote them: a row per chunk, one segment per store.
+    const stores = { notes: CORPUS, other: Array.from({ length: 40 }, (_, i): ArchiveChunk => ({ ...CORPUS[i % CORPUS.length]!, id: `o${i}`, store: 'other', t: i })) };
+    for (const [store, chunks] of Object.entries(stores)) {
+      const docs = chunks.map((c) => termFrequencies(c.text));
+      await old.table('archiveChunks').bulkAdd(chunks.map((c, seq) => ({ ...c, seq, length: docs[seq]!.length })));
+      const { rows, parts, long } = segmentFromDocs(store, 0, 0, docs);
+      await old.table('archiveParts').bulkAdd(rows);
+      await old.table('archiveStats').add({ store, docs: chunks.length, totalLength: docs.reduce((n, d) => n + d.length, 0), nextSeq: chunks.length, nextSegment: 1, segments: [{ id: 0, docs: chunks.length, parts, ranges: [[0, chunks.length - 1]], long }] });
+    }
+    old.close();
+    const archive = new DexieArchive(freshDb(name));
+    const memory = new MemoryArchive();
+    for (const chunks of Object.values(stores)) await memory.insert(chunks);
+    for (const { query } of RANKINGS) expect(await hits(archive, query)).toEqual(await hits(memory, query));
+    expect(await hits(archive, 'cache page', 50, 'other')).toEqual(await hits(memory, 'cache page', 50, 'other'));
+    expect(await archive.get('other', 'o17')).toEqual(stores.other[17]);
+    expect(await archive.delete('other', 'o17')).toBe(await memory.delete('other', 'o17'));
+    const more = [{ ...stores.other[3]!, text: 'A re-inserted cache page.' }, { ...stores.other[0]!, id: 'o99', text: 'One more cache page.' }];
+    await archive.insert(more);
+    await memory.insert(more);
+    expect(await hits(archive, 'cache page', 50, 'other')).toEqual(await hits(memory, 'cache page', 50, 'other'));
+    expect(await archive.count('other')).toBe(40);
+  });
 
   it('ranks as MemoryArchive after any inserts, re-inserts and deletes, across segments and merges', async () => {
     const words = ['cache', 'page', 'memory', 'disk', 'swap', 'évict', '日本'];

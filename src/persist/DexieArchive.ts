@@ -3,22 +3,23 @@
  * so an archive survives reloads and costs the JS heap nothing between searches. Ranks exactly
  * as MemoryArchive (kernel/memory/bm25.ts supplies tokenizer, weights and top-k).
  *
- * Layout (StudioDb version 2):
- *   archiveChunks [store+seq], unique [store+id]  the chunk, its insertion seq and length in terms
+ * Layout (StudioDb version 5):
+ *   archiveBlocks [store+block], unique multi-entry keys  chunks of ARCHIVE_BLOCK consecutive seqs, with their [store, id]
  *   archiveParts  [store+segment+part]            a segment's postings, partitioned by term hash (archiveSegment.ts)
  *   archiveStats  store                           chunk count, total length, next seq, the segment list
  *
- * An insert call is one transaction: it writes the chunks and one new segment (a few partition
- * rows, whatever the vocabulary, and a row per long list), then merges a full size tier if there
- * is one. A search reads the stats row, one row per query term per segment (one bulkGet, sent
- * with the stats read when the segments are those it saw last), scores, and reads the top k
- * chunks by seq: it never walks the chunks or the index.
+ * An insert call is one transaction: it writes the chunks in blocks (the one the store's seqs
+ * stop inside rewritten) and one new segment (a few partition rows, whatever the vocabulary, and
+ * a row per long list), then merges a full size tier if there is one. A search reads the stats
+ * row, one row per query term per segment (one bulkGet, sent with the stats read when the
+ * segments are those it saw last), scores, and reads the blocks of the top k chunks: it never
+ * walks the chunks or the index.
  */
 import Dexie, { type Table } from 'dexie';
 import { averageLength, bm25Idf, queryTerms, Scores, termFrequencies, type ArchiveChunk, type ArchiveHit, type ArchiveStore } from '../kernel';
 import { findTerm, listAt, listsOf, mergeSegments, partRow, pickMerge, rowOf, segmentFromDocs, segmentOf, unionRanges, withoutSeqs, type TermList } from './archiveSegment';
 import { scorePostings } from './postingList';
-import type { ArchiveChunkRow, ArchivePartRow, ArchiveSegmentMeta, ArchiveStatsRow, StudioDb } from './StudioDb';
+import { ARCHIVE_BLOCK, toArchiveBlocks, type ArchiveBlockRow, type ArchiveChunkRow, type ArchivePartRow, type ArchiveSegmentMeta, type ArchiveStatsRow, type StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
 
 /** Rows per bulkPut (dexie/Dexie.js#1083). */
@@ -43,13 +44,13 @@ async function putAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<voi
   for (let i = 0; i < rows.length; i += PUT_ROWS) await table.bulkPut(rows.slice(i, i + PUT_ROWS));
 }
 
-/** Adds rows; returns those a unique index refused (ConstraintError), the transaction going on. Other failures throw. */
-async function addAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<T[]> {
+/** Puts rows; returns those a unique index refused (ConstraintError), the transaction going on. Other failures throw. */
+async function putRefusing<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<T[]> {
   const refused: T[] = [];
   for (let i = 0; i < rows.length; i += PUT_ROWS) {
     const slice = rows.slice(i, i + PUT_ROWS);
     try {
-      await table.bulkAdd(slice);
+      await table.bulkPut(slice);
     } catch (err) {
       if (!(err instanceof Dexie.BulkError)) throw err;
       for (const [pos, failure] of Object.entries(err.failuresByPos)) {
@@ -59,6 +60,12 @@ async function addAll<T, K>(table: Table<T, K>, rows: readonly T[]): Promise<T[]
     }
   }
   return refused;
+}
+
+/** A block without the chunks of `ids`: the row to put, or null when none is left (delete it). */
+function withoutIds(block: ArchiveBlockRow, ids: ReadonlySet<string>): ArchiveBlockRow | null {
+  const chunks = block.chunks.filter((c) => !ids.has(c.id));
+  return chunks.length === 0 ? null : { ...block, keys: chunks.map((c): [string, string] => [block.store, c.id]), chunks };
 }
 
 /** What a search asks for: each key once, and per query term the indexes of its segments' rows in `keys`. */
@@ -111,7 +118,7 @@ export class DexieArchive implements ArchiveStore {
   constructor(private readonly db: StudioDb) {}
 
   private get tables() {
-    return [this.db.archiveChunks, this.db.archiveParts, this.db.archiveStats];
+    return [this.db.archiveBlocks, this.db.archiveParts, this.db.archiveStats];
   }
 
   async insert(chunks: readonly ArchiveChunk[]): Promise<void> {
@@ -168,9 +175,11 @@ export class DexieArchive implements ArchiveStore {
         const best = scores.top(limit);
         this.scratch = scores.release();
         if (best.length === 0) return [];
-        const found = await db.archiveChunks.bulkGet(best.map(({ seq }) => [store, seq]));
-        return best.flatMap(({ score }, i) => {
-          const row = found[i];
+        const blocks = [...new Set(best.map(({ seq }) => Math.floor(seq / ARCHIVE_BLOCK)))];
+        const found = new Map<number, ArchiveChunkRow>();
+        for (const block of await db.archiveBlocks.bulkGet(blocks.map((b): [string, number] => [store, b]))) for (const row of block?.chunks ?? []) found.set(row.seq, row);
+        return best.flatMap(({ seq, score }) => {
+          const row = found.get(seq);
           return row ? [{ chunk: chunkOf(row), score }] : [];
         });
       }),
@@ -178,7 +187,8 @@ export class DexieArchive implements ArchiveStore {
   }
 
   async get(store: string, id: string): Promise<ArchiveChunk | undefined> {
-    const row = await withStorage('read the archive', () => this.chunkById(store, id));
+    const block = await withStorage('read the archive', () => this.blockOf(store, id));
+    const row = block?.chunks.find((c) => c.id === id);
     return row && chunkOf(row);
   }
 
@@ -186,11 +196,12 @@ export class DexieArchive implements ArchiveStore {
     const { db } = this;
     return withStorage('delete from the archive', () =>
       db.transaction('rw', this.tables, async () => {
-        const row = await this.chunkById(store, id);
-        const stats = await db.archiveStats.get(store);
-        if (!row || !stats) return false;
+        const [block, stats] = await Promise.all([this.blockOf(store, id), db.archiveStats.get(store)]);
+        const row = block?.chunks.find((c) => c.id === id);
+        if (!block || !row || !stats) return false;
         await this.removePostings(stats, [row]);
-        await db.archiveChunks.delete([store, row.seq]);
+        const rest = withoutIds(block, new Set([id]));
+        await (rest ? db.archiveBlocks.put(rest) : db.archiveBlocks.delete([store, block.block]));
         await db.archiveStats.put(stats);
         return true;
       }),
@@ -203,7 +214,7 @@ export class DexieArchive implements ArchiveStore {
     await withStorage('clear the archive', () =>
       db.transaction('rw', this.tables, async () => {
         // [prefix] sorts before every [prefix…, …] key and [end] after every key of a store below end.
-        await db.archiveChunks.where('[store+seq]').between([prefix], [end]).delete();
+        await db.archiveBlocks.where('[store+block]').between([prefix], [end]).delete();
         await db.archiveParts.where('[store+segment+part]').between([prefix], [end]).delete();
         await db.archiveStats.where('store').startsWith(prefix).delete();
       }),
@@ -221,10 +232,15 @@ export class DexieArchive implements ArchiveStore {
     const stats: ArchiveStatsRow = (await db.archiveStats.get(store)) ?? { store, docs: 0, totalLength: 0, nextSeq: 0, nextSegment: 0, segments: [] };
     const from = stats.nextSeq;
     const chunkRows: ArchiveChunkRow[] = list.map(({ chunk, length }) => ({ ...chunk, seq: stats.nextSeq++, length }));
-    // Chunk rows get new seqs, so they are added; the unique [store+id] index refuses the ids the
-    // store holds already, which are re-inserts, handled below. (Asking the index for every id
-    // first cost a request per chunk, ~40% of a bulk insert.) IndexedDB writes while we encode.
-    const adding = addAll(db.archiveChunks, chunkRows);
+    // The block the store's seqs stop inside is rewritten with the new chunks after its own; its
+    // chunks under an id of this batch are re-inserts, found here.
+    const ids = new Set(chunkRows.map((row) => row.id));
+    const replaced: ArchiveChunkRow[] = [];
+    const head = from % ARCHIVE_BLOCK === 0 ? undefined : await db.archiveBlocks.get([store, Math.floor(from / ARCHIVE_BLOCK)]);
+    const kept = head ? head.chunks.filter((row) => !ids.has(row.id) || (replaced.push(row), false)) : [];
+    // The unique index refuses a block holding an id an older block holds: re-inserts, handled
+    // below. (Asking the index for every id first cost a request per chunk.) IndexedDB writes while we encode.
+    const writing = putRefusing(db.archiveBlocks, toArchiveBlocks([...kept, ...chunkRows]));
     for (const { length } of list) {
       stats.docs++;
       stats.totalLength += length;
@@ -232,14 +248,26 @@ export class DexieArchive implements ArchiveStore {
     const id = stats.nextSegment++;
     const { rows, parts, long } = segmentFromDocs(store, id, from, list);
     stats.segments.push({ id, docs: list.length, parts, ranges: [[from, stats.nextSeq - 1]], long });
-    const [refused] = await Promise.all([adding, putAll(db.archiveParts, rows)]);
+    const [refused] = await Promise.all([writing, putAll(db.archiveParts, rows)]);
     if (refused.length > 0) {
-      // Re-inserts: the old rows and their postings (in older segments) go, then the new rows.
-      const replaced = (await Promise.all(refused.map((row) => this.chunkById(store, row.id)))).filter((row): row is ArchiveChunkRow => row !== undefined);
-      await this.removePostings(stats, replaced);
-      await db.archiveChunks.bulkDelete(replaced.map((row): [string, number] => [store, row.seq]));
-      await putAll(db.archiveChunks, refused);
+      // Re-inserts: the old chunks leave their blocks, then the refused blocks are written (the
+      // rewritten head first, as toArchiveBlocks ordered them: it drops the ids found in it above).
+      const inHead = new Set(replaced.map((row) => row.id));
+      const again = new Set(refused.flatMap((block) => block.chunks.filter((row) => row.seq >= from && !inHead.has(row.id)).map((row) => row.id)));
+      const olds = new Map<number, ArchiveBlockRow>();
+      for (const block of await Promise.all([...again].map((id) => this.blockOf(store, id)))) if (block) olds.set(block.block, block);
+      const emptied: Array<[string, number]> = [];
+      const rewritten: ArchiveBlockRow[] = [];
+      for (const block of olds.values()) {
+        replaced.push(...block.chunks.filter((row) => again.has(row.id)));
+        const rest = withoutIds(block, again);
+        if (rest) rewritten.push(rest);
+        else emptied.push([store, block.block]);
+      }
+      await Promise.all([db.archiveBlocks.bulkDelete(emptied), putAll(db.archiveBlocks, rewritten)]);
+      await putAll(db.archiveBlocks, refused);
     }
+    if (replaced.length > 0) await this.removePostings(stats, replaced);
     await this.compact(stats);
     await db.archiveStats.put(stats);
   }
@@ -311,8 +339,9 @@ export class DexieArchive implements ArchiveStore {
     }
   }
 
-  private chunkById(store: string, id: string): Promise<ArchiveChunkRow | undefined> {
-    return this.db.archiveChunks.where('[store+id]').equals([store, id]).first();
+  /** The block holding the chunk `id` of `store`, if any. */
+  private blockOf(store: string, id: string): Promise<ArchiveBlockRow | undefined> {
+    return this.db.archiveBlocks.where('keys').equals([store, id]).first();
   }
 
   private segmentRows(store: string, seg: ArchiveSegmentMeta) {

@@ -146,15 +146,27 @@ export interface SegmentDoc {
  * The rows of a new segment holding `docs` at seqs `from`, `from + 1`, …: the same rows as
  * toPartRows over each term's PostingWriter list, written straight into the rows' buffers. Two
  * passes over the postings (sizes, then bytes) and one buffer per row: a writer per term cost an
- * allocation or more per distinct term, the most of an insert's encoding time.
+ * allocation or more per distinct term, the most of an insert's encoding time. (Each pass is a
+ * function of its own: V8 optimizes each loop once, instead of re-optimizing one big function
+ * at every phase it had not yet seen run.)
  */
 export function segmentFromDocs(store: string, segment: number, from: number, docs: readonly SegmentDoc[]): { rows: ArchivePartRow[]; parts: number; long: string[] } {
+  const sized = sizeLists(from, docs);
+  const { rows, parts, long, rowOfTerm, at } = layoutRows(store, segment, sized.terms, sized.ids, sized.size, sized.count);
+  writePostings(from, docs, sized.order, rows, rowOfTerm, at, sized.last);
+  return { rows, parts, long };
+}
+
+/** First pass: the batch's distinct terms, each one's list size in bytes, posting count and last seq, and the term of every posting. */
+function sizeLists(from: number, docs: readonly SegmentDoc[]) {
+  let postings = 0;
+  for (const doc of docs) postings += doc.tf.size;
   const ids = new Map<string, number>();
   const terms: string[] = [];
-  let size = new Float64Array(256); // bytes of each term's list
-  let count = new Uint32Array(256);
-  let last = new Float64Array(256); // seq of each term's last posting
-  let order = new Int32Array(1024); // term id of every posting, in pass order
+  const size = new Float64Array(postings);
+  const count = new Uint32Array(postings);
+  const last = new Float64Array(postings);
+  const order = new Int32Array(postings);
   let k = 0;
   for (let d = 0; d < docs.length; d++) {
     const { length, tf } = docs[d]!;
@@ -165,13 +177,7 @@ export function segmentFromDocs(store: string, segment: number, from: number, do
       if (id === undefined) {
         id = terms.push(term) - 1;
         ids.set(term, id);
-        if (id === size.length) {
-          size = grow(size, id * 2);
-          count = grow(count, id * 2);
-          last = grow(last, id * 2);
-        }
       }
-      if (k === order.length) order = grow(order, k * 2);
       order[k++] = id;
       const code = Math.min(f, TF_CODES) - 1;
       size[id] = size[id]! + varintSize((count[id] === 0 ? seq : seq - last[id]!) * TF_CODES + code) + lengthBytes + (code === TF_CODES - 1 ? varintSize(f - TF_CODES) : 0);
@@ -179,10 +185,13 @@ export function segmentFromDocs(store: string, segment: number, from: number, do
       last[id] = seq;
     }
   }
-  const { rows, parts, long, rowOfTerm, at } = layoutRows(store, segment, terms, size, count);
-  // Second pass: the postings, in the order the first pass sized them.
-  count.fill(0);
-  k = 0;
+  return { terms, ids, size, count, order, last };
+}
+
+/** Second pass: every posting written at its term's place in its row, in the order the first pass sized them (`last` is reused as scratch). */
+function writePostings(from: number, docs: readonly SegmentDoc[], order: Int32Array, rows: readonly ArchivePartRow[], rowOfTerm: Int32Array, at: Float64Array, last: Float64Array): void {
+  const started = new Uint8Array(at.length);
+  let k = 0;
   for (let d = 0; d < docs.length; d++) {
     const { length, tf } = docs[d]!;
     const seq = from + d;
@@ -190,15 +199,14 @@ export function segmentFromDocs(store: string, segment: number, from: number, do
       const id = order[k++]!;
       const out = rows[rowOfTerm[id]!]!.post;
       const code = Math.min(f, TF_CODES) - 1;
-      let p = writeVarint(out, at[id]!, (count[id] === 0 ? seq : seq - last[id]!) * TF_CODES + code);
+      let p = writeVarint(out, at[id]!, (started[id] === 0 ? seq : seq - last[id]!) * TF_CODES + code);
       p = writeVarint(out, p, length);
       if (code === TF_CODES - 1) p = writeVarint(out, p, f - TF_CODES);
       at[id] = p;
-      count[id] = count[id]! + 1;
+      started[id] = 1;
       last[id] = seq;
     }
   }
-  return { rows, parts, long };
 }
 
 /**
@@ -206,23 +214,23 @@ export function segmentFromDocs(store: string, segment: number, from: number, do
  * hashed into partitions, terms sorted in each), from each term's list size in bytes and posting
  * count; per term, its row in `rows` and the offset where its list goes in that row's `post`.
  */
-function layoutRows(store: string, segment: number, terms: readonly string[], size: ArrayLike<number>, count: ArrayLike<number>) {
+function layoutRows(store: string, segment: number, terms: readonly string[], ids: ReadonlyMap<string, number>, size: ArrayLike<number>, count: ArrayLike<number>) {
+  // Terms sorted once (the default sort, no comparator call per pair), then dealt to their rows in that order.
+  const sorted = terms.slice().sort();
   let shortBytes = 0;
   const long: string[] = [];
-  const longIds = new Map<string, number>();
-  for (let id = 0; id < terms.length; id++) {
-    if (size[id]! >= LONG_BYTES) {
-      long.push(terms[id]!);
-      longIds.set(terms[id]!, id);
-    } else shortBytes += size[id]!;
+  for (const term of sorted) {
+    const bytes = size[ids.get(term)!]!;
+    if (bytes >= LONG_BYTES) long.push(term);
+    else shortBytes += bytes;
   }
-  long.sort();
   let parts = 1;
   while (parts * PART_BYTES < shortBytes) parts *= 2;
   const groups = new Map<number, number[]>();
-  for (let id = 0; id < terms.length; id++) {
+  for (const term of sorted) {
+    const id = ids.get(term)!;
     if (size[id]! >= LONG_BYTES) continue;
-    const part = partOf(terms[id]!, parts);
+    const part = partOf(term, parts);
     const group = groups.get(part);
     if (group) group.push(id);
     else groups.set(part, [id]);
@@ -230,21 +238,23 @@ function layoutRows(store: string, segment: number, terms: readonly string[], si
   const rows: ArchivePartRow[] = [];
   const rowOfTerm = new Int32Array(terms.length);
   const at = new Float64Array(terms.length);
-  const place = (part: number, group: number[]) => {
-    group.sort((a, b) => (terms[a]! < terms[b]! ? -1 : 1));
+  const place = (part: number, group: readonly number[]) => {
     const counts = new Uint32Array(group.length);
     const ends = new Uint32Array(group.length);
+    const names: string[] = new Array(group.length);
     let end = 0;
-    group.forEach((id, i) => {
+    for (let i = 0; i < group.length; i++) {
+      const id = group[i]!;
       rowOfTerm[id] = rows.length;
       at[id] = end;
       counts[i] = count[id]!;
       ends[i] = end += size[id]!;
-    });
-    rows.push({ store, segment, part, terms: group.map((id) => terms[id]!), counts, ends, post: new Uint8Array(end) });
+      names[i] = terms[id]!;
+    }
+    rows.push({ store, segment, part, terms: names, counts, ends, post: new Uint8Array(end) });
   };
   for (const [part, group] of groups) place(part, group);
-  long.forEach((term, i) => place(parts + i, [longIds.get(term)!]));
+  long.forEach((term, i) => place(parts + i, [ids.get(term)!]));
   return { rows, parts, long, rowOfTerm, at };
 }
 
@@ -276,81 +286,77 @@ export function mergeSegments(store: string, segment: number, segments: readonly
     for (const [term, all] of byTerm) merged.set(term, mergeLists(all));
     return toPartRows(store, segment, merged);
   }
+  const pieces = collectPieces(ordered.flatMap((s) => s.rows));
+  const { rows, parts, long, rowOfTerm, at } = layoutRows(store, segment, pieces.terms, pieces.ids, pieces.size, pieces.count);
+  copyPieces(pieces, rows, rowOfTerm, at);
+  return { rows, parts, long };
+}
+
+/**
+ * Pieces of the merged lists: each term's list in each input row (rows in seq order), linked per
+ * term in seq order, with the first head each writes in the merged list; and per term its merged
+ * size in bytes and posting count.
+ */
+function collectPieces(input: readonly ArchivePartRow[]) {
+  let n = 0;
+  for (const row of input) n += row.terms.length;
   const ids = new Map<string, number>();
   const terms: string[] = [];
-  let size = new Float64Array(1024);
-  let count = new Uint32Array(1024);
-  let lastPiece = new Int32Array(1024); // each term's last piece so far
-  let firstPiece = new Int32Array(1024);
-  // Pieces: one term's list in one input row, in seq order per term (linked by `next`).
-  const pieceRows: ArchivePartRow[] = [];
-  let pieceRow = new Int32Array(4096);
-  let pieceStart = new Float64Array(4096); // after the list's first head
-  let pieceEnd = new Float64Array(4096);
-  let pieceHead = new Float64Array(4096); // the first head as this list writes it in the merged one
-  let pieceFirst = new Float64Array(4096); // the list's first seq
-  let next = new Int32Array(4096);
-  let pieces = 0;
-  for (const seg of ordered) {
-    for (const row of seg.rows) {
-      const r = pieceRows.push(row) - 1;
-      const { post, terms: rowTerms, counts, ends } = row;
-      for (let i = 0; i < rowTerms.length; i++) {
-        const term = rowTerms[i]!;
-        const from = i === 0 ? 0 : ends[i - 1]!;
-        const end = ends[i]!;
-        // The list's first head: (seq × TF_CODES + code), its seq a delta from 0.
-        let j = from;
-        let b = post[j++]!;
-        let head = b & 127;
-        for (let mul = 128; b & 128; mul *= 128) head += ((b = post[j++]!) & 127) * mul;
-        const code = head % TF_CODES;
-        const first = (head - code) / TF_CODES;
-        if (pieces === pieceRow.length) {
-          const n = pieces * 2;
-          pieceRow = grow(pieceRow, n);
-          pieceStart = grow(pieceStart, n);
-          pieceEnd = grow(pieceEnd, n);
-          pieceHead = grow(pieceHead, n);
-          pieceFirst = grow(pieceFirst, n);
-          next = grow(next, n);
-        }
-        const p = pieces++;
-        pieceRow[p] = r;
-        pieceStart[p] = j;
-        pieceEnd[p] = end;
-        pieceFirst[p] = first;
-        next[p] = -1;
-        let id = ids.get(term);
-        if (id === undefined) {
-          id = terms.push(term) - 1;
-          ids.set(term, id);
-          if (id === size.length) {
-            size = grow(size, id * 2);
-            count = grow(count, id * 2);
-            lastPiece = grow(lastPiece, id * 2);
-            firstPiece = grow(firstPiece, id * 2);
-          }
-          firstPiece[id] = p;
-          pieceHead[p] = head;
-        } else {
-          const prev = lastPiece[id]!;
-          next[prev] = p;
-          pieceHead[p] = (first - lastSeqIn(pieceRows[pieceRow[prev]!]!.post, pieceStart[prev]!, pieceEnd[prev]!, pieceFirst[prev]!, pieceHead[prev]! % TF_CODES)) * TF_CODES + code;
-        }
-        lastPiece[id] = p;
-        size[id] = size[id]! + varintSize(pieceHead[p]!) + end - j;
-        count[id] = count[id]! + counts[i]!;
+  const size = new Float64Array(n);
+  const count = new Uint32Array(n);
+  const firstPiece = new Int32Array(n);
+  const lastPiece = new Int32Array(n);
+  const pieceRow = new Int32Array(n);
+  const pieceStart = new Float64Array(n); // after the list's first head
+  const pieceEnd = new Float64Array(n);
+  const pieceHead = new Float64Array(n); // the first head as the merged list writes it
+  const pieceFirst = new Float64Array(n); // the list's first seq
+  const next = new Int32Array(n).fill(-1);
+  let p = 0;
+  for (let r = 0; r < input.length; r++) {
+    const { post, terms: rowTerms, counts, ends } = input[r]!;
+    for (let i = 0; i < rowTerms.length; i++, p++) {
+      const term = rowTerms[i]!;
+      const end = ends[i]!;
+      // The list's first head: (seq × TF_CODES + code), its seq a delta from 0.
+      let j = i === 0 ? 0 : ends[i - 1]!;
+      let b = post[j++]!;
+      let head = b & 127;
+      for (let mul = 128; b & 128; mul *= 128) head += ((b = post[j++]!) & 127) * mul;
+      const code = head % TF_CODES;
+      const first = (head - code) / TF_CODES;
+      pieceRow[p] = r;
+      pieceStart[p] = j;
+      pieceEnd[p] = end;
+      pieceFirst[p] = first;
+      let id = ids.get(term);
+      if (id === undefined) {
+        id = terms.push(term) - 1;
+        ids.set(term, id);
+        firstPiece[id] = p;
+        pieceHead[p] = head;
+      } else {
+        const prev = lastPiece[id]!;
+        next[prev] = p;
+        pieceHead[p] = (first - lastSeqIn(input[pieceRow[prev]!]!.post, pieceStart[prev]!, pieceEnd[prev]!, pieceFirst[prev]!, pieceHead[prev]! % TF_CODES)) * TF_CODES + code;
       }
+      lastPiece[id] = p;
+      size[id] = size[id]! + varintSize(pieceHead[p]!) + end - j;
+      count[id] = count[id]! + counts[i]!;
     }
   }
-  const { rows, parts, long, rowOfTerm, at } = layoutRows(store, segment, terms, size, count);
+  return { input, terms, ids, size, count, firstPiece, next, pieceRow, pieceStart, pieceEnd, pieceHead };
+}
+
+/** Copies every term's pieces, in seq order, to its place in the merged rows. */
+function copyPieces(pieces: ReturnType<typeof collectPieces>, rows: readonly ArchivePartRow[], rowOfTerm: Int32Array, at: Float64Array): void {
+  const { input, terms, firstPiece, next, pieceRow, pieceStart, pieceEnd, pieceHead } = pieces;
   for (let id = 0; id < terms.length; id++) {
     const out = rows[rowOfTerm[id]!]!.post;
     let o = at[id]!;
     for (let p = firstPiece[id]!; p >= 0; p = next[p]!) {
       o = writeVarint(out, o, pieceHead[p]!);
-      const src = pieceRows[pieceRow[p]!]!.post;
+      const src = input[pieceRow[p]!]!.post;
       const from = pieceStart[p]!;
       const end = pieceEnd[p]!;
       if (end - from < 64) for (let k = from; k < end; k++) out[o++] = src[k]!;
@@ -360,7 +366,6 @@ export function mergeSegments(store: string, segment: number, segments: readonly
       }
     }
   }
-  return { rows, parts, long };
 }
 
 /**
@@ -382,12 +387,6 @@ function lastSeqIn(post: Uint8Array, start: number, end: number, first: number, 
     seq += (head - c) / TF_CODES;
   }
   return seq;
-}
-
-function grow<T extends Float64Array | Uint32Array | Int32Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
 }
 
 /** The row (partition number) of a segment that holds `term`'s postings, if it has any. */

@@ -2,7 +2,7 @@
  * Persistence: the studio's IndexedDB through Dexie (the only layer that imports dexie).
  * The worker uses these stores; nothing above the worker reaches storage directly.
  */
-export { StudioDb, openDb, DB_NAME, type ProjectRow, type VersionRow, type RunRecord, type RunRow, type RunStatus, type EventBlockRow, type SnapshotRow, type SettingRow, type EndpointRow, type StorageNotice, type ArchiveChunkRow, type ArchivePartRow, type ArchiveSegmentMeta, type ArchiveStatsRow, type ExperimentRow, type ExperimentRunRow } from './StudioDb';
+export { StudioDb, openDb, DB_NAME, type ProjectRow, type VersionRow, type RunRecord, type RunRow, type RunStatus, type EventBlockRow, type SnapshotRow, type SettingRow, type EndpointRow, type StorageNotice, type ArchiveChunkRow, type ArchiveBlockRow, type ArchivePartRow, type ArchiveSegmentMeta, type ArchiveStatsRow, type ExperimentRow, type ExperimentRunRow } from './StudioDb';
 export { StorageError, toStorageError, withStorage, BLOCKED_MESSAGE, VERSION_CHANGE_MESSAGE, type StorageErrorKind } from './storageError';
 export { ProjectStore, MAX_VERSIONS, type ProjectSummaryRow, type SaveOutcome } from './ProjectStore';
 export { isUnfinished, isHeldByOther, isInterrupted } from './runLease';
