@@ -21,7 +21,9 @@ const FLUSH_EVERY = 16_384;
 
 window.generateStoredRun = async (projectName, docText, events) => {
   const db = await openDb();
-  const project = (await new ProjectStore(db).list()).find((p) => p.name === projectName);
+  const projects = new ProjectStore(db);
+  const summary = (await projects.list()).find((p) => p.name === projectName);
+  const project = summary && (await projects.get(summary.id));
   if (!project) throw new Error(`no project named ${projectName}`);
   const doc = JSON.parse(docText) as unknown;
   const parsed = parseHarness(doc);
@@ -32,7 +34,8 @@ window.generateStoredRun = async (projectName, docText, events) => {
   const t = Date.now();
   let record: RunRecord = {
     id, projectId: project.id, harness: parsed.spec.name, seed: kernel.seed, status: 'running', createdAt: t, updatedAt: t, head: -1,
-    specHash: started?.type === 'run.started' ? started.specHash : '', doc,
+    // The row keeps the project's document (what resume and fork read), not the long script played.
+    specHash: started?.type === 'run.started' ? started.specHash : '', doc: project.doc,
   };
   let failure: unknown = null;
   const writer = new RunWriter(kernel, {

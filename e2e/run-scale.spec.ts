@@ -173,3 +173,41 @@ test('a stored run too long to hold whole opens from IndexedDB and scrubs to any
   }
   expect(errors).toEqual([]);
 });
+
+test('a project with hundreds of runs lists them all, rendering only those in view', async ({ page }) => {
+  const errors = await openStudio(page);
+  // Stored runs of the open project, written straight into the studio's database (as many finished runs would leave it).
+  const total = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('harness-studio');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const all = <T,>(req: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const projects = (await all(db.transaction('projects').objectStore('projects').getAll())) as { id: string }[];
+    const tx = db.transaction('runs', 'readwrite');
+    for (let i = 0; i < 300; i++) {
+      for (const project of projects) tx.objectStore('runs').put({ id: `bulk-${String(i).padStart(4, '0')}-${project.id}`, projectId: project.id, harness: 'bulk', seed: i + 1, status: 'stopped', stopReason: 'all-finished', createdAt: 1000 + i, updatedAt: 1000 + i, head: 10, specHash: 'x', doc: null, owner: 'gone', leaseUntil: 0 });
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return { runs: 300, projects: projects.length };
+  });
+  expect(total.projects).toBeGreaterThan(0);
+  await page.reload();
+  await expect(page.getByTestId('runs-scroll')).toHaveAttribute('data-rows', String(total.runs), { timeout: 30_000 });
+  expect(await page.getByTestId('run-item').count()).toBeLessThan(40);
+  // The newest is selected and shown; scrolling to the end shows the oldest, which opens on a click.
+  await expect(page.locator('[data-testid="run-item"][aria-selected="true"]')).toHaveAttribute('data-run', /^bulk-0299/);
+  await page.getByTestId('runs-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  const oldest = page.locator('[data-testid="run-item"][data-run^="bulk-0000"]');
+  await expect(oldest).toBeVisible();
+  expect(await page.getByTestId('run-item').count()).toBeLessThan(40);
+  expect(errors).toEqual([]);
+});

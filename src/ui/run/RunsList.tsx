@@ -3,13 +3,20 @@ import { useStudio } from '../../store';
 import type { RunMeta } from '../../bridge/api';
 import { stopTone } from './format';
 import { deleteRun, exportTrace, forkAtHead, resume, selectRun } from './runController';
+import { useFixedRows } from './useFixedRows';
+
+/** Past this many runs the list is windowed: rows of one pinned height (run.css), only those in view exist. */
+const WINDOW_FROM = 60;
+const RUN_ROW = 76;
 
 const shortId = (id: string) => id.slice(0, 8);
 
-const RunItem = memo(function RunItem({ run, selected }: { run: RunMeta; selected: boolean }) {
+const RunItem = memo(function RunItem({ run, selected, top }: { run: RunMeta; selected: boolean; top?: number }) {
   const stop = (e: MouseEvent) => e.stopPropagation();
   return (
     <li
+      className={top === undefined ? undefined : 'is-fixed'}
+      style={top === undefined ? undefined : { transform: `translateY(${top}px)` }}
       data-testid="run-item"
       data-run={run.id}
       data-status={run.status}
@@ -76,12 +83,20 @@ const RunItem = memo(function RunItem({ run, selected }: { run: RunMeta; selecte
 export function RunsList() {
   const runs = useStudio((s) => s.runs);
   const runId = useStudio((s) => s.runId);
+  const windowed = runs.length > WINDOW_FROM;
+  const rows = useFixedRows<HTMLDivElement>(windowed ? runs.length : 0, RUN_ROW, windowed ? runs.findIndex((r) => r.id === runId) : -1, 4);
   return (
     <div className="rp-section rp-grow">
       <div className="rp-head">Runs ({runs.length})</div>
-      <div className="rp-scroll">
+      <div className="rp-scroll" ref={rows.ref} data-testid="runs-scroll" data-rows={runs.length}>
         {runs.length === 0 ? (
           <div className="rp-empty">No runs yet.</div>
+        ) : windowed ? (
+          <ul className="rp-list is-windowed" data-testid="runs-list" role="listbox" aria-label="Runs" style={{ height: rows.total }}>
+            {runs.slice(rows.start, rows.end).map((r, i) => (
+              <RunItem key={r.id} run={r} selected={r.id === runId} top={(rows.start + i) * RUN_ROW} />
+            ))}
+          </ul>
         ) : (
           <ul className="rp-list" data-testid="runs-list" role="listbox" aria-label="Runs">
             {runs.map((r) => (
