@@ -287,4 +287,18 @@ export interface StudioApi extends ExperimentsApi {
 
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;
+
+  /** The OpenTelemetry collector of Settings: its URL and header names (never a value), or null. */
+  getOtelCollector(): Promise<OtelCollectorSummary | null>;
+  /** Saves the collector; rejects naming the field that is wrong. Headers absent: keep the stored ones. */
+  saveOtelCollector(input: OtelCollectorInput): Promise<OtelCollectorSummary>;
+  deleteOtelCollector(): Promise<void>;
+  /** The run as OTLP/HTTP JSON (one ExportTraceServiceRequest; kernel/otel), redacted like every answer. */
+  runOtlp(runId: string): Promise<string>;
+  /** Posts the run to the collector (redacted); rejects with a message naming the endpoint and its answer. */
+  sendRunOtlp(runId: string): Promise<OtelSendResult>;
 }
+
+/** The OpenTelemetry collector as Settings sees and saves it (the worker owns the shapes). */
+import type { OtelCollectorInput, OtelCollectorSummary, OtelSendResult } from './otelCollector';
+export type { OtelCollectorInput, OtelCollectorSummary, OtelSendResult } from './otelCollector';

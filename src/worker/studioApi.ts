@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, checkRunnable, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteReport, SuiteRequest,
 } from './api';
@@ -28,6 +28,7 @@ import { storedRunMeta } from './storedRunMeta';
 import { storedStateAt } from './storedStateAt';
 import { WorkerMcp } from './mcpHost';
 import type { McpConnectResult } from './mcpApi';
+import { OTEL_COLLECTOR_KEY, OtelCollector, type OtelCollectorInput, type OtelCollectorSummary, type OtelSendResult } from './otelCollector';
 
 export interface StudioApiOptions {
   /** This worker's owner id for run leases (default: a random UUID). */
@@ -96,6 +97,8 @@ class Studio implements StudioService {
   /** Archival memory of every run, one namespace per run and store (RunArchive). */
   private readonly archive: DexieArchive;
   private readonly experiments: ExperimentStore;
+  /** The OpenTelemetry collector in Settings (its headers are kept like API keys). */
+  private readonly otel: OtelCollector;
   private readonly owner: string;
   private readonly now: () => number;
   private readonly leaseMs: number;
@@ -127,6 +130,7 @@ class Studio implements StudioService {
     this.mcpHub = this.mcp.hub();
     this.archive = new DexieArchive(db);
     this.experiments = new ExperimentStore(db, this.now);
+    this.otel = new OtelCollector(this.settings);
     this.owner = opts.owner ?? crypto.randomUUID();
     this.leaseMs = opts.leaseMs ?? 6000;
     this.timing = { chunkEvents: 2000, sliceMs: 12, maxBacklog: 50_000, ...opts.timing };
@@ -481,11 +485,54 @@ class Studio implements StudioService {
   }
 
   getSetting(key: string): Promise<unknown> {
+    // The collector's headers are kept like API keys: only otelCollector.ts reads them.
+    if (key === OTEL_COLLECTOR_KEY) return Promise.resolve(undefined);
     return this.guard(() => this.settings.get(key));
   }
 
   setSetting(key: string, value: unknown): Promise<void> {
+    if (key === OTEL_COLLECTOR_KEY) return Promise.reject(new Error('The collector is saved through saveOtelCollector.'));
     return this.guard(() => this.settings.set(key, value));
+  }
+
+  // ---- OpenTelemetry export (kernel/otel; the collector in otelCollector.ts) -----------------
+
+  getOtelCollector(): Promise<OtelCollectorSummary | null> {
+    return this.guard(() => this.otel.summary());
+  }
+
+  saveOtelCollector(input: OtelCollectorInput): Promise<OtelCollectorSummary> {
+    return this.guard(() => this.otel.save(input));
+  }
+
+  deleteOtelCollector(): Promise<void> {
+    return this.guard(() => this.otel.remove());
+  }
+
+  async runOtlp(runId: string): Promise<string> {
+    const meta = await this.getRun(runId);
+    if (!meta) throw new Error('This run is no longer stored.');
+    const parsed = parseHarness(meta.doc);
+    const events: KernelEvent[] = [];
+    for await (const e of this.eventsOf(runId, meta.head)) events.push(e);
+    return JSON.stringify(traceToOtlp(events, { startUnixMs: meta.createdAt, ...(parsed.ok ? { models: otelModels(parsed.spec) } : {}) }));
+  }
+
+  async sendRunOtlp(runId: string): Promise<OtelSendResult> {
+    const meta = await this.getRun(runId);
+    if (!meta) throw new Error('This run is no longer stored.');
+    const keys = await this.guard(async () => Promise.all((await this.endpoints.list()).filter((e) => e.hasKey).map(async (e) => (await this.endpoints.withKey(e.id))?.apiKey ?? '')));
+    const origin = typeof location === 'object' && location !== null ? (location as { origin?: string }).origin ?? null : null;
+    return this.otel.send(this.eventsOf(runId, meta.head), meta, [...documentSecrets(meta.doc), ...keys], this.opts.fetch ?? fetch, origin);
+  }
+
+  /** A run's events 0..head, read a block at a time (a long run is never loaded whole). */
+  private async *eventsOf(runId: string, head: number): AsyncGenerator<KernelEvent> {
+    for (let from = 0; from <= head; from += 4096) {
+      const chunk = await this.loadEvents(runId, from, Math.min(head, from + 4095));
+      if (chunk.length === 0) return;
+      yield* chunk;
+    }
   }
 
   // ---- experiments (stored here; run in the page's worker pool) ------------------------------

@@ -3,6 +3,7 @@ import { useStudio } from '../../store';
 import { stopTone } from './format';
 import { RUN_ACTIONS, tooltip, type RunAction } from './runActions';
 import { Scrubber } from './Scrubber';
+import { OtelExportButtons } from './OtelExportButtons';
 
 function ActionButton({ action, primary = false }: { action: RunAction; primary?: boolean }) {
   const enabled = useStudio((s) => action.enabled(s));
@@ -67,6 +68,7 @@ export function RunToolbar() {
       <span className="rp-sep" />
       <ActionButton action={byName('fork')} />
       <ActionButton action={byName('resume')} />
+      <OtelExportButtons />
       <span className="rp-sep" />
       <SeedInput />
       <span

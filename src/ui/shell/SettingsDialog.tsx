@@ -8,6 +8,7 @@ import { studio } from '../../bridge/client';
 import type { EndpointInput, EndpointSummary, EndpointTest } from '../../bridge/api';
 import { useStudio } from '../../store';
 import { LocalModelsSection } from './LocalModelsSection';
+import { OtelCollectorSection } from './OtelCollectorSection';
 import { ConfirmDelete } from '../shared/ConfirmDelete';
 import { useModalDialog } from '../shared/useModalDialog';
 
@@ -220,6 +221,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             </ul>
           )}
           <LocalModelsSection />
+          <OtelCollectorSection />
         </div>
       </div>
     </div>
