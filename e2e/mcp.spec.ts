@@ -33,6 +33,8 @@ const calculator = {
 };
 
 test('add an MCP server by URL, drag its echo tool onto the canvas, grant it, run: the result is recorded, and stepping back calls nothing', async ({ page }, info) => {
+  // Many steps, a server and a run: three times the usual budget on a loaded machine.
+  test.slow();
   await openStudio(page);
   const file = info.outputPath('mcp.harness.json');
   writeFileSync(file, JSON.stringify(calculator));
@@ -97,6 +99,7 @@ test('a server that cannot be reached: the palette says why, naming CORS and the
 });
 
 test('a local stdio server behind harness mcp-proxy: the studio connects through it and lists its tools', async ({ page }) => {
+  test.slow();
   const { startMcpProxy } = await import('../src/cli/mcpProxy');
   const { EVERYTHING_STDIO } = await import('../src/providers/testing/everythingServer');
   const proxy = await startMcpProxy({ ...EVERYTHING_STDIO, port: 0 });
