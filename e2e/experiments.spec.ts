@@ -48,7 +48,7 @@ test('the distractors experiment: progress, forest plot and intervals; a failing
   expect(hi).toBeCloseTo(0.779, 3);
   await expect(forest.locator('line')).not.toHaveCount(0);
 
-  // A failing run opens in the debugger, at the event where its goal was judged unmet.
+  // A failing run opens in the debugger, at the event where its goal failed.
   // Two runs of the same seed side by side: the memo's run and the one without it part at their first differing event.
   const pairSeed = await page.locator('[data-testid="exp-run-row"][data-failing="true"]').first().getAttribute('data-seed');
   await page.getByLabel(`Pick with-memo seed ${pairSeed}`, { exact: true }).check();
@@ -67,12 +67,20 @@ test('the distractors experiment: progress, forest plot and intervals; a failing
   await expect(failing).toHaveCount(14);
   await expect(page.locator('[data-testid="exp-run-row"]')).toHaveCount(14);
   const seed = await failing.first().getAttribute('data-seed');
+  // The row shows where its goal failed (the kernel's finding, carried by the record) and why.
+  const failure = failing.first().getByTestId('exp-run-failure');
+  await expect(failure).toContainText('artifact "date" does not contain "March 3"');
+  const failedAt = await failure.getAttribute('data-seq');
+  expect(failedAt).toMatch(/^\d+$/);
   await failing.first().getByTestId('exp-run-open').click();
   await expect(page.getByTestId('experiments-view')).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped');
+  // The debugger's cursor is at that event: the write of the wrong date, not the run's stop.
   const selected = page.locator('[data-testid="event-row"][aria-selected="true"]');
-  await expect(selected).toHaveAttribute('data-type', 'run.stopped');
-  await expect(page.getByTestId('event-detail')).toContainText('false');
+  await expect(selected).toHaveAttribute('data-seq', failedAt!);
+  await expect(selected).toHaveAttribute('data-type', 'artifact.written');
+  await expect(page.getByTestId('event-detail')).toContainText('date');
+  await expect(page.getByTestId('event-detail')).not.toContainText('March 3');
   await expect(page.getByTestId('run-seed').or(page.getByTestId('runs-list'))).toContainText(seed!);
   expect(errors).toEqual([]);
 });

@@ -47,7 +47,8 @@ export const KERNEL_SUBSYSTEMS = {
   // Runs a kernel to its stop with asks answered by a rule (the CLI's run and the studio's suite scoring).
   runToStop: { uses: ['kernel'] },
   // Experiments: the file, its variants as patches, the statistics and the report; runs are the executor's.
-  experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite'], types: ['trace'] },
+  // A failing run's goal failures replay its trace through the reducer (experiment/goalFailures.ts).
+  experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite', 'term', 'state'], types: ['trace'] },
   // OpenTelemetry export: a run's events as OTLP spans (GenAI conventions); sending is the host's.
   otel: { uses: [], types: ['trace'] },
   index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel'] },

@@ -58,10 +58,11 @@ export type { TaskRecord } from './ipc/tasks';
 export { LivelockDetector, LIVELOCK_DEFAULTS, type LivelockFinding, type TurnObservation } from './term/livelock';
 export { waitForCycle, explainCycle } from './term/deadlock';
 export { finishStop, FAILED_STOPS, type JobFailure, type FinishStop } from './term/finish';
+export { GoalFailureWatch, type GoalFailure } from './term/goalFailure';
 export {
   applyPatch, bootstrapMean, buildReport, comparedPairs, coverage, experimentJsonSchema, ExperimentFileSchema, EXPERIMENT_VERSION, inProcessExecutor, loadExperiment, mcnemar, measureRun, pairedBootstrap, passAtK, planRuns,
   prepareExperiment, reportText, runExperiment, runKey, shardRuns, allSeeds, sortRecords, wilson,
-  compare, summarize, recordsByKey, formatNumber, parsePointer, parseCsvRows, parseJsonlRows,
+  compare, summarize, recordsByKey, formatNumber, parsePointer, parseCsvRows, parseJsonlRows, goalFailures, firstGoalFailure,
   type ExperimentFileInput, type LoadResult, type Comparison, type Experiment, type ExperimentFile, type ExperimentOutcome, type ExperimentProgress, type ExperimentReport, type Metric, type MetricSummary, type MetricValue, type PatchOp, type ResolvedExperiment, type RunExecutor, type RunFacts, type RunJob, type RunRecord, type VariantReport,
 } from './experiment';
 export { OTEL_SCOPE, OTLP_BATCH_SPANS, OtelSpanStream, otelModels, otlpBatches, otlpRequest, otelSpanId, otelTraceId, traceToOtlp, type OtelExportOptions, type OtlpAnyValue, type OtlpExportRequest, type OtlpKeyValue, type OtlpSpan, type OtlpSpanEvent } from './otel';

@@ -16,3 +16,4 @@ export { buildReport, compare, comparedPairs, coverage, recordsByKey, round, sum
 export { comparisonVerdict, formatNumber } from './verdict';
 export { inProcessExecutor, measureRun, runExperiment, sortRecords, type ExperimentOutcome, type ExperimentProgress, type RunExecutor, type RunExperimentOptions } from './runner';
 export { reportText } from './reportText';
+export { firstGoalFailure, goalFailures } from './goalFailures';

@@ -6,6 +6,7 @@
  */
 import type { Experiment } from './load';
 import type { MetricValue } from './metrics';
+import type { GoalFailure } from '../term/goalFailure';
 
 /** One run to do. The experiment's hash says which experiment it belongs to. */
 export interface RunJob {
@@ -25,6 +26,12 @@ export interface RunRecord extends RunJob {
   stopReason: string;
   traceHash: string;
   values: Record<string, MetricValue>;
+  /**
+   * Where the run's first unmet goal failed (term/goalFailure.ts), read from its trace: the
+   * debugger opens a failing run there. Absent when every goal was met (and in records made
+   * before it was recorded).
+   */
+  failure?: GoalFailure;
 }
 
 /** The idempotency key of a run within its experiment: (variant, seed, input). */

@@ -9,6 +9,7 @@ import type { Experiment } from './load';
 import { measure, type RunFacts } from './metrics';
 import { allSeeds, planRuns, runKey, shardRuns, type RunJob, type RunRecord } from './plan';
 import { buildReport, coverage, recordsByKey, type ExperimentReport } from './report';
+import { firstGoalFailure } from './goalFailures';
 
 /**
  * Where runs happen. `execute` calls `onResult` once for each job, in any order and from any
@@ -48,7 +49,8 @@ export function measureRun(exp: Experiment, job: RunJob, run: RunFacts & { trace
   const spec = exp.spec(job.variant, job.input);
   const values: RunRecord['values'] = {};
   for (const m of exp.metrics) values[m.id] = measure(m, spec, run);
-  return { experiment: exp.hash, variant: job.variant, seed: job.seed, input: job.input, stopReason: run.stopReason, traceHash: run.traceHash, values };
+  const failure = spec.goals.every((g) => run.goals[g.id] === true) ? null : firstGoalFailure(spec, run.events);
+  return { experiment: exp.hash, variant: job.variant, seed: job.seed, input: job.input, stopReason: run.stopReason, traceHash: run.traceHash, values, ...(failure ? { failure } : {}) };
 }
 
 /** Records in plan order: seed, input (dataset order), variant (file order). */

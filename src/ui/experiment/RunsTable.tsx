@@ -1,6 +1,6 @@
 /**
- * Every run of the experiment, one row each: open it in the debugger (at the event where its
- * goals were judged unmet), or pick two to see side by side where their traces first differ.
+ * Every run of the experiment, one row each, a failing one with the event where its goal failed
+ * and why: open it in the debugger (at that event), or pick two to see side by side where their traces first differ.
  */
 import { useMemo, useState } from 'react';
 import type { Experiment, RunRecord } from '../../kernel';
@@ -77,6 +77,7 @@ export function RunsTable({ exp, records, filter, setFilter, onOpen, onCompare }
                   {m.id}
                 </th>
               ))}
+              <th scope="col">failed at</th>
               <th scope="col">trace</th>
             </tr>
           </thead>
@@ -100,6 +101,9 @@ export function RunsTable({ exp, records, filter, setFilter, onOpen, onCompare }
                       {cell(r.values[id])}
                     </td>
                   ))}
+                  <td data-testid="exp-run-failure" data-seq={r.failure?.seq} title={r.failure === undefined ? undefined : `goal ${r.failure.goal}: ${r.failure.why}`}>
+                    {r.failure === undefined ? '—' : `#${r.failure.seq} ${r.failure.why}`}
+                  </td>
                   <td className="hs-mono">{r.traceHash}</td>
                 </tr>
               );

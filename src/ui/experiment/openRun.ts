@@ -1,9 +1,10 @@
 /**
  * Every run of an experiment can be opened in the debugger: the variant's document (with its
  * dataset input bound) runs at the record's seed through the studio's own run machinery, as a
- * stored run of the open project, and the debugger opens it at the event where its goals were
- * judged unmet (the run's `run.stopped`, whose `goals` say which). Two runs side by side show
- * the first event where their traces differ.
+ * stored run of the open project, and the debugger opens it at the event where its goal failed
+ * (the record's `failure`, found by the kernel from the trace: term/goalFailure.ts), or at its
+ * stop when every goal was met. Two runs side by side show the first event where their traces
+ * differ.
  */
 import { studio } from '../../bridge/client';
 import type { RunMeta } from '../../bridge/api';
@@ -27,8 +28,9 @@ async function storedRun(exp: Experiment, record: RunRecord): Promise<RunMeta> {
   return done;
 }
 
-/** The seq of the run's stop event (where the kernel judged its goals), or its head. */
-async function failureSeq(run: RunMeta): Promise<number> {
+/** The seq of the event where the record's goal failed; for a run that met its goals (or an older record), its stop event, or its head. */
+async function failureSeq(run: RunMeta, record: RunRecord): Promise<number> {
+  if (record.failure !== undefined && record.failure.seq <= run.head) return record.failure.seq;
   const tail = await studio().loadEvents(run.id, Math.max(0, run.head - 8), run.head);
   const stop = [...tail].reverse().find((e) => e.type === 'run.stopped');
   return stop?.seq ?? run.head;
@@ -37,7 +39,7 @@ async function failureSeq(run: RunMeta): Promise<number> {
 /** Opens the record's run in the debugger at its failure (or its stop), and returns it. */
 export async function openRunInDebugger(exp: Experiment, record: RunRecord): Promise<RunMeta> {
   const run = await storedRun(exp, record);
-  await showRunAt(run, await failureSeq(run));
+  await showRunAt(run, await failureSeq(run, record));
   return run;
 }
 
