@@ -144,3 +144,49 @@ describe('a judge goal', () => {
     expect(stopOf(k.events)).toMatchObject({ reason: 'completed', goals: { polite: true } });
   });
 });
+
+describe("a judge's tokens", () => {
+  const priced = () => {
+    const d = doc();
+    return { ...d, models: d.models.map((m) => (m.id === 'critic' ? { ...m, priceIn: 2, priceOut: 10 } : m)) };
+  };
+  const reported: InferRecord = { ...record, reported: { tokensIn: 120, tokensOut: 7 } };
+  const answers = [
+    () => ({ verdict: 'fail' as const, reason: 'curt', answer: 'FAIL curt', record: reported }),
+    () => ({ verdict: 'pass' as const, reason: 'polite', answer: 'PASS polite', record }), // no usage reported: the estimate (10 in, 3 out) is charged
+  ];
+
+  it("are charged to the run's tokens and cost as the provider reported them (else the estimate), at the judge model's prices, recorded on goal.judged", async () => {
+    const withJudge = Kernel.create(priced(), { runId: 'r', seed: 1, cpus: { 'openai-compatible': judgingCpu(answers) } });
+    await withJudge.runUntil();
+    const charges = judged(withJudge.events).map((e) => e.charge);
+    expect(charges).toEqual([{ tokensIn: 120, tokensOut: 7, cost: (120 * 2 + 7 * 10) / 1e6 }, { tokensIn: 10, tokensOut: 3, cost: (10 * 2 + 3 * 10) / 1e6 }]);
+    // The same run's agents alone: the sim's tokens; the judge adds exactly its charges.
+    let tokensIn = 0;
+    let tokensOut = 0;
+    let cost = 0;
+    for (const e of withJudge.events) if (e.type === 'infer.completed') (tokensIn += e.tokensIn), (tokensOut += e.tokensOut), (cost += e.cost);
+    expect(withJudge.state.tokensIn).toBe(tokensIn + 130);
+    expect(withJudge.state.tokensOut).toBe(tokensOut + 10);
+    expect(withJudge.state.cost).toBeCloseTo(cost + (310 + 50) / 1e6, 12);
+    // The writer's own figures and its group's are untouched: a judge is no agent's spending.
+    expect(withJudge.state.procs['writer']!.tokensIn).toBe(tokensIn);
+  });
+
+  it('are charged the same on replay, restore and seek, with no call', async () => {
+    const k = Kernel.create(priced(), { runId: 'r', seed: 1, cpus: { 'openai-compatible': judgingCpu(answers) } });
+    await k.runUntil();
+    const nobody = judgingCpu([() => {
+      throw new Error('asked again');
+    }]);
+    const restored = Kernel.restore(k.events, priced(), { runId: 'r', seed: 1, cpus: { 'openai-compatible': nobody } });
+    expect([restored.state.tokensIn, restored.state.tokensOut, restored.state.cost]).toEqual([k.state.tokensIn, k.state.tokensOut, k.state.cost]);
+    const replay = Kernel.create(priced(), { runId: 'r', seed: 1, cpus: { 'openai-compatible': RecordedCpu.fromTrace('openai-compatible', k.events) } });
+    await replay.runUntil();
+    expect(traceHash(replay.events)).toBe(traceHash(k.events));
+    expect([replay.state.tokensIn, replay.state.tokensOut, replay.state.cost]).toEqual([k.state.tokensIn, k.state.tokensOut, k.state.cost]);
+    const first = judged(k.events)[0]!;
+    expect(k.stateAt(first.seq).tokensIn - k.stateAt(first.seq - 1).tokensIn).toBe(120);
+    expect(nobody.asked).toHaveLength(0);
+  });
+});

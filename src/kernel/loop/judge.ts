@@ -14,7 +14,7 @@
 import type { Cpu, JudgeAnswer } from '../cpu/cpu';
 import { isCpuFault } from '../cpu/fault';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
-import { judgeLeaves, judgementKey, subjectOf, type JudgePredicate, type Subject } from '../term/judgement';
+import { judgeCharge, judgeLeaves, judgementKey, subjectOf, type JudgePredicate, type Subject } from '../term/judgement';
 import type { RunContext, Step } from './runContext';
 
 type Judged = Extract<KernelEventBody, { type: 'goal.judged' }>;
@@ -48,8 +48,8 @@ function judge(ctx: RunContext, goal: string, path: string, leaf: JudgePredicate
   const asked = (): Promise<JudgeAnswer> | JudgeAnswer => cpu.judge!({ model, rubric: leaf.rubric, subject: subject.text, subjectName: subject.name, goal, path, version: subject.version, seed: ctx.seed });
   const answered = (a: JudgeAnswer): KernelEvent =>
     a.verdict === 'unclear'
-      ? record({ verdict: 'error', reason: `model ${leaf.model} answered neither pass nor fail: "${oneLine(a.answer)}"`, answer: a.answer, record: a.record })
-      : record({ verdict: a.verdict, reason: a.reason, answer: a.answer, record: a.record });
+      ? record({ verdict: 'error', reason: `model ${leaf.model} answered neither pass nor fail: "${oneLine(a.answer)}"`, answer: a.answer, record: a.record, charge: judgeCharge(model, a.record) })
+      : record({ verdict: a.verdict, reason: a.reason, answer: a.answer, record: a.record, charge: judgeCharge(model, a.record) });
   const failed = (err: unknown): KernelEvent => {
     if (!isCpuFault(err)) throw err;
     const { failure } = err;

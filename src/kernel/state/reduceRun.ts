@@ -29,6 +29,12 @@ export const runReducers = {
   },
   'goal.judged': (s, e) => {
     (s.judged ??= idTable())[judgementKey(e.goal, e.path)] = { version: e.version, verdict: e.verdict, reason: e.reason, seq: e.seq };
+    // The judge's call is the run's spending (no agent's, no group's).
+    if (e.charge) {
+      s.tokensIn += e.charge.tokensIn;
+      s.tokensOut += e.charge.tokensOut;
+      s.cost += e.charge.cost;
+    }
   },
   // A fact for the record and the metrics: the deadline class already accounted the turn.
   'sched.missed': () => {},

@@ -7,6 +7,7 @@
  */
 import type { KernelState } from '../state/state';
 import type { Predicate } from '../spec';
+import type { SliceCharge } from '../trace/events';
 import type { Judgement } from './verdict';
 
 export type { Judgement } from './verdict';
@@ -65,4 +66,18 @@ function collect(p: Predicate, path: string): JudgeLeaf[] {
   if (p.kind === 'judge') return [{ leaf: p, path }];
   if (p.kind === 'all' || p.kind === 'any') return p.of.flatMap((q, i) => collect(q, `${path}.of[${i}]`));
   return [];
+}
+
+/**
+ * What a judge's call costs the run: the tokens the provider reported (else the tokenizer's
+ * estimate, as for a turn) at the judge model's prices. Recorded on `goal.judged` as `charge`,
+ * which the reducer adds to the run's tokens and cost, so a replay charges the same with no call.
+ * A judge belongs to no agent and no budget group: only the run's totals (and its harness limits) pay.
+ */
+export function judgeCharge(
+  model: { priceIn: number; priceOut: number },
+  record: { reported: { tokensIn: number; tokensOut: number } | null; estimate: { tokensIn: number; tokensOut: number } },
+): SliceCharge {
+  const { tokensIn, tokensOut } = record.reported ?? record.estimate;
+  return { tokensIn, tokensOut, cost: (tokensIn * model.priceIn + tokensOut * model.priceOut) / 1_000_000 };
 }

@@ -147,9 +147,10 @@ export type KernelEventBody =
    * (term/judgement.ts): `pass` / `fail` by the model (`answer` its whole text, `record` the
    * response as on infer.completed), `fallback` (the model runs on the sim CPU: the declared
    * offline fallback stands in, not a model's verdict), or `error` (no verdict; `failure` when the
-   * call failed). A replay, seek or fork reads the verdict from here and asks no model.
+   * call failed). A replay, seek or fork reads the verdict from here and asks no model. `charge`:
+   * what the model's answer cost (term/judgement.ts judgeCharge), added to the run's tokens and cost.
    */
-  | { type: 'goal.judged'; goal: string; path: string; model: string; subject: string; version: number; verdict: 'pass' | 'fail' | 'fallback' | 'error'; reason: string; answer?: string; record?: InferRecord; failure?: CpuFailure }
+  | { type: 'goal.judged'; goal: string; path: string; model: string; subject: string; version: number; verdict: 'pass' | 'fail' | 'fallback' | 'error'; reason: string; answer?: string; record?: InferRecord; charge?: SliceCharge; failure?: CpuFailure }
   /**
    * A deadline-class turn completed after the absolute deadline its agent was picked with
    * (sched/deadlineMisses.ts): `lateMs` = completion time − deadline. `cause` is its infer.completed.
