@@ -41,6 +41,8 @@ export const EXPERIMENT_USAGE = `usage:
     --base-url M=U  the document's real model M (a judge's, say) at U, as harness run
     --key-env VAR the environment variable holding the key (else OPENAI_API_KEY,
                   ANTHROPIC_API_KEY or HARNESS_KEY_<MODEL>)
+                  with --queue: the runs go to the workers started with the same --endpoint,
+                  --model, --wire and --base-url flags, which hold the keys (none go to Redis)
   merge       join results files (shards of one experiment) into its report
 
 exit codes: 0 every expectation in the file holds, 1 one does not, 2 bad file or arguments
@@ -130,8 +132,12 @@ function parseArgs(args: readonly string[]): ExperimentArgs | string {
   return { file, json, resume, ...(workers !== undefined ? { workers } : {}), ...(out !== undefined ? { out } : {}), ...(shard ? { shard } : {}), ...(queue !== undefined ? { queue } : {}) };
 }
 
-/** Reads and prepares the experiment file; files it names are read relative to its folder. `cpu`: where real models run (null: nowhere). */
-function load(file: string, io: CliIo, cpu: ExperimentCpu | null = null): { ok: true; experiment: Experiment } | { ok: false; result: CliResult } {
+/**
+ * Reads and prepares the experiment file; files it names are read relative to its folder. `cpu`:
+ * where real models run (null: nowhere); `queued`: runs happen on queue workers, which hold the
+ * keys and check each run's endpoint themselves.
+ */
+function load(file: string, io: CliIo, cpu: ExperimentCpu | null = null, queued = false): { ok: true; experiment: Experiment } | { ok: false; result: CliResult } {
   let text: string;
   try {
     text = io.readFile(file);
@@ -153,6 +159,7 @@ function load(file: string, io: CliIo, cpu: ExperimentCpu | null = null): { ok: 
   // Without --endpoint or --base-url, runs happen on the CPUs that need no network.
   for (const v of exp.variants) {
     if (cpu !== null) {
+      if (queued) continue;
       const problem = endpointProblem(exp.spec(v, exp.inputs[0]!), cpu, io.env);
       if (problem !== null) return { ok: false, result: fileError(`${file}: variant "${v}": ${problem}\n`) };
       continue;
@@ -216,8 +223,8 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
   const { cpu } = taken;
   const parsed = parseArgs(taken.rest);
   if (typeof parsed === 'string') return usageError(parsed);
-  if (cpu !== null && parsed.queue !== undefined) return usageError('--queue and --endpoint/--base-url: harness worker runs the offline CPUs only for now; run real models without --queue');
-  const loaded = load(parsed.file, io, cpu);
+  // With --queue the runs happen on harness worker processes started with the same endpoint flags and the keys.
+  const loaded = load(parsed.file, io, cpu, parsed.queue !== undefined);
   if (!loaded.ok) return loaded.result;
   const exp = loaded.experiment;
   const workers = parsed.workers ?? io.cores ?? 1;
@@ -225,13 +232,13 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
   if (typeof have === 'string') return fileError(have);
   let executor: RunExecutor = inProcessExecutor((job) => runExperimentJob(exp, job));
   let close = async () => {};
-  if (cpu !== null) executor = inProcessExecutor(endpointJob(exp, cpu, io), workers);
-  else if (parsed.queue !== undefined) {
-    const onQueue = await (await import('./experimentQueue')).openQueueExecutor(exp, parsed.queue);
+  if (parsed.queue !== undefined) {
+    const onQueue = await (await import('./experimentQueue')).openQueueExecutor(exp, parsed.queue, { cpu });
     if (typeof onQueue === 'string') return fileError(`harness: ${onQueue}\n`);
     executor = onQueue;
     close = () => onQueue.close();
-  } else if (io.workerEntry !== undefined && workers > 1) {
+  } else if (cpu !== null) executor = inProcessExecutor(endpointJob(exp, cpu, io), workers);
+  else if (io.workerEntry !== undefined && workers > 1) {
     const pool = (await import('./experimentPool')).workerPool(exp, io.workerEntry, workers);
     executor = pool;
     close = () => pool.close();

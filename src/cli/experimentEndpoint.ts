@@ -8,7 +8,7 @@
  * thread, as many at once as `--workers` (the work is waiting on the network, not computing).
  * A run that cannot use its endpoint (refused key, unreachable) stops the experiment, exit 2.
  */
-import { measureRun, type Experiment, type HarnessSpec, type RunJob, type RunRecord } from '../kernel';
+import { measureRun, type Experiment, type HarnessSpec, type KernelEvent, type RunJob, type RunRecord } from '../kernel';
 import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
 import { runSpec, setupFailure, type CliIo } from './commands';
 import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
@@ -97,8 +97,11 @@ function keyed(spec: HarnessSpec, cpu: ExperimentCpu, env: CliIo['env']): Record
   return out;
 }
 
-/** One run of the experiment on `cpu`, measured like runExperimentJob's (the trace hash is of the document as it ran). */
-export function endpointJob(exp: Experiment, cpu: ExperimentCpu, io: CliIo): (job: RunJob) => Promise<RunRecord> {
+/**
+ * One run of the experiment on `cpu`, measured like runExperimentJob's (the trace hash is of the
+ * document as it ran). `keepTrace` gets the run's events (`harness worker --traces`).
+ */
+export function endpointJob(exp: Experiment, cpu: ExperimentCpu, io: CliIo, keepTrace?: (events: readonly KernelEvent[]) => void): (job: RunJob) => Promise<RunRecord> {
   return async (job) => {
     const spec = onCpu(exp.spec(job.variant, job.input), cpu);
     const ends = cliEndpoints(spec, keyed(spec, cpu, io.env), cpu.baseUrls);
@@ -107,6 +110,7 @@ export function endpointJob(exp: Experiment, cpu: ExperimentCpu, io: CliIo): (jo
     const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve, cpus });
     const setup = setupFailure(events);
     if (setup) throw new EndpointUnusable(`model ${setup.model}: ${setup.failure.message}${setup.failure.fix ? ` (${setup.failure.fix})` : ''}`.replace(/\s*\n\s*/g, ' '));
+    keepTrace?.(events);
     return measureRun(exp, job, {
       events, goals: summary.goals, stopReason: summary.stopReason, steps: summary.steps,
       tokensIn: summary.tokensIn, tokensOut: summary.tokensOut, cost: summary.cost, traceHash: summary.traceHash,

@@ -12,10 +12,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { fromJsonl, traceHash, type RunRecord } from '../kernel';
-import { traceFile } from './worker';
+import { fromJsonl, parseHarness, traceHash, type RunRecord } from '../kernel';
+import { harnessStandIn } from '../providers/testing/standInTask';
+import { WireServer } from '../providers/testing/wireServer';
+import { runCli, type CliIo } from './commands';
+import { traceFile, workerCommand } from './worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_NAME } from './experimentQueueTarget';
+import { QUEUE_NAME, queueNameFor } from './experimentQueueTarget';
 
 const CLI = ['scripts/run-ts.mjs', 'src/cli/main.ts'];
 const children: ChildProcess[] = [];
@@ -123,5 +126,119 @@ describe('harness experiment --queue with harness worker processes', () => {
     b.kill('SIGTERM');
     expect(await bExit).toBe(0);
     expect(b.output()).toMatch(/harness worker B: stopped after \d+ runs/);
+  });
+});
+
+/** A writer who writes the report and finishes; variant `strict` wants a word it never writes. */
+const writerDoc = {
+  version: 1,
+  name: 'report writer',
+  models: [{ id: 'm', name: 'M', provider: 'sim', tokensPerSecond: 100 }],
+  agents: [{ id: 'writer', name: 'Writer', model: 'm', systemPrompt: 'You write the report.', behaviour: [{ op: 'write', artifact: 'report', text: 'status: approved' }, { op: 'finish', text: 'done' }] }],
+  goals: [{ id: 'approved', name: 'the report is approved', when: { kind: 'artifact', name: 'report', contains: 'approved' } }],
+};
+const writerExperiment = {
+  version: 1,
+  name: 'writer on a wire CPU, on queue workers',
+  base: 'writer.json',
+  variants: [{ id: 'base', patch: [] }, { id: 'strict', patch: [{ op: 'replace', path: '/goals/0/when/contains', value: 'signed' }] }],
+  seeds: { count: 6 },
+  metrics: [{ id: 'pass', kind: 'goals' }, { kind: 'steps' }, { kind: 'tokensIn' }, { kind: 'tokensOut' }, { kind: 'stopReason' }],
+};
+const KEY = 'sk-stand-in-queue-0123456789';
+
+/** Every value Redis holds, as text (strings, hashes, lists, sets, sorted sets, streams). */
+async function everything(client: Redis): Promise<string> {
+  const out: string[] = [];
+  for (const key of await client.keys('*')) {
+    const type = await client.type(key);
+    const v =
+      type === 'string' ? await client.get(key)
+      : type === 'hash' ? await client.hgetall(key)
+      : type === 'list' ? await client.lrange(key, 0, -1)
+      : type === 'set' ? await client.smembers(key)
+      : type === 'zset' ? await client.zrange(key, 0, -1)
+      : type === 'stream' ? await client.xrange(key, '-', '+')
+      : null;
+    out.push(key, JSON.stringify(v));
+  }
+  return out.join('\n');
+}
+
+describe('harness worker --endpoint: queue workers on a real CPU (the wire stand-in, NOT A MODEL)', () => {
+  it('run the runs on the endpoint with their own key; the coordinator (no key) prints the local endpoint report byte for byte; offline workers take none', { timeout: 300_000 }, async () => {
+    const server = await WireServer.start();
+    try {
+      const spec = parseHarness(writerDoc);
+      if (!spec.ok) throw new Error('bad test document');
+      server.always('/v1/chat/completions', harnessStandIn(spec.spec).respond);
+      const dir = mkdtempSync(path.join(tmpdir(), 'harness-queue-endpoint-'));
+      writeFileSync(path.join(dir, 'writer.json'), JSON.stringify(writerDoc));
+      const file = path.join(dir, 'exp.json');
+      writeFileSync(file, JSON.stringify(writerExperiment));
+      const progress: string[] = [];
+      const io = (env: Record<string, string>): CliIo => ({ readFile: (p) => readFileSync(p, 'utf8'), writeFile: () => {}, env, sleep: async () => {}, progress: { tty: false, write: (t) => void progress.push(t) } });
+      const endpoint = ['--endpoint', `${server.url}/v1`, '--model', 'stand-in'];
+
+      const local = await runCli(['experiment', file, ...endpoint, '--key-env', 'STAND_IN_KEY', '--json'], io({ STAND_IN_KEY: KEY }));
+      expect(local.stderr).toBe('');
+      expect(local.code).toBe(0);
+      const localRequests = server.count('/v1/chat/completions');
+      expect(localRequests).toBe(24); // 2 variants × 6 seeds × 2 turns
+
+      // Two endpoint workers with the key in their environment, and an offline worker on the same Redis.
+      let stopWorkers!: () => void;
+      const stop = new Promise<void>((r) => (stopWorkers = r));
+      const workers = ['E1', 'E2'].map((name) => workerCommand(['--queue', url, '--name', name, ...endpoint, '--key-env', 'STAND_IN_KEY'], io({ STAND_IN_KEY: KEY }), stop));
+      const offline = workerCommand(['--queue', url, '--name', 'OFF'], io({}), stop);
+      await expect.poll(() => progress.filter((t) => t.includes('taking runs from')).length, { timeout: 30_000 }).toBe(3);
+      const cpuQueue = queueNameFor({ endpoint: { url: `${server.url}/v1`, model: 'stand-in', wire: 'openai' }, baseUrls: {} });
+      expect(cpuQueue).not.toBe(QUEUE_NAME);
+      expect(progress.find((t) => t.includes('harness worker E1:'))).toContain(`(queue ${cpuQueue}, runs on every model on stand-in at ${server.url}/v1 (openai wire))`);
+
+      // The coordinator has no key: the workers hold it.
+      const queued = await runCli(['experiment', file, '--queue', url, ...endpoint, '--json'], io({}));
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toBe(local.stdout);
+      expect(server.count('/v1/chat/completions') - localRequests).toBe(24);
+      expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
+      // The key is nowhere in Redis (jobs, results, the stored experiment).
+      const stored = await everything(redis);
+      expect(stored).toContain(cpuQueue);
+      expect(stored).not.toContain(KEY);
+
+      stopWorkers();
+      const results = await Promise.all([...workers, offline]);
+      expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+      const made = results.map((r) => Number(/stopped after (\d+) run/.exec(r.stderr)![1]));
+      expect(made[0]! + made[1]!).toBe(12);
+      expect(made[2]).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a run whose endpoint refuses fails the experiment with the endpoint\'s words (exit 2)', { timeout: 120_000 }, async () => {
+    const server = await WireServer.start();
+    try {
+      server.always('/v1/chat/completions', () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) }));
+      const dir = mkdtempSync(path.join(tmpdir(), 'harness-queue-endpoint-'));
+      writeFileSync(path.join(dir, 'writer.json'), JSON.stringify(writerDoc));
+      const file = path.join(dir, 'exp.json');
+      writeFileSync(file, JSON.stringify({ ...writerExperiment, name: 'refused', seeds: { count: 1 } }));
+      const io: CliIo = { readFile: (p) => readFileSync(p, 'utf8'), writeFile: () => {}, env: { STAND_IN_KEY: 'sk-wrong-key-0123456789' }, sleep: async () => {} };
+      const endpoint = ['--endpoint', `${server.url}/v1`, '--model', 'stand-in'];
+      let stopWorker!: () => void;
+      const worker = workerCommand(['--queue', url, '--name', 'R', ...endpoint, '--key-env', 'STAND_IN_KEY'], io, new Promise<void>((r) => (stopWorker = r)));
+      const r = await runCli(['experiment', file, '--queue', url, ...endpoint, '--json'], { ...io, env: {} });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/failed on a worker: model m: .*(401|key)/i);
+      expect(r.stderr).not.toContain('sk-wrong-key');
+      stopWorker();
+      expect((await worker).code).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from './commands';
-import { parseQueueUrl, runJobId } from './experimentQueueTarget';
+import { parseQueueUrl, QUEUE_NAME, queueNameFor, runJobId } from './experimentQueueTarget';
 
 const EXP = 'public/examples/distractors.experiment.json';
 const io: CliIo = { readFile: (p) => readFileSync(p, 'utf8'), writeFile: () => {} };
@@ -71,9 +71,23 @@ describe('harness experiment --queue / harness worker: errors', () => {
     expect(bad.stderr).toMatch(/^harness: --queue: .*the scheme must be redis:\/\//);
     expect((await runCli(['experiment', EXP, '--queue', 'redis://h:1', '--workers', '2'], io)).stderr).toMatch(/^harness: --queue and --workers: /);
     expect((await runCli(['experiment', EXP, '--queue', 'redis://h:1', '--shard', '0/2', '--out', 'x'], io)).stderr).toMatch(/^harness: --queue and --shard: /);
-    expect((await runCli(['experiment', EXP, '--queue', 'redis://h:1', '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm'], io)).stderr).toMatch(/^harness: --queue and --endpoint\/--base-url: harness worker runs the offline CPUs only/);
+    expect((await runCli(['worker', '--queue', 'redis://h:1', '--model', 'm'], io)).stderr).toMatch(/^harness: --model needs --endpoint URL/);
+    expect((await runCli(['worker', '--queue', 'redis://h:1', '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm', '--key-env', 'NOT_SET_HERE'], { ...io, env: {} })).stderr).toMatch(/^harness: --key-env: the environment variable NOT_SET_HERE is not set/);
     expect((await runCli(['worker'], io)).stderr).toMatch(/^harness: worker needs --queue redis:\/\/HOST:PORT/);
     expect((await runCli(['worker', '--queue', 'redis://h:1', '--stalled-ms', '5'], io)).stderr).toMatch(/^harness: --stalled-ms: expected an integer from 200 to 3600000, found "5"/);
     expect((await runCli(['worker', '--help'], io)).stdout).toMatch(/harness worker --queue redis:\/\/HOST:PORT/);
+  });
+});
+
+describe('the queue of runs on real models', () => {
+  it('is the offline queue without endpoint flags, and one of its own per endpoint (the same for the same flags)', () => {
+    const at = (url: string, model = 'm', baseUrls: Record<string, string> = {}) => queueNameFor({ endpoint: { url, model, wire: 'openai' }, baseUrls });
+    expect(queueNameFor(null)).toBe(QUEUE_NAME);
+    expect(at('http://a/v1')).toMatch(new RegExp(`^${QUEUE_NAME}\\.[0-9a-f]{16}$`));
+    expect(at('http://a/v1')).toBe(at('http://a/v1'));
+    expect(new Set([at('http://a/v1'), at('http://b/v1'), at('http://a/v1', 'n'), at('http://a/v1', 'm', { critic: 'http://c/v1' }), queueNameFor({ baseUrls: { critic: 'http://c/v1' } })]).size).toBe(5);
+    // Base URLs in any order are the same queue; no `:` (BullMQ forbids it in names).
+    expect(queueNameFor({ baseUrls: { a: 'http://x', b: 'http://y' } })).toBe(queueNameFor({ baseUrls: { b: 'http://y', a: 'http://x' } }));
+    expect(at('http://a:8080/v1')).not.toContain(':');
   });
 });

@@ -3,7 +3,8 @@
  * BullMQ. It stores the resolved experiment in Redis once, enqueues each run as a job whose id
  * is the run's key (so a run enqueued twice is one job), and hands results to the runner as
  * `harness worker` processes finish them, on any machine. The report is built from the records
- * exactly as for a local run, so it is the same bytes.
+ * exactly as for a local run, so it is the same bytes. Runs on real models go to the queue of
+ * their endpoint (`cpu`, queueNameFor), served by workers started with the same endpoint flags.
  *
  * Results arrive as BullMQ 'completed' events; when none came for a while (a missed event, a
  * job finished before this coordinator started), the outstanding jobs are read from Redis.
@@ -13,7 +14,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Experiment, RunExecutor, RunJob, RunRecord } from '../kernel';
-import { connectRedis, experimentKey, KEEP_SECONDS, parseQueueUrl, QUEUE_NAME, runJobId } from './experimentQueueTarget';
+import { connectRedis, experimentKey, KEEP_SECONDS, parseQueueUrl, queueNameFor, runJobId, type QueueCpu } from './experimentQueueTarget';
 
 /** Jobs per addBulk call: one round trip each, small enough not to stall Redis. */
 const ADD_BATCH = 1000;
@@ -26,6 +27,8 @@ export interface QueueExecutor extends RunExecutor {
 export interface QueueExecutorOptions {
   /** With no result for this long, read the outstanding jobs from Redis (default 2,000 ms). */
   reconcileMs?: number;
+  /** Where the runs go: real models (their workers' queue, queueNameFor); absent: the offline CPUs. */
+  cpu?: QueueCpu | null;
 }
 
 const describe = (job: RunJob) => `variant ${job.variant} at seed ${job.seed}${job.input !== null ? ` on input ${job.input}` : ''}`;
@@ -33,12 +36,13 @@ const describe = (job: RunJob) => `variant ${job.variant} at seed ${job.seed}${j
 /** A RunExecutor that runs `exp`'s jobs through `harness worker` processes reading the same Redis. */
 export async function queueExecutor(exp: Experiment, client: Redis, opts: QueueExecutorOptions = {}): Promise<QueueExecutor> {
   const reconcileMs = opts.reconcileMs ?? 2000;
+  const name = queueNameFor(opts.cpu ?? null);
   await client.set(experimentKey(exp.hash), JSON.stringify(exp.file), 'EX', KEEP_SECONDS);
-  const queue = new Queue(QUEUE_NAME, { connection: client });
+  const queue = new Queue(name, { connection: client });
   // Read events from now on (Redis's clock): nothing in between is missed, nothing older replayed.
   const [secs, micros] = (await client.time()) as [number | string, number | string];
   const eventsClient = client.duplicate();
-  const events = new QueueEvents(QUEUE_NAME, { connection: eventsClient, lastEventId: `${Number(secs) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0` });
+  const events = new QueueEvents(name, { connection: eventsClient, lastEventId: `${Number(secs) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0` });
   events.on('error', () => {}); // reconnects by itself; a lost event is recovered by reconcile
   await events.waitUntilReady();
 

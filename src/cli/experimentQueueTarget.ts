@@ -5,10 +5,29 @@
  * Also the names both sides share: the BullMQ queue, the job id of a run, the key of an experiment.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { createHash } from 'node:crypto';
 import type { RunJob } from '../kernel';
 
-/** The BullMQ queue every experiment's runs go to (jobs carry their experiment's hash). */
+/** The BullMQ queue of runs on the offline CPUs (jobs carry their experiment's hash). */
 export const QUEUE_NAME = 'harness-experiments';
+
+/** Where a queue's runs go when they run on real models (`--endpoint`, `--base-url`): no key, only where. */
+export interface QueueCpu {
+  endpoint?: { url: string; model: string; wire: string };
+  baseUrls: Record<string, string>;
+}
+
+/**
+ * The queue of runs on `cpu`: the offline queue without one, else a queue of its own per
+ * endpoint and base URLs (`harness-experiments.` and a hash of them). So a worker takes only the
+ * runs meant for the CPU it was started with, a run on an endpoint is never served by an offline
+ * worker (or another endpoint's), and the same experiment on two CPUs has two sets of results.
+ */
+export function queueNameFor(cpu: QueueCpu | null): string {
+  if (cpu === null) return QUEUE_NAME;
+  const where = { endpoint: cpu.endpoint ? { url: cpu.endpoint.url, model: cpu.endpoint.model, wire: cpu.endpoint.wire } : null, baseUrls: Object.entries(cpu.baseUrls).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
+  return `${QUEUE_NAME}.${createHash('sha256').update(JSON.stringify(where)).digest('hex').slice(0, 16)}`;
+}
 
 /** Redis key of a resolved experiment: workers read it once per experiment, so jobs stay small. */
 export const experimentKey = (hash: string): string => `harness:experiment:${hash}`;

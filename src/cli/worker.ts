@@ -1,8 +1,13 @@
 /**
- * `harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]`:
+ * `harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]
+ *  [--endpoint URL --model NAME [--wire W]] [--base-url MODEL_ID=URL]... [--key-env VAR]`:
  * takes experiment runs from the BullMQ queue `harness experiment --queue` fills, runs each like
  * `harness run` (src/cli/experimentJob.ts) and returns its compact record as the job's result
- * (with --traces, each run's whole trace is also written to DIR on this machine).
+ * (with --traces, each run's whole trace is also written to DIR on this machine). With the
+ * endpoint flags it serves the queue of runs on that endpoint (queueNameFor: the coordinator's
+ * same flags), running each as `harness experiment --endpoint` does (experimentEndpoint.ts),
+ * with the key from this machine's environment; a run whose endpoint cannot be used fails its
+ * job with the endpoint's message, which the coordinator prints.
  * Start any number, on any machine that reaches the Redis; stop one with Ctrl-C or SIGTERM (it
  * finishes the runs in hand). A worker that dies mid-run holds its job's lock no longer: after
  * --stalled-ms another worker's stalled check puts the job back, and it runs elsewhere.
@@ -17,10 +22,12 @@ import type { Redis } from 'ioredis';
 import { jsonlChunks, prepareExperiment, type Experiment, type KernelEvent, type ResolvedExperiment, type RunJob, type RunRecord } from '../kernel';
 import type { CliIo, CliResult } from './commands';
 import { runExperimentJob } from './experimentJob';
-import { connectRedis, experimentKey, parseQueueUrl, QUEUE_NAME } from './experimentQueueTarget';
+import { cpuLine, endpointJob, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
+import { connectRedis, experimentKey, parseQueueUrl, queueNameFor } from './experimentQueueTarget';
 
 export const WORKER_USAGE = `usage:
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]
+                 [--endpoint URL --model NAME [--wire openai|anthropic]] [--base-url MODEL_ID=URL]... [--key-env VAR]
 
   worker  take runs of experiments from the queue (harness experiment EXP.json --queue URL),
           run them and return compact results; runs until Ctrl-C or SIGTERM
@@ -30,6 +37,10 @@ export const WORKER_USAGE = `usage:
     --name NAME       this worker's name, recorded on the jobs it runs (default HOST-PID)
     --traces DIR      also write each run's trace (JSONL, as harness run --trace) to
                       DIR/EXPERIMENT/VARIANT.seed-N[.input-ID].jsonl; results stay compact
+    --endpoint U --model NAME [--wire openai|anthropic] [--base-url MODEL_ID=URL]... [--key-env VAR]
+                      take the runs of harness experiment --queue URL with the same endpoint
+                      flags, and run them on the endpoint, with the key from this machine's
+                      environment (--key-env names the variable; keys never go to Redis)
 `;
 
 interface WorkerArgs {
@@ -149,7 +160,10 @@ function stopSignal(): Promise<string> {
 
 /** `harness worker`. Runs until `stop` resolves (default: SIGINT or SIGTERM). */
 export async function workerCommand(args: readonly string[], io: CliIo, stop: Promise<unknown> = stopSignal()): Promise<CliResult> {
-  const parsed = parseArgs(args);
+  const taken = takeEndpointFlags(args, io.env);
+  if (typeof taken === 'string') return { code: 2, stdout: '', stderr: `harness: ${taken}\n\n${WORKER_USAGE}` };
+  const cpu: ExperimentCpu | null = taken.cpu;
+  const parsed = parseArgs(taken.rest);
   if (typeof parsed === 'string') return { code: 2, stdout: '', stderr: `harness: ${parsed}\n\n${WORKER_USAGE}` };
   const target = parseQueueUrl(parsed.queue);
   if (typeof target === 'string') return { code: 2, stdout: '', stderr: `harness: ${target}\n` };
@@ -158,12 +172,13 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
   const say = (text: string) => io.progress?.write(text);
   const experimentFor = experimentCache(client);
   let runs = 0;
+  const queueName = queueNameFor(cpu);
   const worker = new Worker<RunJob, RunRecord>(
-    QUEUE_NAME,
+    queueName,
     async (job) => {
       const exp = await experimentFor(job.data.experiment);
       const keep = parsed.traces !== undefined ? (events: readonly KernelEvent[]) => writeTrace(traceFile(parsed.traces!, job.data), events) : undefined;
-      const record = await runExperimentJob(exp, job.data, keep);
+      const record = cpu === null ? await runExperimentJob(exp, job.data, keep) : await endpointJob(exp, cpu, io, keep)(job.data);
       runs++;
       return record;
     },
@@ -185,7 +200,7 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
     lastError = message;
   });
   await worker.waitUntilReady();
-  say(`harness worker ${parsed.name}: taking runs from ${target.shown} (queue ${QUEUE_NAME}), ${parsed.concurrency} at a time; Ctrl-C stops after the runs in hand\n`);
+  say(`harness worker ${parsed.name}: taking runs from ${target.shown} (queue ${queueName}${cpu === null ? '' : `, runs ${cpuLine(cpu)}`}), ${parsed.concurrency} at a time; Ctrl-C stops after the runs in hand\n`);
   await stop;
   await worker.close();
   await client.quit().catch(() => client.disconnect());
