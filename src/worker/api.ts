@@ -5,7 +5,7 @@
  * The contract lives here, with its implementer, because the worker may not import the bridge.
  * Everything crossing here is structured-clone safe.
  */
-import type { ArchiveHit, HumanInput, KernelEvent, KernelState, RunRecord, SpecIssue, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
+import type { ArchiveHit, HumanInput, KernelEvent, KernelState, ResolvedExperiment, RunJob, RunRecord, SpecIssue, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
 
 export interface ProjectSummary {
   id: string;
@@ -208,6 +208,14 @@ export interface ExperimentsApi {
   exportExperiment(id: string): Promise<ExperimentExport>;
   /** Imports an exported experiment into a project; rejects saying where the file is wrong. */
   importExperiment(projectId: string, file: unknown): Promise<ExperimentMeta>;
+  /**
+   * Runs one job of an experiment on a real CPU here, where the keys are (the sim's runs go to the
+   * page's Web Worker pool): every model of the variant's document rebound to `cpu`, as the
+   * injection suite does. Rejects with the endpoint's message when it cannot be used.
+   */
+  runExperimentJob(experiment: ResolvedExperiment, job: RunJob, cpu: SuiteCpu): Promise<RunRecord>;
+  /** The experiment's real-CPU runs are over (`cancelled`: abandon those in progress); a local model they loaded may unload. */
+  endExperimentJobs(cancelled: boolean): Promise<void>;
 }
 
 export interface StudioApi extends ExperimentsApi {

@@ -9,9 +9,9 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
-  BatchSink, Breakpoint, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteReport, SuiteRequest,
+  BatchSink, Breakpoint, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ExperimentStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
@@ -20,6 +20,7 @@ import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
 import { ProviderError, createModelCpus, type ModelDelta, type ModelEndpoint } from '../providers';
 import { onSuiteCpu, scoreServedSuite, workerSuiteRunner, type SuiteScoring } from './injectionSuite';
+import { EndpointUnusableError, runWebExperimentJob } from './experimentJob';
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
 import { LiveRun, type DriveTiming } from './LiveRun';
@@ -73,6 +74,8 @@ export interface StudioService extends StudioApi {
 
 /** The id the suite's runs use for local-model bookkeeping (they are never stored or listed). */
 const SUITE_RUN = 'injection-suite';
+/** The experiment's real-CPU runs, as one user of the local model. */
+const EXPERIMENT_RUNS = 'experiment-runs';
 const RUN_IN_OTHER_TAB = 'This run is live in another Harness Studio tab: continue it there, or close that tab and try again in a few seconds.';
 const NO_LOCAL_CPU = 'Local models need the studio in a browser with the origin-private file system and module workers; this host has no local CPU.';
 const LOST_RUN = 'A run this tab was driving is now driven by another tab (this tab was asleep too long): continue it there.';
@@ -449,20 +452,7 @@ class Studio implements StudioService {
    * `local:<file>`); Cancel abandons the run in progress. Rejects naming the endpoint when it is gone or no model name is given.
    */
   private async suiteOnEndpoint(choice: { endpoint: string; model: string }, scoring: SuiteScoring): Promise<{ run: ReturnType<typeof workerSuiteRunner>; cpu: string }> {
-    const file = localModelFile(choice.endpoint);
-    let provider: 'openai-compatible' | 'anthropic' = 'openai-compatible';
-    let label: string;
-    let model = choice.model.trim();
-    if (file !== null) {
-      label = `local: ${file}`;
-      model ||= file;
-    } else {
-      const row = (await this.guard(() => this.endpoints.list())).find((e) => e.id === choice.endpoint);
-      if (!row) throw new Error('The endpoint chosen for the injection suite is no longer in Settings: choose another.');
-      if (model === '') throw new Error(`Name the model ${row.name} serves (Settings › Test lists them) to score the suite on it.`);
-      if (row.kind === 'anthropic') provider = 'anthropic';
-      label = `${model} at ${row.name}`;
-    }
+    const { provider, model, label } = await this.chosenCpu(choice, { what: 'the injection suite', toDo: 'score the suite on it' });
     const run = workerSuiteRunner({
       now: this.now,
       sliceMs: this.timing.sliceMs,
@@ -478,6 +468,17 @@ class Studio implements StudioService {
       },
     });
     return { run, cpu: label };
+  }
+
+  /** A chosen real CPU (a Settings endpoint or `local:<file>`): the provider to rebind models to, the model name, and how to name it. */
+  private async chosenCpu(choice: SuiteCpu, words: { what: string; toDo: string }): Promise<{ provider: 'openai-compatible' | 'anthropic'; model: string; label: string }> {
+    const file = localModelFile(choice.endpoint);
+    let model = choice.model.trim();
+    if (file !== null) return { provider: 'openai-compatible', model: model || file, label: `local: ${file}` };
+    const row = (await this.guard(() => this.endpoints.list())).find((e) => e.id === choice.endpoint);
+    if (!row) throw new Error(`The endpoint chosen for ${words.what} is no longer in Settings: choose another.`);
+    if (model === '') throw new Error(`Name the model ${row.name} serves (Settings › Test lists them) to ${words.toDo}.`);
+    return { provider: row.kind === 'anthropic' ? 'anthropic' : 'openai-compatible', model, label: `${model} at ${row.name}` };
   }
 
   async cancelInjectionSuite(): Promise<void> {
@@ -563,6 +564,41 @@ class Studio implements StudioService {
   }
   importExperiment(projectId: string, file: unknown): Promise<ExperimentMeta> {
     return this.guard(() => this.experiments.importOne(projectId, file));
+  }
+
+  /** Experiments prepared here by hash (the page sends the resolved file with each job; a few are kept). */
+  private readonly preparedExperiments = new Map<string, Experiment>();
+  /** Moved on by endExperimentJobs(true): runs started before it are abandoned at their next event. */
+  private experimentCancels = 0;
+
+  async runExperimentJob(file: ResolvedExperiment, job: RunJob, cpu: SuiteCpu): Promise<ExperimentRecord> {
+    let exp = this.preparedExperiments.get(job.experiment);
+    if (!exp) {
+      const prepared = prepareExperiment(file);
+      if (!prepared.ok) throw new Error(`The experiment does not load: ${prepared.issues.map((i) => i.message).join('; ')}`);
+      exp = prepared.experiment;
+      if (this.preparedExperiments.size >= 4) this.preparedExperiments.clear();
+      this.preparedExperiments.set(exp.hash, exp);
+    }
+    if (exp.hash !== job.experiment) throw new Error(`a job of experiment ${job.experiment} came with the file of ${exp.hash}`);
+    const started = this.experimentCancels;
+    const { provider, model } = await this.chosenCpu(cpu, { what: 'the experiment', toDo: 'run the experiment on it' });
+    return runWebExperimentJob(exp, job, {
+      rebind: (spec) => onSuiteCpu(spec, provider, model),
+      abandoned: () => this.experimentCancels !== started,
+      cpus: async (spec) => {
+        const bindings = Object.fromEntries(spec.models.map((m) => [m.id, cpu.endpoint]));
+        const r = await this.cpusForBindings(spec, bindings, EXPERIMENT_RUNS);
+        if (!r.ok) throw new EndpointUnusableError(r.issues.map((i) => i.message).join(' '));
+        this.useLocal(EXPERIMENT_RUNS, r.localFiles);
+        return r.cpus;
+      },
+    });
+  }
+
+  async endExperimentJobs(cancelled: boolean): Promise<void> {
+    if (cancelled) this.experimentCancels++;
+    this.doneWithLocal(EXPERIMENT_RUNS);
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,8 @@ import { compareRuns, openRunInDebugger, showPairRun, type RunPair } from './ope
 import { ComparisonsTable, ExpectationsList, SummaryTable } from './ReportTables';
 import { RunPairView } from './RunPairView';
 import { RunsTable, type RunsFilter } from './RunsTable';
-import { cancelRun, defaultWorkers, experimentOf, runSelected, setWorkers, useExperiments, type Progress } from './session';
+import { CpuPicker } from './CpuPicker';
+import { cancelRun, experimentOf, runSelected, useExperiments, type Progress } from './session';
 
 function duration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
@@ -42,7 +43,6 @@ function RunControls({ exp }: { exp: Experiment | null }) {
   const selected = useExperiments((s) => s.selected);
   const records = useExperiments((s) => s.records.length);
   const complete = useExperiments((s) => s.live?.complete ?? false);
-  const workers = useExperiments((s) => s.workers) || defaultWorkers();
   const interrupted = phase === 'idle' && selected?.status === 'running';
   const resumable = !complete && records > 0;
   return (
@@ -56,17 +56,7 @@ function RunControls({ exp }: { exp: Experiment | null }) {
           {phase === 'cancelling' ? 'Cancelling…' : 'Cancel'}
         </button>
       )}
-      <label className="hs-muted">
-        Web Workers{' '}
-        <select value={workers} disabled={phase !== 'idle'} onChange={(e) => setWorkers(Number(e.target.value))} data-testid="exp-workers">
-          {Array.from({ length: Math.max(defaultWorkers(), workers) }, (_, i) => i + 1).map((n) => (
-            <option key={n} value={n}>
-              {n}
-              {n === defaultWorkers() ? ' (all cores)' : ''}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CpuPicker />
       {interrupted && (
         <span className="ex-note" data-testid="exp-interrupted">
           Interrupted (the page was closed or reloaded) with {records} of {selected.total} runs stored: Resume runs only the rest.

@@ -6,11 +6,12 @@
  */
 import { useSyncExternalStore } from 'react';
 import { studio } from '../../bridge/client';
-import type { ExperimentMeta } from '../../bridge/api';
+import type { ExperimentMeta, SuiteCpu } from '../../bridge/api';
 import { ExperimentCancelled, coreCount, startExperimentPool, type WebWorkerPool } from '../../bridge/experimentWorkers';
 import { runExperiment, type Experiment, type LoadResult, type RunRecord } from '../../kernel';
 import { prepare, type EditableExperiment } from './definition';
 import { liveReport, type LiveReport } from './liveReport';
+import { cpuOfRunHash, defaultConcurrency, realCpuPool, runHash } from './realCpu';
 
 /** Progress of the run in progress: runs done of the total (those stored before included), and the pace. */
 export interface Progress {
@@ -36,10 +37,14 @@ export interface SessionState {
   phase: 'idle' | 'running' | 'cancelling';
   progress: Progress | null;
   workers: number;
+  /** Where Run runs: null for the sim in Web Workers, else a real CPU (a Settings endpoint or a local model) in the kernel worker. */
+  cpu: SuiteCpu | null;
+  /** Requests at once on the real CPU (0: its default). */
+  concurrency: number;
   error: string | null;
 }
 
-let state: SessionState = { projectId: null, list: [], selected: null, file: null, prepared: null, records: [], stored: [], live: null, phase: 'idle', progress: null, workers: 0, error: null };
+let state: SessionState = { projectId: null, list: [], selected: null, file: null, prepared: null, records: [], stored: [], live: null, phase: 'idle', progress: null, workers: 0, cpu: null, concurrency: 0, error: null };
 const listeners = new Set<() => void>();
 
 function set(patch: Partial<SessionState>): void {
@@ -102,7 +107,8 @@ export async function selectExperiment(id: string): Promise<void> {
   try {
     const stored = await studio().experimentRecords(id);
     const file = row.file as EditableExperiment;
-    set({ selected: row, file, progress: null, error: null, ...withReport(file, stored) });
+    // The CPU its stored runs were made on stays chosen, so Resume goes on there.
+    set({ selected: row, file, progress: null, error: null, cpu: cpuOfRunHash(row.hash), ...withReport(file, stored) });
   } catch (err) {
     fail(err);
   }
@@ -173,6 +179,20 @@ export function setWorkers(n: number): void {
 
 export const defaultWorkers = (): number => coreCount();
 
+/** Chooses where Run runs (null: the sim in Web Workers). */
+export function setCpu(cpu: SuiteCpu | null): void {
+  if (state.phase !== 'idle') return;
+  set({ cpu, ...(cpu?.endpoint !== state.cpu?.endpoint ? { concurrency: 0 } : {}) });
+}
+
+/** Requests at once on the real CPU. */
+export function setConcurrency(n: number): void {
+  set({ concurrency: Math.max(0, Math.floor(n)) });
+}
+
+/** The requests at once Run uses on `cpu`. */
+export const concurrencyFor = (s: SessionState): number => (s.cpu === null ? 0 : s.concurrency || defaultConcurrency(s.cpu));
+
 /**
  * Runs what the experiment still lacks (all of it the first time; after a Cancel or a reload,
  * only the runs not stored yet) on the worker pool, streaming records into the tables and
@@ -184,11 +204,14 @@ export async function runSelected(): Promise<void> {
   if (!selected || !file || !exp || phase !== 'idle') return;
   clearTimeout(saveTimer);
   const id = selected.id;
+  const cpu = state.cpu;
+  // The stored hash names the CPU too: runs made elsewhere (another definition, another CPU) are not this experiment's.
+  const hash = runHash(exp.hash, cpu);
   let have: RunRecord[];
   try {
-    if (selected.hash !== exp.hash) await studio().clearExperimentRecords(id);
+    if (selected.hash !== hash) await studio().clearExperimentRecords(id);
     have = (await studio().experimentRecords(id)).filter((r) => r.experiment === exp.hash);
-    upsert(await studio().updateExperiment(id, { file, name: file.name, hash: exp.hash, status: 'running', error: undefined }));
+    upsert(await studio().updateExperiment(id, { file, name: file.name, hash, status: 'running', error: undefined }));
   } catch (err) {
     return fail(err);
   }
@@ -225,7 +248,7 @@ export async function runSelected(): Promise<void> {
     void flush().catch(fail);
     show();
   }, FLUSH_MS);
-  pool = startExperimentPool(exp.file, size);
+  pool = cpu === null ? startExperimentPool(exp.file, size) : realCpuPool(exp.file, cpu, concurrencyFor(state));
   let status: ExperimentMeta['status'] = 'done';
   let error: string | undefined;
   try {

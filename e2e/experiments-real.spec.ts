@@ -1,0 +1,107 @@
+/**
+ * An experiment on a real CPU in the studio: the runs go to an endpoint from Settings (the
+ * providers' wire server on 127.0.0.1, answering each agent's scripted plan as function calls: a
+ * TEST STAND-IN, NOT A MODEL), a few requests at once, with progress, and cost and tokens from the
+ * usage the endpoint reported. The key stays in the browser's storage: the export holds none.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { parseHarness } from '../src/kernel';
+import { harnessStandIn } from '../src/providers/testing/standInTask';
+import { WireServer } from '../src/providers/testing/wireServer';
+import { openStudio } from './helpers';
+
+test.describe.configure({ timeout: 120_000 });
+
+const PATH = '/v1/chat/completions';
+const KEY = 'sk-experiment-stand-in-0123456789';
+
+/** A writer who writes the report and finishes; priced, so its cost is the reported usage's. */
+const writer = {
+  version: 1,
+  name: 'Report writer',
+  models: [{ id: 'm', name: 'M', provider: 'sim', tokensPerSecond: 100, priceIn: 1, priceOut: 2 }],
+  agents: [{ id: 'writer', name: 'Writer', model: 'm', systemPrompt: 'You write the report.', behaviour: [{ op: 'write', artifact: 'report', text: 'status: approved' }, { op: 'finish', text: 'done' }] }],
+  goals: [{ id: 'approved', name: 'the report is approved', when: { kind: 'artifact', name: 'report', contains: 'approved' } }],
+  layout: { nodes: { writer: { x: 40, y: 40 }, m: { x: 40, y: 240 } } },
+};
+
+let server: WireServer;
+/** The usage each answer reported. */
+let usages: { prompt: number; completion: number }[] = [];
+test.beforeEach(async () => {
+  server = await WireServer.start();
+  const spec = parseHarness(writer);
+  if (!spec.ok) throw new Error('bad test document');
+  const standIn = harnessStandIn(spec.spec);
+  usages = [];
+  server.always(PATH, (req) => {
+    const answer = standIn.respond(req);
+    for (const frame of answer.frames ?? []) {
+      const u = /"prompt_tokens":(\d+),"completion_tokens":(\d+)/.exec(frame);
+      if (u) usages.push({ prompt: Number(u[1]), completion: Number(u[2]) });
+    }
+    return answer;
+  });
+});
+test.afterEach(async () => {
+  await server.close();
+});
+
+test('an experiment runs on a Settings endpoint, a few requests at once, with progress and the cost of the reported usage; the export holds no key', async ({ page }, info) => {
+  const errors = await openStudio(page);
+  const file = info.outputPath('writer.harness.json');
+  writeFileSync(file, JSON.stringify(writer));
+  await page.getByTestId('import-input').setInputFiles(file);
+  await expect(page.getByTestId('project-name')).toHaveValue('Report writer');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('endpoint-add').click();
+  await page.getByTestId('endpoint-name').fill('Wire server');
+  await page.getByTestId('endpoint-kind').selectOption('openai');
+  await page.getByTestId('endpoint-url').fill(`${server.url}/v1`);
+  await page.getByTestId('endpoint-key').fill(KEY);
+  await page.getByTestId('endpoint-save').click();
+  await expect(page.getByTestId('endpoint-form')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('experiments-button').click();
+  await page.getByTestId('exp-new').click();
+  await page.getByTestId('seeds-count').fill('6');
+  await page.getByTestId('exp-cpu').selectOption({ label: 'Wire server (every model)' });
+  await page.getByTestId('exp-cpu-model').fill('stand-in');
+  // An endpoint's rate limit: a visible setting, a few at once by default.
+  await expect(page.getByTestId('exp-concurrency')).toHaveValue('4');
+  await page.getByTestId('exp-concurrency').fill('2');
+  await expect(page.getByTestId('exp-workers')).toHaveCount(0);
+  await page.waitForTimeout(500); // the edit is saved 300 ms after it is made
+
+  await page.getByTestId('exp-run').click();
+  const progress = page.getByTestId('exp-progress');
+  await expect(progress).toHaveAttribute('data-total', '6');
+  await expect(progress).toHaveAttribute('data-done', '6', { timeout: 60_000 });
+  await expect(page.getByTestId('exp-throughput')).toContainText('runs/s');
+  // Every turn went over the wire with the stored key: 6 runs × 2 turns (write, finish).
+  expect(server.count(PATH)).toBe(12);
+  expect(server.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+  await expect(page.getByTestId('exp-cell-base-pass')).toContainText('6/6');
+
+  // Cost from the reported usage, at the document's prices (1 and 2 per million).
+  expect(usages).toHaveLength(12);
+  const tokensIn = usages.reduce((a, u) => a + u.prompt, 0);
+  const tokensOut = usages.reduce((a, u) => a + u.completion, 0);
+  const rows = page.locator('[data-testid="exp-run-row"]');
+  await expect(rows).toHaveCount(6);
+  const costs = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[4]?.getAttribute('data-value'))));
+  expect(costs.every((c) => c > 0)).toBe(true);
+  expect(costs.reduce((a, b) => a + b, 0)).toBeCloseTo((tokensIn * 1 + tokensOut * 2) / 1e6, 9);
+
+  // The export (the experiment with its results) names no key.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('exp-export').click();
+  const text = readFileSync((await (await download).path())!, 'utf8');
+  expect(text).toContain('"records"');
+  expect(text).not.toContain(KEY);
+  expect(errors).toEqual([]);
+});
