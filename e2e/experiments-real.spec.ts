@@ -3,12 +3,15 @@
  * providers' wire server on 127.0.0.1, answering each agent's scripted plan as function calls: a
  * TEST STAND-IN, NOT A MODEL), a few requests at once, with progress, and cost and tokens from the
  * usage the endpoint reported. The key stays in the browser's storage: the export holds none.
+ * And on the in-browser local model (the generated tiny GGUF in llama.cpp), one run at a time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { parseHarness } from '../src/kernel';
 import { harnessStandIn } from '../src/providers/testing/standInTask';
 import { WireServer } from '../src/providers/testing/wireServer';
+// @ts-expect-error: a plain .mjs module without type declarations
+import { ensureTinyGguf } from '../scripts/make-tiny-gguf.mjs';
 import { openStudio } from './helpers';
 
 test.describe.configure({ timeout: 120_000 });
@@ -97,11 +100,56 @@ test('an experiment runs on a Settings endpoint, a few requests at once, with pr
   expect(costs.every((c) => c > 0)).toBe(true);
   expect(costs.reduce((a, b) => a + b, 0)).toBeCloseTo((tokensIn * 1 + tokensOut * 2) / 1e6, 9);
 
+  // Its runs are not re-run to open them: that would ask the model again.
+  await rows.first().getByTestId('exp-run-open').click();
+  await expect(page.getByText(/This run was made on a real CPU/)).toBeVisible();
+  await expect(page.getByTestId('experiments-view')).toBeVisible();
+  expect(server.count(PATH)).toBe(12);
+
   // The export (the experiment with its results) names no key.
   const download = page.waitForEvent('download');
   await page.getByTestId('exp-export').click();
   const text = readFileSync((await (await download).path())!, 'utf8');
   expect(text).toContain('"records"');
   expect(text).not.toContain(KEY);
+  expect(errors).toEqual([]);
+});
+
+test('an experiment runs on the in-browser local model (the generated tiny GGUF), one request at a time, its tokens counted by the model', async ({ page }, info) => {
+  test.setTimeout(240_000);
+  const errors = await openStudio(page);
+  const local = {
+    version: 1,
+    name: 'Local agent',
+    models: [{ id: 'm', name: 'Tiny', provider: 'openai-compatible', model: 'tiny', contextWindow: 1024, priceIn: 1, priceOut: 2 }],
+    agents: [{ id: 'solo', name: 'Solo', model: 'm', systemPrompt: 'Answer in one word, then finish.', capabilities: [] }],
+    limits: { maxSteps: 2 },
+    layout: { nodes: { solo: { x: 40, y: 40 }, m: { x: 40, y: 240 } } },
+  };
+  const file = info.outputPath('local.harness.json');
+  writeFileSync(file, JSON.stringify(local));
+  await page.getByTestId('import-input').setInputFiles(file);
+  await expect(page.getByTestId('project-name')).toHaveValue('Local agent');
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('local-model-input').setInputFiles({ name: 'tiny.gguf', mimeType: 'application/octet-stream', buffer: readFileSync(ensureTinyGguf({ seed: 1 }) as string) });
+  await expect(page.locator('[data-testid="local-model-row"][data-model="tiny.gguf"]')).toBeVisible({ timeout: 15_000 });
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('experiments-button').click();
+  await page.getByTestId('exp-new').click();
+  await page.getByTestId('seeds-count').fill('2');
+  await page.getByTestId('exp-cpu').selectOption({ label: 'local: tiny.gguf (every model)' });
+  await expect(page.getByTestId('exp-cpu-model')).toHaveCount(0);
+  await expect(page.getByTestId('exp-concurrency')).toHaveValue('1');
+  await page.waitForTimeout(500);
+  await page.getByTestId('exp-run').click();
+  const progress = page.getByTestId('exp-progress');
+  await expect(progress).toHaveAttribute('data-total', '2');
+  await expect(progress).toHaveAttribute('data-done', '2', { timeout: 180_000 });
+  // Real generations: each run's cost is its tokens (counted by the model's own tokenizer) at the document's prices.
+  const rows = page.locator('[data-testid="exp-run-row"]');
+  await expect(rows).toHaveCount(2);
+  const costs = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[4]?.getAttribute('data-value'))));
+  expect(costs.every((c) => c > 0)).toBe(true);
   expect(errors).toEqual([]);
 });

@@ -12,7 +12,8 @@ import { ComparisonsTable, ExpectationsList, SummaryTable } from './ReportTables
 import { RunPairView } from './RunPairView';
 import { RunsTable, type RunsFilter } from './RunsTable';
 import { CpuPicker } from './CpuPicker';
-import { cancelRun, experimentOf, runSelected, useExperiments, type Progress } from './session';
+import { cpuOfRunHash } from './realCpu';
+import { cancelRun, experimentOf, runSelected, session, useExperiments, type Progress } from './session';
 
 function duration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
@@ -91,6 +92,11 @@ export function ResultsPanel() {
   const open = async (r: RunRecord) => {
     const e = experimentOf();
     if (!e) return;
+    // A real CPU's run is not replayable from its record (its trace stays in the kernel worker only while it runs).
+    if (cpuOfRunHash(session().selected?.hash ?? null) !== null) {
+      setProblem('This run was made on a real CPU: its record keeps the trace hash, not the trace, and running it again would ask the model again. Runs on the sim open in the debugger.');
+      return;
+    }
     setBusy(`Running ${r.variant} at seed ${r.seed} in the debugger…`);
     try {
       await openRunInDebugger(e, r);
