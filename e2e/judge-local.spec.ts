@@ -66,7 +66,7 @@ test('a judge on the local GGUF: the verdict and its tokens are recorded and cha
 
   // After a reload the same verdict is read from the trace: the local model is never loaded.
   await page.reload();
-  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved', { timeout: 30_000 });
   await page.getByTestId('run-tab-termination').click();
   await expect(page.getByTestId('goal-row-polite')).toHaveText(verdict);
   await expect(page.getByTestId('local-cpu-status')).toHaveCount(0);
