@@ -1,8 +1,9 @@
 /**
  * The experiments group's Chromium figure: runs/s of the distractors experiment on the studio's
  * Web Worker pool with 1 worker and with all cores (navigator.hardwareConcurrency), in one
- * browser, and the speed-up. scripts/bench.mjs passes its helpers (page build, static server,
- * output lines) so this file holds only the measurement.
+ * browser, warm, the same runs alternated (bench/experimentsCompare.ts), and the speed-up.
+ * scripts/bench.mjs passes its helpers (page build, static server, output lines) so this file
+ * holds only the measurement.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,24 +24,18 @@ export async function benchExperimentsChromium({ root, quick, executablePath, ar
     const file = readFileSync(path.join(dir, 'distractors.experiment.json'), 'utf8');
     const base = readFileSync(path.join(dir, 'distractors.json'), 'utf8');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    const runs = quick ? 2000 : 6000;
-    // Alternated (1, all, 1, all, …) and the median of each kept, so a burst of other load on the machine hits both alike.
-    const rounds = quick ? 2 : 3;
-    const trials = { 1: [], [cores]: [] };
-    for (let i = 0; i < rounds; i++)
-      for (const workers of [1, cores]) {
-        const r = await page.evaluate(([f, b, w, n]) => window.runExperimentBench(f, b, w, n), [file, base, workers, runs]);
-        trials[workers].push({ ...r, perSec: (r.runs / r.ms) * 1000 });
-      }
-    const rows = [1, cores].map((w) => {
-      const sorted = [...trials[w]].sort((a, b) => a.perSec - b.perSec);
-      const m = sorted[Math.floor(sorted.length / 2)];
-      line(`experiment runs/s, ${w} Web Worker${w === 1 ? '' : 's'} (Chromium)`, m.perSec.toFixed(1), `distractors, warm pool: ${fmt(m.runs)} runs in ${(m.ms / 1000).toFixed(1)} s (median of ${sorted.length}: ${sorted.map((t) => t.perSec.toFixed(0)).join(', ')}); start-up ${fmt(m.startupMs)} ms (workers load the kernel + 150 warm-up runs each)`);
-      return m;
-    });
-    const speedUp = rows[1].perSec / rows[0].perSec;
-    line(`experiment speed-up, ${cores} cores (Chromium)`, `${speedUp.toFixed(2)}x`, `aim >= ${(0.8 * cores).toFixed(1)}x (0.8 x cores)  ${verdict(speedUp >= 0.8 * cores)}`);
-    return { cores, runsPerSec1: Math.round(rows[0].perSec * 10) / 10, runsPerSecAll: Math.round(rows[1].perSec * 10) / 10, speedUp: Math.round(speedUp * 100) / 100, startupMs1: rows[0].startupMs, startupMsAll: rows[1].startupMs };
+    const workers = cores > 1 ? [1, cores] : [1];
+    const opts = { workers, warmPerWorker: quick ? 2000 : 4000, roundRuns: quick ? 3000 : 6000, rounds: quick ? 3 : 5 };
+    const r = await page.evaluate(([f, b, o]) => window.runExperimentBench(f, b, o), [file, base, opts]);
+    for (const w of workers) {
+      const m = r.median[w];
+      const all = r.rounds.filter((x) => x.workers === w).map((x) => x.runsPerSec.toFixed(0));
+      line(`experiment runs/s, ${w} Web Worker${w === 1 ? '' : 's'} (Chromium)`, m.runsPerSec.toFixed(1), `distractors, warm pool: ${fmt(m.runs)} runs in ${(m.ms / 1000).toFixed(2)} s (median of ${all.length}: ${all.join(', ')}); start-up ${fmt(r.startupMs[w])} ms (workers load the kernel + a first run each)`);
+    }
+    line(`experiment speed-up, ${cores} cores (Chromium)`, `${r.speedUp.toFixed(2)}x`, `aim >= ${(0.8 * cores).toFixed(1)}x (0.8 x cores)  ${verdict(r.speedUp >= 0.8 * cores)}  (round by round ${r.roundRatios.map((x) => x.toFixed(2)).join(', ')})`);
+    const one = r.median[1];
+    const all = r.median[workers.at(-1)];
+    return { cores, runsPerSec1: one.runsPerSec, runsPerSecAll: all.runsPerSec, speedUp: r.speedUp, roundRatios: r.roundRatios, startupMs1: r.startupMs[1], startupMsAll: r.startupMs[workers.at(-1)] };
   } finally {
     await browser.close();
     server.close();

@@ -53,9 +53,9 @@
  *                       (aim < 3 s, in a worker, no task >= 200 ms meanwhile)
  *   experiments         runs/s of the distractors experiment (public/examples/distractors.experiment.json)
  *                       on the worker-thread pool of `harness experiment`, 1 worker and all cores, in Node
- *                       (bench/experiments.ts): measured on the warm pool, start-up reported apart; and in
- *                       Chromium on the studio's Web Worker pool, 1 worker and navigator.hardwareConcurrency
- *                       (bench/experimentsChromium.*)                aim speed-up >= 0.8 x cores
+ *                       (bench/experiments.ts), and in Chromium on the studio's Web Worker pool, 1 worker and
+ *                       navigator.hardwareConcurrency (bench/experimentsChromium.*): warm pools given the same
+ *                       runs alternately, median round (bench/experimentsCompare.ts)   aim speed-up >= 0.8 x cores
  *   experimentsQueue    the same experiment through Redis: `harness experiment --queue` (this process) with two
  *                       `harness worker` processes on a redis-server started at a free port (bench/queue.ts):
  *                       the coordinator's CPU ms per run, wall ms per run, runs/s     aim < 2 ms per run
@@ -422,24 +422,26 @@ async function benchScaleRunGroup() {
 
 async function benchExperimentsGroup() {
   const bundle = await bundleTs('bench/experiments.ts');
-  const { benchExperimentPool } = await import(bundle);
+  const { benchExperimentPools } = await import(bundle);
   const { availableParallelism, loadavg } = await import('node:os');
   const file = path.join(ROOT, 'public', 'examples', 'distractors.experiment.json');
   const read = (rel) => readFileSync(path.join(path.dirname(file), rel), 'utf8');
   const cores = availableParallelism();
-  const rows = [];
-  for (const workers of [1, cores]) {
-    const r = await benchExperimentPool(readFileSync(file, 'utf8'), read, bundle, workers, QUICK ? 1500 : 5000);
-    line(`experiment runs/s, ${workers} worker${workers === 1 ? '' : 's'} (Node)`, r.runsPerSec.toFixed(1), `distractors, warm pool: ${fmt(r.runs)} runs in ${(r.ms / 1000).toFixed(1)} s; start-up ${fmt(r.startupMs)} ms (threads load the bundle + a first run each)`);
-    rows.push(r);
+  // Same runs for both pools, alternated (1, all, 1, all, …), each pool warm (bench/experiments.ts says why).
+  const workers = cores > 1 ? [1, cores] : [1];
+  const r = await benchExperimentPools(readFileSync(file, 'utf8'), read, bundle, { workers, warmPerWorker: QUICK ? 2000 : 4000, roundRuns: QUICK ? 3000 : 6000, rounds: QUICK ? 3 : 5 });
+  for (const w of workers) {
+    const m = r.median[w];
+    const all = r.rounds.filter((x) => x.workers === w).map((x) => x.runsPerSec.toFixed(0));
+    line(`experiment runs/s, ${w} worker${w === 1 ? '' : 's'} (Node)`, m.runsPerSec.toFixed(1), `distractors, warm pool: ${fmt(m.runs)} runs in ${(m.ms / 1000).toFixed(2)} s (median of ${all.length}: ${all.join(', ')}); start-up ${fmt(r.startupMs[w])} ms (threads load the bundle + a first run each)`);
   }
-  const speedUp = rows[1].runsPerSec / rows[0].runsPerSec;
-  line(`experiment speed-up, ${cores} cores`, `${speedUp.toFixed(2)}x`, `aim >= ${(0.8 * cores).toFixed(1)}x (0.8 x cores)  ${verdict(speedUp >= 0.8 * cores)}  (load average ${loadavg()[0].toFixed(1)})`);
+  const speedUp = r.speedUp;
+  line(`experiment speed-up, ${cores} cores (Node)`, `${speedUp.toFixed(2)}x`, `aim >= ${(0.8 * cores).toFixed(1)}x (0.8 x cores)  ${verdict(speedUp >= 0.8 * cores)}  (round by round ${r.roundRatios.map((x) => x.toFixed(2)).join(', ')}; load average ${loadavg()[0].toFixed(1)})`);
   const executablePath = findChromium();
   if (!executablePath) throw new Error('no Chromium found: run `node scripts/ensure-chromium.mjs` (or set CHROMIUM_PATH)');
   const { benchExperimentsChromium } = await import('../bench/experimentsChromium.mjs');
   const chromium = await benchExperimentsChromium({ root: ROOT, quick: QUICK, executablePath, args: CHROMIUM_ARGS, buildBenchPage, serveStatic, line, fmt, verdict });
-  return { cores, runsPerSec1: rows[0].runsPerSec, runsPerSecAll: rows[1].runsPerSec, speedUp: Math.round(speedUp * 100) / 100, startupMs1: rows[0].startupMs, startupMsAll: rows[1].startupMs, chromium };
+  return { cores, runsPerSec1: r.median[1].runsPerSec, runsPerSecAll: r.median[workers.at(-1)].runsPerSec, speedUp, roundRatios: r.roundRatios, startupMs1: r.startupMs[1], startupMsAll: r.startupMs[workers.at(-1)], chromium };
 }
 
 // ---- (o) the coordinator's overhead per run on Redis (BullMQ), two harness worker processes ------

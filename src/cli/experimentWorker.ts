@@ -1,30 +1,25 @@
 /**
  * The worker-thread side of `harness experiment --workers N`: main.ts calls it when loaded in a
- * worker thread. The experiment arrives resolved (plain JSON) in workerData; each message is a
- * job, each reply its record (or the error), so only compact results cross threads.
+ * worker thread. The experiment arrives resolved (plain JSON) in workerData; messages are
+ * batches of jobs, replies their packed results (src/kernel/experiment/batches.ts), so only
+ * compact results cross threads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareExperiment, type ResolvedExperiment, type RunJob } from '../kernel';
+import { prepareExperiment } from '../kernel';
+import { serveBatches, type ToWorker } from '../kernel/experiment/batches';
 import { runExperimentJob } from './experimentJob';
+import type { ExperimentWorkerData } from './experimentPool';
 
-/** What a worker thread replies to a job. */
-export type WorkerReply = { ok: true; record: import('../kernel').RunRecord } | { ok: false; job: RunJob; error: string };
-
-/** Serves jobs on parentPort until the main thread terminates the worker. */
+/** Serves batches of jobs on parentPort until the main thread terminates the worker. */
 export function serveExperimentJobs(): void {
   const port = parentPort;
   if (!port) throw new Error('serveExperimentJobs runs in a worker thread');
-  const prepared = prepareExperiment((workerData as { experiment: ResolvedExperiment }).experiment);
-  port.on('message', (job: RunJob) => {
-    void (async () => {
-      let reply: WorkerReply;
-      try {
-        if (!prepared.ok) throw new Error(prepared.issues.map((i) => i.message).join('; '));
-        reply = { ok: true, record: await runExperimentJob(prepared.experiment, job) };
-      } catch (err) {
-        reply = { ok: false, job, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
-      }
-      port.postMessage(reply);
-    })();
+  const data = workerData as ExperimentWorkerData;
+  const p = prepareExperiment(data.experiment);
+  const prepared = !p.ok ? p.issues.map((i) => i.message).join('; ') : p.experiment.hash !== data.hash ? `the worker prepared experiment ${p.experiment.hash}, not ${data.hash}` : p.experiment;
+  const take = serveBatches(prepared, (exp, job) => runExperimentJob(exp, job), (reply) => port.postMessage(reply), {
+    now: () => performance.now(),
+    pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
   });
+  port.on('message', (message: ToWorker) => take(message));
 }

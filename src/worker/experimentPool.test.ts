@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { inProcessExecutor, loadExperiment, runExperiment, type Experiment, type RunRecord } from '../kernel';
+import { inProcessExecutor, loadExperiment, runExperiment, runKey, type Experiment, type RunJob, type RunRecord } from '../kernel';
 import { runWebExperimentJob } from './experimentJob';
 import { ExperimentCancelled, webWorkerPool, type PoolWorker } from './experimentPool';
+import { unpackJobs } from '../kernel/experiment/batches';
 import { serveExperimentPort, type ExperimentWorkerMessage, type ExperimentWorkerReply } from './experimentServe';
 
 function load(name: string, seeds?: number): Experiment {
@@ -18,23 +19,33 @@ function load(name: string, seeds?: number): Experiment {
   return loaded.experiment;
 }
 
+/** A worker's clock in tests: a pause lets pending timers (messages crossing) run. */
+const testClock = { now: () => performance.now(), pause: () => new Promise<void>((r) => setTimeout(r, 0)) };
+
+type Run = (exp: Experiment, job: RunJob) => Promise<RunRecord>;
+
 /** A worker in this thread: messages cross after a delay of `delay()` ms each way, like postMessage. */
-function fakeWorker(delay: () => number, log?: { terminated: number }): PoolWorker {
+function fakeWorker(delay: () => number, log?: { terminated: number; sent?: ExperimentWorkerMessage[] }, run: Run = runWebExperimentJob): PoolWorker {
   const self = {
     onmessage: null as ((e: { data: ExperimentWorkerMessage }) => void) | null,
     postMessage: (reply: ExperimentWorkerReply) => setTimeout(() => worker.onmessage?.({ data: reply }), delay()),
   };
-  serveExperimentPort(self);
+  serveExperimentPort(self, run, testClock);
   const worker: PoolWorker = {
     onmessage: null,
     onerror: null,
-    postMessage: (m) => setTimeout(() => self.onmessage?.({ data: m }), delay()),
+    postMessage: (m) => {
+      log?.sent?.push(m);
+      setTimeout(() => self.onmessage?.({ data: m }), delay());
+    },
     terminate: () => {
       if (log) log.terminated++;
     },
   };
   return worker;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Deterministic jitter, so results arrive out of plan order. */
 function jitter(seed: number): () => number {
@@ -83,8 +94,9 @@ describe('experiment pool (Web Workers)', () => {
     expect(JSON.stringify(resumed.report)).toBe(JSON.stringify(first.report));
   });
 
-  it('cancels at once, keeping the records that came back, and ends its workers', async () => {
+  it('cancels: stops handing out runs, keeps every record that finished, and ends its workers', async () => {
     const exp = load('distractors.experiment.json', 20);
+    const truth = new Map((await runExperiment(exp, { executor: inProcessExecutor((job) => runWebExperimentJob(exp, job)) })).records.map((r) => [runKey(r), JSON.stringify(r)]));
     const log = { terminated: 0 };
     const pool = webWorkerPool(exp.file, () => fakeWorker(() => 1, log), 2);
     const kept: RunRecord[] = [];
@@ -96,25 +108,75 @@ describe('experiment pool (Web Workers)', () => {
       },
     });
     await expect(running).rejects.toBeInstanceOf(ExperimentCancelled);
-    expect(kept).toHaveLength(5);
+    expect(kept.length).toBeGreaterThanOrEqual(5);
+    expect(kept.length).toBeLessThan(40);
+    for (const r of kept) expect(JSON.stringify(r)).toBe(truth.get(runKey(r)));
     expect(log.terminated).toBe(2);
   });
 
-  it('names the run that failed and why', async () => {
+  it('a cancel in the middle of a batch keeps the runs of that batch that had finished', async () => {
+    const exp = load('distractors.experiment.json', 30);
+    const log = { terminated: 0, sent: [] as ExperimentWorkerMessage[] };
+    let pool: ReturnType<typeof webWorkerPool> | null = null;
+    let cancelledAt: { batch: RunJob[]; index: number } | null = null;
+    // Batches grow to several runs; the third run of the first batch of 4 or more cancels while it runs.
+    const run: Run = async (e, job) => {
+      const batches = log.sent.flatMap((m) => (m.type === 'batch' ? [unpackJobs(e, m.jobs)] : []));
+      const batch = batches.find((b) => b.some((j) => runKey(j) === runKey(job)))!;
+      const index = batch.findIndex((j) => runKey(j) === runKey(job));
+      if (!cancelledAt && batch.length >= 4 && index === 2) {
+        cancelledAt = { batch, index };
+        pool!.cancel();
+        await sleep(20); // the cancel reaches the worker while this run is still going
+      }
+      return runWebExperimentJob(e, job);
+    };
+    pool = webWorkerPool(exp.file, () => fakeWorker(() => 0, log, run), 1);
+    const kept: RunRecord[] = [];
+    await expect(runExperiment(exp, { executor: pool, onProgress: (p) => void (p.record && kept.push(p.record)) })).rejects.toBeInstanceOf(ExperimentCancelled);
+    expect(cancelledAt).not.toBeNull();
+    const { batch } = cancelledAt!;
+    const keys = new Set(kept.map(runKey));
+    // The two runs of the batch that finished before the cancel came back; the one running and the rest did not.
+    expect(batch.map((j) => keys.has(runKey(j)))).toEqual(batch.map((_, i) => i < 2));
+    expect(log.terminated).toBe(1);
+  });
+
+  it('names the run that failed in a batch and why, keeping the runs before it', async () => {
+    const exp = load('distractors.experiment.json', 30);
+    const log = { terminated: 0, sent: [] as ExperimentWorkerMessage[] };
+    let failing: { batch: RunJob[]; index: number } | null = null;
+    // The third run of the first batch of 4 or more fails.
+    const run: Run = async (e, job) => {
+      const batch = log.sent.flatMap((m) => (m.type === 'batch' ? [unpackJobs(e, m.jobs)] : [])).find((b) => b.some((j) => runKey(j) === runKey(job)))!;
+      const index = batch.findIndex((j) => runKey(j) === runKey(job));
+      if (!failing && batch.length >= 4 && index === 2) {
+        failing = { batch, index };
+        throw new Error('boom');
+      }
+      return runWebExperimentJob(e, job);
+    };
+    const pool = webWorkerPool(exp.file, () => fakeWorker(() => 0, log, run), 1);
+    const kept: RunRecord[] = [];
+    const outcome = runExperiment(exp, { executor: pool, onProgress: (p) => void (p.record && kept.push(p.record)) });
+    await expect(outcome).rejects.toThrow(/^the run of variant (with|without)-memo at seed \d+ failed: Error: boom$/);
+    pool.close();
+    const { batch, index } = failing!;
+    await expect(outcome).rejects.toThrow(`the run of variant ${batch[index]!.variant} at seed ${batch[index]!.seed} failed: Error: boom`);
+    const keys = new Set(kept.map(runKey));
+    expect(batch.map((j) => keys.has(runKey(j)))).toEqual(batch.map((_, i) => i < index));
+  });
+
+  it('a worker that cannot prepare the experiment fails the run with the reason', async () => {
     const exp = load('distractors.experiment.json', 2);
-    const failing = (): PoolWorker => {
-      const w: PoolWorker = {
-        onmessage: null,
-        onerror: null,
-        postMessage: (m) => {
-          if (m.type === 'job') setTimeout(() => w.onmessage?.({ data: { ok: false, job: m.job, error: 'Error: boom' } }), 0);
-        },
-        terminate: () => undefined,
-      };
+    const lying = (): PoolWorker => {
+      const w = fakeWorker(() => 0);
+      const post = w.postMessage.bind(w);
+      w.postMessage = (m) => post(m.type === 'init' ? { ...m, hash: '0000000000000000' } : m);
       return w;
     };
-    const pool = webWorkerPool(exp.file, failing, 1);
-    await expect(runExperiment(exp, { executor: pool })).rejects.toThrow('the run of variant with-memo at seed 1 failed: Error: boom');
+    const pool = webWorkerPool(exp.file, lying, 1);
+    await expect(runExperiment(exp, { executor: pool })).rejects.toThrow(`the worker prepared experiment ${exp.hash}, not 0000000000000000`);
     pool.close();
   });
 });

@@ -1,15 +1,18 @@
 /**
  * A RunExecutor on Web Workers (the studio's Run in the Experiments view): `size` workers, each
- * given the resolved experiment once; jobs go to whichever worker is free, two in flight per
- * worker, and records come back in any order — which cannot change the report (the kernel's
- * runner builds it from records keyed by run). Cancel stops at once: the workers end, the
- * records already delivered stay with the caller, and `execute` rejects with ExperimentCancelled.
+ * given the resolved experiment once; jobs go out in batches to whichever worker has room and
+ * results come back packed, in any order — which cannot change the report (the kernel's runner
+ * builds it from records keyed by run). The protocol is the CLI's worker threads' one
+ * (src/kernel/experiment/batches.ts). Cancel asks every worker to stop after its current run
+ * and send what it finished (those records still reach the caller), then ends the workers;
+ * `execute` rejects with ExperimentCancelled.
  */
-import type { ResolvedExperiment, RunExecutor, RunJob, RunRecord } from '../kernel';
+import { prepareExperiment, type ResolvedExperiment, type RunExecutor, type RunJob, type RunRecord } from '../kernel';
+import { BatchCoordinator } from '../kernel/experiment/batches';
 import type { ExperimentWorkerMessage, ExperimentWorkerReply } from './experimentServe';
 
-/** Jobs each worker holds at once: it starts the next run while its last result crosses back. */
-const IN_FLIGHT = 2;
+/** How long Cancel waits for workers to send what they finished before it ends them anyway. */
+export const CANCEL_WAIT_MS = 500;
 
 /** The part of a Web Worker the pool uses. */
 export interface PoolWorker {
@@ -34,17 +37,23 @@ export interface WebWorkerPool extends RunExecutor {
   close(): void;
 }
 
-const where = (job: RunJob): string => `variant ${job.variant} at seed ${job.seed}${job.input !== null ? ` on input ${job.input}` : ''}`;
-
 /** Starts `size` workers from `spawn`, each told the experiment once. */
 export function webWorkerPool(experiment: ResolvedExperiment, spawn: () => PoolWorker, size: number): WebWorkerPool {
+  const prepared = prepareExperiment(experiment);
+  if (!prepared.ok) throw new Error(`the experiment cannot be run: ${prepared.issues.map((i) => i.message).join('; ')}`);
+  const exp = prepared.experiment;
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     const w = spawn();
-    w.postMessage({ type: 'init', experiment });
+    w.postMessage({ type: 'init', experiment, hash: exp.hash });
     return w;
   });
-  let stop: ((err: Error) => void) | null = null;
+  const coordinator = new BatchCoordinator(
+    exp,
+    workers.map((w) => (m) => w.postMessage(m)),
+  );
+  let running = false;
   let closed = false;
+  let cancelling: { waiting: number; timer: ReturnType<typeof setTimeout> } | null = null;
   const close = () => {
     if (closed) return;
     closed = true;
@@ -54,50 +63,35 @@ export function webWorkerPool(experiment: ResolvedExperiment, spawn: () => PoolW
       w.terminate();
     }
   };
+  const finishCancel = () => {
+    if (cancelling) clearTimeout(cancelling.timer);
+    cancelling = null;
+    coordinator.fail(new ExperimentCancelled());
+    close();
+  };
+  workers.forEach((w, i) => {
+    w.onmessage = ({ data }) => {
+      if (data.type === 'stopped') {
+        if (cancelling && --cancelling.waiting === 0) finishCancel();
+        return;
+      }
+      coordinator.receive(i, data);
+    };
+    w.onerror = (e) => coordinator.lost(new Error(`an experiment worker failed${e.message ? `: ${e.message}` : ''}`));
+  });
   return {
     size: workers.length,
     execute(jobs: readonly RunJob[], onResult: (r: RunRecord) => void): Promise<void> {
-      if (closed) return Promise.reject(new ExperimentCancelled());
-      return new Promise<void>((resolve, reject) => {
-        let next = 0;
-        let finished = 0;
-        let over = false;
-        const end = (err: Error | null) => {
-          if (over) return;
-          over = true;
-          stop = null;
-          for (const w of workers) {
-            w.onmessage = null;
-            w.onerror = null;
-          }
-          if (err) reject(err);
-          else resolve();
-        };
-        stop = (err) => end(err);
-        const feed = (w: PoolWorker) => {
-          if (next < jobs.length) w.postMessage({ type: 'job', job: jobs[next++]! });
-        };
-        if (jobs.length === 0) return end(null);
-        for (const w of workers) {
-          w.onmessage = ({ data: reply }) => {
-            if (!reply.ok) return end(new Error(`the run of ${where(reply.job)} failed: ${reply.error}`));
-            try {
-              onResult(reply.record);
-            } catch (err) {
-              return end(err instanceof Error ? err : new Error(String(err)));
-            }
-            if (++finished === jobs.length) end(null);
-            else feed(w);
-          };
-          w.onerror = (e) => end(new Error(`an experiment worker failed${e.message ? `: ${e.message}` : ''}`));
-          for (let i = 0; i < IN_FLIGHT; i++) feed(w);
-        }
+      if (closed || cancelling) return Promise.reject(new ExperimentCancelled());
+      running = true;
+      return coordinator.execute(jobs, onResult).finally(() => {
+        running = false;
       });
     },
     cancel() {
-      const s = stop;
-      close();
-      s?.(new ExperimentCancelled());
+      if (closed || cancelling) return;
+      if (!running) return close();
+      cancelling = { waiting: coordinator.stop(), timer: setTimeout(finishCancel, CANCEL_WAIT_MS) };
     },
     close,
   };

@@ -1,17 +1,18 @@
 /**
  * The Web Worker side of the studio's experiment pool (experiment.worker.ts calls it on `self`;
- * tests call it on a fake port). The first message is the resolved experiment, every later one
- * a job; each reply is the job's record or its error, so only compact results cross threads —
- * the same protocol as the CLI's worker threads (src/cli/experimentWorker.ts).
+ * tests call it on a fake port). The first message is the resolved experiment (and the hash it
+ * must prepare to); every later one a batch of jobs or a cancel; replies are packed results —
+ * the protocol of the CLI's worker threads (src/kernel/experiment/batches.ts).
  */
 import { prepareExperiment, type Experiment, type ResolvedExperiment, type RunJob, type RunRecord } from '../kernel';
+import { serveBatches, type FromWorker, type ToWorker, type WorkerClock } from '../kernel/experiment/batches';
 import { runWebExperimentJob } from './experimentJob';
 
 /** What the page sends a pool worker. */
-export type ExperimentWorkerMessage = { type: 'init'; experiment: ResolvedExperiment } | { type: 'job'; job: RunJob };
+export type ExperimentWorkerMessage = { type: 'init'; experiment: ResolvedExperiment; hash: string } | ToWorker;
 
-/** What a pool worker replies to a job. */
-export type ExperimentWorkerReply = { ok: true; record: RunRecord } | { ok: false; job: RunJob; error: string };
+/** What a pool worker replies. */
+export type ExperimentWorkerReply = FromWorker;
 
 /** The part of a worker's global scope (or a MessagePort) this needs. */
 export interface ReplyPort {
@@ -19,30 +20,39 @@ export interface ReplyPort {
   onmessage: ((e: { data: ExperimentWorkerMessage }) => void) | null;
 }
 
-const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+/**
+ * A worker's clock: `pause` lets the page's messages in through a MessageChannel (a timer
+ * nested in timers waits at least 4 ms).
+ */
+export function workerClock(): WorkerClock {
+  let channel: MessageChannel | null = null;
+  const waiting: Array<() => void> = [];
+  return {
+    now: () => performance.now(),
+    pause: () =>
+      new Promise<void>((resolve) => {
+        if (!channel) {
+          channel = new MessageChannel();
+          channel.port1.onmessage = () => waiting.shift()?.();
+        }
+        waiting.push(resolve);
+        channel.port2.postMessage(null);
+      }),
+  };
+}
 
-/** Serves jobs on `port` until the page terminates the worker. */
-export function serveExperimentPort(port: ReplyPort, run: (exp: Experiment, job: RunJob) => Promise<RunRecord> = runWebExperimentJob): void {
-  let prepared: { ok: true; experiment: Experiment } | { ok: false; error: string } | null = null;
-  // Jobs run one after another: the pool keeps two in flight so the next starts while a result crosses back.
-  let queue = Promise.resolve();
+/** Serves batches on `port` until the page terminates the worker. */
+export function serveExperimentPort(port: ReplyPort, run: (exp: Experiment, job: RunJob) => Promise<RunRecord> = runWebExperimentJob, clock: WorkerClock = workerClock()): void {
+  let take: ((m: ToWorker) => void) | null = null;
   port.onmessage = ({ data }) => {
     if (data.type === 'init') {
       const p = prepareExperiment(data.experiment);
-      prepared = p.ok ? p : { ok: false, error: p.issues.map((i) => i.message).join('; ') };
+      const prepared = !p.ok ? p.issues.map((i) => i.message).join('; ') : p.experiment.hash !== data.hash ? `the worker prepared experiment ${p.experiment.hash}, not ${data.hash}` : p.experiment;
+      take = serveBatches(prepared, run, (reply) => port.postMessage(reply), clock);
       return;
     }
-    const job = data.job;
-    queue = queue.then(async () => {
-      let reply: ExperimentWorkerReply;
-      try {
-        if (!prepared) throw new Error('the worker got a job before its experiment');
-        if (!prepared.ok) throw new Error(prepared.error);
-        reply = { ok: true, record: await run(prepared.experiment, job) };
-      } catch (err) {
-        reply = { ok: false, job, error: describe(err) };
-      }
-      port.postMessage(reply);
-    });
+    if (take) return take(data);
+    if (data.type === 'batch') port.postMessage({ type: 'failed', batch: data.batch, index: 0, error: 'the worker got a job before its experiment' });
+    else port.postMessage({ type: 'stopped' });
   };
 }
