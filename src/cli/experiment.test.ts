@@ -87,11 +87,13 @@ describe('harness experiment', () => {
     const exp = JSON.parse(small(10, { expect: [] })) as Record<string, unknown>;
     const file = path.join(dir, 'exp.json');
     writeFileSync(file, JSON.stringify({ ...exp, base: JSON.parse(readFileSync('public/examples/distractors.json', 'utf8')) }));
-    const run = (workers: number) => promisify(execFile)(process.execPath, ['scripts/run-ts.mjs', 'src/cli/main.ts', 'experiment', file, '--workers', String(workers), '--json'], { maxBuffer: 1 << 24 });
+    const run = (workers: number) => promisify(execFile)(process.execPath, ['scripts/run-ts.mjs', 'src/cli/main.ts', 'experiment', file, '--workers', String(workers), '--json', '--out', path.join(dir, `${workers}.jsonl`)], { maxBuffer: 1 << 24 });
     const one = await run(1);
     const four = await run(4);
     expect(JSON.parse(one.stdout)).toMatchObject({ experiment: { runs: 20 } });
     expect(four.stdout).toBe(one.stdout);
+    // The records themselves, rebuilt from the threads' packed results, are the ones made in one thread.
+    expect(readFileSync(path.join(dir, '4.jsonl'), 'utf8')).toBe(readFileSync(path.join(dir, '1.jsonl'), 'utf8'));
     expect(four.stderr).toMatch(/20\/20 runs/);
   });
 });
