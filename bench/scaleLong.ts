@@ -1,7 +1,8 @@
 /**
  * The long-run scale bench (issue #13): one run of 10 agents thinking, calling a search tool and
- * filling their windows for N events, measured as it grows. Reports the time and peak RSS of the
- * run, the cost of the last 100k events against the first 100k, the trace's bytes per event as
+ * filling their windows for N events, measured as it grows. Reports the time of the run and the
+ * process's peak RSS (scripts/bench.mjs runs it in a process of its own, V8's old space capped),
+ * the cost of the last 100k events against the first 100k, the trace's bytes per event as
  * the studio stores it (compressed blocks) and as JSONL, the state's size at 100k and at the end,
  * and seek p50/p95 (Kernel.stateAt and Projection.stateAt) at 10k / 100k / 1M events. Bundled by
  * scripts/run-ts.mjs and called from scripts/bench.mjs (or run alone:
@@ -21,6 +22,8 @@ export interface SeekFigures {
   projectionP95Ms: number;
   /** Time to build the Projection from the run's events (as the UI does on load). */
   projectionBuildMs: number;
+  /** Reachable memory with both built (see ScaleLongBench.liveMB). */
+  liveMB: number | null;
 }
 
 export interface ScaleLongBench {
@@ -28,7 +31,14 @@ export interface ScaleLongBench {
   agents: number;
   ms: number;
   eventsPerSec: number;
+  /** The whole process's peak resident memory (the kernel's run, the projections built to seek, the trace's encoding), in MB. */
   peakRssMB: number;
+  /**
+   * What stays reachable at the last mark with the kernel and the projection built there (heap and
+   * external memory after a full collection), in MB; null where the collector is not exposed
+   * (`node --expose-gc`).
+   */
+  liveMB: number | null;
   /** Seconds per 100k-event stretch, in order. */
   stretchMs: number[];
   /** Last 100k events' time over the first 100k's (aim <= 1.3). */
@@ -117,6 +127,13 @@ function seekFigures(k: Kernel, samples: number, spill: SpillOptions | undefined
   const p = new Projection(500, spill);
   for (let from = 0; from <= head; from += 4096) p.append(k.trace.slice(from, from + 4096));
   const projectionBuildMs = performance.now() - t0;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let liveMB: number | null = null;
+  if (gc) {
+    gc();
+    const m = process.memoryUsage();
+    liveMB = Math.round((m.heapUsed + m.external) / 1e6);
+  }
   const projectionMs: number[] = [];
   for (const seq of seqs.slice(0, 5)) p.stateAt(seq);
   for (const seq of seqs) {
@@ -129,6 +146,7 @@ function seekFigures(k: Kernel, samples: number, spill: SpillOptions | undefined
     kernelP50Ms: r2(pct(kernelMs, 0.5)), kernelP95Ms: r2(pct(kernelMs, 0.95)),
     projectionP50Ms: r2(pct(projectionMs, 0.5)), projectionP95Ms: r2(pct(projectionMs, 0.95)),
     projectionBuildMs: Math.round(projectionBuildMs),
+    liveMB,
   };
 }
 
@@ -205,10 +223,13 @@ export async function benchScaleLong(n: number, agents = 10, seekSamples = 40, l
   // A run that stopped before 100k events compares its end with itself.
   if (stateAt100k === 0) stateAt100k = stateAtEnd;
   const bytes = await traceBytes(k.trace);
+  // The process's own peak (getrusage; kilobytes on Linux), not only the samples taken between chunks.
+  peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
   const first = stretchMs[0];
   const last = stretchMs[stretchMs.length - 1];
   return {
     events, agents, ms: Math.round(runMs), eventsPerSec: Math.round((events / runMs) * 1000), peakRssMB: Math.round(peakRss / 1e6),
+    liveMB: seek[seek.length - 1]?.liveMB ?? null,
     stretchMs, lastOverFirst: first && last ? r2(last / first) : 1,
     storedBytesPerEvent: r2(bytes.stored / events), jsonlBytesPerEvent: r2(bytes.jsonl / events),
     stateAt100k, stateAtEnd, seek, stopReason,

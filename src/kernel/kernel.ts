@@ -14,7 +14,8 @@ import { RecordedCpu } from './cpu/recorded';
 import type { McpPort } from './tools/mcp';
 import { RecordedMcp } from './tools/mcpRecorded';
 import { asRunId, type RunId } from './ids';
-import { replayTo } from './state/reduce';
+import { cloneState } from './state/reduce';
+import { seekState } from './state/seek';
 import type { KernelState } from './state/state';
 import type { HarnessSpec } from './spec';
 import { encodingFor, hasEncoding } from './tokens';
@@ -28,7 +29,7 @@ import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, ModelInfo } from './trace/events';
 import { hashText, traceHash } from './trace/hash';
-import type { EventReader, SpillOptions } from './trace/eventLog';
+import { JSON_CODEC, type EventReader, type SpillOptions } from './trace/eventLog';
 import { waitsOnPerson } from './loop/advance';
 import { startJobs } from './loop/jobs';
 import { RunContext, type Step } from './loop/runContext';
@@ -53,7 +54,8 @@ export interface KernelOptions {
   /**
    * Keep only the newest events as objects and older ones as blocks of JSON (compressed by the
    * codec given, e.g. node:zlib in the CLI): a long run's memory stays small. `events` then is
-   * a read-only view; `trace` reads blocks without it. Off by default.
+   * a read-only view; `trace` reads blocks without it. Snapshots then keep agents' recall once,
+   * in blocks through the same codec (state/recallStreams.ts). Off by default.
    */
   spill?: SpillOptions;
   /**
@@ -131,7 +133,11 @@ export class Kernel {
       // The gate reads an agent's handles from the run index while it checks this run's state.
       archive, new TrustGate(spec, (s, agent) => (s === this.run.s ? this.run.index.handlesOfAgent(s, agent) : null)), new TermWatch(spec.term), opts.signatures,
     );
-    if (opts.spill) this.run.trace.spillWith(opts.spill);
+    if (opts.spill) {
+      this.run.trace.spillWith(opts.spill);
+      // Snapshots keep agents' recall once, through the same codec (state/recallStreams.ts).
+      this.run.snapshots.packWith(opts.spill.codec ?? JSON_CODEC);
+    }
     this.run.mcp = opts.mcp;
   }
 
@@ -205,8 +211,10 @@ export class Kernel {
   get document(): HarnessSpec {
     return this.run.spec;
   }
+  /** The snapshots kept, in seq order; a packed one's state is read back (a fresh copy) when asked for. */
   snapshots(): ReadonlyArray<{ seq: number; state: KernelState }> {
-    return this.run.snaps;
+    const log = this.run.snapshots;
+    return log.list.map((snap) => (snap.packed ? { seq: snap.seq, get state() { return log.stateOf(snap, cloneState); } } : snap));
   }
   /** pids currently reserved or held (for tests of the pipeline's unwinding). */
   reservedPids(): ReadonlyMap<number, string> {
@@ -219,7 +227,7 @@ export class Kernel {
   /** The state right after event `seq`: the nearest snapshot at or before it, plus replay. */
   stateAt(seq: number): KernelState {
     if (seq < 0 || seq > this.head) throw new RangeError(`seq ${seq} is outside 0..${this.head}`);
-    return replayTo(this.run.snaps, this.run.log, seq);
+    return seekState(this.run.snapshots, this.run.trace, seq);
   }
 
   // ---- running -----------------------------------------------------------------------

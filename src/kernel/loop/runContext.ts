@@ -41,7 +41,7 @@ export class RunContext {
   /** The run's events; old ones spilled to blocks when the kernel was asked to (trace/eventLog.ts). */
   readonly trace = new EventLog();
   /** Evenly spaced copies of the state, bounded in number (state/snapshots.ts). */
-  private readonly snapshots: SnapshotLog;
+  readonly snapshots: SnapshotLog;
   /** Snapshots sharing what did not change, and the incremental state meter (state/sharing.ts). */
   private readonly sharing = new StateSharing();
   /** The state's size as JSON, and the block of STATE_CHECK_EVERY events it was measured in. */

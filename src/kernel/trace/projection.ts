@@ -4,12 +4,13 @@
  * seeks cheap.
  * Returned states are fresh copies: callers may keep them.
  */
-import { applyEvent, cloneState, replayTo, stateFromStart } from '../state/reduce';
+import { applyEvent, cloneState, stateFromStart } from '../state/reduce';
+import { seekState } from '../state/seek';
 import { openAsks, type OpenAsk } from '../state/openAsks';
 import type { KernelState } from '../state/state';
 import { SnapshotLog } from '../state/snapshots';
 import type { EventOf, KernelEvent } from './events';
-import { EventLog, type SpillOptions } from './eventLog';
+import { EventLog, JSON_CODEC, type SpillOptions } from './eventLog';
 
 export class Projection {
   /** The events, old ones spilled to blocks when `spill` was given (trace/eventLog.ts). */
@@ -21,6 +22,8 @@ export class Projection {
   constructor(snapshotEvery = 500, spill?: SpillOptions) {
     this.snaps = new SnapshotLog(snapshotEvery);
     this.trace = new EventLog(spill);
+    // Spilling, snapshots keep agents' recall once, through the same codec (state/recallStreams.ts).
+    if (spill) this.snaps.packWith(spill.codec ?? JSON_CODEC);
   }
 
   /** The events as an array: it grows in place as events are appended (a read-only view while spilling). */
@@ -59,6 +62,6 @@ export class Projection {
     if (!this.live || this.trace.length === 0) return null;
     const target = Math.max(0, Math.min(seq, this.head));
     if (target === this.head) return cloneState(this.live);
-    return replayTo(this.snaps.list, this.events, target);
+    return seekState(this.snaps, this.trace, target);
   }
 }
