@@ -24,15 +24,30 @@ export interface EntityIndex {
 /** An empty table. */
 export const entityIndex = (): EntityIndex => ({ ids: {}, agents: [], free: [] });
 
+/**
+ * The last answer of `entityOf`: the kernel asks about one agent several times in a row (pick,
+ * dequeue, account, enqueue back), and a look-up among thousands of string keys costs more than
+ * the rest of a heap operation. Forgotten whenever any table admits or releases an entity.
+ */
+let lastTable: EntityIndex | null = null;
+let lastAgent = '';
+let lastIndex = -1;
+
 /** The agent's index, or −1 if this runqueue does not know it. */
 export function entityOf(t: EntityIndex, agent: AgentId): number {
-  const i = t.ids[agent];
-  return typeof i === 'number' ? i : -1;
+  if (t === lastTable && agent === lastAgent) return lastIndex;
+  const v = t.ids[agent];
+  const i = typeof v === 'number' ? v : -1;
+  lastTable = t;
+  lastAgent = agent;
+  lastIndex = i;
+  return i;
 }
 
 /** Gives `agent` an index (a freed one first); the caller then sets every per-entity field at it. */
 export function admitEntity(t: EntityIndex, agent: AgentId): number {
   const i = t.free.length > 0 ? t.free.pop()! : t.agents.length;
+  lastTable = null;
   t.agents[i] = agent;
   t.ids[agent] = i;
   return i;
@@ -40,6 +55,7 @@ export function admitEntity(t: EntityIndex, agent: AgentId): number {
 
 /** Forgets the agent at index i. */
 export function releaseEntity(t: EntityIndex, i: number): void {
+  lastTable = null;
   delete t.ids[t.agents[i]!];
   t.agents[i] = '';
   t.free.push(i);

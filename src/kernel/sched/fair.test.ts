@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fair, fairWeight, type FairQueue } from './fair';
-import type { SchedEntity, SchedParams } from './schedClass';
-import type { SchedSpec } from './testing/conformanceDriver';
+import type { SchedClass, SchedEntity, SchedParams } from './schedClass';
+import { QUEUED } from './entityIndex';
+import { jsonClone, runOps, type SchedOp, type SchedSpec } from './testing/conformanceDriver';
 import { simulate } from './testing/slotSimulator';
 
 const params = (over: Partial<SchedParams> = {}): SchedParams => ({
@@ -169,5 +171,85 @@ describe('fair shares', () => {
       const want = fairWeight(a.sched) / W;
       expect(Math.abs(r.service[a.id]! / total - want) / want, a.id).toBeLessThanOrEqual(0.02);
     }
+  });
+});
+
+/**
+ * The reference the heaps must equal: every queued entity sorted by brute force, eligible ones
+ * ((v − v0)·load ≤ avg, as vruntime_eligible) by (deadline, enqueue order), then the others by
+ * (vruntime, deadline, enqueue order). The pick is its first.
+ */
+function referenceOrder(rq: FairQueue): string[] {
+  const queued = rq.state.flatMap((st, i) => (st === QUEUED ? [i] : []));
+  const ok = (i: number) => (rq.v[i]! - rq.v0) * rq.load <= rq.avg;
+  const ready = queued.filter(ok).sort((a, b) => rq.vd[a]! - rq.vd[b]! || rq.order[a]! - rq.order[b]!);
+  const later = queued.filter((i) => !ok(i)).sort((a, b) => rq.v[a]! - rq.v[b]! || rq.vd[a]! - rq.vd[b]! || rq.order[a]! - rq.order[b]!);
+  return [...ready, ...later].map((i) => rq.ids.agents[i]!);
+}
+
+describe('fair pick order', () => {
+  const op: fc.Arbitrary<SchedOp> = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('spawn' as const), sched: fc.record({ nice: fc.integer({ min: -20, max: 19 }), weight: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }) }).map(({ weight, nice }) => sched(weight === undefined ? { nice } : { nice, weight })) }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('wake' as const), n: fc.nat(20) }) },
+    { weight: 4, arbitrary: fc.record({ k: fc.constant('pick' as const) }) },
+    { weight: 5, arbitrary: fc.record({ k: fc.constant('run' as const), n: fc.nat(20), tokens: fc.integer({ min: 1, max: 300 }) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('preempt' as const), n: fc.nat(20) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('yield' as const), n: fc.nat(20) }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('sleep' as const), n: fc.nat(20), tokens: fc.integer({ min: 0, max: 300 }) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('exit' as const), n: fc.nat(20) }) },
+  );
+  const script = fc.array(op, { minLength: 1, maxLength: 200 });
+  const slots = fc.integer({ min: 1, max: 3 });
+
+  it('equals a brute-force sort of the queued agents after every step (pick, ties and the whole queue), also across JSON copies', () => {
+    fc.assert(
+      fc.property(slots, script, fc.boolean(), (n, ops, clone) => {
+        runOps(fair as SchedClass<unknown>, params({ slots: n }), ops, {
+          cloneEachStep: clone,
+          check: (w) => {
+            const rq = w.rq as FairQueue;
+            const want = referenceOrder(rq);
+            expect(fair.queued(rq, w.now)).toEqual(want);
+            expect(fair.pickNext(rq, w.now)).toBe(want[0] ?? null);
+            expect(fair.size(rq)).toBe(want.length);
+          },
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never picks the earliest deadline once V fell below its vruntime (a sleeper left with negative lag)', () => {
+    // Found by the property above: after the last sleep V falls and the ready heap's top is no longer eligible.
+    const ops: SchedOp[] = [
+      { k: 'spawn', sched: sched({ weight: 130 }) }, { k: 'pick' }, { k: 'spawn', sched: sched() }, { k: 'sleep', n: 0, tokens: 1 },
+      { k: 'spawn', sched: sched({ nice: 2 }) }, { k: 'pick' }, { k: 'wake', n: 0 }, { k: 'sleep', n: 0, tokens: 1 }, { k: 'yield', n: 0 },
+    ];
+    runOps(fair as SchedClass<unknown>, params({ slots: 1 }), ops, { check: (w) => expect(fair.pickNext(w.rq as FairQueue, w.now)).toBe(referenceOrder(w.rq as FairQueue)[0] ?? null) });
+  });
+
+  it('rebuilds its heaps from a runqueue stored in the older treap shape, and picks as the live one does', () => {
+    fc.assert(
+      fc.property(slots, script, (n, before) => {
+        const w = runOps(fair as SchedClass<unknown>, params({ slots: n }), before);
+        const live = w.rq as FairQueue;
+        const stored = jsonClone(live) as Partial<FairQueue> & { tree?: unknown; root?: number };
+        for (const k of ['ready', 'later', 'heap', 'pos'] as const) delete stored[k];
+        stored.tree = { key: [], tie: [], aug: [], min: [], left: [], right: [], prio: [] };
+        stored.root = -1;
+        const old = stored as FairQueue;
+        expect(fair.queued(old, w.now)).toEqual(fair.queued(live, w.now));
+        expect(fair.pickNext(old, w.now)).toBe(fair.pickNext(live, w.now));
+        // Pure ops leave the stored runqueue as it was; the first mutating op upgrades it in place.
+        expect((old as { ready?: unknown }).ready).toBeUndefined();
+        const a = w.agents.find((x) => x.phase === 'queued');
+        if (a === undefined) return;
+        fair.dequeue(old, a.id, w.now);
+        fair.dequeue(live, a.id, w.now);
+        expect('tree' in old).toBe(false);
+        expect(old).toEqual(live);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

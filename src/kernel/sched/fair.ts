@@ -3,10 +3,13 @@
  * Service is output tokens: v_i += tokens·1024/w_i. V is the load-weighted average vruntime of
  * every runnable entity, the running ones included (avg_vruntime counts curr); an entity is
  * eligible when its lag w_i·(V − v_i) ≥ 0, and the pick is the eligible one with the earliest
- * virtual deadline vd_i = v_i + slice·1024/w_i, found in O(log n) in a treap augmented with the
- * subtree minimum vruntime (augTreap.ts).
+ * virtual deadline vd_i = v_i + slice·1024/w_i, found in O(log n) with two binary heaps
+ * (keyedHeap.ts): `ready` by deadline and `later` by vruntime. Every op that moves V ends by
+ * moving newly eligible entities from `later` to `ready` and ineligible tops of `ready` back,
+ * so the top of `ready` is the eligible entity with the earliest deadline (Linux keeps one
+ * rb-tree augmented with min_vruntime; two heaps give the same pick for far less work per op).
  *
- * Entity states: queued (in the tree), running (dequeued to a slot but still in V, like curr),
+ * Entity states: queued (in a heap), running (dequeued to a slot but still in V, like curr),
  * sleeping (out of V, keeping its clamped lag for the next placement).
  *
  * Arithmetic is fixed point, as in Linux: vruntimes are integers in units of 2^-14 of
@@ -14,7 +17,7 @@
  * toward −∞ and an entity placed at V is always eligible. Stats convert back to tokens·1024/w.
  */
 import type { AgentId } from '../ids';
-import { treapFirst, treapFirstAtMost, treapInOrder, treapInsert, treapPool, treapRemove, type TreapPool } from './augTreap';
+import { heapPush, heapRemove, heapTop } from './keyedHeap';
 import { admitEntity, entityIndex, entityOf, QUEUED, releaseEntity, RUNNING, SLEEPING, type EntityIndex } from './entityIndex';
 import { numberParam, type AgentSched, type SchedClass, type SchedEntity, type SchedParam, type SchedStats } from './schedClass';
 
@@ -73,11 +76,19 @@ export interface FairQueue {
   vlag: number[];
   /** vd when it was picked: protected from same-class preemption until vd moves (RUN_TO_PARITY). */
   parity: number[];
-  /** Tree tie-break: enqueue order. */
+  /** Tie-break of equal deadlines (and vruntimes): enqueue order. */
   order: number[];
-  tree: TreapPool;
-  root: number;
-  /** Entities in the tree. */
+  /**
+   * Queued entities by (vd, order). Holds every eligible queued entity, and its top is eligible
+   * after every op (`settle`); entities below the top may have become ineligible since.
+   */
+  ready: number[];
+  /** Queued entities not eligible when last settled, by (v, vd, order). */
+  later: number[];
+  /** Per entity: which heap holds it (READY, LATER, or 0 for neither), and its place there. */
+  heap: number[];
+  pos: number[];
+  /** Entities queued (in either heap). */
   count: number;
   seq: number;
   /** avg_vruntime bookkeeping over queued and running entities: V = v0 + ⌊avg/load⌋. */
@@ -105,25 +116,82 @@ function eligible(rq: FairQueue, v: number): boolean {
   return (v - rq.v0) * rq.load <= rq.avg;
 }
 
-/** The eligible queued entity with the earliest deadline (pick_eevdf), else the lowest vruntime. */
+const READY = 1;
+const LATER = 2;
+
+/**
+ * The eligible queued entity with the earliest deadline (pick_eevdf), else the one with the
+ * lowest vruntime (the earliest deadline among equal ones). O(1): `settle` keeps the tops right.
+ */
 function best(rq: FairQueue): number {
-  if (rq.count === 1) return rq.root;
-  const e = treapFirstAtMost(rq.tree, rq.root, rq.v0, rq.load, rq.avg);
-  return e >= 0 ? e : treapFirstAtMost(rq.tree, rq.root, 0, 1, rq.tree.min[rq.root]!);
+  const r = heapTop(rq.ready);
+  return r >= 0 ? r : heapTop(rq.later);
 }
 
 function vslice(rq: FairQueue, i: number): number {
   return delta(rq.slice, rq.weight[i]!);
 }
 
+function pushReady(rq: FairQueue, i: number): void {
+  rq.heap[i] = READY;
+  heapPush(rq.ready, rq.pos, rq.vd, rq.order, rq.order, i);
+}
+
+function pushLater(rq: FairQueue, i: number): void {
+  rq.heap[i] = LATER;
+  heapPush(rq.later, rq.pos, rq.v, rq.vd, rq.order, i);
+}
+
 function insert(rq: FairQueue, i: number): void {
-  rq.root = treapInsert(rq.tree, rq.root, i, rq.vd[i]!, rq.order[i]!, rq.v[i]!);
+  if (eligible(rq, rq.v[i]!)) pushReady(rq, i);
+  else pushLater(rq, i);
   rq.count++;
 }
 
 function remove(rq: FairQueue, i: number): void {
-  rq.root = treapRemove(rq.tree, rq.root, i);
+  if (rq.heap[i] === READY) heapRemove(rq.ready, rq.pos, rq.vd, rq.order, rq.order, i);
+  else heapRemove(rq.later, rq.pos, rq.v, rq.vd, rq.order, i);
+  rq.heap[i] = 0;
   rq.count--;
+}
+
+/**
+ * Restores the heaps' invariant after V moved: entities of `later` that became eligible go to
+ * `ready` (lowest vruntime first), then ineligible tops of `ready` go to `later`. Afterwards
+ * every eligible entity is in `ready` and its top is eligible, or `ready` is empty.
+ */
+function settle(rq: FairQueue): void {
+  for (let i = heapTop(rq.later); i >= 0 && eligible(rq, rq.v[i]!); i = heapTop(rq.later)) {
+    heapRemove(rq.later, rq.pos, rq.v, rq.vd, rq.order, i);
+    pushReady(rq, i);
+  }
+  for (let i = heapTop(rq.ready); i >= 0 && !eligible(rq, rq.v[i]!); i = heapTop(rq.ready)) {
+    heapRemove(rq.ready, rq.pos, rq.vd, rq.order, rq.order, i);
+    pushLater(rq, i);
+  }
+}
+
+/**
+ * The runqueue with its heaps: a runqueue stored before them (a treap held the queued entities
+ * then) gets them built from its queued entities, in enqueue order. Pure: a copy when built.
+ */
+function withHeaps(rq: FairQueue): FairQueue {
+  if (rq.ready !== undefined) return rq;
+  const out: FairQueue = { ...rq, ready: [], later: [], heap: rq.state.map(() => 0), pos: rq.state.map(() => -1), count: 0 };
+  const queued = out.state.flatMap((st, i) => (st === QUEUED ? [i] : [])).sort((a, b) => out.order[a]! - out.order[b]!);
+  for (const i of queued) insert(out, i);
+  settle(out);
+  return out;
+}
+
+/** The runqueue given, brought to today's shape in place (see withHeaps), for the mutating ops. */
+function upgraded(rq: FairQueue): FairQueue {
+  if (rq.ready !== undefined) return rq;
+  const { ready, later, heap, pos, count } = withHeaps(rq);
+  const old = rq as FairQueue & { tree?: unknown; root?: unknown };
+  delete old.tree;
+  delete old.root;
+  return Object.assign(rq, { ready, later, heap, pos, count });
 }
 
 /** Takes a queued or running entity out of V. */
@@ -173,6 +241,7 @@ function enqueue(rq: FairQueue, se: SchedEntity): void {
   rq.state[i] = QUEUED;
   rq.order[i] = rq.seq++;
   insert(rq, i);
+  settle(rq);
 }
 
 function account(rq: FairQueue, agent: AgentId, tokens: number): void {
@@ -198,6 +267,7 @@ function account(rq: FairQueue, agent: AgentId, tokens: number): void {
   const V = avgVruntime(rq);
   rq.avg -= rq.load * (V - rq.v0);
   rq.v0 = V;
+  settle(rq);
 }
 
 /** Saves the lag of a queued or running entity and takes it out of V (dequeue_entity → entity_lag). */
@@ -209,6 +279,7 @@ function sleep(rq: FairQueue, agent: AgentId): void {
   rq.vlag[i] = Math.max(-limit, Math.min(limit, avgVruntime(rq) - rq.v[i]!));
   leave(rq, i);
   rq.state[i] = SLEEPING;
+  settle(rq);
 }
 
 /** Lag in tokens of service, w·(V − v) (a sleeper's saved one); ≥ 0 exactly when eligible. */
@@ -219,11 +290,10 @@ function lagTokens(rq: FairQueue, i: number): number {
 
 /** Runnable agents in pick order: eligible ones by deadline, then the rest by vruntime. */
 function queued(rq: FairQueue): AgentId[] {
-  const nodes = treapInOrder(rq.tree, rq.root);
-  if (nodes.length <= 1) return nodes.map((i) => rq.ids.agents[i]!);
   const ready: number[] = [];
   const later: number[] = [];
-  for (const i of nodes) (eligible(rq, rq.v[i]!) ? ready : later).push(i);
+  for (const i of [...rq.ready, ...rq.later]) (eligible(rq, rq.v[i]!) ? ready : later).push(i);
+  ready.sort((a, b) => rq.vd[a]! - rq.vd[b]! || rq.order[a]! - rq.order[b]!);
   later.sort((a, b) => rq.v[a]! - rq.v[b]! || rq.vd[a]! - rq.vd[b]! || rq.order[a]! - rq.order[b]!);
   return [...ready, ...later].map((i) => rq.ids.agents[i]!);
 }
@@ -242,29 +312,32 @@ export const fair: SchedClass<FairQueue> = Object.freeze<SchedClass<FairQueue>>(
   init: (p) => ({
     slice: Math.max(1, p.sliceTokens),
     ids: entityIndex(), state: [], weight: [], v: [], vd: [], vlag: [], parity: [], order: [],
-    tree: treapPool(), root: -1, count: 0, seq: 0, v0: 0, load: 0, avg: 0,
+    ready: [], later: [], heap: [], pos: [], count: 0, seq: 0, v0: 0, load: 0, avg: 0,
   }),
-  enqueue: (rq, se) => enqueue(rq, se),
+  enqueue: (rq, se) => enqueue(upgraded(rq), se),
   dequeue(rq, agent) {
-    const i = entityOf(rq.ids, agent);
+    const i = entityOf(upgraded(rq).ids, agent);
     if (i < 0 || rq.state[i] !== QUEUED) return;
     remove(rq, i);
     rq.state[i] = RUNNING;
     rq.parity[i] = rq.vd[i]!;
+    settle(rq);
   },
-  account: (rq, agent, tokens) => account(rq, agent, tokens),
-  sleep: (rq, agent) => sleep(rq, agent),
+  account: (rq, agent, tokens) => account(upgraded(rq), agent, tokens),
+  sleep: (rq, agent) => sleep(upgraded(rq), agent),
   exit(rq, agent) {
-    const i = entityOf(rq.ids, agent);
+    const i = entityOf(upgraded(rq).ids, agent);
     if (i < 0) return;
     if (rq.state[i] === QUEUED) remove(rq, i);
     if (rq.state[i] !== SLEEPING) leave(rq, i);
     rq.state[i] = 0;
     releaseEntity(rq.ids, i);
+    settle(rq);
   },
   replenish() {},
-  pickNext: (rq) => (rq.count === 0 ? null : rq.ids.agents[best(rq)]!),
-  checkPreempt(rq, running) {
+  pickNext: (rq) => (rq.count === 0 ? null : rq.ids.agents[best(withHeaps(rq))]!),
+  checkPreempt(stored, running) {
+    const rq = withHeaps(stored);
     const i = entityOf(rq.ids, running);
     if (i < 0 || rq.state[i] !== RUNNING || rq.count === 0) return false;
     const curEligible = eligible(rq, rq.v[i]!);
@@ -282,6 +355,6 @@ export const fair: SchedClass<FairQueue> = Object.freeze<SchedClass<FairQueue>>(
     if (i < 0) return {};
     return { vruntime: rq.v[i]! / V_UNIT, lag: lagTokens(rq, i), vdeadline: rq.vd[i]! / V_UNIT, weight: rq.weight[i]!, V: avgVruntime(rq) / V_UNIT };
   },
-  queued: (rq) => queued(rq),
+  queued: (rq) => queued(withHeaps(rq)),
   size: (rq) => rq.count,
 });
