@@ -29,7 +29,7 @@ export function startJobs(ctx: RunContext): void {
       ctx.emit({ type: 'job.published', agent: agent.id, ...rest, tokenizer: encodingFor(ctx.models.get(rest.model)!), sched: effectiveSched(ctx.spec, agent), memory: { warnAt, compactAt, eviction, k } });
       if (adm) ctx.emit({ type: 'sched.admitted', agent: agent.id, class: 'deadline', model: adm.model, utilization: adm.utilization, bound: adm.bound });
       if (agent.capabilities.length > 0) {
-        const { handles } = issueHandles(agent, Object.values(ctx.s.handles), ctx.s.now, (i) => `h${ctx.s.nextId + i}`);
+        const { handles } = issueHandles(agent, () => Object.values(ctx.s.handles), ctx.s.now, (i) => `h${ctx.s.nextId + i}`);
         ctx.emit({ type: 'cap.granted', agent: agent.id, handles });
       }
     } else {

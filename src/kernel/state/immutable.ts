@@ -30,6 +30,52 @@ export function frozenCopy<T extends object>(v: T, changes: Partial<T>): T {
   return Object.freeze(Object.assign({}, v, changes));
 }
 
+/**
+ * Persistent edits of an agent's lists and tables (window, recall, inbox, variables, taint,
+ * followed injections): each returns a frozen copy with the change, never changing its input,
+ * so a snapshot or the state meter shares what an agent's record holds since the last one.
+ * The lists are short (a window's segments, a few messages), so a copy costs little.
+ */
+export function appended<T>(xs: readonly T[], ...items: T[]): T[] {
+  return Object.freeze(xs.concat(items)) as T[];
+}
+
+/** A frozen copy of `xs` with `item` inserted at `i` (see appended). */
+export function insertedAt<T>(xs: readonly T[], i: number, item: T): T[] {
+  const out = xs.slice();
+  out.splice(i, 0, item);
+  return Object.freeze(out) as T[];
+}
+
+/** A frozen copy of `xs` without the item at `i` (see appended). */
+export function removedAt<T>(xs: readonly T[], i: number): T[] {
+  const out = xs.slice();
+  out.splice(i, 1);
+  return Object.freeze(out) as T[];
+}
+
+/** A frozen copy of `xs` with the item at `i` replaced (see appended). */
+export function replacedAt<T>(xs: readonly T[], i: number, item: T): T[] {
+  const out = xs.slice();
+  out[i] = item;
+  return Object.freeze(out) as T[];
+}
+
+/**
+ * A frozen copy of the id table `table` (null prototype) with `key` set to `value` (see appended).
+ * Object.assign onto a null-prototype object defines even a key named __proto__ as data.
+ */
+export function withEntry<T>(table: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
+  const out = Object.assign(Object.create(null) as Record<string, T>, table);
+  out[key] = value;
+  return Object.freeze(out);
+}
+
+/** An empty frozen id table, the start of an agent's variables and taint (see withEntry). */
+export function emptyTable<T>(): Record<string, T> {
+  return Object.freeze(Object.create(null) as Record<string, T>);
+}
+
 /** True for what `immutable` froze: it may be shared between states. */
 export function isShared(v: object): boolean {
   return Object.isFrozen(v);
@@ -91,7 +137,11 @@ export function jsonLength(v: unknown): number | undefined {
       }
       let n = 2;
       if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) n += (jsonLength(v[i]) ?? 4) + (i > 0 ? 1 : 0);
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          // Numbers without the generic call: runqueues are long arrays of them.
+          n += (typeof x === 'number' ? numberLength(x) : (jsonLength(x) ?? 4)) + (i > 0 ? 1 : 0);
+        }
       } else {
         let first = true;
         const o = v as Record<string, unknown>;

@@ -131,7 +131,9 @@ export function copyData(v: unknown): unknown {
     const out = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : copyData(x);
+      // Numbers inline: runqueues are long arrays of them, copied at every snapshot.
+      if (typeof x === 'number') out[i] = x - x === 0 ? (x === 0 ? 0 : x) : null;
+      else out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : copyData(x);
     }
     return out;
   }

@@ -7,7 +7,7 @@ import type { Segment } from '../memory/segment';
 import { SCHED_CLASSES, type SchedClass, type SchedParams } from '../sched';
 import type { EventOf, KernelEventType, ModelInfo, SliceCharge } from '../trace/events';
 import type { GroupState, KernelState, Proc } from './state';
-import { immutable } from './immutable';
+import { appended, immutable } from './immutable';
 import { touchProc } from './touched';
 
 /** One reducer: applies one event of type T to the state, in place. */
@@ -30,7 +30,7 @@ export function push(s: KernelState, p: Proc, init: SegmentInit, t: number): Seg
     id: `s${s.nextSeg++}`, fact: false, pinned: false, trust: 'trusted' as Segment['trust'], verified: false, validity: 1, t, reads: [] as number[],
   }, init);
   // Frozen: a segment never changes in place (a change replaces it), so snapshots share it.
-  p.context.push(immutable(seg));
+  p.context = appended(p.context, immutable(seg));
   p.contextTokens += seg.tokens;
   return seg;
 }
@@ -49,11 +49,13 @@ export const RECALL_KEEP = 256;
 export function takeOut(p: Proc, ids: readonly string[]): { taken: Segment[]; freed: number } {
   const drop = new Set(ids);
   const taken = p.context.filter((x) => drop.has(x.id));
-  p.context = p.context.filter((x) => !drop.has(x.id));
+  p.context = Object.freeze(p.context.filter((x) => !drop.has(x.id))) as Segment[];
   const freed = taken.reduce((n, x) => n + x.tokens, 0);
   p.contextTokens -= freed;
-  for (const seg of taken) p.recall.push(seg);
-  if (p.recall.length > RECALL_KEEP) p.recall.splice(0, p.recall.length - RECALL_KEEP);
+  if (taken.length > 0) {
+    const recall = p.recall.concat(taken);
+    p.recall = Object.freeze(recall.length > RECALL_KEEP ? recall.slice(recall.length - RECALL_KEEP) : recall) as Segment[];
+  }
   return { taken, freed };
 }
 

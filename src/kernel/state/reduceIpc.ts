@@ -5,9 +5,10 @@
 import { HUMAN } from '../spec/schema';
 import { denialText } from '../trust/denialText';
 import { taskAdded } from '../ipc/taskIndex';
+import type { TaskRecord } from '../ipc/taskRecord';
 import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
 import { touchProc } from './touched';
-import { immutable } from './immutable';
+import { appended, frozenCopy, immutable, removedAt, withEntry } from './immutable';
 
 /** The messages' and A2A tasks' reducers. */
 export const ipcReducers = {
@@ -23,10 +24,11 @@ export const ipcReducers = {
       const serves = e.taskTo === 'TASK_STATE_INPUT_REQUIRED';
       let t = s.tasks[e.task];
       if (!t) {
-        t = s.tasks[e.task] = { id: e.task, contextId: e.task, client: serves ? e.to : e.from, server: serves ? e.from : e.to, state: null, want: null };
+        // A task record is frozen and replaced on change, so snapshots share it (tasks are many at scale).
+        t = s.tasks[e.task] = immutable<TaskRecord>({ id: e.task, contextId: e.task, client: serves ? e.to : e.from, server: serves ? e.from : e.to, state: null, want: null });
         taskAdded(s.tasks, t.id);
       }
-      if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') t.want = e.taskTo;
+      if (e.taskTo && e.taskTo !== 'TASK_STATE_SUBMITTED') s.tasks[t.id] = frozenCopy(t, { want: e.taskTo });
       queueTask(s, t.id);
     }
     s.nextId += 1;
@@ -36,9 +38,9 @@ export const ipcReducers = {
   'task.updated': (s, e) => {
     const t = s.tasks[e.task];
     if (t) {
-      t.state = e.to;
-      if (t.want === e.to) t.want = null;
-      if (t.want === null) s.taskQueue = s.taskQueue.filter((id) => id !== t.id);
+      const want = t.want === e.to ? null : t.want;
+      s.tasks[t.id] = frozenCopy(t, { state: e.to, want });
+      if (want === null) s.taskQueue = s.taskQueue.filter((id) => id !== t.id);
     }
   },
   'msg.retained': (s, e) => {
@@ -59,7 +61,7 @@ export const ipcReducers = {
       const to = s.procs[m!.to];
       if (to) {
         touchProc(s, to.id);
-        to.inbox.push(m!);
+        to.inbox = appended(to.inbox, m!);
       }
     }
   },
@@ -79,22 +81,22 @@ export const ipcReducers = {
       // The server read the request: the task is being worked on.
       const t = s.tasks[read.task];
       if (t && t.server === p.id && (t.want ?? t.state) === 'TASK_STATE_SUBMITTED') {
-        t.want = 'TASK_STATE_WORKING';
+        s.tasks[t.id] = frozenCopy(t, { want: 'TASK_STATE_WORKING' });
         queueTask(s, t.id);
       }
     }
     if (read?.tracked) s.retainQueue.push({ msgId: read.msgId, from: read.from, to: p.id, channel: read.channel ?? '', tracked: read.tracked });
-    if (i >= 0) p.inbox.splice(i, 1);
+    if (i >= 0) p.inbox = removedAt(p.inbox, i);
     // A message derived from untrusted data is untrusted to its reader too (its labels came with it).
     push(s, p, { role: 'user', text: `[from ${e.from}] ${e.text}`, tokens: e.tokens, kind: 'message', source: `msg:${e.from}`, ...(taint.length > 0 ? { taint, trust: 'untrusted' as const } : {}) }, e.t);
     p.lastTaint = taint;
-    if (e.as !== undefined) p.taint[e.as] = taint;
+    if (e.as !== undefined) p.taint = withEntry(p.taint, e.as, immutable([...taint]));
     // Parts tagged fact travel as their own segments: never evicted, kept verbatim by compaction.
     // They are parts of the message: its labels travel with them.
     const partTaint = taint.length > 0 ? { taint, trust: 'untrusted' as const } : {};
     for (const f of facts) push(s, p, { role: 'user', text: f, tokens: e.factTokens?.[f] ?? 0, kind: 'fact', source: `msg:${e.from}`, fact: true, ...partTaint }, e.t);
     p.last = e.text;
-    if (e.as !== undefined) p.vars[e.as] = e.text;
+    if (e.as !== undefined) p.vars = withEntry(p.vars, e.as, e.text);
     p.waiting = null;
     backToReady(p);
   },

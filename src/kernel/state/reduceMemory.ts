@@ -4,7 +4,7 @@
  */
 import type { Segment } from '../memory/segment';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
-import { immutable } from './immutable';
+import { immutable, insertedAt, withEntry } from './immutable';
 
 /** The context window's reducers: pressure, eviction, compaction, page faults. */
 export const memoryReducers = {
@@ -29,7 +29,7 @@ export const memoryReducers = {
       seg.trust = 'untrusted';
     }
     // Frozen like every segment in a window (see push).
-    p.context.splice(at < 0 ? p.context.length : at, 0, immutable(seg));
+    p.context = insertedAt(p.context, at < 0 ? p.context.length : at, immutable(seg));
     p.contextTokens += seg.tokens;
     s.nextSeg += 1;
   },
@@ -50,8 +50,8 @@ export const memoryReducers = {
       p.last = e.text;
       p.lastTaint = taint;
       if (e.as !== undefined) {
-        p.vars[e.as] = e.text;
-        p.taint[e.as] = taint;
+        p.vars = withEntry(p.vars, e.as, e.text);
+        p.taint = withEntry(p.taint, e.as, immutable([...taint]));
       }
     }
     backToReady(p);

@@ -10,7 +10,7 @@ import type { Encoding } from '../tokens';
 import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { failRunningJob } from './reduceFaults';
 import { touchProc } from './touched';
-import { immutable } from './immutable';
+import { appended, emptyTable, frozenCopy, immutable } from './immutable';
 import { judgementKey } from '../term/judgement';
 
 /** The run's reducers: start, fork, stop and goals met. */
@@ -47,10 +47,10 @@ export const jobReducers = {
     s.procs[e.agent] = {
       id: e.agent, pid: e.pid, state: 'ready', model: e.model, window: e.window, encoding: (e.tokenizer ?? 'o200k_base') as Encoding, turn: 0, pc: 0,
       // Never changed in place (frozen, so snapshots and the meter share them).
-      context: [], contextTokens: 0, recall: [], memory: immutable(e.memory), pressure: 'ok',
-      tools: immutable(e.tools), inbox: [], vars: idTable(), last: '', pending: null, slot: -1, slotPhase: 'off', until: 0, call: null,
+      context: appended([]), contextTokens: 0, recall: appended([]), memory: immutable(e.memory), pressure: 'ok',
+      tools: immutable(e.tools), inbox: appended([]), vars: emptyTable(), last: '', pending: null, slot: -1, slotPhase: 'off', until: 0, call: null,
       readyAt: e.t, waiting: null, sched: immutable(e.sched), class: SCHED_CLASSES.classFor(e.sched.class).name, group: e.sched.group ?? null,
-      gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: idTable(), lastTaint: [], followed: [],
+      gen: null, routedTurn: -1, tokensIn: 0, tokensOut: 0, cost: 0, finished: null, needsEnqueue: true, taint: emptyTable(), lastTaint: appended([]), followed: appended([]),
     };
     s.order.push(e.agent);
     s.nextPid = e.pid + 1;
@@ -73,7 +73,7 @@ export const jobReducers = {
     for (const t of tasksServedBy(s.tasks, p.id)) {
       const at = t.want ?? t.state;
       if ( at !== null && !TERMINAL.has(at)) {
-        t.want = 'TASK_STATE_COMPLETED';
+        s.tasks[t.id] = frozenCopy(t, { want: 'TASK_STATE_COMPLETED' });
         queueTask(s, t.id);
       }
     }

@@ -7,7 +7,7 @@ import { callErrorText } from '../cpu/calls';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { countRequest, replenishEndpoint, throttleEndpoint } from './reduceFaults';
-import { frozenCopy, immutableOver } from './immutable';
+import { appended, frozenCopy, immutableOver } from './immutable';
 import { touchProc } from './touched';
 
 /** The scheduler's reducers: admission, routing, runqueues, slots, preemption, throttling, replenishment. */
@@ -77,11 +77,12 @@ export const inferReducers = {
     // A prefill reads the whole window: recency for the eviction policies.
     // (Segments are frozen: each is replaced by one with the read added.)
     if (e.tokensIn > 0) {
-      const ctx = p.context;
+      const ctx = p.context.slice();
       for (let i = 0; i < ctx.length; i++) {
         const seg = ctx[i]!;
         ctx[i] = frozenCopy(seg, { reads: immutableOver([...seg.reads.slice(-7), e.t]) });
       }
+      p.context = Object.freeze(ctx) as typeof ctx;
     }
     p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
     // A prefill is a request to the endpoint: it enters the window of a model with declared rpm / tpm
@@ -114,7 +115,7 @@ export const inferReducers = {
     if (e.text !== '') push(s, p, { role: 'assistant', text: e.text, tokens: e.tokensOut, kind: 'message', source: `agent:${p.id}` }, e.t);
     // A real model's malformed call: the error goes into its window so it can correct the call next turn.
     if (e.callError) push(s, p, { role: 'tool', text: callErrorText(e.callError), tokens: e.callError.tokens, kind: 'tool', source: 'kernel' }, e.t);
-    if ((e.action.kind === 'call' || e.action.kind === 'send') && e.action.injectedFrom !== undefined) p.followed.push(e.action.injectedFrom);
+    if ((e.action.kind === 'call' || e.action.kind === 'send') && e.action.injectedFrom !== undefined) p.followed = appended(p.followed, e.action.injectedFrom);
     if (e.action.kind === 'think') backToReady(p);
     else {
       p.state = 'acting';

@@ -4,7 +4,7 @@
  */
 import { denialText } from '../trust/denialText';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
-import { immutable } from './immutable';
+import { immutable, withEntry } from './immutable';
 
 /** The system calls' reducers. */
 export const toolReducers = {
@@ -53,7 +53,7 @@ export const toolReducers = {
       push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted', ...labels }, e.t);
     }
     p.lastTaint = taint;
-    if (as !== undefined) p.taint[as] = taint;
+    if (as !== undefined) p.taint = withEntry(p.taint, as, immutable([...taint]));
     if (e.core) {
       const label = e.core.label;
       const old = p.context.find((x) => x.kind === 'core' && x.source === `core:${label}`);
@@ -65,7 +65,7 @@ export const toolReducers = {
       push(s, p, { role: 'system', text, tokens: e.core.tokens, kind: 'core', source: `core:${label}`, pinned: true, ...atRest }, e.t);
     }
     p.last = e.result;
-    if (as !== undefined) p.vars[as] = e.result;
+    if (as !== undefined) p.vars = withEntry(p.vars, as, e.result);
     if (e.stored) {
       const rest = e.stored.taint && e.stored.taint.length > 0 ? { trust: 'untrusted' as const, taint: e.stored.taint } : { trust: 'trusted' as const };
       // A stored document never changes: frozen, shared by snapshots.

@@ -5,7 +5,7 @@
 import { idTable } from '../ids';
 import type { KernelState, Proc } from './state';
 import type { EventOf, KernelEvent } from '../trace/events';
-import { frozenCopy, immutable } from './immutable';
+import { frozenCopy, immutable, replacedAt } from './immutable';
 import { touchProc } from './touched';
 
 type TrustEvent = EventOf<'tool.asked' | 'tool.approved' | 'cap.granted' | 'cap.expired' | 'mem.cow' | 'trust.signature' | 'audit.rolledback'>;
@@ -78,7 +78,7 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
         if (p && at >= 0) {
           // Segments are frozen: the block is replaced by one with the old text.
           touchProc(s, p.id);
-          p.context[at] = frozenCopy(p.context[at]!, { text: u.text });
+          p.context = replacedAt(p.context, at, frozenCopy(p.context[at]!, { text: u.text }));
         }
       }
       return;

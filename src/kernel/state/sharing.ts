@@ -27,6 +27,14 @@ export class StateSharing implements ProcListener {
   /** Each agent's JSON length when last measured, and the agents changed since. */
   private readonly sizes = new Map<string, number>();
   private readonly sinceMeasured = new Set<string>();
+  /**
+   * Per agent (and per part of the state beside the agents: handles, tasks, sent…), the frozen
+   * values of its fields when last measured and their lengths, by field position: a changed
+   * agent is re-measured only in the fields that were replaced (its window, variables, inbox…
+   * are replaced on change, never edited, see immutable.ts), a table only in its new entries.
+   */
+  private readonly parts = new Map<string, Measured>();
+  private readonly stateParts = new Map<string, Measured>();
 
   /** Starts tracking `s` (a new live state: started, loaded or restored); forgets the one before. */
   track(s: KernelState): void {
@@ -37,6 +45,8 @@ export class StateSharing implements ProcListener {
     this.sinceSnapshot.clear();
     this.sizes.clear();
     this.sinceMeasured.clear();
+    this.parts.clear();
+    this.stateParts.clear();
   }
 
   /** Agent `id`'s record is about to change (touched.ts). */
@@ -92,7 +102,8 @@ export class StateSharing implements ProcListener {
     const src = s as unknown as Record<string, unknown>;
     for (const key in src) {
       if (!Object.hasOwn(src, key)) continue;
-      const x = key === 'procs' ? this.procsLength(s.procs) : jsonLength(src[key]);
+      const v = src[key];
+      const x = key === 'procs' ? this.procsLength(s.procs) : typeof v === 'object' && v !== null ? partLength(this.stateParts, key, v) : jsonLength(v);
       if (x === undefined) continue;
       n += keySize(key) + x + (first ? 0 : 1);
       first = false;
@@ -108,7 +119,7 @@ export class StateSharing implements ProcListener {
       if (!Object.hasOwn(procs, id)) continue;
       let size = this.sinceMeasured.has(id) ? undefined : this.sizes.get(id);
       if (size === undefined) {
-        size = jsonLength(procs[id]) ?? 0;
+        size = partLength(this.parts, id, procs[id]!);
         this.sizes.set(id, size);
       }
       n += keySize(id) + size + (first ? 0 : 1);
@@ -116,4 +127,47 @@ export class StateSharing implements ProcListener {
     }
     return n;
   }
+}
+
+/** The frozen values of an object's fields (or an array's items) when last measured, by position, and their lengths. */
+interface Measured {
+  refs: unknown[];
+  sizes: (number | undefined)[];
+}
+
+/**
+ * jsonLength of `v` (an object or array) remembered under `id` in `known`, reusing the lengths of
+ * fields holding the same frozen value as last time: only replaced fields are measured again.
+ */
+function partLength(known: Map<string, Measured>, id: string, v: object): number {
+  let m = known.get(id);
+  if (m === undefined) known.set(id, (m = { refs: [], sizes: [] }));
+  const { refs, sizes } = m;
+  const at = (j: number, x: unknown): number | undefined => {
+    if (typeof x === 'object' && x !== null && refs[j] === x) return sizes[j];
+    const size = jsonLength(x);
+    // Only frozen values can be trusted to keep their length.
+    refs[j] = typeof x === 'object' && x !== null && Object.isFrozen(x) ? x : undefined;
+    sizes[j] = size;
+    return size;
+  };
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) n += (at(i, v[i]) ?? 4) + (i > 0 ? 1 : 0);
+    refs.length = sizes.length = v.length;
+    return n;
+  }
+  const src = v as Record<string, unknown>;
+  let first = true;
+  let j = 0;
+  for (const key in src) {
+    if (!Object.hasOwn(src, key)) continue;
+    const size = at(j++, src[key]);
+    if (size === undefined) continue;
+    n += keySize(key) + size + (first ? 0 : 1);
+    first = false;
+  }
+  // Nothing past the fields it has now is kept alive.
+  refs.length = sizes.length = j;
+  return n;
 }

@@ -74,9 +74,12 @@ describe('seek in a long run', () => {
     const before = JSON.stringify(t.stateAt(k));
     const seen = t.stateAt(k);
     for (const p of Object.values(seen.procs)) {
-      p.context.length = 0;
-      p.recall.length = 0;
-      p.vars['x'] = 'changed';
+      // An agent's lists and tables are frozen (shared with the run's snapshots): a change replaces them.
+      expect(() => p.context.push(p.context[0]!)).toThrow(TypeError);
+      p.context = [];
+      p.recall = [];
+      p.vars = { ...p.vars, x: 'changed' };
+      p.turn = -1;
     }
     seen.order.length = 0;
     expect(JSON.stringify(t.stateAt(k))).toBe(before);

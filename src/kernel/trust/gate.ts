@@ -149,7 +149,7 @@ export class TrustGate {
     const modules: PolicyModule[] = [
       jobModule('signature', () => (signatureProblem === null ? null : { effect: 'deny', module: 'signature', rule: 'signature', scope: 'kernel', code: 'signature', reason: signatureProblem })),
       jobModule('handles', () => {
-        const { refused } = issueHandles(agent, Object.values(state.handles), state.now, (i) => `h${i}`);
+        const { refused } = issueHandles(agent, () => Object.values(state.handles), state.now, (i) => `h${i}`);
         const r = refused[0];
         return r ? { effect: 'deny', module: 'handles', rule: `capability:${agent.id}->${r.target}`, scope: 'agent', code: 'unique-held', reason: refused.map((x) => x.reason).join('; ') } : null;
       }),

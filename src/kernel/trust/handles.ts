@@ -34,19 +34,23 @@ export function isLive(h: Handle, now: number): boolean {
  * agent may hold several of its own). Job leases with `leaseMs` expire at `now + leaseMs`; job
  * leases without a term and durable leases have no expiry (`leaseMs` is a job lease's term only).
  * `newId(i)` names the i-th handle issued by this call, from 0, so refusals leave no gaps.
+ * `live` may be a function: it is then called only for a unique capability (listing every handle
+ * of a thousand-agent run for each job start cost more than the rest of the start).
  */
 export function issueHandles(
   agent: AgentSpec,
-  live: readonly Handle[],
+  live: readonly Handle[] | (() => readonly Handle[]),
   now: number,
   newId: (i: number) => string,
 ): { handles: Handle[]; refused: { target: string; reason: string }[] } {
   const handles: Handle[] = [];
   const refused: { target: string; reason: string }[] = [];
+  let held: readonly Handle[] | undefined;
   for (const cap of agent.capabilities) {
     const kind = kindOf(cap);
     if (kind === 'unique') {
-      const holder = live.find((h) => h.kind === 'unique' && h.target === cap.target && h.agent !== agent.id && isLive(h, now));
+      held ??= typeof live === 'function' ? live() : live;
+      const holder = held.find((h) => h.kind === 'unique' && h.target === cap.target && h.agent !== agent.id && isLive(h, now));
       if (holder) {
         refused.push({ target: cap.target, reason: `${holder.agent} holds the unique handle ${holder.id} on ${cap.target}` });
         continue;
