@@ -98,8 +98,9 @@ describe('packed snapshots', () => {
       (p.recall[0] as { text: string }).text = 'changed';
     }).toThrow(TypeError);
     for (const x of procsOf(seen)) {
-      x.recall.length = 0;
-      x.context.length = 0;
+      // An agent's lists are frozen too (replaced on change): a caller replaces them.
+      x.recall = [];
+      x.context = [];
     }
     expect(JSON.stringify(k.stateAt(at))).toBe(before);
   });
