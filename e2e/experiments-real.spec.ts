@@ -100,18 +100,41 @@ test('an experiment runs on a Settings endpoint, a few requests at once, with pr
   expect(costs.every((c) => c > 0)).toBe(true);
   expect(costs.reduce((a, b) => a + b, 0)).toBeCloseTo((tokensIn * 1 + tokensOut * 2) / 1e6, 9);
 
-  // Its runs are not re-run to open them: that would ask the model again.
-  await rows.first().getByTestId('exp-run-open').click();
-  await expect(page.getByText(/This run was made on a real CPU/)).toBeVisible();
-  await expect(page.getByTestId('experiments-view')).toBeVisible();
-  expect(server.count(PATH)).toBe(12);
-
   // The export (the experiment with its results) names no key.
   const download = page.waitForEvent('download');
   await page.getByTestId('exp-export').click();
   const text = readFileSync((await (await download).path())!, 'utf8');
   expect(text).toContain('"records"');
   expect(text).not.toContain(KEY);
+
+  // Every run opens in the debugger from the trace kept when it finished (the model's answers
+  // recorded in it): at its stop (every goal was met), without asking the model again.
+  const row = rows.nth(2);
+  const seed = await row.getAttribute('data-seed');
+  await row.getByTestId('exp-run-open').click();
+  await expect(page.getByTestId('experiments-view')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId('run-seed').or(page.getByTestId('runs-list'))).toContainText(seed!);
+  const selected = page.locator('[data-testid="event-row"][aria-selected="true"]');
+  await expect(selected).toHaveAttribute('data-type', 'run.stopped');
+  const readout = page.getByTestId('cursor-readout');
+  const head = /event (\d+) \/ (\d+)/.exec((await readout.textContent()) ?? '');
+  expect(head?.[1]).toBe(head?.[2]);
+  // Its two turns are the endpoint's recorded answers.
+  await expect(page.locator('[data-testid="event-row"][data-type="infer.completed"]')).toHaveCount(2);
+  expect(server.count(PATH)).toBe(12);
+  // Stepping through it reads the recorded trace: still no request.
+  const scrubber = page.getByTestId('scrubber');
+  await scrubber.focus();
+  await page.keyboard.press('Home');
+  await expect(readout).toHaveText(`event 0 / ${head![2]}`);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await expect(readout).toHaveText(`event 3 / ${head![2]}`);
+  await expect(selected).toHaveAttribute('data-seq', '3');
+  await page.keyboard.press('End');
+  await expect(readout).toHaveText(`event ${head![2]} / ${head![2]}`);
+  expect(server.count(PATH)).toBe(12);
+  await expect(page.locator('body')).not.toContainText(KEY);
   expect(errors).toEqual([]);
 });
 

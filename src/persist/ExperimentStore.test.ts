@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../kernel';
+import { runKey, type KernelEvent, type RunRecord } from '../kernel';
 import { EXPERIMENT_EXPORT_KIND, ExperimentStore, parseExperimentExport } from './ExperimentStore';
 import { ProjectStore } from './ProjectStore';
 import { StudioDb } from './StudioDb';
@@ -50,6 +50,29 @@ describe('ExperimentStore', () => {
     await store.deleteProject('p1');
     expect(await store.list('p1')).toEqual([]);
     expect(await store.records(c.id)).toHaveLength(1);
+  });
+
+  it('keeps a real-CPU run\'s trace beside its record, apart from the records, and deletes it with the experiment', async () => {
+    const store = new ExperimentStore(freshDb());
+    const a = await store.create('p1', 'on an endpoint', {});
+    const events = [{ seq: 0, type: 'run.started', text: 'x'.repeat(300) }, { seq: 1, type: 'run.stopped', reason: 'goals-met' }] as unknown as KernelEvent[];
+    const kept = { doc: { name: 'h' }, harness: 'h', seed: 2, specHash: 's', stopReason: 'goals-unmet' as const, head: 1, events };
+    await store.putRecords(a.id, [rec('a', 2, true)]);
+    await store.putTrace(a.id, runKey(rec('a', 2, true)), kept);
+    expect(await store.trace(a.id, runKey(rec('a', 2, true)))).toEqual(kept);
+    expect(await store.trace(a.id, runKey(rec('a', 3, true)))).toBeUndefined();
+    // The records (what the tables, the resume and the export read) are only the records.
+    expect((await store.records(a.id)).map((r) => r.seed)).toEqual([2]);
+    expect((await store.exportOne(a.id)).records).toHaveLength(1);
+    // A changed definition forgets the traces with the records; so does a delete.
+    await store.clearRecords(a.id);
+    expect(await store.trace(a.id, runKey(rec('a', 2, true)))).toBeUndefined();
+    await store.putTrace(a.id, runKey(rec('a', 2, true)), kept);
+    await store.delete(a.id);
+    expect(await store.trace(a.id, runKey(rec('a', 2, true)))).toBeUndefined();
+    // A run that finishes after its experiment was deleted keeps nothing.
+    await store.putTrace(a.id, runKey(rec('a', 2, true)), kept);
+    expect(await store.trace(a.id, runKey(rec('a', 2, true)))).toBeUndefined();
   });
 
   it('exports an experiment with its results as one file and imports it into another project', async () => {

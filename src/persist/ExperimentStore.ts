@@ -6,8 +6,18 @@
  */
 import type { RunRecord } from '../kernel';
 import { runKey } from '../kernel';
-import type { ExperimentRow, StudioDb } from './StudioDb';
+import type { KernelEvent } from '../kernel';
+import { encodeEventBlock, eventsOfBlock } from './eventBlocks';
+import type { ExperimentRow, ExperimentRunRow, ExperimentTraceRow, StudioDb } from './StudioDb';
 import { withStorage } from './storageError';
+
+/** The key of a run's kept trace beside its record: this prefix, then the run's runKey. */
+export const TRACE_KEY = 'trace\u0000';
+
+/** A kept trace as the store takes and gives it: its events decoded. */
+export type KeptTrace = Omit<ExperimentTraceRow['trace'], 'gz'> & { events: readonly KernelEvent[] };
+
+const isRecordRow = (r: ExperimentRunRow | ExperimentTraceRow): r is ExperimentRunRow => 'record' in r;
 
 /** The `kind` of an exported experiment file. */
 export const EXPERIMENT_EXPORT_KIND = 'harness-studio/experiment-results';
@@ -125,18 +135,43 @@ export class ExperimentStore {
   records(id: string): Promise<RunRecord[]> {
     return withStorage('read the experiment\'s runs', async () => {
       const rows = await this.db.experimentRuns.where('experimentId').equals(id).toArray();
-      return rows.map((r) => r.record);
+      return rows.filter(isRecordRow).map((r) => r.record);
     });
   }
 
-  /** Forgets the records (the experiment's definition changed: they measured another one). */
+  /**
+   * Keeps the trace of run `key` (its runKey) of experiment `id`, made on a real CPU, so it opens
+   * replayed. Nothing is kept for an experiment deleted meanwhile (the run finished after a delete).
+   */
+  putTrace(id: string, key: string, trace: KeptTrace): Promise<void> {
+    return withStorage('keep the run\'s trace', async () => {
+      const { events, ...rest } = trace;
+      const gz = await encodeEventBlock(events);
+      await this.db.transaction('rw', this.db.experiments, this.db.experimentRuns, async () => {
+        if (!(await this.db.experiments.get(id))) return;
+        await this.db.experimentRuns.put({ experimentId: id, key: TRACE_KEY + key, trace: { ...rest, gz } });
+      });
+    });
+  }
+
+  /** The kept trace of run `key` of experiment `id`, if any. */
+  trace(id: string, key: string): Promise<KeptTrace | undefined> {
+    return withStorage('read the run\'s trace', async () => {
+      const row = await this.db.experimentRuns.get([id, TRACE_KEY + key]);
+      if (!row || isRecordRow(row)) return undefined;
+      const { gz, ...rest } = row.trace;
+      return { ...rest, events: await eventsOfBlock({ runId: `${id}/${key}`, block: 0, gz }) };
+    });
+  }
+
+  /** Forgets the records and kept traces (the experiment's definition changed: they measured another one). */
   clearRecords(id: string): Promise<void> {
     return withStorage('clear the experiment\'s runs', async () => {
       await this.db.experimentRuns.where('experimentId').equals(id).delete();
     });
   }
 
-  /** Deletes an experiment and its records. */
+  /** Deletes an experiment, its records and its kept traces. */
   delete(id: string): Promise<void> {
     return withStorage('delete the experiment', () =>
       this.db.transaction('rw', this.db.experiments, this.db.experimentRuns, async () => {

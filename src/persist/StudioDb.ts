@@ -197,6 +197,18 @@ export interface ExperimentRunRow {
   record: ExperimentRunRecord;
 }
 
+/**
+ * The trace of one run of an experiment made on a real CPU (ExperimentStore.putTrace), beside
+ * its record under the key `trace` + runKey: the model's answers are recorded in it, so the run
+ * opens in the debugger replayed, without asking the model again. `doc` is the document it ran
+ * (the variant rebound to the CPU: provider and model, never a key); `gz` its events as gzip JSON.
+ */
+export interface ExperimentTraceRow {
+  experimentId: string;
+  key: string;
+  trace: { doc: unknown; harness: string; seed: number; specHash: string; stopReason?: StopReason; stopDetail?: string; head: number; gz: Uint8Array };
+}
+
 /** What storage tells the user: says what happened and what to do. */
 export interface StorageNotice {
   level: 'info' | 'warning' | 'error';
@@ -216,7 +228,7 @@ export class StudioDb extends Dexie {
   archiveStats!: Table<ArchiveStatsRow, string>;
   endpoints!: Table<EndpointRow, string>;
   experiments!: Table<ExperimentRow, string>;
-  experimentRuns!: Table<ExperimentRunRow, [string, string]>;
+  experimentRuns!: Table<ExperimentRunRow | ExperimentTraceRow, [string, string]>;
 
   private readonly listeners = new Set<(notice: StorageNotice) => void>();
 

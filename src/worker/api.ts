@@ -211,9 +211,17 @@ export interface ExperimentsApi {
   /**
    * Runs one job of an experiment on a real CPU here, where the keys are (the sim's runs go to the
    * page's Web Worker pool): every model of the variant's document rebound to `cpu`, as the
-   * injection suite does. Rejects with the endpoint's message when it cannot be used.
+   * injection suite does. Rejects with the endpoint's message when it cannot be used. With
+   * `experimentId` (the stored experiment) the run's trace is kept beside its record, so it opens
+   * replayed (openExperimentRun).
    */
-  runExperimentJob(experiment: ResolvedExperiment, job: RunJob, cpu: SuiteCpu): Promise<RunRecord>;
+  runExperimentJob(experiment: ResolvedExperiment, job: RunJob, cpu: SuiteCpu, experimentId?: string): Promise<RunRecord>;
+  /**
+   * Opens run `key` (its runKey) of a stored experiment made on a real CPU as a stopped run of
+   * project `projectId`, made from its kept trace: the model's answers are recorded there, so
+   * opening and stepping it never asks the model again. Rejects when no trace was kept.
+   */
+  openExperimentRun(projectId: string, experimentId: string, key: string): Promise<RunMeta>;
   /** The experiment's real-CPU runs are over (`cancelled`: abandon those in progress); a local model they loaded may unload. */
   endExperimentJobs(cancelled: boolean): Promise<void>;
 }

@@ -16,6 +16,8 @@ export interface JobCpu {
   cpus(spec: HarnessSpec): Promise<Record<string, Cpu>>;
   /** Asked between events: true abandons the run (the experiment was cancelled). */
   abandoned?(): boolean;
+  /** Keeps the finished run's trace (with the model's recorded answers) and the document it ran, before its record is returned. */
+  keep?(run: { spec: HarnessSpec; kernel: Kernel; record: RunRecord }): Promise<void>;
 }
 
 /** A run whose endpoint cannot be used (a refused key, unreachable): the experiment stops with this message. */
@@ -59,7 +61,7 @@ export async function runWebExperimentJob(exp: Experiment, job: RunJob, on?: Job
   const state = kernel.state;
   const goals: Record<string, boolean> = {};
   for (const g of spec.goals) goals[g.id] = state.goalsMet[g.id] === true;
-  return measureRun(exp, job, {
+  const record = measureRun(exp, job, {
     events: kernel.events,
     goals,
     stopReason: state.stopped?.reason ?? 'not-stopped',
@@ -69,4 +71,6 @@ export async function runWebExperimentJob(exp: Experiment, job: RunJob, on?: Job
     cost: state.cost,
     traceHash: kernel.traceHash(),
   });
+  await on?.keep?.({ spec, kernel, record });
+  return record;
 }

@@ -29,7 +29,7 @@ const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'load
  */
 const KEY_METHODS: ReadonlySet<string> = new Set<keyof StudioApi>([
   'listEndpoints', 'saveEndpoint', 'deleteEndpoint', 'testEndpoint',
-  'startRun', 'fork', 'resume', 'play', 'step', 'input', 'scoreInjectionSuite', 'runOtlp', 'sendRunOtlp',
+  'startRun', 'fork', 'resume', 'play', 'step', 'input', 'scoreInjectionSuite', 'runOtlp', 'sendRunOtlp', 'runExperimentJob', 'openExperimentRun',
 ]);
 
 /** Where the boundary learns secrets the calls themselves do not carry. */

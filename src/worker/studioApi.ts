@@ -9,18 +9,18 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
-import { DexieArchive, EndpointStore, ExperimentStore, ProjectStore, RunStore, SettingStore, StorageError, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
+import { DexieArchive, EndpointStore, ExperimentStore, ProjectStore, RunStore, SettingStore, StorageError, toEventBlocks, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { localModelFile } from './api';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
 import { ProviderError, createModelCpus, type ModelDelta, type ModelEndpoint } from '../providers';
 import { onSuiteCpu, scoreServedSuite, workerSuiteRunner, type SuiteScoring } from './injectionSuite';
-import { EndpointUnusableError, runWebExperimentJob } from './experimentJob';
+import { EndpointUnusableError, runWebExperimentJob, type JobCpu } from './experimentJob';
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
 import { LiveRun, type DriveTiming } from './LiveRun';
@@ -571,7 +571,7 @@ class Studio implements StudioService {
   /** Moved on by endExperimentJobs(true): runs started before it are abandoned at their next event. */
   private experimentCancels = 0;
 
-  async runExperimentJob(file: ResolvedExperiment, job: RunJob, cpu: SuiteCpu): Promise<ExperimentRecord> {
+  async runExperimentJob(file: ResolvedExperiment, job: RunJob, cpu: SuiteCpu, experimentId?: string): Promise<ExperimentRecord> {
     let exp = this.preparedExperiments.get(job.experiment);
     if (!exp) {
       const prepared = prepareExperiment(file);
@@ -586,6 +586,7 @@ class Studio implements StudioService {
     return runWebExperimentJob(exp, job, {
       rebind: (spec) => onSuiteCpu(spec, provider, model),
       abandoned: () => this.experimentCancels !== started,
+      ...(experimentId === undefined ? {} : { keep: (run: Parameters<NonNullable<JobCpu['keep']>>[0]) => this.keepExperimentTrace(experimentId, run) }),
       cpus: async (spec) => {
         const bindings = Object.fromEntries(spec.models.map((m) => [m.id, cpu.endpoint]));
         const r = await this.cpusForBindings(spec, bindings, EXPERIMENT_RUNS);
@@ -594,6 +595,32 @@ class Studio implements StudioService {
         return r.cpus;
       },
     });
+  }
+
+  /** Keeps a real-CPU run's trace (the model's answers recorded in it) and the document it ran beside its record. */
+  private keepExperimentTrace(experimentId: string, { spec, kernel, record }: Parameters<NonNullable<JobCpu['keep']>>[0]): Promise<void> {
+    const started = kernel.events[0];
+    const stopped = kernel.state.stopped;
+    return this.guard(() =>
+      this.experiments.putTrace(experimentId, runKey(record), {
+        doc: spec, harness: spec.name, seed: kernel.seed, specHash: started?.type === 'run.started' ? started.specHash : '',
+        ...(stopped ? { stopReason: stopped.reason, stopDetail: stopped.detail } : {}), head: kernel.head, events: kernel.events,
+      }),
+    );
+  }
+
+  async openExperimentRun(projectId: string, experimentId: string, key: string): Promise<RunMeta> {
+    const kept = await this.guard(() => this.experiments.trace(experimentId, key));
+    if (!kept) throw new Error('This run\'s trace was not kept (it ran before the studio kept real-CPU traces, or came in an imported file): run the experiment again on its CPU to open its runs.');
+    const t = this.now();
+    const { events, ...about } = kept;
+    const row: RunRow = {
+      id: crypto.randomUUID(), projectId, harness: about.harness, seed: about.seed, status: 'stopped', createdAt: t, updatedAt: t, head: about.head, specHash: about.specHash, doc: about.doc,
+      ...(about.stopReason ? { stopReason: about.stopReason } : {}), ...(about.stopDetail !== undefined ? { stopDetail: about.stopDetail } : {}),
+    };
+    // A stopped run made of the recorded trace: it is read (scrubbed, stepped) from storage, never driven, so no model is asked.
+    await this.guard(() => this.runs.commit({ run: row, blocks: toEventBlocks(row.id, events, 0, about.head), snapshots: [] }, { create: true }));
+    return this.toMeta(row);
   }
 
   async endExperimentJobs(cancelled: boolean): Promise<void> {

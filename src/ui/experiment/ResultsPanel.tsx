@@ -7,7 +7,7 @@ import { useContext, useState } from 'react';
 import type { Experiment, RunRecord } from '../../kernel';
 import { CloseContext } from './closeContext';
 import { CostVsPass, Distribution, ForestPlot, RetentionPerHop } from './Charts';
-import { compareRuns, openRunInDebugger, showPairRun, type RunPair } from './openRun';
+import { compareRuns, openRunInDebugger, showPairRun, type RunPair, type RunSource } from './openRun';
 import { ComparisonsTable, ExpectationsList, SummaryTable } from './ReportTables';
 import { RunPairView } from './RunPairView';
 import { RunsTable, type RunsFilter } from './RunsTable';
@@ -72,6 +72,12 @@ function RunControls({ exp }: { exp: Experiment | null }) {
   );
 }
 
+/** The selected experiment's runs: on the sim (run again from the seed) or on a real CPU (opened from the traces kept with the experiment). */
+function runSource(): RunSource {
+  const selected = session().selected;
+  return selected && cpuOfRunHash(selected.hash) !== null ? { keptIn: selected.id } : null;
+}
+
 export function ResultsPanel() {
   const prepared = useExperiments((s) => s.prepared);
   const records = useExperiments((s) => s.records);
@@ -92,14 +98,10 @@ export function ResultsPanel() {
   const open = async (r: RunRecord) => {
     const e = experimentOf();
     if (!e) return;
-    // A real CPU's run is not replayable from its record (its trace stays in the kernel worker only while it runs).
-    if (cpuOfRunHash(session().selected?.hash ?? null) !== null) {
-      setProblem('This run was made on a real CPU: its record keeps the trace hash, not the trace, and running it again would ask the model again. Runs on the sim open in the debugger.');
-      return;
-    }
-    setBusy(`Running ${r.variant} at seed ${r.seed} in the debugger…`);
+    const source = runSource();
+    setBusy(source ? `Opening the recorded run of ${r.variant} at seed ${r.seed} in the debugger…` : `Running ${r.variant} at seed ${r.seed} in the debugger…`);
     try {
-      await openRunInDebugger(e, r);
+      await openRunInDebugger(e, r, source);
       close();
     } catch (err) {
       setProblem(`Could not open the run: ${err instanceof Error ? err.message : String(err)}`);
@@ -112,7 +114,7 @@ export function ResultsPanel() {
     if (!e) return;
     setBusy('Running both in the debugger to compare their traces…');
     try {
-      setPair({ pair: await compareRuns(e, a, b), labels: [`${a.variant} · seed ${a.seed}`, `${b.variant} · seed ${b.seed}`] });
+      setPair({ pair: await compareRuns(e, a, b, runSource()), labels: [`${a.variant} · seed ${a.seed}`, `${b.variant} · seed ${b.seed}`] });
     } catch (err) {
       setProblem(`Could not compare: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

@@ -5,6 +5,8 @@
  * time — as many as "Requests at once" says, so an endpoint's rate limit is not flooded — and
  * records come back like the Web Worker pool's. The stored row's hash names the CPU too, so
  * records made on one CPU are never mixed with another's (Run on another CPU starts afresh).
+ * Each run's trace (the model's answers recorded in it) is kept beside its record, so every run
+ * opens in the debugger replayed, without asking the model again (openRun.ts).
  */
 import { studio } from '../../bridge/client';
 import type { SuiteCpu } from '../../bridge/api';
@@ -30,8 +32,11 @@ export function cpuOfRunHash(stored: string | null): SuiteCpu | null {
   return bar < 0 ? null : { endpoint: rest.slice(0, bar), model: rest.slice(bar + 1) };
 }
 
-/** A RunExecutor sending jobs to the kernel worker's real CPU, `concurrency` at a time; cancel() abandons those in progress. */
-export function realCpuPool(file: ResolvedExperiment, cpu: SuiteCpu, concurrency: number): WebWorkerPool {
+/**
+ * A RunExecutor sending jobs to the kernel worker's real CPU, `concurrency` at a time; cancel()
+ * abandons those in progress. Each run's trace is kept with stored experiment `experimentId`, so it opens replayed.
+ */
+export function realCpuPool(file: ResolvedExperiment, cpu: SuiteCpu, concurrency: number, experimentId: string): WebWorkerPool {
   let stopped = false;
   let stop: ((err: Error) => void) | null = null;
   const size = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(concurrency)));
@@ -48,7 +53,7 @@ export function realCpuPool(file: ResolvedExperiment, cpu: SuiteCpu, concurrency
         };
         const lane = async () => {
           while (!failed && !stopped && next < jobs.length) {
-            const record = await studio().runExperimentJob(file, jobs[next++]!, cpu);
+            const record = await studio().runExperimentJob(file, jobs[next++]!, cpu, experimentId);
             if (failed || stopped) return;
             onResult(record);
           }

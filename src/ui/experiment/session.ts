@@ -248,7 +248,7 @@ export async function runSelected(): Promise<void> {
     void flush().catch(fail);
     show();
   }, FLUSH_MS);
-  pool = cpu === null ? startExperimentPool(exp.file, size) : realCpuPool(exp.file, cpu, concurrencyFor(state));
+  pool = cpu === null ? startExperimentPool(exp.file, size) : realCpuPool(exp.file, cpu, concurrencyFor(state), id);
   let status: ExperimentMeta['status'] = 'done';
   let error: string | undefined;
   try {
