@@ -44,8 +44,10 @@ export class LeaseKeeper {
   async tick(): Promise<void> {
     const runs = [...this.opts.live()].filter((r) => !r.lost);
     const active = runs.filter((r) => !r.stopped).map((r) => r.id);
-    const unsaved = runs.filter((r) => !r.isDriving && !r.writer.busy && (r.writer.error !== null || r.writer.backlog > 0));
-    if (active.length === 0 && unsaved.length === 0) {
+    const behind = runs.filter((r) => r.writer.error !== null || r.writer.backlog > 0);
+    const unsaved = behind.filter((r) => !r.isDriving && !r.writer.busy);
+    // A run still finishing its last (failed) flush is retried at a later round: keep ticking for it.
+    if (active.length === 0 && behind.length === 0) {
       this.stop();
       return;
     }
