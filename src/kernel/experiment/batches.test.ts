@@ -30,10 +30,10 @@ function experiment(seeds = 40): Experiment {
 /** A stand-in run: a pure function of the job, with every kind of metric value. */
 function fakeRun(exp: Experiment, job: RunJob): RunRecord {
   const pass = draw(job.seed, job.variant, job.input === 'x' ? 0 : 1) < (job.variant === 'b' ? 0.9 : 0.5);
-  return { experiment: exp.hash, variant: job.variant, seed: job.seed, input: job.input, stopReason: pass ? 'completed' : 'goals-unmet', traceHash: `h${job.seed}${job.variant}${job.input}`, values: { pass, cost: job.seed % 3 === 0 ? null : draw(job.seed, 'cost', 0), stopReason: pass ? 'completed' : 'goals-unmet' } };
+  return { experiment: exp.hash, variant: job.variant, seed: job.seed, input: job.input, stopReason: pass ? 'completed' : 'goals-unmet', traceHash: `h${job.seed}${job.variant}${job.input}`, values: { pass, cost: job.seed % 3 === 0 ? null : draw(job.seed, 'cost', 0), stopReason: pass ? 'completed' : 'goals-unmet' }, ...(pass ? {} : { failure: { goal: 'g', seq: job.seed + 7, why: `unmet at ${job.seed}` } }) };
 }
 
-const stride = (exp: Experiment) => 2 + exp.metrics.length;
+const stride = (exp: Experiment) => 5 + exp.metrics.length;
 
 describe('batches of runs between a coordinator and its workers', () => {
   it('packs jobs and results and rebuilds the very records, to the byte', () => {

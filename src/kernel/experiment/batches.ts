@@ -5,7 +5,8 @@
  * on runs, on the coordinator's thread, which shares the cores with the workers. Here a message
  * carries a batch of jobs sized to take about `BATCH_TARGET_MS`, two batches wait at each
  * worker (it never idles for a round trip), and results come back packed (the job is the
- * coordinator's already: a result is its stop reason, trace hash and metric values) once per
+ * coordinator's already: a result is its stop reason, trace hash, metric values and where its goal
+ * failed) once per
  * batch, or every `FLUSH_MS` within a long one. The records rebuilt are the ones `measureRun`
  * makes, field for field, so the report cannot tell where or how runs were batched.
  *
@@ -30,8 +31,9 @@ const DECAY = 0.25;
 export type ToWorker = { type: 'batch'; batch: number; jobs: number[] } | { type: 'cancel' };
 
 /**
- * From a worker: records of jobs `from`… of a batch, packed (stop reason, trace hash, then each
- * metric's value in the experiment's order), with the milliseconds they took; the job of a batch
+ * From a worker: records of jobs `from`… of a batch, packed (stop reason, trace hash, each
+ * metric's value in the experiment's order, then the failure's goal, seq and why, or three
+ * nulls), with the milliseconds they took; the job of a batch
  * that failed and why; or, after a cancel, that it has sent everything it finished.
  */
 export type FromWorker =
@@ -65,15 +67,21 @@ export function unpackJobs(exp: Experiment, packed: readonly number[]): RunJob[]
   return jobs;
 }
 
+/** Values per packed record: stop reason, trace hash, the metrics, the failure's goal, seq and why. */
+const strideOf = (exp: Experiment): number => 5 + exp.metrics.length;
+
 /** Appends a record's results (not its job) to `into`. */
 export function packRecord(exp: Experiment, record: RunRecord, into: MetricValue[]): void {
   into.push(record.stopReason, record.traceHash);
   for (const m of exp.metrics) into.push(record.values[m.id] ?? null);
+  // Where a failing run's goal failed: the studio opens the run there.
+  const f = record.failure;
+  into.push(f?.goal ?? null, f?.seq ?? null, f?.why ?? null);
 }
 
 /** Rebuilds the records of `jobs` from packed results, as measureRun makes them. */
 export function unpackRecords(exp: Experiment, jobs: readonly RunJob[], packed: readonly MetricValue[]): RunRecord[] {
-  const stride = 2 + exp.metrics.length;
+  const stride = strideOf(exp);
   if (packed.length !== jobs.length * stride) throw new Error(`packed results of ${jobs.length} runs should hold ${jobs.length * stride} values, not ${packed.length}`);
   const records: RunRecord[] = [];
   for (let r = 0; r < jobs.length; r++) {
@@ -81,7 +89,10 @@ export function unpackRecords(exp: Experiment, jobs: readonly RunJob[], packed: 
     const job = jobs[r]!;
     const values: RunRecord['values'] = {};
     for (let m = 0; m < exp.metrics.length; m++) values[exp.metrics[m]!.id] = packed[at + 2 + m]!;
-    records.push({ experiment: exp.hash, variant: job.variant, seed: job.seed, input: job.input, stopReason: String(packed[at]), traceHash: String(packed[at + 1]), values });
+    const record: RunRecord = { experiment: exp.hash, variant: job.variant, seed: job.seed, input: job.input, stopReason: String(packed[at]), traceHash: String(packed[at + 1]), values };
+    const goal = packed[at + stride - 3];
+    if (goal !== null && goal !== undefined) record.failure = { goal: String(goal), seq: Number(packed[at + stride - 2]), why: String(packed[at + stride - 1]) };
+    records.push(record);
   }
   return records;
 }
@@ -149,7 +160,7 @@ export class BatchCoordinator {
       return this.fail(new Error(`the run of ${job ? describeJob(job) : `job ${reply.index} of a batch`} failed: ${reply.error}`));
     }
     if (reply.from !== batch.received) return this.fail(new Error(`a worker sent results from job ${reply.from} of a batch after ${batch.received} of them`));
-    const stride = 2 + this.exp.metrics.length;
+    const stride = strideOf(this.exp);
     const n = reply.records.length / stride;
     let records: RunRecord[];
     try {
@@ -253,7 +264,7 @@ export function serveBatches(prepared: Experiment | string, run: (exp: Experimen
   const flush = () => {
     if (!pending || pending.records.length === 0) return;
     const now = clock.now();
-    const stride = 2 + (typeof prepared === 'string' ? 0 : prepared.metrics.length);
+    const stride = typeof prepared === 'string' ? 5 : strideOf(prepared);
     post({ type: 'records', batch: pending.batch, from: pending.from, records: pending.records, ms: now - pending.since });
     pending = { batch: pending.batch, from: pending.from + pending.records.length / stride, records: [], since: now };
   };
