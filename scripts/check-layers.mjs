@@ -52,7 +52,8 @@ export const LAYERS = {
   // Real model providers over fetch; the worker and the CLI hand them to the kernel as its Cpu.
   // @modelcontextprotocol/sdk: the MCP client (mcpClient.ts); the CLI also its stdio transport and server (harness mcp-proxy).
   providers: { layers: ['kernel'], packages: ['eventsource-parser', '@wllama/wllama', '@modelcontextprotocol/sdk'] },
-  cli: { layers: ['persist', 'providers', 'kernel'], packages: ['bullmq', 'ioredis', '@modelcontextprotocol/sdk'], builtins: true },
+  // @a2a-js/sdk and express: `harness serve` serves agents over A2A with the SDK's server classes (a2aServe*.ts).
+  cli: { layers: ['persist', 'providers', 'kernel'], packages: ['bullmq', 'ioredis', '@modelcontextprotocol/sdk', '@a2a-js/sdk', 'express'], builtins: true },
   // Pure TypeScript, runnable in Node, a worker and vitest: no DOM, React, Dexie, comlink, Node.
   kernel: { layers: [], packages: ['zod', 'gpt-tokenizer', '@noble/hashes', '@cfworker/json-schema'] },
 };

@@ -67,6 +67,7 @@ export const USAGE = `usage:
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
   harness mcp-proxy [--port N] [--allow-origin ORIGIN]... -- COMMAND [ARGS...]
+  harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR] [--approve ask|all|none]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]] [--otlp URL]
 
@@ -82,6 +83,8 @@ export const USAGE = `usage:
              rates with intervals and paired comparisons (harness experiment --help)
   mcp-proxy  serve a local stdio MCP server over Streamable HTTP on 127.0.0.1 with CORS for the
              studio (harness mcp-proxy --help)
+  serve      serve the harness's agents over A2A (Agent Cards, JSON-RPC, streaming) on 127.0.0.1;
+             each task is a run with the caller as the human (harness serve --help)
   merge      join the results files of an experiment's shards into its report
   worker     take experiment runs from a BullMQ queue (experiment --queue URL), run them, return
              compact results (harness worker --help)
@@ -580,6 +583,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
     case 'mcp-proxy': {
       const { mcpProxyCommand } = await import('./mcpProxy');
       return mcpProxyCommand(rest, (line) => void process.stdout.write(line));
+    }
+    case 'serve': {
+      const [{ serveCommand }, { cliSecrets }] = await Promise.all([import('./a2aServeCommand'), import('./redact')]);
+      return serveCommand(rest, io, (text) => void process.stdout.write(text), cliSecrets(rest, io));
     }
     case 'worker': {
       const { workerCommand, WORKER_USAGE } = await import('./worker');

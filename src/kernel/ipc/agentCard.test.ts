@@ -39,6 +39,8 @@ function harness(): HarnessSpec {
       { id: 'c2', from: 'buyer', to: 'clerk' },
       { id: 'c3', from: 'buyer', to: 'approver' },
       { id: 'c4', from: 'approver', to: 'buyer' },
+      // The person is no agent to delegate to: no skill.
+      { id: 'c5', from: 'clerk', to: 'human' },
     ],
   });
   if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
@@ -80,7 +82,7 @@ describe('agentCard', () => {
     });
   });
 
-  it('has one skill per tool capability and per channel target: stores and duplicates make none', () => {
+  it('has one skill per tool capability and per channel target: stores, duplicates and the human make none', () => {
     const ids = agentCard(spec, 'buyer').skills.map((s) => s.id);
     expect(ids).toEqual(['tool.search', 'tool.po', 'delegate.approver', 'delegate.clerk']);
     expect(new Set(ids).size).toBe(ids.length);

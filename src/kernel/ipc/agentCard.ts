@@ -4,7 +4,7 @@
  * `agent-card.json`. The types follow the `AgentCard` of @a2a-js/sdk 1.3.0 field for field
  * (the tests check it), so a card is also a valid SDK object; JSON leaves out what is undefined.
  */
-import type { HarnessSpec } from '../spec';
+import { HUMAN, type HarnessSpec } from '../spec';
 import { canonicalJson } from './canonicalJson';
 
 /** Where and how the agent is reached. */
@@ -102,7 +102,7 @@ function skill(id: string, name: string, description: string, tags: string[]): A
  * The Agent Card of agent `agentId`: its name and description, the harness version, one
  * JSON-RPC interface at `${baseUrl}/a2a/<agentId>`, and skills in spec order: one per tool it
  * holds a capability on (`tool.<id>`), then one per agent its channels reach (`delegate.<id>`;
- * several channels to one agent make one skill). Throws RangeError for an unknown agent id.
+ * several channels to one agent make one skill; a channel to the human makes none). Throws RangeError for an unknown agent id.
  */
 export function agentCard(spec: HarnessSpec, agentId: string, opts: AgentCardOptions = {}): AgentCard {
   const agent = spec.agents.find((a) => a.id === agentId);
@@ -117,7 +117,8 @@ export function agentCard(spec: HarnessSpec, agentId: string, opts: AgentCardOpt
   }
   const reached = new Map<string, Set<string>>();
   for (const ch of spec.channels) {
-    if (ch.from !== agentId) continue;
+    // A channel to the person is how the agent answers its caller, not work it hands on.
+    if (ch.from !== agentId || ch.to === HUMAN) continue;
     reached.set(ch.to, (reached.get(ch.to) ?? new Set<string>()).add(ch.kind));
   }
   for (const [to, kinds] of reached) {

@@ -1,0 +1,174 @@
+/**
+ * The `harness serve` command: arguments, the document and its CPUs (the sim by default; real
+ * models as `harness run` finds them), then the server of a2aServe.ts until Ctrl-C.
+ */
+import { BUILTIN_PROVIDERS, checkRunnable, type McpPort } from '../kernel';
+import { WALL_CLOCK, createModelCpus } from '../providers';
+import { startA2aServer, serveProblem, type A2aServer, type ServeApprove } from './a2aServe';
+import { loadSpec, type CliIo, type CliResult } from './commands';
+import { cliEndpoints } from './endpoints';
+
+export const SERVE_USAGE = `usage: harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR]
+                     [--seed N] [--approve ask|all|none] [--base-url MODEL_ID=URL]... [--allow-origin ORIGIN]...
+
+Serves the harness's agents over A2A 1.0 (JSON-RPC, streaming over SSE) with @a2a-js/sdk's server.
+Each served agent has an Agent Card at http://H:N/a2a/AGENT/.well-known/agent-card.json (one line
+per agent is printed when ready) and its JSON-RPC endpoint at http://H:N/a2a/AGENT. Each A2A task
+is one run of the harness in which the caller is the human: its first message starts the run and
+reaches the agent as a message from the human; a run waiting on the human (a message, or an ask to
+approve) shows as input-required, and the caller's next message on the task continues it.
+  --port N          the port (default: a free one)
+  --host H          the address to bind (default 127.0.0.1; another address serves beyond this machine)
+  --agent ID        serve only this agent (repeatable; default: every agent of the document)
+  --token-env VAR   require Authorization: Bearer <the value of VAR> on every request (the cards
+                    declare the scheme and stay readable); the token is never printed
+  --seed N          seed of every run (default 1)
+  --approve X       permission asks: ask (the caller answers "approve" or "deny", the default),
+                    all (approve them) or none (deny them)
+  --base-url M=U    send model M's requests to U; keys come from the environment as for harness run
+  --allow-origin O  also let pages from origin O call the server (loopback origins always may)
+Stops on Ctrl-C.
+`;
+
+interface ServeArgs {
+  file: string;
+  port: number;
+  host: string;
+  agents: string[];
+  tokenEnv?: string;
+  seed: number;
+  approve: ServeApprove;
+  baseUrls: Record<string, string>;
+  allowOrigins: string[];
+}
+
+/** Parses the arguments: the options, or what is wrong. */
+export function parseServeArgs(args: readonly string[]): ServeArgs | string {
+  const out: ServeArgs = { file: '', port: 0, host: '127.0.0.1', agents: [], seed: 1, approve: 'ask', baseUrls: {}, allowOrigins: [] };
+  let file: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string | undefined => (inline !== undefined ? inline : args[++i]);
+    switch (flag) {
+      case '--port': {
+        const v = value();
+        if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) return `--port needs a port number 0..65535, found ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+        out.port = Number(v);
+        break;
+      }
+      case '--host': {
+        const v = value();
+        if (v === undefined || !/^[A-Za-z0-9.:-]+$/.test(v)) return `--host needs an address to bind, e.g. 127.0.0.1, found ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+        out.host = v;
+        break;
+      }
+      case '--agent': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--agent needs an agent id';
+        out.agents.push(v);
+        break;
+      }
+      case '--token-env': {
+        const v = value();
+        if (v === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return `--token-env needs the name of an environment variable, found ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+        out.tokenEnv = v;
+        break;
+      }
+      case '--seed': {
+        const v = value();
+        if (v === undefined || !/^\d+$/.test(v) || Number(v) > 0xffff_ffff) return `--seed: expected an integer from 0 to 4294967295, found ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+        out.seed = Number(v);
+        break;
+      }
+      case '--approve': {
+        const v = value();
+        if (v !== 'ask' && v !== 'all' && v !== 'none') return `--approve: expected ask, all or none, found ${JSON.stringify(v ?? '')}`;
+        out.approve = v;
+        break;
+      }
+      case '--base-url': {
+        const v = value();
+        const m = v === undefined ? null : /^([A-Za-z][A-Za-z0-9_.-]*)=(\S+)$/.exec(v);
+        if (!m) return `--base-url: expected MODEL_ID=URL, found ${JSON.stringify(v ?? '')}`;
+        out.baseUrls[m[1]!] = m[2]!;
+        break;
+      }
+      case '--allow-origin': {
+        const v = value();
+        if (v === undefined || !/^https?:\/\/[^/\s]+$/.test(v)) return `--allow-origin needs an origin like https://studio.example.com, found ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+        out.allowOrigins.push(v);
+        break;
+      }
+      default:
+        if (arg.startsWith('-')) return `serve: unknown option ${arg}`;
+        if (file !== undefined) return `serve takes one FILE, found a second: ${arg}`;
+        file = arg;
+    }
+  }
+  if (file === undefined) return 'serve needs a FILE (a harness document)';
+  return { ...out, file };
+}
+
+const usageError = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `harness: ${message}\n\n${SERVE_USAGE}` });
+const fail = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `harness: ${message}\n` });
+
+/**
+ * The command: starts serving, prints each card's URL (one line per agent), and serves until
+ * SIGINT or SIGTERM. `print` writes as it happens (stdout in main.ts); `secrets` are never sent.
+ */
+export async function serveCommand(args: readonly string[], io: CliIo, print: (text: string) => void, secrets: readonly string[] = []): Promise<CliResult> {
+  if (args.includes('--help') || args.includes('-h')) return { code: 0, stdout: SERVE_USAGE, stderr: '' };
+  const parsed = parseServeArgs(args);
+  if (typeof parsed === 'string') return usageError(parsed);
+  const loaded = loadSpec(parsed.file, io);
+  if (!loaded.ok) return loaded.result;
+  const { spec } = loaded;
+  const problem = serveProblem(spec, parsed.agents);
+  if (problem !== null) return fail(`${parsed.file}: ${problem}`);
+  const env = io.env ?? {};
+  let token: string | undefined;
+  if (parsed.tokenEnv !== undefined) {
+    token = env[parsed.tokenEnv]?.trim();
+    if (!token) return fail(`--token-env: the environment variable ${parsed.tokenEnv} is not set (or empty); set it to the bearer token callers must send`);
+  }
+  const unknownModel = Object.keys(parsed.baseUrls).find((id) => !spec.models.some((m) => m.id === id));
+  if (unknownModel !== undefined) return usageError(`--base-url: ${parsed.file} has no model "${unknownModel}"`);
+  const ends = cliEndpoints(spec, env, parsed.baseUrls);
+  if (!ends.ok) return fail(`${parsed.file}: ${ends.line}`);
+  const cpus = createModelCpus(spec, ends.endpoints, {}, io.sleep ? { clock: { now: WALL_CLOCK.now, sleep: io.sleep } } : {});
+  const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(cpus)]);
+  if (cannotRun.length > 0) return fail(cannotRun.map((i) => `${parsed.file}: ${i.path}: ${i.message}`).join('\nharness: '));
+  let mcp: (McpPort & { close?(): Promise<void> }) | undefined;
+  if ((spec.mcpServers ?? []).length > 0) {
+    const { cliMcpHub, mcpSetupProblems } = await import('./mcpHost');
+    const problems = mcpSetupProblems(spec.mcpServers!, env);
+    if (problems.length > 0) return fail(problems.map((p) => `${parsed.file}: ${p}`).join('\nharness: '));
+    mcp = cliMcpHub(env);
+  }
+
+  let server: A2aServer;
+  try {
+    server = await startA2aServer(spec, {
+      port: parsed.port, host: parsed.host, agents: parsed.agents, seed: parsed.seed, approve: parsed.approve, cpus, secrets,
+      allowOrigins: parsed.allowOrigins, ...(token !== undefined ? { token } : {}), ...(mcp ? { mcp } : {}),
+    });
+  } catch (err) {
+    await mcp?.close?.();
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+    const why = code === 'EADDRINUSE' ? 'the port is in use (pick another with --port, or --port 0 for a free one)' : code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err instanceof Error ? err.message : String(err);
+    return fail(`serve cannot listen on ${parsed.host}:${parsed.port}: ${why}`);
+  }
+  const lines = server.agents.map((a) => `agent ${a.agent} (${a.name}): ${a.cardUrl}\n`).join('');
+  const auth = token !== undefined ? `requests need Authorization: Bearer <the value of ${parsed.tokenEnv}>\n` : '';
+  print(`${lines}${auth}A2A 1.0 over JSON-RPC at ${server.baseUrl}/a2a/AGENT (Ctrl-C stops it)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await mcp?.close?.();
+  return { code: 0, stdout: '', stderr: '' };
+}
