@@ -35,10 +35,12 @@ export const KERNEL_SUBSYSTEMS = {
   term: { uses: ['ids', 'spec', 'tokens'], types: ['state', 'trace'] },
   // The kernel state and its per-subsystem reducers: they call into every subsystem.
   state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term'], types: ['trace'] },
+  // Provenance of each change, derived from events (and the projected state the trace projection hands it).
+  provenance: { uses: ['ids', 'spec', 'trust'], types: ['state', 'trace'] },
   // The event vocabulary (types of every subsystem) and the projection that replays events.
-  trace: { uses: ['ids', 'spec', 'state'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term'] },
+  trace: { uses: ['ids', 'spec', 'state', 'provenance'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term'] },
   // The run loop's event sources and the decisions they make: they read the state and call every subsystem.
-  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace'] },
+  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'provenance'] },
   kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop'] },
   // Explains a trust decision by starting the document as a run (the Policy view asks it).
   explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
@@ -51,7 +53,7 @@ export const KERNEL_SUBSYSTEMS = {
   experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite', 'term', 'state'], types: ['trace'] },
   // OpenTelemetry export: a run's events as OTLP spans (GenAI conventions); sending is the host's.
   otel: { uses: [], types: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -66,3 +66,7 @@ export {
   type ExperimentFileInput, type LoadResult, type Comparison, type Experiment, type ExperimentFile, type ExperimentOutcome, type ExperimentProgress, type ExperimentReport, type Metric, type MetricSummary, type MetricValue, type PatchOp, type ResolvedExperiment, type RunExecutor, type RunFacts, type RunJob, type RunRecord, type VariantReport,
 } from './experiment';
 export { OTEL_SCOPE, OTLP_BATCH_SPANS, OtelSpanStream, otelModels, otlpBatches, otlpRequest, otelSpanId, otelTraceId, traceToOtlp, type OtelExportOptions, type OtlpAnyValue, type OtlpExportRequest, type OtlpKeyValue, type OtlpSpan, type OtlpSpanEvent } from './otel';
+export {
+  ProvenanceLog, provenanceOf, reviewAt, describeChange, changeContent, resourceHistories, provenanceStatement, READ_ONLY_EFFECTS, REVIEW_STATUSES, SIM_VERSION, PROVENANCE_PREDICATE,
+  type ChangeRecord, type ChangeKind, type ReviewStatus, type DescribedChange, type ProvenanceStatement,
+} from './provenance';

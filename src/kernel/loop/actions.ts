@@ -112,6 +112,8 @@ export function recordInput(ctx: RunContext, input: HumanInput): KernelEvent {
       if (!undo.ok) throw new Error(undo.error);
       return ctx.emit({ type: 'audit.rolledback', target: input.seq, undo: undo.undo, detail: undo.detail });
     }
+    case 'review':
+      return ctx.emit({ type: 'change.reviewed', target: input.seq, verdict: input.verdict, ...(input.note ? { note: input.note } : {}) });
     case 'stop':
       return ctx.stop(input.ceiling ?? 'stopped', input.detail ?? 'a person stopped the run');
     case 'message': {

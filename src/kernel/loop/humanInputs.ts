@@ -7,6 +7,7 @@ import type { KernelState } from '../state/state';
 import type { ToolSpec } from '../spec';
 import { toolClassFor } from '../tools/toolClass';
 import { undoFor } from '../trust/audit';
+import { reviewProblem } from '../provenance/review';
 import { mainArg } from '../trust/matcher';
 import type { DecisionRecord, HumanInput, Mode } from '../trust/types';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
@@ -28,6 +29,8 @@ export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent
       const undo = undoFor(log, input.seq);
       return undo.ok ? null : undo.error;
     }
+    case 'review':
+      return reviewProblem(log, input.seq);
     case 'message': {
       const to = s.procs[input.to];
       if (!to) return `there is no running agent "${input.to}"`;

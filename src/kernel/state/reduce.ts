@@ -32,6 +32,8 @@ const trustReducers = {
   'mem.cow': applyTrustEvent,
   'trust.signature': applyTrustEvent,
   'audit.rolledback': applyTrustEvent,
+  // A review changes no kernel state: provenance (kernel/provenance) reads it from the trace.
+  'change.reviewed': () => {},
 } satisfies Partial<ReducerTable>;
 
 /** The subsystems' reducer tables, by name (a test checks that no event type is claimed twice). */

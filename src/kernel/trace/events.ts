@@ -141,6 +141,8 @@ export type KernelEventBody =
   | { type: 'trust.signature'; agent: AgentId; ok: boolean; at: 'job.create' | 'turn'; expected: string | null; found: string; decision: DecisionRecord }
   /** A human rolled back an audited operation. */
   | { type: 'audit.rolledback'; target: number; undo: Undo; detail: string }
+  /** A person reviewed the change made at `target` (kernel/provenance): it stays as it is, approved by them. */
+  | { type: 'change.reviewed'; target: number; verdict: 'approved'; note?: string }
   | { type: 'goal.met'; goal: string; name: string }
   /**
    * A goal's judge leaf (`path` in its condition) was decided for `version` of its subject
@@ -221,5 +223,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed', 'infer.failed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
-  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
+  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
 ]);

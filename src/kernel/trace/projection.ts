@@ -7,6 +7,7 @@
 import { applyEvent, cloneState, stateFromStart } from '../state/reduce';
 import { seekState } from '../state/seek';
 import { openAsks, type OpenAsk } from '../state/openAsks';
+import { ProvenanceLog } from '../provenance/provenanceLog';
 import type { KernelState } from '../state/state';
 import { SnapshotLog } from '../state/snapshots';
 import type { EventOf, KernelEvent } from './events';
@@ -18,6 +19,7 @@ export class Projection {
   /** Evenly spaced, bounded in number (state/snapshots.ts). */
   private readonly snaps: SnapshotLog;
   private live: KernelState | null = null;
+  private prov = new ProvenanceLog();
 
   constructor(snapshotEvery = 500, spill?: SpillOptions) {
     this.snaps = new SnapshotLog(snapshotEvery);
@@ -42,6 +44,8 @@ export class Projection {
       this.trace.push(e);
       if (e.type === 'run.started') this.live = stateFromStart(e as EventOf<'run.started'>);
       else if (this.live) applyEvent(this.live, e);
+      // Provenance reads the window an agent's model call sees from the state right after it starts.
+      this.prov.apply(e, this.live ?? undefined);
       if (this.live && this.snaps.due(e.seq)) this.snaps.add(e.seq, cloneState(this.live));
     }
   }
@@ -50,6 +54,12 @@ export class Projection {
     this.trace.clear();
     this.snaps.clear();
     this.live = null;
+    this.prov = new ProvenanceLog();
+  }
+
+  /** The changes agents made up to the head, with their provenance (kernel/provenance), kept as events arrive. */
+  get provenance(): ProvenanceLog {
+    return this.prov;
   }
 
   /** The asks open at the head, from the projected kernel state (as Kernel.openAsks reads its own). */

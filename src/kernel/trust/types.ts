@@ -150,6 +150,8 @@ export type HumanInput =
   | { kind: 'approve'; callId: string; remember: boolean }
   | { kind: 'deny'; callId: string; reason?: string }
   | { kind: 'rollback'; seq: number }
+  /** The person approves the change made at `seq` as it is (kernel/provenance: its review status). */
+  | { kind: 'review'; seq: number; verdict: 'approved'; note?: string }
   | { kind: 'message'; to: string; text: string; facts?: string[] }
   /** The person ends the run (e.g. nobody will answer: the CLI has no person to ask). */
   | { kind: 'stop'; detail?: string; ceiling?: 'max-wall-time' };

@@ -174,6 +174,8 @@ function summaryOf(e: KernelEvent): string {
       return `${e.ok ? 'valid' : 'INVALID'} at ${e.at} · ${e.decision.reason}`;
     case 'audit.rolledback':
       return `#${e.target} · ${e.detail}`;
+    case 'change.reviewed':
+      return `#${e.target} ${e.verdict} by a person${e.note ? ` · ${e.note}` : ''}`;
     case 'goal.met':
       return `${e.goal} (${e.name})`;
     case 'goal.judged':
