@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
@@ -44,6 +44,8 @@ export interface CliIo {
   post?: Post;
   /** Wall clock in ms (`run --otlp` places the run's virtual time from its start); default Date.now. */
   now?: () => number;
+  /** Secrets the run found (a secret MCP tool's results, trust/secretResults.ts): redacted from all output from now on (redact.ts). */
+  learnSecrets?(values: readonly string[]): void;
 }
 
 /** What `run --json` prints: exactly one JSON object. */
@@ -444,6 +446,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
     await mcp?.close?.();
   }
   const { summary, events } = outcome;
+  // What a secret MCP tool answered is a secret too: redacted from the trace, the output and OTLP.
+  io.learnSecrets?.(secretResults(events, secretToolIds(spec)));
 
   let stderr = '';
   if (parsed.trace !== undefined) {

@@ -35,9 +35,12 @@ export function cliSecrets(args: readonly string[], io: CliIo): string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-/** Runs a command with every written file and its output redacted of `secrets`. */
-export async function redacted(secrets: readonly string[], io: CliIo, command: (io: CliIo) => Promise<CliResult>): Promise<CliResult> {
-  if (secrets.length === 0) return command(io);
+/**
+ * Runs a command with every written file and its output redacted of `secrets`, and of the
+ * secrets the command learns while it runs (`io.learnSecrets`: a secret MCP tool's results).
+ */
+export async function redacted(initial: readonly string[], io: CliIo, command: (io: CliIo) => Promise<CliResult>): Promise<CliResult> {
+  let secrets = [...initial];
   const writeChunks = io.writeChunks?.bind(io);
   const r = await command({
     ...io,
@@ -46,6 +49,9 @@ export async function redacted(secrets: readonly string[], io: CliIo, command: (
     ...(writeChunks ? { writeChunks: (path: string, chunks: Iterable<string>) => writeChunks(path, mapChunks(chunks, (c) => redactSecrets(c, secrets))) } : {}),
     // What goes to a collector (run --otlp) is redacted like a file; the headers are the collector's own keys.
     post: (url, request) => (io.post ?? fetchPost)(url, { ...request, body: redactSecrets(request.body, secrets) }),
+    learnSecrets: (values) => {
+      secrets = [...new Set([...secrets, ...values])].sort((a, b) => b.length - a.length);
+    },
   });
   return { ...r, stdout: redactSecrets(r.stdout, secrets), stderr: redactSecrets(r.stderr, secrets) };
 }

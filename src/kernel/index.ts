@@ -41,6 +41,7 @@ export { canonicalJson, sha256Hex, agentPayload, policyPayload, specDigests } fr
 export { validateArgs, placeholders, bindPlaceholders, BUILTIN_ARG_SCHEMAS } from './trust/execOnly';
 export { kindOf as handleKindOf, checkHandle } from './trust/handles';
 export { joinLabels, labelOf } from './trust/taint';
+export { secretResults, secretToolIds } from './trust/secretResults';
 export { effectiveRules, decide, policyIssues, rulesModule } from './trust/rules';
 export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from './trust/matcher';
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';

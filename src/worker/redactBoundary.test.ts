@@ -88,6 +88,35 @@ describe('nothing the page receives holds a declared secret', () => {
     expect(received[0]!.live!.map((g) => g.text)).toEqual([`the key: ${REDACTED}`, `${REDACTED} sent`]);
   });
 
+  it('what a secret MCP tool returned is a secret: batches, loaded events and states after it are redacted', async () => {
+    const TOKEN = 'mcp-token-9Zq-PRIVATE';
+    const doc = {
+      version: 1, name: 'mcp secret', models: [{ id: 'm', name: 'M', provider: 'sim' }],
+      mcpServers: [{ id: 'vault', url: 'http://localhost:1/mcp' }],
+      tools: [{ id: 'mcp__vault__token', name: 'token', secret: true, impl: { kind: 'mcp', server: 'vault', tool: 'token' } }],
+      agents: [],
+    };
+    const book = new SecretBook({ runDocument: async () => doc, endpointKeys: async () => [] });
+    const returned = { seq: 3, t: 0, run: 'r', type: 'tool.returned', agent: 'a', callId: 'c1', tool: 'mcp__vault__token', ok: true, result: TOKEN, tokens: 5, ms: 1, mcp: { server: 'vault', tool: 'token' } };
+    const echoed = { seq: 4, t: 0, run: 'r', type: 'infer.completed', agent: 'a', text: `I got ${TOKEN}` };
+    const received: EventBatch[] = [];
+    const api = redactingApi({
+      attach: async (_runId: string, sink: (b: EventBatch) => void) => {
+        sink({ runId: 'r', events: [returned, echoed] as never, head: 4, status: 'running' });
+      },
+      loadEvents: async (_runId: string) => [returned],
+      stateAt: async (_runId: string) => ({ procs: { a: { context: [{ text: `tool: ${TOKEN}` }] } } }),
+    }, book);
+    await api.attach('r', (b) => void received.push(b));
+    const sent = JSON.stringify([received, await api.loadEvents('r'), await api.stateAt('r')]);
+    expect(sent).not.toContain(TOKEN);
+    expect(sent.split(REDACTED).length - 1).toBe(4);
+    // A tool not marked secret keeps its result.
+    const plain = new SecretBook({ runDocument: async () => ({ ...doc, tools: [{ ...doc.tools[0], secret: false }] }), endpointKeys: async () => [] });
+    const open = redactingApi({ loadEvents: async (_runId: string) => [returned] }, plain);
+    expect(JSON.stringify(await open.loadEvents('r'))).toContain(TOKEN);
+  });
+
   it('reads the stored keys before endpoint and run calls and before an error, not on every seek', async () => {
     const KEY = 'sk-other-tab-SAVED-1234';
     let reads = 0;

@@ -11,7 +11,7 @@
  * shows as written (a project export redacts its marked fields itself, ui/shell/projectFiles.ts).
  */
 import * as Comlink from 'comlink';
-import { documentSecrets, redactSecrets, redactValue, redactWindow } from '../kernel';
+import { documentSecrets, redactSecrets, redactValue, redactWindow, secretResults, secretToolIds, type KernelEvent } from '../kernel';
 import type { EndpointStore } from '../persist';
 import type { EventBatch, StudioApi } from './api';
 
@@ -54,6 +54,8 @@ export function studioSecretSources(api: Pick<StudioApi, 'getRun'>, endpoints: E
 /** The secrets known so far, longest first. Grows only: a secret once seen stays redacted. */
 export class SecretBook {
   private readonly values = new Set<string>();
+  /** Tools the documents seen mark `secret`: what they return in a trace is a secret (an MCP tool's answer is known only then). */
+  private readonly secretTools = new Set<string>();
   private readonly runsRead = new Set<string>();
   private sorted: string[] = [];
 
@@ -74,6 +76,8 @@ export class SecretBook {
       this.add(documentSecrets(item));
       const { doc, apiKey } = item as { doc?: unknown; apiKey?: unknown };
       if (doc !== undefined) this.add(documentSecrets(doc));
+      for (const t of secretToolIds(item)) this.secretTools.add(t);
+      if (doc !== undefined) for (const t of secretToolIds(doc)) this.secretTools.add(t);
       if (typeof apiKey === 'string') this.add([apiKey]);
     }
   }
@@ -97,10 +101,21 @@ export class SecretBook {
    * complete: its edges are redacted too (redactWindow).
    */
   redact<T>(value: T): T {
+    this.learnResults(value);
     const out = redactValue(value, this.sorted);
     const live = (out as Partial<EventBatch> | null)?.live;
     if (this.sorted.length === 0 || !Array.isArray(live)) return out;
     return { ...out, live: live.map((g) => (typeof g?.text === 'string' ? { ...g, text: redactWindow(g.text, this.sorted) } : g)) };
+  }
+
+  /**
+   * Learns what secret tools returned in the events `value` carries (an event list, a batch's
+   * `events`): the tool.returned comes before any later event or state that repeats its text.
+   */
+  private learnResults(value: unknown): void {
+    if (this.secretTools.size === 0 || typeof value !== 'object' || value === null) return;
+    const events = Array.isArray(value) ? value : (value as { events?: unknown }).events;
+    if (Array.isArray(events)) this.add(secretResults(events as (KernelEvent | undefined)[], this.secretTools));
   }
 
   private add(values: readonly string[]): void {
