@@ -15,7 +15,7 @@ export const ipcReducers = {
   'msg.sent': (s, e) => {
     // Messages and the record of what was sent never change: frozen, shared by snapshots.
     s.inflight.push(immutable(Object.assign(
-      { msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, channel: e.channel },
+      { msgId: e.msgId, from: e.from, to: e.to, text: e.text, facts: e.facts, tokens: e.tokens, deliverAt: e.deliverAt, sentSeq: e.seq, sentAt: e.t, channel: e.channel },
       e.taint && e.taint.length > 0 ? { taint: e.taint } : {}, e.task ? { task: e.task } : {}, e.tracked && e.tracked.length > 0 ? { tracked: e.tracked } : {},
     )));
     s.sent.push(immutable({ from: e.from, to: e.to, text: e.text, facts: e.facts }));

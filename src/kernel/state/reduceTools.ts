@@ -5,6 +5,13 @@
 import { denialText } from '../trust/denialText';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 import { immutable, withEntry } from './immutable';
+import type { DecisionRecord } from '../trust/types';
+import type { CallDecisionNote } from './state';
+
+/** What a running call keeps of the decision that allowed it. */
+export function noteOf(d: DecisionRecord): CallDecisionNote {
+  return { module: d.module, rule: d.rule, scope: d.scope, reason: d.reason };
+}
 
 /** The system calls' reducers. */
 export const toolReducers = {
@@ -21,6 +28,7 @@ export const toolReducers = {
     if (call) {
       call.decided = true;
       call.until = e.until;
+      call.decision = noteOf(e.decision);
     }
   },
   'tool.denied': (s, e) => {

@@ -7,6 +7,7 @@ import type { KernelState, Proc } from './state';
 import type { EventOf, KernelEvent } from '../trace/events';
 import { frozenCopy, immutable, replacedAt } from './immutable';
 import { touchProc } from './touched';
+import { noteOf } from './reduceTools';
 
 type TrustEvent = EventOf<'tool.asked' | 'tool.approved' | 'cap.granted' | 'cap.expired' | 'mem.cow' | 'trust.signature' | 'audit.rolledback'>;
 
@@ -35,6 +36,7 @@ export function applyTrustEvent(s: KernelState, e: KernelEvent): void {
       } else {
         call.decided = true;
         call.until = t.until;
+        call.decision = noteOf(t.decision);
       }
       delete call.asked;
       if (t.decision.rule !== null && t.match !== null) s.sessionRules.push({ id: t.decision.rule, effect: 'allow', match: t.match, scope: 'session', level: 'session' });

@@ -21,6 +21,8 @@ export interface Message {
   tokens: number;
   deliverAt: number;
   sentSeq: number;
+  /** Virtual time it was sent (absent in states stored before it was kept): how far along its channel it is. */
+  sentAt?: number;
   /** Source labels of the values in the text (taint travels with messages). */
   taint?: string[];
   channel?: string;
@@ -36,6 +38,9 @@ export interface Message {
  * already announced: preemption follows).
  */
 export type SlotPhase = 'off' | 'picked' | 'slicing' | 'boundary' | 'throttle-noted';
+
+/** The deciding module and rule of an allowed call, kept while it runs (the canvas shows them at the cursor). */
+export type CallDecisionNote = Pick<DecisionRecord, 'module' | 'rule' | 'scope' | 'reason'>;
 
 export interface Proc {
   id: AgentId;
@@ -75,7 +80,18 @@ export interface Proc {
    * Open system call while in state `syscall`: its argument labels, and while a human is asked
    * (only this agent waits), the `tool.asked` event's seq and decision (what is asked, and why).
    */
-  call: { callId: string; tool: string; args: Record<string, unknown>; as?: string; decided: boolean; until: number; taint?: string[]; asked?: { seq: number; decision: DecisionRecord } } | null;
+  call: {
+    callId: string;
+    tool: string;
+    args: Record<string, unknown>;
+    as?: string;
+    decided: boolean;
+    until: number;
+    taint?: string[];
+    asked?: { seq: number; decision: DecisionRecord };
+    /** Once allowed (by the engine or a person): who decided and by which rule (absent in older stored states). */
+    decision?: CallDecisionNote;
+  } | null;
   /** Source labels of each variable's value and of `last` (CaMeL: derivation joins them). */
   taint: Record<string, string[]>;
   lastTaint: string[];
