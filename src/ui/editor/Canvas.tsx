@@ -38,6 +38,7 @@ import { FarView } from './FarView';
 import { withEstimatedGeometry } from './nodeGeometry';
 import { DRAG_MCP_TOOL, addMcpTool } from './mcpDoc';
 import type { McpToolSummary } from '../../bridge/api';
+import { CursorNodeState } from './cursorStatePanel';
 
 /** The Policy view loads when first opened. */
 const PolicyView = lazy(() => import('../policy/PolicyView').then((m) => ({ default: m.PolicyView })));
@@ -49,6 +50,8 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
 const NO_EDGES: EntityEdge[] = [];
 const MINIMAP_STYLE = { width: 150, height: 96 };
+/** Below the Graph | Policy switch. */
+const CURSOR_PANEL_STYLE = { top: 34 };
 const minimapColor = (n: EntityNode): string => KIND_COLOR[n.data.kind];
 
 /** Keeps xyflow's measurements and mid-drag positions while taking everything else from the document. */
@@ -242,6 +245,12 @@ export function Canvas() {
         {!far && <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a2f3a" />}
         <Controls position="bottom-left" showInteractive={false} fitViewOptions={big ? BIG_FIT : undefined} />
         {!far && <MiniMap position="bottom-right" style={MINIMAP_STYLE} pannable zoomable nodeColor={minimapColor} maskColor="rgba(10,12,16,0.7)" />}
+        {/* A click on a node while a run is shown: its state at the scrubber's cursor. */}
+        {picked.nodes.size === 1 && (
+          <Panel position="top-left" style={CURSOR_PANEL_STYLE}>
+            <CursorNodeState id={[...picked.nodes][0]!} />
+          </Panel>
+        )}
         <Panel position="top-right" className="hs-canvas__tools">
           {layoutStatus ? (
             <>

@@ -1,11 +1,12 @@
 import { useMemo } from 'react';
 import { useStudio } from '../../store';
 import { scrubberMarkers } from './navigation';
+import { PlaybackControls } from './playbackControl';
 
 /** Half the range thumb's width in Chromium, so markers line up with the thumb's centre. */
 const THUMB_HALF = 8;
 
-/** Time-travel slider over the run: 0..head, with markers for breakpoint hits, the fork and the stop. */
+/** Time-travel slider over the run: 0..head, with markers for breakpoint hits, the fork and the stop, and the play control. */
 export function Scrubber() {
   const head = useStudio((s) => s.head);
   const cursor = useStudio((s) => s.cursor);
@@ -19,6 +20,7 @@ export function Scrubber() {
   const at = (seq: number) => `calc(${THUMB_HALF}px + (100% - ${2 * THUMB_HALF}px) * ${max === 0 ? 0 : seq / max})`;
   return (
     <div className="rp-scrub">
+      <PlaybackControls />
       <div className="rp-scrub-track">
         <input
           type="range"

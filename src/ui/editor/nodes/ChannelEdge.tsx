@@ -1,6 +1,47 @@
-import { memo } from 'react';
+import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from '@xyflow/react';
+import type { ChannelAtCursor } from '../../../kernel';
 import type { EntityEdge } from '../graph';
+import { useChannelAtCursor } from '../cursorState';
+
+/** The channel id of a channel edge (graph.ts names them `channel:<id>`). */
+const channelOf = (edgeId: string): string => edgeId.slice('channel:'.length);
+
+/** Where an edge's stroke goes while it carries a message at the cursor. */
+const CARRYING = { stroke: 'var(--accent)', strokeWidth: 2 };
+
+/**
+ * The message in flight at the cursor, a dot `progress` of the way along the edge (measured on
+ * the drawn path, whatever its shape), with the count when more than one travels.
+ */
+function InFlight({ path, c }: { path: string; c: ChannelAtCursor }) {
+  const ref = useRef<SVGPathElement>(null);
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  useLayoutEffect(() => {
+    const p = ref.current;
+    if (!p) return;
+    const point = p.getPointAtLength(p.getTotalLength() * c.progress);
+    setAt({ x: point.x, y: point.y });
+  }, [path, c.progress]);
+  const title = `${c.msgId} from ${c.from} to ${c.to}${c.inFlight > 1 ? ` (${c.inFlight} in flight)` : ''}`;
+  return (
+    <g data-testid={`edge-msg-${c.channel}`} data-msg={c.msgId} data-progress={c.progress.toFixed(2)}>
+      <path ref={ref} d={path} fill="none" stroke="none" />
+      {at && (
+        <>
+          <circle className="hs-edge-msg" cx={at.x} cy={at.y} r={c.inFlight > 1 ? 8 : 6} data-sent-now={c.sentNow}>
+            <title>{title}</title>
+          </circle>
+          {c.inFlight > 1 && (
+            <text className="hs-edge-msg-count" x={at.x} y={at.y}>
+              {c.inFlight}
+            </text>
+          )}
+        </>
+      )}
+    </g>
+  );
+}
 
 /**
  * How far below the row a channel dips when it would otherwise run through the agents between
@@ -14,7 +55,8 @@ const dipBelow = (sourceY: number, targetY: number, dx: number): number => Math.
  * through them: both dip under the row instead.
  */
 export const ChannelEdge = memo(function ChannelEdge(props: EdgeProps<EntityEdge>) {
-  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, style, interactionWidth } = props;
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, style, interactionWidth } = props;
+  const inFlight = useChannelAtCursor(channelOf(id));
   const back = targetX < sourceX - 20;
   const skips = !back && Math.abs(targetY - sourceY) < 48 && targetX - sourceX > 320;
   let path: string;
@@ -36,7 +78,8 @@ export const ChannelEdge = memo(function ChannelEdge(props: EdgeProps<EntityEdge
   }
   return (
     <>
-      <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
+      <BaseEdge path={path} markerEnd={markerEnd} style={inFlight && inFlight.inFlight > 0 ? { ...style, ...CARRYING } : style} interactionWidth={interactionWidth} />
+      {inFlight && <InFlight path={path} c={inFlight} />}
       {label && (
         <EdgeLabelRenderer>
           <div className="hs-edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>

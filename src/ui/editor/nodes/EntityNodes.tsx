@@ -4,18 +4,35 @@
  * stores are resources above them; models are CPUs below them; budget groups sit lowest,
  * each pointing down to its parent group.
  */
-import { memo, type ReactNode } from 'react';
+import { memo, type CSSProperties, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import type { EntityNode } from '../graph';
 import type { NodeKind } from '../docModel';
+import { useAgentAtCursor, useToolAtCursor } from '../cursorState';
+import { AgentFacts, agentGlow, ToolFacts } from './CursorFacts';
+import './cursorFacts.css';
 
 const KIND_LABEL: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group' };
 
-function NodeFrame({ props, children }: { props: NodeProps<EntityNode>; children?: ReactNode }) {
+interface RunLook {
+  className: string;
+  style: CSSProperties | undefined;
+  /** The agent's state at the cursor (data-run-state), when a run is shown. */
+  state?: string;
+  facts: ReactNode;
+}
+
+function NodeFrame({ props, run, children }: { props: NodeProps<EntityNode>; run?: RunLook; children?: ReactNode }) {
   const { data, selected } = props;
-  const classes = ['hs-node', `hs-node--${data.kind}`, selected ? 'is-selected' : '', data.issues > 0 ? 'has-issues' : ''];
+  const classes = ['hs-node', `hs-node--${data.kind}`, selected ? 'is-selected' : '', data.issues > 0 ? 'has-issues' : '', run?.className ?? ''];
   return (
-    <div className={classes.join(' ')} data-testid={`node-${data.entityId}`} aria-label={`${KIND_LABEL[data.kind]} ${data.title}`}>
+    <div
+      className={classes.join(' ')}
+      style={run?.style}
+      data-testid={`node-${data.entityId}`}
+      data-run-state={run?.state}
+      aria-label={`${KIND_LABEL[data.kind]} ${data.title}`}
+    >
       <div className="hs-node__head">
         <span className="hs-node__glyph" aria-hidden="true" />
         <span className="hs-node__kind">{KIND_LABEL[data.kind]}</span>
@@ -29,14 +46,17 @@ function NodeFrame({ props, children }: { props: NodeProps<EntityNode>; children
       <div className="hs-node__title">{data.title}</div>
       <div className="hs-node__sub">{data.subtitle}</div>
       <div className="hs-node__detail">{data.detail}</div>
+      {run?.facts}
       {children}
     </div>
   );
 }
 
 export const AgentNode = memo(function AgentNode(props: NodeProps<EntityNode>) {
+  const a = useAgentAtCursor(props.data.entityId);
+  const run = a ? { ...agentGlow(a), state: a.state, facts: <AgentFacts a={a} /> } : undefined;
   return (
-    <NodeFrame props={props}>
+    <NodeFrame props={props} run={run}>
       <Handle type="target" position={Position.Left} id="in" className="hs-handle" />
       <Handle type="source" position={Position.Right} id="out" className="hs-handle hs-handle--out" title="Drag to an agent: channel" />
       <Handle type="source" position={Position.Top} id="res" className="hs-handle hs-handle--res" title="Drag to a tool or store: capability" />
@@ -47,8 +67,10 @@ export const AgentNode = memo(function AgentNode(props: NodeProps<EntityNode>) {
 });
 
 export const ToolNode = memo(function ToolNode(props: NodeProps<EntityNode>) {
+  const t = useToolAtCursor(props.data.entityId);
+  const run = t ? { className: t.decision === null ? 'is-calling' : `is-${t.decision}`, style: undefined, facts: <ToolFacts id={props.data.entityId} t={t} /> } : undefined;
   return (
-    <NodeFrame props={props}>
+    <NodeFrame props={props} run={run}>
       <Handle type="target" position={Position.Bottom} id="in" className="hs-handle" />
     </NodeFrame>
   );
