@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { openAsks, Projection, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
+import { openAsks, Projection, type ProvenanceLog, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
 import type { Breakpoint, EventBatch, LiveGeneration, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
 import { heldArray, isWindowed, TAIL_KEEP } from './runSliceWindow';
@@ -111,6 +111,8 @@ export interface RunSlice {
   setSeed(seed: number): void;
   setStartIssues(issues: SpecIssue[]): void;
   setRunError(message: string | null): void;
+  /** The provenance of the held run's changes, kept by its projection as events arrive (kernel/provenance); null for a windowed run. */
+  provenance(): ProvenanceLog | null;
 }
 
 /** Newest run first; ties keep their order. */
@@ -412,6 +414,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       set({ filter, visible: computeVisible(s.events, filter, s.heldFrom) });
     },
 
+    provenance: () => (get().windowed ? null : projection.provenance),
     setBreakpoints: (breakpoints) => set({ breakpoints }),
     addBreakpoint: (kind, value) => {
       const v = value.trim();

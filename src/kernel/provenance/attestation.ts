@@ -38,14 +38,15 @@ export interface ProvenanceStatement {
 
 /**
  * The attestation of resource `name` as it stood after event `at`, from its chain of changes
- * (oldest first; the last is the content the subject names). Throws when the chain is empty.
+ * (oldest first). The subject's digest is of `content`, the resource's text now (an artifact
+ * after rollbacks), else of what the last change left. Throws when the chain is empty.
  */
-export function provenanceStatement(name: string, chain: readonly DescribedChange[], run: { id: string; seed: number; specHash: string; harness: string }, at: number): ProvenanceStatement {
+export function provenanceStatement(name: string, chain: readonly DescribedChange[], run: { id: string; seed: number; specHash: string; harness: string }, at: number, content?: string): ProvenanceStatement {
   const last = chain[chain.length - 1];
   if (!last) throw new Error(`no change made ${name} before #${at}`);
   return {
     _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name, digest: { sha256: sha256Hex(changeContent(last.record)) } }],
+    subject: [{ name, digest: { sha256: sha256Hex(content ?? changeContent(last.record)) } }],
     predicateType: PROVENANCE_PREDICATE,
     predicate: {
       run: { id: run.id, seed: run.seed, specHash: run.specHash, at },

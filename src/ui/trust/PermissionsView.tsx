@@ -3,6 +3,7 @@ import { useStudio } from '../../store';
 import { AuditTable } from './AuditTable';
 import { auditAtHead, auditRowsAt } from './auditTable';
 import { decisionLogFor } from './decisions';
+import { runSpec } from './provenance';
 import { Decisions } from './Decisions';
 import { InjectionSuite } from './InjectionSuite';
 import './trust.css';
@@ -19,6 +20,9 @@ export function PermissionsView() {
   const cursor = useStudio((s) => s.cursor);
   const setCursor = useStudio((s) => s.setCursor);
   const live = useStudio((s) => s.status !== null && s.status !== 'stopped');
+  const provenance = useStudio((s) => s.provenance);
+  const doc = useStudio((s) => s.runs.find((r) => r.id === s.runId)?.doc);
+  const spec = useMemo(() => runSpec(doc), [doc]);
 
   // `events` grows in place; `head` is what changes.
   const log = useMemo(() => decisionLogFor(events, head), [events, head]);
@@ -31,7 +35,7 @@ export function PermissionsView() {
         <Decisions log={log} head={head} cursor={cursor} onPick={setCursor} />
       </div>
       <div className="tv-audit rp-section">
-        <AuditTable rows={auditRows} atHead={atHead} cursor={cursor} live={live} onPick={setCursor} />
+        <AuditTable rows={auditRows} atHead={atHead} cursor={cursor} live={live} onPick={setCursor} provenance={provenance()} spec={spec} />
       </div>
       <InjectionSuite />
     </div>
