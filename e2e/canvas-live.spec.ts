@@ -75,10 +75,10 @@ test('a denied tool call shows denied on its tool, with the deciding rule on hov
 
 test('playback at 10× visits the events in order, and Pause holds the cursor', async ({ page }) => {
   const errors = await openStudio(page);
-  // Paging runs 17 virtual seconds: under two seconds at 10×.
+  // Contention runs 49 virtual seconds: about five seconds at 10×, time enough to press Pause on a busy machine.
   await page.getByTestId('projects-button').click();
-  await page.getByTestId('example-paging').click();
-  await expect(page.getByTestId('node-assistant')).toBeVisible();
+  await page.getByTestId('example-contention').click();
+  await expect(page.getByTestId('node-monitor')).toBeVisible();
   const head = await runToStop(page);
   await page.getByTestId('scrubber').fill('0');
   await expect(page.getByTestId('cursor-readout')).toContainText(`event 0 / ${head}`);
@@ -101,7 +101,7 @@ test('playback at 10× visits the events in order, and Pause holds the cursor', 
 
   // Play on to the end: the cursor only ever moved forward, and stops at the last event.
   await page.getByTestId('playback-toggle').click();
-  await expect(page.getByTestId('playback')).toHaveAttribute('data-playing', 'false', { timeout: 15_000 });
+  await expect(page.getByTestId('playback')).toHaveAttribute('data-playing', 'false', { timeout: 30_000 });
   expect(await cursorOf(page)).toBe(head);
   const cursors = await page.evaluate(() => (window as unknown as { __cursors: number[] }).__cursors);
   expect(cursors.length).toBeGreaterThan(3);

@@ -1,6 +1,22 @@
 /**
  * The breakpoint matcher the worker pauses live runs with, for the run views' playback: a
- * recorded run played back stops on the same events a live run would pause at. Pure, re-exported
- * from below the bridge, since the UI may not import the worker.
+ * recorded run played back stops on the same events a live run would pause at. Pure, from below
+ * the bridge, since the UI may not import the worker.
  */
-export { matchBreakpoint } from '../worker/matchBreakpoint';
+import type { KernelEvent } from '../kernel';
+import type { Breakpoint } from '../worker/api';
+import { matchBreakpoint } from '../worker/matchBreakpoint';
+
+/**
+ * A predicate: would the enabled `breakpoints` pause a run at this event? The matcher answers
+ * with what matched; an answer that only prints lines (a logpoint's, `{ logs }` without `pause`)
+ * does not pause. Called on consecutive events in order, as the worker calls the matcher.
+ */
+export function pausesAt(breakpoints: readonly Breakpoint[]): (e: KernelEvent) => boolean {
+  const match = matchBreakpoint(breakpoints);
+  return (e) => {
+    const m: unknown = match(e);
+    if (m === undefined || m === null) return false;
+    return !(typeof m === 'object' && 'logs' in m && (m as { pause?: unknown }).pause === undefined);
+  };
+}

@@ -8,7 +8,7 @@
  * worker's own matcher), on Pause, and when another run is selected.
  */
 import { useEffect, useRef, useState } from 'react';
-import { matchBreakpoint } from '../../bridge/playbackBreakpoints';
+import { pausesAt } from '../../bridge/playbackBreakpoints';
 import { useStudio } from '../../store';
 import './playback.css';
 import { PLAYBACK_SPEEDS, playbackStep, playStart, type PlaybackAnchor, type PlaybackSpeed } from './playback';
@@ -27,7 +27,7 @@ function usePlaybackLoop(playing: boolean, speed: PlaybackSpeed, onStop: (why: s
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const first = useStudio.getState();
-    const match = matchBreakpoint(first.breakpoints);
+    const pauses = pausesAt(first.breakpoints);
     const anchorAt = (seq: number): PlaybackAnchor => ({ seq, virtualMs: useStudio.getState().events[seq]?.t ?? 0, wallMs: performance.now() });
     let anchor = anchorAt(first.cursor);
     /** Where playback last put the cursor: a move by someone else (a drag, a click in the log) re-anchors there. */
@@ -46,7 +46,7 @@ function usePlaybackLoop(playing: boolean, speed: PlaybackSpeed, onStop: (why: s
         wallMs: performance.now(),
         stopsAt: (seq) => {
           const e = s.events[seq];
-          return e !== undefined && match(e) !== undefined;
+          return e !== undefined && pauses(e);
         },
       });
       if (step.seq !== s.cursor) s.setCursor(step.seq);
