@@ -46,6 +46,9 @@ export default defineConfig({
     baseURL: BASE_URL,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
+    // Every spec starts on a fresh profile that has already dismissed the first-run tour (it would
+    // otherwise sit over the canvas); e2e/layout.spec.ts clears this to test the tour itself.
+    storageState: { cookies: [], origins: [{ origin: BASE_URL, localStorage: [{ name: 'hs.tour.done', value: '1' }] }] },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } } }],
   webServer: {

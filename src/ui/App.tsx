@@ -5,6 +5,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStudio } from '../store';
+import { useLayout, type Layout } from '../store/layoutStore';
 import { Canvas } from './editor/Canvas';
 import { Inspector } from './editor/inspector/Inspector';
 import { Palette } from './editor/Palette';
@@ -18,7 +19,9 @@ import { TopBar } from './shell/TopBar';
 import { SettingsDialog, refreshEndpoints } from './shell/SettingsDialog';
 import { loadModelEndpoints } from './shell/modelEndpoints';
 import { watchLocalModels } from './shell/localModels';
-import { useSplit } from './shell/useSplit';
+import { InspectorSplitter, RunPanelSplitter, SidePanel } from './shell/layoutPanels';
+import { useLayoutPersistence } from './shell/layoutPersistence';
+import { FirstRunTour } from './shell/FirstRunTour';
 import { useUndoKeys } from './shell/useUndoKeys';
 
 let booted: Promise<void> | null = null;
@@ -37,13 +40,21 @@ function NoProject({ onOpenProjects }: { onOpenProjects(): void }) {
   );
 }
 
+/** Palette, canvas, inspector splitter, inspector: a collapsed side panel keeps a thin rail. */
+function workspaceColumns(layout: Layout): string {
+  const rail = '28px';
+  return `${layout.paletteCollapsed ? rail : '136px'} minmax(0, 1fr) ${layout.inspectorCollapsed ? '0' : '5px'} ${layout.inspectorCollapsed ? rail : `${layout.inspector}px`}`;
+}
+
 export function App() {
   const [projectsOpen, setProjectsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [experimentsOpen, setExperimentsOpen] = useState(false);
   const projectId = useStudio((s) => s.projectId);
   const [ready, setReady] = useState(false);
-  const split = useSplit(0.4);
+  const layout = useLayout((s) => s.layout);
+  const setLayout = useLayout((s) => s.setLayout);
+  useLayoutPersistence();
   useAutosave();
   useUndoKeys();
 
@@ -64,18 +75,25 @@ export function App() {
   const openProjects = (): void => setProjectsOpen(true);
   return (
     <ReactFlowProvider>
-      <div className="hs-app">
+      <div className={`hs-app${layout.runMaximized ? ' is-run-max' : ''}${layout.runCollapsed ? ' is-run-collapsed' : ''}`}>
         <TopBar onOpenProjects={openProjects} onOpenSettings={() => setSettingsOpen(true)} onOpenExperiments={() => setExperimentsOpen(true)} />
         <Banners />
-        <main className="hs-workspace">
-          <Palette />
-          <div className="hs-center">{projectId ? <Canvas key={projectId} /> : ready ? <NoProject onOpenProjects={openProjects} /> : <div className="hs-empty hs-muted">Opening…</div>}</div>
-          <Inspector />
-        </main>
-        <div className="hs-splitter" {...split.handleProps} />
-        <section className="hs-bottom" style={{ height: split.height }} aria-label="Run panel">
-          <RunPanel />
-        </section>
+        <div className="hs-stage">
+          <main className="hs-workspace" style={{ gridTemplateColumns: workspaceColumns(layout) }} data-testid="workspace">
+            <SidePanel side="left" name="Palette" collapsed={layout.paletteCollapsed} onToggle={() => setLayout({ paletteCollapsed: !layout.paletteCollapsed })}>
+              <Palette />
+            </SidePanel>
+            <div className="hs-center">{projectId ? <Canvas key={projectId} /> : ready ? <NoProject onOpenProjects={openProjects} /> : <div className="hs-empty hs-muted">Opening…</div>}</div>
+            {layout.inspectorCollapsed ? <span /> : <InspectorSplitter />}
+            <SidePanel side="right" name="Inspector" collapsed={layout.inspectorCollapsed} onToggle={() => setLayout({ inspectorCollapsed: !layout.inspectorCollapsed })}>
+              <Inspector />
+            </SidePanel>
+          </main>
+          {!layout.runMaximized && !layout.runCollapsed && <RunPanelSplitter />}
+          <section className="hs-bottom" style={layout.runMaximized || layout.runCollapsed ? undefined : { height: `${Math.round(layout.bottom * 1000) / 10}vh` }} aria-label="Run panel">
+            <RunPanel />
+          </section>
+        </div>
         {experimentsOpen && (
           <Suspense fallback={<div className="hs-empty hs-muted">Opening Experiments…</div>}>
             <ExperimentsView onClose={() => setExperimentsOpen(false)} />
@@ -84,6 +102,7 @@ export function App() {
         {projectsOpen && <ProjectsDialog onClose={() => setProjectsOpen(false)} />}
         {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
         <FileDrop onModelFile={() => setSettingsOpen(true)} />
+        <FirstRunTour />
       </div>
     </ReactFlowProvider>
   );

@@ -31,7 +31,7 @@ const DIM = '#8b929c';
 const CURSOR = '#4f9cf5';
 const LOST = '#e5534b';
 const KEPT = '#57ab5a';
-const FONT = "10.5px ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace";
+const FONT = "11px ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace";
 
 /** A lifeline's colour: the human stands apart from the agents. */
 export function lifelineColor(layout: SeqLayout, index: number): string {

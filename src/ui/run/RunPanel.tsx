@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useStudio } from '../../store';
+import { useLayout } from '../../store/layoutStore';
 import { issueEntityId, issueText } from '../editor/issueIndex';
 import { isTextEntry } from '../shared/textEntry';
 import { ApprovalPrompt } from '../trust/ApprovalPrompt';
@@ -117,15 +118,43 @@ const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'termination', label: 'Termination' },
 ];
 
-/** Which view of the run fills the panel; all follow the same cursor. */
+/**
+ * Which view of the run fills the panel; all follow the same cursor. Double-clicking a tab
+ * maximises the panel (again: back to its height); the buttons at the end collapse and maximise it.
+ */
 function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): void }) {
+  const { runCollapsed, runMaximized } = useLayout((s) => s.layout);
+  const setLayout = useLayout((s) => s.setLayout);
+  const toggleRunMaximized = useLayout((s) => s.toggleRunMaximized);
   return (
-    <div className="rp-tabs" role="tablist" aria-label="Run views">
-      {VIEWS.map((v) => (
-        <button key={v.id} type="button" role="tab" aria-selected={view === v.id} data-testid={`run-tab-${v.id}`} onClick={() => onChange(v.id)}>
-          {v.label}
+    <div className="rp-tabs">
+      <div className="rp-tabs__list" role="tablist" aria-label="Run views">
+        {VIEWS.map((v) => (
+          <button
+            key={v.id}
+            type="button"
+            role="tab"
+            aria-selected={view === v.id}
+            data-testid={`run-tab-${v.id}`}
+            title="Double-click to maximise the run panel"
+            onClick={() => {
+              onChange(v.id);
+              if (runCollapsed) setLayout({ runCollapsed: false });
+            }}
+            onDoubleClick={toggleRunMaximized}
+          >
+            {v.label}
+          </button>
+        ))}
+      </div>
+      <div className="rp-tabs__frame">
+        <button type="button" data-testid="run-panel-collapse" aria-pressed={runCollapsed} title={runCollapsed ? 'Show the run views' : 'Collapse the run panel to its toolbar'} onClick={() => setLayout({ runCollapsed: !runCollapsed })}>
+          {runCollapsed ? 'Expand' : 'Collapse'}
         </button>
-      ))}
+        <button type="button" data-testid="run-panel-maximize" aria-pressed={runMaximized} title={runMaximized ? 'Give the canvas its space back' : 'Let the run panel fill the window (or double-click a tab)'} onClick={toggleRunMaximized}>
+          {runMaximized ? 'Restore' : 'Maximise'}
+        </button>
+      </div>
     </div>
   );
 }
@@ -134,6 +163,7 @@ function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): voi
 export function RunPanel() {
   useRunSession();
   const [view, setView] = useState<RunView>('events');
+  const collapsed = useLayout((s) => s.layout.runCollapsed);
   return (
     <section className="rp" data-testid="run-panel" aria-label="Run">
       <RunToolbar />
@@ -141,6 +171,7 @@ export function RunPanel() {
       <Banners />
       <ApprovalPrompt />
       <ViewTabs view={view} onChange={setView} />
+      {!collapsed && (
       <Suspense fallback={<div className="rp-empty">Loading the {view} view…</div>}>
       {view === 'scheduler' ? (
         <SchedulerView />
@@ -171,6 +202,7 @@ export function RunPanel() {
         </div>
       )}
       </Suspense>
+      )}
     </section>
   );
 }

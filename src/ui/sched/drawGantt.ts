@@ -29,7 +29,7 @@ const LINE = '#2b2f36';
 const DIM = '#8b929c';
 const CURSOR = '#4f9cf5';
 const GHOST_ALPHA = 0.22;
-const FONT = "10.5px ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace";
+const FONT = "11px ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace";
 
 function glyph(ctx: CanvasRenderingContext2D, g: Glyph): void {
   const { x, y } = g;

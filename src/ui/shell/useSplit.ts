@@ -1,20 +1,27 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useCallback, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 
-const MIN = 120;
 const KEY_STEP = 24;
 
-/**
- * A horizontal splitter for the bottom panel: drag the handle, or focus it and use the arrow
- * keys. The height is a fraction of the window, so it survives resizes.
- */
-export function useSplit(initialFraction = 0.4) {
-  const [fraction, setFraction] = useState(initialFraction);
-  const dragging = useRef(false);
+export interface SplitOptions {
+  /** `horizontal`: a bar between panels above and below (drag up and down); `vertical`: side by side. */
+  orientation: 'horizontal' | 'vertical';
+  /** The size of the panel the splitter resizes, in CSS pixels. */
+  size: number;
+  /** The new size asked for by a drag or a key; the caller clamps it. */
+  onResize(px: number): void;
+  /** The size a drag at this pointer position asks for. */
+  sizeAt(e: PointerEvent<HTMLElement>): number;
+  label: string;
+  /** The size as a percentage of what it could be, for assistive technology. */
+  valueNow: number;
+}
 
-  const clamp = useCallback((px: number) => {
-    const max = window.innerHeight - 200;
-    return Math.min(Math.max(px, MIN), Math.max(MIN, max)) / window.innerHeight;
-  }, []);
+/**
+ * A splitter between two panels: drag the handle, or focus it and use the arrow keys
+ * (up/left grows the panel it resizes, which sits below or to the right of the handle).
+ */
+export function useSplit({ orientation, size, onResize, sizeAt, label, valueNow }: SplitOptions) {
+  const dragging = useRef(false);
 
   const onPointerDown = useCallback((e: PointerEvent<HTMLElement>) => {
     dragging.current = true;
@@ -23,33 +30,35 @@ export function useSplit(initialFraction = 0.4) {
   }, []);
   const onPointerMove = useCallback(
     (e: PointerEvent<HTMLElement>) => {
-      if (dragging.current) setFraction(clamp(window.innerHeight - e.clientY));
+      if (dragging.current) onResize(sizeAt(e));
     },
-    [clamp],
+    [onResize, sizeAt],
   );
   const onPointerUp = useCallback((e: PointerEvent<HTMLElement>) => {
     dragging.current = false;
-    e.currentTarget.releasePointerCapture(e.pointerId);
+    if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
   }, []);
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLElement>) => {
-      const px = fraction * window.innerHeight;
-      if (e.key === 'ArrowUp') setFraction(clamp(px + KEY_STEP));
-      else if (e.key === 'ArrowDown') setFraction(clamp(px - KEY_STEP));
+      const grow = orientation === 'horizontal' ? 'ArrowUp' : 'ArrowLeft';
+      const shrink = orientation === 'horizontal' ? 'ArrowDown' : 'ArrowRight';
+      if (e.key === grow) onResize(size + KEY_STEP);
+      else if (e.key === shrink) onResize(size - KEY_STEP);
       else return;
       e.preventDefault();
     },
-    [clamp, fraction],
+    [onResize, orientation, size],
   );
 
-  useEffect(() => {
-    const onResize = (): void => setFraction((f) => clamp(f * window.innerHeight));
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, [clamp]);
-
   return {
-    height: `${Math.round(fraction * 1000) / 10}vh`,
-    handleProps: { onPointerDown, onPointerMove, onPointerUp, onKeyDown, role: 'separator', 'aria-orientation': 'horizontal' as const, 'aria-label': 'Resize run panel', 'aria-valuenow': Math.round(fraction * 100), tabIndex: 0 },
-  };
+    onPointerDown,
+    onPointerMove,
+    onPointerUp,
+    onKeyDown,
+    role: 'separator',
+    'aria-orientation': orientation,
+    'aria-label': label,
+    'aria-valuenow': Math.round(valueNow),
+    tabIndex: 0,
+  } as const;
 }
