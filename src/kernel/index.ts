@@ -23,8 +23,9 @@ export { RecordedMcp, McpNotRecordedError, recordedMcp } from './tools/mcpRecord
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';
-export { traceHash, canonicalEvent } from './trace/hash';
+export { traceHash, canonicalEvent, TraceHasher } from './trace/hash';
 export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
+export { readTraceFile, type TraceFile, type TraceFileError } from './trace/traceFile';
 export { Kernel, specHash, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
 export { SimCpu } from './cpu/sim';
 export { checkRunnable, BUILTIN_PROVIDERS } from './cpu/runnable';

@@ -54,6 +54,19 @@ export interface RunMeta {
   doc: unknown;
 }
 
+/** A trace file the page has read (kernel readTraceFile), to store as a run of a project (StudioApi.importRun). */
+export interface ImportedTrace {
+  events: KernelEvent[];
+  harness: string;
+  seed: number;
+  specHash: string;
+  head: number;
+  stopReason?: StopReason;
+  stopDetail?: string;
+  /** The document to resume or fork it with (the project's, when its spec hash is the trace's), else null. */
+  doc: unknown;
+}
+
 /** Pause the run after an event that matches. */
 export interface Breakpoint {
   id: string;
@@ -300,6 +313,11 @@ export interface StudioApi extends ExperimentsApi {
   scoreInjectionSuite(request: SuiteRequest, onProgress?: (done: number, total: number) => void): Promise<SuiteReport>;
   /** Stops the scoring after the run in progress; its report comes back with `cancelled`. */
   cancelInjectionSuite(): Promise<void>;
+
+  /** Stores a trace file's run as a stopped run of the project (read from storage, never driven); returns it. */
+  importRun(projectId: string, trace: ImportedTrace): Promise<RunMeta>;
+  /** The run's trace hash (kernel/trace/hash.ts): the same for the same document and seed, whatever its run id. */
+  runTraceHash(runId: string): Promise<string>;
 
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;

@@ -9,9 +9,9 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
-  BatchSink, Breakpoint, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
+  BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ExperimentStore, ProjectStore, RunStore, SettingStore, StorageError, toEventBlocks, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
@@ -621,6 +621,29 @@ class Studio implements StudioService {
     // A stopped run made of the recorded trace: it is read (scrubbed, stepped) from storage, never driven, so no model is asked.
     await this.guard(() => this.runs.commit({ run: row, blocks: toEventBlocks(row.id, events, 0, about.head), snapshots: [] }, { create: true }));
     return this.toMeta(row);
+  }
+
+  // ---- trace files (JSONL in and out; the page reads and writes the files) ---------------------
+
+  async importRun(projectId: string, trace: ImportedTrace): Promise<RunMeta> {
+    const t = this.now();
+    const row: RunRow = {
+      id: crypto.randomUUID(), projectId, harness: trace.harness, seed: trace.seed, status: 'stopped', createdAt: t, updatedAt: t, head: trace.head, specHash: trace.specHash, doc: trace.doc,
+      ...(trace.stopReason ? { stopReason: trace.stopReason } : {}), ...(trace.stopDetail !== undefined ? { stopDetail: trace.stopDetail } : {}),
+    };
+    // Like a kept experiment trace: a stopped run read (scrubbed, stepped, forked) from storage, never driven.
+    await this.guard(() => this.runs.commit({ run: row, blocks: toEventBlocks(row.id, trace.events, 0, trace.head), snapshots: [] }, { create: true }));
+    return this.toMeta(row);
+  }
+
+  async runTraceHash(runId: string): Promise<string> {
+    const live = this.live.get(runId);
+    if (live) return live.kernel.traceHash();
+    const meta = await this.getRun(runId);
+    if (!meta) throw new Error('This run is no longer stored.');
+    const hasher = new TraceHasher();
+    for await (const e of this.eventsOf(runId, meta.head)) hasher.addEvent(e);
+    return hasher.digest();
   }
 
   async endExperimentJobs(cancelled: boolean): Promise<void> {
