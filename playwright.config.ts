@@ -6,7 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-function findChromium(): string {
+export function findChromium(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   for (const candidate of ['/usr/bin/chromium', '/usr/lib/chromium/chromium']) {
     try {

@@ -109,7 +109,9 @@ test('at 1280×720 every run view is usable: its tables fit or scroll', async ({
   await page.setViewportSize({ width: 1280, height: 720 });
   await openStudio(page);
   await runToStop(page);
-  const views = ['events', 'scheduler', 'memory', 'permissions', 'messages', 'termination'];
+  // Every view the panel has (other views may join the tab list).
+  const views = (await page.getByRole('tablist', { name: 'Run views' }).getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-testid')!.replace('run-tab-', ''))));
+  expect(views).toEqual(expect.arrayContaining(['events', 'scheduler', 'memory', 'permissions', 'messages', 'termination']));
   for (const view of views) {
     await page.getByTestId(`run-tab-${view}`).click();
     await expect(page.getByTestId(`run-tab-${view}`)).toHaveAttribute('aria-selected', 'true');

@@ -91,6 +91,11 @@ export interface DocumentSlice {
   openProject(project: OpenedProject): void;
   closeProject(): void;
   renameProject(name: string): void;
+  /**
+   * Takes a newer stored revision saved by another tab, when this tab has no unsaved edits (else
+   * it ignores it: the next save meets it as a conflict). Undo goes back to the document before it.
+   */
+  applyRemote(project: OpenedProject): void;
 
   saveStatus: SaveStatus;
   /** Human-readable detail for `error` and `conflict`. */
@@ -223,6 +228,18 @@ export const createDocumentSlice: StateCreator<StudioState, [], [], DocumentSlic
     }),
   closeProject: () =>
     set({ notices: get().notices.filter((n) => n.project === undefined), projectId: null, projectName: '', rev: 0, doc: null, issues: [], runIssues: [], spec: null, selection: null, past: [], future: [], saveStatus: 'saved', saveMessage: null, conflictRev: null }),
+  applyRemote: (p) => {
+    const s = get();
+    if (p.id !== s.projectId || p.rev <= s.rev || s.saveStatus !== 'saved') return;
+    set({
+      projectName: p.name,
+      rev: p.rev,
+      doc: p.doc,
+      ...derive(p.doc, s.modelEndpoints),
+      past: pushLimited(s.past, { label: 'Change from another tab', doc: s.doc, selection: s.selection, at: Date.now() }),
+      future: [],
+    });
+  },
   renameProject: (name) => {
     const s = get();
     if (name === s.projectName) return;

@@ -11,8 +11,10 @@ import { Inspector } from './editor/inspector/Inspector';
 import { Palette } from './editor/Palette';
 import { RunPanel } from './run/RunPanel';
 import { useAutosave } from './shell/autosave';
+import { useSyncTabs } from './shell/syncTabs';
 import { Banners } from './shell/Banners';
 import { FileDrop } from './shell/FileDrop';
+import { HistoryDialog } from './shell/HistoryDialog';
 import { boot } from './shell/projectActions';
 import { ProjectsDialog } from './shell/ProjectsDialog';
 import { TopBar } from './shell/TopBar';
@@ -50,12 +52,14 @@ export function App() {
   const [projectsOpen, setProjectsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [experimentsOpen, setExperimentsOpen] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const projectId = useStudio((s) => s.projectId);
   const [ready, setReady] = useState(false);
   const layout = useLayout((s) => s.layout);
   const setLayout = useLayout((s) => s.setLayout);
   useLayoutPersistence();
   useAutosave();
+  useSyncTabs();
   useUndoKeys();
 
   useEffect(() => {
@@ -76,7 +80,7 @@ export function App() {
   return (
     <ReactFlowProvider>
       <div className={`hs-app${layout.runMaximized ? ' is-run-max' : ''}${layout.runCollapsed ? ' is-run-collapsed' : ''}`}>
-        <TopBar onOpenProjects={openProjects} onOpenSettings={() => setSettingsOpen(true)} onOpenExperiments={() => setExperimentsOpen(true)} />
+        <TopBar onOpenProjects={openProjects} onOpenSettings={() => setSettingsOpen(true)} onOpenExperiments={() => setExperimentsOpen(true)} onOpenHistory={() => setHistoryOpen(true)} />
         <Banners />
         <div className="hs-stage">
           <main className="hs-workspace" style={{ gridTemplateColumns: workspaceColumns(layout) }} data-testid="workspace">
@@ -101,6 +105,7 @@ export function App() {
         )}
         {projectsOpen && <ProjectsDialog onClose={() => setProjectsOpen(false)} />}
         {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+        {historyOpen && <HistoryDialog onClose={() => setHistoryOpen(false)} />}
         <FileDrop onModelFile={() => setSettingsOpen(true)} />
         <FirstRunTour />
       </div>

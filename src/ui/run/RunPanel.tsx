@@ -16,6 +16,7 @@ import { watchRunWindow } from './runWindow';
 import { RunFailure } from './RunFailure';
 import { RunsList } from './RunsList';
 import { RunToolbar } from './RunToolbar';
+import { TraceFileTools } from './traceFileTools';
 import './run.css';
 
 /** Opens the project's runs when the project changes, saves breakpoints, binds F8/F9/F10. */
@@ -148,6 +149,7 @@ function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): voi
         ))}
       </div>
       <div className="rp-tabs__frame">
+        <TraceFileTools />
         <button type="button" data-testid="run-panel-collapse" aria-pressed={runCollapsed} title={runCollapsed ? 'Show the run views' : 'Collapse the run panel to its toolbar'} onClick={() => setLayout({ runCollapsed: !runCollapsed })}>
           {runCollapsed ? 'Expand' : 'Collapse'}
         </button>

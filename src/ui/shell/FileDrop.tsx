@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { importFile } from './projectActions';
 import { addLocalModel, isGgufFile } from './localModels';
+import { isTraceFileName, openTraceFile } from '../run/traceFile';
 
 const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') ?? false;
 
 /**
  * Dropping a file anywhere on the page: a .gguf is added as a local model (Settings opens to
- * show its progress, or why it was refused); anything else is imported as a project.
+ * show its progress, or why it was refused); a .jsonl(.gz) trace opens as a stopped run of the
+ * open project; anything else is imported as a project.
  */
 export function FileDrop({ onModelFile }: { onModelFile(): void }) {
   const [over, setOver] = useState(false);
@@ -40,7 +42,8 @@ export function FileDrop({ onModelFile }: { onModelFile(): void }) {
         if (isGgufFile(file)) {
           opened.current();
           void addLocalModel(file);
-        } else void importFile(file);
+        } else if (isTraceFileName(file.name)) void openTraceFile(file);
+        else void importFile(file);
       }
     };
     window.addEventListener('dragenter', enter);
@@ -57,7 +60,7 @@ export function FileDrop({ onModelFile }: { onModelFile(): void }) {
   if (!over) return null;
   return (
     <div className="hs-dropzone" data-testid="drop-overlay" aria-hidden="true">
-      <div className="hs-dropzone__box">Drop a .harness.json file to import it as a new project, or a .gguf model to run it in this browser</div>
+      <div className="hs-dropzone__box">Drop a .harness.json file to import it as a new project, a .jsonl(.gz) trace to open its run, or a .gguf model to run it in this browser</div>
     </div>
   );
 }

@@ -20,7 +20,7 @@ const STOPS: readonly Stop[] = [
   { n: 1, selector: '[data-testid="run-button"]', title: 'Run', text: 'runs the harness in a Web Worker on the offline sim CPU (F8).' },
   { n: 2, selector: '[data-testid="scrubber"]', title: 'The scrubber', text: 'travels in time: drag it, or click any event; Back (F9) steps back.' },
   { n: 3, selector: '[role="tablist"][aria-label="Run views"]', title: 'The views', text: 'Scheduler, Memory, Permissions, Messages and Termination all follow the same cursor. Double-click a tab to maximise the panel.' },
-  { n: 4, selector: '[data-testid="shortcuts-button"]', title: '?', text: 'lists every key of the debugger.' },
+  { n: 4, selector: '[data-testid="shortcuts-button"]', title: '?', text: '(the Keys button) lists every key of the debugger.' },
 ];
 
 function tourDone(): boolean {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStudio } from '../../store';
 import type { SaveStatus } from '../../store/documentSlice';
 import { exportCurrent, importFile } from './projectActions';
+import { isTraceFileName, openTraceFile } from '../run/traceFile';
 import { flushSave } from './autosave';
 import { LocalCpuStatus } from './LocalModelsSection';
 
@@ -68,7 +69,7 @@ function SaveIndicator() {
   );
 }
 
-export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments }: { onOpenProjects(): void; onOpenSettings(): void; onOpenExperiments(): void }) {
+export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments, onOpenHistory }: { onOpenProjects(): void; onOpenSettings(): void; onOpenExperiments(): void; onOpenHistory(): void }) {
   const hasProject = useStudio((s) => s.projectId !== null);
   const undoLabel = useStudio((s) => s.past.at(-1)?.label);
   const redoLabel = useStudio((s) => s.future.at(-1)?.label);
@@ -89,13 +90,13 @@ export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments }: { 
         Projects
       </button>
       <div className="hs-topbar__group" role="group" aria-label="File">
-        <button type="button" className="hs-btn" onClick={() => fileInput.current?.click()} data-testid="import-button" title="Import a .harness.json file (or drop one on the page)">
+        <button type="button" className="hs-btn" onClick={() => fileInput.current?.click()} data-testid="import-button" title="Import a .harness.json file, or open a .jsonl(.gz) trace as a run (or drop one on the page)">
           Import
         </button>
         <input
           ref={fileInput}
           type="file"
-          accept=".json,application/json"
+          accept=".json,application/json,.jsonl,.ndjson,.gz"
           className="hs-visually-hidden"
           tabIndex={-1}
           aria-label="Import harness file"
@@ -103,11 +104,14 @@ export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments }: { 
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void importFile(file);
+            if (file) void (isTraceFileName(file.name) ? openTraceFile(file) : importFile(file));
           }}
         />
         <button type="button" className="hs-btn" onClick={() => void exportCurrent()} disabled={!hasProject} data-testid="export-button" title="Download the document as .harness.json">
           Export
+        </button>
+        <button type="button" className="hs-btn" onClick={onOpenHistory} disabled={!hasProject} data-testid="history-button" title="Every saved revision of the document, what each changed, and restoring one">
+          History
         </button>
       </div>
       <div className="hs-topbar__group" role="group" aria-label="History">

@@ -7,6 +7,7 @@
 import { useEffect } from 'react';
 import { studio } from '../../bridge/client';
 import { useStudio } from '../../store';
+import { announceSaved } from './syncTabs';
 
 const DEBOUNCE_MS = 400;
 
@@ -22,7 +23,10 @@ async function saveOnce(): Promise<void> {
     const result = await studio().saveProject(projectId, doc, rev, projectName);
     const now = useStudio.getState();
     if (now.projectId !== projectId) return; // another project was opened meanwhile
-    if (result.ok) now.saveSucceeded(result.rev, changeSeq);
+    if (result.ok) {
+      now.saveSucceeded(result.rev, changeSeq);
+      announceSaved(projectId, result.rev, doc, projectName);
+    }
     else if (result.kind === 'conflict') now.saveConflicted(result.currentRev, result.message);
     else now.saveFailed(result.message);
   } catch (err) {

@@ -64,4 +64,20 @@ describe('document history', () => {
     expect(s().saveStatus).toBe('conflict');
     expect(s().conflictRev).toBe(9);
   });
+
+  it('takes a newer revision from another tab only when it has no unsaved edits; undo goes back', () => {
+    s().applyRemote({ id: 'p1', name: 'P2', rev: 4, doc: doc('remote') });
+    expect(s()).toMatchObject({ rev: 4, projectName: 'P2', doc: doc('remote'), saveStatus: 'saved' });
+    expect(s().past.at(-1)?.label).toBe('Change from another tab');
+    s().applyRemote({ id: 'p1', name: 'P2', rev: 4, doc: doc('same rev again') });
+    s().applyRemote({ id: 'other', name: 'O', rev: 9, doc: doc('another project') });
+    expect(s().doc).toEqual(doc('remote'));
+    s().change('Edit', doc('mine'));
+    s().applyRemote({ id: 'p1', name: 'P2', rev: 5, doc: doc('theirs') });
+    // Unsaved edits stay: the next save meets revision 5 as a conflict.
+    expect(s()).toMatchObject({ rev: 4, doc: doc('mine'), saveStatus: 'unsaved' });
+    s().undo();
+    s().undo();
+    expect(s().doc).toEqual(doc('a'));
+  });
 });
