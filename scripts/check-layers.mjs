@@ -41,7 +41,7 @@ export const LAYERS = {
   src: { layers: ['ui'], packages: ['react', 'react-dom'] },
   ui: {
     layers: ['store', 'bridge', 'kernel/index'],
-    packages: ['react', 'react-dom', '@xyflow/*', 'monaco-editor', '@tanstack/react-virtual', 'elkjs'],
+    packages: ['react', 'react-dom', '@xyflow/*', 'monaco-editor', '@tanstack/react-virtual', 'elkjs', 'diff'],
     // A test builds a bare zustand store around one slice.
     testPackages: ['zustand'],
   },
