@@ -12,6 +12,7 @@ async function box(page: Page, testId: string) {
 }
 
 test('resized, collapsed and maximised panels survive a reload', async ({ page }) => {
+  test.setTimeout(90_000); // four page loads
   await page.setViewportSize({ width: 1280, height: 720 });
   await openStudio(page);
   const panel = page.getByTestId('run-panel');
