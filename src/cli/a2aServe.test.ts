@@ -121,7 +121,11 @@ describe('harness serve', () => {
     expect(card).toMatchObject({
       name: 'Greeter', description: 'Greets whoever writes.', version: '1',
       capabilities: { streaming: true, pushNotifications: false },
-      supportedInterfaces: [{ url: url.replace('/.well-known/agent-card.json', ''), protocolBinding: 'JSONRPC', protocolVersion: '1.0' }],
+      // A2A 1.0 first (preferred); the same endpoint serves 0.3 clients.
+      supportedInterfaces: [
+        { url: url.replace('/.well-known/agent-card.json', ''), protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
+        { url: url.replace('/.well-known/agent-card.json', ''), protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
+      ],
       defaultInputModes: ['text/plain', 'application/json'],
     });
     expect(card.securitySchemes ?? {}).toEqual({});

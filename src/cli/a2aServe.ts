@@ -1,7 +1,7 @@
 /**
- * `harness serve FILE`: the harness's agents over A2A 1.0 (JSON-RPC binding, SSE streaming), built
- * from @a2a-js/sdk's server classes: per served agent an Agent Card (the kernel's agentCard(), with
- * its interface URL on this server) at `/a2a/<agent>/.well-known/agent-card.json`, and its JSON-RPC
+ * `harness serve FILE`: the harness's agents over A2A 1.0 (JSON-RPC binding, SSE streaming; A2A 0.3
+ * clients through the SDK's compat layer), built from @a2a-js/sdk's server classes: per served
+ * agent an Agent Card (the kernel's agentCard(), with its interface URL on this server) at `/a2a/<agent>/.well-known/agent-card.json`, and its JSON-RPC
  * endpoint at `/a2a/<agent>` (DefaultRequestHandler, an in-memory task store, the executor of
  * a2aServeExecutor.ts). With a bearer token the cards declare an HTTP bearer scheme and every
  * JSON-RPC request without the token is refused with 401; the cards stay readable.
@@ -79,9 +79,11 @@ const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;
 const isLoopbackOrigin = (origin: string): boolean => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
 const hostName = (hostHeader: string | undefined): string => (hostHeader ?? '').replace(/:\d+$/, '');
 
-/** The card of a served agent: the kernel's, with streaming on and, with a token, a bearer scheme required. */
+/** The card of a served agent: the kernel's, with streaming on, its endpoint also declared for A2A 0.3 and, with a token, a bearer scheme required. */
 export function servedCard(spec: HarnessSpec, agentId: string, baseUrl: string, withToken: boolean): AgentCard & Record<string, unknown> {
-  const card = agentCard(spec, agentId, { baseUrl });
+  const kernelCard = agentCard(spec, agentId, { baseUrl });
+  // The same endpoint also answers A2A 0.3 clients (message/send, message/stream): the SDK's compat layer needs it declared.
+  const card = { ...kernelCard, supportedInterfaces: [...kernelCard.supportedInterfaces, { ...kernelCard.supportedInterfaces[0]!, protocolVersion: '0.3' }] };
   const capabilities = { ...card.capabilities!, streaming: true };
   if (!withToken) return { ...card, capabilities };
   return {
@@ -174,7 +176,8 @@ export async function startA2aServer(spec: HarnessSpec, opts: ServeOptions): Pro
     const cardRoute = agentCardHandler({ agentCardProvider: async () => card as unknown as SdkAgentCard, cache: { maxAge: 0 } });
     app.use(`${path}/.well-known/agent-card.json`, cardRoute);
     if (served.length === 1) app.use('/.well-known/agent-card.json', cardRoute);
-    const rpc = jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication });
+    // A request without an A2A-Version header is A2A 0.3 (the spec's default): the SDK's compat layer serves it.
+    const rpc = jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication, legacyCompat: { enabled: true } });
     if (opts.token !== undefined) app.use(path, requireBearer(opts.token), rpc);
     else app.use(path, rpc);
     agents.push({ agent: a.id, name: a.name, cardUrl: `${baseUrl}${path}/.well-known/agent-card.json`, url: card.supportedInterfaces[0]!.url, card });

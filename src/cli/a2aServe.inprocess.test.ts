@@ -1,0 +1,92 @@
+/**
+ * startA2aServer in this process (as another test or a second harness would start it): a
+ * permission ask forwarded to the caller as input-required and answered by its reply, the server
+ * answering asks itself with `approve: 'none'`, and an A2A 0.3 client's `message/send` served by
+ * the SDK's compat layer on the same endpoint.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SendMessageRequest, Task } from '@a2a-js/sdk';
+import { ClientFactory } from '@a2a-js/sdk/client';
+import { parseHarness, type HarnessSpec } from '../kernel';
+import { startA2aServer, type A2aServer } from './a2aServe';
+
+function clerkHarness(): HarnessSpec {
+  const parsed = parseHarness({
+    version: 1,
+    name: 'Notes',
+    models: [{ id: 'sim', name: 'Sim' }],
+    agents: [
+      {
+        id: 'clerk', name: 'Clerk', model: 'sim', capabilities: [{ target: 'fs_write' }],
+        behaviour: [
+          { op: 'recv', from: 'human', as: 'note' },
+          { op: 'call', tool: 'fs_write', args: { path: 'notes.txt', text: '{{var.note}}' }, as: 'saved' },
+          { op: 'send', to: 'human', text: 'Result: {{var.saved}}' },
+          { op: 'finish', text: 'Filed.' },
+        ],
+      },
+    ],
+    tools: [{ id: 'fs_write', name: 'fs.write', sideEffect: 'write', mainArg: 'path', impl: { kind: 'sim', result: 'wrote {{args.path}}', latencyMs: 50 } }],
+    channels: [{ id: 'c', from: 'clerk', to: 'human' }],
+    policy: { mode: 'ask' },
+  });
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return parsed.spec;
+}
+
+const servers: A2aServer[] = [];
+let asking: A2aServer;
+let denying: A2aServer;
+
+beforeAll(async () => {
+  asking = await startA2aServer(clerkHarness(), { port: 0 });
+  denying = await startA2aServer(clerkHarness(), { port: 0, approve: 'none' });
+  servers.push(asking, denying);
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+const request = (text: string, ids: { taskId?: string; contextId?: string } = {}): SendMessageRequest =>
+  SendMessageRequest.fromJSON({ message: { messageId: `m-${Math.random().toString(36).slice(2)}`, role: 'ROLE_USER', parts: [{ text }], ...ids } });
+
+type TaskJson = { id: string; contextId: string; status: { state: string; message?: { parts: { text?: string }[] } } };
+const json = (t: unknown): TaskJson => Task.toJSON(t as Task) as TaskJson;
+const said = (t: TaskJson): string => (t.status.message?.parts ?? []).map((p) => p.text ?? '').join('');
+
+describe('startA2aServer', () => {
+  it('forwards a permission ask to the caller as input-required; "approve" runs the call and the run goes on', async () => {
+    const c = await new ClientFactory().createFromUrl(asking.urls[0]!, '');
+    const asked = json(await c.sendMessage(request('buy milk')));
+    expect(asked.status.state).toBe('TASK_STATE_INPUT_REQUIRED');
+    expect(said(asked)).toMatch(/^clerk asks to call fs_write \{"path":"notes\.txt","text":"buy milk"\}: .*\nReply "approve" or "deny"\.$/);
+    // Not an answer: still waiting, asked again.
+    const again = json(await c.sendMessage(request('what?', { taskId: asked.id, contextId: asked.contextId })));
+    expect(again.status.state).toBe('TASK_STATE_INPUT_REQUIRED');
+    expect(said(again)).toMatch(/Reply "approve" or "deny"/);
+    const done = json(await c.sendMessage(request('approve', { taskId: asked.id, contextId: asked.contextId })));
+    expect(done.status.state).toBe('TASK_STATE_COMPLETED');
+    expect(said(done)).toBe('Result: wrote notes.txt');
+  });
+
+  it('answers asks itself with approve none: the caller is never asked and the call never runs', async () => {
+    const c = await new ClientFactory().createFromUrl(denying.urls[0]!, '');
+    const done = json(await c.sendMessage(request('buy milk')));
+    expect(done.status.state).toBe('TASK_STATE_COMPLETED');
+    // The denied call returned nothing to the agent's variable: no 'wrote notes.txt'.
+    expect(said(done)).toBe('Result: ');
+  });
+
+  it('serves an A2A 0.3 client (message/send, no A2A-Version header) on the same endpoint', async () => {
+    const endpoint = asking.agents[0]!.url;
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'message/send', params: { message: { kind: 'message', messageId: 'm1', role: 'user', parts: [{ kind: 'text', text: 'buy bread' }] } } }),
+    });
+    const body = (await res.json()) as { result: { kind: string; status: { state: string; message?: { parts: { text?: string }[] } } } };
+    expect(body.result.kind).toBe('task');
+    expect(body.result.status.state).toBe('input-required');
+    expect(body.result.status.message?.parts[0]?.text).toMatch(/clerk asks to call fs_write/);
+  });
+});
