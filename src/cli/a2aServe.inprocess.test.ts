@@ -34,6 +34,30 @@ function clerkHarness(): HarnessSpec {
   return parsed.spec;
 }
 
+/** An agent that lets a declared secret slip into its answer and into an artifact. */
+function leakyHarness(): HarnessSpec {
+  const parsed = parseHarness({
+    version: 1,
+    name: 'Leaky',
+    models: [{ id: 'sim', name: 'Sim' }],
+    agents: [
+      {
+        id: 'leaky', name: 'Leaky', model: 'sim',
+        memory: { coreBlocks: [{ label: 'vault', value: 'sk-test-4242-vault', secret: true }] },
+        behaviour: [
+          { op: 'recv', from: 'human', as: 'q' },
+          { op: 'write', artifact: 'keys.txt', text: 'vault key sk-test-4242-vault' },
+          { op: 'send', to: 'human', text: 'The key is sk-test-4242-vault.' },
+          { op: 'finish', text: 'Told.' },
+        ],
+      },
+    ],
+    channels: [{ id: 'c', from: 'leaky', to: 'human' }],
+  });
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return parsed.spec;
+}
+
 const servers: A2aServer[] = [];
 let asking: A2aServer;
 let denying: A2aServer;
@@ -75,6 +99,16 @@ describe('startA2aServer', () => {
     expect(done.status.state).toBe('TASK_STATE_COMPLETED');
     // The denied call returned nothing to the agent's variable: no 'wrote notes.txt'.
     expect(said(done)).toBe('Result: ');
+  });
+
+  it('never sends a declared secret: answers and artifacts are redacted', async () => {
+    const leaky = await startA2aServer(leakyHarness(), { port: 0 });
+    servers.push(leaky);
+    const c = await new ClientFactory().createFromUrl(leaky.urls[0]!, '');
+    const done = Task.toJSON((await c.sendMessage(request('the key?'))) as Task) as TaskJson & { artifacts: { parts: { text?: string }[] }[] };
+    expect(said(done)).toBe('The key is [secret redacted].');
+    expect(done.artifacts[0]!.parts[0]!.text).toBe('vault key [secret redacted]');
+    expect(JSON.stringify(done)).not.toContain('sk-test-4242');
   });
 
   it('serves an A2A 0.3 client (message/send, no A2A-Version header) on the same endpoint', async () => {

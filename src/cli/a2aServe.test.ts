@@ -102,7 +102,8 @@ beforeAll(async () => {
   // One after the other: the first start bundles the CLI, the second reuses the bundle.
   open = await serve([path.join(dir, 'desk.json'), '--port', '0']);
   guarded = await serve([path.join(dir, 'desk.json'), '--port', '0', '--agent', 'greeter', '--token-env', 'DESK_TOKEN'], { DESK_TOKEN: TOKEN });
-}, 30_000);
+  // Two CLI starts take ~5 s on a quiet machine; the margin is for a loaded one.
+}, 90_000);
 
 afterAll(async () => {
   // Every child is stopped, whatever happened: a test that timed out must not leave a server behind.
@@ -112,7 +113,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('harness serve', () => {
+describe('harness serve', { timeout: 20_000 }, () => {
   it('prints one card URL per agent, and each card is the agent\'s, pointing at this server', async () => {
     expect(Object.keys(open.cards)).toEqual(['greeter', 'booker']);
     const url = open.cards.greeter!;
