@@ -44,14 +44,19 @@ function leakyHarness(): HarnessSpec {
       {
         id: 'leaky', name: 'Leaky', model: 'sim',
         memory: { coreBlocks: [{ label: 'vault', value: 'sk-test-4242-vault', secret: true }] },
+        capabilities: [{ target: 'pin' }],
         behaviour: [
           { op: 'recv', from: 'human', as: 'q' },
           { op: 'write', artifact: 'keys.txt', text: 'vault key sk-test-4242-vault' },
           { op: 'send', to: 'human', text: 'The key is sk-test-4242-vault.' },
+          { op: 'call', tool: 'pin', args: { account: '98765' }, as: 'pin' },
+          { op: 'send', to: 'human', text: 'Your PIN: {{var.pin}}' },
           { op: 'finish', text: 'Told.' },
         ],
       },
     ],
+    // A secret tool's result is known only once it returned ('pin-98765-x' is nowhere in the document).
+    tools: [{ id: 'pin', name: 'pin', sideEffect: 'read', secret: true, impl: { kind: 'sim', result: 'pin-{{args.account}}-x', latencyMs: 10 } }],
     channels: [{ id: 'c', from: 'leaky', to: 'human' }],
   });
   if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
@@ -101,14 +106,15 @@ describe('startA2aServer', () => {
     expect(said(done)).toBe('Result: ');
   });
 
-  it('never sends a declared secret: answers and artifacts are redacted', async () => {
+  it('never sends a declared secret or what a secret tool returned: answers and artifacts are redacted', async () => {
     const leaky = await startA2aServer(leakyHarness(), { port: 0 });
     servers.push(leaky);
     const c = await new ClientFactory().createFromUrl(leaky.urls[0]!, '');
     const done = Task.toJSON((await c.sendMessage(request('the key?'))) as Task) as TaskJson & { artifacts: { parts: { text?: string }[] }[] };
-    expect(said(done)).toBe('The key is [secret redacted].');
+    expect(said(done)).toBe('The key is [secret redacted].\nYour PIN: [secret redacted]');
     expect(done.artifacts[0]!.parts[0]!.text).toBe('vault key [secret redacted]');
     expect(JSON.stringify(done)).not.toContain('sk-test-4242');
+    expect(JSON.stringify(done)).not.toContain('98765-x');
   });
 
   it('serves an A2A 0.3 client (message/send, no A2A-Version header) on the same endpoint', async () => {

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Message as SdkMessage, Task as SdkTask, TaskArtifactUpdateEvent as SdkArtifactUpdate, TaskStatusUpdateEvent as SdkStatusUpdate, type Message as SdkMessageT } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
-import { HUMAN, Kernel, UNATTENDED_EVENT_CAP, asRunId, isTerminalTask, redactSecrets, type Cpu, type HarnessSpec, type KernelEvent, type McpPort, type OpenAsk, type TaskState } from '../kernel';
+import { HUMAN, Kernel, UNATTENDED_EVENT_CAP, asRunId, isTerminalTask, redactSecrets, secretResults, secretToolIds, type Cpu, type HarnessSpec, type KernelEvent, type McpPort, type OpenAsk, type TaskState } from '../kernel';
 import { message, textPart, type Message } from '../kernel/ipc/a2a';
 
 /** How the server answers the permission asks of a run: forward them to the caller, or answer them itself like `harness run --approve`. */
@@ -42,6 +42,8 @@ interface Session {
   finished: string | null;
   /** Runs one message at a time: a message that arrives while the run works waits for it. */
   lock: Promise<void>;
+  /** The host's secrets and what this run's secret tools returned (longest first). */
+  secrets: string[];
 }
 
 /** Events per slice of a run; between slices the server answers other requests. */
@@ -80,11 +82,15 @@ function describeAsks(asks: readonly OpenAsk[]): string {
 export class KernelAgentExecutor implements AgentExecutor {
   private readonly sessions = new Map<string, Session>();
   private runs = 0;
+  /** Tools marked secret: what they return is a secret of the run (trust/secretResults.ts). */
+  private readonly secretTools: ReadonlySet<string>;
 
   constructor(
     private readonly host: RunHost,
     private readonly agentId: string,
-  ) {}
+  ) {
+    this.secretTools = secretToolIds(host.spec);
+  }
 
   /** Tasks whose runs are alive (waiting on their caller or working). */
   get liveTasks(): number {
@@ -136,7 +142,7 @@ export class KernelAgentExecutor implements AgentExecutor {
   private open(taskId: string): Session {
     const { spec, seed, cpus, mcp, signatures } = this.host;
     const kernel = Kernel.create(spec, { runId: asRunId(`serve-${this.agentId}-${++this.runs}`), seed, cpus, ...(mcp ? { mcp } : {}), ...(signatures ? { signatures } : {}) });
-    const session: Session = { kernel, kernelTask: null, replies: [], finished: null, lock: Promise.resolve() };
+    const session: Session = { kernel, kernelTask: null, replies: [], finished: null, lock: Promise.resolve(), secrets: [...this.host.secrets] };
     this.sessions.set(taskId, session);
     return session;
   }
@@ -156,6 +162,9 @@ export class KernelAgentExecutor implements AgentExecutor {
     for (;;) {
       const r = await kernel.runUntil({ maxEvents: Math.min(SLICE, budget) });
       budget -= r.events.length;
+      // A secret tool's result is learned before anything of this slice is told (as the CLI's run and the studio do).
+      const learned = secretResults(r.events, this.secretTools).filter((x) => !session.secrets.includes(x));
+      if (learned.length > 0) session.secrets = [...session.secrets, ...learned].sort((a, b) => b.length - a.length);
       for (const e of r.events) this.observe(ctx, bus, session, e);
       if (r.reason === 'stopped') break;
       if (r.reason === 'waiting') {
@@ -195,8 +204,10 @@ export class KernelAgentExecutor implements AgentExecutor {
     switch (e.type) {
       case 'msg.sent': {
         const between = (e.from === HUMAN && e.to === this.agentId) || (e.from === this.agentId && e.to === HUMAN);
-        if (between && e.task) session.kernelTask = e.task;
-        if (e.to === HUMAN && e.from !== HUMAN) session.replies.push(this.clean(e.from === this.agentId ? e.text : `[${e.from}] ${e.text}`));
+        // The caller's task is one the agent serves for the human; a later message of the agent may open one the other way.
+        const t = between && e.task ? session.kernel.state.tasks[e.task] : undefined;
+        if (t && t.client === HUMAN && t.server === this.agentId) session.kernelTask = t.id;
+        if (e.to === HUMAN && e.from !== HUMAN) session.replies.push(this.clean(e.from === this.agentId ? e.text : `[${e.from}] ${e.text}`, ctx.taskId));
         return;
       }
       case 'task.updated':
@@ -204,10 +215,10 @@ export class KernelAgentExecutor implements AgentExecutor {
         if (e.task === session.kernelTask && e.to === 'TASK_STATE_WORKING') this.status(ctx, bus, 'TASK_STATE_WORKING');
         return;
       case 'artifact.written':
-        bus.publish(AgentEvent.artifactUpdate(SdkArtifactUpdate.fromJSON({ taskId: ctx.taskId, contextId: ctx.contextId, artifact: { artifactId: e.name, name: e.name, parts: [textPart(this.clean(e.text))], metadata: { agent: e.agent } } })));
+        bus.publish(AgentEvent.artifactUpdate(SdkArtifactUpdate.fromJSON({ taskId: ctx.taskId, contextId: ctx.contextId, artifact: { artifactId: e.name, name: e.name, parts: [textPart(this.clean(e.text, ctx.taskId))], metadata: { agent: e.agent } } })));
         return;
       case 'agent.finished':
-        if (e.agent === this.agentId) session.finished = this.clean(e.text);
+        if (e.agent === this.agentId) session.finished = this.clean(e.text, ctx.taskId);
         return;
       default:
         return;
@@ -222,18 +233,19 @@ export class KernelAgentExecutor implements AgentExecutor {
 
   /** The turn ends with the task waiting on the caller; the run stays alive for the next message. */
   private finishTurn(ctx: RequestContext, bus: ExecutionEventBus, state: TaskState, text: string): void {
-    this.status(ctx, bus, state, this.clean(text));
+    this.status(ctx, bus, state, this.clean(text, ctx.taskId));
   }
 
   /** The task ends: its last status, and its run is dropped. */
   private endTask(ctx: RequestContext, bus: ExecutionEventBus, state: TaskState, text?: string): void {
-    this.status(ctx, bus, state, text === undefined ? undefined : this.clean(text));
+    this.status(ctx, bus, state, text === undefined ? undefined : this.clean(text, ctx.taskId));
     this.sessions.get(ctx.taskId)?.kernel.abandon();
     this.sessions.delete(ctx.taskId);
   }
 
-  private clean(text: string): string {
-    return this.host.secrets.length > 0 ? redactSecrets(text, this.host.secrets) : text;
+  private clean(text: string, taskId?: string): string {
+    const secrets = (taskId === undefined ? undefined : this.sessions.get(taskId)?.secrets) ?? this.host.secrets;
+    return secrets.length > 0 ? redactSecrets(text, secrets) : text;
   }
 
   private stamp(): string {
