@@ -2,9 +2,10 @@
  * Provenance kept incrementally: `apply` each event once, in seq order, with the projected
  * state after it when there is one (the window an agent read is read from it, once per model
  * call); `records()` lists the changes agents made, each with who, what model, which authority,
- * which inputs and its review status. Per event the cost is constant, except a model call's
- * start, which reads that agent's window (bounded by the window's size). Existing events carry
- * everything it needs; a person's review is the `change.reviewed` event.
+ * which inputs and its review status. Per event the cost is constant: a model call's start keeps
+ * a reference to the agent's window (a frozen array the reducer replaces on change, never edits),
+ * and the window is summarised by source only for a turn that made a change, once. Existing
+ * events carry everything it needs; a person's review is the `change.reviewed` event.
  */
 import { HUMAN } from '../spec/schema';
 import type { KernelState } from '../state/state';
@@ -13,6 +14,8 @@ import { changeOf } from './changes';
 import { SIM_VERSION, type ChangeAuthority, type ChangeRecord, type ReviewStatus, type SourceRef } from './types';
 
 type Turn = NonNullable<ChangeRecord['model']>;
+/** An agent's context window as the state holds it. */
+type Window = KernelState['procs'][string]['context'];
 
 /** What a call carries from its tool.called to the change it makes. */
 interface OpenCall {
@@ -25,11 +28,13 @@ interface OpenCall {
   authority: ChangeAuthority;
 }
 
-/** What the log knows of an agent: its checked prompt, the window of its model call in flight, its last turn. */
+/** What the log knows of an agent: its checked prompt, the window of its model call in flight, its last turn and the window that turn read. */
 interface AgentFacts {
   prompt: ChangeRecord['prompt'];
-  reading: SourceRef[] | null;
+  reading: Window | null;
   turn: Turn | null;
+  read: Window | null;
+  /** `read` summarised by source, once a change of the turn asked. */
   sources: SourceRef[] | null;
 }
 
@@ -53,20 +58,24 @@ export class ProvenanceLog {
       case 'trust.signature':
         this.facts(e.agent).prompt = { digest: e.found, signed: e.ok };
         break;
-      case 'infer.started':
-        if (state) this.facts(e.agent).reading = windowSources(state, e.agent);
+      case 'infer.started': {
+        const window = state?.procs[e.agent]?.context;
+        // A frozen window is never edited in place: a reference is the window as it is now.
+        if (window) this.facts(e.agent).reading = Object.isFrozen(window) ? window : [...window];
         break;
+      }
       case 'infer.completed': {
         const f = this.facts(e.agent);
         const provider = e.record?.provider ?? 'sim';
         const reported = e.record ? reportedModel(e.record.response) : SIM_VERSION;
         f.turn = { id: e.model, provider, reported, turn: e.seq };
-        f.sources = f.reading;
+        f.read = f.reading;
+        f.sources = null;
         break;
       }
       case 'tool.called': {
         const f = this.facts(e.agent);
-        this.calls.set(e.callId, { callSeq: e.seq, tool: e.tool, args: e.args, taint: [...(e.taint ?? [])], model: f.turn, sources: f.sources, authority: KERNEL });
+        this.calls.set(e.callId, { callSeq: e.seq, tool: e.tool, args: e.args, taint: [...(e.taint ?? [])], model: f.turn, sources: this.sourcesOf(f), authority: KERNEL });
         break;
       }
       case 'tool.approved': {
@@ -119,7 +128,7 @@ export class ProvenanceLog {
         const authority = e.type === 'msg.sent' ? { ...KERNEL, rule: `channel:${e.channel}`, module: 'channel' } : KERNEL;
         this.add({
           seq: e.seq, kind: change.kind, agent: e.agent, subject: change.subject, tool: null, args: null, callSeq: null, content: change.content,
-          prompt: f.prompt, model: f.turn, authority, inputs: { taint: [...(e.taint ?? [])], sources: f.sources }, review: UNREVIEWED, reviews: [],
+          prompt: f.prompt, model: f.turn, authority, inputs: { taint: [...(e.taint ?? [])], sources: this.sourcesOf(f) }, review: UNREVIEWED, reviews: [],
         });
         break;
       }
@@ -148,8 +157,14 @@ export class ProvenanceLog {
 
   private facts(agent: string): AgentFacts {
     let f = this.agents.get(agent);
-    if (!f) this.agents.set(agent, (f = { prompt: null, reading: null, turn: null, sources: null }));
+    if (!f) this.agents.set(agent, (f = { prompt: null, reading: null, turn: null, read: null, sources: null }));
     return f;
+  }
+
+  /** The sources of the window the agent's last turn read, summarised once per turn (null: no state was given). */
+  private sourcesOf(f: AgentFacts): SourceRef[] | null {
+    if (f.read === null) return null;
+    return (f.sources ??= mergeSources(f.read));
   }
 
   private withCall(callId: string, f: (call: OpenCall) => ChangeAuthority): void {
@@ -191,10 +206,13 @@ export function provenanceOf(events: Iterable<KernelEvent>, stateAfter?: (e: Ker
 /** The window of `agent` in `state`, merged by source, in the order sources first appear. */
 export function windowSources(state: Readonly<KernelState>, agent: string): SourceRef[] | null {
   const p = state.procs[agent];
-  if (!p) return null;
+  return p ? mergeSources(p.context) : null;
+}
+
+function mergeSources(window: Window): SourceRef[] {
   const out: SourceRef[] = [];
   const at = new Map<string, number>();
-  for (const s of p.context) {
+  for (const s of window) {
     const i = at.get(s.source);
     if (i === undefined) {
       at.set(s.source, out.length);
