@@ -33,15 +33,17 @@ export const KERNEL_SUBSYSTEMS = {
   trust: { uses: ['ids', 'spec', 'tokens', 'memory'], types: ['cpu', 'tools', 'state', 'trace'] },
   ipc: { uses: ['ids', 'spec'], types: ['state', 'trace'] },
   term: { uses: ['ids', 'spec', 'tokens'], types: ['state', 'trace'] },
+  // /proc for agents: an agent's runtime state as JSON, read from the state with the indexes (the loop records it, the inspector shows it).
+  proc: { uses: ['ids', 'spec', 'tokens', 'sched', 'trust', 'ipc', 'term'], types: ['state', 'trace'] },
   // The kernel state and its per-subsystem reducers: they call into every subsystem.
-  state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term'], types: ['trace'] },
+  state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'proc'], types: ['trace'] },
   // Provenance of each change, derived from events (and the projected state the trace projection hands it).
   provenance: { uses: ['ids', 'spec', 'trust'], types: ['state', 'trace'] },
   // The event vocabulary (types of every subsystem) and the projection that replays events.
-  trace: { uses: ['ids', 'spec', 'state', 'provenance'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term'] },
+  trace: { uses: ['ids', 'spec', 'state', 'provenance'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term', 'proc'] },
   // The run loop's event sources and the decisions they make: they read the state and call every subsystem.
-  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'provenance'] },
-  kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop'] },
+  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'provenance', 'proc'] },
+  kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'proc'] },
   // Explains a trust decision by starting the document as a run (the Policy view asks it).
   explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
   // The injection suite's scoring (CLI and studio): defence settings and the attack check; runs are the caller's.
@@ -53,7 +55,7 @@ export const KERNEL_SUBSYSTEMS = {
   experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite', 'term', 'state'], types: ['trace'] },
   // OpenTelemetry export: a run's events as OTLP spans (GenAI conventions); sending is the host's.
   otel: { uses: [], types: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -83,7 +83,7 @@ export function tooDeepArguments(kept: string): Extract<ParsedCallArguments, { o
 }
 
 /** Names of the kernel operations; a declared tool with one of these ids is offered as `tool_<id>`. */
-export const KERNEL_FUNCTIONS = Object.freeze(['send_message', 'receive_message', 'write_artifact', 'read_reference', 'finish'] as const);
+export const KERNEL_FUNCTIONS = Object.freeze(['send_message', 'receive_message', 'write_artifact', 'read_reference', 'read_proc', 'finish'] as const);
 
 /** The line a malformed call puts in the agent's window (a tool-role segment from `kernel`). */
 export function callErrorText(e: CallError): string {

@@ -12,6 +12,7 @@ import type { TaskRecord } from './taskRecord';
 interface TaskIndex {
   byPair: Map<string, string[]>;
   byServer: Map<string, string[]>;
+  byClient: Map<string, string[]>;
 }
 
 const indexes = new WeakMap<Record<string, TaskRecord>, TaskIndex>();
@@ -26,12 +27,15 @@ function add(ix: TaskIndex, t: TaskRecord): void {
   const served = ix.byServer.get(t.server);
   if (served) served.push(t.id);
   else ix.byServer.set(t.server, [t.id]);
+  const asked = ix.byClient.get(t.client);
+  if (asked) asked.push(t.id);
+  else ix.byClient.set(t.client, [t.id]);
 }
 
 function indexOf(tasks: Record<string, TaskRecord>): TaskIndex {
   let ix = indexes.get(tasks);
   if (!ix) {
-    ix = { byPair: new Map(), byServer: new Map() };
+    ix = { byPair: new Map(), byServer: new Map(), byClient: new Map() };
     for (const t of Object.values(tasks)) add(ix, t);
     indexes.set(tasks, ix);
   }
@@ -54,6 +58,11 @@ export function tasksBetween(tasks: Record<string, TaskRecord>, client: string, 
 /** The tasks `server` serves, oldest first. */
 export function tasksServedBy(tasks: Record<string, TaskRecord>, server: string): TaskRecord[] {
   return records(tasks, indexOf(tasks).byServer.get(server));
+}
+
+/** The tasks `client` asked, oldest first (an agent's /proc lists the open ones). */
+export function tasksAskedBy(tasks: Record<string, TaskRecord>, client: string): TaskRecord[] {
+  return records(tasks, indexOf(tasks).byClient.get(client));
 }
 
 /** The last task between `client` and `server` (oldest first) that `keep` accepts, or undefined. */

@@ -6,7 +6,7 @@
  * {@link CallError}, recorded on `infer.completed` and shown to the model on its next turn.
  */
 import type { AgentSpec, ChannelSpec, HarnessSpec, ToolSpec } from '../spec';
-import { HUMAN } from '../spec';
+import { HUMAN, PROC_TOOL } from '../spec';
 import { BUILTIN_ARG_SCHEMAS, validateArgs } from '../trust/execOnly';
 import type { Action } from '../cpu/cpu';
 import { KERNEL_FUNCTIONS, type CallError, type FunctionDef } from '../cpu/calls';
@@ -55,7 +55,7 @@ const BUILTIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
 /**
  * The functions an agent may call: each tool it may use (declared tools with their schema,
  * built-in memory calls with theirs), then the kernel operations. `send_message` lists only
- * the peers the document gives it a channel to. With `memory`, a capability on a store is not a
+ * the peers the document gives it a channel to; `read_proc` reads /proc (kernel/proc). With `memory`, a capability on a store is not a
  * function of its own: the built-in memory calls are offered instead (archival_search over the
  * stores it may read, archival_insert over those it may write, conversation_search, and
  * core_memory_* over its core blocks), as the sim may call them; the syscall gate still decides
@@ -111,6 +111,16 @@ export function agentFunctions(agent: string, tools: readonly string[], declared
       name: 'read_reference', op: 'read', description: 'Page in a reference you were given (e.g. store:NAME#CHUNK) into your context.',
       parameters: { type: 'object', properties: { ref: str('the reference') }, required: ['ref'], additionalProperties: false },
     },
+  );
+  // /proc: the agent's own runtime state (another's needs an allow rule); a declared tool named proc keeps the name.
+  if (!declared.has(PROC_TOOL)) {
+    out.push({
+      name: 'read_proc', op: 'tool', tool: PROC_TOOL,
+      description: 'Read /proc: your runtime state as JSON (budget left, context window use and pressure thresholds, scheduling numbers, open tasks and waits, handles and leases, goals and whether they hold). Name another agent to read its state instead (allowed only by a rule).',
+      parameters: { type: 'object', properties: { agent: str('whose state to read; omit for your own') }, additionalProperties: false },
+    });
+  }
+  out.push(
     {
       name: 'finish', op: 'finish', description: 'End your work, with a final answer.',
       parameters: { type: 'object', properties: { text: str('your final answer') }, required: ['text'], additionalProperties: false },

@@ -6,7 +6,9 @@ import type { Proc } from '../state/state';
 import { countTokens } from '../tokens';
 import { toolClassFor, type ToolIO, type ToolOutcome } from '../tools/toolClass';
 import type { McpPort } from '../tools/mcp';
-import { toolTrust } from '../spec';
+import { PROC_TOOL, toolTrust } from '../spec';
+import { procSnapshot } from '../proc';
+import { procReadOf } from '../trust/procAccess';
 import type { GateResult } from '../trust/gate';
 import { decideSyscall, decisionRecord } from '../trust/syscallDecision';
 import { joinLabels, labelOf } from '../trust/taint';
@@ -41,6 +43,7 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
   const call = p.call!;
   const spec = ctx.tools.get(call.tool);
   const cls = toolClassFor(spec, call.tool)!;
+  if (!spec && call.tool === PROC_TOOL && call.read === undefined) return readProc(ctx, p);
   const enc = p.encoding;
   const io: ToolIO = {
     search: (store: string, query: string, k: number) => ctx.archive.search(store, query, k, p.id),
@@ -72,6 +75,18 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
   };
   const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}`, callId: call.callId }, ctx.s, io);
   return r instanceof Promise ? r.then(returned) : returned(r);
+}
+
+/**
+ * A /proc read reaches its return time: the kernel records what the reader sees (`proc.read`,
+ * the snapshot of the state now), then the call returns that text (the next step).
+ */
+function readProc(ctx: RunContext, p: Proc): KernelEvent {
+  const call = p.call!;
+  const of = procReadOf(p.id, call.args);
+  const snapshot = procSnapshot(ctx.s, ctx.spec, of, (s, agent) => (s === ctx.s ? ctx.index.handlesOfAgent(s, agent) : null));
+  if (snapshot === null) throw new Error(`proc.read: ${of} has no process (the gate admits only running agents)`);
+  return ctx.emit({ type: 'proc.read', agent: p.id, callId: call.callId, of, snapshot }, call.until);
 }
 
 /** How a tool reaches an MCP server: through the host's port, with the server as the document declares it. */

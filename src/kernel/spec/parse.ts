@@ -201,6 +201,10 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
       if (s.op === 'send' && s.to !== HUMAN) ref(`${sp}.to`, s.to, ['agent']);
       if (s.op === 'recv' && s.from !== HUMAN) ref(`${sp}.from`, s.from, ['agent']);
       if (s.op === 'search' || s.op === 'remember') ref(`${sp}.store`, s.store, ['store']);
+      if (s.op === 'proc') ref(`${sp}.agent`, s.agent, ['agent']);
+      if (s.op === 'branch' && typeof s.to === 'number' && s.to > list(a.behaviour).length) {
+        issues.push({ path: `${sp}.to`, message: `${sp}.to: step ${s.to} is past the end of the script (${list(a.behaviour).length} steps)`, expected: `a step index from 0 to ${list(a.behaviour).length}`, found: String(s.to) });
+      }
     });
   });
   list(doc.tools).forEach((t, i) => {

@@ -11,6 +11,9 @@ export const SPEC_VERSION = 1 as const;
 /** The person at the studio: a participant in conversations (channels, sends, receives), never an agent. */
 export const HUMAN = 'human';
 
+/** The built-in system call that reads /proc (an agent's runtime state, kernel/proc): rules match `proc(<agent>)`. */
+export const PROC_TOOL = 'proc';
+
 const Id = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an id: a letter, then letters, digits, _ . or - (at most 64)');
@@ -81,6 +84,18 @@ export const SimStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('core'), label: z.string().min(1), text: z.string(), mode: z.enum(['append', 'replace']).default('append') }),
   /** Lazy fault: reference an artifact, a store chunk (`store:ID#N`) or new scratch space (`new:NAME`), materialised on first access. */
   z.object({ op: z.literal('read'), ref: z.string().min(1), as: z.string().optional() }),
+  /** Read /proc: its own runtime state as JSON, or `agent`'s (which needs an allow rule proc(<agent>)); bound to `as` and to {{last}}. */
+  z.object({ op: z.literal('proc'), agent: Id.optional(), as: z.string().optional() }),
+  /**
+   * Control flow, no turn spent: reads `var` (or {{last}} without it) as JSON, takes the dotted
+   * `path` in it (e.g. `budget.tokensLeft`) and continues at step `to` when the value is a number
+   * below `below` and at least `atLeast` (each when given; with neither: when it is present and
+   * not null, false, 0 or ""); otherwise at the next step.
+   */
+  z.object({
+    op: z.literal('branch'), var: z.string().optional(), path: z.string().min(1),
+    below: z.number().optional(), atLeast: z.number().optional(), to: z.number().int().min(0),
+  }),
 ]);
 
 /** The zod type of one class parameter: its kind and range, its default, its description. */

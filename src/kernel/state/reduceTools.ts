@@ -5,6 +5,7 @@
 import { denialText } from '../trust/denialText';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 import { immutable, withEntry } from './immutable';
+import { procText } from '../proc/procSnapshot';
 import type { DecisionRecord } from '../trust/types';
 import type { CallDecisionNote } from './state';
 
@@ -40,6 +41,11 @@ export const toolReducers = {
     push(s, p, { role: 'tool', text, tokens: 0, kind: 'tool', source: 'kernel', ...labels }, e.t);
     p.last = text;
     backToReady(p);
+  },
+  // The /proc text is kept on the open call until it returns: the result is what the event recorded.
+  'proc.read': (s, e) => {
+    const p = proc(s, e.agent);
+    if (p.call?.callId === e.callId) p.call = { ...p.call, read: procText(e.snapshot) };
   },
   'tool.returned': (s, e) => {
     const p = proc(s, e.agent);

@@ -91,6 +91,8 @@ export interface Proc {
     asked?: { seq: number; decision: DecisionRecord };
     /** Once allowed (by the engine or a person): who decided and by which rule (absent in older stored states). */
     decision?: CallDecisionNote;
+    /** A /proc read's text once `proc.read` recorded it (its tool result). */
+    read?: string;
   } | null;
   /** Source labels of each variable's value and of `last` (CaMeL: derivation joins them). */
   taint: Record<string, string[]>;

@@ -5,7 +5,7 @@
  */
 import type { ArchiveHit } from '../memory/archiveStore';
 import type { KernelState } from '../state/state';
-import type { ToolSpec } from '../spec';
+import { PROC_TOOL, type ToolSpec } from '../spec';
 import type { RetrievedChunk } from '../trace/events';
 import { rankDocuments } from './search';
 import type { McpCallResult, McpRecord } from './mcp';
@@ -161,6 +161,21 @@ const coreEdit = (mode: 'append' | 'replace'): ToolClass => ({
   },
 });
 
+/**
+ * A /proc read: the caller reads through its own mount (target: itself, no handle needed); whose
+ * state it reads is `args.agent` (default itself), which the policy stack decides (trust/procAccess.ts).
+ * Its result is the text the kernel recorded on `proc.read` just before (loop/syscalls.ts).
+ */
+const procRead: ToolClass = {
+  kind: 'builtin:proc',
+  target: (_spec, call) => (call.args.agent === undefined || typeof call.args.agent === 'string' ? { target: call.agent, access: 'read' } : { error: 'proc\'s "agent" must be an agent id (a string)' }),
+  latency: () => 5,
+  execute(_spec, call, state) {
+    const read = state.procs[call.agent]?.call?.read;
+    return read === undefined ? { ok: false, result: 'the /proc read was not recorded' } : { ok: true, result: read };
+  },
+};
+
 /** The outcome of an MCP call as the kernel records it. */
 export function mcpOutcome(server: string, tool: string, r: McpCallResult): ToolOutcome {
   const mcp: McpRecord = { server, tool, ...(r.isError ? { isError: true } : {}), ...(r.progress ? { progress: { ...r.progress } } : {}) };
@@ -187,6 +202,7 @@ export const BUILTIN_TOOLS: Readonly<Record<string, ToolClass>> = Object.freeze(
   conversation_search: conversationSearch,
   core_memory_append: coreEdit('append'),
   core_memory_replace: coreEdit('replace'),
+  [PROC_TOOL]: procRead,
 });
 
 const BY_KIND: Readonly<Record<string, ToolClass>> = Object.freeze({ sim: simTool, search: searchTool, archival_insert: insertTool, mcp: mcpTool });

@@ -12,6 +12,7 @@ import type { SchedStats } from '../sched/schedClass';
 import type { DecisionRecord, Handle } from '../trust/types';
 import type { TaskState } from '../ipc/taskState';
 import type { McpRecord } from '../tools/mcp';
+import type { ProcSnapshot } from '../proc/types';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
@@ -137,6 +138,11 @@ export type KernelEventBody =
   | { type: 'cap.expired'; agent: AgentId; handle: string; target: string; reason: string }
   /** The first write of an agent to a session-tier store: it gets a private copy-on-write view; the shared one never changes. */
   | { type: 'mem.cow'; agent: AgentId; store: string; base: number }
+  /**
+   * An agent read /proc (the built-in `proc` call, allowed): `of` is whose state, `snapshot` what it
+   * got back (proc/procSnapshot.ts), recorded so a replay and a seek give the reader the same text.
+   */
+  | { type: 'proc.read'; agent: AgentId; callId: string; of: AgentId; snapshot: ProcSnapshot }
   /** A signed spec checked at job creation or at a context rebuild (each turn). */
   | { type: 'trust.signature'; agent: AgentId; ok: boolean; at: 'job.create' | 'turn'; expected: string | null; found: string; decision: DecisionRecord }
   /** A human rolled back an audited operation. */
@@ -221,7 +227,7 @@ export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T 
 export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed', 'infer.failed',
-  'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
+  'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'proc.read', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
 ]);

@@ -84,7 +84,7 @@ describe('validateArgs', () => {
     expect(validateArgs(BUILTIN_ARG_SCHEMAS.archival_insert, { store: 'notes', text: 'x' })).toEqual({ ok: true });
     expect(validateArgs(BUILTIN_ARG_SCHEMAS.core_memory_replace, { label: 'persona' })).toEqual({ ok: false, errors: ['$: missing required property "text"'] });
     expect(validateArgs(BUILTIN_ARG_SCHEMAS.conversation_search, { query: 'x', k: 3 })).toEqual({ ok: false, errors: ['$: unexpected property "k"'] });
-    expect(Object.keys(BUILTIN_ARG_SCHEMAS).sort()).toEqual(['archival_insert', 'archival_search', 'conversation_search', 'core_memory_append', 'core_memory_replace']);
+    expect(Object.keys(BUILTIN_ARG_SCHEMAS).sort()).toEqual(['archival_insert', 'archival_search', 'conversation_search', 'core_memory_append', 'core_memory_replace', 'proc']);
     expect(Object.isFrozen(BUILTIN_ARG_SCHEMAS.archival_search)).toBe(true);
   });
 });

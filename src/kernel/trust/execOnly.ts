@@ -248,6 +248,8 @@ export const BUILTIN_ARG_SCHEMAS: Readonly<Record<string, object>> = deepFreeze(
   conversation_search: strings('query'),
   core_memory_append: strings('label', 'text'),
   core_memory_replace: strings('label', 'text'),
+  // A /proc read: whose state (omitted: the caller's own).
+  proc: { type: 'object', properties: { agent: { type: 'string' } }, additionalProperties: false },
 });
 
 /** What an execute-only planner sees instead of each variable's value: NAME → `$NAME`. */

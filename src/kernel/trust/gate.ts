@@ -10,6 +10,7 @@ import type { ToolTarget } from '../tools/toolClass';
 import { effectiveRules, rulesModule } from './rules';
 import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
 import { capabilityModule, issueHandles } from './handles';
+import { procAccessModule } from './procAccess';
 import { checkModules, runHooks } from './hooks';
 import { mainArg } from './matcher';
 import { sinkOf } from './sinks';
@@ -34,7 +35,12 @@ const BUILTIN_EFFECT: Readonly<Record<string, SideEffect>> = Object.freeze({
   conversation_search: 'none',
   core_memory_append: 'none',
   core_memory_replace: 'none',
+  // Another agent's runtime state (one's own never reaches the stack: the kernel allows it).
+  proc: 'read',
 });
+
+/** The argument rule specifiers match for a built-in that has one besides the usual keys: `proc(<agent>)`. */
+const BUILTIN_MAIN_ARG: Readonly<Record<string, string>> = Object.freeze({ proc: 'agent' });
 
 export class TrustGate {
   private state!: Readonly<KernelState>;
@@ -80,12 +86,14 @@ export class TrustGate {
     const key = `${state.declassified.length}:${state.sessionRules.length}`;
     if (this.cached?.key !== key) {
       const { capability, tier, channel, execOnly } = this.fixed;
+      const rules = effectiveRules(this.spec.policy, state.sessionRules);
       const rest = [
         tier,
         channel,
         execOnly,
         taintModule(this.spec.policy.taint, new Set(state.declassified)),
-        rulesModule(effectiveRules(this.spec.policy, state.sessionRules), this.mode),
+        procAccessModule(rules),
+        rulesModule(rules, this.mode),
       ];
       const full = [capability, ...rest];
       const problems = checkModules(full);
@@ -121,7 +129,7 @@ export class TrustGate {
     const store = spec ? (spec.impl.kind === 'sim' || spec.impl.kind === 'mcp' ? null : spec.impl.store) : this.storeTier.has(target.target) ? target.target : null;
     const write = store !== null && (spec ? spec.impl.kind === 'archival_insert' : target.access === 'write');
     const sink = sinkOf({ tool: call.tool, spec, sideEffect, writesStore: write ? store : null, tierOf, ...(spec?.impl.kind === 'mcp' ? { trust: toolTrust(spec, this.spec) } : {}) });
-    const reqs: OpRequest[] = [{ ...base, hook: 'tool.call', target: target.target, access: target.access, arg: mainArg(call.args, spec?.mainArg), sideEffect, tier: tierOf(target.target), sink }];
+    const reqs: OpRequest[] = [{ ...base, hook: 'tool.call', target: target.target, access: target.access, arg: mainArg(call.args, spec ? spec.mainArg : BUILTIN_MAIN_ARG[call.tool]), sideEffect, tier: tierOf(target.target), sink }];
     if (store !== null) {
       reqs.push({ ...base, hook: write ? 'memory.write' : 'memory.read', target: store, access: write ? 'write' : 'read', arg: store, sideEffect: write ? 'write' : 'read', tier: tierOf(store) });
     }

@@ -5,7 +5,8 @@
  * the Policy view explains is what the run decides. Pure.
  */
 import type { KernelState } from '../state/state';
-import type { ToolSpec } from '../spec';
+import { PROC_TOOL, type ToolSpec } from '../spec';
+import { procReadOf } from './procAccess';
 import type { ToolClass } from '../tools/toolClass';
 import type { GateResult, SyscallInput, TrustGate } from './gate';
 import type { DecisionRecord, Mode } from './types';
@@ -16,6 +17,12 @@ export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, age
   if (!cls) return refuse('unknown-tool', `there is no tool "${call.tool}"`);
   const target = cls.target(spec, { agent, tool: call.tool, args: call.args, newId: '' });
   if ('error' in target) return refuse('bad-arguments', target.error);
+  if (!spec && call.tool === PROC_TOOL) {
+    // /proc: one's own state is always readable (Linux's /proc/self); another's must be running, then the stack decides.
+    const of = procReadOf(agent, call.args);
+    if (of === agent) return { decision: { effect: 'allow', module: 'kernel', rule: 'proc-self', scope: 'kernel', mode, reason: `${agent} reads its own /proc` }, hook: 'tool.call' };
+    if (!Object.hasOwn(state.procs, of)) return refuse('no-agent', `there is no running agent "${of}" whose /proc to read`);
+  }
   return gate.checkCall(state, { id: agent }, call, spec, target);
 }
 

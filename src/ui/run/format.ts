@@ -138,6 +138,10 @@ function summaryOf(e: KernelEvent): string {
       return `${e.tool} (${e.callId})${e.remember && e.match ? ` · remembered as session rule ${e.match}` : ''}`;
     case 'tool.returned':
       return `${e.tool} ${e.ok ? 'ok' : 'failed'} · ${e.tokens} tok · ${e.ms}ms · ${quote(e.result)}`;
+    case 'proc.read': {
+      const left = e.snapshot.budget.tokensLeft;
+      return `${e.of === e.agent ? 'own /proc' : `/proc of ${e.of}`} · ${left === null ? 'no token limit' : `${left} tokens left`} · window ${e.snapshot.window.used}/${e.snapshot.window.limit}`;
+    }
     case 'msg.sent':
       return `${e.from} → ${e.to} via ${e.channel} · ${quote(e.text)}`;
     case 'task.updated':
