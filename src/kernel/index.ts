@@ -73,3 +73,4 @@ export {
   ProvenanceLog, provenanceOf, reviewAt, describeChange, changeContent, resourceHistories, provenanceStatement, READ_ONLY_EFFECTS, REVIEW_STATUSES, SIM_VERSION, PROVENANCE_PREDICATE,
   type ChangeRecord, type ChangeKind, type ReviewStatus, type DescribedChange, type ProvenanceStatement,
 } from './provenance';
+export { procSnapshot, procText, type HandlesOf, type ProcGroupBudget, type ProcSnapshot } from './proc';

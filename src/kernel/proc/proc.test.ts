@@ -22,7 +22,7 @@ function example(edit?: (doc: Record<string, any>) => void): HarnessSpec {
 
 /** Two agents: `a` reads `b`'s /proc while `b` waits for a message from `a`, holding a leased handle. */
 function pair(rules: { id: string; effect: 'allow' | 'deny' | 'ask'; match: string }[], mode: 'auto' | 'deny-unlisted' = 'auto'): HarnessSpec {
-  const doc: Partial<HarnessSpecInput> = {
+  const doc: Partial<HarnessSpecInput> & { slots: number } = {
     agents: [
       { id: 'a', name: 'A', model: 'm', behaviour: [{ op: 'think', text: 'first' }, { op: 'proc', agent: 'b', as: 'seen' }, { op: 'proc', as: 'mine' }, { op: 'send', to: 'b', text: 'go' }, { op: 'finish', text: 'ok' }] },
       { id: 'b', name: 'B', model: 'm', capabilities: [{ target: 'lookup', access: 'use', leaseMs: 60_000 }], behaviour: [{ op: 'recv', from: 'a', as: 'msg' }, { op: 'finish', text: 'done' }] },
