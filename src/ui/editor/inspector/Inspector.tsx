@@ -14,6 +14,7 @@ import { GROUP_FIELDS, GroupForm } from './GroupForm';
 import { IdField, IssueList, Section } from './fields';
 import { JsonField } from './JsonField';
 import { ProblemsList } from './ProblemsList';
+import { ProcSection } from './ProcSection';
 import { CHANNEL_FIELDS, ChannelForm, MODEL_FIELDS, ModelForm, STORE_FIELDS, StoreForm, TOOL_FIELDS, ToolForm } from './ResourceForms';
 import { useEntityEdit, type EntityEdit } from './useEntityEdit';
 
@@ -73,6 +74,7 @@ function EntityInspector({ entity }: { entity: EntityRef }) {
           <IssueList issues={loose} showPath />
         </div>
       )}
+      {entity.kind === 'agent' && <ProcSection agent={entity.id} />}
       <Section title="Identity">
         <IdField value={entity.id} onCommit={onRename} testId="field-id" />
       </Section>
