@@ -1,8 +1,9 @@
-import { memo, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from '@xyflow/react';
 import type { ChannelAtCursor } from '../../../kernel';
 import type { EntityEdge } from '../graph';
 import { useChannelAtCursor } from '../cursorState';
+import { pointAlong } from './pathPoint';
 
 /** The channel id of a channel edge (graph.ts names them `channel:<id>`). */
 const channelOf = (edgeId: string): string => edgeId.slice('channel:'.length);
@@ -11,33 +12,22 @@ const channelOf = (edgeId: string): string => edgeId.slice('channel:'.length);
 const CARRYING = { stroke: 'var(--accent)', strokeWidth: 2 };
 
 /**
- * The message in flight at the cursor, a dot `progress` of the way along the edge (measured on
- * the drawn path, whatever its shape), with the count when more than one travels.
+ * The message in flight at the cursor, a dot `progress` of the way along the edge (computed from
+ * the path's text, whatever its shape: nothing is read from the DOM), with the count when more
+ * than one travels.
  */
 function InFlight({ path, c }: { path: string; c: ChannelAtCursor }) {
-  const ref = useRef<SVGPathElement>(null);
-  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
-  useLayoutEffect(() => {
-    const p = ref.current;
-    if (!p) return;
-    const point = p.getPointAtLength(p.getTotalLength() * c.progress);
-    setAt({ x: point.x, y: point.y });
-  }, [path, c.progress]);
+  const at = useMemo(() => pointAlong(path, c.progress), [path, c.progress]);
   const title = `${c.msgId} from ${c.from} to ${c.to}${c.inFlight > 1 ? ` (${c.inFlight} in flight)` : ''}`;
   return (
     <g data-testid={`edge-msg-${c.channel}`} data-msg={c.msgId} data-progress={c.progress.toFixed(2)}>
-      <path ref={ref} d={path} fill="none" stroke="none" />
-      {at && (
-        <>
-          <circle className="hs-edge-msg" cx={at.x} cy={at.y} r={c.inFlight > 1 ? 8 : 6} data-sent-now={c.sentNow}>
-            <title>{title}</title>
-          </circle>
-          {c.inFlight > 1 && (
-            <text className="hs-edge-msg-count" x={at.x} y={at.y}>
-              {c.inFlight}
-            </text>
-          )}
-        </>
+      <circle className="hs-edge-msg" cx={at.x} cy={at.y} r={c.inFlight > 1 ? 8 : 6} data-sent-now={c.sentNow}>
+        <title>{title}</title>
+      </circle>
+      {c.inFlight > 1 && (
+        <text className="hs-edge-msg-count" x={at.x} y={at.y}>
+          {c.inFlight}
+        </text>
       )}
     </g>
   );
