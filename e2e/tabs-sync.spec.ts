@@ -45,20 +45,26 @@ test('an edit in one tab shows in the other within a second, both ways, with no 
 });
 
 test('edits made in both tabs on the same revision show the conflict banner in the tab that saved second', async ({ page, context }) => {
+  // The tabs' clock (one per browser context) is held while both type, so both edits wait unsaved
+  // (the autosave waits 400 ms) on the same stored revision, whatever the machine's load.
+  await context.clock.install();
   await openStudio(page);
   const other = await context.newPage();
   await other.goto('/');
   await expect(other.getByTestId('node-planner')).toBeVisible({ timeout: 15_000 });
   await saved(other);
+  await page.clock.pauseAt(Date.now() + 60_000);
 
-  // Both typed at the same moment, before either save (the autosave waits 400 ms after the last keystroke).
-  // (force: a background tab draws no animation frames, so Playwright's stability wait would hold it back.)
-  await Promise.all([nameField(page).fill('Mine', { force: true }), nameField(other).fill('Theirs', { force: true })]);
+  // force: a background tab draws no frames for Playwright's stability wait.
+  await nameField(page).fill('Mine', { force: true });
+  await nameField(other).fill('Theirs', { force: true });
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'unsaved');
+  await expect(other.getByTestId('save-status')).toHaveAttribute('data-status', 'unsaved');
+  await page.clock.runFor(1000);
   const banners = [page.getByTestId('conflict-banner'), other.getByTestId('conflict-banner')];
-  await expect.poll(async () => (await banners[0]!.count()) + (await banners[1]!.count()), { timeout: 5000 }).toBe(1);
-  // The tab that lost keeps its text and offers the two ways out; the other kept what it stored.
+  await expect.poll(async () => (await banners[0]!.count()) + (await banners[1]!.count()), { timeout: 10_000 }).toBe(1);
+  // The tab that saved second keeps its text and offers the two ways out; the other kept what it stored.
   const [loser, winner] = (await banners[0]!.count()) === 1 ? [page, other] : [other, page];
-  await expect(loser.getByTestId('reload-theirs-button')).toBeVisible();
   await expect(winner.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   const kept = await nameField(winner).inputValue();
   await loser.bringToFront();
