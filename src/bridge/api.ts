@@ -4,4 +4,4 @@
  * the store import it from here, since they may not import the worker.
  */
 export type * from '../worker/api';
-export { modelEndpointsKey, LOCAL_MODEL_PREFIX, localModelBinding, localModelFile } from '../worker/api';
+export { BREAKPOINT_KINDS, modelEndpointsKey, LOCAL_MODEL_PREFIX, localModelBinding, localModelFile } from '../worker/api';

@@ -7,6 +7,7 @@ export type { RunId, AgentId, ToolId, ModelId } from './ids';
 export { asRunId } from './ids';
 export * from './trace/events';
 export { callOpenedBy } from './trace/calls';
+export { EXPR_FUNCTIONS, evaluateExpr, exprErrorText, formatLog, parseExpr, parseLogFormat, valueText, type EvalResult, type Expr, type ExprError, type ExprScope, type FormatResult, type LogFormat, type ParseResult } from './trace/watchExpr';
 export type { KernelState, Proc, Message, StoreDoc } from './state/state';
 export { openAsks, type OpenAsk } from './state/openAsks';
 export { cursorView, type CursorView, type AgentAtCursor, type ToolAtCursor, type ChannelAtCursor, type WaitKind, type CallDecision } from './state/cursorView';

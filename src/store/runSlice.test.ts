@@ -152,6 +152,33 @@ describe('the run slice', () => {
     s().removeBreakpoint(id);
     expect(s().breakpoints).toEqual([]);
   });
+
+  it('adds conditional breakpoints and logpoints; "any" kinds take an empty value as *', () => {
+    const store = makeStore();
+    const s = () => store.getState();
+    s().addBreakpoint('agent', 'writer', { condition: ' tokens > 500 ' });
+    s().addBreakpoint('agent', 'writer', { condition: 'tokens > 500' });
+    s().addBreakpoint('agent', 'writer', { log: '{agent} spent {tokens}' });
+    s().addBreakpoint('decision', '');
+    s().addBreakpoint('when', '');
+    s().addBreakpoint('when', '', { condition: 'tokens > 9' });
+    expect(s().breakpoints).toMatchObject([
+      { kind: 'agent', value: 'writer', condition: 'tokens > 500' },
+      { kind: 'agent', value: 'writer', log: '{agent} spent {tokens}' },
+      { kind: 'decision', value: '*' },
+      { kind: 'when', value: '', condition: 'tokens > 9' },
+    ]);
+  });
+
+  it('keeps the lines logpoints printed, from batches of the selected run', () => {
+    const store = makeStore();
+    store.getState().selectRun(meta());
+    store.getState().applyBatch(batch(0, 4, { logs: [{ seq: 0, breakpoint: 'b', text: 'hello' }] }));
+    store.getState().applyBatch(batch(5, 6, { status: 'paused', logs: [{ seq: 6, breakpoint: 'b', text: 'again' }] }));
+    expect(store.getState().logLines.map((l) => l.text)).toEqual(['hello', 'again']);
+    store.getState().selectRun(meta());
+    expect(store.getState().logLines).toEqual([]);
+  });
 });
 
 describe('the state shown while a run streams', () => {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { openAsks, Projection, type ProvenanceLog, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
-import type { Breakpoint, EventBatch, LiveGeneration, RunMeta, RunStatus } from '../bridge/api';
+import type { Breakpoint, EventBatch, LiveGeneration, LogLine, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
 import { heldArray, isWindowed, TAIL_KEEP } from './runSliceWindow';
 
@@ -58,6 +58,8 @@ export interface RunSlice {
   pausedAt: BreakpointHit | null;
   /** Generations of the selected run streaming now, as the worker last sent them (empty when none). */
   live: readonly LiveGeneration[];
+  /** Lines logpoints printed while this tab drove the selected run, oldest first (the last LOG_KEEP). */
+  logLines: readonly LogLine[];
 
   /** The event being inspected (DevTools-style); -1 when there is none. */
   cursor: number;
@@ -105,7 +107,8 @@ export interface RunSlice {
   setCursor(seq: number): void;
   setFilter(filter: Partial<RunFilter>): void;
   setBreakpoints(breakpoints: Breakpoint[]): void;
-  addBreakpoint(kind: Breakpoint['kind'], value: string): void;
+  /** Adds an enabled breakpoint unless the same one exists; `value` may be empty (any) for kinds that allow it. */
+  addBreakpoint(kind: Breakpoint['kind'], value: string, extra?: { condition?: string; log?: string }): void;
   toggleBreakpoint(id: string): void;
   removeBreakpoint(id: string): void;
   setSeed(seed: number): void;
@@ -139,6 +142,12 @@ function sameAsks(prev: readonly OpenAsk[], next: readonly OpenAsk[]): readonly 
   return prev.length === next.length && prev.every((a, i) => a.seq === next[i]!.seq) ? prev : next;
 }
 
+/** Logpoint lines kept for the selected run. */
+const LOG_KEEP = 500;
+
+/** Kinds whose empty value means "any" (`*`); `when` has no value at all. */
+const ANY_ALLOWED: ReadonlySet<Breakpoint['kind']> = new Set(['decision', 'goal-true', 'goal-false', 'throttle', 'fact-evicted', 'when']);
+
 /** Shortest time between two derivations of the head's state while a run streams (see stateFor). */
 const FOLLOW_STATE_MS = 100;
 
@@ -159,6 +168,7 @@ const EMPTY_TRACE = {
   heldFrom: 0,
   cursorEvent: null,
   hits: [] as BreakpointHit[],
+  logLines: [] as readonly LogLine[],
   pausedAt: null,
   live: [] as readonly LiveGeneration[],
 };
@@ -368,7 +378,8 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       const state = 'cursor' in jump || windowed ? {} : stateFor(cursor, batch.status === 'running');
       // Live text is the worker's to clear; a stopped run streams nothing whatever came before.
       const live = batch.status === 'stopped' ? EMPTY_TRACE.live : (batch.live ?? s.live);
-      set({ ...patch, head, ...follow, ...jump, ...state, runs, status: batch.status, hits, pausedAt, ...(live !== s.live ? { live } : {}) });
+      const logLines = batch.logs?.length ? [...s.logLines, ...batch.logs].slice(-LOG_KEEP) : s.logLines;
+      set({ ...patch, head, ...follow, ...jump, ...state, runs, status: batch.status, hits, pausedAt, logLines, ...(live !== s.live ? { live } : {}) });
       return outcome;
     },
 
@@ -416,11 +427,14 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
 
     provenance: () => (get().windowed ? null : projection.provenance),
     setBreakpoints: (breakpoints) => set({ breakpoints }),
-    addBreakpoint: (kind, value) => {
-      const v = value.trim();
+    addBreakpoint: (kind, value, extra = {}) => {
+      const v = value.trim() === '' && ANY_ALLOWED.has(kind) ? (kind === 'when' ? '' : '*') : value.trim();
+      const condition = extra.condition?.trim() || undefined;
+      const log = extra.log?.trim() ? extra.log : undefined;
       const s = get();
-      if (v === '' || s.breakpoints.some((b) => b.kind === kind && b.value === v)) return;
-      set({ breakpoints: [...s.breakpoints, { id: crypto.randomUUID(), kind, value: v, enabled: true }] });
+      if ((v === '' && kind !== 'when') || (kind === 'when' && !condition && !log)) return;
+      if (s.breakpoints.some((b) => b.kind === kind && b.value === v && b.condition === condition && b.log === log)) return;
+      set({ breakpoints: [...s.breakpoints, { id: crypto.randomUUID(), kind, value: v, enabled: true, ...(condition ? { condition } : {}), ...(log ? { log } : {}) }] });
     },
     toggleBreakpoint: (id) => set({ breakpoints: get().breakpoints.map((b) => (b.id === id ? { ...b, enabled: !b.enabled } : b)) }),
     removeBreakpoint: (id) => set({ breakpoints: get().breakpoints.filter((b) => b.id !== id) }),

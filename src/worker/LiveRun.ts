@@ -4,7 +4,7 @@
  * a macrotask between them, so pause() and every other call get through while it plays.
  */
 import type { Kernel, KernelEvent, KernelEventType } from '../kernel';
-import type { Breakpoint, EventBatch, RunMeta, RunStatus } from './api';
+import type { Breakpoint, EventBatch, LogLine, RunMeta, RunStatus } from './api';
 import type { RunRecord } from '../persist';
 import { FrameBatcher } from './FrameBatcher';
 import { LiveGenerations } from './LiveGenerations';
@@ -29,12 +29,16 @@ export interface DriveRequest {
   maxEvents?: number;
   /** Stop after the first event of this type (one agent turn = `infer.completed`). */
   untilType?: KernelEventType;
+  /** Stop after the first event this says yes to (a step's stop, kernel/trace/stepping.ts). */
+  stopAfter?: (e: KernelEvent) => boolean;
 }
 
 /** The events a drive produced, and the breakpoint hit that ended it, if one did. */
 export interface DriveOutcome {
   events: KernelEvent[];
   hit?: { seq: number; breakpoint: Breakpoint };
+  /** Lines logpoints printed. */
+  logs: LogLine[];
 }
 
 /** One run live in this worker: kernel, drive loop, batches to the UI, writer to storage. */
@@ -48,6 +52,8 @@ export class LiveRun {
   private pauseRequested = false;
   private driving: Promise<DriveOutcome> | null = null;
   private hit: { seq: number; breakpoint: Breakpoint } | undefined;
+  /** Logpoint lines not yet sent with a batch. */
+  private logs: LogLine[] = [];
   /** The play that stopped because only a human could move the run on; it continues after the input. */
   resumeAfterInput: DriveRequest | null = null;
   readonly batcher: FrameBatcher<KernelEvent>;
@@ -69,8 +75,10 @@ export class LiveRun {
     this.batcher = new FrameBatcher<KernelEvent>((events) => {
       const hit = this.hit;
       this.hit = undefined;
+      const logs = this.logs;
+      this.logs = [];
       const live = this.generations.take();
-      send({ ...this.batchHead(), events, ...(hit ? { hit } : {}), ...(live ? { live } : {}) });
+      send({ ...this.batchHead(), events, ...(hit ? { hit } : {}), ...(logs.length > 0 ? { logs } : {}), ...(live ? { live } : {}) });
     }, frameMs);
     this.generations = new LiveGenerations(() => this.batcher.touch());
     this.writer = writer(this);
@@ -129,19 +137,25 @@ export class LiveRun {
 
   private async loop(req: DriveRequest): Promise<DriveOutcome> {
     const { kernel, timing } = this;
-    const match = matchBreakpoint(req.breakpoints);
-    const out: DriveOutcome = { events: [] };
+    const match = matchBreakpoint(req.breakpoints, { spec: kernel.document, state: () => kernel.state });
+    const out: DriveOutcome = { events: [], logs: [] };
     const until = (e: KernelEvent): boolean => {
       // Each event goes out as it is made: a model call that streams for seconds must not hold
       // back the events before it (the pick that gave it its slot), nor its live text outlive it.
       this.batcher.add(e);
       this.generations.observe(e);
-      const b = match(e);
-      if (b) {
-        out.hit = { seq: e.seq, breakpoint: b };
-        return true;
+      const m = match(e);
+      if (m) {
+        for (const line of m.logs) {
+          out.logs.push(line);
+          this.logs.push(line);
+        }
+        if (m.pause) {
+          out.hit = { seq: e.seq, breakpoint: m.pause };
+          return true;
+        }
       }
-      return e.type === req.untilType;
+      return e.type === req.untilType || (req.stopAfter?.(e) ?? false);
     };
     let remaining = req.maxEvents ?? Number.POSITIVE_INFINITY;
     // Storage failed before: retry it first rather than run on with events that cannot be kept.
@@ -173,7 +187,7 @@ export class LiveRun {
       this.generations.clear();
       this.setStatus(kernel.stopped ? 'stopped' : kernel.waiting ? 'waiting' : 'paused');
       // A play that ended waiting for a human plays on once the human answers (Studio.input).
-      this.resumeAfterInput = kernel.waiting && req.maxEvents === undefined && req.untilType === undefined && out.hit === undefined ? req : null;
+      this.resumeAfterInput = kernel.waiting && req.maxEvents === undefined && req.untilType === undefined && req.stopAfter === undefined && out.hit === undefined ? req : null;
       if (!this.lost) await this.writer.flush();
       await this.batcher.drain();
     }

@@ -67,13 +67,36 @@ export interface ImportedTrace {
   doc: unknown;
 }
 
-/** Pause the run after an event that matches. */
+/**
+ * What a breakpoint is set on (worker/matchBreakpoint.ts says what each matches): an event type,
+ * an agent, a tool (once per call), a permission decision (`deny` / `ask`), a goal turning true or
+ * false, a budget throttle, a fact-tagged segment leaving a window, or any event (`when`: its
+ * condition alone decides).
+ */
+export const BREAKPOINT_KINDS = ['event', 'agent', 'tool', 'decision', 'goal-true', 'goal-false', 'throttle', 'fact-evicted', 'when'] as const;
+export type BreakpointKind = (typeof BREAKPOINT_KINDS)[number];
+
+/** Pause the run after an event that matches (or, as a logpoint, print a line and go on). */
 export interface Breakpoint {
   id: string;
-  kind: 'event' | 'agent' | 'tool';
-  /** An event type, an agent id or a tool id. */
+  kind: BreakpointKind;
+  /**
+   * An event type, an agent id, a tool id, `deny` or `ask`, a goal id, a budget group / agent /
+   * model, an agent; `*` (or empty) for any where the kind allows it; empty for `when`.
+   */
   value: string;
   enabled: boolean;
+  /** An expression over the event's fields (kernel/trace/watchExpr.ts): the breakpoint matches only when it holds. */
+  condition?: string;
+  /** A logpoint's line, `{expr}` holes filled from the event: printed to the log, the run does not pause. */
+  log?: string;
+}
+
+/** A line a logpoint printed at event `seq`. */
+export interface LogLine {
+  seq: number;
+  breakpoint: string;
+  text: string;
 }
 
 /**
@@ -102,6 +125,8 @@ export interface EventBatch {
   stopReason?: StopReason;
   /** Set when the run paused because a breakpoint matched the event at `seq`. */
   hit?: { seq: number; breakpoint: Breakpoint };
+  /** Lines logpoints printed for these events. */
+  logs?: LogLine[];
   /** Set when the generations streaming changed: all of them now (empty: none streams any more). */
   live?: LiveGeneration[];
 }

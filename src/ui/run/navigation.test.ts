@@ -32,5 +32,9 @@ describe('navigation', () => {
     expect(parseBreakpoints([{ id: 'a', kind: 'tool', value: 'x' }, { id: 'b', kind: 'bogus', value: 'y' }, null, 7])).toEqual([
       { id: 'a', kind: 'tool', value: 'x', enabled: true },
     ]);
+    expect(parseBreakpoints([{ id: 'c', kind: 'when', value: '', enabled: false, condition: 'tokens > 1', log: '{agent}' }, { id: 'd', kind: 'goal-true', value: '*', condition: 7 }])).toEqual([
+      { id: 'c', kind: 'when', value: '', enabled: false, condition: 'tokens > 1', log: '{agent}' },
+      { id: 'd', kind: 'goal-true', value: '*', enabled: true },
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * breakpoints.
  */
 import type { KernelEvent } from '../../kernel';
-import type { Breakpoint } from '../../bridge/api';
+import { BREAKPOINT_KINDS, type Breakpoint } from '../../bridge/api';
 
 /**
  * The seq that ends the next agent turn after `cursor` (its `infer.completed`), among the
@@ -59,12 +59,12 @@ export function scrubberMarkers(
   return out;
 }
 
-/** `tool = web_search`, `agent = writer`, `event = tool.denied`. */
+/** `tool = web_search`, `agent = writer if tokens > 500`, `log event = tool.denied: "…"`. */
 export function describeBreakpoint(b: Breakpoint): string {
-  return `${b.kind} = ${b.value}`;
+  const on = b.kind === 'when' ? 'any event' : `${b.kind} = ${b.value || '*'}`;
+  const cond = b.condition ? ` if ${b.condition}` : '';
+  return b.log !== undefined ? `log ${on}${cond}: "${b.log}"` : `${on}${cond}`;
 }
-
-const KINDS: readonly Breakpoint['kind'][] = ['event', 'agent', 'tool'];
 
 /** Breakpoints read back from settings; anything malformed is dropped, never trusted. */
 export function parseBreakpoints(raw: unknown): Breakpoint[] {
@@ -72,9 +72,13 @@ export function parseBreakpoints(raw: unknown): Breakpoint[] {
   const out: Breakpoint[] = [];
   for (const item of raw as unknown[]) {
     if (item === null || typeof item !== 'object') continue;
-    const { id, kind, value, enabled } = item as Record<string, unknown>;
-    if (typeof id !== 'string' || typeof value !== 'string' || !KINDS.includes(kind as Breakpoint['kind'])) continue;
-    out.push({ id, kind: kind as Breakpoint['kind'], value, enabled: enabled !== false });
+    const { id, kind, value, enabled, condition, log } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof value !== 'string' || !(BREAKPOINT_KINDS as readonly unknown[]).includes(kind)) continue;
+    out.push({
+      id, kind: kind as Breakpoint['kind'], value, enabled: enabled !== false,
+      ...(typeof condition === 'string' && condition.trim() !== '' ? { condition } : {}),
+      ...(typeof log === 'string' && log.trim() !== '' ? { log } : {}),
+    });
   }
   return out;
 }
