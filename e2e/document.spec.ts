@@ -51,9 +51,10 @@ test('reloading mid-run keeps the project and every committed event; the run res
   await page.getByTestId('step-turn-button').click();
   await page.getByTestId('step-turn-button').click();
   await expect(page.getByTestId('run-item')).toHaveCount(1);
-  for (let i = 0; i < 6; i++) {
+  // One event at a time (Step over follows one agent's turns and may reach the run's end).
+  for (let i = 0; i < 10; i++) {
     const before = await page.getByTestId('cursor-readout').innerText();
-    await page.getByTestId('step-turn-button').click();
+    await page.getByTestId('step-event-button').click();
     await expect(page.getByTestId('cursor-readout')).not.toHaveText(before);
   }
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'paused');

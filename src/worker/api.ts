@@ -5,7 +5,7 @@
  * The contract lives here, with its implementer, because the worker may not import the bridge.
  * Everything crossing here is structured-clone safe.
  */
-import type { ArchiveHit, HumanInput, KernelEvent, KernelState, ResolvedExperiment, RunJob, RunRecord, SpecIssue, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
+import type { ArchiveHit, HumanInput, KernelEvent, KernelState, ResolvedExperiment, RunJob, RunRecord, SpecIssue, StepRequest, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
 
 export interface ProjectSummary {
   id: string;
@@ -142,6 +142,8 @@ export interface Notice {
 /** Model endpoints as Settings sees them (never a key) and what it saves: persist owns the shapes. */
 import type { EndpointInput, EndpointSummary } from '../persist/EndpointStore';
 import type { McpStudioApi } from './mcpApi';
+import type { ContextAnswer } from './contextAt';
+export type { ContextAnswer } from './contextAt';
 export type { McpConnectResult, McpToolSummary } from './mcpApi';
 export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/EndpointStore';
 
@@ -284,6 +286,19 @@ export interface StudioApi extends ExperimentsApi {
   pause(runId: string): Promise<void>;
   /** Advances one event or one agent turn (through the next infer.completed). Returns the new events. */
   step(runId: string, unit: 'event' | 'turn', breakpoints: Breakpoint[]): Promise<KernelEvent[]>;
+  /**
+   * A DevTools step (kernel/trace/stepping.ts says where each stops) from event `req.at`: the
+   * recorded events after it first, then the run driven until the step's stop, the run's stop or a
+   * breakpoint. `stop`: the seq it stopped at (null when the run stopped first); `events`: those
+   * the drive made (none when the stop was already recorded).
+   */
+  stepTo(runId: string, req: StepRequest, breakpoints: Breakpoint[]): Promise<{ stop: number | null; events: KernelEvent[] }>;
+  /**
+   * The prompt `agent` was sent at its latest turn start at or before event `seq` (or its next
+   * turn's, before its first): system prompt, window segments with token counts and the event
+   * that put each there, and on a real CPU the request body as sent (worker/contextAt.ts).
+   */
+  contextAt(runId: string, seq: number, agent: string): Promise<ContextAnswer | null>;
   /** Starts a new run continuing from event `seq` of `runId`, with `doc` (the same or an edited document). */
   fork(runId: string, seq: number, doc?: unknown): Promise<StartResult>;
   /** Reopens an interrupted run from its last committed events so it can continue (a run that waited on a person waits again). */

@@ -19,7 +19,7 @@ import type { EventBatch, StudioApi } from './api';
 const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject', 'createProject', 'listVersions', 'listExperiments', 'createExperiment', 'updateExperiment', 'exportExperiment', 'importExperiment']);
 
 /** Methods whose first argument is a run id: that run's document is read (once) before anything of it is sent. */
-const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'input', 'searchArchive', 'runOtlp', 'sendRunOtlp']);
+const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'stepTo', 'contextAt', 'input', 'searchArchive', 'runOtlp', 'sendRunOtlp']);
 
 /**
  * Methods after which a stored API key may reach the page: the endpoint methods, and those that
@@ -29,7 +29,7 @@ const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'load
  */
 const KEY_METHODS: ReadonlySet<string> = new Set<keyof StudioApi>([
   'listEndpoints', 'saveEndpoint', 'deleteEndpoint', 'testEndpoint',
-  'startRun', 'fork', 'resume', 'play', 'step', 'input', 'scoreInjectionSuite', 'runOtlp', 'sendRunOtlp', 'runExperimentJob', 'openExperimentRun',
+  'startRun', 'fork', 'resume', 'play', 'step', 'stepTo', 'input', 'scoreInjectionSuite', 'runOtlp', 'sendRunOtlp', 'runExperimentJob', 'openExperimentRun',
 ]);
 
 /** Where the boundary learns secrets the calls themselves do not carry. */

@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, checkRunnable, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
@@ -23,6 +23,7 @@ import { onSuiteCpu, scoreServedSuite, workerSuiteRunner, type SuiteScoring } fr
 import { EndpointUnusableError, runWebExperimentJob, type JobCpu } from './experimentJob';
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
+import { contextAnswer, type ContextAnswer } from './contextAt';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
 import { storedRunMeta } from './storedRunMeta';
@@ -327,6 +328,32 @@ class Studio implements StudioService {
     if (run.isDriving) throw new Error('The run is playing: pause it before stepping.');
     const outcome = await this.drive(run, unit === 'event' ? { breakpoints, maxEvents: 1 } : { breakpoints, untilType: 'infer.completed' });
     return run.lost ? [] : outcome.events;
+  }
+
+  async stepTo(runId: string, req: StepRequest, breakpoints: Breakpoint[]): Promise<{ stop: number | null; events: KernelEvent[] }> {
+    const run = await this.drivable(runId);
+    if (!run) return { stop: null, events: [] };
+    if (run.isDriving) throw new Error('The run is playing: pause it before stepping.');
+    const events = run.kernel.events;
+    const recorded = findStop(events, req, run.kernel.head);
+    if (recorded !== null) return { stop: recorded, events: [] };
+    // The stepper sees the recorded events after `at` first, so its count of turns is right.
+    const s = stepper(events, req);
+    for (let i = req.at + 1; i <= run.kernel.head; i++) s.stopsAt(events[i]!);
+    const outcome = await this.drive(run, { breakpoints, stopAfter: (e) => s.stopsAt(e) });
+    if (run.lost) return { stop: null, events: [] };
+    const last = outcome.events[outcome.events.length - 1];
+    // The step's stop, a breakpoint's, the run's stop, or where a pause or a wait for a person left it.
+    return { stop: outcome.hit?.seq ?? last?.seq ?? null, events: outcome.events };
+  }
+
+  async contextAt(runId: string, seq: number, agent: string): Promise<ContextAnswer | null> {
+    const live = this.live.get(runId);
+    if (live) return seq >= 0 && seq <= live.kernel.head ? contextAnswer(live.kernel.document, live.meta().seed, live.kernel.events, seq, agent) : null;
+    const row = await this.guard(() => this.runs.get(runId));
+    if (!row || seq < 0 || seq > row.head) return null;
+    const events = await this.guard(() => this.runs.loadEvents(runId, 0, seq));
+    return contextAnswer(this.specOf(row), row.seed, events, seq, agent);
   }
 
   async input(runId: string, input: HumanInput, breakpoints?: Breakpoint[]): Promise<RunMeta> {

@@ -200,15 +200,7 @@ export class RunContext {
 
   /** What the CPU is asked for the agent's current turn. */
   request(p: Proc): InferRequest {
-    const agent = this.agents.get(p.id)!;
-    const tools = p.tools;
-    // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
-    const exec = agent.executeOnly;
-    return new TurnRequest(
-      agent, this.models.get(p.model)!, p.turn, p.pc, this.seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
-      exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
-      () => agentFunctions(agent.id, tools, this.tools, this.spec.channels, memoryOffer(agent, this.spec)), attemptOf(p),
-    );
+    return turnRequest(this, p, this.seed);
   }
 
   /** The CPU of the agent's model's provider (sim when the provider has none here). */
@@ -244,6 +236,31 @@ export class RunContext {
   encodingOf(agent: string): Encoding {
     return this.s.procs[agent]?.encoding ?? 'o200k_base';
   }
+}
+
+/** The document indexed as RunContext keeps it: what building a turn's request reads. */
+export interface RequestLookups {
+  readonly spec: HarnessSpec;
+  readonly agents: ReadonlyMap<string, AgentSpec>;
+  readonly models: ReadonlyMap<string, ModelSpec>;
+  readonly tools: ReadonlyMap<string, ToolSpec>;
+}
+
+/**
+ * What the CPU is asked for `p`'s current turn: its window, system prompt, script position and
+ * the functions it is offered. The one builder of a CPU's input: the run loop asks the CPU with
+ * it, and the debugger's context view (loop/contextPrompt.ts) shows what it built.
+ */
+export function turnRequest(doc: RequestLookups, p: Proc, seed: number): InferRequest {
+  const agent = doc.agents.get(p.id)!;
+  const tools = p.tools;
+  // Execute-only: the planner sees each value only as its placeholder; the kernel binds it.
+  const exec = agent.executeOnly;
+  return new TurnRequest(
+    agent, doc.models.get(p.model)!, p.turn, p.pc, seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
+    exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
+    () => agentFunctions(agent.id, tools, doc.tools, doc.spec.channels, memoryOffer(agent, doc.spec)), attemptOf(p),
+  );
 }
 
 /**

@@ -261,7 +261,7 @@ interface Left {
  * ancestor has left. Without a group: the harness limits minus the run's totals. Null for an
  * unknown group.
  */
-function budgetLeft(s: Readonly<KernelState>, group: string | undefined, limits: BudgetLimits | undefined): Left | null {
+export function budgetLeft(s: Readonly<KernelState>, group: string | undefined, limits: BudgetLimits | undefined): Left | null {
   if (group === undefined) {
     return {
       tokens: limits?.maxTokens === undefined ? Infinity : limits.maxTokens - (s.tokensIn + s.tokensOut),

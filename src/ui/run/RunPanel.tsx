@@ -16,10 +16,12 @@ import { watchRunWindow } from './runWindow';
 import { RunFailure } from './RunFailure';
 import { RunsList } from './RunsList';
 import { RunToolbar } from './RunToolbar';
+import { ShortcutSheet } from './ShortcutSheet';
 import { TraceFileTools } from './traceFileTools';
+import { WatchPane } from './WatchPane';
 import './run.css';
 
-/** Opens the project's runs when the project changes, saves breakpoints, binds F8/F9/F10. */
+/** Opens the project's runs when the project changes, saves breakpoints, binds the debugger's keys (runActions.ts). */
 function useRunSession(): void {
   const projectId = useStudio((s) => s.projectId);
   useEffect(() => {
@@ -95,7 +97,7 @@ function Banners() {
       )}
       {pausedAt && (
         <div className="rp-banner" data-level="hit" data-testid="breakpoint-hit" role="status">
-          Paused on breakpoint {describeBreakpoint(pausedAt.breakpoint)} at event {pausedAt.seq}. Run (F8) continues, Step (F10) goes one event.
+          Paused on breakpoint {describeBreakpoint(pausedAt.breakpoint)} at event {pausedAt.seq}. Run (F8) continues, Over (F10) goes one turn, Step (Shift+F10) one event.
         </div>
       )}
     </>
@@ -108,12 +110,14 @@ const MemoryView = lazy(() => import('../memory/MemoryView').then((m) => ({ defa
 const PermissionsView = lazy(() => import('../trust/PermissionsView').then((m) => ({ default: m.PermissionsView })));
 const MessagesTab = lazy(() => import('./CooperationTabs').then((m) => ({ default: m.MessagesTab })));
 const TerminationTab = lazy(() => import('./CooperationTabs').then((m) => ({ default: m.TerminationTab })));
+const ContextView = lazy(() => import('./ContextView').then((m) => ({ default: m.ContextView })));
 
-type RunView = 'events' | 'scheduler' | 'memory' | 'permissions' | 'messages' | 'termination';
+type RunView = 'events' | 'scheduler' | 'memory' | 'context' | 'permissions' | 'messages' | 'termination';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'scheduler', label: 'Scheduler' },
   { id: 'memory', label: 'Memory' },
+  { id: 'context', label: 'Context' },
   { id: 'permissions', label: 'Permissions' },
   { id: 'messages', label: 'Messages' },
   { id: 'termination', label: 'Termination' },
@@ -169,6 +173,7 @@ export function RunPanel() {
   return (
     <section className="rp" data-testid="run-panel" aria-label="Run">
       <RunToolbar />
+      <ShortcutSheet />
       <RunFailure onShowWhy={() => setView('termination')} />
       <Banners />
       <ApprovalPrompt />
@@ -179,6 +184,8 @@ export function RunPanel() {
         <SchedulerView />
       ) : view === 'memory' ? (
         <MemoryView />
+      ) : view === 'context' ? (
+        <ContextView />
       ) : view === 'permissions' ? (
         <PermissionsView />
       ) : view === 'messages' ? (
@@ -196,6 +203,7 @@ export function RunPanel() {
           </div>
           <div className="rp-col">
             <EventDetail />
+            <WatchPane />
           </div>
           <div className="rp-col">
             <ProcessTable />

@@ -62,13 +62,17 @@ export function RunToolbar() {
       <ActionButton action={byName('run')} primary />
       <ActionButton action={byName('pause')} />
       <span className="rp-sep" />
-      <ActionButton action={byName('stepEvent')} />
       <ActionButton action={byName('stepTurn')} />
+      <ActionButton action={byName('stepInto')} />
+      <ActionButton action={byName('stepOut')} />
+      <ActionButton action={byName('stepEvent')} />
+      <ActionButton action={byName('runToCursor')} />
       <ActionButton action={byName('stepBack')} />
       <span className="rp-sep" />
       <ActionButton action={byName('fork')} />
       <ActionButton action={byName('resume')} />
       <OtelExportButtons />
+      <ActionButton action={byName('shortcuts')} />
       <span className="rp-sep" />
       <SeedInput />
       <span

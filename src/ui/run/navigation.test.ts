@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { asRunId, type KernelEvent } from '../../kernel';
-import { indexAtOrBefore, nextTurnEnd, parseBreakpoints, scrubberMarkers } from './navigation';
+import { indexAtOrBefore, parseBreakpoints, scrubberMarkers } from './navigation';
 
 const run = asRunId('r');
 const ev = (seq: number, type: KernelEvent['type'], extra: Record<string, unknown> = {}) => ({ seq, t: seq, run, type, ...extra }) as KernelEvent;
 
 describe('navigation', () => {
-  const events = [ev(0, 'run.started'), ev(1, 'infer.started'), ev(2, 'infer.completed'), ev(3, 'tool.called', { tool: 'web_search', agent: 'r' }), ev(4, 'infer.completed')];
-
-  it('finds the end of the next turn in the recorded past', () => {
-    expect(nextTurnEnd(events, 0)).toBe(2);
-    expect(nextTurnEnd(events, 2)).toBe(4);
-    expect(nextTurnEnd(events, 4)).toBeNull();
-  });
-
   it('maps a cursor to the filtered row at or before it', () => {
     expect(indexAtOrBefore([2, 5, 9], 5)).toBe(1);
     expect(indexAtOrBefore([2, 5, 9], 7)).toBe(1);

@@ -1,22 +1,10 @@
 /**
- * Pure helpers for moving through a trace and reading breakpoints: what "step one turn" means
- * in the recorded past, where the scrubber's markers go, and how settings turn back into
- * breakpoints.
+ * Pure helpers for moving through a trace and reading breakpoints: where the scrubber's markers
+ * go, and how settings turn back into breakpoints. (Where a step stops is the kernel's:
+ * kernel/trace/stepping.ts.)
  */
 import type { KernelEvent } from '../../kernel';
 import { BREAKPOINT_KINDS, type Breakpoint } from '../../bridge/api';
-
-/**
- * The seq that ends the next agent turn after `cursor` (its `infer.completed`), among the
- * events already held; null when no turn ends before the head.
- */
-export function nextTurnEnd(events: readonly KernelEvent[], cursor: number): number | null {
-  for (let i = Math.max(cursor + 1, 0); i < events.length; i++) {
-    // A windowed run holds only some events (holes elsewhere).
-    if (events[i]?.type === 'infer.completed') return i;
-  }
-  return null;
-}
 
 /** Index of `seq` in an ascending list, or of the nearest entry before it (0 when none is). */
 export function indexAtOrBefore(sorted: readonly number[], seq: number): number {

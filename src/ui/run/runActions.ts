@@ -1,13 +1,17 @@
 /**
  * The debugger's commands, one registered object each (name, label, key, keyTest, enabled,
- * perform): the toolbar buttons, their tooltips and the keyboard all read this one table, so
- * a shortcut can never drift from its button. Keys follow Chrome DevTools where it has one.
+ * perform): the toolbar buttons, their tooltips, the keyboard and the shortcut sheet (`?`) all
+ * read this one table, so a shortcut can never drift from its button. Keys follow Chrome
+ * DevTools where it has one (F8 resume/pause, F10 step over, F11 step into, Shift+F11 step
+ * out); run to cursor is VS Code's Ctrl+F10. F9 stays Back and Shift+F9 Fork (DevTools' F9,
+ * "step", is Shift+F10 here: one event).
  */
 import type { StudioState } from '../../store';
 import * as run from './runController';
+import { openShortcutSheet } from './shortcutSheet';
 
 export interface RunAction {
-  name: 'run' | 'pause' | 'stepEvent' | 'stepTurn' | 'stepBack' | 'fork' | 'resume';
+  name: 'run' | 'pause' | 'stepEvent' | 'stepTurn' | 'stepInto' | 'stepOut' | 'runToCursor' | 'stepBack' | 'fork' | 'resume' | 'shortcuts';
   label: string;
   /** What the tooltip says about the action. */
   hint: string;
@@ -58,21 +62,51 @@ export const RUN_ACTIONS: readonly RunAction[] = Object.freeze([
     name: 'stepEvent',
     label: 'Step',
     hint: 'Step one event: forward through the recorded past, then one new event from the kernel (with no run selected, starts one paused)',
-    keys: 'F10',
+    keys: 'Shift+F10',
     testId: 'step-event-button',
-    keyTest: (e) => plain(e, 'F10'),
+    keyTest: (e) => plain(e, 'F10', true),
     enabled: canAdvance,
     perform: () => void run.stepEvent(),
   },
   {
     name: 'stepTurn',
-    label: 'Step turn',
-    hint: 'Step one agent turn: through the next inference (infer.completed)',
-    keys: 'Shift+F10',
+    label: 'Over',
+    hint: "Step over: to the end of the next turn of the agent at the cursor (its infer.completed); other agents and its tool calls run without stopping",
+    keys: 'F10',
     testId: 'step-turn-button',
-    keyTest: (e) => plain(e, 'F10', true),
+    keyTest: (e) => plain(e, 'F10'),
     enabled: canAdvance,
     perform: () => void run.stepTurn(),
+  },
+  {
+    name: 'stepInto',
+    label: 'Into',
+    hint: "Step into: where the action of the agent at the cursor is handled (its tool call opening, or the receiver waking to its message); inside a call, the call's next event",
+    keys: 'F11',
+    testId: 'step-into-button',
+    keyTest: (e) => plain(e, 'F11'),
+    enabled: canAdvance,
+    perform: () => void run.stepInto(),
+  },
+  {
+    name: 'stepOut',
+    label: 'Out',
+    hint: 'Step out: run until the agent acts again (inside a tool call its agent; inside the handling of a message, the agent that sent it)',
+    keys: 'Shift+F11',
+    testId: 'step-out-button',
+    keyTest: (e) => plain(e, 'F11', true),
+    enabled: canAdvance,
+    perform: () => void run.stepOut(),
+  },
+  {
+    name: 'runToCursor',
+    label: 'To cursor',
+    hint: 'Run to cursor: from where the run is, until the next event at the place of the one at the cursor (same type, agent and tool)',
+    keys: 'Ctrl+F10',
+    testId: 'run-to-cursor-button',
+    keyTest: (e) => e.key === 'F10' && e.ctrlKey && !e.shiftKey && !e.altKey && !e.metaKey,
+    enabled: (s) => s.projectId !== null && !s.loading && s.runId !== null && s.cursor >= 0 && !isRunning(s),
+    perform: () => void run.runToCursor(),
   },
   {
     name: 'stepBack',
@@ -104,6 +138,27 @@ export const RUN_ACTIONS: readonly RunAction[] = Object.freeze([
     enabled: (s) => selected(s)?.status === 'interrupted',
     perform: () => void run.resume(),
   },
+  {
+    name: 'shortcuts',
+    label: 'Keys',
+    hint: 'Show every keyboard shortcut',
+    keys: '?',
+    testId: 'shortcuts-button',
+    keyTest: (e) => e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey,
+    enabled: () => true,
+    perform: openShortcutSheet,
+  },
+]);
+
+/**
+ * Keys handled outside this table (by the focused view or the shell), listed by the shortcut
+ * sheet beside the table's: each names the module whose handler owns it.
+ */
+export const OTHER_KEYS: readonly { keys: string; what: string; where: string }[] = Object.freeze([
+  { keys: '↑ / ↓, PgUp / PgDn, Home / End', what: 'Move the cursor through the event log (when it has focus)', where: 'Event log' },
+  { keys: 'Ctrl+Z', what: 'Undo a document edit', where: 'Editor' },
+  { keys: 'Ctrl+Shift+Z, Ctrl+Y', what: 'Redo a document edit', where: 'Editor' },
+  { keys: 'Escape', what: 'Close a dialog or this sheet', where: 'Dialogs' },
 ]);
 
 /** The tooltip of an action: what it does and its shortcut. */

@@ -5,11 +5,11 @@
  */
 import { callback, studio } from '../../bridge/client';
 import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/api';
-import { toJsonl, type HumanInput, type KernelEvent } from '../../kernel';
+import { findStop, toJsonl, type HumanInput, type KernelEvent, type StepKind, type StepRequest } from '../../kernel';
 import { downloadText } from '../shared/download';
 import { useStudio } from '../../store';
 import { mergeBatches } from './mergeBatches';
-import { nextTurnEnd, parseBreakpoints } from './navigation';
+import { parseBreakpoints } from './navigation';
 
 /**
  * Events per loadEvents call when reading a stored trace: small first (the log shows something
@@ -352,18 +352,67 @@ export function stepEvent(): Promise<void> {
   return guarded(() => stepWorker('event'));
 }
 
-/** Step one agent turn (Shift+F10): to the next `infer.completed`, recorded or new. */
-export function stepTurn(): Promise<void> {
+/**
+ * A DevTools step from the cursor (kernel/trace/stepping.ts says where each stops): through the
+ * recorded past when the stop is there, else the worker drives the run until it (or a
+ * breakpoint, or the run's stop). `agent`: the agent the person picked, if any.
+ */
+function stepBy(kind: Exclude<StepKind, 'event'>, agent?: string): Promise<void> {
   const s = store();
   if (s.runId === null || starting) return guarded(startPaused);
-  if (s.cursor < s.head) {
-    const end = nextTurnEnd(s.events, s.cursor);
-    if (end !== null) {
-      s.setCursor(end);
+  const meta = selectedMeta();
+  const canDrive = meta !== undefined && meta.status !== 'stopped' && meta.status !== 'running';
+  // Run to cursor continues from where the run is (its head) to the place at the cursor.
+  const req: StepRequest = kind === 'cursor' ? { kind, at: canDrive ? s.head : s.cursor, place: s.cursor } : { kind, at: s.cursor, ...(agent ? { agent } : {}) };
+  if (!s.windowed) {
+    const stop = findStop(s.events, req, s.head);
+    if (stop !== null) {
+      s.setCursor(stop);
       return Promise.resolve();
     }
   }
-  return guarded(() => stepWorker('turn'));
+  if (!meta || !canDrive || stepping) return Promise.resolve();
+  return guarded(async () => {
+    stepping = true;
+    try {
+      const ready = await live(meta);
+      const { stop, events } = await studio().stepTo(ready.id, req, enabledBreakpoints());
+      drivenHere.add(ready.id);
+      if (store().runId !== ready.id) return;
+      const gap = store().appendEvents(events) === 'gap';
+      const fresh = await studio().getRun(ready.id);
+      if (fresh) {
+        if (gap) await loadUpTo(ready.id, fresh.head, runGen);
+        store().upsertRun(fresh);
+      }
+      if (stop !== null && store().runId === ready.id) store().setCursor(stop);
+    } catch (err) {
+      await refresh(meta.id);
+      throw err;
+    } finally {
+      stepping = false;
+    }
+  });
+}
+
+/** Step over (F10): to the end of the focus agent's next turn, recorded or new. */
+export function stepTurn(agent?: string): Promise<void> {
+  return stepBy('over', agent);
+}
+
+/** Step into (F11): where the focus agent's action is handled (its tool call, or the receiver of its message). */
+export function stepInto(agent?: string): Promise<void> {
+  return stepBy('into', agent);
+}
+
+/** Step out (Shift+F11): until the agent (the picked one, else the caller) acts again. */
+export function stepOut(agent?: string): Promise<void> {
+  return stepBy('out', agent);
+}
+
+/** Run to cursor (Ctrl+F10): from the run's head to the next event at the place of the one at the cursor. */
+export function runToCursor(): Promise<void> {
+  return stepBy('cursor');
 }
 
 /** Step back (F9): one event back in time; the run itself does not move. */
