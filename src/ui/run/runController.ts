@@ -371,7 +371,11 @@ function stepBy(kind: Exclude<StepKind, 'event'>, agent?: string): Promise<void>
       return Promise.resolve();
     }
   }
-  if (!meta || !canDrive || stepping) return Promise.resolve();
+  if (!meta || !canDrive || stepping) {
+    // A stopped run that never gets there: the step runs to its end, as a debugger's does.
+    if (meta?.status === 'stopped' && !s.windowed && s.cursor < s.head) s.setCursor(s.head);
+    return Promise.resolve();
+  }
   return guarded(async () => {
     stepping = true;
     try {
