@@ -24,6 +24,8 @@ export { decideRetry, retryPolicyOf, DEFAULT_RETRY_POLICY, type RetryDecision, t
 export { RecordedCpu, NotRecordedError, recordedAnswers, recording, type Recording } from './cpu/recorded';
 export type { McpPort, McpCallRequest, McpCallResult, McpRecord } from './tools/mcp';
 export { RecordedMcp, McpNotRecordedError, recordedMcp } from './tools/mcpRecorded';
+export { RecordedA2a, A2aNotRecordedError, recordedA2a } from './ipc/remoteAgentRecorded';
+export { remoteAgentOf, type A2aPort, type A2aSendRequest, type A2aSendResult } from './ipc/remoteAgent';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';

@@ -13,6 +13,8 @@ import { SimCpu } from './cpu/sim';
 import { RecordedCpu } from './cpu/recorded';
 import type { McpPort } from './tools/mcp';
 import { RecordedMcp } from './tools/mcpRecorded';
+import type { A2aPort } from './ipc/remoteAgent';
+import { RecordedA2a } from './ipc/remoteAgentRecorded';
 import { asRunId, type RunId } from './ids';
 import { cloneState } from './state/reduce';
 import { seekState } from './state/seek';
@@ -63,6 +65,11 @@ export interface KernelOptions {
    * run answers the calls its trace records from the trace and passes only new ones here.
    */
   mcp?: McpPort;
+  /**
+   * The host's A2A client: sends a message to a declared remote agent (ipc/remoteAgent.ts). A
+   * restored or forked run answers the messages its trace records from the trace and passes only new ones here.
+   */
+  a2a?: A2aPort;
 }
 
 export interface StopWhen {
@@ -109,6 +116,12 @@ function withRecording(spec: HarnessSpec, events: readonly KernelEvent[], cpus: 
 }
 
 /** The host's MCP client behind the results `events` recorded (calls made up to `upTo`): a recorded call is never made again. */
+/** The host's A2A client behind the answers `events` recorded (messages sent up to `upTo`): a recorded message is never sent again. */
+function withA2aRecording(events: readonly KernelEvent[], live: A2aPort | undefined, upTo?: number): { a2a?: A2aPort } {
+  if (live instanceof RecordedA2a || !RecordedA2a.holdsAny(events)) return live ? { a2a: live } : {};
+  return { a2a: RecordedA2a.fromTrace(events, live, upTo) };
+}
+
 function withMcpRecording(events: readonly KernelEvent[], live: McpPort | undefined, upTo?: number): { mcp?: McpPort } {
   if (live instanceof RecordedMcp || !RecordedMcp.holdsAny(events)) return live ? { mcp: live } : {};
   return { mcp: RecordedMcp.fromTrace(events, live, upTo) };
@@ -139,6 +152,7 @@ export class Kernel {
       this.run.snapshots.packWith(opts.spill.codec ?? JSON_CODEC);
     }
     this.run.mcp = opts.mcp;
+    this.run.a2a = opts.a2a;
   }
 
   /** Starts a run: `run.started`, then the job pipeline for every agent in document order. */
@@ -163,7 +177,7 @@ export class Kernel {
    */
   static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number } }): Kernel {
     // Turns a real model answered up to the fork point come from the record: only later turns go live.
-    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq), ...withMcpRecording(parentEvents, opts.mcp, opts.parent.seq) });
+    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq), ...withMcpRecording(parentEvents, opts.mcp, opts.parent.seq), ...withA2aRecording(parentEvents, opts.a2a, opts.parent.seq) });
     const prefix = parentEvents.slice(0, opts.parent.seq + 1).map((e) => ({ ...e, run: k.runId }));
     k.run.load(prefix);
     const parentStart = prefix[0];
@@ -176,7 +190,7 @@ export class Kernel {
 
   /** Rebuilds a run from its own events (optionally from a snapshot) to continue it. */
   static restore(events: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { snapshot?: KernelState }): Kernel {
-    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, events, opts.cpus), ...withMcpRecording(events, opts.mcp) });
+    const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, events, opts.cpus), ...withMcpRecording(events, opts.mcp), ...withA2aRecording(events, opts.a2a) });
     k.run.load(events, opts.snapshot);
     return k;
   }

@@ -6,3 +6,5 @@ export * from './parseEnvelope';
 export * from './agentCard';
 export * from './retention';
 export { canonicalJson } from './canonicalJson';
+export * from './remoteAgent';
+export { A2aNotRecordedError, RecordedA2a, recordedA2a } from './remoteAgentRecorded';

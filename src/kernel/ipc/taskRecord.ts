@@ -10,4 +10,6 @@ export interface TaskRecord {
   state: TaskState | null;
   /** The state a message or an agent's exit asked for; null when there is nowhere to go. */
   want: TaskState | null;
+  /** A task a remote agent serves: its task and context ids there, so a further message continues it. */
+  remote?: { taskId?: string; contextId?: string };
 }

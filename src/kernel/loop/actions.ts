@@ -46,7 +46,7 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
       const gate = ctx.gate.checkSend(s, p, action.to, text, taint);
       if (gate.decision.effect !== 'allow') return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: decisionRecord(gate, taint) });
       const channel = ctx.channels.get(`${p.id}\u0000${action.to}`)!;
-      if (action.to !== HUMAN && !s.procs[action.to]) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: notRunning(action.to, ctx.spec.policy.mode, taint) });
+      if (action.to !== HUMAN && !s.procs[action.to] && !ctx.remoteAgents.has(action.to)) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: notRunning(action.to, ctx.spec.policy.mode, taint) });
       return ctx.emit(message(ctx, p.id, action.to, channel.id, channel.latencyMs, text, action.facts, taint, action.task, p.context.map((x) => x.text)));
     }
     case 'recv': {

@@ -11,6 +11,7 @@ import { explainCycle, waitForCycle } from '../term/deadlock';
 import { endSlice } from './inference';
 import type { RunContext, Step } from './runContext';
 import { returnTool } from './syscalls';
+import { deliver } from './remoteAgentDelivery';
 import { offerEndpointReplenish } from './modelFaults';
 import { enqueue } from './schedule';
 
@@ -53,7 +54,7 @@ export function advance(ctx: RunContext): Step {
   if (m) {
     // A message's rank is agents + its place in flight; only where that can reach the groups' 10,000 is the place looked up.
     const place = agents + s.inflight.length <= 10_000 ? 0 : s.inflight.indexOf(m);
-    offer(m.deliverAt, agents + place, () => ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, m.deliverAt, m.sentSeq));
+    offer(m.deliverAt, agents + place, () => deliver(ctx, m, m.deliverAt));
   }
   const term = index.nextLeaseTerm(s);
   if (term) {

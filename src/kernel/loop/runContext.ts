@@ -16,7 +16,7 @@ import type { KernelState, Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
 import { DeadlineMissWatch } from '../sched/deadlineMisses';
 import { sliceLength, type SchedView } from '../sched/core';
-import { STATE_CHECK_EVERY, storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type ToolSpec } from '../spec';
+import { STATE_CHECK_EVERY, storeTier, type AgentSpec, type ChannelSpec, type HarnessSpec, type ModelSpec, type RemoteAgentSpec, type ToolSpec } from '../spec';
 import type { Encoding } from '../tokens';
 import type { RunArchive } from '../memory/runArchive';
 import { RunIndex } from './runIndex';
@@ -29,6 +29,7 @@ import type { HumanInput } from '../trust/types';
 import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
 import { EventLog } from '../trace/eventLog';
 import type { McpPort } from '../tools/mcp';
+import type { A2aPort } from '../ipc/remoteAgent';
 
 /** What `next` yields: one event, null (stopped, or waiting for a person), or a CPU answer still coming. */
 export type Step = KernelEvent | null | Promise<KernelEvent | null>;
@@ -71,6 +72,10 @@ export class RunContext {
   private digests: { agents: Record<string, string>; policy: string } | null = null;
   /** The host's MCP client (tools/mcp.ts), wrapped with the trace's recorded results when restored or forked; absent: MCP calls fail plainly. */
   mcp: McpPort | undefined;
+  /** The host's A2A client for remote agents (ipc/remoteAgent.ts), wrapped like `mcp`; absent: messages to remote agents fail plainly. */
+  a2a: A2aPort | undefined;
+  /** The document's remote agents by id. */
+  readonly remoteAgents: ReadonlyMap<string, RemoteAgentSpec>;
 
   constructor(
     readonly runId: RunId,
@@ -87,6 +92,7 @@ export class RunContext {
     this.models = new Map(spec.models.map((m) => [m.id, m]));
     this.tools = new Map(spec.tools.map((t) => [t.id, t]));
     this.channels = new Map(spec.channels.map((c) => [`${c.from}\u0000${c.to}`, c]));
+    this.remoteAgents = new Map((spec.remoteAgents ?? []).map((r) => [r.id, r]));
     this.storeTiers = new Map(spec.stores.map((st) => [st.id, storeTier(st)]));
     this.snapshots = new SnapshotLog(snapshotEvery);
   }

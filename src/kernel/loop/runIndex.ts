@@ -107,7 +107,7 @@ export class RunIndex {
     if (e.type === 'cap.granted') for (const h of e.handles) this.addHandle(s, h.id);
     else if (e.type === 'cap.expired') this.classifyHandle(s, e.handle);
     if (e.type === 'msg.sent' && s.inflight.length === this.msgKey.size + 1) this.addMessage(s.inflight[s.inflight.length - 1]!);
-    else if (e.type === 'msg.delivered') this.dropMessage(e.msgId);
+    else if (e.type === 'msg.delivered' || e.type === 'remote.replied') this.dropMessage(e.msgId);
     if (s.inflight.length !== this.msgKey.size) this.rebuildInflight(s);
   }
 

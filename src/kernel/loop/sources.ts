@@ -14,6 +14,7 @@ import { evaluate, explain } from '../term/goals';
 import { nextJudgement } from './judge';
 import { act, recordInput, wake } from './actions';
 import { advance } from './advance';
+import { deliver } from './remoteAgentDelivery';
 import { startInference } from './inference';
 import type { RunContext, Step } from './runContext';
 import { atBoundary, enqueueReady, pickFreeSlot, stopOnSpentRoot, throttleSpentGroup } from './schedule';
@@ -117,7 +118,7 @@ export const EVENT_SOURCES: readonly EventSource[] = [
   } },
   { name: 'deliver', next: (ctx) => {
     const m = ctx.index.dueMessage(ctx.s.now);
-    return m ? ctx.emit({ type: 'msg.delivered', agent: m.to, msgId: m.msgId, from: m.from, to: m.to }, ctx.s.now, m.sentSeq) : undefined;
+    return m ? deliver(ctx, m, ctx.s.now) : undefined;
   } },
   { name: 'wake', next: (ctx) => {
     const r = ctx.index.wakeable.next(0);

@@ -122,7 +122,7 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
   return migrated.from === SPEC_VERSION ? { ok: true, spec: result.data } : { ok: true, spec: result.data, migratedFrom: migrated.from };
 }
 
-type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact' | 'MCP server';
+type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact' | 'MCP server' | 'remote agent';
 
 /** Plain-data readers for a document that may be partly broken: a wrong shape reads as absent. */
 type Obj = Readonly<Record<string, unknown>>;
@@ -149,6 +149,8 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     } else seen.set(id, { kind, path });
   };
   const agents = list(doc.agents);
+  // Who a message may go to: agents, and remote agents when the document declares any (else the message names agents only).
+  const receivers: Kind[] = list(doc.remoteAgents).length > 0 ? ['agent', 'remote agent'] : ['agent'];
   list(doc.models).forEach((m, i) => declare('model', m.id, `models[${i}].id`));
   agents.forEach((a, i) => declare('agent', a.id, `agents[${i}].id`));
   agents.forEach((a, i) => {
@@ -157,6 +159,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
   list(doc.facts).forEach((f, i) => declare('fact', f.id, `facts[${i}].id`));
   list(doc.tools).forEach((t, i) => declare('tool', t.id, `tools[${i}].id`));
   list(doc.mcpServers).forEach((m, i) => declare('MCP server', m.id, `mcpServers[${i}].id`));
+  list(doc.remoteAgents).forEach((r, i) => declare('remote agent', r.id, `remoteAgents[${i}].id`));
   list(doc.stores).forEach((s, i) => declare('store', s.id, `stores[${i}].id`));
   list(doc.channels).forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
   list(doc.goals).forEach((g, i) => declare('goal', g.id, `goals[${i}].id`));
@@ -198,8 +201,8 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     list(a.behaviour).forEach((s, j) => {
       const sp = `${at}.behaviour[${j}]`;
       if (s.op === 'call') ref(`${sp}.tool`, s.tool, ['tool']);
-      if (s.op === 'send' && s.to !== HUMAN) ref(`${sp}.to`, s.to, ['agent']);
-      if (s.op === 'recv' && s.from !== HUMAN) ref(`${sp}.from`, s.from, ['agent']);
+      if (s.op === 'send' && s.to !== HUMAN) ref(`${sp}.to`, s.to, receivers);
+      if (s.op === 'recv' && s.from !== HUMAN) ref(`${sp}.from`, s.from, receivers);
       if (s.op === 'search' || s.op === 'remember') ref(`${sp}.store`, s.store, ['store']);
       if (s.op === 'proc') ref(`${sp}.agent`, s.agent, ['agent']);
       if (s.op === 'branch' && typeof s.to === 'number' && s.to > list(a.behaviour).length) {
@@ -216,7 +219,8 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
   list(doc.channels).forEach((c, i) => {
     // "human" is the person at the studio: a participant with its own lifeline, not an agent.
     if (c.from !== HUMAN) ref(`channels[${i}].from`, c.from, ['agent']);
-    if (c.to !== HUMAN) ref(`channels[${i}].to`, c.to, ['agent']);
+    // A remote agent is only ever reached: it answers over the channel its caller used.
+    if (c.to !== HUMAN) ref(`channels[${i}].to`, c.to, receivers);
   });
   list(doc.groups).forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
   const checkPredicate = (p: Obj, path: string): void => {

@@ -218,6 +218,27 @@ export const McpServerSchema = z
   .strict()
   .refine((s) => (s.url === undefined) !== (s.command === undefined), { message: 'give exactly one of "url" (Streamable HTTP) or "command" (stdio, CLI only)', path: ['url'] });
 
+/**
+ * A remote agent: an A2A agent outside this harness, reached over HTTP at its Agent Card's `url`
+ * (the card names the JSON-RPC endpoint). Local agents message it over a declared channel; the
+ * host sends each message (`message/send`) and the kernel records the answer, so a replay never
+ * calls it. `trust` is the trust of its answers (untrusted: each answer is a taint source). An
+ * auth header is never in the document: `auth.env` names the environment variable the CLI reads
+ * its value from (the studio keeps it in this browser's settings, like an API key).
+ * `skills` and `name` are what its card said when it was added (shown on the canvas).
+ */
+export const RemoteAgentSchema = z
+  .object({
+    id: Id,
+    name: z.string().default(''),
+    // No credentials in the URL: they would be in the document, its exports and its traces.
+    url: z.string().regex(/^https?:\/\/[^\s/@]+(?:[/?#][^\s]*)?$/, 'an http:// or https:// URL without user:password@'),
+    trust: z.enum(['trusted', 'untrusted']).default('untrusted'),
+    auth: z.object({ header: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name').default('Authorization'), env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict().optional(),
+    skills: z.array(z.object({ id: z.string(), name: z.string().default('') }).strict()).optional(),
+  })
+  .strict();
+
 export const ToolSchema = z.object({
   id: Id,
   name: z.string().min(1),
@@ -502,6 +523,8 @@ export const HarnessSpecSchema = z.object({
   term: TermSchema.default(TermSchema.parse({})),
   /** MCP servers whose tools the document's `mcp` tools call. Absent, not empty, by default: a document without them hashes as before. */
   mcpServers: z.array(McpServerSchema).optional(),
+  /** Remote A2A agents local agents may message over channels. Absent, not empty, by default: a document without them hashes as before. */
+  remoteAgents: z.array(RemoteAgentSchema).optional(),
 });
 
 export type HarnessSpec = z.infer<typeof HarnessSpecSchema>;
@@ -510,6 +533,7 @@ export type AgentSpec = z.infer<typeof AgentSchema>;
 export type SimStep = z.infer<typeof SimStepSchema>;
 export type ToolSpec = z.infer<typeof ToolSchema>;
 export type McpServerSpec = z.infer<typeof McpServerSchema>;
+export type RemoteAgentSpec = z.infer<typeof RemoteAgentSchema>;
 export type StoreSpec = z.infer<typeof StoreSchema>;
 export type ChannelSpec = z.infer<typeof ChannelSchema>;
 export type GoalSpec = z.infer<typeof GoalSchema>;

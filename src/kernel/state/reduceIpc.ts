@@ -6,6 +6,7 @@ import { HUMAN } from '../spec/schema';
 import { denialText } from '../trust/denialText';
 import { taskAdded } from '../ipc/taskIndex';
 import type { TaskRecord } from '../ipc/taskRecord';
+import { isTerminal } from '../ipc/taskState';
 import { backToReady, proc, push, queueTask, type SubsystemReducers } from './reduceHelpers';
 import { touchProc } from './touched';
 import { appended, frozenCopy, immutable, removedAt, withEntry } from './immutable';
@@ -64,6 +65,27 @@ export const ipcReducers = {
         to.inbox = appended(to.inbox, m!);
       }
     }
+  },
+  'remote.replied': (s, e) => {
+    // The message left for the remote agent; its answer arrives in the sender's inbox as a message from it.
+    const i = s.inflight.findIndex((m) => m.msgId === e.msgId);
+    const sent = i >= 0 ? s.inflight.splice(i, 1)[0] : undefined;
+    const to = s.procs[e.agent];
+    if (to) {
+      touchProc(s, to.id);
+      to.inbox = appended(to.inbox, immutable(Object.assign(
+        { msgId: e.replyId, from: e.remote, to: e.agent, text: e.text, facts: [], tokens: e.tokens, deliverAt: e.t, sentSeq: e.seq },
+        sent?.channel ? { channel: sent.channel } : {}, e.taint && e.taint.length > 0 ? { taint: e.taint } : {}, e.task ? { task: e.task } : {},
+      )));
+    }
+    const t = e.task ? s.tasks[e.task] : undefined;
+    if (t && !isTerminal(t.want ?? t.state ?? 'TASK_STATE_SUBMITTED')) {
+      // The remote's task state is where the kernel's record goes next (task.updated, one legal step at a time).
+      const remote = { ...(e.taskId ? { taskId: e.taskId } : {}), ...(e.contextId ? { contextId: e.contextId } : {}) };
+      s.tasks[t.id] = frozenCopy(t, { want: e.state, remote });
+      queueTask(s, t.id);
+    }
+    s.nextId += 1;
   },
   'agent.blocked': (s, e) => {
     const p = proc(s, e.agent);

@@ -124,6 +124,13 @@ export type KernelEventBody =
   | { type: 'msg.retained'; agent: AgentId; msgId: string; from: string; to: string; channel: string; tracked: string[]; arrived: string[]; lost: string[] }
   | { type: 'msg.denied'; agent: AgentId; from: AgentId; to: AgentId; decision: DecisionRecord }
   | { type: 'msg.delivered'; agent: AgentId; msgId: string; from: AgentId; to: AgentId }
+  /**
+   * A remote agent (`remote`, remoteAgents[].id) answered the message `msgId` the local `agent` sent
+   * it, through the host's A2A client: `ok` false when it could not be reached or failed (`text`
+   * says why). The answer reaches the agent's inbox as message `replyId` from the remote agent; a
+   * replay reads it from here and never calls the remote again.
+   */
+  | { type: 'remote.replied'; agent: AgentId; msgId: string; replyId: string; remote: string; ok: boolean; state: TaskState; text: string; tokens: number; task?: string; taskId?: string; contextId?: string; taint?: string[] }
   | { type: 'agent.blocked'; agent: AgentId; on: string; from?: AgentId; as?: string }
   | { type: 'agent.woke'; agent: AgentId; msgId: string; from: AgentId; text: string; tokens: number; as?: string; factTokens?: Record<string, number> }
   /** `taint`: the source labels of what the text derives from; they rest with the artifact and come back on every read. */
@@ -230,4 +237,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'proc.read', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
+  'remote.replied',
 ]);

@@ -5,6 +5,7 @@
  * undoes a deny. The gate only builds requests and runs the stack: it never changes state.
  */
 import type { Proc, KernelState } from '../state/state';
+import { remoteAgentOf, remoteSink } from '../ipc/remoteAgent';
 import { storeTier, toolTrust, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
 import type { ToolTarget } from '../tools/toolClass';
 import { effectiveRules, rulesModule } from './rules';
@@ -138,8 +139,10 @@ export class TrustGate {
 
   /** Decides a message send (channels decide who may talk to whom; rules may match `send(<to>)`). */
   checkSend(state: Readonly<KernelState>, p: Proc, to: string, text: string, taint: readonly string[]): GateResult {
-    // A message stays inside the harness: its labels travel with it to the receiver, whose own sinks are guarded (sink: null).
-    const req: OpRequest = { hook: 'msg.send', agent: p.id, tool: 'send', target: to, access: 'use', arg: to, args: { to, text }, sideEffect: 'none', taint, declared: false, tier: 'session', sink: null };
+    // A message to a local agent stays inside the harness: its labels travel with it to the receiver,
+    // whose own sinks are guarded (sink: null). A message to a remote agent leaves the machine: a sink.
+    const remote = remoteAgentOf(this.spec, to);
+    const req: OpRequest = { hook: 'msg.send', agent: p.id, tool: 'send', target: to, access: 'use', arg: to, args: { to, text }, sideEffect: 'none', taint, declared: false, tier: 'session', sink: remote ? remoteSink(remote) : null };
     const r = this.run(state, [req]);
     if (r.decision.effect !== 'ask') return r;
     // Nobody approves a message: an ask on a send is a deny that says how to allow it.

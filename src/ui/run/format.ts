@@ -152,6 +152,8 @@ function summaryOf(e: KernelEvent): string {
       return `${e.from} → ${e.to}: ${e.decision.reason}${e.decision.rule ? ` (by ${e.decision.rule})` : ''}`;
     case 'msg.delivered':
       return `${e.from} → ${e.to} (${e.msgId})`;
+    case 'remote.replied':
+      return `${e.remote} → ${e.agent} · ${taskState(e.state)}${e.ok ? '' : ' · failed'} · ${quote(e.text)}${taintText(e.taint)}`;
     case 'agent.blocked':
       return `on ${e.on}${e.from === undefined ? '' : ` from ${e.from}`}`;
     case 'agent.woke':
