@@ -51,7 +51,8 @@ export const LAYERS = {
   persist: { layers: ['kernel'], packages: ['dexie'] },
   // Real model providers over fetch; the worker and the CLI hand them to the kernel as its Cpu.
   // @modelcontextprotocol/sdk: the MCP client (mcpClient.ts); the CLI also its stdio transport and server (harness mcp-proxy).
-  providers: { layers: ['kernel'], packages: ['eventsource-parser', '@wllama/wllama', '@modelcontextprotocol/sdk'] },
+  // @a2a-js/sdk: the A2A client for remote agents (a2aRemoteClient.ts).
+  providers: { layers: ['kernel'], packages: ['eventsource-parser', '@wllama/wllama', '@modelcontextprotocol/sdk', '@a2a-js/sdk'] },
   // @a2a-js/sdk and express: `harness serve` serves agents over A2A with the SDK's server classes (a2aServe*.ts).
   cli: { layers: ['persist', 'providers', 'kernel'], packages: ['bullmq', 'ioredis', '@modelcontextprotocol/sdk', '@a2a-js/sdk', 'express'], builtins: true },
   // Pure TypeScript, runnable in Node, a worker and vitest: no DOM, React, Dexie, comlink, Node.
@@ -62,7 +63,7 @@ export const LAYERS = {
 const STACK = 'ui > store > bridge > worker > persist > providers > kernel';
 
 /** Packages any test-only code may import. */
-export const TEST_PACKAGES = ['vitest', 'fast-check', 'fake-indexeddb', '@a2a-js/sdk', '@opentelemetry/*'];
+export const TEST_PACKAGES = ['vitest', 'fast-check', 'fake-indexeddb', '@a2a-js/sdk', 'express', '@opentelemetry/*'];
 
 const BUILTINS = new Set(builtinModules);
 

@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { A2aNotRecordedError, RecordedA2a, type A2aPort, BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
@@ -198,6 +198,8 @@ export interface RunOptions {
   spill?: SpillOptions;
   /** The MCP client the run's MCP tools call through (KernelOptions.mcp). */
   mcp?: McpPort;
+  /** The A2A client messages to remote agents go through (KernelOptions.a2a). */
+  a2a?: A2aPort;
 }
 
 /** The CLI's default wall-clock ceiling for one run, in seconds (`--max-wall-time`). */
@@ -215,7 +217,7 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   await loadEncodingsFor(effective);
   // Signatures in the file are checked with WebCrypto (Node has it) before the kernel sees the digests.
   const signatures = effective.policy.requireSigned ? (await (await import('../persist/signing')).verifySpec(effective)).verified : undefined;
-  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}), ...(options.spill ? { spill: options.spill } : {}), ...(options.mcp ? { mcp: options.mcp } : {}) };
+  const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}), ...(options.spill ? { spill: options.spill } : {}), ...(options.mcp ? { mcp: options.mcp } : {}), ...(options.a2a ? { a2a: options.a2a } : {}) };
   const fork = options.fork;
   const kernel = fork ? Kernel.fork(fork.events, effective, { ...base, parent: { run: fork.events[0]!.run, seq: fork.seq } }) : Kernel.create(effective, base);
   let budget = EVENT_CAP;
@@ -422,6 +424,18 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
       mcp = cliMcpHub(io.env ?? {});
     }
   }
+  // Remote agents: answered from the trace on a replay (no request is sent), else through the CLI's A2A client.
+  const remotes = spec.remoteAgents ?? [];
+  let a2a: A2aPort | undefined;
+  if (remotes.length > 0) {
+    if (offline) a2a = RecordedA2a.fromTrace(recorded!.events);
+    else {
+      const { cliRemoteHub, remoteSetupProblems } = await import('./a2aRemoteHost');
+      const problems = remoteSetupProblems(remotes, io.env ?? {});
+      if (problems.length > 0) return docError(problems.map((p) => `harness: ${parsed.file}: ${p}\n`).join(''));
+      a2a = cliRemoteHub(io.env ?? {});
+    }
+  }
   // A model the CLI has no CPU for would fail every job it runs: refuse before running.
   const cannotRun = checkRunnable(spec, [...BUILTIN_PROVIDERS, ...Object.keys(cpus)]);
   if (cannotRun.length > 0) return docError(formatIssues(parsed.file, cannotRun));
@@ -431,7 +445,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const startUnixMs = (io.now ?? Date.now)();
   try {
     outcome = await runSpec(spec, {
-      seed, approve: parsed.approve, cpus, ...(mcp ? { mcp } : {}), ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
+      seed, approve: parsed.approve, cpus, ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}), ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
       // Old events go to blocks once the run is long (nothing spills in the first 4,352 events).
       spill: io.spillCodec ? { codec: io.spillCodec } : {},
       ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
@@ -439,7 +453,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
       ...(recorded && parsed.liveAfter !== undefined ? { fork: { events: recorded.events, seq: parsed.liveAfter }, runId: `${recorded.run}-live-after-${parsed.liveAfter}` } : {}),
     });
   } catch (err) {
-    if (err instanceof NotRecordedError || err instanceof McpNotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
+    if (err instanceof NotRecordedError || err instanceof McpNotRecordedError || err instanceof A2aNotRecordedError) return docError(`harness: --replay ${parsed.replay}: ${err.message} (add --live-after SEQ to continue live)\n`);
     return internalError(`the kernel failed while running ${parsed.file} (seed ${parsed.seed})`, err, io.env);
   } finally {
     // Stdio servers the run started stop with it.

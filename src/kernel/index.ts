@@ -25,7 +25,7 @@ export { RecordedCpu, NotRecordedError, recordedAnswers, recording, type Recordi
 export type { McpPort, McpCallRequest, McpCallResult, McpRecord } from './tools/mcp';
 export { RecordedMcp, McpNotRecordedError, recordedMcp } from './tools/mcpRecorded';
 export { RecordedA2a, A2aNotRecordedError, recordedA2a } from './ipc/remoteAgentRecorded';
-export { remoteAgentOf, type A2aPort, type A2aSendRequest, type A2aSendResult } from './ipc/remoteAgent';
+export { type A2aPort, type A2aSendRequest, type A2aSendResult } from './ipc/remoteAgent';
 export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';

@@ -145,6 +145,8 @@ import type { McpStudioApi } from './mcpApi';
 import type { ContextAnswer } from './contextAt';
 export type { ContextAnswer } from './contextAt';
 export type { McpConnectResult, McpToolSummary } from './mcpApi';
+import type { RemoteAgentStudioApi } from './a2aRemoteApi';
+export type { RemoteCardResult, RemoteCardSummary, RemoteSkill } from './a2aRemoteApi';
 export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/EndpointStore';
 
 /** The setting that holds a project's choice of endpoint per real model (model id → endpoint id, so a rename keeps it; a binding stored before ids holds the name, and still resolves). */
@@ -322,6 +324,9 @@ export interface StudioApi extends ExperimentsApi {
   /** MCP servers: connect to one and list its tools; keep its auth header in this browser (worker/mcpApi.ts). */
   mcpConnect: McpStudioApi['mcpConnect'];
   setMcpAuth: McpStudioApi['setMcpAuth'];
+  /** Remote agents: read one's Agent Card; keep its auth header in this browser (worker/a2aRemoteApi.ts). */
+  remoteAgentCard: RemoteAgentStudioApi['remoteAgentCard'];
+  setRemoteAuth: RemoteAgentStudioApi['setRemoteAuth'];
 
   /** Configured model endpoints, without keys. */
   listEndpoints(): Promise<EndpointSummary[]>;

@@ -30,6 +30,8 @@ import { storedRunMeta } from './storedRunMeta';
 import { storedStateAt } from './storedStateAt';
 import { WorkerMcp } from './mcpHost';
 import type { McpConnectResult } from './mcpApi';
+import { WorkerRemoteAgents } from './a2aRemoteHost';
+import type { RemoteCardResult } from './a2aRemoteApi';
 import { OTEL_COLLECTOR_KEY, OtelCollector, type OtelCollectorInput, type OtelCollectorSummary, type OtelSendResult } from './otelCollector';
 
 export interface StudioApiOptions {
@@ -118,6 +120,9 @@ class Studio implements StudioService {
   /** MCP servers reached from this worker; one client for every run, so sessions (and connections) are shared. */
   private readonly mcp: WorkerMcp;
   private readonly mcpHub: ReturnType<WorkerMcp['hub']>;
+  /** Remote agents reached from this worker; one client per remote agent for every run. */
+  private readonly remoteAgents: WorkerRemoteAgents;
+  private readonly remoteHub: ReturnType<WorkerRemoteAgents['hub']>;
   /** The local model files each unstopped run here runs on: a file none of them uses is unloaded. */
   private readonly localUse = new Map<string, readonly string[]>();
 
@@ -132,6 +137,8 @@ class Studio implements StudioService {
     this.endpoints = new EndpointStore(db, this.now);
     this.mcp = new WorkerMcp(this.settings, opts.fetch);
     this.mcpHub = this.mcp.hub();
+    this.remoteAgents = new WorkerRemoteAgents(this.settings, opts.fetch);
+    this.remoteHub = this.remoteAgents.hub();
     this.archive = new DexieArchive(db);
     this.experiments = new ExperimentStore(db, this.now);
     this.otel = new OtelCollector(this.settings);
@@ -405,6 +412,16 @@ class Studio implements StudioService {
     await this.mcp.setAuth(url, header, value);
     // Sessions opened with the old header are closed; the next call opens one with the new.
     await this.mcpHub.close();
+  }
+
+  remoteAgentCard(url: string): Promise<RemoteCardResult> {
+    return this.remoteAgents.card(url);
+  }
+
+  async setRemoteAuth(url: string, header: string, value: string | null): Promise<void> {
+    await this.remoteAgents.setAuth(url, header, value);
+    // Clients opened with the old header are dropped; the next message opens one with the new.
+    this.remoteHub.reset();
   }
 
   listEndpoints(): Promise<EndpointSummary[]> {
@@ -776,7 +793,7 @@ class Studio implements StudioService {
 
   private kernelOptions(runId: string, seed: number, cpus: Record<string, Cpu>) {
     const onArchiveError = (err: unknown) => this.report(err, 'save the run’s archival memory (searches in this run go on from memory)');
-    return { runId, seed, archive: this.archive, onArchiveError, mcp: this.mcpHub, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
+    return { runId, seed, archive: this.archive, onArchiveError, mcp: this.mcpHub, a2a: this.remoteHub, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
   }
 
   private specOf(row: RunRow): HarnessSpec {

@@ -46,14 +46,3 @@ export interface A2aPort {
 export function noA2aClient(remote: RemoteAgentSpec): A2aSendResult {
   return { ok: false, state: 'TASK_STATE_FAILED', text: `remote agent "${remote.id}": this host has no A2A client, so the message was not sent` };
 }
-
-/** The remote agent with this id in the document, or undefined (a local agent, or the person). */
-export function remoteAgentOf(spec: { remoteAgents?: readonly RemoteAgentSpec[] | undefined }, id: string): RemoteAgentSpec | undefined {
-  return spec.remoteAgents?.find((r) => r.id === id);
-}
-
-/** How the taint module names a send to a remote agent: its text leaves the machine. */
-export function remoteSink(remote: RemoteAgentSpec): string {
-  const host = /^https?:\/\/([^/?#]+)/.exec(remote.url)?.[1] ?? remote.url;
-  return `leaves the machine (remote agent at ${host})`;
-}

@@ -7,3 +7,4 @@ export { harnessJsonSchema } from './jsonSchema';
 export { REDACTED, documentSecrets, redactDocument, redactSecrets, redactValue, redactWindow, secretValues } from './secrets';
 export { specDefaults, fieldDefaults, type FieldDefaults } from './defaults';
 export { mcpServerOf, toolTrust } from './mcpServers';
+export { remoteAgentOf, remoteSink } from './remoteAgents';

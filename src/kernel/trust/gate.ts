@@ -5,8 +5,7 @@
  * undoes a deny. The gate only builds requests and runs the stack: it never changes state.
  */
 import type { Proc, KernelState } from '../state/state';
-import { remoteAgentOf, remoteSink } from '../ipc/remoteAgent';
-import { storeTier, toolTrust, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
+import { remoteAgentOf, remoteSink, storeTier, toolTrust, type AgentSpec, type HarnessSpec, type ToolSpec } from '../spec';
 import type { ToolTarget } from '../tools/toolClass';
 import { effectiveRules, rulesModule } from './rules';
 import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
