@@ -25,7 +25,7 @@ import '@xyflow/react/dist/style.css';
 import './canvasScale.css';
 import { useStudio } from '../../store';
 import { CanvasViewSwitch } from '../policy/ViewSwitch';
-import { layoutPositions, type NodeKind, type Position } from './docModel';
+import { layoutPositions, type CreatableKind, type NodeKind, type Position } from './docModel';
 import { addNode, connect, connectionKind, deleteEdges, deleteEntities, moveNodes, parseEdgeId, type EdgeRef } from './docOps';
 import { buildEdges, buildNodes, type EntityEdge, type EntityNode } from './graph';
 import { issuesByEntity } from './issueIndex';
@@ -191,7 +191,7 @@ export function Canvas() {
         if (added.added) change(`Add MCP tool ${added.id}`, added.doc, { select: added.id });
         return;
       }
-      const kind = e.dataTransfer.getData(DRAG_KIND) as NodeKind | '';
+      const kind = e.dataTransfer.getData(DRAG_KIND) as CreatableKind | '';
       if (!kind) return;
       e.preventDefault();
       e.stopPropagation();

@@ -12,7 +12,7 @@ import type { NodeKind } from './docModel';
 import type { EdgeKind, EntityEdge, EntityNode } from './graph';
 import { NODE_SIZE } from './nodeGeometry';
 
-const NODE_KINDS: readonly NodeKind[] = ['tool', 'store', 'agent', 'model', 'group'];
+const NODE_KINDS: readonly NodeKind[] = ['tool', 'store', 'agent', 'model', 'group', 'remote'];
 const EDGE_KINDS: readonly EdgeKind[] = ['capability', 'model', 'group', 'parent', 'channel'];
 
 interface Box {

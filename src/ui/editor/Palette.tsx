@@ -1,16 +1,17 @@
 import { useCallback, type DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { useStudio } from '../../store';
-import { NODE_KINDS, type NodeKind } from './docModel';
+import { NODE_KINDS, type CreatableKind } from './docModel';
 import { addNode } from './docOps';
 import { DRAG_KIND } from './Canvas';
 import { freeSpot } from './freeSpot';
 import { McpPalette } from './McpPalette';
+import { RemoteAgentPalette } from './RemoteAgentPalette';
 
 /** The size assumed for a node not yet measured. */
 const DEFAULT_SIZE = { width: 180, height: 60 };
 
-const ITEMS: Record<NodeKind, { label: string; hint: string }> = {
+const ITEMS: Record<CreatableKind, { label: string; hint: string }> = {
   agent: { label: 'Agent', hint: 'A process: runs a behaviour on a model' },
   tool: { label: 'Tool', hint: 'A system call an agent may make' },
   model: { label: 'Model', hint: 'A CPU: provider, price, context, slots' },
@@ -24,7 +25,7 @@ export function Palette() {
   const hasProject = useStudio((s) => s.projectId !== null);
 
   const add = useCallback(
-    (kind: NodeKind) => {
+    (kind: CreatableKind) => {
       const pane = document.querySelector('.hs-canvas')?.getBoundingClientRect();
       const topLeft = flow.screenToFlowPosition(pane ? { x: pane.left, y: pane.top } : { x: 0, y: 0 });
       const bottomRight = flow.screenToFlowPosition(pane ? { x: pane.right, y: pane.bottom } : { x: 800, y: 600 });
@@ -42,7 +43,7 @@ export function Palette() {
     [flow],
   );
 
-  const onDragStart = (kind: NodeKind) => (e: DragEvent) => {
+  const onDragStart = (kind: CreatableKind) => (e: DragEvent) => {
     e.dataTransfer.setData(DRAG_KIND, kind);
     e.dataTransfer.effectAllowed = 'copy';
   };
@@ -67,6 +68,7 @@ export function Palette() {
         </button>
       ))}
       <McpPalette />
+      <RemoteAgentPalette />
       <div className="hs-palette__help">
         <div className="hs-section-title">Connect</div>
         <p>Drag from an agent's handles:</p>

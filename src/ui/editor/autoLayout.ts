@@ -70,8 +70,10 @@ async function layoutAgents(agents: LayoutNode[], channels: LayoutEdge[]): Promi
 /** New positions for every node. Edges: channels between agents and agent → resource/model links. */
 export async function autoLayout(nodes: LayoutNode[], edges: LayoutEdge[], progress: LayoutProgress = () => {}): Promise<Map<string, Position>> {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const agents = nodes.filter((n) => n.kind === 'agent');
-  const channels = edges.filter((e) => byId.get(e.source)?.kind === 'agent' && byId.get(e.target)?.kind === 'agent');
+  // Remote agents flow with the agents: a channel to one places it right of its callers.
+  const flows = (kind: NodeKind | undefined): boolean => kind === 'agent' || kind === 'remote';
+  const agents = nodes.filter((n) => flows(n.kind));
+  const channels = edges.filter((e) => flows(byId.get(e.source)?.kind) && flows(byId.get(e.target)?.kind));
   const fast = agents.length > FAST_LAYOUT_MIN;
   progress(1, 3, `Placing ${agents.length} agent${agents.length === 1 ? '' : 's'}${fast ? '' : ' (ELK)'}`);
   const out = agents.length === 0 ? new Map<string, Position>() : fast ? layeredLayout(agents, channels) : await layoutAgents(agents, channels);

@@ -6,7 +6,8 @@
 export type Rec = Record<string, unknown>;
 
 /** Kinds of entity the canvas draws as nodes (budget groups too), plus channels (drawn as edges). */
-export type NodeKind = 'agent' | 'tool' | 'model' | 'store' | 'group';
+/** `remote`: a remote A2A agent (`remoteAgents`), added from the palette's Remote agents section, not from Add. */
+export type NodeKind = 'agent' | 'tool' | 'model' | 'store' | 'group' | 'remote';
 export type EntityKind = NodeKind | 'channel';
 
 export const COLLECTION: Readonly<Record<EntityKind, string>> = Object.freeze({
@@ -15,11 +16,16 @@ export const COLLECTION: Readonly<Record<EntityKind, string>> = Object.freeze({
   model: 'models',
   store: 'stores',
   group: 'groups',
+  remote: 'remoteAgents',
   channel: 'channels',
 });
 
-export const NODE_KINDS: readonly NodeKind[] = ['agent', 'tool', 'model', 'store', 'group'];
-const ENTITY_KINDS: readonly EntityKind[] = [...NODE_KINDS, 'channel'];
+/** The kinds the palette's Add section creates (a remote agent comes from its card). */
+export type CreatableKind = Exclude<NodeKind, 'remote'>;
+export const NODE_KINDS: readonly CreatableKind[] = ['agent', 'tool', 'model', 'store', 'group'];
+/** Every kind the canvas draws as a node. */
+export const CANVAS_KINDS: readonly NodeKind[] = [...NODE_KINDS, 'remote'];
+const ENTITY_KINDS: readonly EntityKind[] = [...CANVAS_KINDS, 'channel'];
 
 export function isRecord(value: unknown): value is Rec {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -66,7 +72,7 @@ export function findEntity(doc: unknown, id: string): EntityRef | null {
 export function allIds(doc: unknown): Set<string> {
   const ids = new Set<string>();
   const d = asDoc(doc);
-  for (const key of ['models', 'agents', 'tools', 'stores', 'channels', 'goals', 'groups']) {
+  for (const key of ['models', 'agents', 'tools', 'stores', 'channels', 'goals', 'groups', 'remoteAgents', 'mcpServers']) {
     const list = d[key];
     if (Array.isArray(list)) for (const e of list) if (isRecord(e) && typeof e.id === 'string') ids.add(e.id);
   }

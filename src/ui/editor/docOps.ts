@@ -2,7 +2,7 @@
  * Pure, immutable edits of the raw document. Each returns a new document (or the same one
  * when nothing changed) and never drops fields it does not understand.
  */
-import { allIds, asDoc, COLLECTION, entities, findEntity, isRecord, slugify, str, uniqueId, type EntityKind, type NodeKind, type Position, type Rec } from './docModel';
+import { allIds, asDoc, COLLECTION, entities, findEntity, isRecord, slugify, str, uniqueId, type EntityKind, type CreatableKind, type NodeKind, type Position, type Rec } from './docModel';
 
 export type PathKey = string | number;
 
@@ -36,10 +36,10 @@ function list(doc: Rec, key: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-const NAMES: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group' };
+const NAMES: Record<CreatableKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group' };
 
 /** A fresh entity of `kind`, valid on its own (an agent takes the first model, if any). */
-export function newEntity(doc: unknown, kind: NodeKind, id: string): Rec {
+export function newEntity(doc: unknown, kind: CreatableKind, id: string): Rec {
   const n = /-(\d+)$/.exec(id)?.[1];
   const name = `${NAMES[kind]}${n ? ` ${n}` : ''}`;
   switch (kind) {
@@ -56,7 +56,7 @@ export function newEntity(doc: unknown, kind: NodeKind, id: string): Rec {
   }
 }
 
-export function addNode(doc: unknown, kind: NodeKind, at: Position): { doc: unknown; id: string } {
+export function addNode(doc: unknown, kind: CreatableKind, at: Position): { doc: unknown; id: string } {
   const id = uniqueId(doc, kind);
   const d = asDoc(doc);
   let next = setIn(d, [COLLECTION[kind]], [...list(d, COLLECTION[kind]), newEntity(doc, kind, id)]);
@@ -165,7 +165,8 @@ export function connectionKind(doc: unknown, source: string, target: string): Co
   if (!from || !to) return null;
   if (from.kind === 'group') return to.kind === 'group' && !isAncestorOrSelf(doc, source, target) ? 'parent' : null;
   if (from.kind !== 'agent') return null;
-  if (to.kind === 'agent') return 'channel';
+  // A remote agent is reached over a channel like a local one (it answers over the same channel).
+  if (to.kind === 'agent' || to.kind === 'remote') return 'channel';
   if (to.kind === 'tool' || to.kind === 'store') return 'capability';
   if (to.kind === 'model') return 'model';
   if (to.kind === 'group') return 'group';

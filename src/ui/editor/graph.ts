@@ -6,7 +6,7 @@
  */
 import { MarkerType, type Edge, type Node } from '@xyflow/react';
 import { specDefaults, type SpecIssue } from '../../kernel';
-import { entities, isRecord, layoutPositions, NODE_KINDS, str, type NodeKind, type Position, type Rec } from './docModel';
+import { CANVAS_KINDS, entities, isRecord, layoutPositions, str, type NodeKind, type Position, type Rec } from './docModel';
 import { edgeId } from './docOps';
 
 export interface EntityNodeData extends Record<string, unknown> {
@@ -16,6 +16,8 @@ export interface EntityNodeData extends Record<string, unknown> {
   subtitle: string;
   detail: string;
   issues: number;
+  /** A remote agent's skills as its card named them when it was added. */
+  skills?: string[];
 }
 
 export type EntityNode = Node<EntityNodeData, NodeKind>;
@@ -70,31 +72,42 @@ function describe(kind: NodeKind, e: Rec): { subtitle: string; detail: string } 
       const docs = Array.isArray(e.documents) ? e.documents.length : 0;
       return { subtitle: str(e.kind, specDefaults.store.kind), detail: `${docs} document${docs === 1 ? '' : 's'}` };
     }
+    case 'remote': {
+      const host = /^https?:\/\/([^/?#]+)/.exec(str(e.url))?.[1] ?? str(e.url);
+      return { subtitle: host, detail: `A2A · ${str(e.trust, 'untrusted')}` };
+    }
     case 'group':
       return { subtitle: quotaText(e), detail: `weight ${num(e.weight) ?? 100}${typeof e.parent === 'string' ? ` · in ${e.parent}` : ''}` };
   }
 }
 
+/** A remote agent's skill names (or ids) as stored from its card. */
+function skillNames(e: Rec): string[] {
+  const list = Array.isArray(e.skills) ? e.skills : [];
+  return list.flatMap((s: unknown) => (isRecord(s) ? [str(s.name) || str(s.id)] : [])).filter((n) => n !== '');
+}
+
 /** Where a node without a stored position goes: one row per kind. */
-const FALLBACK_ROW: Record<NodeKind, number> = { tool: -180, store: -180, agent: 40, model: 300, group: 480 };
+const FALLBACK_ROW: Record<NodeKind, number> = { tool: -180, store: -180, agent: 40, model: 300, group: 480, remote: 40 };
 
 export function buildNodes(doc: unknown, issuesById: ReadonlyMap<string, readonly SpecIssue[]>): EntityNode[] {
   const positions = layoutPositions(doc);
   const seen = new Set<string>();
   const nodes: EntityNode[] = [];
-  const rowCount: Record<NodeKind, number> = { tool: 0, store: 0, agent: 0, model: 0, group: 0 };
-  for (const kind of NODE_KINDS) {
+  const rowCount: Record<NodeKind, number> = { tool: 0, store: 0, agent: 0, model: 0, group: 0, remote: 0 };
+  for (const kind of CANVAS_KINDS) {
     for (const e of entities(doc, kind)) {
       if (seen.has(e.id)) continue; // a duplicate id is an issue; draw the first only
       seen.add(e.id);
       const slot = kind === 'store' ? rowCount.tool + rowCount.store : rowCount[kind];
       rowCount[kind]++;
-      const position: Position = positions.get(e.id) ?? { x: 40 + slot * 260, y: FALLBACK_ROW[kind] };
+      // Remote agents sit in a column right of the agents, messages flowing to them.
+      const position: Position = positions.get(e.id) ?? (kind === 'remote' ? { x: 40 + (rowCount.agent + 1) * 260, y: FALLBACK_ROW.remote + slot * 140 } : { x: 40 + slot * 260, y: FALLBACK_ROW[kind] });
       nodes.push({
         id: e.id,
         type: kind,
         position,
-        data: { kind, entityId: e.id, title: str(e.value.name, e.id), ...describe(kind, e.value), issues: issuesById.get(e.id)?.length ?? 0 },
+        data: { kind, entityId: e.id, title: str(e.value.name, e.id), ...describe(kind, e.value), issues: issuesById.get(e.id)?.length ?? 0, ...(kind === 'remote' ? { skills: skillNames(e.value) } : {}) },
       });
     }
   }
@@ -103,7 +116,7 @@ export function buildNodes(doc: unknown, issuesById: ReadonlyMap<string, readonl
 
 export function buildEdges(doc: unknown, issuesById: ReadonlyMap<string, readonly SpecIssue[]>): EntityEdge[] {
   const ids = new Map<string, NodeKind>();
-  for (const kind of NODE_KINDS) for (const e of entities(doc, kind)) if (!ids.has(e.id)) ids.set(e.id, kind);
+  for (const kind of CANVAS_KINDS) for (const e of entities(doc, kind)) if (!ids.has(e.id)) ids.set(e.id, kind);
   const edges: EntityEdge[] = [];
   const seen = new Set<string>();
   const push = (edge: EntityEdge): void => {
@@ -115,7 +128,7 @@ export function buildEdges(doc: unknown, issuesById: ReadonlyMap<string, readonl
   for (const c of entities(doc, 'channel')) {
     const from = str(c.value.from);
     const to = str(c.value.to);
-    if (ids.get(from) !== 'agent' || ids.get(to) !== 'agent') continue; // dangling: shown as an issue
+    if (ids.get(from) !== 'agent' || (ids.get(to) !== 'agent' && ids.get(to) !== 'remote')) continue; // dangling: shown as an issue
     const delegate = c.value.kind === 'delegate';
     push({
       id: edgeId({ type: 'channel', id: c.id }),

@@ -15,6 +15,7 @@ export const NODE_SIZE: Readonly<Record<NodeKind, { width: number; height: numbe
   store: { width: 176, height: 78 },
   model: { width: 186, height: 76 },
   group: { width: 180, height: 76 },
+  remote: { width: 196, height: 92 },
 };
 
 /** A handle's box is 12 px square (9 px and a 1.5 px border), centred on the node's side. */
@@ -38,6 +39,7 @@ const HANDLES: Readonly<Record<NodeKind, readonly { id: string; type: 'source' |
     { id: 'in', type: 'target', side: 'top' },
     { id: 'parent', type: 'source', side: 'bottom' },
   ],
+  remote: [{ id: 'in', type: 'target', side: 'left' }],
 };
 
 function handlesOf(kind: NodeKind): NodeHandle[] {
@@ -55,6 +57,7 @@ const ESTIMATED_HANDLES: Readonly<Record<NodeKind, NodeHandle[]>> = {
   store: handlesOf('store'),
   model: handlesOf('model'),
   group: handlesOf('group'),
+  remote: handlesOf('remote'),
 };
 
 /** The node with its estimated size and handles while it has not been measured; as it is once it has. */

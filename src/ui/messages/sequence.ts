@@ -215,6 +215,17 @@ export class SequenceBuilder {
       case 'msg.delivered':
         this.patch(e.msgId, (m) => ({ ...m, tDelivered: e.t, deliveredSeq: e.seq }));
         return;
+      case 'remote.replied':
+        // The remote agent took the message and answered: its answer is an arrow back, already in the sender's inbox.
+        this.patch(e.msgId, (m) => ({ ...m, tDelivered: e.t, deliveredSeq: e.seq, tRead: e.t, readSeq: e.seq }));
+        this.meet(e.remote);
+        this.byMsgId.set(e.replyId, this.messages.length);
+        this.messages.push({
+          seq: e.seq, msgId: e.replyId, from: e.remote, to: e.agent, channel: null, tSent: e.t, deliverAt: e.t,
+          tDelivered: e.t, deliveredSeq: e.seq, tRead: null, readSeq: null, text: e.text, facts: [], task: e.task ?? null,
+          retained: null, retainedSeq: null,
+        });
+        return;
       case 'agent.woke':
         this.patch(e.msgId, (m) => (m.tRead === null ? { ...m, tRead: e.t, readSeq: e.seq } : m));
         return;

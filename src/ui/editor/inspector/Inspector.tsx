@@ -17,6 +17,7 @@ import { ProblemsList } from './ProblemsList';
 import { ProcSection } from './ProcSection';
 import { CHANNEL_FIELDS, ChannelForm, MODEL_FIELDS, ModelForm, STORE_FIELDS, StoreForm, TOOL_FIELDS, ToolForm } from './ResourceForms';
 import { useEntityEdit, type EntityEdit } from './useEntityEdit';
+import { REMOTE_FIELDS, RemoteAgentForm } from './RemoteAgentForm';
 
 const FORMS: Record<EntityKind, { fields: readonly string[]; Form: (p: { edit: EntityEdit }) => React.JSX.Element }> = {
   agent: { fields: AGENT_FIELDS, Form: AgentForm },
@@ -25,6 +26,7 @@ const FORMS: Record<EntityKind, { fields: readonly string[]; Form: (p: { edit: E
   model: { fields: MODEL_FIELDS, Form: ModelForm },
   channel: { fields: CHANNEL_FIELDS, Form: ChannelForm },
   group: { fields: GROUP_FIELDS, Form: GroupForm },
+  remote: { fields: REMOTE_FIELDS, Form: RemoteAgentForm },
 };
 
 function EntityInspector({ entity }: { entity: EntityRef }) {
@@ -87,7 +89,7 @@ function EntityInspector({ entity }: { entity: EntityRef }) {
           onCommit={onJson}
           issues={edit.issues}
           draftKey={`${projectId}:${entity.kind}:${entity.id}:json`}
-          schema={entity.kind}
+          schema={entity.kind === 'remote' ? 'remoteAgent' : entity.kind}
           height={240}
           testId="entity-json"
         />

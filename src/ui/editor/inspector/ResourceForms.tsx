@@ -194,11 +194,13 @@ export function ChannelForm({ edit }: { edit: EntityEdit }) {
   const c = entity.value;
   // The person at the studio is a participant too: an agent may ask it, and it may answer.
   const agents = [...entities(doc, 'agent').map((a) => a.id), HUMAN];
+  // A channel may end at a remote agent (it answers over it); it never starts at one.
+  const receivers = [...agents, ...entities(doc, 'remote').map((r) => r.id)];
   return (
     <Section title="Channel">
       <div className="hs-grid2">
         <SelectField label="From" value={c.from} options={agents} onChange={(v) => set(['from'], v, 'Set channel source')} issues={at('from')} />
-        <SelectField label="To" value={c.to} options={agents} onChange={(v) => set(['to'], v, 'Set channel target')} issues={at('to')} />
+        <SelectField label="To" value={c.to} options={receivers} onChange={(v) => set(['to'], v, 'Set channel target')} issues={at('to')} />
         <SelectField label="Kind" value={c.kind} options={['message', 'delegate']} empty={defaultChoice(CHANNEL.kind)} onChange={(v) => set(['kind'], v, 'Set channel kind')} issues={at('kind')} />
         <NumberField label="Latency" hint="virtual ms" value={c.latencyMs} min={0} step={10} placeholder={placeholderOf(CHANNEL.latencyMs)} onChange={(v) => set(['latencyMs'], v, 'Set channel latency')} issues={at('latencyMs')} />
         <SelectField

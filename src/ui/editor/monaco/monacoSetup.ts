@@ -29,7 +29,7 @@ monaco.editor.defineTheme('harness-dark', {
 });
 
 /** JSON schemas for the JSON editors, chosen by the file name at the end of a model's URI. */
-export type SchemaName = 'document' | 'agent' | 'tool' | 'model' | 'store' | 'channel' | 'group' | 'behaviour';
+export type SchemaName = 'document' | 'agent' | 'tool' | 'model' | 'store' | 'channel' | 'group' | 'remoteAgent' | 'behaviour';
 
 function registerSchemas(): void {
   const root = harnessJsonSchema();
@@ -45,6 +45,7 @@ function registerSchemas(): void {
     store: item('stores'),
     channel: item('channels'),
     group: item('groups'),
+    remoteAgent: item('remoteAgents'),
     behaviour: { ...(agentProps.behaviour ?? {}), $defs: defs },
   };
   monaco.json.jsonDefaults.setDiagnosticsOptions({

@@ -11,8 +11,9 @@ import type { NodeKind } from '../docModel';
 import { useAgentAtCursor, useToolAtCursor } from '../cursorState';
 import { AgentFacts, agentGlow, ToolFacts } from './CursorFacts';
 import './cursorFacts.css';
+import { RemoteAgentNode } from './RemoteAgentNode';
 
-const KIND_LABEL: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group' };
+export const KIND_LABEL: Record<NodeKind, string> = { agent: 'Agent', tool: 'Tool', model: 'Model', store: 'Store', group: 'Group', remote: 'Remote agent' };
 
 interface RunLook {
   className: string;
@@ -22,7 +23,7 @@ interface RunLook {
   facts: ReactNode;
 }
 
-function NodeFrame({ props, run, children }: { props: NodeProps<EntityNode>; run?: RunLook; children?: ReactNode }) {
+export function NodeFrame({ props, run, children }: { props: NodeProps<EntityNode>; run?: RunLook; children?: ReactNode }) {
   const { data, selected } = props;
   const classes = ['hs-node', `hs-node--${data.kind}`, selected ? 'is-selected' : '', data.issues > 0 ? 'has-issues' : '', run?.className ?? ''];
   return (
@@ -103,7 +104,7 @@ export const GroupNode = memo(function GroupNode(props: NodeProps<EntityNode>) {
 });
 
 /** Stable for the app's lifetime: xyflow re-mounts every node when this object changes. */
-export const nodeTypes: NodeTypes = Object.freeze({ agent: AgentNode, tool: ToolNode, model: ModelNode, store: StoreNode, group: GroupNode });
+export const nodeTypes: NodeTypes = Object.freeze({ agent: AgentNode, tool: ToolNode, model: ModelNode, store: StoreNode, group: GroupNode, remote: RemoteAgentNode });
 
 export const KIND_COLOR: Record<NodeKind, string> = {
   agent: '#5b9cf5',
@@ -111,4 +112,5 @@ export const KIND_COLOR: Record<NodeKind, string> = {
   model: '#b58cf0',
   store: '#4fbf8f',
   group: '#e0779d',
+  remote: '#4fc3d9',
 };

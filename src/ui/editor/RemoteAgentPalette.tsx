@@ -1,0 +1,136 @@
+/**
+ * The palette's Remote agents section: paste an A2A Agent Card URL (or the agent's base URL); the
+ * worker reads the card with the official SDK client and the agent appears on the canvas as a
+ * remote agent node, its skills and input/output modes listed here. Connect a local agent to it
+ * (drag from the agent's right handle) to let it send messages there. An auth header is kept in
+ * this browser's settings, never in the document.
+ */
+import { useState, type FormEvent } from 'react';
+import { useStudio } from '../../store';
+import { studio } from '../../bridge/client';
+import type { RemoteCardResult } from '../../bridge/api';
+import { addRemoteAgent, remoteAgents, remoteSpot } from './remoteAgentDoc';
+
+export function RemoteAgentPalette() {
+  const doc = useStudio((s) => s.doc);
+  const hasProject = useStudio((s) => s.projectId !== null);
+  const [url, setUrl] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [found, setFound] = useState<Record<string, RemoteCardResult>>({});
+  const [authFor, setAuthFor] = useState<string | null>(null);
+  const declared = remoteAgents(doc);
+
+  const read = async (target: string): Promise<void> => {
+    setBusy(target);
+    try {
+      const r = await studio().remoteAgentCard(target);
+      setFound((f) => ({ ...f, [target]: r, ...(r.ok ? { [r.url]: r } : {}) }));
+      if (r.ok) {
+        const { doc: current, change } = useStudio.getState();
+        const added = addRemoteAgent(current, r, remoteSpot(current));
+        if (added.added) {
+          change(`Add remote agent ${added.id}`, added.doc, { select: added.id });
+          setUrl('');
+        } else if (added.doc !== current) change(`Update skills of ${added.id}`, added.doc);
+      }
+    } catch (err) {
+      setFound((f) => ({ ...f, [target]: { ok: false, url: target, kind: 'protocol', error: err instanceof Error ? err.message : String(err), auth: false } }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onSubmit = (e: FormEvent): void => {
+    e.preventDefault();
+    const target = url.trim();
+    if (target !== '') void read(target);
+  };
+
+  const pending = url.trim() !== '' ? found[url.trim()] : undefined;
+
+  return (
+    <section className="hs-mcp hs-remote" aria-label="Remote agents" data-testid="remote-palette">
+      <div className="hs-section-title">Remote agents</div>
+      <form onSubmit={onSubmit} className="hs-mcp__form">
+        <input
+          type="url" value={url} placeholder="http://127.0.0.1:4000/.well-known/agent-card.json" aria-label="Agent Card URL" data-testid="remote-url"
+          onChange={(e) => setUrl(e.target.value)} disabled={!hasProject}
+        />
+        <button type="submit" disabled={!hasProject || busy !== null || url.trim() === ''} data-testid="remote-add">
+          {busy === url.trim() ? 'Reading…' : 'Add'}
+        </button>
+      </form>
+      {pending && !pending.ok && <RemoteError result={pending} />}
+      {declared.map((r) => {
+        const card = found[r.url];
+        return (
+          <div key={r.id} className="hs-mcp__server" data-testid={`remote-agent-${r.id}`}>
+            <div className="hs-mcp__head">
+              <b title={r.url}>{r.name || r.id}</b>
+              <button type="button" onClick={() => void read(r.url)} disabled={busy !== null || r.url === ''} data-testid={`remote-card-${r.id}`} title="Read its Agent Card again">
+                {busy === r.url ? '…' : card?.ok ? '↻' : 'Card'}
+              </button>
+              <button type="button" onClick={() => setAuthFor(authFor === r.url ? null : r.url)} title="An auth header for this agent, kept in this browser (never in the document or an export)">
+                {card?.auth ? 'Auth ✓' : 'Auth'}
+              </button>
+            </div>
+            {authFor === r.url && <AuthForm url={r.url} onSaved={() => { setAuthFor(null); void read(r.url); }} />}
+            {card && !card.ok && <RemoteError result={card} />}
+            {card?.ok && <CardDetails card={card} />}
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+/** What the card says: its description, skills with their input/output modes, and the agent's default modes. */
+function CardDetails({ card }: { card: Extract<RemoteCardResult, { ok: true }> }) {
+  const modes = (input: readonly string[], output: readonly string[]) => `${input.join(', ') || 'any'} → ${output.join(', ') || 'any'}`;
+  return (
+    <div className="hs-remote__card" data-testid="remote-card">
+      {card.description && <p className="hs-remote__desc">{card.description}</p>}
+      <p className="hs-remote__modes" title="default input → output modes">{modes(card.defaultInputModes, card.defaultOutputModes)}</p>
+      <ul className="hs-remote__skills" aria-label={`Skills of ${card.name}`}>
+        {card.skills.map((s) => (
+          <li key={s.id} title={s.description} data-testid={`remote-skill-${s.id}`}>
+            <b>{s.name || s.id}</b>
+            {(s.inputModes.length > 0 || s.outputModes.length > 0) && <span className="hs-remote__modes"> {modes(s.inputModes, s.outputModes)}</span>}
+          </li>
+        ))}
+      </ul>
+      {card.security.length > 0 && !card.auth && <p className="hs-remote__desc">It declares {card.security.join(', ')} auth: add its header with Auth.</p>}
+    </div>
+  );
+}
+
+function RemoteError({ result }: { result: Extract<RemoteCardResult, { ok: false }> }) {
+  return (
+    <p className="hs-mcp__error" role="alert" data-testid="remote-error" data-kind={result.kind}>
+      {result.error}
+    </p>
+  );
+}
+
+function AuthForm({ url, onSaved }: { url: string; onSaved: () => void }) {
+  const [header, setHeader] = useState('Authorization');
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const save = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    try {
+      await studio().setRemoteAuth(url, header.trim(), value === '' ? null : value);
+      onSaved();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form className="hs-mcp__form" onSubmit={(e) => void save(e)}>
+      <input value={header} onChange={(e) => setHeader(e.target.value)} aria-label="Auth header name" />
+      <input type="password" value={value} onChange={(e) => setValue(e.target.value)} placeholder="Bearer … (empty: forget)" aria-label="Auth header value" autoComplete="off" />
+      <button type="submit">Save</button>
+      {error && <span role="alert">{error}</span>}
+    </form>
+  );
+}
