@@ -109,7 +109,7 @@ export function deleteEntities(doc: unknown, ids: Iterable<string>): unknown {
   const gone = new Set(ids);
   if (gone.size === 0) return doc;
   let d: Rec = { ...asDoc(doc) };
-  for (const kind of ['agent', 'tool', 'model', 'store', 'group', 'channel'] as const) {
+  for (const kind of ['agent', 'tool', 'model', 'store', 'group', 'remote', 'channel'] as const) {
     const key = COLLECTION[kind];
     if (!Array.isArray(d[key])) continue;
     d[key] = list(d, key).filter((e) => !(isRecord(e) && typeof e.id === 'string' && gone.has(e.id)));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHarness } from '../../kernel';
 import type { RemoteCardSummary } from '../../bridge/api';
 import { addRemoteAgent } from './remoteAgentDoc';
-import { connect, connectionKind } from './docOps';
+import { connect, connectionKind, deleteEntities } from './docOps';
 import { buildEdges, buildNodes } from './graph';
 import { autoLayout } from './autoLayout';
 
@@ -33,5 +33,10 @@ describe('remote agents in the editor', () => {
 
     const at = await autoLayout(nodes.map((n) => ({ id: n.id, kind: n.data.kind, width: 196, height: 80 })), edges.map((e) => ({ source: e.source, target: e.target })));
     expect(at.get('translator-agent')!.x).toBeGreaterThan(at.get('writer')!.x);
+
+    // Deleting the node removes the remote agent and the channels to it.
+    const gone = deleteEntities(wired.doc, ['translator-agent']) as Record<string, unknown[]>;
+    expect(gone.remoteAgents).toEqual([]);
+    expect(gone.channels).toEqual([]);
   });
 });
