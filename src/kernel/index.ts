@@ -30,6 +30,8 @@ export { applyEvent, stateFromStart } from './state/reduce';
 export { Projection } from './trace/projection';
 export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';
 export { traceHash, canonicalEvent, TraceHasher } from './trace/hash';
+export { STATE_EDIT_KINDS, type StateEdit, type EditApplied } from './trace/editEvent';
+export { diffRuns, decisionLine, type RunDiff, type AgentDiff, type AgentSummary } from './trace/diff';
 export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
 export { readTraceFile, type TraceFile, type TraceFileError } from './trace/traceFile';
 export { Kernel, specHash, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';

@@ -26,6 +26,8 @@ import { MemoryArchive } from './memory/memoryArchive';
 import { RunArchive } from './memory/runArchive';
 import { TermWatch } from './term/watch';
 import { inputProblem } from './loop/humanInputs';
+import { recordEdit } from './loop/actions';
+import type { StateEdit } from './trace/editEvent';
 import { openAsks, type OpenAsk } from './state/openAsks';
 import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
@@ -175,7 +177,7 @@ export class Kernel {
    * Continues from event `parent.seq` of another run as a new run: the prefix is copied under
    * the new run id, then `run.forked` records the parent and whether the document changed.
    */
-  static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number } }): Kernel {
+  static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number }; edits?: readonly StateEdit[] }): Kernel {
     // Turns a real model answered up to the fork point come from the record: only later turns go live.
     const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq), ...withMcpRecording(parentEvents, opts.mcp, opts.parent.seq), ...withA2aRecording(parentEvents, opts.a2a, opts.parent.seq) });
     const prefix = parentEvents.slice(0, opts.parent.seq + 1).map((e) => ({ ...e, run: k.runId }));
@@ -184,6 +186,14 @@ export class Kernel {
     const hash = specHash(spec);
     const edited = parentStart?.type === 'run.started' ? parentStart.specHash !== hash : true;
     k.run.emit({ type: 'run.forked', parent: { run: asRunId(opts.parent.run), seq: opts.parent.seq }, specHash: hash, edited }, k.run.s.now);
+    // A person's state edits, each checked against the state the edits before it left (loop/editState.ts).
+    (opts.edits ?? []).forEach((edit, i) => {
+      try {
+        recordEdit(k.run, edit, opts.parent.seq);
+      } catch (err) {
+        throw new Error(`edit ${i + 1} of ${opts.edits!.length}: ${err instanceof Error ? err.message.replace(/^cannot edit the state: /, '') : String(err)}`);
+      }
+    });
     startJobs(k.run);
     return k;
   }
@@ -282,9 +292,9 @@ export class Kernel {
     return this.run.index.problems(this.run.s);
   }
 
-  /** Queues what a person did (approve, deny, roll back, message, stop); the kernel records it as its next event. */
+  /** Queues what a person did (approve, deny, roll back, message, edit the state, stop); the kernel records it as its next event. */
   submit(input: HumanInput): { ok: true } | { ok: false; error: string } {
-    const problem = inputProblem(this.run.s, this.run.log, this.run.inputs, input);
+    const problem = inputProblem(this.run.s, this.run.log, this.run.inputs, input, (seq) => this.stateAt(seq));
     if (problem !== null) return { ok: false, error: problem };
     this.run.inputs.push(input);
     return { ok: true };

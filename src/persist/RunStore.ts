@@ -92,15 +92,44 @@ export class RunStore {
     const { db } = this;
     return withStorage('save the run', () =>
       db.transaction('rw', db.runs, db.eventBlocks, db.snapshots, async () => {
+        let labels: Pick<RunRow, 'name' | 'pinned'> = {};
         if (!('create' in as)) {
           const stored = await db.runs.get(batch.run.id);
           if (!stored || stored.owner !== as.owner) return false;
+          // The person's name and pin live in the row (label()); the driving worker's record does not carry them.
+          labels = { ...(stored.name !== undefined ? { name: stored.name } : {}), ...(stored.pinned !== undefined ? { pinned: stored.pinned } : {}) };
         }
-        await db.runs.put(batch.run);
+        await db.runs.put({ ...batch.run, ...labels });
         if (batch.blocks.length > 0) await db.eventBlocks.bulkPut(batch.blocks as EventBlockRow[]);
         if (batch.snapshots.length > 0) await db.snapshots.bulkPut(batch.snapshots as SnapshotRow[]);
         if (batch.dropSnapshots && batch.dropSnapshots.length > 0) await db.snapshots.bulkDelete(batch.dropSnapshots.map((seq): [string, number] => [batch.run.id, seq]));
         return true;
+      }),
+    );
+  }
+
+  /**
+   * Names and pins a run (null / false clears): kept in its row, never in its events. Returns the
+   * row as changed, or undefined when there is no such run.
+   */
+  label(runId: string, label: { name?: string | null; pinned?: boolean }): Promise<RunRow | undefined> {
+    const { db } = this;
+    return withStorage('label the run', () =>
+      db.transaction('rw', db.runs, async () => {
+        const row = await db.runs.get(runId);
+        if (!row) return undefined;
+        const next: RunRow = { ...row };
+        if (label.name !== undefined) {
+          const name = (label.name ?? '').trim();
+          if (name === '') delete next.name;
+          else next.name = name;
+        }
+        if (label.pinned !== undefined) {
+          if (label.pinned) next.pinned = true;
+          else delete next.pinned;
+        }
+        await db.runs.put(next);
+        return next;
       }),
     );
   }

@@ -46,6 +46,9 @@ export interface RunRecord {
   head: number;
   specHash: string;
   doc: unknown;
+  /** A name the person gave the run (Runs list), and whether they pinned it to the top; neither is indexed. */
+  name?: string;
+  pinned?: boolean;
 }
 
 /**

@@ -104,6 +104,12 @@ export class LiveRun {
     return { ...rest, status: this.status, head: this.writer.committedHead, ...(stop ? { stopReason: stop.reason, stopDetail: stop.detail } : {}) };
   }
 
+  /** The person named or pinned the run (RunStore.label): its meta says so from now on. */
+  relabel(label: { name?: string; pinned?: boolean }): void {
+    const { name: _n, pinned: _p, ...rest } = this.record;
+    this.record = { ...rest, ...(label.name !== undefined ? { name: label.name } : {}), ...(label.pinned ? { pinned: true } : {}) };
+  }
+
   /** The record to store (the writer adds head and lease). */
   storedRecord(now: number): RunRecord {
     this.record = { ...this.record, updatedAt: now };

@@ -5,7 +5,7 @@
  * The contract lives here, with its implementer, because the worker may not import the bridge.
  * Everything crossing here is structured-clone safe.
  */
-import type { ArchiveHit, HumanInput, KernelEvent, KernelState, ResolvedExperiment, RunJob, RunRecord, SpecIssue, StepRequest, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
+import type { ArchiveHit, HumanInput, KernelEvent, RunDiff, StateEdit, KernelState, ResolvedExperiment, RunJob, RunRecord, SpecIssue, StepRequest, StopReason, SuiteEntry, SuiteResult, SuiteScore } from '../kernel';
 
 export interface ProjectSummary {
   id: string;
@@ -52,6 +52,9 @@ export interface RunMeta {
   specHash: string;
   /** The document the run was started from (needed to resume or fork it). */
   doc: unknown;
+  /** The name the person gave it in Runs, and whether they pinned it (kept in the run's row). */
+  name?: string;
+  pinned?: boolean;
 }
 
 /** A trace file the page has read (kernel readTraceFile), to store as a run of a project (StudioApi.importRun). */
@@ -301,8 +304,16 @@ export interface StudioApi extends ExperimentsApi {
    * that put each there, and on a real CPU the request body as sent (worker/contextAt.ts).
    */
   contextAt(runId: string, seq: number, agent: string): Promise<ContextAnswer | null>;
-  /** Starts a new run continuing from event `seq` of `runId`, with `doc` (the same or an edited document). */
-  fork(runId: string, seq: number, doc?: unknown): Promise<StartResult>;
+  /**
+   * Starts a new run continuing from event `seq` of `runId`, with `doc` (the same or an edited
+   * document) and the person's state `edits` recorded as `human.edited` events right after
+   * `run.forked`. An edit the kernel refuses rejects with its reason (which edit, what is wrong).
+   */
+  fork(runId: string, seq: number, doc?: unknown, edits?: StateEdit[]): Promise<StartResult>;
+  /** Compares two runs, whole: where their events first differ, and each agent's differences at their ends (kernel/trace/diff.ts). */
+  compareRuns(a: string, b: string): Promise<RunDiff>;
+  /** Names (null or blank: unnames) and pins or unpins a run; kept in its stored row. */
+  labelRun(runId: string, label: { name?: string | null; pinned?: boolean }): Promise<RunMeta | undefined>;
   /** Reopens an interrupted run from its last committed events so it can continue (a run that waited on a person waits again). */
   resume(runId: string): Promise<RunMeta>;
   loadEvents(runId: string, from: number, to: number): Promise<KernelEvent[]>;

@@ -19,7 +19,9 @@ import type { EventBatch, StudioApi } from './api';
 const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject', 'createProject', 'listVersions', 'listExperiments', 'createExperiment', 'updateExperiment', 'exportExperiment', 'importExperiment']);
 
 /** Methods whose first argument is a run id: that run's document is read (once) before anything of it is sent. */
-const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'stepTo', 'contextAt', 'input', 'searchArchive', 'runOtlp', 'sendRunOtlp']);
+const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'stepTo', 'contextAt', 'input', 'searchArchive', 'runOtlp', 'sendRunOtlp', 'compareRuns', 'labelRun']);
+/** Methods whose second argument is a run id too (a comparison of two runs): its document is read as well. */
+const RUN_SECOND: ReadonlySet<string> = new Set<keyof StudioApi>(['compareRuns']);
 
 /**
  * Methods after which a stored API key may reach the page: the endpoint methods, and those that
@@ -157,6 +159,7 @@ export function redactingApi<A extends object>(api: A, book: SecretBook): A {
         try {
           for (const a of args) book.learn(a);
           await book.refresh(RUN_FIRST.has(prop) && typeof args[0] === 'string' ? args[0] : undefined, KEY_METHODS.has(prop));
+          if (RUN_SECOND.has(prop) && typeof args[1] === 'string') await book.refresh(args[1], false);
           const passed = args.map((a) => (typeof a === 'function' ? redactingCallback(a as (...x: unknown[]) => unknown, book) : a));
           const answer = (await (member as (...x: unknown[]) => unknown).apply(target, passed)) as unknown;
           book.learn(answer);

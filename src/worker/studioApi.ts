@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
@@ -249,7 +249,7 @@ class Studio implements StudioService {
     return { ok: true, run: await this.adopt(kernel, record) };
   }
 
-  async fork(runId: string, seq: number, doc?: unknown): Promise<StartResult> {
+  async fork(runId: string, seq: number, doc?: unknown, edits?: StateEdit[]): Promise<StartResult> {
     const parentLive = this.live.get(runId);
     const parent = parentLive?.meta() ?? (await this.guard(() => this.runs.get(runId)));
     if (!parent) throw new Error(`There is no run ${runId} to fork (it may have been deleted).`);
@@ -266,7 +266,13 @@ class Studio implements StudioService {
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
     this.useLocal(id, cpus.localFiles);
     await loadEncodingsFor(parsed.spec);
-    const kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq } });
+    let kernel: Kernel;
+    try {
+      kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq }, ...(edits && edits.length > 0 ? { edits } : {}) });
+    } catch (err) {
+      this.doneWithLocal(id);
+      throw new Error(`Cannot fork run ${runId} at event ${seq} with these edits: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const forked = kernel.events[seq + 1];
     const t = this.now();
     const record: RunRecord = {
@@ -274,6 +280,29 @@ class Studio implements StudioService {
       createdAt: t, updatedAt: t, head: -1, specHash: forked?.type === 'run.forked' ? forked.specHash : parent.specHash, doc: source,
     };
     return { ok: true, run: await this.adopt(kernel, record) };
+  }
+
+  async compareRuns(a: string, b: string): Promise<RunDiff> {
+    const whole = async (runId: string) => {
+      const meta = await this.getRun(runId);
+      if (!meta) throw new Error(`There is no run ${runId} to compare (it may have been deleted).`);
+      const live = this.live.get(runId);
+      const head = live ? live.kernel.head : meta.head;
+      if (head < 0) throw new Error(`Run ${runId} has no events yet to compare.`);
+      const events = await this.loadEvents(runId, 0, head);
+      const end = await this.stateAt(runId, head);
+      if (!end) throw new Error(`Run ${runId} has no state at its event ${head}.`);
+      return { events, end };
+    };
+    const [x, y] = [await whole(a), await whole(b)];
+    return diffRuns(x.events, y.events, x.end, y.end);
+  }
+
+  async labelRun(runId: string, label: { name?: string | null; pinned?: boolean }): Promise<RunMeta | undefined> {
+    const row = await this.guard(() => this.runs.label(runId, label));
+    if (!row) throw new Error(`There is no stored run ${runId} to name or pin (it may have been deleted, or not saved yet).`);
+    this.live.get(runId)?.relabel({ ...(row.name !== undefined ? { name: row.name } : {}), ...(row.pinned ? { pinned: true } : {}) });
+    return this.getRun(runId);
   }
 
   async resume(runId: string): Promise<RunMeta> {

@@ -19,6 +19,9 @@ import { bindForExecutor } from '../trust/executorBinding';
 import type { HumanInput } from '../trust/types';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
 import type { RunContext } from './runContext';
+import type { StateEdit } from '../trace/editEvent';
+import { seekState } from '../state/seek';
+import { resolveEdit } from './editState';
 
 /** A value of the action with the agent's variables bound (execute-only: by the kernel, not the planner). */
 function bound(ctx: RunContext, p: Proc, value: unknown): unknown {
@@ -121,7 +124,21 @@ export function recordInput(ctx: RunContext, input: HumanInput): KernelEvent {
       const channel = ctx.channels.get(`${HUMAN}\u0000${input.to}`);
       return ctx.emit(message(ctx, HUMAN, input.to, channel?.id ?? HUMAN, channel?.latencyMs ?? 0, input.text, input.facts ?? [], [], undefined, [input.text, ...(input.facts ?? [])]));
     }
+    case 'edit':
+      return recordEdit(ctx, input.edit);
     default:
       return ctx.emit(answerEvent(ctx.s, ctx.tools, ctx.spec.policy.mode, input));
   }
+}
+
+/**
+ * Records a person's state edit as `human.edited` (checked again: inputs queued before it may
+ * have changed the state). The edited agent's answer computed before the edit is dropped, so
+ * its turn is asked from the edited window here as in any replay of this trace.
+ */
+export function recordEdit(ctx: RunContext, edit: StateEdit, at?: number): KernelEvent {
+  const r = resolveEdit({ s: ctx.s, log: ctx.log, stateAt: (seq) => seekState(ctx.snapshots, ctx.trace, seq), ...(at === undefined ? {} : { at }) }, edit);
+  if (!r.ok) throw new Error(`cannot edit the state: ${r.error}`);
+  if (r.event.agent !== undefined) ctx.inferences.delete(r.event.agent);
+  return ctx.emit(r.event);
 }

@@ -1,6 +1,6 @@
 /**
  * What a person does to a run — approve or deny an ask, roll back an operation, message an
- * agent, stop — checked against the state when it is submitted, and turned into the event
+ * agent, edit its state (loop/editState.ts), stop — checked against the state when it is submitted, and turned into the event
  * the kernel records. Pure: the kernel queues inputs and emits what these return.
  */
 import type { KernelState } from '../state/state';
@@ -11,9 +11,13 @@ import { reviewProblem } from '../provenance/review';
 import { mainArg } from '../trust/matcher';
 import type { DecisionRecord, HumanInput, Mode } from '../trust/types';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
+import { resolveEdit } from './editState';
 
-/** Why the input cannot be taken now, or null. `queued`: inputs submitted, not yet recorded. */
-export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent[], queued: readonly HumanInput[], input: HumanInput): string | null {
+/**
+ * Why the input cannot be taken now, or null. `queued`: inputs submitted, not yet recorded;
+ * `stateAt`: the state right after an earlier event (an edit of a tool result reads it).
+ */
+export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent[], queued: readonly HumanInput[], input: HumanInput, stateAt: (seq: number) => Readonly<KernelState>): string | null {
   if (s.stopped) return 'the run has stopped';
   switch (input.kind) {
     case 'approve':
@@ -37,6 +41,12 @@ export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent
       if (to.state === 'done' || to.state === 'failed') return `${input.to} has ${to.state === 'done' ? 'finished' : 'failed'}`;
       return input.text.trim() === '' ? 'the message is empty' : null;
     }
+    case 'edit': {
+      const r = resolveEdit({ s, log, stateAt }, input.edit);
+      return r.ok ? null : r.error;
+    }
+    default:
+      return `unknown input kind "${String((input as { kind?: unknown }).kind)}"`;
   }
 }
 

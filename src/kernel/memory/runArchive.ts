@@ -76,6 +76,19 @@ export class RunArchive {
         this.insert([{ id: e.stored.id, store: ns, text: e.stored.text, source: `agent:${e.agent}`, trust: taint.length > 0 ? 'untrusted' : 'trusted', tags: [], t: e.t, ...(taint.length > 0 ? { taint: [...taint] } : {}) }]);
         return;
       }
+      case 'human.edited': {
+        // A person rewrote an archival chunk: it is inserted again under its id, with the new text.
+        const edit = e.edit;
+        if (edit.kind !== 'chunk.edited') return;
+        const spaces = [...(edit.shared ? [`${this.run}/${edit.store}`] : []), ...edit.agents.map((a) => `${this.run}/${edit.store}@${a}`)];
+        const chunks: ArchiveChunk[] = [];
+        for (const ns of spaces) {
+          const old = this.mirror.get(ns)?.get(edit.id);
+          if (old) chunks.push({ ...old, text: edit.text });
+        }
+        this.insert(chunks);
+        return;
+      }
       case 'audit.rolledback': {
         if (e.undo.kind !== 'delete-chunk') return;
         const { store, id } = e.undo;

@@ -21,6 +21,7 @@ import { toolReducers } from './reduceTools';
 import { ipcReducers } from './reduceIpc';
 import { memoryReducers } from './reduceMemory';
 import { faultReducers } from './reduceFaults';
+import { editReducers } from './reduceEdits';
 
 export { groupChain, paramsFor, rqOf } from './reduceHelpers';
 
@@ -47,6 +48,7 @@ export const SUBSYSTEM_REDUCERS = {
   ipc: ipcReducers,
   memory: memoryReducers,
   trust: trustReducers,
+  edits: editReducers,
 } as const;
 
 /** Every event type's reducer. Typed as the full table: leaving an event type out does not compile. */
@@ -60,6 +62,7 @@ export const REDUCERS: ReducerTable = {
   ...ipcReducers,
   ...memoryReducers,
   ...trustReducers,
+  ...editReducers,
 };
 
 /** Applies one event to the state (in place). Events must arrive in seq order. */

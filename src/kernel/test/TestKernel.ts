@@ -15,6 +15,7 @@
  * last events. Expectations on payloads are partial deep matches (see match.ts), so they keep
  * working when an event grows fields. Sim CPU and in-memory stores; test-only code.
  */
+import type { StateEdit } from '../trace/editEvent';
 import { Kernel, type KernelOptions } from '../kernel';
 import { parseHarness, type HarnessSpec, type HarnessSpecInput } from '../spec';
 import type { Proc, KernelState } from '../state/state';
@@ -193,13 +194,14 @@ export class TestKernel {
     return ask;
   }
 
-  /** A fork of this run after event `at` (run id `fork`), following `spec` if given (an edit). */
-  fork(at: number, opts: { spec?: HarnessSpec; runId?: string } & Pick<Partial<KernelOptions>, 'signatures'> = {}): TestKernel {
+  /** A fork of this run after event `at` (run id `fork`), following `spec` if given (an edit), with the state `edits` if given. */
+  fork(at: number, opts: { spec?: HarnessSpec; runId?: string; edits?: readonly StateEdit[] } & Pick<Partial<KernelOptions>, 'signatures'> = {}): TestKernel {
     this.settled('fork()');
-    const { spec = this.kernel.document, runId = 'fork', ...rest } = opts;
+    const { spec = this.kernel.document, runId = 'fork', edits, ...rest } = opts;
     const options = { ...this.options, ...rest, runId };
-    const fork = new TestKernel(Kernel.fork(this.kernel.events, spec, { ...options, parent: { run: this.kernel.runId, seq: at } }), options);
-    return fork.titled(`fork run ${this.kernel.runId} after #${at} as ${runId}${spec === this.kernel.document ? '' : ', with an edited document'}`);
+    const fork = new TestKernel(Kernel.fork(this.kernel.events, spec, { ...options, parent: { run: this.kernel.runId, seq: at }, ...(edits ? { edits } : {}) }), options);
+    const said = `${spec === this.kernel.document ? '' : ', with an edited document'}${edits && edits.length > 0 ? `, with ${edits.length} state edit(s)` : ''}`;
+    return fork.titled(`fork run ${this.kernel.runId} after #${at} as ${runId}${said}`);
   }
 
   /**

@@ -13,6 +13,7 @@ import type { DecisionRecord, Handle } from '../trust/types';
 import type { TaskState } from '../ipc/taskState';
 import type { McpRecord } from '../tools/mcp';
 import type { ProcSnapshot } from '../proc/types';
+import type { EditApplied } from './editEvent';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
@@ -152,6 +153,12 @@ export type KernelEventBody =
   | { type: 'proc.read'; agent: AgentId; callId: string; of: AgentId; snapshot: ProcSnapshot }
   /** A signed spec checked at job creation or at a context rebuild (each turn). */
   | { type: 'trust.signature'; agent: AgentId; ok: boolean; at: 'job.create' | 'turn'; expected: string | null; found: string; decision: DecisionRecord }
+  /**
+   * A person edited the state before the run went on (a fork with edits, loop/editState.ts):
+   * `target` names what changed in words, `before` / `after` are digests of its text (`after`
+   * empty for a removal), `edit` is the change as the reducer applies it.
+   */
+  | { type: 'human.edited'; agent?: AgentId; target: string; before: string; after: string; edit: EditApplied }
   /** A human rolled back an audited operation. */
   | { type: 'audit.rolledback'; target: number; undo: Undo; detail: string }
   /** A person reviewed the change made at `target` (kernel/provenance): it stays as it is, approved by them. */
@@ -236,6 +243,6 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed', 'infer.failed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'proc.read', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
-  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
+  'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
   'remote.replied',
 ]);

@@ -5,6 +5,7 @@
  * not allow decides (deny or ask), and nothing later undoes it. A decision always names the
  * module, the rule and the scope that made it, and the mode in force.
  */
+import type { StateEdit } from '../trace/editEvent';
 
 export type Effect = 'allow' | 'ask' | 'deny';
 
@@ -153,5 +154,7 @@ export type HumanInput =
   /** The person approves the change made at `seq` as it is (kernel/provenance: its review status). */
   | { kind: 'review'; seq: number; verdict: 'approved'; note?: string }
   | { kind: 'message'; to: string; text: string; facts?: string[] }
+  /** The person edits the state (a window segment, core block, chunk, message, tool result or artifact): trace/editEvent.ts. */
+  | { kind: 'edit'; edit: StateEdit }
   /** The person ends the run (e.g. nobody will answer: the CLI has no person to ask). */
   | { kind: 'stop'; detail?: string; ceiling?: 'max-wall-time' };

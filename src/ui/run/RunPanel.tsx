@@ -111,8 +111,10 @@ const PermissionsView = lazy(() => import('../trust/PermissionsView').then((m) =
 const MessagesTab = lazy(() => import('./CooperationTabs').then((m) => ({ default: m.MessagesTab })));
 const TerminationTab = lazy(() => import('./CooperationTabs').then((m) => ({ default: m.TerminationTab })));
 const ContextView = lazy(() => import('./ContextView').then((m) => ({ default: m.ContextView })));
+const EditStateView = lazy(() => import('./EditStateView').then((m) => ({ default: m.EditStateView })));
+const CompareView = lazy(() => import('./CompareView').then((m) => ({ default: m.CompareView })));
 
-type RunView = 'events' | 'scheduler' | 'memory' | 'context' | 'permissions' | 'messages' | 'termination';
+type RunView = 'events' | 'scheduler' | 'memory' | 'context' | 'permissions' | 'messages' | 'termination' | 'edit' | 'compare';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'scheduler', label: 'Scheduler' },
@@ -121,6 +123,8 @@ const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'permissions', label: 'Permissions' },
   { id: 'messages', label: 'Messages' },
   { id: 'termination', label: 'Termination' },
+  { id: 'edit', label: 'Edit state' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 /**
@@ -192,6 +196,10 @@ export function RunPanel() {
         <MessagesTab />
       ) : view === 'termination' ? (
         <TerminationTab />
+      ) : view === 'edit' ? (
+        <EditStateView />
+      ) : view === 'compare' ? (
+        <CompareView />
       ) : (
         <div className="rp-body">
           <div className="rp-col">

@@ -1,8 +1,8 @@
-import { memo, type MouseEvent } from 'react';
+import { memo, useMemo, useState, type MouseEvent } from 'react';
 import { useStudio } from '../../store';
 import type { RunMeta } from '../../bridge/api';
 import { stopTone } from './format';
-import { deleteRun, exportTrace, forkAtHead, resume, selectRun } from './runController';
+import { deleteRun, exportTrace, forkAtHead, labelRun, resume, selectRun } from './runController';
 import { useFixedRows } from './useFixedRows';
 
 /** Past this many runs the list is windowed: rows of one pinned height (run.css), only those in view exist. */
@@ -11,8 +11,33 @@ const RUN_ROW = 76;
 
 const shortId = (id: string) => id.slice(0, 8);
 
+/** The run's name as the person types it: Enter saves (blank unnames), Escape gives up. */
+function RunNameInput({ run, onDone }: { run: RunMeta; onDone(): void }) {
+  const [text, setText] = useState(run.name ?? '');
+  return (
+    <input
+      data-testid="run-name-input"
+      aria-label={`Name of run ${shortId(run.id)}`}
+      autoFocus
+      value={text}
+      placeholder="name this run"
+      onClick={(e) => e.stopPropagation()}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Enter') {
+          void labelRun(run.id, { name: text });
+          onDone();
+        } else if (e.key === 'Escape') onDone();
+      }}
+      onBlur={onDone}
+    />
+  );
+}
+
 const RunItem = memo(function RunItem({ run, selected, top }: { run: RunMeta; selected: boolean; top?: number }) {
   const stop = (e: MouseEvent) => e.stopPropagation();
+  const [naming, setNaming] = useState(false);
   return (
     <li
       className={top === undefined ? undefined : 'is-fixed'}
@@ -29,8 +54,34 @@ const RunItem = memo(function RunItem({ run, selected, top }: { run: RunMeta; se
     >
       <div className="rp-line">
         <span className="rp-badge" data-status={run.status} data-tone={run.status === 'stopped' ? stopTone(run.stopReason) : undefined}>{run.status}</span>
+        {naming ? <RunNameInput run={run} onDone={() => setNaming(false)} /> : run.name ? <strong data-testid="run-name">{run.name}</strong> : null}
         <span>{shortId(run.id)}</span>
         <span className="rp-spacer" />
+        <button
+          type="button"
+          data-testid="run-rename"
+          title="Name this run"
+          aria-label={`Name run ${shortId(run.id)}`}
+          onClick={(e) => {
+            stop(e);
+            setNaming(true);
+          }}
+        >
+          ✎
+        </button>
+        <button
+          type="button"
+          data-testid="run-pin"
+          aria-pressed={run.pinned === true}
+          title={run.pinned ? 'Unpin this run' : 'Pin this run to the top of the list'}
+          aria-label={`${run.pinned ? 'Unpin' : 'Pin'} run ${shortId(run.id)}`}
+          onClick={(e) => {
+            stop(e);
+            void labelRun(run.id, { pinned: !run.pinned });
+          }}
+        >
+          {run.pinned ? '★' : '☆'}
+        </button>
         <button
           type="button"
           data-testid="run-export-trace"
@@ -79,9 +130,10 @@ const RunItem = memo(function RunItem({ run, selected, top }: { run: RunMeta; se
   );
 });
 
-/** The open project's runs, newest first: status, seed, parent, head. Click one to inspect it. */
+/** The open project's runs, pinned ones first, then newest first: name, status, seed, parent, head. Click one to inspect it. */
 export function RunsList() {
-  const runs = useStudio((s) => s.runs);
+  const all = useStudio((s) => s.runs);
+  const runs = useMemo(() => [...all.filter((r) => r.pinned), ...all.filter((r) => !r.pinned)], [all]);
   const runId = useStudio((s) => s.runId);
   const windowed = runs.length > WINDOW_FROM;
   const rows = useFixedRows<HTMLDivElement>(windowed ? runs.length : 0, RUN_ROW, windowed ? runs.findIndex((r) => r.id === runId) : -1, 4);

@@ -182,6 +182,8 @@ function summaryOf(e: KernelEvent): string {
       return `#${e.target} · ${e.detail}`;
     case 'change.reviewed':
       return `#${e.target} ${e.verdict} by a person${e.note ? ` · ${e.note}` : ''}`;
+    case 'human.edited':
+      return `${e.edit.kind} · ${e.target}`;
     case 'goal.met':
       return `${e.goal} (${e.name})`;
     case 'goal.judged':

@@ -5,7 +5,7 @@
  */
 import { callback, studio } from '../../bridge/client';
 import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/api';
-import { findStop, toJsonl, type HumanInput, type KernelEvent, type StepKind, type StepRequest } from '../../kernel';
+import { findStop, toJsonl, type HumanInput, type KernelEvent, type RunDiff, type StateEdit, type StepKind, type StepRequest } from '../../kernel';
 import { downloadText } from '../shared/download';
 import { useStudio } from '../../store';
 import { mergeBatches } from './mergeBatches';
@@ -432,6 +432,37 @@ export function fork(): Promise<void> {
     if (s.runId === null || s.cursor < 0) return;
     await adopt(await studio().fork(s.runId, s.cursor, s.doc));
   });
+}
+
+/**
+ * Fork from here with the person's state edits (EditStateView): the kernel checks each edit and
+ * records it as `human.edited` right after `run.forked`; a refused edit shows its reason.
+ */
+export function forkWithEdits(edits: StateEdit[]): Promise<boolean> {
+  let ok = false;
+  return guarded(async () => {
+    const s = store();
+    if (s.runId === null || s.cursor < 0) return;
+    ok = (await adopt(await studio().fork(s.runId, s.cursor, s.doc, edits))) !== null;
+  }).then(() => ok);
+}
+
+/** Names (blank: unnames) or pins a run; the list shows it at once. */
+export function labelRun(runId: string, label: { name?: string | null; pinned?: boolean }): Promise<void> {
+  return guarded(async () => {
+    const meta = await studio().labelRun(runId, label);
+    if (meta) store().upsertRun(meta);
+  });
+}
+
+/** Compares two runs in the worker (kernel/trace/diff.ts). */
+export function compareRuns(a: string, b: string): Promise<RunDiff> {
+  return studio().compareRuns(a, b);
+}
+
+/** Events `from..to` of any run (the comparison's second scrubber reads the other run's). */
+export function eventsOf(runId: string, from: number, to: number): Promise<KernelEvent[]> {
+  return studio().loadEvents(runId, from, to);
 }
 
 /** Fork a listed run (e.g. an interrupted one) from its head. */
