@@ -43,7 +43,9 @@ export const KERNEL_SUBSYSTEMS = {
   trace: { uses: ['ids', 'spec', 'state', 'provenance'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term', 'proc'] },
   // The run loop's event sources and the decisions they make: they read the state and call every subsystem.
   loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'provenance', 'proc'] },
-  kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'proc'] },
+  // The document's hash a run records; apart from the kernel so the page can use it without the kernel.
+  specHash: { uses: ['spec', 'trace'] },
+  kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'proc', 'specHash'] },
   // Explains a trust decision by starting the document as a run (the Policy view asks it).
   explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
   // The injection suite's scoring (CLI and studio): defence settings and the attack check; runs are the caller's.
@@ -55,7 +57,7 @@ export const KERNEL_SUBSYSTEMS = {
   experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite', 'term', 'state'], types: ['trace'] },
   // OpenTelemetry export: a run's events as OTLP spans (GenAI conventions); sending is the host's.
   otel: { uses: [], types: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc', 'specHash'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

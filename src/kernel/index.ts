@@ -34,7 +34,8 @@ export { STATE_EDIT_KINDS, type StateEdit, type EditApplied } from './trace/edit
 export { diffRuns, decisionLine, type RunDiff, type AgentDiff, type AgentSummary } from './trace/diff';
 export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
 export { readTraceFile, type TraceFile, type TraceFileError } from './trace/traceFile';
-export { Kernel, specHash, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
+export { specHash } from './specHash';
+export { Kernel, type KernelOptions, type RunUntilResult, type StopWhen } from './kernel';
 export { SimCpu } from './cpu/sim';
 export { checkRunnable, BUILTIN_PROVIDERS } from './cpu/runnable';
 export { countTokens } from './tokens';

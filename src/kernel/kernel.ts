@@ -32,7 +32,9 @@ import { openAsks, type OpenAsk } from './state/openAsks';
 import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
 import type { EventOf, GroupInfo, KernelEvent, ModelInfo } from './trace/events';
-import { hashText, traceHash } from './trace/hash';
+import { traceHash } from './trace/hash';
+import { specHash } from './specHash';
+export { specHash } from './specHash';
 import { JSON_CODEC, type EventReader, type SpillOptions } from './trace/eventLog';
 import { waitsOnPerson } from './loop/advance';
 import { startJobs } from './loop/jobs';
@@ -88,18 +90,6 @@ export interface RunUntilResult {
   reason: 'stopped' | 'matched' | 'limit' | 'paused' | 'waiting';
 }
 
-/** The hash of a document as the kernel sees it (layout left out: moving nodes changes nothing). */
-const specHashes = new WeakMap<HarnessSpec, string>();
-
-export function specHash(spec: HarnessSpec): string {
-  let h = specHashes.get(spec);
-  if (h === undefined) {
-    // Layout and signatures say nothing about behaviour: re-arranging or re-signing is not an edit.
-    const { layout: _layout, signatures: _signatures, ...rest } = spec;
-    specHashes.set(spec, (h = hashText(JSON.stringify(rest))));
-  }
-  return h;
-}
 
 /**
  * Each real model's CPU behind a RecordedCpu holding the answers recorded in `events` (up to
