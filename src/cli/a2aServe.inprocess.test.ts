@@ -9,6 +9,7 @@ import { SendMessageRequest, Task } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
 import { parseHarness, type HarnessSpec } from '../kernel';
 import { startA2aServer, type A2aServer } from './a2aServe';
+import { cliRemoteHub } from './a2aRemoteHost';
 
 function clerkHarness(): HarnessSpec {
   const parsed = parseHarness({
@@ -128,5 +129,32 @@ describe('startA2aServer', () => {
     expect(body.result.kind).toBe('task');
     expect(body.result.status.state).toBe('input-required');
     expect(body.result.status.message?.parts[0]?.text).toMatch(/clerk asks to call fs_write/);
+  });
+
+  it('a served agent delegates to a remote agent in turn: the caller gets the remote answer (a chain of servers)', async () => {
+    const echo = parseHarness({
+      version: 1, name: 'Echo', models: [{ id: 'sim', name: 'Sim' }],
+      agents: [{ id: 'echo', name: 'Echo', model: 'sim', behaviour: [{ op: 'recv', from: 'human', as: 'q' }, { op: 'send', to: 'human', text: 'echo: {{var.q}}' }, { op: 'finish', text: 'done' }] }],
+      channels: [{ id: 'c', from: 'echo', to: 'human' }],
+    });
+    if (!echo.ok) throw new Error(echo.issues.map((i) => i.message).join('\n'));
+    const far = await startA2aServer(echo.spec, { port: 0 });
+    servers.push(far);
+    const relay = parseHarness({
+      version: 1, name: 'Relay', models: [{ id: 'sim', name: 'Sim' }],
+      remoteAgents: [{ id: 'far', url: far.urls[0]!, trust: 'trusted' }],
+      agents: [{
+        id: 'relay', name: 'Relay', model: 'sim',
+        behaviour: [{ op: 'recv', from: 'human', as: 'q' }, { op: 'send', to: 'far', text: '{{var.q}}' }, { op: 'recv', from: 'far', as: 'a' }, { op: 'send', to: 'human', text: 'relayed {{var.a}}' }, { op: 'finish', text: 'done' }],
+      }],
+      channels: [{ id: 'out', from: 'relay', to: 'far' }, { id: 'back', from: 'relay', to: 'human' }],
+    });
+    if (!relay.ok) throw new Error(relay.issues.map((i) => i.message).join('\n'));
+    const near = await startA2aServer(relay.spec, { port: 0, a2a: cliRemoteHub({}) });
+    servers.push(near);
+    const c = await new ClientFactory().createFromUrl(near.urls[0]!, '');
+    const done = json(await c.sendMessage(request('ping')));
+    expect(done.status.state).toBe('TASK_STATE_COMPLETED');
+    expect(said(done)).toBe('relayed echo: ping');
   });
 });

@@ -13,7 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AgentCard as SdkAgentCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { UserBuilder, agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
-import { agentCard, loadEncodingsFor, secretValues, type AgentCard, type Cpu, type HarnessSpec, type McpPort } from '../kernel';
+import { agentCard, loadEncodingsFor, secretValues, type AgentCard, type Cpu, type HarnessSpec, type McpPort, type A2aPort } from '../kernel';
 import { KernelAgentExecutor, type ServeApprove } from './a2aServeExecutor';
 
 export type { ServeApprove } from './a2aServeExecutor';
@@ -36,6 +36,8 @@ export interface ServeOptions {
   cpus?: Record<string, Cpu>;
   /** The MCP client the runs' MCP tools call through. */
   mcp?: McpPort;
+  /** The A2A client the runs' messages to remote agents go through. */
+  a2a?: A2aPort;
   /** Values never sent to a caller besides the document's declared secrets and the token (e.g. API keys). */
   secrets?: readonly string[];
   /** Pages of these origins may call the server from a browser (loopback origins always may). */
@@ -165,7 +167,7 @@ export async function startA2aServer(spec: HarnessSpec, opts: ServeOptions): Pro
   const executors: KernelAgentExecutor[] = [];
   // The document's declared secrets are never sent either, whoever started the server.
   const secrets = [...new Set([...secretValues(spec), ...(opts.secrets ?? []), ...(opts.token ? [opts.token] : [])])].sort((a, b) => b.length - a.length);
-  const host0 = { spec, seed: opts.seed ?? 1, cpus: opts.cpus ?? {}, ...(opts.mcp ? { mcp: opts.mcp } : {}), ...(signatures ? { signatures } : {}), approve: opts.approve ?? 'ask', secrets, now: opts.now ?? Date.now };
+  const host0 = { spec, seed: opts.seed ?? 1, cpus: opts.cpus ?? {}, ...(opts.mcp ? { mcp: opts.mcp } : {}), ...(opts.a2a ? { a2a: opts.a2a } : {}), ...(signatures ? { signatures } : {}), approve: opts.approve ?? 'ask', secrets, now: opts.now ?? Date.now };
   const agents: ServedAgent[] = [];
   for (const a of served) {
     const card = servedCard(spec, a.id, baseUrl, opts.token !== undefined);

@@ -2,7 +2,7 @@
  * The `harness serve` command: arguments, the document and its CPUs (the sim by default; real
  * models as `harness run` finds them), then the server of a2aServe.ts until Ctrl-C.
  */
-import { BUILTIN_PROVIDERS, checkRunnable, type McpPort } from '../kernel';
+import { BUILTIN_PROVIDERS, checkRunnable, type McpPort, type A2aPort } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { startA2aServer, serveProblem, type A2aServer, type ServeApprove } from './a2aServe';
 import { loadSpec, type CliIo, type CliResult } from './commands';
@@ -148,12 +148,23 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
     if (problems.length > 0) return fail(problems.map((p) => `${parsed.file}: ${p}`).join('\nharness: '));
     mcp = cliMcpHub(env);
   }
+  // Agents of a served harness may delegate to remote agents in turn (a chain of servers).
+  let a2a: A2aPort | undefined;
+  if ((spec.remoteAgents ?? []).length > 0) {
+    const { cliRemoteHub, remoteSetupProblems } = await import('./a2aRemoteHost');
+    const problems = remoteSetupProblems(spec.remoteAgents!, env);
+    if (problems.length > 0) {
+      await mcp?.close?.();
+      return fail(problems.map((p) => `${parsed.file}: ${p}`).join('\nharness: '));
+    }
+    a2a = cliRemoteHub(env);
+  }
 
   let server: A2aServer;
   try {
     server = await startA2aServer(spec, {
       port: parsed.port, host: parsed.host, agents: parsed.agents, seed: parsed.seed, approve: parsed.approve, cpus, secrets,
-      allowOrigins: parsed.allowOrigins, ...(token !== undefined ? { token } : {}), ...(mcp ? { mcp } : {}),
+      allowOrigins: parsed.allowOrigins, ...(token !== undefined ? { token } : {}), ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}),
     });
   } catch (err) {
     await mcp?.close?.();

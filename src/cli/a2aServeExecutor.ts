@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Message as SdkMessage, Task as SdkTask, TaskArtifactUpdateEvent as SdkArtifactUpdate, TaskStatusUpdateEvent as SdkStatusUpdate, type Message as SdkMessageT } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
-import { HUMAN, Kernel, UNATTENDED_EVENT_CAP, asRunId, isTerminalTask, redactSecrets, secretResults, secretToolIds, type Cpu, type HarnessSpec, type KernelEvent, type McpPort, type OpenAsk, type TaskState } from '../kernel';
+import { HUMAN, Kernel, UNATTENDED_EVENT_CAP, asRunId, isTerminalTask, redactSecrets, secretResults, secretToolIds, type Cpu, type HarnessSpec, type KernelEvent, type McpPort, type A2aPort, type OpenAsk, type TaskState } from '../kernel';
 import { message, textPart, type Message } from '../kernel/ipc/a2a';
 
 /** How the server answers the permission asks of a run: forward them to the caller, or answer them itself like `harness run --approve`. */
@@ -22,6 +22,8 @@ export interface RunHost {
   seed: number;
   cpus: Record<string, Cpu>;
   mcp?: McpPort;
+  /** Messages to remote agents go through it (unset: such a message is a recorded failure). */
+  a2a?: A2aPort;
   /** Prompt digests the host verified (policy.requireSigned). */
   signatures?: { agents: Readonly<Record<string, string>>; policy: string | null };
   approve: ServeApprove;
@@ -140,8 +142,8 @@ export class KernelAgentExecutor implements AgentExecutor {
   }
 
   private open(taskId: string): Session {
-    const { spec, seed, cpus, mcp, signatures } = this.host;
-    const kernel = Kernel.create(spec, { runId: asRunId(`serve-${this.agentId}-${++this.runs}`), seed, cpus, ...(mcp ? { mcp } : {}), ...(signatures ? { signatures } : {}) });
+    const { spec, seed, cpus, mcp, a2a, signatures } = this.host;
+    const kernel = Kernel.create(spec, { runId: asRunId(`serve-${this.agentId}-${++this.runs}`), seed, cpus, ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}), ...(signatures ? { signatures } : {}) });
     const session: Session = { kernel, kernelTask: null, replies: [], finished: null, lock: Promise.resolve(), secrets: [...this.host.secrets] };
     this.sessions.set(taskId, session);
     return session;
