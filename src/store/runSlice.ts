@@ -105,6 +105,8 @@ export interface RunSlice {
    */
   takeState(state: KernelState): void;
   setCursor(seq: number): void;
+  /** KernelState after event `seq` of the held run, from its projection; null for a windowed run (it holds no projection). */
+  stateAfter(seq: number): KernelState | null;
   setFilter(filter: Partial<RunFilter>): void;
   setBreakpoints(breakpoints: Breakpoint[]): void;
   /** Adds an enabled breakpoint unless the same one exists; `value` may be empty (any) for kinds that allow it. */
@@ -407,6 +409,8 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
         ...(state.seq === s.head ? { openAsks: sameAsks(s.openAsks, openAsks(state)) } : {}),
       });
     },
+
+    stateAfter: (seq) => (get().windowed ? null : stateAt(seq)),
 
     setCursor: (seq) => {
       const s = get();

@@ -27,7 +27,11 @@ function usePlaybackLoop(playing: boolean, speed: PlaybackSpeed, onStop: (why: s
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const first = useStudio.getState();
-    const pauses = pausesAt(first.breakpoints);
+    // Goal breakpoints read the state after each event asked about (from the run's projection).
+    let asked = first.cursor;
+    const start = first.stateAfter(first.cursor);
+    const ctx = first.spec && start ? { spec: first.spec, state: () => useStudio.getState().stateAfter(asked) ?? start } : undefined;
+    const pauses = pausesAt(first.breakpoints, ctx);
     const anchorAt = (seq: number): PlaybackAnchor => ({ seq, virtualMs: useStudio.getState().events[seq]?.t ?? 0, wallMs: performance.now() });
     let anchor = anchorAt(first.cursor);
     /** Where playback last put the cursor: a move by someone else (a drag, a click in the log) re-anchors there. */
@@ -46,6 +50,7 @@ function usePlaybackLoop(playing: boolean, speed: PlaybackSpeed, onStop: (why: s
         wallMs: performance.now(),
         stopsAt: (seq) => {
           const e = s.events[seq];
+          asked = seq;
           return e !== undefined && pauses(e);
         },
       });
