@@ -229,11 +229,19 @@ export class McpHub implements McpPort {
     private readonly onProgress?: (req: McpCallRequest, p: { progress: number; total?: number }) => void,
   ) {}
 
-  async call(req: McpCallRequest): Promise<McpCallResult> {
+  /** @param onProgress this call's progress reports (beside the hub's own listener). */
+  async call(req: McpCallRequest, onProgress?: (p: { progress: number; total?: number }) => void): Promise<McpCallResult> {
     this.calls += 1;
+    const listen =
+      this.onProgress || onProgress
+        ? (p: { progress: number; total?: number }) => {
+            this.onProgress?.(req, p);
+            onProgress?.(p);
+          }
+        : undefined;
     try {
       const session = await this.session(req.server);
-      return await session.call(req.tool, req.args, this.onProgress ? (p) => this.onProgress!(req, p) : undefined);
+      return await session.call(req.tool, req.args, listen);
     } catch (err) {
       // A broken session is opened afresh for the next call.
       this.sessions.delete(sessionKey(req.server));

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { openAsks, Projection, type ProvenanceLog, type KernelEvent, type KernelEventType, type KernelState, type OpenAsk, type SpecIssue } from '../kernel';
-import type { Breakpoint, EventBatch, LiveGeneration, LogLine, RunMeta, RunStatus } from '../bridge/api';
+import type { Breakpoint, EventBatch, LiveGeneration, LiveToolCall, LogLine, RunMeta, RunStatus } from '../bridge/api';
 import type { StudioState } from './index';
 import { heldArray, isWindowed, TAIL_KEEP } from './runSliceWindow';
 
@@ -58,6 +58,8 @@ export interface RunSlice {
   pausedAt: BreakpointHit | null;
   /** Generations of the selected run streaming now, as the worker last sent them (empty when none). */
   live: readonly LiveGeneration[];
+  /** MCP calls of the selected run running now with their last progress report (never in the trace). */
+  liveCalls: readonly LiveToolCall[];
   /** Lines logpoints printed while this tab drove the selected run, oldest first (the last LOG_KEEP). */
   logLines: readonly LogLine[];
 
@@ -173,6 +175,7 @@ const EMPTY_TRACE = {
   logLines: [] as readonly LogLine[],
   pausedAt: null,
   live: [] as readonly LiveGeneration[],
+  liveCalls: [] as readonly LiveToolCall[],
 };
 
 export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set, get) => {
@@ -380,8 +383,9 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       const state = 'cursor' in jump || windowed ? {} : stateFor(cursor, batch.status === 'running');
       // Live text is the worker's to clear; a stopped run streams nothing whatever came before.
       const live = batch.status === 'stopped' ? EMPTY_TRACE.live : (batch.live ?? s.live);
+      const liveCalls = batch.status === 'stopped' ? EMPTY_TRACE.liveCalls : (batch.liveCalls ?? s.liveCalls);
       const logLines = batch.logs?.length ? [...s.logLines, ...batch.logs].slice(-LOG_KEEP) : s.logLines;
-      set({ ...patch, head, ...follow, ...jump, ...state, runs, status: batch.status, hits, pausedAt, logLines, ...(live !== s.live ? { live } : {}) });
+      set({ ...patch, head, ...follow, ...jump, ...state, runs, status: batch.status, hits, pausedAt, logLines, ...(live !== s.live ? { live } : {}), ...(liveCalls !== s.liveCalls ? { liveCalls } : {}) });
       return outcome;
     },
 

@@ -7,7 +7,8 @@
  */
 import type { KernelEvent } from '../kernel';
 import type { ModelDelta } from '../providers';
-import type { LiveGeneration } from './api';
+import type { LiveGeneration, LiveToolCall } from './api';
+import type { McpCallRequest } from '../kernel';
 
 /** Characters of each generation's text kept for the UI (it shows the last ~200). */
 export const LIVE_TAIL_CHARS = 400;
@@ -19,6 +20,9 @@ const ENDS_AGENT: ReadonlySet<string> = new Set(['infer.failed', 'job.failed', '
 
 export class LiveGenerations {
   private readonly open = new Map<string, LiveGeneration>();
+  /** MCP calls that reported progress and have not returned, by call id. */
+  private readonly calls = new Map<string, LiveToolCall>();
+  private callsChanged = false;
   /** Turns that completed: a delta arriving late for one of them is not a new generation. */
   private readonly completed = new Set<string>();
   private changed = false;
@@ -41,8 +45,16 @@ export class LiveGenerations {
     this.mark();
   }
 
+  /** A progress report of an MCP call running now (the hub's per-call listener). */
+  progress(req: McpCallRequest, p: { progress: number; total?: number }): void {
+    this.calls.set(req.callId, { agent: req.agent, callId: req.callId, server: req.server.id, tool: req.tool, progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}) });
+    this.callsChanged = true;
+    this.onChange();
+  }
+
   /** Reads a kernel event as it is emitted: a completed, failed or preempted turn is no longer live. */
   observe(e: KernelEvent): void {
+    if (this.calls.size > 0) this.observeCall(e);
     if (this.open.size === 0 && e.type !== 'infer.completed') return;
     if (e.type === 'infer.completed') {
       const key = keyOf(e.agent, e.turn);
@@ -55,8 +67,32 @@ export class LiveGenerations {
     }
   }
 
+  /** A returned call, or the run's stop, ends the call's progress row. */
+  private observeCall(e: KernelEvent): void {
+    const callId = (e as { callId?: unknown }).callId;
+    const ended =
+      e.type === 'run.stopped' ? [...this.calls.keys()]
+      : e.type === 'tool.returned' && typeof callId === 'string' ? [callId]
+      : e.agent !== undefined && ENDS_AGENT.has(e.type) ? [...this.calls.values()].filter((c) => c.agent === e.agent).map((c) => c.callId)
+      : [];
+    for (const id of ended) if (this.calls.delete(id)) this.callsChanged = true;
+    if (this.callsChanged) this.onChange();
+  }
+
+  /** The MCP calls reporting progress, when that list changed since the last take; undefined otherwise. */
+  takeCalls(): LiveToolCall[] | undefined {
+    if (!this.callsChanged) return undefined;
+    this.callsChanged = false;
+    return [...this.calls.values()];
+  }
+
   /** Drops every generation (the run stopped, or stopped being driven here). */
   clear(): void {
+    if (this.calls.size > 0) {
+      this.calls.clear();
+      this.callsChanged = true;
+      this.onChange();
+    }
     if (this.open.size === 0) return;
     this.open.clear();
     this.mark();

@@ -78,7 +78,8 @@ export class LiveRun {
       const logs = this.logs;
       this.logs = [];
       const live = this.generations.take();
-      send({ ...this.batchHead(), events, ...(hit ? { hit } : {}), ...(logs.length > 0 ? { logs } : {}), ...(live ? { live } : {}) });
+      const liveCalls = this.generations.takeCalls();
+      send({ ...this.batchHead(), events, ...(hit ? { hit } : {}), ...(logs.length > 0 ? { logs } : {}), ...(live ? { live } : {}), ...(liveCalls ? { liveCalls } : {}) });
     }, frameMs);
     this.generations = new LiveGenerations(() => this.batcher.touch());
     this.writer = writer(this);

@@ -106,6 +106,17 @@ export interface LogLine {
  * A real model's generation streaming now: what it has said so far in one turn in flight.
  * Ephemeral (never a trace event, never stored): the trace's infer.completed holds the answer.
  */
+/** An MCP tool call running now that reported progress (never in the trace: tool.returned keeps the last report). */
+export interface LiveToolCall {
+  agent: string;
+  callId: string;
+  /** The MCP server's id in the document, and the tool's name on it. */
+  server: string;
+  tool: string;
+  progress: number;
+  total?: number;
+}
+
 export interface LiveGeneration {
   agent: string;
   turn: number;
@@ -132,6 +143,8 @@ export interface EventBatch {
   logs?: LogLine[];
   /** Set when the generations streaming changed: all of them now (empty: none streams any more). */
   live?: LiveGeneration[];
+  /** MCP calls running now with their last progress report, when that list changed. */
+  liveCalls?: LiveToolCall[];
 }
 
 export type StartResult = { ok: true; run: RunMeta } | { ok: false; issues: SpecIssue[] };

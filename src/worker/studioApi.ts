@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
@@ -820,9 +820,14 @@ class Studio implements StudioService {
     this.opts.localModels.keepOnly(new Set([...this.localUse.values()].flat()));
   }
 
+  /** The run's MCP client: the shared hub, with each call's progress shown live in that run's batches. */
+  private mcpPort(runId: string): McpPort {
+    return { call: (req) => this.mcpHub.call(req, (p) => this.live.get(runId)?.generations.progress(req, p)) };
+  }
+
   private kernelOptions(runId: string, seed: number, cpus: Record<string, Cpu>) {
     const onArchiveError = (err: unknown) => this.report(err, 'save the run’s archival memory (searches in this run go on from memory)');
-    return { runId, seed, archive: this.archive, onArchiveError, mcp: this.mcpHub, a2a: this.remoteHub, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
+    return { runId, seed, archive: this.archive, onArchiveError, mcp: this.mcpPort(runId), a2a: this.remoteHub, ...(Object.keys(cpus).length > 0 ? { cpus } : {}), ...(this.opts.snapshotEvery ? { snapshotEvery: this.opts.snapshotEvery } : {}) };
   }
 
   private specOf(row: RunRow): HarnessSpec {

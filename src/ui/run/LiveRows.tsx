@@ -5,15 +5,26 @@ import { formatTokens } from './format';
 const SHOWN_CHARS = 200;
 
 /**
- * One trailing row per generation streaming now, under the event log: the agent, its token
+ * One trailing row per MCP call reporting progress now (the server's last report), and under the event log: the agent, its token
  * count so far and the end of what it has said. Ephemeral (not events of the trace): the row goes
  * when the turn's infer.completed arrives, and the log then holds the answer.
  */
 export function LiveRows() {
   const live = useStudio((s) => s.live);
-  if (live.length === 0) return null;
+  const calls = useStudio((s) => s.liveCalls);
+  if (live.length === 0 && calls.length === 0) return null;
   return (
     <div className="rp-live" data-testid="live-rows" aria-live="polite" aria-label="Generations streaming now">
+      {calls.map((c) => (
+        <div key={c.callId} className="rp-live-row" data-testid="live-call" data-agent={c.agent} data-call={c.callId} data-progress={c.progress}>
+          <span className="rp-live-head">
+            {c.agent} · {c.server}/{c.tool} running
+          </span>
+          <span className="rp-live-text">
+            <progress max={c.total ?? undefined} value={c.total !== undefined ? c.progress : undefined} aria-label={`${c.tool} progress`} /> {c.total !== undefined ? `${c.progress} / ${c.total}` : `${c.progress}`}
+          </span>
+        </div>
+      ))}
       {live.map((g) => {
         const text = g.text.length > SHOWN_CHARS ? `…${g.text.slice(g.text.length - SHOWN_CHARS)}` : g.text;
         return (
