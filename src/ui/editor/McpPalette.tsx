@@ -10,6 +10,7 @@ import { studio } from '../../bridge/client';
 import type { McpConnectResult, McpToolSummary } from '../../bridge/api';
 import { DRAG_MCP_TOOL, addMcpServer, addMcpTool, mcpServers, mcpToolId } from './mcpDoc';
 import { layoutPositions } from './docModel';
+import { AuthHeaderForm } from './AuthHeaderForm';
 
 /** Where a clicked tool goes: right of everything drawn, so it never lands on a node. */
 function clickSpot(doc: unknown): { x: number; y: number } {
@@ -128,24 +129,5 @@ function McpError({ result }: { result: Extract<McpConnectResult, { ok: false }>
 }
 
 function AuthForm({ url, onSaved }: { url: string; onSaved: () => void }) {
-  const [header, setHeader] = useState('Authorization');
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const save = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    try {
-      await studio().setMcpAuth(url, header.trim(), value === '' ? null : value);
-      onSaved();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
-  return (
-    <form className="hs-mcp__form" onSubmit={(e) => void save(e)}>
-      <input value={header} onChange={(e) => setHeader(e.target.value)} aria-label="Auth header name" />
-      <input type="password" value={value} onChange={(e) => setValue(e.target.value)} placeholder="Bearer … (empty: forget)" aria-label="Auth header value" autoComplete="off" />
-      <button type="submit">Save</button>
-      {error && <span role="alert">{error}</span>}
-    </form>
-  );
+  return <AuthHeaderForm save={(header, value) => studio().setMcpAuth(url, header, value)} onSaved={onSaved} />;
 }

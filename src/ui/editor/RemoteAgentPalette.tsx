@@ -10,6 +10,7 @@ import { useStudio } from '../../store';
 import { studio } from '../../bridge/client';
 import type { RemoteCardResult } from '../../bridge/api';
 import { addRemoteAgent, remoteAgents, remoteSpot } from './remoteAgentDoc';
+import { AuthHeaderForm } from './AuthHeaderForm';
 
 export function RemoteAgentPalette() {
   const doc = useStudio((s) => s.doc);
@@ -113,24 +114,5 @@ function RemoteError({ result }: { result: Extract<RemoteCardResult, { ok: false
 }
 
 function AuthForm({ url, onSaved }: { url: string; onSaved: () => void }) {
-  const [header, setHeader] = useState('Authorization');
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const save = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    try {
-      await studio().setRemoteAuth(url, header.trim(), value === '' ? null : value);
-      onSaved();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
-  return (
-    <form className="hs-mcp__form" onSubmit={(e) => void save(e)}>
-      <input value={header} onChange={(e) => setHeader(e.target.value)} aria-label="Auth header name" />
-      <input type="password" value={value} onChange={(e) => setValue(e.target.value)} placeholder="Bearer … (empty: forget)" aria-label="Auth header value" autoComplete="off" />
-      <button type="submit">Save</button>
-      {error && <span role="alert">{error}</span>}
-    </form>
-  );
+  return <AuthHeaderForm save={(header, value) => studio().setRemoteAuth(url, header, value)} onSaved={onSaved} />;
 }
