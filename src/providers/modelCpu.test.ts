@@ -63,7 +63,7 @@ describe('a real model drives an agent (OpenAI-compatible wire)', () => {
     expect([k.state.tokensIn, k.state.tokensOut]).toEqual([80, 18]);
     // The model was offered its tool, its own history's search (every agent has recall) and the kernel operations, with the system prompt; then saw the tool's result.
     const body = server.requests[0]!.body as { messages: { role: string; content: unknown }[]; tools: { function: { name: string } }[] };
-    expect(body.tools.map((t) => t.function.name)).toEqual(['lookup', 'conversation_search', 'receive_message', 'write_artifact', 'read_reference', 'read_proc', 'finish']);
+    expect(body.tools.map((t) => t.function.name)).toEqual(['lookup', 'conversation_search', 'receive_message', 'write_artifact', 'read_reference', 'finish']);
     expect(JSON.stringify(body.messages[0])).toContain('You look things up');
     expect(JSON.stringify(server.requests[1]!.body)).toContain('Paris');
     expect(toJsonl(k.events)).not.toContain(KEY);

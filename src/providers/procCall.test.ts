@@ -17,7 +17,7 @@ function spec(): HarnessSpec {
     models: [{ id: 'm', name: 'M', provider: 'openai-compatible', model: 'test-model', tokensPerSecond: 50 }, { id: 's', name: 'S' }],
     groups: [{ id: 'team', name: 'Team', tokens: 5000 }],
     agents: [
-      { id: 'solo', name: 'Solo', model: 'm', systemPrompt: 'Check your budget, then answer.', sched: { class: 'fair', group: 'team' } },
+      { id: 'solo', name: 'Solo', model: 'm', systemPrompt: 'Check your budget, then answer.', proc: true, sched: { class: 'fair', group: 'team' } },
       { id: 'other', name: 'Other', model: 's', behaviour: [{ op: 'think', text: 'idle' }, { op: 'finish', text: 'done' }] },
     ],
     limits: { maxSteps: 20 },

@@ -19,7 +19,9 @@ describe('the functions a real model is offered', () => {
   const fns = agentFunctions('a', ['web.search', 'archival_search'], declared, channels);
 
   it('lists the tools with their schemas, then the kernel operations; send only to declared peers', () => {
-    expect(fns.map((f) => f.name)).toEqual(['web_search', 'archival_search', 'send_message', 'receive_message', 'write_artifact', 'read_reference', 'read_proc', 'finish']);
+    expect(fns.map((f) => f.name)).toEqual(['web_search', 'archival_search', 'send_message', 'receive_message', 'write_artifact', 'read_reference', 'finish']);
+    // read_proc only for an agent that asks for it (proc: true).
+    expect(agentFunctions('a', [], declared, channels, undefined, true).map((f) => f.name)).toContain('read_proc');
     expect(fns[0]!.parameters).toMatchObject({ required: ['query'] });
     expect(fns.find((f) => f.name === 'send_message')!.parameters).toMatchObject({ properties: { to: { enum: ['b'] } } });
     expect(agentFunctions('b', [], declared, channels).some((f) => f.name === 'send_message')).toBe(false);

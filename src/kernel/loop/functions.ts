@@ -55,13 +55,13 @@ const BUILTIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
 /**
  * The functions an agent may call: each tool it may use (declared tools with their schema,
  * built-in memory calls with theirs), then the kernel operations. `send_message` lists only
- * the peers the document gives it a channel to; `read_proc` reads /proc (kernel/proc). With `memory`, a capability on a store is not a
+ * the peers the document gives it a channel to; `read_proc` (with `proc`: the agent's `proc: true`) reads /proc (kernel/proc). With `memory`, a capability on a store is not a
  * function of its own: the built-in memory calls are offered instead (archival_search over the
  * stores it may read, archival_insert over those it may write, conversation_search, and
  * core_memory_* over its core blocks), as the sim may call them; the syscall gate still decides
  * each call. Pure and deterministic (same order each turn).
  */
-export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[], memory?: AgentMemoryOffer): FunctionDef[] {
+export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[], memory?: AgentMemoryOffer, proc = false): FunctionDef[] {
   const out: FunctionDef[] = [];
   const storeIds = new Set(memory?.stores.map((st) => st.id));
   const offered = new Set<string>();
@@ -112,8 +112,10 @@ export function agentFunctions(agent: string, tools: readonly string[], declared
       parameters: { type: 'object', properties: { ref: str('the reference') }, required: ['ref'], additionalProperties: false },
     },
   );
-  // /proc: the agent's own runtime state (another's needs an allow rule); a declared tool named proc keeps the name.
-  if (!declared.has(PROC_TOOL)) {
+  // /proc, for an agent that asks for it (`proc: true`): its own runtime state (another's needs an
+  // allow rule). Opt-in: every function offered costs prompt tokens on every turn, and a small
+  // local model's output grammar grows with each. A declared tool named proc keeps the name.
+  if (proc && !declared.has(PROC_TOOL)) {
     out.push({
       name: 'read_proc', op: 'tool', tool: PROC_TOOL,
       description: 'Read /proc: your runtime state as JSON (budget left, context window use and pressure thresholds, scheduling numbers, open tasks and waits, handles and leases, goals and whether they hold). Name another agent to read its state instead (allowed only by a rule).',

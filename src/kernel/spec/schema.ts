@@ -184,6 +184,8 @@ export const AgentSchema = z.object({
   sched: SchedSchema.default(SchedSchema.parse({})),
   memory: MemorySchema.default(MemorySchema.parse({})),
   capabilities: z.array(CapabilitySchema).default([]),
+  /** A real model is offered the read_proc function (its /proc; another agent's needs an allow rule). Sim scripts read /proc with the proc step either way. */
+  proc: z.boolean().optional(),
 });
 
 export const ToolImplSchema = z.discriminatedUnion('kind', [

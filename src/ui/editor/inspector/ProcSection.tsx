@@ -66,7 +66,7 @@ export function ProcSection({ agent }: { agent: string }) {
           <p className="hs-muted">{spec ? `${agent} has no process at #${state.seq}: its job has not started.` : 'The document has issues: fix them to read /proc.'}</p>
         ) : (
           <>
-            <p className="hs-muted hs-proc__note">What {agent} reads from /proc at the cursor (the built-in call proc, read_proc for a real model).</p>
+            <p className="hs-muted hs-proc__note">What {agent} reads from /proc at the cursor (the built-in call proc; read_proc for a real model with proc: true).</p>
             <Summary snap={snap} />
             <details className="hs-proc__raw">
               <summary>JSON as the agent reads it</summary>
