@@ -11,6 +11,7 @@ import { pageRows } from './pageTable';
 import { WindowBar } from './WindowBar';
 import { deriveBar } from './windowBar';
 import './memory.css';
+import { NO_EVENTS_HINT } from '../run/runActions';
 
 const NO_SEGMENTS: readonly Segment[] = [];
 /** Height of a recall row (memory.css pins it): the recall list of a long run holds thousands. */
@@ -68,7 +69,7 @@ export function MemoryView() {
           )}
         </div>
         {!state ? (
-          <div className="rp-empty">No events yet: press Run (F8) or Step (F10).</div>
+          <div className="rp-empty">{NO_EVENTS_HINT}</div>
         ) : !proc || !bar ? (
           <div className="rp-empty">No agent has been published at the cursor.</div>
         ) : (

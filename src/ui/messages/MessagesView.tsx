@@ -7,6 +7,7 @@ import { inputRequiredForHuman, messageAtSeq, SequenceCache } from './sequence';
 import { SequenceDiagram, SequenceLegend } from './SequenceDiagram';
 import { fullSpan } from './sequenceLayout';
 import './messages.css';
+import { NO_EVENTS_HINT } from '../run/runActions';
 
 export interface MessagesViewProps {
   /** The run's trace; it may grow in place (the view reads up to `cursor` whatever its identity). */
@@ -47,7 +48,7 @@ export function MessagesView({ events, cursor, agents, onSelectEvent, onSend, ca
         </div>
         <SequenceLegend />
         {length === 0 ? (
-          <div className="rp-empty">No events yet: press Run (F8) or Step (F10).</div>
+          <div className="rp-empty">{NO_EVENTS_HINT}</div>
         ) : (
           <>
             {model.lifelines.length === 0 && <div className="rp-empty">No agent at the cursor.</div>}

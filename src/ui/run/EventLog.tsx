@@ -6,6 +6,7 @@ import { indexAtOrBefore } from './navigation';
 import { LiveRows } from './LiveRows';
 import { useFixedRows } from './useFixedRows';
 import { showSeqs } from './runWindow';
+import { NO_EVENTS_HINT } from './runActions';
 
 const ROW_HEIGHT = 20;
 const PAGE = 20;
@@ -158,7 +159,7 @@ export function EventLog() {
         onKeyDown={onKeyDown}
       >
         {count === 0 ? (
-          <div className="rp-empty">{head < 0 ? 'No events yet: press Run (F8) or Step (F10).' : 'No event matches the filter.'}</div>
+          <div className="rp-empty">{head < 0 ? NO_EVENTS_HINT : 'No event matches the filter.'}</div>
         ) : (
           <div style={{ height: rows.total, position: 'relative' }}>{items}</div>
         )}

@@ -154,6 +154,11 @@ export const RUN_ACTIONS: readonly RunAction[] = Object.freeze([
  * Keys handled outside this table (by the focused view or the shell), listed by the shortcut
  * sheet beside the table's: each names the module whose handler owns it.
  */
+const keysOf = (name: RunAction['name']): string => RUN_ACTIONS.find((a) => a.name === name)?.keys ?? '';
+
+/** What an empty run view says before the first event, with the keys from the table above. */
+export const NO_EVENTS_HINT = `No events yet: press Run (${keysOf('run')}) or Step (${keysOf('stepEvent')}).`;
+
 export const OTHER_KEYS: readonly { keys: string; what: string; where: string }[] = Object.freeze([
   { keys: '↑ / ↓, PgUp / PgDn, Home / End', what: 'Move the cursor through the event log (when it has focus)', where: 'Event log' },
   { keys: 'Ctrl+Z', what: 'Undo a document edit', where: 'Editor' },

@@ -12,6 +12,7 @@ import { timelineFor } from './timeline';
 import { liveEnds } from './liveBars';
 import { formatTokens } from '../run/format';
 import './sched.css';
+import { NO_EVENTS_HINT } from '../run/runActions';
 
 const NONE: readonly LiveGeneration[] = [];
 
@@ -56,7 +57,7 @@ export function SchedulerView() {
         </div>
         {tl.agents.length > 0 && <GanttLegend agents={tl.agents} />}
         {head < 0 ? (
-          <div className="rp-empty">No events yet: press Run (F8) or Step (F10).</div>
+          <div className="rp-empty">{NO_EVENTS_HINT}</div>
         ) : (
           <>
             {noSched && <div className="rp-empty">This trace has no scheduling events: it was recorded before the kernel emitted them, or no agent ran yet.</div>}

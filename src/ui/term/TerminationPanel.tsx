@@ -5,6 +5,7 @@ import { goalChecklist, type ConditionNode, type GoalRow } from './checklist';
 import { limitRows, livelockRows } from './limits';
 import { stopReport, type StopReport } from './stopReport';
 import './term.css';
+import { NO_EVENTS_HINT } from '../run/runActions';
 
 export interface TerminationPanelProps {
   events: readonly KernelEvent[];
@@ -56,7 +57,7 @@ export function TerminationPanel({ events, cursor, state, spec, onSelectEvent }:
           {stop ? (
             <StopSection stop={stop} cursor={cursor} onSelectEvent={onSelectEvent} />
           ) : !state ? (
-            <div className="rp-empty">No events yet: press Run (F8) or Step (F10).</div>
+            <div className="rp-empty">{NO_EVENTS_HINT}</div>
           ) : (
             <div className="tm-running" data-testid="term-running">
               <p className="tm-reason">running — nothing has stopped it yet</p>

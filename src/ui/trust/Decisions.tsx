@@ -4,6 +4,7 @@ import { formatVt } from '../run/format';
 import { authorityText, countUntil, DECISION_OUTCOMES, NO_FILTER, type DecisionFilter, type DecisionLog, type DecisionOutcome } from './decisions';
 import { ShowOnCanvas } from './ShowOnCanvas';
 import { TaintBadges } from './Taint';
+import { NO_EVENTS_HINT } from '../run/runActions';
 
 const ROW_HEIGHT = 22;
 
@@ -76,7 +77,7 @@ export function Decisions({ log, head, cursor, onPick }: { log: DecisionLog; hea
       <div ref={scrollRef} className="rp-log tv-log" data-testid="decision-log" role="list" aria-label="Decision log (↑/↓ go to the previous or next decision)" tabIndex={0} onKeyDown={onKeyDown}>
         {count === 0 ? (
           <div className="rp-empty">
-            {head < 0 ? 'No events yet: press Run (F8) or Step (F10).' : list.length > 0 ? 'No decision before the cursor.' : log.rows.length > 0 ? 'No decision matches the filter.' : 'No trust decision in this run yet.'}
+            {head < 0 ? NO_EVENTS_HINT : list.length > 0 ? 'No decision before the cursor.' : log.rows.length > 0 ? 'No decision matches the filter.' : 'No trust decision in this run yet.'}
           </div>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
