@@ -7,6 +7,7 @@ import { WALL_CLOCK, createModelCpus } from '../providers';
 import { startA2aServer, serveProblem, type A2aServer, type ServeApprove } from './a2aServe';
 import { loadSpec, type CliIo, type CliResult } from './commands';
 import { cliEndpoints } from './endpoints';
+import { argTokens } from './argTokens';
 
 export const SERVE_USAGE = `usage: harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR]
                      [--seed N] [--approve ask|all|none] [--base-url MODEL_ID=URL]... [--allow-origin ORIGIN]...
@@ -46,12 +47,7 @@ interface ServeArgs {
 export function parseServeArgs(args: readonly string[]): ServeArgs | string {
   const out: ServeArgs = { file: '', port: 0, host: '127.0.0.1', agents: [], seed: 1, approve: 'ask', baseUrls: {}, allowOrigins: [] };
   let file: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => (inline !== undefined ? inline : args[++i]);
+  for (const { arg, flag, inline, value } of argTokens(args)) {
     switch (flag) {
       case '--port': {
         const v = value();

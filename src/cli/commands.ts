@@ -11,6 +11,7 @@ import { A2aNotRecordedError, RecordedA2a, type A2aPort, BUILTIN_PROVIDERS, Kern
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
+import { argTokens } from './argTokens';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -305,12 +306,7 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
   let replay: string | undefined;
   let liveAfter: number | undefined;
   let otlp: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => (inline !== undefined ? inline : args[++i]);
+  for (const { arg, flag, inline, value } of argTokens(args)) {
     switch (flag) {
       case '--seed': {
         const n = parseInteger('--seed', value(), 0, 0xffff_ffff);

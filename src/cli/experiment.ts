@@ -20,6 +20,7 @@ import { buildReport, checkRunnable, BUILTIN_PROVIDERS, inProcessExecutor, loadE
 import type { CliIo, CliResult, ExitCode } from './commands';
 import { runExperimentJob } from './experimentJob';
 import { cpuLine, endpointJob, endpointProblem, EndpointUnusable, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
+import { argTokens } from './argTokens';
 
 export const EXPERIMENT_USAGE = `usage:
   harness experiment EXP.json [--workers N | --queue URL] [--json] [--out RESULTS.jsonl [--resume]] [--shard I/N]
@@ -81,11 +82,7 @@ function parseArgs(args: readonly string[]): ExperimentArgs | string {
   let shard: ExperimentArgs['shard'];
   let queue: string | undefined;
   let resume = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
+  for (const { arg, flag, value } of argTokens(args)) {
     switch (flag) {
       case '--workers': {
         const v = value();

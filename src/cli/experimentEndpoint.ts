@@ -13,6 +13,7 @@ import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
 import { runSpec, setupFailure, type CliIo } from './commands';
 import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
 import { onEndpoint, type SuiteEndpoint } from './injectSuite';
+import { argTokens } from './argTokens';
 
 /** Where an experiment's real models run: one endpoint for every model, and/or base URLs per model id. */
 export interface ExperimentCpu {
@@ -33,14 +34,7 @@ export function takeEndpointFlags(args: readonly string[], env: CliIo['env']): {
   const rest: string[] = [];
   const flags: EndpointFlags = {};
   const baseUrls: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      return v === undefined || v.startsWith('--') ? '' : v;
-    };
+  for (const { arg, flag, valueOrEmpty: value } of argTokens(args)) {
     const taken = readEndpointFlag(flag, value, flags);
     if (typeof taken === 'string') return taken;
     if (taken) {

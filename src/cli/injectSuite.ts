@@ -15,6 +15,7 @@ import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
 import { runSpec, setupFailure, type CliIo, type CliResult } from './commands';
 import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
 import { cliSecrets, redacted } from './redact';
+import { argTokens } from './argTokens';
 
 /** Reads DIR/suite.json and the harnesses it lists; a problem is a message naming the file and what is wrong. */
 export function loadSuite(dir: string, io: CliIo): { entries: SuiteEntry[]; specs: Map<string, HarnessSpec> } | string {
@@ -108,14 +109,7 @@ function parseSuiteArgs(args: readonly string[], io: CliIo): SuiteArgs | string 
   let dir: string | undefined;
   let seeds = 1;
   const flags: EndpointFlags = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      return v === undefined || v.startsWith('--') ? '' : v;
-    };
+  for (const { arg, flag, valueOrEmpty: value } of argTokens(args)) {
     const taken = readEndpointFlag(flag, value, flags);
     if (typeof taken === 'string') return taken;
     if (taken) continue;

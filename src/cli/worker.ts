@@ -24,6 +24,7 @@ import type { CliIo, CliResult } from './commands';
 import { runExperimentJob } from './experimentJob';
 import { cpuLine, endpointJob, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
 import { connectRedis, experimentKey, parseQueueUrl, queueNameFor } from './experimentQueueTarget';
+import { argTokens } from './argTokens';
 
 export const WORKER_USAGE = `usage:
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]
@@ -57,11 +58,7 @@ function parseArgs(args: readonly string[]): WorkerArgs | string {
   let stalledMs = 30_000;
   let name = `${hostname()}-${process.pid}`;
   let traces: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : args[++i]);
+  for (const { arg, flag, value } of argTokens(args)) {
     const int = (lo: number, hi: number): number | string => {
       const v = value();
       return v !== undefined && /^\d+$/.test(v) && Number(v) >= lo && Number(v) <= hi ? Number(v) : `${flag}: expected an integer from ${lo} to ${hi}, found ${JSON.stringify(v ?? '')}`;
