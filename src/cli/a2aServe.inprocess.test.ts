@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendMessageRequest, Task } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
-import { parseHarness, type HarnessSpec } from '../kernel';
+import { fromJsonl, parseHarness, type HarnessSpec } from '../kernel';
 import { startA2aServer, type A2aServer } from './a2aServe';
 import { cliRemoteHub } from './a2aRemoteHost';
 
@@ -156,5 +156,41 @@ describe('startA2aServer', () => {
     const done = json(await c.sendMessage(request('ping')));
     expect(done.status.state).toBe('TASK_STATE_COMPLETED');
     expect(said(done)).toBe('relayed echo: ping');
+  });
+
+  it('writes each ended task\'s trace, secrets redacted, when asked (--trace-dir)', async () => {
+    const traces = new Map<string, string>();
+    const leaky = await startA2aServer(leakyHarness(), { port: 0, writeTrace: (taskId, jsonl) => traces.set(taskId, jsonl) });
+    servers.push(leaky);
+    const c = await new ClientFactory().createFromUrl(leaky.urls[0]!, '');
+    const done = json(await c.sendMessage(request('the key?')));
+    expect(done.status.state).toBe('TASK_STATE_COMPLETED');
+    const jsonl = traces.get(done.id);
+    expect(jsonl).toBeDefined();
+    const read = fromJsonl(jsonl!);
+    if (!read.ok) throw new Error(read.message);
+    const { events } = read;
+    expect(events[0]!.type).toBe('run.started');
+    expect(events.filter((e) => e.type === 'msg.sent' && e.from === 'human').length).toBe(1);
+    expect(events.at(-1)!.type).toBe('run.stopped');
+    expect(jsonl).not.toContain('sk-test-4242');
+    expect(jsonl).not.toContain('98765-x');
+  });
+
+  it('stops a run that keeps working on one message past the wall-clock ceiling: the task fails with max-wall-time', async () => {
+    // The agent loops forever on the caller's message; the clock moves a second per reading.
+    const loop = parseHarness({
+      version: 1, name: 'Loop', models: [{ id: 'sim', name: 'Sim' }],
+      agents: [{ id: 'spin', name: 'Spin', model: 'sim', behaviour: [{ op: 'recv', from: 'human', as: 'q' }, { op: 'think', text: 'again' }, { op: 'think', text: 'and again' }, { op: 'branch', var: 'q', path: 'go', to: 1 }] }],
+      channels: [{ id: 'c', from: 'spin', to: 'human' }],
+    });
+    if (!loop.ok) throw new Error(loop.issues.map((i) => i.message).join('\n'));
+    let t = 0;
+    const spin = await startA2aServer(loop.spec, { port: 0, now: () => (t += 1000), maxWallMs: 5000 });
+    servers.push(spin);
+    const c = await new ClientFactory().createFromUrl(spin.urls[0]!, '');
+    const done = json(await c.sendMessage(request('{"go":1}')));
+    expect(done.status.state).toBe('TASK_STATE_FAILED');
+    expect(said(done)).toMatch(/max-wall-time: the run took more than 5 s of wall-clock time on one message/);
   });
 });

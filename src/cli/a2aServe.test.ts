@@ -227,6 +227,8 @@ describe('harness serve', { timeout: 20_000 }, () => {
       [[file, '--token-env', 'UNSET_DESK_TOKEN'], { UNSET_DESK_TOKEN: ' ' }, /UNSET_DESK_TOKEN is not set/],
       [[file, '--port', port], {}, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`)],
       [[file, '--approve', 'maybe'], {}, /--approve: expected ask, all or none/],
+      [[file, '--max-wall-time', '0'], {}, /--max-wall-time: expected an integer from 1 to 86400 \(seconds\), found "0"/],
+      [[file, '--trace-dir', path.join(dir, 'no-such-dir')], {}, /--trace-dir: .*no-such-dir is not a directory \(create it first\)/],
     ];
     for (const [args, env, message] of cases) {
       const r = await serveCommand(args, io(env), () => expect.unreachable('nothing is served'));

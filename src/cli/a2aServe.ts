@@ -15,6 +15,7 @@ import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { UserBuilder, agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { agentCard, loadEncodingsFor, secretValues, type AgentCard, type Cpu, type HarnessSpec, type McpPort, type A2aPort } from '../kernel';
 import { KernelAgentExecutor, type ServeApprove } from './a2aServeExecutor';
+import { DEFAULT_MAX_WALL_S } from './commands';
 
 export type { ServeApprove } from './a2aServeExecutor';
 
@@ -42,8 +43,12 @@ export interface ServeOptions {
   secrets?: readonly string[];
   /** Pages of these origins may call the server from a browser (loopback origins always may). */
   allowOrigins?: readonly string[];
-  /** Wall clock in ms (status timestamps); default Date.now. */
+  /** Wall clock in ms (status timestamps, the ceiling); default Date.now. */
   now?: () => number;
+  /** Wall-clock ceiling of one turn of a task in ms (default 600 s, as `harness run`'s). */
+  maxWallMs?: number;
+  /** Receives each task's trace (JSONL, secrets redacted) when the task ends or the server closes. */
+  writeTrace?: (taskId: string, jsonl: string) => void;
 }
 
 /** One served agent. */
@@ -167,7 +172,7 @@ export async function startA2aServer(spec: HarnessSpec, opts: ServeOptions): Pro
   const executors: KernelAgentExecutor[] = [];
   // The document's declared secrets are never sent either, whoever started the server.
   const secrets = [...new Set([...secretValues(spec), ...(opts.secrets ?? []), ...(opts.token ? [opts.token] : [])])].sort((a, b) => b.length - a.length);
-  const host0 = { spec, seed: opts.seed ?? 1, cpus: opts.cpus ?? {}, ...(opts.mcp ? { mcp: opts.mcp } : {}), ...(opts.a2a ? { a2a: opts.a2a } : {}), ...(signatures ? { signatures } : {}), approve: opts.approve ?? 'ask', secrets, now: opts.now ?? Date.now };
+  const host0 = { spec, seed: opts.seed ?? 1, cpus: opts.cpus ?? {}, ...(opts.mcp ? { mcp: opts.mcp } : {}), ...(opts.a2a ? { a2a: opts.a2a } : {}), ...(signatures ? { signatures } : {}), approve: opts.approve ?? 'ask', secrets, now: opts.now ?? Date.now, maxWallMs: opts.maxWallMs ?? DEFAULT_MAX_WALL_S * 1000, ...(opts.writeTrace ? { writeTrace: opts.writeTrace } : {}) };
   const agents: ServedAgent[] = [];
   for (const a of served) {
     const card = servedCard(spec, a.id, baseUrl, opts.token !== undefined);

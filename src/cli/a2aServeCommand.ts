@@ -8,9 +8,12 @@ import { startA2aServer, serveProblem, type A2aServer, type ServeApprove } from 
 import { loadSpec, type CliIo, type CliResult } from './commands';
 import { cliEndpoints } from './endpoints';
 import { argTokens } from './argTokens';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const SERVE_USAGE = `usage: harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR]
                      [--seed N] [--approve ask|all|none] [--base-url MODEL_ID=URL]... [--allow-origin ORIGIN]...
+                     [--max-wall-time S] [--trace-dir DIR]
 
 Serves the harness's agents over A2A 1.0 (JSON-RPC, streaming over SSE) with @a2a-js/sdk's server.
 Each served agent has an Agent Card at http://H:N/a2a/AGENT/.well-known/agent-card.json (one line
@@ -28,6 +31,10 @@ approve) shows as input-required, and the caller's next message on the task cont
                     all (approve them) or none (deny them)
   --base-url M=U    send model M's requests to U; keys come from the environment as for harness run
   --allow-origin O  also let pages from origin O call the server (loopback origins always may)
+  --max-wall-time S stop a task's run (max-wall-time) when one message keeps it working longer
+                    than S seconds of real time (default 600)
+  --trace-dir DIR   write each task's trace to DIR/TASK_ID.jsonl when the task ends or the server
+                    stops (secrets redacted; open it in the studio or replay it with harness run --replay)
 Stops on Ctrl-C.
 `;
 
@@ -41,6 +48,8 @@ interface ServeArgs {
   approve: ServeApprove;
   baseUrls: Record<string, string>;
   allowOrigins: string[];
+  maxWallS?: number;
+  traceDir?: string;
 }
 
 /** Parses the arguments: the options, or what is wrong. */
@@ -98,6 +107,18 @@ export function parseServeArgs(args: readonly string[]): ServeArgs | string {
         out.allowOrigins.push(v);
         break;
       }
+      case '--max-wall-time': {
+        const v = value();
+        if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 86_400) return `--max-wall-time: expected an integer from 1 to 86400 (seconds), found ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+        out.maxWallS = Number(v);
+        break;
+      }
+      case '--trace-dir': {
+        const v = value();
+        if (v === undefined || v === '' || v.startsWith('--')) return '--trace-dir needs a directory';
+        out.traceDir = v;
+        break;
+      }
       default:
         if (arg.startsWith('-')) return `serve: unknown option ${arg}`;
         if (file !== undefined) return `serve takes one FILE, found a second: ${arg}`;
@@ -130,6 +151,8 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
     token = env[parsed.tokenEnv]?.trim();
     if (!token) return fail(`--token-env: the environment variable ${parsed.tokenEnv} is not set (or empty); set it to the bearer token callers must send`);
   }
+  const traceDir = parsed.traceDir;
+  if (traceDir !== undefined && !isDirectory(traceDir)) return fail(`--trace-dir: ${traceDir} is not a directory (create it first)`);
   const unknownModel = Object.keys(parsed.baseUrls).find((id) => !spec.models.some((m) => m.id === id));
   if (unknownModel !== undefined) return usageError(`--base-url: ${parsed.file} has no model "${unknownModel}"`);
   const ends = cliEndpoints(spec, env, parsed.baseUrls);
@@ -160,7 +183,8 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
   try {
     server = await startA2aServer(spec, {
       port: parsed.port, host: parsed.host, agents: parsed.agents, seed: parsed.seed, approve: parsed.approve, cpus, secrets,
-      allowOrigins: parsed.allowOrigins, ...(token !== undefined ? { token } : {}), ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}),
+      allowOrigins: parsed.allowOrigins, ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
+      ...(traceDir !== undefined ? { writeTrace: (taskId: string, jsonl: string) => writeServedTrace(io, traceDir, taskId, jsonl, print) } : {}), ...(token !== undefined ? { token } : {}), ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}),
     });
   } catch (err) {
     await mcp?.close?.();
@@ -169,8 +193,9 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
     return fail(`serve cannot listen on ${parsed.host}:${parsed.port}: ${why}`);
   }
   const lines = server.agents.map((a) => `agent ${a.agent} (${a.name}): ${a.cardUrl}\n`).join('');
+  const traces = traceDir !== undefined ? `each task's trace goes to ${join(traceDir, 'TASK_ID.jsonl')} when it ends\n` : '';
   const auth = token !== undefined ? `requests need Authorization: Bearer <the value of ${parsed.tokenEnv}>\n` : '';
-  print(`${lines}${auth}A2A 1.0 over JSON-RPC at ${server.baseUrl}/a2a/AGENT (Ctrl-C stops it)\n`);
+  print(`${lines}${auth}${traces}A2A 1.0 over JSON-RPC at ${server.baseUrl}/a2a/AGENT (Ctrl-C stops it)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -178,4 +203,28 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
   await server.close();
   await mcp?.close?.();
   return { code: 0, stdout: '', stderr: '' };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes one task's trace; the task id (chosen by the caller's SDK) is reduced to a safe file name. */
+function servedTraceName(taskId: string): string {
+  const safe = taskId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+  return `${safe || 'task'}.jsonl`;
+}
+
+function writeServedTrace(io: CliIo, dir: string, taskId: string, jsonl: string, print: (text: string) => void): void {
+  const file = join(dir, servedTraceName(taskId));
+  try {
+    io.writeFile(file, jsonl);
+    print(`task ${taskId}: trace written to ${file}\n`);
+  } catch (err) {
+    print(`harness: cannot write the trace of task ${taskId} to ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Message as SdkMessage, Task as SdkTask, TaskArtifactUpdateEvent as SdkArtifactUpdate, TaskStatusUpdateEvent as SdkStatusUpdate, type Message as SdkMessageT } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
-import { HUMAN, Kernel, UNATTENDED_EVENT_CAP, asRunId, isTerminalTask, redactSecrets, secretResults, secretToolIds, type Cpu, type HarnessSpec, type KernelEvent, type McpPort, type A2aPort, type OpenAsk, type TaskState } from '../kernel';
+import { HUMAN, Kernel, UNATTENDED_EVENT_CAP, asRunId, toJsonl, isTerminalTask, redactSecrets, secretResults, secretToolIds, type Cpu, type HarnessSpec, type KernelEvent, type McpPort, type A2aPort, type OpenAsk, type TaskState } from '../kernel';
 import { message, textPart, type Message } from '../kernel/ipc/a2a';
 
 /** How the server answers the permission asks of a run: forward them to the caller, or answer them itself like `harness run --approve`. */
@@ -29,8 +29,12 @@ export interface RunHost {
   approve: ServeApprove;
   /** Values that never leave the server (declared secrets, API keys, the bearer token). */
   secrets: readonly string[];
-  /** Wall clock for status timestamps. */
+  /** Wall clock for status timestamps and the wall-clock ceiling. */
   now: () => number;
+  /** Wall-clock ceiling of one turn of a task (from the caller's message to the answer), in ms: past it the run stops with `max-wall-time`. */
+  maxWallMs: number;
+  /** Where each task's trace goes when the task ends (JSONL, secrets redacted); unset: not written. */
+  writeTrace?: (taskId: string, jsonl: string) => void;
 }
 
 /** One A2A task: its run, the kernel task it follows and what the caller has not been told yet. */
@@ -131,13 +135,17 @@ export class KernelAgentExecutor implements AgentExecutor {
     const session = this.sessions.get(taskId);
     if (session && !session.kernel.stopped) session.kernel.submit({ kind: 'stop', detail: 'the A2A caller canceled the task' });
     this.sessions.delete(taskId);
+    if (session) this.writeTrace(taskId, session);
     session?.kernel.abandon();
     bus.publish(AgentEvent.statusUpdate(SdkStatusUpdate.fromJSON({ taskId, contextId: '', status: { state: 'TASK_STATE_CANCELED', timestamp: this.stamp() } })));
   }
 
   /** Stops every run (the server is closing). */
   closeAll(): void {
-    for (const s of this.sessions.values()) s.kernel.abandon();
+    for (const [taskId, s] of this.sessions) {
+      this.writeTrace(taskId, s);
+      s.kernel.abandon();
+    }
     this.sessions.clear();
   }
 
@@ -161,8 +169,12 @@ export class KernelAgentExecutor implements AgentExecutor {
   private async drive(ctx: RequestContext, bus: ExecutionEventBus, session: Session): Promise<void> {
     const { kernel } = session;
     let budget = UNATTENDED_EVENT_CAP;
+    const deadline = this.host.now() + this.host.maxWallMs;
+    let sinceCheck = 0;
+    // The clock is read every 256 events (as harness run does), so checking costs nothing measurable.
+    const pastDeadline = (): boolean => ++sinceCheck % 256 === 0 && this.host.now() > deadline;
     for (;;) {
-      const r = await kernel.runUntil({ maxEvents: Math.min(SLICE, budget) });
+      const r = await kernel.runUntil({ maxEvents: Math.min(SLICE, budget), shouldPause: pastDeadline });
       budget -= r.events.length;
       // A secret tool's result is learned before anything of this slice is told (as the CLI's run and the studio do).
       const learned = secretResults(r.events, this.secretTools).filter((x) => !session.secrets.includes(x));
@@ -184,6 +196,8 @@ export class KernelAgentExecutor implements AgentExecutor {
       if (budget <= 0) {
         kernel.submit({ kind: 'stop', detail: `the run did not stop within ${UNATTENDED_EVENT_CAP} events` });
         budget = SLICE;
+      } else if (r.reason === 'paused') {
+        kernel.submit({ kind: 'stop', ceiling: 'max-wall-time', detail: `the run took more than ${this.host.maxWallMs / 1000} s of wall-clock time on one message, its ceiling (harness serve --max-wall-time); ${kernel.state.steps} agent turns so far` });
       }
       await yieldToServer();
     }
@@ -241,8 +255,17 @@ export class KernelAgentExecutor implements AgentExecutor {
   /** The task ends: its last status, and its run is dropped. */
   private endTask(ctx: RequestContext, bus: ExecutionEventBus, state: TaskState, text?: string): void {
     this.status(ctx, bus, state, text === undefined ? undefined : this.clean(text, ctx.taskId));
-    this.sessions.get(ctx.taskId)?.kernel.abandon();
+    const session = this.sessions.get(ctx.taskId);
+    if (session) this.writeTrace(ctx.taskId, session);
+    session?.kernel.abandon();
     this.sessions.delete(ctx.taskId);
+  }
+
+  /** The task's trace so far, secrets redacted, to the host's trace writer (a failure to write is the host's to report). */
+  private writeTrace(taskId: string, session: Session): void {
+    if (!this.host.writeTrace) return;
+    const jsonl = toJsonl(session.kernel.events);
+    this.host.writeTrace(taskId, session.secrets.length > 0 ? redactSecrets(jsonl, session.secrets) : jsonl);
   }
 
   private clean(text: string, taskId?: string): string {
