@@ -71,6 +71,7 @@ export const USAGE = `usage:
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME]
   harness mcp-proxy [--port N] [--allow-origin ORIGIN]... -- COMMAND [ARGS...]
   harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR] [--approve ask|all|none]
+                     [--max-wall-time S] [--trace-dir DIR]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]] [--otlp URL]
 
