@@ -72,6 +72,7 @@ export const USAGE = `usage:
   harness mcp-proxy [--port N] [--allow-origin ORIGIN]... -- COMMAND [ARGS...]
   harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR] [--approve ask|all|none]
                      [--max-wall-time S] [--trace-dir DIR]
+  harness attest FILE TRACE.jsonl [--artifact NAME]... [--out OUT.jsonl]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]] [--otlp URL]
 
@@ -89,6 +90,8 @@ export const USAGE = `usage:
              studio (harness mcp-proxy --help)
   serve      serve the harness's agents over A2A (Agent Cards, JSON-RPC, streaming) on 127.0.0.1;
              each task is a run with the caller as the human (harness serve --help)
+  attest     the provenance of what a recorded run wrote: one in-toto statement per artifact
+             (harness attest --help)
   merge      join the results files of an experiment's shards into its report
   worker     take experiment runs from a BullMQ queue (experiment --queue URL), run them, return
              compact results (harness worker --help)
@@ -527,7 +530,7 @@ interface RecordedTrace {
 }
 
 /** A recorded trace: its events, the seed, run id and document it was recorded with; or what is wrong with it. */
-function readTrace(file: string, io: CliIo): RecordedTrace | string {
+export function readTrace(file: string, io: CliIo): RecordedTrace | string {
   let text: string;
   try {
     text = io.readFile(file);
@@ -549,7 +552,7 @@ function readTrace(file: string, io: CliIo): RecordedTrace | string {
  * fork (--live-after) may continue on an edited document, but not on one without the agents the
  * trace recorded.
  */
-function traceMismatch(t: RecordedTrace, spec: HarnessSpec, file: string, trace: string, fork: boolean): string | null {
+export function traceMismatch(t: RecordedTrace, spec: HarnessSpec, file: string, trace: string, fork: boolean): string | null {
   const recordedFrom = `"${t.harness}" (document hash ${t.specHash.slice(0, 12) || 'none'})`;
   if (!fork) {
     if (t.specHash === specHash(spec)) return null;
@@ -603,6 +606,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
       const [{ serveCommand }, { cliSecrets }] = await Promise.all([import('./a2aServeCommand'), import('./redact')]);
       return serveCommand(rest, io, (text) => void process.stdout.write(text), cliSecrets(rest, io));
     }
+    case 'attest':
+      return (await import('./attest')).attestCommand(rest, io);
     case 'worker': {
       const { workerCommand, WORKER_USAGE } = await import('./worker');
       return rest.includes('--help') || rest.includes('-h') ? ok(WORKER_USAGE) : workerCommand(rest, io);
