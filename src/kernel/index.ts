@@ -83,3 +83,6 @@ export {
   type ChangeRecord, type ChangeKind, type ReviewStatus, type DescribedChange, type ProvenanceStatement,
 } from './provenance';
 export { procSnapshot, procText, type HandlesOf, type ProcGroupBudget, type ProcSnapshot } from './proc';
+export { kvCacheFigures, agentCacheFigures, type AgentCacheFigures, type ModelCacheFigures } from './memory/kvCacheFigures';
+export { planLookup, prefixChain, warmPrefix, hitRate, promptCost, type PrefixCacheState, type PrefixPlan } from './memory/prefixCache';
+export { rotProbability, rotFor, applyContextRot } from './cpu/contextRot';

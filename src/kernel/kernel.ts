@@ -155,7 +155,7 @@ export class Kernel {
     const models: Record<string, ModelInfo> = {};
     for (const m of spec.models) {
       // Limits only when declared: a document without them records what it always did.
-      models[m.id] = { slots: m.slots, tokensPerSecond: m.tokensPerSecond, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut, ...(m.limits ? { limits: { ...m.limits } } : {}) };
+      models[m.id] = { slots: m.slots, tokensPerSecond: m.tokensPerSecond, quality: m.quality, priceIn: m.priceIn, priceOut: m.priceOut, ...(m.limits ? { limits: { ...m.limits } } : {}), ...(m.prefixCache ? { prefixCache: { capacityTokens: m.prefixCache.capacityTokens, cachedPricePerMTok: m.prefixCache.cachedPricePerMTok } } : {}) };
     }
     const groups: GroupInfo[] = spec.groups.map((g) => ({ id: g.id, parent: g.parent ?? null, tokens: g.tokens ?? null, cost: g.cost ?? null, periodMs: g.periodMs ?? null, weight: g.weight }));
     k.run.emit({ type: 'run.started', seed: k.seed, harness: spec.name, specHash: specHash(spec), agents: spec.agents.map((a) => a.id), models, stores, groups, sched: spec.sched }, 0);

@@ -130,12 +130,14 @@ export function inferResult(req: InferRequest, provider: string, response: ChatR
   const estimateOut = countTokens(said, encodingFor(req.model));
   const usage = response.usage;
   const recorded = recordedResponse(response);
+  // OpenAI's prompt_tokens include its cached tokens; Anthropic's input_tokens leave out cache reads and writes (its docs: total = input + cache_creation + cache_read).
+  const tokensIn = usage ? usage.inputTokens + (provider === 'anthropic' ? (usage.cachedInputTokens ?? 0) + (usage.cacheWriteTokens ?? 0) : 0) : 0;
   return {
     action, text, tokensOut: Math.max(1, usage?.outputTokens ?? estimateOut), latencyMs: response.timing.totalMs, nextPc: req.pc,
-    ...(usage ? { tokensIn: usage.inputTokens } : {}),
+    ...(usage ? { tokensIn } : {}),
     record: {
       provider,
-      reported: usage ? { tokensIn: usage.inputTokens, tokensOut: usage.outputTokens } : null,
+      reported: usage ? { tokensIn, tokensOut: usage.outputTokens, ...(usage.cachedInputTokens ? { cachedIn: usage.cachedInputTokens } : {}) } : null,
       estimate: { tokensIn: req.estimatedTokensIn, tokensOut: estimateOut },
       response: recorded,
     },

@@ -4,7 +4,7 @@
  * deterministically; networked providers live outside the kernel (src/providers).
  */
 import type { ContextEntry, Segment } from '../memory/segment';
-import type { AgentSpec, ModelSpec, SimStep } from '../spec';
+import type { AgentSpec, ContextRotSpec, ModelSpec, SimStep } from '../spec';
 import type { CallError, FunctionDef } from './calls';
 import { countTokens, type Encoding } from '../tokens';
 
@@ -62,12 +62,26 @@ export interface InferRequest {
 export interface InferRecord {
   /** The provider of the model (`openai`, `openai-compatible`, `anthropic`). */
   provider: string;
-  /** Token counts the provider reported (null: it reported none, the estimate was charged). */
-  reported: { tokensIn: number; tokensOut: number } | null;
+  /**
+   * Token counts the provider reported (null: it reported none, the estimate was charged);
+   * `cachedIn`: of the input, those it served from its prompt cache (absent when it reported none).
+   */
+  reported: { tokensIn: number; tokensOut: number; cachedIn?: number } | null;
   /** The tokenizer's estimate: the window before the call, the answer's text after it. */
   estimate: { tokensIn: number; tokensOut: number };
   /** The provider's answer as it came: text, tool calls, usage, finish reason, model id, timing (providers' ChatResponse). */
   response: Readonly<Record<string, unknown>>;
+}
+
+/** What a rotted turn records (on InferResult.rot, then `mem.rotted`). */
+export interface RotRecord {
+  curve: ContextRotSpec['curve'];
+  windowTokens: number;
+  p: number;
+  draw: number;
+  action: 'write' | 'send' | 'finish';
+  /** The segment whose text the answer took. */
+  from: string;
 }
 
 export interface InferResult {
@@ -85,6 +99,8 @@ export interface InferResult {
   record?: InferRecord;
   /** The model's call could not become an action: the action is `think` and the error goes back to the model. */
   callError?: CallError;
+  /** The sim's answer is a context-rot mistake (cpu/contextRot.ts): recorded as `mem.rotted` before the turn starts. */
+  rot?: RotRecord;
 }
 
 /**

@@ -14,14 +14,22 @@ import { countTokens } from '../tokens';
 import { callErrorText } from '../cpu/calls';
 import { askCpu } from './modelFaults';
 import { continueStreamed, endStreamed, isStreamed, startStreamed } from './streamed';
+import { kvLookupStep } from './kvCacheStep';
+import { rotStep } from './contextRotStep';
 
 /** Starts a slice: the first of a turn (prefilling the context) or the first after a preemption. */
 export function startInference(ctx: RunContext, p: Proc): Step {
+  // A model with a prefix cache looks the prompt up first (kv.evicted, kv.matched): the prefill is priced by it.
+  const looked = kvLookupStep(ctx, p);
+  if (looked) return looked;
   if (isStreamed(ctx, p)) return startStreamed(ctx, p);
   const started = (result: InferResult): KernelEvent => {
     ctx.inferences.set(p.id, { turn: p.turn, result });
     const model = ctx.models.get(p.model)!;
     const done = p.gen?.turn === p.turn ? p.gen.done : 0;
+    // Context rot: the mistake and its probability are recorded once, before the turn's first slice.
+    const rotted = done === 0 ? rotStep(ctx, p, result) : undefined;
+    if (rotted) return rotted;
     const slice = Math.min(ctx.sliceFor(p), result.tokensOut - done);
     // A real model's reported input count is charged; the estimate was the figure for admission.
     const tokensIn = result.tokensIn ?? p.contextTokens;
@@ -52,7 +60,7 @@ export function endSlice(ctx: RunContext, p: Proc): Step {
   if (gen.total === null || isStreamed(ctx, p)) return endStreamed(ctx, p);
   const t = p.until;
   const done = gen.done + gen.slice;
-  const slice = ctx.charge(p, gen.prefill, gen.slice);
+  const slice = ctx.charge(p, gen.prefill, gen.slice, gen.cachedIn);
   if (done < gen.total) {
     const { cls, rq } = rqOf(ctx.s, p);
     return ctx.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total - done, slice, until: t, stats: finiteStats(cls.stats(rq, p.id, ctx.s.now)) }, t);

@@ -3,6 +3,7 @@
  * policy stack, the archive and the CPUs, plus `emit`, the one way an event enters the run.
  * The Kernel owns one; the event sources (sources.ts) and the decisions they call read it.
  */
+import { cachedSliceCharge } from '../memory/prefixCache';
 import type { Cpu, Generation, InferRequest, InferResult } from '../cpu/cpu';
 import type { FunctionDef } from '../cpu/calls';
 import { agentFunctions, memoryOffer } from './functions';
@@ -215,9 +216,11 @@ export class RunContext {
     return this.cpus[model.provider] ?? this.cpus.sim!;
   }
 
-  /** What `tokensIn` and `tokensOut` cost on the agent's model. */
-  charge(p: Proc, tokensIn: number, tokensOut: number): SliceCharge {
+  /** What `tokensIn` and `tokensOut` cost on the agent's model; `cachedIn` of the input at its prefix cache's rate, when it declares one. */
+  charge(p: Proc, tokensIn: number, tokensOut: number, cachedIn?: number): SliceCharge {
     const model = this.models.get(p.model)!;
+    const cached = cachedSliceCharge(model, tokensIn, tokensOut, cachedIn);
+    if (cached) return cached;
     return { tokensIn, tokensOut, cost: (tokensIn * model.priceIn + tokensOut * model.priceOut) / 1_000_000 };
   }
 

@@ -13,6 +13,7 @@ import { backingOff, endpointThrottled, guardStream } from './modelFaults';
 import type { RunContext, Step } from './runContext';
 import { abortStreamed } from './streamed';
 import type { PartialAnswer } from '../cpu/cpu';
+import { cacheAffinity } from './kvCacheStep';
 
 function spent(g: GroupState): boolean {
   return (g.tokens !== null && g.usedTokens >= g.tokens) || (g.cost !== null && g.usedCost >= g.cost);
@@ -114,13 +115,17 @@ export function pickFreeSlot(ctx: RunContext): KernelEvent | undefined {
     if (slot < 0 || endpointThrottled(s, model)) continue;
     const pick = pickForSlot(ctx.schedView(model));
     if (pick === null) continue;
-    const { cls, agent } = pick;
+    const { cls } = pick;
+    // Cache affinity (opt-in on the model's prefixCache): the warm agent may go first; the term is on the event.
+    const affinity = cacheAffinity(ctx, model, cls, pick.agent);
+    const agent = affinity?.chosen ?? pick.agent;
     const rq = s.runqueues[model]![cls.name];
     const p = s.procs[agent]!;
     const slice = ctx.sliceFor(p);
     return ctx.emit({
       type: 'sched.picked', agent, class: cls.name, model, slot, waitedMs: s.now - p.readyAt, queue: cls.size(rq) - 1,
       slice: Number.isFinite(slice) ? slice : -1, stats: finiteStats(cls.stats(rq, agent, s.now)),
+      ...(affinity ? { affinity } : {}),
     });
   }
   return undefined;

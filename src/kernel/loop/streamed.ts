@@ -17,11 +17,28 @@ import { settledGeneration, type Generation, type InferResult, type PartialAnswe
 import type { Proc } from '../state/state';
 import { rqOf } from '../state/reduce';
 import { finiteStats } from '../sched/core';
-import type { EventOf, KernelEvent } from '../trace/events';
+import type { EventOf, KernelEvent, SliceCharge } from '../trace/events';
 import { countTokens } from '../tokens';
 import { callErrorText } from '../cpu/calls';
 import type { RunContext, Step } from './runContext';
 import { guardStream } from './modelFaults';
+import { kvReportStep, reportedCache } from './kvCacheStep';
+
+/**
+ * On a model with a prefix cache, the correction by the provider's report prices its cached
+ * tokens at the cached rate: what the reported usage costs minus what the part's prefill and
+ * output were charged at the modelled hit (null: no cache, or nothing reported).
+ */
+function cacheCorrection(ctx: RunContext, p: Proc, result: InferResult, startTokensIn: number): SliceCharge | null {
+  const rep = reportedCache(ctx, p, result);
+  const reported = result.record?.reported;
+  if (!rep || !reported) return null;
+  const modelled = p.kv?.last?.turn === p.turn ? p.kv.last.cachedTokens : 0;
+  const actual = ctx.charge(p, reported.tokensIn, reported.tokensOut, rep.cachedTokens);
+  const charged = ctx.charge(p, startTokensIn, result.tokensOut, modelled);
+  const cachedIn = (actual.cachedIn ?? 0) - (charged.cachedIn ?? 0);
+  return { tokensIn: actual.tokensIn - charged.tokensIn, tokensOut: actual.tokensOut - charged.tokensOut, cost: actual.cost - charged.cost, ...(cachedIn !== 0 ? { cachedIn } : {}) };
+}
 
 type Started = EventOf<'infer.started'>;
 
@@ -119,16 +136,19 @@ export function endStreamed(ctx: RunContext, p: Proc): Step {
   const done = gen.done + gen.slice;
   if (gen.total === null || done < gen.total) {
     const { cls, rq } = rqOf(ctx.s, p);
-    return ctx.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total === null ? null : gen.total - done, slice: ctx.charge(p, gen.prefill, gen.slice), until: t, stats: finiteStats(cls.stats(rq, p.id, ctx.s.now)) }, t);
+    return ctx.emit({ type: 'infer.sliced', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, done, remaining: gen.total === null ? null : gen.total - done, slice: ctx.charge(p, gen.prefill, gen.slice, gen.cachedIn), until: t, stats: finiteStats(cls.stats(rq, p.id, ctx.s.now)) }, t);
   }
   const finish = (result: InferResult): KernelEvent => {
+    // A model with a prefix cache: the provider's cached tokens are recorded first (kv.reported).
+    const report = kvReportStep(ctx, p, result);
+    if (report) return report;
     ctx.generations.delete(p.id);
     const start = partStart(ctx, p);
-    const slice = ctx.charge(p, gen.prefill, gen.slice);
+    const slice = ctx.charge(p, gen.prefill, gen.slice, gen.cachedIn);
     // The provider's counts replace the estimates the part was sliced and charged by.
     const reported = result.record?.reported;
-    const correction = reported ? ctx.charge(p, reported.tokensIn - (start?.tokensIn ?? 0), reported.tokensOut - result.tokensOut) : null;
-    const fixed = correction && (correction.tokensIn !== 0 || correction.tokensOut !== 0) ? correction : null;
+    const correction = reported ? cacheCorrection(ctx, p, result, start?.tokensIn ?? 0) ?? ctx.charge(p, reported.tokensIn - (start?.tokensIn ?? 0), reported.tokensOut - result.tokensOut) : null;
+    const fixed = correction && (correction.tokensIn !== 0 || correction.tokensOut !== 0 || (correction.cachedIn ?? 0) !== 0) ? correction : null;
     return ctx.emit({
       type: 'infer.completed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, pc: result.nextPc,
       tokensIn: gen.spent.tokensIn + slice.tokensIn + (fixed?.tokensIn ?? 0), tokensOut: (reported?.tokensOut ?? result.tokensOut) + (start?.prefixTokens ?? 0),

@@ -7,6 +7,7 @@
  * Cost: O(the agent read) — its group chain, its handles (through the run index when one is
  * given), its tasks (through the task index), the goals of its scope. Never a scan of every agent.
  */
+import { agentCacheFigures } from '../memory/kvCacheFigures';
 import type { GroupState, KernelState, Proc } from '../state/state';
 import type { HarnessSpec } from '../spec';
 import type { Handle } from '../trust/types';
@@ -117,7 +118,16 @@ export function procSnapshot(state: Readonly<KernelState>, spec: Pick<HarnessSpe
     waitsFor: p.state === 'blocked' && p.waiting ? { agent: p.waiting.from ?? null } : null,
     call: p.call ? { tool: p.call.tool, decided: p.call.decided, asked: p.call.asked !== undefined } : null,
     tasks, handles, goals,
+    ...cacheOf(s, p.id),
   };
+}
+
+/** The agent's prefix-cache figures, where its model declares a cache (a snapshot without one is as before). */
+function cacheOf(s: Readonly<KernelState>, agent: string): Pick<ProcSnapshot, 'cache'> {
+  const figures = agentCacheFigures(s, agent);
+  if (!figures) return {};
+  const { agent: _agent, ...cache } = figures;
+  return { cache };
 }
 
 /** The snapshot as the text a reader gets back (its tool result): compact JSON, keys in the order above. */

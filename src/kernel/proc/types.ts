@@ -2,6 +2,7 @@
  * The shape of an agent's /proc (kernel/proc/procSnapshot.ts builds it): plain JSON, recorded on
  * `proc.read`. Kept apart from the builder so the event vocabulary can name it without a cycle.
  */
+import type { AgentCacheFigures } from '../memory/kvCacheTypes';
 import type { Handle } from '../trust/types';
 
 /** One budget group of the agent's chain (nearest first): its quotas, what it used this period and what is left. */
@@ -77,5 +78,7 @@ export interface ProcSnapshot {
   handles: { id: string; target: string; kind: Handle['kind']; access: Handle['access']; lease: Handle['lease']; expiresAt: number | null; live: boolean; ended: string | null }[];
   /** The goals of its scope and the harness's, with their truth now and why. */
   goals: { id: string; name: string; scope: string; met: boolean; why: string }[];
+  /** Its prompts' prefix-cache figures (lookups, prompt and cached tokens, hit rate, warm tokens now); absent when its model declares no cache. */
+  cache?: Omit<AgentCacheFigures, 'agent'>;
 }
 

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { SCHED_CLASSES, type AgentSched, type SchedParam, type SchedRegistry } from '../sched';
+import { PrefixCacheSchema } from './prefixCacheSchema';
+import { ContextRotSchema } from './contextRotSchema';
 
 export const SPEC_VERSION = 1 as const;
 
@@ -54,6 +56,10 @@ export const ModelSchema = z.object({
    * that would exceed the sliding 60 s window waits (`sched.throttled`). Unset: no limit.
    */
   limits: z.object({ rpm: z.number().int().min(1).optional(), tpm: z.number().int().min(1).optional() }).strict().optional(),
+  /** The endpoint's prompt-prefix (KV) cache, modelled by the kernel (spec/prefixCacheSchema.ts). Unset: none. */
+  prefixCache: PrefixCacheSchema.optional(),
+  /** Sim only: the chance of a mistake grows with the window's length (spec/contextRotSchema.ts). Unset: none. */
+  contextRot: ContextRotSchema.optional(),
 });
 
 /** The quality tier a step needs (1..5); when set, the router picks the cheapest model that meets it. */
@@ -186,6 +192,8 @@ export const AgentSchema = z.object({
   capabilities: z.array(CapabilitySchema).default([]),
   /** A real model is offered the read_proc function (its /proc; another agent's needs an allow rule). Sim scripts read /proc with the proc step either way. */
   proc: z.boolean().optional(),
+  /** Sim only: context rot for this agent, overriding its model's (spec/contextRotSchema.ts). */
+  contextRot: ContextRotSchema.optional(),
 });
 
 export const ToolImplSchema = z.discriminatedUnion('kind', [
@@ -542,6 +550,8 @@ export type GoalSpec = z.infer<typeof GoalSchema>;
 export type PolicySpec = z.infer<typeof PolicySchema>;
 export type CapabilitySpec = z.infer<typeof CapabilitySchema>;
 export type SignaturesSpec = z.infer<typeof SignaturesSchema>;
+export type { PrefixCacheSpec, CacheAffinitySpec } from './prefixCacheSchema';
+export type { ContextRotSpec } from './contextRotSchema';
 /** What a user may write: defaults filled in by the parser. */
 export type HarnessSpecInput = z.input<typeof HarnessSpecSchema>;
 

@@ -22,6 +22,7 @@ import { ipcReducers } from './reduceIpc';
 import { memoryReducers } from './reduceMemory';
 import { faultReducers } from './reduceFaults';
 import { editReducers } from './reduceEdits';
+import { kvCacheReducers, kvCachesAtStart } from './kvCacheReducers';
 
 export { groupChain, paramsFor, rqOf } from './reduceHelpers';
 
@@ -49,6 +50,7 @@ export const SUBSYSTEM_REDUCERS = {
   memory: memoryReducers,
   trust: trustReducers,
   edits: editReducers,
+  kvCache: kvCacheReducers,
 } as const;
 
 /** Every event type's reducer. Typed as the full table: leaving an event type out does not compile. */
@@ -63,6 +65,7 @@ export const REDUCERS: ReducerTable = {
   ...memoryReducers,
   ...trustReducers,
   ...editReducers,
+  ...kvCacheReducers,
 };
 
 /** Applies one event to the state (in place). Events must arrive in seq order. */
@@ -93,6 +96,7 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
     procs: idTable(), order: [], slots, models: toIdTable(e.models), params: e.sched, groups, bandwidth: idTable(), runqueues, inflight: [], stores, artifacts: idTable(), sent: [], goalsMet: idTable(),
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
     handles: idTable(), sessionRules: [], declassified: [], views: idTable(), tasks: idTable(), taskQueue: [], retainQueue: [],
+    ...kvCachesAtStart(e.models),
   };
 }
 
@@ -113,7 +117,7 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
  * handle, endpoint), and each agent's own (variables, taint by segment): cloneState makes each an
  * id table again. `views` holds a table per store.
  */
-const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints'] as const;
+const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints', 'kvCaches'] as const;
 
 /**
  * A copy of a state (states are JSON data) that shares what cannot change: what `immutable` froze

@@ -3,6 +3,7 @@
  * preemption, throttling and replenishment, and the inference slices a slot runs. Every
  * mutating scheduling-class op (enqueue, dequeue, account, sleep, replenish) is called here.
  */
+import { takePendingCached } from './kvCacheReducers';
 import { callErrorText } from '../cpu/calls';
 import { SCHED_CLASSES } from '../sched';
 import { backToReady, charge, leaveSlot, proc, push, roll, rqOf, type SubsystemReducers } from './reduceHelpers';
@@ -84,7 +85,9 @@ export const inferReducers = {
       }
       p.context = Object.freeze(ctx) as typeof ctx;
     }
-    p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent };
+    // A prefill after a prefix-cache lookup is priced with its cached tokens (kvCacheReducers.ts).
+    const cachedIn = takePendingCached(p, e.tokensIn);
+    p.gen = { turn: e.turn, total: e.total, done: e.done, slice: e.slice, prefill: e.tokensIn, spent, ...(cachedIn === undefined ? {} : { cachedIn }) };
     // A prefill is a request to the endpoint: it enters the window of a model with declared rpm / tpm
     // (a real model's stream with its input only: its output is not known when it starts).
     if (e.tokensIn > 0) countRequest(s, e.model, e.t, e.tokensIn + (e.total === null ? 0 : e.total - e.done));

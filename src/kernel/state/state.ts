@@ -11,6 +11,7 @@ import type { Encoding } from '../tokens';
 import type { DecisionRecord, Handle, PolicyRule } from '../trust/types';
 import type { TaskRecord } from '../ipc/taskRecord';
 import type { Judgement } from '../term/verdict';
+import type { PrefixCacheState } from '../memory/prefixCache';
 
 export interface Message {
   msgId: string;
@@ -109,7 +110,7 @@ export interface Proc {
   /** Its budget group, if any. */
   group: string | null;
   /** The generation in progress: output tokens in all and done so far (kept across preemption). */
-  gen: { turn: number; total: number | null; done: number; slice: number; prefill: number; spent: { tokensIn: number; cost: number } } | null;
+  gen: { turn: number; total: number | null; done: number; slice: number; prefill: number; spent: { tokensIn: number; cost: number }; cachedIn?: number } | null;
   /** The turn for which the router last chose a model (-1: never). */
   routedTurn: number;
   tokensIn: number;
@@ -123,6 +124,21 @@ export interface Proc {
    * Absent in states stored before faults were events (read as null).
    */
   retry?: ProcRetry | null;
+  /** Its prompts' prefix-cache figures, when its model declares a cache (absent otherwise): state/kvCacheReducers.ts. */
+  kv?: ProcKv;
+}
+
+/**
+ * An agent's prefix-cache figures: lookups, prompt tokens looked up and those served from the
+ * cache; `pending`: the last lookup's figures, waiting for the prefill they price (infer.started).
+ */
+export interface ProcKv {
+  lookups: number;
+  promptTokens: number;
+  cachedTokens: number;
+  pending: { promptTokens: number; cachedTokens: number } | null;
+  /** The figures of the turn's last lookup (what a provider's report replaces). */
+  last: { turn: number; promptTokens: number; cachedTokens: number } | null;
 }
 
 /** A turn's failed model calls (kernel/loop/modelFaults.ts). */
@@ -221,6 +237,8 @@ export interface KernelState {
   stopped: { reason: StopReason; detail: string } | null;
   /** Per model with a throttle or declared limits (absent: none yet; older stored states lack it). */
   endpoints?: Record<string, EndpointState>;
+  /** Per model that declares a prefix cache: its cached prompt prefixes (memory/prefixCache.ts); absent otherwise. */
+  kvCaches?: Record<string, PrefixCacheState>;
   /** Agents whose failed call has a follow-up to record (an endpoint throttle, a job failure), oldest first. */
   faultQueue?: AgentId[];
 }

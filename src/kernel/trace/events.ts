@@ -66,7 +66,8 @@ export type KernelEventBody =
   | { type: 'job.published'; agent: AgentId; pid: number; model: string; tokenizer?: string; window: number; system: string; systemTokens: number; tools: string[]; sched: AgentSpec['sched']; memory: MemoryParams; stages: JobStage[] }
   | { type: 'job.failed'; agent: AgentId; stage: JobStage; reason: string; unwound: string[] }
   | { type: 'sched.enqueued'; agent: AgentId; class: string; model: string; why: 'new' | 'wakeup' | 'preempted' | 'yield'; queue: number; stats: SchedStats }
-  | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number; slice: number; stats: SchedStats }
+  /** `affinity`: the cache-affinity term, on a model whose prefix cache declares affinity (loop/kvCacheStep.ts): the class's pick, the candidates' warm tokens, whom it chose and why. */
+  | { type: 'sched.picked'; agent: AgentId; class: string; model: string; slot: number; waitedMs: number; queue: number; slice: number; stats: SchedStats; affinity?: AffinityTerm }
   /**
    * `remaining` is null for a real model's streamed generation (its length is not known before it
    * ends). `partial`: such a generation was aborted here; what it produced so far (the resume
@@ -178,6 +179,27 @@ export type KernelEventBody =
    * (sched/deadlineMisses.ts): `lateMs` = completion time − deadline. `cause` is its infer.completed.
    */
   | { type: 'sched.missed'; agent: AgentId; class: string; model: string; turn: number; deadline: number; completedAt: number; lateMs: number }
+  /**
+   * The prefix cache of `model` (memory/prefixCache.ts) looked the agent's prompt up before its
+   * prefill: `cachedTokens` of its `promptTokens` were served from the cache (the leading
+   * `hitBlocks` of its `blocks` segments), `insertedTokens` of the rest were cached; `used` /
+   * `capacity`: the cache after it; `rate`: the agent's hit rate so far, this lookup included.
+   */
+  | { type: 'kv.matched'; agent: AgentId; model: string; turn: number; promptTokens: number; cachedTokens: number; hitBlocks: number; blocks: number; insertedTokens: number; used: number; capacity: number; rate: number }
+  /** Cached prefixes evicted (least recently used first, leaves first) to make room for `need` tokens of the agent's prompt. */
+  | { type: 'kv.evicted'; agent: AgentId; model: string; blocks: { hash: string; tokens: number; owner: string; lastUsed: number }[]; tokens: number; need: number; used: number; capacity: number }
+  /**
+   * A real model's provider reported how many prompt tokens it served from its cache (OpenAI
+   * `cached_tokens`, Anthropic `cache_read_input_tokens`): they replace the modelled figures of
+   * the turn (`modelled`) in the agent's hit rate; the cost on infer.completed prices them.
+   */
+  | { type: 'kv.reported'; agent: AgentId; model: string; turn: number; promptTokens: number; cachedTokens: number; modelled: { promptTokens: number; cachedTokens: number }; rate: number }
+  /**
+   * Context rot (cpu/contextRot.ts): the sim's answer this turn is a mistake, with probability `p`
+   * from the declared `curve` at a window of `windowTokens` (`draw` < `p`): its `action` text is
+   * replaced by the text of segment `from`, read from elsewhere in the window.
+   */
+  | { type: 'mem.rotted'; agent: AgentId; turn: number; curve: 'linear' | 'logistic'; windowTokens: number; p: number; draw: number; action: 'write' | 'send' | 'finish'; from: string }
   /** `evidence`: seqs of the events that justify the stop (the repeated turns of a livelock, the waits of a deadlock). */
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean>; evidence?: number[] };
 
@@ -214,6 +236,16 @@ export interface ModelInfo {
   priceOut: number;
   /** Requests / tokens per minute the endpoint allows, when the model declares them (absent otherwise). */
   limits?: { rpm?: number; tpm?: number };
+  /** The endpoint's prefix cache, when the model declares one (absent otherwise). */
+  prefixCache?: { capacityTokens: number; cachedPricePerMTok: number };
+}
+
+/** The cache-affinity term of a pick (loop/kvCacheStep.ts cacheAffinity): the class's pick, the candidates' warm tokens, whom it chose and why. */
+export interface AffinityTerm {
+  classPick: AgentId;
+  chosen: AgentId;
+  candidates: { agent: AgentId; warmTokens: number }[];
+  reason: string;
 }
 
 /** A budget group as the run saw it at start (quotas per period; none = unlimited). */
@@ -231,6 +263,8 @@ export interface SliceCharge {
   tokensIn: number;
   tokensOut: number;
   cost: number;
+  /** Of `tokensIn`, those served from the model's prefix cache and priced at its cached rate (absent: none, or no cache declared). */
+  cachedIn?: number;
 }
 
 export type KernelEventType = KernelEventBody['type'];
@@ -244,5 +278,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'proc.read', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
-  'remote.replied',
+  'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted',
 ]);

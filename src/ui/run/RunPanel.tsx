@@ -10,6 +10,7 @@ import { EventDetail } from './EventDetail';
 import { EventLog } from './EventLog';
 import { describeBreakpoint } from './navigation';
 import { ProcessTable } from './ProcessTable';
+import { KvCacheSection } from './KvCacheSection';
 import { actionForKey } from './runActions';
 import { openProject, saveBreakpoints } from './runController';
 import { watchRunWindow } from './runWindow';
@@ -215,6 +216,7 @@ export function RunPanel() {
           </div>
           <div className="rp-col">
             <ProcessTable />
+            <KvCacheSection />
             <Artifacts />
           </div>
         </div>

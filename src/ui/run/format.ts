@@ -111,7 +111,7 @@ function summaryOf(e: KernelEvent): string {
     case 'sched.enqueued':
       return `${e.class} on ${e.model} · ${e.why} · queue ${e.queue}${statsText(e.stats)}`;
     case 'sched.picked':
-      return `${e.class} → ${e.model}[${e.slot}] waited ${e.waitedMs}ms · slice ${Number.isFinite(e.slice) ? `${e.slice} tok` : '∞'}${statsText(e.stats)}`;
+      return `${e.class} → ${e.model}[${e.slot}] waited ${e.waitedMs}ms · slice ${Number.isFinite(e.slice) ? `${e.slice} tok` : '∞'}${statsText(e.stats)}${e.affinity ? ` · affinity: ${e.affinity.candidates.map((c) => `${c.agent} ${c.warmTokens} warm`).join(', ')} → ${e.affinity.chosen}` : ''}`;
     case 'sched.preempted':
       return `${e.reason}${e.by ? ` by ${e.by} (${e.byClass})` : ''} · ${e.done}/${e.remaining === null ? '?' : e.done + e.remaining} tok done${e.partial ? ` · stream aborted, partial of ${e.partial.tokensOut} tok kept` : ''}${statsText(e.stats)}`;
     case 'sched.throttled':
@@ -164,6 +164,14 @@ function summaryOf(e: KernelEvent): string {
       return quote(e.text);
     case 'mem.pressure':
       return `${e.level} · ${formatTokens(e.tokens)} / ${formatTokens(e.window)} tok (${Math.round(e.share * 100)}%)`;
+    case 'kv.matched':
+      return `${e.model} · ${e.cachedTokens}/${e.promptTokens} prompt tok cached (${e.hitBlocks}/${e.blocks} blocks) · +${e.insertedTokens} cached · ${e.used}/${e.capacity} · hit rate ${(e.rate * 100).toFixed(0)}%`;
+    case 'kv.evicted':
+      return `${e.model} · ${e.blocks.length} blocks, ${e.tokens} tok (of ${[...new Set(e.blocks.map((b) => b.owner))].join(', ')}) for ${e.need} tok · ${e.used}/${e.capacity}`;
+    case 'kv.reported':
+      return `${e.model} · provider: ${e.cachedTokens}/${e.promptTokens} prompt tok cached (modelled ${e.modelled.cachedTokens}/${e.modelled.promptTokens}) · hit rate ${(e.rate * 100).toFixed(0)}%`;
+    case 'mem.rotted':
+      return `${e.curve} rot at ${e.windowTokens} tok: p ${e.p.toFixed(3)} > draw ${e.draw.toFixed(3)} · ${e.action} took ${e.from}'s text`;
     case 'mem.evicted':
       return `${e.policy} · ${e.segments.map((x) => `${x.id} ${x.kind}`).join(', ')} · freed ${e.freed} tok`;
     case 'mem.compacted':

@@ -1,0 +1,75 @@
+/**
+ * The reducer's share of the prefix cache (memory/prefixCache.ts; loop/kvCacheStep.ts decides):
+ * evictions and lookups change the model's cache, and each lookup adds to the agent's figures; a
+ * provider's report replaces the modelled figures of its turn. Context rot changes no state: the
+ * mistaken answer arrives on infer.completed like any other.
+ */
+import { idTable } from '../ids';
+import { applyEviction, applyLookup, emptyPrefixCache, hitRate, planLookup, prefixChain, type PrefixCacheState } from '../memory/prefixCache';
+import type { ModelInfo } from '../trace/events';
+import type { KernelState, Proc, ProcKv } from './state';
+import { proc, type SubsystemReducers } from './reduceHelpers';
+import { touchProc } from './touched';
+
+/** The `kvCaches` table of a run's start state: one empty cache per model that declares one (none: absent). */
+export function kvCachesAtStart(models: Readonly<Record<string, ModelInfo>>): { kvCaches?: Record<string, PrefixCacheState> } {
+  const declared = Object.entries(models).filter(([, m]) => m.prefixCache !== undefined);
+  if (declared.length === 0) return {};
+  const kvCaches: Record<string, PrefixCacheState> = idTable();
+  for (const [id, m] of declared) kvCaches[id] = emptyPrefixCache(m.prefixCache!.capacityTokens);
+  return { kvCaches };
+}
+
+/** The agent's figures, made on its first lookup. */
+export function procKv(p: Proc): ProcKv {
+  return (p.kv ??= { lookups: 0, promptTokens: 0, cachedTokens: 0, pending: null, last: null });
+}
+
+/** The cached tokens a prefill of `tokensIn` is priced with (the pending lookup's, taken), or undefined. Called by infer.started's reducer. */
+export function takePendingCached(p: Proc, tokensIn: number): number | undefined {
+  const pending = p.kv?.pending;
+  if (!pending || tokensIn <= 0) return undefined;
+  p.kv!.pending = null;
+  return Math.min(pending.cachedTokens, tokensIn);
+}
+
+/** The agent's hit rate once `promptTokens` / `cachedTokens` more are counted (what kv.matched and kv.reported carry). */
+export function rateAfter(p: Proc, promptTokens: number, cachedTokens: number): number {
+  return hitRate({ promptTokens: (p.kv?.promptTokens ?? 0) + promptTokens, cachedTokens: (p.kv?.cachedTokens ?? 0) + cachedTokens });
+}
+
+export const kvCacheReducers = {
+  'kv.evicted': (s, e) => {
+    const cache = s.kvCaches?.[e.model];
+    if (cache) applyEviction(cache, e.blocks.map((b) => b.hash));
+  },
+  'kv.matched': (s, e) => {
+    const cache = s.kvCaches?.[e.model];
+    const p = proc(s, e.agent);
+    touchProc(s, e.agent);
+    if (cache) {
+      // The same plan the kernel emitted (its evictions were applied first): deterministic.
+      const chain = prefixChain(p.context);
+      const plan = planLookup(cache, chain);
+      applyLookup(cache, chain, plan.hitBlocks, plan.insertBlocks, e.agent);
+    }
+    const kv = procKv(p);
+    kv.lookups += 1;
+    kv.promptTokens += e.promptTokens;
+    kv.cachedTokens += e.cachedTokens;
+    kv.pending = { promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
+    kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
+  },
+  'kv.reported': (s, e) => {
+    const kv = procKv(proc(s, e.agent));
+    kv.promptTokens += e.promptTokens - e.modelled.promptTokens;
+    kv.cachedTokens += e.cachedTokens - e.modelled.cachedTokens;
+    kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
+  },
+  'mem.rotted': () => {},
+} satisfies SubsystemReducers;
+
+/** The state's caches, for readers that take a state possibly stored before caches existed. */
+export function kvCacheOf(s: Pick<KernelState, 'kvCaches'>, model: string): PrefixCacheState | undefined {
+  return s.kvCaches?.[model];
+}
