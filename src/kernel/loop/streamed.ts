@@ -33,7 +33,10 @@ function cacheCorrection(ctx: RunContext, p: Proc, result: InferResult, startTok
   const rep = reportedCache(ctx, p, result);
   const reported = result.record?.reported;
   if (!rep || !reported) return null;
-  const modelled = p.kv?.last?.turn === p.turn ? p.kv.last.cachedTokens : 0;
+  // What the part's prefill was charged as cached: the modelled figure kv.reported (the event just before) replaced.
+  const lastSeq = ctx.lastByAgent.get(p.id);
+  const last = lastSeq === undefined ? undefined : ctx.log[lastSeq];
+  const modelled = last?.type === 'kv.reported' && last.turn === p.turn ? last.modelled.cachedTokens : 0;
   const actual = ctx.charge(p, reported.tokensIn, reported.tokensOut, rep.cachedTokens);
   const charged = ctx.charge(p, startTokensIn, result.tokensOut, modelled);
   const cachedIn = (actual.cachedIn ?? 0) - (charged.cachedIn ?? 0);
