@@ -47,7 +47,7 @@ function rename(value: Json, map: ReadonlyMap<string, string>, keyedByName = fal
 }
 
 /**
- * The sim CPU draws hesitations, paraphrases and injection by agent id (`sim:<id>`), so a renamed
+ * The sim CPU draws hesitations, paraphrases, injection and context rot by agent id (`sim:<id>`), so a renamed
  * agent draws differently: both sides of the comparison run without those draws.
  */
 function withoutNameDraws(value: Json): Json {
@@ -55,7 +55,7 @@ function withoutNameDraws(value: Json): Json {
   if (value === null || typeof value !== 'object') return value;
   const out: { [k: string]: Json } = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k === 'paraphrase' || k === 'injectionSusceptibility') continue;
+    if (k === 'paraphrase' || k === 'injectionSusceptibility' || k === 'contextRot') continue;
     Object.defineProperty(out, k, { value: k === 'temperature' ? 0 : withoutNameDraws(v), enumerable: true, writable: true, configurable: true });
   }
   return out;

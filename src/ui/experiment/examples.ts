@@ -13,6 +13,7 @@ export const EXAMPLE_EXPERIMENTS: readonly { file: string; label: string }[] = [
   { file: 'delegation.experiment.json', label: 'Delegation: tagged facts vs prose' },
   { file: 'injection.experiment.json', label: 'Injection: defences on vs off' },
   { file: 'contention.experiment.json', label: 'Contention: fair vs fifo vs priority' },
+  { file: 'context-rot.experiment.json', label: 'Context rot: success rate against window size' },
 ];
 
 async function fetchText(name: string): Promise<string> {
