@@ -40,6 +40,7 @@ export { SimCpu } from './cpu/sim';
 export { checkRunnable, BUILTIN_PROVIDERS } from './cpu/runnable';
 export { countTokens } from './tokens';
 export { SCHED_CLASSES, SchedRegistry, runqueueOrder } from './sched';
+export { waitsOnTurn } from './sched/turnTaking';
 export type { AgentSched, SchedClass, SchedParam, SchedParamIssue, SchedModel, SchedShown, SchedStats, ClassRunqueue, QueuedAgent } from './sched';
 export type { Segment, SegmentKind, EvictionPolicy, ArchiveChunk, ArchiveHit, ArchiveStore } from './memory';
 export { EVICTION_POLICIES, isEvictable, MemoryArchive, archiveTerms, averageLength, bm25Idf, bm25Weight, queryTerms, termFrequencies, topK, Scores } from './memory';

@@ -99,7 +99,7 @@ export interface RunUntilResult {
 function withRecording(spec: HarnessSpec, events: readonly KernelEvent[], cpus: Record<string, Cpu> | undefined, upTo?: number): Record<string, Cpu> {
   const out: Record<string, Cpu> = { ...cpus };
   const providers = new Set(spec.models.map((m) => m.provider).filter((p) => p !== 'sim'));
-  if (providers.size === 0 || !events.some((e) => (e.type === 'infer.completed' && e.record) || (e.type === 'sched.preempted' && e.partial) || (e.type === 'goal.judged' && (e.record || e.failure)))) return out;
+  if (providers.size === 0 || !events.some((e) => (e.type === 'infer.completed' && e.record) || (e.type === 'sched.preempted' && e.partial) || (e.type === 'goal.judged' && (e.record || e.failure)) || (e.type === 'turn.chosen' && e.record))) return out;
   for (const provider of providers) {
     const live = out[provider];
     out[provider] = live instanceof RecordedCpu ? live : RecordedCpu.fromTrace(provider, events, live, upTo);

@@ -90,6 +90,10 @@ export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE
         out.judgements.set(k, { verdict: e.verdict === 'pass' || e.verdict === 'fail' ? e.verdict : 'unclear', reason: e.reason, answer: e.answer, record: e.record });
       }
     }
+    // A conversation group's speaker named by a model (loop/turnSource.ts asks it as the judge of `turn:<group>`).
+    if (e.type === 'turn.chosen' && e.record && e.answer !== undefined && e.seq <= upTo) {
+      out.judgements.set(judgeKey(`turn:${e.group}`, 'speaker', e.turn), { verdict: 'unclear', reason: e.why, answer: e.answer, record: e.record });
+    }
     if (e.type === 'infer.completed' && e.record) {
       const at = current.get(key(e.agent, e.turn)) ?? { part: 0, prefixTokens: 0, total: null, open: false };
       const k = key(e.agent, e.turn, at.part);

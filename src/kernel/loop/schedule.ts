@@ -12,6 +12,7 @@ import { continueInference } from './inference';
 import { backingOff, endpointThrottled, guardStream } from './modelFaults';
 import type { RunContext, Step } from './runContext';
 import { abortStreamed } from './streamed';
+import { heldForTurn } from './turnSource';
 import type { PartialAnswer } from '../cpu/cpu';
 import { cacheAffinity } from './kvCacheStep';
 
@@ -78,7 +79,8 @@ export function enqueueReady(ctx: RunContext): KernelEvent | undefined {
   const ready = ctx.index.toEnqueue;
   for (let r = ready.next(0); r >= 0; r = ready.next(r + 1)) {
     const p = ctx.index.proc(s, r);
-    if (backingOff(p, s.now)) continue;
+    // A conversation group's member waits on its turn (sched/turnTaking.ts): only the speaker queues.
+    if (backingOff(p, s.now) || heldForTurn(ctx, p)) continue;
     if (ctx.spec.policy.requireSigned && !ctx.turnChecked.has(p.id)) {
       // A context rebuild: the first turn this kernel runs for an agent (after a fork, its prompt may have been edited).
       ctx.turnChecked.add(p.id);

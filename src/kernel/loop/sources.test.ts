@@ -30,6 +30,8 @@ describe('the run loop', () => {
       'budget-throttle',
       'budget-stop',
       'slice-boundary',
+      'cutoff',
+      'turn-taking',
       'enqueue',
       'pick',
       'start-inference',

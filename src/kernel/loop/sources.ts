@@ -20,6 +20,8 @@ import type { RunContext, Step } from './runContext';
 import { atBoundary, enqueueReady, pickFreeSlot, stopOnSpentRoot, throttleSpentGroup } from './schedule';
 import { decideCall } from './syscalls';
 import { faultFollowUp, requestGate } from './modelFaults';
+import { nextCutoffEvent } from './cutoffSource';
+import { nextTurnEvent } from './turnSource';
 
 /**
  * One source of events: `next` emits its event (or returns null: the run waits), or undefined
@@ -132,6 +134,9 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     const r = ctx.index.atBoundary.next(0);
     return r < 0 ? undefined : atBoundary(ctx, ctx.index.proc(ctx.s, r));
   } },
+  // Scheduling over agents before slots: an agent cut off is never queued; only a group's speaker is.
+  { name: 'cutoff', next: (ctx) => nextCutoffEvent(ctx) },
+  { name: 'turn-taking', next: (ctx) => nextTurnEvent(ctx) },
   { name: 'enqueue', next: (ctx) => enqueueReady(ctx) },
   { name: 'pick', next: (ctx) => pickFreeSlot(ctx) },
   { name: 'start-inference', next: (ctx) => {

@@ -6,6 +6,7 @@ import { deadline } from './deadline';
 import { fair } from './fair';
 import { fifo } from './fifo';
 import { idle } from './idle';
+import { objectiveClass } from './objectiveClass';
 import { priority } from './priority';
 import { rt } from './rt';
 import { SchedRegistry, type SchedClass } from './schedClass';
@@ -15,7 +16,7 @@ export { numberParam, SchedRegistry } from './schedClass';
 export { fairWeight } from './fair';
 export { deadlineUtilization } from './deadline';
 export { runqueueOrder, type ClassRunqueue, type QueuedAgent, type RunqueueSource } from './runqueueOrder';
-export { deadline, fair, fifo, idle, priority, rt };
+export { deadline, fair, fifo, idle, objectiveClass, priority, rt };
 
-/** The classes this kernel ships, in strict rank order: deadline > rt > fifo > fair > priority > idle. */
-export const SCHED_CLASSES = new SchedRegistry([deadline, rt, fifo, fair, priority, idle] as SchedClass[]);
+/** The classes this kernel ships, in strict rank order: deadline > rt > fifo > fair > objective > priority > idle. */
+export const SCHED_CLASSES = new SchedRegistry([deadline, rt, fifo, fair, objectiveClass, priority, idle] as SchedClass[]);

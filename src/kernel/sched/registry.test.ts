@@ -3,9 +3,9 @@ import { SCHED_CLASSES, SchedRegistry, fifo, rt, type SchedClass } from './index
 
 describe('the scheduling class registry', () => {
   it('keeps the parsed section’s key order (part of every trace) and puts a new class’s fields after', () => {
-    expect(SCHED_CLASSES.params.map((p) => p.name)).toEqual(['rtPolicy', 'nice', 'weight', 'priority', 'rrSlice', 'runtime', 'deadline', 'period']);
+    expect(SCHED_CLASSES.params.map((p) => p.name)).toEqual(['rtPolicy', 'nice', 'weight', 'priority', 'rrSlice', 'runtime', 'deadline', 'period', 'urgency', 'quality']);
     const lottery = { ...fifo, name: 'lottery', params: [{ name: 'tickets', label: 'Tickets', kind: 'integer', description: 't' }] } as SchedClass;
-    expect(new SchedRegistry([lottery, ...SCHED_CLASSES.ordered]).params.map((p) => p.name).at(-1)).toBe('tickets');
+    expect(new SchedRegistry([...SCHED_CLASSES.ordered, lottery]).params.map((p) => p.name).at(-1)).toBe('tickets');
   });
 
   it('refuses a class registered twice, a shared field declared two ways, and a default class it does not hold', () => {

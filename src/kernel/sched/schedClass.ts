@@ -34,6 +34,8 @@ export interface SchedParams {
   dlBound: number;
   /** priority class: effective priority rises by 1 per `agingStepMs` of waiting; 0 turns aging off. */
   agingStepMs: number;
+  /** The document's one objective over urgency and quality per token (objective.ts), when declared. */
+  objective?: { urgencyWeight: number; qualityWeight: number; form: 'product' | 'linear' };
   /** The model's slots and decode speed: capacity of one slot is tokensPerMs tokens per ms. */
   slots: number;
   tokensPerMs: number;

@@ -223,6 +223,20 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     if (c.to !== HUMAN) ref(`channels[${i}].to`, c.to, receivers);
   });
   list(doc.groups).forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
+  list(doc.groups).forEach((g, i) => {
+    // A conversation group's order names its members (sched/turnTaking.ts); its selector is a model.
+    const tt = obj(g.turnTaking);
+    ref(`groups[${i}].turnTaking.model`, tt.model, ['model']);
+    (Array.isArray(tt.order) ? (tt.order as unknown[]) : []).forEach((a, j) => {
+      const path = `groups[${i}].turnTaking.order[${j}]`;
+      ref(path, a, ['agent']);
+      const member = agents.find((x) => x.id === a);
+      if (member !== undefined && obj(member.sched).group !== g.id) {
+        issues.push({ path, message: `${path}: agent "${String(a)}" is not a member of group "${String(g.id)}" (set its sched.group to "${String(g.id)}")`, expected: `an agent whose sched.group is "${String(g.id)}"`, found: JSON.stringify(a) });
+      }
+    });
+  });
+  agents.forEach((a, i) => ref(`agents[${i}].cutoff.goal`, obj(a.cutoff).goal, ['goal']));
   const checkPredicate = (p: Obj, path: string): void => {
     if (p.kind === 'finished') ref(`${path}.agent`, p.agent, ['agent']);
     if (p.kind === 'fact') ref(`${path}.in`, p.in, ['agent']);

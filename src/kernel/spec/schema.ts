@@ -142,6 +142,49 @@ export interface AgentSchedInput {
 
 export const SchedSchema = schedSchemaFor(SCHED_CLASSES);
 
+/**
+ * Turn-taking over a group's member agents (those whose `sched.group` is the group), after
+ * AutoGen's GroupChat: only the current speaker may take a model turn; the others wait on their
+ * turn. `round-robin` goes through `order` (default: document order), `random` draws from the
+ * run's seeded randomness, `model` lets a model name the next speaker (on the sim: the speaker
+ * the last one named in its text, else round robin; on a real CPU: a recorded call). After
+ * `maxTurns` turns the chat ends: its members finish.
+ */
+export const TurnTakingSchema = z.object({
+  policy: z.enum(['round-robin', 'random', 'model']),
+  order: z.array(Id).min(1).optional(),
+  maxTurns: z.number().int().min(1).optional(),
+  /** The model that names the next speaker under `model` (default: the last speaker's model). */
+  model: Id.optional(),
+});
+
+/**
+ * Task cutoff as an expected-value decision (sched/cutoff.ts): before each further turn of the
+ * agent, the marginal cost of a turn (its cost per turn so far) is set against the marginal gain
+ * in the goal's probability (its predicates' progress per turn so far, or `passRates[k]` −
+ * `passRates[k−1]`, the goal's pass rate after k turns from an experiment) times `value`; it
+ * continues while gain × value ≥ cost, else finishes.
+ */
+export const CutoffSchema = z.object({
+  goal: Id,
+  /** What meeting the goal is worth, in USD (the same unit as a turn's cost). */
+  value: z.number().min(0),
+  passRates: z.array(z.number().min(0).max(1)).min(1).optional(),
+  /** Turns always granted before the rule applies (default 1: the first turn has no cost to estimate from). */
+  minTurns: z.number().int().min(1).optional(),
+});
+
+/**
+ * One objective over urgency and quality per token (sched/objective.ts), used by model routing
+ * and by the `objective` scheduling class: `product` scores urgency^urgencyWeight ×
+ * (quality/price)^qualityWeight, `linear` urgencyWeight·urgency + qualityWeight·quality/price.
+ */
+export const ObjectiveSchema = z.object({
+  urgencyWeight: z.number().min(0),
+  qualityWeight: z.number().min(0),
+  form: z.enum(['product', 'linear']).default('product'),
+});
+
 export const CoreBlockSchema = z.object({
   label: z.string().min(1),
   value: z.string().default(''),
@@ -194,6 +237,8 @@ export const AgentSchema = z.object({
   proc: z.boolean().optional(),
   /** Sim only: context rot for this agent, overriding its model's (spec/contextRotSchema.ts). */
   contextRot: ContextRotSchema.optional(),
+  /** Stop when another turn is not worth it: expected gain in the goal's probability × its value against a turn's cost. */
+  cutoff: CutoffSchema.optional(),
 });
 
 export const ToolImplSchema = z.discriminatedUnion('kind', [
@@ -449,6 +494,8 @@ export const GroupSchema = z.object({
   periodMs: z.number().int().positive().optional(),
   /** Share among sibling groups, like cpu.weight (1..10000, default 100). */
   weight: z.number().int().min(1).max(10000).default(100),
+  /** A conversation group: its member agents speak one at a time, the next speaker chosen by a policy (sched/turnTaking.ts). */
+  turnTaking: TurnTakingSchema.optional(),
 });
 
 /** Class-wide scheduler knobs (REFERENCES §1): base slice, rt throttling, deadline bound, aging. */
@@ -459,6 +506,8 @@ export const SchedParamsSchema = z.object({
   dlBound: z.number().min(0).max(1).default(0.95),
   /** Priority class: +1 effective priority per this many ms waiting; 0 turns aging off. */
   agingStepMs: z.number().int().min(0).default(500),
+  /** Two-dimensional priority: one objective over urgency and quality per token for routing and the objective class (absent: routing by quality need alone). */
+  objective: ObjectiveSchema.optional(),
 });
 
 export const LimitsSchema = z.object({

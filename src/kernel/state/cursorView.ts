@@ -13,9 +13,10 @@ import { SCHED_CLASSES } from '../sched';
 import type { KernelEvent, ProcState } from '../trace/events';
 import type { DecisionRecord } from '../trust/types';
 import type { KernelState, Proc } from './state';
+import { waitsOnTurn } from '../sched/turnTaking';
 
 /** What holds a waiting agent back. */
-export type WaitKind = 'message' | 'task' | 'person' | 'throttle' | 'tool' | 'slot';
+export type WaitKind = 'message' | 'task' | 'person' | 'throttle' | 'tool' | 'slot' | 'turn';
 
 /** One agent at the cursor. */
 export interface AgentAtCursor {
@@ -140,6 +141,8 @@ function waitOf(s: KernelState, p: Proc, tasks: () => OpenTasks): { wait: WaitKi
   }
   if (p.state !== 'ready') return null;
   if (p.retry?.at != null) return { wait: 'throttle', waitOn: `a retry of ${p.model} at ${seconds(p.retry.at)}` };
+  const turn = waitsOnTurn(s, p.id);
+  if (turn) return { wait: 'turn', waitOn: `its turn in ${turn.group}${turn.speaker === null ? '' : ` (${turn.speaker} speaks)`}` };
   const spent = spentGroup(s, p.group);
   if (spent) return { wait: 'throttle', waitOn: `group ${spent.group} spent until ${seconds(spent.until)}` };
   const ep = s.endpoints?.[p.model];

@@ -23,6 +23,8 @@ import { memoryReducers } from './reduceMemory';
 import { faultReducers } from './reduceFaults';
 import { editReducers } from './reduceEdits';
 import { kvCacheReducers, kvCachesAtStart } from './kvCacheReducers';
+import { applyTurnChosen } from '../sched/turnTaking';
+import { applyCutoffDecided } from '../sched/cutoff';
 
 export { groupChain, paramsFor, rqOf } from './reduceHelpers';
 
@@ -38,6 +40,12 @@ const trustReducers = {
   'change.reviewed': () => {},
 } satisfies Partial<ReducerTable>;
 
+/** Turn-taking among agents and cutoff decisions: scheduling over agents, not slots (sched/turnTaking.ts, sched/cutoff.ts). */
+const agentSchedReducers = {
+  'turn.chosen': applyTurnChosen,
+  'cutoff.decided': applyCutoffDecided,
+} satisfies Partial<ReducerTable>;
+
 /** The subsystems' reducer tables, by name (a test checks that no event type is claimed twice). */
 export const SUBSYSTEM_REDUCERS = {
   run: runReducers,
@@ -51,6 +59,7 @@ export const SUBSYSTEM_REDUCERS = {
   trust: trustReducers,
   edits: editReducers,
   kvCache: kvCacheReducers,
+  agentSched: agentSchedReducers,
 } as const;
 
 /** Every event type's reducer. Typed as the full table: leaving an event type out does not compile. */
@@ -66,6 +75,7 @@ export const REDUCERS: ReducerTable = {
   ...trustReducers,
   ...editReducers,
   ...kvCacheReducers,
+  ...agentSchedReducers,
 };
 
 /** Applies one event to the state (in place). Events must arrive in seq order. */
@@ -117,7 +127,7 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
  * handle, endpoint), and each agent's own (variables, taint by segment): cloneState makes each an
  * id table again. `views` holds a table per store.
  */
-const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints', 'kvCaches'] as const;
+const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints', 'kvCaches', 'turns', 'cutoffs'] as const;
 
 /**
  * A copy of a state (states are JSON data) that shares what cannot change: what `immutable` froze

@@ -241,4 +241,27 @@ export interface KernelState {
   kvCaches?: Record<string, PrefixCacheState>;
   /** Agents whose failed call has a follow-up to record (an endpoint throttle, a job failure), oldest first. */
   faultQueue?: AgentId[];
+  /** Conversation groups' turn-taking by group (sched/turnTaking.ts), from `turn.chosen`; absent until the first. */
+  turns?: Record<string, TurnState>;
+  /** Each agent's last cutoff decision (sched/cutoff.ts), from `cutoff.decided`; absent until the first. */
+  cutoffs?: Record<AgentId, CutoffState>;
+}
+
+/** A conversation group's turn: who speaks, since which of its own turns, and the group's count. */
+export interface TurnState {
+  members: AgentId[];
+  /** The speaker holds the turn while its `turn` counter is still `speakerTurn` (its model turn has not completed). */
+  speaker: AgentId;
+  speakerTurn: number;
+  /** Turns the group has given, the current one included. */
+  taken: number;
+  /** Turns each member has had. */
+  spoken: Record<AgentId, number>;
+}
+
+/** An agent's last cutoff decision: before which turn, what, and the goal's progress then. */
+export interface CutoffState {
+  turn: number;
+  outcome: 'continue' | 'stop';
+  progress: number;
 }

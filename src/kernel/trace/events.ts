@@ -78,7 +78,21 @@ export type KernelEventBody =
   | { type: 'sched.replenished'; class?: string; model?: string; group?: string; numbers: SchedStats }
   | { type: 'sched.admitted'; agent: AgentId; class: string; model: string; utilization: number; bound: number }
   | { type: 'sched.refused'; agent: AgentId; class: string; model: string; utilization: number; bound: number; reason: string }
-  | { type: 'sched.routed'; agent: AgentId; need: number; model: string; from: string; reason: string; candidates: { model: string; quality: number; priceIn: number; priceOut: number; ok: boolean }[] }
+  /** `objective`: routed by the document's `sched.objective` (sched/objective.ts): the agent's urgency, the weights, and each candidate's score and its inputs. */
+  | { type: 'sched.routed'; agent: AgentId; need: number; model: string; from: string; reason: string; candidates: { model: string; quality: number; priceIn: number; priceOut: number; ok: boolean }[]; objective?: RouteObjective }
+  /**
+   * A conversation group's next speaker (sched/turnTaking.ts): `agent` is the one chosen among
+   * `candidates` (members waiting for a turn) by `policy`; `turn` counts the group's turns from 1.
+   * `numbers`: the draw of `random`, the index in the order, the speaker's turns so far. A model's
+   * choice on a real CPU carries its `answer` and `record`, so a replay never asks again.
+   */
+  | { type: 'turn.chosen'; agent: AgentId; group: string; policy: 'round-robin' | 'random' | 'model'; turn: number; members: AgentId[]; candidates: AgentId[]; why: string; numbers: SchedStats; answer?: string; record?: InferRecord }
+  /**
+   * Task cutoff as an expected-value decision (sched/cutoff.ts), before the agent's turn `turn`:
+   * it continues while `gain` × `value` ≥ `cost` (`expected` = gain × value). `source` says where
+   * the gain came from: the goal's predicates' progress in the run so far, or declared pass rates.
+   */
+  | { type: 'cutoff.decided'; agent: AgentId; goal: string; turn: number; outcome: 'continue' | 'stop'; gain: number; value: number; cost: number; expected: number; progress: number; source: 'progress' | 'passRates'; why: string }
   /**
    * `total`: the generation's length, null while a real model's stream has not been seen to end
    * within this slice (decided from token counts only, so a replay decides the same). A real
@@ -267,6 +281,17 @@ export interface SliceCharge {
   cachedIn?: number;
 }
 
+/** The numbers behind a routing decision by objective (sched/objective.ts). */
+export interface RouteObjective {
+  form: 'product' | 'linear';
+  urgencyWeight: number;
+  qualityWeight: number;
+  /** The agent's declared urgency (sched.urgency, default 1). */
+  urgency: number;
+  /** Per candidate model (those that meet the need): its speed share, quality per $/M tokens, and score. */
+  scores: { model: string; speed: number; qualityPerPrice: number; score: number }[];
+}
+
 export type KernelEventType = KernelEventBody['type'];
 export type KernelEvent = Base & KernelEventBody;
 export type EventOf<T extends KernelEventType> = Extract<KernelEvent, { type: T }>;
@@ -278,5 +303,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'proc.read', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
-  'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted',
+  'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted', 'turn.chosen', 'cutoff.decided',
 ]);

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { useStudio } from '../../store';
+import { waitsOnTurn } from '../../kernel';
 import { useFixedRows } from './useFixedRows';
 import { formatCost, formatTokens, formatVt } from './format';
 
@@ -20,6 +21,9 @@ interface ProcRowProps {
   callTool: string | undefined;
   /** Who the process waits for ('' for anyone); undefined when it does not wait. */
   waiting: string | undefined;
+  /** The conversation group whose turn it waits on (sched/turnTaking.ts), and who speaks there ('' while the next is being chosen). */
+  turnGroup: string | undefined;
+  turnSpeaker: string | undefined;
   turn: number;
   contextTokens: number;
   window: number;
@@ -45,9 +49,15 @@ const ProcRow = memo(function ProcRow(p: ProcRowProps) {
             generating · {formatTokens(p.genTokens!)} tok
           </span>
         ) : (
+          p.turnGroup !== undefined ? (
+            <span className="rp-state" data-state={p.state} data-wait="turn" title={`waits on its turn in ${p.turnGroup}${p.turnSpeaker ? `: ${p.turnSpeaker} speaks` : ''}`}>
+              {p.state} · on turn
+            </span>
+          ) : (
           <span className="rp-state" data-state={p.state} title={p.callTool ? `in ${p.callTool}` : p.waiting !== undefined ? `waiting${p.waiting ? ` for ${p.waiting}` : ''}` : undefined}>
             {p.state}
           </span>
+          )
         )}
       </td>
       <td className="num">{p.turn}</td>
@@ -122,6 +132,7 @@ export function ProcessTable() {
           {rows.start > 0 && <tr aria-hidden style={{ height: rows.start * PROC_ROW }} />}
           {procs.slice(rows.start, rows.end).map((p) => {
             const gen = live?.find((g) => g.agent === p.id);
+            const turn = waitsOnTurn(state, p.id);
             return (
               <ProcRow
                 key={p.id}
@@ -132,6 +143,8 @@ export function ProcessTable() {
                 state={p.state}
                 callTool={p.call?.tool}
                 waiting={p.waiting ? (p.waiting.from ?? '') : undefined}
+                turnGroup={turn?.group}
+                turnSpeaker={turn ? (turn.speaker ?? '') : undefined}
                 turn={p.turn}
                 contextTokens={p.contextTokens}
                 window={p.window}

@@ -154,6 +154,10 @@ function summaryOf(e: KernelEvent): string {
       return `${e.from} → ${e.to} (${e.msgId})`;
     case 'remote.replied':
       return `${e.remote} → ${e.agent} · ${taskState(e.state)}${e.ok ? '' : ' · failed'} · ${quote(e.text)}${taintText(e.taint)}`;
+    case 'turn.chosen':
+      return `${e.group} turn ${e.turn} → ${e.agent} · ${e.policy} · ${e.why}`;
+    case 'cutoff.decided':
+      return `${e.outcome} before turn ${e.turn + 1} · ${e.why}`;
     case 'agent.blocked':
       return `on ${e.on}${e.from === undefined ? '' : ` from ${e.from}`}`;
     case 'agent.woke':
