@@ -80,10 +80,10 @@ function takeOut(rq: ObjectiveQueue, i: number): void {
   if (rq.state[i] === QUEUED) rq.size--;
 }
 
-/** The objective class (rank 35, between fair and priority). stats: urgency, waitedMs, qualityPerToken, tokensPerTurn, score. */
+/** The objective class (rank 38, between fair and priority). stats: urgency, waitedMs, qualityPerToken, tokensPerTurn, score. */
 export const objectiveClass: SchedClass<ObjectiveQueue> = Object.freeze<SchedClass<ObjectiveQueue>>({
   name: 'objective',
-  rank: 35,
+  rank: 38,
   label: 'objective (urgency × quality/token)',
   params: PARAMS,
   shows: [{ stat: 'score', label: 'score' }, { stat: 'urgency', label: 'urgency' }, { stat: 'qualityPerToken', label: 'quality/token' }],

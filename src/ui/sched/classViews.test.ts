@@ -17,12 +17,12 @@ const lottery: SchedClass = Object.freeze({
 describe('scheduling classes as the studio shows them', () => {
   it('offers the kernel’s classes with their labels, in rank order', () => {
     expect(classOptions()).toEqual(SCHED_CLASSES.ordered.map((c) => ({ value: c.name, label: c.label })));
-    expect(classOptions().map((o) => o.value)).toEqual(['deadline', 'rt', 'fifo', 'fair', 'priority', 'idle']);
+    expect(classOptions().map((o) => o.value)).toEqual(['deadline', 'rt', 'fifo', 'fair', 'objective', 'priority', 'idle']);
   });
 
   it('shows a newly registered class, its parameters and its numbers without any change to the UI', () => {
     const registry = new SchedRegistry([...SCHED_CLASSES.ordered, lottery]);
-    expect(classOptions(registry).map((o) => o.value)).toEqual(['deadline', 'rt', 'fifo', 'fair', 'lottery', 'priority', 'idle']);
+    expect(classOptions(registry).map((o) => o.value)).toEqual(['deadline', 'rt', 'fifo', 'fair', 'lottery', 'objective', 'priority', 'idle']);
     expect(classOptions(registry)).toContainEqual({ value: 'lottery', label: 'lottery (tickets)' });
     expect(schedFieldNames(registry)).toContain('tickets');
     const [tickets] = paramsShown(registry.get('lottery'), { class: 'lottery' });
