@@ -57,14 +57,14 @@ describe('the injection example', () => {
     expect(of(events, 'run.stopped')[0]).toMatchObject({ reason: 'completed' });
   });
 
-  it('execute-only: a call that does not validate against the tool schema is denied, saying where', async () => {
+  it('execute-only: a call that does not validate against the tool schema is denied by the kernel\'s membrane, saying where', async () => {
     const spec = example('injection', (d) => {
       d.agents[0].executeOnly = true;
       d.agents[0].behaviour = [{ op: 'call', tool: 'send_mail', args: { to: 42 } }, { op: 'finish', text: 'done' }];
     });
     const t = await new TestKernel(spec).runToEnd();
     const denied = of(t.events(), 'tool.denied')[0]!;
-    expect(denied.decision).toMatchObject({ module: 'execute-only', rule: 'execute-only', code: 'schema' });
+    expect(denied.decision).toMatchObject({ module: 'kernel', rule: 'arg-schema', code: 'schema' });
     expect(denied.decision.reason).toMatch(/\$\.to: expected string, found number/);
   });
 });

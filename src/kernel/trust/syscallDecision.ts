@@ -7,6 +7,7 @@
 import type { KernelState } from '../state/state';
 import { PROC_TOOL, type ToolSpec } from '../spec';
 import { procReadOf } from './procAccess';
+import { argSchemaProblem } from './argSchema';
 import type { ToolClass } from '../tools/toolClass';
 import type { GateResult, SyscallInput, TrustGate } from './gate';
 import type { DecisionRecord, Mode } from './types';
@@ -15,6 +16,9 @@ import type { DecisionRecord, Mode } from './types';
 export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, agent: string, call: SyscallInput, spec: ToolSpec | undefined, cls: Pick<ToolClass, 'target'> | undefined, mode: Mode): GateResult {
   const refuse = (rule: string, reason: string): GateResult => ({ decision: { effect: 'deny', module: 'kernel', rule, scope: 'kernel', mode, reason }, hook: 'tool.call' });
   if (!cls) return refuse('unknown-tool', `there is no tool "${call.tool}"`);
+  // The API membrane: arguments that do not match the tool's schema never reach a permission module.
+  const invalid = argSchemaProblem(call.tool, spec, call.args);
+  if (invalid !== null) return { decision: { effect: 'deny', module: 'kernel', rule: 'arg-schema', scope: 'kernel', mode, reason: invalid, code: 'schema' }, hook: 'tool.call' };
   const target = cls.target(spec, { agent, tool: call.tool, args: call.args, newId: '' });
   if ('error' in target) return refuse('bad-arguments', target.error);
   if (!spec && call.tool === PROC_TOOL) {
