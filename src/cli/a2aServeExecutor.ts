@@ -25,7 +25,7 @@ export interface RunHost {
   /** Messages to remote agents go through it (unset: such a message is a recorded failure). */
   a2a?: A2aPort;
   /** Prompt digests the host verified (policy.requireSigned). */
-  signatures?: { agents: Readonly<Record<string, string>>; policy: string | null };
+  signatures?: import('../kernel').VerifiedDigests;
   approve: ServeApprove;
   /** Values that never leave the server (declared secrets, API keys, the bearer token). */
   secrets: readonly string[];

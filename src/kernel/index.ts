@@ -50,6 +50,9 @@ export { encodingFor, loadEncoding, loadEncodingsFor, hasEncoding, type Encoding
 export { RunArchive } from './memory/runArchive';
 export { AuditLog, auditRows, undoFor, type AuditRow } from './trust/audit';
 export { canonicalJson, sha256Hex, agentPayload, policyPayload, specDigests } from './trust/digest';
+export { keyThumbprintHex, formatThumbprint, parseThumbprint, signerTrusted, untrustedSignerReason, type TrustedKey } from './trust/signatureTrust';
+export type { VerifiedDigests } from './trust/signatureCheck';
+export { argSchemaOf, argSchemaProblem } from './trust/argSchema';
 export { validateArgs, placeholders, bindPlaceholders, BUILTIN_ARG_SCHEMAS } from './trust/execOnly';
 export { kindOf as handleKindOf, checkHandle } from './trust/handles';
 export { joinLabels, labelOf } from './trust/taint';

@@ -40,6 +40,7 @@ import { waitsOnPerson } from './loop/advance';
 import { startJobs } from './loop/jobs';
 import { RunContext, type Step } from './loop/runContext';
 import { EVENT_SOURCES } from './loop/sources';
+import type { VerifiedDigests } from './trust/signatureCheck';
 
 export interface KernelOptions {
   runId: string;
@@ -56,7 +57,7 @@ export interface KernelOptions {
    * Digests whose signatures the host verified (WebCrypto, outside the kernel): with
    * `policy.requireSigned`, an agent whose prompt digest is not among them does not start.
    */
-  signatures?: { agents: Readonly<Record<string, string>>; policy: string | null };
+  signatures?: VerifiedDigests;
   /**
    * Keep only the newest events as objects and older ones as blocks of JSON (compressed by the
    * codec given, e.g. node:zlib in the CLI): a long run's memory stays small. `events` then is

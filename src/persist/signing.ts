@@ -9,6 +9,7 @@
  */
 import type { HarnessSpec, SignaturesSpec } from '../kernel';
 import { specDigests } from '../kernel/trust/digest';
+import { keyThumbprintHex, signerTrusted, type TrustedKey, type VerifiedDigests } from '../kernel';
 import type { SettingStore } from './SettingStore';
 
 /** The setting that holds this browser's signing key pair. */
@@ -67,14 +68,24 @@ export interface SignatureReport {
   signed: boolean;
   agents: Record<string, SignatureCheck>;
   policy: SignatureCheck;
-  /** Only the recorded digests whose signature checked out: the kernel compares its own digests against these. */
-  verified: { agents: Record<string, string>; policy: string | null };
+  /**
+   * Only the recorded digests whose signatures checked out and whose signer is trusted: the kernel
+   * compares its own digests against these. A signer outside the trust store given leaves none, and names itself.
+   */
+  verified: VerifiedDigests & { agents: Record<string, string> };
   /** RFC 7638 thumbprint of the signer's public key (compare with keyThumbprint of this browser's key), or null. */
   signer: string | null;
+  /** The same SHA-256 as 64 hex digits (kernel/trust/signatureTrust.ts: how the trust store names keys), or null. */
+  signerHex: string | null;
+  /** Whether the signer is in the trust store given; null when none was given or the document is not signed by a valid key. */
+  trusted: boolean | null;
 }
 
-/** Checks each agent's and the policy's signature against the public key the document carries. */
-export async function verifySpec(spec: HarnessSpec): Promise<SignatureReport> {
+/**
+ * Checks each agent's and the policy's signature against the public key the document carries.
+ * With `trust` (the host's trust store), a signature counts only when its key is in the store.
+ */
+export async function verifySpec(spec: HarnessSpec, trust?: readonly Pick<TrustedKey, 'thumbprint'>[]): Promise<SignatureReport> {
   const digests = specDigests(spec);
   const sigs = spec.signatures;
   const key = sigs ? await importPublic(sigs.publicKey) : null;
@@ -94,7 +105,11 @@ export async function verifySpec(spec: HarnessSpec): Promise<SignatureReport> {
   const policy = await check(digests.policy, sigs?.policy);
   if (policy.status === 'valid' || policy.status === 'changed') verified.policy = policy.expected;
   const signer = key && sigs ? await keyThumbprint(sigs.publicKey as JsonWebKey) : null;
-  return { signed: sigs !== undefined, agents, policy, verified, signer };
+  const signerHex = key && sigs ? keyThumbprintHex(publicMembers(sigs.publicKey as JsonWebKey)) : null;
+  const trusted = trust && signerHex !== null ? signerTrusted(signerHex, trust) : null;
+  // An unknown signer's signatures prove only that its holder signed: none of them counts.
+  const counted: SignatureReport['verified'] = trusted === false ? { agents: {}, policy: null, untrustedSigner: signerHex! } : verified;
+  return { signed: sigs !== undefined, agents, policy, verified: counted, signer, signerHex, trusted };
 }
 
 async function verifies(key: CryptoKey, recorded: { digest: string; sig: string }): Promise<boolean> {

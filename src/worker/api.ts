@@ -162,6 +162,8 @@ import type { ContextAnswer } from './contextAt';
 export type { ContextAnswer } from './contextAt';
 export type { McpConnectResult, McpToolSummary } from './mcpApi';
 import type { RemoteAgentStudioApi } from './a2aRemoteApi';
+import type { SigningTrustStudioApi } from './signingTrustApi';
+export type { SignatureStanding, TrustedKeySummary } from './signingTrustApi';
 export type { RemoteCardResult, RemoteCardSummary, RemoteSkill } from './a2aRemoteApi';
 export type { EndpointInput, EndpointKind, EndpointSummary } from '../persist/EndpointStore';
 
@@ -351,6 +353,11 @@ export interface StudioApi extends ExperimentsApi {
   /** Remote agents: read one's Agent Card; keep its auth header in this browser (worker/a2aRemoteApi.ts). */
   remoteAgentCard: RemoteAgentStudioApi['remoteAgentCard'];
   setRemoteAuth: RemoteAgentStudioApi['setRemoteAuth'];
+  /** Trusted signer keys and the open document's signature standing (worker/signingTrustApi.ts). */
+  trustedKeys: SigningTrustStudioApi['trustedKeys'];
+  addTrustedKey: SigningTrustStudioApi['addTrustedKey'];
+  removeTrustedKey: SigningTrustStudioApi['removeTrustedKey'];
+  signatureStanding: SigningTrustStudioApi['signatureStanding'];
 
   /** Configured model endpoints, without keys. */
   listEndpoints(): Promise<EndpointSummary[]>;

@@ -9,13 +9,14 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
 import { loadOrCreateSigningKey, signSpec, verifySpec, withSignatures } from '../persist/signing';
 import { DexieArchive, EndpointStore, ExperimentStore, ProjectStore, RunStore, SettingStore, StorageError, toEventBlocks, toStorageError, type RunRecord, type RunRow, type SaveOutcome, type StudioDb } from '../persist';
 import { localModelFile } from './api';
+import { signingTrustApi, trustFor, type SignatureStanding, type SigningTrustStudioApi, type TrustedKeySummary } from './signingTrustApi';
 import { deliver, release } from './deliver';
 import { modelEndpointsKey, resolveModelEndpoints, testEndpoint } from './endpoints';
 import { ProviderError, createModelCpus, type ModelDelta, type ModelEndpoint } from '../providers';
@@ -235,7 +236,7 @@ class Studio implements StudioService {
     const id = crypto.randomUUID();
     const cpus = await this.cpusFor(projectId, first.spec, id);
     if (!cpus.ok) return { ok: false, issues: cpus.issues };
-    const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec);
+    const { doc, spec, signatures } = await this.signedForRun(unsignedOrSigned, first.spec, projectId);
     const parsed = { spec };
     this.useLocal(id, cpus.localFiles);
     await loadEncodingsFor(parsed.spec);
@@ -261,7 +262,7 @@ class Studio implements StudioService {
     const id = crypto.randomUUID();
     const cpus = await this.cpusFor(parent.projectId, first.spec, id);
     if (!cpus.ok) return { ok: false, issues: cpus.issues };
-    const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec);
+    const { doc: source, spec, signatures } = await this.signedForRun(given, first.spec, parent.projectId);
     const parsed = { spec };
     const prefix = parentLive ? parentLive.kernel.events.slice(0, seq + 1) : await this.guard(() => this.runs.loadEvents(runId, 0, seq));
     this.useLocal(id, cpus.localFiles);
@@ -324,7 +325,7 @@ class Studio implements StudioService {
       const events = await this.guard(() => this.runs.loadEvents(runId, 0, row.head));
       const snap = await this.guard(() => this.runs.snapshotAtOrBefore(runId, row.head));
       await loadEncodingsFor(spec);
-      const { verified: signatures } = await verifySpec(spec);
+      const { verified: signatures } = await verifySpec(spec, await this.trustOf(row.projectId));
       const kernel = Kernel.restore(events, spec, { ...this.kernelOptions(runId, row.seed, cpus.cpus), signatures, ...(snap ? { snapshot: snap.state } : {}) });
       const { owner: _o, leaseUntil: _l, ...record } = row;
       const run = this.hold(kernel, record, { head: kernel.head, snapshotSeq: snap?.seq ?? -1 });
@@ -445,6 +446,22 @@ class Studio implements StudioService {
 
   remoteAgentCard(url: string): Promise<RemoteCardResult> {
     return this.remoteAgents.card(url);
+  }
+
+  private get trust(): SigningTrustStudioApi {
+    return signingTrustApi(this.settings, () => this.signingKey());
+  }
+  trustedKeys(projectId: string): Promise<TrustedKeySummary[]> {
+    return this.guard(() => this.trust.trustedKeys(projectId));
+  }
+  addTrustedKey(projectId: string, scope: 'org' | 'project', key: string, label: string): Promise<TrustedKeySummary> {
+    return this.guard(() => this.trust.addTrustedKey(projectId, scope, key, label));
+  }
+  removeTrustedKey(projectId: string, scope: 'org' | 'project', thumbprint: string): Promise<void> {
+    return this.guard(() => this.trust.removeTrustedKey(projectId, scope, thumbprint));
+  }
+  signatureStanding(projectId: string, doc: unknown): Promise<SignatureStanding> {
+    return this.guard(() => this.trust.signatureStanding(projectId, doc));
   }
 
   async setRemoteAuth(url: string, header: string, value: string | null): Promise<void> {
@@ -755,7 +772,7 @@ class Studio implements StudioService {
    * the studio holds unsigned (the user edits here) is signed now, as a save would; a signed one
    * (imported, stored) is checked as it is, so an edit made outside the studio shows.
    */
-  private async signedForRun(doc: unknown, spec: HarnessSpec): Promise<{ doc: unknown; spec: HarnessSpec; signatures: { agents: Record<string, string>; policy: string | null } }> {
+  private async signedForRun(doc: unknown, spec: HarnessSpec, projectId: string): Promise<{ doc: unknown; spec: HarnessSpec; signatures: VerifiedDigests }> {
     let signedDoc = doc;
     let signedSpec = spec;
     if (!spec.signatures) {
@@ -763,8 +780,14 @@ class Studio implements StudioService {
       signedDoc = withSignatures(doc, sigs);
       signedSpec = { ...spec, signatures: sigs };
     }
-    const { verified } = await verifySpec(signedSpec);
+    // Only keys in the project's trust store count (this browser's own, the org's, the project's).
+    const { verified } = await verifySpec(signedSpec, await this.trustOf(projectId));
     return { doc: signedDoc, spec: signedSpec, signatures: verified };
+  }
+
+  /** The trust store a run of `projectId` is verified against. */
+  private trustOf(projectId: string) {
+    return this.guard(() => trustFor(this.settings, projectId, () => this.signingKey()));
   }
 
   /**

@@ -24,7 +24,7 @@ import { RunIndex } from './runIndex';
 import type { TermWatch } from '../term/watch';
 import { specDigests } from '../trust/digest';
 import { placeholders } from '../trust/execOnly';
-import { signatureCheck } from '../trust/signatureCheck';
+import { signatureCheck, type VerifiedDigests } from '../trust/signatureCheck';
 import type { TrustGate } from '../trust/gate';
 import type { HumanInput } from '../trust/types';
 import type { EventOf, KernelEvent, KernelEventBody, SliceCharge, StopReason } from '../trace/events';
@@ -36,7 +36,7 @@ import type { A2aPort } from '../ipc/remoteAgent';
 export type Step = KernelEvent | null | Promise<KernelEvent | null>;
 
 /** Digests whose signatures the host verified (see KernelOptions.signatures). */
-export type VerifiedSignatures = { agents: Readonly<Record<string, string>>; policy: string | null } | undefined;
+export type VerifiedSignatures = VerifiedDigests | undefined;
 
 /** One run's working set: state, log, snapshots, the indexed document, its policy stack and archive, and `emit`. */
 export class RunContext {

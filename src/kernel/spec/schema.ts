@@ -191,6 +191,11 @@ export const CoreBlockSchema = z.object({
   limit: z.number().int().positive().default(2000),
   /** The value is a secret: redacted in traces, CLI output and exports (spec/secrets.ts). */
   secret: z.boolean().optional(),
+  /**
+   * Part of the agent's identity: covered by the agent's signature (trust/digest.ts), and a
+   * core_memory_replace or _append of it at run time waits for a person's approval.
+   */
+  identity: z.boolean().optional(),
 });
 
 export const MemorySchema = z.object({

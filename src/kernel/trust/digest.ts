@@ -42,9 +42,14 @@ export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
-/** An agent's signed payload: its id and system prompt (what it is told to be and do). */
+/**
+ * An agent's signed payload: its id and system prompt (what it is told to be and do), and the
+ * core blocks marked `identity` (label and value, in order). Without identity blocks the payload
+ * is as it always was, so documents signed before keep verifying.
+ */
 export function agentPayload(agent: AgentSpec): string {
-  return canonicalJson({ id: agent.id, systemPrompt: agent.systemPrompt });
+  const identity = (agent.memory?.coreBlocks ?? []).filter((b) => b.identity === true).map((b) => ({ label: b.label, value: b.value }));
+  return canonicalJson(identity.length > 0 ? { id: agent.id, systemPrompt: agent.systemPrompt, identity } : { id: agent.id, systemPrompt: agent.systemPrompt });
 }
 
 /** The policy's signed payload: the whole policy object (mode, scopes and rules, taint, requireSigned). */

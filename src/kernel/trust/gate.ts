@@ -1,6 +1,6 @@
 /**
  * The kernel's policy stack (Linux LSM style, REFERENCES §3.5): one ordered, duplicate-checked
- * list of policy modules — capability, tier, channel, execute-only, taint, rules — run at each
+ * list of policy modules — capability, tier, channel, execute-only, identity, taint, rules — run at each
  * hook point an operation crosses. The first module that does not allow decides; nothing later
  * undoes a deny. The gate only builds requests and runs the stack: it never changes state.
  */
@@ -11,6 +11,7 @@ import { effectiveRules, rulesModule } from './rules';
 import { execOnlyModule, BUILTIN_ARG_SCHEMAS } from './execOnly';
 import { capabilityModule, issueHandles } from './handles';
 import { procAccessModule } from './procAccess';
+import { identityLabels, identityModule } from './signatureIdentity';
 import { checkModules, runHooks } from './hooks';
 import { mainArg } from './matcher';
 import { sinkOf } from './sinks';
@@ -49,7 +50,7 @@ export class TrustGate {
   private readonly storeTier: ReadonlyMap<string, Tier>;
   private readonly channels: ReadonlyMap<string, string>;
   private readonly mode: Mode;
-  private readonly fixed: { capability: PolicyModule; tier: PolicyModule; channel: PolicyModule; execOnly: PolicyModule };
+  private readonly fixed: { capability: PolicyModule; tier: PolicyModule; channel: PolicyModule; execOnly: PolicyModule; identity: PolicyModule };
 
   /**
    * `handlesIndex`, when given, answers an agent's handles (in issue order) for a state it keeps
@@ -74,6 +75,7 @@ export class TrustGate {
         (agent) => this.agents.get(agent)?.executeOnly === true,
         (tool) => (this.tools.has(tool) ? this.tools.get(tool)!.args : BUILTIN_ARG_SCHEMAS[tool]),
       ),
+      identity: identityModule(identityLabels(spec.agents)),
     };
   }
 
@@ -85,12 +87,13 @@ export class TrustGate {
     this.state = state;
     const key = `${state.declassified.length}:${state.sessionRules.length}`;
     if (this.cached?.key !== key) {
-      const { capability, tier, channel, execOnly } = this.fixed;
+      const { capability, tier, channel, execOnly, identity } = this.fixed;
       const rules = effectiveRules(this.spec.policy, state.sessionRules);
       const rest = [
         tier,
         channel,
         execOnly,
+        identity,
         taintModule(this.spec.policy.taint, new Set(state.declassified)),
         procAccessModule(rules),
         rulesModule(rules, this.mode),

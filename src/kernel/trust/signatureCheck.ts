@@ -4,6 +4,13 @@
  */
 import type { EventOf } from '../trace/events';
 import type { DecisionRecord, Mode } from './types';
+import { untrustedSignerReason } from './signatureTrust';
+
+/**
+ * What the host verified: the digests whose signatures checked out and, when the document's signer
+ * is not in the host's trust store, that signer's thumbprint (its digests are then left out).
+ */
+export type VerifiedDigests = { agents: Readonly<Record<string, string>>; policy: string | null; untrustedSigner?: string };
 
 /**
  * An agent's prompt and the policy against the digests the host verified: the `trust.signature`
@@ -13,7 +20,7 @@ export function signatureCheck(
   agent: string,
   at: 'job.create' | 'turn',
   digests: { agents: Readonly<Record<string, string>>; policy: string },
-  verified: { agents: Readonly<Record<string, string>>; policy: string | null } | undefined,
+  verified: VerifiedDigests | undefined,
   mode: Mode,
 ): { event: Omit<EventOf<'trust.signature'>, 'seq' | 't' | 'run' | 'cause'>; problem: string | null } {
   const found = digests.agents[agent]!;
@@ -21,7 +28,9 @@ export function signatureCheck(
   const ok = expected === found && verified?.policy === digests.policy;
   const reason = ok
     ? 'the system prompt and the policy match their signatures'
-    : expected === null
+    : verified?.untrustedSigner !== undefined
+      ? untrustedSignerReason(verified.untrustedSigner)
+      : expected === null
       ? `${agent}'s system prompt is not signed (or its signature does not verify)`
       : expected !== found
         ? `${agent}'s system prompt changed since it was signed`
