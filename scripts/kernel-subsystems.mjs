@@ -58,7 +58,9 @@ export const KERNEL_SUBSYSTEMS = {
   experiment: { uses: ['rng', 'spec', 'trust', 'injectionSuite', 'term', 'state'], types: ['trace'] },
   // OpenTelemetry export: a run's events as OTLP spans (GenAI conventions); sending is the host's.
   otel: { uses: [], types: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc', 'specHash'] },
+  // The examples index with each example's lesson (public/examples/index.json): jumps name event types.
+  exampleIndex: { uses: ['trace'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc', 'specHash', 'exampleIndex'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

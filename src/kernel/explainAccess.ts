@@ -2,7 +2,8 @@
  * Why an agent may (or may not) reach a target, answered by the run itself: the document is
  * started as a run would be (run.started and every job, with its capability handles, as
  * Kernel.create does) and the call is put through the kernel's own system-call decision
- * (trust/syscallDecision.ts: the kernel's refusals, then capability, tier, execute-only, taint and
+ * (trust/syscallDecision.ts: the kernel's refusals — an unknown tool, arguments that do not match
+ * its schema when a concrete call is given — then capability, tier, execute-only, taint and
  * the rules under the mode). The Policy view draws its capability edges from this, so an edge
  * never says what the run would not do. Pure and deterministic.
  */
@@ -74,7 +75,8 @@ export function explainAccess(spec: HarnessSpec, agent: string, target: string, 
   const decideWith = (tool: string, args: Record<string, unknown>): DecisionRecord => {
     const input = { tool, args, ...(taint.length > 0 ? { taint: [...taint] } : {}) };
     const toolSpec = spec.tools.find((t) => t.id === tool);
-    return decisionRecord(decideSyscall(gate, state, agent, input, toolSpec, toolClassFor(toolSpec, tool), mode), taint);
+    // A bare capability has no arguments to check yet; a concrete call's are checked as the run would.
+    return decisionRecord(decideSyscall(gate, state, agent, input, toolSpec, toolClassFor(toolSpec, tool), mode, { argSchema: call.args !== undefined }), taint);
   };
   if (!isStore) return decideWith(call.tool ?? target, call.args ?? {});
   const args = { store: target, ...call.args };

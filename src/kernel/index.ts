@@ -66,6 +66,7 @@ export { DEFENCES, UTILITY_KEPT, attackSucceeded, parseSuiteIndex, scoreSuite, s
 export { UNATTENDED_EVENT_CAP, cliAnswers, runToStop, type RunToStopOptions, type RunToStopResult } from './runToStop';
 export { storeTier } from './spec/schema';
 export { specDefaults } from './spec/defaults';
+export { PILLARS, BREAK_POINTS, parseExampleIndex, groupExamples, ExampleEntrySchema, type Pillar, type BreakPoint, type Lesson, type LessonJump, type ExampleEntry } from './exampleIndex';
 export { evaluate as evaluateGoal, explain as explainGoal, type BudgetLimits } from './term/goals';
 export { agentCard, agentCardJson, type AgentCard, type AgentCardOptions } from './ipc/agentCard';
 export { TASK_STATES, TASK_TRANSITIONS, taskStateName, isTerminal as isTerminalTask, type TaskState } from './ipc/taskState';

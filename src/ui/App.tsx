@@ -24,6 +24,7 @@ import { watchLocalModels } from './shell/localModels';
 import { InspectorSplitter, RunPanelSplitter, SidePanel } from './shell/layoutPanels';
 import { useLayoutPersistence } from './shell/layoutPersistence';
 import { FirstRunTour } from './shell/FirstRunTour';
+import { LessonPanel } from './shell/LessonPanel';
 import { useUndoKeys } from './shell/useUndoKeys';
 
 let booted: Promise<void> | null = null;
@@ -90,6 +91,7 @@ export function App() {
             <div className="hs-center">{projectId ? <Canvas key={projectId} /> : ready ? <NoProject onOpenProjects={openProjects} /> : <div className="hs-empty hs-muted">Opening…</div>}</div>
             {layout.inspectorCollapsed ? <span /> : <InspectorSplitter />}
             <SidePanel side="right" name="Inspector" collapsed={layout.inspectorCollapsed} onToggle={() => setLayout({ inspectorCollapsed: !layout.inspectorCollapsed })}>
+              <LessonPanel />
               <Inspector />
             </SidePanel>
           </main>

@@ -12,12 +12,16 @@ import type { ToolClass } from '../tools/toolClass';
 import type { GateResult, SyscallInput, TrustGate } from './gate';
 import type { DecisionRecord, Mode } from './types';
 
-/** Decides `call` by `agent` in `state` (`cls`: the tool's class, undefined for no such tool): the kernel's own refusals first, then the gate. */
-export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, agent: string, call: SyscallInput, spec: ToolSpec | undefined, cls: Pick<ToolClass, 'target'> | undefined, mode: Mode): GateResult {
+/**
+ * Decides `call` by `agent` in `state` (`cls`: the tool's class, undefined for no such tool): the
+ * kernel's own refusals first, then the gate. `argSchema: false` skips the argument-schema check,
+ * for explaining a bare capability (a call with no arguments yet), never for a call a run makes.
+ */
+export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, agent: string, call: SyscallInput, spec: ToolSpec | undefined, cls: Pick<ToolClass, 'target'> | undefined, mode: Mode, opts: { argSchema?: boolean } = {}): GateResult {
   const refuse = (rule: string, reason: string): GateResult => ({ decision: { effect: 'deny', module: 'kernel', rule, scope: 'kernel', mode, reason }, hook: 'tool.call' });
   if (!cls) return refuse('unknown-tool', `there is no tool "${call.tool}"`);
   // The API membrane: arguments that do not match the tool's schema never reach a permission module.
-  const invalid = argSchemaProblem(call.tool, spec, call.args);
+  const invalid = opts.argSchema === false ? null : argSchemaProblem(call.tool, spec, call.args);
   if (invalid !== null) return { decision: { effect: 'deny', module: 'kernel', rule: 'arg-schema', scope: 'kernel', mode, reason: invalid, code: 'schema' }, hook: 'tool.call' };
   const target = cls.target(spec, { agent, tool: call.tool, args: call.args, newId: '' });
   if ('error' in target) return refuse('bad-arguments', target.error);

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TrustedKeys } from './TrustedKeys';
 import { MODES, SCOPE_LEVELS, type Mode, type PolicySpec, type ScopeLevel } from '../../kernel';
 import { createScope, setMode, setRequireSigned, setTaint } from './policyActions';
 import { nodeId } from './policyGraph';
@@ -21,6 +22,7 @@ const MODE_HINT: Readonly<Record<Mode, string>> = {
  */
 export function PolicyHeader({ policy, focused, note }: { policy: PolicyEntries; focused: boolean; note: string | null }) {
   const [level, setLevel] = useState<ScopeLevel>('project');
+  const [keysOpen, setKeysOpen] = useState(false);
   const panTo = usePanTo();
   return (
     <div className={`hs-pol-header${focused ? ' is-focused' : ''}`} data-testid="policy-header" data-focused={focused ? 'true' : 'false'}>
@@ -49,6 +51,9 @@ export function PolicyHeader({ policy, focused, note }: { policy: PolicyEntries;
         <input type="checkbox" checked={policy.requireSigned} onChange={(e) => setRequireSigned(e.currentTarget.checked)} data-testid="policy-require-signed" />
         <span>Require signed</span>
       </label>
+      <button type="button" className="hs-btn hs-btn--small" aria-expanded={keysOpen} onClick={() => setKeysOpen(!keysOpen)} data-testid="policy-trusted-keys" title="Whose signatures count: this browser's key, the org's keys and this project's">
+        Trusted keys
+      </button>
       <span className="hs-pol-header__sep" />
       <label className="hs-pol-header__field">
         <span>Scope</span>
@@ -73,6 +78,7 @@ export function PolicyHeader({ policy, focused, note }: { policy: PolicyEntries;
         <i className="hs-pol-legend__ask">ask</i>
         <i className="hs-pol-legend__deny">deny</i>
       </span>
+      {keysOpen && <TrustedKeys />}
       {note && (
         <div className="hs-pol-header__note" role="status" data-testid="policy-jump-note">
           {note}

@@ -526,3 +526,37 @@ export async function showRunAt(meta: RunMeta, seq?: number): Promise<void> {
   await selectRun(meta.id);
   if (seq !== undefined && store().runId === meta.id) store().setCursor(seq);
 }
+
+/**
+ * A lesson's "jump to": the cursor on the first event matching `bp` in a run of the open document
+ * at `seed`. The selected run is searched first when it has that seed (`find` over its held
+ * events); otherwise a new run at `seed` is started and played with only `bp`, so the worker
+ * pauses it at the event. Answers the seq the cursor moved to, or null when the run ended first.
+ */
+export async function showFirstMatch(seed: number, bp: Breakpoint, find: (events: readonly KernelEvent[]) => number | null): Promise<number | null> {
+  let found: number | null = null;
+  await guarded(async () => {
+    const meta = selectedMeta();
+    if (meta && meta.seed === seed) {
+      const seq = find(store().events);
+      if (seq !== null) {
+        store().setCursor(seq);
+        found = seq;
+        return;
+      }
+    }
+    const s = store();
+    if (s.projectId === null) return;
+    const started = await adopt(await studio().startRun(s.projectId, s.doc, seed));
+    if (!started) return;
+    store().upsertRun({ ...started, status: 'running' });
+    const done = await studio().play(started.id, [bp]);
+    await settle(done);
+    const seq = find(store().events);
+    if (seq !== null && store().runId === done.id) {
+      store().setCursor(seq);
+      found = seq;
+    }
+  });
+  return found;
+}

@@ -3,7 +3,8 @@ import { studio } from '../../bridge/client';
 import type { ProjectSummary } from '../../bridge/api';
 import { useStudio } from '../../store';
 import { useModalDialog } from '../shared/useModalDialog';
-import { createBlank, createFromExample, deleteStoredProject, listExamples, openProject, renameStoredProject, type ExampleEntry } from './projectActions';
+import { createBlank, createFromExample, deleteStoredProject, openProject, renameStoredProject, type ExampleEntry } from './projectActions';
+import { ExamplesIndex } from './ExamplesIndex';
 
 function when(ms: number): string {
   const d = new Date(ms);
@@ -108,7 +109,7 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
           </button>
         </header>
         {error && <div className="hs-banner hs-banner--error">{error}</div>}
-        <ExampleList onPick={(example) => void create('example', example)} />
+        <ExamplesIndex onPick={(example) => void create('example', example)} />
         {projects === null ? (
           <p className="hs-muted hs-pad">Loading…</p>
         ) : projects.length === 0 ? (
@@ -132,33 +133,5 @@ export function ProjectsDialog({ onClose }: { onClose(): void }) {
         )}
       </div>
     </div>
-  );
-}
-
-/** The shipped examples, each opened as a new project (a copy: the example itself never changes). */
-function ExampleList({ onPick }: { onPick(example: ExampleEntry): void }) {
-  const [examples, setExamples] = useState<ExampleEntry[]>([]);
-  useEffect(() => {
-    let live = true;
-    listExamples().then((list) => live && setExamples(list), () => live && setExamples([]));
-    return () => {
-      live = false;
-    };
-  }, []);
-  if (examples.length === 0) return null;
-  return (
-    <section className="hs-examples" aria-label="Examples">
-      <h3 className="hs-examples__title">Examples</h3>
-      <ul className="hs-examples__list">
-        {examples.map((ex) => (
-          <li key={ex.file}>
-            <button type="button" className="hs-btn" data-testid={`example-${ex.file.replace(/\.json$/, '')}`} onClick={() => onPick(ex)} title={`Open a copy of ${ex.name}`}>
-              {ex.name}
-            </button>
-            <span className="hs-muted">{ex.about}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }

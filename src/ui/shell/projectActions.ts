@@ -4,25 +4,33 @@
  */
 import { callback, studio } from '../../bridge/client';
 import type { ProjectRecord, ProjectSummary } from '../../bridge/api';
-import type { SpecIssue } from '../../kernel';
+import { parseExampleIndex, type ExampleEntry, type SpecIssue } from '../../kernel';
 import { useStudio } from '../../store';
 import { flushSave } from './autosave';
+import { rememberExample } from './examplesLesson';
 import { blankDocument, exportFileName, exportText, issueLines, readImport, type ImportedFile } from './projectFiles';
 
 export const LAST_PROJECT_KEY = 'ui.lastProjectId';
 const EXAMPLES = `${import.meta.env.BASE_URL}examples/`;
 
-/** An example harness shipped in public/examples (listed in its index.json). */
-export interface ExampleEntry {
-  file: string;
-  name: string;
-  about: string;
-}
+/** An example harness shipped in public/examples (listed in its index.json, with its lesson). */
+export type { ExampleEntry };
 
-export async function listExamples(): Promise<ExampleEntry[]> {
-  const res = await fetch(`${EXAMPLES}index.json`);
-  if (!res.ok) throw new Error(`${EXAMPLES}index.json answered ${res.status}`);
-  return (await res.json()) as ExampleEntry[];
+let examples: Promise<ExampleEntry[]> | null = null;
+
+/** The examples index, parsed (kernel/spec/exampleIndex.ts); read once per page. */
+export function listExamples(): Promise<ExampleEntry[]> {
+  examples ??= (async () => {
+    const res = await fetch(`${EXAMPLES}index.json`);
+    if (!res.ok) throw new Error(`${EXAMPLES}index.json answered ${res.status}`);
+    const parsed = parseExampleIndex(await res.json());
+    if (!parsed.ok) throw new Error(`${EXAMPLES}index.json: ${parsed.errors.join('; ')}`);
+    return parsed.entries;
+  })().catch((err: unknown) => {
+    examples = null;
+    throw err;
+  });
+  return examples;
 }
 
 function fail(what: string, err: unknown): void {
@@ -95,9 +103,11 @@ export function createBlank(name = 'Untitled harness'): Promise<ProjectRecord | 
   return createProject(name, blankDocument(name));
 }
 
-export async function createFromExample(name = 'Research team', file?: string): Promise<ProjectRecord | null> {
+export async function createFromExample(name = 'Research team', file = 'research-team.json'): Promise<ProjectRecord | null> {
   try {
-    return await createProject(name, await fetchExample(file));
+    const record = await createProject(name, await fetchExample(file));
+    if (record) rememberExample(record.id, file);
+    return record;
   } catch (err) {
     fail('Could not load the example', err);
     return null;
