@@ -31,6 +31,7 @@ export { Projection } from './trace/projection';
 export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, type SpillOptions } from './trace/eventLog';
 export { traceHash, canonicalEvent, TraceHasher } from './trace/hash';
 export { STATE_EDIT_KINDS, type StateEdit, type EditApplied } from './trace/editEvent';
+export { coreBlocksOf, type CoreBlockView } from './loop/editState';
 export { diffRuns, decisionLine, type RunDiff, type AgentDiff, type AgentSummary } from './trace/diff';
 export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
 export { readTraceFile, type TraceFile, type TraceFileError } from './trace/traceFile';

@@ -16,3 +16,4 @@ export const useStudio = create<StudioState>()((...a) => ({
 }));
 
 export { useSuiteScoring, type SuitePhase, type SuiteScoringState } from './suiteScoring';
+export { editsAt, usePendingEdits, type PendingEdits } from './pendingEdits';

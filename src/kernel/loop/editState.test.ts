@@ -4,7 +4,8 @@ import { parseHarness, type HarnessSpec } from '../spec';
 import { Kernel } from '../kernel';
 import { harness, TestKernel } from '../test/TestKernel';
 import type { EventOf, KernelEvent } from '../trace/events';
-import { editDigest } from './editState';
+import { coreBlocksOf, editDigest } from './editState';
+import { promptAt } from './contextPrompt';
 import type { StateEdit } from '../trace/editEvent';
 
 function example(name: string): HarnessSpec {
@@ -140,5 +141,20 @@ describe('each kind of edit', () => {
     expect(t.kernel.submit({ kind: 'edit', edit: { kind: 'tool-result.edit', callId: r.callId, text: EDITED } })).toEqual({ ok: true });
     await t.step(1).expectEvent('human.edited', { seq: r.seq + 1, edit: { kind: 'tool-result.edited' } }).runToEnd();
     expect(t.state.artifacts.report?.text).toContain('EDITED FINDING');
+  });
+
+  it('lists the core blocks (declared and written) core.edit finds; a paused run takes a core edit in place, the next turn sees it, the trace replays', async () => {
+    const t = await new TestKernel(pair).runUntil('infer.completed', { agent: 'a' });
+    const blocks = coreBlocksOf(t.state.procs.a!);
+    expect(blocks).toEqual([{ label: 'persona', text: 'I am A.', segment: t.state.procs.a!.context[0]!.id, declared: true }]);
+    expect(coreBlocksOf({ context: [{ ...t.state.procs.a!.context[0]!, kind: 'core', source: 'core:notes', text: 'n1', id: 's9' }] })).toEqual([{ label: 'notes', text: 'n1', segment: 's9', declared: false }]);
+    expect(t.kernel.submit({ kind: 'edit', edit: { kind: 'core.edit', agent: 'a', label: 'persona', text: 'I am A, edited while paused.' } })).toEqual({ ok: true });
+    const at = t.events().length;
+    await t.step(1).expectEvent('human.edited', { seq: at, agent: 'a', target: 'a\'s core block "persona"' });
+    expect(coreBlocksOf(t.state.procs.a!)[0]!.text).toBe('I am A, edited while paused.');
+    await t.runToEnd();
+    const next = t.events().find((e) => e.seq > at && e.type === 'infer.started' && e.agent === 'a')!;
+    expect(promptAt(pair, 1, t.events(), next.seq, 'a')!.segments.map((x) => x.text).join('\n')).toContain('<persona>\nI am A, edited while paused.\n</persona>');
+    await t.restore({ upTo: at }).runToEnd().expectSameTrace(t);
   });
 });

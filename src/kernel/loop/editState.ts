@@ -56,6 +56,36 @@ function returnedOf(v: EditView, callId: string): EventOf<'tool.returned'> | Eve
   return called;
 }
 
+/** One core-memory block of an agent at the cursor, as a person edits it (`core.edit` by its label). */
+export interface CoreBlockView {
+  label: string;
+  text: string;
+  /** The segment holding it: its own `core` segment, or the system segment for a block the document declares. */
+  segment: string;
+  /** Declared in the document: it lives inside the system prompt as `<label>…</label>` (loop/jobPipeline.ts). */
+  declared: boolean;
+}
+
+/**
+ * An agent's core-memory blocks in its window: those it wrote (their own `core` segments) and
+ * those the document declares (inside the system segment). The studio lists and edits these;
+ * `core.edit` resolves its label against the same list.
+ */
+export function coreBlocksOf(p: Pick<Proc, 'context'>): CoreBlockView[] {
+  const out: CoreBlockView[] = p.context.filter((x) => x.kind === 'core' && x.source.startsWith('core:')).map((x) => ({ label: x.source.slice(5), text: x.text, segment: x.id, declared: false }));
+  const system = p.context.find((x) => x.kind === 'system');
+  if (!system) return out;
+  for (const m of system.text.matchAll(/^<([^/>\n]+)>$/gm)) {
+    const label = m[1]!;
+    if (out.some((b) => b.label === label)) continue;
+    const start = m.index + m[0].length + 1;
+    const end = system.text.indexOf(`\n</${label}>`, start - 1);
+    if (end < 0) continue;
+    out.push({ label, text: end < start ? '' : system.text.slice(start, end), segment: system.id, declared: true });
+  }
+  return out;
+}
+
 /** Resolves and checks one edit against the state at the cursor (see the module comment). */
 export function resolveEdit(v: EditView, edit: StateEdit): EditResolution {
   const s = v.s;
@@ -95,25 +125,20 @@ export function resolveEdit(v: EditView, edit: StateEdit): EditResolution {
       const text = textOf(edit);
       const name = `${p.id}'s core block "${String(edit.label)}"`;
       if (text === null) return fail(`the new text of ${name} must be a string`);
-      const seg = p.context.find((x) => x.kind === 'core' && x.source === `core:${edit.label}`);
-      if (seg) {
-        if (text === seg.text) return fail(`the new text of ${name} is the same as the old one`);
-        return event(p.id, name, seg.text, text, { kind: 'core.edited', label: edit.label, segment: seg.id, text, tokens: countTokens(text, p.encoding) });
-      }
-      // A block the document declares lives in the system segment, as <label>…</label> (loop/jobPipeline.ts).
-      const system = p.context.find((x) => x.kind === 'system');
-      const open = `<${edit.label}>\n`;
-      const close = `\n</${edit.label}>`;
-      const from = system ? system.text.indexOf(open) : -1;
-      const to = from < 0 ? -1 : system!.text.indexOf(close, from + open.length);
-      if (!system || from < 0 || to < 0) {
-        const labels = [...p.context.filter((x) => x.kind === 'core').map((x) => x.source.slice(5)), ...[...(system?.text.matchAll(/^<([^/>\n]+)>$/gm) ?? [])].map((m) => m[1]!)];
+      const block = coreBlocksOf(p).find((b) => b.label === edit.label);
+      if (!block) {
+        const labels = coreBlocksOf(p).map((b) => b.label);
         return fail(`${p.id} has no core-memory block "${String(edit.label)}" ${at}${labels.length > 0 ? ` (it has ${labels.join(', ')})` : ' (it has none)'}`);
       }
-      const old = system.text.slice(from + open.length, to);
-      if (text === old) return fail(`the new text of ${name} is the same as the old one`);
+      if (text === block.text) return fail(`the new text of ${name} is the same as the old one`);
+      if (!block.declared) return event(p.id, name, block.text, text, { kind: 'core.edited', label: edit.label, segment: block.segment, text, tokens: countTokens(text, p.encoding) });
+      // A declared block is spliced into the whole system text, which the event carries.
+      const system = p.context.find((x) => x.id === block.segment)!;
+      const open = `<${edit.label}>\n`;
+      const from = system.text.indexOf(open);
+      const to = from + open.length + block.text.length;
       const whole = `${system.text.slice(0, from + open.length)}${text}${system.text.slice(to)}`;
-      return event(p.id, name, old, text, { kind: 'core.edited', label: edit.label, segment: system.id, text: whole, tokens: countTokens(whole, p.encoding) });
+      return event(p.id, name, block.text, text, { kind: 'core.edited', label: edit.label, segment: system.id, text: whole, tokens: countTokens(whole, p.encoding) });
     }
     case 'chunk.edit': {
       const docs = s.stores[edit.store];

@@ -1,6 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useFixedRows } from '../run/useFixedRows';
-import type { Segment } from '../../kernel';
+import { coreBlocksOf, type Segment } from '../../kernel';
+import { useAddEdit } from '../run/EditStateApply';
+import { EditStateText, SegmentAddForm } from '../run/EditStateText';
+import '../run/editState.css';
 import { useStudio } from '../../store';
 import { ArchiveBrowser } from './ArchiveBrowser';
 import { archiveStores } from './archive';
@@ -52,6 +55,10 @@ export function MemoryView() {
   const [recallOpen, setRecallOpen] = useState(false);
   const recallWin = useFixedRows<HTMLDivElement>(recallOpen ? recallRows.length : 0, RECALL_ROW, -1, 8);
   const chosen = rows.find((r) => r.id === selected) ?? recallRows.find((r) => r.id === selected) ?? null;
+  // The kernel lists the core blocks (its own and the document's, inside the system prompt): core.edit finds them the same way.
+  const blocks = useMemo(() => (proc ? coreBlocksOf(proc) : []), [proc]);
+  const addEdit = useAddEdit();
+  const inWindow = chosen !== null && context.some((x) => x.id === chosen.id);
 
   return (
     <div className="mv" data-testid="memory-view">
@@ -78,6 +85,18 @@ export function MemoryView() {
             <div className="rp-scroll">
               <PageTable rows={rows} selected={selected} onSelect={setSelected} />
               {rows.length === 0 && <div className="rp-empty">The window is empty.</div>}
+              {addEdit && agent !== null && (
+                <details className="mv-edit" data-testid="mv-edit" open>
+                  <summary className="rp-head">Core memory · {blocks.length} block{blocks.length === 1 ? '' : 's'} · add a segment</summary>
+                  {blocks.map((b) => (
+                    <div key={`${agent}:${b.label}@${cursor}`} className="es-item" data-testid="mv-core-block" data-label={b.label}>
+                      <div className="es-meta">core block {b.label} · {b.declared ? `declared, in ${b.segment}` : b.segment}</div>
+                      <EditStateText text={b.text} label={`${agent}'s core block ${b.label}`} testId="mv-core-text" onSave={(t) => addEdit({ kind: 'core.edit', agent, label: b.label, text: t })} />
+                    </div>
+                  ))}
+                  <SegmentAddForm key={`${agent}@${cursor}`} agent={agent} onAdd={(text, fact) => addEdit({ kind: 'segment.add', agent, text, ...(fact ? { fact: true } : {}) })} />
+                </details>
+              )}
             </div>
             {chosen && (
               <div className="mv-detail" data-testid="segment-detail">
@@ -86,7 +105,18 @@ export function MemoryView() {
                   <span className="rp-spacer" />
                   <button type="button" onClick={() => setSelected(null)} aria-label="Close segment">×</button>
                 </div>
-                <pre className="rp-pre">{chosen.text}</pre>
+                {addEdit && agent !== null && inWindow && chosen.kind !== 'system' && chosen.kind !== 'core' ? (
+                  <EditStateText
+                    key={`${chosen.id}@${cursor}`}
+                    text={chosen.text}
+                    label={`segment ${chosen.id}`}
+                    testId="mv-segment-text"
+                    onSave={(t) => addEdit({ kind: 'segment.edit', agent, segment: chosen.id, text: t })}
+                    onRemove={() => addEdit({ kind: 'segment.remove', agent, segment: chosen.id })}
+                  />
+                ) : (
+                  <pre className="rp-pre">{chosen.text}</pre>
+                )}
               </div>
             )}
           </>

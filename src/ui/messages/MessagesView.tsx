@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { KernelEvent } from '../../kernel';
+import { EditStateMessages } from '../run/EditStateMessages';
+import '../run/editState.css';
 import { HumanComposer } from './HumanComposer';
 import { MessageList } from './MessageList';
 import { RetentionTable } from './RetentionTable';
@@ -61,6 +63,9 @@ export function MessagesView({ events, cursor, agents, onSelectEvent, onSend, ca
         <div className="rp-head">Retention per edge</div>
         <div className="rp-scroll mg-ret-box">
           <RetentionTable edges={model.edges} chain={model.chain} />
+        </div>
+        <div className="rp-scroll">
+          <EditStateMessages />
         </div>
         <HumanComposer agents={agents} waiting={waiting} canSend={canSend} onSend={onSend} />
       </div>

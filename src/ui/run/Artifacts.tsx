@@ -3,6 +3,8 @@ import { changeContent, provenanceStatement, resourceHistories, reviewAt, type D
 import { useStudio } from '../../store';
 import { downloadText } from '../shared/download';
 import { TaintBadges } from '../trust/Taint';
+import { useAddEdit } from './EditStateApply';
+import { EditStateText } from './EditStateText';
 import { authorityLabel, inputsLabel, modelLabel, promptLabel, runSpec } from '../trust/provenance';
 
 const REVIEW_TEXT = { unreviewed: 'unreviewed', approved: 'approved by a person', 'rolled-back': 'rolled back' } as const;
@@ -30,7 +32,7 @@ function History({ chain, cursor }: { chain: readonly DescribedChange[]; cursor:
 }
 
 /** One artifact or tool-written resource: its text now, its history, and its provenance attestation. */
-function Resource({ name, text, by, chain, cursor, onExport }: { name: string; text: string | null; by: string; chain: readonly DescribedChange[] | undefined; cursor: number; onExport(): void }) {
+function Resource({ name, text, by, chain, cursor, onExport, onEdit }: { name: string; text: string | null; by: string; chain: readonly DescribedChange[] | undefined; cursor: number; onExport(): void; onEdit?: ((text: string) => void) | undefined }) {
   const [open, setOpen] = useState(false);
   return (
     <div className="rp-artifact" data-testid="artifact" data-name={name}>
@@ -48,7 +50,7 @@ function Resource({ name, text, by, chain, cursor, onExport }: { name: string; t
           </>
         )}
       </div>
-      {text !== null && <pre className="rp-pre">{text}</pre>}
+      {text !== null && (onEdit ? <EditStateText key={cursor} text={text} label={`artifact ${name}`} testId="artifact-text" onSave={onEdit} /> : <pre className="rp-pre">{text}</pre>)}
       {open && chain && <History chain={chain} cursor={cursor} />}
     </div>
   );
@@ -71,6 +73,7 @@ export function Artifacts() {
   const meta = useStudio((s) => s.runs.find((r) => r.id === s.runId));
   const spec = useMemo(() => runSpec(meta?.doc), [meta?.doc]);
   const log = provenance();
+  const addEdit = useAddEdit();
   const records = log?.records();
   const histories = useMemo(() => (records && spec ? resourceHistories(records, spec, cursor) : new Map<string, DescribedChange[]>()), [records, spec, cursor, head]);
   const entries = artifacts ? Object.entries(artifacts) : [];
@@ -89,7 +92,7 @@ export function Artifacts() {
         {entries.length === 0 && written.length === 0 && <div className="rp-empty">No artifact written yet at this point of the run.</div>}
         {entries.map(([name, a]) => {
           const chain = histories.get(`artifact ${name}`);
-          return <Resource key={name} name={name} text={a.text} by={`by ${a.agent} @ ${a.seq}`} chain={chain} cursor={cursor} onExport={exportOf(name, chain, a.text)} />;
+          return <Resource key={name} name={name} text={a.text} by={`by ${a.agent} @ ${a.seq}`} chain={chain} cursor={cursor} onExport={exportOf(name, chain, a.text)} onEdit={addEdit ? (t) => addEdit({ kind: 'artifact.edit', name, text: t }) : undefined} />;
         })}
         {written.map(([key, chain]) => {
           const last = chain[chain.length - 1]!.record;

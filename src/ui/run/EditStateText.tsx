@@ -46,3 +46,30 @@ export function EditStateText({ text, testId, label, onSave, onRemove }: { text:
     </div>
   );
 }
+
+/** Adds a segment (optionally a fact, never evicted) at the end of an agent's window. */
+export function SegmentAddForm({ agent, onAdd }: { agent: string; onAdd(text: string, fact: boolean): void }) {
+  const [text, setText] = useState('');
+  const [fact, setFact] = useState(false);
+  return (
+    <div className="es-item">
+      <textarea data-testid="es-add-text" aria-label={`A new segment for ${agent}'s window`} placeholder="Add a segment to this window…" value={text} rows={2} onChange={(e) => setText(e.target.value)} />
+      <div className="rp-line">
+        <label>
+          <input type="checkbox" checked={fact} onChange={(e) => setFact(e.target.checked)} /> fact
+        </label>
+        <button
+          type="button"
+          data-testid="es-add"
+          disabled={text.trim() === ''}
+          onClick={() => {
+            onAdd(text, fact);
+            setText('');
+          }}
+        >
+          Add segment
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,34 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { EventOf, KernelState, StateEdit } from '../../kernel';
 import { useStudio } from '../../store';
-import { EditStateText } from './EditStateText';
-import { forkWithEdits } from './runController';
+import { EditStateApply, useAddEdit } from './EditStateApply';
+import { EditStateText, SegmentAddForm } from './EditStateText';
 import './editState.css';
-
-/** A pending edit in words, for the list above "Fork with edits". */
-function describeEdit(e: StateEdit): string {
-  switch (e.kind) {
-    case 'segment.remove':
-      return `remove ${e.agent}'s segment ${e.segment}`;
-    case 'segment.edit':
-      return `edit ${e.agent}'s segment ${e.segment}`;
-    case 'segment.add':
-      return `add a ${e.fact ? 'fact' : (e.role ?? 'user')} segment to ${e.agent}'s window`;
-    case 'core.edit':
-      return `edit ${e.agent}'s core block "${e.label}"`;
-    case 'chunk.edit':
-      return `edit chunk ${e.id} of ${e.store}`;
-    case 'message.edit':
-      return `edit message ${e.msgId}`;
-    case 'tool-result.edit':
-      return `edit the result of call ${e.callId}`;
-    case 'artifact.edit':
-      return `edit artifact "${e.name}"`;
-  }
-}
-
-/** Where an edit lands (one pending edit per target: a newer one replaces it). */
-const targetOf = (e: StateEdit): string => JSON.stringify({ ...e, text: undefined, fact: undefined, role: undefined });
 
 const MAX_CHUNKS = 50;
 
@@ -44,8 +19,6 @@ function toolResults(events: readonly { type: string }[], cursor: number): Event
 
 function AgentWindow({ state, agent, add }: { state: KernelState; agent: string; add(e: StateEdit): void }) {
   const p = state.procs[agent];
-  const [text, setText] = useState('');
-  const [fact, setFact] = useState(false);
   if (!p) return <div className="rp-empty">No agent selected.</div>;
   return (
     <div className="es-group" data-testid="es-window">
@@ -68,25 +41,7 @@ function AgentWindow({ state, agent, add }: { state: KernelState; agent: string;
           )}
         </div>
       ))}
-      <div className="es-item">
-        <textarea data-testid="es-add-text" aria-label={`A new segment for ${agent}'s window`} placeholder="Add a segment to this window…" value={text} rows={2} onChange={(e) => setText(e.target.value)} />
-        <div className="rp-line">
-          <label>
-            <input type="checkbox" checked={fact} onChange={(e) => setFact(e.target.checked)} /> fact
-          </label>
-          <button
-            type="button"
-            data-testid="es-add"
-            disabled={text.trim() === ''}
-            onClick={() => {
-              add({ kind: 'segment.add', agent, text, ...(fact ? { fact: true } : {}) });
-              setText('');
-            }}
-          >
-            Add segment
-          </button>
-        </div>
-      </div>
+      <SegmentAddForm agent={agent} onAdd={(text, fact) => add({ kind: 'segment.add', agent, text, ...(fact ? { fact: true } : {}) })} />
       <CoreBlockForm agent={agent} add={add} />
     </div>
   );
@@ -115,16 +70,13 @@ export function EditStateView() {
   const runId = useStudio((s) => s.runId);
   const events = useStudio((s) => s.events);
   const head = useStudio((s) => s.head);
-  const [edits, setEdits] = useState<StateEdit[]>([]);
   const [picked, setPicked] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  // Edits are made against the state at one event of one run: moving away drops them.
-  useEffect(() => setEdits([]), [runId, cursor]);
+  const addEdit = useAddEdit();
 
   const order = state?.order ?? [];
   const agent = picked !== null && order.includes(picked) ? picked : (order[0] ?? null);
   const results = useMemo(() => toolResults(events, cursor), [events, head, cursor]);
-  const add = (e: StateEdit) => setEdits((xs) => [...xs.filter((x) => targetOf(x) !== targetOf(e) || e.kind === 'segment.add'), e]);
+  const add = (e: StateEdit) => addEdit?.(e);
 
   if (!state || runId === null) return <div className="rp-empty" data-testid="edit-state">Select a run and put the cursor on an event to edit the state there.</div>;
   const messages = [
@@ -194,34 +146,8 @@ export function EditStateView() {
         </div>
       </div>
       <div className="rp-col es-side">
-        <div className="rp-head">Pending edits ({edits.length})</div>
         <div className="rp-scroll">
-          {edits.length === 0 && <div className="rp-empty">Edit a segment, a core block, a message, a tool result, a chunk or an artifact: the edits are recorded in the fork's trace.</div>}
-          <ol className="es-pending" data-testid="es-pending">
-            {edits.map((e, i) => (
-              <li key={i} data-testid="es-pending-edit" data-kind={e.kind}>
-                {describeEdit(e)}{' '}
-                <button type="button" aria-label={`Drop the edit: ${describeEdit(e)}`} onClick={() => setEdits((xs) => xs.filter((_, j) => j !== i))}>
-                  ✕
-                </button>
-              </li>
-            ))}
-          </ol>
-          <button
-            type="button"
-            data-testid="fork-with-edits"
-            disabled={edits.length === 0 || busy}
-            title="A new run from this event, with these edits recorded as human inputs; Run (F8) continues it"
-            onClick={() => {
-              setBusy(true);
-              void forkWithEdits(edits).then((ok) => {
-                setBusy(false);
-                if (ok) setEdits([]);
-              });
-            }}
-          >
-            Fork with edits
-          </button>
+          <EditStateApply full />
         </div>
       </div>
     </div>

@@ -5,6 +5,7 @@ import { issueEntityId, issueText } from '../editor/issueIndex';
 import { isTextEntry } from '../shared/textEntry';
 import { ApprovalPrompt } from '../trust/ApprovalPrompt';
 import { Artifacts } from './Artifacts';
+import { EditStateApply } from './EditStateApply';
 import { Breakpoints } from './Breakpoints';
 import { EventDetail } from './EventDetail';
 import { EventLog } from './EventLog';
@@ -183,6 +184,7 @@ export function RunPanel() {
       <Banners />
       <ApprovalPrompt />
       <ViewTabs view={view} onChange={setView} />
+      {view !== 'edit' && !collapsed && <EditStateApply />}
       {!collapsed && (
       <Suspense fallback={<div className="rp-empty">Loading the {view} view…</div>}>
       {view === 'scheduler' ? (

@@ -447,6 +447,44 @@ export function forkWithEdits(edits: StateEdit[]): Promise<boolean> {
   }).then(() => ok);
 }
 
+/**
+ * True when the person's edits at the cursor go into the selected run itself: it is live (not
+ * stopped, not playing) and the cursor is at its head, where it is paused. Elsewhere (an earlier
+ * event, a stopped run) the edits make a fork from the cursor.
+ */
+export function editsApplyInPlace(s: { runId: string | null; cursor: number; head: number; runs: readonly RunMeta[] }): boolean {
+  const meta = s.runs.find((r) => r.id === s.runId);
+  return meta !== undefined && meta.status !== 'stopped' && meta.status !== 'running' && s.cursor === s.head && s.head >= 0;
+}
+
+/**
+ * Applies the person's state edits made at the cursor: into the paused run itself, each one
+ * recorded as `human.edited` at its head (the kernel checks each; Run continues from there), or,
+ * at an earlier event or on a stopped run, as a fork with the edits. True when all were taken.
+ */
+export function applyEdits(edits: StateEdit[]): Promise<boolean> {
+  const s = store();
+  if (!editsApplyInPlace(s)) return forkWithEdits(edits);
+  let ok = false;
+  return guarded(async () => {
+    const meta = selectedMeta();
+    if (!meta) return;
+    const ready = await live(meta);
+    for (const edit of edits) {
+      let done: RunMeta;
+      try {
+        done = await studio().input(ready.id, { kind: 'edit', edit }, enabledBreakpoints());
+      } catch (err) {
+        await refresh(ready.id);
+        throw err;
+      }
+      await settle(done);
+      if (store().runId === done.id) store().setCursor(done.head);
+    }
+    ok = true;
+  }).then(() => ok);
+}
+
 /** Names (blank: unnames) or pins a run; the list shows it at once. */
 export function labelRun(runId: string, label: { name?: string | null; pinned?: boolean }): Promise<void> {
   return guarded(async () => {
