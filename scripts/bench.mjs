@@ -59,9 +59,12 @@
  *   experimentsQueue    the same experiment through Redis: `harness experiment --queue` (this process) with two
  *                       `harness worker` processes on a redis-server started at a free port (bench/queue.ts):
  *                       the coordinator's CPU ms per run, wall ms per run, runs/s     aim < 2 ms per run
+ *   contextView         the context view at cursors near the end of a 100k-event run (20k with --quick): ms per
+ *                       cursor move replaying from event 0 (before) vs the worker's kept replay (bench/contextView.ts),
+ *                       and their ratio on the same run and cursors                         aim ratio >= 10
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -515,9 +518,19 @@ async function benchQueueGroup() {
   }
 }
 
+// ---- (n) the context view at a cursor near the end of a long run: replayed from 0 vs kept --
+
+async function benchContextViewCost() {
+  const bundle = await bundleTs('bench/contextView.ts');
+  const { benchContextView } = await import(bundle);
+  const r = await benchContextView(QUICK ? 20_000 : 100_000);
+  line('context view near the end, per move', `${r.afterMs} ms`, `aim: 10x cheaper than a replay from 0  ${verdict(r.ratio >= 10)}  (${r.ratio}x: ${r.beforeMs} ms replaying from event 0 before, ${r.afterMs} ms kept; the first question replays once, ${r.firstMs} ms; ${fmt(r.events)} events, 10 agents)`);
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null };
+const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -546,5 +559,6 @@ await measure('scaleCanvas', 'scale', benchScaleCanvasGroup);
 await measure('scaleRun', 'scale', benchScaleRunGroup);
 await measure('experiments', 'experiments', benchExperimentsGroup);
 await measure('experimentsQueue', 'experiments', benchQueueGroup);
+await measure('contextView', 'context', benchContextViewCost);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

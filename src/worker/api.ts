@@ -314,6 +314,12 @@ export interface StudioApi extends ExperimentsApi {
    */
   stepTo(runId: string, req: StepRequest, breakpoints: Breakpoint[]): Promise<{ stop: number | null; events: KernelEvent[] }>;
   /**
+   * Where a DevTools step from `req.at` stops among the events already recorded (kernel/trace/
+   * stepping.ts), read from the live kernel or scanned from the stored trace page by page, so it
+   * works on a run too long for the page to hold (a windowed run). Null: not by the run's head.
+   */
+  findStep(runId: string, req: StepRequest): Promise<number | null>;
+  /**
    * The prompt `agent` was sent at its latest turn start at or before event `seq` (or its next
    * turn's, before its first): system prompt, window segments with token counts and the event
    * that put each there, and on a real CPU the request body as sent (worker/contextAt.ts).

@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, findStopPaged, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
@@ -24,7 +24,7 @@ import { onSuiteCpu, scoreServedSuite, workerSuiteRunner, type SuiteScoring } fr
 import { EndpointUnusableError, runWebExperimentJob, type JobCpu } from './experimentJob';
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
-import { contextAnswer, type ContextAnswer } from './contextAt';
+import { ContextCache, type ContextAnswer } from './contextAt';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
 import { storedRunMeta } from './storedRunMeta';
@@ -111,6 +111,8 @@ class Studio implements StudioService {
   private readonly leaseMs: number;
   private readonly timing: DriveTiming;
   private readonly live = new Map<string, LiveRun>();
+  /** The context view's replays of the runs it looked at last (worker/contextAt.ts). */
+  private readonly contexts = new ContextCache();
   private readonly stoppedOrder: string[] = [];
   private readonly sinks = new Map<string, BatchSink>();
   private readonly noticeSinks = new Set<(n: Notice) => void>();
@@ -384,13 +386,24 @@ class Studio implements StudioService {
     return { stop: outcome.hit?.seq ?? last?.seq ?? null, events: outcome.events };
   }
 
+  async findStep(runId: string, req: StepRequest): Promise<number | null> {
+    const live = this.live.get(runId);
+    if (live) return findStop(live.kernel.events, req, live.kernel.head);
+    const head = await this.guard(() => this.runs.headOf(runId));
+    if (head === undefined) throw new Error(`There is no run ${runId} (it may have been deleted).`);
+    return findStopPaged((from, to) => this.guard(() => this.runs.loadEvents(runId, from, to)), req, head);
+  }
+
   async contextAt(runId: string, seq: number, agent: string): Promise<ContextAnswer | null> {
     const live = this.live.get(runId);
-    if (live) return seq >= 0 && seq <= live.kernel.head ? contextAnswer(live.kernel.document, live.meta().seed, live.kernel.events, seq, agent) : null;
+    if (live) {
+      const k = live.kernel;
+      return this.contexts.answer(runId, { spec: k.document, seed: live.meta().seed, head: k.head, events: (from, to) => k.events.slice(from, to + 1), stateAt: (s) => k.stateAt(s) }, seq, agent);
+    }
     const row = await this.guard(() => this.runs.get(runId));
-    if (!row || seq < 0 || seq > row.head) return null;
-    const events = await this.guard(() => this.runs.loadEvents(runId, 0, seq));
-    return contextAnswer(this.specOf(row), row.seed, events, seq, agent);
+    if (!row) return null;
+    const source = { spec: this.specOf(row), seed: row.seed, head: row.head, events: (from: number, to: number) => this.guard(() => this.runs.loadEvents(runId, from, to)), stateAt: (s: number) => this.guard(() => storedStateAt(this.runs, runId, s)) };
+    return this.contexts.answer(runId, source, seq, agent);
   }
 
   async input(runId: string, input: HumanInput, breakpoints?: Breakpoint[]): Promise<RunMeta> {
@@ -416,6 +429,7 @@ class Studio implements StudioService {
   }
 
   async deleteRun(runId: string): Promise<void> {
+    this.contexts.drop(runId);
     const live = this.live.get(runId);
     if (live) await this.drop(live);
     const sink = this.sinks.get(runId);

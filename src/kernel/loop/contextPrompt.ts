@@ -59,29 +59,73 @@ function originLabel(e: KernelEvent): string {
   return e.type;
 }
 
+/** The event that put a segment in a window, as the context view names it. */
+export type SegmentOrigin = NonNullable<PromptSegment['origin']>;
+
 /**
- * The prompt of `agent`'s turn at `cursor`: the latest turn start at or before it, replayed from
- * the events (one pass: the state before that event and, for each segment id, the event whose
- * reduction created it). `events` holds the run from seq 0 through at least `cursor`.
+ * The seq of the `infer.started` where `agent` last asked its CPU at or before `cursor`, or null
+ * before its first turn. `events` holds at least the events from that turn start to `cursor`
+ * (holes allowed further back: a hole ends the search, as "not found in what is held").
  */
-export function promptAt(spec: HarnessSpec, seed: number, events: ArrayLike<KernelEvent>, cursor: number, agent: string): PromptView | null {
-  const first = events[0];
-  if (!first || first.type !== 'run.started' || !spec.agents.some((a) => a.id === agent)) return null;
-  let sentAt: number | null = null;
+export function turnStartAt(events: ArrayLike<KernelEvent | undefined>, cursor: number, agent: string): number | null {
   for (let i = Math.min(cursor, events.length - 1); i > 0; i--) {
-    if (asksCpu(events[i]!, agent)) {
-      sentAt = i;
-      break;
+    const e = events[i];
+    if (e === undefined) return null;
+    if (asksCpu(e, agent)) return i;
+  }
+  return null;
+}
+
+/**
+ * The run replayed once, kept for the context view's next question: the state after the last
+ * event fed and, for every segment id ever made, the event that made it. Fed in order, it moves
+ * forward only; a question about an earlier turn takes the state there from a seek (snapshots)
+ * and the origins from here, so no cursor move replays from event 0 again.
+ */
+export class PromptIndex {
+  private s: KernelState | null = null;
+  private last = -1;
+  /** origins[n]: the event that made segment `s<n>` (segment numbers only grow, in event order). */
+  private readonly origins: SegmentOrigin[] = [];
+
+  /** The seq of the last event fed (-1: none). */
+  get through(): number {
+    return this.last;
+  }
+
+  /** The state after `through` (owned by the index: read it before feeding more). */
+  get state(): Readonly<KernelState> | null {
+    return this.s;
+  }
+
+  /** Feeds the next event (its seq must follow `through`). */
+  feed(e: KernelEvent): void {
+    if (e.seq !== this.last + 1) throw new RangeError(`the context index is at event ${this.last}: event ${e.seq} does not follow it`);
+    if (this.s === null) {
+      if (e.type !== 'run.started') throw new Error('a trace begins with run.started');
+      this.s = stateFromStart(e);
+    } else {
+      const before = this.s.nextSeg;
+      applyEvent(this.s, e);
+      for (let n = before; n < this.s.nextSeg; n++) this.origins[n] = { seq: e.seq, type: e.type, label: originLabel(e) };
     }
+    this.last = e.seq;
   }
-  const upto = sentAt === null ? Math.min(cursor, events.length - 1) : sentAt - 1;
-  const state: KernelState = stateFromStart(first);
-  const origins = new Map<number, number>();
-  for (let i = 1; i <= upto; i++) {
-    const before = state.nextSeg;
-    applyEvent(state, events[i]!);
-    for (let n = before; n < state.nextSeg; n++) origins.set(n, i);
+
+  /** The event that made segment `id`, when it was made by an event fed so far. */
+  originOf(id: string): SegmentOrigin | null {
+    const n = /^s(\d+)$/.exec(id);
+    return n ? (this.origins[Number(n[1])] ?? null) : null;
   }
+}
+
+/**
+ * The prompt of `agent`'s turn from `state`, the state just before its turn start `sentAt` (or
+ * at the cursor, when it has not asked yet): the kernel's own turnRequest, each segment with
+ * the event that made it (`origins`).
+ */
+export function promptFrom(spec: HarnessSpec, seed: number, state: Readonly<KernelState>, sentAt: number | null, agent: string, origins: Pick<PromptIndex, 'originOf'>): PromptView | null {
+  if (!spec.agents.some((a) => a.id === agent)) return null;
   const p = state.procs[agent];
   if (!p) return null;
   const doc = {
@@ -92,20 +136,31 @@ export function promptAt(spec: HarnessSpec, seed: number, events: ArrayLike<Kern
   };
   if (!doc.models.has(p.model)) return null;
   const request = turnRequest(doc, p, seed);
-  const segments = request.context.map((seg): PromptSegment => {
-    const n = /^s(\d+)$/.exec(seg.id);
-    const seq = n ? origins.get(Number(n[1])) : undefined;
-    const e = seq === undefined ? undefined : events[seq];
-    return {
-      id: seg.id, kind: seg.kind, role: seg.role, text: seg.text, tokens: seg.tokens, source: seg.source, trust: seg.trust, fact: seg.fact, pinned: seg.pinned,
-      ...(seg.taint ? { taint: [...seg.taint] } : {}),
-      origin: e ? { seq: e.seq, type: e.type, label: originLabel(e) } : null,
-    };
-  });
+  const segments = request.context.map((seg): PromptSegment => ({
+    id: seg.id, kind: seg.kind, role: seg.role, text: seg.text, tokens: seg.tokens, source: seg.source, trust: seg.trust, fact: seg.fact, pinned: seg.pinned,
+    ...(seg.taint ? { taint: [...seg.taint] } : {}),
+    origin: origins.originOf(seg.id),
+  }));
   return {
     agent, turn: p.turn, model: p.model, provider: request.model.provider, sentAt, system: request.system, segments,
     tokensIn: request.estimatedTokensIn, window: p.window,
     functions: request.functions.map((f) => ({ name: f.name, description: f.description })),
     request,
   };
+}
+
+/**
+ * The prompt of `agent`'s turn at `cursor`: the latest turn start at or before it, replayed from
+ * the events (one pass: the state before that event and, for each segment id, the event whose
+ * reduction created it). `events` holds the run from seq 0 through at least `cursor`. A viewer
+ * that moves its cursor keeps a PromptIndex instead (worker/contextAt.ts), and replays once.
+ */
+export function promptAt(spec: HarnessSpec, seed: number, events: ArrayLike<KernelEvent>, cursor: number, agent: string): PromptView | null {
+  const first = events[0];
+  if (!first || first.type !== 'run.started' || !spec.agents.some((a) => a.id === agent)) return null;
+  const sentAt = turnStartAt(events, cursor, agent);
+  const upto = sentAt === null ? Math.min(cursor, events.length - 1) : sentAt - 1;
+  const index = new PromptIndex();
+  for (let i = 0; i <= upto; i++) index.feed(events[i]!);
+  return promptFrom(spec, seed, index.state!, sentAt, agent, index);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Kernel, loadEncodingsFor, parseHarness, type KernelEvent } from '..';
-import { callerAt, findStop, focusAt, stepper, type StepRequest } from './stepping';
+import { callerAt, findStop, findStopPaged, focusAt, stepper, type StepRequest } from './stepping';
 
 /** The research-team example at seed 1: planner sends to researcher and writer; researcher calls web_search. */
 let events: readonly KernelEvent[] = [];
@@ -97,5 +97,42 @@ describe('stepping: where each step stops', () => {
     expect(s.agent).toBe('writer');
     expect(events.findIndex((e) => e.seq > 0 && s.stopsAt(e))).toBe(turnEnd('writer').seq);
     expect(focusAt(events, 0)).toBeNull();
+  });
+});
+
+describe('stepping a stored trace read in pages (a windowed run)', () => {
+  it('stops where the whole-trace step does, from every event, for every kind and picked agent, whatever the page size', async () => {
+    const head = events.length - 1;
+    let reads = 0;
+    const pager = async (from: number, to: number) => {
+      reads++;
+      return events.slice(from, to + 1);
+    };
+    const kinds = ['event', 'over', 'into', 'out'] as const;
+    for (let at = 0; at < head; at++) {
+      for (const kind of kinds) {
+        for (const agent of [undefined, 'researcher']) {
+          const req: StepRequest = { kind, at, ...(agent ? { agent } : {}) };
+          const whole = findStop(events, req, head);
+          expect(await findStopPaged(pager, req, head, 7), `${kind} from ${at}${agent ? ` (${agent})` : ''}`).toBe(whole);
+        }
+      }
+      const place = Math.max(0, at - 20);
+      expect(await findStopPaged(pager, { kind: 'cursor', at, place }, head, 5)).toBe(findStop(events, { kind: 'cursor', at, place }, head));
+    }
+    expect(reads).toBeGreaterThan(0);
+  });
+
+  it('reads only the look-back and the pages up to the stop, not the rest of the run', async () => {
+    const read: [number, number][] = [];
+    const pager = async (from: number, to: number) => {
+      read.push([from, to]);
+      return events.slice(from, to + 1);
+    };
+    const at = 10;
+    const s = await findStopPaged(pager, { kind: 'event', at }, events.length - 1, 4);
+    expect(s).toBe(11);
+    expect(read).toEqual([[0, 10], [11, 14]]);
+    expect(await findStopPaged(pager, { kind: 'over', at: events.length - 1 }, events.length - 1)).toBeNull();
   });
 });

@@ -161,3 +161,32 @@ export function findStop(events: EventsBySeq, req: StepRequest, head: number): n
   }
   return null;
 }
+
+/** Reads the events `from..to` (inclusive) of a run that is not held whole (a stored trace). */
+export type EventPager = (from: number, to: number) => Promise<readonly KernelEvent[]>;
+
+/** Events read per page while a step scans a stored trace. */
+export const STEP_PAGE = 4096;
+
+/**
+ * `findStop` over a trace read in pages, for a run too long to be held (a windowed run): the
+ * events the step looks back at (focus, caller, the place to run to) are read first, then the
+ * pages after `req.at` are scanned up to `head` and let go. Null when the step does not stop by
+ * `head`. Memory stays one look-back plus one page, whatever the run's length.
+ */
+export async function findStopPaged(read: EventPager, req: StepRequest, head: number, page = STEP_PAGE): Promise<number | null> {
+  if (req.at >= head) return null;
+  const back: (KernelEvent | undefined)[] = [];
+  const hold = (events: readonly KernelEvent[]) => {
+    for (const e of events) back[e.seq] = e;
+  };
+  hold(await read(Math.max(0, req.at - LOOK_BACK + 1), req.at));
+  if (req.kind === 'cursor' && req.place !== undefined && back[req.place] === undefined) hold(await read(req.place, req.place));
+  const s = stepper(back, req);
+  for (let from = req.at + 1; from <= head; from += page) {
+    const events = await read(from, Math.min(head, from + page - 1));
+    if (events.length === 0) return null;
+    for (const e of events) if (s.stopsAt(e)) return e.seq;
+  }
+  return null;
+}

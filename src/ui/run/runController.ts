@@ -371,9 +371,12 @@ function stepBy(kind: Exclude<StepKind, 'event'>, agent?: string): Promise<void>
       return Promise.resolve();
     }
   }
-  if (!meta || !canDrive || stepping) {
+  if (!meta || stepping) return Promise.resolve();
+  if (!canDrive) {
     // A stopped run that never gets there: the step runs to its end, as a debugger's does.
-    if (meta?.status === 'stopped' && !s.windowed && s.cursor < s.head) s.setCursor(s.head);
+    if (meta.status === 'stopped' && !s.windowed && s.cursor < s.head) s.setCursor(s.head);
+    // A windowed run's page holds part of the trace: the worker scans the stored trace for the stop.
+    if (s.windowed && meta.status === 'stopped') return guarded(() => stepStored(meta.id, req));
     return Promise.resolve();
   }
   return guarded(async () => {
@@ -397,6 +400,20 @@ function stepBy(kind: Exclude<StepKind, 'event'>, agent?: string): Promise<void>
       stepping = false;
     }
   });
+}
+
+/** A step through a stopped windowed run: the worker finds the stop in the stored trace (at its end when there is none). */
+async function stepStored(runId: string, req: StepRequest): Promise<void> {
+  stepping = true;
+  try {
+    const stop = await studio().findStep(runId, req);
+    const s = store();
+    if (s.runId !== runId) return;
+    if (stop !== null) s.setCursor(stop);
+    else if (s.cursor < s.head) s.setCursor(s.head);
+  } finally {
+    stepping = false;
+  }
 }
 
 /** Step over (F10): to the end of the focus agent's next turn, recorded or new. */
