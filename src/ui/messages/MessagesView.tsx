@@ -64,7 +64,7 @@ export function MessagesView({ events, cursor, agents, onSelectEvent, onSend, ca
         <div className="rp-scroll mg-ret-box">
           <RetentionTable edges={model.edges} chain={model.chain} />
         </div>
-        <div className="rp-scroll">
+        <div className="mg-edit-box">
           <EditStateMessages />
         </div>
         <HumanComposer agents={agents} waiting={waiting} canSend={canSend} onSend={onSend} />
