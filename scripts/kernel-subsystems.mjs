@@ -18,10 +18,12 @@
 export const KERNEL_SUBSYSTEMS = {
   ids: { uses: [] },
   rng: { uses: [] },
+  // The allocator's classes, counters and export policy; the schema names its classes, the reducer accounts each event.
+  alloc: { uses: ['ids'], types: ['spec', 'state', 'trace'] },
   // The scheduling classes: the schema builds its class list and sched fields from their registry.
   sched: { uses: ['ids'], types: ['spec', 'cpu', 'state', 'trace'] },
   spec: {
-    uses: ['ids', 'sched'],
+    uses: ['ids', 'sched', 'alloc'],
     // The parser reports every problem in one pass, rule matchers that do not parse included;
     // trust/rules.ts and trust/matcher.ts import only spec's types, so no circle can form.
     files: { 'trust/rules': 'rule syntax', 'trust/matcher': 'rule syntax' },
@@ -32,18 +34,20 @@ export const KERNEL_SUBSYSTEMS = {
   tools: { uses: ['ids', 'spec', 'tokens', 'memory'], types: ['cpu', 'state', 'trace'] },
   trust: { uses: ['ids', 'spec', 'tokens', 'memory'], types: ['cpu', 'tools', 'state', 'trace'] },
   ipc: { uses: ['ids', 'spec'], types: ['state', 'trace'] },
+  // Regions with permissions and handle generations: decisions the loop asks, state the reducer applies.
+  region: { uses: ['ids', 'spec'], types: ['state', 'trace'] },
   term: { uses: ['ids', 'spec', 'tokens'], types: ['state', 'trace'] },
   // /proc for agents: an agent's runtime state as JSON, read from the state with the indexes (the loop records it, the inspector shows it);
   // memory for the prefix cache's figures (memory/kvCacheFigures.ts), the same the studio's Prompt cache section shows.
   proc: { uses: ['ids', 'spec', 'tokens', 'memory', 'sched', 'trust', 'ipc', 'term'], types: ['state', 'trace'] },
   // The kernel state and its per-subsystem reducers: they call into every subsystem.
-  state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'proc'], types: ['trace'] },
+  state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'proc', 'alloc', 'region'], types: ['trace'] },
   // Provenance of each change, derived from events (and the projected state the trace projection hands it).
   provenance: { uses: ['ids', 'spec', 'trust'], types: ['state', 'trace'] },
   // The event vocabulary (types of every subsystem) and the projection that replays events.
-  trace: { uses: ['ids', 'spec', 'state', 'provenance'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term', 'proc'] },
+  trace: { uses: ['ids', 'spec', 'state', 'provenance'], types: ['cpu', 'ipc', 'memory', 'sched', 'tools', 'trust', 'term', 'proc', 'region'] },
   // The run loop's event sources and the decisions they make: they read the state and call every subsystem.
-  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'provenance', 'proc'] },
+  loop: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'provenance', 'proc', 'alloc', 'region'] },
   // The document's hash a run records; apart from the kernel so the page can use it without the kernel.
   specHash: { uses: ['spec', 'trace'] },
   kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'proc', 'specHash'] },
@@ -60,7 +64,7 @@ export const KERNEL_SUBSYSTEMS = {
   otel: { uses: [], types: ['trace'] },
   // The examples index with each example's lesson (public/examples/index.json): jumps name event types.
   exampleIndex: { uses: ['trace'] },
-  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc', 'specHash', 'exampleIndex'] },
+  index: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'kernel', 'explainAccess', 'injectionSuite', 'runToStop', 'experiment', 'otel', 'provenance', 'proc', 'specHash', 'exampleIndex', 'alloc', 'region'] },
 };
 
 /** The subsystem of a repo-relative path under src/kernel (`src/kernel/sched/fair.ts` → `sched`, `src/kernel/ids.ts` → `ids`); null elsewhere. */

@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { A2aNotRecordedError, RecordedA2a, type A2aPort, BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { exportFilter, A2aNotRecordedError, RecordedA2a, type A2aPort, BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
@@ -466,8 +466,11 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   let stderr = '';
   if (parsed.trace !== undefined) {
     try {
-      if (io.writeChunks) io.writeChunks(parsed.trace, jsonlChunks(events));
-      else io.writeFile(parsed.trace, toJsonl(events));
+      // The document's allocator classes may keep objects out of a file (kernel/alloc exportFilter, path file).
+      const fileFilter = exportFilter(spec, 'file');
+      const out = fileFilter === null ? events : events.map((e) => fileFilter(e)!);
+      if (io.writeChunks) io.writeChunks(parsed.trace, jsonlChunks(out));
+      else io.writeFile(parsed.trace, toJsonl(out));
     } catch (err) {
       return { code: 2, stdout: '', stderr: `harness: cannot write trace ${parsed.trace}: ${err instanceof Error ? err.message : String(err)}\n` };
     }

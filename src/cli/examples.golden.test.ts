@@ -21,6 +21,7 @@ const GOLDEN: Record<string, [string, string, string]> = {
   'livelock.json': ['77bc2b3689873693', 'b4e5ff17ed246498', 'a76e28e2a212a1f9'],
   'paging.json': ['a2db8473bb5f0ac0', '3ef9931ab6c84db3', 'b5b1d83cb114ffde'],
   'proc-budget.json': ['23d1b9edb114fc01', '8b2a3e19cb889186', 'e3386e05ce213d8b'],
+  'regions.json': ['9325fcd96e042f62', '1d763a3af4df3a1b', 'e5efc4ffd758482c'],
   'research-team.json': ['114954687da882be', 'b9520f5cbdc219c0', '317b584034ec8503'],
 };
 

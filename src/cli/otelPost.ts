@@ -5,7 +5,7 @@
  * `key=value,key2=value2`, values URL-encoded), e.g. a Langfuse or Phoenix key. Header values
  * are secrets: never printed (redact.ts adds them to the CLI's secrets).
  */
-import { otelModels, otlpBatches, type HarnessSpec, type KernelEvent } from '../kernel';
+import { exportFilter, otelModels, otlpBatches, type HarnessSpec, type KernelEvent } from '../kernel';
 import type { Env } from './endpoints';
 
 /** What a POST answered (the parts the export reads). */
@@ -105,7 +105,7 @@ export async function sendOtlp(events: Iterable<KernelEvent>, spec: HarnessSpec,
   let spans = 0;
   let requests = 0;
   const rejected: string[] = [];
-  for (const request of otlpBatches(events, { startUnixMs: options.startUnixMs, models: otelModels(spec) })) {
+  for (const request of otlpBatches(events, { startUnixMs: options.startUnixMs, models: otelModels(spec), withhold: exportFilter(spec, 'otel') })) {
     const count = request.resourceSpans[0]!.scopeSpans[0]!.spans.length;
     let answer: PostAnswer;
     try {

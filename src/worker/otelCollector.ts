@@ -5,7 +5,7 @@
  * A run goes out as OTLP/HTTP JSON (kernel/otel), redacted of its document's secrets and the
  * stored keys, in requests of at most 512 spans made as its events are read.
  */
-import { OTLP_BATCH_SPANS, OtelSpanStream, otelModels, otlpRequest, parseHarness, redactSecrets, type KernelEvent, type OtelExportOptions, type OtlpExportRequest, type OtlpSpan } from '../kernel';
+import { OTLP_BATCH_SPANS, OtelSpanStream, exportFilter, otelModels, otlpRequest, parseHarness, redactSecrets, type KernelEvent, type OtelExportOptions, type OtlpExportRequest, type OtlpSpan } from '../kernel';
 import type { SettingStore } from '../persist';
 
 /** The settings key the collector lives under; studioApi's getSetting/setSetting refuse it. */
@@ -111,7 +111,7 @@ export class OtelCollector {
     const target = collectorTracesUrl(c.url);
     if (typeof target === 'string') throw new Error(target);
     const parsed = parseHarness(run.doc);
-    const options = { startUnixMs: run.createdAt, ...(parsed.ok ? { models: otelModels(parsed.spec) } : {}) };
+    const options = { startUnixMs: run.createdAt, ...(parsed.ok ? { models: otelModels(parsed.spec), withhold: exportFilter(parsed.spec, 'otel') } : {}) };
     const all = [...secrets, ...Object.values(c.headers)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
     let spans = 0;
     for await (const request of otlpBatchesOf(events, options)) {

@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, findStopPaged, stepper, type StepRequest, documentSecrets, otelModels, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, findStopPaged, stepper, type StepRequest, documentSecrets, otelModels, exportFilter, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
@@ -620,7 +620,7 @@ class Studio implements StudioService {
     const parsed = parseHarness(meta.doc);
     const events: KernelEvent[] = [];
     for await (const e of this.eventsOf(runId, meta.head)) events.push(e);
-    return JSON.stringify(traceToOtlp(events, { startUnixMs: meta.createdAt, ...(parsed.ok ? { models: otelModels(parsed.spec) } : {}) }));
+    return JSON.stringify(traceToOtlp(events, { startUnixMs: meta.createdAt, ...(parsed.ok ? { models: otelModels(parsed.spec), withhold: exportFilter(parsed.spec, 'otel') } : {}) }));
   }
 
   async sendRunOtlp(runId: string): Promise<OtelSendResult> {

@@ -16,12 +16,14 @@ import { undoFor } from '../trust/audit';
 import { actionLabels } from '../trust/actionTaint';
 import { joinLabels, labelOf } from '../trust/taint';
 import { bindForExecutor } from '../trust/executorBinding';
-import type { HumanInput } from '../trust/types';
+import type { DecisionRecord, HumanInput } from '../trust/types';
 import type { KernelEvent, KernelEventBody } from '../trace/events';
 import type { RunContext } from './runContext';
 import type { StateEdit } from '../trace/editEvent';
 import { seekState } from '../state/seek';
 import { resolveEdit } from './editState';
+import { regionRefusal, withRegion } from '../region/regionFault';
+import { ipcWithheld } from '../alloc/ipcPolicy';
 
 /** A value of the action with the agent's variables bound (execute-only: by the kernel, not the planner). */
 function bound(ctx: RunContext, p: Proc, value: unknown): unknown {
@@ -48,6 +50,9 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
       const taint = labelsFor(ctx, p, action);
       const gate = ctx.gate.checkSend(s, p, action.to, text, taint);
       if (gate.decision.effect !== 'allow') return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: decisionRecord(gate, taint) });
+      // An object of a class the document keeps in the run may not go to another agent (alloc export policy, path ipc).
+      const held = ipcWithheld(ctx.spec, p, action.uses ?? []);
+      if (held !== null) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: ipcDenied(ctx, action.to, held, taint) });
       const channel = ctx.channels.get(`${p.id}\u0000${action.to}`)!;
       if (action.to !== HUMAN && !s.procs[action.to] && !ctx.remoteAgents.has(action.to)) return ctx.emit({ type: 'msg.denied', agent: p.id, from: p.id, to: action.to, decision: notRunning(action.to, ctx.spec.policy.mode, taint) });
       return ctx.emit(message(ctx, p.id, action.to, channel.id, channel.latencyMs, text, action.facts, taint, action.task, p.context.map((x) => x.text)));
@@ -63,6 +68,8 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
     case 'write': {
       // The labels rest with the artifact: whoever reads it later gets them back (no laundering through files).
       const taint = labelsFor(ctx, p, action);
+      const refused = regionRefusal(s, ctx.spec.regions, p.id, `artifact:${action.artifact}`, 'write');
+      if (refused !== null) return ctx.emit(refused);
       return ctx.emit({ type: 'artifact.written', agent: p.id, name: action.artifact, text: bound(ctx, p, action.text) as string, ...(taint.length > 0 ? { taint } : {}) });
     }
     case 'finish':
@@ -77,9 +84,20 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
           return ctx.emit({ type: 'mem.faulted', agent: p.id, mode: 'lazy', ref: action.ref, outcome: 'failed', text: '', tokens: 0, trust: 'trusted', valid: true, detail, ...(action.as === undefined ? {} : { as: action.as }) });
         }
       }
-      return ctx.emit(decideLazyFault(ctx.s, p, action.ref, action.as, (text) => countTokens(text, p.encoding)));
+      const refused = regionRefusal(s, ctx.spec.regions, p.id, action.ref, 'read');
+      if (refused !== null) return ctx.emit(refused);
+      const fault = decideLazyFault(ctx.s, p, action.ref, action.as, (text) => countTokens(text, p.encoding));
+      return ctx.emit(fault.type === 'mem.faulted' ? withRegion(s, ctx.spec.regions, fault) : fault);
     }
   }
+}
+
+/** The decision record of a message refused by an allocator class's export policy (path ipc). */
+function ipcDenied(ctx: RunContext, to: string, held: { variable: string; cls: string }, taint: readonly string[]): DecisionRecord {
+  return {
+    hook: 'msg.send', module: 'alloc', effect: 'deny', rule: `alloc.classes.${held.cls}.export.ipc`, scope: null, mode: ctx.spec.policy.mode,
+    reason: `{{${held.variable}}} holds a ${held.cls} object, and class ${held.cls} may not leave the run to another agent (${to})`, grant: null, taint: [...taint], code: 'export-policy', ask: null, answers: null,
+  };
 }
 
 /** A blocked (or receiving) agent reads message `m`. */

@@ -31,6 +31,11 @@ export interface OtelExportOptions {
   maxEventsPerSpan?: number;
   /** Longest string attribute kept whole (characters); longer ones are cut, ending in `…`. Default 8192. */
   maxStringLength?: number;
+  /**
+   * What may leave to OpenTelemetry, per event: the event, a copy with fields withheld, or null to
+   * leave it out (the allocator's class policies, kernel/alloc exportFilter(spec, 'otel')). Absent: everything.
+   */
+  withhold?: ((e: KernelEvent) => KernelEvent | null) | null;
 }
 
 /** Payload fields that carry content (text a person or model wrote), left out with `content: false`. */
@@ -108,7 +113,10 @@ export class OtelSpanStream {
   }
 
   /** Adds the next event of the run; returns the spans it closed (children before their parent). */
-  push(e: KernelEvent): OtlpSpan[] {
+  push(event: KernelEvent): OtlpSpan[] {
+    // The document's export policy (kernel/alloc exportFilter): an event left out, or with fields withheld.
+    const e = this.options.withhold ? this.options.withhold(event) : event;
+    if (e === null) return [];
     if (this.ended) throw new Error(`OTLP export: event ${e.seq} came after the run's spans were ended`);
     if (!this.root) {
       if (e.type !== 'run.started') throw new Error(`OTLP export: a trace must begin with run.started, found ${e.type} at seq ${e.seq}`);

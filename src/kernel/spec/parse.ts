@@ -122,7 +122,7 @@ export function parseHarness(input: unknown, migrations: MigrationTable = MIGRAT
   return migrated.from === SPEC_VERSION ? { ok: true, spec: result.data } : { ok: true, spec: result.data, migratedFrom: migrated.from };
 }
 
-type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact' | 'MCP server' | 'remote agent';
+type Kind = 'model' | 'agent' | 'tool' | 'store' | 'channel' | 'goal' | 'group' | 'scope' | 'rule' | 'fact' | 'MCP server' | 'remote agent' | 'region';
 
 /** Plain-data readers for a document that may be partly broken: a wrong shape reads as absent. */
 type Obj = Readonly<Record<string, unknown>>;
@@ -164,6 +164,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
   list(doc.channels).forEach((c, i) => declare('channel', c.id, `channels[${i}].id`));
   list(doc.goals).forEach((g, i) => declare('goal', g.id, `goals[${i}].id`));
   list(doc.groups).forEach((g, i) => declare('group', g.id, `groups[${i}].id`));
+  list(doc.regions).forEach((r, i) => declare('region', r.id, `regions[${i}].id`));
   list(obj(doc.policy).scopes).forEach((s, i) => {
     declare('scope', s.id, `policy.scopes[${i}].id`);
     list(s.rules).forEach((r, j) => declare('rule', r.id, `policy.scopes[${i}].rules[${j}].id`));
@@ -237,6 +238,10 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     });
   });
   agents.forEach((a, i) => ref(`agents[${i}].cutoff.goal`, obj(a.cutoff).goal, ['goal']));
+  list(doc.regions).forEach((r, i) => {
+    if (r.kind === 'store') ref(`regions[${i}].match`, r.match, ['store']);
+    for (const agent of Object.keys(obj(r.access))) ref(`regions[${i}].access.${agent}`, agent, ['agent']);
+  });
   const checkPredicate = (p: Obj, path: string): void => {
     if (p.kind === 'finished') ref(`${path}.agent`, p.agent, ['agent']);
     if (p.kind === 'fact') ref(`${path}.in`, p.in, ['agent']);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SCHED_CLASSES, type AgentSched, type SchedParam, type SchedRegistry } from '../sched';
 import { PrefixCacheSchema } from './prefixCacheSchema';
 import { ContextRotSchema } from './contextRotSchema';
+import { SLAB_CLASS_NAMES } from '../alloc/slabClass';
 
 export const SPEC_VERSION = 1 as const;
 
@@ -565,6 +566,31 @@ export const LayoutSchema = z.object({
 /** A fact whose retention is tracked across hops (a brief's budget, a deadline, a name). */
 export const FactSchema = z.object({ id: Id, text: z.string().min(1) });
 
+/** Where one allocator class's objects may go when they leave the run (kernel/alloc); an absent path is allowed. */
+export const SlabExportSchema = z.object({ file: z.boolean().optional(), otel: z.boolean().optional(), ipc: z.boolean().optional() }).strict();
+
+/** The allocator's class policies, by class name (kernel/alloc). Every class is accounted whether or not it is listed. */
+export const AllocSchema = z.object({
+  classes: z.partialRecord(z.enum(SLAB_CLASS_NAMES), z.object({ export: SlabExportSchema.default({}) }).strict()).default({}),
+}).strict();
+
+/** One agent's permission on a region: none, read, or read and write. */
+export const RegionAccessSchema = z.enum(['none', 'r', 'rw']);
+
+/**
+ * A region of state agents reach (kernel/region): artifacts whose name starts with `match`, a
+ * store (`match` is its id) or scratch space (`new:` names starting with `match`), with a
+ * permission per agent (`others` for agents not listed) and a generation that a fault which
+ * drops the region's lock advances, so handles taken before it are refused.
+ */
+export const RegionSchema = z.object({
+  id: Id,
+  kind: z.enum(['artifact', 'store', 'workspace']),
+  match: z.string().min(1),
+  access: z.record(z.string(), RegionAccessSchema).default({}),
+  others: RegionAccessSchema.default('rw'),
+}).strict();
+
 export const HarnessSpecSchema = z.object({
   $schema: z.string().optional(),
   version: z.literal(SPEC_VERSION),
@@ -589,6 +615,10 @@ export const HarnessSpecSchema = z.object({
   mcpServers: z.array(McpServerSchema).optional(),
   /** Remote A2A agents local agents may message over channels. Absent, not empty, by default: a document without them hashes as before. */
   remoteAgents: z.array(RemoteAgentSchema).optional(),
+  /** Allocator class policies (kernel/alloc). Absent by default: a document without them hashes as before. */
+  alloc: AllocSchema.optional(),
+  /** Regions with permissions and handle generations (kernel/region). Absent by default: a document without them hashes as before. */
+  regions: z.array(RegionSchema).optional(),
 });
 
 export type HarnessSpec = z.infer<typeof HarnessSpecSchema>;
@@ -606,6 +636,8 @@ export type CapabilitySpec = z.infer<typeof CapabilitySchema>;
 export type SignaturesSpec = z.infer<typeof SignaturesSchema>;
 export type { PrefixCacheSpec, CacheAffinitySpec } from './prefixCacheSchema';
 export type { ContextRotSpec } from './contextRotSchema';
+export type AllocSpec = z.infer<typeof AllocSchema>;
+export type RegionSpec = z.infer<typeof RegionSchema>;
 /** What a user may write: defaults filled in by the parser. */
 export type HarnessSpecInput = z.input<typeof HarnessSpecSchema>;
 

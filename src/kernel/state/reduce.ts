@@ -25,6 +25,8 @@ import { editReducers } from './reduceEdits';
 import { kvCacheReducers, kvCachesAtStart } from './kvCacheReducers';
 import { applyTurnChosen } from '../sched/turnTaking';
 import { applyCutoffDecided } from '../sched/cutoff';
+import { accounted, startLedger } from '../alloc/accountEvent';
+import { regionReducers } from './reduceRegions';
 
 export { groupChain, paramsFor, rqOf } from './reduceHelpers';
 
@@ -60,6 +62,7 @@ export const SUBSYSTEM_REDUCERS = {
   edits: editReducers,
   kvCache: kvCacheReducers,
   agentSched: agentSchedReducers,
+  regions: regionReducers,
 } as const;
 
 /** Every event type's reducer. Typed as the full table: leaving an event type out does not compile. */
@@ -76,13 +79,17 @@ export const REDUCERS: ReducerTable = {
   ...editReducers,
   ...kvCacheReducers,
   ...agentSchedReducers,
+  ...regionReducers,
 };
+
+const reduceOne = (s: KernelState, e: KernelEvent): void => (REDUCERS[e.type] as Reducer<KernelEventType>)(s, e);
 
 /** Applies one event to the state (in place). Events must arrive in seq order. */
 export function applyEvent(s: KernelState, e: KernelEvent): void {
   s.seq = e.seq;
   s.now = e.t;
-  (REDUCERS[e.type] as Reducer<KernelEventType>)(s, e);
+  // The allocator's counters move with the objects each event makes and frees (kernel/alloc).
+  accounted(s, e, reduceOne);
 }
 
 /** The state right after `run.started`. */
@@ -107,6 +114,7 @@ export function stateFromStart(e: EventOf<'run.started'>): KernelState {
     steps: 0, tokensIn: 0, tokensOut: 0, cost: 0, nextPid: 1, nextId: 1, nextSeg: 1, stopped: null,
     handles: idTable(), sessionRules: [], declassified: [], views: idTable(), tasks: idTable(), taskQueue: [], retainQueue: [],
     ...kvCachesAtStart(e.models),
+    slabs: startLedger(e),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Segment } from '../memory/segment';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 import { immutable, insertedAt, withEntry } from './immutable';
+import { applyRegionFault } from '../region/regionFault';
 
 /** The context window's reducers: pressure, eviction, compaction, page faults. */
 export const memoryReducers = {
@@ -35,6 +36,7 @@ export const memoryReducers = {
   },
   'mem.faulted': (s, e) => {
     const p = proc(s, e.agent);
+    if (e.region !== undefined) applyRegionFault((s.regions ??= Object.create(null) as NonNullable<typeof s.regions>), e.agent, e.ref, e.region);
     if (e.outcome === 'retry') {
       p.pc = Math.max(0, p.pc - 1); // the read is attempted again next turn
       backToReady(p);

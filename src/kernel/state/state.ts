@@ -12,6 +12,8 @@ import type { DecisionRecord, Handle, PolicyRule } from '../trust/types';
 import type { TaskRecord } from '../ipc/taskRecord';
 import type { Judgement } from '../term/verdict';
 import type { PrefixCacheState } from '../memory/prefixCache';
+import type { SlabLedger } from '../alloc/ledger';
+import type { RegionsState } from '../region/regionState';
 
 export interface Message {
   msgId: string;
@@ -245,6 +247,10 @@ export interface KernelState {
   turns?: Record<string, TurnState>;
   /** Each agent's last cutoff decision (sched/cutoff.ts), from `cutoff.decided`; absent until the first. */
   cutoffs?: Record<AgentId, CutoffState>;
+  /** The allocator's per-class counters (kernel/alloc); absent in a state stored before they existed (not accounted then). */
+  slabs?: SlabLedger;
+  /** Declared regions' generations and handles (kernel/region); absent when the document declares none. */
+  regions?: RegionsState;
 }
 
 /** A conversation group's turn: who speaks, since which of its own turns, and the group's count. */

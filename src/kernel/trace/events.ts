@@ -14,6 +14,7 @@ import type { TaskState } from '../ipc/taskState';
 import type { McpRecord } from '../tools/mcp';
 import type { ProcSnapshot } from '../proc/types';
 import type { EditApplied } from './editEvent';
+import type { RegionFault } from '../region/regionState';
 
 type SchedParamsSpec = HarnessSpec['sched'];
 
@@ -155,7 +156,16 @@ export type KernelEventBody =
   | { type: 'mem.pressure'; agent: AgentId; level: 'ok' | 'warn' | 'compact'; tokens: number; window: number; share: number; threshold: number }
   | { type: 'mem.evicted'; agent: AgentId; policy: string; segments: SegmentRef[]; freed: number; tokens: number }
   | { type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number }
-  | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string; taint?: string[] }
+  /** `region`: the fault fell in a declared region (kernel/region): its generation after it, the handle taken, and whether it dropped the lock. */
+  | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string; taint?: string[]; region?: RegionFault }
+  /** A read or write refused by a region's permission (kernel/region): `permission` is what the agent holds there; `detail` reaches its window as a tool result. */
+  | { type: 'region.denied'; agent: AgentId; region: string; ref: string; access: 'read' | 'write'; permission: 'none' | 'r' | 'rw'; detail: string }
+  /**
+   * A handle used after its region's generation moved on (a fault dropped the region's lock since
+   * it was taken): refused, the handle dropped; the agent re-acquires by reading again (the sim
+   * does; a real model gets `detail` as a tool result).
+   */
+  | { type: 'region.stale'; agent: AgentId; region: string; ref: string; handle: string; handleGeneration: number; generation: number; detail: string }
   /** Capability handles issued to a job at its start (scoped leases end with the job; durable grants outlive it). */
   | { type: 'cap.granted'; agent: AgentId; handles: Handle[] }
   | { type: 'cap.expired'; agent: AgentId; handle: string; target: string; reason: string }
@@ -304,4 +314,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
   'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted', 'turn.chosen', 'cutoff.decided',
+  'remote.replied', 'region.denied', 'region.stale',
 ]);

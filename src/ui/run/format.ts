@@ -181,7 +181,11 @@ function summaryOf(e: KernelEvent): string {
     case 'mem.compacted':
       return `${e.summarized.length} segments → ${e.summary.id} · freed ${e.freed} tok · ${e.keptFacts} facts kept`;
     case 'mem.faulted':
-      return `${e.mode} ${e.ref} → ${e.outcome} · ${e.detail}`;
+      return `${e.mode} ${e.ref} → ${e.outcome}${e.region ? ` · region ${e.region.id} gen ${e.region.generation}${e.region.dropped ? ` (lock dropped: ${e.region.dropped.invalidated} handles stale)` : ''}${e.region.handle ? ` · handle ${e.region.handle}` : ''}` : ''} · ${e.detail}`;
+    case 'region.denied':
+      return `${e.access} ${e.ref} refused · ${e.agent} holds "${e.permission}" on ${e.region}`;
+    case 'region.stale':
+      return `handle ${e.handle} refused · generation ${e.handleGeneration} vs ${e.generation} · re-acquire ${e.ref}`;
     case 'cap.granted':
       return e.handles.map((h) => `${h.id} ${h.kind} ${h.access} ${h.target} (${h.lease}${h.expiresAt === null ? '' : ` until ${formatVt(h.expiresAt)}`})`).join(', ') || 'no handles';
     case 'cap.expired':

@@ -1,0 +1,65 @@
+/**
+ * The region checks on an agent's reads and writes (called by loop/actions.ts), and what a lazy
+ * fault in a region does to it. Order on a read: the permission (`region.denied`), then the
+ * agent's handle (`region.stale` when its generation is behind the region's), then the fault.
+ * A fault that retries drops the region's lock (the writer may change it before the retry), so
+ * it advances the region's generation: every handle taken before is stale from then on.
+ */
+import type { RegionSpec } from '../spec/schema';
+import type { KernelState } from '../state/state';
+import type { EventOf, KernelEventBody } from '../trace/events';
+import { accessOf, backingOf, mayRead, mayWrite, regionFor } from './regionMap';
+import { handleKey, regionEntry, type RegionFault, type RegionsState } from './regionState';
+
+type FaultBody = Extract<KernelEventBody, { type: 'mem.faulted' }>;
+
+/** The refusal of `agent`'s read or write of `ref` by its region (permission, then a stale handle), or null: go on. */
+export function regionRefusal(s: Readonly<KernelState>, regions: readonly RegionSpec[] | undefined, agent: string, ref: string, access: 'read' | 'write'): KernelEventBody | null {
+  const region = regionFor(regions, ref);
+  if (region === undefined) return null;
+  const permission = accessOf(region, agent);
+  if (access === 'read' ? !mayRead(permission) : !mayWrite(permission)) {
+    const detail = `${access} of ${ref} refused: ${agent} holds "${permission}" on region ${region.id} (${backingOf(region)})`;
+    return { type: 'region.denied', agent, region: region.id, ref, access, permission, detail };
+  }
+  if (access === 'write') return null;
+  const st = s.regions?.[region.id];
+  const held = st?.handles[handleKey(agent, ref)];
+  if (st === undefined || held === undefined || held.generation === st.generation) return null;
+  const detail = `stale handle ${held.id} to ${ref}: taken at generation ${held.generation}, region ${region.id} is at generation ${st.generation} (a fault dropped its lock since); re-acquire it by reading ${ref} again`;
+  return { type: 'region.stale', agent, region: region.id, ref, handle: held.id, handleGeneration: held.generation, generation: st.generation, detail };
+}
+
+/** The fault with what it did to its region (none outside a region): a retry drops the lock, a mapped page acquires a handle. */
+export function withRegion(s: Readonly<KernelState>, regions: readonly RegionSpec[] | undefined, fault: FaultBody): FaultBody {
+  const region = regionFor(regions, fault.ref);
+  if (region === undefined) return fault;
+  const st = s.regions?.[region.id];
+  const gen = st?.generation ?? 0;
+  const base = { id: region.id, backing: backingOf(region) };
+  if (fault.outcome === 'retry') {
+    let invalidated = 0;
+    for (const h of Object.values(st?.handles ?? {})) if (h.generation === gen) invalidated += 1;
+    return { ...fault, region: { ...base, generation: gen + 1, handle: null, dropped: { from: gen, invalidated } } };
+  }
+  if (fault.outcome === 'failed') return { ...fault, region: { ...base, generation: gen, handle: null } };
+  const held = st?.handles[handleKey(fault.agent, fault.ref)];
+  const handle = held !== undefined && held.generation === gen ? held.id : `${region.id}#${(st?.issued ?? 0) + 1}`;
+  return { ...fault, region: { ...base, generation: gen, handle } };
+}
+
+/** Applies a region fault to the state (the reducer of mem.faulted calls it). */
+export function applyRegionFault(regions: RegionsState, agent: string, ref: string, f: RegionFault): void {
+  const r = regionEntry(regions, f.id);
+  r.generation = f.generation;
+  if (f.handle === null) return;
+  const key = handleKey(agent, ref);
+  if (r.handles[key]?.id !== f.handle) r.issued += 1;
+  r.handles[key] = { id: f.handle, agent, ref, generation: f.generation };
+}
+
+/** Drops a stale handle (the reducer of region.stale calls it): the agent's next read acquires a new one. */
+export function dropHandle(regions: RegionsState | undefined, e: EventOf<'region.stale'>): void {
+  const r = regions?.[e.region];
+  if (r !== undefined) delete r.handles[handleKey(e.agent, e.ref)];
+}
