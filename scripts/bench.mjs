@@ -5,6 +5,9 @@
  *
  *   kernelEventsPerSec  the research-team example run again and again (one seed per run) through
  *                       the bundled kernel in Node for ~3 s            aim >= 200,000 events/s
+ *   allocOverhead       the allocator's accounting (kernel/alloc) on a long run: its events replayed
+ *                       through the reducer with the slab ledger and without, alternated, as a ratio
+ *                       of median events/s (bench/kernel.ts benchAllocOverhead)     aim >= 0.9
  *   idbEventsPerSec     kernel events persisted into IndexedDB by src/persist's
  *                       benchEventWrites(db, n) in Chromium (bench/idb.html, median of 5)
  *                                                                      aim >= 50,000 events/s
@@ -102,6 +105,18 @@ async function benchKernel() {
   const reasons = Object.entries(r.stopReasons).map(([k, v]) => `${k} ${v}`).join(', ');
   line('kernel events/s (Node)', fmt(r.eventsPerSec), `aim >= 200,000  ${verdict(r.eventsPerSec >= 200_000)}  (${fmt(r.events)} events, ${fmt(r.runs)} runs in ${(r.ms / 1000).toFixed(1)} s; ${reasons})`);
   return r.eventsPerSec;
+}
+
+// ---- (a2) the allocator's accounting overhead on a long run (kernel/alloc) ------------------
+
+async function benchAllocAccounting() {
+  const { benchAllocOverhead } = await import(await bundleTs('bench/kernel.ts'));
+  const { longRunDocument } = await import(await bundleTs('bench/scaleLong.ts'));
+  const n = QUICK ? 50_000 : 200_000;
+  // As bench/scaleLong.ts sizes it: enough script steps that no agent finishes early.
+  const r = await benchAllocOverhead(longRunDocument(10, Math.ceil((n / 10 / 5) * 1.2), n), n, QUICK ? 3 : 5);
+  line('alloc accounting: reduce with/without', r.ratio.toFixed(3), `aim >= 0.9  ${verdict(r.ratio >= 0.9)}  (long run, ${fmt(r.events)} events replayed: ${fmt(r.withPerSec)} events/s with the ledger, ${fmt(r.withoutPerSec)} without; median of ${r.rounds} alternated rounds)`);
+  return r;
 }
 
 // ---- (b) IndexedDB events persisted per second in Chromium --------------------------------
@@ -530,7 +545,7 @@ async function benchContextViewCost() {
 
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null };
+const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -544,6 +559,7 @@ async function measure(key, name, fn) {
 
 process.stdout.write(`Harness Studio bench (node ${process.version}${QUICK ? ', quick' : ''})\n`);
 await measure('kernelEventsPerSec', 'kernel', benchKernel);
+await measure('allocOverhead', 'kernel', benchAllocAccounting);
 await measure('idbEventsPerSec', 'idb', benchIdb);
 await measure('entryGzipKB', 'bundle', benchBundle);
 await measure('schedPicksPerSec', 'sched', benchSchedClasses);

@@ -115,12 +115,14 @@ const TerminationTab = lazy(() => import('./CooperationTabs').then((m) => ({ def
 const ContextView = lazy(() => import('./ContextView').then((m) => ({ default: m.ContextView })));
 const EditStateView = lazy(() => import('./EditStateView').then((m) => ({ default: m.EditStateView })));
 const CompareView = lazy(() => import('./CompareView').then((m) => ({ default: m.CompareView })));
+const SlabView = lazy(() => import('./SlabView').then((m) => ({ default: m.SlabView })));
 
-type RunView = 'events' | 'scheduler' | 'memory' | 'context' | 'permissions' | 'messages' | 'termination' | 'edit' | 'compare';
+type RunView = 'events' | 'scheduler' | 'memory' | 'slabs' | 'context' | 'permissions' | 'messages' | 'termination' | 'edit' | 'compare';
 const VIEWS: readonly { id: RunView; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'scheduler', label: 'Scheduler' },
   { id: 'memory', label: 'Memory' },
+  { id: 'slabs', label: 'Slabs' },
   { id: 'context', label: 'Context' },
   { id: 'permissions', label: 'Permissions' },
   { id: 'messages', label: 'Messages' },
@@ -191,6 +193,8 @@ export function RunPanel() {
         <SchedulerView />
       ) : view === 'memory' ? (
         <MemoryView />
+      ) : view === 'slabs' ? (
+        <SlabView />
       ) : view === 'context' ? (
         <ContextView />
       ) : view === 'permissions' ? (
