@@ -39,7 +39,7 @@ export const KERNEL_SUBSYSTEMS = {
   term: { uses: ['ids', 'spec', 'tokens'], types: ['state', 'trace'] },
   // /proc for agents: an agent's runtime state as JSON, read from the state with the indexes (the loop records it, the inspector shows it);
   // memory for the prefix cache's figures (memory/kvCacheFigures.ts), the same the studio's Prompt cache section shows.
-  proc: { uses: ['ids', 'spec', 'tokens', 'memory', 'sched', 'trust', 'ipc', 'term'], types: ['state', 'trace'] },
+  proc: { uses: ['ids', 'spec', 'tokens', 'memory', 'sched', 'trust', 'ipc', 'term', 'alloc'], types: ['state', 'trace'] },
   // The kernel state and its per-subsystem reducers: they call into every subsystem.
   state: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'proc', 'alloc', 'region'], types: ['trace'] },
   // Provenance of each change, derived from events (and the projected state the trace projection hands it).

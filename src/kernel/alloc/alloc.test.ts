@@ -131,3 +131,14 @@ describe('export policy', () => {
     expect(open.events('msg.sent').map((e) => e.text)).toEqual(['Forwarding what I read: Launch brief v1: the launch is on Monday.']);
   });
 });
+
+describe('slabs in /proc', () => {
+  it('are in an agent\'s /proc only when the document declares allocator policies', async () => {
+    const { procSnapshot } = await import('../proc');
+    const t = await new TestKernel(example('regions.json')).runToStop();
+    const snap = procSnapshot(t.state, t.kernel.document, 'reader')!;
+    expect(snap.slabs!.find((x) => x.class === 'trace-span')).toMatchObject({ live: t.events().length, allocs: t.events().length, frees: 0 });
+    const plain = example('regions.json', (d) => delete d.alloc);
+    expect(procSnapshot(t.state, plain, 'reader')!.slabs).toBeUndefined();
+  });
+});

@@ -8,6 +8,8 @@
  * given), its tasks (through the task index), the goals of its scope. Never a scan of every agent.
  */
 import { agentCacheFigures } from '../memory/kvCacheFigures';
+import { SLAB_CLASS_NAMES } from '../alloc/slabClass';
+import type { SlabLedger } from '../alloc/ledger';
 import type { GroupState, KernelState, Proc } from '../state/state';
 import type { HarnessSpec } from '../spec';
 import type { Handle } from '../trust/types';
@@ -65,7 +67,7 @@ function throttles(s: Readonly<KernelState>, p: Proc): ProcSnapshot['sched']['th
  * or null when the run has no such process. `handlesOf` answers the agent's handles from an
  * index (the run loop passes its RunIndex); without one the handle table is read.
  */
-export function procSnapshot(state: Readonly<KernelState>, spec: Pick<HarnessSpec, 'goals' | 'limits'>, agent: string, handlesOf?: HandlesOf): ProcSnapshot | null {
+export function procSnapshot(state: Readonly<KernelState>, spec: Pick<HarnessSpec, 'goals' | 'limits'> & { alloc?: HarnessSpec['alloc'] }, agent: string, handlesOf?: HandlesOf): ProcSnapshot | null {
   const s = state;
   const p = Object.hasOwn(s.procs, agent) ? s.procs[agent] : undefined;
   if (!p) return null;
@@ -119,6 +121,8 @@ export function procSnapshot(state: Readonly<KernelState>, spec: Pick<HarnessSpe
     call: p.call ? { tool: p.call.tool, decided: p.call.decided, asked: p.call.asked !== undefined } : null,
     tasks, handles, goals,
     ...cacheOf(s, p.id),
+    // The run's slab classes, only where the document declares allocator policies (older traces keep their snapshots).
+    ...(spec.alloc !== undefined && s.slabs !== undefined ? { slabs: slabsOf(s.slabs) } : {}),
   };
 }
 
@@ -128,6 +132,10 @@ function cacheOf(s: Readonly<KernelState>, agent: string): Pick<ProcSnapshot, 'c
   if (!figures) return {};
   const { agent: _agent, ...cache } = figures;
   return { cache };
+}
+
+function slabsOf(l: SlabLedger): NonNullable<ProcSnapshot['slabs']> {
+  return SLAB_CLASS_NAMES.map((name) => ({ class: name, live: l[name].live, bytes: l[name].bytes, peak: l[name].peak, allocs: l[name].allocs, frees: l[name].frees }));
 }
 
 /** The snapshot as the text a reader gets back (its tool result): compact JSON, keys in the order above. */

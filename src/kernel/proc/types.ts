@@ -80,5 +80,7 @@ export interface ProcSnapshot {
   goals: { id: string; name: string; scope: string; met: boolean; why: string }[];
   /** Its prompts' prefix-cache figures (lookups, prompt and cached tokens, hit rate, warm tokens now); absent when its model declares no cache. */
   cache?: Omit<AgentCacheFigures, 'agent'>;
+  /** The run's allocator classes (/proc/slabinfo: live objects, estimated bytes, peak, allocs, frees); only when the document declares `alloc`. */
+  slabs?: { class: string; live: number; bytes: number; peak: number; allocs: number; frees: number }[];
 }
 
