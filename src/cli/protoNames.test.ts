@@ -28,7 +28,9 @@ function namesOf(doc: Record<string, Json>): string[] {
     else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (typeof x === 'string' && KEYWORD_FIELDS.has(k) ? keywords.add(x) : walk(x));
   };
   walk(doc);
-  return [...names].filter((n) => !keywords.has(n));
+  // An artifact a region covers by its name's prefix keeps its name: renamed, it would leave the region.
+  const prefixes = list(doc.regions).map((r) => r.match as string);
+  return [...names].filter((n) => !keywords.has(n) && !prefixes.some((p) => n.startsWith(p)));
 }
 
 /** The document with names renamed: exact string values, keys of name-keyed tables, and `artifact:`/`store:` references (variable names stay). */
@@ -39,10 +41,10 @@ function rename(value: Json, map: ReadonlyMap<string, string>, keyedByName = fal
     return map.get(value) ?? value;
   }
   if (Array.isArray(value)) return value.map((v) => rename(v, map));
-  // Tables keyed by names: layout.nodes and signatures.agents.
+  // Tables keyed by names: layout.nodes, signatures.agents and a region's access (by agent).
   if (value === null || typeof value !== 'object') return value;
   const out: { [k: string]: Json } = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, keyedByName ? (map.get(k) ?? k) : k, { value: k === 'as' ? v : rename(v, map, k === 'nodes' || k === 'agents'), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, keyedByName ? (map.get(k) ?? k) : k, { value: k === 'as' ? v : rename(v, map, k === 'nodes' || k === 'agents' || (k === 'access' && v !== null && typeof v === 'object' && !Array.isArray(v))), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
