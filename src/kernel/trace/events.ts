@@ -314,5 +314,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
   'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted', 'turn.chosen', 'cutoff.decided',
-  'remote.replied', 'region.denied', 'region.stale',
+  'region.denied', 'region.stale',
 ]);
