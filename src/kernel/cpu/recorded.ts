@@ -94,6 +94,14 @@ export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE
     if (e.type === 'turn.chosen' && e.record && e.answer !== undefined && e.seq <= upTo) {
       out.judgements.set(judgeKey(`turn:${e.group}`, 'speaker', e.turn), { verdict: 'unclear', reason: e.why, answer: e.answer, record: e.record });
     }
+    if (e.type === 'mem.validity' && e.judge && e.seq <= upTo) {
+      // A validity judge (loop/validitySource.ts) asked through the same port, keyed like a goal's.
+      const k = judgeKey(`validity:${e.agent}:${e.segment}`, `checks[${e.index}]`, 0);
+      if (e.judge.failure) out.judgements.set(k, e.judge.failure);
+      else if (e.judge.record && e.judge.answer !== undefined) {
+        out.judgements.set(k, { verdict: e.verdict === 'valid' ? 'pass' : e.verdict === 'invalid' ? 'fail' : 'unclear', reason: e.judge.reason ?? '', answer: e.judge.answer, record: e.judge.record });
+      }
+    }
     if (e.type === 'infer.completed' && e.record) {
       const at = current.get(key(e.agent, e.turn)) ?? { part: 0, prefixTokens: 0, total: null, open: false };
       const k = key(e.agent, e.turn, at.part);

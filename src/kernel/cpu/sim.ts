@@ -233,7 +233,8 @@ export class SimCpu implements Cpu {
         // The distractor effect: each invalid segment in the window may mislead the model into
         // repeating it instead of what it should have produced (Chroma, "Context Rot", 2025).
         if (action.kind === 'write' || action.kind === 'send') {
-          const wrong = req.context.filter((c) => c.validity < 0.5);
+          // Where the harness judges validity itself, the sim is misled by what is wrong in its world (`truth`), whatever the harness believes.
+          const wrong = req.context.filter((c) => (c.truth ?? c.validity) < 0.5);
           const misled = 1 - 0.6 ** wrong.length;
           if (wrong.length > 0 && draw(seed, `sim:${agent.id}:distract`, turn) < misled) {
             const bad = wrong[Math.floor(draw(seed, `sim:${agent.id}:which`, turn) * wrong.length)]!;

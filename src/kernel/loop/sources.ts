@@ -12,6 +12,7 @@ import { nextRetention, nextTaskEvent } from '../ipc/tasks';
 import { finishStop } from '../term/finish';
 import { evaluate, explain } from '../term/goals';
 import { nextJudgement } from './judge';
+import { nextValidityCheck } from './validitySource';
 import { act, recordInput, wake } from './actions';
 import { advance } from './advance';
 import { deliver } from './remoteAgentDelivery';
@@ -118,6 +119,8 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     }
     return undefined;
   } },
+  // A chunk's validity is judged at the instant it enters a window, before any turn reads it.
+  { name: 'validity', next: (ctx) => nextValidityCheck(ctx) },
   { name: 'deliver', next: (ctx) => {
     const m = ctx.index.dueMessage(ctx.s.now);
     return m ? deliver(ctx, m, ctx.s.now) : undefined;

@@ -14,6 +14,7 @@ import { decideSyscall, decisionRecord } from '../trust/syscallDecision';
 import { joinLabels, labelOf } from '../trust/taint';
 import type { KernelEvent, RetrievedChunk } from '../trace/events';
 import type { RunContext, Step } from './runContext';
+import { storeOf } from '../memory/validityChecks';
 
 /**
  * The system-call choke point: every tool call is decided here by the policy stack
@@ -36,6 +37,15 @@ export function decideCall(ctx: RunContext, p: Proc): KernelEvent {
 function chunkLabels(c: RetrievedChunk): string[] {
   if (c.taint && c.taint.length > 0) return c.taint;
   return c.trust === 'untrusted' ? [`doc:${c.source.replace(/^archive:/, '')}`] : [];
+}
+
+/** Chunks of a store that declares validity checks are marked: they enter valid, and the checks judge them (loop/validitySource.ts). */
+function judgedChunks(ctx: RunContext, chunks: RetrievedChunk[]): RetrievedChunk[] {
+  if (!ctx.spec.stores.some((st) => st.validity !== undefined)) return chunks;
+  return chunks.map((c) => {
+    const store = storeOf(c);
+    return store !== null && ctx.spec.stores.some((st) => st.id === store && st.validity !== undefined) ? { ...c, judged: true as const } : c;
+  });
 }
 
 /** The allowed call's latency has passed: the tool runs and its result returns (or a session store is copied first). */
@@ -68,7 +78,7 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
       type: 'tool.returned', agent: p.id, callId: call.callId, tool: call.tool, ok: outcome.ok, result: outcome.result,
       tokens: countTokens(outcome.result, enc), ms: cls.latency(spec), trust,
       ...(stored ? { stored: { ...stored, ...(ctx.storeTiers.has(stored.store) ? { tier: ctx.storeTiers.get(stored.store)! } : {}), ...atRest } } : {}),
-      ...(outcome.chunks ? { chunks: outcome.chunks } : {}), ...(outcome.core ? { core: { ...outcome.core, ...atRest } } : {}),
+      ...(outcome.chunks ? { chunks: judgedChunks(ctx, outcome.chunks) } : {}), ...(outcome.core ? { core: { ...outcome.core, ...atRest } } : {}),
       ...(taint.length > 0 ? { taint } : {}), ...(ctx.agents.get(p.id)?.executeOnly ? { hidden: true } : {}),
       ...(outcome.mcp ? { mcp: outcome.mcp } : {}),
     }, call.until);

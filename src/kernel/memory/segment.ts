@@ -32,6 +32,16 @@ export interface Segment extends ContextEntry {
   reads: number[];
   /** Source labels of untrusted data in it (taint); absent when trusted. */
   taint?: string[];
+  /**
+   * The world's ground truth the sim draws its mistakes from (0 wrong, 1 right), set where the
+   * harness judges validity itself (a store with validity checks): `validity` is then the
+   * harness's belief, which starts at 1 and only checks lower. Absent: validity was planted.
+   */
+  truth?: number;
+  /** Which of its store's checks (by index) gave a verdict on it: each decides once. */
+  checked?: number[];
+  /** The check that set its validity last, and why, in one line (the Memory view shows it). */
+  validityBy?: { check: string; reason: string };
 }
 
 /** Segments that eviction may never take. */

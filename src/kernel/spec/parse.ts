@@ -216,7 +216,13 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     if (impl.kind === 'search' || impl.kind === 'archival_insert') ref(`tools[${i}].impl.store`, impl.store, ['store']);
     if (impl.kind === 'mcp') ref(`tools[${i}].impl.server`, impl.server, ['MCP server']);
   });
-  list(doc.stores).forEach((s, i) => ref(`stores[${i}].owner`, s.owner, ['agent']));
+  list(doc.stores).forEach((s, i) => {
+    ref(`stores[${i}].owner`, s.owner, ['agent']);
+    list(obj(s.validity).checks).forEach((c, j) => {
+      if (c.kind === 'verify') ref(`stores[${i}].validity.checks[${j}].tool`, c.tool, ['tool']);
+      if (c.kind === 'judge') ref(`stores[${i}].validity.checks[${j}].model`, c.model, ['model']);
+    });
+  });
   list(doc.channels).forEach((c, i) => {
     // "human" is the person at the studio: a participant with its own lifeline, not an agent.
     if (c.from !== HUMAN) ref(`channels[${i}].from`, c.from, ['agent']);

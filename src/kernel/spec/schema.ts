@@ -329,6 +329,46 @@ export const DocumentSchema = z.object({
   secret: z.boolean().optional(),
 });
 
+const validPattern = (v: string): boolean => {
+  try {
+    new RegExp(v, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * One validity check a store declares for the chunks it hands out (memory/validityChecks.ts):
+ * `stale` after `lifetimeMs` of virtual time in the window; `contradiction` when the chunk and a
+ * fact-tagged segment of the same window both name `subject` with different values (the first
+ * match of `value`, a case-insensitive regular expression); `verify` asks `tool` (a sim or search
+ * tool, with argument `text`, decided by the policy stack as the agent's own call) and its result
+ * sets validity (a number 0..1, else 0 when it matches `invalidIf`, else 1); `judge` asks a real
+ * model `rubric` about the chunk (pass 1, fail 0; recorded, a replay never asks again).
+ */
+export const ValidityCheckSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stale'), lifetimeMs: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('contradiction'),
+    subject: z.string().min(1),
+    value: z.string().min(1).refine(validPattern, 'a regular expression (JavaScript syntax) that matches the value'),
+  }),
+  z.object({
+    kind: z.literal('verify'),
+    tool: Id,
+    invalidIf: z.string().min(1).refine(validPattern, 'a regular expression (JavaScript syntax)').default('\\b(false|invalid|wrong|refuted)\\b'),
+  }),
+  z.object({ kind: z.literal('judge'), model: Id, rubric: z.string().min(1) }),
+]);
+
+/** Checks that judge the validity of a store's chunks at run time; absent: the documents' planted `valid` stands. */
+export const ValiditySchema = z.object({
+  checks: z.array(ValidityCheckSchema).min(1),
+  /** A chunk a check leaves below this validity leaves the window at once (to recall). Unset: it stays, ranked first by quality eviction. */
+  evictBelow: z.number().min(0).max(1).optional(),
+});
+
 export const StoreSchema = z.object({
   id: Id,
   name: z.string().min(1),
@@ -340,6 +380,8 @@ export const StoreSchema = z.object({
    */
   tier: z.enum(['platform', 'shared', 'session']).optional(),
   documents: z.array(DocumentSchema).default([]),
+  /** Validity judged at run time (ValiditySchema): a chunk enters valid and the checks decide; the planted `valid` becomes the sim's ground truth only. */
+  validity: ValiditySchema.optional(),
 });
 
 export const ChannelSchema = z.object({
@@ -629,6 +671,8 @@ export type ToolSpec = z.infer<typeof ToolSchema>;
 export type McpServerSpec = z.infer<typeof McpServerSchema>;
 export type RemoteAgentSpec = z.infer<typeof RemoteAgentSchema>;
 export type StoreSpec = z.infer<typeof StoreSchema>;
+export type ValidityCheckSpec = z.infer<typeof ValidityCheckSchema>;
+export type ValiditySpec = z.infer<typeof ValiditySchema>;
 export type ChannelSpec = z.infer<typeof ChannelSchema>;
 export type GoalSpec = z.infer<typeof GoalSchema>;
 export type PolicySpec = z.infer<typeof PolicySchema>;

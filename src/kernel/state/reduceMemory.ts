@@ -4,7 +4,7 @@
  */
 import type { Segment } from '../memory/segment';
 import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
-import { immutable, insertedAt, withEntry } from './immutable';
+import { immutable, insertedAt, replacedAt, withEntry } from './immutable';
 import { applyRegionFault } from '../region/regionFault';
 
 /** The context window's reducers: pressure, eviction, compaction, page faults. */
@@ -33,6 +33,24 @@ export const memoryReducers = {
     p.context = insertedAt(p.context, at < 0 ? p.context.length : at, immutable(seg));
     p.contextTokens += seg.tokens;
     s.nextSeg += 1;
+  },
+  'mem.validity': (s, e) => {
+    const p = proc(s, e.agent);
+    const at = p.context.findIndex((x) => x.id === e.segment);
+    if (at < 0) return;
+    const old = p.context[at]!;
+    const checked = [...(old.checked ?? []), e.index];
+    // The why the Memory view shows: the check that lowered it last, else the first check that said anything.
+    const why = e.validity < e.before || old.validityBy === undefined;
+    const seg: Segment = { ...old, validity: e.validity, checked, ...(why ? { validityBy: { check: e.check, reason: e.reason } } : {}) };
+    p.context = replacedAt(p.context, at, immutable(seg));
+    if (e.evicted) takeOut(p, [seg.id]);
+    // The judge's call is the run's spending, as a goal's judge.
+    if (e.charge) {
+      s.tokensIn += e.charge.tokensIn;
+      s.tokensOut += e.charge.tokensOut;
+      s.cost += e.charge.cost;
+    }
   },
   'mem.faulted': (s, e) => {
     const p = proc(s, e.agent);

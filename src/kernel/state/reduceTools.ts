@@ -61,7 +61,9 @@ export const toolReducers = {
       for (const c of e.chunks) {
         // A chunk that rested with labels (a note derived from a web page) is untrusted again when it comes back.
         const trust = c.taint && c.taint.length > 0 ? 'untrusted' : c.trust;
-        push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust, validity: c.valid ? 1 : 0, ...labels }, e.t);
+        // A chunk of a store with validity checks: the harness believes it until a check says otherwise; the planted flag stays the world's truth.
+        const validity = c.judged ? { validity: 1, truth: c.valid ? 1 : 0 } : { validity: c.valid ? 1 : 0 };
+        push(s, p, { role: 'tool', text: c.text, tokens: c.tokens, kind: 'retrieved', source: c.source, trust, ...validity, ...labels }, e.t);
       }
     } else {
       push(s, p, { role: 'tool', text: e.result, tokens: e.tokens, kind: 'tool', source: `tool:${e.tool}`, trust: e.trust ?? 'untrusted', ...labels }, e.t);

@@ -7,7 +7,7 @@ import type { AgentId, RunId } from '../ids';
 import type { Action, InferRecord, PartialAnswer } from '../cpu/cpu';
 import type { CpuFailure } from '../cpu/fault';
 import type { CallError } from '../cpu/calls';
-import type { AgentSpec, HarnessSpec } from '../spec';
+import type { AgentSpec, HarnessSpec, ValidityCheckSpec } from '../spec';
 import type { SchedStats } from '../sched/schedClass';
 import type { DecisionRecord, Handle } from '../trust/types';
 import type { TaskState } from '../ipc/taskState';
@@ -156,6 +156,20 @@ export type KernelEventBody =
   | { type: 'mem.pressure'; agent: AgentId; level: 'ok' | 'warn' | 'compact'; tokens: number; window: number; share: number; threshold: number }
   | { type: 'mem.evicted'; agent: AgentId; policy: string; segments: SegmentRef[]; freed: number; tokens: number }
   | { type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number }
+  /**
+   * A validity check's verdict on one segment of a store with checks (memory/validityChecks.ts):
+   * which check (`index` into the store's list), the validity before and after (the lowest verdict
+   * so far), whether it left the window (`evictBelow`), why in one line, and the numbers behind it.
+   */
+  | {
+    type: 'mem.validity'; agent: AgentId; segment: string; store: string; check: ValidityCheckSpec['kind']; index: number;
+    verdict: 'valid' | 'invalid' | 'unknown'; before: number; validity: number; evicted: boolean; reason: string;
+    stale?: { ageMs: number; lifetimeMs: number };
+    contradiction?: { subject: string; value: string; fact: string; factValue: string };
+    verify?: { tool: string; result: string; decision: DecisionRecord };
+    judge?: { model: string; reason?: string; answer?: string; record?: InferRecord; failure?: CpuFailure };
+    charge?: SliceCharge;
+  }
   /** `region`: the fault fell in a declared region (kernel/region): its generation after it, the handle taken, and whether it dropped the lock. */
   | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string; taint?: string[]; region?: RegionFault }
   /** A read or write refused by a region's permission (kernel/region): `permission` is what the agent holds there; `detail` reaches its window as a tool result. */
@@ -242,6 +256,8 @@ export interface RetrievedChunk {
   valid: boolean;
   /** Source labels the chunk carried at rest (an agent's note derived from untrusted data, a recalled segment). */
   taint?: string[];
+  /** Its store declares validity checks: it enters with validity 1 and `valid` is only the sim's ground truth (memory/validityChecks.ts). */
+  judged?: true;
 }
 
 /** A segment named in a memory event: which, what kind, how many tokens. */
@@ -311,7 +327,7 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'run.started', 'run.forked', 'job.published', 'job.failed', 'sched.admitted', 'sched.refused', 'sched.routed', 'sched.enqueued', 'sched.picked',
   'sched.preempted', 'sched.throttled', 'sched.replenished', 'infer.started', 'infer.sliced', 'infer.completed', 'infer.failed',
   'tool.called', 'tool.allowed', 'tool.denied', 'tool.asked', 'tool.approved', 'tool.returned', 'proc.read', 'msg.sent', 'task.updated', 'msg.retained', 'msg.denied', 'msg.delivered',
-  'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted',
+  'agent.blocked', 'agent.woke', 'artifact.written', 'agent.finished', 'mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted', 'mem.validity',
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
   'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted', 'turn.chosen', 'cutoff.decided',
   'region.denied', 'region.stale',

@@ -2,7 +2,7 @@ import { formatVt } from '../run/format';
 import { useFixedRows } from '../run/useFixedRows';
 import type { MemEntry } from './memoryEvents';
 
-const GLYPH: Record<MemEntry['type'], string> = { 'mem.pressure': '▲', 'mem.evicted': '⇣', 'mem.compacted': '≡', 'mem.faulted': '⇡' };
+const GLYPH: Record<MemEntry['type'], string> = { 'mem.pressure': '▲', 'mem.evicted': '⇣', 'mem.compacted': '≡', 'mem.faulted': '⇡', 'mem.validity': '◇' };
 
 /** Height of an entry (a 19 px button and a 1 px border, run.css .rp-entries). */
 const ROW = 20;

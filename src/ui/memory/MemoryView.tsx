@@ -105,6 +105,9 @@ export function MemoryView() {
                   <span className="rp-spacer" />
                   <button type="button" onClick={() => setSelected(null)} aria-label="Close segment">×</button>
                 </div>
+                {chosen.validityBy && (
+                  <div className="rp-dim" data-testid="segment-validity">validity {chosen.validity.toFixed(2)} by {chosen.validityBy.check}: {chosen.validityBy.reason}</div>
+                )}
                 {addEdit && agent !== null && inWindow && chosen.kind !== 'system' && chosen.kind !== 'core' ? (
                   <EditStateText
                     key={`${chosen.id}@${cursor}`}
@@ -126,7 +129,7 @@ export function MemoryView() {
         <div className="rp-head">
           <span>Memory events{agent ? ` · ${agent}` : ''}</span>
           <span className="rp-spacer" />
-          <span className="rp-dim">▲ pressure ⇣ evicted ≡ compacted ⇡ faulted</span>
+          <span className="rp-dim">▲ pressure ⇣ evicted ≡ compacted ⇡ faulted ◇ validity</span>
         </div>
         <MemoryEvents entries={entries} cursor={cursor} onPick={setCursor} />
         <details className="mv-recall" data-testid="recall-list" onToggle={(e) => setRecallOpen(e.currentTarget.open)}>

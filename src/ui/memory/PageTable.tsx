@@ -52,6 +52,7 @@ export function PageTable({ rows, selected, onSelect, testId = 'page-table', row
                 <i style={{ width: `${r.validity * 100}%` }} />
               </span>
               {r.validity.toFixed(2)}
+              {r.validityBy && <span className="mv-why" data-testid="validity-why" title={r.validityBy.reason}> {r.validityBy.check}</span>}
             </td>
             <td className="mv-marks">
               <span title="verified">{r.verified ? '✓' : '·'}</span>

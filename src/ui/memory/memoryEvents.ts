@@ -5,7 +5,7 @@
  */
 import type { KernelEvent } from '../../kernel';
 
-export type MemEventType = 'mem.pressure' | 'mem.evicted' | 'mem.compacted' | 'mem.faulted';
+export type MemEventType = 'mem.pressure' | 'mem.evicted' | 'mem.compacted' | 'mem.faulted' | 'mem.validity';
 type MemEvent = Extract<KernelEvent, { type: MemEventType }>;
 
 export interface MemEntry {
@@ -19,7 +19,7 @@ export interface MemEntry {
   text: string;
 }
 
-const MEM_TYPES = new Set<string>(['mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted']);
+const MEM_TYPES = new Set<string>(['mem.pressure', 'mem.evicted', 'mem.compacted', 'mem.faulted', 'mem.validity']);
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const ids = (refs: readonly { id: string }[]): string => (refs.length <= 4 ? refs.map((r) => r.id).join(' ') : `${refs.slice(0, 3).map((r) => r.id).join(' ')} +${refs.length - 3}`);
@@ -34,6 +34,8 @@ function describe(e: MemEvent): { tone: string; text: string } {
       return { tone: 'compacted', text: `${e.summarized.length} → ${e.summary.id} (${e.summary.tokens} tok) · kept ${e.keptFacts} facts · freed ${e.freed}` };
     case 'mem.faulted':
       return { tone: e.outcome === 'failed' ? 'failed' : 'faulted', text: `${e.mode} ${e.ref} → ${e.outcome}${e.tokens ? ` · ${e.tokens} tok` : ''}${e.detail ? ` · ${e.detail}` : ''}` };
+    case 'mem.validity':
+      return { tone: e.verdict, text: `${e.segment} ${e.check} → ${e.verdict} · ${e.before.toFixed(2)} → ${e.validity.toFixed(2)}${e.evicted ? ' · evicted' : ''} · ${e.reason}` };
   }
 }
 
@@ -54,7 +56,7 @@ class MemIndex {
       if (!e || !MEM_TYPES.has(e.type)) continue;
       const m = e as MemEvent;
       const { tone, text } = describe(m);
-      const entry: MemEntry = { seq: m.seq, t: m.t, type: m.type, tone, tokens: m.type === 'mem.faulted' ? -1 : m.tokens, text };
+      const entry: MemEntry = { seq: m.seq, t: m.t, type: m.type, tone, tokens: m.type === 'mem.faulted' || m.type === 'mem.validity' ? -1 : m.tokens, text };
       this.all.push(entry);
       if (e.agent === undefined) continue;
       let list = this.byAgent.get(e.agent);

@@ -16,6 +16,12 @@ describe('page table', () => {
     ]);
     expect(rows[1]).toMatchObject({ source: 'archive:kb', trust: 'untrusted', verified: false, reads: 0 });
     expect(rows[2]).toMatchObject({ fact: true, verified: true });
+    expect(rows[1]!.validityBy).toBeNull();
+  });
+
+  it('says which run-time check set a segment\'s validity, and why', () => {
+    const [row] = pageRows([segment('s9', { validity: 0, validityBy: { check: 'contradiction', reason: 'contradicts fact s6: launch date is March 3 there, April 9 here' } })], 10);
+    expect(row).toMatchObject({ validityLevel: 'bad', validityBy: { check: 'contradiction', reason: 'contradicts fact s6: launch date is March 3 there, April 9 here' } });
   });
 
   it('fills neutral values for segments recorded without provenance', () => {

@@ -16,6 +16,8 @@ export interface SegmentRow {
   verified: boolean;
   validity: number;
   validityLevel: ValidityLevel;
+  /** The run-time check that set its validity (a store's validity checks), and why; null when planted or unchecked. */
+  validityBy: { check: string; reason: string } | null;
   fact: boolean;
   pinned: boolean;
   /** May eviction take it (isEvictable's rule, restated so a partial segment does not throw). */
@@ -54,6 +56,7 @@ export function pageRows(context: readonly Partial<Segment>[], now: number): Seg
       verified: s.verified === true,
       validity,
       validityLevel: validityLevel(validity),
+      validityBy: s.validityBy ? { check: s.validityBy.check, reason: s.validityBy.reason } : null,
       fact,
       pinned,
       evictable: !pinned && !fact && kind !== 'system',

@@ -186,6 +186,8 @@ function summaryOf(e: KernelEvent): string {
       return `${e.access} ${e.ref} refused · ${e.agent} holds "${e.permission}" on ${e.region}`;
     case 'region.stale':
       return `handle ${e.handle} refused · generation ${e.handleGeneration} vs ${e.generation} · re-acquire ${e.ref}`;
+    case 'mem.validity':
+      return `${e.segment} ${e.check} → ${e.verdict} · validity ${e.before.toFixed(2)} → ${e.validity.toFixed(2)}${e.evicted ? ' · evicted' : ''} · ${e.reason}`;
     case 'cap.granted':
       return e.handles.map((h) => `${h.id} ${h.kind} ${h.access} ${h.target} (${h.lease}${h.expiresAt === null ? '' : ` until ${formatVt(h.expiresAt)}`})`).join(', ') || 'no handles';
     case 'cap.expired':
