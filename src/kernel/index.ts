@@ -14,7 +14,7 @@ export { EXPR_FUNCTIONS, evaluateExpr, exprErrorText, formatLog, parseExpr, pars
 export type { KernelState, Proc, Message, StoreDoc } from './state/state';
 export { openAsks, type OpenAsk } from './state/openAsks';
 export { cursorView, type CursorView, type AgentAtCursor, type ToolAtCursor, type ChannelAtCursor, type WaitKind, type CallDecision } from './state/cursorView';
-export type { Action, Cpu, JudgeAnswer, JudgeRequest, InferRequest, InferResult, InferRecord, ContextEntry, Generation, PartialAnswer, PartialOutput, Resume } from './cpu/cpu';
+export type { Action, Cpu, JudgeAnswer, JudgeRequest, SummaryAnswer, SummaryRequest, InferRequest, InferResult, InferRecord, ContextEntry, Generation, PartialAnswer, PartialOutput, Resume } from './cpu/cpu';
 export { settledGeneration, streamedTokens } from './cpu/cpu';
 export { callErrorText, KERNEL_FUNCTIONS, MAX_CALL_ARGUMENT_CHARS, parseCallArguments, tooDeepArguments, type ParsedCallArguments, type FunctionDef, type FunctionOp, type CallError, type CallErrorCode } from './cpu/calls';
 export { agentFunctions, actionFromCall } from './loop/functions';

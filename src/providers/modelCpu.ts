@@ -9,8 +9,9 @@
  *   `think` with a `callError` the model sees on its next turn;
  * - a plain-text answer with no call is `think`: the text enters its window and the turn ends.
  */
-import { CpuFault, actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type Generation, type HarnessSpec, type InferRequest, type InferResult, type JudgeAnswer, type JudgeRequest, type ModelSpec, type Resume, type Segment } from '../kernel';
+import { CpuFault, actionFromCall, countTokens, encodingFor, type Action, type CallError, type Cpu, type Generation, type HarnessSpec, type InferRequest, type InferResult, type JudgeAnswer, type JudgeRequest, type SummaryAnswer, type SummaryRequest, type ModelSpec, type Resume, type Segment } from '../kernel';
 import { judgeAnswer, judgeChatRequest } from './judge';
+import { summaryAnswer, summaryChatRequest } from './compactSummary';
 import { createAnthropicProvider } from './anthropic';
 import { createOpenAiProvider } from './openai';
 import { ProviderError, type ProviderFailure } from './errors';
@@ -171,6 +172,20 @@ export class ModelCpu implements Cpu {
     try {
       const response = await endpoint.chat(chat);
       return judgeAnswer(req, this.provider, chat, response, recordedResponse(response));
+    } catch (err) {
+      throw err instanceof ProviderError ? new ModelCallError(req.model.id, err) : err;
+    }
+  }
+
+  /** Asks the model's endpoint for the summary at a compaction (compactSummary.ts); a failed call rejects with a ModelCallError. */
+  async summarize(req: SummaryRequest): Promise<SummaryAnswer> {
+    const endpoint = this.endpoints.get(req.model.id);
+    if (!endpoint) throw new Error(`model ${req.model.id}: no endpoint is configured for it`);
+    this.calls += 1;
+    const chat = summaryChatRequest(req);
+    try {
+      const response = await endpoint.chat(chat);
+      return summaryAnswer(req, this.provider, chat, response, recordedResponse(response));
     } catch (err) {
       throw err instanceof ProviderError ? new ModelCallError(req.model.id, err) : err;
     }

@@ -177,6 +177,25 @@ export interface JudgeAnswer {
   record: InferRecord;
 }
 
+// --- the summary port: a real model writes the summary at compaction (loop/compactSource.ts) ---
+
+/** What a summariser is asked: the segments going out of an agent's window, oldest first. */
+export interface SummaryRequest {
+  /** The document's model named by the agent's `memory.summarizer`. */
+  model: ModelSpec;
+  agent: string;
+  /** The id the summary segment will have: with `agent` it keys the recording (RecordedCpu). */
+  summaryId: string;
+  segments: readonly { id: string; kind: string; text: string }[];
+  seed: number;
+}
+
+/** The summary a model wrote, and its record as `infer.completed` keeps one. */
+export interface SummaryAnswer {
+  text: string;
+  record: InferRecord;
+}
+
 export interface Cpu {
   readonly provider: string;
   /** The quality tier the next step needs, when the agent declares one (routing asks before queueing). */
@@ -194,6 +213,8 @@ export interface Cpu {
    * source when a judged subject changed; may await; a failed call throws a CpuFault. The sim has none.
    */
   judge?(req: JudgeRequest): Promise<JudgeAnswer> | JudgeAnswer;
+  /** Asks the model for the summary of segments leaving a window (SummaryRequest); a failed call throws a CpuFault. The sim has none. */
+  summarize?(req: SummaryRequest): Promise<SummaryAnswer> | SummaryAnswer;
 }
 
 /** A generation whose whole answer comes at once (a CPU with only `infer`, or an answer already recorded). */

@@ -9,7 +9,7 @@
  * aborted at a preemption answers with its partial answer.
  */
 import type { KernelEvent } from '../trace/events';
-import { settledGeneration, streamedTokens, type Cpu, type Generation, type JudgeAnswer, type JudgeRequest, type InferRequest, type InferResult, type PartialAnswer, type PartialOutput, type Resume } from './cpu';
+import { settledGeneration, streamedTokens, type Cpu, type Generation, type JudgeAnswer, type JudgeRequest, type InferRequest, type SummaryAnswer, type SummaryRequest, type InferResult, type PartialAnswer, type PartialOutput, type Resume } from './cpu';
 import { CpuFault, type CpuFailure } from './fault';
 import { encodingFor } from '../tokens';
 
@@ -42,6 +42,8 @@ export interface Recording {
   failures: Map<string, { part: number; failure: CpuFailure }>;
   /** A judge's answers (goal.judged asked of a model), by (goal, path, subject version): a recorded verdict, or the failure of its call. */
   judgements: Map<string, JudgeAnswer | CpuFailure>;
+  /** Summaries a model wrote at compaction (mem.compacted `by`), by (agent, summary id): its answer, or the failure of its call. */
+  summaries: Map<string, SummaryAnswer | CpuFailure>;
 }
 
 const judgeKey = (goal: string, path: string, version: number): string => `${goal}\u0000${path}\u0000${version}`;
@@ -53,7 +55,7 @@ const judgeKey = (goal: string, path: string, version: number): string => `${goa
  * was asked for; how it ended is taken from the record.
  */
 export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE_INFINITY): Recording {
-  const out: Recording = { answers: new Map(), partials: new Map(), resumedBy: new Map(), failures: new Map(), judgements: new Map() };
+  const out: Recording = { answers: new Map(), partials: new Map(), resumedBy: new Map(), failures: new Map(), judgements: new Map(), summaries: new Map() };
   /** The part in progress per agent and turn, and the prefix tokens it re-read. */
   const current = new Map<string, { part: number; prefixTokens: number; total: number | null; open: boolean }>();
   const started = new Set<string>();
@@ -93,6 +95,11 @@ export function recording(events: readonly KernelEvent[], upTo = Number.POSITIVE
     // A conversation group's speaker named by a model (loop/turnSource.ts asks it as the judge of `turn:<group>`).
     if (e.type === 'turn.chosen' && e.record && e.answer !== undefined && e.seq <= upTo) {
       out.judgements.set(judgeKey(`turn:${e.group}`, 'speaker', e.turn), { verdict: 'unclear', reason: e.why, answer: e.answer, record: e.record });
+    }
+    if (e.type === 'mem.compacted' && e.by && e.seq <= upTo) {
+      const k = key(e.agent, 0, 0) + e.summary.id;
+      if (e.by.failure) out.summaries.set(k, e.by.failure);
+      else if (e.by.record && e.by.answer !== undefined) out.summaries.set(k, { text: e.by.answer, record: e.by.record });
     }
     if (e.type === 'mem.validity' && e.judge && e.seq <= upTo) {
       // A validity judge (loop/validitySource.ts) asked through the same port, keyed like a goal's.
@@ -168,6 +175,18 @@ export class RecordedCpu implements Cpu {
     if (!this.live?.judge) throw new NotRecordedError(`goal ${req.goal}`, req.version, this.provider, 0, `the judge of goal ${req.goal} (${req.path}) about ${req.subjectName}`);
     this.liveCalls += 1;
     return this.live.judge(req);
+  }
+
+  /** A compaction summary from the record (or its call failing the same way), else the live CPU's, else NotRecordedError. */
+  summarize(req: SummaryRequest): SummaryAnswer | Promise<SummaryAnswer> {
+    const recorded = this.recorded.summaries.get(key(req.agent, 0, 0) + req.summaryId);
+    if (recorded !== undefined) {
+      if ('kind' in recorded) throw new CpuFault(req.model.id, recorded);
+      return recorded;
+    }
+    if (!this.live?.summarize) throw new NotRecordedError(req.agent, 0, this.provider, 0, `the summary ${req.summaryId} of agent ${req.agent}'s window`);
+    this.liveCalls += 1;
+    return this.live.summarize(req);
   }
 
   private goLive(req: InferRequest, resume: Resume | undefined): Generation {

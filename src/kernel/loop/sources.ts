@@ -13,6 +13,7 @@ import { finishStop } from '../term/finish';
 import { evaluate, explain } from '../term/goals';
 import { nextJudgement } from './judge';
 import { nextValidityCheck } from './validitySource';
+import { compact } from './compactSource';
 import { act, recordInput, wake } from './actions';
 import { advance } from './advance';
 import { deliver } from './remoteAgentDelivery';
@@ -115,7 +116,7 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     for (let r = ctx.index.memory.next(0); r >= 0; r = ctx.index.memory.next(r + 1)) {
       const p = ctx.index.proc(ctx.s, r);
       const m = decideMemory(p, ctx.s.now, ctx.s.nextSeg, (text) => countTokens(text, p.encoding));
-      if (m) return ctx.emit(m);
+      if (m) return m.type === 'mem.compacted' ? compact(ctx, p, m) : ctx.emit(m);
     }
     return undefined;
   } },

@@ -187,6 +187,7 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     const sched = obj(a.sched);
     ref(`${at}.model`, a.model, ['model']);
     ref(`${at}.sched.group`, sched.group, ['group']);
+    ref(`${at}.memory.summarizer`, obj(a.memory).summarizer, ['model']);
     // The class's own rules over its parameters, on the agent's model (deadline: runtime ≤ deadline ≤ period),
     // once the section has its shape (the schema reports it otherwise); a broken or unknown model counts as unknown.
     const typedSched = SchedSchema.safeParse(a.sched ?? {});

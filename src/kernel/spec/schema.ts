@@ -207,6 +207,12 @@ export const MemorySchema = z.object({
   eviction: z.enum(['fifo', 'lru', 'lru-k', 'quality']).default('lru'),
   k: z.number().int().min(1).max(16).default(2),
   coreBlocks: z.array(CoreBlockSchema).default([]),
+  /**
+   * The model that writes the summary at compaction (loop/compactSource.ts): on a real endpoint its
+   * answer, recorded, becomes the summary; on the sim the summary stays the deterministic gist.
+   * Fact-tagged and pinned segments are never summarised. Unset: the gist.
+   */
+  summarizer: Id.optional(),
 });
 
 /** A capability is an edge from an agent to a tool or a store, held as a handle. */

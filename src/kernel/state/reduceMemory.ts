@@ -33,6 +33,12 @@ export const memoryReducers = {
     p.context = insertedAt(p.context, at < 0 ? p.context.length : at, immutable(seg));
     p.contextTokens += seg.tokens;
     s.nextSeg += 1;
+    // A model's summary is the run's spending, as a judge's call.
+    if (e.charge) {
+      s.tokensIn += e.charge.tokensIn;
+      s.tokensOut += e.charge.tokensOut;
+      s.cost += e.charge.cost;
+    }
   },
   'mem.validity': (s, e) => {
     const p = proc(s, e.agent);

@@ -155,7 +155,16 @@ export type KernelEventBody =
   | { type: 'agent.finished'; agent: AgentId; text: string }
   | { type: 'mem.pressure'; agent: AgentId; level: 'ok' | 'warn' | 'compact'; tokens: number; window: number; share: number; threshold: number }
   | { type: 'mem.evicted'; agent: AgentId; policy: string; segments: SegmentRef[]; freed: number; tokens: number }
-  | { type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number }
+  /**
+   * `by`: the summary was asked of a model (`memory.summarizer` on a real endpoint): which, the
+   * tokens of the segments that went in (`before`) and of its summary (`after`), its answer and
+   * record (a replay reads them), or the failure or reason the deterministic gist was used instead.
+   */
+  | {
+    type: 'mem.compacted'; agent: AgentId; summarized: SegmentRef[]; keptFacts: number; freed: number; summary: { id: string; text: string; tokens: number }; tokens: number;
+    by?: { model: string; before: number; after: number; answer?: string; record?: InferRecord; failure?: CpuFailure; fallback?: string };
+    charge?: SliceCharge;
+  }
   /**
    * A validity check's verdict on one segment of a store with checks (memory/validityChecks.ts):
    * which check (`index` into the store's list), the validity before and after (the lowest verdict
