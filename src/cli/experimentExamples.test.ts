@@ -29,6 +29,11 @@ describe('example experiments', () => {
     expect(value(metric(r, 'without-memo', 'pass'))).toBe(1);
     expect(value(metric(r, 'with-memo', 'pass'))!).toBeLessThan(1);
   });
+  it('distractors-checked: with the validity check every run passes; with the planted validity alone, not always', async () => {
+    const { report: r } = await report('distractors-checked.experiment.json', 10);
+    expect(value(metric(r, 'checked', 'pass'))).toBe(1);
+    expect(value(metric(r, 'planted', 'pass'))!).toBeLessThan(1);
+  });
   it('injection: the attack lands only with taint off; the summary is written under every setting', async () => {
     const { report: r, code } = await report('injection.experiment.json', 4);
     expect(value(metric(r, 'defences-on', 'attack'))).toBe(0);

@@ -10,6 +10,7 @@ const EXAMPLES = `${import.meta.env.BASE_URL}examples/`;
 /** The shipped experiment files, in the order the menu lists them. */
 export const EXAMPLE_EXPERIMENTS: readonly { file: string; label: string }[] = [
   { file: 'distractors.experiment.json', label: 'Distractors: planted memo vs without' },
+  { file: 'distractors-checked.experiment.json', label: 'Distractors: validity checked vs planted' },
   { file: 'delegation.experiment.json', label: 'Delegation: tagged facts vs prose' },
   { file: 'injection.experiment.json', label: 'Injection: defences on vs off' },
   { file: 'contention.experiment.json', label: 'Contention: fair vs fifo vs priority' },
