@@ -25,6 +25,7 @@ describe('the run loop', () => {
       'syscall-decide',
       'lease-end',
       'memory',
+      'validity',
       'deliver',
       'wake',
       'budget-throttle',
