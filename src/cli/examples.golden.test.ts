@@ -23,6 +23,8 @@ const GOLDEN: Record<string, [string, string, string]> = {
   'paging.json': ['a2db8473bb5f0ac0', '3ef9931ab6c84db3', 'b5b1d83cb114ffde'],
   'proc-budget.json': ['23d1b9edb114fc01', '8b2a3e19cb889186', 'e3386e05ce213d8b'],
   'regions.json': ['9325fcd96e042f62', '1d763a3af4df3a1b', 'e5efc4ffd758482c'],
+  'spawn-background.json': ['2baecafb2b524cdc', '7a27752b3090d07d', '2f56fdc1a49fe20e'],
+  'spawn-tree.json': ['2493ad1bb5578e1b', '8d13c5e6aad966a6', '85474cc7b3b1e3d9'],
   'research-team.json': ['114954687da882be', 'b9520f5cbdc219c0', '317b584034ec8503'],
 };
 

@@ -13,6 +13,7 @@ export { PromptIndex, promptAt, promptFrom, turnStartAt, type PromptSegment, typ
 export { EXPR_FUNCTIONS, evaluateExpr, exprErrorText, formatLog, parseExpr, parseLogFormat, valueText, type EvalResult, type Expr, type ExprError, type ExprScope, type FormatResult, type LogFormat, type ParseResult } from './trace/watchExpr';
 export type { KernelState, Proc, Message, StoreDoc } from './state/state';
 export { openAsks, type OpenAsk } from './state/openAsks';
+export { spawnTree, type SpawnTreeRow } from './state/spawnTree';
 export { cursorView, type CursorView, type AgentAtCursor, type ToolAtCursor, type ChannelAtCursor, type WaitKind, type CallDecision } from './state/cursorView';
 export type { Action, Cpu, JudgeAnswer, JudgeRequest, SummaryAnswer, SummaryRequest, InferRequest, InferResult, InferRecord, ContextEntry, Generation, PartialAnswer, PartialOutput, Resume } from './cpu/cpu';
 export { settledGeneration, streamedTokens } from './cpu/cpu';

@@ -3,7 +3,7 @@
  * and the typed error a call that does not map to an action becomes (built in loop/functions.ts).
  */
 /** What a function does when called: run a declared tool, or a kernel operation. */
-export type FunctionOp = 'tool' | 'send' | 'recv' | 'write' | 'read' | 'finish';
+export type FunctionOp = 'tool' | 'send' | 'recv' | 'write' | 'read' | 'finish' | 'spawn';
 
 /** A function offered to the model (plain data; the provider layer turns it into its wire's tool definition). */
 export interface FunctionDef {

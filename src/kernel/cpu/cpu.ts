@@ -21,7 +21,16 @@ export type Action =
   | { kind: 'recv'; from?: string; as?: string }
   | { kind: 'write'; artifact: string; text: string; uses?: string[] }
   | { kind: 'read'; ref: string; as?: string }
-  | { kind: 'finish'; text: string };
+  | { kind: 'finish'; text: string }
+  /** Spawn a sub-agent from `template` (kernel/loop/spawn.ts): what it asks for, each checked against the spawner's own. */
+  | { kind: 'spawn'; template: string; task: string; tokens?: number; cost?: number; sched?: Record<string, string | number>; caps?: SpawnCap[]; detach?: boolean };
+
+/** A capability a spawner asks for its sub-agent: never more than a handle it holds on the target. */
+export interface SpawnCap {
+  target: string;
+  access: 'use' | 'read' | 'write' | 'readwrite';
+  handle?: 'borrowed' | 'unique' | 'shared';
+}
 
 // A line of the context window is memory's type; the CPU reads it (re-exported for its users).
 export type { ContextEntry } from '../memory/segment';

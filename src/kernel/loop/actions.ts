@@ -24,6 +24,7 @@ import { seekState } from '../state/seek';
 import { resolveEdit } from './editState';
 import { regionRefusal, withRegion } from '../region/regionFault';
 import { ipcWithheld } from '../alloc/ipcPolicy';
+import { spawnAgent } from './spawn';
 
 /** A value of the action with the agent's variables bound (execute-only: by the kernel, not the planner). */
 function bound(ctx: RunContext, p: Proc, value: unknown): unknown {
@@ -74,6 +75,8 @@ export function act(ctx: RunContext, p: Proc, action: Action): KernelEvent {
     }
     case 'finish':
       return ctx.emit({ type: 'agent.finished', agent: p.id, text: action.text });
+    case 'spawn':
+      return spawnAgent(ctx, p, action);
     case 'read': {
       // A chunk of a store is memory: reading it crosses the memory.read hook like a search does.
       const store = /^store:([^#]+)#/.exec(action.ref)?.[1];
@@ -144,6 +147,10 @@ export function recordInput(ctx: RunContext, input: HumanInput): KernelEvent {
     }
     case 'edit':
       return recordEdit(ctx, input.edit);
+    case 'kill': {
+      const mode = input.mode ?? 'kill';
+      return ctx.emit({ type: 'agent.killed', agent: input.agent, by: 'human', mode, origin: input.agent, depth: 0, reason: `a person ${mode === 'kill' ? 'killed' : 'cancelled'} it` });
+    }
     default:
       return ctx.emit(answerEvent(ctx.s, ctx.tools, ctx.spec.policy.mode, input));
   }

@@ -61,7 +61,7 @@ const BUILTIN_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * core_memory_* over its core blocks), as the sim may call them; the syscall gate still decides
  * each call. Pure and deterministic (same order each turn).
  */
-export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[], memory?: AgentMemoryOffer, proc = false): FunctionDef[] {
+export function agentFunctions(agent: string, tools: readonly string[], declared: ReadonlyMap<string, ToolSpec>, channels: readonly ChannelSpec[], memory?: AgentMemoryOffer, proc = false, spawn = false): FunctionDef[] {
   const out: FunctionDef[] = [];
   const storeIds = new Set(memory?.stores.map((st) => st.id));
   const offered = new Set<string>();
@@ -122,6 +122,24 @@ export function agentFunctions(agent: string, tools: readonly string[], declared
       parameters: { type: 'object', properties: { agent: str('whose state to read; omit for your own') }, additionalProperties: false },
     });
   }
+  // Sub-agents, for an agent that asks for it (`spawn: true`): the templates its delegate channels with `spawn` reach.
+  const templates = [...new Set(channels.filter((c) => c.from === agent && c.kind === 'delegate' && c.spawn !== undefined).map((c) => c.to))];
+  if (spawn && templates.length > 0) {
+    out.push({
+      name: 'spawn_agent', op: 'spawn',
+      description: `Start a sub-agent (${templates.join(', ')}) on a task; wait for its answer with receive_message from it. It gets a budget carved from yours, a class no higher than yours, and only the capabilities you name, never more than you hold.`,
+      parameters: {
+        type: 'object',
+        properties: {
+          agent: { type: 'string', enum: templates }, task: str('what the sub-agent should do'),
+          tokens: { type: 'integer', minimum: 1, description: 'tokens to carve from your budget for it' },
+          caps: { type: 'array', description: 'capabilities to lend it', items: { type: 'object', properties: { target: str('a tool or store you hold'), access: { type: 'string', enum: ['use', 'read', 'write', 'readwrite'] } }, required: ['target', 'access'], additionalProperties: false } },
+          detach: { type: 'boolean', description: 'let it run on after you end' },
+        },
+        required: ['agent', 'task'], additionalProperties: false,
+      },
+    });
+  }
   out.push(
     {
       name: 'finish', op: 'finish', description: 'End your work, with a final answer.',
@@ -165,6 +183,14 @@ export function actionFromCall(functions: readonly FunctionDef[], name: string, 
       return { ok: true, action: { kind: 'read', ref: s('ref') } };
     case 'finish':
       return { ok: true, action: { kind: 'finish', text: s('text') } };
+    case 'spawn':
+      return {
+        ok: true,
+        action: {
+          kind: 'spawn', template: s('agent'), task: s('task'), ...(typeof a.tokens === 'number' ? { tokens: a.tokens } : {}),
+          ...(Array.isArray(a.caps) ? { caps: a.caps as Extract<Action, { kind: 'spawn' }>['caps'] } : {}), ...(a.detach === true ? { detach: true } : {}),
+        },
+      };
   }
 }
 

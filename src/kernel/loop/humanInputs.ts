@@ -45,6 +45,13 @@ export function inputProblem(s: Readonly<KernelState>, log: readonly KernelEvent
       const r = resolveEdit({ s, log, stateAt }, input.edit);
       return r.ok ? null : r.error;
     }
+    case 'kill': {
+      const p = s.procs[input.agent];
+      if (!p) return `there is no running agent "${input.agent}"`;
+      if (p.state === 'done' || p.state === 'failed') return `${input.agent} has already ${p.state === 'done' ? 'finished' : 'ended'}`;
+      if (input.mode !== undefined && input.mode !== 'kill' && input.mode !== 'cancel') return `kill mode must be "kill" or "cancel", not "${String(input.mode)}"`;
+      return queued.some((x) => x.kind === 'kill' && x.agent === input.agent) ? `${input.agent} is already being killed` : null;
+    }
     default:
       return `unknown input kind "${String((input as { kind?: unknown }).kind)}"`;
   }

@@ -9,11 +9,14 @@ import type { AgentSpec } from '../spec';
 import { encodingFor } from '../tokens';
 import { issueHandles } from '../trust/handles';
 import type { RunContext } from './runContext';
+import { spawnTemplates } from './spawn';
 
 /** Jobs for agents of the document that are not in the process table yet. */
 export function startJobs(ctx: RunContext): void {
+  // A spawn template starts only when an agent spawns it (spawn.ts), never with the run.
+  const templates = spawnTemplates(ctx.spec.channels);
   for (const agent of ctx.spec.agents) {
-    if (ctx.s.procs[agent.id]) continue;
+    if (ctx.s.procs[agent.id] || templates.has(agent.id)) continue;
     // job.create hook: a signed prompt that no longer matches, or a unique handle held by another, refuses the job.
     const refused = jobRefusal(ctx, agent);
     if (refused !== null) {

@@ -268,7 +268,7 @@ export function turnRequest(doc: RequestLookups, p: Proc, seed: number): InferRe
   return new TurnRequest(
     agent, doc.models.get(p.model)!, p.turn, p.pc, seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
     exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
-    () => agentFunctions(agent.id, tools, doc.tools, doc.spec.channels, memoryOffer(agent, doc.spec), agent.proc === true), attemptOf(p),
+    () => agentFunctions(agent.id, tools, doc.tools, doc.spec.channels, memoryOffer(agent, doc.spec), agent.proc === true, agent.spawn === true), attemptOf(p),
   );
 }
 

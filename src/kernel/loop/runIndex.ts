@@ -26,7 +26,7 @@ export type ProcTimer = 'slice' | 'tool' | 'retry';
 const TOUCHES_OTHERS = new Set<string>(['audit.rolledback']);
 
 /** Fields of an event that may name an agent it changes (besides `agent`). */
-const AGENT_FIELDS = ['to', 'from', 'client', 'server'] as const;
+const AGENT_FIELDS = ['to', 'from', 'client', 'server', 'child', 'parent'] as const;
 
 /** When a failed call's retry is offered to the clock (max(now, this)), or null: only while the agent waits ready to be enqueued again. */
 export function retryAt(p: Proc): number | null {
@@ -105,7 +105,8 @@ export class RunIndex {
       }
     }
     if (e.type === 'cap.granted') for (const h of e.handles) this.addHandle(s, h.id);
-    else if (e.type === 'cap.expired') this.classifyHandle(s, e.handle);
+    else if (e.type === 'cap.promoted') this.addHandle(s, e.handle.id);
+    else if (e.type === 'cap.expired' || e.type === 'cap.released') this.classifyHandle(s, e.handle);
     if (e.type === 'msg.sent' && s.inflight.length === this.msgKey.size + 1) this.addMessage(s.inflight[s.inflight.length - 1]!);
     else if (e.type === 'msg.delivered' || e.type === 'remote.replied') this.dropMessage(e.msgId);
     if (s.inflight.length !== this.msgKey.size) this.rebuildInflight(s);

@@ -7,6 +7,7 @@ import type { GroupState, Proc } from '../state/state';
 import { rqOf } from '../state/reduce';
 import { atSliceBoundary, finiteStats, FOREVER, pickForSlot, throttleLiftsAt, type PreemptReason } from '../sched/core';
 import { decideRoute } from '../sched/router';
+import { groupSpent } from '../sched/spawnBudget';
 import type { EventOf, KernelEvent } from '../trace/events';
 import { continueInference } from './inference';
 import { backingOff, endpointThrottled, guardStream } from './modelFaults';
@@ -16,8 +17,9 @@ import { heldForTurn } from './turnSource';
 import type { PartialAnswer } from '../cpu/cpu';
 import { cacheAffinity } from './kvCacheStep';
 
-function spent(g: GroupState): boolean {
-  return (g.tokens !== null && g.usedTokens >= g.tokens) || (g.cost !== null && g.usedCost >= g.cost);
+function spent(groups: Readonly<Record<string, GroupState>>, g: GroupState): boolean {
+  // The unspent carves of live sub-agents count as spent (sched/spawnBudget.ts); without carves this is used ≥ quota.
+  return groupSpent(groups, g);
 }
 
 function spentWhy(g: GroupState): string {
@@ -28,7 +30,7 @@ function spentWhy(g: GroupState): string {
 /** A budget group that has spent its quota and is not throttled yet: `sched.throttled`. */
 export function throttleSpentGroup(ctx: RunContext): KernelEvent | undefined {
   for (const g of Object.values(ctx.s.groups)) {
-    if (g.throttledUntil === null && spent(g)) {
+    if (g.throttledUntil === null && spent(ctx.s.groups, g)) {
       const until = g.periodMs === null ? FOREVER : g.periodStart + g.periodMs;
       return ctx.emit({
         type: 'sched.throttled', group: g.id, reason: spentWhy(g), until,

@@ -19,6 +19,7 @@ describe('the run loop', () => {
       'livelock',
       'goal-stop',
       'model-fault',
+      'delegation',
       'a2a-task',
       'fact-retention',
       'act',

@@ -24,6 +24,7 @@ import { decideCall } from './syscalls';
 import { faultFollowUp, requestGate } from './modelFaults';
 import { nextCutoffEvent } from './cutoffSource';
 import { nextTurnEvent } from './turnSource';
+import { nextDelegationEvent } from './spawnSources';
 
 /**
  * One source of events: `next` emits its event (or returns null: the run waits), or undefined
@@ -89,6 +90,7 @@ export const EVENT_SOURCES: readonly EventSource[] = [
     return g === undefined ? undefined : ctx.stop('goal-reached', `goal "${g.name}" is met and stops the run: ${explain(g.when, ctx.s, ctx.spec.limits, g.id)}`, ctx.s.now, goalMetSeq(ctx, g.id));
   } },
   { name: 'model-fault', next: (ctx) => faultFollowUp(ctx) },
+  { name: 'delegation', next: (ctx) => nextDelegationEvent(ctx) },
   { name: 'a2a-task', next: (ctx) => {
     const task = nextTaskEvent(ctx.s);
     return task ? ctx.emit(task) : undefined;

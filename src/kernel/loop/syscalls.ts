@@ -6,7 +6,8 @@ import type { Proc } from '../state/state';
 import { countTokens } from '../tokens';
 import { toolClassFor, type ToolIO, type ToolOutcome } from '../tools/toolClass';
 import type { McpPort } from '../tools/mcp';
-import { PROC_TOOL, toolTrust } from '../spec';
+import { DURABLE_TOOL, PROC_TOOL, toolTrust } from '../spec';
+import { promotable, promotedHandle } from '../trust/durable';
 import { procSnapshot } from '../proc';
 import { procReadOf } from '../trust/procAccess';
 import type { GateResult } from '../trust/gate';
@@ -54,6 +55,7 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
   const spec = ctx.tools.get(call.tool);
   const cls = toolClassFor(spec, call.tool)!;
   if (!spec && call.tool === PROC_TOOL && call.read === undefined) return readProc(ctx, p);
+  if (!spec && call.tool === DURABLE_TOOL && call.read === undefined) return promote(ctx, p);
   const enc = p.encoding;
   const io: ToolIO = {
     search: (store: string, query: string, k: number) => ctx.archive.search(store, query, k, p.id),
@@ -97,6 +99,25 @@ function readProc(ctx: RunContext, p: Proc): KernelEvent {
   const snapshot = procSnapshot(ctx.s, ctx.spec, of, (s, agent) => (s === ctx.s ? ctx.index.handlesOfAgent(s, agent) : null));
   if (snapshot === null) throw new Error(`proc.read: ${of} has no process (the gate admits only running agents)`);
   return ctx.emit({ type: 'proc.read', agent: p.id, callId: call.callId, of, snapshot }, call.until);
+}
+
+/**
+ * An approved `cap_durable` call reaches its return time: the kernel records the durable handle
+ * (`cap.promoted`, naming the approval), then the call returns its description (the next step).
+ */
+function promote(ctx: RunContext, p: Proc): KernelEvent {
+  const call = p.call!;
+  const from = promotable(Object.values(ctx.s.handles), p.id, String(call.args.target), ctx.s.now);
+  if (from === null) throw new Error(`cap.promoted: ${p.id} no longer holds a job-scoped handle on ${String(call.args.target)}`);
+  let approval = -1;
+  for (let i = ctx.log.length - 1; i >= 0; i--) {
+    const e = ctx.log[i]!;
+    if (e.type === 'tool.approved' && e.callId === call.callId) {
+      approval = e.seq;
+      break;
+    }
+  }
+  return ctx.emit({ type: 'cap.promoted', agent: p.id, callId: call.callId, from: from.id, handle: promotedHandle(from, `h${ctx.s.nextId}`, ctx.s.now), approval }, call.until);
 }
 
 /** How a tool reaches an MCP server: through the host's port, with the server as the document declares it. */

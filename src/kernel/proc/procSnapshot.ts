@@ -16,6 +16,7 @@ import type { Handle } from '../trust/types';
 import type { ProcGroupBudget, ProcSnapshot } from './types';
 import { SCHED_CLASSES } from '../sched';
 import { finiteStats, throttleLiftsAt } from '../sched/core';
+import { groupLeft } from '../sched/spawnBudget';
 import { isLive } from '../trust/handles';
 import { tasksAskedBy, tasksServedBy } from '../ipc/taskIndex';
 import { isTerminal, taskStateName } from '../ipc/taskState';
@@ -37,11 +38,13 @@ function chain(s: Readonly<KernelState>, id: string | null): GroupState[] {
   return out;
 }
 
-function groupBudget(g: GroupState): ProcGroupBudget {
+function groupBudget(groups: Readonly<Record<string, GroupState>>, g: GroupState): ProcGroupBudget {
+  // What is left net of the unspent carves of live sub-agents (sched/spawnBudget.ts); without carves, quota − used.
+  const left = groupLeft(groups, g);
   return {
     group: g.id, tokens: g.tokens, cost: g.cost, usedTokens: g.usedTokens, usedCost: g.usedCost,
-    tokensLeft: g.tokens === null ? null : Math.max(0, g.tokens - g.usedTokens),
-    costLeft: g.cost === null ? null : Math.max(0, g.cost - g.usedCost),
+    tokensLeft: left.tokens === null ? null : Math.max(0, left.tokens),
+    costLeft: left.cost === null ? null : Math.max(0, left.cost),
     refillsAt: g.periodMs === null ? null : g.periodStart + g.periodMs,
     throttledUntil: g.throttledUntil,
   };
@@ -72,7 +75,7 @@ export function procSnapshot(state: Readonly<KernelState>, spec: Pick<HarnessSpe
   const p = Object.hasOwn(s.procs, agent) ? s.procs[agent] : undefined;
   if (!p) return null;
 
-  const groups = chain(s, p.group).map(groupBudget);
+  const groups = chain(s, p.group).map((g) => groupBudget(s.groups, g));
   const limits = spec.limits;
   const harness = {
     tokensLeft: limits.maxTokens === undefined ? null : Math.max(0, limits.maxTokens - (s.tokensIn + s.tokensOut)),

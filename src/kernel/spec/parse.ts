@@ -207,6 +207,13 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
       if (s.op === 'recv' && s.from !== HUMAN) ref(`${sp}.from`, s.from, receivers);
       if (s.op === 'search' || s.op === 'remember') ref(`${sp}.store`, s.store, ['store']);
       if (s.op === 'proc') ref(`${sp}.agent`, s.agent, ['agent']);
+      if (s.op === 'spawn') {
+        ref(`${sp}.agent`, s.agent, ['agent']);
+        const over = list(doc.channels).some((c) => c.from === a.id && c.to === s.agent && c.kind === 'delegate' && c.spawn !== undefined);
+        if (typeof s.agent === 'string' && !over) {
+          issues.push({ path: `${sp}.agent`, message: `${sp}.agent: ${String(a.id)} has no delegate channel with "spawn" to "${s.agent}", so it may not spawn it`, expected: `a channel {from: "${String(a.id)}", to: "${s.agent}", kind: "delegate", spawn: {}}`, found: JSON.stringify(s.agent) });
+        }
+      }
       if (s.op === 'branch' && typeof s.to === 'number' && s.to > list(a.behaviour).length) {
         issues.push({ path: `${sp}.to`, message: `${sp}.to: step ${s.to} is past the end of the script (${list(a.behaviour).length} steps)`, expected: `a step index from 0 to ${list(a.behaviour).length}`, found: String(s.to) });
       }
@@ -229,6 +236,9 @@ export function checkReferences(spec: HarnessSpec | Obj): SpecIssue[] {
     if (c.from !== HUMAN) ref(`channels[${i}].from`, c.from, ['agent']);
     // A remote agent is only ever reached: it answers over the channel its caller used.
     if (c.to !== HUMAN) ref(`channels[${i}].to`, c.to, receivers);
+    if (c.spawn !== undefined && c.kind !== 'delegate') {
+      issues.push({ path: `channels[${i}].spawn`, message: `channels[${i}].spawn: only a delegate channel spawns sub-agents (this one is "${String(c.kind ?? 'message')}")`, expected: 'kind "delegate"', found: JSON.stringify(c.kind ?? 'message') });
+    }
   });
   list(doc.groups).forEach((g, i) => ref(`groups[${i}].parent`, g.parent, ['group']));
   list(doc.groups).forEach((g, i) => {

@@ -17,6 +17,12 @@ export const HUMAN = 'human';
 /** The built-in system call that reads /proc (an agent's runtime state, kernel/proc): rules match `proc(<agent>)`. */
 export const PROC_TOOL = 'proc';
 
+/**
+ * The built-in system call that turns a job-scoped handle into a durable, refcounted one
+ * (trust/durable.ts): always asked of a person, never decided by a rule alone.
+ */
+export const DURABLE_TOOL = 'cap_durable';
+
 const Id = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an id: a letter, then letters, digits, _ . or - (at most 64)');
@@ -93,6 +99,22 @@ export const SimStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read'), ref: z.string().min(1), as: z.string().optional() }),
   /** Read /proc: its own runtime state as JSON, or `agent`'s (which needs an allow rule proc(<agent>)); bound to `as` and to {{last}}. */
   z.object({ op: z.literal('proc'), agent: Id.optional(), as: z.string().optional() }),
+  /**
+   * Spawn a sub-agent (kernel/loop/spawn.ts): start the `agent` template over a delegate channel
+   * with `spawn` set, giving it `task` (its {{var.task}}). `tokens` / `cost`: the budget carved out
+   * of the spawner's group (default: the channel's); `sched`: the class and priority it asks
+   * (never above the spawner's); `caps`: the handles it gets (each only narrower than one the
+   * spawner holds); `detach`: it outlives its spawner and is not killed with it.
+   */
+  z.object({
+    op: z.literal('spawn'), agent: Id, task: z.string().default(''),
+    tokens: z.number().int().min(1).optional(), cost: z.number().min(0).optional(),
+    sched: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    caps: z.array(z.object({ target: Id, access: z.enum(['use', 'read', 'write', 'readwrite']).default('read'), handle: z.enum(['borrowed', 'unique', 'shared']).optional() })).optional(),
+    detach: z.boolean().optional(),
+  }),
+  /** Ask to turn the job-scoped handle on `target` into a durable, refcounted one (a person approves; trust/durable.ts). */
+  z.object({ op: z.literal('promote'), target: Id, as: z.string().optional() }),
   /**
    * Control flow, no turn spent: reads `var` (or {{last}} without it) as JSON, takes the dotted
    * `path` in it (e.g. `budget.tokensLeft`) and continues at step `to` when the value is a number
@@ -251,6 +273,8 @@ export const AgentSchema = z.object({
   contextRot: ContextRotSchema.optional(),
   /** Stop when another turn is not worth it: expected gain in the goal's probability × its value against a turn's cost. */
   cutoff: CutoffSchema.optional(),
+  /** A real model is offered the spawn_agent function (sub-agents over its delegate channels with `spawn`). Sim scripts spawn with the spawn step either way. */
+  spawn: z.boolean().optional(),
 });
 
 export const ToolImplSchema = z.discriminatedUnion('kind', [
@@ -403,6 +427,12 @@ export const ChannelSchema = z.object({
    * result. Unset or trusted: a message carries only the labels of what it derives from.
    */
   trust: z.enum(['trusted', 'untrusted']).optional(),
+  /**
+   * A delegate channel with `spawn`: `from` may spawn sub-agents from the `to` agent as a template
+   * (kernel/loop/spawn.ts), and `to` no longer starts with the run. `tokens` / `cost`: the budget
+   * carved out of the spawner's group for each sub-agent, unless the spawn asks its own.
+   */
+  spawn: z.object({ tokens: z.number().int().min(1).optional(), cost: z.number().min(0).optional() }).strict().optional(),
 });
 
 export const RuleSchema = z.object({

@@ -27,6 +27,7 @@ import { applyTurnChosen } from '../sched/turnTaking';
 import { applyCutoffDecided } from '../sched/cutoff';
 import { accounted, startLedger } from '../alloc/accountEvent';
 import { regionReducers } from './reduceRegions';
+import { spawnReducers } from './reduceSpawn';
 
 export { groupChain, paramsFor, rqOf } from './reduceHelpers';
 
@@ -63,6 +64,7 @@ export const SUBSYSTEM_REDUCERS = {
   kvCache: kvCacheReducers,
   agentSched: agentSchedReducers,
   regions: regionReducers,
+  spawn: spawnReducers,
 } as const;
 
 /** Every event type's reducer. Typed as the full table: leaving an event type out does not compile. */
@@ -80,6 +82,7 @@ export const REDUCERS: ReducerTable = {
   ...kvCacheReducers,
   ...agentSchedReducers,
   ...regionReducers,
+  ...spawnReducers,
 };
 
 const reduceOne = (s: KernelState, e: KernelEvent): void => (REDUCERS[e.type] as Reducer<KernelEventType>)(s, e);
@@ -135,7 +138,7 @@ export function replayTo(snaps: readonly { seq: number; state: KernelState }[], 
  * handle, endpoint), and each agent's own (variables, taint by segment): cloneState makes each an
  * id table again. `views` holds a table per store.
  */
-const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints', 'kvCaches', 'turns', 'cutoffs'] as const;
+const STATE_TABLES = ['procs', 'slots', 'models', 'groups', 'bandwidth', 'runqueues', 'stores', 'artifacts', 'goalsMet', 'judged', 'handles', 'views', 'tasks', 'endpoints', 'kvCaches', 'turns', 'cutoffs', 'spawns'] as const;
 
 /**
  * A copy of a state (states are JSON data) that shares what cannot change: what `immutable` froze

@@ -128,6 +128,8 @@ export interface Proc {
   retry?: ProcRetry | null;
   /** Its prompts' prefix-cache figures, when its model declares a cache (absent otherwise): state/kvCacheReducers.ts. */
   kv?: ProcKv;
+  /** Set when it was killed or cancelled (agent.killed): how, by whom, from which origin. */
+  killed?: { mode: 'kill' | 'cancel'; by: string; origin: AgentId; depth: number };
 }
 
 /**
@@ -141,6 +143,19 @@ export interface ProcKv {
   pending: { promptTokens: number; cachedTokens: number } | null;
   /** The figures of the turn's last lookup (what a provider's report replaces). */
   last: { turn: number; promptTokens: number; cachedTokens: number } | null;
+}
+
+/** A sub-agent's link to its spawner (kernel/loop/spawn.ts): the task it serves, its carved group, whether it has exited. */
+export interface SpawnRecord {
+  child: AgentId;
+  parent: AgentId;
+  task: string;
+  /** The group carved for it (null: it runs in its spawner's group), and the spawner's group it came from. */
+  group: string | null;
+  from: string | null;
+  detach: boolean;
+  depth: number;
+  exited: boolean;
 }
 
 /** A turn's failed model calls (kernel/loop/modelFaults.ts). */
@@ -185,6 +200,10 @@ export interface GroupState extends GroupInfo {
   periodStart: number;
   /** Set while the group (or an ancestor) is spent: agents in it are not picked until then. */
   throttledUntil: number | null;
+  /** Groups carved out of this one for sub-agents still running: their unspent quota counts as spent here. */
+  carvedTo?: string[];
+  /** The group this one was carved out of (a sub-agent's budget). */
+  carvedFrom?: string;
 }
 
 export interface KernelState {
@@ -251,6 +270,10 @@ export interface KernelState {
   slabs?: SlabLedger;
   /** Declared regions' generations and handles (kernel/region); absent when the document declares none. */
   regions?: RegionsState;
+  /** Sub-agents by id, with their spawner (absent until the first spawn). */
+  spawns?: Record<AgentId, SpawnRecord>;
+  /** How many handles a person promoted to durable (absent until the first): the refcount watch runs only then. */
+  promoted?: number;
 }
 
 /** A conversation group's turn: who speaks, since which of its own turns, and the group's count. */

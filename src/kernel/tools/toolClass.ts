@@ -5,7 +5,7 @@
  */
 import type { ArchiveHit } from '../memory/archiveStore';
 import type { KernelState } from '../state/state';
-import { PROC_TOOL, type ToolSpec } from '../spec';
+import { DURABLE_TOOL, PROC_TOOL, type ToolSpec } from '../spec';
 import type { RetrievedChunk } from '../trace/events';
 import { rankDocuments } from './search';
 import type { McpCallResult, McpRecord } from './mcp';
@@ -176,6 +176,20 @@ const procRead: ToolClass = {
   },
 };
 
+/**
+ * The built-in `cap_durable` call (trust/durable.ts): its target is the handle's target, its result
+ * the text the kernel recorded on `cap.promoted` just before (loop/syscalls.ts).
+ */
+const durableGrant: ToolClass = {
+  kind: 'builtin:cap_durable',
+  target: (_spec, call) => (typeof call.args.target === 'string' ? { target: call.args.target, access: 'read' } : { error: 'cap_durable\'s "target" must be a tool or store id (a string)' }),
+  latency: () => 5,
+  execute(_spec, call, state) {
+    const read = state.procs[call.agent]?.call?.read;
+    return read === undefined ? { ok: false, result: 'the promotion was not recorded' } : { ok: true, result: read };
+  },
+};
+
 /** The outcome of an MCP call as the kernel records it. */
 export function mcpOutcome(server: string, tool: string, r: McpCallResult): ToolOutcome {
   const mcp: McpRecord = { server, tool, ...(r.isError ? { isError: true } : {}), ...(r.progress ? { progress: { ...r.progress } } : {}) };
@@ -203,6 +217,7 @@ export const BUILTIN_TOOLS: Readonly<Record<string, ToolClass>> = Object.freeze(
   core_memory_append: coreEdit('append'),
   core_memory_replace: coreEdit('replace'),
   [PROC_TOOL]: procRead,
+  [DURABLE_TOOL]: durableGrant,
 });
 
 const BY_KIND: Readonly<Record<string, ToolClass>> = Object.freeze({ sim: simTool, search: searchTool, archival_insert: insertTool, mcp: mcpTool });

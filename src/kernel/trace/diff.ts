@@ -90,6 +90,8 @@ export function decisionLine(a: Action): string {
       return `read ${a.ref}`;
     case 'finish':
       return `finish: ${a.text}`;
+    case 'spawn':
+      return `spawn ${a.template}: ${a.task}`;
   }
 }
 

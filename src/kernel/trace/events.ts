@@ -4,7 +4,7 @@
  * The kernel state is a pure reduction over them (see state/reduce.ts), so a seek replays them.
  */
 import type { AgentId, RunId } from '../ids';
-import type { Action, InferRecord, PartialAnswer } from '../cpu/cpu';
+import type { Action, InferRecord, PartialAnswer, SpawnCap } from '../cpu/cpu';
 import type { CpuFailure } from '../cpu/fault';
 import type { CallError } from '../cpu/calls';
 import type { AgentSpec, HarnessSpec, ValidityCheckSpec } from '../spec';
@@ -247,8 +247,52 @@ export type KernelEventBody =
    * replaced by the text of segment `from`, read from elsewhere in the window.
    */
   | { type: 'mem.rotted'; agent: AgentId; turn: number; curve: 'linear' | 'logistic'; windowTokens: number; p: number; draw: number; action: 'write' | 'send' | 'finish'; from: string }
+  /**
+   * Delegation (kernel/loop/spawn.ts). A spawn the job pipeline refused, before publish (nothing
+   * is left behind: `unwound` names the stages undone): `code` is the typed reason, `numbers` the
+   * figures it was decided on (the classes' ranks, the budget left, the handle asked and held).
+   */
+  | { type: 'spawn.refused'; agent: AgentId; template: string; stage: JobStage; code: SpawnRefusal; reason: string; unwound: string[]; numbers: Record<string, number | string | null> }
+  /**
+   * `agent` spawned `child` (published just before, with its handles): the A2A `task` it serves for
+   * its spawner, the class it asked and got under the spawner's (`sched`), the budget carved out of
+   * the spawner's group (`budget`, with what the spawner had left before and after), the window it
+   * shares copy-on-write with its spawner (`window`: segments shared, not copied) and each handle
+   * narrowed from one the spawner holds (`caps`).
+   */
+  | { type: 'agent.spawned'; agent: AgentId; child: AgentId; pid: number; task: string; text: string; detach: boolean; depth: number; sched: { asked: string; parent: string; granted: string }; budget: SpawnBudget; window: { shared: number; sharedTokens: number; segments: string[] }; caps: { asked: SpawnCap[]; granted: { handle: string; target: string; kind: string; access: string; from: string }[] } }
+  /**
+   * A sub-agent ended (`outcome`), its answer delivered to its spawner as a message from it; the
+   * part of its carve it did not use (`returned`) goes back to the spawner's group.
+   */
+  | { type: 'spawn.exited'; agent: AgentId; parent: AgentId; task: string; msgId: string; outcome: 'completed' | 'failed' | 'killed'; text: string; used: { tokens: number; cost: number }; group: string | null; returned: { tokens: number | null; cost: number | null } | null }
+  /**
+   * A process was killed (`mode` kill) or cancelled (`mode` cancel): by a person, or by the kernel
+   * propagating its spawner's end to it (`by` the spawner, `depth` generations below `origin`).
+   */
+  | { type: 'agent.killed'; agent: AgentId; by: string; mode: 'kill' | 'cancel'; origin: AgentId; depth: number; reason: string }
+  /**
+   * A person approved turning job-scoped handle `from` into the durable, refcounted `handle`
+   * (trust/durable.ts); `approval` is the seq of the approval, `refs` its holders.
+   */
+  | { type: 'cap.promoted'; agent: AgentId; callId: string; from: string; handle: Handle; approval: number }
+  /** A holder of a durable handle ended: `refs` holders are left; at 0 the handle ends. */
+  | { type: 'cap.released'; agent: AgentId; handle: string; target: string; refs: number; reason: string }
   /** `evidence`: seqs of the events that justify the stop (the repeated turns of a livelock, the waits of a deadlock). */
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean>; evidence?: number[] };
+
+/** Why the kernel refused a spawn (kernel/loop/spawn.ts). */
+export type SpawnRefusal = 'no-delegate' | 'already-spawned' | 'escalation' | 'caps-widen' | 'budget' | 'job';
+
+/** The budget a spawn carved: the child's group, the spawner's group it came from, and what the spawner had left before and after. */
+export interface SpawnBudget {
+  group: string | null;
+  from: string | null;
+  tokens: number | null;
+  cost: number | null;
+  before: { tokens: number | null; cost: number | null } | null;
+  after: { tokens: number | null; cost: number | null } | null;
+}
 
 /** How to undo an audited operation (where one can be undone). */
 export type Undo =
@@ -340,4 +384,5 @@ export const EVENT_TYPES: readonly KernelEventType[] = Object.freeze([
   'cap.granted', 'cap.expired', 'mem.cow', 'trust.signature', 'human.edited', 'audit.rolledback', 'change.reviewed', 'goal.judged', 'goal.met', 'sched.missed', 'run.stopped',
   'remote.replied', 'kv.matched', 'kv.evicted', 'kv.reported', 'mem.rotted', 'turn.chosen', 'cutoff.decided',
   'region.denied', 'region.stale',
+  'spawn.refused', 'agent.spawned', 'spawn.exited', 'agent.killed', 'cap.promoted', 'cap.released',
 ]);

@@ -179,6 +179,12 @@ export class AuditLog {
         });
         break;
       }
+      case 'cap.promoted':
+        this.updateCall(e.callId, e.seq, () => ({
+          row: { changed: `handle ${e.handle.id} on ${e.handle.target} made durable from job-scoped ${e.from} (approved at #${e.approval}; holders ${(e.handle.refs ?? []).join(', ')})` },
+          why: 'a durable grant is ended by its last holder, not undone',
+        }));
+        break;
       case 'audit.rolledback': {
         const i = this.bySeq.get(e.target);
         if (i !== undefined) this.patch(i, { rolledBack: e.seq });

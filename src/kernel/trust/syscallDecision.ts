@@ -5,7 +5,8 @@
  * the Policy view explains is what the run decides. Pure.
  */
 import type { KernelState } from '../state/state';
-import { PROC_TOOL, type ToolSpec } from '../spec';
+import { DURABLE_TOOL, PROC_TOOL, type ToolSpec } from '../spec';
+import { durableDecision } from './durable';
 import { procReadOf } from './procAccess';
 import { argSchemaProblem } from './argSchema';
 import type { ToolClass } from '../tools/toolClass';
@@ -30,6 +31,10 @@ export function decideSyscall(gate: TrustGate, state: Readonly<KernelState>, age
     const of = procReadOf(agent, call.args);
     if (of === agent) return { decision: { effect: 'allow', module: 'kernel', rule: 'proc-self', scope: 'kernel', mode, reason: `${agent} reads its own /proc` }, hook: 'tool.call' };
     if (!Object.hasOwn(state.procs, of)) return refuse('no-agent', `there is no running agent "${of}" whose /proc to read`);
+  }
+  if (!spec && call.tool === DURABLE_TOOL) {
+    // Durable authority is never granted by a rule or a mode: the kernel asks a person, every time.
+    return { decision: durableDecision(Object.values(state.handles), agent, target.target, state.now, mode), hook: 'tool.call' };
   }
   return gate.checkCall(state, { id: agent }, call, spec, target);
 }

@@ -144,6 +144,10 @@ export interface Handle {
   expiresAt: number | null;
   /** Set when the lease ended: why and when. */
   ended: { t: number; reason: string } | null;
+  /** A sub-agent's handle narrowed from its spawner's handle `from`: it ends when that one ends. */
+  from?: string;
+  /** A durable handle a person promoted (trust/durable.ts): its holders; it ends when the last one ends. */
+  refs?: string[];
 }
 
 /** An action a human takes on a run, recorded as an event so replays reproduce it. */
@@ -157,4 +161,6 @@ export type HumanInput =
   /** The person edits the state (a window segment, core block, chunk, message, tool result or artifact): trace/editEvent.ts. */
   | { kind: 'edit'; edit: StateEdit }
   /** The person ends the run (e.g. nobody will answer: the CLI has no person to ask). */
-  | { kind: 'stop'; detail?: string; ceiling?: 'max-wall-time' };
+  | { kind: 'stop'; detail?: string; ceiling?: 'max-wall-time' }
+  /** The person kills (or cancels) an agent; its spawned sub-agents follow (kernel/loop/spawn.ts). */
+  | { kind: 'kill'; agent: string; mode?: 'kill' | 'cancel' };

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { spawnTree } from '../../kernel';
 import { useStudio } from '../../store';
 import { waitsOnTurn } from '../../kernel';
 import { useFixedRows } from './useFixedRows';
@@ -34,15 +35,22 @@ interface ProcRowProps {
   actor: boolean;
   genTurn: number | undefined;
   genTokens: number | undefined;
+  /** Its spawner (a sub-agent) and its depth in the spawn tree (0: started with the run). */
+  parent: string | null;
+  depth: number;
+  detached: boolean;
 }
 
 /** One process; its props are plain values, so a row whose process did not change is not re-rendered. */
 const ProcRow = memo(function ProcRow(p: ProcRowProps) {
   const generating = p.genTokens !== undefined;
   return (
-    <tr className={p.actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state} {...(generating ? { 'data-live': 'generating', 'data-live-tokens': p.genTokens } : {})}>
+    <tr className={p.actor ? 'is-actor' : undefined} data-testid="process-row" data-agent={p.id} data-state={p.state} data-depth={p.depth} {...(p.parent === null ? {} : { 'data-parent': p.parent })} {...(generating ? { 'data-live': 'generating', 'data-live-tokens': p.genTokens } : {})}>
       <td className="num">{p.pid}</td>
-      <td title={`${p.model}${p.slot >= 0 ? ` · slot ${p.slot}` : ''}`}>{p.id}</td>
+      <td title={`${p.model}${p.slot >= 0 ? ` · slot ${p.slot}` : ''}${p.parent === null ? '' : ` · spawned by ${p.parent}${p.detached ? ' (detached)' : ''}`}`}>
+        {p.depth > 0 && <span className="rp-tree" style={{ paddingLeft: (p.depth - 1) * 12 }} aria-hidden>└ </span>}
+        {p.id}
+      </td>
       <td>
         {generating ? (
           <span className="rp-state" data-state={p.state} data-live="generating" data-testid="live-state" title={`generating turn ${p.genTurn}: ${p.genTokens} tokens so far (the tokenizer's estimate)`}>
@@ -83,7 +91,9 @@ export function ProcessTable() {
   const state = useStudio((s) => s.cursorState);
   const actor = useStudio((s) => (s.cursorState ? s.events[s.cursorState.seq]?.agent : undefined));
   const live = useStudio((s) => (s.cursor === s.head ? s.live : null));
-  const procs = state ? state.order.map((id) => state.procs[id]).filter((p) => p !== undefined) : [];
+  // Sub-agents under their spawner (the kernel's spawn tree); without spawns, the table's order.
+  const tree = state ? spawnTree(state) : [];
+  const procs = state ? tree.map((r) => state.procs[r.id]!) : [];
   const rows = useFixedRows<HTMLDivElement>(procs.length, PROC_ROW, -1, 6);
   if (!state) {
     return (
@@ -130,7 +140,8 @@ export function ProcessTable() {
             </tr>
           )}
           {rows.start > 0 && <tr aria-hidden style={{ height: rows.start * PROC_ROW }} />}
-          {procs.slice(rows.start, rows.end).map((p) => {
+          {procs.slice(rows.start, rows.end).map((p, i) => {
+            const node = tree[rows.start + i]!;
             const gen = live?.find((g) => g.agent === p.id);
             const turn = waitsOnTurn(state, p.id);
             return (
@@ -155,6 +166,9 @@ export function ProcessTable() {
                 actor={p.id === actor}
                 genTurn={gen?.turn}
                 genTokens={gen?.tokens}
+                parent={node.parent}
+                depth={node.depth}
+                detached={node.detached}
               />
             );
           })}

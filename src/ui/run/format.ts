@@ -69,6 +69,8 @@ function actionSummary(a: Action): string {
       return `read ${a.ref}`;
     case 'finish':
       return 'finish';
+    case 'spawn':
+      return `spawn ${a.template}`;
   }
 }
 
@@ -158,6 +160,18 @@ function summaryOf(e: KernelEvent): string {
       return `${e.group} turn ${e.turn} → ${e.agent} · ${e.policy} · ${e.why}`;
     case 'cutoff.decided':
       return `${e.outcome} before turn ${e.turn + 1} · ${e.why}`;
+    case 'spawn.refused':
+      return `${e.template} refused at ${e.stage} (${e.code}): ${e.reason}`;
+    case 'agent.spawned':
+      return `${e.child} (pid ${e.pid}) · task ${e.task} · ${e.sched.granted} under ${e.sched.parent}${e.budget.tokens === null ? '' : ` · carved ${e.budget.tokens} tok from ${e.budget.from} (${e.budget.before?.tokens ?? '∞'} → ${e.budget.after?.tokens ?? '∞'} left)`} · ${e.window.shared} segments shared (${e.window.sharedTokens} tok) · ${e.caps.granted.length} caps narrowed${e.detach ? ' · detached' : ''}`;
+    case 'spawn.exited':
+      return `${e.agent} → ${e.parent} · ${e.outcome} · used ${e.used.tokens} tok${e.returned?.tokens == null ? '' : ` · ${e.returned.tokens} tok returned`} · ${quote(e.text)}`;
+    case 'agent.killed':
+      return `${e.mode} by ${e.by}${e.depth > 0 ? ` (depth ${e.depth} from ${e.origin})` : ''} · ${e.reason}`;
+    case 'cap.promoted':
+      return `${e.from} → durable ${e.handle.id} on ${e.handle.target} · approved at #${e.approval} · refs ${e.handle.refs?.length ?? 0}`;
+    case 'cap.released':
+      return `${e.handle} on ${e.target} · ${e.refs} refs left · ${e.reason}`;
     case 'agent.blocked':
       return `on ${e.on}${e.from === undefined ? '' : ` from ${e.from}`}`;
     case 'agent.woke':

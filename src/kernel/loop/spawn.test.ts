@@ -1,0 +1,225 @@
+/**
+ * Delegation as a kernel operation (spawn.ts): each rule a spawn obeys, on the shipped examples
+ * and on small documents. Each test would fail without its rule: escalation refused, capabilities
+ * only narrowed, the window shared copy-on-write until written, the budget carve subtracted and
+ * returned, kill and cancel propagated to children and grandchildren, a durable handle outliving
+ * its spawner only after a person approved it.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseHarness, type HarnessSpec } from '../spec';
+import { TestKernel } from '../test/TestKernel';
+import { groupLeft } from '../sched/spawnBudget';
+import { spawnTree } from '../state/spawnTree';
+import { narrowCaps } from '../trust/spawnCaps';
+import type { Handle } from '../trust/types';
+
+function example(file: string, edit?: (doc: Record<string, any>) => void): HarnessSpec {
+  const doc = JSON.parse(readFileSync(new URL(`../../../public/examples/${file}`, import.meta.url), 'utf8')) as Record<string, any>;
+  edit?.(doc);
+  const r = parseHarness(doc);
+  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  return r.spec;
+}
+
+const agentOf = (doc: Record<string, any>, id: string): Record<string, any> => (doc.agents as Record<string, any>[]).find((a) => a.id === id)!;
+
+describe('spawn: the job pipeline with the spawn\'s own stages', () => {
+  it('a spawn template does not start with the run; the spawn publishes it with its task, and the spawner waits on its task', async () => {
+    const t = await new TestKernel(example('spawn-tree.json')).runToStop();
+    const published = t.events('job.published').map((e) => e.agent);
+    expect(published).toEqual(['lead', 'researcher', 'summarizer']);
+    const spawned = t.events('agent.spawned');
+    expect(spawned.map((e) => [e.agent, e.child, e.depth])).toEqual([['lead', 'researcher', 1], ['researcher', 'summarizer', 2]]);
+    // The researcher's task: created, worked on, completed when it finished; the lead woke with its answer.
+    const task = spawned[0]!.task;
+    expect(t.events('task.updated').filter((e) => e.task === task).map((e) => e.to)).toEqual(['TASK_STATE_SUBMITTED', 'TASK_STATE_WORKING', 'TASK_STATE_COMPLETED']);
+    const exited = t.events('spawn.exited').find((e) => e.agent === 'researcher')!;
+    expect(t.events('agent.woke').find((e) => e.agent === 'lead')).toMatchObject({ from: 'researcher', msgId: exited.msgId, text: exited.text });
+    expect(t.state.stopped?.reason).toBe('completed');
+    expect(spawnTree(t.state).map((r) => [r.id, r.parent, r.depth])).toEqual([['lead', null, 0], ['researcher', 'lead', 1], ['summarizer', 'researcher', 2]]);
+  });
+
+  it('no escalation: asking rt under a fair spawner is refused with a typed code and the ranks, before anything is reserved', async () => {
+    const t = await new TestKernel(example('spawn-tree.json')).runToStop();
+    const [refused] = t.events('spawn.refused');
+    expect(refused).toMatchObject({ agent: 'lead', template: 'checker', stage: 'validate', code: 'escalation', unwound: [], numbers: { parentClass: 'fair', parentRank: 30, askedClass: 'rt', askedRank: 20 } });
+    expect(t.state.procs.checker).toBeUndefined();
+    // The same spawn asking fair (not above the spawner) is made.
+    const ok = await new TestKernel(example('spawn-tree.json', (d) => { agentOf(d, 'lead').behaviour[1].sched = { class: 'fair' }; })).runToStop();
+    expect(ok.events('spawn.refused')).toEqual([]);
+    expect(ok.events('agent.spawned').find((e) => e.child === 'checker')).toMatchObject({ sched: { asked: 'fair', parent: 'fair', granted: 'fair' } });
+    // Within a class: a lower nice (a higher priority) than the spawner's is refused too.
+    const nice = await new TestKernel(example('spawn-tree.json', (d) => { agentOf(d, 'lead').behaviour[1].sched = { class: 'fair', nice: -5 }; })).runToStop();
+    expect(nice.events('spawn.refused')[0]).toMatchObject({ code: 'escalation', numbers: { 'parent.nice': 0, 'asked.nice': -5 } });
+  });
+
+  it('a refusal after allocate unwinds it: no pid is left reserved, the next spawn gets the next pid', async () => {
+    // Ask the researcher for write on web_search: the lead holds a shared use handle, so narrowing fails at guards.
+    const t = await new TestKernel(example('spawn-tree.json', (d) => {
+      agentOf(d, 'lead').behaviour[2].caps = [{ target: 'web_search', access: 'write' }];
+      agentOf(d, 'lead').behaviour.splice(3, 0, { op: 'spawn', agent: 'researcher', task: 'again', tokens: 2500 });
+    })).runToStop();
+    const [first, second] = [t.events('spawn.refused')[1]!, t.events('agent.spawned')[0]!];
+    expect(first).toMatchObject({ template: 'researcher', stage: 'guards', code: 'caps-widen', unwound: ['allocate', 'allocate', 'validate', 'validate'] });
+    expect(second.pid).toBe(2);
+  });
+});
+
+describe('spawn: capabilities only narrow', () => {
+  const h = (id: string, kind: Handle['kind'], access: Handle['access'], lease: Handle['lease'] = 'job'): Handle => ({ id, agent: 'p', target: 'doc', kind, access, lease, issuedAt: 0, expiresAt: null, ended: null });
+
+  it('read from a unique handle is a borrowed view; write needs the spawner\'s unique write handle', () => {
+    expect(narrowCaps([{ target: 'doc', access: 'read' }], [h('h1', 'unique', 'readwrite')], 0)).toEqual({ ok: true, granted: [{ target: 'doc', kind: 'borrowed', access: 'read', from: 'h1', lease: 'job' }] });
+    expect(narrowCaps([{ target: 'doc', access: 'write' }], [h('h1', 'unique', 'readwrite')], 0)).toMatchObject({ ok: true, granted: [{ kind: 'unique', access: 'write' }] });
+    expect(narrowCaps([{ target: 'doc', access: 'write' }], [h('h1', 'borrowed', 'read')], 0)).toMatchObject({ ok: false, numbers: { heldHandle: 'h1', heldKind: 'borrowed', heldAccess: 'read', askedAccess: 'write' } });
+    expect(narrowCaps([{ target: 'doc', access: 'read' }], [], 0)).toMatchObject({ ok: false, reason: expect.stringContaining('holds no live handle') });
+    expect(narrowCaps([{ target: 'doc', access: 'use', handle: 'shared' }], [h('h1', 'shared', 'use')], 0)).toMatchObject({ ok: false, reason: expect.stringContaining('borrowed or a unique') });
+    // An ended handle is no handle.
+    expect(narrowCaps([{ target: 'doc', access: 'read' }], [{ ...h('h1', 'unique', 'readwrite'), ended: { t: 1, reason: 'x' } }], 5)).toMatchObject({ ok: false });
+    // A durable handle is preferred over a job-scoped one on the same target.
+    expect(narrowCaps([{ target: 'doc', access: 'read' }], [h('h1', 'unique', 'readwrite'), h('h2', 'unique', 'readwrite', 'durable')], 0)).toMatchObject({ ok: true, granted: [{ from: 'h2', lease: 'durable' }] });
+  });
+
+  it('in a run: the child holds only the narrowed handles, and uses them through the capability module', async () => {
+    const t = await new TestKernel(example('spawn-tree.json')).runToStop();
+    const granted = t.events('cap.granted').find((e) => e.agent === 'researcher')!;
+    expect(granted.handles).toEqual([expect.objectContaining({ target: 'web_search', kind: 'borrowed', access: 'use', from: 'h1' })]);
+    expect(t.events('tool.allowed').find((e) => e.agent === 'researcher')!.decision.grant).toBe(granted.handles[0]!.id);
+    // The summarizer asked for nothing, so it holds nothing.
+    expect(t.events('cap.granted').some((e) => e.agent === 'summarizer')).toBe(false);
+  });
+});
+
+describe('spawn: the window is shared copy-on-write', () => {
+  it('the child holds its spawner\'s segment records themselves until one side changes one; the change stays on that side', async () => {
+    const t = new TestKernel(example('spawn-tree.json'));
+    await t.runUntil('agent.spawned', { child: 'researcher' });
+    const spawned = t.events('agent.spawned')[0]!;
+    expect(spawned.window.shared).toBeGreaterThan(0);
+    const s = t.state;
+    const lead = new Map(s.procs.lead!.context.map((x) => [x.id, x]));
+    const child = s.procs.researcher!.context;
+    for (const id of spawned.window.segments) expect(child.find((x) => x.id === id)).toBe(lead.get(id));
+    expect(spawned.window.sharedTokens).toBe(spawned.window.segments.reduce((n, id) => n + lead.get(id)!.tokens, 0));
+    // Each inference records its reads in the segments it read (a write): the reader's records are
+    // replaced, the other side keeps the shared ones. The lead's next turn starts first here.
+    const before = spawned.window.segments.map((id) => lead.get(id)!);
+    const recordsOf = (agent: string) => spawned.window.segments.map((id) => t.state.procs[agent]!.context.find((x) => x.id === id));
+    await t.runUntil('infer.started', { agent: 'lead' });
+    recordsOf('lead').forEach((x, i) => {
+      expect(x).not.toBe(before[i]);
+      expect(x!.text).toBe(before[i]!.text);
+    });
+    recordsOf('researcher').forEach((x, i) => expect(x).toBe(before[i]));
+    await t.runUntil('infer.started', { agent: 'researcher' });
+    const leadNow = recordsOf('lead');
+    recordsOf('researcher').forEach((x, i) => {
+      expect(x).not.toBe(before[i]);
+      expect(x).not.toBe(leadNow[i]);
+      expect(x!.text).toBe(before[i]!.text);
+      expect(x!.reads).toEqual([...before[i]!.reads, t.state.now]);
+    });
+  });
+});
+
+describe('spawn: a budget carved out of the spawner\'s group', () => {
+  it('the carve is subtracted from what the spawner\'s group has left, and what the child did not spend is returned on exit', async () => {
+    const t = new TestKernel(example('spawn-tree.json'));
+    await t.runUntil('agent.spawned', { child: 'researcher' });
+    const spawned = t.events('agent.spawned')[0]!;
+    const team = () => groupLeft(t.state.groups, t.state.groups.team!).tokens!;
+    expect(spawned.budget).toMatchObject({ group: 'spawn:researcher', from: 'team', tokens: 2500 });
+    expect(team()).toBe(spawned.budget.after!.tokens);
+    expect(spawned.budget.after!.tokens).toBe(spawned.budget.before!.tokens! - 2500);
+    await t.runUntil('spawn.exited', { agent: 'researcher' });
+    const exited = t.events('spawn.exited').find((e) => e.agent === 'researcher')!;
+    const g = t.state.groups['spawn:researcher']!;
+    // What its group spent (itself and its own sub-agent) stays charged; the rest of the 2500 came back.
+    expect(exited.returned!.tokens).toBe(2500 - g.usedTokens);
+    expect(team()).toBe(8000 - t.state.groups.team!.usedTokens);
+    expect(t.state.groups.team!.carvedTo).toEqual([]);
+  });
+
+  it('a carve as large as what the spawner has left is refused (code budget), with the figures', async () => {
+    const t = await new TestKernel(example('spawn-tree.json', (d) => { agentOf(d, 'lead').behaviour[2].tokens = 7900; })).runToStop();
+    expect(t.events('spawn.refused').find((e) => e.template === 'researcher')).toMatchObject({ stage: 'allocate', code: 'budget', numbers: { group: 'team', tokens: 7900 } });
+  });
+
+  it('the carve holds the spawner back: its group is throttled once its own use plus the child\'s unspent carve reach the quota', async () => {
+    // The team has 8000 tokens; the lead burns most of them after carving 2500 for a researcher that waits.
+    const t = await new TestKernel(example('spawn-tree.json', (d) => {
+      const lead = agentOf(d, 'lead');
+      lead.behaviour.splice(3, 0, { op: 'think', text: 'Meanwhile, a long aside.', tokens: 5400 });
+      agentOf(d, 'researcher').behaviour.unshift({ op: 'recv', from: 'lead' });
+    })).runToEnd();
+    const throttled = t.events('sched.throttled').find((e) => e.group === 'team');
+    expect(throttled).toBeDefined();
+    expect(throttled!.numbers.usedTokens).toBeLessThan(8000);
+  });
+});
+
+describe('spawn: kill and cancel propagate', () => {
+  it('killing the lead kills its researcher and the researcher\'s summarizer, generation by generation; their tasks are cancelled', async () => {
+    const t = new TestKernel(example('spawn-tree.json'));
+    await t.runUntil('agent.spawned', { child: 'summarizer' }).submit({ kind: 'kill', agent: 'lead' }).runToStop();
+    expect(t.events('agent.killed').map((e) => [e.agent, e.by, e.mode, e.origin, e.depth])).toEqual([
+      ['lead', 'human', 'kill', 'lead', 0],
+      ['researcher', 'lead', 'kill', 'lead', 1],
+      ['summarizer', 'researcher', 'kill', 'lead', 2],
+    ]);
+    for (const id of ['lead', 'researcher', 'summarizer']) expect(t.state.procs[id]!.state).toBe('failed');
+    const cancelled = t.events('task.updated').filter((e) => e.to === 'TASK_STATE_CANCELED').map((e) => e.server);
+    expect(cancelled.sort()).toEqual(['researcher', 'summarizer']);
+    expect(Object.values(t.state.slots).flat().filter((x) => x !== null)).toEqual([]);
+    expect(t.state.stopped).not.toBeNull();
+  });
+
+  it('cancel propagates as cancel; a detached child is left running', async () => {
+    const t = new TestKernel(example('spawn-tree.json', (d) => { agentOf(d, 'researcher').behaviour[1].detach = true; }));
+    await t.runUntil('agent.spawned', { child: 'summarizer' }).submit({ kind: 'kill', agent: 'researcher', mode: 'cancel' }).runToStop();
+    expect(t.events('agent.killed').map((e) => [e.agent, e.mode])).toEqual([['researcher', 'cancel']]);
+    expect(t.state.procs.summarizer!.state).toBe('done');
+  });
+
+  it('a kill of an agent that is not running is refused with the reason', async () => {
+    const t = new TestKernel(example('spawn-tree.json'));
+    await t.step(1).expectRefused({ kind: 'kill', agent: 'researcher' }, /no running agent "researcher"/);
+  });
+});
+
+describe('scoped versus durable authority', () => {
+  it('a detached job keeps a handle after its spawner ended only when it was narrowed from a durable handle a person approved', async () => {
+    const t = new TestKernel(example('spawn-background.json'));
+    await t.runToEnd();
+    // The promotion waits for a person: nothing is durable before the approval.
+    expect(t.events('cap.promoted')).toEqual([]);
+    const asked = t.events('tool.asked').find((e) => e.tool === 'cap_durable')!;
+    expect(asked.decision).toMatchObject({ module: 'kernel', rule: 'durable-grant', effect: 'ask' });
+    await t.approve('manager').runToStop();
+    const approved = t.events('tool.approved').find((e) => e.tool === 'cap_durable')!;
+    const [promoted] = t.events('cap.promoted');
+    expect(promoted).toMatchObject({ agent: 'manager', from: 'h1', approval: approved.seq, handle: { lease: 'durable', refs: ['manager'] } });
+    const managerEnd = t.events('agent.finished').find((e) => e.agent === 'manager')!.seq;
+    // The indexer (narrowed from the durable handle) publishes after the manager ended; the sweeper (from the job-scoped one) is refused.
+    const indexer = t.events('tool.allowed').find((e) => e.agent === 'indexer' && e.tool === 'publish')!;
+    expect(indexer.seq).toBeGreaterThan(managerEnd);
+    expect(t.events('tool.denied').find((e) => e.agent === 'sweeper')!.decision).toMatchObject({ code: 'lease-ended' });
+    // The refcount: manager and indexer held it; each end releases one; at 0 the handle ends.
+    expect(t.events('cap.released').map((e) => [e.agent, e.refs])).toEqual([['manager', 1], ['indexer', 0]]);
+    expect(t.state.handles[promoted!.handle.id]!.ended).not.toBeNull();
+  });
+
+  it('denied, nothing is durable: the indexer\'s handle ends with the manager\'s job and its publish is refused', async () => {
+    const t = new TestKernel(example('spawn-background.json'));
+    await t.runToEnd().deny('manager').runToStop();
+    expect(t.events('cap.promoted')).toEqual([]);
+    expect(t.events('tool.denied').filter((e) => e.tool === 'publish').map((e) => [e.agent, e.decision.code])).toEqual([['indexer', 'lease-ended'], ['sweeper', 'lease-ended']]);
+  });
+
+  it('no rule allows a promotion: an allow rule for cap_durable still asks a person', async () => {
+    const t = new TestKernel(example('spawn-background.json', (d) => { d.policy = { mode: 'auto', scopes: [{ id: 'p', level: 'project', rules: [{ id: 'all', effect: 'allow', match: 'cap_durable' }] }] }; }));
+    await t.runToEnd();
+    expect(t.kernel.openAsks().map((a) => a.tool)).toEqual(['cap_durable']);
+  });
+});

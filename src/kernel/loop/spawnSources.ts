@@ -1,0 +1,68 @@
+/**
+ * What the kernel does on its own for spawned sub-agents (spawn.ts), one event at a time, in this
+ * order: a spawner killed, cancelled or ended takes its live children with it (`agent.killed`,
+ * generation by generation, so grandchildren follow their parent; a detached child stays); an
+ * ended child exits to its spawner (`spawn.exited`: its answer, and its unused carve returned); a
+ * child's handle whose spawner's handle ended ends too (`cap.expired`); a durable handle's holder
+ * that ended lets go of it (`cap.released`, the handle ends at 0 holders). Runs without a spawn or
+ * a promoted handle never get here.
+ */
+import type { KernelState, Proc, SpawnRecord } from '../state/state';
+import type { KernelEvent } from '../trace/events';
+import type { RunContext } from './runContext';
+
+const ended = (p: Proc | undefined): boolean => p === undefined || p.state === 'done' || p.state === 'failed';
+
+/** The tokens and cost a sub-agent spent, and what its carve returns (quota minus spent, at least 0). */
+function exitNumbers(s: KernelState, r: SpawnRecord, child: Proc): { used: { tokens: number; cost: number }; returned: { tokens: number | null; cost: number | null } | null } {
+  const used = { tokens: child.tokensIn + child.tokensOut, cost: child.cost };
+  const g = r.group === null ? undefined : s.groups[r.group];
+  if (!g) return { used, returned: null };
+  return { used, returned: { tokens: g.tokens === null ? null : Math.max(0, g.tokens - g.usedTokens), cost: g.cost === null ? null : Math.max(0, g.cost - g.usedCost) } };
+}
+
+/** The next delegation event the state asks for, or undefined. */
+export function nextDelegationEvent(ctx: RunContext): KernelEvent | undefined {
+  const s = ctx.s;
+  const spawns = s.spawns;
+  if (spawns === undefined && s.promoted === undefined) return undefined;
+  if (spawns !== undefined) {
+    for (const r of Object.values(spawns)) {
+      if (r.exited || r.detach) continue;
+      const parent = s.procs[r.parent];
+      const child = s.procs[r.child];
+      if (!child || ended(child) || !ended(parent)) continue;
+      const how = parent?.killed;
+      const mode = how?.mode ?? 'cancel';
+      const reason = how
+        ? `its spawner ${r.parent} was ${how.mode === 'kill' ? 'killed' : 'cancelled'} (${how.by === 'human' ? 'by a person' : `following ${how.origin}`})`
+        : `its spawner ${r.parent} ended (${parent?.state ?? 'gone'}) before it`;
+      return ctx.emit({ type: 'agent.killed', agent: r.child, by: r.parent, mode, origin: how?.origin ?? r.parent, depth: (how?.depth ?? 0) + 1, reason });
+    }
+    for (const r of Object.values(spawns)) {
+      if (r.exited) continue;
+      const child = s.procs[r.child];
+      if (!child || !ended(child)) continue;
+      const outcome = child.killed ? 'killed' : child.state === 'done' ? 'completed' : 'failed';
+      const text = child.finished ?? (child.killed ? `killed: ${child.killed.mode} by ${child.killed.by}` : 'failed');
+      return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome, text, group: r.group, ...exitNumbers(s, r, child) });
+    }
+  }
+  for (const h of Object.values(s.handles)) {
+    if (h.ended !== null) continue;
+    if (h.from !== undefined) {
+      const src = s.handles[h.from];
+      if (src && src.ended !== null) {
+        return ctx.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the spawner's handle ${src.id} it was narrowed from ended (${src.ended.reason})` });
+      }
+    }
+    if (h.refs !== undefined) {
+      const gone = h.refs.find((a) => ended(s.procs[a]));
+      if (gone !== undefined) {
+        const refs = h.refs.length - 1;
+        return ctx.emit({ type: 'cap.released', agent: gone, handle: h.id, target: h.target, refs, reason: `${gone} ended; ${refs} holder${refs === 1 ? '' : 's'} left${refs === 0 ? ', so the durable handle ends' : ''}` });
+      }
+    }
+  }
+  return undefined;
+}
