@@ -44,6 +44,12 @@ test('scrubbing to an event: the agent holding the slot glows, the message in fl
   await expect(msg).toHaveCount(1);
   await expect(msg).toHaveAttribute('data-msg', /.+/);
   await expect(page.locator('[data-testid^="edge-msg-"]')).toHaveCount(1);
+  // The run's marks never repaint the edges (#16: a 100-agent stream fell from ~37 to ~11 fps
+  // re-rastering the dashed model lines at every change): the dot is drawn outside the edges'
+  // SVG, and while a run is shown the nodes and the marks are composited layers of their own.
+  await expect(page.locator('.react-flow__edges [data-testid^="edge-msg-"]')).toHaveCount(0);
+  await expect(page.locator('.react-flow__nodes')).toHaveCSS('will-change', 'opacity');
+  await expect(page.locator('.react-flow__edgelabel-renderer')).toHaveCSS('will-change', 'opacity');
 
   // A click on a node shows its state at the cursor.
   await planner.click();

@@ -80,6 +80,8 @@ export function Canvas() {
   const doc = useStudio((s) => s.doc);
   const issues = useStudio((s) => s.issues);
   const view = useStudio((s) => s.canvasView);
+  // A run shown on the graph: its decorations get layers of their own (nodes/cursorFacts.css).
+  const runShown = useStudio((s) => s.runId !== null && s.cursorState !== null);
   const flow = useReactFlow<EntityNode, EntityEdge>();
   const { runAutoLayout, cancel: cancelLayout, status: layoutStatus } = useAutoLayout();
 
@@ -214,7 +216,7 @@ export function Canvas() {
   }
 
   return (
-    <div ref={host} className="hs-canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-view="graph">
+    <div ref={host} className={runShown ? 'hs-canvas has-run' : 'hs-canvas'} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" data-view="graph">
       <CanvasViewSwitch floating />
       <ReactFlow<EntityNode, EntityEdge>
         nodes={shownNodes}

@@ -8,28 +8,31 @@ import { pointAlong } from './pathPoint';
 /** The channel id of a channel edge (graph.ts names them `channel:<id>`). */
 const channelOf = (edgeId: string): string => edgeId.slice('channel:'.length);
 
-/** Where an edge's stroke goes while it carries a message at the cursor. */
-const CARRYING = { stroke: 'var(--accent)', strokeWidth: 2 };
-
 /**
  * The message in flight at the cursor, a dot `progress` of the way along the edge (computed from
  * the path's text, whatever its shape: nothing is read from the DOM), with the count when more
- * than one travels.
+ * than one travels. It is drawn in the edge-label layer, never in the edges' own SVG, and the
+ * edge's stroke is left as it is: the edges share a painted layer with every other edge, whose
+ * dashed model and group lines run across the whole graph and cost hundreds of ms to repaint,
+ * so a message moving must not touch them (see the layers in cursorFacts.css).
  */
 function InFlight({ path, c }: { path: string; c: ChannelAtCursor }) {
   const at = useMemo(() => pointAlong(path, c.progress), [path, c.progress]);
   const title = `${c.msgId} from ${c.from} to ${c.to}${c.inFlight > 1 ? ` (${c.inFlight} in flight)` : ''}`;
   return (
-    <g data-testid={`edge-msg-${c.channel}`} data-msg={c.msgId} data-progress={c.progress.toFixed(2)}>
-      <circle className="hs-edge-msg" cx={at.x} cy={at.y} r={c.inFlight > 1 ? 8 : 6} data-sent-now={c.sentNow}>
-        <title>{title}</title>
-      </circle>
-      {c.inFlight > 1 && (
-        <text className="hs-edge-msg-count" x={at.x} y={at.y}>
-          {c.inFlight}
-        </text>
-      )}
-    </g>
+    <EdgeLabelRenderer>
+      <div
+        className={`hs-edge-msg${c.inFlight > 1 ? ' hs-edge-msg--many' : ''}`}
+        style={{ transform: `translate(-50%, -50%) translate(${at.x}px, ${at.y}px)` }}
+        title={title}
+        data-testid={`edge-msg-${c.channel}`}
+        data-msg={c.msgId}
+        data-progress={c.progress.toFixed(2)}
+        data-sent-now={c.sentNow}
+      >
+        {c.inFlight > 1 ? c.inFlight : null}
+      </div>
+    </EdgeLabelRenderer>
   );
 }
 
@@ -68,7 +71,7 @@ export const ChannelEdge = memo(function ChannelEdge(props: EdgeProps<EntityEdge
   }
   return (
     <>
-      <BaseEdge path={path} markerEnd={markerEnd} style={inFlight && inFlight.inFlight > 0 ? { ...style, ...CARRYING } : style} interactionWidth={interactionWidth} />
+      <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
       {inFlight && <InFlight path={path} c={inFlight} />}
       {label && (
         <EdgeLabelRenderer>
