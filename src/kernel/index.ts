@@ -33,6 +33,7 @@ export { EventLog, JSON_CODEC, SPILL_BLOCK, type BlockCodec, type EventReader, t
 export { traceHash, canonicalEvent, TraceHasher } from './trace/hash';
 export { STATE_EDIT_KINDS, type StateEdit, type EditApplied } from './trace/editEvent';
 export { coreBlocksOf, type CoreBlockView } from './loop/editState';
+export { documentChanges, type DocumentChange } from './loop/documentChanges';
 export { diffRuns, decisionLine, type RunDiff, type AgentDiff, type AgentSummary } from './trace/diff';
 export { toJsonl, jsonlChunks, fromJsonl } from './trace/jsonl';
 export { readTraceFile, type TraceFile, type TraceFileError } from './trace/traceFile';

@@ -28,6 +28,8 @@ import { TermWatch } from './term/watch';
 import { inputProblem } from './loop/humanInputs';
 import { recordEdit } from './loop/actions';
 import type { StateEdit } from './trace/editEvent';
+import { editDigest } from './loop/editState';
+import type { DocumentChange } from './loop/documentChanges';
 import { openAsks, type OpenAsk } from './state/openAsks';
 import { TrustGate } from './trust/gate';
 import type { HumanInput } from './trust/types';
@@ -168,7 +170,7 @@ export class Kernel {
    * Continues from event `parent.seq` of another run as a new run: the prefix is copied under
    * the new run id, then `run.forked` records the parent and whether the document changed.
    */
-  static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number }; edits?: readonly StateEdit[] }): Kernel {
+  static fork(parentEvents: readonly KernelEvent[], spec: HarnessSpec, opts: KernelOptions & { parent: { run: string; seq: number }; edits?: readonly StateEdit[]; documentChanges?: readonly DocumentChange[] }): Kernel {
     // Turns a real model answered up to the fork point come from the record: only later turns go live.
     const k = new Kernel(spec, { ...opts, cpus: withRecording(spec, parentEvents, opts.cpus, opts.parent.seq), ...withMcpRecording(parentEvents, opts.mcp, opts.parent.seq), ...withA2aRecording(parentEvents, opts.a2a, opts.parent.seq) });
     const prefix = parentEvents.slice(0, opts.parent.seq + 1).map((e) => ({ ...e, run: k.runId }));
@@ -177,6 +179,10 @@ export class Kernel {
     const hash = specHash(spec);
     const edited = parentStart?.type === 'run.started' ? parentStart.specHash !== hash : true;
     k.run.emit({ type: 'run.forked', parent: { run: asRunId(opts.parent.run), seq: opts.parent.seq }, specHash: hash, edited }, k.run.s.now);
+    // What a person changed in the document (a prompt, a rule), one human.edited per place, before any state edit.
+    const changes = opts.documentChanges ?? [];
+    if (changes.length > 0 && !edited) throw new Error('the document changes given for this fork do not change the document (its hash is the parent run\'s)');
+    for (const c of changes) k.run.emit({ type: 'human.edited', target: `document ${c.path}`, before: c.before === '' ? '' : editDigest(c.before), after: c.after === '' ? '' : editDigest(c.after), edit: { kind: 'document.edited', path: c.path } }, k.run.s.now);
     // A person's state edits, each checked against the state the edits before it left (loop/editState.ts).
     (opts.edits ?? []).forEach((edit, i) => {
       try {

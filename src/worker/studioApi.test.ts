@@ -189,6 +189,8 @@ describe('the worker protocol over a MessageChannel', () => {
     if (!changed.ok) throw new Error('fork failed');
     expect(changed.run.specHash).not.toBe(parent.specHash);
     expect((await c.remote.loadEvents(changed.run.id, 21, 21))[0]).toMatchObject({ type: 'run.forked', edited: true });
+    // The person's change of the document is a human input of the fork, naming where it changed.
+    expect((await c.remote.loadEvents(changed.run.id, 22, 22))[0]).toMatchObject({ type: 'human.edited', target: 'document limits.maxSteps', edit: { kind: 'document.edited', path: 'limits.maxSteps' } });
     expect((await c.remote.play(changed.run.id, [])).stopReason).toBe('max-steps');
 
     await expect(c.remote.fork(parent.id, parent.head + 1)).rejects.toThrow(/events 0\.\./);

@@ -9,7 +9,7 @@
  * reloaded) and can be resumed; one with a living owner's valid lease is live in another tab and
  * is left alone (persist/runLease.ts).
  */
-import { BUILTIN_PROVIDERS, Kernel, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, findStopPaged, stepper, type StepRequest, documentSecrets, otelModels, exportFilter, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
+import { BUILTIN_PROVIDERS, Kernel, documentChanges, specHash, TraceHasher, diffRuns, type RunDiff, type StateEdit, checkRunnable, findStop, findStopPaged, stepper, type StepRequest, documentSecrets, otelModels, exportFilter, traceToOtlp, loadEncodingsFor, parseHarness, prepareExperiment, runKey, type Experiment, type ResolvedExperiment, type RunJob, type ArchiveHit, type Cpu, type HumanInput, type KernelEvent, type KernelState, type HarnessSpec, type VerifiedDigests, type McpPort, type SpecIssue, type RunRecord as ExperimentRecord } from '../kernel';
 import type {
   BatchSink, Breakpoint, ImportedTrace, ExperimentExport, ExperimentMeta, ExperimentUpdate, EndpointInput, EndpointSummary, EndpointTest, EventBatch, LocalModelStatus, LocalModelSummary, Notice, ProjectRecord, ProjectSummary, ProjectVersion, RunMeta, SaveResult, StartResult, StudioApi, SuiteCpu, SuiteReport, SuiteRequest,
 } from './api';
@@ -271,7 +271,10 @@ class Studio implements StudioService {
     await loadEncodingsFor(parsed.spec);
     let kernel: Kernel;
     try {
-      kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq }, ...(edits && edits.length > 0 ? { edits } : {}) });
+      // A document a person edited (a prompt, a rule) is recorded as human.edited, one per changed place.
+      const before = doc === undefined || specHash(parsed.spec) === parent.specHash ? null : parseHarness(parent.doc);
+      const changes = before?.ok ? documentChanges(before.spec, parsed.spec) : [];
+      kernel = Kernel.fork(prefix, parsed.spec, { ...this.kernelOptions(id, parent.seed, cpus.cpus), signatures, parent: { run: runId, seq }, ...(edits && edits.length > 0 ? { edits } : {}), ...(changes.length > 0 ? { documentChanges: changes } : {}) });
     } catch (err) {
       this.doneWithLocal(id);
       throw new Error(`Cannot fork run ${runId} at event ${seq} with these edits: ${err instanceof Error ? err.message : String(err)}`);

@@ -81,6 +81,9 @@ function applyEdit(s: KernelState, e: EventOf<'human.edited'>): void {
       if (old) s.artifacts[edit.name] = { ...old, text: edit.text, seq: e.seq };
       return;
     }
+    case 'document.edited':
+      // The run already runs on the edited document: nothing in the state changes.
+      return;
   }
 }
 

@@ -46,4 +46,10 @@ export type EditApplied =
    * the result; `last`: it is still the agent's last result.
    */
   | { kind: 'tool-result.edited'; callId: string; returned: number; segments: string[]; bind: string | null; last: boolean; text: string; tokens: number }
-  | { kind: 'artifact.edited'; name: string; text: string };
+  | { kind: 'artifact.edited'; name: string; text: string }
+  /**
+   * A person changed the document at `path` before a fork (a prompt, a rule): the fork's run
+   * already runs on the edited document, so the state does not change; the record says what
+   * changed (loop/documentChanges.ts) for the trace, the diff and provenance.
+   */
+  | { kind: 'document.edited'; path: string };
