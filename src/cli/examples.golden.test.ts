@@ -18,6 +18,7 @@ const GOLDEN: Record<string, [string, string, string]> = {
   'distractors.json': ['a26a6921d0282000', '247b8bcd4c0ffe6c', '55b4191e9f42cdc3'],
   'distractors-checked.json': ['1e5e61cef4bd8589', 'bc076dd10b50500f', '52736d4cffe8b0b4'],
   'injection.json': ['afe5b9d5ce03f07f', '74721cdb0622125a', '4e990437ec1dbe81'],
+  'identity.json': ['5b16c3606517ca32', '6b6fe74d4e2507bb', '7866d9e3e4ad5e84'],
   'kv-cache.json': ['faf827264beaddd5', '76d0a14c3e6c2cf2', '0788fa4a803d428b'],
   'livelock.json': ['77bc2b3689873693', 'b4e5ff17ed246498', 'a76e28e2a212a1f9'],
   'paging.json': ['a2db8473bb5f0ac0', '3ef9931ab6c84db3', 'b5b1d83cb114ffde'],
