@@ -136,6 +136,8 @@ async function measureSize(browser, baseUrl, n, doc, phases, log) {
   const file = path.join(dir, `canvas-${n}.json`);
   writeFileSync(file, JSON.stringify(doc));
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Measured as a returning user sees it: the first-run tour dismissed (its overlay adds layers to every frame).
+  await context.addInitScript(() => localStorage.setItem('hs.tour.done', '1'));
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
