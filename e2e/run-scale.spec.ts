@@ -45,7 +45,15 @@ function runSamplingDom(): Promise<{ max: number; stopped: boolean }> {
 
 test('a 100-agent run streams with a bounded page; the scrubber, the keyboard and scrolling bring up any of its events', async ({ page }, info) => {
   const errors = await openStudio(page);
+  // Edge kinds are dashed on a small graph; on a dense one solid (a dash pattern along a line that
+  // crosses the graph is painted dash by dash, on every repaint while the run streams).
+  const modelEdge = page.locator('.hs-edge--model .react-flow__edge-path').first();
+  await expect(modelEdge).toBeAttached();
+  expect(await modelEdge.evaluate((p) => getComputedStyle(p).strokeDasharray)).not.toBe('none');
   await importAgents(page, 100, info.outputPath('agents.json'));
+  await expect(page.locator('.react-flow.is-dense')).toHaveCount(1);
+  await expect(modelEdge).toBeAttached();
+  expect(await modelEdge.evaluate((p) => getComputedStyle(p).strokeDasharray)).toBe('none');
 
   const run = await page.evaluate(runSamplingDom);
   expect(run.stopped).toBe(true);

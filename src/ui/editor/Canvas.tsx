@@ -33,7 +33,7 @@ import { edgeTypes } from './nodes/ChannelEdge';
 import { KIND_COLOR, nodeTypes } from './nodes/EntityNodes';
 import { useAutoLayout } from './useAutoLayout';
 import { useCanvasSelection } from './useCanvasSelection';
-import { BIG_FIT, BIG_MIN_ZOOM, useLevelOfDetail } from './levelOfDetail';
+import { BIG_FIT, BIG_MIN_ZOOM, DASH_MAX_NODES, useLevelOfDetail } from './levelOfDetail';
 import { FarView } from './FarView';
 import { withEstimatedGeometry } from './nodeGeometry';
 import { DRAG_MCP_TOOL, addMcpTool } from './mcpDoc';
@@ -221,7 +221,7 @@ export function Canvas() {
       <ReactFlow<EntityNode, EntityEdge>
         nodes={shownNodes}
         edges={edges}
-        className={far ? 'is-far' : undefined}
+        className={far ? 'is-far' : derivedNodes.length > DASH_MAX_NODES ? 'is-dense' : undefined}
         nodeTypes={nodeTypes}
         onlyRenderVisibleElements
         edgeTypes={edgeTypes}

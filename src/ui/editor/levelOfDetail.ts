@@ -16,6 +16,15 @@ export const FAR_ZOOM = 0.45;
 /** Graphs up to this many nodes are cheap to draw in full at any zoom: they never switch. */
 export const LOD_MIN_NODES = 150;
 
+/**
+ * Above this many nodes, edges are drawn solid (kinds told apart by colour and opacity, as in
+ * FarView). A dash pattern is rasterised dash by dash along the whole path: the model and group
+ * lines of a graph this size each cross most of it, and every repaint of the edge layer (a run
+ * streaming its decorations) cost hundreds of ms at 100 agents; solid, the same layer paints in a
+ * fraction of that (bench: 100-agent streaming fps, --only=scale).
+ */
+export const DASH_MAX_NODES = 60;
+
 /** Big graphs may zoom out until all of a few thousand nodes fit: the picture is cheap at any zoom. */
 export const BIG_MIN_ZOOM = 0.03;
 
