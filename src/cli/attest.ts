@@ -6,7 +6,7 @@
  * with who made it, on which model, under which rule and from which inputs. A CI job can run a
  * harness (`harness run --trace`), attest its outputs and keep both next to the artifacts.
  */
-import { Projection, provenanceStatement, resourceHistories, sha256Hex, specHash } from '../kernel';
+import { Projection, provenanceStatement, resourceHistories, resourceName, sha256Hex, specHash } from '../kernel';
 import { argTokens } from './argTokens';
 import { loadSpec, readTrace, traceMismatch, type CliIo, type CliResult } from './commands';
 
@@ -32,17 +32,17 @@ function parseAttestArgs(args: readonly string[]): AttestArgs | string {
   const files: string[] = [];
   const only: string[] = [];
   let out: string | undefined;
-  for (const { arg, flag, value } of argTokens(args)) {
+  for (const { arg, flag, valueOrEmpty } of argTokens(args)) {
     switch (flag) {
       case '--artifact': {
-        const v = value();
-        if (v === undefined || v === '' || v.startsWith('--')) return '--artifact needs a name';
+        const v = valueOrEmpty();
+        if (v === '') return '--artifact needs a name';
         only.push(v);
         break;
       }
       case '--out': {
-        const v = value();
-        if (v === undefined || v === '' || v.startsWith('--')) return '--out needs a file name';
+        const v = valueOrEmpty();
+        if (v === '') return '--out needs a file name';
         out = v;
         break;
       }
@@ -76,9 +76,8 @@ export function attestCommand(args: readonly string[], io: CliIo): CliResult {
   const head = projection.head;
   const histories = resourceHistories(projection.provenance.records(), spec, head);
   const artifacts = projection.stateAt(head)?.artifacts ?? {};
-  // Artifacts by their name, what tools wrote by the path they wrote (fs_write(/a.md) → /a.md).
   const named = [...histories].map(([resource, chain]) => {
-    const name = resource.startsWith('artifact ') ? resource.slice('artifact '.length) : (/^[^(]+\((.*)\)$/.exec(resource)?.[1] ?? resource);
+    const name = resourceName(resource);
     const content = resource.startsWith('artifact ') ? artifacts[name]?.text : undefined;
     return { name, chain, content };
   });

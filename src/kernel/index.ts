@@ -87,7 +87,7 @@ export {
 } from './experiment';
 export { OTEL_SCOPE, OTLP_BATCH_SPANS, OtelSpanStream, otelModels, otlpBatches, otlpRequest, otelSpanId, otelTraceId, traceToOtlp, type OtelExportOptions, type OtlpAnyValue, type OtlpExportRequest, type OtlpKeyValue, type OtlpSpan, type OtlpSpanEvent } from './otel';
 export {
-  ProvenanceLog, provenanceOf, reviewAt, describeChange, changeContent, resourceHistories, provenanceStatement, READ_ONLY_EFFECTS, REVIEW_STATUSES, SIM_VERSION, PROVENANCE_PREDICATE,
+  ProvenanceLog, provenanceOf, reviewAt, describeChange, changeContent, resourceHistories, resourceName, provenanceStatement, READ_ONLY_EFFECTS, REVIEW_STATUSES, SIM_VERSION, PROVENANCE_PREDICATE,
   type ChangeRecord, type ChangeKind, type ReviewStatus, type DescribedChange, type ProvenanceStatement,
 } from './provenance';
 export { procSnapshot, procText, type HandlesOf, type ProcGroupBudget, type ProcSnapshot } from './proc';

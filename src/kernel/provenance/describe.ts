@@ -28,6 +28,12 @@ export interface DescribedChange {
 }
 
 /** Side effects that change nothing: calls with them are not shown as changes by default. */
+/** The name a resource of `resourceHistories` is shown and attested by: an artifact's name, or the path a tool wrote (`fs_write(/a.md)` → `/a.md`). */
+export function resourceName(resource: string): string {
+  if (resource.startsWith('artifact ')) return resource.slice('artifact '.length);
+  return /^[^(]+\((.*)\)$/.exec(resource)?.[1] ?? resource;
+}
+
 export const READ_ONLY_EFFECTS: readonly string[] = Object.freeze(['none', 'read']);
 
 /** The change with the document's facts. */

@@ -7,6 +7,6 @@
 export { ProvenanceLog, provenanceOf, reviewAt, windowSources } from './provenanceLog';
 export { changeOf } from './changes';
 export { reviewProblem } from './review';
-export { describeChange, changeContent, resourceHistories, READ_ONLY_EFFECTS, type DescribedChange } from './describe';
+export { describeChange, changeContent, resourceHistories, resourceName, READ_ONLY_EFFECTS, type DescribedChange } from './describe';
 export { provenanceStatement, PROVENANCE_PREDICATE, type AttestedChange, type ProvenanceStatement } from './attestation';
 export { REVIEW_STATUSES, SIM_VERSION, type ChangeAuthority, type ChangeKind, type ChangeRecord, type ReviewStatus, type SourceRef } from './types';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { changeContent, provenanceStatement, resourceHistories, reviewAt, type DescribedChange } from '../../kernel';
+import { changeContent, provenanceStatement, resourceHistories, resourceName, reviewAt, type DescribedChange } from '../../kernel';
 import { useStudio } from '../../store';
 import { downloadText } from '../shared/download';
 import { TaintBadges } from '../trust/Taint';
@@ -56,11 +56,6 @@ function Resource({ name, text, by, chain, cursor, onExport, onEdit }: { name: s
   );
 }
 
-/** The path or name a tool wrote (`fs_write(/workspace/report.md)` → `/workspace/report.md`). */
-function writtenName(resource: string): string {
-  return /^[^(]+\((.*)\)$/.exec(resource)?.[1] ?? resource;
-}
-
 /**
  * Artifacts written up to the cursor (e.g. the report), as plain text, and what tools wrote
  * (by their main argument); each with the chain of changes that made it and its attestation.
@@ -96,7 +91,7 @@ export function Artifacts() {
         })}
         {written.map(([key, chain]) => {
           const last = chain[chain.length - 1]!.record;
-          return <Resource key={key} name={writtenName(key)} text={changeContent(last)} by={`written by ${last.tool} · ${last.agent} @ ${last.seq}`} chain={chain} cursor={cursor} onExport={exportOf(writtenName(key), chain)} />;
+          return <Resource key={key} name={resourceName(key)} text={changeContent(last)} by={`written by ${last.tool} · ${last.agent} @ ${last.seq}`} chain={chain} cursor={cursor} onExport={exportOf(resourceName(key), chain)} />;
         })}
       </div>
     </div>
