@@ -210,7 +210,8 @@ describe('DexieArchive', () => {
             expect(await hits(archive, query, k, 's'), query).toEqual(expected);
           }
         };
-        await insert(Array.from({ length: 350 + Math.floor(random() * 250) }, () => chunk()));
+        // 450 or more: the commonest word's list passes LONG_BYTES from about 355 chunks (350 left 4 seeds in 400 without a long list).
+        await insert(Array.from({ length: 450 + Math.floor(random() * 250) }, () => chunk()));
         expect((await db.archiveStats.get('s'))!.segments.some((seg) => (seg.long?.length ?? 0) > 0)).toBe(true);
         await searchAll();
         for (let step = 0; step < 12; step++) {
@@ -224,7 +225,7 @@ describe('DexieArchive', () => {
         }
         expect(await archive.count('s')).toBe(live.length);
       }),
-      { numRuns: 5 },
+      { numRuns: 5, examples: [[745859111]] }, // CI's counterexample: 351 chunks, no long list
     );
   }, 120_000); // IndexedDB in memory, hundreds of chunks a run: slow on a loaded machine, not wrong
 
