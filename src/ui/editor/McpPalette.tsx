@@ -4,13 +4,13 @@
  * canvas (or click it) to add it as a tool node; grant it to an agent like any tool (drag from the
  * agent's top handle). An auth header is kept in this browser's settings, never in the document.
  */
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { useState, type DragEvent } from 'react';
 import { useStudio } from '../../store';
 import { studio } from '../../bridge/client';
 import type { McpConnectResult, McpToolSummary } from '../../bridge/api';
 import { DRAG_MCP_TOOL, addMcpServer, addMcpTool, mcpServers, mcpToolId } from './mcpDoc';
 import { layoutPositions } from './docModel';
-import { AuthHeaderForm } from './AuthHeaderForm';
+import { LookupError, UrlAuthForm, UrlLookupForm, useUrlLookup } from './UrlLookup';
 
 /** Where a clicked tool goes: right of everything drawn, so it never lands on a node. */
 function clickSpot(doc: unknown): { x: number; y: number } {
@@ -24,33 +24,14 @@ export function McpPalette() {
   const doc = useStudio((s) => s.doc);
   const hasProject = useStudio((s) => s.projectId !== null);
   const [url, setUrl] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [found, setFound] = useState<Record<string, McpConnectResult>>({});
   const [authFor, setAuthFor] = useState<string | null>(null);
   const servers = mcpServers(doc);
-
-  const connect = async (target: string): Promise<void> => {
-    setBusy(target);
-    try {
-      const r = await studio().mcpConnect(target);
-      setFound((f) => ({ ...f, [target]: r }));
-      if (r.ok) {
-        const { doc: current, change } = useStudio.getState();
-        const added = addMcpServer(current, target, r.server.name);
-        if (added.added) change(`Add MCP server ${added.id}`, added.doc);
-      }
-    } catch (err) {
-      setFound((f) => ({ ...f, [target]: { ok: false, url: target, kind: 'protocol', error: err instanceof Error ? err.message : String(err), auth: false } }));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const onSubmit = (e: FormEvent): void => {
-    e.preventDefault();
-    const target = url.trim();
-    if (target !== '') void connect(target);
-  };
+  const { busy, results: found, run: connect } = useUrlLookup((target) => studio().mcpConnect(target), (r: McpConnectResult, target) => {
+    if (!r.ok) return;
+    const { doc: current, change } = useStudio.getState();
+    const added = addMcpServer(current, target, r.server.name);
+    if (added.added) change(`Add MCP server ${added.id}`, added.doc);
+  });
 
   const addTool = (server: string, t: McpToolSummary): void => {
     const { doc: current, change } = useStudio.getState();
@@ -69,16 +50,11 @@ export function McpPalette() {
   return (
     <section className="hs-mcp" aria-label="MCP servers" data-testid="mcp-palette">
       <div className="hs-section-title">MCP servers</div>
-      <form onSubmit={onSubmit} className="hs-mcp__form">
-        <input
-          type="url" value={url} placeholder="http://127.0.0.1:3001/mcp" aria-label="MCP server URL" data-testid="mcp-url"
-          onChange={(e) => setUrl(e.target.value)} disabled={!hasProject}
-        />
-        <button type="submit" disabled={!hasProject || busy !== null || url.trim() === ''} data-testid="mcp-connect">
-          {busy === url.trim() ? 'Connecting…' : 'Connect'}
-        </button>
-      </form>
-      {pending && !pending.ok && <McpError result={pending} />}
+      <UrlLookupForm
+        value={url} onChange={setUrl} onSubmit={(target) => void connect(target)} placeholder="http://127.0.0.1:3001/mcp" label="MCP server URL"
+        testId="mcp-url" submitTestId="mcp-connect" disabled={!hasProject} busy={busy} idleLabel="Connect" busyLabel="Connecting…"
+      />
+      {pending && !pending.ok && <LookupError result={pending} testId="mcp-error" />}
       {servers.map((s) => {
         const r = s.url !== undefined ? found[s.url] : undefined;
         return (
@@ -96,8 +72,8 @@ export function McpPalette() {
                 </>
               )}
             </div>
-            {authFor === s.url && s.url !== undefined && <AuthForm url={s.url} onSaved={() => { setAuthFor(null); void connect(s.url!); }} />}
-            {r && !r.ok && <McpError result={r} />}
+            {authFor === s.url && s.url !== undefined && <UrlAuthForm url={s.url} save={(u, h, v) => studio().setMcpAuth(u, h, v)} onSaved={() => { setAuthFor(null); void connect(s.url!); }} />}
+            {r && !r.ok && <LookupError result={r} testId="mcp-error" />}
             {r?.ok && (
               <ul className="hs-mcp__tools" aria-label={`Tools of ${s.id}`}>
                 {r.tools.map((t) => (
@@ -118,16 +94,4 @@ export function McpPalette() {
       })}
     </section>
   );
-}
-
-function McpError({ result }: { result: Extract<McpConnectResult, { ok: false }> }) {
-  return (
-    <p className="hs-mcp__error" role="alert" data-testid="mcp-error" data-kind={result.kind}>
-      {result.error}
-    </p>
-  );
-}
-
-function AuthForm({ url, onSaved }: { url: string; onSaved: () => void }) {
-  return <AuthHeaderForm save={(header, value) => studio().setMcpAuth(url, header, value)} onSaved={onSaved} />;
 }

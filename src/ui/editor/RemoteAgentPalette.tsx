@@ -5,63 +5,39 @@
  * (drag from the agent's right handle) to let it send messages there. An auth header is kept in
  * this browser's settings, never in the document.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useStudio } from '../../store';
 import { studio } from '../../bridge/client';
 import type { RemoteCardResult } from '../../bridge/api';
 import { addRemoteAgent, remoteAgents, remoteSpot } from './remoteAgentDoc';
-import { AuthHeaderForm } from './AuthHeaderForm';
+import { LookupError, UrlAuthForm, UrlLookupForm, useUrlLookup } from './UrlLookup';
 
 export function RemoteAgentPalette() {
   const doc = useStudio((s) => s.doc);
   const hasProject = useStudio((s) => s.projectId !== null);
   const [url, setUrl] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [found, setFound] = useState<Record<string, RemoteCardResult>>({});
   const [authFor, setAuthFor] = useState<string | null>(null);
   const declared = remoteAgents(doc);
-
-  const read = async (target: string): Promise<void> => {
-    setBusy(target);
-    try {
-      const r = await studio().remoteAgentCard(target);
-      setFound((f) => ({ ...f, [target]: r, ...(r.ok ? { [r.url]: r } : {}) }));
-      if (r.ok) {
-        const { doc: current, change } = useStudio.getState();
-        const added = addRemoteAgent(current, r, remoteSpot(current));
-        if (added.added) {
-          change(`Add remote agent ${added.id}`, added.doc, { select: added.id });
-          setUrl('');
-        } else if (added.doc !== current) change(`Update skills of ${added.id}`, added.doc);
-      }
-    } catch (err) {
-      setFound((f) => ({ ...f, [target]: { ok: false, url: target, kind: 'protocol', error: err instanceof Error ? err.message : String(err), auth: false } }));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const onSubmit = (e: FormEvent): void => {
-    e.preventDefault();
-    const target = url.trim();
-    if (target !== '') void read(target);
-  };
+  const { busy, results: found, run: read } = useUrlLookup((target) => studio().remoteAgentCard(target), (r: RemoteCardResult) => {
+    if (!r.ok) return;
+    const { doc: current, change } = useStudio.getState();
+    const added = addRemoteAgent(current, r, remoteSpot(current));
+    if (added.added) {
+      change(`Add remote agent ${added.id}`, added.doc, { select: added.id });
+      setUrl('');
+    } else if (added.doc !== current) change(`Update skills of ${added.id}`, added.doc);
+  });
 
   const pending = url.trim() !== '' ? found[url.trim()] : undefined;
 
   return (
     <section className="hs-mcp hs-remote" aria-label="Remote agents" data-testid="remote-palette">
       <div className="hs-section-title">Remote agents</div>
-      <form onSubmit={onSubmit} className="hs-mcp__form">
-        <input
-          type="url" value={url} placeholder="http://127.0.0.1:4000/.well-known/agent-card.json" aria-label="Agent Card URL" data-testid="remote-url"
-          onChange={(e) => setUrl(e.target.value)} disabled={!hasProject}
-        />
-        <button type="submit" disabled={!hasProject || busy !== null || url.trim() === ''} data-testid="remote-add">
-          {busy === url.trim() ? 'Reading…' : 'Add'}
-        </button>
-      </form>
-      {pending && !pending.ok && <RemoteError result={pending} />}
+      <UrlLookupForm
+        value={url} onChange={setUrl} onSubmit={(target) => void read(target)} placeholder="http://127.0.0.1:4000/.well-known/agent-card.json" label="Agent Card URL"
+        testId="remote-url" submitTestId="remote-add" disabled={!hasProject} busy={busy} idleLabel="Add" busyLabel="Reading…"
+      />
+      {pending && !pending.ok && <LookupError result={pending} testId="remote-error" />}
       {declared.map((r) => {
         const card = found[r.url];
         return (
@@ -75,8 +51,8 @@ export function RemoteAgentPalette() {
                 {card?.auth ? 'Auth ✓' : 'Auth'}
               </button>
             </div>
-            {authFor === r.url && <AuthForm url={r.url} onSaved={() => { setAuthFor(null); void read(r.url); }} />}
-            {card && !card.ok && <RemoteError result={card} />}
+            {authFor === r.url && <UrlAuthForm url={r.url} save={(u, h, v) => studio().setRemoteAuth(u, h, v)} onSaved={() => { setAuthFor(null); void read(r.url); }} />}
+            {card && !card.ok && <LookupError result={card} testId="remote-error" />}
             {card?.ok && <CardDetails card={card} />}
           </div>
         );
@@ -103,16 +79,4 @@ function CardDetails({ card }: { card: Extract<RemoteCardResult, { ok: true }> }
       {card.security.length > 0 && !card.auth && <p className="hs-remote__desc">It declares {card.security.join(', ')} auth: add its header with Auth.</p>}
     </div>
   );
-}
-
-function RemoteError({ result }: { result: Extract<RemoteCardResult, { ok: false }> }) {
-  return (
-    <p className="hs-mcp__error" role="alert" data-testid="remote-error" data-kind={result.kind}>
-      {result.error}
-    </p>
-  );
-}
-
-function AuthForm({ url, onSaved }: { url: string; onSaved: () => void }) {
-  return <AuthHeaderForm save={(header, value) => studio().setRemoteAuth(url, header, value)} onSaved={onSaved} />;
 }

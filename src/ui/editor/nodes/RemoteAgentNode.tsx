@@ -6,7 +6,7 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { EntityNode } from '../graph';
-import { NodeFrame } from './EntityNodes';
+import { NodeFrame } from './NodeFrame';
 import '../remoteAgent.css';
 
 export const RemoteAgentNode = memo(function RemoteAgentNode(props: NodeProps<EntityNode>) {
