@@ -12,4 +12,6 @@ export interface TaskRecord {
   want: TaskState | null;
   /** A task a remote agent serves: its task and context ids there, so a further message continues it. */
   remote?: { taskId?: string; contextId?: string };
+  /** Why the kernel ended it (a sub-agent's carve spent for good: `budget-exhausted`); said on its last update. */
+  why?: string;
 }

@@ -94,7 +94,7 @@ function reasonFor(t: TaskRecord, to: TaskState): string {
     case 'TASK_STATE_COMPLETED':
       return `${t.server} delivered it`;
     case 'TASK_STATE_FAILED':
-      return `${t.server} failed it`;
+      return t.why === undefined ? `${t.server} failed it` : `${t.server} failed it: ${t.why}`;
     case 'TASK_STATE_REJECTED':
       return `${t.server} rejected it`;
     case 'TASK_STATE_CANCELED':

@@ -7,7 +7,7 @@ import type { GroupState, Proc } from '../state/state';
 import { rqOf } from '../state/reduce';
 import { atSliceBoundary, finiteStats, FOREVER, pickForSlot, throttleLiftsAt, type PreemptReason } from '../sched/core';
 import { decideRoute } from '../sched/router';
-import { groupSpent } from '../sched/spawnBudget';
+import { groupSpent, spentForGood } from '../sched/spawnBudget';
 import type { EventOf, KernelEvent } from '../trace/events';
 import { continueInference } from './inference';
 import { backingOff, endpointThrottled, guardStream } from './modelFaults';
@@ -41,9 +41,9 @@ export function throttleSpentGroup(ctx: RunContext): KernelEvent | undefined {
   return undefined;
 }
 
-/** A spent root budget that no period refills ends the run. */
+/** A spent root budget that no period refills ends the run (sched/spawnBudget.ts spentForGood; a spawn's carve ends its sub-agent instead). */
 export function stopOnSpentRoot(ctx: RunContext): KernelEvent | undefined {
-  const root = Object.values(ctx.s.groups).find((g) => g.parent === null && g.periodMs === null && g.throttledUntil !== null);
+  const root = Object.values(ctx.s.groups).find((g) => g.parent === null && spentForGood(g));
   return root ? ctx.stop('budget', `the budget of ${root.id} is spent: ${spentWhy(root)}`) : undefined;
 }
 

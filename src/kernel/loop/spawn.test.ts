@@ -2,7 +2,7 @@
  * Delegation as a kernel operation (spawn.ts): each rule a spawn obeys, on the shipped examples
  * and on small documents. Each test would fail without its rule: escalation refused, capabilities
  * only narrowed, the window shared copy-on-write until written, the budget carve subtracted and
- * returned, kill and cancel propagated to children and grandchildren, a durable handle outliving
+ * returned, a carve spent for good ending its sub-agent, kill and cancel propagated to children and grandchildren, a durable handle outliving
  * its spawner only after a person approved it.
  */
 import { readFileSync } from 'node:fs';
@@ -156,6 +156,40 @@ describe('spawn: a budget carved out of the spawner\'s group', () => {
     const throttled = t.events('sched.throttled').find((e) => e.group === 'team');
     expect(throttled).toBeDefined();
     expect(throttled!.numbers.usedTokens).toBeLessThan(8000);
+  });
+});
+
+describe('spawn: a carve spent for good ends the sub-agent', () => {
+  it('a child that spends its whole carve exits failed (budget-exhausted) with the figures; its task fails and its spawner wakes, no deadlock', async () => {
+    // The researcher's 2500-token carve cannot pay for a 3000-token aside: its group is throttled and no period refills it.
+    const t = await new TestKernel(example('spawn-tree.json', (d) => {
+      agentOf(d, 'researcher').behaviour.unshift({ op: 'think', text: 'A very long aside.', tokens: 3000 });
+    })).runToStop();
+    expect(t.state.stopped?.reason).not.toBe('deadlock');
+    const throttled = t.events('sched.throttled').find((e) => e.group === 'spawn:researcher')!;
+    const exited = t.events('spawn.exited').find((e) => e.agent === 'researcher')!;
+    expect(exited.seq).toBeGreaterThan(throttled.seq);
+    expect(exited).toMatchObject({ parent: 'lead', outcome: 'failed', code: 'budget-exhausted', group: 'spawn:researcher', returned: { tokens: 0 }, numbers: { group: 'spawn:researcher', tokens: 2500, leftTokens: expect.any(Number) } });
+    expect(exited.numbers!.usedTokens).toBeGreaterThanOrEqual(2500);
+    expect(exited.numbers!.leftTokens).toBeLessThanOrEqual(0);
+    expect(exited.text).toContain(`${exited.numbers!.usedTokens} of 2500 tokens used`);
+    expect(t.state.procs.researcher!.state).toBe('failed');
+    // Its task fails with the reason; the lead wakes with the failure as the researcher's answer and goes on.
+    const updates = t.events('task.updated').filter((e) => e.task === exited.task);
+    expect(updates.at(-1)).toMatchObject({ to: 'TASK_STATE_FAILED', reason: 'researcher failed it: budget-exhausted' });
+    expect(t.events('agent.woke').find((e) => e.agent === 'lead')).toMatchObject({ from: 'researcher', msgId: exited.msgId, text: exited.text });
+    expect(t.state.procs.lead!.state).toBe('done');
+    // What it spent stays charged to the team; nothing is left carved.
+    expect(t.state.groups.team!.carvedTo).toEqual([]);
+    expect(groupLeft(t.state.groups, t.state.groups.team!).tokens).toBe(8000 - t.state.groups.team!.usedTokens);
+  });
+
+  it('a grandchild that spends its carve fails to its spawner, which acts on the failure and completes', async () => {
+    const t = await new TestKernel(example('spawn-tree.json', (d) => { agentOf(d, 'summarizer').behaviour[0].tokens = 1000; })).runToStop();
+    const exited = t.events('spawn.exited');
+    expect(exited.map((e) => [e.agent, e.outcome, e.code])).toEqual([['summarizer', 'failed', 'budget-exhausted'], ['researcher', 'completed', undefined]]);
+    expect(exited[1]!.text).toContain('budget-exhausted');
+    expect(t.state.procs.lead!.state).toBe('done');
   });
 });
 

@@ -3,11 +3,16 @@
  * order: a spawner killed, cancelled or ended takes its live children with it (`agent.killed`,
  * generation by generation, so grandchildren follow their parent; a detached child stays); an
  * ended child exits to its spawner (`spawn.exited`: its answer, and its unused carve returned); a
+ * child whose carve is spent for good (sched/spawnBudget.ts spentForGood: the rule that stops a run
+ * over its root budget) exits failed once off its slot with no call in flight (`spawn.exited`, code
+ * `budget-exhausted`, the carve's figures), so its spawner wakes with a result instead of waiting
+ * on a throttle that never lifts; a
  * child's handle whose spawner's handle ended ends too (`cap.expired`); a durable handle's holder
  * that ended lets go of it (`cap.released`, the handle ends at 0 holders). Runs without a spawn or
  * a promoted handle never get here.
  */
-import type { KernelState, Proc, SpawnRecord } from '../state/state';
+import { groupLeft, spentForGood } from '../sched/spawnBudget';
+import type { GroupState, KernelState, Proc, SpawnRecord } from '../state/state';
 import type { KernelEvent } from '../trace/events';
 import type { RunContext } from './runContext';
 
@@ -19,6 +24,16 @@ function exitNumbers(s: KernelState, r: SpawnRecord, child: Proc): { used: { tok
   const g = r.group === null ? undefined : s.groups[r.group];
   if (!g) return { used, returned: null };
   return { used, returned: { tokens: g.tokens === null ? null : Math.max(0, g.tokens - g.usedTokens), cost: g.cost === null ? null : Math.max(0, g.cost - g.usedCost) } };
+}
+
+/** The figures of a carve spent for good, and the words for them. */
+function exhaustion(s: KernelState, g: GroupState): { why: string; numbers: Record<string, number | string | null> } {
+  const left = groupLeft(s.groups, g);
+  const lent = (g.carvedTo ?? []).length > 0 ? ` (its own sub-agents' unspent carves included)` : '';
+  const why = g.tokens !== null && left.tokens !== null && left.tokens <= 0
+    ? `${g.usedTokens} of ${g.tokens} tokens used${lent}`
+    : `$${g.usedCost.toFixed(6)} of $${g.cost} spent${lent}`;
+  return { why, numbers: { group: g.id, tokens: g.tokens, usedTokens: g.usedTokens, leftTokens: left.tokens, cost: g.cost, usedCost: g.usedCost, leftCost: left.cost } };
 }
 
 /** The next delegation event the state asks for, or undefined. */
@@ -42,7 +57,15 @@ export function nextDelegationEvent(ctx: RunContext): KernelEvent | undefined {
     for (const r of Object.values(spawns)) {
       if (r.exited) continue;
       const child = s.procs[r.child];
-      if (!child || !ended(child)) continue;
+      if (!child) continue;
+      if (!ended(child)) {
+        const g = r.group === null ? undefined : s.groups[r.group];
+        // Off its slot (a budget preemption) and with no call in flight: nothing is left half done.
+        if (!g || !spentForGood(g) || child.slot >= 0 || child.call !== null) continue;
+        const { why, numbers } = exhaustion(s, g);
+        const text = `failed: budget-exhausted: its carved budget ${g.id} is spent (${why}) and no period refills it`;
+        return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome: 'failed', code: 'budget-exhausted', text, group: r.group, ...exitNumbers(s, r, child), numbers });
+      }
       const outcome = child.killed ? 'killed' : child.state === 'done' ? 'completed' : 'failed';
       const text = child.finished ?? (child.killed ? `killed: ${child.killed.mode} by ${child.killed.by}` : 'failed');
       return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome, text, group: r.group, ...exitNumbers(s, r, child) });

@@ -28,3 +28,13 @@ export function groupSpent(groups: Readonly<Record<string, GroupState>>, g: Grou
   const left = groupLeft(groups, g);
   return (left.tokens !== null && left.tokens <= 0) || (left.cost !== null && left.cost <= 0);
 }
+
+/**
+ * Whether a spent group's throttle never lifts: it is throttled and no period refills it. The one
+ * rule for a budget spent for good, asked by the run loop: it ends what the group pays for, the
+ * run for a root group (loop/schedule.ts, `run.stopped` reason budget) and the sub-agent for a
+ * spawn's carve (loop/spawnSources.ts, `spawn.exited` code budget-exhausted).
+ */
+export function spentForGood(g: GroupState): boolean {
+  return g.throttledUntil !== null && g.periodMs === null;
+}

@@ -77,6 +77,18 @@ export const spawnReducers = {
   'spawn.exited': (s, e) => {
     const r = s.spawns?.[e.agent];
     if (r) s.spawns![e.agent] = { ...r, exited: true };
+    // The kernel ended it (its carve spent for good): it stops, and every task it served fails with the reason.
+    if (e.code !== undefined) {
+      const p = proc(s, e.agent);
+      stopProc(s, p);
+      for (const t of tasksServedBy(s.tasks, p.id)) {
+        const at = t.want ?? t.state;
+        if (at === null || !TERMINAL.has(at)) {
+          s.tasks[t.id] = frozenCopy(t, { want: 'TASK_STATE_FAILED', why: e.code });
+          queueTask(s, t.id);
+        }
+      }
+    }
     // The unused carve returns: the child's group leaves its spawner's carves (what it spent stays charged up the chain).
     if (e.group !== null) {
       const g = s.groups[e.group];

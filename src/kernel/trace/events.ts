@@ -263,9 +263,11 @@ export type KernelEventBody =
   | { type: 'agent.spawned'; agent: AgentId; child: AgentId; pid: number; task: string; text: string; detach: boolean; depth: number; sched: { asked: string; parent: string; granted: string }; budget: SpawnBudget; window: { shared: number; sharedTokens: number; segments: string[] }; caps: { asked: SpawnCap[]; granted: { handle: string; target: string; kind: string; access: string; from: string }[] } }
   /**
    * A sub-agent ended (`outcome`), its answer delivered to its spawner as a message from it; the
-   * part of its carve it did not use (`returned`) goes back to the spawner's group.
+   * part of its carve it did not use (`returned`) goes back to the spawner's group. `code` says why
+   * the kernel ended it (budget-exhausted: its carve is spent and no period refills it), with the
+   * carve's figures in `numbers`.
    */
-  | { type: 'spawn.exited'; agent: AgentId; parent: AgentId; task: string; msgId: string; outcome: 'completed' | 'failed' | 'killed'; text: string; used: { tokens: number; cost: number }; group: string | null; returned: { tokens: number | null; cost: number | null } | null }
+  | { type: 'spawn.exited'; agent: AgentId; parent: AgentId; task: string; msgId: string; outcome: 'completed' | 'failed' | 'killed'; text: string; used: { tokens: number; cost: number }; group: string | null; returned: { tokens: number | null; cost: number | null } | null; code?: SpawnExit; numbers?: Record<string, number | string | null> }
   /**
    * A process was killed (`mode` kill) or cancelled (`mode` cancel): by a person, or by the kernel
    * propagating its spawner's end to it (`by` the spawner, `depth` generations below `origin`).
@@ -283,6 +285,9 @@ export type KernelEventBody =
 
 /** Why the kernel refused a spawn (kernel/loop/spawn.ts). */
 export type SpawnRefusal = 'no-delegate' | 'already-spawned' | 'escalation' | 'caps-widen' | 'budget' | 'job';
+
+/** Why the kernel ended a sub-agent itself (kernel/loop/spawnSources.ts); absent when it ended on its own or was killed. */
+export type SpawnExit = 'budget-exhausted';
 
 /** The budget a spawn carved: the child's group, the spawner's group it came from, and what the spawner had left before and after. */
 export interface SpawnBudget {

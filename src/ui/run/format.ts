@@ -165,7 +165,7 @@ function summaryOf(e: KernelEvent): string {
     case 'agent.spawned':
       return `${e.child} (pid ${e.pid}) · task ${e.task} · ${e.sched.granted} under ${e.sched.parent}${e.budget.tokens === null ? '' : ` · carved ${e.budget.tokens} tok from ${e.budget.from} (${e.budget.before?.tokens ?? '∞'} → ${e.budget.after?.tokens ?? '∞'} left)`} · ${e.window.shared} segments shared (${e.window.sharedTokens} tok) · ${e.caps.granted.length} caps narrowed${e.detach ? ' · detached' : ''}`;
     case 'spawn.exited':
-      return `${e.agent} → ${e.parent} · ${e.outcome} · used ${e.used.tokens} tok${e.returned?.tokens == null ? '' : ` · ${e.returned.tokens} tok returned`} · ${quote(e.text)}`;
+      return `${e.agent} → ${e.parent} · ${e.outcome}${e.code === undefined ? '' : ` (${e.code})`} · used ${e.used.tokens} tok${e.returned?.tokens == null ? '' : ` · ${e.returned.tokens} tok returned`} · ${quote(e.text)}`;
     case 'agent.killed':
       return `${e.mode} by ${e.by}${e.depth > 0 ? ` (depth ${e.depth} from ${e.origin})` : ''} · ${e.reason}`;
     case 'cap.promoted':
