@@ -16,6 +16,10 @@ import { joinLabels, labelOf } from '../trust/taint';
 import type { KernelEvent, RetrievedChunk } from '../trace/events';
 import type { RunContext, Step } from './runContext';
 import { storeOf } from '../memory/validityChecks';
+import { regionRefusal } from '../region/regionFault';
+
+/** The id of what a call creates (a stored chunk's). */
+const newIdOf = (call: { tool: string; callId: string }): string => `${call.tool}-${call.callId}`;
 
 /**
  * The system-call choke point: every tool call is decided here by the policy stack
@@ -30,6 +34,12 @@ export function decideCall(ctx: RunContext, p: Proc): KernelEvent {
   const decision = decisionRecord(gate, call.taint ?? []);
   const base = { agent: p.id, callId: call.callId, tool: call.tool, decision };
   if (decision.effect === 'deny') return ctx.emit({ type: 'tool.denied', ...base });
+  // A chunk written into a store passes the store's region like an artifact write (before a person is asked to approve it).
+  const store = cls?.writes?.(spec, { agent: p.id, tool: call.tool, args: call.args, newId: newIdOf(call) });
+  if (store != null) {
+    const refused = regionRefusal(ctx.s, ctx.spec.regions, p.id, `store:${store}`, 'write', { callId: call.callId, tool: call.tool });
+    if (refused !== null) return ctx.emit(refused);
+  }
   if (decision.effect === 'ask') return ctx.emit({ type: 'tool.asked', ...base });
   return ctx.emit({ type: 'tool.allowed', ...base, until: ctx.s.now + cls!.latency(spec) });
 }
@@ -85,7 +95,7 @@ export function returnTool(ctx: RunContext, p: Proc): Step {
       ...(outcome.mcp ? { mcp: outcome.mcp } : {}),
     }, call.until);
   };
-  const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: `${call.tool}-${call.callId}`, callId: call.callId }, ctx.s, io);
+  const r = cls.execute(spec, { agent: p.id, tool: call.tool, args: call.args, newId: newIdOf(call), callId: call.callId }, ctx.s, io);
   return r instanceof Promise ? r.then(returned) : returned(r);
 }
 

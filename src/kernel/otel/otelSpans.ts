@@ -179,6 +179,19 @@ export class OtelSpanStream {
         closed.push(this.close(tool, e.t, STATUS_ERROR, e.decision.reason));
         break;
       }
+      case 'region.denied': {
+        // A system call refused by a store's region ends its span, as a denial does; other refusals are notes.
+        const tool = e.callId === undefined ? undefined : this.tools.get(e.callId);
+        if (!tool) {
+          this.note(this.routeSpan(e), e);
+          break;
+        }
+        this.note(tool, e);
+        this.setAttrs(tool, { 'error.type': 'region-denied' });
+        this.tools.delete(e.callId!);
+        closed.push(this.close(tool, e.t, STATUS_ERROR, e.detail));
+        break;
+      }
       case 'agent.finished':
       case 'job.failed': {
         this.note(this.routeSpan(e), e);

@@ -107,6 +107,9 @@ export class ProvenanceLog {
       case 'tool.denied':
         this.calls.delete(e.callId);
         break;
+      case 'region.denied':
+        if (e.callId !== undefined) this.calls.delete(e.callId);
+        break;
       case 'tool.returned': {
         const call = this.calls.get(e.callId);
         this.calls.delete(e.callId);

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { harness, TestKernel } from '../test/TestKernel';
 import type { HarnessSpecInput } from '../spec';
+import { auditRows } from '../trust/audit';
+import { traceToOtlp } from '../otel';
 
 type Doc = Partial<HarnessSpecInput>;
 
@@ -70,6 +72,53 @@ describe('regions', () => {
     expect(t.events('artifact.written').filter((e) => e.agent === 'reader')).toHaveLength(0);
     const open = await new TestKernel(harness(shared(undefined, steps as never))).runToStop();
     expect(open.events('artifact.written').filter((e) => e.agent === 'reader')).toHaveLength(1);
+  });
+});
+
+/** A guest holding a capability to write the store `notes` (built-in archival_insert) and a declared insert tool into it. */
+function notes(regions: Doc['regions']): Doc {
+  const caps = [{ target: 'notes', access: 'readwrite' as const }, { target: 'file', access: 'use' as const }];
+  return {
+    stores: [{ id: 'notes', name: 'Notes', documents: [{ text: 'onboarding notes' }] }],
+    tools: [{ id: 'file', name: 'file', impl: { kind: 'archival_insert', store: 'notes' } }],
+    agents: [{ id: 'guest', name: 'G', model: 'm', capabilities: caps, behaviour: [{ op: 'remember', store: 'notes', text: 'guest note' }, { op: 'call', tool: 'file', args: { text: 'guest file' } }, { op: 'finish', text: 'g' }] }],
+    ...(regions ? { regions } : {}),
+  } as Doc;
+}
+
+/** The store as `agent` sees it: the base, then its own copy-on-write writes (a session-tier store). */
+const seen = (t: TestKernel, agent: string): string[] => [...t.state.stores.notes!, ...(t.state.views.notes?.[agent] ?? [])].map((d) => d.text);
+
+const notebook = (guest: 'r' | 'rw') => [{ id: 'notebook', kind: 'store' as const, match: 'notes', access: { guest } }];
+
+describe('regions over a store: archival_insert', () => {
+  it('refuses a chunk written into a store region the agent may only read, as region.denied, and stores nothing', async () => {
+    const t = await new TestKernel(harness(notes(notebook('r')))).runToStop();
+    const denied = t.events('region.denied');
+    // The built-in call and the declared insert tool alike, with the same numbers as an artifact write's refusal.
+    expect(denied.map((e) => [e.agent, e.region, e.ref, e.access, e.permission, e.tool])).toEqual([
+      ['guest', 'notebook', 'store:notes', 'write', 'r', 'archival_insert'],
+      ['guest', 'notebook', 'store:notes', 'write', 'r', 'file'],
+    ]);
+    expect(denied.map((e) => e.callId)).toEqual(t.events('tool.called').map((e) => e.callId));
+    // The call ended there: it never ran, nothing was stored, and the guest went on to finish.
+    expect(t.events('tool.returned')).toHaveLength(0);
+    expect(seen(t, 'guest')).toEqual(['onboarding notes']);
+    expect(t.state.procs.guest!.finished).toBe('g');
+    expect(t.state.procs.guest!.context.some((x) => x.text.startsWith('write of store:notes (archival_insert) refused: guest holds "r" on region notebook'))).toBe(true);
+    // The audit table and the OpenTelemetry export end the calls as refused, not as still running.
+    const rows = auditRows(t.events()).filter((r) => r.callId !== undefined);
+    expect(rows.map((r) => [r.outcome, r.authority.module, r.changed])).toEqual([['denied', 'region', null], ['denied', 'region', null]]);
+    const spans = traceToOtlp(t.events(), { startUnixMs: 0 }).resourceSpans[0]!.scopeSpans[0]!.spans.filter((sp) => sp.name.startsWith('execute_tool'));
+    expect(spans.map((sp) => [sp.status.code, sp.status.message])).toEqual([[2, denied[0]!.detail], [2, denied[1]!.detail]]);
+  });
+
+  it('stores the same writes in a region the agent may write, and without regions', async () => {
+    for (const regions of [notebook('rw'), undefined]) {
+      const t = await new TestKernel(harness(notes(regions))).runToStop();
+      expect(t.events('region.denied')).toHaveLength(0);
+      expect(seen(t, 'guest')).toEqual(['onboarding notes', 'guest note', 'guest file']);
+    }
   });
 });
 

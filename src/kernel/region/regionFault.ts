@@ -13,14 +13,18 @@ import { handleKey, regionEntry, type RegionFault, type RegionsState } from './r
 
 type FaultBody = Extract<KernelEventBody, { type: 'mem.faulted' }>;
 
-/** The refusal of `agent`'s read or write of `ref` by its region (permission, then a stale handle), or null: go on. */
-export function regionRefusal(s: Readonly<KernelState>, regions: readonly RegionSpec[] | undefined, agent: string, ref: string, access: 'read' | 'write'): KernelEventBody | null {
+/**
+ * The refusal of `agent`'s read or write of `ref` by its region (permission, then a stale handle), or null: go on.
+ * `call` names the system call making the access (a store write by archival_insert): the refusal ends that call.
+ */
+export function regionRefusal(s: Readonly<KernelState>, regions: readonly RegionSpec[] | undefined, agent: string, ref: string, access: 'read' | 'write', call?: { callId: string; tool: string }): KernelEventBody | null {
   const region = regionFor(regions, ref);
   if (region === undefined) return null;
   const permission = accessOf(region, agent);
   if (access === 'read' ? !mayRead(permission) : !mayWrite(permission)) {
-    const detail = `${access} of ${ref} refused: ${agent} holds "${permission}" on region ${region.id} (${backingOf(region)})`;
-    return { type: 'region.denied', agent, region: region.id, ref, access, permission, detail };
+    const by = call === undefined ? '' : ` (${call.tool})`;
+    const detail = `${access} of ${ref}${by} refused: ${agent} holds "${permission}" on region ${region.id} (${backingOf(region)})`;
+    return { type: 'region.denied', agent, region: region.id, ref, access, permission, detail, ...(call === undefined ? {} : { callId: call.callId, tool: call.tool }) };
   }
   if (access === 'write') return null;
   const st = s.regions?.[region.id];

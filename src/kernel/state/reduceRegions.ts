@@ -10,6 +10,7 @@ import { backToReady, proc, push, type SubsystemReducers } from './reduceHelpers
 export const regionReducers = {
   'region.denied': (s, e) => {
     const p = proc(s, e.agent);
+    if (e.callId !== undefined && p.call?.callId === e.callId) p.call = null; // a refused system call ends, as on tool.denied
     push(s, p, { role: 'tool', text: e.detail, tokens: 0, kind: 'tool', source: 'kernel' }, e.t);
     p.last = e.detail;
     backToReady(p);

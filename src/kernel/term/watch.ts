@@ -49,6 +49,11 @@ export class TermWatch {
       case 'tool.denied':
       case 'msg.denied':
         return this.turn(e.agent, `denied: ${e.decision.reason}`);
+      case 'region.denied':
+        // A system call refused by its region is observed like a denial; a refused artifact write
+        // or read never was (kept, so runs recorded before stop at the same turn).
+        if (e.callId !== undefined) return this.turn(e.agent, `denied: ${e.detail}`);
+        return;
       case 'msg.sent':
         return this.turn(e.agent, `sent to ${e.to}`);
       case 'agent.woke':

@@ -60,6 +60,11 @@ export interface ToolClass {
    * by mutation. May await the archive (search); the kernel records the outcome in the trace.
    */
   execute(spec: ToolSpec | undefined, call: ToolCall, state: Readonly<KernelState>, io: ToolIO): ToolOutcome | Promise<ToolOutcome>;
+  /**
+   * The store the call would add a chunk to, when it writes one (left out: it writes no store).
+   * Pure; asked by the syscall choke point (loop/syscalls.ts) before the call runs, for the region check.
+   */
+  writes?(spec: ToolSpec | undefined, call: ToolCall): string | null;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
@@ -109,6 +114,7 @@ const insertTool: ToolClass = {
     const text = str(call.args.text);
     return { ok: true, result: `stored as ${call.newId}`, stored: { store: spec.impl.store, id: call.newId, text } };
   },
+  writes: (spec) => (spec?.impl.kind === 'archival_insert' ? spec.impl.store : null),
 };
 
 /** Built-in memory system calls (MemGPT style): they act on a store named in the arguments. */
@@ -128,6 +134,7 @@ const builtinInsert: ToolClass = {
     if (!io.hasStore(store)) return { ok: false, result: `no store "${store}"` };
     return { ok: true, result: `stored as ${call.newId}`, stored: { store, id: call.newId, text: str(call.args.text) } };
   },
+  writes: (_spec, call) => (typeof call.args.store === 'string' ? call.args.store : null),
 };
 
 /** MemGPT conversation_search: the agent's own past messages, in the window and in recall storage. */

@@ -181,8 +181,11 @@ export type KernelEventBody =
   }
   /** `region`: the fault fell in a declared region (kernel/region): its generation after it, the handle taken, and whether it dropped the lock. */
   | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string; taint?: string[]; region?: RegionFault }
-  /** A read or write refused by a region's permission (kernel/region): `permission` is what the agent holds there; `detail` reaches its window as a tool result. */
-  | { type: 'region.denied'; agent: AgentId; region: string; ref: string; access: 'read' | 'write'; permission: 'none' | 'r' | 'rw'; detail: string }
+  /**
+   * A read or write refused by a region's permission (kernel/region): `permission` is what the agent holds there; `detail` reaches its window as a tool result.
+   * `callId`/`tool`: a system call made the access (archival_insert into a store): the call ends here, as on tool.denied.
+   */
+  | { type: 'region.denied'; agent: AgentId; region: string; ref: string; access: 'read' | 'write'; permission: 'none' | 'r' | 'rw'; detail: string; callId?: string; tool?: string }
   /**
    * A handle used after its region's generation moved on (a fault dropped the region's lock since
    * it was taken): refused, the handle dropped; the agent re-acquires by reading again (the sim

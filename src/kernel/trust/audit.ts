@@ -102,6 +102,14 @@ export class AuditLog {
         }));
         break;
       }
+      case 'region.denied':
+        // A store write by a system call refused by its region: the call's row ends denied, by the region.
+        if (e.callId === undefined) break;
+        this.updateCall(e.callId, e.seq, () => ({
+          row: { outcome: 'denied', authority: { rule: `region ${e.region}`, scope: '', module: 'region' } },
+          why: `it was refused by region ${e.region} (${e.agent} holds "${e.permission}" there), so it changed nothing`,
+        }));
+        break;
       case 'tool.asked': {
         const d = e.decision;
         this.updateCall(e.callId, e.seq, (row) => ({

@@ -197,7 +197,7 @@ function summaryOf(e: KernelEvent): string {
     case 'mem.faulted':
       return `${e.mode} ${e.ref} → ${e.outcome}${e.region ? ` · region ${e.region.id} gen ${e.region.generation}${e.region.dropped ? ` (lock dropped: ${e.region.dropped.invalidated} handles stale)` : ''}${e.region.handle ? ` · handle ${e.region.handle}` : ''}` : ''} · ${e.detail}`;
     case 'region.denied':
-      return `${e.access} ${e.ref} refused · ${e.agent} holds "${e.permission}" on ${e.region}`;
+      return `${e.access} ${e.ref}${e.tool === undefined ? '' : ` by ${e.tool}`} refused · ${e.agent} holds "${e.permission}" on ${e.region}`;
     case 'region.stale':
       return `handle ${e.handle} refused · generation ${e.handleGeneration} vs ${e.generation} · re-acquire ${e.ref}`;
     case 'mem.validity':
