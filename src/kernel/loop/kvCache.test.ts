@@ -10,6 +10,9 @@ import { Kernel } from '../kernel';
 import { parseHarness, type HarnessSpec } from '../spec';
 import type { EventOf, KernelEvent, SliceCharge } from '../trace/events';
 import { agentCacheFigures, kvCacheFigures } from '../memory/kvCacheFigures';
+import { CpuFault } from '../cpu/fault';
+import type { Cpu, InferRequest, InferResult } from '../cpu/cpu';
+import { RecordedCpu } from '../cpu/recorded';
 
 type Doc = Record<string, any>;
 
@@ -133,5 +136,71 @@ describe('the prefix cache in a run', () => {
     expect(plain.events.some((e) => e.type.startsWith('kv.') || (e.type === 'sched.picked' && e.affinity !== undefined))).toBe(false);
     expect(slices(plain.events).some((s) => s.cachedIn !== undefined)).toBe(false);
     expect(plain.state.kvCaches).toBeUndefined();
+  });
+});
+
+/** A CPU whose first call of each agent in `failing` throws a 503 (before any output: the request never reached the model). */
+class FailsFirstCpu implements Cpu {
+  readonly provider = 'openai-compatible';
+  constructor(private readonly failing: ReadonlySet<string>) {}
+  infer(req: InferRequest): InferResult {
+    if (this.failing.has(req.agent.id) && (req.attempt ?? 0) === 0) {
+      throw new CpuFault(req.model.id, { kind: 'server', message: 'scripted 503', fix: 'wait', retryable: true, retryAfterMs: null, status: 503, partial: null });
+    }
+    return { action: { kind: 'finish', text: 'ok' }, text: 'ok', tokensOut: 3, latencyMs: 0, nextPc: req.pc, record: { provider: this.provider, reported: null, estimate: { tokensIn: 1, tokensOut: 3 }, response: { text: 'ok' } } };
+  }
+}
+
+function twoPrompts(capacityTokens: number): HarnessSpec {
+  const prompt = (topic: string) => `You review ${topic}. ` + Array.from({ length: 30 }, (_, i) => `Rule ${i} for ${topic}: say why, name the line.`).join(' ');
+  const r = parseHarness({
+    version: 1, name: 'failed lookups',
+    models: [{ id: 'm', name: 'M', provider: 'openai-compatible', model: 'x', slots: 1, prefixCache: { capacityTokens, cachedPricePerMTok: 0.1 } }],
+    agents: [{ id: 'a', name: 'A', model: 'm', systemPrompt: prompt('payments') }, { id: 'b', name: 'B', model: 'm', systemPrompt: prompt('search') }],
+  });
+  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  return r.spec;
+}
+
+describe('a failed call after the lookup', () => {
+  it('leaves the cache and the figures as they were before the lookup: a request that never reached the model warms nothing', async () => {
+    const k = Kernel.create(twoPrompts(100_000), { runId: 'kv', seed: 1, cpus: { 'openai-compatible': new FailsFirstCpu(new Set(['b'])) } });
+    await k.runUntil({ maxEvents: 10_000 });
+    expect(k.state.stopped?.reason).toBe('completed');
+    const failed = of(k.events, 'infer.failed');
+    expect(failed.map((e) => e.agent)).toEqual(['b']);
+    const lookup = of(k.events, 'kv.matched').filter((e) => e.agent === 'b');
+    expect(lookup).toHaveLength(2);
+    const [first, retry] = lookup as [EventOf<'kv.matched'>, EventOf<'kv.matched'>];
+    expect(failed[0]!.kvUndone).toEqual({ promptTokens: first.promptTokens, cachedTokens: first.cachedTokens, removedTokens: first.insertedTokens, restoredTokens: 0 });
+    // Right after the failure the cache is the one before the lookup, block for block.
+    expect(k.stateAt(failed[0]!.seq).kvCaches).toEqual(k.stateAt(first.seq - 1).kvCaches);
+    // The retry is looked up afresh and misses what the failed call would have cached.
+    expect(retry.seq).toBeGreaterThan(failed[0]!.seq);
+    expect(retry).toMatchObject({ cachedTokens: first.cachedTokens, insertedTokens: first.insertedTokens });
+    // Its figures count the lookup that priced a prefill, not the one taken back.
+    expect(agentCacheFigures(k.state, 'b')).toMatchObject({ lookups: 1, promptTokens: retry.promptTokens, cachedTokens: retry.cachedTokens });
+  });
+
+  it('brings back the blocks evicted for it, so the other agent\'s prefix is warm again', async () => {
+    // Room for one agent's prompt, not two: b's lookup evicts a's.
+    const spec = twoPrompts(450);
+    const k = Kernel.create(spec, { runId: 'kv', seed: 1, cpus: { 'openai-compatible': new FailsFirstCpu(new Set(['b'])) } });
+    await k.runUntil({ maxEvents: 10_000 });
+    expect(k.state.stopped?.reason).toBe('completed');
+    const failed = of(k.events, 'infer.failed')[0]!;
+    const evicted = of(k.events, 'kv.evicted').find((e) => e.agent === 'b')!;
+    expect(evicted.seq).toBeLessThan(failed.seq);
+    expect(evicted.blocks.every((b) => b.owner === 'a')).toBe(true);
+    expect(failed.kvUndone).toMatchObject({ restoredTokens: evicted.tokens });
+    expect(k.stateAt(failed.seq).kvCaches).toEqual(k.stateAt(evicted.seq - 1).kvCaches);
+    expect(agentCacheFigures(k.stateAt(failed.seq), 'a')!.warmTokens).toBe(agentCacheFigures(k.stateAt(evicted.seq - 1), 'a')!.warmTokens);
+    // A seek, a restore after the failure and a replay rebuild the same cache.
+    const restored = Kernel.restore(k.events.slice(0, failed.seq + 1), spec, { runId: 'kv', seed: 1, cpus: { 'openai-compatible': new FailsFirstCpu(new Set()) } });
+    await restored.runUntil({ maxEvents: 10_000 });
+    expect(restored.traceHash()).toBe(k.traceHash());
+    const replay = Kernel.create(spec, { runId: 'kv', seed: 1, cpus: { 'openai-compatible': RecordedCpu.fromTrace('openai-compatible', k.events) } });
+    await replay.runUntil({ maxEvents: 10_000 });
+    expect(replay.traceHash()).toBe(k.traceHash());
   });
 });

@@ -6,12 +6,12 @@
  * declares `prefixCache` gets any of it: other runs emit exactly what they did before.
  */
 import type { AgentId } from '../ids';
-import { planLookup, prefixChain, warmPrefix } from '../memory/prefixCache';
+import { planLookup, planUndo, prefixChain, warmPrefix } from '../memory/prefixCache';
 import type { SchedClass } from '../sched/schedClass';
 import type { Proc } from '../state/state';
 import { rateAfter } from '../state/kvCacheReducers';
 import type { InferResult } from '../cpu/cpu';
-import type { AffinityTerm, KernelEvent } from '../trace/events';
+import type { AffinityTerm, KernelEvent, KvUndone } from '../trace/events';
 import type { RunContext } from './runContext';
 
 /**
@@ -84,4 +84,18 @@ export function kvReportStep(ctx: RunContext, p: Proc, result: InferResult): Ker
   const modelled = p.kv?.last?.turn === p.turn ? { promptTokens: p.kv.last.promptTokens, cachedTokens: p.kv.last.cachedTokens } : { promptTokens: 0, cachedTokens: 0 };
   const rate = rateAfter(p, rep.promptTokens - modelled.promptTokens, rep.cachedTokens - modelled.cachedTokens);
   return ctx.emit({ type: 'kv.reported', agent: p.id, model: p.model, turn: p.turn, promptTokens: rep.promptTokens, cachedTokens: rep.cachedTokens, modelled, rate });
+}
+
+/**
+ * A call that failed before its prefill started, on a model with a prefix cache: the lookup made
+ * for it is taken back (a request that never reached the model warms nothing), and `infer.failed`
+ * says so with the numbers. Undefined: no cache, or no lookup pending (the prefill had started:
+ * the provider read the prompt, so its blocks stay).
+ */
+export function kvUndoneOnFailure(ctx: RunContext, p: Proc): KvUndone | undefined {
+  const pending = p.kv?.pending;
+  const cache = ctx.s.kvCaches?.[p.model];
+  if (!pending || !cache) return undefined;
+  const plan = pending.undo ? planUndo(cache, pending.undo.cache) : { removeTokens: 0, restoreTokens: 0 };
+  return { promptTokens: pending.promptTokens, cachedTokens: pending.cachedTokens, removedTokens: plan.removeTokens, restoredTokens: plan.restoreTokens };
 }

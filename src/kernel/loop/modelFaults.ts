@@ -22,6 +22,7 @@ import { attemptOf, LIMIT_WINDOW_MS } from '../state/reduceFaults';
 import type { KernelState, Proc } from '../state/state';
 import type { KernelEvent } from '../trace/events';
 import type { RunContext, Step } from './runContext';
+import { kvUndoneOnFailure } from './kvCacheStep';
 
 
 /** True while the agent backs off after a failed call (it is not enqueued before its retry is due). */
@@ -90,7 +91,9 @@ function inferFailed(ctx: RunContext, p: Proc, err: unknown): KernelEvent {
   // The jitter is a draw keyed by (agent, turn, attempt): the same in a replay and a fork.
   const decision = decideRetry(failure, attempt, policy, draw(ctx.seed, `retry:${p.id}`, p.turn, attempt));
   const retry = decision.retry ? { delayMs: decision.delayMs, until: ctx.s.now + decision.delayMs } : null;
-  return ctx.emit({ type: 'infer.failed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, attempt, failure, retry, reason: decision.reason });
+  // On a model with a prefix cache, the lookup made for this call is taken back (kvCacheStep.ts).
+  const kvUndone = kvUndoneOnFailure(ctx, p);
+  return ctx.emit({ type: 'infer.failed', agent: p.id, model: p.model, slot: p.slot, turn: p.turn, attempt, failure, retry, reason: decision.reason, ...(kvUndone ? { kvUndone } : {}) });
 }
 
 /** Why the job failed, in words: a setup failure names the endpoint and the fix; a transient one that outlasted the policy only the kind. */

@@ -4,7 +4,7 @@
  * price of prompt tokens.
  */
 import { describe, expect, it } from 'vitest';
-import { applyEviction, applyLookup, emptyPrefixCache, planLookup, prefixChain, promptCost, warmPrefix, type ChainSegment, type PrefixCacheState } from './prefixCache';
+import { applyEviction, applyLookup, applyUndo, emptyPrefixCache, planLookup, prefixChain, promptCost, warmPrefix, type ChainSegment, type PrefixCacheState } from './prefixCache';
 
 const seg = (text: string, tokens = 100, kind = 'message'): ChainSegment => ({ kind, role: kind === 'system' ? 'system' : 'user', text, tokens });
 
@@ -12,9 +12,11 @@ const seg = (text: string, tokens = 100, kind = 'message'): ChainSegment => ({ k
 function lookup(cache: PrefixCacheState, window: readonly ChainSegment[], owner = 'a') {
   const chain = prefixChain(window);
   const plan = planLookup(cache, chain);
+  const evicted = plan.evict.map((hash) => ({ hash, ...cache.blocks[hash]! }));
   applyEviction(cache, plan.evict);
-  applyLookup(cache, chain, plan.hitBlocks, plan.insertBlocks, owner);
-  return plan;
+  const undo = applyLookup(cache, chain, plan.hitBlocks, plan.insertBlocks, owner);
+  undo.evicted = evicted;
+  return Object.assign(plan, { undo });
 }
 
 describe('prefix cache', () => {
@@ -60,6 +62,27 @@ describe('prefix cache', () => {
     const huge = lookup(cache, [seg('C', 300, 'system'), seg('c1', 300)], 'c');
     expect(huge).toMatchObject({ insertBlocks: 1, insertTokens: 300 });
     expect(cache.used).toBeLessThanOrEqual(500);
+  });
+
+  it('takes a lookup back: exactly when nothing came between, keeping what a later lookup used otherwise', () => {
+    const cache = emptyPrefixCache(500);
+    const a = [seg('A system', 100, 'system'), seg('a1'), seg('a2')];
+    const b = [seg('B system', 100, 'system'), seg('b1'), seg('b2')];
+    lookup(cache, a, 'a');
+    const before = structuredClone(cache);
+    const failed = lookup(cache, b, 'b'); // evicts a2 to fit
+    expect(failed.evictTokens).toBe(100);
+    expect(applyUndo(cache, failed.undo)).toMatchObject({ removeTokens: 300, restoreTokens: 100 });
+    expect(cache).toEqual(before);
+    // Another lookup between: the block it went through stays, and no evicted block returns
+    // (c's lookup evicted a1, so a2 would come back without its parent).
+    const again = lookup(cache, b, 'b');
+    lookup(cache, [b[0]!, seg('b1 other')], 'c');
+    const plan = applyUndo(cache, again.undo);
+    expect(plan.remove).toEqual([prefixChain(b)[1]!.hash, prefixChain(b)[2]!.hash]);
+    expect(plan.restore).toEqual([]);
+    expect(Object.hasOwn(cache.blocks, prefixChain(b)[0]!.hash)).toBe(true);
+    expect(cache.used).toBeLessThanOrEqual(cache.capacity);
   });
 
   it('prices cached prompt tokens at the cached rate (per million, before the division)', () => {

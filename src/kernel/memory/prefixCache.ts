@@ -153,18 +153,99 @@ export function applyEviction(cache: PrefixCacheState, hashes: readonly string[]
   }
 }
 
-/** Touches the hit blocks and inserts the next `insertBlocks` ones (reducer of `kv.matched`). */
-export function applyLookup(cache: PrefixCacheState, chain: readonly ChainBlock[], hitBlocks: number, insertBlocks: number, owner: string): void {
+/** A cached block with its hash, as evictions hand it over (what a taken-back lookup restores). */
+export interface NamedBlock extends CachedBlock {
+  hash: string;
+}
+
+/**
+ * What one lookup changed in the cache, kept until the prefill it prices starts, so that a call
+ * that fails before then can be taken back (a request that never reached the model warms nothing).
+ */
+export interface LookupUndo {
+  /** The cache's clock before the lookup (the lookup's own clock is one more). */
+  clock: number;
+  /** The hit blocks and their `lastUsed` before the lookup. */
+  touched: [string, number][];
+  /** The blocks the lookup inserted. */
+  inserted: string[];
+  /** The blocks evicted to make room for it (`kv.evicted` before it), as they were. */
+  evicted: NamedBlock[];
+}
+
+/** Touches the hit blocks and inserts the next `insertBlocks` ones (reducer of `kv.matched`); returns what it changed. */
+export function applyLookup(cache: PrefixCacheState, chain: readonly ChainBlock[], hitBlocks: number, insertBlocks: number, owner: string): LookupUndo {
+  const undo: LookupUndo = { clock: cache.clock, touched: [], inserted: [], evicted: [] };
   cache.clock += 1;
   for (let i = 0; i < hitBlocks + insertBlocks && i < chain.length; i++) {
     const { hash, tokens } = chain[i]!;
     const b = cache.blocks[hash];
-    if (b) b.lastUsed = cache.clock;
-    else {
+    if (b) {
+      undo.touched.push([hash, b.lastUsed]);
+      b.lastUsed = cache.clock;
+    } else {
       cache.blocks[hash] = { tokens, depth: i, lastUsed: cache.clock, owner };
       cache.used += tokens;
+      undo.inserted.push(hash);
     }
   }
+  return undo;
+}
+
+/** What taking a lookup back does: the inserted blocks no later lookup used leave, and the blocks evicted for it return where they fit. */
+export interface UndoPlan {
+  remove: string[];
+  removeTokens: number;
+  restore: NamedBlock[];
+  restoreTokens: number;
+}
+
+/**
+ * Taking back a lookup whose call failed before its prefill: the cache as it would be had the
+ * call not been made. Exact when no other lookup came between (the blocks evicted for it return,
+ * shallowest first, while they fit). When one did, a block it used since stays (that lookup
+ * counted it) and no evicted block returns: its parent may be gone, and the later lookup was
+ * planned without it. Pure: the kernel reports it on `infer.failed` (`kvUndone`).
+ */
+export function planUndo(cache: PrefixCacheState, undo: LookupUndo): UndoPlan {
+  const mine = undo.clock + 1;
+  const remove = undo.inserted.filter((h) => cache.blocks[h]?.lastUsed === mine);
+  const removeTokens = remove.reduce((n, h) => n + cache.blocks[h]!.tokens, 0);
+  const removed = new Set(remove);
+  let used = cache.used - removeTokens;
+  const restore: NamedBlock[] = [];
+  let restoreTokens = 0;
+  let cut = Infinity;
+  const byDepth = [...undo.evicted].sort((a, b) => a.depth - b.depth || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  for (const b of cache.clock === mine ? byDepth : []) {
+    if (b.depth > cut) break;
+    if (Object.hasOwn(cache.blocks, b.hash) && !removed.has(b.hash)) continue;
+    if (used + b.tokens > cache.capacity) {
+      cut = b.depth;
+      continue;
+    }
+    restore.push(b);
+    restoreTokens += b.tokens;
+    used += b.tokens;
+  }
+  return { remove, removeTokens, restore, restoreTokens };
+}
+
+/** Takes a lookup back (planUndo): its blocks leave, its touches are reverted, its evictions return (reducer of `infer.failed` with `kvUndone`). */
+export function applyUndo(cache: PrefixCacheState, undo: LookupUndo): UndoPlan {
+  const plan = planUndo(cache, undo);
+  const mine = undo.clock + 1;
+  applyEviction(cache, plan.remove);
+  for (const [hash, lastUsed] of undo.touched) {
+    const b = cache.blocks[hash];
+    if (b && b.lastUsed === mine) b.lastUsed = lastUsed;
+  }
+  for (const { hash, ...b } of plan.restore) {
+    cache.blocks[hash] = { ...b };
+    cache.used += b.tokens;
+  }
+  if (cache.clock === mine) cache.clock = undo.clock;
+  return plan;
 }
 
 /** Share of prompt tokens served from the cache (0 when nothing was looked up). */

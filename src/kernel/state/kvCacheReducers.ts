@@ -5,8 +5,8 @@
  * mistaken answer arrives on infer.completed like any other.
  */
 import { idTable } from '../ids';
-import { applyEviction, applyLookup, emptyPrefixCache, hitRate, planLookup, prefixChain, type PrefixCacheState } from '../memory/prefixCache';
-import type { ModelInfo } from '../trace/events';
+import { applyEviction, applyLookup, applyUndo, emptyPrefixCache, hitRate, planLookup, prefixChain, type LookupUndo, type PrefixCacheState } from '../memory/prefixCache';
+import type { EventOf, ModelInfo } from '../trace/events';
 import type { KernelState, Proc, ProcKv } from './state';
 import { proc, type SubsystemReducers } from './reduceHelpers';
 import { touchProc } from './touched';
@@ -33,6 +33,26 @@ export function takePendingCached(p: Proc, tokensIn: number): number | undefined
   return Math.min(pending.cachedTokens, tokensIn);
 }
 
+/**
+ * The pending lookup a failed call takes back (`infer.failed` with `kvUndone`): the model was not
+ * asked, or did not start the prefill, so its cache was not warmed. The cache returns to what it
+ * was (memory/prefixCache.ts planUndo) and the lookup leaves the agent's figures; the retry looks
+ * the prompt up again. Called by infer.failed's reducer.
+ */
+export function undoPendingLookup(s: KernelState, e: EventOf<'infer.failed'>): void {
+  if (!e.kvUndone) return;
+  const kv = s.procs[e.agent]?.kv;
+  const pending = kv?.pending;
+  if (!kv || !pending) return;
+  const cache = s.kvCaches?.[e.model];
+  if (cache && pending.undo) applyUndo(cache, pending.undo.cache);
+  kv.lookups -= 1;
+  kv.promptTokens -= pending.promptTokens;
+  kv.cachedTokens -= pending.cachedTokens;
+  if (pending.undo) kv.last = pending.undo.last;
+  kv.pending = null;
+}
+
 /** The agent's hit rate once `promptTokens` / `cachedTokens` more are counted (what kv.matched and kv.reported carry). */
 export function rateAfter(p: Proc, promptTokens: number, cachedTokens: number): number {
   return hitRate({ promptTokens: (p.kv?.promptTokens ?? 0) + promptTokens, cachedTokens: (p.kv?.cachedTokens ?? 0) + cachedTokens });
@@ -41,23 +61,34 @@ export function rateAfter(p: Proc, promptTokens: number, cachedTokens: number): 
 export const kvCacheReducers = {
   'kv.evicted': (s, e) => {
     const cache = s.kvCaches?.[e.model];
-    if (cache) applyEviction(cache, e.blocks.map((b) => b.hash));
+    if (!cache) return;
+    // Kept for the lookup that follows, so a failed call can bring them back.
+    const kv = procKv(proc(s, e.agent));
+    for (const b of e.blocks) {
+      const was = cache.blocks[b.hash];
+      if (was) (kv.evicting ??= []).push({ hash: b.hash, ...was });
+    }
+    applyEviction(cache, e.blocks.map((b) => b.hash));
   },
   'kv.matched': (s, e) => {
     const cache = s.kvCaches?.[e.model];
     const p = proc(s, e.agent);
     touchProc(s, e.agent);
+    const kv = procKv(p);
+    const last = kv.last;
+    let undo: LookupUndo | undefined;
     if (cache) {
       // The same plan the kernel emitted (its evictions were applied first): deterministic.
       const chain = prefixChain(p.context);
       const plan = planLookup(cache, chain);
-      applyLookup(cache, chain, plan.hitBlocks, plan.insertBlocks, e.agent);
+      undo = applyLookup(cache, chain, plan.hitBlocks, plan.insertBlocks, e.agent);
+      if (kv.evicting) undo.evicted = kv.evicting;
     }
-    const kv = procKv(p);
+    delete kv.evicting;
     kv.lookups += 1;
     kv.promptTokens += e.promptTokens;
     kv.cachedTokens += e.cachedTokens;
-    kv.pending = { promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
+    kv.pending = { promptTokens: e.promptTokens, cachedTokens: e.cachedTokens, ...(undo ? { undo: { cache: undo, last } } : {}) };
     kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
   },
   'kv.reported': (s, e) => {

@@ -8,6 +8,7 @@ import type { EventOf } from '../trace/events';
 import type { EndpointState, KernelState, Proc } from './state';
 import { leaveSlot, proc, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { touchProc } from './touched';
+import { undoPendingLookup } from './kvCacheReducers';
 
 /** The sliding window of declared rpm / tpm limits. */
 export const LIMIT_WINDOW_MS = 60_000;
@@ -88,6 +89,7 @@ export function failRunningJob(s: KernelState, e: EventOf<'job.failed'>): void {
 export const faultReducers = {
   'infer.failed': (s, e) => {
     const p = proc(s, e.agent);
+    undoPendingLookup(s, e);
     if (p.slot >= 0 && s.slots[e.model]?.[p.slot] === p.id) leaveSlot(s, p, e.model, p.slot);
     const { cls, rq } = rqOf(s, p);
     cls.sleep(rq, p.id, e.t);

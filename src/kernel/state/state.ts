@@ -11,7 +11,7 @@ import type { Encoding } from '../tokens';
 import type { DecisionRecord, Handle, PolicyRule } from '../trust/types';
 import type { TaskRecord } from '../ipc/taskRecord';
 import type { Judgement } from '../term/verdict';
-import type { PrefixCacheState } from '../memory/prefixCache';
+import type { LookupUndo, NamedBlock, PrefixCacheState } from '../memory/prefixCache';
 import type { SlabLedger } from '../alloc/ledger';
 import type { RegionsState } from '../region/regionState';
 
@@ -140,9 +140,16 @@ export interface ProcKv {
   lookups: number;
   promptTokens: number;
   cachedTokens: number;
-  pending: { promptTokens: number; cachedTokens: number } | null;
+  pending: {
+    promptTokens: number;
+    cachedTokens: number;
+    /** What the lookup changed, and the `last` before it: taken back if its call fails before the prefill (absent in states stored before). */
+    undo?: { cache: LookupUndo; last: ProcKv['last'] };
+  } | null;
   /** The figures of the turn's last lookup (what a provider's report replaces). */
   last: { turn: number; promptTokens: number; cachedTokens: number } | null;
+  /** Blocks evicted for the lookup about to be made (`kv.evicted` before `kv.matched`), as they were. */
+  evicting?: NamedBlock[];
 }
 
 /** A sub-agent's link to its spawner (kernel/loop/spawn.ts): the task it serves, its carved group, whether it has exited. */

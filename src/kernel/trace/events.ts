@@ -117,7 +117,7 @@ export type KernelEventBody =
    * rate limit also throttles the model's endpoint, `sched.throttled` next), or null: the turn
    * failed, and `job.failed` follows. `reason`: the retry policy's words.
    */
-  | { type: 'infer.failed'; agent: AgentId; model: string; slot: number; turn: number; attempt: number; failure: CpuFailure; retry: { delayMs: number; until: number } | null; reason: string }
+  | { type: 'infer.failed'; agent: AgentId; model: string; slot: number; turn: number; attempt: number; failure: CpuFailure; retry: { delayMs: number; until: number } | null; reason: string; kvUndone?: KvUndone }
   | { type: 'tool.called'; agent: AgentId; callId: string; tool: string; args: Record<string, unknown>; taint?: string[] }
   /**
    * Trust decisions (tool.allowed, tool.denied, tool.asked, tool.approved, msg.denied,
@@ -339,6 +339,14 @@ export interface ModelInfo {
   limits?: { rpm?: number; tpm?: number };
   /** The endpoint's prefix cache, when the model declares one (absent otherwise). */
   prefixCache?: { capacityTokens: number; cachedPricePerMTok: number };
+}
+
+/** A prefix-cache lookup taken back by a failed call (loop/kvCacheStep.ts kvUndoneOnFailure): its figures leave the agent's hit rate, `removedTokens` it inserted leave the cache, `restoredTokens` evicted for it return. */
+export interface KvUndone {
+  promptTokens: number;
+  cachedTokens: number;
+  removedTokens: number;
+  restoredTokens: number;
 }
 
 /** The cache-affinity term of a pick (loop/kvCacheStep.ts cacheAffinity): the class's pick, the candidates' warm tokens, whom it chose and why. */

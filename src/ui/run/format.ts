@@ -125,7 +125,7 @@ function summaryOf(e: KernelEvent): string {
     case 'infer.sliced':
       return `turn ${e.turn} · ${e.done}/${e.remaining === null ? '?' : e.done + e.remaining} tok${statsText(e.stats)}`;
     case 'infer.failed':
-      return `turn ${e.turn} attempt ${e.attempt + 1} on ${e.model} · ${e.failure.kind}${e.failure.status === null ? '' : ` (${e.failure.status})`} · ${e.retry ? `retry at ${formatVt(e.retry.until)} (in ${e.retry.delayMs}ms)` : `no retry: ${e.reason}`} · ${quote(e.failure.message)}`;
+      return `turn ${e.turn} attempt ${e.attempt + 1} on ${e.model} · ${e.failure.kind}${e.failure.status === null ? '' : ` (${e.failure.status})`} · ${e.retry ? `retry at ${formatVt(e.retry.until)} (in ${e.retry.delayMs}ms)` : `no retry: ${e.reason}`} · ${quote(e.failure.message)}${e.kvUndone ? ` · cache lookup taken back (−${e.kvUndone.removedTokens} tok inserted, +${e.kvUndone.restoredTokens} tok restored)` : ''}`;
     case 'infer.completed':
       return `turn ${e.turn} → ${actionSummary(e.action)} · ${e.tokensIn}/${e.tokensOut} tok · ${formatCost(e.cost)}${e.text ? ` · ${quote(e.text)}` : ''}`;
     case 'tool.called':
