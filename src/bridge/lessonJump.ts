@@ -6,7 +6,7 @@
  */
 import type { HarnessSpec, KernelEvent, LessonJump } from '../kernel';
 import type { Breakpoint } from '../worker/api';
-import { pausesAt } from './playbackBreakpoints';
+import { firstPause } from '../worker/firstPause';
 
 /** The seed every lesson's jumps refer to. */
 export const LESSON_SEED = 1;
@@ -22,11 +22,13 @@ export function jumpBreakpoint(jump: Pick<LessonJump, 'type' | 'agent'>): Breakp
   };
 }
 
-/** The seq of the first event of `events` the jump lands on, or null when none matches. */
+/**
+ * The seq of the first event of `events` the jump lands on, or null when none matches: the fast
+ * path for a run held whole. A windowed run is searched by the worker over its stored trace
+ * (StudioApi.findPause), with the same matcher.
+ */
 export function firstJumpSeq(events: readonly KernelEvent[], jump: Pick<LessonJump, 'type' | 'agent'>): number | null {
-  const pauses = pausesAt([jumpBreakpoint(jump)]);
-  for (const e of events) if (pauses(e)) return e.seq;
-  return null;
+  return firstPause(events, [jumpBreakpoint(jump)]);
 }
 
 /**

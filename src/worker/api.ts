@@ -320,6 +320,13 @@ export interface StudioApi extends ExperimentsApi {
    */
   findStep(runId: string, req: StepRequest): Promise<number | null>;
   /**
+   * The seq of the first event at which `breakpoints` would pause the run (the drive loop's own
+   * matcher, worker/firstPause.ts), read from the live kernel or scanned from the stored trace page
+   * by page, so it finds events a windowed run's page does not hold. Null: none up to the run's
+   * head. Goal breakpoints are refused (they need the state after each event).
+   */
+  findPause(runId: string, breakpoints: Breakpoint[]): Promise<number | null>;
+  /**
    * The prompt `agent` was sent at its latest turn start at or before event `seq` (or its next
    * turn's, before its first): system prompt, window segments with token counts and the event
    * that put each there, and on a real CPU the request body as sent (worker/contextAt.ts).

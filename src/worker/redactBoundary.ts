@@ -19,7 +19,7 @@ import type { EventBatch, StudioApi } from './api';
 const USER_DOCUMENT: ReadonlySet<string> = new Set<keyof StudioApi>(['getProject', 'createProject', 'listVersions', 'listExperiments', 'createExperiment', 'updateExperiment', 'exportExperiment', 'importExperiment']);
 
 /** Methods whose first argument is a run id: that run's document is read (once) before anything of it is sent. */
-const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'stepTo', 'findStep', 'contextAt', 'input', 'searchArchive', 'runOtlp', 'sendRunOtlp', 'compareRuns', 'labelRun']);
+const RUN_FIRST: ReadonlySet<string> = new Set<keyof StudioApi>(['getRun', 'loadEvents', 'stateAt', 'fork', 'resume', 'attach', 'play', 'pause', 'step', 'stepTo', 'findStep', 'findPause', 'contextAt', 'input', 'searchArchive', 'runOtlp', 'sendRunOtlp', 'compareRuns', 'labelRun']);
 /** Methods whose second argument is a run id too (a comparison of two runs): its document is read as well. */
 const RUN_SECOND: ReadonlySet<string> = new Set<keyof StudioApi>(['compareRuns']);
 

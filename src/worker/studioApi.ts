@@ -25,6 +25,7 @@ import { EndpointUnusableError, runWebExperimentJob, type JobCpu } from './exper
 import { LeaseKeeper } from './LeaseKeeper';
 import type { LocalModels } from './localModels';
 import { ContextCache, type ContextAnswer } from './contextAt';
+import { firstPause, firstPausePaged } from './firstPause';
 import { LiveRun, type DriveTiming } from './LiveRun';
 import { RunWriter } from './RunWriter';
 import { storedRunMeta } from './storedRunMeta';
@@ -395,6 +396,14 @@ class Studio implements StudioService {
     const head = await this.guard(() => this.runs.headOf(runId));
     if (head === undefined) throw new Error(`There is no run ${runId} (it may have been deleted).`);
     return findStopPaged((from, to) => this.guard(() => this.runs.loadEvents(runId, from, to)), req, head);
+  }
+
+  async findPause(runId: string, breakpoints: Breakpoint[]): Promise<number | null> {
+    const live = this.live.get(runId);
+    if (live) return firstPause(live.kernel.events, breakpoints);
+    const head = await this.guard(() => this.runs.headOf(runId));
+    if (head === undefined) throw new Error(`There is no run ${runId} (it may have been deleted).`);
+    return firstPausePaged((from, to) => this.guard(() => this.runs.loadEvents(runId, from, to)), breakpoints, head);
   }
 
   async contextAt(runId: string, seq: number, agent: string): Promise<ContextAnswer | null> {

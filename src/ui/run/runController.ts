@@ -584,16 +584,20 @@ export async function showRunAt(meta: RunMeta, seq?: number): Promise<void> {
 
 /**
  * A lesson's "jump to": the cursor on the first event matching `bp` in a run of the open document
- * at `seed`. The selected run is searched first when it has that seed (`find` over its held
- * events); otherwise a new run at `seed` is started and played with only `bp`, so the worker
- * pauses it at the event. Answers the seq the cursor moved to, or null when the run ended first.
+ * at `seed`. The selected run is searched first when it has that seed: `find` over its held
+ * events when the page holds it whole, else the worker scans its whole trace with the same
+ * matcher (StudioApi.findPause), since a windowed run's page holds only part of it. Otherwise a
+ * new run at `seed` is started and played with only `bp`, so the worker pauses it at the event.
+ * Answers the seq the cursor moved to, or null when the run ended first.
  */
 export async function showFirstMatch(seed: number, bp: Breakpoint, find: (events: readonly KernelEvent[]) => number | null): Promise<number | null> {
   let found: number | null = null;
+  const locate = (runId: string): Promise<number | null> => (store().windowed ? studio().findPause(runId, [bp]) : Promise.resolve(find(store().events)));
   await guarded(async () => {
     const meta = selectedMeta();
     if (meta && meta.seed === seed) {
-      const seq = find(store().events);
+      const seq = await locate(meta.id);
+      if (store().runId !== meta.id) return; // the person picked another run meanwhile
       if (seq !== null) {
         store().setCursor(seq);
         found = seq;
@@ -607,7 +611,8 @@ export async function showFirstMatch(seed: number, bp: Breakpoint, find: (events
     store().upsertRun({ ...started, status: 'running' });
     const done = await studio().play(started.id, [bp]);
     await settle(done);
-    const seq = find(store().events);
+    if (store().runId !== done.id) return;
+    const seq = await locate(done.id);
     if (seq !== null && store().runId === done.id) {
       store().setCursor(seq);
       found = seq;
