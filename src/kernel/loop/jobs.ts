@@ -5,11 +5,11 @@
  */
 import { runJobPipeline } from './jobPipeline';
 import { effectiveSched } from '../sched/groupWeights';
-import type { AgentSpec } from '../spec';
 import { encodingFor } from '../tokens';
 import { issueHandles } from '../trust/handles';
 import type { RunContext } from './runContext';
 import { spawnTemplates } from './spawn';
+import { jobRefusal } from './jobCreate';
 
 /** Jobs for agents of the document that are not in the process table yet. */
 export function startJobs(ctx: RunContext): void {
@@ -20,7 +20,7 @@ export function startJobs(ctx: RunContext): void {
     // job.create hook: a signed prompt that no longer matches, or a unique handle held by another, refuses the job.
     const refused = jobRefusal(ctx, agent);
     if (refused !== null) {
-      ctx.emit({ type: 'job.failed', agent: agent.id, stage: 'guards', reason: refused, unwound: [] });
+      ctx.emit({ type: 'job.failed', agent: agent.id, stage: 'guards', reason: refused.reason, unwound: [] });
       continue;
     }
     const pipe = { spec: ctx.spec, agent, cpus: ctx.cpus, pids: ctx.pids, firstFreePid: ctx.s.nextPid, bandwidth: ctx.s.bandwidth } as Parameters<typeof runJobPipeline>[0];
@@ -42,13 +42,4 @@ export function startJobs(ctx: RunContext): void {
       ctx.emit({ type: 'job.failed', agent: agent.id, stage: outcome.stage, reason: outcome.reason, unwound: outcome.unwound });
     }
   }
-}
-
-/** Why the job.create hook refuses an agent (its modules: signature, unique handles), or null. */
-function jobRefusal(ctx: RunContext, agent: AgentSpec): string | null {
-  const sig = ctx.signatureProblem(agent.id, 'job.create');
-  // Checked at its creation by this kernel: its first turn here needs no second check.
-  if (sig === null) ctx.turnChecked.add(agent.id);
-  const { decision } = ctx.gate.checkJob(ctx.s, agent, sig);
-  return decision.effect === 'allow' ? null : `${decision.reason} (${decision.module}: ${decision.rule})`;
 }

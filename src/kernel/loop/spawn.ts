@@ -2,7 +2,8 @@
  * Delegation as a kernel operation: an agent spawns a sub-agent from a template over a delegate
  * channel with `spawn`, through the job-creation pipeline (jobPipeline.ts) with three more
  * stages: the spawn's own checks before validate (a delegate channel, one instance, no class
- * escalation), the budget carve after allocate, and the capability narrowing before guards. A
+ * escalation, then the job.create hook every job passes: jobCreate.ts, a signed template's
+ * prompt), the budget carve after allocate, and the capability narrowing before guards. A
  * failure unwinds what was done (the pid reserved) and records `spawn.refused` with a typed code
  * and the figures; nothing is published. A success publishes the child (`job.published`, its
  * narrowed handles in `cap.granted`) and records `agent.spawned`: the child's window starts as
@@ -21,6 +22,7 @@ import { encodingFor } from '../tokens';
 import { narrowCaps, type NarrowedCap } from '../trust/spawnCaps';
 import type { Handle } from '../trust/types';
 import type { KernelEvent, SpawnBudget, SpawnRefusal } from '../trace/events';
+import { jobRefusal } from './jobCreate';
 import { JOB_STAGES, runJobPipeline, type JobContext, type JobStageOp } from './jobPipeline';
 import type { RunContext } from './runContext';
 
@@ -55,12 +57,15 @@ function spawnStages(ctx: RunContext, parent: Proc, action: SpawnAction, work: S
   };
   const check: JobStageOp = {
     name: 'validate',
-    run() {
+    run(job) {
       const channel = spawnChannel(ctx.spec.channels, parent.id, action.template);
       if (!channel || !ctx.agents.has(action.template)) return fail('no-delegate', `${parent.id} has no delegate channel with "spawn" to "${action.template}"`);
       if (s.procs[action.template]) return fail('already-spawned', `${action.template} is already in the process table (pid ${s.procs[action.template]!.pid}); one instance per template`);
       const up = escalation(parent.sched, work.asked);
       if (up) return fail('escalation', up.reason, up.numbers);
+      // The job.create hook every job passes (jobCreate.ts): a signed template's prompt must match its signature.
+      const refused = jobRefusal(ctx, job.agent);
+      if (refused) return fail(refused.module === 'signature' ? 'signature' : 'job', refused.reason);
       return null;
     },
   };

@@ -287,7 +287,7 @@ export type KernelEventBody =
   | { type: 'run.stopped'; reason: StopReason; detail: string; goals: Record<string, boolean>; evidence?: number[] };
 
 /** Why the kernel refused a spawn (kernel/loop/spawn.ts). */
-export type SpawnRefusal = 'no-delegate' | 'already-spawned' | 'escalation' | 'caps-widen' | 'budget' | 'job';
+export type SpawnRefusal = 'no-delegate' | 'already-spawned' | 'signature' | 'escalation' | 'caps-widen' | 'budget' | 'job';
 
 /** Why the kernel ended a sub-agent itself (kernel/loop/spawnSources.ts); absent when it ended on its own or was killed. */
 export type SpawnExit = 'budget-exhausted';
