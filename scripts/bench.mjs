@@ -65,9 +65,12 @@
  *   contextView         the context view at cursors near the end of a 100k-event run (20k with --quick): ms per
  *                       cursor move replaying from event 0 (before) vs the worker's kept replay (bench/contextView.ts),
  *                       and their ratio on the same run and cursors                         aim ratio >= 10
+ *   validity            CPU µs per event of a run whose store declares validity checks (contradiction, stale),
+ *                       at 10 and 1,000 agents, with the checks and without (bench/validity.ts); the ratio
+ *                       1,000 / 10 with checks              aim <= 2x the ratio without (no scan of every window)
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context,validity. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -543,9 +546,20 @@ async function benchContextViewCost() {
   return r;
 }
 
+// ---- (o) validity checks: cost per event against the number of agents ----------------------
+
+async function benchValidityChecks() {
+  const { benchValidity } = await import(await bundleTs('bench/validity.ts'));
+  const r = await benchValidity(10, QUICK ? 300 : 1000, QUICK ? 500 : 1000, QUICK ? 1 : 3);
+  for (const f of r.figures) line(`validity: ${fmt(f.agents)} agents, checks ${f.checks ? 'on' : 'off'}`, `${f.usPerEvent} µs/ev`, `(CPU time; ${fmt(f.events)} events, ${fmt(f.verdicts)} verdicts, ${f.runs} run${f.runs === 1 ? '' : 's'})`);
+  const large = r.figures[1].agents;
+  line(`validity: ${fmt(large)} vs 10 agents`, `${r.ratio}x`, `aim <= 2x the kernel's own ${r.ratioWithout}x  ${verdict(r.ratio <= 2 * r.ratioWithout)}`);
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null };
+const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null, validity: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -576,5 +590,6 @@ await measure('scaleRun', 'scale', benchScaleRunGroup);
 await measure('experiments', 'experiments', benchExperimentsGroup);
 await measure('experimentsQueue', 'experiments', benchQueueGroup);
 await measure('contextView', 'context', benchContextViewCost);
+await measure('validity', 'validity', benchValidityChecks);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

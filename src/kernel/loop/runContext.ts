@@ -21,6 +21,7 @@ import { STATE_CHECK_EVERY, storeTier, type AgentSpec, type ChannelSpec, type Ha
 import type { Encoding } from '../tokens';
 import type { RunArchive } from '../memory/runArchive';
 import { RunIndex } from './runIndex';
+import { storesWithChecks } from './validityIndex';
 import type { TermWatch } from '../term/watch';
 import { specDigests } from '../trust/digest';
 import { placeholders } from '../trust/execOnly';
@@ -96,6 +97,7 @@ export class RunContext {
     this.remoteAgents = new Map((spec.remoteAgents ?? []).map((r) => [r.id, r]));
     this.storeTiers = new Map(spec.stores.map((st) => [st.id, storeTier(st)]));
     this.snapshots = new SnapshotLog(snapshotEvery);
+    this.index.validity.watch(storesWithChecks(spec));
   }
 
   /** The events as an array (a read-only view of `trace` while it spills). */

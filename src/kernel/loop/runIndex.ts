@@ -18,6 +18,7 @@ import { pressureLevel } from '../memory/memoryManager';
 import { endedLease } from '../trust/handles';
 import { RankSet } from './rankSet';
 import { TimerHeap } from './timerHeap';
+import { ValidityIndex } from './validityIndex';
 
 /** What an agent waits for on the clock: its slice to end, its tool to return, its retry to be due. */
 export type ProcTimer = 'slice' | 'tool' | 'retry';
@@ -67,6 +68,9 @@ export class RunIndex {
   /** Open handles with a term, keyed by the term's end. */
   readonly leaseTerms = new TimerHeap();
 
+  /** (agent, segment, check) pairs the stores' validity checks still have to judge (`validity`). */
+  readonly validity = new ValidityIndex();
+
   /** Messages in flight, keyed by the order they were sent in, timed by delivery. */
   readonly deliveries = new TimerHeap();
   private readonly msgKey = new Map<string, number>();
@@ -85,6 +89,7 @@ export class RunIndex {
     this.handlesOf.clear();
     this.jobEnded.clear();
     this.leaseTerms.clear();
+    this.validity.clear();
     this.syncOrder(s);
     for (const id of Object.keys(s.handles)) this.addHandle(s, id);
     this.rebuildInflight(s);
@@ -193,9 +198,10 @@ export class RunIndex {
    */
   problems(s: Readonly<KernelState>): string[] {
     const fresh = new RunIndex();
+    fresh.validity.watch(this.validity.stores);
     fresh.rebuild(s);
-    const mine = this.describe();
-    const theirs = fresh.describe();
+    const mine: Record<string, string> = { ...this.describe(), validity: this.validity.describe(s.now) };
+    const theirs: Record<string, string> = { ...fresh.describe(), validity: fresh.validity.describe(s.now) };
     const out: string[] = [];
     for (const key of Object.keys(theirs)) if (mine[key] !== theirs[key]) out.push(`${key}: ${mine[key]} (kept) vs ${theirs[key]} (fresh)`);
     return out;
@@ -249,6 +255,7 @@ export class RunIndex {
     this.toEnqueue.set(rank, st === 'ready' && p.needsEnqueue);
     this.picked.set(rank, st === 'running' && p.slotPhase === 'picked');
     this.alive.set(rank, st !== 'done' && st !== 'failed');
+    this.validity.reclassify(s, rank, p);
     // At most one offer an agent: the three need different states.
     let kind: ProcTimer | null = null;
     let at = 0;

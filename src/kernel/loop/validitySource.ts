@@ -3,7 +3,7 @@
  * it handed out, one (segment, check) per step, and records each verdict as `mem.validity` with
  * its numbers. It comes before scheduling in the source order (sources.ts), so a chunk is judged
  * at the instant it enters a window, before the agent's next turn reads it. A check takes no
- * virtual time. Documents without store checks never reach it (nothing to scan).
+ * virtual time. Documents without store checks never reach it (nothing to watch).
  *
  * - stale and contradiction are decided by the kernel, deterministically;
  * - verify asks a sim tool as the agent's own call: the policy stack decides it (capability,
@@ -13,7 +13,7 @@
  */
 import type { Cpu, JudgeAnswer } from '../cpu/cpu';
 import { isCpuFault } from '../cpu/fault';
-import { contradictionVerdict, nextUnchecked, staleVerdict, verifierVerdict, type ValidityVerdict } from '../memory/validityChecks';
+import { contradictionVerdict, staleVerdict, verifierVerdict, type ValidityVerdict } from '../memory/validityChecks';
 import { isEvictable, type Segment } from '../memory/segment';
 import type { StoreSpec, ValidityCheckSpec } from '../spec';
 import type { Proc } from '../state/state';
@@ -27,34 +27,21 @@ import type { RunContext, Step } from './runContext';
 type ValidityEvent = Extract<KernelEventBody, { type: 'mem.validity' }>;
 type Extra = Partial<Pick<ValidityEvent, 'stale' | 'contradiction' | 'verify' | 'judge' | 'charge'>>;
 
-const checkedStores = new WeakMap<object, ReadonlyMap<string, StoreSpec>>();
-
-/** The document's stores that declare validity checks (cached per document). */
-function storesWithChecks(ctx: RunContext): ReadonlyMap<string, StoreSpec> {
-  let m = checkedStores.get(ctx.spec);
-  if (m === undefined) {
-    m = new Map(ctx.spec.stores.filter((st) => st.validity !== undefined).map((st) => [st.id, st]));
-    checkedStores.set(ctx.spec, m);
-  }
-  return m;
-}
-
 /** The JudgeRequest keys of a validity judge: a recording answers by them (cpu/recorded.ts). */
 export const validityJudgeKey = (agent: string, segment: string, index: number): { goal: string; path: string; version: number } => ({
   goal: `validity:${agent}:${segment}`, path: `checks[${index}]`, version: 0,
 });
 
-/** The next check verdict of any live agent's window, recorded; undefined when no check has anything to say. */
+/**
+ * The next check verdict of any live agent's window, recorded; undefined when no check has anything to say.
+ * The run index keeps the pairs still to judge (validityIndex.ts): the first agent in document
+ * order with a due one, its first segment in window order, the lowest check — the order a scan
+ * of every window gave, at the cost of the agents that have something to judge.
+ */
 export function nextValidityCheck(ctx: RunContext): Step | undefined {
-  const stores = storesWithChecks(ctx);
-  if (stores.size === 0) return undefined;
-  for (const id of ctx.s.order) {
-    const p = ctx.s.procs[id];
-    if (!p || p.state === 'done' || p.state === 'failed') continue;
-    const next = nextUnchecked(p.context, stores, ctx.s.now);
-    if (next) return runCheck(ctx, p, next.seg, next.store, next.index, next.check);
-  }
-  return undefined;
+  const next = ctx.index.validity.next(ctx.s.now, (rank) => ctx.index.proc(ctx.s, rank));
+  if (next === null) return undefined;
+  return runCheck(ctx, ctx.index.proc(ctx.s, next.rank), next.seg, next.store, next.index, next.check);
 }
 
 function runCheck(ctx: RunContext, p: Proc, seg: Segment, store: StoreSpec, index: number, check: ValidityCheckSpec): Step {

@@ -27,7 +27,10 @@ export function storeOf(seg: Pick<Segment, 'source'>): string | null {
   return m ? m[1]! : null;
 }
 
-/** The next (segment, check) of an agent's window a store's checks still have to judge now, in window order; null when none. */
+/**
+ * The next (segment, check) of an agent's window a store's checks still have to judge now, in window order; null when none.
+ * The definition the run loop's validity index (loop/validityIndex.ts) answers by without scanning every window.
+ */
 export function nextUnchecked(
   context: readonly Segment[],
   stores: ReadonlyMap<string, StoreSpec>,
@@ -59,6 +62,15 @@ export function staleVerdict(seg: Pick<Segment, 't'>, now: number, lifetimeMs: n
 }
 
 const mentions = (text: string, subject: string): boolean => text.toLowerCase().includes(subject.toLowerCase());
+
+/**
+ * True when `text` names the check's subject with a value: what a contradiction check needs of
+ * both sides, the chunk it judges and a fact it compares with (contradictionVerdict). The run
+ * loop's validity index (loop/validityIndex.ts) keeps it per segment, so it asks this once per text.
+ */
+export function namesSubject(text: string, check: Extract<ValidityCheckSpec, { kind: 'contradiction' }>): boolean {
+  return mentions(text, check.subject) && valueOf(text, check.value) !== null;
+}
 
 /** The first match of the declared value pattern (case-insensitive), whitespace squeezed; null when none. */
 export function valueOf(text: string, pattern: string): string | null {
