@@ -16,6 +16,7 @@ import { UserBuilder, agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/serve
 import { agentCard, loadEncodingsFor, secretValues, type AgentCard, type Cpu, type HarnessSpec, type McpPort, type A2aPort } from '../kernel';
 import { KernelAgentExecutor, type ServeApprove } from './a2aServeExecutor';
 import { DEFAULT_MAX_WALL_S } from './commands';
+import { verifiedSignatures, type CliTrust } from './trustStore';
 
 export type { ServeApprove } from './a2aServeExecutor';
 
@@ -49,6 +50,8 @@ export interface ServeOptions {
   maxWallMs?: number;
   /** Receives each task's trace (JSONL, secrets redacted) when the task ends or the server closes. */
   writeTrace?: (taskId: string, jsonl: string) => void;
+  /** The trusted signer keys (trustStore.ts): under requireSigned only their signatures count; none: any valid signature does. */
+  trust?: CliTrust | null;
 }
 
 /** One served agent. */
@@ -126,8 +129,8 @@ export async function startA2aServer(spec: HarnessSpec, opts: ServeOptions): Pro
   const loopback = LOOPBACK_HOST.test(host);
   const allowed = new Set(opts.allowOrigins ?? []);
   await loadEncodingsFor(spec);
-  // Signatures in the document are checked with WebCrypto before any run sees the digests (as harness run does).
-  const signatures = spec.policy.requireSigned ? (await (await import('../persist/signing')).verifySpec(spec)).verified : undefined;
+  // Signatures in the document are checked with WebCrypto, against the trust store, before any run sees the digests (as harness run does).
+  const signatures = await verifiedSignatures(spec, opts.trust);
 
   const app = express();
   app.disable('x-powered-by');

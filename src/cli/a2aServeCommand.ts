@@ -8,12 +8,13 @@ import { startA2aServer, serveProblem, type A2aServer, type ServeApprove } from 
 import { loadSpec, type CliIo, type CliResult } from './commands';
 import { cliEndpoints } from './endpoints';
 import { argTokens } from './argTokens';
+import { loadCliTrust, takeTrustFlag, unanchoredWarning } from './trustStore';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SERVE_USAGE = `usage: harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR]
                      [--seed N] [--approve ask|all|none] [--base-url MODEL_ID=URL]... [--allow-origin ORIGIN]...
-                     [--max-wall-time S] [--trace-dir DIR]
+                     [--max-wall-time S] [--trace-dir DIR] [--trusted-keys FILE]
 
 Serves the harness's agents over A2A 1.0 (JSON-RPC, streaming over SSE) with @a2a-js/sdk's server.
 Each served agent has an Agent Card at http://H:N/a2a/AGENT/.well-known/agent-card.json (one line
@@ -35,6 +36,8 @@ approve) shows as input-required, and the caller's next message on the task cont
                     than S seconds of real time (default 600)
   --trace-dir DIR   write each task's trace to DIR/TASK_ID.jsonl when the task ends or the server
                     stops (secrets redacted; open it in the studio or replay it with harness run --replay)
+  --trusted-keys F  under policy.requireSigned, only signatures by a key in the trusted-keys file F
+                    count (default: the file HARNESS_TRUSTED_KEYS names; harness keys --help)
 Stops on Ctrl-C.
 `;
 
@@ -138,11 +141,16 @@ const fail = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `ha
  */
 export async function serveCommand(args: readonly string[], io: CliIo, print: (text: string) => void, secrets: readonly string[] = []): Promise<CliResult> {
   if (args.includes('--help') || args.includes('-h')) return { code: 0, stdout: SERVE_USAGE, stderr: '' };
-  const parsed = parseServeArgs(args);
+  const taken = takeTrustFlag(args);
+  if (typeof taken === 'string') return usageError(taken);
+  const parsed = parseServeArgs(taken.rest);
   if (typeof parsed === 'string') return usageError(parsed);
   const loaded = loadSpec(parsed.file, io);
   if (!loaded.ok) return loaded.result;
   const { spec } = loaded;
+  const trusted = loadCliTrust(taken.file, io);
+  if (!trusted.ok) return { code: 2, stdout: '', stderr: trusted.message };
+  const { trust } = trusted;
   const problem = serveProblem(spec, parsed.agents);
   if (problem !== null) return fail(`${parsed.file}: ${problem}`);
   const env = io.env ?? {};
@@ -182,7 +190,7 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
   let server: A2aServer;
   try {
     server = await startA2aServer(spec, {
-      port: parsed.port, host: parsed.host, agents: parsed.agents, seed: parsed.seed, approve: parsed.approve, cpus, secrets,
+      port: parsed.port, host: parsed.host, agents: parsed.agents, seed: parsed.seed, approve: parsed.approve, cpus, secrets, trust,
       allowOrigins: parsed.allowOrigins, ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
       ...(traceDir !== undefined ? { writeTrace: (taskId: string, jsonl: string) => writeServedTrace(io, traceDir, taskId, jsonl, print) } : {}), ...(token !== undefined ? { token } : {}), ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}),
     });
@@ -192,6 +200,9 @@ export async function serveCommand(args: readonly string[], io: CliIo, print: (t
     const why = code === 'EADDRINUSE' ? 'the port is in use (pick another with --port, or --port 0 for a free one)' : code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err instanceof Error ? err.message : String(err);
     return fail(`serve cannot listen on ${parsed.host}:${parsed.port}: ${why}`);
   }
+  // Said once, when the server is ready (stderr), not per task.
+  const warning = unanchoredWarning([spec], trust, parsed.file);
+  if (warning) (io.progress ? io.progress.write(warning) : print(warning));
   const lines = server.agents.map((a) => `agent ${a.agent} (${a.name}): ${a.cardUrl}\n`).join('');
   const traces = traceDir !== undefined ? `each task's trace goes to ${join(traceDir, 'TASK_ID.jsonl')} when it ends\n` : '';
   const auth = token !== undefined ? `requests need Authorization: Bearer <the value of ${parsed.tokenEnv}>\n` : '';

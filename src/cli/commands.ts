@@ -12,6 +12,7 @@ import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
 import { argTokens } from './argTokens';
+import { loadCliTrust, takeTrustFlag, unanchoredWarning, verifiedSignatures, type CliTrust } from './trustStore';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -73,8 +74,10 @@ export const USAGE = `usage:
   harness serve FILE [--port N] [--host H] [--agent ID]... [--token-env VAR] [--approve ask|all|none]
                      [--max-wall-time S] [--trace-dir DIR]
   harness attest FILE TRACE.jsonl [--artifact NAME]... [--out OUT.jsonl]
+  harness keys list | add KEY [--label NAME] | remove THUMBPRINT [--trusted-keys FILE]
   harness run FILE [--seed N] [--max-steps K] [--max-wall-time S] [--approve all|none] [--trace OUT.jsonl] [--json]
                    [--base-url MODEL_ID=URL]... [--replay TRACE.jsonl [--live-after SEQ]] [--otlp URL]
+                   [--trusted-keys FILE]
 
   validate   check a harness document; prints OK, or every issue as FILE: path: message
   inject-suite  score the attack harnesses DIR/suite.json lists under each defence
@@ -92,6 +95,8 @@ export const USAGE = `usage:
              each task is a run with the caller as the human (harness serve --help)
   attest     the provenance of what a recorded run wrote: one in-toto statement per artifact
              (harness attest --help)
+  keys       list, add or remove the trusted signer keys of a trusted-keys file, by their SHA-256
+             thumbprints (harness keys --help)
   merge      join the results files of an experiment's shards into its report
   worker     take experiment runs from a BullMQ queue (experiment --queue URL), run them, return
              compact results (harness worker --help)
@@ -108,6 +113,13 @@ export const USAGE = `usage:
     --otlp URL      send the run to an OpenTelemetry collector as OTLP/HTTP JSON (GenAI spans):
                     URL/v1/traces, or URL as is when it ends in /v1/traces; headers (keys) from
                     OTEL_EXPORTER_OTLP_TRACES_HEADERS or OTEL_EXPORTER_OTLP_HEADERS (k=v,k2=v2)
+    --trusted-keys F  the trusted signer keys (a trusted-keys file, as the studio's Trusted keys
+                    exports): under policy.requireSigned, a document signed by a key outside F is
+                    refused, as in the studio
+
+signed documents: run, serve, experiment, worker and inject-suite anchor signatures in the
+  trusted-keys file --trusted-keys FILE or HARNESS_TRUSTED_KEYS names; without one, a document
+  that requires signed agents is checked against any valid signature, and a warning says so.
 
 real models: keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY, or HARNESS_KEY_<MODEL_ID>
   (the model id upper-cased, other characters as _) for one model; an openai-compatible model
@@ -205,6 +217,8 @@ export interface RunOptions {
   mcp?: McpPort;
   /** The A2A client messages to remote agents go through (KernelOptions.a2a). */
   a2a?: A2aPort;
+  /** The trusted signer keys (trustStore.ts): under requireSigned only their signatures count; none: any valid signature does. */
+  trust?: CliTrust | null;
 }
 
 /** The CLI's default wall-clock ceiling for one run, in seconds (`--max-wall-time`). */
@@ -220,8 +234,8 @@ export async function runSpec(spec: HarnessSpec, options: RunOptions): Promise<R
   const effective: HarnessSpec = options.maxSteps === undefined ? spec : { ...spec, limits: { ...spec.limits, maxSteps: options.maxSteps } };
   const runId = options.runId ?? `cli-${options.seed}`;
   await loadEncodingsFor(effective);
-  // Signatures in the file are checked with WebCrypto (Node has it) before the kernel sees the digests.
-  const signatures = effective.policy.requireSigned ? (await (await import('../persist/signing')).verifySpec(effective)).verified : undefined;
+  // Signatures in the file are checked with WebCrypto (Node has it), against the trust store, before the kernel sees the digests.
+  const signatures = await verifiedSignatures(effective, options.trust);
   const base = { runId: asRunId(runId), seed: options.seed, ...(options.cpus ? { cpus: options.cpus } : {}), ...(signatures ? { signatures } : {}), ...(options.spill ? { spill: options.spill } : {}), ...(options.mcp ? { mcp: options.mcp } : {}), ...(options.a2a ? { a2a: options.a2a } : {}) };
   const fork = options.fork;
   const kernel = fork ? Kernel.fork(fork.events, effective, { ...base, parent: { run: fork.events[0]!.run, seq: fork.seq } }) : Kernel.create(effective, base);
@@ -383,11 +397,16 @@ function parseRunArgs(args: readonly string[]): ParsedRunArgs | string {
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
-  const parsed = parseRunArgs(args);
+  const taken = takeTrustFlag(args);
+  if (typeof taken === 'string') return usageError(taken);
+  const parsed = parseRunArgs(taken.rest);
   if (typeof parsed === 'string') return usageError(parsed);
   const loaded = loadSpec(parsed.file, io);
   if (!loaded.ok) return loaded.result;
   const { spec } = loaded;
+  const trusted = loadCliTrust(taken.file, io);
+  if (!trusted.ok) return docError(trusted.message);
+  const { trust } = trusted;
   const unknownModel = Object.keys(parsed.baseUrls).find((id) => !spec.models.some((m) => m.id === id));
   if (unknownModel !== undefined) return usageError(`--base-url: ${parsed.file} has no model "${unknownModel}"`);
 
@@ -445,7 +464,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   const startUnixMs = (io.now ?? Date.now)();
   try {
     outcome = await runSpec(spec, {
-      seed, approve: parsed.approve, cpus, ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}), ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
+      seed, approve: parsed.approve, cpus, trust, ...(mcp ? { mcp } : {}), ...(a2a ? { a2a } : {}), ...(parsed.maxSteps !== undefined ? { maxSteps: parsed.maxSteps } : {}),
       // Old events go to blocks once the run is long (nothing spills in the first 4,352 events).
       spill: io.spillCodec ? { codec: io.spillCodec } : {},
       ...(parsed.maxWallS !== undefined ? { maxWallMs: parsed.maxWallS * 1000 } : {}),
@@ -463,7 +482,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   // What a secret MCP tool answered is a secret too: redacted from the trace, the output and OTLP.
   io.learnSecrets?.(secretResults(events, secretToolIds(spec)));
 
-  let stderr = '';
+  let stderr = unanchoredWarning([spec], trust, parsed.file);
   if (parsed.trace !== undefined) {
     try {
       // The document's allocator classes may keep objects out of a file (kernel/alloc exportFilter, path file).
@@ -611,6 +630,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<CliResult> 
     }
     case 'attest':
       return (await import('./attest')).attestCommand(rest, io);
+    case 'keys':
+      return (await import('./keysCommand')).keysCommand(rest, io);
     case 'worker': {
       const { workerCommand, WORKER_USAGE } = await import('./worker');
       return rest.includes('--help') || rest.includes('-h') ? ok(WORKER_USAGE) : workerCommand(rest, io);

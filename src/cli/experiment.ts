@@ -21,10 +21,12 @@ import type { CliIo, CliResult, ExitCode } from './commands';
 import { runExperimentJob } from './experimentJob';
 import { cpuLine, endpointJob, endpointProblem, EndpointUnusable, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
 import { argTokens } from './argTokens';
+import { loadCliTrust, takeTrustFlag, unanchoredWarning, type CliTrust } from './trustStore';
 
 export const EXPERIMENT_USAGE = `usage:
   harness experiment EXP.json [--workers N | --queue URL] [--json] [--out RESULTS.jsonl [--resume]] [--shard I/N]
                    [--endpoint URL --model NAME [--wire openai|anthropic]] [--base-url MODEL_ID=URL]... [--key-env VAR]
+                   [--trusted-keys FILE]
   harness merge RESULTS.jsonl... [--json] [--out MERGED.jsonl]
 
   experiment  run every variant × seed × input of EXP.json and report pass rates with
@@ -44,6 +46,9 @@ export const EXPERIMENT_USAGE = `usage:
                   ANTHROPIC_API_KEY or HARNESS_KEY_<MODEL>)
                   with --queue: the runs go to the workers started with the same --endpoint,
                   --model, --wire and --base-url flags, which hold the keys (none go to Redis)
+    --trusted-keys F  under policy.requireSigned, only signatures by a key in the trusted-keys
+                  file F count (default: the file HARNESS_TRUSTED_KEYS names; harness keys --help);
+                  with --queue, give it to each harness worker instead
   merge       join results files (shards of one experiment) into its report
 
 exit codes: 0 every expectation in the file holds, 1 one does not, 2 bad file or arguments
@@ -214,8 +219,16 @@ function write(io: CliIo, file: string, text: string): string | null {
 
 /** `harness experiment`. `io.workerEntry` lets it use worker threads; without it runs happen in this thread. */
 export async function experimentCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
+  const trustFlag = takeTrustFlag(args);
+  if (typeof trustFlag === 'string') return usageError(trustFlag);
+  let warning = '';
+  const r = await experimentWith(trustFlag, io, (line) => (warning = line));
+  return warning ? { ...r, stderr: `${warning}${r.stderr}` } : r;
+}
+
+async function experimentWith(trustFlag: { rest: string[]; file?: string }, io: CliIo, warn: (line: string) => void): Promise<CliResult> {
   // Real models (--endpoint, --base-url: experimentEndpoint.ts): their flags first, then the rest.
-  const taken = takeEndpointFlags(args, io.env);
+  const taken = takeEndpointFlags(trustFlag.rest, io.env);
   if (typeof taken === 'string') return usageError(taken);
   const { cpu } = taken;
   const parsed = parseArgs(taken.rest);
@@ -224,19 +237,28 @@ export async function experimentCommand(args: readonly string[], io: CliIo): Pro
   const loaded = load(parsed.file, io, cpu, parsed.queue !== undefined);
   if (!loaded.ok) return loaded.result;
   const exp = loaded.experiment;
+  // The runs of a queue happen on harness worker processes: each anchors signatures with its own trusted keys.
+  if (parsed.queue !== undefined && trustFlag.file !== undefined) return usageError('--trusted-keys and --queue: the runs happen on harness worker processes; give each worker --trusted-keys FILE (or HARNESS_TRUSTED_KEYS)');
+  let trust: CliTrust | null = null;
+  if (parsed.queue === undefined) {
+    const trusted = loadCliTrust(trustFlag.file, io);
+    if (!trusted.ok) return fileError(trusted.message);
+    trust = trusted.trust;
+    warn(unanchoredWarning(exp.variants.map((v) => exp.spec(v, exp.inputs[0]!)), trust, parsed.file));
+  }
   const workers = parsed.workers ?? io.cores ?? 1;
   const have = parsed.resume ? resumeFrom(parsed.out!, exp, io) : [];
   if (typeof have === 'string') return fileError(have);
-  let executor: RunExecutor = inProcessExecutor((job) => runExperimentJob(exp, job));
+  let executor: RunExecutor = inProcessExecutor((job) => runExperimentJob(exp, job, undefined, trust));
   let close = async () => {};
   if (parsed.queue !== undefined) {
     const onQueue = await (await import('./experimentQueue')).openQueueExecutor(exp, parsed.queue, { cpu });
     if (typeof onQueue === 'string') return fileError(`harness: ${onQueue}\n`);
     executor = onQueue;
     close = () => onQueue.close();
-  } else if (cpu !== null) executor = inProcessExecutor(endpointJob(exp, cpu, io), workers);
+  } else if (cpu !== null) executor = inProcessExecutor(endpointJob(exp, cpu, io, undefined, trust), workers);
   else if (io.workerEntry !== undefined && workers > 1) {
-    const pool = (await import('./experimentPool')).workerPool(exp, io.workerEntry, workers);
+    const pool = (await import('./experimentPool')).workerPool(exp, io.workerEntry, workers, trust);
     executor = pool;
     close = () => pool.close();
   }

@@ -11,6 +11,7 @@
 import { measureRun, type Experiment, type HarnessSpec, type KernelEvent, type RunJob, type RunRecord } from '../kernel';
 import { WALL_CLOCK, createModelCpus, safeEndpoint } from '../providers';
 import { runSpec, setupFailure, type CliIo } from './commands';
+import type { CliTrust } from './trustStore';
 import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
 import { onEndpoint, type SuiteEndpoint } from './injectSuite';
 import { argTokens } from './argTokens';
@@ -93,15 +94,15 @@ function keyed(spec: HarnessSpec, cpu: ExperimentCpu, env: CliIo['env']): Record
 
 /**
  * One run of the experiment on `cpu`, measured like runExperimentJob's (the trace hash is of the
- * document as it ran). `keepTrace` gets the run's events (`harness worker --traces`).
+ * document as it ran). `keepTrace` gets the run's events (`harness worker --traces`); `trust` the trusted signer keys.
  */
-export function endpointJob(exp: Experiment, cpu: ExperimentCpu, io: CliIo, keepTrace?: (events: readonly KernelEvent[]) => void): (job: RunJob) => Promise<RunRecord> {
+export function endpointJob(exp: Experiment, cpu: ExperimentCpu, io: CliIo, keepTrace?: (events: readonly KernelEvent[]) => void, trust?: CliTrust | null): (job: RunJob) => Promise<RunRecord> {
   return async (job) => {
     const spec = onCpu(exp.spec(job.variant, job.input), cpu);
     const ends = cliEndpoints(spec, keyed(spec, cpu, io.env), cpu.baseUrls);
     if (!ends.ok) throw new EndpointUnusable(ends.line);
     const cpus = createModelCpus(spec, ends.endpoints, {}, io.sleep ? { clock: { now: WALL_CLOCK.now, sleep: io.sleep } } : {});
-    const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve, cpus });
+    const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve, cpus, trust });
     const setup = setupFailure(events);
     if (setup) throw new EndpointUnusable(`model ${setup.model}: ${setup.failure.message}${setup.failure.fix ? ` (${setup.failure.fix})` : ''}`.replace(/\s*\n\s*/g, ' '));
     keepTrace?.(events);

@@ -5,14 +5,16 @@
  */
 import { measureRun, type Experiment, type KernelEvent, type RunJob, type RunRecord } from '../kernel';
 import { runSpec } from './commands';
+import type { CliTrust } from './trustStore';
 
 /**
  * Runs one job and measures it. The trace hash equals `harness run` of the variant's document at
- * that seed. `keepTrace` gets the run's events (`harness worker --traces` writes them out).
+ * that seed. `keepTrace` gets the run's events (`harness worker --traces` writes them out);
+ * `trust`: the trusted signer keys (`--trusted-keys`), as for `harness run`.
  */
-export async function runExperimentJob(exp: Experiment, job: RunJob, keepTrace?: (events: readonly KernelEvent[]) => void): Promise<RunRecord> {
+export async function runExperimentJob(exp: Experiment, job: RunJob, keepTrace?: (events: readonly KernelEvent[]) => void, trust?: CliTrust | null): Promise<RunRecord> {
   const spec = exp.spec(job.variant, job.input);
-  const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve });
+  const { summary, events } = await runSpec(spec, { seed: job.seed, approve: exp.file.approve, trust });
   keepTrace?.(events);
   return measureRun(exp, job, {
     events,

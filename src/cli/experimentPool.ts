@@ -8,21 +8,23 @@
 import { Worker } from 'node:worker_threads';
 import type { Experiment, RunExecutor, RunJob, RunRecord } from '../kernel';
 import { BatchCoordinator, type FromWorker } from '../kernel/experiment/batches';
+import type { CliTrust } from './trustStore';
 
 /** An executor that also owns threads: close() ends them. */
 export interface WorkerPool extends RunExecutor {
   close(): Promise<void>;
 }
 
-/** What a worker thread is given: the resolved experiment and the hash it must prepare to. */
+/** What a worker thread is given: the resolved experiment, the hash it must prepare to, and the trusted signer keys (none: null). */
 export interface ExperimentWorkerData {
   experiment: Experiment['file'];
   hash: string;
+  trust: CliTrust | null;
 }
 
 /** Starts `size` worker threads from `entry` (a file path or file URL of a module that calls serveExperimentJobs in a worker). */
-export function workerPool(exp: Experiment, entry: string | URL, size: number): WorkerPool {
-  const data: ExperimentWorkerData = { experiment: exp.file, hash: exp.hash };
+export function workerPool(exp: Experiment, entry: string | URL, size: number, trust: CliTrust | null = null): WorkerPool {
+  const data: ExperimentWorkerData = { experiment: exp.file, hash: exp.hash, trust };
   const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(entry, { workerData: data }));
   const coordinator = new BatchCoordinator(
     exp,

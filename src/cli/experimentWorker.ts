@@ -17,7 +17,7 @@ export function serveExperimentJobs(): void {
   const data = workerData as ExperimentWorkerData;
   const p = prepareExperiment(data.experiment);
   const prepared = !p.ok ? p.issues.map((i) => i.message).join('; ') : p.experiment.hash !== data.hash ? `the worker prepared experiment ${p.experiment.hash}, not ${data.hash}` : p.experiment;
-  const take = serveBatches(prepared, (exp, job) => runExperimentJob(exp, job), (reply) => port.postMessage(reply), {
+  const take = serveBatches(prepared, (exp, job) => runExperimentJob(exp, job, undefined, data.trust ?? null), (reply) => port.postMessage(reply), {
     now: () => performance.now(),
     pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
   });

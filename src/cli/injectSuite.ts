@@ -16,6 +16,7 @@ import { runSpec, setupFailure, type CliIo, type CliResult } from './commands';
 import { cliEndpoints, modelKeyVar, readEndpointFlag, type EndpointFlags } from './endpoints';
 import { cliSecrets, redacted } from './redact';
 import { argTokens } from './argTokens';
+import { loadCliTrust, takeTrustFlag, unanchoredWarning, type CliTrust } from './trustStore';
 
 /** Reads DIR/suite.json and the harnesses it lists; a problem is a message naming the file and what is wrong. */
 export function loadSuite(dir: string, io: CliIo): { entries: SuiteEntry[]; specs: Map<string, HarnessSpec> } | string {
@@ -46,8 +47,8 @@ export function loadSuite(dir: string, io: CliIo): { entries: SuiteEntry[]; spec
 }
 
 /** The CLI's runner on each document's own CPUs: in-process, asks denied (nobody answers them). */
-const runInProcess: SuiteRunner = async (spec, seed) => {
-  const { summary, events } = await runSpec(spec, { seed, approve: 'none' });
+const runInProcess = (trust: CliTrust | null): SuiteRunner => async (spec, seed) => {
+  const { summary, events } = await runSpec(spec, { seed, approve: 'none', trust });
   return { events, goals: summary.goals, stopReason: summary.stopReason };
 };
 
@@ -74,7 +75,7 @@ class EndpointUnusable extends Error {}
  * makes them (cliEndpoints reads the key: from `--key-env`'s variable when given). A run whose
  * model call failed for a reason a setting fixes stops the suite with that reason.
  */
-function endpointRunner(ep: SuiteEndpoint, io: CliIo): SuiteRunner {
+function endpointRunner(ep: SuiteEndpoint, io: CliIo, trust: CliTrust | null): SuiteRunner {
   return async (spec, seed) => {
     const env = { ...io.env };
     if (ep.keyEnv !== undefined) for (const m of spec.models) env[modelKeyVar(m.id)] = io.env?.[ep.keyEnv];
@@ -82,7 +83,7 @@ function endpointRunner(ep: SuiteEndpoint, io: CliIo): SuiteRunner {
     // The URL is set, so only a key can be missing.
     if (!ends.ok) throw new EndpointUnusable(`${ends.line}${ep.keyEnv === undefined ? ', or name the variable that holds it with --key-env VAR' : ''}`);
     const cpus = createModelCpus(spec, ends.endpoints, {}, io.sleep ? { clock: { now: WALL_CLOCK.now, sleep: io.sleep } } : {});
-    const { summary, events } = await runSpec(spec, { seed, approve: 'none', cpus });
+    const { summary, events } = await runSpec(spec, { seed, approve: 'none', cpus, trust });
     const setup = setupFailure(events);
     if (setup) throw new EndpointUnusable(`${setup.failure.message}${setup.failure.fix ? ` (${setup.failure.fix})` : ''}`.replace(/\s*\n\s*/g, ' '));
     return { events, goals: summary.goals, stopReason: summary.stopReason };
@@ -153,14 +154,19 @@ export async function injectSuiteCommand(args: readonly string[], io: CliIo): Pr
 }
 
 async function scoreCommand(args: readonly string[], io: CliIo): Promise<CliResult> {
-  const parsed = parseSuiteArgs(args, io);
+  const trustFlag = takeTrustFlag(args);
+  if (typeof trustFlag === 'string') return { code: 2, stdout: '', stderr: `harness: ${trustFlag}\n` };
+  const parsed = parseSuiteArgs(trustFlag.rest, io);
   if (typeof parsed === 'string') return { code: 2, stdout: '', stderr: `harness: ${parsed}\n` };
   const { dir, seeds, endpoint } = parsed;
   const suite = loadSuite(dir, io);
   if (typeof suite === 'string') return { code: 2, stdout: '', stderr: `harness: ${suite}\n` };
+  const trusted = loadCliTrust(trustFlag.file, io);
+  if (!trusted.ok) return { code: 2, stdout: '', stderr: trusted.message };
+  const { trust } = trusted;
   const cpu = cpuOf(endpoint);
   const specs = endpoint === undefined ? suite.specs : new Map([...suite.specs].map(([file, spec]) => [file, onEndpoint(spec, endpoint)]));
-  const runner = endpoint === undefined ? runInProcess : endpointRunner(endpoint, io);
+  const runner = endpoint === undefined ? runInProcess(trust) : endpointRunner(endpoint, io, trust);
   let scores;
   try {
     ({ scores } = await scoreSuite(suite.entries, specs, Array.from({ length: seeds }, (_, i) => i + 1), runner));
@@ -175,5 +181,5 @@ async function scoreCommand(args: readonly string[], io: CliIo): Promise<CliResu
     ...scores.map((s) => `${s.defence.padEnd(14)} ${`${s.attacks}/${s.runs} (${pct(s.attackRate)})`.padEnd(19)} ${s.utility}/${s.runs} (${pct(s.utilityRate)})`),
     JSON.stringify({ harnesses: suite.entries.length, seeds, cpu: cpu.json, scores }),
   ];
-  return { code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
+  return { code: 0, stdout: `${lines.join('\n')}\n`, stderr: unanchoredWarning([...suite.specs.values()], trust, dir) };
 }

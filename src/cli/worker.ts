@@ -25,6 +25,7 @@ import { runExperimentJob } from './experimentJob';
 import { cpuLine, endpointJob, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
 import { connectRedis, experimentKey, parseQueueUrl, queueNameFor } from './experimentQueueTarget';
 import { argTokens } from './argTokens';
+import { loadCliTrust, takeTrustFlag, TRUSTED_KEYS_ENV } from './trustStore';
 
 export const WORKER_USAGE = `usage:
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]
@@ -42,6 +43,8 @@ export const WORKER_USAGE = `usage:
                       take the runs of harness experiment --queue URL with the same endpoint
                       flags, and run them on the endpoint, with the key from this machine's
                       environment (--key-env names the variable; keys never go to Redis)
+    --trusted-keys F  under policy.requireSigned, only signatures by a key in this machine's
+                      trusted-keys file F count (default: the file HARNESS_TRUSTED_KEYS names)
 `;
 
 interface WorkerArgs {
@@ -157,7 +160,12 @@ function stopSignal(): Promise<string> {
 
 /** `harness worker`. Runs until `stop` resolves (default: SIGINT or SIGTERM). */
 export async function workerCommand(args: readonly string[], io: CliIo, stop: Promise<unknown> = stopSignal()): Promise<CliResult> {
-  const taken = takeEndpointFlags(args, io.env);
+  const trustFlag = takeTrustFlag(args);
+  if (typeof trustFlag === 'string') return { code: 2, stdout: '', stderr: `harness: ${trustFlag}\n\n${WORKER_USAGE}` };
+  const trusted = loadCliTrust(trustFlag.file, io);
+  if (!trusted.ok) return { code: 2, stdout: '', stderr: trusted.message };
+  const { trust } = trusted;
+  const taken = takeEndpointFlags(trustFlag.rest, io.env);
   if (typeof taken === 'string') return { code: 2, stdout: '', stderr: `harness: ${taken}\n\n${WORKER_USAGE}` };
   const cpu: ExperimentCpu | null = taken.cpu;
   const parsed = parseArgs(taken.rest);
@@ -175,7 +183,7 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
     async (job) => {
       const exp = await experimentFor(job.data.experiment);
       const keep = parsed.traces !== undefined ? (events: readonly KernelEvent[]) => writeTrace(traceFile(parsed.traces!, job.data), events) : undefined;
-      const record = cpu === null ? await runExperimentJob(exp, job.data, keep) : await endpointJob(exp, cpu, io, keep)(job.data);
+      const record = cpu === null ? await runExperimentJob(exp, job.data, keep, trust) : await endpointJob(exp, cpu, io, keep, trust)(job.data);
       runs++;
       return record;
     },
@@ -197,6 +205,8 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
     lastError = message;
   });
   await worker.waitUntilReady();
+  // The documents come from the queue, not from here: said once, for every run that requires signed agents.
+  if (trust === null) say(`harness worker ${parsed.name}: warning: no trusted keys were given (--trusted-keys FILE or ${TRUSTED_KEYS_ENV}): for runs that require signed agents, signatures are checked but not anchored, so a document re-signed with any key is accepted\n`);
   say(`harness worker ${parsed.name}: taking runs from ${target.shown} (queue ${queueName}${cpu === null ? '' : `, runs ${cpuLine(cpu)}`}), ${parsed.concurrency} at a time; Ctrl-C stops after the runs in hand\n`);
   await stop;
   await worker.close();

@@ -54,6 +54,7 @@ export { RunArchive } from './memory/runArchive';
 export { AuditLog, auditRows, undoFor, type AuditRow } from './trust/audit';
 export { canonicalJson, sha256Hex, agentPayload, policyPayload, specDigests } from './trust/digest';
 export { keyThumbprintHex, formatThumbprint, parseThumbprint, signerTrusted, untrustedSignerReason, type TrustedKey } from './trust/signatureTrust';
+export { parseTrustedKeysFile, trustedKeysFileText, TRUSTED_KEYS_KIND, type TrustedKeyEntry } from './trust/trustedKeysFile';
 export type { VerifiedDigests } from './trust/signatureCheck';
 export { argSchemaOf, argSchemaProblem } from './trust/argSchema';
 export { validateArgs, placeholders, bindPlaceholders, BUILTIN_ARG_SCHEMAS } from './trust/execOnly';

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { studio } from '../../bridge/client';
 import type { SignatureStanding, TrustedKeySummary } from '../../bridge/api';
+import { parseTrustedKeysFile, trustedKeysFileText } from '../../kernel';
 import { useStudio } from '../../store';
+import { downloadText } from '../shared/download';
 
 type Scope = 'org' | 'project';
 
@@ -9,7 +11,9 @@ type Scope = 'org' | 'project';
  * The trust store of signer keys (worker/signingTrustApi.ts): whose signatures count when the
  * policy requires signed agents. Lists this browser's key, the org's keys and the project's, each
  * with its SHA-256 thumbprint; adds one (a public key as JWK, or its thumbprint) or removes one;
- * and says how the open document's signature stands — if a run would refuse it, why.
+ * and says how the open document's signature stands — if a run would refuse it, why. Export
+ * and Import move the keys as a trusted-keys file (kernel/trust/trustedKeysFile.ts), the file
+ * `harness run --trusted-keys` reads, so a key trusted here can be trusted by the CLI and back.
  */
 export function TrustedKeys() {
   const projectId = useStudio((s) => s.projectId);
@@ -20,6 +24,8 @@ export function TrustedKeys() {
   const [label, setLabel] = useState('');
   const [scope, setScope] = useState<Scope>('project');
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     if (projectId === null) return;
@@ -34,6 +40,7 @@ export function TrustedKeys() {
 
   const act = async (work: () => Promise<unknown>): Promise<void> => {
     setError(null);
+    setNote(null);
     try {
       await work();
       await refresh();
@@ -47,6 +54,17 @@ export function TrustedKeys() {
       await studio().addTrustedKey(projectId, at, text, name);
       setKey('');
       setLabel('');
+    });
+  // Every key listed, this browser's own included: a document signed here then runs at the CLI.
+  const exportKeys = () => downloadText('trusted-keys.json', trustedKeysFileText(keys.map((k) => ({ thumbprint: k.thumbprint, label: k.own ? 'studio browser key' : k.label }))), 'application/json');
+  const importKeys = (text: string, name: string, at: Scope) =>
+    act(async () => {
+      const parsed = parseTrustedKeysFile(text);
+      if (!parsed.ok) throw new Error(`Cannot import ${name}: ${parsed.errors.join('; ')}.`);
+      const fresh = parsed.keys.filter((k) => !keys.some((have) => have.thumbprint === k.thumbprint));
+      for (const k of fresh) await studio().addTrustedKey(projectId, at, k.thumbprint, k.label);
+      const already = parsed.keys.length - fresh.length;
+      setNote(`Imported ${fresh.length} key${fresh.length === 1 ? '' : 's'} from ${name} for ${at === 'org' ? 'every project' : 'this project'}${already > 0 ? ` (${already} already trusted)` : ''}.`);
     });
 
   return (
@@ -99,7 +117,32 @@ export function TrustedKeys() {
         <button type="submit" className="hs-btn hs-btn--small" disabled={key.trim() === ''} data-testid="trusted-key-add">
           Trust key
         </button>
+        <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={exportKeys} disabled={keys.length === 0} data-testid="trusted-keys-export" title="Save these keys as a trusted-keys file (harness run --trusted-keys FILE reads it)">
+          Export
+        </button>
+        <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={() => fileInput.current?.click()} data-testid="trusted-keys-import" title="Trust every key of a trusted-keys file (harness keys writes one) for the scope chosen">
+          Import
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          className="hs-visually-hidden"
+          tabIndex={-1}
+          aria-label="Import a trusted-keys file"
+          data-testid="trusted-keys-import-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void f.text().then((t) => importKeys(t, f.name, scope));
+          }}
+        />
       </form>
+      {note && (
+        <div className="hs-muted" role="status" data-testid="trusted-keys-note">
+          {note}
+        </div>
+      )}
       {error && (
         <div className="hs-pol-header__note" role="alert" data-testid="trusted-key-error">
           {error}
