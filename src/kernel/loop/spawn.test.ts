@@ -1,7 +1,7 @@
 /**
  * Delegation as a kernel operation (spawn.ts): each rule a spawn obeys, on the shipped examples
  * and on small documents. Each test would fail without its rule: escalation refused, capabilities
- * only narrowed, a signed template checked at job creation, the window shared copy-on-write until written, the budget carve subtracted and
+ * only narrowed, a unique one moved to the child until it exits, a signed template checked at job creation, the window shared copy-on-write until written, the budget carve subtracted and
  * returned, a carve spent for good ending its sub-agent, kill and cancel propagated to children and grandchildren, a durable handle outliving
  * its spawner only after a person approved it.
  */
@@ -115,6 +115,50 @@ describe('spawn: capabilities only narrow', () => {
     expect(t.events('tool.allowed').find((e) => e.agent === 'researcher')!.decision.grant).toBe(granted.handles[0]!.id);
     // The summarizer asked for nothing, so it holds nothing.
     expect(t.events('cap.granted').some((e) => e.agent === 'summarizer')).toBe(false);
+  });
+});
+
+describe('spawn: a unique handle moves to the child', () => {
+  // The lead holds the unique write handle on web_search and hands a unique write handle to the researcher.
+  const moving = (edit?: (d: Record<string, any>) => void) => example('spawn-tree.json', (d) => {
+    const lead = agentOf(d, 'lead');
+    lead.capabilities = [{ target: 'web_search', access: 'readwrite' }];
+    lead.behaviour[2].caps = [{ target: 'web_search', access: 'write' }];
+    lead.behaviour.splice(3, 0, { op: 'call', tool: 'web_search', args: { query: 'meanwhile' } });
+    lead.behaviour.splice(5, 0, { op: 'call', tool: 'web_search', args: { query: 'afterwards' } });
+    edit?.(d);
+  });
+
+  it('the spawner cannot use its unique handle while the child holds it (lent), and gets it back when the child exits', async () => {
+    const t = await new TestKernel(moving()).runToStop();
+    const spawned = t.events('agent.spawned').find((e) => e.child === 'researcher')!;
+    expect(spawned.caps.granted).toEqual([expect.objectContaining({ kind: 'unique', access: 'write', from: 'h1' })]);
+    expect(spawned.lent).toEqual(['h1']);
+    // Meanwhile: refused with the typed code, naming the holder; the child uses its own handle.
+    const denied = t.events('tool.denied').find((e) => e.agent === 'lead')!;
+    expect(denied.decision).toMatchObject({ module: 'capability', code: 'lent', reason: 'unique handle h1 on web_search is lent to researcher until it exits' });
+    expect(denied.seq).toBeGreaterThan(spawned.seq);
+    expect(t.events('tool.allowed').find((e) => e.agent === 'researcher')!.decision.grant).toBe(spawned.caps.granted[0]!.handle);
+    // On exit the handle comes back: the lead's call afterwards goes through it.
+    const exited = t.events('spawn.exited').find((e) => e.agent === 'researcher')!;
+    expect(exited.lent).toEqual(['h1']);
+    const after = t.events('tool.allowed').find((e) => e.agent === 'lead')!;
+    expect(after.seq).toBeGreaterThan(exited.seq);
+    expect(after.decision.grant).toBe('h1');
+    expect(t.state.handles.h1!.lentTo).toBeUndefined();
+  });
+
+  it('a lent handle cannot be lent again: a second unique grant on it is refused (caps-widen) while the first child holds it', async () => {
+    const t = await new TestKernel(moving((d) => {
+      agentOf(d, 'lead').behaviour.splice(3, 0, { op: 'spawn', agent: 'checker', task: 'check', caps: [{ target: 'web_search', access: 'write' }] });
+    })).runToStop();
+    expect(t.events('spawn.refused').filter((e) => e.template === 'checker').at(-1)).toMatchObject({ code: 'caps-widen', numbers: { heldHandle: 'h1' }, reason: expect.stringContaining('lent to researcher') });
+  });
+
+  it('a borrowed view from a unique handle lends nothing', async () => {
+    const t = await new TestKernel(moving((d) => { agentOf(d, 'lead').behaviour[2].caps = [{ target: 'web_search', access: 'read' }]; })).runToStop();
+    expect(t.events('agent.spawned').find((e) => e.child === 'researcher')!.lent).toBeUndefined();
+    expect(t.events('tool.denied').filter((e) => e.agent === 'lead')).toEqual([]);
   });
 });
 

@@ -6,7 +6,8 @@
  * prompt), the budget carve after allocate, and the capability narrowing before guards. A
  * failure unwinds what was done (the pid reserved) and records `spawn.refused` with a typed code
  * and the figures; nothing is published. A success publishes the child (`job.published`, its
- * narrowed handles in `cap.granted`) and records `agent.spawned`: the child's window starts as
+ * narrowed handles in `cap.granted`; a unique one moves the spawner's handle to it until it exits)
+ * and records `agent.spawned`: the child's window starts as
  * its own system prompt plus its spawner's segments, shared copy-on-write (the same frozen
  * segment records, never copied: a change to one in either window replaces it there only), and
  * an A2A task it serves for its spawner, which waits on it like on any task (recv from the child).
@@ -19,7 +20,7 @@ import { groupLeft } from '../sched/spawnBudget';
 import type { AgentSched } from '../sched';
 import type { AgentSpec, ChannelSpec } from '../spec';
 import { encodingFor } from '../tokens';
-import { narrowCaps, type NarrowedCap } from '../trust/spawnCaps';
+import { movedHandles, narrowCaps, type NarrowedCap } from '../trust/spawnCaps';
 import type { Handle } from '../trust/types';
 import type { KernelEvent, SpawnBudget, SpawnRefusal } from '../trace/events';
 import { jobRefusal } from './jobCreate';
@@ -135,11 +136,13 @@ export function spawnAgent(ctx: RunContext, parent: Proc, action: SpawnAction): 
   if (handles.length > 0) ctx.emit({ type: 'cap.granted', agent: child, handles });
   const shared = parent.context.filter((x) => x.kind !== 'system');
   const depth = (s.spawns?.[parent.id]?.depth ?? 0) + 1;
+  const lent = movedHandles(work.granted);
   return ctx.emit({
     type: 'agent.spawned', agent: parent.id, child, pid: rest.pid, task: `t${s.nextId}`, text: action.task, detach: action.detach === true, depth,
     sched: { asked: asked.class, parent: parent.sched.class, granted: sched.class },
     budget: work.budget,
     window: { shared: shared.length, sharedTokens: shared.reduce((n, x) => n + x.tokens, 0), segments: shared.map((x) => x.id) },
     caps: { asked: [...(action.caps ?? [])], granted: handles.map((h) => ({ handle: h.id, target: h.target, kind: h.kind, access: h.access, from: h.from! })) },
+    ...(lent.length > 0 ? { lent } : {}),
   });
 }

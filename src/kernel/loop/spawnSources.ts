@@ -2,7 +2,8 @@
  * What the kernel does on its own for spawned sub-agents (spawn.ts), one event at a time, in this
  * order: a spawner killed, cancelled or ended takes its live children with it (`agent.killed`,
  * generation by generation, so grandchildren follow their parent; a detached child stays); an
- * ended child exits to its spawner (`spawn.exited`: its answer, and its unused carve returned); a
+ * ended child exits to its spawner (`spawn.exited`: its answer, its unused carve and the spawner's
+ * unique handles it held returned); a
  * child whose carve is spent for good (sched/spawnBudget.ts spentForGood: the rule that stops a run
  * over its root budget) exits failed once off its slot with no call in flight (`spawn.exited`, code
  * `budget-exhausted`, the carve's figures), so its spawner wakes with a result instead of waiting
@@ -24,6 +25,11 @@ function exitNumbers(s: KernelState, r: SpawnRecord, child: Proc): { used: { tok
   const g = r.group === null ? undefined : s.groups[r.group];
   if (!g) return { used, returned: null };
   return { used, returned: { tokens: g.tokens === null ? null : Math.max(0, g.tokens - g.usedTokens), cost: g.cost === null ? null : Math.max(0, g.cost - g.usedCost) } };
+}
+
+/** The spawner's unique handles moved to a sub-agent, given back as it exits (nothing when none). */
+function lentBack(r: SpawnRecord): { lent?: string[] } {
+  return r.lent === undefined ? {} : { lent: r.lent };
 }
 
 /** The figures of a carve spent for good, and the words for them. */
@@ -64,11 +70,11 @@ export function nextDelegationEvent(ctx: RunContext): KernelEvent | undefined {
         if (!g || !spentForGood(g) || child.slot >= 0 || child.call !== null) continue;
         const { why, numbers } = exhaustion(s, g);
         const text = `failed: budget-exhausted: its carved budget ${g.id} is spent (${why}) and no period refills it`;
-        return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome: 'failed', code: 'budget-exhausted', text, group: r.group, ...exitNumbers(s, r, child), numbers });
+        return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome: 'failed', code: 'budget-exhausted', text, group: r.group, ...exitNumbers(s, r, child), numbers, ...lentBack(r) });
       }
       const outcome = child.killed ? 'killed' : child.state === 'done' ? 'completed' : 'failed';
       const text = child.finished ?? (child.killed ? `killed: ${child.killed.mode} by ${child.killed.by}` : 'failed');
-      return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome, text, group: r.group, ...exitNumbers(s, r, child) });
+      return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome, text, group: r.group, ...exitNumbers(s, r, child), ...lentBack(r) });
     }
   }
   for (const h of Object.values(s.handles)) {

@@ -71,12 +71,24 @@ export const spawnReducers = {
       const src = s.handles[g.from];
       if (src?.refs !== undefined && !src.refs.includes(e.child)) s.handles[src.id] = frozenCopy(src, { refs: immutable([...src.refs, e.child]) });
     }
-    (s.spawns ??= idTable())[e.child] = { child: e.child, parent: e.agent, task: e.task, group: b.group, from: b.from, detach: e.detach, depth: e.depth, exited: false };
+    // A unique grant moves the spawner's handle: lent to the child, unusable by the spawner until the child exits.
+    for (const id of e.lent ?? []) {
+      const h = s.handles[id];
+      if (h) s.handles[id] = frozenCopy(h, { lentTo: e.child });
+    }
+    (s.spawns ??= idTable())[e.child] = { child: e.child, parent: e.agent, task: e.task, group: b.group, from: b.from, detach: e.detach, depth: e.depth, exited: false, ...(e.lent ? { lent: e.lent } : {}) };
     backToReady(parent);
   },
   'spawn.exited': (s, e) => {
     const r = s.spawns?.[e.agent];
     if (r) s.spawns![e.agent] = { ...r, exited: true };
+    // The spawner's unique handles it held come back.
+    for (const id of e.lent ?? []) {
+      const h = s.handles[id];
+      if (h?.lentTo === undefined) continue;
+      const { lentTo: _to, ...back } = h;
+      s.handles[id] = immutable(back);
+    }
     // The kernel ended it (its carve spent for good): it stops, and every task it served fails with the reason.
     if (e.code !== undefined) {
       const p = proc(s, e.agent);

@@ -163,6 +163,8 @@ export interface SpawnRecord {
   detach: boolean;
   depth: number;
   exited: boolean;
+  /** The spawner's unique handles moved to it, given back when it exits (absent: none). */
+  lent?: string[];
 }
 
 /** A turn's failed model calls (kernel/loop/modelFaults.ts). */

@@ -261,16 +261,17 @@ export type KernelEventBody =
    * its spawner, the class it asked and got under the spawner's (`sched`), the budget carved out of
    * the spawner's group (`budget`, with what the spawner had left before and after), the window it
    * shares copy-on-write with its spawner (`window`: segments shared, not copied) and each handle
-   * narrowed from one the spawner holds (`caps`).
+   * narrowed from one the spawner holds (`caps`); `lent`: the spawner's unique handles moved to the
+   * child (unusable by the spawner until the child exits), absent when none.
    */
-  | { type: 'agent.spawned'; agent: AgentId; child: AgentId; pid: number; task: string; text: string; detach: boolean; depth: number; sched: { asked: string; parent: string; granted: string }; budget: SpawnBudget; window: { shared: number; sharedTokens: number; segments: string[] }; caps: { asked: SpawnCap[]; granted: { handle: string; target: string; kind: string; access: string; from: string }[] } }
+  | { type: 'agent.spawned'; agent: AgentId; child: AgentId; pid: number; task: string; text: string; detach: boolean; depth: number; sched: { asked: string; parent: string; granted: string }; budget: SpawnBudget; window: { shared: number; sharedTokens: number; segments: string[] }; caps: { asked: SpawnCap[]; granted: { handle: string; target: string; kind: string; access: string; from: string }[] }; lent?: string[] }
   /**
    * A sub-agent ended (`outcome`), its answer delivered to its spawner as a message from it; the
    * part of its carve it did not use (`returned`) goes back to the spawner's group. `code` says why
    * the kernel ended it (budget-exhausted: its carve is spent and no period refills it), with the
-   * carve's figures in `numbers`.
+   * carve's figures in `numbers`. `lent`: the spawner's unique handles the child held, given back.
    */
-  | { type: 'spawn.exited'; agent: AgentId; parent: AgentId; task: string; msgId: string; outcome: 'completed' | 'failed' | 'killed'; text: string; used: { tokens: number; cost: number }; group: string | null; returned: { tokens: number | null; cost: number | null } | null; code?: SpawnExit; numbers?: Record<string, number | string | null> }
+  | { type: 'spawn.exited'; agent: AgentId; parent: AgentId; task: string; msgId: string; outcome: 'completed' | 'failed' | 'killed'; text: string; used: { tokens: number; cost: number }; group: string | null; returned: { tokens: number | null; cost: number | null } | null; code?: SpawnExit; numbers?: Record<string, number | string | null>; lent?: string[] }
   /**
    * A process was killed (`mode` kill) or cancelled (`mode` cancel): by a person, or by the kernel
    * propagating its spawner's end to it (`by` the spawner, `depth` generations below `origin`).

@@ -12,7 +12,7 @@ import { isLive } from './handles';
 
 /** The live job-scoped handle of `agent` on `target` that a promotion would turn durable, or null. */
 export function promotable(handles: readonly Handle[], agent: string, target: string, now: number): Handle | null {
-  return handles.find((h) => h.agent === agent && h.target === target && h.lease === 'job' && h.from === undefined && isLive(h, now)) ?? null;
+  return handles.find((h) => h.agent === agent && h.target === target && h.lease === 'job' && h.from === undefined && h.lentTo === undefined && isLive(h, now)) ?? null;
 }
 
 /** The kernel's decision on a `cap_durable` call: refused without a promotable handle, else always asked of a person. */

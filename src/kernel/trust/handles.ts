@@ -72,7 +72,7 @@ export function issueHandles(
 }
 
 /** Why a handle does not allow an access; 'lease-ended' is the typed error for a handle used after its lease. */
-export type HandleError = { ok: false; code: 'no-handle' | 'lease-ended' | 'read-only'; reason: string };
+export type HandleError = { ok: false; code: 'no-handle' | 'lease-ended' | 'lent' | 'read-only'; reason: string };
 
 /** What checkHandle answers: the access is allowed, or the typed error saying why not. */
 export type HandleCheck = { ok: true } | HandleError;
@@ -80,7 +80,8 @@ export type HandleCheck = { ok: true } | HandleError;
 /**
  * Whether handle `h` allows `access` at `now`. Any live handle reads and uses its target; only a
  * handle granted write or readwrite (a unique one) writes. A lease that ended (marked, or
- * `now ≥ expiresAt` before the kernel got to mark it) is 'lease-ended' whatever the access.
+ * `now ≥ expiresAt` before the kernel got to mark it) is 'lease-ended' whatever the access; a
+ * unique handle moved to a sub-agent is 'lent' until the sub-agent exits.
  */
 export function checkHandle(h: Handle | undefined, access: 'use' | 'read' | 'write', now: number): HandleCheck {
   if (!h) return { ok: false, code: 'no-handle', reason: 'no handle on the target' };
@@ -88,6 +89,7 @@ export function checkHandle(h: Handle | undefined, access: 'use' | 'read' | 'wri
   if (h.expiresAt !== null && now >= h.expiresAt) {
     return { ok: false, code: 'lease-ended', reason: `handle ${h.id} on ${h.target}: its lease term ended at t=${h.expiresAt}` };
   }
+  if (h.lentTo !== undefined) return { ok: false, code: 'lent', reason: `unique handle ${h.id} on ${h.target} is lent to ${h.lentTo} until it exits` };
   if (access === 'write' && h.access !== 'write' && h.access !== 'readwrite') {
     const what = h.kind === 'borrowed' ? 'a read-only view' : h.kind === 'shared' ? 'published read-only' : `granted ${h.access} only`;
     return { ok: false, code: 'read-only', reason: `${h.kind} handle ${h.id} on ${h.target} is ${what}` };

@@ -4,6 +4,8 @@
  * borrowed view (read or use) or, only from a spawner's unique handle that writes, a unique one;
  * asking for more than the spawner holds (write through a read-only handle, a target it holds no
  * handle on, a shared handle to write) refuses the spawn with the typed code `caps-widen`.
+ * A unique grant moves the spawner's handle, like passing ownership: the spawner's handle is lent
+ * to the child (`lentTo`, unusable by the spawner: `lent`) until the child exits, when it returns.
  */
 import type { SpawnCap } from '../cpu/cpu';
 import type { Handle, HandleKind } from './types';
@@ -44,11 +46,15 @@ export function narrowCaps(asked: readonly SpawnCap[], held: readonly Handle[], 
   const granted: NarrowedCap[] = [];
   for (const c of asked) {
     const kind = askedKind(c);
-    const live = held.filter((h) => h.target === c.target && isLive(h, now));
+    const all = held.filter((h) => h.target === c.target && isLive(h, now));
+    // A handle lent to another sub-agent is not the spawner's to narrow until it comes back.
+    const live = all.filter((h) => h.lentTo === undefined);
+    const lent = all.find((h) => h.lentTo !== undefined);
     const widen = (reason: string, h: Handle | undefined): { ok: false; target: string; reason: string; numbers: Record<string, string | null> } => ({
       ok: false, target: c.target, reason,
       numbers: { target: c.target, askedAccess: c.access, askedKind: kind, heldHandle: h?.id ?? null, heldKind: h?.kind ?? null, heldAccess: h?.access ?? null },
     });
+    if (live.length === 0 && lent) return widen(`it asks ${c.access} on ${c.target}, and its spawner's unique handle ${lent.id} there is lent to ${lent.lentTo} until it exits`, lent);
     if (live.length === 0) return widen(`it asks ${c.access} on ${c.target}, and its spawner holds no live handle there`, undefined);
     if (kind === 'shared') return widen(`it asks a shared handle on ${c.target}; a sub-agent gets only a borrowed or a unique one`, live[0]);
     const access: Handle['access'] = kind === 'borrowed' ? (c.access === 'use' ? 'use' : 'read') : c.access;
@@ -61,4 +67,9 @@ export function narrowCaps(asked: readonly SpawnCap[], held: readonly Handle[], 
     granted.push({ target: c.target, kind, access, from: from.id, lease: from.lease });
   }
   return { ok: true, granted };
+}
+
+/** The spawner's handles a spawn's grants move to the child (each unique grant's source), in grant order. */
+export function movedHandles(granted: readonly NarrowedCap[]): string[] {
+  return granted.filter((c) => c.kind === 'unique').map((c) => c.from);
 }

@@ -148,6 +148,8 @@ export interface Handle {
   from?: string;
   /** A durable handle a person promoted (trust/durable.ts): its holders; it ends when the last one ends. */
   refs?: string[];
+  /** A unique handle moved to a sub-agent (trust/spawnCaps.ts): that agent, until it exits; meanwhile its holder cannot use it (`lent`). */
+  lentTo?: string;
 }
 
 /** An action a human takes on a run, recorded as an event so replays reproduce it. */
