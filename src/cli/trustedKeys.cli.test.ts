@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatThumbprint, keyThumbprintHex, parseHarness, parseTrustedKeysFile, trustedKeysFileText, untrustedSignerReason, type KernelEvent } from '../kernel';
+import { SendMessageRequest, Task } from '@a2a-js/sdk';
+import { ClientFactory } from '@a2a-js/sdk/client';
 import { signSpec, withSignatures } from '../persist/signing';
+import { startA2aServer } from './a2aServe';
 import { runCli, type CliIo } from './commands';
 
 function memIo(files: Record<string, string> = {}, env: Record<string, string> = {}): CliIo & { files: Record<string, string> } {
@@ -144,6 +147,30 @@ describe('the other commands that run a document', () => {
     expect(r.stderr.match(/signatures are checked but not anchored/g)).toHaveLength(1);
     const bad = await runCli(['experiment', 'exp.json', '--trusted-keys', 'nope.json'], io);
     expect([bad.code, bad.stderr]).toEqual([2, 'harness: --trusted-keys: nope.json: no such file\n']);
+  });
+
+  it('harness serve answers a task when the signer is trusted and fails it when not', async () => {
+    const kim = await signer();
+    const mallory = await signer();
+    const echo = { version: 1, name: 'Echo', models: [{ id: 'sim', name: 'Sim' }], policy: { requireSigned: true },
+      agents: [{ id: 'echo', name: 'Echo', model: 'sim', behaviour: [{ op: 'recv', from: 'human', as: 'q' }, { op: 'send', to: 'human', text: 'echo: {{var.q}}' }, { op: 'finish', text: 'done' }] }],
+      channels: [{ id: 'c', from: 'echo', to: 'human' }] };
+    const unsigned = parseHarness(echo);
+    if (!unsigned.ok) throw new Error('bad harness');
+    const signed = parseHarness(withSignatures(echo, await signSpec(unsigned.spec, mallory.keys, 1)));
+    if (!signed.ok) throw new Error('bad harness');
+    const state = async (trusted: string): Promise<string> => {
+      const server = await startA2aServer(signed.spec, { port: 0, trust: { file: 'trusted.json', keys: [{ thumbprint: trusted, label: '' }] } });
+      try {
+        const c = await new ClientFactory().createFromUrl(server.urls[0]!, '');
+        const task = await c.sendMessage(SendMessageRequest.fromJSON({ message: { messageId: `m-${trusted.slice(0, 6)}`, role: 'ROLE_USER', parts: [{ text: 'hi' }] } }));
+        return (Task.toJSON(task as Task) as { status: { state: string } }).status.state;
+      } finally {
+        await server.close();
+      }
+    };
+    expect(await state(mallory.hex)).toBe('TASK_STATE_COMPLETED');
+    expect(await state(kim.hex)).toBe('TASK_STATE_FAILED');
   });
 
   it('harness serve and inject-suite refuse a bad trusted-keys file before they start', async () => {
