@@ -3,7 +3,7 @@
  * with the same trace hash; a trace the CLI wrote opens too; a broken file says where and what.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -80,4 +80,28 @@ test('a broken trace file is refused with the line and what is wrong', async ({ 
   await expect(page.getByTestId('notice').filter({ hasText: 'broken.jsonl.gz' })).toContainText('is not a valid gzip file');
   // Nothing was stored.
   await expect(page.getByTestId('run-item')).toHaveCount(0);
+});
+
+test('a downloaded trace withholds what the document\'s allocator classes keep out of files, as harness run --trace does', async ({ page }, info) => {
+  await openStudio(page);
+  const doc = JSON.parse(readFileSync('public/examples/regions.json', 'utf8')) as { alloc: { classes: Record<string, { export: Record<string, boolean> }> } };
+  doc.alloc.classes['prompt-segment']!.export.file = false;
+  const file = info.outputPath('regions-file-policy.harness.json');
+  writeFileSync(file, JSON.stringify(doc));
+  await page.getByTestId('import-input').setInputFiles(file);
+  await expect(page.getByTestId('project-name')).toHaveValue('Regions and stale handles');
+  const head = await runToStop(page);
+  await expect(page.getByTestId('artifacts')).toContainText('the launch moved to Thursday');
+
+  // Both download buttons (the run panel's JSONL and the runs list's ⤓) write the same policed file.
+  for (const button of [page.getByTestId('run-export-jsonl'), page.getByTestId('run-export-trace').first()]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const events = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; text?: unknown; seq: number });
+    // Every event is there; the texts the run's answers brought into windows are withheld, the artifacts are not.
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head + 1 }, (_, i) => i));
+    const answers = events.filter((e) => e.type === 'infer.completed');
+    expect(answers.length).toBeGreaterThan(0);
+    for (const e of answers) expect(e.text).toBe('[withheld by allocator class policy]');
+    expect(events.filter((e) => e.type === 'artifact.written').map((e) => e.text)).toContain('Launch day from the brief: Launch brief v2: the launch moved to Thursday.');
+  }
 });

@@ -7,7 +7,7 @@
  * (for run: also a model the CLI cannot run: no key or endpoint for it, or an endpoint that fails;
  * and a --replay trace that cannot be read or lacks a turn it needs).
  */
-import { exportFilter, A2aNotRecordedError, RecordedA2a, type A2aPort, BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
+import { traceFileEvents, A2aNotRecordedError, RecordedA2a, type A2aPort, BUILTIN_PROVIDERS, Kernel, McpNotRecordedError, secretResults, secretToolIds, NotRecordedError, RecordedCpu, RecordedMcp, type McpPort, SETUP_FAILURES, asRunId, checkRunnable, fromJsonl, loadEncodingsFor, parseHarness, runToStop, cliAnswers, UNATTENDED_EVENT_CAP, specHash, toJsonl, jsonlChunks, type BlockCodec, type Cpu, type SpillOptions, type HarnessSpec, type KernelEvent, type SpecIssue } from '../kernel';
 import { WALL_CLOCK, createModelCpus } from '../providers';
 import { cliEndpoints, modelKeyVar, type Env } from './endpoints';
 import type { Post } from './otelPost';
@@ -485,9 +485,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<Cl
   let stderr = unanchoredWarning([spec], trust, parsed.file);
   if (parsed.trace !== undefined) {
     try {
-      // The document's allocator classes may keep objects out of a file (kernel/alloc exportFilter, path file).
-      const fileFilter = exportFilter(spec, 'file');
-      const out = fileFilter === null ? events : events.map((e) => fileFilter(e)!);
+      // The document's allocator classes may keep objects out of a file (kernel/alloc, path file): as the studio's download.
+      const out = traceFileEvents(spec, events);
       if (io.writeChunks) io.writeChunks(parsed.trace, jsonlChunks(out));
       else io.writeFile(parsed.trace, toJsonl(out));
     } catch (err) {

@@ -95,5 +95,5 @@ export { procSnapshot, procText, type HandlesOf, type ProcGroupBudget, type Proc
 export { kvCacheFigures, agentCacheFigures, type AgentCacheFigures, type ModelCacheFigures } from './memory/kvCacheFigures';
 export { planLookup, prefixChain, warmPrefix, hitRate, promptCost, type PrefixCacheState, type PrefixPlan } from './memory/prefixCache';
 export { rotProbability, rotFor, applyContextRot } from './cpu/contextRot';
-export { SLAB_CLASSES, SLAB_CLASS_NAMES, WITHHELD, exportFilter, exportPolicies, ipcWithheld, newLedger, slabAlloc, slabFree, slabRows, slabinfoText, withheldClasses, type ExportPath, type ExportPolicy, type SlabClass, type SlabClassName, type SlabLedger, type SlabRow, type SlabStats } from './alloc';
+export { SLAB_CLASSES, SLAB_CLASS_NAMES, WITHHELD, exportFilter, exportPolicies, ipcWithheld, newLedger, slabAlloc, slabFree, slabRows, slabinfoText, traceFileEvents, withheldClasses, type ExportPath, type ExportPolicy, type SlabClass, type SlabClassName, type SlabLedger, type SlabRow, type SlabStats } from './alloc';
 export { regionFor, accessOf, backingOf, type RegionFault, type RegionHandle, type RegionState, type RegionsState } from './region';

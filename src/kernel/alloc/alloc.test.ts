@@ -10,7 +10,7 @@ import { harness, TestKernel } from '../test/TestKernel';
 import { traceToOtlp } from '../otel';
 import type { KernelState } from '../state/state';
 import type { KernelEvent } from '../trace/events';
-import { exportFilter, WITHHELD } from './exportPolicy';
+import { exportFilter, traceFileEvents, WITHHELD } from './exportPolicy';
 import { newLedger, slabAlloc, slabFree } from './ledger';
 import { SLAB_HEADER, BYTES_PER_TOKEN } from './slabClass';
 import { slabinfoText, slabRows } from './slabinfo';
@@ -118,6 +118,25 @@ describe('export policy', () => {
     expect(returned.result).toBe(WITHHELD);
     expect(JSON.stringify(out)).not.toContain('the result text');
     expect(exportFilter(toolRun(), 'file')).toBeNull();
+  });
+
+  it('traceFileEvents (what harness run --trace and the studio download write) applies the file policy, and nothing without one', async () => {
+    const spec = toolRun({ 'prompt-segment': { export: { file: false } }, 'archive-chunk': { export: { file: false } } });
+    const t = await new TestKernel(spec).runToStop();
+    const out = traceFileEvents(spec, t.events());
+    expect(out.map((e) => e.seq)).toEqual(t.events().map((e) => e.seq));
+    const answers = out.filter((e) => e.type === 'infer.completed') as unknown as Record<string, unknown>[];
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((e) => e.text === WITHHELD && e.action === WITHHELD)).toBe(true);
+    // A class left open stays: the tool's result is in the file.
+    expect(JSON.stringify(out)).toContain('the result text');
+    // The run's events themselves are untouched.
+    expect(t.events('infer.completed').every((e) => typeof e.text === 'string' && e.text !== WITHHELD)).toBe(true);
+    // No policy, or an unknown document: the events as they are.
+    const open = (await new TestKernel(toolRun()).runToStop()).events();
+    expect(traceFileEvents(toolRun(), open)).toBe(open);
+    const events = t.events();
+    expect(traceFileEvents(null, events)).toBe(events);
   });
 
   it('refuses a message that carries an object of a class marked ipc: false, and sends it without the policy', async () => {

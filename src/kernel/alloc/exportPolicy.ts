@@ -68,6 +68,23 @@ export function exportFilter(spec: { alloc?: AllocSpec | undefined }, path: Expo
   };
 }
 
+/**
+ * A trace file's events (path file): each event as the document's allocator classes let it leave.
+ * What `harness run --trace` writes and the studio's JSONL download saves, so both files hold the
+ * same. `spec` null: the document is not known (withhold nothing, as the OTel export does). The same
+ * array when nothing is withheld; O(1) per event otherwise.
+ */
+export function traceFileEvents(spec: { alloc?: AllocSpec | undefined } | null, events: readonly KernelEvent[]): readonly KernelEvent[] {
+  const filter = spec === null ? null : exportFilter(spec, 'file');
+  if (filter === null) return events;
+  const out: KernelEvent[] = [];
+  for (const e of events) {
+    const kept = filter(e);
+    if (kept !== null) out.push(kept);
+  }
+  return out;
+}
+
 function withheld(e: KernelEvent, fields: ReadonlySet<string>): KernelEvent {
   let out: Record<string, unknown> | null = null;
   for (const f of fields) {

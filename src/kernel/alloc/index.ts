@@ -7,6 +7,6 @@
 export { SLAB_CLASSES, SLAB_CLASS_NAMES, SLAB_HEADER, BYTES_PER_TOKEN, EXPORT_PATHS, OPEN_POLICY, type ExportPath, type ExportPolicy, type SlabClass, type SlabClassName } from './slabClass';
 export { newLedger, slabAlloc, slabFree, type SlabLedger, type SlabStats } from './ledger';
 export { accounted, spanBytes, startLedger } from './accountEvent';
-export { WITHHELD, classOfSource, exportFilter, exportPolicies, withheldClasses } from './exportPolicy';
+export { WITHHELD, classOfSource, exportFilter, exportPolicies, traceFileEvents, withheldClasses } from './exportPolicy';
 export { ipcWithheld } from './ipcPolicy';
 export { slabRows, slabinfoText, type SlabRow } from './slabinfo';

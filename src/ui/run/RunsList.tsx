@@ -2,7 +2,8 @@ import { memo, useMemo, useState, type MouseEvent } from 'react';
 import { useStudio } from '../../store';
 import type { RunMeta } from '../../bridge/api';
 import { stopTone } from './format';
-import { deleteRun, exportTrace, forkAtHead, labelRun, resume, selectRun } from './runController';
+import { deleteRun, forkAtHead, labelRun, resume, selectRun } from './runController';
+import { exportRunTrace } from './traceFile';
 import { useFixedRows } from './useFixedRows';
 
 /** Past this many runs the list is windowed: rows of one pinned height (run.css), only those in view exist. */
@@ -85,11 +86,11 @@ const RunItem = memo(function RunItem({ run, selected, top }: { run: RunMeta; se
         <button
           type="button"
           data-testid="run-export-trace"
-          title="Download this run's trace as JSONL (declared secrets redacted)"
+          title="Download this run's trace as JSONL (declared secrets redacted; what the document's allocator classes keep out of files withheld)"
           aria-label={`Download the trace of run ${shortId(run.id)}`}
           onClick={(e) => {
             stop(e);
-            void exportTrace(run.id);
+            void exportRunTrace(run.id, false).catch((err: unknown) => useStudio.getState().notify({ level: 'error', message: `Could not export the trace: ${err instanceof Error ? err.message : String(err)}` }));
           }}
         >
           ⤓

@@ -5,8 +5,7 @@
  */
 import { callback, studio } from '../../bridge/client';
 import type { Breakpoint, EventBatch, RunMeta, StartResult } from '../../bridge/api';
-import { findStop, toJsonl, type HumanInput, type KernelEvent, type RunDiff, type StateEdit, type StepKind, type StepRequest } from '../../kernel';
-import { downloadText } from '../shared/download';
+import { findStop, type HumanInput, type KernelEvent, type RunDiff, type StateEdit, type StepKind, type StepRequest } from '../../kernel';
 import { useStudio } from '../../store';
 import { mergeBatches } from './mergeBatches';
 import { parseBreakpoints } from './navigation';
@@ -550,24 +549,6 @@ export function deleteRun(runId: string): Promise<void> {
       if (next) await selectRun(next.id);
       else store().selectRun(null);
     }
-  });
-}
-
-/**
- * Downloads a run's trace as JSONL (docs/trace-format.md), read from the worker like the event
- * log: what crosses the worker boundary is redacted of every secret (worker/redactBoundary.ts).
- */
-export function exportTrace(runId: string): Promise<void> {
-  return guarded(async () => {
-    const meta = await studio().getRun(runId);
-    if (!meta) return;
-    const events: KernelEvent[] = [];
-    while (events.length <= meta.head) {
-      const chunk = await studio().loadEvents(runId, events.length, Math.min(meta.head, events.length + LOAD_MAX - 1));
-      if (chunk.length === 0) break;
-      events.push(...chunk);
-    }
-    downloadText(`${meta.harness.replace(/[^\w.-]+/g, '-') || 'run'}-${runId.slice(0, 8)}.jsonl`, toJsonl(events), 'application/x-ndjson');
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { studio } from '../../bridge/client';
 import type { KernelEvent, TraceFile } from '../../kernel';
-import { readTraceFile, specHash, toJsonl } from '../../kernel';
+import { parseHarness, readTraceFile, specHash, toJsonl, traceFileEvents } from '../../kernel';
 import { useStudio } from '../../store';
 import { downloadData } from '../shared/download';
 import { showRunAt } from './runController';
@@ -59,11 +59,16 @@ async function runEvents(runId: string, head: number): Promise<KernelEvent[]> {
   return events;
 }
 
-/** Downloads the run as `<harness>-<id>.jsonl`, or `.jsonl.gz` gzipped. */
+/**
+ * Downloads the run as `<harness>-<id>.jsonl`, or `.jsonl.gz` gzipped: the events as read from the
+ * worker (secrets redacted at its boundary), with what the document's allocator classes keep out
+ * of a file withheld, as `harness run --trace` writes them (kernel traceFileEvents).
+ */
 export async function exportRunTrace(runId: string, compressed: boolean): Promise<void> {
   const meta = await studio().getRun(runId);
   if (!meta) throw new Error('This run is no longer stored.');
-  const text = toJsonl(await runEvents(runId, meta.head));
+  const parsed = parseHarness(meta.doc);
+  const text = toJsonl(traceFileEvents(parsed.ok ? parsed.spec : null, await runEvents(runId, meta.head)));
   const base = `${meta.harness.replace(/[^\w.-]+/g, '-') || 'run'}-${runId.slice(0, 8)}.jsonl`;
   if (compressed) downloadData(`${base}.gz`, (await gzip(text)) as BlobPart, 'application/gzip');
   else downloadData(base, text, 'application/x-ndjson');
