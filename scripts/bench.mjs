@@ -16,6 +16,9 @@
  *   schedPicksPerSec    per scheduling class and runqueue size (10, 1,000, 10,000 runnable
  *                       agents): pickNext + dequeue + account + enqueue cycles per second in Node
  *                       (bench/sched.ts)          aim fair >= 1,000,000 at 10,000, cost ~ log n
+ *   objectivePick       the objective class's picks/s at 10, 1,000, 10,000 queued agents, main's
+ *                       scan+sort ("before") and the kinetic tournament ("after") in the same run
+ *                       (bench/objective.ts)      aim: cost growth <= 4x from 10 to 10,000
  *   dispatchMedianUs    wall time the scheduler adds per model call (enqueue + pick decisions)
  *                       while the contention example runs (bench/dispatch.ts)   aim < 50 µs
  *   archive             DexieArchive vs MiniSearch 7.2.0 (and MemoryArchive) in Chromium on a synthetic
@@ -70,7 +73,7 @@
  *                       1,000 / 10 with checks              aim <= 2x the ratio without (no scan of every window)
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context,validity. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context,validity,objective. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -251,6 +254,17 @@ async function benchSchedClasses() {
   // log2(10,000) / log2(10) = 4: a log-n structure costs at most ~4x more at 10,000 than at 10.
   const ok = fair >= 1_000_000 && growth <= 4;
   line('fair picks/s at 10,000 (Node)', fmt(fair), `aim >= 1,000,000, cost growth <= 4x  ${verdict(ok)}  (${growth.toFixed(1)}x from 10 to 10,000)`);
+  return r;
+}
+
+// ---- (d2) the objective class's pick, before and after its kinetic tournament ---------------
+
+async function benchObjectivePick() {
+  const { benchObjective, formatObjectiveBench } = await import(await bundleTs('bench/objective.ts'));
+  const r = benchObjective(QUICK ? 150 : 400);
+  for (const row of formatObjectiveBench(r).split('\n')) process.stdout.write(`${''.padEnd(2)}${row}\n`);
+  const growth = r.after['10'] / r.after['10000'];
+  line('objective picks/s at 10,000', fmt(r.after['10000']), `aim: cost growth <= 4x from 10 to 10,000  ${verdict(growth <= 4)}  (${growth.toFixed(1)}x; main's scan+sort: ${(r.before['10'] / r.before['10000']).toFixed(0)}x)`);
   return r;
 }
 
@@ -559,7 +573,7 @@ async function benchValidityChecks() {
 
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null, validity: null };
+const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null, validity: null, objectivePick: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -577,6 +591,7 @@ await measure('allocOverhead', 'kernel', benchAllocAccounting);
 await measure('idbEventsPerSec', 'idb', benchIdb);
 await measure('entryGzipKB', 'bundle', benchBundle);
 await measure('schedPicksPerSec', 'sched', benchSchedClasses);
+await measure('objectivePick', 'objective', benchObjectivePick);
 await measure('dispatchMedianUs', 'dispatch', benchDispatchLatency);
 await measure('archive', 'archive', benchArchive);
 await measure('tokensPerSec', 'tokens', benchTokenCount);

@@ -29,9 +29,17 @@ export interface ObjectiveTerms {
   qualityPerToken: number;
 }
 
+/**
+ * The product form's score of one candidate: it depends on that candidate alone, so the objective
+ * class can rank by it without seeing the others (objectiveTournament.ts uses this very formula).
+ */
+export function productScore(o: Objective, urgency: number, qualityPerToken: number): number {
+  return Math.pow(urgency, o.urgencyWeight) * Math.pow(qualityPerToken, o.qualityWeight);
+}
+
 /** Scores candidates under the objective (same order as given). */
 export function objectiveScores(o: Objective, terms: readonly ObjectiveTerms[]): number[] {
-  if (o.form === 'product') return terms.map((x) => Math.pow(x.urgency, o.urgencyWeight) * Math.pow(x.qualityPerToken, o.qualityWeight));
+  if (o.form === 'product') return terms.map((x) => productScore(o, x.urgency, x.qualityPerToken));
   const uMax = Math.max(0, ...terms.map((x) => x.urgency)) || 1;
   const qMax = Math.max(0, ...terms.map((x) => x.qualityPerToken)) || 1;
   return terms.map((x) => o.urgencyWeight * (x.urgency / uMax) + o.qualityWeight * (x.qualityPerToken / qMax));
