@@ -33,7 +33,15 @@ interface WireMessage {
   content: Block[];
 }
 
-/** Tool results travel in a user turn; consecutive turns of one role are merged into one message. */
+/** Anthropic's prompt-cache breakpoint: the prefix up to and including the block it marks is cached. */
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/** The block with a cache breakpoint on it when `mark`. */
+function marked<T extends Block>(block: T, mark: boolean | undefined): T {
+  return mark ? { ...block, cache_control: EPHEMERAL } : block;
+}
+
+/** Tool results travel in a user turn; consecutive turns of one role are merged into one message (one block each). */
 function toWireMessages(messages: readonly ChatMessage[], prefix: string): WireMessage[] {
   const out: WireMessage[] = [];
   const push = (role: WireMessage['role'], blocks: Block[]): void => {
@@ -42,15 +50,17 @@ function toWireMessages(messages: readonly ChatMessage[], prefix: string): WireM
     if (last && last.role === role) last.content.push(...blocks);
     else out.push({ role, content: blocks });
   };
+  // A breakpoint goes on the message's last block.
+  const markLast = (blocks: Block[], mark: boolean | undefined): Block[] => (mark && blocks.length > 0 ? [...blocks.slice(0, -1), marked(blocks.at(-1)!, true)] : blocks);
   for (const m of messages) {
-    if (m.role === 'user') push('user', m.text ? [{ type: 'text', text: m.text }] : []);
+    if (m.role === 'user') push('user', markLast(m.text ? [{ type: 'text', text: m.text }] : [], m.cacheBreak));
     else if (m.role === 'tool') {
-      push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, content: m.text, ...(m.isError ? { is_error: true } : {}) }]);
+      push('user', markLast([{ type: 'tool_result', tool_use_id: m.toolCallId, content: m.text, ...(m.isError ? { is_error: true } : {}) }], m.cacheBreak));
     } else {
-      push('assistant', [
+      push('assistant', markLast([
         ...(m.text ? [{ type: 'text', text: m.text }] : []),
         ...(m.toolCalls ?? []).map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: c.args })),
-      ]);
+      ], m.cacheBreak));
     }
   }
   if (prefix) push('assistant', [{ type: 'text', text: prefix }]);
@@ -62,12 +72,15 @@ export function anthropicRequestBody(req: ChatRequest): Record<string, unknown> 
   // The API refuses a final assistant turn that ends in whitespace.
   const prefix = (req.assistantPrefix ?? '').trimEnd();
   const choice = req.toolChoice === 'required' ? 'any' : req.toolChoice;
+  const breaks = req.cacheBreaks;
+  // A marked system prompt is a list of text blocks (the documented form for cache_control).
+  const system = req.system ? (breaks?.system ? [marked({ type: 'text', text: req.system }, true)] : req.system) : undefined;
   return {
     model: req.model,
     max_tokens: req.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
-    ...(req.system ? { system: req.system } : {}),
+    ...(system !== undefined ? { system } : {}),
     messages: toWireMessages(req.messages, prefix),
-    ...(tools.length > 0 ? { tools: tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) } : {}),
+    ...(tools.length > 0 ? { tools: tools.map((t, i) => marked({ name: t.name, description: t.description, input_schema: t.parameters }, breaks?.tools && i === tools.length - 1)) } : {}),
     ...(tools.length > 0 && choice ? { tool_choice: { type: choice } } : {}),
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
     stream: true,

@@ -55,34 +55,51 @@ export function cpuFailure(f: ProviderFailure): CpuFault['failure'] {
   };
 }
 
-/** The window as chat messages: system segments become the system prompt; the rest keep their order. */
-export function chatMessages(req: Pick<InferRequest, 'context' | 'system'>): { system: string; messages: ChatMessage[] } {
+/**
+ * The window as chat messages: system segments become the system prompt; the rest keep their order.
+ * With `perSegment` (a request with cache markers), each segment is a message of its own, so an
+ * adapter that joins a role's consecutive messages keeps one content block per segment: the
+ * block boundaries stay where the kernel's prefix cache puts them, turn after turn, and the
+ * segments `req.cachePrefix` says end the warm and the cached prefix carry `cacheBreak`.
+ */
+export function chatMessages(req: Pick<InferRequest, 'context' | 'system' | 'cachePrefix'>, perSegment = false): { system: string; messages: ChatMessage[] } {
   const system: string[] = [];
   const messages: ChatMessage[] = [];
-  const add = (role: 'user' | 'assistant', text: string): void => {
+  const breaks = perSegment && req.cachePrefix ? new Set([req.cachePrefix.warmSegments - 1, req.cachePrefix.cachedSegments - 1]) : null;
+  const add = (role: 'user' | 'assistant', text: string, cacheBreak: boolean): void => {
     const last = messages[messages.length - 1];
+    const mark = cacheBreak ? { cacheBreak: true as const } : {};
     // Both APIs want turns to alternate: consecutive lines of one role are one message.
-    if (last && last.role === role) messages[messages.length - 1] = { role, text: `${last.text}\n\n${text}` };
-    else messages.push({ role, text });
+    if (!perSegment && last && last.role === role) messages[messages.length - 1] = { role, text: `${last.text}\n\n${text}` };
+    else messages.push({ role, text, ...mark });
   };
-  for (const seg of req.context as readonly Segment[]) {
+  (req.context as readonly Segment[]).forEach((seg, i) => {
+    const mark = breaks?.has(i) === true;
     if (seg.kind === 'system' || seg.role === 'system') system.push(seg.text);
-    else if (seg.role === 'assistant') add('assistant', seg.text);
-    else add('user', seg.role === 'tool' ? `[${seg.source}] ${seg.text}` : seg.source.startsWith('msg:') || seg.source === 'system' ? seg.text : `[${seg.source}] ${seg.text}`);
-  }
+    else if (seg.role === 'assistant') add('assistant', seg.text, mark);
+    else add('user', seg.role === 'tool' ? `[${seg.source}] ${seg.text}` : seg.source.startsWith('msg:') || seg.source === 'system' ? seg.text : `[${seg.source}] ${seg.text}`, mark);
+  });
   if (req.system !== '' && !system.includes(req.system)) system.unshift(req.system);
   // A conversation starts with the user (Anthropic requires it).
   if (messages[0]?.role !== 'user') messages.unshift({ role: 'user', text: 'Begin your task.' });
   return { system: system.join('\n\n'), messages };
 }
 
-/** The chat request for one turn. */
-export function chatRequest(req: InferRequest): ChatRequest {
-  const { system, messages } = chatMessages(req);
+/**
+ * The chat request for one turn. `markCache` (an endpoint whose cache needs markers, on a model
+ * that declares `prefixCache`): breakpoints where the kernel's prefix cache says the cached
+ * prefix ends — the tools and the system prompt (once anything is cached), and the window
+ * segments ending the warm and the cached prefix; at most four, Anthropic's limit.
+ */
+export function chatRequest(req: InferRequest, markCache = false): ChatRequest {
+  const marks = markCache && req.cachePrefix !== undefined;
+  const { system, messages } = chatMessages(req, marks);
+  const cached = marks && req.cachePrefix!.cachedSegments > 0;
   return {
     model: req.model.model, system, messages,
     tools: req.functions.map((f) => ({ name: f.name, description: f.description, parameters: f.parameters })),
     toolChoice: 'auto', temperature: req.agent.temperature, seed: req.seed,
+    ...(cached ? { cacheBreaks: { tools: true, system: true } } : {}),
   };
 }
 
@@ -138,7 +155,7 @@ export function inferResult(req: InferRequest, provider: string, response: ChatR
     ...(usage ? { tokensIn } : {}),
     record: {
       provider,
-      reported: usage ? { tokensIn, tokensOut: usage.outputTokens, ...(usage.cachedInputTokens ? { cachedIn: usage.cachedInputTokens } : {}) } : null,
+      reported: usage ? { tokensIn, tokensOut: usage.outputTokens, ...(usage.cachedInputTokens ? { cachedIn: usage.cachedInputTokens } : {}), ...(usage.cacheWriteTokens ? { cacheWrite: usage.cacheWriteTokens } : {}) } : null,
       estimate: { tokensIn: req.estimatedTokensIn, tokensOut: estimateOut },
       response: recorded,
     },
@@ -203,7 +220,9 @@ export class ModelCpu implements Cpu {
     this.calls += 1;
     const partial = resume?.partial;
     const prefix = partial && endpoint.capabilities.assistantPrefix && partial.calls.length === 0 && partial.text.trim() !== '' ? partial.text : null;
-    const chat = prefix === null ? chatRequest(req) : { ...chatRequest(req), assistantPrefix: prefix };
+    // Anthropic caches only where the request marks it: on a model with prefixCache the kernel's prefix cache says where.
+    const turn = chatRequest(req, endpoint.wire === 'anthropic');
+    const chat = prefix === null ? turn : { ...turn, assistantPrefix: prefix };
     // The kernel's retry waits on virtual time; the endpoint is not asked again before its wall-clock not-before.
     let pacer = this.pacers.get(req.model.id);
     if (!pacer) this.pacers.set(req.model.id, (pacer = new EndpointPacer(this.options.clock ?? WALL_CLOCK)));

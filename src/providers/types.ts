@@ -47,11 +47,12 @@ export interface PriorToolCall {
   args: Record<string, unknown>;
 }
 
+/** `cacheBreak`: the prompt's cached prefix ends with this message (see {@link ChatRequest.cacheBreaks}). */
 export type ChatMessage =
-  | { role: 'user'; text: string }
-  | { role: 'assistant'; text: string; toolCalls?: readonly PriorToolCall[] }
+  | { role: 'user'; text: string; cacheBreak?: true }
+  | { role: 'assistant'; text: string; toolCalls?: readonly PriorToolCall[]; cacheBreak?: true }
   /** The result of a tool call, answering the call with id `toolCallId`. */
-  | { role: 'tool'; toolCallId: string; text: string; isError?: boolean };
+  | { role: 'tool'; toolCallId: string; text: string; isError?: boolean; cacheBreak?: true };
 
 export interface ChatRequest {
   /** The provider's own model name. */
@@ -72,6 +73,12 @@ export interface ChatRequest {
    * (see {@link ProviderCapabilities.assistantPrefix}).
    */
   assistantPrefix?: string;
+  /**
+   * Prompt-cache breakpoints for an API that caches only where the request says (Anthropic's
+   * `cache_control`): after the tool definitions, after the system prompt, and after each message
+   * with `cacheBreak`. Unset: no markers (an API that caches on its own ignores it).
+   */
+  cacheBreaks?: { tools: boolean; system: boolean };
 }
 
 /** One streamed piece, as it arrives. */

@@ -62,6 +62,18 @@ export interface InferRequest {
   estimatedTokensIn: number;
   /** Which call of this turn it is: 0 first, n after n failed ones (a replay answers each from the record). */
   attempt?: number;
+  /**
+   * The kernel's prefix-cache model of this prompt (its model declares `prefixCache`; undefined
+   * otherwise): the leading `context` segments warm before this request, and those cached once it
+   * is read. A provider whose cache needs markers (Anthropic's `cache_control`) puts them there.
+   */
+  cachePrefix?: CachePrefix;
+}
+
+/** Where the kernel's prefix cache says a prompt's cached prefix ends, in window segments (InferRequest.cachePrefix). */
+export interface CachePrefix {
+  warmSegments: number;
+  cachedSegments: number;
 }
 
 /**
@@ -73,9 +85,10 @@ export interface InferRecord {
   provider: string;
   /**
    * Token counts the provider reported (null: it reported none, the estimate was charged);
-   * `cachedIn`: of the input, those it served from its prompt cache (absent when it reported none).
+   * `cachedIn`: of the input, those it served from its prompt cache (absent when it reported none);
+   * `cacheWrite`: those it wrote to its cache (Anthropic's `cache_creation_input_tokens`; absent when none).
    */
-  reported: { tokensIn: number; tokensOut: number; cachedIn?: number } | null;
+  reported: { tokensIn: number; tokensOut: number; cachedIn?: number; cacheWrite?: number } | null;
   /** The tokenizer's estimate: the window before the call, the answer's text after it. */
   estimate: { tokensIn: number; tokensOut: number };
   /** The provider's answer as it came: text, tool calls, usage, finish reason, model id, timing (providers' ChatResponse). */

@@ -74,6 +74,8 @@ export function reportedCache(ctx: RunContext, p: Proc, result: InferResult): { 
 /**
  * Before a real model's `infer.completed`: the provider's cached tokens as `kv.reported` (once
  * per turn), replacing the modelled figures of the turn's last lookup in the agent's hit rate.
+ * A provider that reports its cache writes (Anthropic's `cache_creation_input_tokens`) gets them
+ * beside the tokens the lookup modelled as inserted, so the trace compares the two.
  */
 export function kvReportStep(ctx: RunContext, p: Proc, result: InferResult): KernelEvent | undefined {
   const rep = reportedCache(ctx, p, result);
@@ -81,9 +83,12 @@ export function kvReportStep(ctx: RunContext, p: Proc, result: InferResult): Ker
   const lastSeq = ctx.lastByAgent.get(p.id);
   const last = lastSeq === undefined ? undefined : ctx.log[lastSeq];
   if (last?.type === 'kv.reported' && last.turn === p.turn) return undefined;
-  const modelled = p.kv?.last?.turn === p.turn ? { promptTokens: p.kv.last.promptTokens, cachedTokens: p.kv.last.cachedTokens } : { promptTokens: 0, cachedTokens: 0 };
+  const lookup = p.kv?.last?.turn === p.turn ? p.kv.last : null;
+  const modelled = lookup ? { promptTokens: lookup.promptTokens, cachedTokens: lookup.cachedTokens } : { promptTokens: 0, cachedTokens: 0 };
   const rate = rateAfter(p, rep.promptTokens - modelled.promptTokens, rep.cachedTokens - modelled.cachedTokens);
-  return ctx.emit({ type: 'kv.reported', agent: p.id, model: p.model, turn: p.turn, promptTokens: rep.promptTokens, cachedTokens: rep.cachedTokens, modelled, rate });
+  const written = result.record?.reported?.cacheWrite;
+  const writes = written === undefined ? {} : { writtenTokens: written, modelledInserted: lookup?.insertedTokens ?? 0 };
+  return ctx.emit({ type: 'kv.reported', agent: p.id, model: p.model, turn: p.turn, promptTokens: rep.promptTokens, cachedTokens: rep.cachedTokens, modelled, rate, ...writes });
 }
 
 /**

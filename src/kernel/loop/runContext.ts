@@ -4,7 +4,7 @@
  * The Kernel owns one; the event sources (sources.ts) and the decisions they call read it.
  */
 import { cachedSliceCharge } from '../memory/prefixCache';
-import type { Cpu, Generation, InferRequest, InferResult } from '../cpu/cpu';
+import type { CachePrefix, Cpu, Generation, InferRequest, InferResult } from '../cpu/cpu';
 import type { FunctionDef } from '../cpu/calls';
 import { agentFunctions, memoryOffer } from './functions';
 import { attemptOf } from '../state/reduceFaults';
@@ -271,7 +271,14 @@ export function turnRequest(doc: RequestLookups, p: Proc, seed: number): InferRe
     agent, doc.models.get(p.model)!, p.turn, p.pc, seed, p.context, tools, p.followed, agent.systemPrompt, p.contextTokens,
     exec ? placeholders(p.vars) : p.vars, exec ? '$last' : p.last,
     () => agentFunctions(agent.id, tools, doc.tools, doc.spec.channels, memoryOffer(agent, doc.spec), agent.proc === true, agent.spawn === true), attemptOf(p),
+    cachePrefixOf(doc, p),
   );
+}
+
+/** Where the agent's last prefix-cache lookup says its prompt's cached prefix ends (undefined: its model declares no cache, or nothing was looked up). */
+function cachePrefixOf(doc: RequestLookups, p: Proc): CachePrefix | undefined {
+  const blocks = p.kv?.blocks;
+  return blocks && doc.models.get(p.model)?.prefixCache ? { warmSegments: blocks.warm, cachedSegments: blocks.cached } : undefined;
 }
 
 /**
@@ -296,6 +303,7 @@ class TurnRequest implements InferRequest {
     readonly last: string,
     private readonly buildFunctions: () => readonly FunctionDef[],
     readonly attempt: number,
+    readonly cachePrefix: CachePrefix | undefined,
   ) {}
 
   get functions(): readonly FunctionDef[] {

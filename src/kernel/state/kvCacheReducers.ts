@@ -49,7 +49,11 @@ export function undoPendingLookup(s: KernelState, e: EventOf<'infer.failed'>): v
   kv.lookups -= 1;
   kv.promptTokens -= pending.promptTokens;
   kv.cachedTokens -= pending.cachedTokens;
-  if (pending.undo) kv.last = pending.undo.last;
+  if (pending.undo) {
+    kv.last = pending.undo.last;
+    if (pending.undo.blocks) kv.blocks = pending.undo.blocks;
+    else delete kv.blocks;
+  }
   kv.pending = null;
 }
 
@@ -76,6 +80,7 @@ export const kvCacheReducers = {
     touchProc(s, e.agent);
     const kv = procKv(p);
     const last = kv.last;
+    const blocks = kv.blocks;
     let undo: LookupUndo | undefined;
     if (cache) {
       // The same plan the kernel emitted (its evictions were applied first): deterministic.
@@ -83,19 +88,20 @@ export const kvCacheReducers = {
       const plan = planLookup(cache, chain);
       undo = applyLookup(cache, chain, plan.hitBlocks, plan.insertBlocks, e.agent);
       if (kv.evicting) undo.evicted = kv.evicting;
+      kv.blocks = { warm: plan.hitBlocks, cached: plan.hitBlocks + plan.insertBlocks };
     }
     delete kv.evicting;
     kv.lookups += 1;
     kv.promptTokens += e.promptTokens;
     kv.cachedTokens += e.cachedTokens;
-    kv.pending = { promptTokens: e.promptTokens, cachedTokens: e.cachedTokens, ...(undo ? { undo: { cache: undo, last } } : {}) };
-    kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
+    kv.pending = { promptTokens: e.promptTokens, cachedTokens: e.cachedTokens, ...(undo ? { undo: { cache: undo, last, ...(blocks ? { blocks } : {}) } } : {}) };
+    kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens, insertedTokens: e.insertedTokens };
   },
   'kv.reported': (s, e) => {
     const kv = procKv(proc(s, e.agent));
     kv.promptTokens += e.promptTokens - e.modelled.promptTokens;
     kv.cachedTokens += e.cachedTokens - e.modelled.cachedTokens;
-    kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens };
+    kv.last = { turn: e.turn, promptTokens: e.promptTokens, cachedTokens: e.cachedTokens, ...(kv.last?.turn === e.turn && kv.last.insertedTokens !== undefined ? { insertedTokens: kv.last.insertedTokens } : {}) };
   },
   'mem.rotted': () => {},
 } satisfies SubsystemReducers;

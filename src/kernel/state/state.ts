@@ -144,12 +144,14 @@ export interface ProcKv {
     promptTokens: number;
     cachedTokens: number;
     /** What the lookup changed, and the `last` before it: taken back if its call fails before the prefill (absent in states stored before). */
-    undo?: { cache: LookupUndo; last: ProcKv['last'] };
+    undo?: { cache: LookupUndo; last: ProcKv['last']; blocks?: ProcKv['blocks'] };
   } | null;
   /** The figures of the turn's last lookup (what a provider's report replaces). */
-  last: { turn: number; promptTokens: number; cachedTokens: number } | null;
+  last: { turn: number; promptTokens: number; cachedTokens: number; insertedTokens?: number } | null;
   /** Blocks evicted for the lookup about to be made (`kv.evicted` before `kv.matched`), as they were. */
   evicting?: NamedBlock[];
+  /** The last lookup's chain: leading window segments warm before it and cached after it (InferRequest.cachePrefix). */
+  blocks?: { warm: number; cached: number };
 }
 
 /** A sub-agent's link to its spawner (kernel/loop/spawn.ts): the task it serves, its carved group, whether it has exited. */

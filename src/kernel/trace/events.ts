@@ -242,8 +242,10 @@ export type KernelEventBody =
    * A real model's provider reported how many prompt tokens it served from its cache (OpenAI
    * `cached_tokens`, Anthropic `cache_read_input_tokens`): they replace the modelled figures of
    * the turn (`modelled`) in the agent's hit rate; the cost on infer.completed prices them.
+   * `writtenTokens` (Anthropic `cache_creation_input_tokens`, when reported) beside
+   * `modelledInserted`, the tokens the lookup modelled as inserted.
    */
-  | { type: 'kv.reported'; agent: AgentId; model: string; turn: number; promptTokens: number; cachedTokens: number; modelled: { promptTokens: number; cachedTokens: number }; rate: number }
+  | { type: 'kv.reported'; agent: AgentId; model: string; turn: number; promptTokens: number; cachedTokens: number; modelled: { promptTokens: number; cachedTokens: number }; rate: number; writtenTokens?: number; modelledInserted?: number }
   /**
    * Context rot (cpu/contextRot.ts): the sim's answer this turn is a mistake, with probability `p`
    * from the declared `curve` at a window of `windowTokens` (`draw` < `p`): its `action` text is

@@ -22,6 +22,8 @@ export interface AnthropicStreamScript {
   inputTokens?: number;
   outputTokens?: number;
   cacheReadTokens?: number;
+  /** `cache_creation_input_tokens`: prompt tokens written to the cache (0 when unset). */
+  cacheWriteTokens?: number;
   /** Put a ping after message_start (the API does). Default true. */
   ping?: boolean;
 }
@@ -41,7 +43,7 @@ export function anthropicStream(s: AnthropicStreamScript): string[] {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: s.inputTokens ?? 10, cache_creation_input_tokens: 0, cache_read_input_tokens: s.cacheReadTokens ?? 0, output_tokens: 1 },
+        usage: { input_tokens: s.inputTokens ?? 10, cache_creation_input_tokens: s.cacheWriteTokens ?? 0, cache_read_input_tokens: s.cacheReadTokens ?? 0, output_tokens: 1 },
       },
     }),
   ];

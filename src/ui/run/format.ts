@@ -187,7 +187,7 @@ function summaryOf(e: KernelEvent): string {
     case 'kv.evicted':
       return `${e.model} · ${e.blocks.length} blocks, ${e.tokens} tok (of ${[...new Set(e.blocks.map((b) => b.owner))].join(', ')}) for ${e.need} tok · ${e.used}/${e.capacity}`;
     case 'kv.reported':
-      return `${e.model} · provider: ${e.cachedTokens}/${e.promptTokens} prompt tok cached (modelled ${e.modelled.cachedTokens}/${e.modelled.promptTokens}) · hit rate ${(e.rate * 100).toFixed(0)}%`;
+      return `${e.model} · provider: ${e.cachedTokens}/${e.promptTokens} prompt tok cached (modelled ${e.modelled.cachedTokens}/${e.modelled.promptTokens})${e.writtenTokens === undefined ? '' : ` · ${e.writtenTokens} tok written (modelled ${e.modelledInserted ?? 0})`} · hit rate ${(e.rate * 100).toFixed(0)}%`;
     case 'mem.rotted':
       return `${e.curve} rot at ${e.windowTokens} tok: p ${e.p.toFixed(3)} > draw ${e.draw.toFixed(3)} · ${e.action} took ${e.from}'s text`;
     case 'mem.evicted':
