@@ -43,6 +43,31 @@ async function editCoreInPlace(page: Page, head: number): Promise<void> {
   await expect(block).toContainText(EDITED);
 }
 
+/** The researcher's first turn after the edit at `head + 1` (the run played to its stop) was sent with EDITED, not NOTE: the Context view at its infer.started. */
+async function expectNextTurnSees(page: Page, head: number): Promise<void> {
+  await page.getByTestId('run-tab-events').click();
+  await page.getByTestId('filter-agent').selectOption('researcher');
+  await page.getByTestId('filter-type').selectOption('infer.started');
+  let turn = -1;
+  for (const row of await page.getByTestId('event-row').all()) {
+    const seq = Number(await row.getAttribute('data-seq'));
+    if (seq > head + 1) {
+      turn = seq;
+      break;
+    }
+  }
+  await page.getByTestId('filter-agent').selectOption('');
+  await page.getByTestId('filter-type').selectOption('');
+  expect(turn).toBeGreaterThan(head + 1);
+  await page.getByTestId('scrubber').fill(String(turn));
+  await page.getByTestId('run-tab-context').click();
+  await page.getByTestId('context-agent').selectOption('researcher');
+  await expect(page.getByTestId('context-sent')).toContainText(String(turn));
+  await expect(page.locator('[data-testid="context-segment"][data-kind="system"]')).toContainText(EDITED);
+  await expect(page.getByTestId('context-view')).toContainText(EDITED);
+  await expect(page.getByTestId('context-view')).not.toContainText(NOTE);
+}
+
 async function traceHash(page: Page): Promise<string> {
   const chip = page.getByTestId('run-trace-hash');
   await expect(chip).toHaveAttribute('data-hash', /^[0-9a-f]{16}$/);
@@ -69,25 +94,7 @@ test('pause, edit a core-memory block inline in the Memory view, apply to the sa
   const straight = await traceHash(page);
 
   // The researcher's next turn was asked with the edited block (the Context view at its infer.started).
-  await page.getByTestId('filter-agent').selectOption('researcher');
-  await page.getByTestId('filter-type').selectOption('infer.started');
-  let turn = -1;
-  for (const row of await page.getByTestId('event-row').all()) {
-    const seq = Number(await row.getAttribute('data-seq'));
-    if (seq > head + 1) {
-      turn = seq;
-      break;
-    }
-  }
-  await page.getByTestId('filter-agent').selectOption('');
-  await page.getByTestId('filter-type').selectOption('');
-  expect(turn).toBeGreaterThan(head + 1);
-  await page.getByTestId('scrubber').fill(String(turn));
-  await page.getByTestId('run-tab-context').click();
-  await page.getByTestId('context-agent').selectOption('researcher');
-  await expect(page.getByTestId('context-sent')).toContainText(String(turn));
-  await expect(page.getByTestId('context-view')).toContainText(EDITED);
-  await expect(page.getByTestId('context-view')).not.toContainText(NOTE);
+  await expectNextTurnSees(page, head);
 
   // Run B: the same edit at the same event, then the page reloads: the run is rebuilt from its
   // stored trace (the edit included) and played on. It replays to run A's trace hash.
@@ -103,5 +110,41 @@ test('pause, edit a core-memory block inline in the Memory view, apply to the sa
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 15_000 });
   expect(await traceHash(page)).toBe(straight);
+  expect(errors).toEqual([]);
+});
+
+test('pause, edit a core-memory block in the Context view where the prompt shows it, apply to the same run: the next turn is sent with it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const errors = await openStudio(page);
+  await addCoreBlock(page);
+  const head = await pauseAfterFirstTurn(page, 1);
+
+  // The prompt the researcher's first turn was sent: the document's block is in its system segment, editable there.
+  await page.getByTestId('run-tab-context').click();
+  await page.getByTestId('context-agent').selectOption('researcher');
+  const system = page.locator('[data-testid="context-segment"][data-kind="system"]');
+  await expect(system).toContainText(NOTE);
+  const block = system.locator('[data-testid="cx-core-block"][data-label="persona"]');
+  await expect(block).toContainText(NOTE);
+  await block.getByTestId('es-edit').click();
+  await block.getByTestId('es-draft').fill(EDITED);
+  await block.getByTestId('es-save').click();
+  await expect(page.getByTestId('es-pending-edit')).toHaveAttribute('data-kind', 'core.edit');
+  // Paused at the head: Apply records human.edited in this run, no fork.
+  await expect(page.getByTestId('es-apply')).toHaveAttribute('data-in-place', 'true');
+  await expect(page.getByTestId('apply-edits')).toBeInViewport();
+  await page.getByTestId('apply-edits').click();
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head + 1} / ${head + 1}`);
+  await expect(page.getByTestId('es-pending-edit')).toHaveCount(0);
+  // The turn already sent still shows what it was sent, marked as changed since.
+  await expect(system).toContainText(NOTE);
+  await expect(system.getByTestId('context-segment-moved')).toBeVisible();
+
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 15_000 });
+  await expectNextTurnSees(page, head);
+  await page.getByTestId('run-tab-events').click();
+  await expect(page.getByTestId('run-item')).toHaveCount(1); // in place: no fork
   expect(errors).toEqual([]);
 });

@@ -2,7 +2,8 @@ import { useMemo, useState } from 'react';
 import { useFixedRows } from '../run/useFixedRows';
 import { coreBlocksOf, type Segment } from '../../kernel';
 import { useAddEdit } from '../run/EditStateApply';
-import { EditStateText, SegmentAddForm } from '../run/EditStateText';
+import { SegmentAddForm } from '../run/EditStateText';
+import { CoreBlockEdits, SegmentEdit } from '../run/WindowEdits';
 import '../run/editState.css';
 import { useStudio } from '../../store';
 import { ArchiveBrowser } from './ArchiveBrowser';
@@ -88,12 +89,7 @@ export function MemoryView() {
               {addEdit && agent !== null && (
                 <details className="mv-edit" data-testid="mv-edit" open>
                   <summary className="rp-head">Core memory · {blocks.length} block{blocks.length === 1 ? '' : 's'} · add a segment</summary>
-                  {blocks.map((b) => (
-                    <div key={`${agent}:${b.label}@${cursor}`} className="es-item" data-testid="mv-core-block" data-label={b.label}>
-                      <div className="es-meta">core block {b.label} · {b.declared ? `declared, in ${b.segment}` : b.segment}</div>
-                      <EditStateText text={b.text} label={`${agent}'s core block ${b.label}`} testId="mv-core-text" onSave={(t) => addEdit({ kind: 'core.edit', agent, label: b.label, text: t })} />
-                    </div>
-                  ))}
+                  <CoreBlockEdits blocks={blocks} agent={agent} cursor={cursor} add={addEdit} testId="mv" />
                   <SegmentAddForm key={`${agent}@${cursor}`} agent={agent} onAdd={(text, fact) => addEdit({ kind: 'segment.add', agent, text, ...(fact ? { fact: true } : {}) })} />
                 </details>
               )}
@@ -109,14 +105,7 @@ export function MemoryView() {
                   <div className="rp-dim" data-testid="segment-validity">validity {chosen.validity.toFixed(2)} by {chosen.validityBy.check}: {chosen.validityBy.reason}</div>
                 )}
                 {addEdit && agent !== null && inWindow && chosen.kind !== 'system' && chosen.kind !== 'core' ? (
-                  <EditStateText
-                    key={`${chosen.id}@${cursor}`}
-                    text={chosen.text}
-                    label={`segment ${chosen.id}`}
-                    testId="mv-segment-text"
-                    onSave={(t) => addEdit({ kind: 'segment.edit', agent, segment: chosen.id, text: t })}
-                    onRemove={() => addEdit({ kind: 'segment.remove', agent, segment: chosen.id })}
-                  />
+                  <SegmentEdit key={`${chosen.id}@${cursor}`} agent={agent} segment={chosen} add={addEdit} testId="mv-segment-text" />
                 ) : (
                   <pre className="rp-pre">{chosen.text}</pre>
                 )}

@@ -1,7 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { studio } from '../../bridge/client';
 import type { ContextAnswer } from '../../bridge/api';
+import { coreBlocksOf, type CoreBlockView, type PromptSegment, type StateEdit } from '../../kernel';
 import { useStudio } from '../../store';
+import { useAddEdit } from './EditStateApply';
+import { SegmentAddForm } from './EditStateText';
+import { CoreBlockEdits, SegmentEdit } from './WindowEdits';
+import './editState.css';
 import './watch.css';
 
 /** The agent the view follows: the one picked, else the agent of the event at the cursor, else the first agent. */
@@ -12,11 +17,52 @@ function useAgent(picked: string | null): string | null {
   return atCursor ?? agents[0] ?? null;
 }
 
+/** What the view can edit: the agent's window at the cursor (the state edits apply to), by segment id, and its core blocks. */
+interface Editable {
+  agent: string;
+  cursor: number;
+  add(e: StateEdit): void;
+  /** The text of each segment in the window at the cursor, by id. */
+  atCursor: ReadonlyMap<string, string>;
+  blocks: readonly CoreBlockView[];
+}
+
+/**
+ * A window segment's text as sent, with the Memory view's edits when the segment is in the
+ * window at the cursor with the same text: the core blocks in it by their labels (the document's
+ * blocks live in the system segment; the prompt itself is the document's), any other segment by its id.
+ */
+function SegmentText({ s, edit }: { s: PromptSegment; edit: Editable | null }) {
+  const plain = <pre className="cx-seg-text">{s.text}</pre>;
+  if (!edit) return plain;
+  const now = edit.atCursor.get(s.id);
+  if (now !== s.text) {
+    return (
+      <>
+        {plain}
+        <div className="rp-dim" data-testid="context-segment-moved">{now === undefined ? `Not in the window at #${edit.cursor}.` : `Changed since it was sent; the Memory view edits it as it is at #${edit.cursor}.`}</div>
+      </>
+    );
+  }
+  if (s.kind === 'system' || s.kind === 'core') {
+    const blocks = edit.blocks.filter((b) => b.segment === s.id);
+    return (
+      <>
+        {(s.kind === 'system' || blocks.length === 0) && plain}
+        <CoreBlockEdits blocks={blocks} agent={edit.agent} cursor={edit.cursor} add={edit.add} testId="cx" />
+      </>
+    );
+  }
+  return <SegmentEdit key={`${s.id}@${edit.cursor}`} agent={edit.agent} segment={s} add={edit.add} testId="cx-segment-text" />;
+}
+
 /**
  * Context the way the model saw it: for the agent at the cursor, the prompt its CPU was sent at
  * its latest turn (the kernel's own request builder, asked through the worker): system prompt,
  * window segments in order with token counts and the event that put each there; on a real CPU
- * the request body as the provider sends it (no key is ever in a body).
+ * the request body as the provider sends it (no key is ever in a body). Core blocks and window
+ * segments are edited here as in the Memory view (the same components and kernel edits), against
+ * the state at the cursor: the agent's next turn is sent with them.
  */
 export function ContextView() {
   const runId = useStudio((s) => s.runId);
@@ -28,6 +74,11 @@ export function ContextView() {
   const agent = useAgent(picked);
   const [answer, setAnswer] = useState<{ key: string; view: ContextAnswer | null; error?: string } | null>(null);
   const key = `${runId}\u0000${cursor}\u0000${agent}\u0000${head >= cursor}`;
+  const proc = useStudio((s) => (agent === null ? undefined : s.cursorState?.procs[agent]));
+  const addEdit = useAddEdit();
+  // The window at the cursor, derived once per state: the edits resolve against it.
+  const atCursor = useMemo(() => (proc ? { atCursor: new Map(proc.context.map((x) => [x.id, x.text] as const)), blocks: coreBlocksOf(proc) } : null), [proc]);
+  const edit: Editable | null = addEdit && atCursor && agent !== null ? { agent, cursor, add: addEdit, ...atCursor } : null;
 
   useEffect(() => {
     if (runId === null || agent === null || cursor < 0) return;
@@ -78,6 +129,11 @@ export function ContextView() {
         <>
           <div className="rp-head">System prompt</div>
           <pre className="cx-system" data-testid="context-system">{view.system || '(none)'}</pre>
+          {edit && (
+            <div className="rp-dim" data-testid="context-edit">
+              Core blocks and segments edit here as in the Memory view, at event #{cursor} (the cursor): {agent}'s next turn is sent with them.
+            </div>
+          )}
           <div className="rp-head">
             Window: {view.segments.length} segments, {total} tokens
           </div>
@@ -119,12 +175,13 @@ export function ContextView() {
                     )}
                   </td>
                   <td>
-                    <pre className="cx-seg-text">{s.text}</pre>
+                    <SegmentText s={s} edit={edit} />
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {edit && <SegmentAddForm key={`${edit.agent}@${cursor}`} agent={edit.agent} onAdd={(text, fact) => edit.add({ kind: 'segment.add', agent: edit.agent, text, ...(fact ? { fact: true } : {}) })} />}
           {view.functions.length > 0 && view.provider !== 'sim' && (
             <>
               <div className="rp-head">Functions offered</div>

@@ -3,6 +3,7 @@ import type { EventOf, KernelState, StateEdit } from '../../kernel';
 import { useStudio } from '../../store';
 import { EditStateApply, useAddEdit } from './EditStateApply';
 import { EditStateText, SegmentAddForm } from './EditStateText';
+import { SegmentEdit } from './WindowEdits';
 import './editState.css';
 
 const MAX_CHUNKS = 50;
@@ -31,13 +32,7 @@ function AgentWindow({ state, agent, add }: { state: KernelState; agent: string;
           ) : seg.kind === 'core' ? (
             <EditStateText text={seg.text} label={`core block ${seg.source.slice(5)}`} testId="es-core" onSave={(t) => add({ kind: 'core.edit', agent, label: seg.source.slice(5), text: t })} />
           ) : (
-            <EditStateText
-              text={seg.text}
-              label={`segment ${seg.id}`}
-              testId="es-segment-text"
-              onSave={(t) => add({ kind: 'segment.edit', agent, segment: seg.id, text: t })}
-              onRemove={() => add({ kind: 'segment.remove', agent, segment: seg.id })}
-            />
+            <SegmentEdit agent={agent} segment={seg} add={add} testId="es-segment-text" />
           )}
         </div>
       ))}
