@@ -60,3 +60,18 @@ describe('the context view’s kept replay (ContextCache)', () => {
     expect(cache.replayed('r')).toBe(-1);
   });
 });
+
+describe('the context view’s wire body', () => {
+  it('shows the cache_control markers an Anthropic endpoint is sent on a model with prefixCache', async () => {
+    const k = await run('kv-cache', 1);
+    // The same run's prompt, as the body an Anthropic endpoint for its model would get.
+    const onAnthropic = { ...k.document, models: k.document.models.map((m) => ({ ...m, provider: 'anthropic' as const })) };
+    const turn = k.events.filter((e) => e.type === 'kv.matched' && e.agent === 'reviewer-1' && e.hitBlocks > 1).at(-1)!;
+    const view = promptAt(k.document, k.seed, k.events, turn.seq + 1, 'reviewer-1');
+    const body = answerOf(onAnthropic, view)!.wire!.body as { system: unknown; messages: Array<{ content: Array<Record<string, unknown>> }> };
+    expect(body.system).toEqual([expect.objectContaining({ type: 'text', cache_control: { type: 'ephemeral' } })]);
+    const marked = body.messages.flatMap((m) => m.content).filter((b) => b.cache_control);
+    expect(marked.length).toBeGreaterThanOrEqual(1);
+    expect(marked.length).toBeLessThanOrEqual(2);
+  });
+});

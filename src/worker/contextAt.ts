@@ -25,7 +25,8 @@ export function answerOf(spec: HarnessSpec, view: PromptView | null): ContextAns
   let wire: ContextAnswer['wire'] = null;
   if (model && model.provider !== 'sim') {
     const format = wireOf(model);
-    const chat = chatRequest(request);
+    // Anthropic's body carries the cache markers the provider sends (on a model with prefixCache).
+    const chat = chatRequest(request, format === 'anthropic');
     wire = { format, body: format === 'anthropic' ? anthropicRequestBody(chat) : openAiRequestBody(chat) };
   }
   return { ...rest, wire };
