@@ -4,7 +4,7 @@
  */
 import type { Proc } from '../state/state';
 import { countTokens } from '../tokens';
-import { toolClassFor, type ToolIO, type ToolOutcome } from '../tools/toolClass';
+import { storeAccessOf, toolClassFor, type ToolIO, type ToolOutcome } from '../tools/toolClass';
 import type { McpPort } from '../tools/mcp';
 import { DURABLE_TOOL, PROC_TOOL, toolTrust } from '../spec';
 import { promotable, promotedHandle } from '../trust/durable';
@@ -34,10 +34,11 @@ export function decideCall(ctx: RunContext, p: Proc): KernelEvent {
   const decision = decisionRecord(gate, call.taint ?? []);
   const base = { agent: p.id, callId: call.callId, tool: call.tool, decision };
   if (decision.effect === 'deny') return ctx.emit({ type: 'tool.denied', ...base });
-  // A chunk written into a store passes the store's region like an artifact write (before a person is asked to approve it).
-  const store = cls?.writes?.(spec, { agent: p.id, tool: call.tool, args: call.args, newId: newIdOf(call) });
-  if (store != null) {
-    const refused = regionRefusal(ctx.s, ctx.spec.regions, p.id, `store:${store}`, 'write', { callId: call.callId, tool: call.tool });
+  // A chunk written into a store, or a search of one, passes the store's region like an artifact
+  // write or a lazy fault (before a person is asked to approve it): refused, no result enters the window.
+  const touched = storeAccessOf(cls, spec, { agent: p.id, tool: call.tool, args: call.args, newId: newIdOf(call) });
+  if (touched !== null) {
+    const refused = regionRefusal(ctx.s, ctx.spec.regions, p.id, touched.ref, touched.access, { callId: call.callId, tool: call.tool });
     if (refused !== null) return ctx.emit(refused);
   }
   if (decision.effect === 'ask') return ctx.emit({ type: 'tool.asked', ...base });

@@ -5,5 +5,5 @@
  * one is refused (`region.stale`) until the agent re-acquires it.
  */
 export { accessOf, backingOf, mayRead, mayWrite, regionFor, type RegionAccess } from './regionMap';
-export { applyRegionFault, dropHandle, regionRefusal, withRegion } from './regionFault';
+export { applyRegionFault, dropHandle, regionRefusal, regionVerdict, withRegion, type RegionVerdict } from './regionFault';
 export { handleKey, regionEntry, type RegionFault, type RegionHandle, type RegionState, type RegionsState } from './regionState';

@@ -122,6 +122,51 @@ describe('regions over a store: archival_insert', () => {
   });
 });
 
+/** A guest holding a capability to read the store `notes` (built-in archival_search) and a declared search tool over it. */
+function searched(regions: Doc['regions']): Doc {
+  const caps = [{ target: 'notes', access: 'read' as const }, { target: 'lookup', access: 'use' as const }];
+  return {
+    stores: [{ id: 'notes', name: 'Notes', documents: [{ text: 'the vault code is 4417' }] }],
+    tools: [{ id: 'lookup', name: 'lookup', impl: { kind: 'search', store: 'notes' } }],
+    agents: [{
+      id: 'guest', name: 'G', model: 'm', capabilities: caps,
+      behaviour: [{ op: 'search', store: 'notes', query: 'vault code', as: 'a' }, { op: 'call', tool: 'lookup', args: { query: 'vault code' }, as: 'b' }, { op: 'finish', text: 'a={{var.a}} b={{var.b}}' }],
+    }],
+    ...(regions ? { regions } : {}),
+  } as Doc;
+}
+
+const vault = (guest: 'none' | 'r') => [{ id: 'vault', kind: 'store' as const, match: 'notes', access: { guest } }];
+
+describe('regions over a store: archival_search', () => {
+  it('refuses a search of a store region the agent may not read, as region.denied, and no chunk enters its window', async () => {
+    const t = await new TestKernel(harness(searched(vault('none')))).runToStop();
+    const denied = t.events('region.denied');
+    // The built-in call and the declared search tool alike, ending the calls they refused.
+    expect(denied.map((e) => [e.agent, e.region, e.ref, e.access, e.permission, e.tool])).toEqual([
+      ['guest', 'vault', 'store:notes', 'read', 'none', 'archival_search'],
+      ['guest', 'vault', 'store:notes', 'read', 'none', 'lookup'],
+    ]);
+    expect(denied.map((e) => e.callId)).toEqual(t.events('tool.called').map((e) => e.callId));
+    expect(t.events('tool.returned')).toHaveLength(0);
+    const window = t.state.procs.guest!.context;
+    expect(window.filter((x) => x.kind === 'retrieved')).toHaveLength(0);
+    expect(window.some((x) => x.text.includes('4417'))).toBe(false);
+    expect(t.state.procs.guest!.finished).not.toContain('4417');
+    expect(window.some((x) => x.text.startsWith('read of store:notes (archival_search) refused: guest holds "none" on region vault'))).toBe(true);
+    const rows = auditRows(t.events()).filter((r) => r.callId !== undefined);
+    expect(rows.map((r) => [r.outcome, r.authority.module])).toEqual([['denied', 'region'], ['denied', 'region']]);
+  });
+
+  it('returns the same chunks in a region the agent may read, and without regions', async () => {
+    for (const regions of [vault('r'), undefined]) {
+      const t = await new TestKernel(harness(searched(regions))).runToStop();
+      expect(t.events('region.denied')).toHaveLength(0);
+      expect(t.state.procs.guest!.context.filter((x) => x.kind === 'retrieved').map((x) => x.text)).toEqual(['the vault code is 4417', 'the vault code is 4417']);
+    }
+  });
+});
+
 describe('regions in the document', () => {
   it('names a permission for an agent that does not exist, at its path', async () => {
     const { parseHarness } = await import('../spec');

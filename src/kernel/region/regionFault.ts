@@ -8,30 +8,50 @@
 import type { RegionSpec } from '../spec/schema';
 import type { KernelState } from '../state/state';
 import type { EventOf, KernelEventBody } from '../trace/events';
-import { accessOf, backingOf, mayRead, mayWrite, regionFor } from './regionMap';
+import { accessOf, backingOf, mayRead, mayWrite, regionFor, type RegionAccess } from './regionMap';
 import { handleKey, regionEntry, type RegionFault, type RegionsState } from './regionState';
 
 type FaultBody = Extract<KernelEventBody, { type: 'mem.faulted' }>;
 
+/** What the permission of the region holding a reference says about one access, in words the agent and the studio show. */
+export interface RegionVerdict {
+  region: string;
+  permission: RegionAccess;
+  allowed: boolean;
+  detail: string;
+}
+
+/**
+ * The region's verdict on `agent`'s read or write of `ref`, or undefined when no declared region holds it.
+ * The one place the permission is judged: regionRefusal decides with it, explainAccess explains with it.
+ * `call` names the system call making the access (its tool is named in the words).
+ */
+export function regionVerdict(regions: readonly RegionSpec[] | undefined, agent: string, ref: string, access: 'read' | 'write', call?: { tool: string }): RegionVerdict | undefined {
+  const region = regionFor(regions, ref);
+  if (region === undefined) return undefined;
+  const permission = accessOf(region, agent);
+  const allowed = access === 'read' ? mayRead(permission) : mayWrite(permission);
+  const by = call === undefined ? '' : ` (${call.tool})`;
+  const detail = `${access} of ${ref}${by} ${allowed ? 'allowed' : 'refused'}: ${agent} holds "${permission}" on region ${region.id} (${backingOf(region)})`;
+  return { region: region.id, permission, allowed, detail };
+}
+
 /**
  * The refusal of `agent`'s read or write of `ref` by its region (permission, then a stale handle), or null: go on.
- * `call` names the system call making the access (a store write by archival_insert): the refusal ends that call.
+ * `call` names the system call making the access (a store search or insert): the refusal ends that call. A call
+ * takes no handle (only a lazy fault does), so only the permission can refuse it.
  */
 export function regionRefusal(s: Readonly<KernelState>, regions: readonly RegionSpec[] | undefined, agent: string, ref: string, access: 'read' | 'write', call?: { callId: string; tool: string }): KernelEventBody | null {
-  const region = regionFor(regions, ref);
-  if (region === undefined) return null;
-  const permission = accessOf(region, agent);
-  if (access === 'read' ? !mayRead(permission) : !mayWrite(permission)) {
-    const by = call === undefined ? '' : ` (${call.tool})`;
-    const detail = `${access} of ${ref}${by} refused: ${agent} holds "${permission}" on region ${region.id} (${backingOf(region)})`;
-    return { type: 'region.denied', agent, region: region.id, ref, access, permission, detail, ...(call === undefined ? {} : { callId: call.callId, tool: call.tool }) };
-  }
-  if (access === 'write') return null;
-  const st = s.regions?.[region.id];
+  const verdict = regionVerdict(regions, agent, ref, access, call);
+  if (verdict === undefined) return null;
+  const { region, permission, allowed, detail } = verdict;
+  if (!allowed) return { type: 'region.denied', agent, region, ref, access, permission, detail, ...(call === undefined ? {} : { callId: call.callId, tool: call.tool }) };
+  if (access === 'write' || call !== undefined) return null;
+  const st = s.regions?.[region];
   const held = st?.handles[handleKey(agent, ref)];
   if (st === undefined || held === undefined || held.generation === st.generation) return null;
-  const detail = `stale handle ${held.id} to ${ref}: taken at generation ${held.generation}, region ${region.id} is at generation ${st.generation} (a fault dropped its lock since); re-acquire it by reading ${ref} again`;
-  return { type: 'region.stale', agent, region: region.id, ref, handle: held.id, handleGeneration: held.generation, generation: st.generation, detail };
+  const stale = `stale handle ${held.id} to ${ref}: taken at generation ${held.generation}, region ${region} is at generation ${st.generation} (a fault dropped its lock since); re-acquire it by reading ${ref} again`;
+  return { type: 'region.stale', agent, region, ref, handle: held.id, handleGeneration: held.generation, generation: st.generation, detail: stale };
 }
 
 /** The fault with what it did to its region (none outside a region): a retry drops the lock, a mapped page acquires a handle. */

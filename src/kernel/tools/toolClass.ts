@@ -65,6 +65,22 @@ export interface ToolClass {
    * Pure; asked by the syscall choke point (loop/syscalls.ts) before the call runs, for the region check.
    */
   writes?(spec: ToolSpec | undefined, call: ToolCall): string | null;
+  /**
+   * The store the call would read chunks from into the window, when it reads one (left out: it reads no store).
+   * Pure; asked by the syscall choke point (loop/syscalls.ts) before the call runs, for the region check.
+   */
+  reads?(spec: ToolSpec | undefined, call: ToolCall): string | null;
+}
+
+/**
+ * The store a call touches and how (its class's writes op, else its reads op), or null: the
+ * `store:ID` reference the region check takes (loop/syscalls.ts decides with it; explainAccess explains with it).
+ */
+export function storeAccessOf(cls: ToolClass | undefined, spec: ToolSpec | undefined, call: ToolCall): { ref: string; access: 'read' | 'write' } | null {
+  const written = cls?.writes?.(spec, call);
+  if (written != null) return { ref: `store:${written}`, access: 'write' };
+  const read = cls?.reads?.(spec, call);
+  return read != null ? { ref: `store:${read}`, access: 'read' } : null;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
@@ -103,6 +119,7 @@ const searchTool: ToolClass = {
     if (spec?.impl.kind !== 'search') return { ok: false, result: 'not a search tool' };
     return searchStore(io, spec.impl.store, str(call.args.query), spec.impl.topK);
   },
+  reads: (spec) => (spec?.impl.kind === 'search' ? spec.impl.store : null),
 };
 
 const insertTool: ToolClass = {
@@ -123,6 +140,7 @@ const builtinSearch: ToolClass = {
   target: (_spec, call) => (typeof call.args.store === 'string' ? { target: call.args.store, access: 'read' } : { error: 'archival_search needs a "store" argument' }),
   latency: () => 50,
   execute: (_spec, call, _state, io) => searchStore(io, str(call.args.store), str(call.args.query), 3),
+  reads: (_spec, call) => (typeof call.args.store === 'string' ? call.args.store : null),
 };
 
 const builtinInsert: ToolClass = {

@@ -183,7 +183,7 @@ export type KernelEventBody =
   | { type: 'mem.faulted'; agent: AgentId; mode: 'explicit' | 'lazy'; ref: string; outcome: 'zero-fill' | 'archive' | 'cow' | 'retry' | 'failed'; text: string; tokens: number; trust: 'trusted' | 'untrusted'; valid: boolean; as?: string; detail: string; taint?: string[]; region?: RegionFault }
   /**
    * A read or write refused by a region's permission (kernel/region): `permission` is what the agent holds there; `detail` reaches its window as a tool result.
-   * `callId`/`tool`: a system call made the access (archival_insert into a store): the call ends here, as on tool.denied.
+   * `callId`/`tool`: a system call made the access (archival_insert into a store, archival_search of one): the call ends here, as on tool.denied.
    */
   | { type: 'region.denied'; agent: AgentId; region: string; ref: string; access: 'read' | 'write'; permission: 'none' | 'r' | 'rw'; detail: string; callId?: string; tool?: string }
   /**

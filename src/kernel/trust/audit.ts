@@ -103,7 +103,7 @@ export class AuditLog {
         break;
       }
       case 'region.denied':
-        // A store write by a system call refused by its region: the call's row ends denied, by the region.
+        // A store write or search by a system call refused by its region: the call's row ends denied, by the region.
         if (e.callId === undefined) break;
         this.updateCall(e.callId, e.seq, () => ({
           row: { outcome: 'denied', authority: { rule: `region ${e.region}`, scope: '', module: 'region' } },
