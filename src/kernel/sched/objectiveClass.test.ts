@@ -106,7 +106,7 @@ describe('the objective class picks exactly as the O(n) ranking did', () => {
   it('while aging agents overtake one another, exactly at and between the crossings', () => {
     // Urgencies and enqueue times on grids: many lines meet exactly at the grid times picked at.
     const agentsArb = fc.array(fc.record({ u: fc.constantFrom(0.5, 1, 1.5, 2, 3, 4), q: fc.constantFrom(1, 2), at: fc.nat(40) }), { minLength: 2, maxLength: 40 });
-    const stepsArb = fc.array(fc.record({ ms: fc.constantFrom(125, 250, 250, 1000, 0.5), pick: fc.boolean(), back: fc.nat(40) }), { minLength: 1, maxLength: 80 });
+    const stepsArb = fc.array(fc.record({ ms: fc.constantFrom(125, 250, 250, 1000, 0.5), pick: fc.boolean(), back: fc.nat(40), charge: fc.nat(60), tokens: fc.constantFrom(1, 16, 640) }), { minLength: 1, maxLength: 80 });
     const formArb = fc.record({ urgencyWeight: fc.constantFrom(0.5, 1, 2), qualityWeight: fc.constantFrom(0, 1, 3), form: fc.constant('product' as const) });
     fc.assert(
       fc.property(formArb, agentsArb, stepsArb, (objective, agents, steps) => {
@@ -118,6 +118,11 @@ describe('the objective class picks exactly as the O(n) ranking did', () => {
         for (const step of steps) {
           now += step.ms;
           expect(cls.pickNext(rq, now)).toBe(referencePick(rq, now));
+          // A queued agent charged (its quality per token moves while it waits, once it has run).
+          if (step.charge < agents.length) {
+            cls.account(rq, `a${step.charge}`, step.tokens, now);
+            expect(cls.pickNext(rq, now)).toBe(referencePick(rq, now));
+          }
           if (!step.pick) continue;
           const a = cls.pickNext(rq, now);
           if (a === null) continue;

@@ -174,7 +174,7 @@ export const objectiveClass: SchedClass<ObjectiveQueue> = Object.freeze<SchedCla
     if (queued) {
       // Its quality per token moved while it waits: re-decide its path.
       noteInputs(rq, i);
-      setLeaf(rq, i, true);
+      setLeaf(rq, i, true, true);
     }
   },
   sleep: (rq, agent, now) => void leave(rq, agent, SLEEPING, now),
