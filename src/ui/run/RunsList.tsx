@@ -8,7 +8,7 @@ import { useFixedRows } from './useFixedRows';
 
 /** Past this many runs the list is windowed: rows of one pinned height (run.css), only those in view exist. */
 const WINDOW_FROM = 60;
-const RUN_ROW = 76;
+const RUN_ROW = 92;
 
 const shortId = (id: string) => id.slice(0, 8);
 
@@ -57,56 +57,58 @@ const RunItem = memo(function RunItem({ run, selected, top }: { run: RunMeta; se
         <span className="rp-badge" data-status={run.status} data-tone={run.status === 'stopped' ? stopTone(run.stopReason) : undefined}>{run.status}</span>
         {naming ? <RunNameInput run={run} onDone={() => setNaming(false)} /> : run.name ? <strong data-testid="run-name">{run.name}</strong> : null}
         <span>{shortId(run.id)}</span>
-        <span className="rp-spacer" />
-        <button
-          type="button"
-          data-testid="run-rename"
-          title="Name this run"
-          aria-label={`Name run ${shortId(run.id)}`}
-          onClick={(e) => {
-            stop(e);
-            setNaming(true);
-          }}
-        >
-          ✎
-        </button>
-        <button
-          type="button"
-          data-testid="run-pin"
-          aria-pressed={run.pinned === true}
-          title={run.pinned ? 'Unpin this run' : 'Pin this run to the top of the list'}
-          aria-label={`${run.pinned ? 'Unpin' : 'Pin'} run ${shortId(run.id)}`}
-          onClick={(e) => {
-            stop(e);
-            void labelRun(run.id, { pinned: !run.pinned });
-          }}
-        >
-          {run.pinned ? '★' : '☆'}
-        </button>
-        <button
-          type="button"
-          data-testid="run-export-trace"
-          title="Download this run's trace as JSONL (declared secrets redacted; what the document's allocator classes keep out of files withheld)"
-          aria-label={`Download the trace of run ${shortId(run.id)}`}
-          onClick={(e) => {
-            stop(e);
-            void exportRunTrace(run.id, false).catch((err: unknown) => useStudio.getState().notify({ level: 'error', message: `Could not export the trace: ${err instanceof Error ? err.message : String(err)}` }));
-          }}
-        >
-          ⤓
-        </button>
-        <button
-          type="button"
-          data-testid="run-delete"
-          title="Delete this run and its events"
-          aria-label={`Delete run ${shortId(run.id)}`}
-          onClick={(e) => {
-            stop(e);
-            if (window.confirm(`Delete run ${shortId(run.id)} and its ${run.head + 1} events?`)) void deleteRun(run.id);
-          }}
-        >
-          ✕
-        </button>
+        {/* One group, so at the column's 200px it wraps whole to its own line instead of clipping Delete. */}
+        <span className="rp-run-actions">
+          <button
+            type="button"
+            data-testid="run-rename"
+            title="Name this run"
+            aria-label={`Name run ${shortId(run.id)}`}
+            onClick={(e) => {
+              stop(e);
+              setNaming(true);
+            }}
+          >
+            ✎
+          </button>
+          <button
+            type="button"
+            data-testid="run-pin"
+            aria-pressed={run.pinned === true}
+            title={run.pinned ? 'Unpin this run' : 'Pin this run to the top of the list'}
+            aria-label={`${run.pinned ? 'Unpin' : 'Pin'} run ${shortId(run.id)}`}
+            onClick={(e) => {
+              stop(e);
+              void labelRun(run.id, { pinned: !run.pinned });
+            }}
+          >
+            {run.pinned ? '★' : '☆'}
+          </button>
+          <button
+            type="button"
+            data-testid="run-export-trace"
+            title="Download this run's trace as JSONL (declared secrets redacted; what the document's allocator classes keep out of files withheld)"
+            aria-label={`Download the trace of run ${shortId(run.id)}`}
+            onClick={(e) => {
+              stop(e);
+              void exportRunTrace(run.id, false).catch((err: unknown) => useStudio.getState().notify({ level: 'error', message: `Could not export the trace: ${err instanceof Error ? err.message : String(err)}` }));
+            }}
+          >
+            ⤓
+          </button>
+          <button
+            type="button"
+            data-testid="run-delete"
+            title="Delete this run and its events"
+            aria-label={`Delete run ${shortId(run.id)}`}
+            onClick={(e) => {
+              stop(e);
+              if (window.confirm(`Delete run ${shortId(run.id)} and its ${run.head + 1} events?`)) void deleteRun(run.id);
+            }}
+          >
+            ✕
+          </button>
+        </span>
       </div>
       <div className="rp-sub">
         seed {run.seed} · head {run.head}
