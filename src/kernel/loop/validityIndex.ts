@@ -11,7 +11,8 @@
  * verdict: `verify` and `judge` are due at once, `stale` is due at a virtual time (a timer heap,
  * read at each step: the clock moves in jumps, the check speaks at the first step at or past
  * it), `contradiction` is due while the segment and a fact of the same window name the subject
- * with a value (a count of such facts per check). An agent with a due pair is in `due`, by place
+ * with a value (a count of such facts per check); with `recheck`, a pair found valid stays open and
+ * is due again when the newest such fact is another than the one it agreed with. An agent with a due pair is in `due`, by place
  * in document order. Reading a changed window costs its length, as the event that changed it
  * did (it copied the window); an agent that ends drops its pairs.
  *
@@ -50,6 +51,8 @@ interface Watched {
   timers: number[];
   /** Per check index (contradiction checks only): the text names the subject with a value. */
   names: boolean[];
+  /** Per check index (contradiction with `recheck`, found valid): the fact it agreed with; a newer one makes it due again. */
+  agreed: (string | undefined)[];
   stamp: number;
 }
 
@@ -67,6 +70,9 @@ interface AgentWatch {
   facts: Map<string, Fact>;
   /** Per probe: facts of the window that name its subject with a value. */
   factCount: number[];
+  /** Per probe: the last and the one before last such fact in window order (what a `recheck` check compares with). */
+  newest: (string | null)[];
+  second: (string | null)[];
   due: number;
 }
 
@@ -130,7 +136,7 @@ export class ValidityIndex {
       return;
     }
     if (w === undefined) {
-      w = { context: null, watched: new Map(), facts: new Map(), factCount: this.probes.map(() => 0), due: 0 };
+      w = { context: null, watched: new Map(), facts: new Map(), factCount: this.probes.map(() => 0), newest: this.probes.map(() => null), second: this.probes.map(() => null), due: 0 };
       this.agents[rank] = w;
     }
     if (p.context !== w.context) this.read(w, rank, p.context, s.now);
@@ -198,16 +204,23 @@ export class ValidityIndex {
     const stamp = ++this.stamp;
     let factsChanged = false;
     const touched: Watched[] = [];
+    const newest = this.probes.map((): string | null => null);
+    const second = this.probes.map((): string | null => null);
     for (const seg of context) {
       if (seg.fact && this.probes.length > 0) {
-        const f = w.facts.get(seg.id);
+        let f = w.facts.get(seg.id);
         if (f === undefined || f.text !== seg.text) {
           if (f !== undefined) this.countFact(w, f, -1);
-          const fresh: Fact = { text: seg.text, names: this.probes.map((c) => namesSubject(seg.text, c)), stamp };
-          w.facts.set(seg.id, fresh);
-          this.countFact(w, fresh, 1);
+          f = { text: seg.text, names: this.probes.map((c) => namesSubject(seg.text, c)), stamp };
+          w.facts.set(seg.id, f);
+          this.countFact(w, f, 1);
           factsChanged = true;
         } else f.stamp = stamp;
+        for (let pr = 0; pr < f.names.length; pr++) {
+          if (!f.names[pr]) continue;
+          second[pr] = newest[pr] ?? null;
+          newest[pr] = seg.id;
+        }
       }
       if (!seg.source.startsWith('archive:')) continue;
       const id = storeOf(seg);
@@ -235,6 +248,9 @@ export class ValidityIndex {
       w.watched.delete(id);
     }
     w.context = context;
+    // (The newest facts change only with the facts themselves: factsChanged covers them.)
+    w.newest = newest;
+    w.second = second;
     // Whether a contradiction may speak depends on the window's facts: when they changed, every open one is weighed again.
     if (this.probes.length === 0) return;
     for (const x of factsChanged ? w.watched.values() : touched) this.weighContradictions(w, x);
@@ -246,7 +262,8 @@ export class ValidityIndex {
     const probes = this.probeOf.get(store)!;
     const x: Watched = {
       seg, store, open: new Array<boolean>(n).fill(false), due: new Array<boolean>(n).fill(false), dueCount: 0,
-      timers: new Array<number>(n).fill(-1), names: probes.map((pr) => pr >= 0 && namesSubject(seg.text, this.probes[pr]!)), stamp,
+      timers: new Array<number>(n).fill(-1), names: probes.map((pr) => pr >= 0 && namesSubject(seg.text, this.probes[pr]!)),
+      agreed: new Array<string | undefined>(n).fill(undefined), stamp,
     };
     this.openChecks(w, rank, x, now);
     return x;
@@ -262,7 +279,7 @@ export class ValidityIndex {
       x.names = probes.map((pr) => pr >= 0 && namesSubject(seg.text, this.probes[pr]!));
       again = true;
     }
-    if (seg.checked !== old.checked || seg.t !== old.t) {
+    if (seg.checked !== old.checked || seg.t !== old.t || seg.agreed !== old.agreed) {
       this.closeChecks(w, x);
       this.openChecks(w, rank, x, now);
       again = true;
@@ -270,14 +287,22 @@ export class ValidityIndex {
     return again;
   }
 
-  /** Opens the segment's checks without a verdict: verify and judge due now, stale on its timer, contradiction weighed later. */
+  /**
+   * Opens the segment's checks without a verdict: verify and judge due now, stale on its timer,
+   * contradiction weighed later; and a `recheck` contradiction that found it valid (weighed later too).
+   */
   private openChecks(w: AgentWatch, rank: number, x: Watched, now: number): void {
     const checks = x.store.validity!.checks;
     const done = x.seg.checked ?? [];
     for (let i = 0; i < checks.length; i++) {
-      if (done.includes(i)) continue;
-      x.open[i] = true;
       const c = checks[i]!;
+      x.agreed[i] = undefined;
+      if (done.includes(i)) {
+        const agreed = c.kind === 'contradiction' && c.recheck ? x.seg.agreed?.find((a) => a.index === i) : undefined;
+        if (agreed === undefined) continue;
+        x.agreed[i] = agreed.fact;
+      }
+      x.open[i] = true;
       if (c.kind === 'stale') {
         if (now - x.seg.t >= c.lifetimeMs) this.setDue(w, x, i, true);
         else {
@@ -314,6 +339,13 @@ export class ValidityIndex {
     for (let i = 0; i < probes.length; i++) {
       const pr = probes[i]!;
       if (pr < 0 || !x.open[i]) continue;
+      const agreed = x.agreed[i];
+      if (agreed !== undefined) {
+        // Found valid with recheck: due once the newest other fact naming the subject is not the one it agreed with.
+        const other = w.newest[pr] === x.seg.id ? w.second[pr] : w.newest[pr];
+        this.setDue(w, x, i, x.names[i] === true && other !== null && other !== agreed);
+        continue;
+      }
       // A fact-tagged segment of the store is not compared with itself.
       const own = x.seg.fact && w.facts.get(x.seg.id)?.names[pr] === true ? 1 : 0;
       this.setDue(w, x, i, x.names[i] === true && w.factCount[pr]! - own > 0);
@@ -337,6 +369,8 @@ export class ValidityIndex {
     w.watched.clear();
     w.facts.clear();
     w.factCount.fill(0);
+    w.newest.fill(null);
+    w.second.fill(null);
     w.context = null;
     w.due = 0;
   }

@@ -61,7 +61,10 @@ function runCheck(ctx: RunContext, p: Proc, seg: Segment, store: StoreSpec, inde
     }
     case 'contradiction': {
       const v = contradictionVerdict(seg, p.context, check)!;
-      return record(v, { contradiction: { subject: check.subject, value: v.claimed, fact: v.fact, factValue: v.factValue } });
+      // recheck: a chunk found valid is asked again when a newer fact names the subject; the reason says so.
+      const agreed = seg.agreed?.find((a) => a.index === index);
+      const reason = agreed === undefined ? v.reason : `${v.reason} (checked again: it agreed with fact ${agreed.fact}, ${v.fact} is newer)`;
+      return record({ ...v, reason }, { contradiction: { subject: check.subject, value: v.claimed, fact: v.fact, factValue: v.factValue, ...(check.recheck ? { recheck: true as const } : {}) } });
     }
     case 'verify':
       return verify(ctx, p, seg, check, record);

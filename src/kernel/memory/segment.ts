@@ -40,6 +40,8 @@ export interface Segment extends ContextEntry {
   truth?: number;
   /** Which of its store's checks (by index) gave a verdict on it: each decides once. */
   checked?: number[];
+  /** Contradiction checks with `recheck` (by index) that found it valid, and the fact each agreed with: a newer fact asks again. */
+  agreed?: { index: number; fact: string }[];
   /** The check that set its validity last, and why, in one line (the Memory view shows it). */
   validityBy?: { check: string; reason: string };
 }

@@ -42,8 +42,11 @@ export function nextUnchecked(
     if (!store?.validity) continue;
     const done = seg.checked ?? [];
     for (let index = 0; index < store.validity.checks.length; index++) {
-      if (done.includes(index)) continue;
       const check = store.validity.checks[index]!;
+      if (done.includes(index)) {
+        if (check.kind === 'contradiction' && check.recheck && recheckDue(seg, context, index, check)) return { seg, store, index, check };
+        continue;
+      }
       // Staleness has nothing to say before the lifetime ran out; a contradiction, before a fact names the subject.
       if (check.kind === 'stale' && now - seg.t < check.lifetimeMs) continue;
       if (check.kind === 'contradiction' && contradictionVerdict(seg, context, check) === null) continue;
@@ -51,6 +54,17 @@ export function nextUnchecked(
     }
   }
   return null;
+}
+
+/**
+ * A contradiction check with `recheck` that found the segment valid speaks again once the newest
+ * fact of the window naming the subject is another than the one it agreed with.
+ */
+export function recheckDue(seg: Segment, context: readonly Segment[], index: number, check: Extract<ValidityCheckSpec, { kind: 'contradiction' }>): boolean {
+  const agreed = seg.agreed?.find((a) => a.index === index);
+  if (agreed === undefined) return false;
+  const v = contradictionVerdict(seg, context, check);
+  return v !== null && v.fact !== agreed.fact;
 }
 
 /** Stale once its age in the window (virtual ms since it entered) reaches the declared lifetime. */
@@ -82,7 +96,8 @@ export function valueOf(text: string, pattern: string): string | null {
  * Contradiction with a fact, by a declared comparison: the segment and a fact-tagged segment of
  * the same window both mention `subject` and the first match of `value` in each differs (compared
  * case-insensitively). Same value: valid. Null (no verdict yet) when the segment does not mention
- * the subject or has no value, or no fact of the window mentions the subject with a value.
+ * the subject or has no value, or no fact of the window mentions the subject with a value. The
+ * fact compared with is the first in window order, or with `recheck` the newest (the last).
  */
 export function contradictionVerdict(
   seg: Pick<Segment, 'text' | 'id'>,
@@ -92,7 +107,9 @@ export function contradictionVerdict(
   if (!mentions(seg.text, check.subject)) return null;
   const claimed = valueOf(seg.text, check.value);
   if (claimed === null) return null;
-  for (const f of context) {
+  const n = context.length;
+  for (let i = 0; i < n; i++) {
+    const f = context[check.recheck ? n - 1 - i : i]!;
     if (!f.fact || f.id === seg.id || !mentions(f.text, check.subject)) continue;
     const factValue = valueOf(f.text, check.value);
     if (factValue === null) continue;

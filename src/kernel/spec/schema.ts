@@ -372,7 +372,8 @@ const validPattern = (v: string): boolean => {
  * One validity check a store declares for the chunks it hands out (memory/validityChecks.ts):
  * `stale` after `lifetimeMs` of virtual time in the window; `contradiction` when the chunk and a
  * fact-tagged segment of the same window both name `subject` with different values (the first
- * match of `value`, a case-insensitive regular expression); `verify` asks `tool` (a sim or search
+ * match of `value`, a case-insensitive regular expression; with `recheck`, the newest such fact,
+ * and a chunk found valid is judged again when a newer one enters); `verify` asks `tool` (a sim or search
  * tool, with argument `text`, decided by the policy stack as the agent's own call) and its result
  * sets validity (a number 0..1, else 0 when it matches `invalidIf`, else 1); `judge` asks a real
  * model `rubric` about the chunk (pass 1, fail 0; recorded, a replay never asks again).
@@ -383,6 +384,8 @@ export const ValidityCheckSchema = z.discriminatedUnion('kind', [
     kind: z.literal('contradiction'),
     subject: z.string().min(1),
     value: z.string().min(1).refine(validPattern, 'a regular expression (JavaScript syntax) that matches the value'),
+    /** Compare with the newest fact naming the subject, and judge a chunk found valid again when a newer one enters its window. Absent: the first fact, one verdict. */
+    recheck: z.boolean().optional(),
   }),
   z.object({
     kind: z.literal('verify'),

@@ -45,10 +45,18 @@ export const memoryReducers = {
     const at = p.context.findIndex((x) => x.id === e.segment);
     if (at < 0) return;
     const old = p.context[at]!;
-    const checked = [...(old.checked ?? []), e.index];
+    // A re-checked contradiction (recheck) speaks again for an index it already holds.
+    const checked = old.checked?.includes(e.index) ? old.checked : [...(old.checked ?? []), e.index];
     // The why the Memory view shows: the check that lowered it last, else the first check that said anything.
     const why = e.validity < e.before || old.validityBy === undefined;
     const seg: Segment = { ...old, validity: e.validity, checked, ...(why ? { validityBy: { check: e.check, reason: e.reason } } : {}) };
+    // recheck: a valid verdict remembers the fact it agreed with (a newer one asks again); an invalid one is final.
+    if (e.contradiction?.recheck) {
+      const agreed = (old.agreed ?? []).filter((a) => a.index !== e.index);
+      if (e.verdict === 'valid') agreed.push({ index: e.index, fact: e.contradiction.fact });
+      if (agreed.length > 0) seg.agreed = agreed;
+      else delete seg.agreed;
+    }
     p.context = replacedAt(p.context, at, immutable(seg));
     if (e.evicted) takeOut(p, [seg.id]);
     // The judge's call is the run's spending, as a goal's judge.

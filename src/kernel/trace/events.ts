@@ -174,7 +174,8 @@ export type KernelEventBody =
     type: 'mem.validity'; agent: AgentId; segment: string; store: string; check: ValidityCheckSpec['kind']; index: number;
     verdict: 'valid' | 'invalid' | 'unknown'; before: number; validity: number; evicted: boolean; reason: string;
     stale?: { ageMs: number; lifetimeMs: number };
-    contradiction?: { subject: string; value: string; fact: string; factValue: string };
+    /** `recheck`: the check declares it (compared with the newest fact; a valid verdict is asked again when a newer fact enters). */
+    contradiction?: { subject: string; value: string; fact: string; factValue: string; recheck?: true };
     verify?: { tool: string; result: string; decision: DecisionRecord };
     judge?: { model: string; reason?: string; answer?: string; record?: InferRecord; failure?: CpuFailure };
     charge?: SliceCharge;
