@@ -13,6 +13,7 @@ import { groupLeft } from '../sched/spawnBudget';
 import { spawnTree } from '../state/spawnTree';
 import { narrowCaps } from '../trust/spawnCaps';
 import { specDigests } from '../trust/digest';
+import { procSnapshot } from '../proc';
 import type { Handle } from '../trust/types';
 
 function example(file: string, edit?: (doc: Record<string, any>) => void): HarnessSpec {
@@ -146,6 +147,12 @@ describe('spawn: a unique handle moves to the child', () => {
     expect(after.seq).toBeGreaterThan(exited.seq);
     expect(after.decision.grant).toBe('h1');
     expect(t.state.handles.h1!.lentTo).toBeUndefined();
+  });
+
+  it('/proc shows the spawner its lent handle and whom it is lent to', async () => {
+    const t = new TestKernel(moving());
+    await t.runUntil('agent.spawned', { child: 'researcher' });
+    expect(procSnapshot(t.state, t.kernel.document, 'lead')!.handles).toEqual([expect.objectContaining({ id: 'h1', live: true, lentTo: 'researcher' })]);
   });
 
   it('a lent handle cannot be lent again: a second unique grant on it is refused (caps-widen) while the first child holds it', async () => {

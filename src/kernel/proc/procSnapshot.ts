@@ -103,6 +103,7 @@ export function procSnapshot(state: Readonly<KernelState>, spec: Pick<HarnessSpe
   const handles = held.map((h) => ({
     id: h.id, target: h.target, kind: h.kind, access: h.access, lease: h.lease, expiresAt: h.expiresAt, live: isLive(h, s.now),
     ended: h.ended === null ? null : `t=${h.ended.t}: ${h.ended.reason}`,
+    ...(h.lentTo === undefined ? {} : { lentTo: h.lentTo }),
   }));
 
   const goals = spec.goals

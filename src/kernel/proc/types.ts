@@ -74,8 +74,8 @@ export interface ProcSnapshot {
   call: { tool: string; decided: boolean; asked: boolean } | null;
   /** Open A2A tasks: those it asked (it waits for the server) and those it serves (the client waits for it). */
   tasks: { id: string; client: string; server: string; state: string; role: 'client' | 'server' }[];
-  /** Its capability handles in issue order, with their leases. */
-  handles: { id: string; target: string; kind: Handle['kind']; access: Handle['access']; lease: Handle['lease']; expiresAt: number | null; live: boolean; ended: string | null }[];
+  /** Its capability handles in issue order, with their leases (`lentTo`: a unique handle moved to that sub-agent until it exits). */
+  handles: { id: string; target: string; kind: Handle['kind']; access: Handle['access']; lease: Handle['lease']; expiresAt: number | null; live: boolean; ended: string | null; lentTo?: string }[];
   /** The goals of its scope and the harness's, with their truth now and why. */
   goals: { id: string; name: string; scope: string; met: boolean; why: string }[];
   /** Its prompts' prefix-cache figures (lookups, prompt and cached tokens, hit rate, warm tokens now); absent when its model declares no cache. */
