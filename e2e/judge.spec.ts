@@ -66,7 +66,7 @@ test('a judge goal asks its model on the endpoint, shows the verdict at the goal
   await expect(row).toContainText('model critic judged artifact "report": pass — it thanks the reader.');
 
   await page.reload();
-  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved', { timeout: 20_000 }) // a reload reopens the project from IndexedDB: seconds on a loaded machine;
   await page.getByTestId('run-tab-termination').click();
   await expect(page.getByTestId('goal-row-polite')).toContainText('pass — it thanks the reader.');
   expect(server.count('/v1/chat/completions')).toBe(2);

@@ -95,7 +95,7 @@ test('Settings: add an endpoint, Test lists its models, a refused key names the 
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await page.reload();
-  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved', { timeout: 20_000 }) // a reload reopens the project from IndexedDB: seconds on a loaded machine;
   await page.getByTestId('settings-button').focus();
   await page.keyboard.press('Enter');
   await expect(renamed).toContainText('key stored');
@@ -243,7 +243,7 @@ test('a real run as a new user: tokens stream live; stepping back, scrubbing, re
 
   // A reload replays the finished run from storage: its events are all there, nothing is asked.
   await page.reload();
-  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved', { timeout: 20_000 }) // a reload reopens the project from IndexedDB: seconds on a loaded machine;
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped');
   await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head} / ${head}`);
   await page.getByTestId('filter-type').selectOption('infer.completed');
