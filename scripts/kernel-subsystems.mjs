@@ -52,7 +52,7 @@ export const KERNEL_SUBSYSTEMS = {
   specHash: { uses: ['spec', 'trace'] },
   kernel: { uses: ['ids', 'rng', 'spec', 'tokens', 'memory', 'cpu', 'tools', 'trust', 'sched', 'ipc', 'term', 'state', 'trace', 'loop', 'proc', 'specHash'] },
   // Explains a trust decision by starting the document as a run (the Policy view asks it).
-  explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel'] },
+  explainAccess: { uses: ['spec', 'tools', 'trust', 'state', 'kernel', 'region'] },
   // The injection suite's scoring (CLI and studio): defence settings and the attack check; runs are the caller's.
   injectionSuite: { uses: ['spec'], types: ['trace'] },
   // Runs a kernel to its stop with asks answered by a rule (the CLI's run and the studio's suite scoring).

@@ -65,7 +65,7 @@ export { effectiveRules, decide, policyIssues, rulesModule } from './trust/rules
 export { parseMatcher, matches, mainArg, type Matcher, type MatcherParse } from './trust/matcher';
 export { runHooks, checkModules, type HookTrail } from './trust/hooks';
 export { TrustGate, type GateResult } from './trust/gate';
-export { explainAccess, type AccessKind, type ExplainCall } from './explainAccess';
+export { explainAccess, type AccessExplanation, type AccessKind, type ExplainCall } from './explainAccess';
 export { DEFENCES, UTILITY_KEPT, attackSucceeded, parseSuiteIndex, scoreSuite, scoresOf, suiteAim, withDefence, type Defence, type SuiteAim, type SuiteEntry, type SuiteResult, type SuiteRun, type SuiteRunner, type SuiteScore } from './injectionSuite';
 export { UNATTENDED_EVENT_CAP, cliAnswers, runToStop, type RunToStopOptions, type RunToStopResult } from './runToStop';
 export { storeTier } from './spec/schema';
