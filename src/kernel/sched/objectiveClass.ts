@@ -27,18 +27,7 @@ import { numberParam, type SchedClass, type SchedEntity, type SchedParam, type S
 
 /** The objective runqueue of one model (JSON data); the tournament fields are filled for `product` only. */
 export interface ObjectiveQueue extends TournamentQueue {
-  slice: number;
-  objective: Objective;
   ids: EntityIndex;
-  state: number[];
-  urgency: number[];
-  quality: number[];
-  /** Enqueue time (ms). */
-  t: number[];
-  /** Tokens served, and the picks they came in (tokens per turn = served / picks). */
-  served: number[];
-  picks: number[];
-  order: number[];
   seq: number;
   size: number;
 }

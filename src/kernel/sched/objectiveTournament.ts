@@ -48,7 +48,9 @@ export interface TournamentQueue {
   state: number[];
   urgency: number[];
   quality: number[];
+  /** Enqueue time (ms). */
   t: number[];
+  /** Tokens served, and the picks they came in (tokens per turn = served / picks). */
   served: number[];
   picks: number[];
   order: number[];
