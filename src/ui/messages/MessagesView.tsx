@@ -54,6 +54,11 @@ export function MessagesView({ events, cursor, agents, onSelectEvent, onSend, ca
         ) : (
           <>
             {model.lifelines.length === 0 && <div className="rp-empty">No agent at the cursor.</div>}
+            {model.lifelines.length > 0 && model.messages.length === 0 && (
+              <div className="rp-empty" data-testid="no-messages">
+                No message before the cursor: an arrow appears here when an agent sends one (msg.sent).
+              </div>
+            )}
             <SequenceDiagram model={model} full={full} trace={events[0]} activeSeq={cursor} cursorT={cursorT} onSelect={onSelectEvent} />
           </>
         )}
