@@ -25,3 +25,81 @@ test('every button of a run in the runs list is inside the runs column, Delete i
   }
   expect(errors).toEqual([]);
 });
+
+/** Visible text in `root` set in a font smaller than 11 px: "size tag "text"" per element. */
+async function smallText(root: Locator): Promise<string[]> {
+  return root.evaluate((el) => {
+    const out: string[] = [];
+    for (const e of el.querySelectorAll('*')) {
+      const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+      if (!own || e.closest('svg')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const size = parseFloat(getComputedStyle(e).fontSize);
+      if (size < 11) out.push(`${size}px ${e.tagName.toLowerCase()} "${e.textContent!.trim().slice(0, 30)}"`);
+    }
+    return out;
+  });
+}
+
+test('the run panel sets no text under 11 px: who wrote an artifact, and which check judged a segment', async ({ page }) => {
+  const errors = await openStudio(page);
+  await runToStop(page);
+  // The research team's writer publishes its report: "by writer @ seq" beside the name.
+  await expect(page.getByTestId('run-panel').locator('.rp-artifact-name small').first()).toBeVisible();
+  expect(await smallText(page.getByTestId('run-panel'))).toEqual([]);
+
+  await page.getByTestId('projects-button').click();
+  await page.getByTestId('example-distractors-checked').click();
+  await expect(page.getByTestId('lesson-panel')).toContainText('Distractors, checked');
+  await runToStop(page);
+  await page.getByTestId('run-tab-memory').click();
+  // The memo's validity, set by the store's contradiction check, named beside it.
+  await expect(page.getByTestId('validity-why').first()).toBeVisible();
+  expect(await smallText(page.getByTestId('run-panel'))).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('the Messages view of a run without messages says why its lanes are empty', async ({ page }) => {
+  const errors = await openStudio(page);
+  // Group chat: the agents take turns in their groups and send no message to one another.
+  await page.getByTestId('projects-button').click();
+  await page.getByTestId('example-groupchat').click();
+  await expect(page.getByTestId('lesson-panel')).toContainText('Group chat');
+  await runToStop(page);
+  await page.getByTestId('run-tab-messages').click();
+  await expect(page.getByTestId('sequence-diagram')).toBeVisible();
+  await expect(page.getByTestId('no-messages')).toBeVisible();
+  await expect(page.getByTestId('no-messages')).toContainText('No message before the cursor');
+
+  // The research team's planner messages the researcher: the note goes once the arrow is there.
+  await page.getByTestId('projects-button').click();
+  await page.getByTestId('example-research-team').click();
+  await expect(page.getByTestId('lesson-panel')).toContainText('Research team');
+  await runToStop(page);
+  await page.getByTestId('run-tab-messages').click();
+  await expect(page.getByTestId('sequence-diagram')).toBeVisible();
+  await expect(page.getByTestId('no-messages')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test.describe('first run', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('the tour marks the run views on their tab row, not on a toolbar button above it', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('first-run-tour')).toBeVisible({ timeout: 15_000 });
+    const marker = page.getByTestId('tour-marker-3');
+    await expect(marker).toBeVisible();
+    const m = await box(marker);
+    const tabs = await box(page.getByRole('tablist', { name: 'Run views' }));
+    const middle = (m.top + m.bottom) / 2;
+    expect(middle, 'marker 3 is level with the tab row').toBeGreaterThanOrEqual(tabs.top);
+    expect(middle).toBeLessThanOrEqual(tabs.bottom);
+    for (const button of await page.getByTestId('run-panel').locator('.rp-toolbar button').all()) {
+      const b = await box(button);
+      const overlaps = m.left < b.right && m.right > b.left && m.top < b.bottom && m.bottom > b.top;
+      expect(overlaps, `marker 3 covers "${await button.innerText()}"`).toBe(false);
+    }
+  });
+});

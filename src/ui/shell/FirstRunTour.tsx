@@ -12,6 +12,8 @@ interface Stop {
   n: number;
   /** Where the marker sits; a stop whose target is not on the page has no marker. */
   selector: string;
+  /** Above the target's centre (default), or just right of it: the run views' tab row has the toolbar right above it. */
+  place?: 'above' | 'right';
   title: string;
   text: string;
 }
@@ -19,7 +21,7 @@ interface Stop {
 const STOPS: readonly Stop[] = [
   { n: 1, selector: '[data-testid="run-button"]', title: 'Run', text: 'runs the harness in a Web Worker on the offline sim CPU (F8).' },
   { n: 2, selector: '[data-testid="scrubber"]', title: 'The scrubber', text: 'travels in time: drag it, or click any event; Back (F9) steps back.' },
-  { n: 3, selector: '[role="tablist"][aria-label="Run views"]', title: 'The views', text: 'Scheduler, Memory, Permissions, Messages and Termination all follow the same cursor. Double-click a tab to maximise the panel.' },
+  { n: 3, selector: '[role="tablist"][aria-label="Run views"] [role="tab"]:last-child', place: 'right', title: 'The views', text: 'Scheduler, Memory, Permissions, Messages and Termination all follow the same cursor. Double-click a tab to maximise the panel.' },
   { n: 4, selector: '[data-testid="shortcuts-button"]', title: '?', text: '(the Keys button) lists every key of the debugger.' },
 ];
 
@@ -73,8 +75,9 @@ export function FirstRunTour() {
       {STOPS.map((s, i) => {
         const r = rects[i];
         if (!r || r.width === 0) return null;
+        const at = s.place === 'right' ? { left: r.right + 6, top: r.top + r.height / 2 - 10 } : { left: r.left + r.width / 2 - 10, top: Math.max(0, r.top - 22) };
         return (
-          <span key={s.n} className="hs-tour__marker" style={{ left: r.left + r.width / 2 - 10, top: Math.max(0, r.top - 22) }} data-testid={`tour-marker-${s.n}`} aria-hidden="true">
+          <span key={s.n} className="hs-tour__marker" style={at} data-testid={`tour-marker-${s.n}`} aria-hidden="true">
             {s.n}
           </span>
         );
