@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { useStudio } from '../../store';
 import { downloadText } from '../shared/download';
+import { FileButton } from '../shared/FileButton';
 import { newExperiment } from './definition';
 import { DefinitionPanel } from './DefinitionPanel';
 import { EXAMPLE_EXPERIMENTS, loadExampleExperiment } from './examples';
@@ -22,7 +23,6 @@ function Toolbar() {
   const phase = useExperiments((s) => s.phase);
   const doc = useStudio((s) => s.doc);
   const projectName = useStudio((s) => s.projectName);
-  const fileInput = useRef<HTMLInputElement>(null);
   const idle = phase === 'idle';
   return (
     <div className="ex-toolbar">
@@ -57,23 +57,12 @@ function Toolbar() {
           </option>
         ))}
       </select>
-      <button type="button" className="hs-btn" disabled={!idle} onClick={() => fileInput.current?.click()} data-testid="exp-import">
+      <FileButton
+        accept=".json,application/json" inputLabel="Import an experiment with its results" testId="exp-import" inputTestId="exp-import-input" disabled={!idle}
+        onFiles={([f]) => void f!.text().then((t) => importExperimentFile(t, f!.name))}
+      >
         Import
-      </button>
-      <input
-        ref={fileInput}
-        type="file"
-        accept=".json,application/json"
-        className="hs-visually-hidden"
-        tabIndex={-1}
-        aria-label="Import an experiment with its results"
-        data-testid="exp-import-input"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void f.text().then((t) => importExperimentFile(t, f.name));
-        }}
-      />
+      </FileButton>
       <button type="button" className="hs-btn" disabled={!selected || !idle} onClick={() => void exportSelected().then((x) => x && downloadText(x.name, x.text, 'application/json'))} data-testid="exp-export" title="The experiment with its results, as one file">
         Export
       </button>

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { studio } from '../../bridge/client';
 import type { SignatureStanding, TrustedKeySummary } from '../../bridge/api';
 import { parseTrustedKeysFile, trustedKeysFileText } from '../../kernel';
 import { useStudio } from '../../store';
 import { downloadText } from '../shared/download';
+import { FileButton } from '../shared/FileButton';
 
 type Scope = 'org' | 'project';
 
@@ -25,7 +26,6 @@ export function TrustedKeys() {
   const [scope, setScope] = useState<Scope>('project');
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     if (projectId === null) return;
@@ -120,23 +120,13 @@ export function TrustedKeys() {
         <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={exportKeys} disabled={keys.length === 0} data-testid="trusted-keys-export" title="Save these keys as a trusted-keys file (harness run --trusted-keys FILE reads it)">
           Export
         </button>
-        <button type="button" className="hs-btn hs-btn--small hs-btn--ghost" onClick={() => fileInput.current?.click()} data-testid="trusted-keys-import" title="Trust every key of a trusted-keys file (harness keys writes one) for the scope chosen">
+        <FileButton
+          className="hs-btn hs-btn--small hs-btn--ghost" accept=".json,application/json" inputLabel="Import a trusted-keys file" testId="trusted-keys-import" inputTestId="trusted-keys-import-input"
+          title="Trust every key of a trusted-keys file (harness keys writes one) for the scope chosen"
+          onFiles={([f]) => void f!.text().then((t) => importKeys(t, f!.name, scope))}
+        >
           Import
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          className="hs-visually-hidden"
-          tabIndex={-1}
-          aria-label="Import a trusted-keys file"
-          data-testid="trusted-keys-import-input"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void f.text().then((t) => importKeys(t, f.name, scope));
-          }}
-        />
+        </FileButton>
       </form>
       {note && (
         <div className="hs-muted" role="status" data-testid="trusted-keys-note">

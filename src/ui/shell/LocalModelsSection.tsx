@@ -3,10 +3,11 @@
  * browser's private file system with visible progress, listed with what its header says, and
  * offered as an endpoint on every real model ("local: NAME").
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { addLocalModel, formatBytes, refreshLocalModels, removeLocalModel, useLocalModels } from './localModels';
 import type { LocalModelSummary } from '../../bridge/api';
 import { ConfirmDelete } from '../shared/ConfirmDelete';
+import { FileButton } from '../shared/FileButton';
 
 function LocalModelRow({ m }: { m: LocalModelSummary }) {
   return (
@@ -30,12 +31,11 @@ function LocalModelRow({ m }: { m: LocalModelSummary }) {
 
 export function LocalModelsSection() {
   const { models, adding, error, status } = useLocalModels();
-  const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   useEffect(() => {
     refreshLocalModels().catch(() => undefined);
   }, []);
-  const add = (files: FileList | null | undefined): void => {
+  const add = (files: Iterable<File> | ArrayLike<File> | null | undefined): void => {
     for (const f of Array.from(files ?? [])) void addLocalModel(f);
   };
   const pct = adding && adding.total > 0 ? Math.floor((adding.written / adding.total) * 100) : 0;
@@ -61,23 +61,9 @@ export function LocalModelsSection() {
           add(e.dataTransfer.files);
         }}
       >
-        <button type="button" className="hs-btn" onClick={() => input.current?.click()} disabled={adding !== null} data-testid="local-model-pick">
+        <FileButton accept=".gguf" inputLabel="GGUF model file" testId="local-model-pick" inputTestId="local-model-input" disabled={adding !== null} onFiles={(files) => add(files)}>
           Add a GGUF file…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          accept=".gguf"
-          className="hs-visually-hidden"
-          tabIndex={-1}
-          aria-label="GGUF model file"
-          data-testid="local-model-input"
-          onChange={(e) => {
-            const files = e.target.files;
-            add(files);
-            e.target.value = '';
-          }}
-        />
+        </FileButton>
         <span className="hs-muted">
           or drop one here. A GGUF (llama.cpp’s model format) runs in this browser on the local CPU (WebAssembly): no server, no key, no network. It is copied into this browser’s private storage.
         </span>

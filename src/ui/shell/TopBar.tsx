@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useStudio } from '../../store';
 import type { SaveStatus } from '../../store/documentSlice';
 import { exportCurrent, importFile } from './projectActions';
 import { isTraceFileName, openTraceFile } from '../run/traceFile';
 import { flushSave } from './autosave';
 import { LocalCpuStatus } from './LocalModelsSection';
+import { FileButton } from '../shared/FileButton';
 
 const STATUS_TEXT: Record<SaveStatus, string> = {
   saved: 'Saved',
@@ -75,7 +76,6 @@ export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments, onOp
   const redoLabel = useStudio((s) => s.future.at(-1)?.label);
   const issueCount = useStudio((s) => s.issues.length);
   const cannotRunCount = useStudio((s) => s.runIssues.length);
-  const fileInput = useRef<HTMLInputElement>(null);
   const mod = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 
   return (
@@ -90,23 +90,13 @@ export function TopBar({ onOpenProjects, onOpenSettings, onOpenExperiments, onOp
         Projects
       </button>
       <div className="hs-topbar__group" role="group" aria-label="File">
-        <button type="button" className="hs-btn" onClick={() => fileInput.current?.click()} data-testid="import-button" title="Import a .harness.json file, or open a .jsonl(.gz) trace as a run (or drop one on the page)">
+        <FileButton
+          accept=".json,application/json,.jsonl,.ndjson,.gz" inputLabel="Import harness file" testId="import-button" inputTestId="import-input"
+          title="Import a .harness.json file, or open a .jsonl(.gz) trace as a run (or drop one on the page)"
+          onFiles={([file]) => void (isTraceFileName(file!.name) ? openTraceFile(file!) : importFile(file!))}
+        >
           Import
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json,.jsonl,.ndjson,.gz"
-          className="hs-visually-hidden"
-          tabIndex={-1}
-          aria-label="Import harness file"
-          data-testid="import-input"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void (isTraceFileName(file.name) ? openTraceFile(file) : importFile(file));
-          }}
-        />
+        </FileButton>
         <button type="button" className="hs-btn" onClick={() => void exportCurrent()} disabled={!hasProject} data-testid="export-button" title="Download the document as .harness.json">
           Export
         </button>
