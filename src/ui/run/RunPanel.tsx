@@ -118,17 +118,18 @@ const CompareView = lazy(() => import('./CompareView').then((m) => ({ default: m
 const SlabView = lazy(() => import('./SlabView').then((m) => ({ default: m.SlabView })));
 
 type RunView = 'events' | 'scheduler' | 'memory' | 'slabs' | 'context' | 'permissions' | 'messages' | 'termination' | 'edit' | 'compare';
-const VIEWS: readonly { id: RunView; label: string }[] = [
-  { id: 'events', label: 'Events' },
-  { id: 'scheduler', label: 'Scheduler' },
-  { id: 'memory', label: 'Memory' },
-  { id: 'slabs', label: 'Slabs' },
-  { id: 'context', label: 'Context' },
-  { id: 'permissions', label: 'Permissions' },
-  { id: 'messages', label: 'Messages' },
-  { id: 'termination', label: 'Termination' },
-  { id: 'edit', label: 'Edit state' },
-  { id: 'compare', label: 'Compare' },
+/** Each view's label, and what it shows (its tab's tooltip: "Slabs" or "Edit state" alone tell a newcomer little). */
+const VIEWS: readonly { id: RunView; label: string; about: string }[] = [
+  { id: 'events', label: 'Events', about: 'Every event of the run in order; click one to move the cursor there.' },
+  { id: 'scheduler', label: 'Scheduler', about: 'Inference slots over time, the runqueues, budgets and routing at the cursor.' },
+  { id: 'memory', label: 'Memory', about: "An agent's context window segment by segment, its memory events, and the archive." },
+  { id: 'slabs', label: 'Slabs', about: "The allocator's object classes at the cursor (like /proc/slabinfo), and the regions with the handles agents hold." },
+  { id: 'context', label: 'Context', about: "The prompt the agent's model was sent at its latest turn, as the model saw it." },
+  { id: 'permissions', label: 'Permissions', about: 'Every permission decision with the rule and scope that made it, and the audit log.' },
+  { id: 'messages', label: 'Messages', about: 'Messages between agents as a sequence diagram, fact retention per edge, and sending one as the human.' },
+  { id: 'termination', label: 'Termination', about: 'Goals, why the run stopped, the limits and the livelock detector.' },
+  { id: 'edit', label: 'Edit state', about: 'Change the state at the cursor (a message, a tool result, a window segment) and go on from there as a fork.' },
+  { id: 'compare', label: 'Compare', about: 'Two runs side by side, from the first event where they differ.' },
 ];
 
 /**
@@ -149,7 +150,7 @@ function ViewTabs({ view, onChange }: { view: RunView; onChange(v: RunView): voi
             role="tab"
             aria-selected={view === v.id}
             data-testid={`run-tab-${v.id}`}
-            title="Double-click to maximise the run panel"
+            title={`${v.about} Double-click to maximise the run panel.`}
             onClick={() => {
               onChange(v.id);
               if (runCollapsed) setLayout({ runCollapsed: false });
