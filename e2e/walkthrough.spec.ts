@@ -103,3 +103,27 @@ test.describe('first run', () => {
     }
   });
 });
+
+test('each run view tab says what the view shows, and the Slabs view before a run says how to fill it', async ({ page }) => {
+  const errors = await openStudio(page);
+  const tabs = page.getByRole('tablist', { name: 'Run views' }).getByRole('tab');
+  await expect(tabs).toHaveCount(10);
+  const titles = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+  expect(new Set(titles).size, titles.join('\n')).toBe(10);
+  await expect(page.getByTestId('run-tab-slabs')).toHaveAttribute('title', /\/proc\/slabinfo/);
+  await expect(page.getByTestId('run-tab-edit')).toHaveAttribute('title', /fork/);
+
+  await page.getByTestId('run-tab-slabs').click();
+  await expect(page.getByTestId('slab-view')).toContainText('press Run');
+  await expect(page.getByTestId('slab-view')).toContainText('regions');
+  expect(errors).toEqual([]);
+});
+
+test('the Termination view of a document that does not parse says why its limits are missing', async ({ page }) => {
+  const errors = await openStudio(page);
+  await page.getByTestId('import-input').setInputFiles({ name: 'broken.harness.json', mimeType: 'application/json', buffer: Buffer.from('{ "version": 1, "name": ') });
+  await expect(page.getByTestId('notice')).toContainText('not valid JSON at line 1');
+  await page.getByTestId('run-tab-termination').click();
+  await expect(page.getByTestId('term-limits-none')).toHaveText('The document has issues: limits show once it parses.');
+  expect(errors).toEqual([]);
+});

@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import { slabRows, slabinfoText, type RegionsState } from '../../kernel';
 import { useStudio } from '../../store';
+import { NO_EVENTS_HINT } from './runActions';
 import './slab.css';
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
@@ -53,8 +54,15 @@ function Regions({ regions }: { regions: RegionsState | undefined }) {
 export function SlabView() {
   const state = useStudio((s) => s.cursorState);
   const spec = useStudio((s) => s.spec);
+  const hasEvents = useStudio((s) => s.events.length > 0);
   const rows = useMemo(() => (state ? slabRows(state.slabs, spec ?? {}) : null), [state, spec]);
-  if (!state) return <div className="rp-empty" data-testid="slab-view">No state: the run has no events at the cursor.</div>;
+  if (!state) {
+    return (
+      <div className="rp-empty" data-testid="slab-view">
+        {hasEvents ? 'No state: the run has no events at the cursor.' : NO_EVENTS_HINT} The allocator's object classes (like /proc/slabinfo) and the declared regions show here, as they are at the cursor.
+      </div>
+    );
+  }
   return (
     <div className="hs-slab" data-testid="slab-view" data-seq={state.seq}>
       <div className="rp-head">Slabs @ {state.seq}</div>

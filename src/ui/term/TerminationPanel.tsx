@@ -71,6 +71,7 @@ export function TerminationPanel({ events, cursor, state, spec, onSelectEvent }:
           <span>Limits</span>
         </div>
         <div className="rp-scroll">
+          {!spec && <div className="rp-empty" data-testid="term-limits-none">The document has issues: limits show once it parses.</div>}
           {spec && (
             <>
               <table className="rp-table tm-limits" data-testid="term-limits">
