@@ -19,6 +19,7 @@ import { endedLease } from '../trust/handles';
 import { RankSet } from './rankSet';
 import { TimerHeap } from './timerHeap';
 import { ValidityIndex } from './validityIndex';
+import { DelegationIndex } from './delegationIndex';
 
 /** What an agent waits for on the clock: its slice to end, its tool to return, its retry to be due. */
 export type ProcTimer = 'slice' | 'tool' | 'retry';
@@ -71,6 +72,9 @@ export class RunIndex {
   /** (agent, segment, check) pairs the stores' validity checks still have to judge (`validity`). */
   readonly validity = new ValidityIndex();
 
+  /** Budget groups to throttle or stop on, spawn records to kill or exit, handles to end (`budget-*`, `delegation`). */
+  readonly delegation = new DelegationIndex();
+
   /** Messages in flight, keyed by the order they were sent in, timed by delivery. */
   readonly deliveries = new TimerHeap();
   private readonly msgKey = new Map<string, number>();
@@ -90,6 +94,9 @@ export class RunIndex {
     this.jobEnded.clear();
     this.leaseTerms.clear();
     this.validity.clear();
+    this.delegation.clear();
+    // Groups and spawn records take their places in table order before the agents name them.
+    this.delegation.rebuild(s);
     this.syncOrder(s);
     for (const id of Object.keys(s.handles)) this.addHandle(s, id);
     this.rebuildInflight(s);
@@ -112,6 +119,8 @@ export class RunIndex {
     if (e.type === 'cap.granted') for (const h of e.handles) this.addHandle(s, h.id);
     else if (e.type === 'cap.promoted') this.addHandle(s, e.handle.id);
     else if (e.type === 'cap.expired' || e.type === 'cap.released') this.classifyHandle(s, e.handle);
+    else if (e.type === 'agent.spawned') for (const g of e.caps.granted) this.classifyHandle(s, g.from);
+    this.delegation.afterEvent(s, e);
     if (e.type === 'msg.sent' && s.inflight.length === this.msgKey.size + 1) this.addMessage(s.inflight[s.inflight.length - 1]!);
     else if (e.type === 'msg.delivered' || e.type === 'remote.replied') this.dropMessage(e.msgId);
     if (s.inflight.length !== this.msgKey.size) this.rebuildInflight(s);
@@ -218,6 +227,7 @@ export class RunIndex {
     out.timers = this.ids.map((_, r) => `${this.timerKind[r] ?? '-'}@${this.procTimers.timeOf(r) ?? '-'}`).join(',');
     out.handlesOf = [...this.handlesOf].map(([agent, ranks]) => `${agent}:${ranks.join('/')}`).sort().join(',');
     out.terms = this.handleIds.map((_, r) => `${this.leaseTerms.timeOf(r) ?? '-'}`).join(',');
+    Object.assign(out, this.delegation.describe());
     const keys = [...this.msgAt.keys()].sort((a, b) => a - b);
     out.inflight = keys.map((k) => `${this.msgAt.get(k)!.msgId}@${this.deliveries.timeOf(k)}`).join(',');
     return out;
@@ -256,6 +266,7 @@ export class RunIndex {
     this.picked.set(rank, st === 'running' && p.slotPhase === 'picked');
     this.alive.set(rank, st !== 'done' && st !== 'failed');
     this.validity.reclassify(s, rank, p);
+    this.delegation.procChanged(s, p);
     // At most one offer an agent: the three need different states.
     let kind: ProcTimer | null = null;
     let at = 0;
@@ -305,6 +316,7 @@ export class RunIndex {
     this.jobEnded.set(rank, open && h.lease === 'job' && !!holder && (holder.state === 'done' || holder.state === 'failed'));
     if (open && h.expiresAt !== null) this.leaseTerms.set(rank, h.expiresAt);
     else this.leaseTerms.delete(rank);
+    this.delegation.handleChanged(s, rank, this.handleIds[rank]!);
   }
 
   private addMessage(m: Message): void {

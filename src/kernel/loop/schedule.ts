@@ -7,7 +7,6 @@ import type { GroupState, Proc } from '../state/state';
 import { rqOf } from '../state/reduce';
 import { atSliceBoundary, finiteStats, FOREVER, pickForSlot, throttleLiftsAt, type PreemptReason } from '../sched/core';
 import { decideRoute } from '../sched/router';
-import { groupSpent, spentForGood } from '../sched/spawnBudget';
 import type { EventOf, KernelEvent } from '../trace/events';
 import { continueInference } from './inference';
 import { backingOff, endpointThrottled, guardStream } from './modelFaults';
@@ -17,33 +16,28 @@ import { heldForTurn } from './turnSource';
 import type { PartialAnswer } from '../cpu/cpu';
 import { cacheAffinity } from './kvCacheStep';
 
-function spent(groups: Readonly<Record<string, GroupState>>, g: GroupState): boolean {
-  // The unspent carves of live sub-agents count as spent (sched/spawnBudget.ts); without carves this is used ≥ quota.
-  return groupSpent(groups, g);
-}
-
 function spentWhy(g: GroupState): string {
   if (g.tokens !== null && g.usedTokens >= g.tokens) return `${g.usedTokens} of ${g.tokens} tokens used`;
   return `$${g.usedCost.toFixed(6)} of $${g.cost} spent`;
 }
 
-/** A budget group that has spent its quota and is not throttled yet: `sched.throttled`. */
+/**
+ * The first budget group (in table order) that has spent its quota and is not throttled yet:
+ * `sched.throttled`. Found through the run index (loop/delegationIndex.ts), not by a scan.
+ */
 export function throttleSpentGroup(ctx: RunContext): KernelEvent | undefined {
-  for (const g of Object.values(ctx.s.groups)) {
-    if (g.throttledUntil === null && spent(ctx.s.groups, g)) {
-      const until = g.periodMs === null ? FOREVER : g.periodStart + g.periodMs;
-      return ctx.emit({
-        type: 'sched.throttled', group: g.id, reason: spentWhy(g), until,
-        numbers: { usedTokens: g.usedTokens, tokens: g.tokens ?? -1, usedCost: g.usedCost, cost: g.cost ?? -1 },
-      });
-    }
-  }
-  return undefined;
+  const g = ctx.index.delegation.groupToThrottle(ctx.s);
+  if (g === undefined) return undefined;
+  const until = g.periodMs === null ? FOREVER : g.periodStart + g.periodMs;
+  return ctx.emit({
+    type: 'sched.throttled', group: g.id, reason: spentWhy(g), until,
+    numbers: { usedTokens: g.usedTokens, tokens: g.tokens ?? -1, usedCost: g.usedCost, cost: g.cost ?? -1 },
+  });
 }
 
 /** A spent root budget that no period refills ends the run (sched/spawnBudget.ts spentForGood; a spawn's carve ends its sub-agent instead). */
 export function stopOnSpentRoot(ctx: RunContext): KernelEvent | undefined {
-  const root = Object.values(ctx.s.groups).find((g) => g.parent === null && spentForGood(g));
+  const root = ctx.index.delegation.spentRoot(ctx.s);
   return root ? ctx.stop('budget', `the budget of ${root.id} is spent: ${spentWhy(root)}`) : undefined;
 }
 

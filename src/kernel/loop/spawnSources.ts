@@ -12,7 +12,7 @@
  * that ended lets go of it (`cap.released`, the handle ends at 0 holders). Runs without a spawn or
  * a promoted handle never get here.
  */
-import { groupLeft, spentForGood } from '../sched/spawnBudget';
+import { groupLeft } from '../sched/spawnBudget';
 import type { GroupState, KernelState, Proc, SpawnRecord } from '../state/state';
 import type { KernelEvent } from '../trace/events';
 import type { RunContext } from './runContext';
@@ -42,56 +42,47 @@ function exhaustion(s: KernelState, g: GroupState): { why: string; numbers: Reco
   return { why, numbers: { group: g.id, tokens: g.tokens, usedTokens: g.usedTokens, leftTokens: left.tokens, cost: g.cost, usedCost: g.usedCost, leftCost: left.cost } };
 }
 
-/** The next delegation event the state asks for, or undefined. */
+/**
+ * The next delegation event the state asks for, or undefined: the first spawn record (in table
+ * order) whose child is to be killed, else the first whose child is to exit, else the first open
+ * handle (in issue order) to end. Found through the run index (loop/delegationIndex.ts), not by a scan.
+ */
 export function nextDelegationEvent(ctx: RunContext): KernelEvent | undefined {
   const s = ctx.s;
-  const spawns = s.spawns;
-  if (spawns === undefined && s.promoted === undefined) return undefined;
-  if (spawns !== undefined) {
-    for (const r of Object.values(spawns)) {
-      if (r.exited || r.detach) continue;
-      const parent = s.procs[r.parent];
-      const child = s.procs[r.child];
-      if (!child || ended(child) || !ended(parent)) continue;
-      const how = parent?.killed;
-      const mode = how?.mode ?? 'cancel';
-      const reason = how
-        ? `its spawner ${r.parent} was ${how.mode === 'kill' ? 'killed' : 'cancelled'} (${how.by === 'human' ? 'by a person' : `following ${how.origin}`})`
-        : `its spawner ${r.parent} ended (${parent?.state ?? 'gone'}) before it`;
-      return ctx.emit({ type: 'agent.killed', agent: r.child, by: r.parent, mode, origin: how?.origin ?? r.parent, depth: (how?.depth ?? 0) + 1, reason });
-    }
-    for (const r of Object.values(spawns)) {
-      if (r.exited) continue;
-      const child = s.procs[r.child];
-      if (!child) continue;
-      if (!ended(child)) {
-        const g = r.group === null ? undefined : s.groups[r.group];
-        // Off its slot (a budget preemption) and with no call in flight: nothing is left half done.
-        if (!g || !spentForGood(g) || child.slot >= 0 || child.call !== null) continue;
-        const { why, numbers } = exhaustion(s, g);
-        const text = `failed: budget-exhausted: its carved budget ${g.id} is spent (${why}) and no period refills it`;
-        return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome: 'failed', code: 'budget-exhausted', text, group: r.group, ...exitNumbers(s, r, child), numbers, ...lentBack(r) });
-      }
-      const outcome = child.killed ? 'killed' : child.state === 'done' ? 'completed' : 'failed';
-      const text = child.finished ?? (child.killed ? `killed: ${child.killed.mode} by ${child.killed.by}` : 'failed');
-      return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome, text, group: r.group, ...exitNumbers(s, r, child), ...lentBack(r) });
-    }
+  if (s.spawns === undefined && s.promoted === undefined) return undefined;
+  const index = ctx.index.delegation;
+  const next = index.nextSpawn(s);
+  if (next !== undefined && next.kill) {
+    const r = next.r;
+    const parent = s.procs[r.parent];
+    const how = parent?.killed;
+    const mode = how?.mode ?? 'cancel';
+    const reason = how
+      ? `its spawner ${r.parent} was ${how.mode === 'kill' ? 'killed' : 'cancelled'} (${how.by === 'human' ? 'by a person' : `following ${how.origin}`})`
+      : `its spawner ${r.parent} ended (${parent?.state ?? 'gone'}) before it`;
+    return ctx.emit({ type: 'agent.killed', agent: r.child, by: r.parent, mode, origin: how?.origin ?? r.parent, depth: (how?.depth ?? 0) + 1, reason });
   }
-  for (const h of Object.values(s.handles)) {
-    if (h.ended !== null) continue;
-    if (h.from !== undefined) {
-      const src = s.handles[h.from];
-      if (src && src.ended !== null) {
-        return ctx.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the spawner's handle ${src.id} it was narrowed from ended (${src.ended.reason})` });
-      }
+  if (next !== undefined) {
+    const r = next.r;
+    const child = s.procs[r.child]!;
+    if (!ended(child)) {
+      // Its carve is spent for good, and it is off its slot with no call in flight.
+      const g = s.groups[r.group!]!;
+      const { why, numbers } = exhaustion(s, g);
+      const text = `failed: budget-exhausted: its carved budget ${g.id} is spent (${why}) and no period refills it`;
+      return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome: 'failed', code: 'budget-exhausted', text, group: r.group, ...exitNumbers(s, r, child), numbers, ...lentBack(r) });
     }
-    if (h.refs !== undefined) {
-      const gone = h.refs.find((a) => ended(s.procs[a]));
-      if (gone !== undefined) {
-        const refs = h.refs.length - 1;
-        return ctx.emit({ type: 'cap.released', agent: gone, handle: h.id, target: h.target, refs, reason: `${gone} ended; ${refs} holder${refs === 1 ? '' : 's'} left${refs === 0 ? ', so the durable handle ends' : ''}` });
-      }
-    }
+    const outcome = child.killed ? 'killed' : child.state === 'done' ? 'completed' : 'failed';
+    const text = child.finished ?? (child.killed ? `killed: ${child.killed.mode} by ${child.killed.by}` : 'failed');
+    return ctx.emit({ type: 'spawn.exited', agent: r.child, parent: r.parent, task: r.task, msgId: `m${s.nextId}`, outcome, text, group: r.group, ...exitNumbers(s, r, child), ...lentBack(r) });
   }
-  return undefined;
+  const h = index.handleToEnd(s);
+  if (h === undefined) return undefined;
+  const src = h.from === undefined ? undefined : s.handles[h.from];
+  if (src && src.ended !== null) {
+    return ctx.emit({ type: 'cap.expired', agent: h.agent, handle: h.id, target: h.target, reason: `the spawner's handle ${src.id} it was narrowed from ended (${src.ended.reason})` });
+  }
+  const gone = h.refs!.find((a) => ended(s.procs[a]))!;
+  const refs = h.refs!.length - 1;
+  return ctx.emit({ type: 'cap.released', agent: gone, handle: h.id, target: h.target, refs, reason: `${gone} ended; ${refs} holder${refs === 1 ? '' : 's'} left${refs === 0 ? ', so the durable handle ends' : ''}` });
 }
