@@ -5,7 +5,6 @@
  */
 import type { Proc } from '../state/state';
 import { SCHED_CLASSES } from '../sched';
-import { FOREVER } from '../sched/core';
 import { HUMAN } from '../spec';
 import { explainCycle, waitForCycle } from '../term/deadlock';
 import { endSlice } from './inference';
@@ -33,11 +32,12 @@ export function advance(ctx: RunContext): Step {
     offer(timer.t, timer.rank, kind === 'slice' ? () => endSlice(ctx, p) : kind === 'tool' ? () => returnTool(ctx, p) : () => enqueue(ctx, p, timer.t));
   }
   offerEndpointReplenish(ctx, offer);
-  Object.values(s.groups).forEach((g, i) => {
-    if (g.throttledUntil !== null && g.throttledUntil !== FOREVER) {
-      offer(Math.max(s.now, g.throttledUntil), 10_000 + i, () => ctx.emit({ type: 'sched.replenished', group: g.id, numbers: { usedTokens: g.usedTokens, usedCost: g.usedCost } }, Math.max(s.now, g.throttledUntil!)));
-    }
-  });
+  // The throttled group a period refills first, from the index (loop/delegationIndex.ts); its rank is its place in the groups table.
+  const refill = index.delegation.nextRefill(s);
+  if (refill) {
+    const g = refill.g;
+    offer(refill.t, 10_000 + refill.rank, () => ctx.emit({ type: 'sched.replenished', group: g.id, numbers: { usedTokens: g.usedTokens, usedCost: g.usedCost } }, refill.t));
+  }
   Object.entries(s.runqueues).forEach(([model, rqs], mi) => {
     SCHED_CLASSES.ordered.forEach((cls, ci) => {
       const rq = rqs[cls.name];

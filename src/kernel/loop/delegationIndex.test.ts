@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../kernel';
+import { FOREVER } from '../sched/core';
 import { groupSpent, spentForGood } from '../sched/spawnBudget';
 import { parseHarness, type HarnessSpec } from '../spec';
 import type { KernelState, Proc } from '../state/state';
@@ -21,6 +22,17 @@ function referenceThrottle(s: KernelState): string | null {
 
 function referenceSpentRoot(s: KernelState): string | null {
   return Object.values(s.groups).find((g) => g.parent === null && spentForGood(g))?.id ?? null;
+}
+
+/** advance.ts's offer of the groups: the throttled group a period refills first, by (max(now, until), place). */
+function referenceRefill(s: KernelState): string | null {
+  let best: { t: number; id: string } | null = null;
+  for (const g of Object.values(s.groups)) {
+    if (g.throttledUntil === null || g.throttledUntil === FOREVER) continue;
+    const t = Math.max(s.now, g.throttledUntil);
+    if (best === null || t < best.t) best = { t, id: g.id };
+  }
+  return best === null ? null : `${best.id}@${best.t}`;
 }
 
 function referenceDelegation(s: KernelState): string | null {
@@ -56,7 +68,7 @@ function referenceDelegation(s: KernelState): string | null {
 }
 
 /** What the indexes answer to the same three questions. */
-function indexed(index: RunIndex, s: KernelState): { throttle: string | null; root: string | null; delegation: string | null } {
+function indexed(index: RunIndex, s: KernelState): { throttle: string | null; root: string | null; refill: string | null; delegation: string | null } {
   const d = index.delegation;
   let delegation: string | null = null;
   if (s.spawns !== undefined || s.promoted !== undefined) {
@@ -68,7 +80,8 @@ function indexed(index: RunIndex, s: KernelState): { throttle: string | null; ro
       delegation = `${src && src.ended !== null ? 'expire' : 'release'} ${h.id}`;
     }
   }
-  return { throttle: d.groupToThrottle(s)?.id ?? null, root: d.spentRoot(s)?.id ?? null, delegation };
+  const refill = d.nextRefill(s);
+  return { throttle: d.groupToThrottle(s)?.id ?? null, root: d.spentRoot(s)?.id ?? null, refill: refill === null ? null : `${refill.g.id}@${refill.t}`, delegation };
 }
 
 const runOf = (k: Kernel): { index: RunIndex; s: KernelState } => (k as unknown as { run: { index: RunIndex; s: KernelState } }).run;
@@ -91,7 +104,7 @@ async function compared(spec: HarnessSpec, seed: number, kills: { step: number; 
     const e = await k.step();
     if (e === null && !k.stopped && !k.waiting) break;
     const { index, s } = runOf(k);
-    const want = { throttle: referenceThrottle(s), root: referenceSpentRoot(s), delegation: referenceDelegation(s) };
+    const want = { throttle: referenceThrottle(s), root: referenceSpentRoot(s), refill: referenceRefill(s), delegation: referenceDelegation(s) };
     const got = indexed(index, s);
     for (const [key, v] of Object.entries(want)) if (v !== null) answered.add(key === 'delegation' ? v.split(' ')[0]! : key);
     if (JSON.stringify(got) !== JSON.stringify(want)) diffs.push(`after event ${k.head} (${k.events[k.head]!.type}): ${JSON.stringify(got)} (index) vs ${JSON.stringify(want)} (scan)`);
@@ -191,6 +204,7 @@ describe('the delegation index (budget groups, spawn records, handles to end)', 
     expect(seen).toContain('exit');
     expect(seen).toContain('throttle');
     expect(seen).toContain('root');
+    expect(seen).toContain('refill');
   });
 
   it('answers what the scans answered on the shipped delegation examples, durable handles released included', async () => {

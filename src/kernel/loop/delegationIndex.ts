@@ -2,7 +2,8 @@
  * What the budget and delegation sources ask, kept up to date instead of scanned for at every
  * step: the budget groups spent and not throttled yet (`budget-throttle`), the root groups spent
  * for good (`budget-stop`), the spawn records whose sub-agent is to be killed or to exit, and
- * the open handles to end (`delegation`, spawnSources.ts). Each is a RankSet over the record's
+ * the open handles to end (`delegation`, spawnSources.ts); and when throttled groups refill
+ * (the clock, advance.ts), in a TimerHeap. Each is a RankSet over the record's
  * place in its state table (insertion order, the order `Object.values` gave the scans), so the
  * first member is the record the scan found first.
  *
@@ -13,11 +14,13 @@
  * the handle it was narrowed from is re-read, or when one of its holders changes. Derived data
  * inside RunIndex (runIndex.ts): rebuilt from the state, compared with a fresh build by `describe`.
  */
+import { FOREVER } from '../sched/core';
 import { groupSpent, spentForGood } from '../sched/spawnBudget';
 import type { GroupState, KernelState, Proc, SpawnRecord } from '../state/state';
 import type { KernelEvent } from '../trace/events';
 import type { Handle } from '../trust/types';
 import { RankSet } from './rankSet';
+import { TimerHeap } from './timerHeap';
 
 const ended = (p: Proc | undefined): boolean => p === undefined || p.state === 'done' || p.state === 'failed';
 
@@ -65,6 +68,8 @@ export class DelegationIndex {
   readonly toThrottle = new RankSet();
   /** Root groups spent for good (`budget-stop`). */
   readonly spentRoots = new RankSet();
+  /** Throttled groups that a period refills, keyed by when (`advance-clock`). */
+  readonly refills = new TimerHeap();
 
   /** Spawn records (keyed by child) in the order of the state's `spawns` table, and each one's place. */
   private spawnIds: string[] = [];
@@ -90,6 +95,7 @@ export class DelegationIndex {
     this.groupRank.clear();
     this.toThrottle.clear();
     this.spentRoots.clear();
+    this.refills.clear();
     this.spawnIds = [];
     this.spawnRank.clear();
     this.spawnsOfParent.clear();
@@ -119,6 +125,18 @@ export class DelegationIndex {
   spentRoot(s: Readonly<KernelState>): GroupState | undefined {
     const r = this.spentRoots.next(0);
     return r < 0 ? undefined : s.groups[this.groupIds[r]!];
+  }
+
+  /** The throttled group that refills first as the clock weighs it ((max(now, until), place) smallest), or null. */
+  nextRefill(s: Readonly<KernelState>): { g: GroupState; rank: number; t: number } | null {
+    let rank = this.refills.smallestIdUpTo(s.now);
+    let t = s.now;
+    if (rank < 0) {
+      rank = this.refills.peek();
+      if (rank < 0) return null;
+      t = this.refills.timeOf(rank)!;
+    }
+    return { g: s.groups[this.groupIds[rank]!]!, rank, t };
   }
 
   /** The first spawn record whose child is to be killed, else the first whose child is to exit (the two scans in order). */
@@ -201,6 +219,7 @@ export class DelegationIndex {
     };
     return {
       groups: this.groupIds.join(','), toThrottle: members(this.toThrottle), spentRoots: members(this.spentRoots),
+      refills: this.groupIds.map((_, r) => `${this.refills.timeOf(r) ?? '-'}`).join(','),
       spawns: this.spawnIds.join(','), toKill: members(this.toKill), toExit: members(this.toExit), toEnd: members(this.toEnd),
     };
   }
@@ -216,6 +235,8 @@ export class DelegationIndex {
     }
     this.toThrottle.set(rank, !!g && g.throttledUntil === null && groupSpent(s.groups, g));
     this.spentRoots.set(rank, !!g && g.parent === null && spentForGood(g));
+    if (g && g.throttledUntil !== null && g.throttledUntil !== FOREVER) this.refills.set(rank, g.throttledUntil);
+    else this.refills.delete(rank);
     const spawns = this.spawnsOfGroup.get(id);
     if (spawns) for (const r of spawns) this.classifySpawnAt(s, r);
   }
