@@ -157,7 +157,12 @@ export class DelegationIndex {
   /** After `e` was applied: the groups and spawn records it names (the agents it names are told through `procChanged`). */
   afterEvent(s: Readonly<KernelState>, e: KernelEvent): void {
     if (e.type === 'sched.throttled' || e.type === 'sched.replenished') {
-      if (e.group !== undefined) this.classifyGroup(s, e.group);
+      if (e.group !== undefined) {
+        // Its period rolled on a refill: a carve's use counts in the group it was carved from.
+        const from = s.groups[e.group]?.carvedFrom;
+        this.classifyGroup(s, e.group);
+        if (from !== undefined) this.classifyGroup(s, from);
+      }
     } else if (e.type === 'agent.spawned') {
       const b = e.budget;
       if (b.group !== null) this.classifyGroup(s, b.group);

@@ -30,6 +30,11 @@ const TOUCHES_OTHERS = new Set<string>(['audit.rolledback']);
 /** Fields of an event that may name an agent it changes (besides `agent`). */
 const AGENT_FIELDS = ['to', 'from', 'client', 'server', 'child', 'parent'] as const;
 
+/** A budget group's `sched.throttled` / `sched.replenished` (no agent, class or model): it changes no agent's record. */
+function groupOnly(e: KernelEvent): boolean {
+  return (e.type === 'sched.throttled' || e.type === 'sched.replenished') && e.group !== undefined && e.agent === undefined && e.class === undefined && e.model === undefined;
+}
+
 /** When a failed call's retry is offered to the clock (max(now, this)), or null: only while the agent waits ready to be enqueued again. */
 export function retryAt(p: Proc): number | null {
   const at = p.retry?.at;
@@ -106,7 +111,9 @@ export class RunIndex {
   afterEvent(s: Readonly<KernelState>, e: KernelEvent): void {
     if (s.order.length !== this.ids.length) this.syncOrder(s);
     const agent = (e as { agent?: unknown }).agent;
-    if (typeof agent !== 'string' || TOUCHES_OTHERS.has(e.type)) {
+    if (groupOnly(e)) {
+      // A budget group's throttle set or lifted changes that group only (reduceSched.ts): the delegation index re-reads it below.
+    } else if (typeof agent !== 'string' || TOUCHES_OTHERS.has(e.type)) {
       for (const id of this.ids) this.reclassify(s, id);
     } else {
       this.reclassify(s, agent);
