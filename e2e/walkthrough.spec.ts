@@ -127,3 +127,23 @@ test('the Termination view of a document that does not parse says why its limits
   await expect(page.getByTestId('term-limits-none')).toHaveText('The document has issues: limits show once it parses.');
   expect(errors).toEqual([]);
 });
+
+test("Send without a collector says so in full, and the toolbar keeps the scrubber and the cursor readout in view", async ({ page }) => {
+  const errors = await openStudio(page);
+  await runToStop(page);
+  const toolbar = page.getByRole('toolbar', { name: 'Run controls' });
+  const before = await box(toolbar);
+  await page.getByTestId('run-send-otlp').click();
+  const status = page.getByTestId('otel-send-status');
+  await expect(status).toHaveAttribute('data-ok', 'false');
+  await expect(status).toContainText('Settings › OpenTelemetry collector');
+  // The whole message is on screen, not cut to one line with its end in a tooltip.
+  expect(await status.evaluate((e) => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight)).toBe(true);
+  const readout = await box(page.getByTestId('cursor-readout'));
+  expect(readout.right, 'cursor readout right edge').toBeLessThanOrEqual(1280);
+  await expect(page.getByTestId('cursor-readout')).toHaveText(/event \d+ \/ \d+/);
+  expect((await box(toolbar)).bottom).toBe(before.bottom);
+  await page.getByTestId('otel-send-close').click();
+  await expect(status).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -10,8 +10,6 @@ import { useStudio } from '../../store';
 import { downloadText } from '../shared/download';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-/** The outcome stays on the toolbar's one line; the whole text is its tooltip. */
-const ONE_LINE = { maxWidth: '26em', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', padding: '2px 6px' } as const;
 
 export function OtelExportButtons() {
   const runId = useStudio((s) => s.runId);
@@ -50,25 +48,34 @@ export function OtelExportButtons() {
       >
         OTLP
       </button>
-      <button
-        type="button"
-        data-testid="run-send-otlp"
-        title="Send this run to the OpenTelemetry collector set in Settings"
-        disabled={!runId || busy}
-        onClick={() =>
-          void act(async (id) => {
-            const r = await studio().sendRunOtlp(id);
-            return `${r.spans} spans sent to ${r.url}`;
-          })
-        }
-      >
-        Send
-      </button>
-      {note && (
-        <span className={note.ok ? 'hs-muted' : 'hs-banner hs-banner--error'} role={note.ok ? 'status' : 'alert'} data-testid="otel-send-status" data-ok={note.ok} title={note.text} style={ONE_LINE}>
-          {note.text}
-        </span>
-      )}
+      {/* The outcome opens under Send, whole and closable, over the views: inline it pushed the
+          scrubber and the cursor readout off the toolbar and cut its own text to one line. */}
+      <span className="rp-otel-send">
+        <button
+          type="button"
+          data-testid="run-send-otlp"
+          title="Send this run to the OpenTelemetry collector set in Settings"
+          disabled={!runId || busy}
+          onClick={() =>
+            void act(async (id) => {
+              const r = await studio().sendRunOtlp(id);
+              return `${r.spans} spans sent to ${r.url}`;
+            })
+          }
+        >
+          Send
+        </button>
+        {note && (
+          <span className={`rp-otel-note${note.ok ? '' : ' is-error'}`}>
+            <span role={note.ok ? 'status' : 'alert'} data-testid="otel-send-status" data-ok={note.ok}>
+              {note.text}
+            </span>
+            <button type="button" data-testid="otel-send-close" aria-label="Close this message" title="Close" onClick={() => setNote(null)}>
+              ×
+            </button>
+          </span>
+        )}
+      </span>
     </>
   );
 }
