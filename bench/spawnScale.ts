@@ -56,15 +56,19 @@ export async function spawnFigure(n: number, ms: number, overspend = true): Prom
   return { leads: n, events, runs, eventsPerSec: Math.round((events / elapsed) * 1000), exhausted, stop };
 }
 
-const ms = Number(process.argv[2] ?? 3000);
-// `fit`: every worker stays within its carve (the same document a kernel without the exhaustion rule completes).
-const overspend = process.argv[3] !== 'fit';
-await spawnFigure(10, 300, overspend);
-const figures = [];
-for (const n of [10, 100, 1000]) {
-  const f = await spawnFigure(n, ms, overspend);
-  console.log(`${n} leads: ${f.eventsPerSec} events/s (${f.events} events, ${f.runs} runs, ${f.exhausted} exhausted, stop ${f.stop})`);
-  figures.push(f);
+/** Events per second at 10, 100 and 1,000 leads, and the 1,000-to-10 ratio (1 = flat; the kernel's cost per event does not grow). */
+export async function benchSpawnScale(ms: number, overspend = true, log: (line: string) => void = () => undefined) {
+  await spawnFigure(10, Math.min(300, ms), overspend); // warm-up
+  const figures = [];
+  for (const n of [10, 100, 1000]) {
+    const f = await spawnFigure(n, ms, overspend);
+    log(`${n} leads: ${f.eventsPerSec} events/s (${f.events} events, ${f.runs} runs, ${f.exhausted} exhausted, stop ${f.stop})`);
+    figures.push(f);
+  }
+  return { overspend, figures, ratio1000to10: Number((figures[2]!.eventsPerSec / figures[0]!.eventsPerSec).toFixed(3)) };
 }
-const ratio = figures[2]!.eventsPerSec / figures[0]!.eventsPerSec;
-console.log(JSON.stringify({ bench: 'spawnScale', overspend, figures, ratio1000to10: Number(ratio.toFixed(3)) }));
+
+if (process.argv[1]?.endsWith('spawnScale.ts')) {
+  const r = await benchSpawnScale(Number(process.argv[2] ?? 3000), process.argv[3] !== 'fit', console.log);
+  console.log(JSON.stringify({ bench: 'spawnScale', ...r }));
+}

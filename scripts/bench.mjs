@@ -71,9 +71,11 @@
  *   validity            CPU µs per event of a run whose store declares validity checks (contradiction, stale),
  *                       at 10 and 1,000 agents, with the checks and without (bench/validity.ts); the ratio
  *                       1,000 / 10 with checks              aim <= 2x the ratio without (no scan of every window)
+ *   spawnScale          events/s of N leads each spawning a sub-agent with a carve (half overspend it), at
+ *                       10, 100, 1,000 leads (bench/spawnScale.ts)            aim: 1,000 / 10 >= 0.1x
  *
  * Options: --quick (shorter runs), --no-build (measure the existing dist/),
- *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context,validity,objective. Exit 1 if a figure could not be measured.
+ *          --only=kernel,idb,bundle,sched,dispatch,archive,tokens,syscall,localcpu,real,scale,experiments,context,validity,objective,spawn. Exit 1 if a figure could not be measured.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -574,9 +576,19 @@ async function benchValidityChecks() {
   return r;
 }
 
+// ---- (p) delegation: cost per event against the number of spawned sub-agents ----------------
+
+async function benchSpawnScaleGroup() {
+  const { benchSpawnScale } = await import(await bundleTs('bench/spawnScale.ts'));
+  const r = await benchSpawnScale(QUICK ? 1000 : 3000);
+  for (const f of r.figures) line(`spawn: ${fmt(f.leads)} leads`, `${fmt(f.eventsPerSec)} ev/s`, `(${fmt(f.events)} events, ${f.runs} run${f.runs === 1 ? '' : 's'}, ${f.exhausted} children budget-exhausted)`);
+  line('spawn: 1,000 vs 10 leads, events/s', `${r.ratio1000to10}x`, `aim >= 0.1x (before the delegation index: 0.025-0.054x)  ${verdict(r.ratio1000to10 >= 0.1)}`);
+  return r;
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
-const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null, validity: null, objectivePick: null };
+const figures = { kernelEventsPerSec: null, allocOverhead: null, idbEventsPerSec: null, entryGzipKB: null, schedPicksPerSec: null, dispatchMedianUs: null, archive: null, tokensPerSec: null, tokens1MBms: null, syscall: null, localCpu: null, realModel: null, scaleLong: null, scaleAgents: null, scaleCanvas: null, scaleRun: null, experiments: null, experimentsQueue: null, contextView: null, validity: null, objectivePick: null, spawnScale: null };
 let failed = 0;
 async function measure(key, name, fn) {
   if (!want(name)) return;
@@ -609,5 +621,6 @@ await measure('experiments', 'experiments', benchExperimentsGroup);
 await measure('experimentsQueue', 'experiments', benchQueueGroup);
 await measure('contextView', 'context', benchContextViewCost);
 await measure('validity', 'validity', benchValidityChecks);
+await measure('spawnScale', 'spawn', benchSpawnScaleGroup);
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 process.exitCode = failed > 0 ? 1 : 0;
