@@ -147,3 +147,15 @@ test("Send without a collector says so in full, and the toolbar keeps the scrubb
   await expect(status).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('To cursor is off at the head of a stopped run, where it has nowhere to go, and on one event back', async ({ page }) => {
+  const errors = await openStudio(page);
+  const head = await runToStop(page);
+  const toCursor = page.getByTestId('run-to-cursor-button');
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head} / ${head}`);
+  await expect(toCursor).toBeDisabled();
+  await page.getByTestId('step-back-button').click();
+  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head - 1} / ${head}`);
+  await expect(toCursor).toBeEnabled();
+  expect(errors).toEqual([]);
+});

@@ -105,7 +105,8 @@ export const RUN_ACTIONS: readonly RunAction[] = Object.freeze([
     keys: 'Ctrl+F10',
     testId: 'run-to-cursor-button',
     keyTest: (e) => e.key === 'F10' && e.ctrlKey && !e.shiftKey && !e.altKey && !e.metaKey,
-    enabled: (s) => s.projectId !== null && !s.loading && s.runId !== null && s.cursor >= 0 && !isRunning(s),
+    // At the head of a stopped run there is no later event to run to: the button would do nothing.
+    enabled: (s) => s.projectId !== null && !s.loading && s.runId !== null && s.cursor >= 0 && !isRunning(s) && (s.cursor < s.head || s.status !== 'stopped'),
     perform: () => void run.runToCursor(),
   },
   {
