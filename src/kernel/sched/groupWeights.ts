@@ -10,18 +10,41 @@ import { numberParam } from './schedClass';
 export function effectiveSched(spec: HarnessSpec, agent: AgentSpec): AgentSpec['sched'] {
   const sc = agent.sched;
   if (sc.class !== 'fair' || sc.group === undefined) return sc;
+  const { byId, chainOf, children } = groupTree(spec);
+  let w = numberParam(sc, 'weight') ?? Math.round(100 * 1.25 ** -(numberParam(sc, 'nice') ?? 0));
+  for (const gid of chainOf(sc.group)) w = (w * byId.get(gid)!.weight) / 100 / Math.max(1, children.get(gid) ?? 0);
+  return { ...sc, weight: Math.min(10_000, Math.max(1, Math.round(w))) };
+}
+
+interface GroupTree {
+  byId: ReadonlyMap<string, HarnessSpec['groups'][number]>;
+  /** A group and its ancestors, innermost first (at most 64: a cycle the parser missed stops there). */
+  chainOf(id: string | undefined): string[];
+  /** Per group, its direct children sharing its weight: fair agents in it and sub-groups holding some. */
+  children: ReadonlyMap<string, number>;
+}
+
+const trees = new WeakMap<HarnessSpec, GroupTree>();
+
+/** The document's group tree with each group's children counted, once per document (each spawn asks again; counting per call cost O(agents × groups)). */
+function groupTree(spec: HarnessSpec): GroupTree {
+  let tree = trees.get(spec);
+  if (tree) return tree;
   const byId = new Map(spec.groups.map((g) => [g.id, g]));
   const chainOf = (id: string | undefined): string[] => {
     const out: string[] = [];
     for (let g = id === undefined ? undefined : byId.get(id); g && out.length < 64; g = g.parent === undefined ? undefined : byId.get(g.parent)) out.push(g.id);
     return out;
   };
-  const fairAgents = spec.agents.filter((a) => a.sched.class === 'fair');
-  const holdsFair = (gid: string): boolean => fairAgents.some((a) => chainOf(a.sched.group).includes(gid));
-  // A group's weight is shared among its direct children: fair agents in it and sub-groups holding some.
-  const children = (gid: string): number =>
-    fairAgents.filter((a) => a.sched.group === gid).length + spec.groups.filter((g) => g.parent === gid && holdsFair(g.id)).length;
-  let w = numberParam(sc, 'weight') ?? Math.round(100 * 1.25 ** -(numberParam(sc, 'nice') ?? 0));
-  for (const gid of chainOf(sc.group)) w = (w * byId.get(gid)!.weight) / 100 / Math.max(1, children(gid));
-  return { ...sc, weight: Math.min(10_000, Math.max(1, Math.round(w))) };
+  const children = new Map<string, number>();
+  const holdsFair = new Set<string>();
+  for (const a of spec.agents) {
+    if (a.sched.class !== 'fair') continue;
+    if (a.sched.group !== undefined) children.set(a.sched.group, (children.get(a.sched.group) ?? 0) + 1);
+    for (const gid of chainOf(a.sched.group)) holdsFair.add(gid);
+  }
+  for (const g of spec.groups) if (g.parent !== undefined && holdsFair.has(g.id)) children.set(g.parent, (children.get(g.parent) ?? 0) + 1);
+  tree = { byId, chainOf, children };
+  trees.set(spec, tree);
+  return tree;
 }
