@@ -159,3 +159,20 @@ test('To cursor is off at the head of a stopped run, where it has nowhere to go,
   await expect(toCursor).toBeEnabled();
   expect(errors).toEqual([]);
 });
+
+test('the process table fits its column at 1280 px: cost stays in view, with a spawned child indented under its parent', async ({ page }) => {
+  const errors = await openStudio(page);
+  await page.getByTestId('projects-button').click();
+  await page.getByTestId('example-spawn-tree').click();
+  await expect(page.getByTestId('lesson-panel')).toContainText('Spawn tree');
+  const head = await runToStop(page);
+  const scroll = page.getByTestId('process-scroll');
+  // Event 40: the lead, the researcher under it and the summarizer under that, all with figures.
+  for (const seq of [40, head]) {
+    await page.getByTestId('scrubber').fill(String(seq));
+    await expect(page.getByTestId('process-head')).toHaveAttribute('data-seq', String(seq));
+    const overflow = await scroll.evaluate((e) => e.scrollWidth - e.clientWidth);
+    expect(overflow, `process table wider than its column at event ${seq}`).toBeLessThanOrEqual(0);
+  }
+  expect(errors).toEqual([]);
+});
