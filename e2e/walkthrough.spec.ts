@@ -176,3 +176,13 @@ test('the process table fits its column at 1280 px: cost stays in view, with a s
   }
   expect(errors).toEqual([]);
 });
+
+test("the Scheduler view's empty marker list is inset like every other note, not flush against the panel's edge", async ({ page }) => {
+  const errors = await openStudio(page);
+  await runToStop(page);
+  await page.getByTestId('run-tab-scheduler').click();
+  const note = page.getByTestId('run-panel').getByText('No preemptions, throttles or refused admissions.');
+  await expect(note).toBeVisible();
+  expect(await note.evaluate((e) => parseFloat(getComputedStyle(e).paddingLeft))).toBeGreaterThanOrEqual(6);
+  expect(errors).toEqual([]);
+});
