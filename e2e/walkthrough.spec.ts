@@ -186,3 +186,20 @@ test("the Scheduler view's empty marker list is inset like every other note, not
   expect(await note.evaluate((e) => parseFloat(getComputedStyle(e).paddingLeft))).toBeGreaterThanOrEqual(6);
   expect(errors).toEqual([]);
 });
+
+test('the breakpoint form in its 200px column leaves room to read the kind and the value typed', async ({ page }) => {
+  const errors = await openStudio(page);
+  const kind = await box(page.getByTestId('breakpoint-kind'));
+  const value = page.getByTestId('breakpoint-value');
+  await expect(value).toHaveAttribute('placeholder', 'tool id');
+  expect(kind.right - kind.left, 'kind select width').toBeGreaterThanOrEqual(150);
+  const v = await box(value);
+  expect(v.right - v.left, 'value input width').toBeGreaterThanOrEqual(100);
+  const add = await box(page.getByTestId('breakpoint-add'));
+  expect(add.right).toBeLessThanOrEqual((await box(page.getByTestId('breakpoints'))).right);
+  // Still one form: a tool breakpoint typed and added lands in the list.
+  await value.fill('web_search');
+  await page.getByTestId('breakpoint-add').click();
+  await expect(page.getByTestId('breakpoints')).toContainText('web_search');
+  expect(errors).toEqual([]);
+});
