@@ -335,3 +335,35 @@ describe('scoped versus durable authority', () => {
     expect(t.kernel.openAsks().map((a) => a.tool)).toEqual(['cap_durable']);
   });
 });
+
+describe('spawn: the shared window passes the child\'s regions', () => {
+  /** spawn-tree with a store the lead searches before it spawns the researcher, and a region over it giving the researcher `access`. */
+  const withVault = (access: 'none' | 'r' | undefined) => example('spawn-tree.json', (d) => {
+    d.stores = [{ id: 'vault', name: 'Vault', documents: [{ text: 'the vault code is 4417' }] }];
+    if (access !== undefined) d.regions = [{ id: 'vaultr', kind: 'store', match: 'vault', access: { lead: 'r', researcher: access }, others: 'none' }];
+    const lead = agentOf(d, 'lead');
+    lead.capabilities = [...lead.capabilities, { target: 'vault', access: 'read' }];
+    lead.behaviour.splice(1, 0, { op: 'search', store: 'vault', query: 'vault code', as: 'code' });
+  });
+  const vaultText = (t: TestKernel, agent: string) => t.state.procs[agent]!.context.some((x) => x.text.includes('4417'));
+
+  it('a store chunk the spawner read is withheld from a child its region gives none, and listed with the verdict', async () => {
+    const t = await new TestKernel(withVault('none')).runToStop();
+    expect(vaultText(t, 'lead')).toBe(true);
+    const spawned = t.events('agent.spawned').find((e) => e.child === 'researcher')!;
+    expect(spawned.window.withheld).toEqual([expect.objectContaining({ ref: 'store:vault#0', region: 'vaultr', detail: expect.stringMatching(/^read of store:vault#0 refused: researcher holds "none" on region vaultr/) })]);
+    expect(spawned.window.segments).not.toContain(spawned.window.withheld![0]!.segment);
+    expect(vaultText(t, 'researcher')).toBe(false);
+    // Its own child, spawned from its window, never had it either.
+    expect(vaultText(t, 'summarizer')).toBe(false);
+  });
+
+  it('shares it when the child may read the region, and without regions', async () => {
+    for (const access of ['r', undefined] as const) {
+      const t = await new TestKernel(withVault(access)).runToStop();
+      const spawned = t.events('agent.spawned').find((e) => e.child === 'researcher')!;
+      expect(spawned.window.withheld).toBeUndefined();
+      expect(vaultText(t, 'researcher')).toBe(true);
+    }
+  });
+});

@@ -9,10 +9,14 @@
  * narrowed handles in `cap.granted`; a unique one moves the spawner's handle to it until it exits)
  * and records `agent.spawned`: the child's window starts as
  * its own system prompt plus its spawner's segments, shared copy-on-write (the same frozen
- * segment records, never copied: a change to one in either window replaces it there only), and
+ * segment records, never copied: a change to one in either window replaces it there only), less
+ * any segment read from a region the child may not read (a store's chunk, a faulted-in artifact:
+ * the region decides, as for the child's own search; listed in `window.withheld`), and
  * an A2A task it serves for its spawner, which waits on it like on any task (recv from the child).
  */
 import type { Action } from '../cpu/cpu';
+import { regionVerdict } from '../region';
+import type { Segment } from '../memory/segment';
 import type { Proc } from '../state/state';
 import { effectiveSched } from '../sched/groupWeights';
 import { escalation } from '../sched/spawnClass';
@@ -134,15 +138,30 @@ export function spawnAgent(ctx: RunContext, parent: Proc, action: SpawnAction): 
     id: `h${s.nextId + i}`, agent: child, target: c.target, kind: c.kind, access: c.access, lease: 'job', issuedAt: s.now, expiresAt: null, ended: null, from: c.from,
   }));
   if (handles.length > 0) ctx.emit({ type: 'cap.granted', agent: child, handles });
-  const shared = parent.context.filter((x) => x.kind !== 'system');
+  const withheld: { segment: string; ref: string; region: string; detail: string }[] = [];
+  const shared = parent.context.filter((x) => {
+    if (x.kind === 'system') return false;
+    const ref = regionRefOf(x);
+    const verdict = ref === undefined ? undefined : regionVerdict(ctx.spec.regions, child, ref, 'read');
+    if (verdict === undefined || verdict.allowed) return true;
+    withheld.push({ segment: x.id, ref: ref!, region: verdict.region, detail: verdict.detail });
+    return false;
+  });
   const depth = (s.spawns?.[parent.id]?.depth ?? 0) + 1;
   const lent = movedHandles(work.granted);
   return ctx.emit({
     type: 'agent.spawned', agent: parent.id, child, pid: rest.pid, task: `t${s.nextId}`, text: action.task, detach: action.detach === true, depth,
     sched: { asked: asked.class, parent: parent.sched.class, granted: sched.class },
     budget: work.budget,
-    window: { shared: shared.length, sharedTokens: shared.reduce((n, x) => n + x.tokens, 0), segments: shared.map((x) => x.id) },
+    window: { shared: shared.length, sharedTokens: shared.reduce((n, x) => n + x.tokens, 0), segments: shared.map((x) => x.id), ...(withheld.length > 0 ? { withheld } : {}) },
     caps: { asked: [...(action.caps ?? [])], granted: handles.map((h) => ({ handle: h.id, target: h.target, kind: h.kind, access: h.access, from: h.from! })) },
     ...(lent.length > 0 ? { lent } : {}),
   });
+}
+
+/** The region reference a segment was read from: a store's chunk (`archive:STORE#ID`) or a lazily faulted ref (`fault:REF`); undefined for the rest. */
+function regionRefOf(seg: Segment): string | undefined {
+  if (seg.source.startsWith('archive:')) return `store:${seg.source.slice('archive:'.length)}`;
+  if (seg.source.startsWith('fault:')) return seg.source.slice('fault:'.length);
+  return undefined;
 }

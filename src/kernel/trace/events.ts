@@ -267,7 +267,7 @@ export type KernelEventBody =
    * narrowed from one the spawner holds (`caps`); `lent`: the spawner's unique handles moved to the
    * child (unusable by the spawner until the child exits), absent when none.
    */
-  | { type: 'agent.spawned'; agent: AgentId; child: AgentId; pid: number; task: string; text: string; detach: boolean; depth: number; sched: { asked: string; parent: string; granted: string }; budget: SpawnBudget; window: { shared: number; sharedTokens: number; segments: string[] }; caps: { asked: SpawnCap[]; granted: { handle: string; target: string; kind: string; access: string; from: string }[] }; lent?: string[] }
+  | { type: 'agent.spawned'; agent: AgentId; child: AgentId; pid: number; task: string; text: string; detach: boolean; depth: number; sched: { asked: string; parent: string; granted: string }; budget: SpawnBudget; window: { shared: number; sharedTokens: number; segments: string[]; withheld?: { segment: string; ref: string; region: string; detail: string }[] }; caps: { asked: SpawnCap[]; granted: { handle: string; target: string; kind: string; access: string; from: string }[] }; lent?: string[] }
   /**
    * A sub-agent ended (`outcome`), its answer delivered to its spawner as a message from it; the
    * part of its carve it did not use (`returned`) goes back to the spawner's group. `code` says why
