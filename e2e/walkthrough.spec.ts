@@ -203,3 +203,21 @@ test('the breakpoint form in its 200px column leaves room to read the kind and t
   await expect(page.getByTestId('breakpoints')).toContainText('web_search');
   expect(errors).toEqual([]);
 });
+
+test("an experiment's paired comparisons show each verdict inside the results pane at 1280 px", async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = await openStudio(page);
+  await page.getByTestId('experiments-button').click();
+  await page.getByTestId('exp-example').selectOption('delegation.experiment.json');
+  await page.getByTestId('exp-run').click();
+  const table = page.getByTestId('exp-comparisons');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  const pane = await box(page.locator('.ex-results'));
+  const verdicts = table.locator('td.ex-verdict');
+  expect(await verdicts.count()).toBeGreaterThan(0);
+  for (const v of await verdicts.all()) {
+    const b = await box(v);
+    expect(b.right, `verdict "${(await v.innerText()).slice(0, 40)}" right edge`).toBeLessThanOrEqual(pane.right);
+  }
+  expect(errors).toEqual([]);
+});

@@ -75,6 +75,7 @@ function testText(c: Comparison): string {
   return `paired bootstrap: ${c.interval ? `[${formatNumber(c.interval[0])}, ${formatNumber(c.interval[1])}]` : 'no pairs'}`;
 }
 
+/** The verdict comes before the test that backs it, and both wrap: at 1280px the one-line test (McNemar's counts) pushed the verdict out of view. */
 export function ComparisonsTable({ report }: { report: ExperimentReport }) {
   if (report.comparisons.length === 0) return null;
   return (
@@ -86,8 +87,8 @@ export function ComparisonsTable({ report }: { report: ExperimentReport }) {
           <th scope="col">metric</th>
           <th scope="col">pairs</th>
           <th scope="col">difference b − a</th>
-          <th scope="col">test</th>
           <th scope="col">verdict</th>
+          <th scope="col">test</th>
         </tr>
       </thead>
       <tbody>
@@ -99,8 +100,8 @@ export function ComparisonsTable({ report }: { report: ExperimentReport }) {
             <td>{c.metric}</td>
             <td>{c.pairs}</td>
             <td>{c.difference === null ? '—' : formatNumber(c.difference)}</td>
-            <td>{testText(c)}</td>
             <td className={c.better ? 'ex-verdict is-decided' : 'ex-verdict'}>{c.verdict}</td>
+            <td className="ex-test">{testText(c)}</td>
           </tr>
         ))}
       </tbody>
