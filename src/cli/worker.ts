@@ -25,7 +25,7 @@ import { runExperimentJob } from './experimentJob';
 import { cpuLine, endpointJob, takeEndpointFlags, type ExperimentCpu } from './experimentEndpoint';
 import { connectRedis, experimentKey, parseQueueUrl, queueNameFor } from './experimentQueueTarget';
 import { argTokens } from './argTokens';
-import { loadCliTrust, takeTrustFlag, TRUSTED_KEYS_ENV } from './trustStore';
+import { loadCliTrust, takeTrustFlag, unanchoredWarning } from './trustStore';
 
 export const WORKER_USAGE = `usage:
   harness worker --queue redis://HOST:PORT [--concurrency N] [--stalled-ms MS] [--name NAME] [--traces DIR]
@@ -177,11 +177,20 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
   const say = (text: string) => io.progress?.write(text);
   const experimentFor = experimentCache(client);
   let runs = 0;
+  let warned = false;
   const queueName = queueNameFor(cpu);
   const worker = new Worker<RunJob, RunRecord>(
     queueName,
     async (job) => {
       const exp = await experimentFor(job.data.experiment);
+      // The documents come from the queue: the warning is said once, at the first experiment that requires signed agents.
+      if (!warned) {
+        const warning = unanchoredWarning(exp.variants.map((v) => exp.spec(v, exp.inputs[0]!)), trust, `experiment ${job.data.experiment}`);
+        if (warning !== '') {
+          warned = true;
+          say(warning.replace(/^harness: /, `harness worker ${parsed.name}: `));
+        }
+      }
       const keep = parsed.traces !== undefined ? (events: readonly KernelEvent[]) => writeTrace(traceFile(parsed.traces!, job.data), events) : undefined;
       const record = cpu === null ? await runExperimentJob(exp, job.data, keep, trust) : await endpointJob(exp, cpu, io, keep, trust)(job.data);
       runs++;
@@ -205,8 +214,6 @@ export async function workerCommand(args: readonly string[], io: CliIo, stop: Pr
     lastError = message;
   });
   await worker.waitUntilReady();
-  // The documents come from the queue, not from here: said once, for every run that requires signed agents.
-  if (trust === null) say(`harness worker ${parsed.name}: warning: no trusted keys were given (--trusted-keys FILE or ${TRUSTED_KEYS_ENV}): for runs that require signed agents, signatures are checked but not anchored, so a document re-signed with any key is accepted\n`);
   say(`harness worker ${parsed.name}: taking runs from ${target.shown} (queue ${queueName}${cpu === null ? '' : `, runs ${cpuLine(cpu)}`}), ${parsed.concurrency} at a time; Ctrl-C stops after the runs in hand\n`);
   await stop;
   await worker.close();
