@@ -132,7 +132,7 @@ export function Breakpoints() {
   };
 
   return (
-    <div className="rp-section rp-grow" data-testid="breakpoints">
+    <div className="rp-section rp-grow bp-section" data-testid="breakpoints">
       <div className="rp-head" title="Breakpoints apply from the next Run or Step; they are saved with the project">Breakpoints</div>
       <form
         className="bp-form"
