@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openStudio } from './helpers';
 
 const NOTE = 'ORIGINAL NOTE: cite two sources.';
@@ -30,17 +30,22 @@ async function editCoreInPlace(page: Page, head: number): Promise<void> {
   await page.getByTestId('run-tab-memory').click();
   await page.getByTestId('memory-agent').selectOption('researcher');
   const block = page.locator('[data-testid="mv-core-block"][data-label="persona"]');
+  await editAndApplyInPlace(page, block, head);
+  await expect(block).toContainText(EDITED);
+}
+
+/** Edits the core block shown by `block` (NOTE → EDITED) and applies it, paused at the head: in this run (human.edited), no fork. */
+async function editAndApplyInPlace(page: Page, block: Locator, head: number): Promise<void> {
   await expect(block).toContainText(NOTE);
   await block.getByTestId('es-edit').click();
   await block.getByTestId('es-draft').fill(EDITED);
   await block.getByTestId('es-save').click();
   await expect(page.getByTestId('es-pending-edit')).toHaveAttribute('data-kind', 'core.edit');
-  // Paused at the head: the edit goes into this run, no fork.
   await expect(page.getByTestId('es-apply')).toHaveAttribute('data-in-place', 'true');
+  await expect(page.getByTestId('apply-edits')).toBeInViewport();
   await page.getByTestId('apply-edits').click();
   await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head + 1} / ${head + 1}`);
   await expect(page.getByTestId('es-pending-edit')).toHaveCount(0);
-  await expect(block).toContainText(EDITED);
 }
 
 /** The researcher's first turn after the edit at `head + 1` (the run played to its stop) was sent with EDITED, not NOTE: the Context view at its infer.started. */
@@ -126,17 +131,7 @@ test('pause, edit a core-memory block in the Context view where the prompt shows
   const system = page.locator('[data-testid="context-segment"][data-kind="system"]');
   await expect(system).toContainText(NOTE);
   const block = system.locator('[data-testid="cx-core-block"][data-label="persona"]');
-  await expect(block).toContainText(NOTE);
-  await block.getByTestId('es-edit').click();
-  await block.getByTestId('es-draft').fill(EDITED);
-  await block.getByTestId('es-save').click();
-  await expect(page.getByTestId('es-pending-edit')).toHaveAttribute('data-kind', 'core.edit');
-  // Paused at the head: Apply records human.edited in this run, no fork.
-  await expect(page.getByTestId('es-apply')).toHaveAttribute('data-in-place', 'true');
-  await expect(page.getByTestId('apply-edits')).toBeInViewport();
-  await page.getByTestId('apply-edits').click();
-  await expect(page.getByTestId('cursor-readout')).toHaveText(`event ${head + 1} / ${head + 1}`);
-  await expect(page.getByTestId('es-pending-edit')).toHaveCount(0);
+  await editAndApplyInPlace(page, block, head);
   // The turn already sent still shows what it was sent, marked as changed since.
   await expect(system).toContainText(NOTE);
   await expect(system.getByTestId('context-segment-moved')).toBeVisible();

@@ -65,6 +65,14 @@ export function queueTask(s: KernelState, id: string): void {
 }
 
 /** The agent's action is done: it is ready for its next turn and goes back to a runqueue. */
+/** A call made for the run, not for an agent's turn (a judge, a model summary): the run's spending only, no agent's or group's. */
+export function chargeRun(s: KernelState, charge: SliceCharge | undefined): void {
+  if (!charge) return;
+  s.tokensIn += charge.tokensIn;
+  s.tokensOut += charge.tokensOut;
+  s.cost += charge.cost;
+}
+
 export function backToReady(p: Proc): void {
   p.state = 'ready';
   p.pending = null;

@@ -3,7 +3,7 @@
  * window into recall storage, and lazy page faults that read a chunk back in.
  */
 import type { Segment } from '../memory/segment';
-import { backToReady, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
+import { backToReady, chargeRun, proc, push, takeOut, type SubsystemReducers } from './reduceHelpers';
 import { immutable, insertedAt, replacedAt, withEntry } from './immutable';
 import { applyRegionFault } from '../region/regionFault';
 
@@ -34,11 +34,7 @@ export const memoryReducers = {
     p.contextTokens += seg.tokens;
     s.nextSeg += 1;
     // A model's summary is the run's spending, as a judge's call.
-    if (e.charge) {
-      s.tokensIn += e.charge.tokensIn;
-      s.tokensOut += e.charge.tokensOut;
-      s.cost += e.charge.cost;
-    }
+    chargeRun(s, e.charge);
   },
   'mem.validity': (s, e) => {
     const p = proc(s, e.agent);
@@ -60,11 +56,7 @@ export const memoryReducers = {
     p.context = replacedAt(p.context, at, immutable(seg));
     if (e.evicted) takeOut(p, [seg.id]);
     // The judge's call is the run's spending, as a goal's judge.
-    if (e.charge) {
-      s.tokensIn += e.charge.tokensIn;
-      s.tokensOut += e.charge.tokensOut;
-      s.cost += e.charge.cost;
-    }
+    chargeRun(s, e.charge);
   },
   'mem.faulted': (s, e) => {
     const p = proc(s, e.agent);

@@ -7,7 +7,7 @@ import { SCHED_CLASSES } from '../sched';
 import { TERMINAL_STATES as TERMINAL } from '../ipc/taskState';
 import { tasksServedBy } from '../ipc/taskIndex';
 import type { Encoding } from '../tokens';
-import { backToReady, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
+import { backToReady, chargeRun, proc, push, queueTask, rqOf, type SubsystemReducers } from './reduceHelpers';
 import { failRunningJob } from './reduceFaults';
 import { touchProc } from './touched';
 import { appended, emptyTable, frozenCopy, immutable } from './immutable';
@@ -30,11 +30,7 @@ export const runReducers = {
   'goal.judged': (s, e) => {
     (s.judged ??= idTable())[judgementKey(e.goal, e.path)] = { version: e.version, verdict: e.verdict, reason: e.reason, seq: e.seq };
     // The judge's call is the run's spending (no agent's, no group's).
-    if (e.charge) {
-      s.tokensIn += e.charge.tokensIn;
-      s.tokensOut += e.charge.tokensOut;
-      s.cost += e.charge.cost;
-    }
+    chargeRun(s, e.charge);
   },
   // A fact for the record and the metrics: the deadline class already accounted the turn.
   'sched.missed': () => {},
